@@ -1,0 +1,169 @@
+#include "http.h"
+
+#include <string.h>
+#include <strings.h>
+
+const char *http_request_header(const http_request *r, const char *name)
+{
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (g_ascii_strcasecmp(r->headers[i].name, name) == 0)
+            return r->headers[i].value;
+    return NULL;
+}
+
+void http_response_init(http_response *r)
+{
+    memset(r, 0, sizeof *r);
+    r->headers = g_array_new(FALSE, FALSE, sizeof(http_header));
+    r->body = g_string_new(NULL);
+}
+
+void http_response_clear(http_response *r)
+{
+    if (r->headers) {
+        for (guint i = 0; i < r->headers->len; i++) {
+            http_header *h = &g_array_index(r->headers, http_header, i);
+            g_free(h->name);
+            g_free(h->value);
+        }
+        g_array_free(r->headers, TRUE);
+    }
+    if (r->body)
+        g_string_free(r->body, TRUE);
+    if (r->ext_free)
+        r->ext_free(r->ext_arg);
+    memset(r, 0, sizeof *r);
+}
+
+void http_response_remove_header(http_response *r, const char *name)
+{
+    for (guint i = 0; i < r->headers->len;) {
+        http_header *h = &g_array_index(r->headers, http_header, i);
+        if (g_ascii_strcasecmp(h->name, name) == 0) {
+            g_free(h->name);
+            g_free(h->value);
+            g_array_remove_index(r->headers, i);
+        } else {
+            i++;
+        }
+    }
+}
+
+void http_response_set_header(http_response *r, const char *name, const char *value)
+{
+    http_response_remove_header(r, name);
+    http_response_add_header(r, name, value);
+}
+
+void http_response_add_header(http_response *r, const char *name, const char *value)
+{
+    http_header h = {g_strdup(name), g_strdup(value)};
+    g_array_append_val(r->headers, h);
+}
+
+const char *http_response_header(const http_response *r, const char *name)
+{
+    for (guint i = 0; i < r->headers->len; i++) {
+        http_header *h = &g_array_index(r->headers, http_header, i);
+        if (g_ascii_strcasecmp(h->name, name) == 0)
+            return h->value;
+    }
+    return NULL;
+}
+
+const char *http_response_body(const http_response *r, size_t *len)
+{
+    if (r->ext_data) {
+        *len = r->ext_len;
+        return r->ext_data;
+    }
+    *len = r->body->len;
+    return r->body->str;
+}
+
+char *http_percent_decode(const char *s, size_t len, bool form, size_t *outlen)
+{
+    char *out = g_malloc(len + 1);
+    size_t o = 0;
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '%') {
+            if (i + 2 >= len || !g_ascii_isxdigit(s[i + 1]) || !g_ascii_isxdigit(s[i + 2])) {
+                g_free(out);
+                return NULL;
+            }
+            out[o++] = (char)(g_ascii_xdigit_value(s[i + 1]) << 4 | g_ascii_xdigit_value(s[i + 2]));
+            i += 2;
+        } else if (form && c == '+') {
+            out[o++] = ' ';
+        } else {
+            out[o++] = c;
+        }
+    }
+    out[o] = '\0';
+    if (outlen)
+        *outlen = o;
+    return out;
+}
+
+void http_percent_encode(GString *out, const char *s, size_t len, bool keep_slash)
+{
+    static const char hex[] = "0123456789ABCDEF";
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (g_ascii_isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+            (keep_slash && c == '/')) {
+            g_string_append_c(out, (char)c);
+        } else {
+            g_string_append_c(out, '%');
+            g_string_append_c(out, hex[c >> 4]);
+            g_string_append_c(out, hex[c & 15]);
+        }
+    }
+}
+
+bool http_params_parse(http_params *p, const char *s, size_t len, bool form)
+{
+    p->names = g_ptr_array_new_with_free_func(g_free);
+    p->values = g_ptr_array_new_with_free_func(g_free);
+    size_t i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && s[end] != '&')
+            end++;
+        if (end > i) {
+            size_t eq = i;
+            while (eq < end && s[eq] != '=')
+                eq++;
+            char *name = http_percent_decode(s + i, eq - i, form, NULL);
+            char *value = eq < end ? http_percent_decode(s + eq + 1, end - eq - 1, form, NULL)
+                                   : g_strdup("");
+            if (!name || !value) {
+                g_free(name);
+                g_free(value);
+                return false;
+            }
+            g_ptr_array_add(p->names, name);
+            g_ptr_array_add(p->values, value);
+        }
+        i = end + 1;
+    }
+    return true;
+}
+
+void http_params_clear(http_params *p)
+{
+    if (p->names)
+        g_ptr_array_free(p->names, TRUE);
+    if (p->values)
+        g_ptr_array_free(p->values, TRUE);
+    p->names = p->values = NULL;
+}
+
+const char *http_params_get(const http_params *p, const char *name)
+{
+    for (guint i = 0; i < p->names->len; i++)
+        if (strcmp(g_ptr_array_index(p->names, i), name) == 0)
+            return g_ptr_array_index(p->values, i);
+    return NULL;
+}

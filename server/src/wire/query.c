@@ -1,0 +1,3 @@
+#include "wire.h"
+const wire_protocol wire_query = {.name = "query"};
+const wire_protocol wire_ec2 = {.name = "ec2"};

@@ -1,0 +1,2 @@
+#include "wire.h"
+const wire_protocol wire_rest_xml = {.name = "rest-xml"};

@@ -1,0 +1,12 @@
+#include "wire.h"
+
+#include <string.h>
+
+const wire_protocol *wire_protocol_find(const char *name)
+{
+    static const wire_protocol *const all[] = {&wire_rest_xml, &wire_json, &wire_query, &wire_ec2};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (name && strcmp(all[i]->name, name) == 0)
+            return all[i];
+    return NULL;
+}

@@ -1,0 +1,69 @@
+/* wire: the four AWS protocols behind one interface.
+ *
+ * A protocol turns an HTTP request into the operation's input tree and an
+ * output tree or an aws_error into an HTTP response, driven by the service
+ * model. Trees are jansson values shaped like botocore's parameters:
+ *   structure -> object keyed by member name; list -> array; map -> object;
+ *   string/enum -> string; integer/long -> integer; float/double -> real
+ *   (NaN and infinities as the strings "NaN", "Infinity", "-Infinity");
+ *   boolean -> true/false; timestamp -> epoch seconds (integer or real);
+ *   blob -> string holding the raw bytes (json_stringn_nocheck; may be
+ *   non-UTF-8). A "streaming" blob payload is never copied into the tree:
+ *   handlers read it from the request body and write it with
+ *   http_response's ext_data.
+ *
+ * Nothing here knows a service by name. */
+#ifndef MOCKAWS_WIRE_WIRE_H
+#define MOCKAWS_WIRE_WIRE_H
+
+#include <jansson.h>
+
+#include "awserr.h"
+#include "http.h"
+#include "model.h"
+
+typedef struct wire_protocol {
+    const char *name; /* the model's metadata.protocol */
+
+    /* The operation a request names (X-Amz-Target, Action, or for rest-xml
+     * the method and URI matched against the model's requestUri
+     * templates). Returns a name that is valid as long as the request
+     * (maybe not in the model: the caller checks), or NULL with err set to
+     * the protocol's error for a request that names none. */
+    const char *(*operation_name)(const model *m, const http_request *req,
+                                  char *buf, size_t buflen, aws_error *err);
+
+    /* Request -> input tree. 0 and *input (new reference; an empty object
+     * when the operation takes no input) or -1 and err (the service's
+     * serialization / parse error: SerializationException, MalformedXML,
+     * InvalidParameterValue...). Does not validate constraints: see
+     * validate.h. */
+    int (*parse_request)(const model *m, const char *op, const http_request *req,
+                         json_t **input, aws_error *err);
+
+    /* Output tree -> response (status, headers, body). request_id goes where
+     * the protocol's body carries one (query, ec2); headers are core's job. */
+    int (*serialize_output)(const model *m, const char *op, json_t *output,
+                            const char *request_id, http_response *resp);
+
+    /* Error -> the protocol's error envelope. err->status and sender must
+     * already be resolved (see errcat.h). op may be NULL. */
+    void (*serialize_error)(const model *m, const char *op, const aws_error *err,
+                            const char *request_id, http_response *resp);
+
+    /* The client's side, for tests and the embedding test client:
+     * response -> output tree (0) or error (-1, err filled with code,
+     * message and the error shape's fields). */
+    int (*parse_response)(const model *m, const char *op, const http_response *resp,
+                          json_t **output, aws_error *err);
+} wire_protocol;
+
+/* By metadata.protocol name; NULL when unknown. */
+const wire_protocol *wire_protocol_find(const char *name);
+
+extern const wire_protocol wire_rest_xml;
+extern const wire_protocol wire_json;
+extern const wire_protocol wire_query;
+extern const wire_protocol wire_ec2;
+
+#endif
