@@ -25,6 +25,8 @@ typedef struct http_request {
     size_t nheaders;
     const char *body;     /* may hold NUL bytes; never NULL (use "") */
     size_t body_len;
+    void *body_store;     /* the GByteArray holding body when a handler may
+                             take it over (see svc_take_body), or NULL */
 } http_request;
 
 /* Case-insensitive header lookup; NULL when absent. */

@@ -41,7 +41,7 @@ typedef struct wire_protocol {
     int (*parse_request)(const model *m, const char *op, const http_request *req,
                          json_t **input, aws_error *err);
 
-    /* Output tree -> response (status, headers, body). request_id goes where
+    /* Output tree (borrowed) -> response (status, headers, body). request_id goes where
      * the protocol's body carries one (query, ec2); headers are core's job. */
     int (*serialize_output)(const model *m, const char *op, json_t *output,
                             const char *request_id, http_response *resp);

@@ -1,0 +1,42 @@
+/* chunked: aws-chunked request bodies (Content-Encoding: aws-chunked), as the
+ * SDKs send streaming uploads:
+ *
+ *   hex-size[;chunk-signature=sig]\r\n  data\r\n ... 0[;chunk-signature=sig]\r\n
+ *   [trailer-name:value\r\n ...] [x-amz-trailer-signature:sig\r\n] \r\n
+ *
+ * x-amz-content-sha256 says which form: STREAMING-AWS4-HMAC-SHA256-PAYLOAD
+ * (signed chunks), STREAMING-UNSIGNED-PAYLOAD-TRAILER (unsigned chunks and
+ * trailers), STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER (both). Signatures
+ * are not verified (mockaws checks no signature), but their syntax is. */
+#ifndef MOCKAWS_WIRE_CHUNKED_H
+#define MOCKAWS_WIRE_CHUNKED_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "http.h"
+
+typedef struct chunked_trailer {
+    char *name;  /* lowercased */
+    char *value;
+} chunked_trailer;
+
+typedef struct chunked_result {
+    size_t decoded_len;
+    chunked_trailer *trailers; /* g_malloc'd array, owned */
+    size_t ntrailers;
+} chunked_result;
+
+/* True when the request body is aws-chunked (Content-Encoding contains
+ * aws-chunked, or x-amz-content-sha256 starts with STREAMING-). */
+bool chunked_is_aws_chunked(const http_request *req);
+
+/* Decodes in place: the decoded bytes are written to the start of buf
+ * (decoding never grows). Returns 0, or -1 with a message for a malformed
+ * body (the caller answers S3's IncompleteBody / InvalidRequest). */
+int chunked_decode(char *buf, size_t len, chunked_result *out, char *err, size_t errlen);
+void chunked_result_clear(chunked_result *r);
+/* The value of a trailer, or NULL. */
+const char *chunked_trailer_get(const chunked_result *r, const char *name);
+
+#endif

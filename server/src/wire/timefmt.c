@@ -1,0 +1,201 @@
+#include "timefmt.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Fixed English names: HTTP dates must not follow the process locale, which
+ * GLib's %a / %b would. */
+static const char *const wdays[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+static const char *const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                     "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+
+bool timefmt_kind_from_name(const char *name, timefmt_kind *kind)
+{
+    if (!name)
+        return false;
+    if (strcmp(name, "iso8601") == 0)
+        *kind = TIMEFMT_ISO8601;
+    else if (strcmp(name, "rfc822") == 0)
+        *kind = TIMEFMT_RFC822;
+    else if (strcmp(name, "unixTimestamp") == 0)
+        *kind = TIMEFMT_UNIX;
+    else
+        return false;
+    return true;
+}
+
+/* Whole seconds and milliseconds, rounded to the millisecond: a time read
+ * as 38.123 may be stored as 38.12299999 and must not print as .122. */
+static void split_ms(double epoch, gint64 *secs, int *ms)
+{
+    double total_ms = round(epoch * 1000.0);
+    double s = floor(total_ms / 1000.0);
+    *secs = (gint64)s;
+    *ms = (int)(total_ms - s * 1000.0);
+}
+
+static void format_rfc822(GString *out, gint64 secs)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(secs);
+    if (!dt) {
+        g_string_append(out, "Thu, 01 Jan 1970 00:00:00 GMT");
+        return;
+    }
+    g_string_append_printf(out, "%s, %02d %s %04d %02d:%02d:%02d GMT",
+                           wdays[g_date_time_get_day_of_week(dt) - 1], g_date_time_get_day_of_month(dt),
+                           months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt),
+                           g_date_time_get_hour(dt), g_date_time_get_minute(dt),
+                           g_date_time_get_second(dt));
+    g_date_time_unref(dt);
+}
+
+void timefmt_format(GString *out, double epoch, timefmt_kind kind)
+{
+    if (!isfinite(epoch))
+        epoch = 0;
+    gint64 secs;
+    int ms;
+    split_ms(epoch, &secs, &ms);
+    switch (kind) {
+    case TIMEFMT_ISO8601: {
+        GDateTime *dt = g_date_time_new_from_unix_utc(secs);
+        if (!dt) {
+            g_string_append(out, "1970-01-01T00:00:00Z");
+            return;
+        }
+        char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+        g_string_append(out, s);
+        g_free(s);
+        g_date_time_unref(dt);
+        if (ms)
+            g_string_append_printf(out, ".%03d", ms);
+        g_string_append_c(out, 'Z');
+        break;
+    }
+    case TIMEFMT_RFC822:
+        format_rfc822(out, secs);
+        break;
+    case TIMEFMT_UNIX:
+        g_string_append_printf(out, "%" G_GINT64_FORMAT, secs);
+        if (ms) {
+            /* trailing zeros dropped: 1.5, not 1.500, as the SDKs write it */
+            char frac[8];
+            g_snprintf(frac, sizeof frac, "%03d", ms);
+            size_t n = strlen(frac);
+            while (n > 0 && frac[n - 1] == '0')
+                frac[--n] = '\0';
+            g_string_append_printf(out, ".%s", frac);
+        }
+        break;
+    }
+}
+
+void timefmt_http_date(GString *out, double epoch)
+{
+    format_rfc822(out, isfinite(epoch) ? (gint64)floor(epoch) : 0);
+}
+
+static bool parse_unix(const char *text, double *epoch)
+{
+    const char *p = text;
+    if (*p == '-' || *p == '+')
+        p++;
+    if (!g_ascii_isdigit(*p))
+        return false;
+    char *end;
+    double v = g_ascii_strtod(text, &end);
+    if (end == text || *end != '\0' || !isfinite(v))
+        return false;
+    *epoch = v;
+    return true;
+}
+
+static bool parse_iso8601(const char *text, double *epoch)
+{
+    /* GLib wants 'T' and 'Z' in capitals; RFC 3339 allows either case */
+    char *up = g_ascii_strup(text, -1);
+    GTimeZone *utc = g_time_zone_new_utc();
+    GDateTime *dt = g_date_time_new_from_iso8601(up, utc);
+    g_time_zone_unref(utc);
+    g_free(up);
+    if (!dt)
+        return false;
+    *epoch = (double)g_date_time_to_unix(dt) + g_date_time_get_microsecond(dt) / 1e6;
+    g_date_time_unref(dt);
+    return true;
+}
+
+static int month_index(const char *name)
+{
+    for (int i = 0; i < 12; i++)
+        if (g_ascii_strncasecmp(name, months[i], 3) == 0 && name[3] == '\0')
+            return i + 1;
+    return 0;
+}
+
+/* The three HTTP-date forms (RFC 9110 5.6.7): IMF-fixdate
+ * "Sun, 06 Nov 1994 08:49:37 GMT", the obsolete RFC 850
+ * "Sunday, 06-Nov-94 08:49:37 GMT" and asctime "Sun Nov  6 08:49:37 1994",
+ * plus RFC 822's numeric zone ("+0000") that some clients write. */
+static bool parse_http_date(const char *text, double *epoch)
+{
+    int day, year, hour, min, sec, consumed = 0;
+    char mon[4], zone[8] = "GMT";
+    const char *comma = strchr(text, ',');
+    const char *p = comma ? comma + 1 : text;
+
+    bool ok = false;
+    if (comma) {
+        if (sscanf(p, " %2d %3s %4d %2d:%2d:%2d %7s%n", &day, mon, &year, &hour, &min, &sec,
+                   zone, &consumed) == 7)
+            ok = true;
+        else if (sscanf(p, " %2d-%3s-%4d %2d:%2d:%2d %7s%n", &day, mon, &year, &hour, &min, &sec,
+                        zone, &consumed) == 7) {
+            if (year < 100) /* RFC 850's two-digit years: the nearer century */
+                year += year < 70 ? 2000 : 1900;
+            ok = true;
+        }
+    } else {
+        char wday[4];
+        if (sscanf(p, "%3s %3s %2d %2d:%2d:%2d %4d%n", wday, mon, &day, &hour, &min, &sec, &year,
+                   &consumed) == 7)
+            ok = true;
+    }
+    if (!ok || p[consumed] != '\0')
+        return false;
+
+    int offset = 0; /* seconds east of UTC */
+    if (strcmp(zone, "GMT") == 0 || strcmp(zone, "UTC") == 0 || strcmp(zone, "Z") == 0) {
+        offset = 0;
+    } else if ((zone[0] == '+' || zone[0] == '-') && strlen(zone) == 5 &&
+               g_ascii_isdigit(zone[1]) && g_ascii_isdigit(zone[2]) && g_ascii_isdigit(zone[3]) &&
+               g_ascii_isdigit(zone[4])) {
+        int hh = (zone[1] - '0') * 10 + (zone[2] - '0');
+        int mm = (zone[3] - '0') * 10 + (zone[4] - '0');
+        offset = (hh * 3600 + mm * 60) * (zone[0] == '-' ? -1 : 1);
+    } else {
+        return false;
+    }
+
+    int m = month_index(mon);
+    if (!m)
+        return false;
+    GDateTime *dt = g_date_time_new_utc(year, m, day, hour, min, sec);
+    if (!dt)
+        return false;
+    *epoch = (double)(g_date_time_to_unix(dt) - offset);
+    g_date_time_unref(dt);
+    return true;
+}
+
+bool timefmt_parse(const char *text, double *epoch)
+{
+    if (!text)
+        return false;
+    while (g_ascii_isspace(*text))
+        text++;
+    if (!*text)
+        return false;
+    return parse_unix(text, epoch) || parse_iso8601(text, epoch) || parse_http_date(text, epoch);
+}

@@ -1,0 +1,262 @@
+#!/usr/bin/env python3
+"""Generate server/models/{s3,dynamodb,sns,ec2,sts}.json from the installed botocore.
+
+Each model keeps only the operations mockaws implements, the shapes they reach
+(input, output and error shapes, transitively), and the metadata; documentation
+and endpoint-resolution traits are dropped. A few mockaws-only keys are added:
+
+  x-mockaws-source                  where the data came from (top level)
+  metadata.x-mockaws-all-operations every operation of the full model, so the
+                                    server can tell "not implemented by mockaws"
+                                    from "no such operation"
+  metadata.x-mockaws-error-namespace(s)  DynamoDB's __type prefixes
+
+and, for S3, the XML root element of outputs whose root is not the shape name
+(see S3_ROOTS).
+
+The output is deterministic: object keys are sorted, except the "members" of a
+structure, whose order is the order of the XML elements on the wire and of the
+validation messages, so it is kept as botocore has it.
+
+usage: tools/trim_models.py [--out server/models] [--check]
+  --check  exit 1 (and write nothing) when a committed model differs
+"""
+
+import argparse
+import json
+import os
+import sys
+
+import botocore
+import botocore.loaders
+
+KEEP = {
+    "sts": ["GetCallerIdentity", "AssumeRole", "GetSessionToken", "GetAccessKeyInfo"],
+    "s3": [
+        "CreateBucket", "DeleteBucket", "HeadBucket", "ListBuckets", "GetBucketLocation",
+        "PutObject", "GetObject", "HeadObject", "DeleteObject", "DeleteObjects", "CopyObject",
+        "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
+        "ListObjectsV2", "ListObjects", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
+        "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "ListMultipartUploads",
+    ],
+    "dynamodb": [
+        "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "TagResource",
+        "UntagResource", "ListTagsOfResource", "DescribeLimits", "DescribeEndpoints", "PutItem",
+        "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
+        "TransactWriteItems", "TransactGetItems", "UpdateTimeToLive", "DescribeTimeToLive",
+    ],
+    "sns": [
+        "CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes", "SetTopicAttributes",
+        "TagResource", "UntagResource", "ListTagsForResource", "Subscribe", "ConfirmSubscription",
+        "Unsubscribe", "ListSubscriptions", "ListSubscriptionsByTopic",
+        "GetSubscriptionAttributes", "SetSubscriptionAttributes", "Publish", "PublishBatch",
+    ],
+    "ec2": [
+        "RunInstances", "DescribeInstances", "DescribeInstanceStatus", "StartInstances",
+        "StopInstances", "RebootInstances", "TerminateInstances", "CreateTags", "DeleteTags",
+        "DescribeTags", "DescribeRegions", "DescribeAvailabilityZones",
+    ],
+}
+
+# Keys that carry prose or only feed the SDKs' endpoint resolution.
+DROP_KEYS = {
+    "documentation", "documentationUrl", "examples", "deprecatedMessage", "deprecatedSince",
+    "contextParam", "staticContextParams", "operationContextParams", "clientContextParams",
+}
+
+S3_NS = {"uri": "http://s3.amazonaws.com/doc/2006-03-01/"}
+
+# rest-xml output shapes whose XML root element is not named after the shape
+# (S3 API reference, "Response Syntax" of each operation). Payload members are
+# handled by their own shape: CopyObjectOutput's payload is the
+# CopyObjectResult shape, UploadPartCopyOutput's is CopyPartResult.
+S3_ROOTS = {
+    "ListObjectsV2Output": "ListBucketResult",
+    "ListObjectsOutput": "ListBucketResult",
+    "ListBucketsOutput": "ListAllMyBucketsResult",
+    "GetBucketLocationOutput": "LocationConstraint",
+    "CreateMultipartUploadOutput": "InitiateMultipartUploadResult",
+    "CompleteMultipartUploadOutput": "CompleteMultipartUploadResult",
+    "ListPartsOutput": "ListPartsResult",
+    "ListMultipartUploadsOutput": "ListMultipartUploadsResult",
+    "DeleteObjectsOutput": "DeleteResult",
+    "GetObjectTaggingOutput": "Tagging",
+    "GetObjectAttributesOutput": "GetObjectAttributesResponse",
+    "ListObjectVersionsOutput": "ListVersionsResult",
+    "CopyObjectResult": "CopyObjectResult",
+    "CopyPartResult": "CopyPartResult",
+}
+
+DYNAMODB_NS = "com.amazonaws.dynamodb.v20120810#"
+# Errors raised by the Coral framework in front of DynamoDB rather than by
+# DynamoDB itself carry the framework's namespace in __type.
+DYNAMODB_NAMESPACES = {
+    "ValidationException": "com.amazon.coral.validate#",
+    "SerializationException": "com.amazon.coral.service#",
+    "UnknownOperationException": "com.amazon.coral.service#",
+    "UnrecognizedClientException": "com.amazon.coral.service#",
+    "MissingAuthenticationTokenException": "com.amazon.coral.service#",
+    "InvalidSignatureException": "com.amazon.coral.service#",
+    "IncompleteSignatureException": "com.amazon.coral.service#",
+    "AccessDeniedException": "com.amazon.coral.service#",
+    "ExpiredTokenException": "com.amazon.coral.service#",
+    "ThrottlingException": "com.amazon.coral.availability#",
+}
+
+NOTICE = """\
+The service models in this directory
+
+    {files}
+
+are derived from the data files of the botocore package, version {version}
+(data/<service>/<api-version>/service-2.json), by tools/trim_models.py:
+operations and shapes that mockaws does not implement were removed,
+documentation was removed, and a few keys prefixed "x-mockaws-" (and, for
+S3, XML root element names) were added.
+
+botocore
+Copyright Amazon.com, Inc. or its affiliates. All Rights Reserved.
+Licensed under the Apache License, Version 2.0 (the "License"); you may not
+use these files except in compliance with the License. You may obtain a copy
+of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+License for the specific language governing permissions and limitations under
+the License.
+
+The error catalogs in errors/ are curated by the mockaws authors from the AWS
+error references; they are not part of botocore.
+"""
+
+
+def strip(value):
+    """A copy of value without the DROP_KEYS (at any depth)."""
+    if isinstance(value, dict):
+        return {k: strip(v) for k, v in value.items() if k not in DROP_KEYS}
+    if isinstance(value, list):
+        return [strip(v) for v in value]
+    return value
+
+
+def shape_refs(shape):
+    """Names of the shapes a shape refers to directly."""
+    refs = []
+    for member in shape.get("members", {}).values():
+        refs.append(member["shape"])
+    for key in ("member", "key", "value"):
+        if key in shape:
+            refs.append(shape[key]["shape"])
+    return refs
+
+
+def trim(service, full):
+    ops = {}
+    todo = []
+    for name in KEEP[service]:
+        op = full["operations"][name]
+        ops[name] = strip(op)
+        for key in ("input", "output"):
+            if key in op:
+                todo.append(op[key]["shape"])
+        todo.extend(e["shape"] for e in op.get("errors", []))
+
+    shapes = {}
+    while todo:
+        name = todo.pop()
+        if name in shapes:
+            continue
+        shape = strip(full["shapes"][name])
+        shapes[name] = shape
+        todo.extend(shape_refs(shape))
+
+    if service == "s3":
+        for name, root in S3_ROOTS.items():
+            if name in shapes:
+                shapes[name]["locationName"] = root
+                shapes[name]["xmlNamespace"] = dict(S3_NS)
+
+    meta = strip(full["metadata"])
+    meta["x-mockaws-all-operations"] = sorted(full["operations"])
+    if service == "dynamodb":
+        meta["x-mockaws-error-namespace"] = DYNAMODB_NS
+        meta["x-mockaws-error-namespaces"] = dict(DYNAMODB_NAMESPACES)
+
+    return {"version": full.get("version", "2.0"), "metadata": meta, "operations": ops,
+            "shapes": shapes}
+
+
+def ordered(value, in_members=False):
+    """Sorts object keys for a stable file, except a structure's members."""
+    if isinstance(value, dict):
+        keys = list(value) if in_members else sorted(value)
+        return {k: ordered(value[k], k == "members" and not in_members) for k in keys}
+    if isinstance(value, list):
+        return [ordered(v) for v in value]
+    return value
+
+
+def source_file(loader, service, version):
+    """The data file botocore loaded, relative to its package directory."""
+    base = os.path.dirname(botocore.__file__)
+    for path in loader.search_paths:
+        for suffix in ("service-2.json", "service-2.json.gz"):
+            full = os.path.join(path, service, version, suffix)
+            if os.path.exists(full):
+                return os.path.relpath(full, base)
+    return "data/%s/%s/service-2.json" % (service, version)
+
+
+def render(doc):
+    return json.dumps(ordered(doc), indent=1, separators=(",", ":"), ensure_ascii=False) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--out", default=os.path.join(here, "..", "server", "models"))
+    ap.add_argument("--check", action="store_true")
+    args = ap.parse_args()
+
+    loader = botocore.loaders.Loader()
+    outputs = {}
+    for service in KEEP:
+        version = loader.determine_latest_version(service, "service-2")
+        full = loader.load_service_model(service, "service-2", version)
+        missing = [op for op in KEEP[service] if op not in full["operations"]]
+        if missing:
+            sys.exit("%s: botocore has no operation %s" % (service, ", ".join(missing)))
+        doc = trim(service, full)
+        doc["x-mockaws-source"] = (
+            "botocore %s %s, trimmed by tools/trim_models.py; Apache-2.0, see server/models/NOTICE"
+            % (botocore.__version__, source_file(loader, service, version)))
+        outputs["%s.json" % service] = render(doc)
+
+    files = ", ".join(sorted(outputs))
+    outputs["NOTICE"] = NOTICE.format(files=files, version=botocore.__version__)
+
+    stale = []
+    for name, text in outputs.items():
+        path = os.path.join(args.out, name)
+        old = None
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as f:
+                old = f.read()
+        if old == text:
+            continue
+        stale.append(name)
+        if not args.check:
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(text)
+    if args.check and stale:
+        sys.exit("out of date: " + ", ".join(stale))
+    for name in sorted(outputs):
+        print("%-14s %8d bytes%s" % (name, len(outputs[name].encode()),
+                                     " (written)" if name in stale and not args.check else ""))
+
+
+if __name__ == "__main__":
+    main()
