@@ -1,1 +1,228 @@
-int main(void) { return 0; }
+/* mockaws: the server program. Parses flags (and their MOCKAWS_* environment
+ * twins), starts a server through the library, waits for SIGINT / SIGTERM. */
+#include <errno.h>
+#include <getopt.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mockaws.h"
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: mockaws [options]\n"
+            "\n"
+            "Serves S3, DynamoDB, SNS, EC2 and STS on one port for tests.\n"
+            "\n"
+            "  --host H           address to listen on (default 127.0.0.1)        MOCKAWS_HOST\n"
+            "  --port N           port (default 4566; 0 takes a free one)         MOCKAWS_PORT\n"
+            "  --port-file PATH   write the port there once listening             MOCKAWS_PORT_FILE\n"
+            "  --fixtures FILE    load a fixture file (repeatable)                MOCKAWS_FIXTURES (':'-separated)\n"
+            "  --seed N           seed for ids and fault probabilities            MOCKAWS_SEED\n"
+            "  --journal-size N   journal entries kept (default 10000)            MOCKAWS_JOURNAL_SIZE\n"
+            "  --threads N        worker threads (default: CPUs)                  MOCKAWS_THREADS\n"
+            "  --max-body BYTES   largest request body (default 5 GiB + 1 MiB)    MOCKAWS_MAX_BODY\n"
+            "  --log-format F     text or json (default text)                     MOCKAWS_LOG_FORMAT\n"
+            "  --log-level L      off, error, warn, info, debug (default info)    MOCKAWS_LOG_LEVEL\n"
+            "  --version          print the version and exit\n"
+            "  --help             print this and exit\n");
+}
+
+static int parse_uint(const char *flag, const char *s, unsigned long long max, unsigned long long *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (!*s || *end || errno || s[0] == '-' || v > max) {
+        fprintf(stderr, "mockaws: %s: '%s' is not a number from 0 to %llu\n", flag, s, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static int parse_level(const char *s, mockaws_log_level *out)
+{
+    static const char *const names[] = {"off", "error", "warn", "info", "debug"};
+    for (int i = 0; i < 5; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (mockaws_log_level)i;
+            return 0;
+        }
+    fprintf(stderr, "mockaws: --log-level: '%s' is not one of off, error, warn, info, debug\n", s);
+    return -1;
+}
+
+static int parse_format(const char *s, mockaws_log_format *out)
+{
+    if (strcmp(s, "text") == 0)
+        *out = MOCKAWS_LOG_TEXT;
+    else if (strcmp(s, "json") == 0)
+        *out = MOCKAWS_LOG_JSON;
+    else {
+        fprintf(stderr, "mockaws: --log-format: '%s' is not text or json\n", s);
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct config {
+    mockaws_options o;
+    const char *port_file;
+    const char **fixtures;
+    size_t nfixtures;
+} config;
+
+/* One flag's value, from the command line or the environment. */
+static int apply(config *c, int opt, const char *v)
+{
+    unsigned long long n;
+    switch (opt) {
+    case 'h':
+        c->o.host = v;
+        return 0;
+    case 'p':
+        if (parse_uint("--port", v, 65535, &n))
+            return -1;
+        c->o.port = (unsigned)n;
+        return 0;
+    case 'P':
+        c->port_file = v;
+        return 0;
+    case 'f':
+        c->fixtures = realloc(c->fixtures, (c->nfixtures + 2) * sizeof *c->fixtures);
+        c->fixtures[c->nfixtures++] = v;
+        c->fixtures[c->nfixtures] = NULL;
+        return 0;
+    case 's':
+        if (parse_uint("--seed", v, UINT64_MAX, &n))
+            return -1;
+        c->o.seed = n;
+        return 0;
+    case 'j':
+        if (parse_uint("--journal-size", v, 100000000, &n) || n == 0) {
+            if (n == 0)
+                fprintf(stderr, "mockaws: --journal-size must be at least 1\n");
+            return -1;
+        }
+        c->o.journal_size = (unsigned)n;
+        return 0;
+    case 't':
+        if (parse_uint("--threads", v, 1024, &n))
+            return -1;
+        c->o.threads = (unsigned)n;
+        return 0;
+    case 'b':
+        if (parse_uint("--max-body", v, SIZE_MAX, &n))
+            return -1;
+        c->o.max_body = (size_t)n;
+        return 0;
+    case 'F':
+        return parse_format(v, &c->o.log_format);
+    case 'L':
+        return parse_level(v, &c->o.log_level);
+    }
+    return -1;
+}
+
+static int from_env(config *c)
+{
+    static const struct {
+        const char *name;
+        int opt;
+    } vars[] = {{"MOCKAWS_HOST", 'h'},      {"MOCKAWS_PORT", 'p'},         {"MOCKAWS_PORT_FILE", 'P'},
+                {"MOCKAWS_SEED", 's'},      {"MOCKAWS_JOURNAL_SIZE", 'j'}, {"MOCKAWS_THREADS", 't'},
+                {"MOCKAWS_MAX_BODY", 'b'},  {"MOCKAWS_LOG_FORMAT", 'F'},   {"MOCKAWS_LOG_LEVEL", 'L'}};
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
+        const char *v = getenv(vars[i].name);
+        if (v && *v && apply(c, vars[i].opt, v) != 0)
+            return -1;
+    }
+    const char *fx = getenv("MOCKAWS_FIXTURES");
+    if (fx && *fx) {
+        char *copy = strdup(fx), *save = NULL; /* lives as long as the process */
+        for (char *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
+            apply(c, 'f', tok);
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"host", required_argument, NULL, 'h'},       {"port", required_argument, NULL, 'p'},
+        {"port-file", required_argument, NULL, 'P'},  {"fixtures", required_argument, NULL, 'f'},
+        {"seed", required_argument, NULL, 's'},       {"journal-size", required_argument, NULL, 'j'},
+        {"threads", required_argument, NULL, 't'},    {"max-body", required_argument, NULL, 'b'},
+        {"log-format", required_argument, NULL, 'F'}, {"log-level", required_argument, NULL, 'L'},
+        {"version", no_argument, NULL, 'V'},          {"help", no_argument, NULL, '?' + 256},
+        {NULL, 0, NULL, 0},
+    };
+    config c = {0};
+    c.o.port = 4566;
+    c.o.log_level = MOCKAWS_LOG_INFO;
+    if (from_env(&c) != 0)
+        return 2;
+    int opt;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        if (opt == 'V') {
+            printf("mockaws %s\n", mockaws_version());
+            return 0;
+        }
+        if (opt == '?' + 256) {
+            usage(stdout);
+            return 0;
+        }
+        if (opt == '?' || apply(&c, opt, optarg) != 0) {
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "mockaws: unexpected argument '%s'\n", argv[optind]);
+        usage(stderr);
+        return 2;
+    }
+    c.o.fixtures = c.fixtures;
+
+    /* Signals are taken synchronously by this thread; the server's threads
+     * inherit the blocked mask and never see them. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    char err[512];
+    mockaws *m = mockaws_start(&c.o, err, sizeof err);
+    if (!m) {
+        fprintf(stderr, "mockaws: %s\n", err);
+        free(c.fixtures);
+        return 1;
+    }
+    if (c.port_file) {
+        /* Written whole, then renamed, so a reader never sees half a number. */
+        char tmp[4096];
+        snprintf(tmp, sizeof tmp, "%s.tmp", c.port_file);
+        FILE *f = fopen(tmp, "w");
+        if (!f || fprintf(f, "%u\n", mockaws_port(m)) < 0 || fclose(f) != 0 || rename(tmp, c.port_file) != 0) {
+            fprintf(stderr, "mockaws: cannot write port file %s: %s\n", c.port_file, strerror(errno));
+            mockaws_stop(m);
+            free(c.fixtures);
+            return 1;
+        }
+    }
+    printf("mockaws %s listening on %s\n", mockaws_version(), mockaws_endpoint(m));
+    fflush(stdout);
+
+    int sig = 0;
+    sigwait(&set, &sig);
+    fprintf(stderr, "mockaws: %s, stopping\n", sig == SIGINT ? "interrupted" : "terminated");
+    mockaws_stop(m);
+    free(c.fixtures);
+    return 0;
+}

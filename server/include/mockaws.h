@@ -1,0 +1,99 @@
+/* mockaws.h: embed the mockaws AWS test double in a C program.
+ *
+ *     char err[256];
+ *     mockaws *m = mockaws_start(NULL, err, sizeof err);   // 127.0.0.1, free port
+ *     if (!m) { fprintf(stderr, "%s\n", err); return 1; }
+ *     printf("%s\n", mockaws_endpoint(m));                 // http://127.0.0.1:PORT
+ *     ... point an SDK at it, or call mockaws_load_fixtures(), mockaws_journal() ...
+ *     mockaws_stop(m);
+ *
+ * Every server is independent: several may run in one process. All calls are
+ * thread-safe. Calls that can fail return 0 on success and -1 on failure, with
+ * a message in err (when err is not NULL). Strings returned as `char *` are
+ * the caller's to free with mockaws_free(). */
+#ifndef MOCKAWS_H
+#define MOCKAWS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__)
+#define MOCKAWS_API __attribute__((visibility("default")))
+#else
+#define MOCKAWS_API
+#endif
+
+typedef struct mockaws mockaws;
+
+typedef enum mockaws_log_format { MOCKAWS_LOG_TEXT = 0, MOCKAWS_LOG_JSON = 1 } mockaws_log_format;
+
+typedef enum mockaws_log_level {
+    MOCKAWS_LOG_OFF = 0, /* the zero default: embedded servers are quiet */
+    MOCKAWS_LOG_ERROR,
+    MOCKAWS_LOG_WARN,
+    MOCKAWS_LOG_INFO,    /* one line per request */
+    MOCKAWS_LOG_DEBUG,
+} mockaws_log_level;
+
+/* All zero = defaults. */
+typedef struct mockaws_options {
+    const char *host;        /* address to listen on; NULL = "127.0.0.1" */
+    unsigned port;           /* 0 = a free port */
+    uint64_t seed;           /* seed for request ids, ids and fault probabilities; 0 = random */
+    unsigned journal_size;   /* entries kept; 0 = 10000 */
+    unsigned threads;        /* worker threads; 0 = number of CPUs (at least 2) */
+    size_t max_body;         /* largest request body in bytes; 0 = 5 GiB + 1 MiB */
+    const char *const *fixtures; /* NULL-terminated list of fixture files to load, or NULL */
+    mockaws_log_level log_level;
+    mockaws_log_format log_format;
+    void *log_stream;        /* FILE* for logs; NULL = stderr */
+} mockaws_options;
+
+/* Starts a server. NULL and a message in err on failure. opts may be NULL. */
+MOCKAWS_API mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen);
+/* The port it listens on. */
+MOCKAWS_API unsigned mockaws_port(const mockaws *m);
+/* "http://HOST:PORT" (valid until mockaws_stop). */
+MOCKAWS_API const char *mockaws_endpoint(const mockaws *m);
+/* Stops serving, waits for requests in flight, frees everything. NULL is fine. */
+MOCKAWS_API void mockaws_stop(mockaws *m);
+
+/* State: fixtures in, state dump out (the same JSON format; see README). */
+MOCKAWS_API int mockaws_load_fixtures_json(mockaws *m, const char *json, char *err, size_t errlen);
+MOCKAWS_API int mockaws_load_fixtures_file(mockaws *m, const char *path, char *err, size_t errlen);
+MOCKAWS_API char *mockaws_state_json(mockaws *m);
+/* Forgets all state and empties the journal. */
+MOCKAWS_API void mockaws_reset(mockaws *m);
+
+/* Journal. filter is a JSON object with any of service, operation, error,
+ * since (seq), limit; NULL for all. Returns {"entries": [...]}, oldest first. */
+MOCKAWS_API char *mockaws_journal_json(mockaws *m, const char *filter_json);
+/* Requests in the journal matching (NULL = any) service, operation, error. */
+MOCKAWS_API size_t mockaws_journal_count(mockaws *m, const char *service, const char *operation,
+                                         const char *error);
+MOCKAWS_API void mockaws_journal_clear(mockaws *m);
+
+/* Clock: real by default. Virtual mode freezes server time at its current
+ * value; advance moves it forward (in real mode too, as an offset). */
+MOCKAWS_API int mockaws_clock_virtual(mockaws *m, int on);
+MOCKAWS_API void mockaws_clock_advance(mockaws *m, uint64_t ms);
+/* Server time, milliseconds since the epoch. */
+MOCKAWS_API int64_t mockaws_clock_now_ms(mockaws *m);
+
+/* The control API's JSON in one call: method "GET"/"POST"/"DELETE", path
+ * under /_mockaws/ (e.g. "faults"), body or NULL. Returns the HTTP status and
+ * the response body in *out (mockaws_free). */
+MOCKAWS_API int mockaws_control(mockaws *m, const char *method, const char *path, const char *body,
+                                char **out);
+
+MOCKAWS_API void mockaws_free(void *p);
+MOCKAWS_API const char *mockaws_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

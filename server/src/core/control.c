@@ -1,0 +1,184 @@
+#include "control.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/server.h"
+
+#ifndef MOCKAWS_VERSION
+#define MOCKAWS_VERSION "0.0.0"
+#endif
+
+bool control_matches(const char *path)
+{
+    return g_str_has_prefix(path, "/_mockaws/") || strcmp(path, "/_mockaws") == 0 ||
+           g_str_has_prefix(path, "/moto-api/") || g_str_has_prefix(path, "/_localstack/");
+}
+
+/* Takes the reference to body. */
+static void reply(http_response *resp, int status, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(body);
+    resp->status = status;
+    g_string_assign(resp->body, text);
+    g_string_append_c(resp->body, '\n');
+    free(text);
+    http_response_set_header(resp, "Content-Type", "application/json");
+}
+
+static void reply_error(http_response *resp, int status, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void reply_error(http_response *resp, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    reply(resp, status, json_pack("{s:s}", "error", msg));
+    g_free(msg);
+}
+
+static json_t *services_json(server *s, const char *running)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; i < s->nsvcs; i++)
+        json_object_set_new(o, s->svcs[i].def->name, json_string(running));
+    return o;
+}
+
+/* Body as a JSON value, or NULL with an error answered. Empty body = {}. */
+static json_t *body_json(const http_request *req, http_response *resp)
+{
+    if (req->body_len == 0)
+        return json_object();
+    json_error_t je;
+    json_t *v = json_loadb(req->body, req->body_len, 0, &je);
+    if (!v)
+        reply_error(resp, 400, "request body is not JSON: line %d column %d: %s", je.line, je.column,
+                    je.text);
+    return v;
+}
+
+static bool parse_u64(const char *s, uint64_t *out)
+{
+    if (!s || !*s)
+        return false;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || s[0] == '-')
+        return false;
+    *out = v;
+    return true;
+}
+
+static void journal_endpoint(server *s, const http_request *req, http_response *resp)
+{
+    if (strcmp(req->method, "DELETE") == 0) {
+        journal_clear(s->journal);
+        reply(resp, 200, json_pack("{s:b}", "cleared", 1));
+        return;
+    }
+    if (strcmp(req->method, "GET") != 0) {
+        reply_error(resp, 405, "journal takes GET or DELETE");
+        return;
+    }
+    http_params q = {0};
+    if (!http_params_parse(&q, req->query, strlen(req->query), true)) {
+        http_params_clear(&q);
+        reply_error(resp, 400, "malformed query string");
+        return;
+    }
+    journal_filter f = {
+        .service = http_params_get(&q, "service"),
+        .operation = http_params_get(&q, "operation"),
+        .error = http_params_get(&q, "error"),
+    };
+    uint64_t n;
+    const char *since = http_params_get(&q, "since"), *limit = http_params_get(&q, "limit");
+    if (since && !parse_u64(since, &f.since)) {
+        reply_error(resp, 400, "since must be a sequence number, got '%s'", since);
+    } else if (limit && !parse_u64(limit, &n)) {
+        reply_error(resp, 400, "limit must be a non-negative integer, got '%s'", limit);
+    } else {
+        if (limit)
+            f.limit = n ? n : 0;
+        reply(resp, 200, journal_query(s->journal, &f));
+    }
+    http_params_clear(&q);
+}
+
+static void clock_endpoint(server *s, const http_request *req, http_response *resp)
+{
+    if (strcmp(req->method, "POST") == 0) {
+        json_t *b = body_json(req, resp);
+        if (!b)
+            return;
+        json_t *mode = json_object_get(b, "mode"), *adv = json_object_get(b, "advance_ms");
+        const char *m = json_string_value(mode);
+        if (!json_is_object(b) || (mode && (!m || (strcmp(m, "virtual") && strcmp(m, "real")))) ||
+            (adv && (!json_is_integer(adv) || json_integer_value(adv) < 0)) || (!mode && !adv)) {
+            json_decref(b);
+            reply_error(resp, 400,
+                        "clock takes {\"mode\": \"virtual\"|\"real\"} and/or {\"advance_ms\": N >= 0}");
+            return;
+        }
+        if (m)
+            clock_set_virtual(&s->clock, strcmp(m, "virtual") == 0);
+        if (adv)
+            clock_advance(&s->clock, json_integer_value(adv));
+        json_decref(b);
+    } else if (strcmp(req->method, "GET") != 0) {
+        reply_error(resp, 405, "clock takes GET or POST");
+        return;
+    }
+    reply(resp, 200, json_pack("{s:s, s:I}", "mode", clock_is_virtual(&s->clock) ? "virtual" : "real",
+                               "now_ms", (json_int_t)clock_now_ms(&s->clock)));
+}
+
+static void state_endpoint(server *s, const http_request *req, http_response *resp)
+{
+    if (strcmp(req->method, "GET") == 0) {
+        reply(resp, 200, server_dump_state(s));
+        return;
+    }
+    if (strcmp(req->method, "POST") != 0) {
+        reply_error(resp, 405, "state takes GET or POST");
+        return;
+    }
+    json_t *b = body_json(req, resp);
+    if (!b)
+        return;
+    char err[512];
+    if (server_load_state(s, b, ".", err, sizeof err) != 0)
+        reply_error(resp, 400, "%s", err);
+    else
+        reply(resp, 200, json_pack("{s:b}", "loaded", 1));
+    json_decref(b);
+}
+
+void control_handle(server *s, const http_request *req, http_response *resp)
+{
+    const char *p = req->path;
+    bool get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+    bool post = strcmp(req->method, "POST") == 0;
+    if (strcmp(p, "/_mockaws/health") == 0 && get) {
+        reply(resp, 200, json_pack("{s:s, s:s, s:o}", "status", "ok", "version", MOCKAWS_VERSION,
+                                   "services", services_json(s, "running")));
+    } else if (strcmp(p, "/_localstack/health") == 0 && get) {
+        reply(resp, 200, json_pack("{s:o, s:s, s:s}", "services", services_json(s, "running"), "edition",
+                                   "mockaws", "version", MOCKAWS_VERSION));
+    } else if ((strcmp(p, "/_mockaws/reset") == 0 || strcmp(p, "/moto-api/reset") == 0) && post) {
+        server_reset(s);
+        reply(resp, 200, json_pack("{s:b}", "reset", 1));
+    } else if (strcmp(p, "/_mockaws/journal") == 0) {
+        journal_endpoint(s, req, resp);
+    } else if (strcmp(p, "/_mockaws/clock") == 0) {
+        clock_endpoint(s, req, resp);
+    } else if (strcmp(p, "/_mockaws/state") == 0) {
+        state_endpoint(s, req, resp);
+    } else {
+        reply_error(resp, 404, "no control endpoint %s %s", req->method, p);
+    }
+}

@@ -1,0 +1,146 @@
+#include "journal.h"
+
+#include <stdbool.h>
+#include <string.h>
+
+struct journal {
+    GMutex lock;
+    journal_entry *ring;
+    size_t capacity;
+    size_t start; /* index of the oldest entry */
+    size_t len;
+    uint64_t next_seq;
+};
+
+journal *journal_new(size_t capacity)
+{
+    journal *j = g_new0(journal, 1);
+    g_mutex_init(&j->lock);
+    j->capacity = capacity ? capacity : 1;
+    j->ring = g_new0(journal_entry, j->capacity);
+    j->next_seq = 1;
+    return j;
+}
+
+static void entry_clear(journal_entry *e)
+{
+    g_free(e->request_id);
+    g_free(e->account);
+    g_free(e->region);
+    g_free(e->service);
+    g_free(e->operation);
+    g_free(e->resource);
+    g_free(e->error);
+    g_free(e->fault);
+    g_free(e->invocation_id);
+    memset(e, 0, sizeof *e);
+}
+
+void journal_clear(journal *j)
+{
+    g_mutex_lock(&j->lock);
+    for (size_t i = 0; i < j->len; i++)
+        entry_clear(&j->ring[(j->start + i) % j->capacity]);
+    j->start = j->len = 0;
+    g_mutex_unlock(&j->lock);
+}
+
+void journal_free(journal *j)
+{
+    if (!j)
+        return;
+    journal_clear(j);
+    g_free(j->ring);
+    g_mutex_clear(&j->lock);
+    g_free(j);
+}
+
+uint64_t journal_add(journal *j, journal_entry *e)
+{
+    g_mutex_lock(&j->lock);
+    size_t slot;
+    if (j->len == j->capacity) {
+        slot = j->start;
+        entry_clear(&j->ring[slot]);
+        j->start = (j->start + 1) % j->capacity;
+    } else {
+        slot = (j->start + j->len) % j->capacity;
+        j->len++;
+    }
+    e->seq = j->next_seq++;
+    j->ring[slot] = *e;
+    uint64_t seq = e->seq;
+    g_mutex_unlock(&j->lock);
+    memset(e, 0, sizeof *e);
+    return seq;
+}
+
+static json_t *str_or_null(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+json_t *journal_entry_json(const journal_entry *e)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(e->time_ms / 1000);
+    char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+    char *iso = g_strdup_printf("%s.%03dZ", base, (int)(e->time_ms % 1000));
+    g_date_time_unref(dt);
+    g_free(base);
+    json_t *o = json_pack("{s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:I, s:o, s:o}",
+                          "seq", (json_int_t)e->seq, "time", iso, "connection",
+                          (json_int_t)e->connection, "request_id", str_or_null(e->request_id),
+                          "account", str_or_null(e->account), "region", str_or_null(e->region),
+                          "service", str_or_null(e->service), "operation", str_or_null(e->operation),
+                          "resource", str_or_null(e->resource), "status", e->status, "error",
+                          str_or_null(e->error), "fault", str_or_null(e->fault), "duration_us",
+                          (json_int_t)e->duration_us, "invocation_id", str_or_null(e->invocation_id),
+                          "attempt", e->attempt ? json_integer(e->attempt) : json_null());
+    json_object_set_new(o, "time_ms", json_integer(e->time_ms));
+    if (e->max_attempts)
+        json_object_set_new(o, "max_attempts", json_integer(e->max_attempts));
+    g_free(iso);
+    return o;
+}
+
+static bool matches(const journal_entry *e, const journal_filter *f)
+{
+    if (!f)
+        return true;
+    if (f->since && e->seq <= f->since)
+        return false;
+    if (f->service && g_strcmp0(f->service, e->service) != 0)
+        return false;
+    if (f->operation && g_strcmp0(f->operation, e->operation) != 0)
+        return false;
+    if (f->error && g_strcmp0(f->error, e->error) != 0)
+        return false;
+    return true;
+}
+
+json_t *journal_query(journal *j, const journal_filter *f)
+{
+    json_t *arr = json_array();
+    g_mutex_lock(&j->lock);
+    for (size_t i = 0; i < j->len; i++) {
+        const journal_entry *e = &j->ring[(j->start + i) % j->capacity];
+        if (!matches(e, f))
+            continue;
+        json_array_append_new(arr, journal_entry_json(e));
+        if (f && f->limit && json_array_size(arr) >= f->limit)
+            break;
+    }
+    g_mutex_unlock(&j->lock);
+    return json_pack("{s:o}", "entries", arr);
+}
+
+size_t journal_count(journal *j, const journal_filter *f)
+{
+    size_t n = 0;
+    g_mutex_lock(&j->lock);
+    for (size_t i = 0; i < j->len; i++)
+        if (matches(&j->ring[(j->start + i) % j->capacity], f))
+            n++;
+    g_mutex_unlock(&j->lock);
+    return n;
+}

@@ -1,0 +1,325 @@
+/* pipeline: one request from routing to the journal (DESIGN.md, "the path
+ * of a request"), free of HTTP plumbing so that tests and the control API's
+ * C door can drive it directly. */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "core/control.h"
+#include "core/reqid.h"
+#include "core/route.h"
+#include "core/server.h"
+#include "wire/restxml.h"
+
+typedef struct exchange {
+    server *s;
+    const http_request *req;
+    http_response *resp;
+    journal_entry je;
+    char request_id[64];
+    int64_t start_us;
+} exchange;
+
+static const char *svc_for_target(void *arg, const char *prefix, size_t len)
+{
+    server *s = arg;
+    for (size_t i = 0; i < s->nsvcs; i++) {
+        const char *tp = model_meta_string(s->svcs[i].model, "targetPrefix");
+        if (tp && strlen(tp) == len && strncmp(tp, prefix, len) == 0)
+            return s->svcs[i].def->name;
+    }
+    return NULL;
+}
+
+static const char *svc_for_version(void *arg, const char *version)
+{
+    server *s = arg;
+    for (size_t i = 0; i < s->nsvcs; i++) {
+        const char *p = model_protocol(s->svcs[i].model);
+        const char *v = model_meta_string(s->svcs[i].model, "apiVersion");
+        if ((strcmp(p, "query") == 0 || strcmp(p, "ec2") == 0) && v && strcmp(v, version) == 0)
+            return s->svcs[i].def->name;
+    }
+    return NULL;
+}
+
+/* The SDKs' retry headers: "attempt=2; max=5". */
+static void parse_sdk_request(const char *v, journal_entry *je)
+{
+    if (!v)
+        return;
+    const char *a = strstr(v, "attempt=");
+    const char *m = strstr(v, "max=");
+    if (a)
+        je->attempt = atoi(a + 8);
+    if (m)
+        je->max_attempts = atoi(m + 4);
+}
+
+static bool is_form(const http_request *req)
+{
+    const char *ct = http_request_header(req, "content-type");
+    return ct && g_ascii_strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0;
+}
+
+static void standard_headers(exchange *x, const svc_rt *rt)
+{
+    if (rt && strcmp(model_protocol(rt->model), "rest-xml") == 0) {
+        http_response_set_header(x->resp, "x-amz-request-id", x->request_id);
+        GString *host_id = g_string_new(NULL);
+        restxml_host_id(host_id, x->request_id); /* the same one the error body names */
+        http_response_set_header(x->resp, "x-amz-id-2", host_id->str);
+        g_string_free(host_id, TRUE);
+    } else {
+        http_response_set_header(x->resp, "x-amzn-RequestId", x->request_id);
+    }
+    if (rt && strcmp(rt->proto->name, "json") == 0) {
+        size_t len;
+        const char *body = http_response_body(x->resp, &len);
+        char crc[16];
+        g_snprintf(crc, sizeof crc, "%lu", crc32(0L, (const Bytef *)body, (uInt)len));
+        http_response_set_header(x->resp, "x-amz-crc32", crc);
+    }
+    if (!http_response_header(x->resp, "Server"))
+        http_response_set_header(x->resp, "Server", "mockaws");
+}
+
+/* An error for a service: resolved against its catalog and model, written
+ * in its envelope. */
+static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err)
+{
+    errcat_resolve(rt->errors, rt->model, err);
+    if (!err->message) {
+        const errcat_entry *ce = errcat_lookup(rt->errors, err->code);
+        err->message = g_strdup(ce && ce->message ? ce->message : err->code);
+    }
+    http_response_clear(x->resp);
+    http_response_init(x->resp);
+    rt->proto->serialize_error(rt->model, op, err, x->request_id, x->resp);
+    if (!x->resp->status)
+        x->resp->status = err->status ? err->status : 400;
+    g_free(x->je.error);
+    x->je.error = g_strdup(err->code);
+}
+
+/* A request no service takes: JSON, so that every kind of client can at least
+ * show the message. */
+static void answer_unrouted(exchange *x, int status, const char *code, const char *message)
+{
+    json_t *body = json_pack("{s:s, s:s}", "__type", code, "message", message);
+    char *text = json_dumps(body, JSON_COMPACT);
+    json_decref(body);
+    x->resp->status = status;
+    g_string_assign(x->resp->body, text);
+    free(text);
+    http_response_set_header(x->resp, "Content-Type", "application/json");
+    http_response_set_header(x->resp, "x-amzn-ErrorType", code);
+    x->je.error = g_strdup(code);
+}
+
+static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_error *err)
+{
+    if (rt->def->validation_error) {
+        rt->def->validation_error(v, n, err);
+        return;
+    }
+    GString *msg = g_string_new(NULL);
+    validate_coral_message(msg, v, n);
+    aws_error_set(err, rt->def->validation_code ? rt->def->validation_code : "ValidationException",
+                  "%s", msg->str);
+    g_string_free(msg, TRUE);
+}
+
+static void run_service(exchange *x, svc_rt *rt, const route *r, const http_request *req,
+                        bool too_large)
+{
+    server *s = x->s;
+    aws_error err = AWS_ERROR_INIT;
+    char opbuf[128];
+    char account[13];
+    server_account_for_key(s, r->access_key, account);
+    x->je.account = g_strdup(account);
+    x->je.region = g_strdup(r->region);
+    x->je.service = g_strdup(rt->def->name);
+    if (strcmp(rt->proto->name, "rest-xml") == 0) {
+        /* S3 writes its request ids as 16 hex digits, not UUIDs. */
+        char s3id[17];
+        reqid_s3(x->request_id, s3id);
+        g_strlcpy(x->request_id, s3id, sizeof x->request_id);
+        g_free(x->je.request_id);
+        x->je.request_id = g_strdup(s3id);
+    }
+
+    if (too_large) {
+        aws_error_set_status(&err, 413, "EntityTooLarge",
+                             "Your proposed upload exceeds the maximum allowed size");
+        answer_error(x, rt, NULL, &err);
+        aws_error_clear(&err);
+        return;
+    }
+
+    const char *op = rt->def->choose_operation
+                         ? rt->def->choose_operation(rt->model, req, opbuf, sizeof opbuf, &err)
+                         : rt->proto->operation_name(rt->model, req, opbuf, sizeof opbuf, &err);
+    if (!op) {
+        answer_error(x, rt, NULL, &err);
+        aws_error_clear(&err);
+        return;
+    }
+    x->je.operation = g_strdup(op);
+    const svc_op *handler = g_hash_table_lookup(rt->handlers, op);
+    if (!handler) {
+        if (g_hash_table_contains(rt->aws_ops, op))
+            aws_error_set_status(&err, 501, "NotImplemented", "mockaws does not implement %s yet", op);
+        else
+            aws_error_set_status(&err, rt->def->unknown_operation_status, rt->def->unknown_operation_code,
+                                 "The action %s is not valid for this web service.", op);
+        answer_error(x, rt, op, &err);
+        aws_error_clear(&err);
+        return;
+    }
+
+    json_t *input = NULL;
+    if (rt->proto->parse_request(rt->model, op, req, &input, &err) != 0) {
+        answer_error(x, rt, op, &err);
+        aws_error_clear(&err);
+        return;
+    }
+    json_t *in_shape = model_op_input(rt->model, model_operation(rt->model, op));
+    if (in_shape) {
+        violation v[8];
+        size_t n = validator_check(rt->validator, in_shape, input, v, 8);
+        if (n) {
+            validation_failure(rt, v, n, &err);
+            answer_error(x, rt, op, &err);
+            aws_error_clear(&err);
+            json_decref(input);
+            return;
+        }
+    }
+
+    ns *n = ns_get(s->ns, rt->def, account, r->region);
+    svc_call c = {
+        .srv = s,
+        .svc = rt->def,
+        .model = rt->model,
+        .account = account,
+        .region = r->region,
+        .access_key = r->access_key,
+        .operation = op,
+        .request_id = x->request_id,
+        .req = req,
+        .input = input,
+        .state = n->state,
+        .now_ms = clock_now_ms(&s->clock),
+        .err = AWS_ERROR_INIT,
+        .resp = x->resp,
+    };
+    if (handler->readonly)
+        g_rw_lock_reader_lock(&n->lock);
+    else
+        g_rw_lock_writer_lock(&n->lock);
+    int rc = handler->fn(&c);
+    if (handler->readonly)
+        g_rw_lock_reader_unlock(&n->lock);
+    else
+        g_rw_lock_writer_unlock(&n->lock);
+
+    x->je.resource = c.resource;
+    c.resource = NULL;
+    if (rc != 0) {
+        if (!aws_error_is_set(&c.err))
+            aws_error_set_status(&c.err, 500, "InternalError", "handler failed without an error");
+        answer_error(x, rt, op, &c.err);
+    } else {
+        if (!c.output)
+            c.output = json_object();
+        if (rt->proto->serialize_output(rt->model, op, c.output, x->request_id, x->resp) != 0) {
+            server_log(s, MOCKAWS_LOG_ERROR, "%s %s: output did not serialize", rt->def->name, op);
+            aws_error_set_status(&c.err, 500, "InternalError",
+                                 "We encountered an internal error. Please try again.");
+            answer_error(x, rt, op, &c.err);
+        }
+    }
+    aws_error_clear(&c.err);
+    json_decref(c.output);
+    json_decref(input);
+}
+
+static void log_request(server *s, const journal_entry *je)
+{
+    if (s->log_level < MOCKAWS_LOG_INFO)
+        return;
+    if (s->log_format == MOCKAWS_LOG_JSON) {
+        json_t *o = journal_entry_json(je);
+        char *t = json_dumps(o, JSON_COMPACT);
+        server_log(s, MOCKAWS_LOG_INFO, "%s", t);
+        free(t);
+        json_decref(o);
+    } else {
+        server_log(s, MOCKAWS_LOG_INFO, "%s %s %d %s %" G_GINT64_FORMAT "us", je->service ? je->service : "-",
+                   je->operation ? je->operation : "-", je->status, je->error ? je->error : "-",
+                   je->duration_us);
+    }
+}
+
+void server_handle(server *s, const http_request *req, uint64_t conn, bool too_large,
+                   http_response *resp, server_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (control_matches(req->path)) {
+        control_handle(s, req, resp);
+        return;
+    }
+    exchange x = {.s = s, .req = req, .resp = resp, .start_us = g_get_monotonic_time()};
+    reqid_new(s, x.request_id, sizeof x.request_id);
+    x.je.time_ms = clock_now_ms(&s->clock);
+    x.je.connection = conn;
+    x.je.request_id = g_strdup(x.request_id);
+    x.je.invocation_id = g_strdup(http_request_header(req, "amz-sdk-invocation-id"));
+    parse_sdk_request(http_request_header(req, "amz-sdk-request"), &x.je);
+
+    g_rw_lock_reader_lock(&s->reset_lock);
+    http_params query = {0}, form = {0};
+    bool query_ok = http_params_parse(&query, req->query, strlen(req->query), true);
+    bool have_form = is_form(req) && !too_large &&
+                     http_params_parse(&form, req->body, req->body_len, true);
+    route r;
+    char err[256];
+    svc_rt *rt = NULL;
+    if (!query_ok) {
+        answer_unrouted(&x, 400, "MalformedQueryString", "The query string is not validly percent-encoded");
+    } else if (route_request(&(route_env){svc_for_target, svc_for_version, s}, req, &query,
+                             have_form ? &form : NULL, &r, err, sizeof err) != 0) {
+        answer_unrouted(&x, 400, "IncompleteSignature", err);
+    } else {
+        rt = server_service(s, r.service);
+        if (!rt) {
+            char msg[512];
+            g_snprintf(msg, sizeof msg,
+                       "mockaws does not serve the service '%s' (named by the request's %s); it serves "
+                       "s3, dynamodb, sns, ec2 and sts",
+                       r.service, http_request_header(req, "authorization") ? "credential scope"
+                                                                          : "target or action");
+            answer_unrouted(&x, 400, "UnknownService", msg);
+            x.je.service = g_strdup(r.service);
+        } else {
+            http_request routed = *req;
+            if (r.s3_path)
+                routed.path = r.s3_path;
+            run_service(&x, rt, &r, &routed, too_large);
+        }
+        route_clear(&r);
+    }
+    http_params_clear(&query);
+    http_params_clear(&form);
+    g_rw_lock_reader_unlock(&s->reset_lock);
+
+    if (!resp->status)
+        resp->status = 200;
+    standard_headers(&x, rt);
+    x.je.status = resp->status;
+    x.je.duration_us = g_get_monotonic_time() - x.start_us;
+    log_request(s, &x.je);
+    journal_add(s->journal, &x.je);
+}

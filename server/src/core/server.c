@@ -1,0 +1,818 @@
+/* server: lifecycle, the libmicrohttpd glue and the mockaws.h calls.
+ *
+ * libmicrohttpd runs a pool of worker threads over epoll. A request body is
+ * collected into its request context (bounded by max_body); the pipeline
+ * runs when the body is complete. An answer that must wait (a fault's delay)
+ * is kept in the context while the connection is suspended; a timer thread
+ * resumes it when due, so no worker ever sleeps. */
+#include "core/server.h"
+
+#include <microhttpd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netdb.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/embedded.h"
+
+#ifndef MOCKAWS_VERSION
+#define MOCKAWS_VERSION "0.0.0"
+#endif
+
+#define DEFAULT_JOURNAL 10000
+#define DEFAULT_MAX_BODY ((size_t)5 * 1024 * 1024 * 1024 + 1024 * 1024)
+
+typedef struct req_ctx {
+    char *uri;             /* raw request target, as sent */
+    GByteArray *body;
+    bool headers_seen;
+    bool too_large;
+    struct MHD_Response *ready; /* an answer held back while suspended */
+    unsigned ready_status;
+    int64_t due_us;        /* monotonic time to resume at */
+    struct MHD_Connection *conn;
+} req_ctx;
+
+/* ---- random material ---- */
+
+void server_random_bytes(server *s, unsigned char *buf, size_t len)
+{
+    g_mutex_lock(&s->rand_lock);
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (unsigned char)g_rand_int_range(s->rand, 0, 256);
+    g_mutex_unlock(&s->rand_lock);
+}
+
+void server_random_string(server *s, char *out, size_t n, const char *alphabet)
+{
+    size_t alen = strlen(alphabet);
+    g_mutex_lock(&s->rand_lock);
+    for (size_t i = 0; i < n; i++)
+        out[i] = alphabet[g_rand_int_range(s->rand, 0, (gint32)alen)];
+    g_mutex_unlock(&s->rand_lock);
+    out[n] = '\0';
+}
+
+void server_uuid(server *s, char out[37])
+{
+    unsigned char b[16];
+    server_random_bytes(s, b, sizeof b);
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    g_snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+               b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14],
+               b[15]);
+}
+
+/* ---- credentials ---- */
+
+void server_cred_clear(server_cred *c)
+{
+    g_free(c->access_key);
+    g_free(c->account);
+    g_free(c->arn);
+    g_free(c->user_id);
+    memset(c, 0, sizeof *c);
+}
+
+static void cred_free(gpointer p)
+{
+    server_cred_clear(p);
+    g_free(p);
+}
+
+static void cred_copy(server_cred *dst, const server_cred *src)
+{
+    dst->access_key = g_strdup(src->access_key);
+    dst->account = g_strdup(src->account);
+    dst->arn = g_strdup(src->arn);
+    dst->user_id = g_strdup(src->user_id);
+    dst->expires_ms = src->expires_ms;
+}
+
+void server_cred_add(server *s, const server_cred *c)
+{
+    server_cred *copy = g_new0(server_cred, 1);
+    cred_copy(copy, c);
+    g_mutex_lock(&s->cred_lock);
+    g_hash_table_replace(s->creds, copy->access_key, copy);
+    g_mutex_unlock(&s->cred_lock);
+}
+
+bool server_cred_lookup(server *s, const char *access_key, server_cred *out)
+{
+    g_mutex_lock(&s->cred_lock);
+    server_cred *c = access_key ? g_hash_table_lookup(s->creds, access_key) : NULL;
+    if (c)
+        cred_copy(out, c);
+    g_mutex_unlock(&s->cred_lock);
+    return c != NULL;
+}
+
+void server_account_for_key(server *s, const char *access_key, char out[13])
+{
+    size_t len = access_key ? strlen(access_key) : 0;
+    bool digits = len == 12;
+    for (size_t i = 0; digits && i < len; i++)
+        digits = g_ascii_isdigit(access_key[i]);
+    if (digits) {
+        memcpy(out, access_key, 13);
+        return;
+    }
+    server_cred c;
+    if (len && server_cred_lookup(s, access_key, &c)) {
+        g_strlcpy(out, c.account, 13);
+        server_cred_clear(&c);
+        return;
+    }
+    g_strlcpy(out, "123456789012", 13);
+}
+
+/* ---- logging ---- */
+
+void server_log(server *s, mockaws_log_level level, const char *fmt, ...)
+{
+    if (level > s->log_level || level == MOCKAWS_LOG_OFF)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    static const char *const names[] = {"off", "error", "warn", "info", "debug"};
+    GDateTime *now = g_date_time_new_now_utc();
+    char *ts = g_date_time_format(now, "%Y-%m-%dT%H:%M:%S.%fZ");
+    g_date_time_unref(now);
+    g_mutex_lock(&s->log_lock);
+    if (s->log_format == MOCKAWS_LOG_JSON && msg[0] == '{')
+        fprintf(s->log, "%s\n", msg);
+    else if (s->log_format == MOCKAWS_LOG_JSON) {
+        json_t *o = json_pack("{s:s, s:s, s:s}", "time", ts, "level", names[level], "message", msg);
+        char *t = json_dumps(o, JSON_COMPACT);
+        fprintf(s->log, "%s\n", t);
+        free(t);
+        json_decref(o);
+    } else
+        fprintf(s->log, "%s %s %s\n", ts, names[level], msg);
+    fflush(s->log);
+    g_mutex_unlock(&s->log_lock);
+    g_free(ts);
+    g_free(msg);
+}
+
+/* ---- services ---- */
+
+svc_rt *server_service(server *s, const char *name)
+{
+    for (size_t i = 0; i < s->nsvcs; i++)
+        if (strcmp(s->svcs[i].def->name, name) == 0)
+            return &s->svcs[i];
+    return NULL;
+}
+
+static int load_services(server *s, char *err, size_t errlen)
+{
+    size_t n = 0;
+    while (services_all[n])
+        n++;
+    s->svcs = g_new0(svc_rt, n);
+    for (size_t i = 0; i < n; i++) {
+        const svc_def *d = services_all[i];
+        svc_rt *rt = &s->svcs[i];
+        s->nsvcs = i + 1;
+        rt->def = d;
+        size_t len;
+        const char *text = embedded_find(d->model_file, &len);
+        if (!text) {
+            g_snprintf(err, errlen, "%s: no embedded model %s", d->name, d->model_file);
+            return -1;
+        }
+        if (!(rt->model = model_load(text, len, err, errlen)))
+            return -1;
+        text = embedded_find(d->errors_file, &len);
+        if (text && !(rt->errors = errcat_load(text, len, err, errlen)))
+            return -1;
+        rt->proto = wire_protocol_find(model_protocol(rt->model));
+        if (!rt->proto) {
+            g_snprintf(err, errlen, "%s: unknown protocol '%s'", d->name, model_protocol(rt->model));
+            return -1;
+        }
+        rt->validator = validator_new(rt->model);
+        rt->handlers = g_hash_table_new(g_str_hash, g_str_equal);
+        for (const svc_op *op = d->ops; op->name; op++)
+            g_hash_table_insert(rt->handlers, (gpointer)op->name, (gpointer)op);
+        rt->aws_ops = g_hash_table_new(g_str_hash, g_str_equal);
+        json_t *all = json_object_get(model_metadata(rt->model), "x-mockaws-all-operations");
+        size_t k;
+        json_t *v;
+        json_array_foreach(all, k, v) g_hash_table_add(rt->aws_ops, (gpointer)json_string_value(v));
+        const char *opname;
+        json_object_foreach(model_operations(rt->model), opname, v) g_hash_table_add(rt->aws_ops, (gpointer)opname);
+    }
+    return 0;
+}
+
+static void free_services(server *s)
+{
+    for (size_t i = 0; i < s->nsvcs; i++) {
+        svc_rt *rt = &s->svcs[i];
+        if (rt->handlers)
+            g_hash_table_destroy(rt->handlers);
+        if (rt->aws_ops)
+            g_hash_table_destroy(rt->aws_ops);
+        validator_free(rt->validator);
+        errcat_free(rt->errors);
+        model_free(rt->model);
+    }
+    g_free(s->svcs);
+}
+
+/* ---- state ---- */
+
+void server_reset(server *s)
+{
+    g_rw_lock_writer_lock(&s->reset_lock);
+    ns_table_reset(s->ns);
+    g_mutex_lock(&s->cred_lock);
+    g_hash_table_remove_all(s->creds);
+    g_mutex_unlock(&s->cred_lock);
+    journal_clear(s->journal);
+    g_rw_lock_writer_unlock(&s->reset_lock);
+}
+
+static bool valid_account(const char *a)
+{
+    if (strlen(a) != 12)
+        return false;
+    for (const char *p = a; *p; p++)
+        if (!g_ascii_isdigit(*p))
+            return false;
+    return true;
+}
+
+/* One namespace document: {"account", "region", "<service>": {...}, ...} */
+static int load_one(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen)
+{
+    if (!json_is_object(doc)) {
+        g_snprintf(err, errlen, "a fixture document must be a JSON object");
+        return -1;
+    }
+    json_t *acc = json_object_get(doc, "account"), *reg = json_object_get(doc, "region");
+    if ((acc && !json_is_string(acc)) || (reg && !json_is_string(reg))) {
+        g_snprintf(err, errlen, "\"account\" and \"region\" must be strings");
+        return -1;
+    }
+    const char *account = acc ? json_string_value(acc) : "123456789012";
+    const char *region = reg ? json_string_value(reg) : "us-east-1";
+    if (!valid_account(account)) {
+        g_snprintf(err, errlen, "account must be 12 digits, got '%s'", account);
+        return -1;
+    }
+    const char *key;
+    json_t *section;
+    json_object_foreach(doc, key, section) {
+        if (!strcmp(key, "account") || !strcmp(key, "region") || !strcmp(key, "namespaces") ||
+            !strcmp(key, "description") || !strcmp(key, "name"))
+            continue;
+        svc_rt *rt = server_service(s, key);
+        if (!rt) {
+            g_snprintf(err, errlen, "unknown fixture section \"%s\"", key);
+            return -1;
+        }
+        if (!rt->def->state_load) {
+            g_snprintf(err, errlen, "%s takes no fixtures", key);
+            return -1;
+        }
+        ns *n = ns_get(s->ns, rt->def, account, region);
+        svc_fixture_ctx ctx = {account, region, base_dir, clock_now_ms(&s->clock)};
+        char serr[400];
+        g_rw_lock_writer_lock(&n->lock);
+        int rc = rt->def->state_load(n->state, section, &ctx, serr, sizeof serr);
+        g_rw_lock_writer_unlock(&n->lock);
+        if (rc != 0) {
+            g_snprintf(err, errlen, "%s: %s", key, serr);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int server_load_state(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen)
+{
+    g_rw_lock_reader_lock(&s->reset_lock);
+    int rc = 0;
+    json_t *list = json_object_get(doc, "namespaces");
+    if (json_is_array(doc))
+        list = doc;
+    if (list) {
+        if (!json_is_array(list)) {
+            g_snprintf(err, errlen, "\"namespaces\" must be a list");
+            rc = -1;
+        }
+        size_t i;
+        json_t *one;
+        json_array_foreach(list, i, one) if (rc == 0) rc = load_one(s, one, base_dir, err, errlen);
+    }
+    if (rc == 0 && json_is_object(doc))
+        rc = load_one(s, doc, base_dir, err, errlen);
+    g_rw_lock_reader_unlock(&s->reset_lock);
+    return rc;
+}
+
+static void dump_ns(ns *n, void *arg)
+{
+    json_t *list = arg;
+    if (!n->svc->state_dump)
+        return;
+    g_rw_lock_reader_lock(&n->lock);
+    json_t *section = n->svc->state_dump(n->state);
+    g_rw_lock_reader_unlock(&n->lock);
+    if (!section)
+        return;
+    const char *account = n->account[0] ? n->account : "123456789012";
+    const char *region = n->region[0] ? n->region : "us-east-1";
+    /* Sections of one account and region share a document. */
+    size_t i;
+    json_t *doc;
+    json_array_foreach(list, i, doc) {
+        if (!strcmp(json_string_value(json_object_get(doc, "account")), account) &&
+            !strcmp(json_string_value(json_object_get(doc, "region")), region)) {
+            json_object_set_new(doc, n->svc->name, section);
+            return;
+        }
+    }
+    doc = json_pack("{s:s, s:s}", "account", account, "region", region);
+    json_object_set_new(doc, n->svc->name, section);
+    json_array_append_new(list, doc);
+}
+
+json_t *server_dump_state(server *s)
+{
+    json_t *list = json_array();
+    g_rw_lock_reader_lock(&s->reset_lock);
+    ns_table_foreach(s->ns, dump_ns, list);
+    g_rw_lock_reader_unlock(&s->reset_lock);
+    return json_pack("{s:o}", "namespaces", list);
+}
+
+static int load_file(server *s, const char *path, char *err, size_t errlen)
+{
+    json_error_t je;
+    json_t *doc = json_load_file(path, 0, &je);
+    if (!doc) {
+        g_snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
+        return -1;
+    }
+    char *dir = g_path_get_dirname(path);
+    char serr[512];
+    int rc = server_load_state(s, doc, dir, serr, sizeof serr);
+    if (rc != 0)
+        g_snprintf(err, errlen, "%s: %s", path, serr);
+    g_free(dir);
+    json_decref(doc);
+    return rc;
+}
+
+/* ---- delayed answers ---- */
+
+static gint by_due(gconstpointer a, gconstpointer b)
+{
+    const req_ctx *x = a, *y = b;
+    return x->due_us < y->due_us ? -1 : x->due_us > y->due_us;
+}
+
+static gpointer delay_main(gpointer arg)
+{
+    server *s = arg;
+    g_mutex_lock(&s->delay_lock);
+    while (!s->stopping) {
+        int64_t now = g_get_monotonic_time();
+        while (s->delayed && ((req_ctx *)s->delayed->data)->due_us <= now) {
+            req_ctx *c = s->delayed->data;
+            s->delayed = g_list_delete_link(s->delayed, s->delayed);
+            MHD_resume_connection(c->conn);
+        }
+        if (s->delayed)
+            g_cond_wait_until(&s->delay_cond, &s->delay_lock, ((req_ctx *)s->delayed->data)->due_us);
+        else
+            g_cond_wait(&s->delay_cond, &s->delay_lock);
+    }
+    /* Whatever still waits is answered at once so that the daemon can stop. */
+    for (GList *l = s->delayed; l; l = l->next)
+        MHD_resume_connection(((req_ctx *)l->data)->conn);
+    g_list_free(s->delayed);
+    s->delayed = NULL;
+    g_mutex_unlock(&s->delay_lock);
+    return NULL;
+}
+
+static void delay_answer(server *s, req_ctx *c, int64_t delay_ms)
+{
+    c->due_us = g_get_monotonic_time() + delay_ms * 1000;
+    MHD_suspend_connection(c->conn);
+    g_mutex_lock(&s->delay_lock);
+    s->delayed = g_list_insert_sorted(s->delayed, c, by_due);
+    g_cond_signal(&s->delay_cond);
+    g_mutex_unlock(&s->delay_lock);
+}
+
+/* ---- libmicrohttpd glue ---- */
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    req_ctx *c = g_new0(req_ctx, 1);
+    c->uri = g_strdup(uri);
+    c->body = g_byte_array_new();
+    c->conn = conn;
+    return c;
+}
+
+/* Keep the request target raw: the wire layer decodes each part itself. */
+static size_t no_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    return strlen(s);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                        enum MHD_RequestTerminationCode toe)
+{
+    req_ctx *c = *con_cls;
+    if (!c)
+        return;
+    if (c->ready)
+        MHD_destroy_response(c->ready);
+    g_byte_array_free(c->body, TRUE);
+    g_free(c->uri);
+    g_free(c);
+    *con_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        uint64_t *id = g_new(uint64_t, 1);
+        *id = atomic_fetch_add(&s->next_conn, 1) + 1;
+        *socket_context = id;
+    } else {
+        g_free(*socket_context);
+        *socket_context = NULL;
+    }
+}
+
+typedef struct header_list {
+    GArray *headers; /* http_header with g_malloc'd strings */
+} header_list;
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    header_list *hl = cls;
+    /* Repeated headers fold into one, comma-separated, as HTTP allows. */
+    for (guint i = 0; i < hl->headers->len; i++) {
+        http_header *h = &g_array_index(hl->headers, http_header, i);
+        if (g_ascii_strcasecmp(h->name, key) == 0) {
+            char *v = g_strconcat(h->value, ",", value ? value : "", NULL);
+            g_free(h->value);
+            h->value = v;
+            return MHD_YES;
+        }
+    }
+    http_header h = {g_ascii_strdown(key, -1), g_strdup(value ? value : "")};
+    g_array_append_val(hl->headers, h);
+    return MHD_YES;
+}
+
+static void free_body(void *p)
+{
+    g_free(p);
+}
+
+static struct MHD_Response *to_mhd(http_response *r)
+{
+    struct MHD_Response *m;
+    if (r->ext_data) {
+        m = MHD_create_response_from_buffer_with_free_callback_cls(r->ext_len, (void *)r->ext_data,
+                                                                   r->ext_free, r->ext_arg);
+        r->ext_free = NULL; /* now MHD's */
+        r->ext_data = NULL;
+    } else {
+        size_t len = r->body->len;
+        char *data = g_string_free(r->body, FALSE);
+        r->body = g_string_new(NULL);
+        m = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
+    }
+    for (guint i = 0; i < r->headers->len; i++) {
+        http_header *h = &g_array_index(r->headers, http_header, i);
+        /* The length is the body's, which libmicrohttpd writes itself (HEAD
+         * answers carry the body only for its length). */
+        if (g_ascii_strcasecmp(h->name, "Content-Length") != 0)
+            MHD_add_response_header(m, h->name, h->value);
+    }
+    return m;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    server *s = cls;
+    req_ctx *c = *con_cls;
+    if (c->ready) {
+        /* resumed after a delay */
+        enum MHD_Result rc = MHD_queue_response(conn, c->ready_status, c->ready);
+        MHD_destroy_response(c->ready);
+        c->ready = NULL;
+        return rc;
+    }
+    if (*upload_data_size) {
+        if (!c->too_large) {
+            if (c->body->len + *upload_data_size > s->max_body) {
+                c->too_large = true;
+                g_byte_array_set_size(c->body, 0);
+            } else {
+                g_byte_array_append(c->body, (const guint8 *)upload_data, (guint)*upload_data_size);
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (!c->headers_seen) {
+        /* The first call brings the headers only: the body follows in later
+         * calls. A body announced over the limit is refused at once. */
+        c->headers_seen = true;
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (!cl || strtoull(cl, NULL, 10) <= s->max_body) {
+            /* One allocation of the announced size: no copying as it grows. */
+            size_t want = cl ? (size_t)strtoull(cl, NULL, 10) : 0;
+            if (want > 0 && want <= s->max_body) {
+                g_byte_array_free(c->body, TRUE);
+                c->body = g_byte_array_sized_new((guint)MIN(want, (size_t)G_MAXUINT));
+            }
+            return MHD_YES;
+        }
+        c->too_large = true;
+    }
+
+    header_list hl = {g_array_new(FALSE, FALSE, sizeof(http_header))};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
+    const char *q = strchr(c->uri, '?');
+    char *path = q ? g_strndup(c->uri, (gsize)(q - c->uri)) : g_strdup(c->uri);
+    const char *host = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+    http_request req = {
+        .method = method,
+        .path = path[0] ? path : "/",
+        .query = q ? q + 1 : "",
+        .host = host ? host : "",
+        .headers = (const http_header *)hl.headers->data,
+        .nheaders = hl.headers->len,
+        .body = c->body->len ? (const char *)c->body->data : "",
+        .body_len = c->body->len,
+        .body_store = c->body,
+    };
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    uint64_t conn_id = ci && ci->socket_context ? *(uint64_t *)ci->socket_context : 0;
+
+    http_response resp;
+    http_response_init(&resp);
+    server_outcome out;
+    server_handle(s, &req, conn_id, c->too_large, &resp, &out);
+    unsigned status = (unsigned)resp.status;
+    struct MHD_Response *m = to_mhd(&resp);
+    http_response_clear(&resp);
+    for (guint i = 0; i < hl.headers->len; i++) {
+        http_header *h = &g_array_index(hl.headers, http_header, i);
+        g_free(h->name);
+        g_free(h->value);
+    }
+    g_array_free(hl.headers, TRUE);
+    g_free(path);
+
+    if (out.delay_ms > 0) {
+        c->ready = m;
+        c->ready_status = status;
+        delay_answer(s, c, out.delay_ms);
+        return MHD_YES;
+    }
+    enum MHD_Result rc = MHD_queue_response(conn, status, m);
+    MHD_destroy_response(m);
+    return rc;
+}
+
+/* ---- lifecycle ---- */
+
+static void server_free(server *s)
+{
+    if (s->delay_thread) {
+        g_mutex_lock(&s->delay_lock);
+        s->stopping = true;
+        g_cond_signal(&s->delay_cond);
+        g_mutex_unlock(&s->delay_lock);
+        g_thread_join(s->delay_thread);
+    }
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    ns_table_free(s->ns);
+    journal_free(s->journal);
+    free_services(s);
+    if (s->creds)
+        g_hash_table_destroy(s->creds);
+    if (s->rand)
+        g_rand_free(s->rand);
+    clock_clear(&s->clock);
+    g_rw_lock_clear(&s->reset_lock);
+    g_mutex_clear(&s->rand_lock);
+    g_mutex_clear(&s->cred_lock);
+    g_mutex_clear(&s->log_lock);
+    g_mutex_clear(&s->delay_lock);
+    g_cond_clear(&s->delay_cond);
+    g_free(s);
+}
+
+mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
+{
+    static const mockaws_options defaults = {0};
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    if (!opts)
+        opts = &defaults;
+    server *s = g_new0(server, 1);
+    clock_init(&s->clock);
+    g_rw_lock_init(&s->reset_lock);
+    g_mutex_init(&s->rand_lock);
+    g_mutex_init(&s->cred_lock);
+    g_mutex_init(&s->log_lock);
+    g_mutex_init(&s->delay_lock);
+    g_cond_init(&s->delay_cond);
+    s->rand = opts->seed ? g_rand_new_with_seed((guint32)(opts->seed ^ (opts->seed >> 32))) : g_rand_new();
+    s->journal = journal_new(opts->journal_size ? opts->journal_size : DEFAULT_JOURNAL);
+    s->ns = ns_table_new();
+    s->creds = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cred_free);
+    s->max_body = opts->max_body ? opts->max_body : DEFAULT_MAX_BODY;
+    s->log_level = opts->log_level;
+    s->log_format = opts->log_format;
+    s->log = opts->log_stream ? (FILE *)opts->log_stream : stderr;
+    unsigned ncpu = g_get_num_processors();
+    s->threads = opts->threads ? opts->threads : (ncpu < 2 ? 2 : ncpu);
+    g_strlcpy(s->host, opts->host && *opts->host ? opts->host : "127.0.0.1", sizeof s->host);
+
+    if (load_services(s, err, errlen) != 0)
+        goto fail;
+    for (const char *const *f = opts->fixtures; f && *f; f++)
+        if (load_file(s, *f, err, errlen) != 0)
+            goto fail;
+
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *ai = NULL;
+    char portstr[16];
+    g_snprintf(portstr, sizeof portstr, "%u", opts->port);
+    const char *bind_host = strcmp(s->host, "localhost") == 0 ? "127.0.0.1" : s->host;
+    int gai = getaddrinfo(bind_host, portstr, &hints, &ai);
+    if (gai != 0) {
+        g_snprintf(err, errlen, "cannot resolve host '%s': %s", s->host, gai_strerror(gai));
+        goto fail;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    s->daemon = MHD_start_daemon(
+        flags, 0, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
+        s->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (!s->daemon) {
+        g_snprintf(err, errlen, "cannot listen on %s:%u (port in use, or address not available)", s->host,
+                   opts->port);
+        goto fail;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : opts->port;
+    g_snprintf(s->endpoint, sizeof s->endpoint, strchr(s->host, ':') ? "http://[%s]:%u" : "http://%s:%u",
+               s->host, s->port);
+    s->delay_thread = g_thread_new("mockaws-delay", delay_main, s);
+    return s;
+fail:
+    server_free(s);
+    return NULL;
+}
+
+unsigned mockaws_port(const mockaws *m) { return m ? m->port : 0; }
+const char *mockaws_endpoint(const mockaws *m) { return m ? m->endpoint : ""; }
+
+void mockaws_stop(mockaws *m)
+{
+    if (m)
+        server_free(m);
+}
+
+int mockaws_load_fixtures_json(mockaws *m, const char *text, char *err, size_t errlen)
+{
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    json_error_t je;
+    json_t *doc = json_loads(text ? text : "", 0, &je);
+    if (!doc) {
+        g_snprintf(err, errlen, "fixtures: line %d: %s", je.line, je.text);
+        return -1;
+    }
+    int rc = server_load_state(m, doc, ".", err, errlen);
+    json_decref(doc);
+    return rc;
+}
+
+int mockaws_load_fixtures_file(mockaws *m, const char *path, char *err, size_t errlen)
+{
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    return load_file(m, path, err, errlen);
+}
+
+static char *dump_and_free(json_t *v)
+{
+    char *t = json_dumps(v, JSON_COMPACT);
+    json_decref(v);
+    char *out = g_strdup(t);
+    free(t);
+    return out;
+}
+
+char *mockaws_state_json(mockaws *m) { return dump_and_free(server_dump_state(m)); }
+void mockaws_reset(mockaws *m) { server_reset(m); }
+
+char *mockaws_journal_json(mockaws *m, const char *filter_json)
+{
+    journal_filter f = {0};
+    json_t *fj = filter_json ? json_loads(filter_json, 0, NULL) : NULL;
+    if (fj) {
+        f.service = json_string_value(json_object_get(fj, "service"));
+        f.operation = json_string_value(json_object_get(fj, "operation"));
+        f.error = json_string_value(json_object_get(fj, "error"));
+        f.since = (uint64_t)json_integer_value(json_object_get(fj, "since"));
+        f.limit = (size_t)json_integer_value(json_object_get(fj, "limit"));
+    }
+    char *out = dump_and_free(journal_query(m->journal, &f));
+    json_decref(fj);
+    return out;
+}
+
+size_t mockaws_journal_count(mockaws *m, const char *service, const char *operation, const char *error)
+{
+    journal_filter f = {.service = service, .operation = operation, .error = error};
+    return journal_count(m->journal, &f);
+}
+
+void mockaws_journal_clear(mockaws *m) { journal_clear(m->journal); }
+
+int mockaws_clock_virtual(mockaws *m, int on)
+{
+    clock_set_virtual(&m->clock, on != 0);
+    return 0;
+}
+
+void mockaws_clock_advance(mockaws *m, uint64_t ms) { clock_advance(&m->clock, (int64_t)ms); }
+int64_t mockaws_clock_now_ms(mockaws *m) { return clock_now_ms(&m->clock); }
+
+int mockaws_control(mockaws *m, const char *method, const char *path, const char *body, char **out)
+{
+    char *full = g_str_has_prefix(path, "/") ? g_strdup(path) : g_strconcat("/_mockaws/", path, NULL);
+    char *q = strchr(full, '?');
+    if (q)
+        *q++ = '\0';
+    http_request req = {
+        .method = method,
+        .path = full,
+        .query = q ? q : "",
+        .host = "",
+        .body = body ? body : "",
+        .body_len = body ? strlen(body) : 0,
+    };
+    http_response resp;
+    http_response_init(&resp);
+    server_outcome oc;
+    server_handle(m, &req, 0, false, &resp, &oc);
+    int status = resp.status;
+    if (out) {
+        size_t len;
+        const char *b = http_response_body(&resp, &len);
+        *out = g_strndup(b, len);
+    }
+    http_response_clear(&resp);
+    g_free(full);
+    return status;
+}
+
+void mockaws_free(void *p) { g_free(p); }
+const char *mockaws_version(void) { return MOCKAWS_VERSION; }

@@ -1,0 +1,109 @@
+/* service: what a service plugs into the core.
+ *
+ * A service is a model, an error catalog, a table of handlers and a state
+ * object per namespace (account x region). The core routes a request to the
+ * service, parses its input with the wire layer, takes the namespace lock
+ * and calls the handler; the handler works on the input tree and the state
+ * and leaves an output tree or an error in the call. Handlers never write
+ * XML or JSON and never touch sockets. */
+#ifndef MOCKAWS_SERVICES_SERVICE_H
+#define MOCKAWS_SERVICES_SERVICE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "wire/awserr.h"
+#include "wire/http.h"
+#include "wire/model.h"
+#include "wire/validate.h"
+
+typedef struct mockaws server;
+typedef struct svc_def svc_def;
+
+/* One request, as a handler sees it. */
+typedef struct svc_call {
+    server *srv;
+    const svc_def *svc;
+    const model *model;
+    const char *account;     /* 12 digits */
+    const char *region;
+    const char *access_key;  /* the caller's access key id ("" when unsigned) */
+    const char *operation;
+    const char *request_id;
+    const http_request *req; /* raw request (streaming bodies, extra headers) */
+    json_t *input;           /* parsed, validated input (borrowed) */
+    void *state;             /* this namespace's state, locked for the call */
+    int64_t now_ms;          /* server clock at the start of the call */
+
+    json_t *output;          /* set by the handler (owned by the call) */
+    aws_error err;           /* set by the handler on failure */
+    http_response *resp;     /* for handlers that add headers or stream bodies */
+    char *resource;          /* for the journal and fault matching (g_malloc'd, owned) */
+} svc_call;
+
+/* 0 = success (output may stay NULL: an empty answer), -1 = c->err is set. */
+typedef int (*svc_handler)(svc_call *c);
+
+typedef struct svc_op {
+    const char *name;
+    svc_handler fn;
+    int readonly; /* 1: runs under the namespace's read lock, concurrently */
+} svc_op;
+
+/* Where a fixture section lands. */
+typedef struct svc_fixture_ctx {
+    const char *account;
+    const char *region;
+    const char *base_dir; /* of the fixture file, for relative paths; "." inline */
+    int64_t now_ms;
+} svc_fixture_ctx;
+
+/* How far one state object reaches. */
+typedef enum svc_scope {
+    SVC_SCOPE_REGION = 0, /* one state per account and region (DynamoDB, SNS, EC2) */
+    SVC_SCOPE_ACCOUNT,    /* one per account (STS) */
+    SVC_SCOPE_GLOBAL,     /* one for the whole server (S3: bucket names are global) */
+} svc_scope;
+
+struct svc_def {
+    const char *name;        /* signing name: "s3", "dynamodb", "sns", "ec2", "sts" */
+    const char *model_file;  /* embedded model: "sts.json" */
+    const char *errors_file; /* embedded catalog: "errors/sts.json" */
+    const svc_op *ops;       /* terminated by {NULL, NULL} */
+    svc_scope scope;
+
+    void *(*state_new)(void);
+    void (*state_free)(void *state);
+    /* Fixture section for this service and namespace; err on refusal. */
+    int (*state_load)(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err,
+                      size_t errlen);
+    /* The section as the fixture format has it (new reference), or NULL when empty. */
+    json_t *(*state_dump)(void *state);
+
+    /* Words a model validation failure the service's way. NULL: Coral's
+     * ValidationError/ValidationException wording with validation_code. */
+    void (*validation_error)(const violation *v, size_t n, aws_error *e);
+    const char *validation_code;
+
+    /* Picks the operation when the protocol's rules alone cannot (S3: PUT
+     * /{Bucket}/{Key+} is CopyObject with x-amz-copy-source). NULL: the
+     * protocol's operation_name. Same contract as operation_name. */
+    const char *(*choose_operation)(const model *m, const http_request *req, char *buf, size_t buflen,
+                                    aws_error *err);
+
+    /* The error this service answers for a request naming no operation or
+     * one it does not have (InvalidAction, UnknownOperationException, ...). */
+    const char *unknown_operation_code;
+    int unknown_operation_status;
+};
+
+/* The request body, handed over without a copy when the server allows it
+ * (else copied). The caller owns the result (g_free); c->req->body must not
+ * be used afterwards. */
+char *svc_take_body(svc_call *c, size_t *len);
+
+/* Every service compiled in, NULL-terminated. */
+extern const svc_def *const services_all[];
+const svc_def *services_find(const char *name);
+
+#endif

@@ -1,0 +1,27 @@
+#include "service.h"
+
+#include <glib.h>
+#include <string.h>
+
+extern const svc_def sts_service;
+
+const svc_def *const services_all[] = {&sts_service, NULL};
+
+const svc_def *services_find(const char *name)
+{
+    for (size_t i = 0; services_all[i]; i++)
+        if (strcmp(services_all[i]->name, name) == 0)
+            return services_all[i];
+    return NULL;
+}
+
+char *svc_take_body(svc_call *c, size_t *len)
+{
+    *len = c->req->body_len;
+    GByteArray *store = c->req->body_store;
+    if (store && (const char *)store->data == c->req->body) {
+        /* the body is the whole store: take it as it is */
+        return (char *)g_byte_array_steal(store, NULL);
+    }
+    return g_memdup2(c->req->body, c->req->body_len);
+}

@@ -1,0 +1,154 @@
+/* STS: who is calling (GetCallerIdentity, GetAccessKeyInfo) and temporary
+ * credentials (AssumeRole, GetSessionToken). Credentials handed out are
+ * registered with the server, so that requests signed with them land in the
+ * role's account, as the role. STS keeps no state of its own. */
+#include <string.h>
+
+#include "core/server.h"
+#include "services/service.h"
+
+#define KEY_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+#define SECRET_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+/* An ARN's fields: arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE */
+static bool split_arn(const char *arn, char **account, char **resource)
+{
+    char **parts = g_strsplit(arn, ":", 6);
+    bool ok = g_strv_length(parts) == 6 && strcmp(parts[0], "arn") == 0 && parts[1][0] && parts[2][0];
+    if (ok) {
+        *account = g_strdup(parts[4]);
+        *resource = g_strdup(parts[5]);
+    }
+    g_strfreev(parts);
+    return ok;
+}
+
+static json_t *credentials(svc_call *c, const char *prefix, const char *account, const char *arn,
+                           const char *user_id, int64_t duration_s)
+{
+    char key[21], secret[41], token[161];
+    memcpy(key, prefix, 4);
+    server_random_string(c->srv, key + 4, 16, KEY_CHARS);
+    server_random_string(c->srv, secret, 40, SECRET_CHARS);
+    memcpy(token, "FwoGZXIvYXdzE", 13);
+    server_random_string(c->srv, token + 13, sizeof token - 14, SECRET_CHARS);
+    int64_t expires_ms = c->now_ms + duration_s * 1000;
+    server_cred_add(c->srv, &(server_cred){.access_key = key, .account = (char *)account,
+                                           .arn = (char *)arn, .user_id = (char *)user_id,
+                                           .expires_ms = expires_ms});
+    return json_pack("{s:s, s:s, s:s, s:I}", "AccessKeyId", key, "SecretAccessKey", secret,
+                     "SessionToken", token, "Expiration", (json_int_t)(expires_ms / 1000));
+}
+
+/* The caller as STS would name it. Plain access keys are the account's
+ * root user; keys from AssumeRole / GetSessionToken name their principal. */
+static void caller(svc_call *c, char **arn, char **user_id)
+{
+    server_cred cred;
+    if (c->access_key[0] && server_cred_lookup(c->srv, c->access_key, &cred)) {
+        *arn = g_strdup(cred.arn);
+        *user_id = g_strdup(cred.user_id);
+        server_cred_clear(&cred);
+        return;
+    }
+    *arn = g_strdup_printf("arn:aws:iam::%s:root", c->account);
+    *user_id = g_strdup(c->account);
+}
+
+static int get_caller_identity(svc_call *c)
+{
+    char *arn, *user_id;
+    caller(c, &arn, &user_id);
+    c->output = json_pack("{s:s, s:s, s:s}", "UserId", user_id, "Account", c->account, "Arn", arn);
+    g_free(arn);
+    g_free(user_id);
+    return 0;
+}
+
+static int64_t duration(svc_call *c, int64_t dflt)
+{
+    json_t *d = json_object_get(c->input, "DurationSeconds");
+    return d ? json_integer_value(d) : dflt;
+}
+
+static int assume_role(svc_call *c)
+{
+    const char *role_arn = json_string_value(json_object_get(c->input, "RoleArn"));
+    const char *session = json_string_value(json_object_get(c->input, "RoleSessionName"));
+    char *account = NULL, *resource = NULL;
+    if (!split_arn(role_arn, &account, &resource) || strlen(account) != 12 ||
+        !g_str_has_prefix(resource, "role/") || !resource[5]) {
+        g_free(account);
+        g_free(resource);
+        /* STS does not echo the value back. */
+        return aws_error_set(&c->err, "ValidationError", "Request ARN is invalid");
+    }
+    /* The role name is the last path element of role/PATH/NAME. */
+    const char *name = strrchr(resource, '/') + 1;
+    char *arn = g_strdup_printf("arn:aws:sts::%s:assumed-role/%s/%s", account, name, session);
+    char role_id[22];
+    memcpy(role_id, "AROA", 4);
+    server_random_string(c->srv, role_id + 4, 17, KEY_CHARS);
+    char *assumed_id = g_strdup_printf("%s:%s", role_id, session);
+    json_t *creds = credentials(c, "ASIA", account, arn, assumed_id, duration(c, 3600));
+    c->output = json_pack("{s:o, s:{s:s, s:s}}", "Credentials", creds, "AssumedRoleUser", "AssumedRoleId",
+                          assumed_id, "Arn", arn);
+    json_t *policy = json_object_get(c->input, "Policy");
+    if (policy)
+        json_object_set_new(c->output, "PackedPolicySize",
+                            json_integer((json_int_t)(json_string_length(policy) * 100 / 2048)));
+    json_t *source = json_object_get(c->input, "SourceIdentity");
+    if (source)
+        json_object_set(c->output, "SourceIdentity", source);
+    c->resource = g_strdup(role_arn);
+    g_free(assumed_id);
+    g_free(arn);
+    g_free(account);
+    g_free(resource);
+    return 0;
+}
+
+static int get_session_token(svc_call *c)
+{
+    int64_t d = duration(c, 43200);
+    if (d < 900 || d > 129600)
+        return aws_error_set(&c->err, "ValidationError",
+                             "1 validation error detected: Value '%lld' at 'durationSeconds' failed to "
+                             "satisfy constraint: Member must have value %s %s",
+                             (long long)d, d < 900 ? "greater than or equal to" : "less than or equal to",
+                             d < 900 ? "900" : "129600");
+    char *arn, *user_id;
+    caller(c, &arn, &user_id);
+    c->output = json_pack("{s:o}", "Credentials", credentials(c, "ASIA", c->account, arn, user_id, d));
+    g_free(arn);
+    g_free(user_id);
+    return 0;
+}
+
+static int get_access_key_info(svc_call *c)
+{
+    const char *key = json_string_value(json_object_get(c->input, "AccessKeyId"));
+    char account[13];
+    server_account_for_key(c->srv, key, account);
+    c->output = json_pack("{s:s}", "Account", account);
+    return 0;
+}
+
+static const svc_op ops[] = {
+    {"GetCallerIdentity", get_caller_identity, 1},
+    {"AssumeRole", assume_role, 0},
+    {"GetSessionToken", get_session_token, 0},
+    {"GetAccessKeyInfo", get_access_key_info, 1},
+    {NULL, NULL, 0},
+};
+
+const svc_def sts_service = {
+    .name = "sts",
+    .model_file = "sts.json",
+    .errors_file = "errors/sts.json",
+    .ops = ops,
+    .scope = SVC_SCOPE_ACCOUNT,
+    .validation_code = "ValidationError",
+    .unknown_operation_code = "InvalidAction",
+    .unknown_operation_status = 400,
+};

@@ -1,0 +1,36 @@
+/* ns: namespaces, the unit of service state and of locking.
+ *
+ * A namespace is (service, account, region) narrowed by the service's scope
+ * (S3 is one namespace for the whole server, STS one per account). Each has
+ * its own read-write lock; handlers run under it. Namespaces are created on
+ * first use and live until reset or the server stops. */
+#ifndef MOCKAWS_STATE_NS_H
+#define MOCKAWS_STATE_NS_H
+
+#include <glib.h>
+#include <jansson.h>
+
+#include "services/service.h"
+
+typedef struct ns {
+    const svc_def *svc;
+    char *account; /* "" for SVC_SCOPE_GLOBAL */
+    char *region;  /* "" unless SVC_SCOPE_REGION */
+    GRWLock lock;
+    void *state;   /* owned; svc->state_free */
+} ns;
+
+typedef struct ns_table ns_table;
+
+ns_table *ns_table_new(void);
+void ns_table_free(ns_table *t);
+/* The namespace for a request, created when missing. Never NULL. The
+ * pointer stays valid until ns_table_reset / ns_table_free. */
+ns *ns_get(ns_table *t, const svc_def *svc, const char *account, const char *region);
+/* Drops every namespace (state is lost). The caller makes sure no request
+ * is using one (the server holds its reset lock). */
+void ns_table_reset(ns_table *t);
+/* Calls fn for every namespace in a stable order (service, account, region). */
+void ns_table_foreach(ns_table *t, void (*fn)(ns *n, void *arg), void *arg);
+
+#endif

@@ -1,0 +1,84 @@
+/* Journal ring and clock. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <glib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/journal.h"
+
+static void add(journal *j, const char *svc, const char *op, const char *error)
+{
+    journal_entry e = {.service = g_strdup(svc), .operation = g_strdup(op), .error = g_strdup(error),
+                       .status = error ? 400 : 200, .request_id = g_strdup("rid")};
+    journal_add(j, &e);
+}
+
+static void ring_keeps_the_newest(void **st)
+{
+    journal *j = journal_new(3);
+    for (int i = 0; i < 5; i++)
+        add(j, "sts", i % 2 ? "AssumeRole" : "GetCallerIdentity", NULL);
+    json_t *all = journal_query(j, NULL);
+    json_t *entries = json_object_get(all, "entries");
+    assert_int_equal(json_array_size(entries), 3);
+    /* oldest first: seq 3, 4, 5 */
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(entries, 0), "seq")), 3);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(entries, 2), "seq")), 5);
+    json_decref(all);
+    journal_free(j);
+}
+
+static void filters(void **st)
+{
+    journal *j = journal_new(100);
+    add(j, "s3", "GetObject", "NoSuchKey");
+    add(j, "s3", "GetObject", NULL);
+    add(j, "sts", "GetCallerIdentity", NULL);
+    add(j, "s3", "PutObject", "SlowDown");
+    assert_int_equal(journal_count(j, &(journal_filter){.service = "s3"}), 3);
+    assert_int_equal(journal_count(j, &(journal_filter){.operation = "GetObject"}), 2);
+    assert_int_equal(journal_count(j, &(journal_filter){.error = "SlowDown"}), 1);
+    assert_int_equal(journal_count(j, &(journal_filter){.since = 2}), 2);
+    json_t *q = journal_query(j, &(journal_filter){.service = "s3", .limit = 2});
+    json_t *entries = json_object_get(q, "entries");
+    assert_int_equal(json_array_size(entries), 2);
+    json_t *first = json_array_get(entries, 0);
+    assert_string_equal(json_string_value(json_object_get(first, "error")), "NoSuchKey");
+    assert_true(json_is_null(json_object_get(json_array_get(entries, 1), "error")));
+    json_decref(q);
+    journal_clear(j);
+    assert_int_equal(journal_count(j, NULL), 0);
+    journal_free(j);
+}
+
+static void virtual_clock(void **st)
+{
+    srv_clock c;
+    clock_init(&c);
+    int64_t before = clock_now_ms(&c);
+    clock_set_virtual(&c, true);
+    int64_t frozen = clock_now_ms(&c);
+    assert_true(frozen >= before);
+    g_usleep(20000);
+    assert_int_equal(clock_now_ms(&c), frozen);
+    clock_advance(&c, 60000);
+    assert_int_equal(clock_now_ms(&c), frozen + 60000);
+    clock_set_virtual(&c, false);
+    /* back in real time, never earlier than the virtual time was */
+    assert_true(clock_now_ms(&c) >= frozen + 60000);
+    clock_clear(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(ring_keeps_the_newest),
+        cmocka_unit_test(filters),
+        cmocka_unit_test(virtual_clock),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
