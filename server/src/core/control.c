@@ -158,6 +158,39 @@ static void state_endpoint(server *s, const http_request *req, http_response *re
     json_decref(b);
 }
 
+static void faults_endpoint(server *s, const http_request *req, http_response *resp, const char *id)
+{
+    if (id) {
+        if (strcmp(req->method, "DELETE") != 0) {
+            reply_error(resp, 405, "faults/{id} takes DELETE");
+        } else if (fault_set_remove(s->faults, id) != 0) {
+            reply_error(resp, 404, "no fault rule with id '%s'", id);
+        } else {
+            reply(resp, 200, json_pack("{s:s}", "deleted", id));
+        }
+        return;
+    }
+    if (strcmp(req->method, "GET") == 0) {
+        reply(resp, 200, fault_set_json(s->faults));
+    } else if (strcmp(req->method, "DELETE") == 0) {
+        fault_set_clear(s->faults);
+        reply(resp, 200, json_pack("{s:b}", "cleared", 1));
+    } else if (strcmp(req->method, "POST") == 0) {
+        json_t *b = body_json(req, resp);
+        if (!b)
+            return;
+        json_t *ids = NULL;
+        char err[512];
+        if (fault_set_add(s->faults, b, clock_now_ms(&s->clock), &ids, err, sizeof err) != 0)
+            reply_error(resp, 400, "%s", err);
+        else
+            reply(resp, 200, json_pack("{s:o}", "ids", ids));
+        json_decref(b);
+    } else {
+        reply_error(resp, 405, "faults takes GET, POST or DELETE");
+    }
+}
+
 void control_handle(server *s, const http_request *req, http_response *resp)
 {
     const char *p = req->path;
@@ -178,6 +211,15 @@ void control_handle(server *s, const http_request *req, http_response *resp)
         clock_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/state") == 0) {
         state_endpoint(s, req, resp);
+    } else if (strcmp(p, "/_mockaws/faults") == 0) {
+        faults_endpoint(s, req, resp, NULL);
+    } else if (g_str_has_prefix(p, "/_mockaws/faults/") && p[17]) {
+        char *id = http_percent_decode(p + 17, strlen(p + 17), false, NULL);
+        if (id)
+            faults_endpoint(s, req, resp, id);
+        else
+            reply_error(resp, 400, "malformed fault id");
+        g_free(id);
     } else {
         reply_error(resp, 404, "no control endpoint %s %s", req->method, p);
     }

@@ -131,7 +131,7 @@ static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_err
 }
 
 static void run_service(exchange *x, svc_rt *rt, const route *r, const http_request *req,
-                        bool too_large)
+                        bool too_large, server_outcome *out)
 {
     server *s = x->s;
     aws_error err = AWS_ERROR_INIT;
@@ -198,6 +198,28 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         }
     }
 
+    char *resource = rt->def->resource_of ? rt->def->resource_of(op, input) : NULL;
+    fault_decision fd;
+    if (fault_set_decide(s->faults, &(fault_request){rt->def->name, op, resource, account, r->region},
+                         clock_now_ms(&s->clock), &fd)) {
+        x->je.fault = g_strdup(fd.rule_id);
+        out->delay_ms = fd.delay_ms;
+        out->conn = fd.conn;
+        if (fd.conn != FAULT_CONN_NONE || fd.error_code) {
+            /* The fault answers instead of the service. */
+            if (fd.error_code) {
+                aws_error_set_status(&err, fd.error_status, fd.error_code, fd.error_message ? "%s" : NULL,
+                                     fd.error_message);
+                answer_error(x, rt, op, &err);
+                aws_error_clear(&err);
+            }
+            x->je.resource = resource;
+            fault_decision_clear(&fd);
+            json_decref(input);
+            return;
+        }
+    }
+
     ns *n = ns_get(s->ns, rt->def, account, r->region);
     svc_call c = {
         .srv = s,
@@ -214,6 +236,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         .now_ms = clock_now_ms(&s->clock),
         .err = AWS_ERROR_INIT,
         .resp = x->resp,
+        .fault = fd.partial,
     };
     if (handler->readonly)
         g_rw_lock_reader_lock(&n->lock);
@@ -225,8 +248,12 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     else
         g_rw_lock_writer_unlock(&n->lock);
 
-    x->je.resource = c.resource;
-    c.resource = NULL;
+    if (c.resource) {
+        g_free(resource);
+        resource = c.resource;
+        c.resource = NULL;
+    }
+    x->je.resource = resource;
     if (rc != 0) {
         if (!aws_error_is_set(&c.err))
             aws_error_set_status(&c.err, 500, "InternalError", "handler failed without an error");
@@ -244,6 +271,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     aws_error_clear(&c.err);
     json_decref(c.output);
     json_decref(input);
+    fault_decision_clear(&fd);
 }
 
 static void log_request(server *s, const journal_entry *je)
@@ -295,19 +323,20 @@ void server_handle(server *s, const http_request *req, uint64_t conn, bool too_l
     } else {
         rt = server_service(s, r.service);
         if (!rt) {
-            char msg[512];
-            g_snprintf(msg, sizeof msg,
-                       "mockaws does not serve the service '%s' (named by the request's %s); it serves "
-                       "s3, dynamodb, sns, ec2 and sts",
-                       r.service, http_request_header(req, "authorization") ? "credential scope"
-                                                                          : "target or action");
-            answer_unrouted(&x, 400, "UnknownService", msg);
+            GString *msg = g_string_new(NULL);
+            g_string_printf(msg, "mockaws does not serve the service '%s' (named by the request's %s); it serves",
+                            r.service, http_request_header(req, "authorization") ? "credential scope"
+                                                                               : "target or action");
+            for (size_t i = 0; i < s->nsvcs; i++)
+                g_string_append_printf(msg, "%s %s", i ? "," : "", s->svcs[i].def->name);
+            answer_unrouted(&x, 400, "UnknownService", msg->str);
+            g_string_free(msg, TRUE);
             x.je.service = g_strdup(r.service);
         } else {
             http_request routed = *req;
             if (r.s3_path)
                 routed.path = r.s3_path;
-            run_service(&x, rt, &r, &routed, too_large);
+            run_service(&x, rt, &r, &routed, too_large, out);
         }
         route_clear(&r);
     }

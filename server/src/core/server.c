@@ -33,6 +33,7 @@ typedef struct req_ctx {
     struct MHD_Response *ready; /* an answer held back while suspended */
     unsigned ready_status;
     int64_t due_us;        /* monotonic time to resume at */
+    bool drop_on_resume;   /* a held connection: close it instead of answering */
     struct MHD_Connection *conn;
 } req_ctx;
 
@@ -229,12 +230,30 @@ static void free_services(server *s)
     g_free(s->svcs);
 }
 
+/* ---- faults ---- */
+
+/* Whether a fault rule's error code needs no status: the service's catalog
+ * or model (or, with no service named, any service's) knows it. */
+static bool code_known(void *arg, const char *service, const char *code)
+{
+    server *s = arg;
+    for (size_t i = 0; i < s->nsvcs; i++) {
+        svc_rt *rt = &s->svcs[i];
+        if (service && strcmp(service, rt->def->name) != 0)
+            continue;
+        if (errcat_lookup(rt->errors, code) || model_error_shape(rt->model, code, NULL))
+            return true;
+    }
+    return false;
+}
+
 /* ---- state ---- */
 
 void server_reset(server *s)
 {
     g_rw_lock_writer_lock(&s->reset_lock);
     ns_table_reset(s->ns);
+    fault_set_clear(s->faults);
     g_mutex_lock(&s->cred_lock);
     g_hash_table_remove_all(s->creds);
     g_mutex_unlock(&s->cred_lock);
@@ -276,6 +295,16 @@ static int load_one(server *s, json_t *doc, const char *base_dir, char *err, siz
         if (!strcmp(key, "account") || !strcmp(key, "region") || !strcmp(key, "namespaces") ||
             !strcmp(key, "description") || !strcmp(key, "name"))
             continue;
+        if (!strcmp(key, "faults")) {
+            json_t *ids = NULL;
+            char ferr[400];
+            if (fault_set_add(s->faults, section, clock_now_ms(&s->clock), &ids, ferr, sizeof ferr) != 0) {
+                g_snprintf(err, errlen, "faults: %s", ferr);
+                return -1;
+            }
+            json_decref(ids);
+            continue;
+        }
         svc_rt *rt = server_service(s, key);
         if (!rt) {
             g_snprintf(err, errlen, "unknown fixture section \"%s\"", key);
@@ -408,14 +437,19 @@ static gpointer delay_main(gpointer arg)
     return NULL;
 }
 
-static void delay_answer(server *s, req_ctx *c, int64_t delay_ms)
+/* False when the server is stopping: the caller answers at once. */
+static bool delay_answer(server *s, req_ctx *c, int64_t delay_ms)
 {
     c->due_us = g_get_monotonic_time() + delay_ms * 1000;
-    MHD_suspend_connection(c->conn);
     g_mutex_lock(&s->delay_lock);
-    s->delayed = g_list_insert_sorted(s->delayed, c, by_due);
-    g_cond_signal(&s->delay_cond);
+    bool ok = !s->stopping;
+    if (ok) {
+        MHD_suspend_connection(c->conn);
+        s->delayed = g_list_insert_sorted(s->delayed, c, by_due);
+        g_cond_signal(&s->delay_cond);
+    }
     g_mutex_unlock(&s->delay_lock);
+    return ok;
 }
 
 /* ---- libmicrohttpd glue ---- */
@@ -521,6 +555,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 {
     server *s = cls;
     req_ctx *c = *con_cls;
+    if (c->drop_on_resume)
+        return MHD_NO;
     if (c->ready) {
         /* resumed after a delay */
         enum MHD_Result rc = MHD_queue_response(conn, c->ready_status, c->ready);
@@ -591,11 +627,34 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     g_array_free(hl.headers, TRUE);
     g_free(path);
 
+    switch (out.conn) {
+    case FAULT_CONN_RESET: {
+        /* Linger 0: the close that follows sends RST instead of FIN. */
+        const union MHD_ConnectionInfo *fdi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct linger lg = {1, 0};
+        if (fdi)
+            setsockopt(fdi->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        MHD_destroy_response(m);
+        return MHD_NO;
+    }
+    case FAULT_CONN_CLOSE:
+        MHD_destroy_response(m);
+        return MHD_NO;
+    case FAULT_CONN_TIMEOUT:
+        /* Never answered: held until the client gives up and the connection
+         * times out, the server stops, or an hour (or the rule's delay) passes. */
+        MHD_destroy_response(m);
+        c->drop_on_resume = true;
+        return delay_answer(s, c, out.delay_ms > 0 ? out.delay_ms : 3600 * 1000) ? MHD_YES : MHD_NO;
+    case FAULT_CONN_NONE:
+        break;
+    }
     if (out.delay_ms > 0) {
         c->ready = m;
         c->ready_status = status;
-        delay_answer(s, c, out.delay_ms);
-        return MHD_YES;
+        if (delay_answer(s, c, out.delay_ms))
+            return MHD_YES;
+        c->ready = NULL;
     }
     enum MHD_Result rc = MHD_queue_response(conn, status, m);
     MHD_destroy_response(m);
@@ -606,6 +665,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 
 static void server_free(server *s)
 {
+    /* No new connections while we wind down; the listening socket is ours
+     * to close once the daemon has stopped. */
+    MHD_socket listener = s->daemon ? MHD_quiesce_daemon(s->daemon) : MHD_INVALID_SOCKET;
     if (s->delay_thread) {
         g_mutex_lock(&s->delay_lock);
         s->stopping = true;
@@ -615,7 +677,10 @@ static void server_free(server *s)
     }
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
     ns_table_free(s->ns);
+    fault_set_free(s->faults);
     journal_free(s->journal);
     free_services(s);
     if (s->creds)
@@ -664,6 +729,7 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
 
     if (load_services(s, err, errlen) != 0)
         goto fail;
+    s->faults = fault_set_new(opts->seed, code_known, s);
     for (const char *const *f = opts->fixtures; f && *f; f++)
         if (load_file(s, *f, err, errlen) != 0)
             goto fail;

@@ -15,6 +15,7 @@
 
 #include "core/clock.h"
 #include "core/journal.h"
+#include "faults/fault.h"
 #include "mockaws.h"
 #include "services/service.h"
 #include "state/ns.h"
@@ -47,7 +48,7 @@ typedef struct server_cred {
 /* What the pipeline decided about one request. */
 typedef struct server_outcome {
     int64_t delay_ms;   /* hold the answer this long (connection suspended) */
-    int conn_action;    /* 0 answer; reserved for faults: reset / close / timeout */
+    fault_conn conn;    /* answer (NONE), or reset / close / hold the connection */
 } server_outcome;
 
 struct mockaws {
@@ -61,6 +62,7 @@ struct mockaws {
     srv_clock clock;
     journal *journal;
     ns_table *ns;
+    fault_set *faults;
     GRWLock reset_lock; /* requests read, reset writes */
 
     svc_rt *svcs;

@@ -38,7 +38,10 @@ typedef struct svc_call {
     json_t *output;          /* set by the handler (owned by the call) */
     aws_error err;           /* set by the handler on failure */
     http_response *resp;     /* for handlers that add headers or stream bodies */
-    char *resource;          /* for the journal and fault matching (g_malloc'd, owned) */
+    char *resource;          /* for the journal: NULL = what resource_of said
+                                (g_malloc'd, owned) */
+    json_t *fault;           /* a fault rule's partial-failure action for this
+                                request ({"unprocessed": 0.5}, ...), or NULL */
 } svc_call;
 
 /* 0 = success (output may stay NULL: an empty answer), -1 = c->err is set. */
@@ -84,6 +87,11 @@ struct svc_def {
      * ValidationError/ValidationException wording with validation_code. */
     void (*validation_error)(const violation *v, size_t n, aws_error *e);
     const char *validation_code;
+
+    /* The resource a request names, from its input, for fault matching and
+     * the journal (S3 "bucket/key", DynamoDB the table, SNS the topic ARN,
+     * EC2 the instance ids). g_malloc'd, or NULL for none. */
+    char *(*resource_of)(const char *operation, json_t *input);
 
     /* Picks the operation when the protocol's rules alone cannot (S3: PUT
      * /{Bucket}/{Key+} is CopyObject with x-amz-copy-source). NULL: the
