@@ -7,6 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <stdbool.h>
 
 #include "mockaws.h"
 
@@ -14,8 +17,16 @@ static void usage(FILE *f)
 {
     fprintf(f,
             "usage: mockaws [options]\n"
+            "       mockaws run --scenario FILE [options] [-- COMMAND [ARGS...]]\n"
+            "       mockaws check FILE...\n"
             "\n"
             "Serves S3, DynamoDB, SNS, EC2 and STS on one port for tests.\n"
+            "`run` starts a server on a free port, loads the scenario's fixtures, faults and\n"
+            "clock, runs COMMAND with AWS_ENDPOINT_URL (and test credentials, where unset)\n"
+            "pointing at it, then checks the scenario's expectations against the journal.\n"
+            "Exit status: the command's if it failed, 1 if an expectation failed, else 0.\n"
+            "Without COMMAND it serves until interrupted, then checks. `check` validates\n"
+            "scenario files without running anything.\n"
             "\n"
             "  --host H           address to listen on (default 127.0.0.1)        MOCKAWS_HOST\n"
             "  --port N           port (default 4566; 0 takes a free one)         MOCKAWS_PORT\n"
@@ -71,6 +82,7 @@ static int parse_format(const char *s, mockaws_log_format *out)
 
 typedef struct config {
     mockaws_options o;
+    const char *scenario;
     const char *port_file;
     const char **fixtures;
     size_t nfixtures;
@@ -124,6 +136,9 @@ static int apply(config *c, int opt, const char *v)
         return parse_format(v, &c->o.log_format);
     case 'L':
         return parse_level(v, &c->o.log_level);
+    case 'S':
+        c->scenario = v;
+        return 0;
     }
     return -1;
 }
@@ -150,6 +165,80 @@ static int from_env(config *c)
     return 0;
 }
 
+static int write_port_file(const char *path, unsigned port)
+{
+    /* Written whole, then renamed, so a reader never sees half a number. */
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp", path);
+    FILE *f = fopen(tmp, "w");
+    if (!f || fprintf(f, "%u\n", port) < 0 || fclose(f) != 0 || rename(tmp, path) != 0) {
+        fprintf(stderr, "mockaws: cannot write port file %s: %s\n", path, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static void setenv_if_unset(const char *name, const char *value)
+{
+    const char *v = getenv(name);
+    if (!v || !*v)
+        setenv(name, value, 1);
+}
+
+/* Runs the command with the server's endpoint in its environment; returns
+ * its exit status (128 + signal when killed). */
+static int run_command(char **argv, const char *endpoint, const sigset_t *blocked)
+{
+    pid_t pid = fork();
+    if (pid < 0) {
+        fprintf(stderr, "mockaws: fork: %s\n", strerror(errno));
+        return 127;
+    }
+    if (pid == 0) {
+        pthread_sigmask(SIG_UNBLOCK, blocked, NULL);
+        setenv_if_unset("AWS_ENDPOINT_URL", endpoint);
+        setenv_if_unset("AWS_ACCESS_KEY_ID", "test");
+        setenv_if_unset("AWS_SECRET_ACCESS_KEY", "test");
+        setenv_if_unset("AWS_REGION", "us-east-1");
+        setenv_if_unset("AWS_DEFAULT_REGION", "us-east-1");
+        execvp(argv[0], argv);
+        fprintf(stderr, "mockaws: cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status;
+    while (waitpid(pid, &status, 0) < 0)
+        if (errno != EINTR)
+            return 127;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int check_files(int argc, char **argv)
+{
+    if (argc < 1) {
+        fprintf(stderr, "mockaws check: name at least one scenario file\n");
+        return 2;
+    }
+    int bad = 0;
+    for (int i = 0; i < argc; i++) {
+        /* Applying it to a throwaway server checks fixtures and rules too. */
+        char err[1024];
+        mockaws_options o = {.port = 0};
+        mockaws *m = mockaws_start(&o, err, sizeof err);
+        if (!m) {
+            fprintf(stderr, "mockaws: %s\n", err);
+            return 1;
+        }
+        if (mockaws_scenario_load_file(m, argv[i], err, sizeof err) != 0) {
+            fprintf(stderr, "%s: invalid: %s\n", argv[i], err);
+            bad = 1;
+        } else {
+            printf("%s: ok\n", argv[i]);
+        }
+        mockaws_stop(m);
+    }
+    return bad;
+}
+
 int main(int argc, char **argv)
 {
     static const struct option longopts[] = {
@@ -158,16 +247,25 @@ int main(int argc, char **argv)
         {"seed", required_argument, NULL, 's'},       {"journal-size", required_argument, NULL, 'j'},
         {"threads", required_argument, NULL, 't'},    {"max-body", required_argument, NULL, 'b'},
         {"log-format", required_argument, NULL, 'F'}, {"log-level", required_argument, NULL, 'L'},
-        {"version", no_argument, NULL, 'V'},          {"help", no_argument, NULL, '?' + 256},
-        {NULL, 0, NULL, 0},
+        {"scenario", required_argument, NULL, 'S'},   {"version", no_argument, NULL, 'V'},
+        {"help", no_argument, NULL, '?' + 256},       {NULL, 0, NULL, 0},
     };
+    bool run_mode = argc > 1 && strcmp(argv[1], "run") == 0;
+    if (argc > 1 && strcmp(argv[1], "check") == 0)
+        return check_files(argc - 2, argv + 2);
+    if (run_mode) {
+        argv[1] = argv[0];
+        argv++;
+        argc--;
+    }
     config c = {0};
-    c.o.port = 4566;
-    c.o.log_level = MOCKAWS_LOG_INFO;
+    c.o.port = run_mode ? 0 : 4566;
+    c.o.log_level = run_mode ? MOCKAWS_LOG_WARN : MOCKAWS_LOG_INFO;
     if (from_env(&c) != 0)
         return 2;
     int opt;
-    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    /* '+': stop at the first non-option, so that COMMAND's own flags stay its own. */
+    while ((opt = getopt_long(argc, argv, "+", longopts, NULL)) != -1) {
         if (opt == 'V') {
             printf("mockaws %s\n", mockaws_version());
             return 0;
@@ -181,8 +279,18 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (optind < argc) {
-        fprintf(stderr, "mockaws: unexpected argument '%s'\n", argv[optind]);
+    char **command = NULL;
+    if (run_mode) {
+        if (!c.scenario) {
+            fprintf(stderr, "mockaws run: --scenario FILE is required\n");
+            return 2;
+        }
+        if (optind < argc)
+            command = argv + optind;
+    } else if (optind < argc || c.scenario) {
+        fprintf(stderr, c.scenario ? "mockaws: --scenario goes with `mockaws run`\n"
+                                   : "mockaws: unexpected argument '%s'\n",
+                argv[optind]);
         usage(stderr);
         return 2;
     }
@@ -197,32 +305,52 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
-    char err[512];
+    char err[1024];
     mockaws *m = mockaws_start(&c.o, err, sizeof err);
     if (!m) {
         fprintf(stderr, "mockaws: %s\n", err);
         free(c.fixtures);
         return 1;
     }
-    if (c.port_file) {
-        /* Written whole, then renamed, so a reader never sees half a number. */
-        char tmp[4096];
-        snprintf(tmp, sizeof tmp, "%s.tmp", c.port_file);
-        FILE *f = fopen(tmp, "w");
-        if (!f || fprintf(f, "%u\n", mockaws_port(m)) < 0 || fclose(f) != 0 || rename(tmp, c.port_file) != 0) {
-            fprintf(stderr, "mockaws: cannot write port file %s: %s\n", c.port_file, strerror(errno));
-            mockaws_stop(m);
-            free(c.fixtures);
-            return 1;
-        }
+    int rc = 0;
+    if (c.scenario && mockaws_scenario_load_file(m, c.scenario, err, sizeof err) != 0) {
+        fprintf(stderr, "mockaws: %s\n", err);
+        rc = 1;
+    } else if (c.port_file && write_port_file(c.port_file, mockaws_port(m)) != 0) {
+        rc = 1;
     }
-    printf("mockaws %s listening on %s\n", mockaws_version(), mockaws_endpoint(m));
-    fflush(stdout);
-
-    int sig = 0;
-    sigwait(&set, &sig);
-    fprintf(stderr, "mockaws: %s, stopping\n", sig == SIGINT ? "interrupted" : "terminated");
+    if (rc != 0) {
+        mockaws_stop(m);
+        free(c.fixtures);
+        return rc;
+    }
+    if (!command) {
+        printf("mockaws %s listening on %s\n", mockaws_version(), mockaws_endpoint(m));
+        fflush(stdout);
+        int sig = 0;
+        sigwait(&set, &sig);
+        fprintf(stderr, "mockaws: %s, stopping\n", sig == SIGINT ? "interrupted" : "terminated");
+    } else {
+        fprintf(stderr, "mockaws: %s on %s\n", c.scenario, mockaws_endpoint(m));
+        rc = run_command(command, mockaws_endpoint(m), &set);
+    }
+    if (run_mode) {
+        char *report = NULL;
+        int passed = mockaws_scenario_verify(m, &report);
+        char *text = NULL;
+        if (report) {
+            /* the library formats; the CLI prints */
+            text = mockaws_scenario_report_text(report);
+            fputs(text, stderr);
+        }
+        if (rc != 0)
+            fprintf(stderr, "mockaws: the command exited with status %d\n", rc);
+        else if (passed != 1)
+            rc = 1;
+        mockaws_free(text);
+        mockaws_free(report);
+    }
     mockaws_stop(m);
     free(c.fixtures);
-    return 0;
+    return rc;
 }

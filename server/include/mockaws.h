@@ -84,6 +84,26 @@ MOCKAWS_API void mockaws_clock_advance(mockaws *m, uint64_t ms);
 /* Server time, milliseconds since the epoch. */
 MOCKAWS_API int64_t mockaws_clock_now_ms(mockaws *m);
 
+/* Fault rules (the rule format is in the README): one rule object or a list.
+ * On success *ids_json (if not NULL) is the JSON list of their ids. */
+MOCKAWS_API int mockaws_faults_add(mockaws *m, const char *rules_json, char **ids_json, char *err,
+                                   size_t errlen);
+/* 0, or -1 when no rule has that id. */
+MOCKAWS_API int mockaws_faults_remove(mockaws *m, const char *id);
+MOCKAWS_API void mockaws_faults_clear(mockaws *m);
+/* {"faults": [...]} with each rule's matched / fired counts. */
+MOCKAWS_API char *mockaws_faults_json(mockaws *m);
+
+/* Scenarios: load one (fixtures, faults, clock) and later check its
+ * expectations against the journal. verify returns 1 when all are met, 0
+ * when some are not, -1 when no scenario is loaded; *report_json (if not
+ * NULL) gets the report. */
+MOCKAWS_API int mockaws_scenario_load_file(mockaws *m, const char *path, char *err, size_t errlen);
+MOCKAWS_API int mockaws_scenario_verify(mockaws *m, char **report_json);
+/* A verify report as text for people: a summary line, then each failed
+ * expectation with what the journal actually holds. */
+MOCKAWS_API char *mockaws_scenario_report_text(const char *report_json);
+
 /* The control API's JSON in one call: method "GET"/"POST"/"DELETE", path
  * under /_mockaws/ (e.g. "faults"), body or NULL. Returns the HTTP status and
  * the response body in *out (mockaws_free). */

@@ -191,6 +191,36 @@ static void faults_endpoint(server *s, const http_request *req, http_response *r
     }
 }
 
+static void scenario_endpoint(server *s, const http_request *req, http_response *resp, bool verify)
+{
+    if (verify) {
+        if (strcmp(req->method, "GET") != 0) {
+            reply_error(resp, 405, "scenario/verify takes GET");
+            return;
+        }
+        json_t *report = server_verify_scenario(s);
+        if (report)
+            reply(resp, 200, report);
+        else
+            reply_error(resp, 404, "no scenario is loaded");
+        return;
+    }
+    if (strcmp(req->method, "POST") != 0) {
+        reply_error(resp, 405, "scenario takes POST");
+        return;
+    }
+    json_t *b = body_json(req, resp);
+    if (!b)
+        return;
+    char err[600];
+    scenario *sc = scenario_parse(b, ".", err, sizeof err);
+    json_decref(b);
+    if (!sc || server_apply_scenario(s, sc, err, sizeof err) != 0)
+        reply_error(resp, 400, "%s", err);
+    else
+        reply(resp, 200, json_pack("{s:b}", "loaded", 1));
+}
+
 void control_handle(server *s, const http_request *req, http_response *resp)
 {
     const char *p = req->path;
@@ -211,6 +241,8 @@ void control_handle(server *s, const http_request *req, http_response *resp)
         clock_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/state") == 0) {
         state_endpoint(s, req, resp);
+    } else if (strcmp(p, "/_mockaws/scenario") == 0 || strcmp(p, "/_mockaws/scenario/verify") == 0) {
+        scenario_endpoint(s, req, resp, strcmp(p, "/_mockaws/scenario/verify") == 0);
     } else if (strcmp(p, "/_mockaws/faults") == 0) {
         faults_endpoint(s, req, resp, NULL);
     } else if (g_str_has_prefix(p, "/_mockaws/faults/") && p[17]) {

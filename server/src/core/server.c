@@ -386,6 +386,54 @@ json_t *server_dump_state(server *s)
     return json_pack("{s:o}", "namespaces", list);
 }
 
+int server_apply_scenario(server *s, scenario *sc, char *err, size_t errlen)
+{
+    size_t i;
+    json_t *f;
+    char inner[512];
+    json_array_foreach(scenario_fixtures(sc), i, f) {
+        if (server_load_state(s, json_object_get(f, "doc"), json_string_value(json_object_get(f, "base_dir")),
+                              inner, sizeof inner) != 0) {
+            g_snprintf(err, errlen, "scenario '%s': fixtures: %s", scenario_name(sc), inner);
+            scenario_free(sc);
+            return -1;
+        }
+    }
+    if (scenario_faults(sc)) {
+        json_t *ids = NULL;
+        if (fault_set_add(s->faults, scenario_faults(sc), clock_now_ms(&s->clock), &ids, inner, sizeof inner) != 0) {
+            g_snprintf(err, errlen, "scenario '%s': faults: %s", scenario_name(sc), inner);
+            scenario_free(sc);
+            return -1;
+        }
+        json_decref(ids);
+    }
+    json_t *clock = scenario_clock(sc);
+    const char *mode = json_string_value(json_object_get(clock, "mode"));
+    if (mode)
+        clock_set_virtual(&s->clock, strcmp(mode, "virtual") == 0);
+    if (json_object_get(clock, "advance_ms"))
+        clock_advance(&s->clock, json_integer_value(json_object_get(clock, "advance_ms")));
+    g_mutex_lock(&s->scenario_lock);
+    scenario_free(s->scenario);
+    s->scenario = sc;
+    g_mutex_unlock(&s->scenario_lock);
+    return 0;
+}
+
+json_t *server_verify_scenario(server *s)
+{
+    json_t *report = NULL;
+    g_mutex_lock(&s->scenario_lock);
+    if (s->scenario) {
+        json_t *all = journal_query(s->journal, NULL);
+        report = scenario_verify(s->scenario, json_object_get(all, "entries"));
+        json_decref(all);
+    }
+    g_mutex_unlock(&s->scenario_lock);
+    return report;
+}
+
 static int load_file(server *s, const char *path, char *err, size_t errlen)
 {
     json_error_t je;
@@ -681,6 +729,8 @@ static void server_free(server *s)
         close(listener);
     ns_table_free(s->ns);
     fault_set_free(s->faults);
+    scenario_free(s->scenario);
+    g_mutex_clear(&s->scenario_lock);
     journal_free(s->journal);
     free_services(s);
     if (s->creds)
@@ -714,6 +764,7 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
     g_mutex_init(&s->cred_lock);
     g_mutex_init(&s->log_lock);
     g_mutex_init(&s->delay_lock);
+    g_mutex_init(&s->scenario_lock);
     g_cond_init(&s->delay_cond);
     s->rand = opts->seed ? g_rand_new_with_seed((guint32)(opts->seed ^ (opts->seed >> 32))) : g_rand_new();
     s->journal = journal_new(opts->journal_size ? opts->journal_size : DEFAULT_JOURNAL);
@@ -878,6 +929,65 @@ int mockaws_control(mockaws *m, const char *method, const char *path, const char
     http_response_clear(&resp);
     g_free(full);
     return status;
+}
+
+int mockaws_faults_add(mockaws *m, const char *rules_json, char **ids_json, char *err, size_t errlen)
+{
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    json_error_t je;
+    json_t *rules = json_loads(rules_json ? rules_json : "", 0, &je);
+    if (!rules) {
+        g_snprintf(err, errlen, "fault rules: line %d: %s", je.line, je.text);
+        return -1;
+    }
+    json_t *ids = NULL;
+    int rc = fault_set_add(m->faults, rules, clock_now_ms(&m->clock), &ids, err, errlen);
+    json_decref(rules);
+    if (rc == 0 && ids_json)
+        *ids_json = dump_and_free(json_incref(ids));
+    json_decref(ids);
+    return rc;
+}
+
+int mockaws_faults_remove(mockaws *m, const char *id) { return fault_set_remove(m->faults, id); }
+void mockaws_faults_clear(mockaws *m) { fault_set_clear(m->faults); }
+char *mockaws_faults_json(mockaws *m) { return dump_and_free(fault_set_json(m->faults)); }
+
+int mockaws_scenario_load_file(mockaws *m, const char *path, char *err, size_t errlen)
+{
+    char dummy[8];
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    scenario *sc = scenario_load_file(path, err, errlen);
+    return sc ? server_apply_scenario(m, sc, err, errlen) : -1;
+}
+
+int mockaws_scenario_verify(mockaws *m, char **report_json)
+{
+    json_t *report = server_verify_scenario(m);
+    if (!report)
+        return -1;
+    int passed = json_is_true(json_object_get(report, "passed"));
+    if (report_json)
+        *report_json = dump_and_free(json_incref(report));
+    json_decref(report);
+    return passed;
+}
+
+char *mockaws_scenario_report_text(const char *report_json)
+{
+    json_t *report = json_loads(report_json ? report_json : "", 0, NULL);
+    if (!report)
+        return g_strdup("not a scenario report\n");
+    char *text = scenario_report_text(report);
+    json_decref(report);
+    return text;
 }
 
 void mockaws_free(void *p) { g_free(p); }

@@ -16,6 +16,7 @@
 #include "core/clock.h"
 #include "core/journal.h"
 #include "faults/fault.h"
+#include "faults/scenario.h"
 #include "mockaws.h"
 #include "services/service.h"
 #include "state/ns.h"
@@ -63,6 +64,8 @@ struct mockaws {
     journal *journal;
     ns_table *ns;
     fault_set *faults;
+    GMutex scenario_lock;
+    scenario *scenario; /* the one loaded last, for verify; owned */
     GRWLock reset_lock; /* requests read, reset writes */
 
     svc_rt *svcs;
@@ -119,6 +122,12 @@ void server_account_for_key(server *s, const char *access_key, char out[13]);
 int server_load_state(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen);
 json_t *server_dump_state(server *s);
 void server_reset(server *s);
+
+/* Applies a scenario (fixtures, faults, clock) and keeps it for
+ * server_verify_scenario. Takes ownership of sc, also on failure. */
+int server_apply_scenario(server *s, scenario *sc, char *err, size_t errlen);
+/* The report of scenario_verify for the scenario loaded last, or NULL. */
+json_t *server_verify_scenario(server *s);
 
 void server_log(server *s, mockaws_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
