@@ -8,7 +8,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
 # Debian packages the build, the tests and the benchmarks need.
 DEBS = build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libpcre2-dev \
-       libcmocka-dev libexpat1-dev zlib1g-dev libglib2.0-dev libcurl4-openssl-dev \
+       libcmocka-dev libexpat1-dev zlib1g-dev libglib2.0-dev libgmp-dev libcurl4-openssl-dev \
        bats valgrind
 
 .PHONY: all deps build run test unit clean node-deps
