@@ -47,7 +47,7 @@ static int check_expect(json_t *e, size_t i, char *err, size_t errlen)
     json_object_foreach(e, k, v) {
         if (in_list(k, filter_keys)) {
             bool ok = strcmp(k, "status") == 0 ? json_is_integer(v)
-                      : strcmp(k, "error") == 0 ? (json_is_string(v) || json_is_null(v))
+                      : strcmp(k, "error") == 0 || strcmp(k, "fault") == 0 ? (json_is_string(v) || json_is_null(v))
                                                 : json_is_string(v);
             if (!ok) {
                 g_snprintf(err, errlen, "expect[%zu].%s has the wrong type", i, k);

@@ -9,7 +9,7 @@
  *    "expect": [expectation, ...]}
  *
  * An expectation filters journal entries (service, operation, error (null =
- * succeeded), fault, status, resource) and asserts one of:
+ * succeeded), fault (null = none fired), status, resource) and asserts one of:
  *   "count": N | {"min": N, "max": M}            entries that match
  *   "invocations": N | {...}                      distinct SDK invocations
  *   "attempts_per_invocation": N | {...}          every invocation's attempts
