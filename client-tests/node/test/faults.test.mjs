@@ -1,0 +1,83 @@
+// Fault injection through the AWS SDK for JavaScript v3 (standard retries by
+// default: 3 attempts).
+import { test, before, after, beforeEach } from 'node:test';
+import assert from 'node:assert/strict';
+import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { startServer } from './server.mjs';
+
+let server;
+before(async () => { server = await startServer('--seed', '11'); });
+after(async () => {
+  const code = await server.stop();
+  assert.equal(code, 0, `mockaws exit code after SIGTERM:\n${server.logs()}`);
+});
+beforeEach(async () => {
+  for (const path of ['/_mockaws/faults', '/_mockaws/journal']) {
+    const res = await fetch(`${server.endpoint}${path}`, { method: 'DELETE' });
+    assert.equal(res.status, 200);
+  }
+});
+
+async function addFault(rule) {
+  const res = await fetch(`${server.endpoint}/_mockaws/faults`, {
+    method: 'POST', body: JSON.stringify(rule), headers: { 'content-type': 'application/json' },
+  });
+  const body = await res.json();
+  assert.equal(res.status, 200, JSON.stringify(body));
+  return body.ids;
+}
+
+function sts(extra = {}) {
+  return new STSClient({
+    endpoint: server.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    ...extra,
+  });
+}
+
+test('standard retries recover from two throttles: one invocation, three attempts', async () => {
+  await addFault({ id: 'throttle', service: 'sts', error: 'Throttling', times: 2 });
+  const out = await sts().send(new GetCallerIdentityCommand({}));
+  assert.equal(out.Account, '123456789012');
+  assert.equal(out.$metadata.attempts, 3);
+  const entries = await server.journal({ operation: 'GetCallerIdentity' });
+  assert.equal(new Set(entries.map((e) => e.invocation_id)).size, 1);
+  assert.deepEqual(entries.map((e) => e.attempt), [1, 2, 3]);
+  assert.deepEqual(entries.map((e) => e.fault), ['throttle', 'throttle', null]);
+});
+
+test('retries exhausted: the injected code and status reach the caller', async () => {
+  await addFault({ service: 'sts', error: 'Throttling' });
+  await assert.rejects(sts().send(new GetCallerIdentityCommand({})), (err) => {
+    assert.equal(err.name, 'Throttling');
+    assert.equal(err.$metadata.httpStatusCode, 400);
+    assert.equal(err.$metadata.attempts, 3);
+    return true;
+  });
+  const entries = await server.journal({ operation: 'GetCallerIdentity', error: 'Throttling' });
+  assert.equal(entries.length, 3);
+});
+
+test('a connection reset is retried', async () => {
+  await addFault({ id: 'rst', service: 'sts', connection: 'reset', times: 1 });
+  const out = await sts().send(new GetCallerIdentityCommand({}));
+  assert.equal(out.$metadata.attempts, 2);
+  const entries = await server.journal({ operation: 'GetCallerIdentity' });
+  assert.deepEqual(entries.map((e) => e.fault), ['rst', null]);
+});
+
+test('a delay beyond the request timeout fails the call while others are served', async () => {
+  await addFault({ service: 'sts', operation: 'GetCallerIdentity', delay_ms: 3000, times: 1 });
+  const { NodeHttpHandler } = await import('@smithy/node-http-handler');
+  const slow = sts({ maxAttempts: 1, requestHandler: new NodeHttpHandler({ requestTimeout: 1000, throwOnRequestTimeout: true }) });
+  const started = Date.now();
+  const pending = slow.send(new GetCallerIdentityCommand({})).then(() => 'answered', () => 'failed');
+  await new Promise((r) => setTimeout(r, 200));
+  const t0 = Date.now();
+  await sts().send(new GetCallerIdentityCommand({}));
+  assert.ok(Date.now() - t0 < 500, 'another client is served at once');
+  assert.equal(await pending, 'failed');
+  const took = Date.now() - started;
+  assert.ok(took >= 900 && took < 2500, `gave up after ${took} ms`);
+});
