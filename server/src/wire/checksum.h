@@ -53,4 +53,11 @@ void checksum_md5_hex(const void *data, size_t len, char out[33]);
 uint32_t checksum_crc32c(uint32_t crc, const void *data, size_t len);
 uint64_t checksum_crc64nvme(uint64_t crc, const void *data, size_t len);
 
+/* "x-amz-checksum-crc32", ... (any case, as x-amz-trailer names
+ * them) -> algo; CHECKSUM_NONE if unknown (MD5 has no such header). */
+checksum_algo checksum_algo_from_header(const char *header);
+/* checksum_final, then the base64 of the digest (g_free; "" for
+ * CHECKSUM_NONE). */
+char *checksum_final_base64(checksum_ctx *c);
+
 #endif

@@ -39,4 +39,15 @@ void chunked_result_clear(chunked_result *r);
 /* The value of a trailer, or NULL. */
 const char *chunked_trailer_get(const chunked_result *r, const char *name);
 
+/* chunked_decode, also holding the body to the form x-amz-content-sha256
+ * announces: STREAMING-UNSIGNED-PAYLOAD-TRAILER allows no signatures,
+ * STREAMING-AWS4-HMAC-SHA256-PAYLOAD (and its ECDSA-P256 twin) needs signed
+ * chunks and no trailers, the -TRAILER forms need signed chunks and an
+ * x-amz-trailer-signature. NULL or a value that is not STREAMING-* decodes
+ * as chunked_decode does; an unknown STREAMING-* value is an error.
+ * For both: on failure *out is empty (nothing to clear) and buf holds
+ * partly decoded bytes. */
+int chunked_decode_as(char *buf, size_t len, const char *content_sha256, chunked_result *out,
+                      char *err, size_t errlen);
+
 #endif
