@@ -13,9 +13,11 @@ static bool known(void *arg, const char *service, const char *code)
     return strcmp(code, "SlowDown") == 0 || strcmp(code, "Throttling") == 0;
 }
 
+static const char *const services[] = {"s3", "sts", "sns", "s", NULL};
+
 static fault_set *set_with(const char *rules, uint64_t seed)
 {
-    fault_set *f = fault_set_new(seed, known, NULL);
+    fault_set *f = fault_set_new(seed, services, known, NULL);
     json_t *r = json_loads(rules, 0, NULL);
     assert_non_null(r);
     json_t *ids = NULL;
@@ -31,7 +33,7 @@ static fault_set *set_with(const char *rules, uint64_t seed)
 static const char *refusal(const char *rules)
 {
     static char err[512];
-    fault_set *f = fault_set_new(0, known, NULL);
+    fault_set *f = fault_set_new(0, services, known, NULL);
     json_t *r = json_loads(rules, 0, NULL);
     json_t *ids = NULL;
     int rc = fault_set_add(f, r, 0, &ids, err, sizeof err);
@@ -63,6 +65,7 @@ static void invalid_rules_say_what_is_wrong(void **st)
     assert_non_null(strstr(refusal("{\"error\": \"NoSuchCode\"}"), "give its status"));
     assert_null(refusal("{\"error\": {\"code\": \"NoSuchCode\", \"status\": 418}}"));
     assert_non_null(strstr(refusal("{\"connection\": \"explode\"}"), "\"connection\""));
+    assert_non_null(strstr(refusal("{\"service\": \"lambda\", \"error\": \"SlowDown\"}"), "matches no service"));
     assert_non_null(strstr(refusal("{\"error\": \"SlowDown\", \"probability\": 1.5}"), "from 0 to 1"));
     assert_non_null(strstr(refusal("{\"delay_ms\": {\"min\": 5, \"max\": 1}}"), "min <= max"));
     /* a list is all or none, and names the bad rule */
@@ -85,6 +88,12 @@ static void matchers_are_full_match(void **st)
     assert_false(fires(f, "sns", "GetObject", "bucket/secret/a", 0, NULL));
     /* literal service: no partial match either */
     assert_false(fires(f, "s3x", "GetObject", "bucket/secret/a", 0, NULL));
+    fault_set_free(f);
+    /* a service pattern takes the services it matches, and only those */
+    f = set_with("{\"service\": \"s(3|ns)\", \"error\": \"SlowDown\"}", 0);
+    assert_true(fires(f, "s3", "x", "", 0, NULL));
+    assert_true(fires(f, "sns", "x", "", 0, NULL));
+    assert_false(fires(f, "sts", "x", "", 0, NULL));
     fault_set_free(f);
 }
 

@@ -780,7 +780,10 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
 
     if (load_services(s, err, errlen) != 0)
         goto fail;
-    s->faults = fault_set_new(opts->seed, code_known, s);
+    const char *names[33] = {0};
+    for (size_t i = 0; i < s->nsvcs && i < 32; i++)
+        names[i] = s->svcs[i].def->name;
+    s->faults = fault_set_new(opts->seed, names, code_known, s);
     for (const char *const *f = opts->fixtures; f && *f; f++)
         if (load_file(s, *f, err, errlen) != 0)
             goto fail;

@@ -36,15 +36,26 @@ typedef struct rule {
     GRand *rand;
     int64_t from_abs, until_abs; /* server clock; 0 = open */
 
-    uint64_t matched, fired;
+    uint32_t service_mask; /* bit i: the service matcher takes services[i] */
+
+    uint64_t matched, fired; /* under sched_lock */
 } rule;
 
+#define MAX_SERVICES 32
+
+/* Matching only reads the rules, so requests share the list lock; the
+ * schedule counters of a rule that matched are kept under a mutex of their
+ * own. Rules aimed at other services cost one mask test each: which services
+ * a rule's service pattern takes is decided once, when it is added. */
 struct fault_set {
-    GMutex lock;
-    GPtrArray *rules; /* rule*, in order */
+    GRWLock lock;      /* the list */
+    GMutex sched_lock; /* matched / fired / the rules' generators */
+    GPtrArray *rules;  /* rule*, in order */
     _Atomic size_t count;
     uint64_t seed;
     uint64_t next_id;
+    char *services[MAX_SERVICES];
+    size_t nservices;
     fault_code_known known;
     void *known_arg;
 };
@@ -67,10 +78,13 @@ static void rule_free(gpointer p)
     g_free(r);
 }
 
-fault_set *fault_set_new(uint64_t seed, fault_code_known known, void *known_arg)
+fault_set *fault_set_new(uint64_t seed, const char *const *services, fault_code_known known, void *known_arg)
 {
     fault_set *f = g_new0(fault_set, 1);
-    g_mutex_init(&f->lock);
+    g_rw_lock_init(&f->lock);
+    g_mutex_init(&f->sched_lock);
+    for (size_t i = 0; services && services[i] && i < MAX_SERVICES; i++)
+        f->services[f->nservices++] = g_strdup(services[i]);
     f->rules = g_ptr_array_new_with_free_func(rule_free);
     f->seed = seed;
     f->known = known;
@@ -83,7 +97,10 @@ void fault_set_free(fault_set *f)
     if (!f)
         return;
     g_ptr_array_free(f->rules, TRUE);
-    g_mutex_clear(&f->lock);
+    for (size_t i = 0; i < f->nservices; i++)
+        g_free(f->services[i]);
+    g_rw_lock_clear(&f->lock);
+    g_mutex_clear(&f->sched_lock);
     g_free(f);
 }
 
@@ -322,6 +339,24 @@ static rule *parse_rule(fault_set *f, json_t *v, int64_t now_ms, char *err, size
         g_snprintf(err, errlen, "a fault rule needs an action: error, delay_ms, connection or a partial failure");
         goto fail;
     }
+    if (f->nservices) {
+        pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+        for (size_t i = 0; i < f->nservices; i++)
+            if (!r->has[M_SERVICE] || matcher_matches(&r->m[M_SERVICE], f->services[i], md))
+                r->service_mask |= 1u << i;
+        pcre2_match_data_free(md);
+        if (!r->service_mask) {
+            GString *names = g_string_new(NULL);
+            for (size_t i = 0; i < f->nservices; i++)
+                g_string_append_printf(names, "%s%s", i ? ", " : "", f->services[i]);
+            g_snprintf(err, errlen, "\"service\": '%s' matches no service mockaws serves (%s)",
+                       json_string_value(json_object_get(v, "service")), names->str);
+            g_string_free(names, TRUE);
+            goto fail;
+        }
+    } else {
+        r->service_mask = UINT32_MAX;
+    }
     if (r->conn != FAULT_CONN_NONE && (r->error_code || r->partial)) {
         g_snprintf(err, errlen, "\"connection\" cannot be combined with \"error\" or a partial failure");
         goto fail;
@@ -366,7 +401,7 @@ int fault_set_add(fault_set *f, json_t *rules, int64_t now_ms, json_t **ids, cha
 {
     json_t *list = json_is_array(rules) ? json_incref(rules) : json_pack("[O]", rules);
     GPtrArray *parsed = g_ptr_array_new_with_free_func(rule_free);
-    g_mutex_lock(&f->lock);
+    g_rw_lock_writer_lock(&f->lock);
     size_t i;
     json_t *v;
     int rc = 0;
@@ -402,7 +437,7 @@ int fault_set_add(fault_set *f, json_t *rules, int64_t now_ms, json_t **ids, cha
         g_ptr_array_set_free_func(parsed, NULL);
         atomic_store(&f->count, f->rules->len);
     }
-    g_mutex_unlock(&f->lock);
+    g_rw_lock_writer_unlock(&f->lock);
     g_ptr_array_free(parsed, TRUE);
     json_decref(list);
     return rc;
@@ -410,22 +445,22 @@ int fault_set_add(fault_set *f, json_t *rules, int64_t now_ms, json_t **ids, cha
 
 int fault_set_remove(fault_set *f, const char *id)
 {
-    g_mutex_lock(&f->lock);
+    g_rw_lock_writer_lock(&f->lock);
     guint index;
     rule *r = find(f, id, &index);
     if (r)
         g_ptr_array_remove_index(f->rules, index);
     atomic_store(&f->count, f->rules->len);
-    g_mutex_unlock(&f->lock);
+    g_rw_lock_writer_unlock(&f->lock);
     return r ? 0 : -1;
 }
 
 void fault_set_clear(fault_set *f)
 {
-    g_mutex_lock(&f->lock);
+    g_rw_lock_writer_lock(&f->lock);
     g_ptr_array_set_size(f->rules, 0);
     atomic_store(&f->count, 0);
-    g_mutex_unlock(&f->lock);
+    g_rw_lock_writer_unlock(&f->lock);
 }
 
 size_t fault_set_count(fault_set *f)
@@ -436,7 +471,8 @@ size_t fault_set_count(fault_set *f)
 json_t *fault_set_json(fault_set *f)
 {
     json_t *list = json_array();
-    g_mutex_lock(&f->lock);
+    g_rw_lock_reader_lock(&f->lock);
+    g_mutex_lock(&f->sched_lock);
     for (guint i = 0; i < f->rules->len; i++) {
         rule *r = g_ptr_array_index(f->rules, i);
         json_t *o = json_deep_copy(r->source);
@@ -445,16 +481,25 @@ json_t *fault_set_json(fault_set *f)
         json_object_set_new(o, "expired", json_boolean(r->has_times && r->fired >= r->times));
         json_array_append_new(list, o);
     }
-    g_mutex_unlock(&f->lock);
+    g_mutex_unlock(&f->sched_lock);
+    g_rw_lock_reader_unlock(&f->lock);
     return json_pack("{s:o}", "faults", list);
 }
 
-static bool rule_matches(const rule *r, const fault_request *q, pcre2_match_data *md)
+/* md is created on first need: most checks are literal or fail on the mask. */
+static bool rule_matches(const rule *r, const fault_request *q, uint32_t service_bit, pcre2_match_data **md)
 {
+    if (!(r->service_mask & service_bit))
+        return false;
     const char *vals[M_COUNT] = {q->service, q->operation, q->resource, q->account, q->region};
-    for (int i = 0; i < M_COUNT; i++)
-        if (r->has[i] && !matcher_matches(&r->m[i], vals[i], md))
+    for (int i = 0; i < M_COUNT; i++) {
+        if (!r->has[i] || (i == M_SERVICE && service_bit != UINT32_MAX))
+            continue;
+        if (r->m[i].re && !*md)
+            *md = pcre2_match_data_create(4, NULL);
+        if (!matcher_matches(&r->m[i], vals[i], *md))
             return false;
+    }
     return true;
 }
 
@@ -481,32 +526,41 @@ bool fault_set_decide(fault_set *f, const fault_request *q, int64_t now_ms, faul
     memset(d, 0, sizeof *d);
     if (atomic_load(&f->count) == 0)
         return false;
-    pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+    /* A service outside the list (never, from the server) falls back to
+     * matching the pattern itself. */
+    uint32_t service_bit = UINT32_MAX;
+    for (size_t i = 0; i < f->nservices; i++)
+        if (q->service && strcmp(q->service, f->services[i]) == 0)
+            service_bit = 1u << i;
+    pcre2_match_data *md = NULL;
     bool fired = false;
-    g_mutex_lock(&f->lock);
+    g_rw_lock_reader_lock(&f->lock);
     for (guint i = 0; i < f->rules->len && !fired; i++) {
         rule *r = g_ptr_array_index(f->rules, i);
-        if (!rule_matches(r, q, md))
+        if (!rule_matches(r, q, service_bit, &md))
             continue;
+        g_mutex_lock(&f->sched_lock);
         r->matched++;
-        if (!rule_fires(r, now_ms))
-            continue;
-        r->fired++;
-        fired = true;
-        d->rule_id = g_strdup(r->id);
-        d->error_code = g_strdup(r->error_code);
-        d->error_message = g_strdup(r->error_message);
-        d->error_status = r->error_status;
-        d->conn = r->conn;
-        d->partial = json_incref(r->partial);
-        if (r->has_delay)
-            d->delay_ms = r->delay_min == r->delay_max
-                              ? r->delay_min
-                              : r->delay_min + (int64_t)g_rand_int_range(r->rand, 0,
-                                                                         (gint32)(r->delay_max - r->delay_min + 1));
+        if (rule_fires(r, now_ms)) {
+            r->fired++;
+            fired = true;
+            d->rule_id = g_strdup(r->id);
+            d->error_code = g_strdup(r->error_code);
+            d->error_message = g_strdup(r->error_message);
+            d->error_status = r->error_status;
+            d->conn = r->conn;
+            d->partial = json_incref(r->partial);
+            if (r->has_delay)
+                d->delay_ms = r->delay_min == r->delay_max
+                                  ? r->delay_min
+                                  : r->delay_min + (int64_t)g_rand_int_range(r->rand, 0,
+                                                                             (gint32)(r->delay_max - r->delay_min + 1));
+        }
+        g_mutex_unlock(&f->sched_lock);
     }
-    g_mutex_unlock(&f->lock);
-    pcre2_match_data_free(md);
+    g_rw_lock_reader_unlock(&f->lock);
+    if (md)
+        pcre2_match_data_free(md);
     return fired;
 }
 

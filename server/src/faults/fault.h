@@ -46,8 +46,11 @@ typedef struct fault_set fault_set;
  * catalog or model), so that a rule naming an unknown one can be refused. */
 typedef bool (*fault_code_known)(void *arg, const char *service, const char *code);
 
-/* seed: the server's (0 = random). */
-fault_set *fault_set_new(uint64_t seed, fault_code_known known, void *known_arg);
+/* seed: the server's (0 = random). services: the names of the services
+ * served (NULL-terminated; NULL = take any name), so that a rule whose service
+ * pattern takes none of them is refused, and so that matching knows each
+ * rule's services in advance. */
+fault_set *fault_set_new(uint64_t seed, const char *const *services, fault_code_known known, void *known_arg);
 void fault_set_free(fault_set *f);
 
 /* Adds one rule (an object) or several (an array), all or none. now_ms is the
