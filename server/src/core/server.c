@@ -805,7 +805,7 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
         s->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
         MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)300, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, (unsigned)1, MHD_OPTION_END);
+        MHD_OPTION_END);
     freeaddrinfo(ai);
     if (!s->daemon) {
         g_snprintf(err, errlen, "cannot listen on %s:%u (port in use, or address not available)", s->host,
