@@ -3,10 +3,24 @@
  *
  * usage: embedgen OUT.c BASEDIR FILE...
  * Each file becomes an entry named by its path relative to BASEDIR
- * ("sts.json", "errors/sts.json"), looked up with embedded_find(). */
+ * ("sts.json", "errors/sts.json"), looked up with embedded_find(). For
+ * service models it also records the few metadata fields routing needs
+ * (embedded_model_meta), so that a server can start without parsing any
+ * model: each is parsed on its service's first request. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* A metadata string of a model, as a C string literal (or NULL). */
+static void meta_literal(FILE *out, json_t *meta, const char *key)
+{
+    const char *v = json_string_value(json_object_get(meta, key));
+    if (v)
+        fprintf(out, "\"%s\"", v); /* protocol names, prefixes and dates: no escapes needed */
+    else
+        fprintf(out, "NULL");
+}
 
 int main(int argc, char **argv)
 {
@@ -49,8 +63,40 @@ int main(int argc, char **argv)
         }
         fprintf(out, "    {\"%s\", data_%d, sizeof data_%d - 1},\n", name, i, i);
     }
-    fprintf(out, "    {NULL, NULL, 0}};\n\n"
-                 "const char *embedded_find(const char *name, size_t *len)\n{\n"
+    fprintf(out, "    {NULL, NULL, 0}};\n\n");
+    fprintf(out, "#include \"core/embedded.h\"\n\nstatic const embedded_meta metas[] = {\n");
+    for (int i = 3; i < argc; i++) {
+        const char *name = argv[i];
+        if (strncmp(name, argv[2], baselen) == 0) {
+            name += baselen;
+            while (*name == '/')
+                name++;
+        }
+        if (strncmp(name, "errors/", 7) == 0)
+            continue;
+        json_error_t je;
+        json_t *doc = json_load_file(argv[i], 0, &je);
+        json_t *meta = json_object_get(doc, "metadata");
+        if (!meta) {
+            fprintf(stderr, "%s: not a service model (line %d: %s)\n", argv[i], je.line, je.text);
+            return 1;
+        }
+        fprintf(out, "    {\"%s\", ", name);
+        meta_literal(out, meta, "protocol");
+        fputs(", ", out);
+        meta_literal(out, meta, "targetPrefix");
+        fputs(", ", out);
+        meta_literal(out, meta, "apiVersion");
+        fputs("},\n", out);
+        json_decref(doc);
+    }
+    fprintf(out, "    {NULL, NULL, NULL, NULL}};\n\n"
+                 "const embedded_meta *embedded_model_meta(const char *name)\n{\n"
+                 "    for (size_t i = 0; metas[i].name; i++)\n"
+                 "        if (strcmp(metas[i].name, name) == 0)\n"
+                 "            return &metas[i];\n"
+                 "    return NULL;\n}\n\n");
+    fprintf(out, "const char *embedded_find(const char *name, size_t *len)\n{\n"
                  "    for (size_t i = 0; entries[i].name; i++)\n"
                  "        if (strcmp(entries[i].name, name) == 0) {\n"
                  "            *len = entries[i].len;\n"

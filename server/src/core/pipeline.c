@@ -9,6 +9,7 @@
 #include "core/reqid.h"
 #include "core/route.h"
 #include "core/server.h"
+#include "core/embedded.h"
 #include "wire/restxml.h"
 
 typedef struct exchange {
@@ -24,7 +25,7 @@ static const char *svc_for_target(void *arg, const char *prefix, size_t len)
 {
     server *s = arg;
     for (size_t i = 0; i < s->nsvcs; i++) {
-        const char *tp = model_meta_string(s->svcs[i].model, "targetPrefix");
+        const char *tp = s->svcs[i].meta->target_prefix;
         if (tp && strlen(tp) == len && strncmp(tp, prefix, len) == 0)
             return s->svcs[i].def->name;
     }
@@ -35,8 +36,8 @@ static const char *svc_for_version(void *arg, const char *version)
 {
     server *s = arg;
     for (size_t i = 0; i < s->nsvcs; i++) {
-        const char *p = model_protocol(s->svcs[i].model);
-        const char *v = model_meta_string(s->svcs[i].model, "apiVersion");
+        const char *p = s->svcs[i].meta->protocol;
+        const char *v = s->svcs[i].meta->api_version;
         if ((strcmp(p, "query") == 0 || strcmp(p, "ec2") == 0) && v && strcmp(v, version) == 0)
             return s->svcs[i].def->name;
     }
@@ -64,7 +65,7 @@ static bool is_form(const http_request *req)
 
 static void standard_headers(exchange *x, const svc_rt *rt)
 {
-    if (rt && strcmp(model_protocol(rt->model), "rest-xml") == 0) {
+    if (rt && strcmp(rt->proto->name, "rest-xml") == 0) {
         http_response_set_header(x->resp, "x-amz-request-id", x->request_id);
         GString *host_id = g_string_new(NULL);
         restxml_host_id(host_id, x->request_id); /* the same one the error body names */
@@ -137,6 +138,13 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     aws_error err = AWS_ERROR_INIT;
     char opbuf[128];
     char account[13];
+    char load_err[256];
+    if (!server_service_ready(rt, load_err, sizeof load_err)) {
+        /* Without its model the service cannot even write its own envelope. */
+        server_log(s, MOCKAWS_LOG_ERROR, "%s", load_err);
+        answer_unrouted(x, 500, "InternalFailure", load_err);
+        return;
+    }
     server_account_for_key(s, r->access_key, account);
     x->je.account = g_strdup(account);
     x->je.region = g_strdup(r->region);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "core/clock.h"
+#include "core/embedded.h"
 #include "core/journal.h"
 #include "faults/fault.h"
 #include "faults/scenario.h"
@@ -24,15 +25,21 @@
 #include "wire/validate.h"
 #include "wire/wire.h"
 
-/* A service as one server runs it: its definition plus what was loaded
- * for it (model, catalog, validator) and indexes over its operations. */
+/* A service as one server runs it: its definition, its protocol, and what
+ * is loaded for it on its first request (model, catalog, validator, the
+ * names of every operation AWS has), so that starting a server parses no
+ * model. Use server_service_ready() before touching the loaded part. */
 typedef struct svc_rt {
     const svc_def *def;
+    const struct embedded_meta *meta;
+    const wire_protocol *proto;
+    GHashTable *handlers; /* op name -> const svc_op* */
+
+    gsize loaded;         /* g_once_init: 1 = tried */
+    char *load_error;     /* why loading failed, or NULL */
     model *model;
     errcat *errors;
     validator *validator;
-    const wire_protocol *proto;
-    GHashTable *handlers; /* op name -> const svc_op* */
     GHashTable *aws_ops;  /* every op name AWS has (set) */
 } svc_rt;
 
@@ -101,6 +108,9 @@ void server_handle(server *s, const http_request *req, uint64_t conn, bool too_l
                    http_response *resp, server_outcome *out);
 
 svc_rt *server_service(server *s, const char *name);
+/* Loads the service's model, catalog and validator once; false (and a
+ * message in err) when its embedded data is broken. */
+bool server_service_ready(svc_rt *rt, char *err, size_t errlen);
 
 /* Random material from the server's seeded generator. */
 void server_random_bytes(server *s, unsigned char *buf, size_t len);
