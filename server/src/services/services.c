@@ -4,8 +4,9 @@
 #include <string.h>
 
 extern const svc_def sts_service;
+extern const svc_def dynamodb_service;
 
-const svc_def *const services_all[] = {&sts_service, NULL};
+const svc_def *const services_all[] = {&dynamodb_service, &sts_service, NULL};
 
 const svc_def *services_find(const char *name)
 {

@@ -1,0 +1,141 @@
+/* DynamoDB: tables and items (issue 5) behind the JSON 1.0 protocol.
+ *
+ * One state per account and region (table.h). The handlers live in ddl.c
+ * (control plane) and item.c (data plane); the expression language in
+ * expr_lex / expr_parse / expr_eval, numbers in num, attribute values in
+ * value, item storage in store, the fixture section in fixture. */
+#include <stdbool.h>
+#include <string.h>
+
+#include "dynamodb.h"
+
+#include "ddl.h"
+#include "fixture.h"
+#include "item.h"
+#include "services/service.h"
+#include "table.h"
+
+static void *state_new(void)
+{
+    return ddb_state_new();
+}
+
+static void state_free(void *state)
+{
+    ddb_state_free(state);
+}
+
+/* The table a request names, for fault rules and the journal: TableName
+ * (a table ARN counts by its name), or the table of a ResourceArn. */
+static char *resource_of(const char *operation, json_t *input)
+{
+    const char *s = json_string_value(json_object_get(input, "TableName"));
+    if (!s)
+        s = json_string_value(json_object_get(input, "ResourceArn"));
+    if (!s)
+        return NULL;
+    const char *slash = g_str_has_prefix(s, "arn:") ? strstr(s, ":table/") : NULL;
+    if (slash) {
+        const char *name = slash + strlen(":table/");
+        return g_strndup(name, strcspn(name, "/"));
+    }
+    return g_strdup(s);
+}
+
+/* DynamoDB lists an enum's values in its own (hash set) order, not the
+ * model's: "Member must satisfy enum value set: [ALL_NEW, UPDATED_OLD,
+ * ALL_OLD, NONE, UPDATED_NEW]". Sets not listed keep the model's order. */
+static const char *const ENUM_ORDERS[][14] = {
+    {"ALL_NEW", "UPDATED_OLD", "ALL_OLD", "NONE", "UPDATED_NEW", NULL},
+    {"INDEXES", "TOTAL", "NONE", NULL},
+    {"SIZE", "NONE", NULL},
+    {"OR", "AND", NULL},
+    {"ALL", "INCLUDE", "KEYS_ONLY", NULL},
+    {"B", "N", "S", NULL},
+    {"SPECIFIC_ATTRIBUTES", "COUNT", "ALL_ATTRIBUTES", "ALL_PROJECTED_ATTRIBUTES", NULL},
+    {"IN", "NULL", "BETWEEN", "LT", "NOT_CONTAINS", "EQ", "GT", "NOT_NULL", "NE", "LE", "BEGINS_WITH", "GE",
+     "CONTAINS", NULL},
+};
+
+/* The same values as the model's list, in DynamoDB's order; NULL when this
+ * set is not one DynamoDB orders differently. New reference. */
+static json_t *dynamodb_order(json_t *values)
+{
+    for (size_t k = 0; k < G_N_ELEMENTS(ENUM_ORDERS); k++) {
+        size_t n = 0;
+        while (ENUM_ORDERS[k][n])
+            n++;
+        if (n != json_array_size(values))
+            continue;
+        bool all = true;
+        for (size_t i = 0; all && i < n; i++) {
+            bool found = false;
+            size_t j;
+            json_t *v;
+            json_array_foreach(values, j, v) found = found || g_strcmp0(json_string_value(v), ENUM_ORDERS[k][i]) == 0;
+            all = found;
+        }
+        if (!all)
+            continue;
+        json_t *out = json_array();
+        for (size_t i = 0; i < n; i++)
+            json_array_append_new(out, json_string(ENUM_ORDERS[k][i]));
+        return out;
+    }
+    return NULL;
+}
+
+/* Coral's wording, as DynamoDB uses it, with its enum orders. */
+static void validation_error(const violation *v, size_t n, aws_error *e)
+{
+    violation *copy = g_new(violation, n ? n : 1);
+    json_t **owned = g_new0(json_t *, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        copy[i] = v[i];
+        if (v[i].kind == VIOLATION_ENUM && (owned[i] = dynamodb_order(v[i].enum_values)))
+            copy[i].enum_values = owned[i];
+    }
+    GString *msg = g_string_new(NULL);
+    validate_coral_message(msg, copy, n);
+    aws_error_set(e, "ValidationException", "%s", msg->str);
+    g_string_free(msg, TRUE);
+    for (size_t i = 0; i < n; i++)
+        json_decref(owned[i]);
+    g_free(owned);
+    g_free(copy);
+}
+
+static const svc_op ops[] = {
+    {"CreateTable", ddb_create_table, 0},
+    {"DescribeTable", ddb_describe_table, 1},
+    {"ListTables", ddb_list_tables, 1},
+    {"UpdateTable", ddb_update_table, 0},
+    {"DeleteTable", ddb_delete_table, 0},
+    {"TagResource", ddb_tag_resource, 0},
+    {"UntagResource", ddb_untag_resource, 0},
+    {"ListTagsOfResource", ddb_list_tags, 1},
+    {"DescribeLimits", ddb_describe_limits, 1},
+    {"DescribeEndpoints", ddb_describe_endpoints, 1},
+    {"PutItem", ddb_put_item, 0},
+    {"GetItem", ddb_get_item, 1},
+    {"UpdateItem", ddb_update_item, 0},
+    {"DeleteItem", ddb_delete_item, 0},
+    {NULL, NULL, 0},
+};
+
+const svc_def dynamodb_service = {
+    .name = "dynamodb",
+    .model_file = "dynamodb.json",
+    .errors_file = "errors/dynamodb.json",
+    .ops = ops,
+    .scope = SVC_SCOPE_REGION,
+    .state_new = state_new,
+    .state_free = state_free,
+    .state_load = ddb_fixture_load,
+    .state_dump = ddb_fixture_dump,
+    .validation_error = validation_error,
+    .validation_code = "ValidationException",
+    .resource_of = resource_of,
+    .unknown_operation_code = "UnknownOperationException",
+    .unknown_operation_status = 400,
+};

@@ -1,0 +1,163 @@
+#include "request.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <string.h>
+
+#define NAME_PATTERN "[a-zA-Z0-9_.-]+"
+
+void ddb_coral_init(ddb_coral *v)
+{
+    v->msgs = g_ptr_array_new_with_free_func(g_free);
+}
+
+void ddb_coral_add(ddb_coral *v, const char *value, const char *path, const char *constraint)
+{
+    if (v->msgs->len >= 10) /* Coral stops counting there */
+        return;
+    if (value)
+        g_ptr_array_add(v->msgs, g_strdup_printf("Value '%s' at '%s' failed to satisfy constraint: %s", value,
+                                                 path, constraint));
+    else
+        g_ptr_array_add(v->msgs,
+                        g_strdup_printf("Value null at '%s' failed to satisfy constraint: %s", path, constraint));
+}
+
+char *ddb_coral_take(ddb_coral *v)
+{
+    guint n = v->msgs->len;
+    char *out = NULL;
+    if (n) {
+        GString *m = g_string_new(NULL);
+        g_string_printf(m, "%u validation error%s detected: ", n, n == 1 ? "" : "s");
+        for (guint i = 0; i < n; i++) {
+            if (i)
+                g_string_append(m, "; ");
+            g_string_append(m, v->msgs->pdata[i]);
+        }
+        out = g_string_free(m, FALSE);
+    }
+    g_ptr_array_unref(v->msgs);
+    v->msgs = NULL;
+    return out;
+}
+
+int ddb_coral_finish(ddb_coral *v, svc_call *c)
+{
+    char *m = ddb_coral_take(v);
+    return m ? ddb_validation_take(c, m) : 0;
+}
+
+int ddb_validation(svc_call *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *m = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    return ddb_validation_take(c, m);
+}
+
+int ddb_validation_take(svc_call *c, char *msg)
+{
+    aws_error_set(&c->err, "ValidationException", "%s", msg);
+    g_free(msg);
+    return -1;
+}
+
+static bool name_chars_ok(const char *s)
+{
+    if (!*s)
+        return false;
+    for (; *s; s++)
+        if (!g_ascii_isalnum(*s) && *s != '_' && *s != '.' && *s != '-')
+            return false;
+    return true;
+}
+
+char *ddb_table_arn(svc_call *c, const char *name)
+{
+    return g_strdup_printf("arn:aws:dynamodb:%s:%s:table/%s", c->region, c->account, name);
+}
+
+int ddb_table_name(svc_call *c, ddb_name_style style, char **name)
+{
+    const char *s = json_string_value(json_object_get(c->input, "TableName"));
+    *name = NULL;
+    if (!s)
+        return ddb_validation(c, "The parameter 'TableName' is required but was not present in the request");
+    if (g_str_has_prefix(s, "arn:")) {
+        /* arn:aws:dynamodb:REGION:ACCOUNT:table/NAME */
+        char **parts = g_strsplit(s, ":", 6);
+        bool ok = g_strv_length(parts) == 6 && strcmp(parts[2], "dynamodb") == 0 &&
+                  g_str_has_prefix(parts[5], "table/") && name_chars_ok(parts[5] + 6) &&
+                  !strchr(parts[5] + 6, '/');
+        if (ok) {
+            bool here = strcmp(parts[3], c->region) == 0 && strcmp(parts[4], c->account) == 0;
+            /* another account's or region's table is none of ours */
+            *name = here ? g_strdup(parts[5] + 6) : g_strdup_printf("\x01%s", s);
+        }
+        g_strfreev(parts);
+        if (ok)
+            return 0;
+        return ddb_validation(c, "Invalid TableArn: Invalid ResourceArn provided as input %s", s);
+    }
+    size_t len = strlen(s);
+    bool bad_len = len < 3 || len > 255, bad_chars = !name_chars_ok(s);
+    if (style == DDB_NAME_CONTROL && bad_len)
+        return ddb_validation(c, "TableName must be at least 3 characters long and at most 255 characters long");
+    ddb_coral v;
+    ddb_coral_init(&v);
+    if (bad_chars)
+        ddb_coral_add(&v, s, "tableName", "Member must satisfy regular expression pattern: " NAME_PATTERN);
+    if (len < 3)
+        ddb_coral_add(&v, s, "tableName", "Member must have length greater than or equal to 3");
+    if (len > 255)
+        ddb_coral_add(&v, s, "tableName", "Member must have length less than or equal to 255");
+    if (ddb_coral_finish(&v, c) != 0)
+        return -1;
+    *name = g_strdup(s);
+    return 0;
+}
+
+json_t *ddb_consumed(svc_call *c, const char *table, size_t size, bool read, bool consistent)
+{
+    const char *mode = json_string_value(json_object_get(c->input, "ReturnConsumedCapacity"));
+    if (!mode || (strcmp(mode, "TOTAL") != 0 && strcmp(mode, "INDEXES") != 0))
+        return NULL;
+    double units;
+    if (read) {
+        units = size ? ceil((double)size / 4096.0) : 1;
+        if (!consistent)
+            units /= 2;
+    } else {
+        units = size ? ceil((double)size / 1024.0) : 1;
+    }
+    json_t *cc = json_pack("{s:s, s:f}", "TableName", table, "CapacityUnits", units);
+    if (strcmp(mode, "INDEXES") == 0)
+        json_object_set_new(cc, "Table", json_pack("{s:f}", "CapacityUnits", units));
+    return cc;
+}
+
+char *ddb_render_json(json_t *v)
+{
+    if (json_is_string(v))
+        return g_strdup(json_string_value(v));
+    if (json_is_array(v)) {
+        GString *s = g_string_new("[");
+        size_t i;
+        json_t *m;
+        json_array_foreach(v, i, m) {
+            if (i)
+                g_string_append(s, ", ");
+            char *r = ddb_render_json(m);
+            g_string_append(s, r);
+            g_free(r);
+        }
+        g_string_append_c(s, ']');
+        return g_string_free(s, FALSE);
+    }
+    char *t = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+    char *out = g_strdup(t ? t : "");
+    free(t);
+    return out;
+}

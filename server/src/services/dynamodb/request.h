@@ -1,0 +1,58 @@
+/* request: what DynamoDB's handlers share about reading a request and
+ * wording its errors: the table name (a name or a table ARN), Coral-style
+ * constraint messages for the constraints the public model does not carry,
+ * and the consumed capacity DynamoDB reports. */
+#ifndef MOCKAWS_DYNAMODB_REQUEST_H
+#define MOCKAWS_DYNAMODB_REQUEST_H
+
+#include <glib.h>
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "services/service.h"
+#include "table.h"
+
+/* Coral's "N validation errors detected: Value ... at 'path' failed to
+ * satisfy constraint: ..." built up one violation at a time. */
+typedef struct ddb_coral {
+    GPtrArray *msgs; /* char* (g_free) */
+} ddb_coral;
+
+void ddb_coral_init(ddb_coral *v);
+/* value: rendered as DynamoDB renders it ('abc', '[...]'), NULL for null. */
+void ddb_coral_add(ddb_coral *v, const char *value, const char *path, const char *constraint);
+/* The message for what was collected (g_free), or NULL; clears it. */
+char *ddb_coral_take(ddb_coral *v);
+/* Sets a ValidationException from what was collected and clears it;
+ * returns -1 when there was something, 0 otherwise. */
+int ddb_coral_finish(ddb_coral *v, svc_call *c);
+
+/* A ValidationException with a message (printf style). Returns -1. */
+int ddb_validation(svc_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Takes msg (g_free'd). Returns -1. */
+int ddb_validation_take(svc_call *c, char *msg);
+
+typedef enum ddb_name_style {
+    DDB_NAME_CONTROL, /* CreateTable, DescribeTable, UpdateTable, DeleteTable */
+    DDB_NAME_DATA,    /* item operations: Coral's wording for every rule */
+} ddb_name_style;
+
+/* The request's table name checked (3..255 of [a-zA-Z0-9_.-], or a table
+ * ARN of this account and region, which names the table). 0 and *name
+ * (g_malloc'd) or -1 with c->err set. A table ARN of another account or
+ * region yields a name no table has. */
+int ddb_table_name(svc_call *c, ddb_name_style style, char **name);
+
+/* The ARN of a table of this namespace. g_malloc'd. */
+char *ddb_table_arn(svc_call *c, const char *name);
+
+/* ConsumedCapacity for ReturnConsumedCapacity (NULL when not asked):
+ * units as DynamoDB rounds them (writes: 1 per KB, reads: 1 per 4 KB,
+ * halved when eventually consistent). size: the larger item involved, 0
+ * when there was none. */
+json_t *ddb_consumed(svc_call *c, const char *table, size_t size, bool read, bool consistent);
+
+/* DynamoDB's rendering of a request value in Coral messages. g_malloc'd. */
+char *ddb_render_json(json_t *v);
+
+#endif

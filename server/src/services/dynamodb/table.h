@@ -1,0 +1,127 @@
+/* table: DynamoDB tables of one account and region, and their lifecycle.
+ *
+ * A table keeps its definition (key schema, attribute definitions, billing,
+ * indexes, stream, encryption, tags) as CreateTable / UpdateTable left it,
+ * and its items in a store (store.h). Status transitions (CREATING ->
+ * ACTIVE, UPDATING -> ACTIVE, DELETING -> gone, and the same for global
+ * secondary indexes) are not driven by timers: each holds the server time
+ * at which it completes, and readers compute the status from the clock of
+ * their request, so that a test which moves the virtual clock sees the
+ * table ACTIVE at once. Writers (under the namespace's write lock) settle
+ * completed transitions for good with ddb_state_settle.
+ *
+ * The state is owned by the namespace; it owns its tables, which own their
+ * items. */
+#ifndef MOCKAWS_DYNAMODB_TABLE_H
+#define MOCKAWS_DYNAMODB_TABLE_H
+
+#include <glib.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "store.h"
+#include "value.h"
+
+/* How long a transition takes by default (server time): long enough that a
+ * waiter sees CREATING once, short enough for tests. A fixture's
+ * "table_delay_ms" or MOCKAWS_DYNAMODB_DELAY_MS changes it. */
+#define DDB_DEFAULT_DELAY_MS 500
+
+typedef enum ddb_status {
+    DDB_CREATING,
+    DDB_ACTIVE,
+    DDB_UPDATING,
+    DDB_DELETING,
+    DDB_GONE, /* deleted: invisible, purged by the next writer */
+} ddb_status;
+
+typedef struct ddb_keydef {
+    char *name; /* NULL: no such key (a table without a sort key) */
+    char type;  /* 'S', 'N', 'B' */
+} ddb_keydef;
+
+typedef struct ddb_index {
+    char *name;
+    bool global;
+    ddb_keydef hash, range;
+    json_t *key_schema; /* as declared (KeySchema list) */
+    json_t *projection; /* as declared (Projection) */
+    bool provisioned;   /* GSI with its own throughput */
+    int64_t rcu, wcu;
+    json_t *extra;      /* other declared members echoed back (OnDemandThroughput, WarmThroughput) */
+    ddb_status status;  /* GSI: CREATING / UPDATING until until_ms, DELETING until gone */
+    int64_t until_ms;
+    void *data;         /* for the index's own items (secondary index maintenance) */
+    GDestroyNotify data_free;
+} ddb_index;
+
+typedef struct ddb_table {
+    char *name;
+    char *arn;
+    char *id;
+    ddb_keydef hash, range;
+    json_t *attr_defs;  /* AttributeDefinitions as declared */
+    json_t *key_schema; /* KeySchema as declared */
+    GPtrArray *lsis;    /* ddb_index* */
+    GPtrArray *gsis;    /* ddb_index* */
+
+    bool pay_per_request;
+    bool billing_given;  /* BillingMode was named (it is then described) */
+    int64_t rcu, wcu;
+    int64_t last_increase_ms, last_decrease_ms; /* 0: never */
+    int64_t decreases_today;
+    int64_t ppr_since_ms; /* when it became PAY_PER_REQUEST */
+
+    json_t *stream;     /* StreamSpecification, or NULL */
+    char *stream_label;
+    json_t *sse;        /* SSESpecification, or NULL */
+    char *table_class;  /* or NULL */
+    bool deletion_protection;
+    json_t *extra;      /* other declared members echoed back (OnDemandThroughput, WarmThroughput) */
+    json_t *tags;       /* list of {Key, Value} */
+
+    int64_t created_ms;
+    ddb_status status;
+    int64_t until_ms;   /* CREATING / UPDATING: becomes ACTIVE then; DELETING: gone then */
+
+    ddb_store *items;
+} ddb_table;
+
+typedef struct ddb_state {
+    GTree *tables;      /* name -> ddb_table* (owned), in name order (ListTables) */
+    int64_t delay_ms;
+    int64_t next_due_ms; /* earliest transition still to settle (INT64_MAX: none), so
+                            that writers settle in O(1) when nothing is pending */
+} ddb_state;
+
+ddb_state *ddb_state_new(void);
+void ddb_state_free(ddb_state *st);
+
+/* The table as a reader at now_ms sees it: NULL when there is none (or it
+ * is gone). */
+ddb_table *ddb_state_table(ddb_state *st, const char *name, int64_t now_ms);
+/* Completes every transition due by now_ms (writers only). */
+void ddb_state_settle(ddb_state *st, int64_t now_ms);
+/* Notes a transition that completes at until_ms (writers only). */
+void ddb_state_pending(ddb_state *st, int64_t until_ms);
+
+/* Status at now_ms. */
+ddb_status ddb_table_status(const ddb_table *t, int64_t now_ms);
+ddb_status ddb_index_status(const ddb_index *ix, int64_t now_ms);
+const char *ddb_status_name(ddb_status s);
+
+/* The TableDescription of DescribeTable and friends (new reference). */
+json_t *ddb_table_describe(const ddb_table *t, int64_t now_ms);
+
+/* Finds an index of either kind by name. */
+ddb_index *ddb_table_index(const ddb_table *t, const char *name);
+
+/* The key attribute values of an item (or a Key map): the payloads as
+ * store keys. false when one is missing or of another type. */
+bool ddb_table_keyvals(const ddb_table *t, json_t *item, ddb_keyval *hash, ddb_keyval *range);
+
+void ddb_table_free(ddb_table *t);
+void ddb_index_free(ddb_index *ix);
+
+#endif
