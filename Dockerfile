@@ -10,7 +10,7 @@ RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       build-essential cmake pkg-config \
       libmicrohttpd-dev libjansson-dev libpcre2-dev libexpat1-dev zlib1g-dev \
-      libglib2.0-dev libcmocka-dev \
+      libglib2.0-dev libgmp-dev libcmocka-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 # Only what the server build reads: no build/, node_modules/ or client tests.
@@ -25,7 +25,7 @@ RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMOCKAWS_CLIENT_TESTS=OFF \
 FROM debian:bookworm-slim
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      libmicrohttpd12 libjansson4 libpcre2-8-0 libexpat1 zlib1g libglib2.0-0 \
+      libmicrohttpd12 libjansson4 libpcre2-8-0 libexpat1 zlib1g libglib2.0-0 libgmp10 \
       curl ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin mockaws \

@@ -23,8 +23,14 @@ done
 work="$(mktemp -d)"
 pids=()
 cleanup() {
+  local pid _
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  # moto can linger after SIGTERM while its request threads drain: 5 s, then KILL.
+  for pid in "${pids[@]}"; do
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -42,17 +48,41 @@ sts_curl_args=(-X POST --data "Action=GetCallerIdentity&Version=2011-06-15"
   -H "Content-Type: application/x-www-form-urlencoded; charset=utf-8"
   -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/sts/aws4_request, SignedHeaders=host;x-amz-date, Signature=00")
 
+# CPU time (utime + stime, in clock ticks) of a process, its threads and its
+# direct children (nginx's workers). CPU per request varies much less than
+# requests/s when something else is using the machine.
+cpu_ticks() {
+  local total=0 p
+  for p in "$1" $(pgrep -P "$1" || true); do
+    [[ -r /proc/$p/stat ]] || continue
+    total=$((total + $(awk '{sub(/.*\) /, ""); print $12 + $13}' "/proc/$p/stat")))
+  done
+  echo "$total"
+}
+hz="$(getconf CLK_TCK)"
+
+# bench NAME PID WRK-ARGS...: runs wrk, prints one table row
+bench() {
+  local name="$1" pid="$2"; shift 2
+  local before after
+  before="$(cpu_ticks "$pid")"
+  wrk "$@" >"$work/wrk-$name.txt"
+  after="$(cpu_ticks "$pid")"
+  row "$name" "$work/wrk-$name.txt" "$(( (after - before) * 1000000 / hz ))"
+}
+
 # wrk output -> one table row
-row() {  # row NAME WRK-OUTPUT-FILE
-  awk -v name="$1" '
+row() {  # row NAME WRK-OUTPUT-FILE SERVER-CPU-US
+  awk -v name="$1" -v cpu="$3" '
     /Requests\/sec:/          { rps = $2 }
     /^ +Latency / && !lat     { lat = $2; lat_seen = 1 }
     /^ +99%/                  { p99 = $2 }
     /Non-2xx or 3xx/          { non2xx = $NF }
     /Socket errors:/          { errs = $0; sub(/.*Socket errors: /, "", errs) }
     /requests in/             { total = $1 }
-    END { printf "%-8s %12s %10s %10s %10s %8s  %s\n", name, rps, total, lat, p99,
-                 (non2xx == "" ? 0 : non2xx), (errs == "" ? "-" : errs) }' "$2"
+    END { printf "%-8s %12s %10s %10s %10s %12.1f %8s  %s\n", name, rps, total, lat, p99,
+                 (total > 0 ? cpu / total : 0), (non2xx == "" ? 0 : non2xx),
+                 (errs == "" ? "-" : errs) }' "$2"
 }
 
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(uname -srm), $(nproc) cores; wrk -t$threads -c$conns -d$duration (moto: -d$moto_duration)"
@@ -60,7 +90,8 @@ echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(uname -srm), $(nproc) cores; wrk -t$thread
 # ---- mockaws ----
 mport="$(free_port)"
 "$bin" --host 127.0.0.1 --port "$mport" --log-level error >"$work/mockaws.log" 2>&1 &
-pids+=($!)
+mockaws_pid=$!
+pids+=($mockaws_pid)
 wait_http "http://127.0.0.1:$mport/_mockaws/health" || { cat "$work/mockaws.log" >&2; exit 1; }
 curl -fsS "${sts_curl_args[@]}" "http://127.0.0.1:$mport/" >"$work/answer.xml"
 
@@ -95,7 +126,8 @@ http {
 }
 CONF
 nginx -p "$work" -c "$work/nginx.conf" -g 'daemon off;' 2>"$work/nginx.stderr" &
-pids+=($!)
+nginx_pid=$!
+pids+=($nginx_pid)
 wait_http "http://127.0.0.1:$nport/answer.xml" || { cat "$work/nginx.stderr" "$work/nginx-error.log" >&2 2>/dev/null; exit 1; }
 
 # ---- moto (optional) ----
@@ -105,7 +137,8 @@ if [[ "${MOTO:-1}" != 0 ]]; then
   if "$py" -c 'import moto.server' 2>/dev/null; then
     moto_port="$(free_port)"
     "$py" -m moto.server -H 127.0.0.1 -p "$moto_port" >"$work/moto.log" 2>&1 &
-    pids+=($!)
+    moto_pid=$!
+    pids+=($moto_pid)
     wait_http "http://127.0.0.1:$moto_port/" "${sts_curl_args[@]}" || moto_port=""
   else
     echo "# moto's server cannot be imported: skipped" >&2
@@ -113,14 +146,14 @@ if [[ "${MOTO:-1}" != 0 ]]; then
 fi
 
 echo "# response size: $(wc -c <"$work/answer.xml") bytes of body"
-printf "%-8s %12s %10s %10s %10s %8s  %s\n" server "req/s" requests "lat avg" "lat p99" non-2xx "socket errors"
-wrk -t"$threads" -c"$conns" -d"$duration" --latency "http://127.0.0.1:$nport/answer.xml" >"$work/wrk-nginx.txt"
-row nginx "$work/wrk-nginx.txt"
-wrk -t"$threads" -c"$conns" -d"$duration" --latency -s "$here/sts.lua" "http://127.0.0.1:$mport/" >"$work/wrk-mockaws.txt"
-row mockaws "$work/wrk-mockaws.txt"
+printf "%-8s %12s %10s %10s %10s %12s %8s  %s\n" server "req/s" requests "lat avg" "lat p99" \
+  "cpu us/req" non-2xx "socket errors"
+bench nginx "$nginx_pid" -t"$threads" -c"$conns" -d"$duration" --latency \
+  "http://127.0.0.1:$nport/answer.xml"
+bench mockaws "$mockaws_pid" -t"$threads" -c"$conns" -d"$duration" --latency -s "$here/sts.lua" \
+  "http://127.0.0.1:$mport/"
 if [[ -n "$moto_port" ]]; then
-  wrk -t"$threads" -c"$conns" -d"$moto_duration" --timeout 5s --latency -s "$here/sts.lua" \
-    "http://127.0.0.1:$moto_port/" >"$work/wrk-moto.txt"
-  row moto "$work/wrk-moto.txt"
+  bench moto "$moto_pid" -t"$threads" -c"$conns" -d"$moto_duration" --timeout 5s --latency \
+    -s "$here/sts.lua" "http://127.0.0.1:$moto_port/"
 fi
 if [[ -n "${VERBOSE:-}" ]]; then cat "$work"/wrk-*.txt; fi
