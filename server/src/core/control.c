@@ -221,6 +221,36 @@ static void scenario_endpoint(server *s, const http_request *req, http_response 
         reply(resp, 200, json_pack("{s:b}", "loaded", 1));
 }
 
+/* /_mockaws/<service>/...: the service's own endpoints. False when the
+ * path names no service that has any. */
+static bool service_endpoint(server *s, const http_request *req, http_response *resp)
+{
+    const char *rest = req->path + strlen("/_mockaws/");
+    size_t n = strcspn(rest, "/");
+    if (rest[n] != '/')
+        return false;
+    for (size_t i = 0; i < s->nsvcs; i++) {
+        const svc_def *d = s->svcs[i].def;
+        if (!d->control || strlen(d->name) != n || strncmp(rest, d->name, n) != 0)
+            continue;
+        http_params q = {0};
+        if (!http_params_parse(&q, req->query, strlen(req->query), true)) {
+            http_params_clear(&q);
+            reply_error(resp, 400, "malformed query string");
+            return true;
+        }
+        int status = 200;
+        json_t *answer = d->control(s, req->method, rest + n + 1, &q, &status);
+        http_params_clear(&q);
+        if (answer)
+            reply(resp, status, answer);
+        else
+            reply_error(resp, 404, "no control endpoint %s %s", req->method, req->path);
+        return true;
+    }
+    return false;
+}
+
 void control_handle(server *s, const http_request *req, http_response *resp)
 {
     const char *p = req->path;
@@ -252,7 +282,7 @@ void control_handle(server *s, const http_request *req, http_response *resp)
         else
             reply_error(resp, 400, "malformed fault id");
         g_free(id);
-    } else {
+    } else if (!(g_str_has_prefix(p, "/_mockaws/") && service_endpoint(s, req, resp))) {
         reply_error(resp, 404, "no control endpoint %s %s", req->method, p);
     }
 }

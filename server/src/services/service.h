@@ -93,6 +93,13 @@ struct svc_def {
      * EC2 the instance ids). g_malloc'd, or NULL for none. */
     char *(*resource_of)(const char *operation, json_t *input);
 
+    /* Endpoints of the service's own under /_mockaws/<name>/ (SNS's
+     * messages): subpath is what follows that prefix. Returns the answer
+     * (new reference) with *status set, or NULL when there is no such
+     * endpoint. NULL hook: none. */
+    json_t *(*control)(server *s, const char *method, const char *subpath, const http_params *query,
+                       int *status);
+
     /* Picks the operation when the protocol's rules alone cannot (S3: PUT
      * /{Bucket}/{Key+} is CopyObject with x-amz-copy-source). NULL: the
      * protocol's operation_name. Same contract as operation_name. */

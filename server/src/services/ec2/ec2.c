@@ -1,0 +1,1390 @@
+#include "services/ec2/ec2.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/server.h"
+#include "services/ec2/filter.h"
+#include "services/ec2/instance.h"
+
+#define HEX "0123456789abcdef"
+/* Instances one account may have in a region at a time (not terminated):
+ * a bound on memory, worded the way EC2 refuses more. */
+#define INSTANCE_LIMIT 1000
+#define MAX_TAGS 50
+
+/* ---- small helpers ---- */
+
+static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static bool jtrue(json_t *o, const char *k) { return json_is_true(json_object_get(o, k)); }
+
+/* DryRun=true: the request was valid and allowed, and nothing happens. */
+static bool dry_run(svc_call *c)
+{
+    if (!jtrue(c->input, "DryRun"))
+        return false;
+    aws_error_set(&c->err, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
+    return true;
+}
+
+static bool all_hex(const char *s, size_t min, size_t max)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (!g_ascii_isxdigit(s[n]) || g_ascii_isupper(s[n]))
+            return false;
+    return n >= min && n <= max;
+}
+
+/* i- and 8 or 17 lowercase hex digits, as EC2 has issued them over time. */
+static bool instance_id_ok(const char *id)
+{
+    return g_str_has_prefix(id, "i-") && all_hex(id + 2, 8, 17) && (strlen(id) == 10 || strlen(id) == 19);
+}
+
+static void new_id(svc_call *c, const char *prefix, char *out, size_t outlen)
+{
+    char hex[18];
+    server_random_string(c->srv, hex, 17, HEX);
+    hex[17] = '\0';
+    g_snprintf(out, outlen, "%s%s", prefix, hex);
+}
+
+/* The instances an input names (InstanceIds), settled, in the order given;
+ * NULL with Malformed / NotFound set as EC2 words them. */
+static GPtrArray *named_instances(svc_call *c, json_t *ids)
+{
+    ec2_state *st = c->state;
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        if (!instance_id_ok(json_string_value(v))) {
+            aws_error_set(&c->err, "InvalidInstanceID.Malformed", "Invalid id: \"%s\"", json_string_value(v));
+            return NULL;
+        }
+    }
+    if (dry_run(c))
+        return NULL;
+    GPtrArray *out = g_ptr_array_new();
+    GPtrArray *missing = g_ptr_array_new();
+    json_array_foreach(ids, i, v) {
+        ec2_instance *in = ec2_state_get(st, json_string_value(v), c->now_ms);
+        if (!in) {
+            g_ptr_array_add(missing, (gpointer)json_string_value(v));
+            continue;
+        }
+        /* the same id twice is one instance */
+        if (!g_ptr_array_find(out, in, NULL))
+            g_ptr_array_add(out, in);
+    }
+    if (missing->len) {
+        GString *list = g_string_new(NULL);
+        for (guint j = 0; j < missing->len; j++)
+            g_string_append_printf(list, "%s%s", j ? ", " : "", (char *)g_ptr_array_index(missing, j));
+        if (missing->len == 1)
+            aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", list->str);
+        else
+            aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance IDs '%s' do not exist", list->str);
+        g_string_free(list, TRUE);
+        g_ptr_array_free(missing, TRUE);
+        g_ptr_array_free(out, TRUE);
+        return NULL;
+    }
+    g_ptr_array_free(missing, TRUE);
+    return out;
+}
+
+/* MaxResults (5..1000) and its conflict with InstanceIds; *max = 0 for
+ * "no paging". */
+static bool page_size(svc_call *c, bool with_ids, int64_t *max)
+{
+    json_t *m = json_object_get(c->input, "MaxResults");
+    *max = 0;
+    if (!m)
+        return true;
+    if (with_ids) {
+        aws_error_set(&c->err, "InvalidParameterCombination",
+                      "The parameter instancesSet cannot be used with the parameter maxResults");
+        return false;
+    }
+    int64_t n = json_integer_value(m);
+    if (n < 5) {
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Value ( %lld ) for parameter maxResults is invalid. Expecting a value greater than 5.",
+                      (long long)n);
+        return false;
+    }
+    if (n > 1000) {
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Value ( %lld ) for parameter maxResults is invalid. Expecting a value less than or equal "
+                      "to 1000.",
+                      (long long)n);
+        return false;
+    }
+    *max = n;
+    return true;
+}
+
+/* Page tokens are opaque to clients: a position, base64'd so that nobody
+ * is tempted to build one. */
+static char *token_encode(uint64_t pos)
+{
+    char raw[32];
+    g_snprintf(raw, sizeof raw, "mockaws:%" G_GUINT64_FORMAT, pos);
+    return g_base64_encode((const guchar *)raw, strlen(raw));
+}
+
+static bool token_decode(svc_call *c, uint64_t *pos)
+{
+    const char *t = jstr(c->input, "NextToken");
+    *pos = 0;
+    if (!t || !*t)
+        return true;
+    gsize n = 0;
+    guchar *raw = NULL;
+    bool ok = false;
+    size_t len = strlen(t);
+    if (len < 64 && len % 4 == 0 && strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == len) {
+        raw = g_base64_decode(t, &n);
+        char buf[32] = "";
+        if (raw && n < sizeof buf) {
+            memcpy(buf, raw, n);
+            char *end;
+            if (g_str_has_prefix(buf, "mockaws:") && g_ascii_isdigit(buf[8])) {
+                *pos = g_ascii_strtoull(buf + 8, &end, 10);
+                ok = *end == '\0';
+            }
+        }
+    }
+    g_free(raw);
+    if (!ok)
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Value ( %s ) for parameter nextToken is invalid. The token is invalid.", t);
+    return ok;
+}
+
+static json_t *state_json(ec2_istate s) { return json_pack("{s:i, s:s}", "Code", (int)s, "Name", ec2_istate_name(s)); }
+
+static json_t *tags_json(json_t *tags)
+{
+    json_t *out = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(tags, k, v) json_array_append_new(out, json_pack("{s:s, s:O}", "Key", k, "Value", v));
+    return out;
+}
+
+/* "ip-172-31-5-9.ec2.internal" (us-east-1) or ...REGION.compute.internal */
+static char *private_dns(const ec2_instance *in)
+{
+    char *dashed = g_strdup(in->private_ip);
+    g_strdelimit(dashed, ".", '-');
+    char *out = strcmp(in->region, "us-east-1") == 0 ? g_strdup_printf("ip-%s.ec2.internal", dashed)
+                                                      : g_strdup_printf("ip-%s.%s.compute.internal", dashed, in->region);
+    g_free(dashed);
+    return out;
+}
+
+static char *public_dns(const ec2_instance *in, const char *ip)
+{
+    char *dashed = g_strdup(ip);
+    g_strdelimit(dashed, ".", '-');
+    char *out = strcmp(in->region, "us-east-1") == 0
+                    ? g_strdup_printf("ec2-%s.compute-1.amazonaws.com", dashed)
+                    : g_strdup_printf("ec2-%s.%s.compute.amazonaws.com", dashed, in->region);
+    g_free(dashed);
+    return out;
+}
+
+/* Graviton families (t4g, m7g, c6gn, a1, ...) are arm64. */
+static const char *architecture(const char *type)
+{
+    if (g_str_has_prefix(type, "a1."))
+        return "arm64";
+    const char *dot = strchr(type, '.');
+    for (const char *p = type; dot && p + 1 < dot; p++)
+        if (g_ascii_isdigit(*p) && p[1] == 'g')
+            return "arm64";
+    return "x86_64";
+}
+
+static char *gmt_reason(int64_t ms)
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
+    char *when = g_date_time_format(dt, "%Y-%m-%d %H:%M:%S");
+    char *out = g_strdup_printf("User initiated (%s GMT)", when);
+    g_free(when);
+    g_date_time_unref(dt);
+    return out;
+}
+
+static json_t *instance_json(const ec2_instance *in)
+{
+    char ipbuf[16];
+    const char *pub = ec2_public_ip(in, ipbuf);
+    char *pdns = private_dns(in);
+    char *pubdns = pub ? public_dns(in, pub) : g_strdup("");
+    json_int_t launch = (json_int_t)(in->launch_ms / 1000);
+    json_t *o = json_pack(
+        "{s:s, s:s, s:o, s:s, s:s, s:s, s:i, s:[], s:s, s:I, s:{s:s, s:s, s:s}, s:{s:s}, s:s, s:s, s:s, s:s,"
+        " s:s, s:b, s:b, s:s, s:s, s:s, s:O, s:b, s:s}",
+        "InstanceId", in->id, "ImageId", in->image_id, "State", state_json(in->state), "PrivateDnsName",
+        in->state == EC2_TERMINATED ? "" : pdns, "PublicDnsName", pubdns, "StateTransitionReason", "",
+        "AmiLaunchIndex", in->launch_index, "ProductCodes", "InstanceType", in->type, "LaunchTime", launch,
+        "Placement", "AvailabilityZone", in->az, "GroupName", "", "Tenancy", "default", "Monitoring", "State",
+        in->monitoring ? "enabled" : "disabled", "SubnetId", in->subnet_id, "VpcId", in->vpc_id,
+        "PrivateIpAddress", in->private_ip, "Architecture", architecture(in->type), "RootDeviceType", "ebs",
+        "EbsOptimized", 0, "EnaSupport", 1, "Hypervisor", "xen", "RootDeviceName", "/dev/xvda",
+        "VirtualizationType", "hvm", "SecurityGroups", in->groups, "SourceDestCheck", 1, "PlatformDetails",
+        "Linux/UNIX");
+    g_free(pdns);
+    g_free(pubdns);
+    if (!o)
+        return json_object();
+    if (pub)
+        json_object_set_new(o, "PublicIpAddress", json_string(pub));
+    if (in->key_name)
+        json_object_set_new(o, "KeyName", json_string(in->key_name));
+    if (in->client_token)
+        json_object_set_new(o, "ClientToken", json_string(in->client_token));
+    if (json_object_size(in->tags))
+        json_object_set_new(o, "Tags", tags_json(in->tags));
+    if (in->stopped_at_ms && (in->state == EC2_STOPPING || in->state == EC2_STOPPED ||
+                              in->state == EC2_SHUTTING_DOWN || in->state == EC2_TERMINATED)) {
+        char *reason = gmt_reason(in->stopped_at_ms);
+        json_object_set_new(o, "StateTransitionReason", json_string(reason));
+        g_free(reason);
+        json_object_set_new(o, "StateReason",
+                            json_pack("{s:s, s:s}", "Code", "Client.UserInitiatedShutdown", "Message",
+                                      "Client.UserInitiatedShutdown: User initiated shutdown"));
+    }
+    json_object_set_new(o, "CpuOptions", json_pack("{s:i, s:i}", "CoreCount", 1, "ThreadsPerCore", 2));
+    json_object_set_new(o, "BlockDeviceMappings",
+                        in->state == EC2_TERMINATED
+                            ? json_array()
+                            : json_pack("[{s:s, s:{s:I, s:b, s:s, s:s}}]", "DeviceName", "/dev/xvda", "Ebs",
+                                        "AttachTime", launch, "DeleteOnTermination", 1, "Status", "attached",
+                                        "VolumeId", in->volume_id));
+    if (in->state != EC2_TERMINATED) {
+        json_t *eni = json_pack(
+            "{s:{s:I, s:s, s:b, s:i, s:s, s:i}, s:s, s:O, s:[], s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s,"
+            " s:[{s:b, s:s, s:s}]}",
+            "Attachment", "AttachTime", launch, "AttachmentId", "eni-attach-0", "DeleteOnTermination", 1,
+            "DeviceIndex", 0, "Status", "attached", "NetworkCardIndex", 0, "Description", "", "Groups", in->groups,
+            "Ipv6Addresses", "MacAddress", in->mac, "NetworkInterfaceId", in->eni_id, "OwnerId", in->owner,
+            "PrivateIpAddress", in->private_ip, "PrivateDnsName", json_string_value(json_object_get(o, "PrivateDnsName")),
+            "SourceDestCheck", 1, "Status", "in-use", "SubnetId", in->subnet_id, "VpcId", in->vpc_id,
+            "PrivateIpAddresses", "Primary", 1, "PrivateIpAddress", in->private_ip, "PrivateDnsName",
+            json_string_value(json_object_get(o, "PrivateDnsName")));
+        if (eni) {
+            /* an attachment id per ENI, derived like the ENI itself */
+            char hex[18], material[64];
+            g_snprintf(material, sizeof material, "attach/%s", in->id);
+            ec2_derive_hex(hex, 17, material);
+            char *aid = g_strconcat("eni-attach-", hex, NULL);
+            json_object_set_new(json_object_get(eni, "Attachment"), "AttachmentId", json_string(aid));
+            g_free(aid);
+            if (pub) {
+                char *pd = public_dns(in, pub);
+                json_t *assoc = json_pack("{s:s, s:s, s:s}", "IpOwnerId", "amazon", "PublicDnsName", pd, "PublicIp", pub);
+                json_object_set(eni, "Association", assoc);
+                json_object_set_new(json_array_get(json_object_get(eni, "PrivateIpAddresses"), 0), "Association",
+                                    assoc);
+                g_free(pd);
+            }
+            json_object_set_new(o, "NetworkInterfaces", json_pack("[o]", eni));
+        }
+    } else {
+        json_object_set_new(o, "NetworkInterfaces", json_array());
+    }
+    json_object_set_new(o, "HibernationOptions", json_pack("{s:b}", "Configured", 0));
+    json_object_set_new(o, "EnclaveOptions", json_pack("{s:b}", "Enabled", 0));
+    json_object_set_new(o, "MetadataOptions",
+                        json_pack("{s:s, s:s, s:i, s:s, s:s, s:s}", "State", "applied", "HttpTokens", "required",
+                                  "HttpPutResponseHopLimit", 2, "HttpEndpoint", "enabled", "HttpProtocolIpv6",
+                                  "disabled", "InstanceMetadataTags", "disabled"));
+    json_object_set_new(o, "UsageOperation", json_string("RunInstances"));
+    json_object_set_new(o, "UsageOperationUpdateTime", json_integer(launch));
+    json_object_set_new(o, "PrivateDnsNameOptions",
+                        json_pack("{s:s, s:b, s:b}", "HostnameType", "ip-name", "EnableResourceNameDnsARecord", 0,
+                                  "EnableResourceNameDnsAAAARecord", 0));
+    json_object_set_new(o, "MaintenanceOptions", json_pack("{s:s}", "AutoRecovery", "default"));
+    json_object_set_new(o, "CurrentInstanceBootMode", json_string("legacy-bios"));
+    return o;
+}
+
+/* Instances in launch order grouped into their reservations. */
+static json_t *reservations_json(svc_call *c, GPtrArray *list)
+{
+    json_t *out = json_array();
+    json_t *cur = NULL;
+    const char *cur_id = NULL;
+    for (guint i = 0; i < list->len; i++) {
+        ec2_instance *in = g_ptr_array_index(list, i);
+        if (!cur_id || strcmp(cur_id, in->reservation_id) != 0) {
+            cur = json_pack("{s:s, s:s, s:[], s:[]}", "ReservationId", in->reservation_id, "OwnerId", c->account,
+                            "Groups", "Instances");
+            json_array_append_new(out, cur);
+            cur_id = in->reservation_id;
+        }
+        json_array_append_new(json_object_get(cur, "Instances"), instance_json(in));
+    }
+    return out;
+}
+
+/* ---- validation wording ---- */
+
+/* EC2 words model violations as its own: MissingParameter for a required
+ * member, InvalidParameterValue for anything else. */
+static void ec2_validation_error(const violation *v, size_t n, aws_error *e)
+{
+    (void)n;
+    const char *member = v->member ? v->member : "parameter";
+    char *val;
+    if (!v->value) {
+        val = g_strdup("null");
+    } else if (json_is_string(v->value)) {
+        val = g_strdup(json_string_value(v->value));
+    } else {
+        char *d = json_dumps(v->value, JSON_ENCODE_ANY | JSON_COMPACT);
+        val = g_strdup(d ? d : "?");
+        free(d);
+    }
+    switch (v->kind) {
+    case VIOLATION_REQUIRED:
+        aws_error_set(e, "MissingParameter", "The request must contain the parameter %s", member);
+        break;
+    case VIOLATION_ENUM:
+        aws_error_set(e, "InvalidParameterValue", "Invalid value '%s' for %s.", val, member);
+        break;
+    default:
+        aws_error_set(e, "InvalidParameterValue", "Value (%s) for parameter %s is invalid.", val, member);
+        break;
+    }
+    g_free(val);
+}
+
+static char *ec2_resource_of(const char *operation, json_t *input)
+{
+    json_t *ids = json_object_get(input, "InstanceIds");
+    if (!ids)
+        ids = json_object_get(input, "Resources");
+    if (!json_array_size(ids))
+        return NULL;
+    GString *s = g_string_new(NULL);
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) if (json_is_string(v)) g_string_append_printf(s, "%s%s", s->len ? "," : "",
+                                                                              json_string_value(v));
+    return g_string_free(s, FALSE);
+}
+
+static void set_resource(svc_call *c, GPtrArray *list)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < list->len; i++)
+        g_string_append_printf(s, "%s%s", i ? "," : "", ((ec2_instance *)g_ptr_array_index(list, i))->id);
+    g_free(c->resource);
+    c->resource = g_string_free(s, FALSE);
+}
+
+/* ---- regions and zones ---- */
+
+static const char *const std_regions[] = {
+    "us-east-1",      "us-east-2",      "us-west-1",      "us-west-2",      "ca-central-1",   "eu-central-1",
+    "eu-west-1",      "eu-west-2",      "eu-west-3",      "eu-north-1",     "ap-south-1",     "ap-northeast-1",
+    "ap-northeast-2", "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "sa-east-1",      NULL};
+static const char *const optin_regions[] = {
+    "af-south-1",     "ap-east-1",    "ap-south-2",   "ap-southeast-3", "ap-southeast-4", "ca-west-1",
+    "eu-central-2",   "eu-south-1",   "eu-south-2",   "il-central-1",   "me-central-1",   "me-south-1", NULL};
+
+static bool in_list(const char *const *l, const char *s)
+{
+    for (; *l; l++)
+        if (strcmp(*l, s) == 0)
+            return true;
+    return false;
+}
+
+/* "use1" for us-east-1, "apne1" for ap-northeast-1: the prefix of zone ids. */
+static char *zone_id_prefix(const char *region)
+{
+    char **p = g_strsplit(region, "-", 3);
+    GString *s = g_string_new(NULL);
+    if (g_strv_length(p) == 3) {
+        g_string_append(s, p[0]);
+        const char *dir = p[1];
+        static const struct {
+            const char *word, *abbr;
+        } dirs[] = {{"northeast", "ne"}, {"northwest", "nw"}, {"southeast", "se"}, {"southwest", "sw"},
+                    {"central", "c"},    {"north", "n"},      {"south", "s"},      {"east", "e"},
+                    {"west", "w"}};
+        const char *abbr = NULL;
+        for (size_t i = 0; i < G_N_ELEMENTS(dirs) && !abbr; i++)
+            if (strcmp(dir, dirs[i].word) == 0)
+                abbr = dirs[i].abbr;
+        if (abbr)
+            g_string_append(s, abbr);
+        else
+            g_string_append_len(s, dir, 1);
+        g_string_append(s, p[2]);
+    } else {
+        g_string_append(s, region);
+    }
+    g_strfreev(p);
+    return g_string_free(s, FALSE);
+}
+
+static int zone_count(const char *region) { return strcmp(region, "us-east-1") == 0 ? 6 : 3; }
+
+static bool zone_valid(const char *region, const char *zone)
+{
+    size_t n = strlen(region);
+    return strncmp(zone, region, n) == 0 && zone[n] >= 'a' && zone[n] < 'a' + zone_count(region) && !zone[n + 1];
+}
+
+static const char *const region_filters[] = {"endpoint", "opt-in-status", "region-name", NULL};
+
+static int describe_regions(svc_call *c)
+{
+    aws_error *err = &c->err;
+    GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), region_filters, err);
+    if (!filters)
+        return -1;
+    if (dry_run(c)) {
+        ec2_filters_free(filters);
+        return -1;
+    }
+    bool all = jtrue(c->input, "AllRegions");
+    json_t *names = json_object_get(c->input, "RegionNames");
+    size_t i;
+    json_t *v;
+    json_array_foreach(names, i, v) {
+        const char *r = json_string_value(v);
+        if (!in_list(std_regions, r) && !in_list(optin_regions, r) && strcmp(r, c->region) != 0) {
+            ec2_filters_free(filters);
+            return aws_error_set(err, "InvalidParameterValue", "Invalid region: %s", r);
+        }
+    }
+    json_t *out = json_array();
+    for (int pass = 0; pass < 3; pass++) {
+        const char *const *list = pass == 0 ? std_regions : pass == 1 ? optin_regions : NULL;
+        const char *extra[] = {c->region, NULL};
+        if (pass == 2) {
+            /* a region mockaws does not know by name is still the caller's */
+            if (in_list(std_regions, c->region) || in_list(optin_regions, c->region))
+                break;
+            list = extra;
+        }
+        for (; *list; list++) {
+            const char *r = *list;
+            const char *status = pass == 0 || pass == 2 ? "opt-in-not-required"
+                                 : strcmp(r, c->region) == 0 ? "opted-in"
+                                                               : "not-opted-in";
+            if (json_array_size(names)) {
+                bool named = false;
+                json_array_foreach(names, i, v) named |= strcmp(json_string_value(v), r) == 0;
+                if (!named)
+                    continue;
+            } else if (!all && strcmp(status, "not-opted-in") == 0) {
+                continue;
+            }
+            char *endpoint = g_strdup_printf("ec2.%s.amazonaws.com", r);
+            bool keep = true;
+            for (guint f = 0; f < filters->len && keep; f++) {
+                ec2_filter *ef = g_ptr_array_index(filters, f);
+                const char *val = !strcmp(ef->name, "endpoint") ? endpoint : !strcmp(ef->name, "region-name") ? r : status;
+                keep = ec2_filter_accepts(ef, val);
+            }
+            if (keep)
+                json_array_append_new(out, json_pack("{s:s, s:s, s:s}", "RegionName", r, "Endpoint", endpoint,
+                                                     "OptInStatus", status));
+            g_free(endpoint);
+        }
+    }
+    ec2_filters_free(filters);
+    c->output = json_pack("{s:o}", "Regions", out);
+    return 0;
+}
+
+static const char *const zone_filters[] = {"group-name", "message", "opt-in-status", "region-name", "state",
+                                           "zone-id",    "zone-name", "zone-type", "network-border-group", NULL};
+
+static int describe_availability_zones(svc_call *c)
+{
+    GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), zone_filters, &c->err);
+    if (!filters)
+        return -1;
+    if (dry_run(c)) {
+        ec2_filters_free(filters);
+        return -1;
+    }
+    json_t *names = json_object_get(c->input, "ZoneNames"), *ids = json_object_get(c->input, "ZoneIds");
+    size_t i;
+    json_t *v;
+    json_array_foreach(names, i, v) {
+        if (!zone_valid(c->region, json_string_value(v))) {
+            ec2_filters_free(filters);
+            return aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]",
+                                 json_string_value(v));
+        }
+    }
+    char *prefix = zone_id_prefix(c->region);
+    json_t *out = json_array();
+    for (int z = 0; z < zone_count(c->region); z++) {
+        char *name = g_strdup_printf("%s%c", c->region, 'a' + z);
+        char *id = g_strdup_printf("%s-az%d", prefix, z + 1);
+        bool keep = true;
+        if (json_array_size(names) || json_array_size(ids)) {
+            keep = false;
+            json_array_foreach(names, i, v) keep |= strcmp(json_string_value(v), name) == 0;
+            json_array_foreach(ids, i, v) keep |= strcmp(json_string_value(v), id) == 0;
+        }
+        for (guint f = 0; f < filters->len && keep; f++) {
+            ec2_filter *ef = g_ptr_array_index(filters, f);
+            const char *val = !strcmp(ef->name, "zone-name")   ? name
+                              : !strcmp(ef->name, "zone-id")   ? id
+                              : !strcmp(ef->name, "state")     ? "available"
+                              : !strcmp(ef->name, "zone-type") ? "availability-zone"
+                              : !strcmp(ef->name, "opt-in-status") ? "opt-in-not-required"
+                              : !strcmp(ef->name, "message")   ? NULL
+                                                               : c->region;
+            keep = ec2_filter_accepts(ef, val);
+        }
+        if (keep)
+            json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s, s:[], s:s, s:s, s:s, s:s}", "ZoneName", name,
+                                                 "ZoneId", id, "State", "available", "OptInStatus",
+                                                 "opt-in-not-required", "Messages", "RegionName", c->region,
+                                                 "GroupName", c->region, "NetworkBorderGroup", c->region,
+                                                 "ZoneType", "availability-zone"));
+        g_free(name);
+        g_free(id);
+    }
+    g_free(prefix);
+    ec2_filters_free(filters);
+    c->output = json_pack("{s:o}", "AvailabilityZones", out);
+    return 0;
+}
+
+/* ---- RunInstances ---- */
+
+static bool image_id_ok(const char *id) { return g_str_has_prefix(id, "ami-") && all_hex(id + 4, 8, 17); }
+
+static int check_tags(svc_call *c, json_t *tags)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(tags, i, t) {
+        const char *k = jstr(t, "Key");
+        if (!k)
+            return aws_error_set(&c->err, "InvalidParameterValue", "Tag key cannot be null");
+        if (g_str_has_prefix(k, "aws:"))
+            return aws_error_set(&c->err, "InvalidParameterValue",
+                                 "Tag keys starting with 'aws:' are reserved for internal use");
+        if (g_utf8_strlen(k, -1) > 128 || g_utf8_strlen(jstr(t, "Value") ? jstr(t, "Value") : "", -1) > 256)
+            return aws_error_set(&c->err, "InvalidParameterValue",
+                                 "Tag keys may be up to 128 characters and values up to 256");
+    }
+    return 0;
+}
+
+/* The fingerprint of a RunInstances request for its client token: the
+ * input without the token and DryRun, canonically written. */
+static char *fingerprint(json_t *input)
+{
+    json_t *copy = json_deep_copy(input);
+    json_object_del(copy, "ClientToken");
+    json_object_del(copy, "DryRun");
+    char *s = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(copy);
+    char *out = g_strdup(s);
+    free(s);
+    return out;
+}
+
+static int reservation_for_token(svc_call *c, ec2_token *t)
+{
+    ec2_state *st = c->state;
+    GPtrArray *list = g_ptr_array_new();
+    for (guint i = 0; i < t->ids->len; i++) {
+        ec2_instance *in = ec2_state_get(st, g_ptr_array_index(t->ids, i), c->now_ms);
+        if (in)
+            g_ptr_array_add(list, in);
+    }
+    if (!list->len) {
+        g_ptr_array_free(list, TRUE);
+        return aws_error_set(&c->err, "IdempotentParameterMismatch",
+                             "The client token you have provided is associated with a resource that is already "
+                             "deleted. Use a different client token.");
+    }
+    json_t *res = reservations_json(c, list);
+    c->output = json_incref(json_array_get(res, 0));
+    json_decref(res);
+    set_resource(c, list);
+    g_ptr_array_free(list, TRUE);
+    return 0;
+}
+
+static int run_instances(svc_call *c)
+{
+    ec2_state *st = c->state;
+    json_t *in = c->input;
+    const char *image = jstr(in, "ImageId");
+    if (!image)
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter ImageId");
+    if (!image_id_ok(image))
+        return aws_error_set(&c->err, "InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", image);
+    int64_t min = json_integer_value(json_object_get(in, "MinCount"));
+    int64_t max = json_integer_value(json_object_get(in, "MaxCount"));
+    if (max < 1)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Maximum instance count must be greater than zero");
+    if (min < 1)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Minimum instance count must be greater than zero");
+    if (min > max)
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "Minimum instance count must be less than or equal to maximum instance count");
+    const char *subnet = jstr(in, "SubnetId");
+    if (subnet && !(g_str_has_prefix(subnet, "subnet-") && all_hex(subnet + 7, 8, 17)))
+        return aws_error_set(&c->err, "InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", subnet);
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(in, "SecurityGroupIds"), i, v) {
+        const char *g = json_string_value(v);
+        if (!(g_str_has_prefix(g, "sg-") && all_hex(g + 3, 8, 17)))
+            return aws_error_set(&c->err, "InvalidGroupId.Malformed", "Invalid id: \"%s\" (expecting \"sg-...\")", g);
+    }
+    const char *az = jstr(json_object_get(in, "Placement"), "AvailabilityZone");
+    if (az && !zone_valid(c->region, az))
+        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]", az);
+    json_t *tags = json_object();
+    json_array_foreach(json_object_get(in, "TagSpecifications"), i, v) {
+        const char *rt = jstr(v, "ResourceType");
+        if (!rt) {
+            json_decref(tags);
+            return aws_error_set(&c->err, "InvalidParameterValue",
+                                 "Tag specification resource type must have a value");
+        }
+        if (check_tags(c, json_object_get(v, "Tags")) != 0) {
+            json_decref(tags);
+            return -1;
+        }
+        /* Volumes and network interfaces take their tags too; mockaws keeps
+         * only the instance's. */
+        if (strcmp(rt, "instance") != 0)
+            continue;
+        size_t j;
+        json_t *t;
+        json_array_foreach(json_object_get(v, "Tags"), j, t) json_object_set_new(
+            tags, jstr(t, "Key"), json_string(jstr(t, "Value") ? jstr(t, "Value") : ""));
+    }
+    if (json_object_size(tags) > MAX_TAGS) {
+        json_decref(tags);
+        return aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.", MAX_TAGS);
+    }
+    if (dry_run(c)) {
+        json_decref(tags);
+        return -1;
+    }
+
+    const char *token = jstr(in, "ClientToken");
+    char *fp = token ? fingerprint(in) : NULL;
+    ec2_token *known = token ? g_hash_table_lookup(st->tokens, token) : NULL;
+    if (known) {
+        json_decref(tags);
+        if (strcmp(known->fingerprint, fp) != 0) {
+            g_free(fp);
+            return aws_error_set(&c->err, "IdempotentParameterMismatch",
+                                 "Arguments on this idempotent request are inconsistent with arguments used in "
+                                 "previous request(s).");
+        }
+        g_free(fp);
+        return reservation_for_token(c, known);
+    }
+
+    GPtrArray *live = ec2_state_list(st, c->now_ms);
+    int64_t active = 0;
+    for (guint k = 0; k < live->len; k++)
+        active += ((ec2_instance *)g_ptr_array_index(live, k))->state != EC2_TERMINATED;
+    g_ptr_array_free(live, TRUE);
+    int64_t room = INSTANCE_LIMIT - active;
+    if (room < min) {
+        json_decref(tags);
+        g_free(fp);
+        return aws_error_set(&c->err, "InstanceLimitExceeded",
+                             "You have requested more instances (%lld) than your current instance limit of %d allows "
+                             "for the specified instance type. Please visit "
+                             "http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+                             (long long)(active + min), INSTANCE_LIMIT);
+    }
+    int64_t n = max < room ? max : room;
+
+    char rid[EC2_ID_LEN + 1];
+    new_id(c, "r-", rid, sizeof rid);
+    char *zone = az ? g_strdup(az) : g_strconcat(c->region, "a", NULL);
+    const char *type = jstr(in, "InstanceType") ? jstr(in, "InstanceType") : "m1.small";
+    json_t *groups = json_array();
+    json_array_foreach(json_object_get(in, "SecurityGroupIds"), i, v)
+        json_array_append_new(groups, json_pack("{s:O, s:O}", "GroupId", v, "GroupName", v));
+    json_array_foreach(json_object_get(in, "SecurityGroups"), i, v) {
+        char hex[18], material[300];
+        g_snprintf(material, sizeof material, "sg/%s/%s/%s", c->account, c->region, json_string_value(v));
+        ec2_derive_hex(hex, 17, material);
+        char *gid = g_strconcat("sg-", hex, NULL);
+        json_array_append_new(groups, json_pack("{s:s, s:O}", "GroupId", gid, "GroupName", v));
+        g_free(gid);
+    }
+    GPtrArray *made = g_ptr_array_new();
+    for (int64_t k = 0; k < n; k++) {
+        char id[EC2_ID_LEN + 1];
+        do
+            new_id(c, "i-", id, sizeof id);
+        while (g_hash_table_contains(st->by_id, id));
+        ec2_instance *inst = ec2_instance_add(st, id, rid, c->account, c->region, zone, EC2_PENDING, c->now_ms);
+        inst->launch_index = (int)k;
+        inst->image_id = g_strdup(image);
+        inst->type = g_strdup(type);
+        inst->key_name = g_strdup(jstr(in, "KeyName"));
+        inst->client_token = g_strdup(token);
+        inst->user_data = g_strdup(jstr(in, "UserData"));
+        inst->monitoring = jtrue(json_object_get(in, "Monitoring"), "Enabled");
+        inst->no_terminate = jtrue(in, "DisableApiTermination");
+        if (subnet) {
+            g_free(inst->subnet_id);
+            inst->subnet_id = g_strdup(subnet);
+        }
+        if (json_array_size(groups)) {
+            json_decref(inst->groups);
+            inst->groups = json_deep_copy(groups);
+        }
+        json_decref(inst->tags);
+        inst->tags = json_deep_copy(tags);
+        g_ptr_array_add(made, inst);
+    }
+    if (token) {
+        ec2_token *t = g_new0(ec2_token, 1);
+        t->fingerprint = fp;
+        fp = NULL;
+        t->reservation_id = g_strdup(rid);
+        t->ids = g_ptr_array_new_with_free_func(g_free);
+        for (guint k = 0; k < made->len; k++)
+            g_ptr_array_add(t->ids, g_strdup(((ec2_instance *)g_ptr_array_index(made, k))->id));
+        g_hash_table_replace(st->tokens, g_strdup(token), t);
+    }
+    json_t *res = reservations_json(c, made);
+    c->output = json_incref(json_array_get(res, 0));
+    json_decref(res);
+    set_resource(c, made);
+    g_ptr_array_free(made, TRUE);
+    json_decref(groups);
+    json_decref(tags);
+    g_free(zone);
+    g_free(fp);
+    return 0;
+}
+
+/* ---- DescribeInstances / DescribeInstanceStatus ---- */
+
+static const char *const instance_filters[] = {
+    "instance-id", "instance-state-name", "instance-state-code", "instance-type", "image-id", "tag:",
+    "tag-key", "tag-value", "availability-zone", "reservation-id", "key-name", "private-ip-address",
+    "ip-address", "subnet-id", "vpc-id", "private-dns-name", "dns-name", "architecture", "owner-id",
+    "client-token", "launch-index", "instance.group-id", "instance.group-name", "monitoring-state",
+    "root-device-type", NULL};
+
+static bool tag_filter_accepts(const ec2_filter *f, json_t *tags)
+{
+    const char *k;
+    json_t *v;
+    if (g_str_has_prefix(f->name, "tag:")) {
+        json_t *tv = json_object_get(tags, f->name + 4);
+        return tv && ec2_filter_accepts(f, json_string_value(tv));
+    }
+    json_object_foreach(tags, k, v) {
+        if (ec2_filter_accepts(f, strcmp(f->name, "tag-key") == 0 ? k : json_string_value(v)))
+            return true;
+    }
+    return false;
+}
+
+static bool groups_accept(const ec2_filter *f, json_t *groups, const char *field)
+{
+    size_t i;
+    json_t *g;
+    json_array_foreach(groups, i, g) if (ec2_filter_accepts(f, jstr(g, field))) return true;
+    return false;
+}
+
+static bool instance_matches(const ec2_instance *in, GPtrArray *filters)
+{
+    for (guint i = 0; i < filters->len; i++) {
+        const ec2_filter *f = g_ptr_array_index(filters, i);
+        const char *n = f->name;
+        char buf[32], ipbuf[16];
+        const char *val = NULL;
+        bool ok;
+        if (g_str_has_prefix(n, "tag"))
+            ok = tag_filter_accepts(f, in->tags);
+        else if (!strcmp(n, "instance.group-id"))
+            ok = groups_accept(f, in->groups, "GroupId");
+        else if (!strcmp(n, "instance.group-name"))
+            ok = groups_accept(f, in->groups, "GroupName");
+        else {
+            if (!strcmp(n, "instance-id"))
+                val = in->id;
+            else if (!strcmp(n, "instance-state-name"))
+                val = ec2_istate_name(in->state);
+            else if (!strcmp(n, "instance-state-code") || !strcmp(n, "launch-index")) {
+                g_snprintf(buf, sizeof buf, "%d", n[0] == 'i' ? (int)in->state : in->launch_index);
+                val = buf;
+            } else if (!strcmp(n, "instance-type"))
+                val = in->type;
+            else if (!strcmp(n, "image-id"))
+                val = in->image_id;
+            else if (!strcmp(n, "availability-zone"))
+                val = in->az;
+            else if (!strcmp(n, "reservation-id"))
+                val = in->reservation_id;
+            else if (!strcmp(n, "key-name"))
+                val = in->key_name;
+            else if (!strcmp(n, "private-ip-address"))
+                val = in->private_ip;
+            else if (!strcmp(n, "ip-address"))
+                val = ec2_public_ip(in, ipbuf);
+            else if (!strcmp(n, "subnet-id"))
+                val = in->subnet_id;
+            else if (!strcmp(n, "vpc-id"))
+                val = in->vpc_id;
+            else if (!strcmp(n, "architecture"))
+                val = architecture(in->type);
+            else if (!strcmp(n, "owner-id"))
+                val = in->owner;
+            else if (!strcmp(n, "client-token"))
+                val = in->client_token;
+            else if (!strcmp(n, "monitoring-state"))
+                val = in->monitoring ? "enabled" : "disabled";
+            else if (!strcmp(n, "root-device-type"))
+                val = "ebs";
+            char *dns = NULL;
+            if (!strcmp(n, "private-dns-name"))
+                val = dns = private_dns(in);
+            else if (!strcmp(n, "dns-name") && ec2_public_ip(in, ipbuf))
+                val = dns = public_dns(in, ipbuf);
+            ok = ec2_filter_accepts(f, val);
+            g_free(dns);
+        }
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+/* The instances a describe call covers, settled, in launch order, before
+ * paging: those named, or all; then filtered. NULL with err set. */
+static GPtrArray *select_instances(svc_call *c, const char *const *known_filters, bool instance_filters_apply,
+                                   bool (*keep)(svc_call *c, const ec2_instance *in), int64_t *max,
+                                   GPtrArray **filters_out)
+{
+    json_t *ids = json_object_get(c->input, "InstanceIds");
+    bool with_ids = json_array_size(ids) > 0;
+    uint64_t from_seq;
+    if (!page_size(c, with_ids, max) || !token_decode(c, &from_seq))
+        return NULL;
+    GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), known_filters, &c->err);
+    if (!filters)
+        return NULL;
+    GPtrArray *base;
+    if (with_ids) {
+        GPtrArray *named = named_instances(c, ids);
+        if (!named) {
+            ec2_filters_free(filters);
+            return NULL;
+        }
+        /* launch order, as EC2 lists, whatever order they were named in */
+        base = ec2_state_list(c->state, c->now_ms);
+        for (guint i = base->len; i-- > 0;)
+            if (!g_ptr_array_find(named, g_ptr_array_index(base, i), NULL))
+                g_ptr_array_remove_index(base, i);
+        g_ptr_array_free(named, TRUE);
+    } else {
+        if (dry_run(c)) {
+            ec2_filters_free(filters);
+            return NULL;
+        }
+        base = ec2_state_list(c->state, c->now_ms);
+    }
+    for (guint i = base->len; i-- > 0;) {
+        ec2_instance *in = g_ptr_array_index(base, i);
+        if ((keep && !keep(c, in)) || (instance_filters_apply && !instance_matches(in, filters)) ||
+            in->seq <= from_seq)
+            g_ptr_array_remove_index(base, i);
+    }
+    *filters_out = filters;
+    return base;
+}
+
+/* Cuts list to one page; the token for the next, or NULL. */
+static char *paginate(GPtrArray *list, int64_t max)
+{
+    if (max <= 0 || list->len <= (guint)max)
+        return NULL;
+    g_ptr_array_set_size(list, (guint)max);
+    return token_encode(((ec2_instance *)g_ptr_array_index(list, (guint)max - 1))->seq);
+}
+
+static int describe_instances(svc_call *c)
+{
+    int64_t max;
+    GPtrArray *filters = NULL;
+    GPtrArray *list = select_instances(c, instance_filters, true, NULL, &max, &filters);
+    if (!list)
+        return -1;
+    char *next = paginate(list, max);
+    c->output = json_pack("{s:o}", "Reservations", reservations_json(c, list));
+    if (next)
+        json_object_set_new(c->output, "NextToken", json_string(next));
+    /* Counted after answering: the first N polls see the transitional state. */
+    for (guint i = 0; i < list->len; i++)
+        ec2_count_poll(g_ptr_array_index(list, i));
+    g_free(next);
+    g_ptr_array_free(list, TRUE);
+    ec2_filters_free(filters);
+    return 0;
+}
+
+static const char *const status_filters[] = {
+    "availability-zone", "event.code", "event.description", "event.instance-event-id", "event.not-after",
+    "event.not-before", "event.not-before-deadline", "instance-state-code", "instance-state-name",
+    "instance-status.reachability", "instance-status.status", "system-status.reachability",
+    "system-status.status", "attached-ebs-status.status", "attached-ebs-status.reachability", NULL};
+
+static bool status_visible(svc_call *c, const ec2_instance *in)
+{
+    return jtrue(c->input, "IncludeAllInstances") || in->state == EC2_RUNNING;
+}
+
+static json_t *summary_json(const char *status)
+{
+    json_t *details = json_array();
+    if (strcmp(status, "not-applicable") != 0)
+        json_array_append_new(details, json_pack("{s:s, s:s}", "Name", "reachability", "Status",
+                                                 strcmp(status, "ok") == 0 ? "passed" : "initializing"));
+    return json_pack("{s:o, s:s}", "Details", details, "Status", status);
+}
+
+static int describe_instance_status(svc_call *c)
+{
+    int64_t max;
+    GPtrArray *filters = NULL;
+    GPtrArray *list = select_instances(c, status_filters, false, status_visible, &max, &filters);
+    if (!list)
+        return -1;
+    /* status filters apply to what is computed here */
+    json_t *out = json_array();
+    GPtrArray *kept = g_ptr_array_new();
+    for (guint i = 0; i < list->len; i++) {
+        ec2_instance *in = g_ptr_array_index(list, i);
+        const char *st = ec2_status_check(&((ec2_state *)c->state)->tr, in, c->now_ms);
+        const char *reach = strcmp(st, "ok") == 0 ? "passed" : strcmp(st, "initializing") == 0 ? "initializing" : NULL;
+        char code[8];
+        g_snprintf(code, sizeof code, "%d", (int)in->state);
+        bool keep = true;
+        for (guint f = 0; f < filters->len && keep; f++) {
+            ec2_filter *ef = g_ptr_array_index(filters, f);
+            const char *n = ef->name, *val = NULL;
+            if (!strcmp(n, "availability-zone"))
+                val = in->az;
+            else if (!strcmp(n, "instance-state-code"))
+                val = code;
+            else if (!strcmp(n, "instance-state-name"))
+                val = ec2_istate_name(in->state);
+            else if (g_str_has_suffix(n, ".status"))
+                val = st;
+            else if (g_str_has_suffix(n, ".reachability"))
+                val = reach;
+            keep = ec2_filter_accepts(ef, val);
+        }
+        if (!keep)
+            continue;
+        g_ptr_array_add(kept, in);
+    }
+    char *next = paginate(kept, max);
+    for (guint i = 0; i < kept->len; i++) {
+        ec2_instance *in = g_ptr_array_index(kept, i);
+        const char *st = ec2_status_check(&((ec2_state *)c->state)->tr, in, c->now_ms);
+        json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "AvailabilityZone", in->az,
+                                             "InstanceId", in->id, "InstanceState", state_json(in->state),
+                                             "InstanceStatus", summary_json(st), "SystemStatus", summary_json(st),
+                                             "AttachedEbsStatus", summary_json(st)));
+        ec2_count_poll(in);
+    }
+    c->output = json_pack("{s:o}", "InstanceStatuses", out);
+    if (next)
+        json_object_set_new(c->output, "NextToken", json_string(next));
+    g_free(next);
+    g_ptr_array_free(kept, TRUE);
+    g_ptr_array_free(list, TRUE);
+    ec2_filters_free(filters);
+    return 0;
+}
+
+/* ---- state changes ---- */
+
+typedef enum action { ACT_START, ACT_STOP, ACT_TERMINATE, ACT_REBOOT } action;
+
+/* Why an instance cannot take the action, or NULL when it can. */
+static char *refusal(const ec2_instance *in, action a)
+{
+    switch (a) {
+    case ACT_START:
+        if (in->state == EC2_STOPPING || in->state == EC2_SHUTTING_DOWN || in->state == EC2_TERMINATED)
+            return g_strdup_printf("The instance '%s' is not in a state from which it can be started.", in->id);
+        return NULL;
+    case ACT_STOP:
+        if (in->state == EC2_PENDING && in->starts == 0)
+            return g_strdup_printf("Instance '%s' cannot be stopped as it has never reached the 'running' state.",
+                                   in->id);
+        if (in->state == EC2_PENDING || in->state == EC2_SHUTTING_DOWN || in->state == EC2_TERMINATED)
+            return g_strdup_printf("This instance '%s' is not in a state from which it can be stopped.", in->id);
+        return NULL;
+    case ACT_REBOOT:
+        if (in->state != EC2_RUNNING)
+            return g_strdup_printf("The instance '%s' is not in a state from which it can be rebooted.", in->id);
+        return NULL;
+    case ACT_TERMINATE:
+        if (in->no_terminate && in->state != EC2_TERMINATED && in->state != EC2_SHUTTING_DOWN)
+            return g_strdup_printf("The instance '%s' may not be terminated. Modify its 'disableApiTermination' "
+                                   "instance attribute and try again.",
+                                   in->id);
+        return NULL;
+    }
+    return NULL;
+}
+
+static int change_state(svc_call *c, action a, const char *out_key)
+{
+    GPtrArray *list = named_instances(c, json_object_get(c->input, "InstanceIds"));
+    if (!list)
+        return -1;
+    set_resource(c, list);
+    for (guint i = 0; i < list->len; i++) {
+        char *why = refusal(g_ptr_array_index(list, i), a);
+        if (why) {
+            aws_error_set(&c->err, a == ACT_TERMINATE ? "OperationNotPermitted" : "IncorrectInstanceState", "%s", why);
+            g_free(why);
+            g_ptr_array_free(list, TRUE);
+            return -1;
+        }
+    }
+    json_t *changes = json_array();
+    for (guint i = 0; i < list->len; i++) {
+        ec2_instance *in = g_ptr_array_index(list, i);
+        ec2_istate prev = in->state;
+        switch (a) {
+        case ACT_START:
+            if (in->state == EC2_STOPPED) {
+                in->starts++;
+                in->stopped_at_ms = 0;
+                ec2_enter(in, EC2_PENDING, c->now_ms);
+            }
+            break;
+        case ACT_STOP:
+            if (in->state == EC2_RUNNING) {
+                in->stopped_at_ms = c->now_ms;
+                ec2_enter(in, EC2_STOPPING, c->now_ms);
+            }
+            break;
+        case ACT_TERMINATE:
+            if (in->state != EC2_SHUTTING_DOWN && in->state != EC2_TERMINATED) {
+                in->stopped_at_ms = c->now_ms;
+                ec2_enter(in, EC2_SHUTTING_DOWN, c->now_ms);
+            }
+            break;
+        case ACT_REBOOT:
+            break;
+        }
+        /* A zero-length transition is already over when answered. */
+        ec2_settle(&((ec2_state *)c->state)->tr, in, c->now_ms);
+        json_array_append_new(changes, json_pack("{s:s, s:o, s:o}", "InstanceId", in->id, "CurrentState",
+                                                 state_json(in->state), "PreviousState", state_json(prev)));
+    }
+    g_ptr_array_free(list, TRUE);
+    if (out_key)
+        c->output = json_pack("{s:o}", out_key, changes);
+    else
+        json_decref(changes);
+    return 0;
+}
+
+static int start_instances(svc_call *c) { return change_state(c, ACT_START, "StartingInstances"); }
+static int stop_instances(svc_call *c) { return change_state(c, ACT_STOP, "StoppingInstances"); }
+static int terminate_instances(svc_call *c) { return change_state(c, ACT_TERMINATE, "TerminatingInstances"); }
+static int reboot_instances(svc_call *c) { return change_state(c, ACT_REBOOT, NULL); }
+
+/* ---- tags ---- */
+
+static const char *resource_type(const char *id)
+{
+    static const struct {
+        const char *prefix, *type;
+    } types[] = {{"i-", "instance"},          {"ami-", "image"},          {"vol-", "volume"},
+                 {"snap-", "snapshot"},       {"sg-", "security-group"},  {"subnet-", "subnet"},
+                 {"vpc-", "vpc"},             {"eni-", "network-interface"}, {"igw-", "internet-gateway"},
+                 {"rtb-", "route-table"},     {"acl-", "network-acl"},    {"eipalloc-", "elastic-ip"},
+                 {"nat-", "natgateway"},      {"lt-", "launch-template"}, {"key-", "key-pair"},
+                 {"dopt-", "dhcp-options"},   {"r-", "reservation"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
+        if (g_str_has_prefix(id, types[i].prefix))
+            return types[i].type;
+    return "resource";
+}
+
+/* A resource id EC2 would accept the form of: prefix-hex. */
+static bool resource_id_ok(const char *id)
+{
+    const char *dash = strrchr(id, '-');
+    if (!dash || dash == id)
+        return false;
+    for (const char *p = id; p < dash; p++)
+        if (!g_ascii_islower(*p) && *p != '-')
+            return false;
+    return all_hex(dash + 1, 8, 17);
+}
+
+/* The tag object of each resource named (borrowed), in the order named;
+ * NULL with err set. */
+static GPtrArray *tag_targets(svc_call *c, bool create)
+{
+    ec2_state *st = c->state;
+    json_t *res = json_object_get(c->input, "Resources");
+    size_t i;
+    json_t *v;
+    json_array_foreach(res, i, v) {
+        const char *id = json_string_value(v);
+        if (g_str_has_prefix(id, "i-") ? !instance_id_ok(id) : !resource_id_ok(id)) {
+            if (g_str_has_prefix(id, "i-"))
+                aws_error_set(&c->err, "InvalidInstanceID.Malformed", "Invalid id: \"%s\"", id);
+            else
+                aws_error_set(&c->err, "InvalidID", "The ID '%s' is not valid", id);
+            return NULL;
+        }
+    }
+    if (dry_run(c))
+        return NULL;
+    GPtrArray *out = g_ptr_array_new();
+    json_array_foreach(res, i, v) {
+        const char *id = json_string_value(v);
+        json_t *tags;
+        if (g_str_has_prefix(id, "i-")) {
+            ec2_instance *in = ec2_state_get(st, id, c->now_ms);
+            if (!in) {
+                aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", id);
+                g_ptr_array_free(out, TRUE);
+                return NULL;
+            }
+            tags = in->tags;
+        } else {
+            tags = g_hash_table_lookup(st->tags, id);
+            if (!tags && create) {
+                tags = json_object();
+                g_hash_table_replace(st->tags, g_strdup(id), tags);
+            }
+        }
+        if (tags)
+            g_ptr_array_add(out, tags);
+    }
+    return out;
+}
+
+static int create_tags(svc_call *c)
+{
+    json_t *tags = json_object_get(c->input, "Tags");
+    if (check_tags(c, tags) != 0)
+        return -1;
+    /* Check the limit before changing anything, as EC2 does all or none. */
+    GPtrArray *targets = tag_targets(c, false);
+    if (!targets)
+        return -1;
+    for (guint t = 0; t < targets->len; t++) {
+        json_t *obj = g_ptr_array_index(targets, t);
+        size_t added = 0, i;
+        json_t *tag;
+        json_array_foreach(tags, i, tag) added += !json_object_get(obj, jstr(tag, "Key"));
+        if (json_object_size(obj) + added > MAX_TAGS) {
+            g_ptr_array_free(targets, TRUE);
+            return aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.",
+                                 MAX_TAGS);
+        }
+    }
+    g_ptr_array_free(targets, TRUE);
+    targets = tag_targets(c, true);
+    for (guint t = 0; targets && t < targets->len; t++) {
+        size_t i;
+        json_t *tag;
+        json_array_foreach(tags, i, tag) json_object_set_new(
+            g_ptr_array_index(targets, t), jstr(tag, "Key"), json_string(jstr(tag, "Value") ? jstr(tag, "Value") : ""));
+    }
+    if (targets)
+        g_ptr_array_free(targets, TRUE);
+    return 0;
+}
+
+static int delete_tags(svc_call *c)
+{
+    GPtrArray *targets = tag_targets(c, false);
+    if (!targets)
+        return -1;
+    json_t *tags = json_object_get(c->input, "Tags");
+    for (guint t = 0; t < targets->len; t++) {
+        json_t *obj = g_ptr_array_index(targets, t);
+        if (!tags) {
+            json_object_clear(obj);
+            continue;
+        }
+        size_t i;
+        json_t *tag;
+        json_array_foreach(tags, i, tag) {
+            const char *k = jstr(tag, "Key");
+            json_t *want = json_object_get(tag, "Value");
+            json_t *have = k ? json_object_get(obj, k) : NULL;
+            /* with a value, only a tag holding that value goes */
+            if (have && (!want || json_equal(want, have)))
+                json_object_del(obj, k);
+        }
+    }
+    g_ptr_array_free(targets, TRUE);
+    return 0;
+}
+
+typedef struct tag_row {
+    const char *id, *key, *value;
+} tag_row;
+
+static gint row_cmp(gconstpointer a, gconstpointer b)
+{
+    const tag_row *x = a, *y = b;
+    int r = strcmp(x->id, y->id);
+    return r ? r : strcmp(x->key, y->key);
+}
+
+static const char *const tag_filters[] = {"key", "value", "resource-id", "resource-type", "tag:", NULL};
+
+static int describe_tags(svc_call *c)
+{
+    ec2_state *st = c->state;
+    int64_t max;
+    uint64_t from;
+    if (!page_size(c, false, &max) || !token_decode(c, &from))
+        return -1;
+    GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), tag_filters, &c->err);
+    if (!filters)
+        return -1;
+    if (dry_run(c)) {
+        ec2_filters_free(filters);
+        return -1;
+    }
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(tag_row));
+    GPtrArray *live = ec2_state_list(st, c->now_ms);
+    for (guint i = 0; i < live->len; i++) {
+        ec2_instance *in = g_ptr_array_index(live, i);
+        const char *k;
+        json_t *v;
+        json_object_foreach(in->tags, k, v) {
+            tag_row r = {in->id, k, json_string_value(v)};
+            g_array_append_val(rows, r);
+        }
+    }
+    GHashTableIter it;
+    gpointer id, obj;
+    g_hash_table_iter_init(&it, st->tags);
+    while (g_hash_table_iter_next(&it, &id, &obj)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach((json_t *)obj, k, v) {
+            tag_row r = {id, k, json_string_value(v)};
+            g_array_append_val(rows, r);
+        }
+    }
+    g_array_sort(rows, row_cmp);
+    json_t *out = json_array();
+    uint64_t pos = 0;
+    char *next = NULL;
+    for (guint i = 0; i < rows->len; i++) {
+        tag_row *r = &g_array_index(rows, tag_row, i);
+        bool keep = true;
+        for (guint f = 0; f < filters->len && keep; f++) {
+            ec2_filter *ef = g_ptr_array_index(filters, f);
+            if (g_str_has_prefix(ef->name, "tag:"))
+                keep = strcmp(ef->name + 4, r->key) == 0 && ec2_filter_accepts(ef, r->value);
+            else
+                keep = ec2_filter_accepts(ef, !strcmp(ef->name, "key")             ? r->key
+                                              : !strcmp(ef->name, "value")         ? r->value
+                                              : !strcmp(ef->name, "resource-id")   ? r->id
+                                                                                   : resource_type(r->id));
+        }
+        if (!keep)
+            continue;
+        pos++;
+        if (pos <= from)
+            continue;
+        if (max > 0 && json_array_size(out) == (size_t)max) {
+            next = token_encode(pos - 1);
+            break;
+        }
+        json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "Key", r->key, "ResourceId", r->id,
+                                             "ResourceType", resource_type(r->id), "Value", r->value));
+    }
+    c->output = json_pack("{s:o}", "Tags", out);
+    if (next)
+        json_object_set_new(c->output, "NextToken", json_string(next));
+    g_free(next);
+    g_array_free(rows, TRUE);
+    g_ptr_array_free(live, TRUE);
+    ec2_filters_free(filters);
+    return 0;
+}
+
+/* ---- service ---- */
+
+static void *state_new(void) { return ec2_state_new(); }
+static void state_free(void *s) { ec2_state_free(s); }
+static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
+{
+    return ec2_state_load(s, section, ctx, err, errlen);
+}
+static json_t *state_dump(void *s) { return ec2_state_dump(s); }
+
+/* Every operation that reads instances settles them, which writes: they all
+ * take the write lock. Regions and zones touch no state. */
+static const svc_op ops[] = {
+    {"RunInstances", run_instances, 0},
+    {"DescribeInstances", describe_instances, 0},
+    {"DescribeInstanceStatus", describe_instance_status, 0},
+    {"StartInstances", start_instances, 0},
+    {"StopInstances", stop_instances, 0},
+    {"RebootInstances", reboot_instances, 0},
+    {"TerminateInstances", terminate_instances, 0},
+    {"CreateTags", create_tags, 0},
+    {"DeleteTags", delete_tags, 0},
+    {"DescribeTags", describe_tags, 0},
+    {"DescribeRegions", describe_regions, 1},
+    {"DescribeAvailabilityZones", describe_availability_zones, 1},
+    {NULL, NULL, 0},
+};
+
+const svc_def ec2_service = {
+    .name = "ec2",
+    .model_file = "ec2.json",
+    .errors_file = "errors/ec2.json",
+    .ops = ops,
+    .scope = SVC_SCOPE_REGION,
+    .state_new = state_new,
+    .state_free = state_free,
+    .state_load = state_load,
+    .state_dump = state_dump,
+    .validation_error = ec2_validation_error,
+    .resource_of = ec2_resource_of,
+    .unknown_operation_code = "InvalidAction",
+    .unknown_operation_status = 400,
+};

@@ -1,0 +1,1282 @@
+#include "services/sns/sns.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/route.h"
+#include "core/server.h"
+#include "services/sns/store.h"
+
+#define PAGE 100
+#define MAX_MESSAGE 262144
+#define MAX_ATTRIBUTES 10
+#define MAX_BATCH 10
+#define API_VERSION "2010-03-31"
+#define HEX "0123456789abcdef"
+
+static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+/* SNS's InvalidParameter: "Invalid parameter: <what>". */
+static int invalid(svc_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int invalid(svc_call *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *what = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    aws_error_set(&c->err, "InvalidParameter", "Invalid parameter: %s", what);
+    g_free(what);
+    return -1;
+}
+
+static bool in_list(const char *const *l, const char *s)
+{
+    for (; s && *l; l++)
+        if (!strcmp(*l, s))
+            return true;
+    return false;
+}
+
+static void iso_time(int64_t ms, char out[32])
+{
+    GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
+    char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
+    g_snprintf(out, 32, "%s.%03dZ", s, (int)(ms % 1000));
+    g_free(s);
+    g_date_time_unref(dt);
+}
+
+/* Whether arn is an SNS ARN; *sub says whether it names a subscription
+ * (a topic ARN plus ":<id>"). */
+static bool arn_shape(const char *arn, bool *sub)
+{
+    char *region, *account, *rest;
+    if (!sns_arn_split(arn, &region, &account, &rest))
+        return false;
+    *sub = strchr(rest, ':') != NULL;
+    g_free(region);
+    g_free(account);
+    g_free(rest);
+    return true;
+}
+
+/* The topic an ARN names in this namespace. InvalidParameter for what is
+ * not a topic ARN, NotFound for a topic that does not exist (here). */
+static sns_topic *topic_for(svc_call *c, const char *arn, const char *param)
+{
+    bool sub;
+    if (!arn_shape(arn, &sub) || sub) {
+        invalid(c, "%s", param);
+        return NULL;
+    }
+    sns_topic *t = sns_topic_find(c->state, arn);
+    if (!t)
+        aws_error_set(&c->err, "NotFound", "Topic does not exist");
+    return t;
+}
+
+static sns_sub *sub_for(svc_call *c, const char *arn)
+{
+    bool sub;
+    if (!arn_shape(arn, &sub) || !sub) {
+        invalid(c, "SubscriptionId");
+        return NULL;
+    }
+    sns_sub *s = sns_sub_find(c->state, arn);
+    if (!s)
+        aws_error_set(&c->err, "NotFound", "Subscription does not exist");
+    return s;
+}
+
+/* Page tokens: opaque to clients, a position to the server. */
+static char *token_encode(const char *kind, const char *pos)
+{
+    char *raw = g_strdup_printf("%s:%s", kind, pos);
+    char *t = g_base64_encode((const guchar *)raw, strlen(raw));
+    g_free(raw);
+    return t;
+}
+
+/* The position in a NextToken of this kind, g_malloc'd; NULL with err set
+ * when the token is not one of ours. No token: "". */
+static char *token_decode(svc_call *c, const char *kind)
+{
+    const char *t = jstr(c->input, "NextToken");
+    if (!t || !*t)
+        return g_strdup("");
+    size_t len = strlen(t);
+    if (len % 4 || strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != len) {
+        invalid(c, "NextToken");
+        return NULL;
+    }
+    gsize n;
+    guchar *raw = g_base64_decode(t, &n);
+    char *s = g_strndup((const char *)raw, n);
+    g_free(raw);
+    size_t klen = strlen(kind);
+    if (strlen(s) != n || strncmp(s, kind, klen) != 0 || s[klen] != ':' || !g_utf8_validate(s, -1, NULL)) {
+        g_free(s);
+        invalid(c, "NextToken");
+        return NULL;
+    }
+    char *pos = g_strdup(s + klen + 1);
+    g_free(s);
+    return pos;
+}
+
+/* ---- validation wording ---- */
+
+/* SNS names the parameter, nothing more: "Invalid parameter: TopicArn". */
+static void sns_validation_error(const violation *v, size_t n, aws_error *e)
+{
+    (void)n;
+    aws_error_set(e, "InvalidParameter", "Invalid parameter: %s", v->member ? v->member : "request");
+}
+
+static char *sns_resource_of(const char *operation, json_t *input)
+{
+    const char *arn = jstr(input, "TopicArn");
+    if (!arn)
+        arn = jstr(input, "TargetArn");
+    if (!arn)
+        arn = jstr(input, "ResourceArn");
+    if (arn)
+        return g_strdup(arn);
+    const char *sub = jstr(input, "SubscriptionArn");
+    if (sub && strchr(sub, ':'))
+        return g_strndup(sub, (size_t)(strrchr(sub, ':') - sub));
+    return NULL;
+}
+
+/* URL of this server for an action, routed to the right account and region
+ * even when fetched without a signature (a subscriber following the
+ * SubscribeURL): the credential scope names them. */
+static char *action_url(svc_call *c, const char *action, const char *params)
+{
+    GString *u = g_string_new(c->srv->endpoint);
+    g_string_append_printf(u, "/?Action=%s&%s&Version=%s", action, params, API_VERSION);
+    if (strcmp(c->account, ROUTE_DEFAULT_ACCOUNT) || strcmp(c->region, ROUTE_DEFAULT_REGION))
+        g_string_append_printf(u, "&X-Amz-Credential=%s%%2F20000101%%2F%s%%2Fsns%%2Faws4_request", c->account,
+                               c->region);
+    return g_string_free(u, FALSE);
+}
+
+static char *enc(const char *s)
+{
+    GString *g = g_string_new(NULL);
+    http_percent_encode(g, s, strlen(s), false);
+    return g_string_free(g, FALSE);
+}
+
+/* A signature of the right shape. It cannot verify: mockaws has no key
+ * that AWS's certificate matches. */
+static char *fake_signature(const char *text)
+{
+    guchar bytes[256];
+    for (int i = 0; i < 8; i++) {
+        char *salted = g_strdup_printf("%d|%s", i, text);
+        GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
+        g_checksum_update(ck, (const guchar *)salted, -1);
+        gsize len = 32;
+        g_checksum_get_digest(ck, bytes + i * 32, &len);
+        g_checksum_free(ck);
+        g_free(salted);
+    }
+    return g_base64_encode(bytes, sizeof bytes);
+}
+
+static char *signing_cert_url(const char *region)
+{
+    return g_strdup_printf("https://sns.%s.amazonaws.com/SimpleNotificationService-mockaws.pem", region);
+}
+
+/* {name: {"Type", "Value"}} as the notification envelope carries them;
+ * binary values base64-encoded. */
+static json_t *envelope_attributes(json_t *attrs)
+{
+    json_t *out = json_object();
+    const char *k;
+    json_t *a;
+    json_object_foreach(attrs, k, a) {
+        const char *type = jstr(a, "DataType");
+        json_t *bin = json_object_get(a, "BinaryValue");
+        char *value = bin ? g_base64_encode((const guchar *)json_string_value(bin), json_string_length(bin))
+                          : g_strdup(jstr(a, "StringValue") ? jstr(a, "StringValue") : "");
+        json_object_set_new(out, k, json_pack("{s:s, s:s}", "Type", type ? type : "String", "Value", value));
+        g_free(value);
+    }
+    return out;
+}
+
+/* The input's attributes with binary values base64'd, for the log. */
+static json_t *loggable_attributes(json_t *attrs)
+{
+    json_t *out = json_object();
+    const char *k;
+    json_t *a;
+    json_object_foreach(attrs, k, a) {
+        json_t *copy = json_pack("{s:s?}", "DataType", jstr(a, "DataType"));
+        if (jstr(a, "StringValue"))
+            json_object_set(copy, "StringValue", json_object_get(a, "StringValue"));
+        json_t *bin = json_object_get(a, "BinaryValue");
+        if (bin) {
+            char *b64 = g_base64_encode((const guchar *)json_string_value(bin), json_string_length(bin));
+            json_object_set_new(copy, "BinaryValue", json_string(b64));
+            g_free(b64);
+        }
+        json_object_set_new(out, k, copy);
+    }
+    return out;
+}
+
+static char *dumps(json_t *o)
+{
+    char *s = json_dumps(o, JSON_COMPACT);
+    char *out = g_strdup(s ? s : "{}");
+    free(s);
+    return out;
+}
+
+/* ---- delivery ---- */
+
+static void submit_http(svc_call *c, sns_sub *s, const char *type, const char *message_id, char *body,
+                        sns_outcome *o, int retries, bool raw)
+{
+    sns_state *st = c->state;
+    sns_outcome_ref(st->log, o);
+    sns_job *job = sns_job_new(s->endpoint, body, o, retries + 1);
+    sns_job_header(job, "x-amz-sns-message-type", type);
+    sns_job_header(job, "x-amz-sns-message-id", message_id);
+    sns_job_header(job, "x-amz-sns-topic-arn", s->topic->arn);
+    if (strcmp(type, "SubscriptionConfirmation") != 0)
+        sns_job_header(job, "x-amz-sns-subscription-arn", s->arn);
+    if (raw)
+        sns_job_header(job, "x-amz-sns-rawdelivery", "true");
+    char *ct = sns_sub_content_type(s);
+    sns_job_header(job, "Content-Type", ct);
+    g_free(ct);
+    sns_job_header(job, "User-Agent", "Amazon Simple Notification Service Agent");
+    sns_delivery_submit(st->delivery, job);
+}
+
+/* Sends (or records) the confirmation of a pending subscription. */
+static void send_confirmation(svc_call *c, sns_sub *s)
+{
+    sns_state *st = c->state;
+    char mid[37], when[32];
+    server_uuid(c->srv, mid);
+    iso_time(c->now_ms, when);
+    char *arn_enc = enc(s->topic->arn);
+    char *params = g_strdup_printf("TopicArn=%s&Token=%s", arn_enc, s->token);
+    char *url = action_url(c, "ConfirmSubscription", params);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "SubscriptionConfirmation",
+                            "topic_arn", s->topic->arn, "subscription_arn", s->arn, "token", s->token,
+                            "subscribe_url", url, "account", c->account, "region", c->region, "time", when);
+    bool http = !strcmp(s->protocol, "http"), https = !strcmp(s->protocol, "https");
+    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint,
+                                     http ? "queued" : https ? "failed" : "recorded",
+                                     https  ? "https delivery is not supported by mockaws"
+                                     : http ? NULL
+                                            : "mockaws sends no email: confirm with the token");
+    if (http) {
+        char *message = g_strdup_printf("You have chosen to subscribe to the topic %s.\nTo confirm the "
+                                        "subscription, visit the SubscribeURL included in this message.",
+                                        s->topic->arn);
+        char *cert = signing_cert_url(c->region);
+        json_t *env = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Type", "SubscriptionConfirmation",
+                                "MessageId", mid, "Token", s->token, "TopicArn", s->topic->arn, "Message", message,
+                                "SubscribeURL", url, "Timestamp", when, "SignatureVersion", "1", "SigningCertURL",
+                                cert);
+        char *unsigned_text = dumps(env);
+        char *sig = fake_signature(unsigned_text);
+        json_object_set_new(env, "Signature", json_string(sig));
+        submit_http(c, s, "SubscriptionConfirmation", mid, dumps(env), o, 3, false);
+        json_decref(env);
+        g_free(unsigned_text);
+        g_free(sig);
+        g_free(cert);
+        g_free(message);
+    }
+    sns_log_add_confirmation(st->log, doc, o);
+    g_free(url);
+    g_free(params);
+    g_free(arn_enc);
+}
+
+/* A published message, as handed to delivery. */
+typedef struct message {
+    const char *id;
+    const char *text;
+    const char *subject;    /* or NULL */
+    const char *structure;  /* "json" or NULL */
+    json_t *parsed;         /* the JSON of a structured message, or NULL */
+    json_t *attributes;     /* input MessageAttributes, or NULL */
+    const char *sequence;   /* FIFO, or NULL */
+    const char *group_id;
+    const char *dedup_id;
+} message;
+
+/* The text a protocol gets: its own key of a structured message, or
+ * "default". */
+static const char *text_for(const message *m, const char *protocol)
+{
+    if (!m->parsed)
+        return m->text;
+    const char *own = jstr(m->parsed, protocol);
+    return own ? own : jstr(m->parsed, "default");
+}
+
+static char *notification_body(svc_call *c, sns_sub *s, const message *m, const char *when)
+{
+    char *arn_enc = enc(s->arn);
+    char *params = g_strdup_printf("SubscriptionArn=%s", arn_enc);
+    char *unsub = action_url(c, "Unsubscribe", params);
+    char *cert = signing_cert_url(c->region);
+    json_t *env = json_pack("{s:s, s:s}", "Type", "Notification", "MessageId", m->id);
+    if (m->sequence)
+        json_object_set_new(env, "SequenceNumber", json_string(m->sequence));
+    json_object_set_new(env, "TopicArn", json_string(s->topic->arn));
+    if (m->subject)
+        json_object_set_new(env, "Subject", json_string(m->subject));
+    json_object_set_new(env, "Message", json_string(text_for(m, s->protocol)));
+    json_object_set_new(env, "Timestamp", json_string(when));
+    json_object_set_new(env, "SignatureVersion", json_string("1"));
+    char *sig = fake_signature(m->id);
+    json_object_set_new(env, "Signature", json_string(sig));
+    json_object_set_new(env, "SigningCertURL", json_string(cert));
+    json_object_set_new(env, "UnsubscribeURL", json_string(unsub));
+    if (json_object_size(m->attributes))
+        json_object_set_new(env, "MessageAttributes", envelope_attributes(m->attributes));
+    char *body = dumps(env);
+    json_decref(env);
+    g_free(sig);
+    g_free(cert);
+    g_free(unsub);
+    g_free(params);
+    g_free(arn_enc);
+    return body;
+}
+
+/* Logs the message and delivers it to every subscription of the topic. */
+static void deliver(svc_call *c, sns_topic *t, const message *m, const char *phone)
+{
+    sns_state *st = c->state;
+    char when[32];
+    iso_time(c->now_ms, when);
+    json_t *doc = json_pack("{s:s, s:s?, s:s, s:s, s:s, s:s, s:I}", "message_id", m->id, "topic_arn",
+                            t ? t->arn : NULL, "account", c->account, "region", c->region, "message", m->text,
+                            "time", when, "time_ms", (json_int_t)c->now_ms);
+    if (phone)
+        json_object_set_new(doc, "phone_number", json_string(phone));
+    if (m->subject)
+        json_object_set_new(doc, "subject", json_string(m->subject));
+    if (m->structure)
+        json_object_set_new(doc, "message_structure", json_string(m->structure));
+    json_object_set_new(doc, "attributes", loggable_attributes(m->attributes));
+    if (m->group_id)
+        json_object_set_new(doc, "group_id", json_string(m->group_id));
+    if (m->dedup_id)
+        json_object_set_new(doc, "deduplication_id", json_string(m->dedup_id));
+    if (m->sequence)
+        json_object_set_new(doc, "sequence_number", json_string(m->sequence));
+
+    GPtrArray *outcomes = g_ptr_array_new();
+    for (guint i = 0; t && i < t->subs->len; i++) {
+        sns_sub *s = g_ptr_array_index(t->subs, i);
+        sns_outcome *o;
+        if (s->pending) {
+            o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "pending_confirmation", NULL);
+        } else if (!sns_policy_matches(s->policy, m->attributes, text_for(m, s->protocol))) {
+            o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "filtered", NULL);
+        } else if (!strcmp(s->protocol, "http")) {
+            o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "queued", NULL);
+            bool raw = sns_sub_raw(s);
+            char *body = raw ? g_strdup(text_for(m, s->protocol)) : notification_body(c, s, m, when);
+            submit_http(c, s, "Notification", m->id, body, o, sns_sub_retries(s), raw);
+        } else if (!strcmp(s->protocol, "https")) {
+            o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "failed",
+                                "https delivery is not supported by mockaws");
+        } else {
+            char note[96];
+            g_snprintf(note, sizeof note, "mockaws records %s deliveries without sending them", s->protocol);
+            o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "recorded", note);
+        }
+        g_ptr_array_add(outcomes, o);
+    }
+    sns_log_add(st->log, doc, outcomes);
+}
+
+/* ---- topics ---- */
+
+static const char *const fifo_name_msg =
+    "Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, "
+    "numbers, underscores, and hyphens, and must be between 1 and 256 characters long.";
+
+/* Tags [{Key, Value}] checked: no repeats, not too many. */
+static int check_tags(svc_call *c, json_t *tags)
+{
+    size_t i, j;
+    json_t *a, *b;
+    json_array_foreach(tags, i, a) {
+        const char *k = jstr(a, "Key");
+        if (k && g_str_has_prefix(k, "aws:"))
+            return invalid(c, "Tags Reason: Keys can't start with the reserved prefix 'aws:'");
+        json_array_foreach(tags, j, b) if (j > i && !g_strcmp0(k, jstr(b, "Key"))) return invalid(
+            c, "Duplicated keys are not allowed.");
+    }
+    if (json_array_size(tags) > SNS_MAX_TAGS)
+        return aws_error_set(&c->err, "TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded");
+    return 0;
+}
+
+static int create_topic(svc_call *c)
+{
+    sns_state *st = c->state;
+    const char *name = jstr(c->input, "Name");
+    json_t *attrs = json_object_get(c->input, "Attributes");
+    json_t *tags = json_object_get(c->input, "Tags");
+    const char *fifo_attr = jstr(attrs, "FifoTopic");
+    bool fifo = fifo_attr && !g_ascii_strcasecmp(fifo_attr, "true");
+    if (fifo && !sns_topic_name_ok(name, true))
+        return invalid(c, "%s", fifo_name_msg);
+    if (!fifo && !sns_topic_name_ok(name, false))
+        return invalid(c, "Topic Name");
+    if (check_tags(c, tags) != 0)
+        return -1;
+    char *arn = g_strdup_printf("arn:aws:sns:%s:%s:%s", c->region, c->account, name);
+    c->resource = g_strdup(arn);
+    sns_topic *t = sns_topic_find(st, arn);
+    if (t) {
+        /* CreateTopic is idempotent for the same name, attributes and tags */
+        const char *k;
+        json_t *v;
+        json_object_foreach(attrs, k, v) {
+            const char *have = jstr(t->attrs, k);
+            if (!strcmp(k, "FifoTopic"))
+                have = t->fifo ? "true" : "false";
+            if (g_strcmp0(have, json_string_value(v)) != 0) {
+                g_free(arn);
+                return invalid(c, "Attributes Reason: Topic already exists with different attributes");
+            }
+        }
+        size_t i;
+        json_array_foreach(tags, i, v) {
+            if (g_strcmp0(jstr(t->tags, jstr(v, "Key")), jstr(v, "Value")) != 0) {
+                g_free(arn);
+                return invalid(c, "Tags Reason: Topic already exists with different tags");
+            }
+        }
+        c->output = json_pack("{s:s}", "TopicArn", arn);
+        g_free(arn);
+        return 0;
+    }
+    if (g_tree_nnodes(st->topics) >= SNS_MAX_TOPICS) {
+        g_free(arn);
+        return aws_error_set(&c->err, "TopicLimitExceeded", "Topic limit exceeded");
+    }
+    t = sns_topic_add(st, arn, name, fifo);
+    const char *k;
+    json_t *v;
+    char err[400];
+    json_object_foreach(attrs, k, v) {
+        if (sns_topic_set_attribute(t, k, json_string_value(v), true, err, sizeof err) != 0) {
+            sns_topic_remove(st, t);
+            g_free(arn);
+            return invalid(c, "%s", err);
+        }
+    }
+    if (jstr(c->input, "DataProtectionPolicy") &&
+        sns_topic_set_attribute(t, "DataProtectionPolicy", jstr(c->input, "DataProtectionPolicy"), true, err,
+                                sizeof err) != 0) {
+        sns_topic_remove(st, t);
+        g_free(arn);
+        return invalid(c, "%s", err);
+    }
+    size_t i;
+    json_array_foreach(tags, i, v) json_object_set(t->tags, jstr(v, "Key"), json_object_get(v, "Value"));
+    c->output = json_pack("{s:s}", "TopicArn", arn);
+    g_free(arn);
+    return 0;
+}
+
+static int delete_topic(svc_call *c)
+{
+    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    if (!t && !strcmp(c->err.code, "NotFound")) {
+        /* deleting what is not there succeeds, as on AWS */
+        aws_error_clear(&c->err);
+        return 0;
+    }
+    if (!t)
+        return -1;
+    sns_topic_remove(c->state, t);
+    return 0;
+}
+
+static int list_topics(svc_call *c)
+{
+    sns_state *st = c->state;
+    char *after = token_decode(c, "topics");
+    if (!after)
+        return -1;
+    json_t *list = json_array();
+    GTreeNode *n = *after ? g_tree_upper_bound(st->topics, after) : g_tree_node_first(st->topics);
+    for (; n && json_array_size(list) < PAGE; n = g_tree_node_next(n))
+        json_array_append_new(list, json_pack("{s:s}", "TopicArn", ((sns_topic *)g_tree_node_value(n))->arn));
+    c->output = json_pack("{s:o}", "Topics", list);
+    if (n) {
+        /* more after this page: the token names the last one given */
+        GTreeNode *last = g_tree_node_previous(n);
+        char *tok = token_encode("topics", ((sns_topic *)g_tree_node_value(last))->arn);
+        json_object_set_new(c->output, "NextToken", json_string(tok));
+        g_free(tok);
+    }
+    g_free(after);
+    return 0;
+}
+
+static int get_topic_attributes(svc_call *c)
+{
+    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    if (!t)
+        return -1;
+    c->output = json_pack("{s:o}", "Attributes", sns_topic_attributes(t, c->account));
+    return 0;
+}
+
+static int set_topic_attributes(svc_call *c)
+{
+    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    if (!t)
+        return -1;
+    char err[400];
+    if (sns_topic_set_attribute(t, jstr(c->input, "AttributeName"), jstr(c->input, "AttributeValue"), false, err,
+                                sizeof err) != 0)
+        return invalid(c, "%s", err);
+    return 0;
+}
+
+static sns_topic *tagged_resource(svc_call *c)
+{
+    const char *arn = jstr(c->input, "ResourceArn");
+    sns_topic *t = sns_topic_find(c->state, arn);
+    if (!t)
+        aws_error_set(&c->err, "ResourceNotFound", "Resource does not exist");
+    return t;
+}
+
+static int tag_resource(svc_call *c)
+{
+    sns_topic *t = tagged_resource(c);
+    json_t *tags = json_object_get(c->input, "Tags");
+    if (!t || check_tags(c, tags) != 0)
+        return -1;
+    size_t i, added = 0;
+    json_t *v;
+    json_array_foreach(tags, i, v) added += !json_object_get(t->tags, jstr(v, "Key"));
+    if (json_object_size(t->tags) + added > SNS_MAX_TAGS)
+        return aws_error_set(&c->err, "TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded");
+    json_array_foreach(tags, i, v) json_object_set(t->tags, jstr(v, "Key"), json_object_get(v, "Value"));
+    return 0;
+}
+
+static int untag_resource(svc_call *c)
+{
+    sns_topic *t = tagged_resource(c);
+    if (!t)
+        return -1;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(c->input, "TagKeys"), i, v) json_object_del(t->tags, json_string_value(v));
+    return 0;
+}
+
+static int list_tags_for_resource(svc_call *c)
+{
+    sns_topic *t = tagged_resource(c);
+    if (!t)
+        return -1;
+    json_t *list = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(t->tags, k, v) json_array_append_new(list, json_pack("{s:s, s:O}", "Key", k, "Value", v));
+    c->output = json_pack("{s:o}", "Tags", list);
+    return 0;
+}
+
+/* ---- subscriptions ---- */
+
+static const char *const protocols[] = {"http", "https", "email", "email-json", "sms", "sqs",
+                                        "application", "lambda", "firehose", NULL};
+
+static bool arn_of_service(const char *s, const char *service)
+{
+    char **p = g_strsplit(s ? s : "", ":", 6);
+    bool ok = g_strv_length(p) == 6 && !strcmp(p[0], "arn") && !strcmp(p[2], service) && p[5][0];
+    g_strfreev(p);
+    return ok;
+}
+
+static bool e164(const char *s)
+{
+    if (!s)
+        return false;
+    const char *p = s + (*s == '+');
+    size_t n = strlen(p);
+    if (n < 7 || n > 15 || *p == '0')
+        return false;
+    for (; *p; p++)
+        if (!g_ascii_isdigit(*p))
+            return false;
+    return true;
+}
+
+static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, sns_topic *t)
+{
+    if (!endpoint || !*endpoint)
+        return invalid(c, "Endpoint");
+    if (!strcmp(proto, "http") || !strcmp(proto, "https")) {
+        char prefix[16];
+        g_snprintf(prefix, sizeof prefix, "%s://", proto);
+        if (g_ascii_strncasecmp(endpoint, prefix, strlen(prefix)) != 0 || !endpoint[strlen(prefix)])
+            return invalid(c, "Endpoint must match the specified protocol");
+    } else if (!strcmp(proto, "email") || !strcmp(proto, "email-json")) {
+        const char *at = strchr(endpoint, '@');
+        if (!at || at == endpoint || !at[1] || strchr(at + 1, '@'))
+            return invalid(c, "Email address");
+    } else if (!strcmp(proto, "sms")) {
+        if (!e164(endpoint))
+            return invalid(c, "Invalid SMS endpoint: %s", endpoint);
+    } else if (!strcmp(proto, "sqs")) {
+        if (!arn_of_service(endpoint, "sqs"))
+            return invalid(c, "SQS endpoint ARN");
+        bool q_fifo = g_str_has_suffix(endpoint, ".fifo");
+        if (q_fifo && !t->fifo)
+            return invalid(c, "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard "
+                              "SNS topics");
+        if (!q_fifo && t->fifo)
+            return invalid(c, "Invalid parameter: Endpoint Reason: Please use FIFO SQS queue");
+    } else if (!strcmp(proto, "lambda")) {
+        if (!arn_of_service(endpoint, "lambda"))
+            return invalid(c, "Lambda endpoint ARN");
+    } else if (!strcmp(proto, "firehose")) {
+        if (!arn_of_service(endpoint, "firehose"))
+            return invalid(c, "Firehose endpoint ARN");
+    } else if (!strcmp(proto, "application")) {
+        if (!arn_of_service(endpoint, "sns") || !strstr(endpoint, ":endpoint/"))
+            return invalid(c, "Application endpoint arn invalid:%s", endpoint);
+    }
+    return 0;
+}
+
+static bool needs_confirmation(const char *proto)
+{
+    return !strcmp(proto, "http") || !strcmp(proto, "https") || !strcmp(proto, "email") ||
+           !strcmp(proto, "email-json");
+}
+
+static int subscribe(svc_call *c)
+{
+    sns_state *st = c->state;
+    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    if (!t)
+        return -1;
+    const char *proto = jstr(c->input, "Protocol");
+    const char *endpoint = jstr(c->input, "Endpoint");
+    if (!in_list(protocols, proto))
+        return invalid(c, "Amazon SNS does not support this protocol string: %s", proto);
+    if (check_endpoint(c, proto, endpoint, t) != 0)
+        return -1;
+    json_t *attrs = json_object_get(c->input, "Attributes");
+    bool want_arn = json_is_true(json_object_get(c->input, "ReturnSubscriptionArn"));
+
+    /* The attributes are checked on a scratch subscription first, so that a
+     * bad one leaves nothing behind. */
+    sns_sub scratch = {.protocol = (char *)proto, .topic = t, .attrs = json_object()};
+    char err[400];
+    const char *k;
+    json_t *v;
+    json_object_foreach(attrs, k, v) {
+        if (sns_sub_set_attribute(&scratch, k, json_string_value(v), err, sizeof err) != 0) {
+            json_decref(scratch.attrs);
+            sns_policy_free(scratch.policy);
+            return invalid(c, "%s", err);
+        }
+    }
+
+    for (guint i = 0; i < t->subs->len; i++) {
+        sns_sub *s = g_ptr_array_index(t->subs, i);
+        if (strcmp(s->protocol, proto) || g_strcmp0(s->endpoint, endpoint))
+            continue;
+        /* Subscribe is idempotent for the same endpoint and attributes */
+        bool same = true;
+        json_object_foreach(scratch.attrs, k, v) same = same && json_equal(json_object_get(s->attrs, k), v);
+        json_decref(scratch.attrs);
+        sns_policy_free(scratch.policy);
+        if (!same)
+            return invalid(c, "Attributes Reason: Subscription already exists with different attributes");
+        if (s->pending)
+            send_confirmation(c, s); /* again, as SNS resends it */
+        c->output = json_pack("{s:s}", "SubscriptionArn", s->pending && !want_arn ? "pending confirmation" : s->arn);
+        return 0;
+    }
+    if (g_hash_table_size(st->subs) >= SNS_MAX_SUBSCRIPTIONS) {
+        json_decref(scratch.attrs);
+        sns_policy_free(scratch.policy);
+        return aws_error_set(&c->err, "SubscriptionLimitExceeded", "Subscription limit exceeded");
+    }
+    char uuid[37];
+    server_uuid(c->srv, uuid);
+    char *arn = g_strdup_printf("%s:%s", t->arn, uuid);
+    sns_sub *s = sns_sub_add(st, t, arn, proto, endpoint, c->account);
+    g_free(arn);
+    json_decref(s->attrs);
+    s->attrs = scratch.attrs;
+    s->policy = scratch.policy;
+    if (needs_confirmation(proto)) {
+        s->pending = true;
+        s->token = g_malloc(129);
+        server_random_string(c->srv, s->token, 128, HEX);
+        s->token[128] = '\0';
+        send_confirmation(c, s);
+    } else {
+        s->authenticated = true;
+    }
+    c->output = json_pack("{s:s}", "SubscriptionArn", s->pending && !want_arn ? "pending confirmation" : s->arn);
+    return 0;
+}
+
+static int confirm_subscription(svc_call *c)
+{
+    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "Topic");
+    if (!t)
+        return -1;
+    const char *token = jstr(c->input, "Token");
+    for (guint i = 0; i < t->subs->len; i++) {
+        sns_sub *s = g_ptr_array_index(t->subs, i);
+        if (!s->token || strcmp(s->token, token) != 0)
+            continue;
+        if (s->pending) {
+            s->pending = false;
+            /* a signed request, or one that asks for it, counts as authenticated */
+            const char *auth = http_request_header(c->req, "authorization");
+            const char *aou = jstr(c->input, "AuthenticateOnUnsubscribe");
+            s->authenticated = (auth && *auth) || (aou && !g_ascii_strcasecmp(aou, "true"));
+        }
+        c->output = json_pack("{s:s}", "SubscriptionArn", s->arn);
+        return 0;
+    }
+    return invalid(c, "Token");
+}
+
+static int unsubscribe(svc_call *c)
+{
+    sns_sub *s = sub_for(c, jstr(c->input, "SubscriptionArn"));
+    if (!s && !strcmp(c->err.code, "NotFound")) {
+        aws_error_clear(&c->err); /* unsubscribing twice is fine */
+        return 0;
+    }
+    if (!s)
+        return -1;
+    sns_sub_remove(c->state, s);
+    return 0;
+}
+
+static json_t *sub_summary(sns_sub *s)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s}", "SubscriptionArn", s->pending ? "PendingConfirmation" : s->arn,
+                     "Owner", s->owner, "Protocol", s->protocol, "Endpoint", s->endpoint ? s->endpoint : "",
+                     "TopicArn", s->topic->arn);
+}
+
+static bool parse_seq(const char *s, guint64 *out)
+{
+    if (!*s) {
+        *out = 0;
+        return true;
+    }
+    char *end;
+    *out = g_ascii_strtoull(s, &end, 10);
+    return g_ascii_isdigit(*s) && !*end;
+}
+
+static int list_subscriptions(svc_call *c)
+{
+    sns_state *st = c->state;
+    char *after = token_decode(c, "subs");
+    guint64 seq;
+    if (!after)
+        return -1;
+    if (!parse_seq(after, &seq)) {
+        g_free(after);
+        return invalid(c, "NextToken");
+    }
+    g_free(after);
+    json_t *list = json_array();
+    GTreeNode *n = g_tree_upper_bound(st->subs_by_seq, &seq);
+    guint64 last = 0;
+    for (; n && json_array_size(list) < PAGE; n = g_tree_node_next(n)) {
+        sns_sub *s = g_tree_node_value(n);
+        json_array_append_new(list, sub_summary(s));
+        last = s->seq;
+    }
+    c->output = json_pack("{s:o}", "Subscriptions", list);
+    if (n) {
+        char pos[32];
+        g_snprintf(pos, sizeof pos, "%" G_GUINT64_FORMAT, last);
+        char *tok = token_encode("subs", pos);
+        json_object_set_new(c->output, "NextToken", json_string(tok));
+        g_free(tok);
+    }
+    return 0;
+}
+
+static int list_subscriptions_by_topic(svc_call *c)
+{
+    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    if (!t)
+        return -1;
+    char *after = token_decode(c, "subs");
+    guint64 seq;
+    if (!after)
+        return -1;
+    if (!parse_seq(after, &seq)) {
+        g_free(after);
+        return invalid(c, "NextToken");
+    }
+    g_free(after);
+    json_t *list = json_array();
+    guint i = 0;
+    while (i < t->subs->len && ((sns_sub *)g_ptr_array_index(t->subs, i))->seq <= seq)
+        i++;
+    guint64 last = 0;
+    for (; i < t->subs->len && json_array_size(list) < PAGE; i++) {
+        sns_sub *s = g_ptr_array_index(t->subs, i);
+        json_array_append_new(list, sub_summary(s));
+        last = s->seq;
+    }
+    c->output = json_pack("{s:o}", "Subscriptions", list);
+    if (i < t->subs->len) {
+        char pos[32];
+        g_snprintf(pos, sizeof pos, "%" G_GUINT64_FORMAT, last);
+        char *tok = token_encode("subs", pos);
+        json_object_set_new(c->output, "NextToken", json_string(tok));
+        g_free(tok);
+    }
+    return 0;
+}
+
+static int get_subscription_attributes(svc_call *c)
+{
+    sns_sub *s = sub_for(c, jstr(c->input, "SubscriptionArn"));
+    if (!s)
+        return -1;
+    c->output = json_pack("{s:o}", "Attributes", sns_sub_attributes(s));
+    return 0;
+}
+
+static int set_subscription_attributes(svc_call *c)
+{
+    sns_sub *s = sub_for(c, jstr(c->input, "SubscriptionArn"));
+    if (!s)
+        return -1;
+    char err[400];
+    if (sns_sub_set_attribute(s, jstr(c->input, "AttributeName"), jstr(c->input, "AttributeValue"), err,
+                              sizeof err) != 0)
+        return invalid(c, "%s", err);
+    return 0;
+}
+
+/* ---- publishing ---- */
+
+static bool attribute_name_ok(const char *n)
+{
+    size_t len = strlen(n);
+    if (!len || n[0] == '.' || n[len - 1] == '.' || strstr(n, ".."))
+        return false;
+    for (const char *p = n; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '_' && *p != '-' && *p != '.')
+            return false;
+    return true;
+}
+
+/* MessageAttributes as SNS checks them; *size grows by their bytes. */
+static int check_attributes(svc_call *c, json_t *attrs, size_t *size)
+{
+    size_t n = json_object_size(attrs);
+    if (n > MAX_ATTRIBUTES)
+        return aws_error_set(&c->err, "ParameterValueInvalid",
+                             "Number of message attributes [%zu] exceeds the allowed maximum [%d].", n, MAX_ATTRIBUTES);
+    const char *name;
+    json_t *a;
+    json_object_foreach(attrs, name, a) {
+        if (strlen(name) > 256)
+            return aws_error_set(&c->err, "ParameterValueInvalid",
+                                 "Length of message attribute name must be less than 256 bytes.");
+        if (!attribute_name_ok(name))
+            return aws_error_set(&c->err, "ParameterValueInvalid",
+                                 "Invalid message attribute name '%s': names can only include alphanumeric "
+                                 "characters, hyphens, underscores, or dots, and cannot start or end with a dot "
+                                 "or hold two in a row.",
+                                 name);
+        const char *type = jstr(a, "DataType");
+        if (!type)
+            return invalid(c, "MessageAttributes");
+        bool is_bin = !strcmp(type, "Binary") || g_str_has_prefix(type, "Binary.");
+        bool is_num = !strcmp(type, "Number") || g_str_has_prefix(type, "Number.");
+        bool is_str = !strcmp(type, "String") || g_str_has_prefix(type, "String.");
+        if ((!is_bin && !is_num && !is_str) || g_str_has_suffix(type, "."))
+            return aws_error_set(&c->err, "ParameterValueInvalid",
+                                 "The message attribute '%s' has an invalid message attribute type, the set of "
+                                 "supported type prefixes is Binary, Number, and String.",
+                                 name);
+        const char *field = is_bin ? "BinaryValue" : "StringValue";
+        json_t *val = json_object_get(a, field);
+        if (!val)
+            return aws_error_set(&c->err, "ParameterValueInvalid",
+                                 "The message attribute '%s' with type '%s' must use field '%s'.", name, type,
+                                 is_bin ? "Binary" : "String");
+        if (!json_string_length(val))
+            return aws_error_set(&c->err, "ParameterValueInvalid",
+                                 "The message attribute '%s' must contain non-empty message attribute value for "
+                                 "message attribute type '%s'.",
+                                 name, type);
+        if (is_num) {
+            char *end;
+            double d = g_ascii_strtod(json_string_value(val), &end);
+            if (*end || !isfinite(d))
+                return aws_error_set(&c->err, "ParameterValueInvalid",
+                                     "Could not cast message attribute '%s' value to number.", name);
+        }
+        if (!strcmp(type, "String.Array")) {
+            json_t *arr = json_loads(json_string_value(val), JSON_DECODE_ANY, NULL);
+            bool ok = json_is_array(arr);
+            size_t i;
+            json_t *x;
+            json_array_foreach(arr, i, x) ok = ok && !json_is_object(x) && !json_is_array(x);
+            json_decref(arr);
+            if (!ok)
+                return aws_error_set(&c->err, "ParameterValueInvalid",
+                                     "The message attribute '%s' with type 'String.Array' must be a JSON array of "
+                                     "strings, numbers, true, false or null.",
+                                     name);
+        }
+        *size += strlen(name) + strlen(type) + json_string_length(val);
+    }
+    return 0;
+}
+
+static bool subject_ok(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= 100 || !(g_ascii_isalnum(s[0]) || g_ascii_ispunct(s[0])))
+        return false;
+    for (const char *p = s; *p; p++)
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p > 0x7e)
+            return false;
+    return true;
+}
+
+/* Checks one message (Publish's input, or a batch entry) and fills m.
+ * m->parsed is a new reference on success. */
+static int check_message(svc_call *c, json_t *in, sns_topic *t, message *m)
+{
+    memset(m, 0, sizeof *m);
+    m->text = jstr(in, "Message");
+    m->subject = jstr(in, "Subject");
+    m->structure = jstr(in, "MessageStructure");
+    m->attributes = json_object_get(in, "MessageAttributes");
+    m->group_id = jstr(in, "MessageGroupId");
+    m->dedup_id = jstr(in, "MessageDeduplicationId");
+    if (!m->text || !*m->text)
+        return invalid(c, "Empty message");
+    if (m->subject && !subject_ok(m->subject))
+        return invalid(c, "Subject");
+    size_t size = strlen(m->text);
+    if (check_attributes(c, m->attributes, &size) != 0)
+        return -1;
+    if (size > MAX_MESSAGE)
+        return invalid(c, "Message too long");
+    if (m->structure) {
+        if (strcmp(m->structure, "json") != 0)
+            return invalid(c, "MessageStructure");
+        json_t *p = json_loads(m->text, 0, NULL);
+        if (!json_is_object(p)) {
+            json_decref(p);
+            return invalid(c, "Message Structure - JSON message body failed to parse");
+        }
+        if (!json_is_string(json_object_get(p, "default"))) {
+            json_decref(p);
+            return invalid(c, "Message Structure - No default entry in JSON message body");
+        }
+        m->parsed = p;
+    }
+    if (t && t->fifo) {
+        if (!m->group_id)
+            return invalid(c, "The MessageGroupId parameter is required for FIFO topics");
+        const char *cbd = jstr(t->attrs, "ContentBasedDeduplication");
+        if (!m->dedup_id && !(cbd && !strcmp(cbd, "true")))
+            return invalid(c, "The topic should either have ContentBasedDeduplication enabled or "
+                              "MessageDeduplicationId provided explicitly");
+    } else if (t && m->dedup_id) {
+        return invalid(c, "MessageDeduplicationId Reason: The request includes MessageDeduplicationId parameter "
+                          "that is not valid for this topic type");
+    }
+    if (m->group_id && (strlen(m->group_id) > 128 || !*m->group_id))
+        return invalid(c, "MessageGroupId Reason: MessageGroupId must be 1 to 128 characters long");
+    return 0;
+}
+
+/* Publishes a checked message: FIFO deduplication and sequence, then the
+ * log and delivery. Fills message_id (37 bytes) and seq (32 bytes, "" for
+ * standard topics). */
+static void publish_checked(svc_call *c, sns_topic *t, message *m, const char *phone, char *message_id, char *seq)
+{
+    seq[0] = '\0';
+    server_uuid(c->srv, message_id);
+    if (t && t->fifo) {
+        char *content_id = NULL;
+        const char *dedup = m->dedup_id;
+        if (!dedup)
+            dedup = content_id = g_compute_checksum_for_string(G_CHECKSUM_SHA256, m->text, -1);
+        sns_dedup *d = sns_topic_dedup_find(t, dedup, c->now_ms);
+        if (d) {
+            /* a duplicate within five minutes: accepted, not delivered again */
+            g_strlcpy(message_id, d->message_id, 37);
+            g_strlcpy(seq, d->sequence, 32);
+            g_free(content_id);
+            return;
+        }
+        g_snprintf(seq, 32, "%020" G_GUINT64_FORMAT, (guint64)10000000000000000000ULL + ++t->sequence);
+        sns_topic_dedup_add(t, dedup, c->now_ms, message_id, seq);
+        g_free(content_id);
+    }
+    m->id = message_id;
+    m->sequence = seq[0] ? seq : NULL;
+    deliver(c, t, m, phone);
+}
+
+static int publish(svc_call *c)
+{
+    const char *topic_arn = jstr(c->input, "TopicArn");
+    const char *target = jstr(c->input, "TargetArn");
+    const char *phone = jstr(c->input, "PhoneNumber");
+    if (!!topic_arn + !!target + !!phone == 0)
+        return invalid(c, "TopicArn or TargetArn Reason: no value for required parameter");
+    if (!!topic_arn + !!target + !!phone > 1)
+        return invalid(c, "TopicArn Reason: Only one of TopicArn, TargetArn or PhoneNumber may be specified");
+    sns_topic *t = NULL;
+    if (phone) {
+        if (!e164(phone))
+            return invalid(c, "PhoneNumber Reason: %s is not valid to publish to", phone);
+    } else if (target && strstr(target, ":endpoint/")) {
+        return invalid(c, "TargetArn Reason: No endpoint found for the target arn specified");
+    } else {
+        t = topic_for(c, topic_arn ? topic_arn : target, topic_arn ? "TopicArn" : "TargetArn");
+        if (!t)
+            return -1;
+    }
+    message m;
+    if (check_message(c, c->input, t, &m) != 0) {
+        json_decref(m.parsed);
+        return -1;
+    }
+    char mid[37], seq[32];
+    publish_checked(c, t, &m, phone, mid, seq);
+    json_decref(m.parsed);
+    c->output = json_pack("{s:s}", "MessageId", mid);
+    if (seq[0])
+        json_object_set_new(c->output, "SequenceNumber", json_string(seq));
+    return 0;
+}
+
+static bool batch_id_ok(const char *id)
+{
+    size_t n = id ? strlen(id) : 0;
+    if (n < 1 || n > 80)
+        return false;
+    for (const char *p = id; *p; p++)
+        if (!g_ascii_isalnum(*p) && *p != '-' && *p != '_')
+            return false;
+    return true;
+}
+
+/* Whether entry i of n fails under a fault's failed_entries fraction:
+ * round(fraction * n) entries, spread evenly through the batch. */
+static bool fault_fails(double fraction, size_t i, size_t n)
+{
+    if (fraction <= 0)
+        return false;
+    size_t k = (size_t)floor(fraction * (double)n + 0.5);
+    if (k == 0)
+        k = 1;
+    if (k > n)
+        k = n;
+    return (i + 1) * k / n > i * k / n;
+}
+
+static int publish_batch(svc_call *c)
+{
+    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    if (!t)
+        return -1;
+    json_t *entries = json_object_get(c->input, "PublishBatchRequestEntries");
+    size_t n = json_array_size(entries);
+    if (n == 0)
+        return aws_error_set(&c->err, "EmptyBatchRequest", "The batch request doesn't contain any entries.");
+    if (n > MAX_BATCH)
+        return aws_error_set(&c->err, "TooManyEntriesInBatchRequest",
+                             "The batch request contains more entries than permissible.");
+    size_t i, j, total = 0;
+    json_t *e, *f;
+    json_array_foreach(entries, i, e) {
+        if (!batch_id_ok(jstr(e, "Id")))
+            return aws_error_set(&c->err, "InvalidBatchEntryId",
+                                 "The Id of a batch entry in a batch request doesn't abide by the specification.");
+        json_array_foreach(entries, j, f) if (j > i && !g_strcmp0(jstr(e, "Id"), jstr(f, "Id"))) return aws_error_set(
+            &c->err, "BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
+        total += jstr(e, "Message") ? strlen(jstr(e, "Message")) : 0;
+    }
+    if (total > MAX_MESSAGE)
+        return aws_error_set(&c->err, "BatchRequestTooLong",
+                             "The length of all the batch messages put together is more than the limit.");
+    /* One bad entry fails the request, as on AWS: check them all first. */
+    message *msgs = g_new0(message, n);
+    int rc = 0;
+    json_array_foreach(entries, i, e) {
+        if (rc == 0 && check_message(c, e, t, &msgs[i]) != 0)
+            rc = -1;
+    }
+    if (rc != 0) {
+        for (i = 0; i < n; i++)
+            json_decref(msgs[i].parsed);
+        g_free(msgs);
+        return -1;
+    }
+    json_t *fraction = json_object_get(c->fault, "failed_entries");
+    double frac = fraction ? json_number_value(fraction) : 0;
+    json_t *ok = json_array(), *failed = json_array();
+    json_array_foreach(entries, i, e) {
+        if (fault_fails(frac, i, n)) {
+            json_array_append_new(failed, json_pack("{s:s, s:s, s:s, s:b}", "Id", jstr(e, "Id"), "Code",
+                                                    "InternalError", "Message", "Internal Error", "SenderFault", 0));
+            continue;
+        }
+        char mid[37], seq[32];
+        publish_checked(c, t, &msgs[i], NULL, mid, seq);
+        json_t *r = json_pack("{s:s, s:s}", "Id", jstr(e, "Id"), "MessageId", mid);
+        if (seq[0])
+            json_object_set_new(r, "SequenceNumber", json_string(seq));
+        json_array_append_new(ok, r);
+    }
+    for (i = 0; i < n; i++)
+        json_decref(msgs[i].parsed);
+    g_free(msgs);
+    c->output = json_pack("{s:o, s:o}", "Successful", ok, "Failed", failed);
+    return 0;
+}
+
+/* ---- inspection ---- */
+
+typedef struct inspect {
+    const char *topic_arn, *account, *region;
+    json_t *messages, *confirmations;
+    bool clear;
+} inspect;
+
+static void inspect_ns(ns *n, void *arg)
+{
+    inspect *q = arg;
+    if (n->svc != &sns_service || (q->account && strcmp(q->account, n->account)) ||
+        (q->region && strcmp(q->region, n->region)))
+        return;
+    g_rw_lock_reader_lock(&n->lock);
+    sns_state *st = n->state;
+    if (q->clear)
+        sns_log_clear(st->log);
+    else
+        sns_log_export(st->log, q->topic_arn, q->messages, q->confirmations);
+    g_rw_lock_reader_unlock(&n->lock);
+}
+
+json_t *sns_messages_json(server *s, const char *topic_arn, const char *account, const char *region)
+{
+    inspect q = {topic_arn, account, region, json_array(), json_array(), false};
+    ns_table_foreach(s->ns, inspect_ns, &q);
+    return json_pack("{s:o, s:o}", "messages", q.messages, "confirmations", q.confirmations);
+}
+
+void sns_messages_clear(server *s)
+{
+    inspect q = {.clear = true};
+    ns_table_foreach(s->ns, inspect_ns, &q);
+}
+
+/* ---- service ---- */
+
+static void *state_new(void) { return sns_state_new(); }
+static void state_free(void *s) { sns_state_free(s); }
+static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
+{
+    return sns_state_load(s, section, ctx, err, errlen);
+}
+static json_t *state_dump(void *s) { return sns_state_dump(s); }
+
+static const svc_op ops[] = {
+    {"CreateTopic", create_topic, 0},
+    {"DeleteTopic", delete_topic, 0},
+    {"ListTopics", list_topics, 1},
+    {"GetTopicAttributes", get_topic_attributes, 1},
+    {"SetTopicAttributes", set_topic_attributes, 0},
+    {"TagResource", tag_resource, 0},
+    {"UntagResource", untag_resource, 0},
+    {"ListTagsForResource", list_tags_for_resource, 1},
+    {"Subscribe", subscribe, 0},
+    {"ConfirmSubscription", confirm_subscription, 0},
+    {"Unsubscribe", unsubscribe, 0},
+    {"ListSubscriptions", list_subscriptions, 1},
+    {"ListSubscriptionsByTopic", list_subscriptions_by_topic, 1},
+    {"GetSubscriptionAttributes", get_subscription_attributes, 1},
+    {"SetSubscriptionAttributes", set_subscription_attributes, 0},
+    {"Publish", publish, 0},
+    {"PublishBatch", publish_batch, 0},
+    {NULL, NULL, 0},
+};
+
+/* GET / DELETE /_mockaws/sns/messages: what was published. */
+static json_t *sns_control(server *s, const char *method, const char *subpath, const http_params *query,
+                           int *status)
+{
+    if (strcmp(subpath, "messages") != 0)
+        return NULL;
+    if (strcmp(method, "DELETE") == 0) {
+        sns_messages_clear(s);
+        return json_pack("{s:b}", "cleared", 1);
+    }
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        *status = 405;
+        return json_pack("{s:s}", "error", "sns/messages takes GET or DELETE");
+    }
+    return sns_messages_json(s, http_params_get(query, "topic_arn"), http_params_get(query, "account"),
+                             http_params_get(query, "region"));
+}
+
+const svc_def sns_service = {
+    .name = "sns",
+    .model_file = "sns.json",
+    .errors_file = "errors/sns.json",
+    .ops = ops,
+    .scope = SVC_SCOPE_REGION,
+    .state_new = state_new,
+    .state_free = state_free,
+    .state_load = state_load,
+    .state_dump = state_dump,
+    .validation_error = sns_validation_error,
+    .resource_of = sns_resource_of,
+    .control = sns_control,
+    .unknown_operation_code = "InvalidAction",
+    .unknown_operation_status = 400,
+};

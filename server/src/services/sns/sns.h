@@ -1,0 +1,48 @@
+/* sns: the SNS service: topics (standard and FIFO), subscriptions with
+ * confirmation and filter policies, Publish / PublishBatch with delivery to
+ * HTTP subscribers on this machine, and the inspection data behind
+ * GET /_mockaws/sns/messages.
+ *
+ * One state per account and region (store.h). Delivery runs on a worker
+ * thread per namespace (delivery.h); only http:// endpoints on loopback get
+ * real POSTs. https endpoints are recorded as failed ("https delivery is not
+ * supported by mockaws"): mockaws has no TLS client. Other protocols (sqs,
+ * lambda, email, sms, application, firehose) are recorded, not sent.
+ *
+ * The "sns" fixture section:
+ *   {"topics": [{"name": "orders" | "orders.fifo",
+ *                "attributes": {"DisplayName": ..., ...},
+ *                "tags": {"k": "v"},
+ *                "subscriptions": [{"protocol": "http", "endpoint": "http://127.0.0.1:9000/",
+ *                                   "attributes": {"RawMessageDelivery": "true", "FilterPolicy": "..."},
+ *                                   "pending": false}]}]}
+ * Fixture subscriptions are confirmed unless "pending" is true, and get the
+ * same ARN on every load. */
+#ifndef MOCKAWS_SNS_SNS_H
+#define MOCKAWS_SNS_SNS_H
+
+#include <jansson.h>
+
+#include "services/service.h"
+
+extern const svc_def sns_service;
+
+/* What was published, for the inspection API:
+ *   {"messages": [{"message_id", "topic_arn", "account", "region", "subject",
+ *                  "message", "message_structure", "attributes", "group_id",
+ *                  "deduplication_id", "sequence_number", "time", "time_ms",
+ *                  "deliveries": [{"subscription_arn", "protocol", "endpoint",
+ *                                  "status", "attempts", "http_status", "error"}]}],
+ *    "confirmations": [{"type", "topic_arn", "subscription_arn", "token",
+ *                       "subscribe_url", "status", "attempts", ...}]}
+ * oldest first within each account and region. Absent fields are left out.
+ * Filters (NULL = any) narrow by topic ARN, account and region. A
+ * delivery's status is "queued", "retrying", "delivered", "failed",
+ * "filtered" (its filter policy said no), "pending_confirmation" or
+ * "recorded" (a protocol mockaws does not send to). New reference. */
+json_t *sns_messages_json(server *s, const char *topic_arn, const char *account, const char *region);
+/* Forgets what was published (and the confirmations) in every namespace.
+ * Deliveries in flight still finish. */
+void sns_messages_clear(server *s);
+
+#endif
