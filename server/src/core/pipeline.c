@@ -159,7 +159,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     if (too_large) {
-        aws_error_set_status(&err, 413, "EntityTooLarge",
+        /* The service's own status where it has the error (S3: 400), else 413. */
+        aws_error_set_status(&err, errcat_lookup(rt->errors, "EntityTooLarge") ? 0 : 413, "EntityTooLarge",
                              "Your proposed upload exceeds the maximum allowed size");
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);

@@ -692,7 +692,7 @@ static void append_double(GString *out, double d)
 /* A scalar tree value as element text, by the shape's type. Handlers may
  * hand over a number as a string or the reverse: what they give is
  * written in the form the type asks for when it can be. */
-static void scalar_text(GString *out, json_t *ref, json_t *shape, const char *type, json_t *v)
+static void scalar_text(GString *out, json_t *ref, json_t *shape, const char *type, json_t *v, bool ms)
 {
     if (strcmp(type, "blob") == 0 && json_is_string(v)) {
         if (json_string_length(v) > 0) {
@@ -704,7 +704,9 @@ static void scalar_text(GString *out, json_t *ref, json_t *shape, const char *ty
         return;
     }
     if (strcmp(type, "timestamp") == 0 && json_is_number(v)) {
-        timefmt_format(out, json_number_value(v), timestamp_kind(ref, shape));
+        timefmt_kind kind = timestamp_kind(ref, shape);
+        /* EC2 writes its times with milliseconds (launchTime 2026-...:00.000Z) */
+        timefmt_format(out, json_number_value(v), ms && kind == TIMEFMT_ISO8601 ? TIMEFMT_ISO8601_MS : kind);
         return;
     }
     if (json_is_string(v))
@@ -839,7 +841,7 @@ static void write_value(wctx *c, json_t *ref, json_t *shape, const char *name, j
         xmlw_end(c->w);
     } else {
         g_string_truncate(c->scratch, 0);
-        scalar_text(c->scratch, ref, shape, type, v);
+        scalar_text(c->scratch, ref, shape, type, v, c->fl == FLAVOR_EC2);
         xmlw_start(c->w, name);
         write_ref_namespace(c->w, ref);
         xmlw_text(c->w, c->scratch->str, c->scratch->len);
@@ -869,7 +871,7 @@ static void write_untyped(wctx *c, const char *name, json_t *v)
         xmlw_end(c->w);
     } else {
         g_string_truncate(c->scratch, 0);
-        scalar_text(c->scratch, NULL, NULL, "string", v);
+        scalar_text(c->scratch, NULL, NULL, "string", v, false);
         xmlw_element_len(c->w, name, c->scratch->str, c->scratch->len);
     }
 }

@@ -94,7 +94,8 @@ static timefmt_kind ts_kind(json_t *ref, json_t *shape, where w)
     timefmt_kind k;
     if (timefmt_kind_from_name(json_string_value(trait(ref, shape, "timestampFormat")), &k))
         return k;
-    return w == IN_HEADER ? TIMEFMT_RFC822 : TIMEFMT_ISO8601;
+    /* S3 writes body times with milliseconds: 2026-11-29T13:09:24.000Z */
+    return w == IN_HEADER ? TIMEFMT_RFC822 : TIMEFMT_ISO8601_MS;
 }
 
 static bool blank(const char *s, size_t len)
@@ -1376,6 +1377,9 @@ static int rx_serialize_output(const model *m, const char *op, json_t *output,
     if (status <= 0)
         status = 200;
     json_t *shape = model_op_output(m, opj);
+    /* A handler may have set a status the model cannot express (206 for a
+     * range); a member bound to the status code still wins. */
+    int model_status = status;
     if (shape && json_is_object(output)) {
         rx c = {.m = m};
         write_bound_headers(m, shape, output, resp, &status);
@@ -1427,7 +1431,7 @@ static int rx_serialize_output(const model *m, const char *op, json_t *output,
             }
         }
     }
-    resp->status = status;
+    resp->status = status == model_status && resp->status ? resp->status : status;
     return 0;
 }
 

@@ -58,7 +58,8 @@ void timefmt_format(GString *out, double epoch, timefmt_kind kind)
     int ms;
     split_ms(epoch, &secs, &ms);
     switch (kind) {
-    case TIMEFMT_ISO8601: {
+    case TIMEFMT_ISO8601:
+    case TIMEFMT_ISO8601_MS: {
         GDateTime *dt = g_date_time_new_from_unix_utc(secs);
         if (!dt) {
             g_string_append(out, "1970-01-01T00:00:00Z");
@@ -68,7 +69,7 @@ void timefmt_format(GString *out, double epoch, timefmt_kind kind)
         g_string_append(out, s);
         g_free(s);
         g_date_time_unref(dt);
-        if (ms)
+        if (ms || kind == TIMEFMT_ISO8601_MS)
             g_string_append_printf(out, ".%03d", ms);
         g_string_append_c(out, 'Z');
         break;

@@ -10,6 +10,8 @@
 
 typedef enum timefmt_kind {
     TIMEFMT_ISO8601,       /* 2014-04-29T18:30:38Z, or .123Z with milliseconds */
+    TIMEFMT_ISO8601_MS,    /* always with milliseconds: 2014-04-29T18:30:38.000Z,
+                              as S3 and EC2 write their bodies */
     TIMEFMT_RFC822,        /* Tue, 29 Apr 2014 18:30:38 GMT */
     TIMEFMT_UNIX,          /* 1398796238 or 1398796238.123 */
 } timefmt_kind;
