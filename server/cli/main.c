@@ -35,7 +35,7 @@ static void usage(FILE *f)
             "  --seed N           seed for ids and fault probabilities            MOCKAWS_SEED\n"
             "  --journal-size N   journal entries kept (default 10000)            MOCKAWS_JOURNAL_SIZE\n"
             "  --threads N        worker threads (default: CPUs)                  MOCKAWS_THREADS\n"
-            "  --max-body BYTES   largest request body (default 5 GiB + 1 MiB)    MOCKAWS_MAX_BODY\n"
+            "  --max-body BYTES   largest request body (default 5 GiB)            MOCKAWS_MAX_BODY\n"
             "  --log-format F     text or json (default text)                     MOCKAWS_LOG_FORMAT\n"
             "  --log-level L      off, error, warn, info, debug (default info)    MOCKAWS_LOG_LEVEL\n"
             "  --version          print the version and exit\n"

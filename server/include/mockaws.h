@@ -46,7 +46,7 @@ typedef struct mockaws_options {
     uint64_t seed;           /* seed for request ids, ids and fault probabilities; 0 = random */
     unsigned journal_size;   /* entries kept; 0 = 10000 */
     unsigned threads;        /* worker threads; 0 = number of CPUs (at least 2) */
-    size_t max_body;         /* largest request body in bytes; 0 = 5 GiB + 1 MiB */
+    size_t max_body;         /* largest request body in bytes; 0 = 5 GiB (S3's single PUT) */
     const char *const *fixtures; /* NULL-terminated list of fixture files to load, or NULL */
     mockaws_log_level log_level;
     mockaws_log_format log_format;

@@ -23,7 +23,9 @@
 #endif
 
 #define DEFAULT_JOURNAL 10000
-#define DEFAULT_MAX_BODY ((size_t)5 * 1024 * 1024 * 1024 + 1024 * 1024)
+/* S3 takes at most 5 GiB in one PUT; a larger announced body is refused
+ * before it is read. */
+#define DEFAULT_MAX_BODY ((size_t)5 * 1024 * 1024 * 1024)
 
 typedef struct req_ctx {
     char *uri;             /* raw request target, as sent */
