@@ -94,11 +94,22 @@ static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err
         const errcat_entry *ce = errcat_lookup(rt->errors, err->code);
         err->message = g_strdup(ce && ce->message ? ce->message : err->code);
     }
+    /* Headers a handler set stay (a 304 carries its ETag and Last-Modified);
+     * whatever body it began does not. */
+    GArray *headers = x->resp->headers;
+    x->resp->headers = NULL;
     http_response_clear(x->resp);
     http_response_init(x->resp);
+    g_array_free(x->resp->headers, TRUE);
+    x->resp->headers = headers;
     rt->proto->serialize_error(rt->model, op, err, x->request_id, x->resp);
     if (!x->resp->status)
         x->resp->status = err->status ? err->status : 400;
+    if (x->resp->status == 304) {
+        /* 304 Not Modified has no body, whatever the envelope */
+        g_string_truncate(x->resp->body, 0);
+        http_response_remove_header(x->resp, "Content-Type");
+    }
     g_free(x->je.error);
     x->je.error = g_strdup(err->code);
 }

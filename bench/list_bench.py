@@ -1,0 +1,296 @@
+#!/usr/bin/env python3
+"""ListObjectsV2 page cost at scale (issue 3): a 1000-key page from a bucket of 1,000,000
+keys against the same page from a bucket of 1,000 keys, side by side in one run.
+
+Each bucket is loaded with the fixture `generate` form passed with --fixtures, one server
+per size. Pages are fetched over one keep-alive connection per server with raw
+http.client requests (no SDK: its overhead would hide the server's), alternating between
+the two servers, and every answer is checked (status, KeyCount, first key). Reported:
+median and p90 page latency per case and the big/small ratio (target: <= 1.5), load time
+(exec to ready, i.e. to the port file) and resident memory (VmRSS) per object against an
+idle server.
+
+Cases (the same request against both buckets):
+  start           the first page
+  start-after     a page from the middle (start-after = the middle key); with 1,000 keys
+                  in the small bucket the middle pages hold 500 keys at both sizes
+  token           the same page from the middle by continuation token
+  prefix+delim    prefix k/ and delimiter / (a 1000-key page, no roll-up)
+  delim-rollup    delimiter / alone: the whole bucket rolls up into one CommonPrefix
+  dirs            prefix d/ and delimiter / over 1000 "directories" of N/1000 keys each:
+                  1000 CommonPrefixes per page, each rolling up N/1000 keys
+
+  bench/list_bench.py                          defaults: 1,000,000 vs 1,000 keys, 200 pages
+  bench/list_bench.py --count 200000 --reps 50
+  MOCKAWS_BIN=path bench/list_bench.py
+Everything listens on 127.0.0.1 and is stopped on exit.
+"""
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AUTH = ("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/s3/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=00")
+
+
+# the cases the issue's criterion is about: pages of keys
+KEY_PAGES = ("start", "start-after", "token", "prefix+delim")
+
+
+def digits(n):
+    return len(str(n))
+
+
+def gen_key(prefix, i, count):
+    return f"{prefix}{i:0{digits(count)}d}"
+
+
+class Server:
+    def __init__(self, binary, work, name, fixture=None):
+        self.name = name
+        port_file = os.path.join(work, f"{name}.port")
+        args = [binary, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
+                "--log-level", "error"]
+        if fixture is not None:
+            path = os.path.join(work, f"{name}.json")
+            with open(path, "w") as f:
+                json.dump(fixture, f)
+            args += ["--fixtures", path]
+        self.log = open(os.path.join(work, f"{name}.log"), "wb")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        deadline = t0 + 600
+        self.port = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"{name}: mockaws exited with {self.proc.returncode}; "
+                                 f"see {self.log.name}")
+            try:
+                with open(port_file) as f:
+                    text = f.read()
+                if text.endswith("\n"):
+                    self.port = int(text)
+                    break
+            except (FileNotFoundError, ValueError):
+                pass
+            time.sleep(0.001)
+        if self.port is None:
+            self.stop()
+            raise SystemExit(f"{name}: not ready within 600 s")
+        self.ready_s = time.monotonic() - t0
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+
+    def rss_kib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def get(self, path):
+        """(seconds, status, body) over the keep-alive connection."""
+        t0 = time.perf_counter()
+        self.conn.request("GET", path, headers={"Authorization": AUTH,
+                                                "X-Amz-Date": "20261129T000000Z",
+                                                "x-amz-content-sha256": "UNSIGNED-PAYLOAD"})
+        resp = self.conn.getresponse()
+        body = resp.read()
+        return time.perf_counter() - t0, resp.status, body
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def fixture(count, dirs):
+    """Bucket 'keys' with count keys under k/, bucket 'dirs' with 1000 prefixes of
+    count/1000 keys each."""
+    per_dir = max(1, count // 1000)
+    return {"s3": {"buckets": [
+        {"name": "keys", "objects": [{"generate": {"prefix": "k/", "count": count, "size": 16}}]},
+        {"name": "dirs", "objects": [{"generate": {"prefix": f"d/{d:04d}/", "count": per_dir,
+                                                   "size": 16}} for d in range(1000)]}
+        if dirs else {"name": "dirs", "objects": []},
+    ]}}
+
+
+def list_path(bucket, **params):
+    q = {"list-type": "2", "encoding-type": "url"}
+    q.update({k.replace("_", "-"): v for k, v in params.items()})
+    return f"/{bucket}?{urllib.parse.urlencode(q)}"
+
+
+def tag(body, name):
+    m = re.search(rf"<{name}>([^<]*)</{name}>".encode(), body)
+    return m.group(1).decode() if m else None
+
+
+def cases_for(server, count, dirs, mid_page):
+    """Request paths per case, and what each answer must hold: (path, keycount, first).
+    The middle cases ask for mid_page keys (1000, or half the small bucket when that is
+    smaller) starting from the middle of the bucket, so both sizes return full pages."""
+    start = count // 2 if count >= 2 * mid_page + 2 else (count - mid_page) // 2
+    mid = gen_key("k/", start, count)
+    after_mid = gen_key("k/", start + 1, count)
+    _, status, body = server.get(list_path("keys", start_after=mid, max_keys="1"))
+    token = tag(body, "NextContinuationToken")
+    if status != 200 or not token:
+        raise SystemExit(f"{server.name}: no continuation token from the middle: {body[:300]!r}")
+    page = str(mid_page)
+    cases = {
+        "start": (list_path("keys", max_keys="1000"), 1000, gen_key("k/", 0, count)),
+        "start-after": (list_path("keys", start_after=mid, max_keys=page), mid_page, after_mid),
+        # the token continues after the one key that the max-keys=1 page returned
+        "token": (list_path("keys", continuation_token=token, max_keys=page), mid_page,
+                  gen_key("k/", start + 2, count)),
+        "prefix+delim": (list_path("keys", prefix="k/", delimiter="/"), 1000,
+                         gen_key("k/", 0, count)),
+        "delim-rollup": (list_path("keys", delimiter="/"), 1, None),
+    }
+    if dirs:
+        cases["dirs"] = (list_path("dirs", prefix="d/", delimiter="/"), 1000, None)
+    return cases
+
+
+def check(server, case, spec, status, body):
+    path, keycount, first = spec
+    if status != 200:
+        raise SystemExit(f"{server.name} {case}: status {status}: {body[:300]!r}")
+    got = tag(body, "KeyCount")
+    if got != str(keycount):
+        raise SystemExit(f"{server.name} {case}: KeyCount {got}, expected {keycount}")
+    if first is not None:
+        key = urllib.parse.unquote_plus(tag(body, "Key") or "")
+        if key != first:
+            raise SystemExit(f"{server.name} {case}: first key {key!r}, expected {first!r}")
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", default=os.environ.get("MOCKAWS_BIN",
+                                                    os.path.join(HERE, "..", "build", "bin",
+                                                                 "mockaws")))
+    ap.add_argument("--count", type=int, default=1_000_000, help="keys in the big bucket")
+    ap.add_argument("--small", type=int, default=1_000, help="keys in the small bucket")
+    ap.add_argument("--reps", type=int, default=200, help="timed pages per case and size")
+    ap.add_argument("--warmup", type=int, default=20)
+    ap.add_argument("--no-dirs", action="store_true", help="skip the 'dirs' bucket")
+    ap.add_argument("--json", help="also write the results here")
+    args = ap.parse_args()
+    if not os.access(args.bin, os.X_OK):
+        raise SystemExit(f"no mockaws binary at {args.bin} (build first)")
+    dirs = not args.no_dirs
+
+    work = tempfile.mkdtemp(prefix="mockaws-list-bench-")
+    servers = []
+    try:
+        idle = Server(args.bin, work, "idle")
+        servers.append(idle)
+        time.sleep(0.2)
+        idle_rss = idle.rss_kib()
+        small = Server(args.bin, work, "small", fixture(args.small, dirs))
+        servers.append(small)
+        big = Server(args.bin, work, "big", fixture(args.count, dirs))
+        servers.append(big)
+        sizes = {"small": (small, args.small), "big": (big, args.count)}
+        objects = {name: n + (max(1, n // 1000) * 1000 if dirs else 0)
+                   for name, (_, n) in sizes.items()}
+        rss_loaded = {name: s.rss_kib() for name, (s, _) in sizes.items()}
+
+        mid_page = min(1000, args.small // 2)
+        cases = {name: cases_for(s, n, dirs, mid_page) for name, (s, n) in sizes.items()}
+        timings = {name: {c: [] for c in cases[name]} for name in sizes}
+        for case in cases["big"]:
+            for i in range(args.warmup + args.reps):
+                for name in ("small", "big") if i % 2 == 0 else ("big", "small"):
+                    server = sizes[name][0]
+                    spec = cases[name][case]
+                    dt, status, body = server.get(spec[0])
+                    check(server, case, spec, status, body)
+                    if i >= args.warmup:
+                        timings[name][case].append(dt)
+        rss_after = {name: s.rss_kib() for name, (s, _) in sizes.items()}
+
+        print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())} {os.uname().sysname} "
+              f"{os.uname().release} {os.uname().machine}, {os.cpu_count()} cores; "
+              f"{args.reps} pages per case and size after {args.warmup} warm-up, "
+              f"one keep-alive connection per server, alternating")
+        print(f"# middle pages (start-after, token) hold {mid_page} keys at both sizes")
+        print(f"# buckets: keys = {args.count:,} vs {args.small:,} generated keys (16 B each)"
+              + ("; dirs = 1000 prefixes x count/1000 keys" if dirs else ""))
+        print()
+        print(f"| case | median @ {args.small:,} | median @ {args.count:,} | ratio | "
+              f"p90 @ {args.small:,} | p90 @ {args.count:,} |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        result = {"count": args.count, "small": args.small, "reps": args.reps, "cases": {}}
+        worst = 0.0       # over the 1000-key pages of the issue's criterion
+        worst_all = 0.0   # over every case, roll-ups included (informational)
+        for case in cases["big"]:
+            s, b = timings["small"][case], timings["big"][case]
+            ms, mb = statistics.median(s) * 1e3, statistics.median(b) * 1e3
+            ratio = mb / ms
+            worst_all = max(worst_all, ratio)
+            if case in KEY_PAGES:
+                worst = max(worst, ratio)
+            result["cases"][case] = {"median_small_ms": ms, "median_big_ms": mb, "ratio": ratio,
+                                     "p90_small_ms": pct(s, 90) * 1e3,
+                                     "p90_big_ms": pct(b, 90) * 1e3}
+            print(f"| {case} | {ms:.3f} ms | {mb:.3f} ms | {ratio:.2f} | "
+                  f"{pct(s, 90) * 1e3:.3f} ms | {pct(b, 90) * 1e3:.3f} ms |")
+        print()
+        print("| server | objects | exec to ready | VmRSS loaded | VmRSS after listing | "
+              "RSS over idle per object |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        print(f"| idle | 0 | {idle.ready_s * 1e3:.1f} ms | {idle_rss / 1024:.1f} MiB | - | - |")
+        for name, (server, _) in sizes.items():
+            per = (rss_loaded[name] - idle_rss) * 1024 / objects[name]
+            result[name] = {"objects": objects[name], "ready_s": server.ready_s,
+                            "rss_kib": rss_loaded[name], "rss_after_kib": rss_after[name],
+                            "bytes_per_object": per}
+            print(f"| {name} | {objects[name]:,} | {server.ready_s * 1e3:.1f} ms | "
+                  f"{rss_loaded[name] / 1024:.1f} MiB | {rss_after[name] / 1024:.1f} MiB | "
+                  f"{per:.0f} B |")
+        result["idle_rss_kib"] = idle_rss
+        result["worst_ratio"] = worst
+        result["worst_ratio_all_cases"] = worst_all
+        print()
+        verdict = "meets" if worst <= 1.5 else "MISSES"
+        print(f"worst big/small median ratio of the key pages ({', '.join(KEY_PAGES)}): "
+              f"{worst:.2f} ({verdict} the issue's 1.5x target)")
+        print(f"worst over every case, delimiter roll-ups included: {worst_all:.2f} "
+              f"(informational: a roll-up page seeks once per common prefix, O(page log n))")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(result, f, indent=1)
+        return 0 if worst <= 1.5 else 1
+    finally:
+        for s in servers:
+            s.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,21 @@
+/* fixture: the "s3" section of the fixture / state-dump format.
+ *
+ *   {"buckets": [{"name", "region", "owner", "objects": [
+ *       {"key", "body" | "body_base64" | "file", "content_type", "metadata", "tags"},
+ *       {"generate": {"prefix": "k/", "count": N, "size": B}}]}]}
+ *
+ * region and owner default to the document's; "file" is relative to the
+ * fixture file. Generated keys are prefix + the index zero-padded to the
+ * digits of count, all sharing one blob of B bytes. */
+#ifndef MOCKAWS_S3_FIXTURE_H
+#define MOCKAWS_S3_FIXTURE_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "services/service.h"
+
+int s3_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen);
+json_t *s3_fixture_dump(void *state);
+
+#endif

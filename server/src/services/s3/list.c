@@ -1,0 +1,211 @@
+#include "list.h"
+
+#include <string.h>
+
+#include "services/s3/s3.h"
+#include "services/s3/token.h"
+
+#define MAX_KEYS 1000
+
+/* One listing request, v1 or v2. */
+typedef struct listing {
+    const char *prefix;
+    size_t plen;
+    const char *delim;
+    size_t dlen;
+    const char *after; /* list keys strictly after this (token, start-after, marker), or NULL */
+    json_int_t max;
+    bool url;
+    json_t *owner;     /* each entry's Owner (computed once per page), or NULL */
+    /* results */
+    json_t *contents;
+    json_t *prefixes;
+    bool truncated;
+    char *last;        /* the last key or common prefix given out (g_free) */
+} listing;
+
+/* Is s (of the listing's prefix) a common prefix: prefix + ... + delimiter
+ * ending exactly at its end? */
+static bool is_common_prefix(const listing *l, const char *s)
+{
+    if (!l->dlen || strncmp(s, l->prefix, l->plen) != 0)
+        return false;
+    const char *d = strstr(s + l->plen, l->delim);
+    return d && d[l->dlen] == '\0';
+}
+
+static json_t *entry(const listing *l, const s3_object *o)
+{
+    char etag[48];
+    s3_object_etag(o, true, etag);
+    const s3_meta *m = o->meta;
+    json_t *e = json_pack("{s:o, s:o, s:s, s:I, s:s}", "Key", s3_encoded(o->key, l->url), "LastModified",
+                          s3_time_json(S3_MTIME_MS(o)), "ETag", etag, "Size", (json_int_t)o->blob->len,
+                          "StorageClass", m && m->storage_class ? m->storage_class : "STANDARD");
+    if (m && m->algo != CHECKSUM_NONE) {
+        json_object_set_new(e, "ChecksumAlgorithm", json_pack("[s]", checksum_algo_name(m->algo)));
+        json_object_set_new(e, "ChecksumType", json_string(m->composite ? "COMPOSITE" : "FULL_OBJECT"));
+    }
+    if (l->owner)
+        json_object_set(e, "Owner", l->owner);
+    return e;
+}
+
+/* The page: one seek to its start, then at most max entries, each rolled-up
+ * prefix skipped with one more seek. */
+static void run(GTree *t, listing *l)
+{
+    l->contents = json_array();
+    l->prefixes = json_array();
+    GTreeNode *n = l->plen ? s3_seek_from(t, l->prefix) : g_tree_node_first(t);
+    if (l->after && n) {
+        GTreeNode *a = is_common_prefix(l, l->after) ? s3_seek_past_prefix(t, l->after, strlen(l->after))
+                                                      : s3_seek_after(t, l->after);
+        if (!a || strcmp(g_tree_node_key(a), g_tree_node_key(n)) > 0)
+            n = a;
+    }
+    json_int_t count = 0;
+    const s3_object *last_obj = NULL;
+    const char *last_cp = NULL;
+    size_t last_cp_len = 0;
+    while (n) {
+        const char *key = g_tree_node_key(n);
+        if (strncmp(key, l->prefix, l->plen) != 0) {
+            n = NULL; /* past the prefix: nothing further can match */
+            break;
+        }
+        if (count == l->max)
+            break;
+        const char *d = l->dlen ? strstr(key + l->plen, l->delim) : NULL;
+        if (d) {
+            size_t cplen = (size_t)(d - key) + l->dlen;
+            json_array_append_new(l->prefixes, json_pack("{s:o}", "Prefix", s3_encodedn(key, cplen, l->url)));
+            last_cp = key;
+            last_cp_len = cplen;
+            last_obj = NULL;
+            count++;
+            n = s3_seek_past_prefix(t, key, cplen);
+            continue;
+        }
+        json_array_append_new(l->contents, entry(l, g_tree_node_value(n)));
+        last_obj = g_tree_node_value(n);
+        last_cp = NULL;
+        count++;
+        n = g_tree_node_next(n);
+    }
+    /* max-keys=0 asks for nothing and gets no promise of more (no token
+     * could continue it) */
+    l->truncated = l->max > 0 && n && strncmp(g_tree_node_key(n), l->prefix, l->plen) == 0;
+    if (last_obj)
+        l->last = g_strdup(last_obj->key);
+    else if (last_cp)
+        l->last = g_strndup(last_cp, last_cp_len);
+}
+
+static int common(svc_call *c, listing *l, s3_bucket **b)
+{
+    *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    if (!*b)
+        return -1;
+    l->prefix = s3_in(c, "Prefix");
+    if (!l->prefix)
+        l->prefix = "";
+    l->plen = strlen(l->prefix);
+    l->delim = s3_in(c, "Delimiter");
+    if (l->delim && !*l->delim)
+        l->delim = NULL;
+    l->dlen = l->delim ? strlen(l->delim) : 0;
+    json_t *mk = json_object_get(c->input, "MaxKeys");
+    l->max = mk ? json_integer_value(mk) : MAX_KEYS;
+    if (l->max < 0)
+        return s3_err_invalid_argument(c, "max-keys", NULL, "Provided max-keys not an integer or within integer range");
+    if (l->max > MAX_KEYS)
+        l->max = MAX_KEYS;
+    const char *enc = s3_in(c, "EncodingType");
+    l->url = enc && strcmp(enc, "url") == 0;
+    return 0;
+}
+
+static void echo(json_t *out, const char *member, const char *v, bool url)
+{
+    if (v)
+        json_object_set_new(out, member, s3_encoded(v, url));
+}
+
+int s3_list_objects_v2(svc_call *c)
+{
+    listing l = {0};
+    s3_bucket *b;
+    if (common(c, &l, &b) != 0)
+        return -1;
+    const char *token = s3_in(c, "ContinuationToken");
+    const char *start_after = s3_in(c, "StartAfter");
+    char *from_token = NULL;
+    if (token) {
+        size_t n;
+        if (!s3_token_decode(s3_secret(c), b->name, token, &from_token, &n))
+            return s3_err_invalid_argument(c, "continuation-token", token,
+                                           "The continuation token provided is incorrect");
+        l.after = from_token; /* start-after is ignored once a token is given */
+    } else if (start_after && *start_after) {
+        l.after = start_after;
+    }
+    if (json_is_true(json_object_get(c->input, "FetchOwner")))
+        l.owner = s3_owner_json(b->owner);
+    run(b->objects, &l);
+    json_int_t kc = (json_int_t)(json_array_size(l.contents) + json_array_size(l.prefixes));
+    json_t *out = json_pack("{s:s, s:o, s:I, s:I, s:b}", "Name", b->name, "Prefix", s3_encoded(l.prefix, l.url),
+                            "MaxKeys", l.max, "KeyCount", kc, "IsTruncated", l.truncated);
+    echo(out, "Delimiter", l.delim, l.url);
+    echo(out, "EncodingType", l.url ? "url" : NULL, false);
+    if (token)
+        json_object_set_new(out, "ContinuationToken", json_string(token));
+    echo(out, "StartAfter", start_after, l.url);
+    if (l.truncated && l.last) {
+        char *t = s3_token_encode(s3_secret(c), b->name, l.last, strlen(l.last));
+        json_object_set_new(out, "NextContinuationToken", json_string(t));
+        g_free(t);
+    }
+    if (json_array_size(l.contents))
+        json_object_set(out, "Contents", l.contents);
+    if (json_array_size(l.prefixes))
+        json_object_set(out, "CommonPrefixes", l.prefixes);
+    json_decref(l.contents);
+    json_decref(l.prefixes);
+    json_decref(l.owner);
+    g_free(l.last);
+    g_free(from_token);
+    c->output = out;
+    return 0;
+}
+
+int s3_list_objects(svc_call *c)
+{
+    listing l = {0};
+    s3_bucket *b;
+    if (common(c, &l, &b) != 0)
+        return -1;
+    const char *marker = s3_in(c, "Marker");
+    if (marker && *marker)
+        l.after = marker;
+    l.owner = s3_owner_json(b->owner); /* v1 always names owners */
+    run(b->objects, &l);
+    json_t *out = json_pack("{s:s, s:o, s:o, s:I, s:b}", "Name", b->name, "Prefix", s3_encoded(l.prefix, l.url),
+                            "Marker", s3_encoded(marker ? marker : "", l.url), "MaxKeys", l.max, "IsTruncated",
+                            l.truncated);
+    echo(out, "Delimiter", l.delim, l.url);
+    echo(out, "EncodingType", l.url ? "url" : NULL, false);
+    /* Without a delimiter the client goes on from its last key */
+    if (l.truncated && l.delim && l.last)
+        json_object_set_new(out, "NextMarker", s3_encoded(l.last, l.url));
+    if (json_array_size(l.contents))
+        json_object_set(out, "Contents", l.contents);
+    if (json_array_size(l.prefixes))
+        json_object_set(out, "CommonPrefixes", l.prefixes);
+    json_decref(l.contents);
+    json_decref(l.prefixes);
+    json_decref(l.owner);
+    g_free(l.last);
+    c->output = out;
+    return 0;
+}

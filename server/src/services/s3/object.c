@@ -1,0 +1,772 @@
+#include "object.h"
+
+#include <string.h>
+
+#include "services/s3/cond.h"
+#include "services/s3/payload.h"
+#include "services/s3/s3.h"
+#include "wire/timefmt.h"
+
+#define MAX_TAGS 10
+#define MAX_USER_METADATA 2048
+
+/* ---- pieces shared with multipart.c ---- */
+
+static bool tag_chars_ok(const char *s)
+{
+    /* letters, digits and spaces in any script, and + - = . _ : / @ */
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar ch = g_utf8_get_char(p);
+        if (!g_unichar_isalnum(ch) && !g_unichar_isspace(ch) && !strchr("+-=._:/@", (int)ch))
+            return false;
+    }
+    return true;
+}
+
+/* Adds one tag to set, the way S3 checks it. */
+static int add_tag(svc_call *c, json_t *set, const char *key, const char *value)
+{
+    if (!key || !g_utf8_validate(key, -1, NULL) || !value || !g_utf8_validate(value, -1, NULL))
+        return aws_error_set(&c->err, "InvalidTag", "The TagKey you have provided is invalid");
+    if (g_utf8_strlen(key, -1) > 128)
+        return aws_error_set(&c->err, "InvalidTag", "The TagKey you have provided is too long, max 128");
+    if (g_utf8_strlen(value, -1) > 256)
+        return aws_error_set(&c->err, "InvalidTag", "The TagValue you have provided is too long, max 256");
+    if (!*key || !tag_chars_ok(key))
+        return aws_error_set(&c->err, "InvalidTag", "The TagKey you have provided is invalid");
+    if (!tag_chars_ok(value))
+        return aws_error_set(&c->err, "InvalidTag", "The TagValue you have provided is invalid");
+    if (g_str_has_prefix(key, "aws:"))
+        return aws_error_set(&c->err, "InvalidTag", "Your TagKey cannot be prefixed with aws:");
+    if (json_object_get(set, key))
+        return aws_error_set(&c->err, "InvalidTag", "Cannot provide multiple Tags with the same key");
+    if (json_object_size(set) >= MAX_TAGS)
+        return aws_error_set(&c->err, "BadRequest", "Object tags cannot be greater than 10");
+    json_object_set_new(set, key, json_string(value));
+    return 0;
+}
+
+int s3_tags_from_header(svc_call *c, json_t **out)
+{
+    *out = NULL;
+    const char *h = s3_in(c, "Tagging");
+    if (!h)
+        return 0;
+    http_params q;
+    if (!http_params_parse(&q, h, strlen(h), true)) {
+        http_params_clear(&q);
+        return aws_error_set(&c->err, "InvalidArgument", "The header 'x-amz-tagging' shall be encoded as UTF-8 "
+                                                         "then URLEncoded URL query parameters without tag name duplicates.");
+    }
+    json_t *set = json_object();
+    for (guint i = 0; q.names && i < q.names->len; i++) {
+        const char *k = g_ptr_array_index(q.names, i);
+        if (!*k)
+            continue;
+        if (add_tag(c, set, k, g_ptr_array_index(q.values, i)) != 0) {
+            http_params_clear(&q);
+            json_decref(set);
+            return -1;
+        }
+    }
+    http_params_clear(&q);
+    if (json_object_size(set) == 0) {
+        json_decref(set);
+        set = NULL;
+    }
+    *out = set;
+    return 0;
+}
+
+int s3_user_metadata(svc_call *c, json_t **out)
+{
+    *out = NULL;
+    json_t *m = json_object_get(c->input, "Metadata");
+    if (!json_is_object(m) || json_object_size(m) == 0)
+        return 0;
+    size_t total = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(m, k, v) total += strlen(k) + json_string_length(v);
+    if (total > MAX_USER_METADATA) {
+        aws_error_set(&c->err, "MetadataTooLarge", NULL);
+        aws_error_field(&c->err, "Size", json_integer((json_int_t)total));
+        aws_error_field(&c->err, "MaxSizeAllowed", json_integer(MAX_USER_METADATA));
+        return -1;
+    }
+    *out = json_deep_copy(m);
+    return 0;
+}
+
+static char *dup_in(svc_call *c, const char *member)
+{
+    const char *v = s3_in(c, member);
+    return v && *v ? g_strdup(v) : NULL;
+}
+
+s3_meta *s3_meta_from_input(svc_call *c)
+{
+    s3_meta *m = s3_meta_new();
+    m->content_type = dup_in(c, "ContentType");
+    m->content_encoding = dup_in(c, "ContentEncoding");
+    m->cache_control = dup_in(c, "CacheControl");
+    m->content_disposition = dup_in(c, "ContentDisposition");
+    m->content_language = dup_in(c, "ContentLanguage");
+    m->website_redirect = dup_in(c, "WebsiteRedirectLocation");
+    const char *sc = s3_in(c, "StorageClass");
+    m->storage_class = sc && strcmp(sc, "STANDARD") != 0 ? g_strdup(sc) : NULL;
+    json_t *exp = json_object_get(c->input, "Expires");
+    m->expires = exp ? json_deep_copy(exp) : NULL;
+    return m;
+}
+
+/* Replaces what meta_from_input left for user metadata and tags. */
+static int meta_extras(svc_call *c, s3_meta *m, bool tags)
+{
+    if (s3_user_metadata(c, &m->user) != 0)
+        return -1;
+    if (tags && s3_tags_from_header(c, &m->tags) != 0)
+        return -1;
+    return 0;
+}
+
+s3_object *s3_copy_source(svc_call *c, s3_bucket **src_bucket)
+{
+    const char *cs = s3_in(c, "CopySource");
+    if (!cs || !*cs)
+        goto malformed;
+    const char *q = strchr(cs, '?');
+    size_t plen = q ? (size_t)(q - cs) : strlen(cs);
+    if (q) {
+        http_params params;
+        bool ok = http_params_parse(&params, q + 1, strlen(q + 1), false);
+        const char *vid = ok ? http_params_get(&params, "versionId") : NULL;
+        bool bad = !ok || (vid && strcmp(vid, "null") != 0);
+        http_params_clear(&params);
+        if (bad) {
+            s3_err_invalid_argument(c, "x-amz-copy-source", cs, "Invalid version id specified");
+            return NULL;
+        }
+    }
+    size_t n;
+    char *path = http_percent_decode(cs, plen, false, &n);
+    if (!path)
+        goto malformed;
+    char *p = path[0] == '/' ? path + 1 : path;
+    char *slash = strchr(p, '/');
+    if (!slash || slash == p || !slash[1] || strlen(p) != n - (size_t)(p - path)) {
+        g_free(path);
+        goto malformed;
+    }
+    *slash = '\0';
+    const char *bname = p, *key = slash + 1;
+    s3_bucket *sb = s3_bucket_lookup(c, bname, s3_in(c, "ExpectedSourceBucketOwner"));
+    if (!sb) {
+        g_free(path);
+        return NULL;
+    }
+    s3_object *o = s3_object_get(sb, key);
+    if (!o) {
+        s3_err_no_such_key(c, key);
+        g_free(path);
+        return NULL;
+    }
+    g_free(path);
+    char etag[48];
+    s3_object_etag(o, false, etag);
+    const char *which = NULL;
+    s3_cond_result r = s3_cond_check(etag, S3_MTIME_MS(o), s3_in(c, "CopySourceIfMatch"),
+                                     s3_in(c, "CopySourceIfNoneMatch"),
+                                     json_object_get(c->input, "CopySourceIfModifiedSince"),
+                                     json_object_get(c->input, "CopySourceIfUnmodifiedSince"), &which);
+    if (r != S3_COND_OK) {
+        /* a copy answers 412 where a GET would answer 304 */
+        aws_error_set(&c->err, "PreconditionFailed", NULL);
+        char *low = g_ascii_strdown(which, -1);
+        char *cond = g_strconcat("x-amz-copy-source-", low, NULL);
+        aws_error_field(&c->err, "Condition", json_string(cond));
+        g_free(cond);
+        g_free(low);
+        return NULL;
+    }
+    *src_bucket = sb;
+    return o;
+malformed:
+    s3_err_invalid_argument(c, "x-amz-copy-source", cs,
+                            "Copy Source must mention the source bucket and key: sourcebucket/sourcekey");
+    return NULL;
+}
+
+/* ---- object answers ---- */
+
+static json_t *tag_set_json(const s3_meta *m)
+{
+    json_t *set = json_array();
+    if (m && m->tags) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(m->tags, k, v)
+            json_array_append_new(set, json_pack("{s:s, s:O}", "Key", k, "Value", v));
+    }
+    return set;
+}
+
+static void set_checksum(json_t *out, checksum_algo algo, const char *value, bool composite)
+{
+    const char *member = s3_checksum_member(algo);
+    if (!member || !value)
+        return;
+    json_object_set_new(out, member, json_string(value));
+    json_object_set_new(out, "ChecksumType", json_string(composite ? "COMPOSITE" : "FULL_OBJECT"));
+}
+
+/* The headers every GET / HEAD answer carries. */
+static json_t *object_headers(const s3_object *o)
+{
+    char etag[48];
+    s3_object_etag(o, true, etag);
+    json_t *out = json_pack("{s:s, s:o, s:s, s:s, s:s}", "ETag", etag, "LastModified", s3_time_json(S3_MTIME_MS(o)),
+                            "ContentType", s3_object_content_type(o), "AcceptRanges", "bytes",
+                            "ServerSideEncryption", "AES256");
+    const s3_meta *m = o->meta;
+    if (!m)
+        return out;
+    const struct {
+        const char *member;
+        const char *value;
+    } strs[] = {
+        {"ContentEncoding", m->content_encoding},   {"CacheControl", m->cache_control},
+        {"ContentDisposition", m->content_disposition}, {"ContentLanguage", m->content_language},
+        {"WebsiteRedirectLocation", m->website_redirect}, {"StorageClass", m->storage_class},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
+        if (strs[i].value)
+            json_object_set_new(out, strs[i].member, json_string(strs[i].value));
+    if (m->expires)
+        json_object_set(out, "Expires", m->expires);
+    if (m->user)
+        json_object_set(out, "Metadata", m->user);
+    if (m->tags && json_object_size(m->tags))
+        json_object_set_new(out, "TagCount", json_integer((json_int_t)json_object_size(m->tags)));
+    return out;
+}
+
+/* response-* query parameters replace the stored headers. */
+static void overrides(svc_call *c, json_t *out)
+{
+    static const char *const pairs[][2] = {
+        {"ResponseContentType", "ContentType"},         {"ResponseContentLanguage", "ContentLanguage"},
+        {"ResponseCacheControl", "CacheControl"},       {"ResponseContentDisposition", "ContentDisposition"},
+        {"ResponseContentEncoding", "ContentEncoding"}, {"ResponseExpires", "Expires"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(pairs); i++) {
+        json_t *v = json_object_get(c->input, pairs[i][0]);
+        if (v)
+            json_object_set(out, pairs[i][1], v);
+    }
+}
+
+static int lookup(svc_call *c, s3_bucket **b, s3_object **o)
+{
+    *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    if (!*b)
+        return -1;
+    const char *key = s3_in(c, "Key");
+    if (s3_check_key(c, key) != 0)
+        return -1;
+    const char *vid = s3_in(c, "VersionId");
+    if (vid && strcmp(vid, "null") != 0)
+        return s3_err_invalid_argument(c, "versionId", vid, "Invalid version id specified");
+    *o = s3_object_get(*b, key);
+    if (!*o)
+        return s3_err_no_such_key(c, key);
+    return 0;
+}
+
+/* GetObject and HeadObject: the same answer, with the body attached (the
+ * HTTP layer sends only the length for HEAD). */
+static int serve(svc_call *c)
+{
+    s3_bucket *b;
+    s3_object *o;
+    if (lookup(c, &b, &o) != 0)
+        return -1;
+    char etag[48];
+    s3_object_etag(o, false, etag);
+    const char *which = NULL;
+    switch (s3_cond_check(etag, S3_MTIME_MS(o), s3_in(c, "IfMatch"), s3_in(c, "IfNoneMatch"),
+                          json_object_get(c->input, "IfModifiedSince"),
+                          json_object_get(c->input, "IfUnmodifiedSince"), &which)) {
+    case S3_COND_FAILED:
+        aws_error_set(&c->err, "PreconditionFailed", NULL);
+        aws_error_field(&c->err, "Condition", json_string(which));
+        return -1;
+    case S3_COND_NOT_MODIFIED: {
+        /* S3's 304 still names the version the client has */
+        GString *date = g_string_new(NULL);
+        timefmt_http_date(date, (double)S3_MTIME_MS(o) / 1000.0);
+        char quoted[48];
+        s3_object_etag(o, true, quoted);
+        http_response_set_header(c->resp, "ETag", quoted);
+        http_response_set_header(c->resp, "Last-Modified", date->str);
+        g_string_free(date, TRUE);
+        return aws_error_set(&c->err, "NotModified", NULL);
+    }
+    case S3_COND_OK:
+        break;
+    }
+
+    uint64_t size = o->blob->len, first = 0, last = size ? size - 1 : 0;
+    bool partial = false;
+    const char *range = s3_in(c, "Range");
+    json_t *pn = json_object_get(c->input, "PartNumber");
+    json_t *out = object_headers(o);
+    const s3_meta *m = o->meta;
+    bool whole_checksum = true;
+    if (pn) {
+        json_int_t n = json_integer_value(pn);
+        if (range) {
+            json_decref(out);
+            return aws_error_set(&c->err, "InvalidRequest",
+                                 "Cannot specify both Range header and partNumber query parameter");
+        }
+        if (n < 1 || n > S3_MAX_PARTS) {
+            json_decref(out);
+            return s3_err_invalid_argument(c, "partNumber", NULL,
+                                           "Part number must be an integer between 1 and 10000, inclusive");
+        }
+        uint32_t nparts = m && m->parts ? m->nparts : 1;
+        if ((uint64_t)n > nparts) {
+            json_decref(out);
+            return aws_error_set_status(&c->err, 416, "InvalidPartNumber",
+                                        "The requested partnumber is not satisfiable");
+        }
+        if (m && m->parts) {
+            first = 0;
+            for (json_int_t i = 0; i < n - 1; i++)
+                first += m->parts[i].size;
+            uint64_t psize = m->parts[n - 1].size;
+            last = psize ? first + psize - 1 : first;
+            partial = true;
+            whole_checksum = false;
+            if (psize == 0)
+                size = 0;
+            json_object_set_new(out, "PartsCount", json_integer(nparts));
+            if (m->parts[n - 1].checksum && m->algo != CHECKSUM_NONE &&
+                json_is_string(json_object_get(c->input, "ChecksumMode")))
+                set_checksum(out, m->algo, m->parts[n - 1].checksum, false);
+        }
+    } else {
+        switch (s3_range_parse(range, size, &first, &last)) {
+        case S3_RANGE_UNSATISFIABLE:
+            json_decref(out);
+            aws_error_set(&c->err, "InvalidRange", NULL);
+            aws_error_field(&c->err, "RangeRequested", s3_text(range));
+            aws_error_field(&c->err, "ActualObjectSize", json_integer((json_int_t)size));
+            return -1;
+        case S3_RANGE_OK:
+            partial = true;
+            whole_checksum = false;
+            break;
+        case S3_RANGE_NONE:
+            break;
+        }
+    }
+    uint64_t len = size ? last - first + 1 : 0;
+    if (partial) {
+        char cr[96];
+        g_snprintf(cr, sizeof cr, "bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT, first,
+                   last, (uint64_t)o->blob->len);
+        json_object_set_new(out, "ContentRange", json_string(cr));
+        c->resp->status = 206;
+    }
+    if (whole_checksum && m && m->algo != CHECKSUM_NONE && json_is_string(json_object_get(c->input, "ChecksumMode")))
+        set_checksum(out, m->algo, m->checksum, m->composite);
+    json_object_set_new(out, "ContentLength", json_integer((json_int_t)len));
+    overrides(c, out);
+    /* The bytes leave after the lock is released: the response holds its
+     * own reference to the blob. */
+    s3_blob_attach(o->blob, c->resp, first, len);
+    c->output = out;
+    return 0;
+}
+
+int s3_get_object(svc_call *c)
+{
+    return serve(c);
+}
+
+int s3_head_object(svc_call *c)
+{
+    return serve(c);
+}
+
+int s3_write_conditions(svc_call *c, s3_bucket *b, const char *key)
+{
+    const char *inm = s3_in(c, "IfNoneMatch"), *im = s3_in(c, "IfMatch");
+    if (!inm && !im)
+        return 0;
+    s3_object *old = s3_object_get(b, key);
+    char etag[48] = "";
+    if (old)
+        s3_object_etag(old, false, etag);
+    if (im && !old)
+        return s3_err_no_such_key(c, key);
+    if ((inm && old && s3_etag_listed(inm, etag)) || (im && !s3_etag_listed(im, etag))) {
+        aws_error_set(&c->err, "PreconditionFailed", NULL);
+        aws_error_field(&c->err, "Condition", json_string(im ? "If-Match" : "If-None-Match"));
+        return -1;
+    }
+    return 0;
+}
+
+/* Runs under the namespace lock shared with readers and other uploads (see
+ * store.h): the body is checked and hashed with no lock of S3's own, and the
+ * state lock is taken only to look and, at the end, to store. */
+int s3_put_object(svc_call *c)
+{
+    s3_state *st = s3_st(c);
+    const char *key = s3_in(c, "Key");
+    g_rw_lock_reader_lock(&st->lock);
+    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    int rc = !b || s3_check_key(c, key) != 0 || s3_write_conditions(c, b, key) != 0 ? -1 : 0;
+    g_rw_lock_reader_unlock(&st->lock);
+    if (rc != 0)
+        return -1;
+    s3_meta *m = s3_meta_from_input(c);
+    if (meta_extras(c, m, true) != 0) {
+        s3_meta_free(m);
+        return -1;
+    }
+    s3_payload p;
+    if (s3_payload_take(c, CHECKSUM_NONE, S3_MAX_PUT, &p) != 0) {
+        s3_meta_free(m);
+        return -1;
+    }
+    /* payload_take strips aws-chunked from the encoding the object keeps */
+    g_free(m->content_encoding);
+    m->content_encoding = dup_in(c, "ContentEncoding");
+    if (p.algo != CHECKSUM_NONE) {
+        m->algo = p.algo;
+        m->checksum = g_strdup(p.checksum);
+    }
+    m = s3_meta_compact(m);
+
+    g_rw_lock_writer_lock(&st->lock);
+    /* the bucket cannot have gone (deleting it takes the namespace lock
+     * alone), but another upload of the key may have landed meanwhile */
+    b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    rc = !b || s3_write_conditions(c, b, key) != 0 ? -1 : 0;
+    if (rc == 0) {
+        s3_object_put(b, s3_object_new(key, p.blob, m, c->now_ms, p.md5, 0));
+        m = NULL;
+    }
+    g_rw_lock_writer_unlock(&st->lock);
+    s3_meta_free(m);
+    if (rc == 0) {
+        char etag[48];
+        s3_etag_text(p.md5, 0, true, etag); /* from the payload: the object may be replaced already */
+        c->output = json_pack("{s:s, s:s}", "ETag", etag, "ServerSideEncryption", "AES256");
+        set_checksum(c->output, p.algo, p.checksum, false);
+    }
+    s3_payload_clear(&p);
+    return rc;
+}
+
+int s3_delete_object(svc_call *c)
+{
+    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    if (!b)
+        return -1;
+    const char *key = s3_in(c, "Key");
+    if (s3_check_key(c, key) != 0)
+        return -1;
+    const char *im = s3_in(c, "IfMatch");
+    s3_object *o = s3_object_get(b, key);
+    if (im && o) {
+        char etag[48];
+        s3_object_etag(o, false, etag);
+        if (!s3_etag_listed(im, etag)) {
+            aws_error_set(&c->err, "PreconditionFailed", NULL);
+            aws_error_field(&c->err, "Condition", json_string("If-Match"));
+            return -1;
+        }
+    }
+    s3_object_delete(b, key); /* deleting what is not there succeeds too */
+    return 0;
+}
+
+int s3_delete_objects(svc_call *c)
+{
+    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    if (!b)
+        return -1;
+    if (s3_payload_verify_raw(c, true) != 0)
+        return -1;
+    json_t *del = json_object_get(c->input, "Delete");
+    json_t *objs = json_object_get(del, "Objects");
+    if (!json_is_array(objs) || json_array_size(objs) == 0 || json_array_size(objs) > 1000)
+        return aws_error_set(&c->err, "MalformedXML", NULL);
+    bool quiet = json_is_true(json_object_get(del, "Quiet"));
+    json_t *deleted = json_array(), *errors = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(objs, i, item) {
+        json_t *kj = json_object_get(item, "Key");
+        const char *key = json_string_value(kj);
+        const char *vid = json_string_value(json_object_get(item, "VersionId"));
+        size_t klen = json_string_length(kj);
+        const char *code = NULL, *msg = NULL;
+        if (!key || strlen(key) != klen || !g_utf8_validate(key, (gssize)klen, NULL)) {
+            code = "InvalidArgument";
+            msg = "Invalid key";
+        } else if (klen > S3_MAX_KEY) {
+            code = "KeyTooLongError";
+            msg = "Your key is too long";
+        } else if (vid && strcmp(vid, "null") != 0) {
+            code = "NoSuchVersion";
+            msg = "The specified version does not exist.";
+        }
+        if (code) {
+            json_t *e = json_pack("{s:s, s:s}", "Code", code, "Message", msg);
+            if (key)
+                json_object_set_new(e, "Key", s3_text(key));
+            if (vid)
+                json_object_set_new(e, "VersionId", json_string(vid));
+            json_array_append_new(errors, e);
+            continue;
+        }
+        s3_object_delete(b, key);
+        if (!quiet) {
+            json_t *d = json_pack("{s:s}", "Key", key);
+            if (vid)
+                json_object_set_new(d, "VersionId", json_string(vid));
+            json_array_append_new(deleted, d);
+        }
+    }
+    c->output = json_object();
+    if (json_array_size(deleted))
+        json_object_set(c->output, "Deleted", deleted);
+    if (json_array_size(errors))
+        json_object_set(c->output, "Errors", errors);
+    json_decref(deleted);
+    json_decref(errors);
+    return 0;
+}
+
+int s3_copy_object(svc_call *c)
+{
+    s3_bucket *db = s3_bucket_for(c, s3_in(c, "Bucket"));
+    if (!db)
+        return -1;
+    const char *key = s3_in(c, "Key");
+    if (s3_check_key(c, key) != 0)
+        return -1;
+    s3_bucket *sb;
+    s3_object *src = s3_copy_source(c, &sb);
+    if (!src)
+        return -1;
+    const char *directive = s3_in(c, "MetadataDirective");
+    bool replace = directive && strcmp(directive, "REPLACE") == 0;
+    const char *tagdir = s3_in(c, "TaggingDirective");
+    bool replace_tags = tagdir && strcmp(tagdir, "REPLACE") == 0;
+    if (sb == db && strcmp(src->key, key) == 0 && !replace && !s3_in(c, "StorageClass") &&
+        !s3_in(c, "WebsiteRedirectLocation") && !s3_in(c, "ServerSideEncryption") &&
+        !s3_in(c, "SSEKMSKeyId") && !s3_in(c, "ChecksumAlgorithm"))
+        return aws_error_set(&c->err, "InvalidRequest",
+                             "This copy request is illegal because it is trying to copy an object to itself "
+                             "without changing the object's metadata, storage class, website redirect location "
+                             "or encryption attributes.");
+    s3_meta *m;
+    if (replace) {
+        m = s3_meta_from_input(c);
+        if (s3_user_metadata(c, &m->user) != 0) {
+            s3_meta_free(m);
+            return -1;
+        }
+    } else {
+        m = s3_meta_copy(src->meta);
+        if (!m)
+            m = s3_meta_new();
+        /* the copy is one object, not parts; storage class is the request's */
+        for (uint32_t i = 0; m->parts && i < m->nparts; i++)
+            g_free(m->parts[i].checksum);
+        g_free(m->parts);
+        m->parts = NULL;
+        m->nparts = 0;
+        g_free(m->storage_class);
+        const char *sc = s3_in(c, "StorageClass");
+        m->storage_class = sc && strcmp(sc, "STANDARD") != 0 ? g_strdup(sc) : NULL;
+        json_decref(m->tags);
+        m->tags = NULL;
+    }
+    if (replace_tags) {
+        json_decref(m->tags);
+        if (s3_tags_from_header(c, &m->tags) != 0) {
+            s3_meta_free(m);
+            return -1;
+        }
+    } else if (src->meta && src->meta->tags) {
+        json_decref(m->tags);
+        m->tags = json_deep_copy(src->meta->tags);
+    }
+    /* Checksums: a requested algorithm is computed; a full-object one is
+     * kept; a composite one describes parts the copy does not have. */
+    const char *want = s3_in(c, "ChecksumAlgorithm");
+    checksum_algo algo = want ? checksum_algo_from_name(want) : CHECKSUM_NONE;
+    bool need_md5 = src->etag_parts != 0;
+    unsigned char md5[16];
+    memcpy(md5, src->md5, 16);
+    char *sum = NULL;
+    if (need_md5 || algo != CHECKSUM_NONE) {
+        unsigned char tmp[16];
+        s3_digest(src->blob->data, src->blob->len, tmp, algo, &sum);
+        if (need_md5)
+            memcpy(md5, tmp, 16);
+    }
+    g_free(m->checksum);
+    m->checksum = NULL;
+    if (algo != CHECKSUM_NONE) {
+        m->algo = algo;
+        m->checksum = sum;
+        m->composite = false;
+    } else if (src->meta && src->meta->algo != CHECKSUM_NONE && !src->meta->composite) {
+        m->algo = src->meta->algo;
+        m->checksum = g_strdup(src->meta->checksum);
+        g_free(sum);
+    } else {
+        m->algo = CHECKSUM_NONE;
+        g_free(sum);
+    }
+    /* The bytes are shared, not copied: blobs are immutable. */
+    s3_object *o = s3_object_new(key, src->blob, s3_meta_compact(m), c->now_ms, md5, 0);
+    s3_object_put(db, o); /* may free src when it is the same key: not used below */
+    char etag[48];
+    s3_object_etag(o, true, etag);
+    json_t *result = json_pack("{s:s, s:o}", "ETag", etag, "LastModified", s3_time_json(S3_MTIME_MS(o)));
+    if (o->meta)
+        set_checksum(result, o->meta->algo, o->meta->checksum, false);
+    c->output = json_pack("{s:o, s:s}", "CopyObjectResult", result, "ServerSideEncryption", "AES256");
+    return 0;
+}
+
+int s3_get_object_tagging(svc_call *c)
+{
+    s3_bucket *b;
+    s3_object *o;
+    if (lookup(c, &b, &o) != 0)
+        return -1;
+    c->output = json_pack("{s:o}", "TagSet", tag_set_json(o->meta));
+    return 0;
+}
+
+int s3_put_object_tagging(svc_call *c)
+{
+    s3_bucket *b;
+    s3_object *o;
+    if (lookup(c, &b, &o) != 0)
+        return -1;
+    if (s3_payload_verify_raw(c, false) != 0)
+        return -1;
+    json_t *tagset = json_object_get(json_object_get(c->input, "Tagging"), "TagSet");
+    if (!json_is_array(tagset))
+        return aws_error_set(&c->err, "MalformedXML", NULL);
+    json_t *set = json_object();
+    size_t i;
+    json_t *t;
+    json_array_foreach(tagset, i, t) {
+        if (add_tag(c, set, json_string_value(json_object_get(t, "Key")),
+                    json_string_value(json_object_get(t, "Value"))) != 0) {
+            json_decref(set);
+            return -1;
+        }
+    }
+    if (!o->meta)
+        o->meta = s3_meta_new();
+    json_decref(o->meta->tags);
+    o->meta->tags = json_object_size(set) ? set : NULL;
+    if (!o->meta->tags)
+        json_decref(set);
+    o->meta = s3_meta_compact(o->meta);
+    return 0;
+}
+
+int s3_delete_object_tagging(svc_call *c)
+{
+    s3_bucket *b;
+    s3_object *o;
+    if (lookup(c, &b, &o) != 0)
+        return -1;
+    if (o->meta) {
+        json_decref(o->meta->tags);
+        o->meta->tags = NULL;
+        o->meta = s3_meta_compact(o->meta);
+    }
+    return 0;
+}
+
+int s3_get_object_attributes(svc_call *c)
+{
+    s3_bucket *b;
+    s3_object *o;
+    if (lookup(c, &b, &o) != 0)
+        return -1;
+    json_t *attrs = json_object_get(c->input, "ObjectAttributes");
+    if (!json_is_array(attrs) || json_array_size(attrs) == 0) {
+        aws_error_set(&c->err, "InvalidArgument", "Invalid attribute name specified.");
+        aws_error_field(&c->err, "ArgumentName", json_string("x-amz-object-attributes"));
+        return -1;
+    }
+    const s3_meta *m = o->meta;
+    json_t *out = json_pack("{s:o}", "LastModified", s3_time_json(S3_MTIME_MS(o)));
+    size_t i;
+    json_t *a;
+    json_array_foreach(attrs, i, a) {
+        const char *name = json_string_value(a);
+        if (!name)
+            continue;
+        if (strcmp(name, "ETag") == 0) {
+            char etag[48];
+            s3_object_etag(o, false, etag); /* unquoted here, unlike everywhere else */
+            json_object_set_new(out, "ETag", json_string(etag));
+        } else if (strcmp(name, "StorageClass") == 0) {
+            json_object_set_new(out, "StorageClass",
+                                json_string(m && m->storage_class ? m->storage_class : "STANDARD"));
+        } else if (strcmp(name, "ObjectSize") == 0) {
+            json_object_set_new(out, "ObjectSize", json_integer((json_int_t)o->blob->len));
+        } else if (strcmp(name, "Checksum") == 0) {
+            if (m && m->algo != CHECKSUM_NONE && m->checksum) {
+                json_t *ck = json_object();
+                set_checksum(ck, m->algo, m->checksum, m->composite);
+                json_object_set_new(out, "Checksum", ck);
+            }
+        } else if (strcmp(name, "ObjectParts") == 0 && m && m->parts) {
+            json_t *mp = json_object_get(c->input, "MaxParts");
+            json_t *pm = json_object_get(c->input, "PartNumberMarker");
+            json_int_t max = mp ? json_integer_value(mp) : 1000;
+            json_int_t marker = pm ? json_integer_value(pm) : 0;
+            if (max < 0 || max > 1000)
+                max = 1000;
+            json_t *parts = json_array();
+            json_int_t next = marker;
+            bool truncated = false;
+            for (uint32_t k = (uint32_t)(marker < 0 ? 0 : marker); k < m->nparts; k++) {
+                if ((json_int_t)json_array_size(parts) == max) {
+                    truncated = true;
+                    break;
+                }
+                json_t *p = json_pack("{s:i, s:I}", "PartNumber", (int)k + 1, "Size", (json_int_t)m->parts[k].size);
+                if (m->parts[k].checksum)
+                    json_object_set_new(p, s3_checksum_member(m->algo), json_string(m->parts[k].checksum));
+                json_array_append_new(parts, p);
+                next = k + 1;
+            }
+            json_t *op = json_pack("{s:i, s:I, s:I, s:I, s:b, s:o}", "TotalPartsCount", (int)m->nparts,
+                                   "PartNumberMarker", marker, "NextPartNumberMarker", next, "MaxParts", max,
+                                   "IsTruncated", truncated, "Parts", parts);
+            json_object_set_new(out, "ObjectParts", op);
+        }
+    }
+    c->output = out;
+    return 0;
+}

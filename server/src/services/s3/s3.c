@@ -1,0 +1,607 @@
+/* S3: buckets, objects, listings, multipart uploads. One state for the whole
+ * server (bucket names are global); each bucket records its owner and
+ * region. Every request passes through dispatch() first: presigned-URL
+ * expiry, then the operation's handler. */
+#include "s3.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/server.h"
+#include "services/s3/bucket.h"
+#include "services/s3/fixture.h"
+#include "services/s3/list.h"
+#include "services/s3/multipart.h"
+#include "services/s3/object.h"
+#include "wire/restxml.h"
+#include "wire/timefmt.h"
+#include "wire/wire.h"
+
+/* ---- shared helpers ---- */
+
+const char *s3_in(svc_call *c, const char *member)
+{
+    return json_string_value(json_object_get(c->input, member));
+}
+
+const char *s3_header(svc_call *c, const char *name)
+{
+    return http_request_header(c->req, name);
+}
+
+json_t *s3_text(const char *s)
+{
+    if (!s)
+        return json_string("");
+    if (g_utf8_validate(s, -1, NULL))
+        return json_string(s);
+    char *v = g_utf8_make_valid(s, -1);
+    json_t *j = json_string(v);
+    g_free(v);
+    return j;
+}
+
+s3_bucket *s3_bucket_for(svc_call *c, const char *name)
+{
+    return s3_bucket_lookup(c, name, s3_in(c, "ExpectedBucketOwner"));
+}
+
+s3_bucket *s3_bucket_lookup(svc_call *c, const char *name, const char *expected)
+{
+    s3_bucket *b = name ? g_tree_lookup(s3_st(c)->buckets, name) : NULL;
+    if (!b) {
+        aws_error_set(&c->err, "NoSuchBucket", NULL);
+        aws_error_field(&c->err, "BucketName", s3_text(name));
+        return NULL;
+    }
+    if (strcmp(b->owner, c->account) != 0 || (expected && strcmp(expected, b->owner) != 0)) {
+        aws_error_set(&c->err, "AccessDenied", NULL);
+        return NULL;
+    }
+    return b;
+}
+
+int s3_check_key(svc_call *c, const char *key)
+{
+    if (!key || !*key)
+        return aws_error_set(&c->err, "InvalidArgument", "A key must be given");
+    json_t *k = json_object_get(c->input, "Key");
+    size_t len = k && json_string_value(k) == key ? json_string_length(k) : strlen(key);
+    if (strlen(key) != len || !g_utf8_validate(key, (gssize)len, NULL))
+        return aws_error_set(&c->err, "InvalidURI", NULL);
+    if (len > S3_MAX_KEY) {
+        aws_error_set(&c->err, "KeyTooLongError", NULL);
+        aws_error_field(&c->err, "Size", json_integer((json_int_t)len));
+        aws_error_field(&c->err, "MaxSizeAllowed", json_integer(S3_MAX_KEY));
+        return -1;
+    }
+    return 0;
+}
+
+int s3_err_no_such_key(svc_call *c, const char *key)
+{
+    aws_error_set(&c->err, "NoSuchKey", NULL);
+    aws_error_field(&c->err, "Key", s3_text(key));
+    return -1;
+}
+
+int s3_err_invalid_argument(svc_call *c, const char *name, const char *value, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *msg = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    aws_error_set(&c->err, "InvalidArgument", "%s", msg);
+    g_free(msg);
+    aws_error_field(&c->err, "ArgumentName", json_string(name));
+    if (value)
+        aws_error_field(&c->err, "ArgumentValue", s3_text(value));
+    return -1;
+}
+
+void s3_owner_id(const char *account, char out[65])
+{
+    /* Stable per account, shaped like S3's canonical user ids. */
+    char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA256, account, -1);
+    g_strlcpy(out, h, 65);
+    g_free(h);
+}
+
+json_t *s3_owner_json(const char *account)
+{
+    char id[65];
+    s3_owner_id(account, id);
+    return json_pack("{s:s, s:s}", "ID", id, "DisplayName", "mockaws");
+}
+
+json_t *s3_encodedn(const char *s, size_t len, bool url)
+{
+    if (!url) {
+        if (g_utf8_validate(s, (gssize)len, NULL))
+            return json_stringn_nocheck(s, len);
+        /* only a delimiter or prefix that is not UTF-8 cuts a key that badly */
+        char *v = g_utf8_make_valid(s, (gssize)len);
+        json_t *j = json_string(v);
+        g_free(v);
+        return j;
+    }
+    GString *g = g_string_sized_new(len + 16);
+    http_percent_encode(g, s, len, true);
+    json_t *v = json_stringn(g->str, g->len);
+    g_string_free(g, TRUE);
+    return v;
+}
+
+json_t *s3_encoded(const char *s, bool url)
+{
+    return s3_encodedn(s, strlen(s), url);
+}
+
+const unsigned char *s3_secret(svc_call *c)
+{
+    s3_state *st = s3_st(c);
+    /* read-only handlers run concurrently: initialise exactly once */
+    if (g_once_init_enter(&st->secret_ready)) {
+        server_random_bytes(c->srv, st->secret, sizeof st->secret);
+        g_once_init_leave(&st->secret_ready, 1);
+    }
+    return st->secret;
+}
+
+const char *s3_checksum_member(checksum_algo a)
+{
+    switch (a) {
+    case CHECKSUM_CRC32: return "ChecksumCRC32";
+    case CHECKSUM_CRC32C: return "ChecksumCRC32C";
+    case CHECKSUM_CRC64NVME: return "ChecksumCRC64NVME";
+    case CHECKSUM_SHA1: return "ChecksumSHA1";
+    case CHECKSUM_SHA256: return "ChecksumSHA256";
+    default: return NULL;
+    }
+}
+
+s3_meta *s3_meta_compact(s3_meta *m)
+{
+    if (m && !m->content_type && !m->content_encoding && !m->cache_control && !m->content_disposition &&
+        !m->content_language && !m->website_redirect && !m->storage_class && !m->expires && !m->user &&
+        !m->tags && m->algo == CHECKSUM_NONE && !m->checksum && !m->parts) {
+        s3_meta_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+json_t *s3_time_json(int64_t ms)
+{
+    return json_integer((json_int_t)(ms / 1000));
+}
+
+/* ---- presigned URLs ---- */
+
+static bool parse_amz_date(const char *s, int64_t *epoch)
+{
+    /* 20261129T120000Z */
+    if (!s || strlen(s) != 16 || s[8] != 'T' || s[15] != 'Z')
+        return false;
+    for (int i = 0; i < 15; i++)
+        if (i != 8 && !g_ascii_isdigit(s[i]))
+            return false;
+    GDateTime *dt = g_date_time_new_utc(atoi((char[]){s[0], s[1], s[2], s[3], 0}),
+                                        atoi((char[]){s[4], s[5], 0}), atoi((char[]){s[6], s[7], 0}),
+                                        atoi((char[]){s[9], s[10], 0}), atoi((char[]){s[11], s[12], 0}),
+                                        atoi((char[]){s[13], s[14], 0}));
+    if (!dt)
+        return false;
+    *epoch = g_date_time_to_unix(dt);
+    g_date_time_unref(dt);
+    return true;
+}
+
+static int expired(svc_call *c, int64_t expires_s, const char *amz_expires)
+{
+    aws_error_set(&c->err, "AccessDenied", "Request has expired");
+    if (amz_expires)
+        aws_error_field(&c->err, "X-Amz-Expires", json_string(amz_expires));
+    GString *t = g_string_new(NULL);
+    timefmt_format(t, (double)expires_s, TIMEFMT_ISO8601);
+    aws_error_field(&c->err, "Expires", json_string(t->str));
+    g_string_truncate(t, 0);
+    timefmt_format(t, (double)(c->now_ms / 1000), TIMEFMT_ISO8601);
+    aws_error_field(&c->err, "ServerTime", json_string(t->str));
+    g_string_free(t, TRUE);
+    return -1;
+}
+
+/* Query-string authentication carries its own expiry: SigV4 X-Amz-Date +
+ * X-Amz-Expires, SigV2 Expires (epoch seconds). Signatures themselves are
+ * not checked (mockaws checks none). */
+static int check_presigned(svc_call *c)
+{
+    if (!strstr(c->req->query, "X-Amz-") && !strstr(c->req->query, "Expires"))
+        return 0;
+    http_params q;
+    if (!http_params_parse(&q, c->req->query, strlen(c->req->query), true)) {
+        http_params_clear(&q);
+        return 0;
+    }
+    int rc = 0;
+    const char *date = http_params_get(&q, "X-Amz-Date");
+    const char *exp = http_params_get(&q, "X-Amz-Expires");
+    const char *v2 = http_params_get(&q, "Expires");
+    int64_t now = c->now_ms / 1000;
+    if (http_params_get(&q, "X-Amz-Credential") && exp) {
+        char *end;
+        long long secs = strtoll(exp, &end, 10);
+        int64_t start;
+        if (!*exp || *end || secs < 0) {
+            rc = aws_error_set(&c->err, "AuthorizationQueryParametersError",
+                               "X-Amz-Expires should be a number");
+        } else if (secs > 604800) {
+            rc = aws_error_set(&c->err, "AuthorizationQueryParametersError",
+                               "X-Amz-Expires must be less than a week (in seconds) that is; 604800");
+        } else if (!parse_amz_date(date, &start)) {
+            rc = aws_error_set(&c->err, "AuthorizationQueryParametersError",
+                               "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+        } else if (now > start + secs) {
+            rc = expired(c, start + secs, exp);
+        }
+    } else if (v2 && http_params_get(&q, "AWSAccessKeyId")) {
+        char *end;
+        long long when = strtoll(v2, &end, 10);
+        if (*v2 && !*end && now > when)
+            rc = expired(c, when, NULL);
+    }
+    http_params_clear(&q);
+    return rc;
+}
+
+/* ---- signed payloads ---- */
+
+/* x-amz-content-sha256 names how SigV4 covered the body: a hex SHA-256 of
+ * it (botocore over plain HTTP), UNSIGNED-PAYLOAD, or a STREAMING- form
+ * (aws-chunked, see payload.c). S3 checks the hex form against the body. */
+static int check_content_sha256(svc_call *c)
+{
+    const char *h = s3_header(c, "x-amz-content-sha256");
+    if (!h || strcmp(h, "UNSIGNED-PAYLOAD") == 0 || g_str_has_prefix(h, "STREAMING-"))
+        return 0;
+    bool hex = strlen(h) == 64;
+    for (const char *p = h; hex && *p; p++)
+        hex = g_ascii_isxdigit(*p);
+    if (!hex)
+        return s3_err_invalid_argument(c, "x-amz-content-sha256", h,
+                                       "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, "
+                                       "STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, "
+                                       "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value.");
+    char *got = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)c->req->body, c->req->body_len);
+    int rc = 0;
+    if (g_ascii_strcasecmp(got, h) != 0) {
+        rc = aws_error_set(&c->err, "XAmzContentSHA256Mismatch", NULL);
+        aws_error_field(&c->err, "ClientComputedContentSHA256", json_string(h));
+        aws_error_field(&c->err, "S3ComputedContentSHA256", json_string(got));
+    }
+    g_free(got);
+    return rc;
+}
+
+/* ---- dispatch ---- */
+
+/* How an operation stands to the locks (see store.h). */
+typedef enum s3_mode {
+    S3_READ,   /* namespace lock shared, state lock shared: reads run together */
+    S3_WRITE,  /* namespace lock exclusive: alone, no state lock needed */
+    S3_UPLOAD, /* namespace lock shared; the handler takes the state lock itself */
+} s3_mode;
+
+typedef struct s3_handler {
+    const char *name;
+    svc_handler fn;
+    s3_mode mode;
+} s3_handler;
+
+/* Every operation once: its handler and its locking. */
+#define S3_OPERATIONS(X)                                                   \
+    X(CreateBucket, s3_create_bucket, S3_WRITE)                            \
+    X(DeleteBucket, s3_delete_bucket, S3_WRITE)                            \
+    X(HeadBucket, s3_head_bucket, S3_READ)                                 \
+    X(ListBuckets, s3_list_buckets, S3_READ)                               \
+    X(GetBucketLocation, s3_get_bucket_location, S3_READ)                  \
+    X(PutObject, s3_put_object, S3_UPLOAD)                                 \
+    X(GetObject, s3_get_object, S3_READ)                                   \
+    X(HeadObject, s3_head_object, S3_READ)                                 \
+    X(DeleteObject, s3_delete_object, S3_WRITE)                            \
+    X(DeleteObjects, s3_delete_objects, S3_WRITE)                          \
+    X(CopyObject, s3_copy_object, S3_WRITE)                                \
+    X(GetObjectTagging, s3_get_object_tagging, S3_READ)                    \
+    X(PutObjectTagging, s3_put_object_tagging, S3_WRITE)                   \
+    X(DeleteObjectTagging, s3_delete_object_tagging, S3_WRITE)             \
+    X(GetObjectAttributes, s3_get_object_attributes, S3_READ)              \
+    X(ListObjectsV2, s3_list_objects_v2, S3_READ)                          \
+    X(ListObjects, s3_list_objects, S3_READ)                               \
+    X(CreateMultipartUpload, s3_create_multipart_upload, S3_WRITE)         \
+    X(UploadPart, s3_upload_part, S3_UPLOAD)                               \
+    X(UploadPartCopy, s3_upload_part_copy, S3_WRITE)                       \
+    X(CompleteMultipartUpload, s3_complete_multipart_upload, S3_WRITE)     \
+    X(AbortMultipartUpload, s3_abort_multipart_upload, S3_WRITE)           \
+    X(ListParts, s3_list_parts, S3_READ)                                   \
+    X(ListMultipartUploads, s3_list_multipart_uploads, S3_READ)
+
+#define HANDLER(name, fn, mode) {#name, fn, mode},
+static const s3_handler handlers[] = {S3_OPERATIONS(HANDLER)};
+#undef HANDLER
+
+static char *resource_of(const char *operation, json_t *input)
+{
+    const char *bucket = json_string_value(json_object_get(input, "Bucket"));
+    json_t *key = json_object_get(input, "Key");
+    if (!bucket)
+        return NULL;
+    if (json_is_string(key))
+        return g_strdup_printf("%s/%s", bucket, json_string_value(key));
+    return g_strdup(bucket);
+}
+
+/* A bucket named by the Host header ("Bucket.localhost") came through DNS,
+ * which has no case: S3 sees it lowercased. A path-style name keeps its
+ * case (and is refused or not found, as S3 does). */
+static void host_bucket_case(svc_call *c)
+{
+    const char *bucket = s3_in(c, "Bucket");
+    const char *host = c->req->host;
+    if (!bucket || !host)
+        return;
+    size_t n = strlen(bucket);
+    if (g_ascii_strncasecmp(host, bucket, n) != 0 || host[n] != '.')
+        return;
+    char *low = g_ascii_strdown(bucket, -1);
+    if (strcmp(low, bucket) == 0) {
+        g_free(low);
+        return;
+    }
+    json_object_set_new(c->input, "Bucket", json_string(low));
+    g_free(low);
+}
+
+static int dispatch(svc_call *c)
+{
+    host_bucket_case(c);
+    g_free(c->resource);
+    c->resource = resource_of(c->operation, c->input);
+    if (check_presigned(c) != 0 || check_content_sha256(c) != 0)
+        return -1;
+    for (size_t i = 0; i < G_N_ELEMENTS(handlers); i++) {
+        const s3_handler *h = &handlers[i];
+        if (strcmp(h->name, c->operation) != 0)
+            continue;
+        if (h->mode != S3_READ)
+            return h->fn(c);
+        /* uploads may be storing while this one reads */
+        s3_state *st = s3_st(c);
+        g_rw_lock_reader_lock(&st->lock);
+        int rc = h->fn(c);
+        g_rw_lock_reader_unlock(&st->lock);
+        return rc;
+    }
+    return aws_error_set(&c->err, "NotImplemented", "mockaws does not implement %s yet", c->operation);
+}
+
+/* The namespace lock: shared for everything but S3_WRITE operations. */
+#define OP(name, fn, mode) {#name, dispatch, (mode) != S3_WRITE},
+static const svc_op ops[] = {S3_OPERATIONS(OP){NULL, NULL, 0}};
+#undef OP
+
+/* ---- choosing the operation ---- */
+
+/* Sub-resources of operations mockaws does not implement. Without this
+ * table, PUT /bucket?versioning would match CreateBucket and DELETE
+ * /bucket?policy would match DeleteBucket: better a 501 NotImplemented than
+ * a bucket deleted by mistake. "b": bucket level, "o": object level. */
+static const char *const subresources[][4] = {
+    {"GET", "b", "acl", "GetBucketAcl"},
+    {"GET", "b", "cors", "GetBucketCors"},
+    {"GET", "b", "encryption", "GetBucketEncryption"},
+    {"GET", "b", "lifecycle", "GetBucketLifecycleConfiguration"},
+    {"GET", "b", "logging", "GetBucketLogging"},
+    {"GET", "b", "notification", "GetBucketNotificationConfiguration"},
+    {"GET", "b", "ownershipControls", "GetBucketOwnershipControls"},
+    {"GET", "b", "policy", "GetBucketPolicy"},
+    {"GET", "b", "policyStatus", "GetBucketPolicyStatus"},
+    {"GET", "b", "publicAccessBlock", "GetPublicAccessBlock"},
+    {"GET", "b", "replication", "GetBucketReplication"},
+    {"GET", "b", "requestPayment", "GetBucketRequestPayment"},
+    {"GET", "b", "tagging", "GetBucketTagging"},
+    {"GET", "b", "versioning", "GetBucketVersioning"},
+    {"GET", "b", "website", "GetBucketWebsite"},
+    {"GET", "b", "accelerate", "GetBucketAccelerateConfiguration"},
+    {"GET", "b", "object-lock", "GetObjectLockConfiguration"},
+    {"GET", "b", "versions", "ListObjectVersions"},
+    {"GET", "b", "analytics", "ListBucketAnalyticsConfigurations"},
+    {"GET", "b", "metrics", "ListBucketMetricsConfigurations"},
+    {"GET", "b", "inventory", "ListBucketInventoryConfigurations"},
+    {"GET", "b", "intelligent-tiering", "ListBucketIntelligentTieringConfigurations"},
+    {"PUT", "b", "acl", "PutBucketAcl"},
+    {"PUT", "b", "cors", "PutBucketCors"},
+    {"PUT", "b", "encryption", "PutBucketEncryption"},
+    {"PUT", "b", "lifecycle", "PutBucketLifecycleConfiguration"},
+    {"PUT", "b", "logging", "PutBucketLogging"},
+    {"PUT", "b", "notification", "PutBucketNotificationConfiguration"},
+    {"PUT", "b", "ownershipControls", "PutBucketOwnershipControls"},
+    {"PUT", "b", "policy", "PutBucketPolicy"},
+    {"PUT", "b", "publicAccessBlock", "PutPublicAccessBlock"},
+    {"PUT", "b", "replication", "PutBucketReplication"},
+    {"PUT", "b", "requestPayment", "PutBucketRequestPayment"},
+    {"PUT", "b", "tagging", "PutBucketTagging"},
+    {"PUT", "b", "versioning", "PutBucketVersioning"},
+    {"PUT", "b", "website", "PutBucketWebsite"},
+    {"PUT", "b", "accelerate", "PutBucketAccelerateConfiguration"},
+    {"PUT", "b", "object-lock", "PutObjectLockConfiguration"},
+    {"PUT", "b", "analytics", "PutBucketAnalyticsConfiguration"},
+    {"PUT", "b", "metrics", "PutBucketMetricsConfiguration"},
+    {"PUT", "b", "inventory", "PutBucketInventoryConfiguration"},
+    {"PUT", "b", "intelligent-tiering", "PutBucketIntelligentTieringConfiguration"},
+    {"DELETE", "b", "cors", "DeleteBucketCors"},
+    {"DELETE", "b", "encryption", "DeleteBucketEncryption"},
+    {"DELETE", "b", "lifecycle", "DeleteBucketLifecycle"},
+    {"DELETE", "b", "ownershipControls", "DeleteBucketOwnershipControls"},
+    {"DELETE", "b", "policy", "DeleteBucketPolicy"},
+    {"DELETE", "b", "publicAccessBlock", "DeletePublicAccessBlock"},
+    {"DELETE", "b", "replication", "DeleteBucketReplication"},
+    {"DELETE", "b", "tagging", "DeleteBucketTagging"},
+    {"DELETE", "b", "website", "DeleteBucketWebsite"},
+    {"DELETE", "b", "analytics", "DeleteBucketAnalyticsConfiguration"},
+    {"DELETE", "b", "metrics", "DeleteBucketMetricsConfiguration"},
+    {"DELETE", "b", "inventory", "DeleteBucketInventoryConfiguration"},
+    {"DELETE", "b", "intelligent-tiering", "DeleteBucketIntelligentTieringConfiguration"},
+    {"GET", "o", "acl", "GetObjectAcl"},
+    {"GET", "o", "legal-hold", "GetObjectLegalHold"},
+    {"GET", "o", "retention", "GetObjectRetention"},
+    {"GET", "o", "torrent", "GetObjectTorrent"},
+    {"PUT", "o", "acl", "PutObjectAcl"},
+    {"PUT", "o", "legal-hold", "PutObjectLegalHold"},
+    {"PUT", "o", "retention", "PutObjectRetention"},
+    {"POST", "o", "restore", "RestoreObject"},
+    {"POST", "o", "select", "SelectObjectContent"},
+    {"POST", "o", "renameObject", "RenameObject"},
+};
+
+/* Does the template's query part name this parameter? */
+static bool template_has(const char *uri, const char *name)
+{
+    const char *q = strchr(uri, '?');
+    size_t n = strlen(name);
+    while (q) {
+        q++;
+        if (strncmp(q, name, n) == 0 && (q[n] == '\0' || q[n] == '&' || q[n] == '='))
+            return true;
+        q = strchr(q, '&');
+    }
+    return false;
+}
+
+static const char *choose_operation(const model *m, const http_request *req, char *buf, size_t buflen,
+                                    aws_error *err)
+{
+    const char *op = wire_rest_xml.operation_name(m, req, buf, buflen, err);
+    if (!op || (!*req->query && strcmp(op, "CompleteMultipartUpload") != 0))
+        return op;
+    const char *uri = json_string_value(json_object_get(json_object_get(model_operation(m, op), "http"),
+                                                        "requestUri"));
+    if (!uri)
+        return op;
+    const char *level = strstr(uri, "{Key+}") ? "o" : "b";
+    http_params q;
+    http_params_parse(&q, req->query, strlen(req->query), true);
+    if (strcmp(op, "CompleteMultipartUpload") == 0 && !http_params_get(&q, "uploadId")) {
+        /* a bare POST on an object is no operation of S3's */
+        http_params_clear(&q);
+        aws_error_set(err, "MethodNotAllowed", NULL);
+        aws_error_field(err, "Method", json_string(req->method));
+        aws_error_field(err, "ResourceType", json_string("OBJECT"));
+        return NULL;
+    }
+    const char *chosen = op;
+    for (guint i = 0; q.names && i < q.names->len && chosen == op; i++) {
+        const char *name = g_ptr_array_index(q.names, i);
+        for (size_t k = 0; k < G_N_ELEMENTS(subresources); k++) {
+            const char *const *s = subresources[k];
+            if (strcmp(s[0], req->method) == 0 && strcmp(s[1], level) == 0 && strcmp(s[2], name) == 0 &&
+                !template_has(uri, name)) {
+                chosen = s[3];
+                break;
+            }
+        }
+    }
+    http_params_clear(&q);
+    return chosen;
+}
+
+/* ---- validation ---- */
+
+static const char *header_of(const char *member)
+{
+    static const char *const names[][2] = {
+        {"ACL", "x-amz-acl"},
+        {"StorageClass", "x-amz-storage-class"},
+        {"MetadataDirective", "x-amz-metadata-directive"},
+        {"TaggingDirective", "x-amz-tagging-directive"},
+        {"ChecksumAlgorithm", "x-amz-sdk-checksum-algorithm"},
+        {"ChecksumMode", "x-amz-checksum-mode"},
+        {"ChecksumType", "x-amz-checksum-type"},
+        {"ServerSideEncryption", "x-amz-server-side-encryption"},
+        {"ObjectAttributes", "x-amz-object-attributes"},
+        {"RequestPayer", "x-amz-request-payer"},
+        {"EncodingType", "encoding-type"},
+        {"ObjectOwnership", "x-amz-object-ownership"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (strcmp(names[i][0], member) == 0)
+            return names[i][1];
+    return member;
+}
+
+/* S3 has no Coral-style validation error: each kind of bad value earns its
+ * own code. */
+static void validation_error(const violation *v, size_t n, aws_error *e)
+{
+    const char *member = v->member ? v->member : "";
+    const char *text = json_is_string(v->value) ? json_string_value(v->value) : "";
+    if (strcmp(member, "LocationConstraint") == 0) {
+        aws_error_set(e, "InvalidLocationConstraint", "The specified location-constraint is not valid");
+        aws_error_field(e, "LocationConstraint", s3_text(text));
+        return;
+    }
+    if (strcmp(member, "ObjectAttributes") == 0) {
+        aws_error_set(e, "InvalidArgument", "Invalid attribute name specified.");
+        aws_error_field(e, "ArgumentName", json_string("x-amz-object-attributes"));
+        return;
+    }
+    if (v->kind == VIOLATION_REQUIRED || strchr(v->path, '.') || strchr(v->path, '[')) {
+        /* a payload member or something inside one: the XML was wrong */
+        aws_error_set(e, "MalformedXML", NULL);
+        return;
+    }
+    if (strcmp(member, "StorageClass") == 0) {
+        aws_error_set(e, "InvalidStorageClass", NULL);
+        aws_error_field(e, "StorageClassRequested", s3_text(text));
+        return;
+    }
+    if (strcmp(member, "EncodingType") == 0) {
+        aws_error_set(e, "InvalidArgument", "Invalid Encoding Method specified in Request");
+        aws_error_field(e, "ArgumentName", json_string("encoding-type"));
+        aws_error_field(e, "ArgumentValue", s3_text(text));
+        return;
+    }
+    aws_error_set(e, "InvalidArgument", "Invalid Argument");
+    aws_error_field(e, "ArgumentName", json_string(header_of(member)));
+    aws_error_field(e, "ArgumentValue", s3_text(text));
+}
+
+/* ---- service ---- */
+
+static void *state_new(void)
+{
+    return s3_state_create();
+}
+
+static void state_free(void *st)
+{
+    s3_state_destroy(st);
+}
+
+const svc_def s3_service = {
+    .name = "s3",
+    .model_file = "s3.json",
+    .errors_file = "errors/s3.json",
+    .ops = ops,
+    .scope = SVC_SCOPE_GLOBAL,
+    .state_new = state_new,
+    .state_free = state_free,
+    .state_load = s3_fixture_load,
+    .state_dump = s3_fixture_dump,
+    .validation_error = validation_error,
+    .resource_of = resource_of,
+    .choose_operation = choose_operation,
+    .unknown_operation_code = "NotImplemented",
+    .unknown_operation_status = 501,
+};
