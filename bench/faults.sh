@@ -23,23 +23,7 @@ trap 'kill -TERM $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$work"' EXIT
 for _ in $(seq 1 200); do [[ -s "$work/port" ]] && break; sleep 0.05; done
 url="http://127.0.0.1:$(cat "$work/port")"
 
-# A third of the rules aim at the same service as the load (other operations,
-# literal and pattern), the rest at the other services served.
-rules=$(curl -fsS "$url/_mockaws/health" | python3 -c '
-import json, sys
-others = [s for s in json.load(sys.stdin)["services"] if s != "sts"] or ["sts"]
-rules = []
-for i in range(100):
-    if i % 3 == 0:
-        rules.append({"service": "sts", "operation": f"Op{i}", "error": {"code": "X", "status": 500}})
-    elif i % 3 == 1:
-        rules.append({"service": "sts", "operation": f"Get.*Thing{i}", "resource": f"r-{i}/.*",
-                      "error": {"code": "X", "status": 500}})
-    else:
-        svc = others[i % len(others)]
-        rules.append({"service": f"({svc})", "operation": f"Op{i}", "error": {"code": "X", "status": 503}})
-print(json.dumps(rules))
-')
+rules=$(python3 "$here/faults_rules.py")
 
 rps() { wrk -t"$threads" -c"$conns" -d"$duration" -s "$here/sts.lua" "$url/" | awk '/Requests\/sec/ {print $2}'; }
 

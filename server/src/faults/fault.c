@@ -58,6 +58,11 @@ struct fault_set {
     size_t nservices;
     fault_code_known known;
     void *known_arg;
+    /* Operation patterns are few and operations fewer still: which rules'
+     * operation patterns take an operation is worked out once per operation
+     * name and kept until the rules change (op name -> bitmap by rule index). */
+    GMutex cache_lock;
+    GHashTable *op_cache;
 };
 
 static void rule_free(gpointer p)
@@ -86,6 +91,8 @@ fault_set *fault_set_new(uint64_t seed, const char *const *services, fault_code_
     for (size_t i = 0; services && services[i] && i < MAX_SERVICES; i++)
         f->services[f->nservices++] = g_strdup(services[i]);
     f->rules = g_ptr_array_new_with_free_func(rule_free);
+    g_mutex_init(&f->cache_lock);
+    f->op_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     f->seed = seed;
     f->known = known;
     f->known_arg = known_arg;
@@ -99,6 +106,8 @@ void fault_set_free(fault_set *f)
     g_ptr_array_free(f->rules, TRUE);
     for (size_t i = 0; i < f->nservices; i++)
         g_free(f->services[i]);
+    g_hash_table_destroy(f->op_cache);
+    g_mutex_clear(&f->cache_lock);
     g_rw_lock_clear(&f->lock);
     g_mutex_clear(&f->sched_lock);
     g_free(f);
@@ -436,6 +445,7 @@ int fault_set_add(fault_set *f, json_t *rules, int64_t now_ms, json_t **ids, cha
         }
         g_ptr_array_set_free_func(parsed, NULL);
         atomic_store(&f->count, f->rules->len);
+        g_hash_table_remove_all(f->op_cache);
     }
     g_rw_lock_writer_unlock(&f->lock);
     g_ptr_array_free(parsed, TRUE);
@@ -451,6 +461,7 @@ int fault_set_remove(fault_set *f, const char *id)
     if (r)
         g_ptr_array_remove_index(f->rules, index);
     atomic_store(&f->count, f->rules->len);
+    g_hash_table_remove_all(f->op_cache);
     g_rw_lock_writer_unlock(&f->lock);
     return r ? 0 : -1;
 }
@@ -460,6 +471,7 @@ void fault_set_clear(fault_set *f)
     g_rw_lock_writer_lock(&f->lock);
     g_ptr_array_set_size(f->rules, 0);
     atomic_store(&f->count, 0);
+    g_hash_table_remove_all(f->op_cache);
     g_rw_lock_writer_unlock(&f->lock);
 }
 
@@ -486,8 +498,30 @@ json_t *fault_set_json(fault_set *f)
     return json_pack("{s:o}", "faults", list);
 }
 
+/* Which rules' operation patterns take op: bit i for rule i. The caller holds
+ * the list's read lock, so the bitmap lives as long as it needs to. */
+static const guint8 *operation_bits(fault_set *f, const char *op)
+{
+    g_mutex_lock(&f->cache_lock);
+    guint8 *bits = g_hash_table_lookup(f->op_cache, op);
+    if (!bits) {
+        bits = g_malloc0(f->rules->len / 8 + 1);
+        pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+        for (guint i = 0; i < f->rules->len; i++) {
+            const rule *r = g_ptr_array_index(f->rules, i);
+            if (r->has[M_OPERATION] && matcher_matches(&r->m[M_OPERATION], op, md))
+                bits[i / 8] |= (guint8)(1u << (i % 8));
+        }
+        pcre2_match_data_free(md);
+        g_hash_table_insert(f->op_cache, g_strdup(op), bits);
+    }
+    g_mutex_unlock(&f->cache_lock);
+    return bits;
+}
+
 /* md is created on first need: most checks are literal or fail on the mask. */
-static bool rule_matches(const rule *r, const fault_request *q, uint32_t service_bit, pcre2_match_data **md)
+static bool rule_matches(const rule *r, guint index, const fault_request *q, uint32_t service_bit,
+                         const guint8 *op_bits, pcre2_match_data **md)
 {
     if (!(r->service_mask & service_bit))
         return false;
@@ -495,6 +529,11 @@ static bool rule_matches(const rule *r, const fault_request *q, uint32_t service
     for (int i = 0; i < M_COUNT; i++) {
         if (!r->has[i] || (i == M_SERVICE && service_bit != UINT32_MAX))
             continue;
+        if (i == M_OPERATION && op_bits) {
+            if (!(op_bits[index / 8] & (1u << (index % 8))))
+                return false;
+            continue;
+        }
         if (r->m[i].re && !*md)
             *md = pcre2_match_data_create(4, NULL);
         if (!matcher_matches(&r->m[i], vals[i], *md))
@@ -535,9 +574,10 @@ bool fault_set_decide(fault_set *f, const fault_request *q, int64_t now_ms, faul
     pcre2_match_data *md = NULL;
     bool fired = false;
     g_rw_lock_reader_lock(&f->lock);
+    const guint8 *op_bits = q->operation ? operation_bits(f, q->operation) : NULL;
     for (guint i = 0; i < f->rules->len && !fired; i++) {
         rule *r = g_ptr_array_index(f->rules, i);
-        if (!rule_matches(r, q, service_bit, &md))
+        if (!rule_matches(r, i, q, service_bit, op_bits, &md))
             continue;
         g_mutex_lock(&f->sched_lock);
         r->matched++;
