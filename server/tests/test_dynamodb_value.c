@@ -167,11 +167,11 @@ static void store_orders_sort_keys(void **st)
     ddb_keyval h = {'S', "p", 1};
     for (size_t i = 0; i < G_N_ELEMENTS(nums); i++) {
         ddb_keyval r = {'N', nums[i], strlen(nums[i])};
-        ddb_store_put(s, &h, &r, json_pack("{s:s}", "n", nums[i]), 10);
+        ddb_store_put(s, &h, &r, 1, json_pack("{s:s}", "n", nums[i]), NULL, 10);
     }
     /* a replacement keeps one entry */
     ddb_keyval r10 = {'N', "10", 2};
-    ddb_store_put(s, &h, &r10, json_pack("{s:s}", "n", "10 again"), 12);
+    ddb_store_put(s, &h, &r10, 1, json_pack("{s:s}", "n", "10 again"), NULL, 12);
     assert_int_equal(ddb_store_count(s), 6);
     assert_int_equal(ddb_store_bytes(s), 62);
     ddb_part *p = ddb_store_partition(s, &h);
@@ -184,14 +184,17 @@ static void store_orders_sort_keys(void **st)
     }
     assert_int_equal(i, 6);
     /* a Query page starts from a bound in O(log n) */
-    ddb_skey probe = {'N', 1, "1"};
-    GTreeNode *from = g_tree_lower_bound(p->items, &probe);
+    ddb_keyval one = {'N', "1", 1};
+    GTreeNode *from = ddb_part_seek(p, &one, 1, false);
     assert_string_equal(json_string_value(json_object_get(((ddb_entry *)g_tree_node_value(from))->item, "n")), "2.5");
-    assert_true(ddb_store_remove(s, &h, &r10));
-    assert_false(ddb_store_remove(s, &h, &r10));
+    ddb_keyval two5 = {'N', "2.5", 3};
+    from = ddb_part_seek(p, &two5, 1, true);
+    assert_string_equal(json_string_value(json_object_get(((ddb_entry *)g_tree_node_value(from))->item, "n")), "10 again");
+    assert_true(ddb_store_remove(s, &h, &r10, 1));
+    assert_false(ddb_store_remove(s, &h, &r10, 1));
     assert_int_equal(ddb_store_count(s), 5);
     ddb_keyval other = {'S', "q", 1};
-    assert_null(ddb_store_get(s, &other, &r10));
+    assert_null(ddb_store_get(s, &other, &r10, 1));
     ddb_store_free(s);
 }
 

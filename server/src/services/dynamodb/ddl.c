@@ -3,7 +3,9 @@
 #include <string.h>
 
 #include "core/server.h"
+#include "index.h"
 #include "request.h"
+#include "write.h"
 
 /* DynamoDB's throughput ceiling per table and index. */
 #define MAX_THROUGHPUT 1000000000000LL
@@ -302,6 +304,7 @@ static ddb_index *index_build(json_t *ix, json_t *defs, bool global, bool ppr, d
     x->extra = copy_members(ix, extra);
     x->status = global ? status : DDB_ACTIVE;
     x->until_ms = until;
+    ddb_ix_setup(x);
     return x;
 }
 
@@ -358,6 +361,7 @@ ddb_table *ddb_table_build(json_t *in, const char *name, const char *arn, const 
     t->status = st;
     t->until_ms = ready;
     t->items = ddb_store_new();
+    g_mutex_init(&t->cap_lock);
     return t;
 }
 
@@ -467,7 +471,7 @@ int ddb_delete_table(svc_call *c)
             t->status = DDB_DELETING;
             t->until_ms = c->now_ms + st->delay_ms;
             ddb_state_pending(st, t->until_ms);
-            ddb_store_clear(t->items);
+            ddb_write_clear(t);
         }
         c->output = json_pack("{s:o}", "TableDescription", ddb_table_describe(t, c->now_ms));
         rc = 0;
@@ -616,6 +620,7 @@ static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, boo
         if (cr) {
             ddb_index *ix = index_build(cr, defs, true, t->pay_per_request, DDB_CREATING, until);
             g_ptr_array_add(t->gsis, ix);
+            ddb_ix_backfill(t, ix);
             /* the index's attributes are now part of the table's definitions */
             json_t *ks = json_object_get(cr, "KeySchema");
             size_t k;
@@ -636,6 +641,9 @@ static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, boo
             if (del) {
                 ix->status = DDB_DELETING;
                 ix->until_ms = until;
+                /* a deleting index is neither read nor maintained */
+                ddb_store_free(ix->items);
+                ix->items = NULL;
             } else {
                 json_t *pt = json_object_get(up, "ProvisionedThroughput");
                 if (pt) {

@@ -1,19 +1,27 @@
-/* DynamoDB: tables and items (issue 5) behind the JSON 1.0 protocol.
+/* DynamoDB behind the JSON 1.0 protocol.
  *
  * One state per account and region (table.h). The handlers live in ddl.c
- * (control plane) and item.c (data plane); the expression language in
- * expr_lex / expr_parse / expr_eval, numbers in num, attribute values in
- * value, item storage in store, the fixture section in fixture. */
+ * (control plane), item.c (single items), query.c (Query, Scan), batch.c
+ * (BatchGetItem, BatchWriteItem), transact.c (TransactWriteItems,
+ * TransactGetItems) and ttl.c (time to live); the expression language in
+ * expr_lex / expr_parse / expr_eval (key conditions in keycond), numbers in
+ * num, attribute values in value, item storage in store, secondary indexes
+ * in index, every change of items in write, throughput emulation in
+ * capacity, the fixture section in fixture. */
 #include <stdbool.h>
 #include <string.h>
 
 #include "dynamodb.h"
 
+#include "batch.h"
 #include "ddl.h"
 #include "fixture.h"
 #include "item.h"
+#include "query.h"
 #include "services/service.h"
 #include "table.h"
+#include "transact.h"
+#include "ttl.h"
 
 static void *state_new(void)
 {
@@ -25,21 +33,54 @@ static void state_free(void *state)
     ddb_state_free(state);
 }
 
-/* The table a request names, for fault rules and the journal: TableName
- * (a table ARN counts by its name), or the table of a ResourceArn. */
-static char *resource_of(const char *operation, json_t *input)
+/* A table name as a resource: a table ARN counts by its name. */
+static char *table_of(const char *s)
 {
-    const char *s = json_string_value(json_object_get(input, "TableName"));
-    if (!s)
-        s = json_string_value(json_object_get(input, "ResourceArn"));
-    if (!s)
-        return NULL;
     const char *slash = g_str_has_prefix(s, "arn:") ? strstr(s, ":table/") : NULL;
     if (slash) {
         const char *name = slash + strlen(":table/");
         return g_strndup(name, strcspn(name, "/"));
     }
     return g_strdup(s);
+}
+
+static void add_table(GString *out, GHashTable *seen, const char *s)
+{
+    if (!s)
+        return;
+    char *name = table_of(s);
+    if (g_hash_table_add(seen, name))
+        g_string_append_printf(out, "%s%s", out->len ? "," : "", name);
+}
+
+/* The table a request names, for fault rules and the journal: TableName,
+ * or the table of a ResourceArn. A batch or a transaction names every
+ * table it touches, in request order, joined by ",": one table alone is
+ * just its name, so that a rule's "resource": "orders" matches a batch
+ * that only writes to orders. */
+static char *resource_of(const char *operation, json_t *input)
+{
+    const char *s = json_string_value(json_object_get(input, "TableName"));
+    if (!s)
+        s = json_string_value(json_object_get(input, "ResourceArn"));
+    if (s)
+        return table_of(s);
+    GString *out = g_string_new(NULL);
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(input, "RequestItems"), k, v) add_table(out, seen, k);
+    size_t i;
+    json_t *ti;
+    json_array_foreach(json_object_get(input, "TransactItems"), i, ti) {
+        json_object_foreach(ti, k, v) add_table(out, seen, json_string_value(json_object_get(v, "TableName")));
+    }
+    g_hash_table_destroy(seen);
+    if (!out->len) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
 }
 
 /* DynamoDB lists an enum's values in its own (hash set) order, not the
@@ -120,6 +161,14 @@ static const svc_op ops[] = {
     {"GetItem", ddb_get_item, 1},
     {"UpdateItem", ddb_update_item, 0},
     {"DeleteItem", ddb_delete_item, 0},
+    {"Query", ddb_query, 1},
+    {"Scan", ddb_scan, 1},
+    {"BatchGetItem", ddb_batch_get_item, 1},
+    {"BatchWriteItem", ddb_batch_write_item, 0},
+    {"TransactWriteItems", ddb_transact_write_items, 0},
+    {"TransactGetItems", ddb_transact_get_items, 1},
+    {"UpdateTimeToLive", ddb_update_ttl, 0},
+    {"DescribeTimeToLive", ddb_describe_ttl, 1},
     {NULL, NULL, 0},
 };
 

@@ -5,7 +5,12 @@
 #include "ddl.h"
 #include "item.h"
 #include "table.h"
+#include "ttl.h"
 #include "value.h"
+#include "write.h"
+
+/* A generated table may hold this many items at most. */
+#define MAX_GENERATED 50000000
 
 static bool name_ok(const char *s)
 {
@@ -52,9 +57,121 @@ static int load_items(ddb_table *t, json_t *items, char *err, size_t errlen)
             json_decref(item);
             return -1;
         }
-        ddb_keyval h, r;
-        ddb_table_keyvals(t, item, &h, &r);
-        ddb_store_put(t->items, &h, &r, item, size);
+        ddb_write_put(t, item, size);
+    }
+    return 0;
+}
+
+/* A key value for generated item i: the partition given, or i itself,
+ * written so that string and binary keys sort as the numbers do. */
+static json_t *generated_key(char type, const char *fixed, size_t i)
+{
+    if (fixed)
+        return ddb_value_new(type == 'N' ? DDB_T_N : type == 'B' ? DDB_T_B : DDB_T_S, json_string(fixed));
+    char buf[32];
+    g_snprintf(buf, sizeof buf, type == 'N' ? "%zu" : "%010zu", i);
+    return ddb_value_new(type == 'N' ? DDB_T_N : type == 'B' ? DDB_T_B : DDB_T_S, json_string(buf));
+}
+
+/* {"generate": {"count": N, "size": B, "partition": "p", "attribute": "data"}}:
+ * N items of a payload attribute of B bytes; all in partition "p" (sort
+ * keys 0 .. N-1) when a partition is named, else each in its own (partition
+ * keys 0 .. N-1, sort key 0). For large tables in tests and benchmarks:
+ * the items share their unchanging values. */
+static int generate_items(ddb_table *t, json_t *gen, char *err, size_t errlen)
+{
+    json_t *count = json_object_get(gen, "count"), *size = json_object_get(gen, "size");
+    json_t *part = json_object_get(gen, "partition"), *attr = json_object_get(gen, "attribute");
+    if (!json_is_object(gen) || !json_is_integer(count) || json_integer_value(count) < 0 ||
+        json_integer_value(count) > MAX_GENERATED || (size && (!json_is_integer(size) || json_integer_value(size) < 0 ||
+                                                               json_integer_value(size) > DDB_MAX_ITEM_SIZE - 1024)) ||
+        (part && (!json_is_string(part) || json_string_length(part) == 0 || json_string_length(part) > 2048)) ||
+        (attr && (!json_is_string(attr) || json_string_length(attr) == 0))) {
+        g_snprintf(err, errlen,
+                   "table %s: \"generate\" must be {\"count\": 0..%d, \"size\": bytes, \"partition\": a "
+                   "non-empty key, \"attribute\": a name}",
+                   t->name, MAX_GENERATED);
+        return -1;
+    }
+    const char *pk = json_string_value(part);
+    if (pk && t->hash.type == 'N') {
+        ddb_dec d;
+        if (ddb_num_parse(pk, strlen(pk), &d) != DDB_NUM_OK) {
+            g_snprintf(err, errlen, "table %s: \"partition\" must be a number for a number key", t->name);
+            return -1;
+        }
+    }
+    if (pk && !t->range.name && json_integer_value(count) > 1) {
+        g_snprintf(err, errlen, "table %s: a table without a sort key holds one item per partition", t->name);
+        return -1;
+    }
+    const char *an = attr ? json_string_value(attr) : "data";
+    size_t n = (size_t)json_integer_value(count), bytes = size ? (size_t)json_integer_value(size) : 0;
+    char *fill = g_malloc(bytes + 1);
+    memset(fill, 'x', bytes);
+    fill[bytes] = '\0';
+    json_t *payload = ddb_value_new(DDB_T_S, json_stringn(fill, bytes));
+    g_free(fill);
+    json_t *shared_pk = pk ? generated_key(t->hash.type, pk, 0) : NULL;
+    json_t *zero_sk = t->range.name ? generated_key(t->range.type, NULL, 0) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        json_t *item = json_object();
+        json_object_set_new(item, t->hash.name, pk ? json_incref(shared_pk) : generated_key(t->hash.type, NULL, i));
+        if (t->range.name)
+            json_object_set_new(item, t->range.name, pk ? generated_key(t->range.type, NULL, i) : json_incref(zero_sk));
+        if (strcmp(an, t->hash.name) != 0 && g_strcmp0(an, t->range.name) != 0)
+            json_object_set(item, an, payload);
+        ddb_write_put(t, item, ddb_item_size(item));
+    }
+    json_decref(payload);
+    json_decref(shared_pk);
+    json_decref(zero_sk);
+    return 0;
+}
+
+/* A table's own switches beyond CreateTable's shape. */
+static int table_extras(ddb_table *t, json_t *def, const svc_fixture_ctx *ctx, char *err, size_t errlen)
+{
+    json_t *em = json_object_get(def, "emulate_throughput");
+    if (em && !json_is_boolean(em)) {
+        g_snprintf(err, errlen, "table %s: \"emulate_throughput\" must be true or false", t->name);
+        return -1;
+    }
+    t->emulate = json_is_true(em);
+    json_t *ttl = json_object_get(def, "TimeToLiveSpecification");
+    if (ttl) {
+        json_t *an = json_object_get(ttl, "AttributeName"), *on = json_object_get(ttl, "Enabled");
+        if (!json_is_string(an) || !json_string_length(an) || (on && !json_is_boolean(on))) {
+            g_snprintf(err, errlen, "table %s: TimeToLiveSpecification needs an AttributeName and Enabled", t->name);
+            return -1;
+        }
+        ddb_ttl_set(t, json_string_value(an), !on || json_is_true(on), 0, ctx->now_ms);
+    }
+    json_t *gen = json_object_get(def, "generate");
+    return gen ? generate_items(t, gen, err, errlen) : 0;
+}
+
+/* "throughput_emulation": true (every provisioned table), false, or a
+ * list of the tables to emulate. */
+static int throughput_switch(ddb_state *st, json_t *v, char *err, size_t errlen)
+{
+    if (json_is_boolean(v)) {
+        st->emulate_all = json_is_true(v);
+        return 0;
+    }
+    if (!json_is_array(v)) {
+        g_snprintf(err, errlen, "throughput_emulation must be true, false or a list of table names");
+        return -1;
+    }
+    size_t i;
+    json_t *name;
+    json_array_foreach(v, i, name) {
+        ddb_table *t = json_is_string(name) ? g_tree_lookup(st->tables, json_string_value(name)) : NULL;
+        if (!t) {
+            g_snprintf(err, errlen, "throughput_emulation: no table %s", json_is_string(name) ? json_string_value(name) : "(not a name)");
+            return -1;
+        }
+        t->emulate = true;
     }
     return 0;
 }
@@ -99,12 +216,24 @@ int ddb_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, c
         ddb_table *t = ddb_table_build(def, name, arn, id, ctx->now_ms, ctx->now_ms);
         g_free(arn);
         g_free(id);
-        if (load_items(t, json_object_get(def, "items"), err, errlen) != 0) {
+        if (load_items(t, json_object_get(def, "items"), err, errlen) != 0 ||
+            table_extras(t, def, ctx, err, errlen) != 0) {
             ddb_table_free(t);
             return -1;
         }
         g_tree_replace(st->tables, t->name, t);
     }
+    json_t *burst = json_is_object(section) ? json_object_get(section, "burst_seconds") : NULL;
+    if (burst) {
+        if (!json_is_integer(burst) || json_integer_value(burst) < 0) {
+            g_snprintf(err, errlen, "burst_seconds must be a non-negative integer");
+            return -1;
+        }
+        st->burst_s = json_integer_value(burst);
+    }
+    json_t *te = json_is_object(section) ? json_object_get(section, "throughput_emulation") : NULL;
+    if (te && throughput_switch(st, te, err, errlen) != 0)
+        return -1;
     return 0;
 }
 
@@ -162,6 +291,11 @@ static gboolean dump_table(gpointer key, gpointer value, gpointer arg)
         json_object_set_new(d, "DeletionProtectionEnabled", json_true());
     if (json_array_size(t->tags))
         json_object_set_new(d, "Tags", json_deep_copy(t->tags));
+    json_t *ttl = ddb_ttl_spec(t);
+    if (ttl)
+        json_object_set_new(d, "TimeToLiveSpecification", ttl);
+    if (t->emulate)
+        json_object_set_new(d, "emulate_throughput", json_true());
     json_t *items = json_array();
     ddb_store_foreach(t->items, dump_item, items);
     json_object_set_new(d, "items", items);
@@ -176,12 +310,17 @@ json_t *ddb_fixture_dump(void *state)
     ddb_state *st = state;
     json_t *tables = json_array();
     g_tree_foreach(st->tables, dump_table, tables);
-    if (json_array_size(tables) == 0 && st->delay_ms == DDB_DEFAULT_DELAY_MS) {
+    if (json_array_size(tables) == 0 && st->delay_ms == DDB_DEFAULT_DELAY_MS && !st->emulate_all &&
+        st->burst_s == DDB_DEFAULT_BURST_S) {
         json_decref(tables);
         return NULL;
     }
     json_t *out = json_pack("{s:o}", "tables", tables);
     if (st->delay_ms != DDB_DEFAULT_DELAY_MS)
         json_object_set_new(out, "table_delay_ms", json_integer(st->delay_ms));
+    if (st->emulate_all)
+        json_object_set_new(out, "throughput_emulation", json_true());
+    if (st->burst_s != DDB_DEFAULT_BURST_S)
+        json_object_set_new(out, "burst_seconds", json_integer(st->burst_s));
     return out;
 }

@@ -11,7 +11,18 @@
  * A bare list stands for "tables". Items are in the wire's attribute-value
  * JSON (binaries base64). Tables load ACTIVE; a table of the same name is
  * replaced. table_delay_ms sets how long CREATING / UPDATING / DELETING
- * last in this account and region. The dump has the same shape. */
+ * last in this account and region.
+ *
+ * Beyond CreateTable's shape a table may carry
+ *   "TimeToLiveSpecification": {"AttributeName": "expires", "Enabled": true}
+ *   "emulate_throughput": true          its RCU / WCU are enforced (capacity.h)
+ *   "generate": {"count": N, "size": B, "partition": "p", "attribute": "data"}
+ *                                       N synthetic items (large tables for
+ *                                       tests and benchmarks)
+ * and the section
+ *   "throughput_emulation": true | false | ["table", ...]
+ *   "burst_seconds": 300                unused capacity a bucket keeps
+ * The dump has the same shape (generated items dump as items). */
 #ifndef MOCKAWS_DYNAMODB_FIXTURE_H
 #define MOCKAWS_DYNAMODB_FIXTURE_H
 

@@ -2,140 +2,20 @@
 
 #include <string.h>
 
+#include "capacity.h"
 #include "expr_eval.h"
-#include "expr_parse.h"
+#include "index.h"
 #include "legacy.h"
 #include "request.h"
+#include "ttl.h"
+#include "value.h"
+#include "write.h"
 
 #define PREFIX "One or more parameter values were invalid: "
-
-/* What one item request brings: its table name and its parsed
- * expressions (or the legacy parameters turned into the same trees). */
-typedef struct prep {
-    char *name;
-    ddb_exprs *x;
-    ddb_cond *cond;
-    ddb_update *update;
-    ddb_projection *proj;
-} prep;
-
-static void prep_clear(prep *p)
-{
-    g_free(p->name);
-    ddb_exprs_free(p->x);
-}
 
 static const char *str(json_t *o, const char *k)
 {
     return json_string_value(json_object_get(o, k));
-}
-
-/* ---- request checks ---- */
-
-/* Expressions and the legacy parameters they replace do not mix; names and
- * values need expressions that use them. exprs / legacy: NULL-terminated
- * parameter names. */
-static int expression_params(svc_call *c, const char *const *exprs, const char *const *legacy)
-{
-    json_t *in = c->input;
-    GString *e = g_string_new(NULL), *l = g_string_new(NULL);
-    for (size_t i = 0; exprs[i]; i++)
-        if (json_object_get(in, exprs[i]))
-            g_string_append_printf(e, "%s%s", e->len ? ", " : "", exprs[i]);
-    for (size_t i = 0; legacy[i]; i++)
-        if (json_object_get(in, legacy[i]))
-            g_string_append_printf(l, "%s%s", l->len ? ", " : "", legacy[i]);
-    int rc = 0;
-    if (e->len && l->len)
-        rc = ddb_validation(c,
-                            "Can not use both expression and non-expression parameters in the same request: "
-                            "Non-expression parameters: {%s} Expression parameters: {%s}",
-                            l->str, e->str);
-    else if (json_object_get(in, "ExpressionAttributeNames") && !e->len)
-        rc = ddb_validation(c, "ExpressionAttributeNames can only be specified when using expressions");
-    else if (json_object_get(in, "ExpressionAttributeValues")) {
-        /* values serve every expression but a projection */
-        GString *names = g_string_new(NULL);
-        size_t n = 0;
-        bool any = false;
-        for (size_t i = 0; exprs[i]; i++) {
-            if (!strcmp(exprs[i], "ProjectionExpression"))
-                continue;
-            g_string_append_printf(names, "%s%s", n ? " and " : "", exprs[i]);
-            n++;
-            any = any || json_object_get(in, exprs[i]);
-        }
-        if (n && !any)
-            rc = ddb_validation(c, "ExpressionAttributeValues can only be specified when using expressions: %s %s null",
-                                names->str, n > 1 ? "are" : "is");
-        g_string_free(names, TRUE);
-    }
-    g_string_free(e, TRUE);
-    g_string_free(l, TRUE);
-    return rc;
-}
-
-/* Every value of a Key or Item map, checked and made canonical. */
-static int values_check(svc_call *c, json_t *map)
-{
-    char *m = ddb_item_check(map);
-    return m ? ddb_validation_take(c, m) : 0;
-}
-
-static int legacy_check(svc_call *c, prep *p)
-{
-    json_t *in = c->input;
-    char *m = NULL;
-    json_t *v;
-    if ((v = json_object_get(in, "Expected")))
-        m = ddb_legacy_expected(p->x, v, str(in, "ConditionalOperator"), &p->cond);
-    if (!m && (v = json_object_get(in, "AttributeUpdates")))
-        m = ddb_legacy_attribute_updates(p->x, v, &p->update);
-    if (!m && (v = json_object_get(in, "AttributesToGet")))
-        m = ddb_legacy_attributes_to_get(p->x, v, &p->proj);
-    return m ? ddb_validation_take(c, m) : 0;
-}
-
-/* The request's expressions, parsed in DynamoDB's order, then the check
- * that every name and value was used. */
-static int expressions(svc_call *c, prep *p)
-{
-    json_t *in = c->input;
-    char *m = ddb_exprs_check_maps(p->x);
-    const char *s;
-    if (!m && (s = str(in, "UpdateExpression")))
-        p->update = ddb_parse_update(p->x, s, &m);
-    if (!m && (s = str(in, "ConditionExpression")))
-        p->cond = ddb_parse_condition(p->x, "ConditionExpression", s, &m);
-    if (!m && (s = str(in, "ProjectionExpression")))
-        p->proj = ddb_parse_projection(p->x, s, &m);
-    if (!m)
-        m = ddb_exprs_check_unused(p->x);
-    return m ? ddb_validation_take(c, m) : 0;
-}
-
-static int start(svc_call *c, prep *p)
-{
-    memset(p, 0, sizeof *p);
-    if (ddb_table_name(c, DDB_NAME_DATA, &p->name) != 0)
-        return -1;
-    p->x = ddb_exprs_new(json_object_get(c->input, "ExpressionAttributeNames"),
-                         json_object_get(c->input, "ExpressionAttributeValues"));
-    return 0;
-}
-
-/* The table an item operation works on: it must exist and be ACTIVE (or
- * UPDATING); DynamoDB answers a table still being created or deleted as
- * missing. */
-static ddb_table *usable_table(svc_call *c, const char *name)
-{
-    ddb_table *t = ddb_state_table(c->state, name, c->now_ms);
-    ddb_status s = t ? ddb_table_status(t, c->now_ms) : DDB_GONE;
-    if (s != DDB_ACTIVE && s != DDB_UPDATING) {
-        aws_error_set(&c->err, "ResourceNotFoundException", "Requested resource not found");
-        return NULL;
-    }
-    return t;
 }
 
 /* ---- keys ---- */
@@ -270,7 +150,7 @@ static char *nested_index_key(const ddb_index *ix, const ddb_keydef *k, void *ar
     return NULL;
 }
 
-static char *nested_keys(const ddb_table *t, const ddb_path *paths, size_t n)
+char *ddb_nested_keys(const ddb_table *t, const ddb_path *paths, size_t n)
 {
     nested_ctx nc = {paths, n};
     const ddb_keydef *ks[2] = {&t->hash, &t->range};
@@ -280,167 +160,6 @@ static char *nested_keys(const ddb_table *t, const ddb_path *paths, size_t n)
                                    "not allowed: Key: %s",
                                    ks[i]->name);
     return index_keys(t, nested_index_key, &nc);
-}
-
-/* ---- answers ---- */
-
-static int condition_failed(svc_call *c, const ddb_entry *existing)
-{
-    aws_error_set(&c->err, "ConditionalCheckFailedException", "The conditional request failed");
-    if (existing && g_strcmp0(str(c->input, "ReturnValuesOnConditionCheckFailure"), "ALL_OLD") == 0)
-        aws_error_field(&c->err, "Item", json_incref(existing->item));
-    return -1;
-}
-
-static void add_consumed(svc_call *c, const char *table, size_t size, bool read, bool consistent)
-{
-    json_t *cc = ddb_consumed(c, table, size, read, consistent);
-    if (cc)
-        json_object_set_new(c->output, "ConsumedCapacity", cc);
-}
-
-static const char *return_values(svc_call *c)
-{
-    const char *rv = str(c->input, "ReturnValues");
-    return rv ? rv : "NONE";
-}
-
-/* ---- PutItem ---- */
-
-int ddb_put_item(svc_call *c)
-{
-    static const char *const exprs[] = {"ConditionExpression", NULL};
-    static const char *const legacy[] = {"Expected", NULL};
-    prep p;
-    if (start(c, &p) != 0)
-        return -1;
-    int rc = -1;
-    json_t *item = json_object_get(c->input, "Item");
-    const char *rv = return_values(c);
-    if (expression_params(c, exprs, legacy) || values_check(c, item))
-        goto out;
-    if (strcmp(rv, "NONE") && strcmp(rv, "ALL_OLD")) {
-        ddb_validation(c, "ReturnValues can only be ALL_OLD or NONE");
-        goto out;
-    }
-    size_t size = ddb_item_size(item);
-    if (size > DDB_MAX_ITEM_SIZE) {
-        ddb_validation(c, "Item size has exceeded the maximum allowed size");
-        goto out;
-    }
-    if (legacy_check(c, &p) || expressions(c, &p))
-        goto out;
-    ddb_state_settle(c->state, c->now_ms);
-    ddb_table *t = usable_table(c, p.name);
-    if (!t)
-        goto out;
-    char *m = ddb_item_key_check(t, item);
-    if (m) {
-        ddb_validation_take(c, m);
-        goto out;
-    }
-    ddb_keyval h, r;
-    ddb_table_keyvals(t, item, &h, &r);
-    const ddb_entry *old = ddb_store_get(t->items, &h, &r);
-    if (p.cond && !ddb_cond_eval(p.cond, old ? old->item : NULL)) {
-        condition_failed(c, old);
-        goto out;
-    }
-    c->output = json_object();
-    if (old && !strcmp(rv, "ALL_OLD"))
-        json_object_set(c->output, "Attributes", old->item);
-    add_consumed(c, t->name, old && old->size > size ? old->size : size, false, false);
-    ddb_store_put(t->items, &h, &r, json_incref(item), size);
-    rc = 0;
-out:
-    prep_clear(&p);
-    return rc;
-}
-
-/* ---- GetItem ---- */
-
-int ddb_get_item(svc_call *c)
-{
-    static const char *const exprs[] = {"ProjectionExpression", NULL};
-    static const char *const legacy[] = {"AttributesToGet", NULL};
-    prep p;
-    if (start(c, &p) != 0)
-        return -1;
-    int rc = -1;
-    json_t *key = json_object_get(c->input, "Key");
-    if (expression_params(c, exprs, legacy) || values_check(c, key) || legacy_check(c, &p) || expressions(c, &p))
-        goto out;
-    ddb_table *t = usable_table(c, p.name);
-    if (!t)
-        goto out;
-    char *m = ddb_key_check(t, key);
-    if (!m && p.proj)
-        m = nested_keys(t, p.proj->paths, p.proj->n);
-    if (m) {
-        ddb_validation_take(c, m);
-        goto out;
-    }
-    ddb_keyval h, r;
-    ddb_table_keyvals(t, key, &h, &r);
-    const ddb_entry *e = ddb_store_get(t->items, &h, &r);
-    c->output = json_object();
-    if (e)
-        json_object_set_new(c->output, "Item",
-                            p.proj ? ddb_project(e->item, p.proj->paths, p.proj->n) : json_incref(e->item));
-    add_consumed(c, t->name, e ? e->size : 0, true, json_is_true(json_object_get(c->input, "ConsistentRead")));
-    rc = 0;
-out:
-    prep_clear(&p);
-    return rc;
-}
-
-/* ---- DeleteItem ---- */
-
-int ddb_delete_item(svc_call *c)
-{
-    static const char *const exprs[] = {"ConditionExpression", NULL};
-    static const char *const legacy[] = {"Expected", NULL};
-    prep p;
-    if (start(c, &p) != 0)
-        return -1;
-    int rc = -1;
-    json_t *key = json_object_get(c->input, "Key");
-    const char *rv = return_values(c);
-    if (expression_params(c, exprs, legacy) || values_check(c, key))
-        goto out;
-    if (strcmp(rv, "NONE") && strcmp(rv, "ALL_OLD")) {
-        ddb_validation(c, "ReturnValues can only be ALL_OLD or NONE");
-        goto out;
-    }
-    if (legacy_check(c, &p) || expressions(c, &p))
-        goto out;
-    ddb_state_settle(c->state, c->now_ms);
-    ddb_table *t = usable_table(c, p.name);
-    if (!t)
-        goto out;
-    char *m = ddb_key_check(t, key);
-    if (m) {
-        ddb_validation_take(c, m);
-        goto out;
-    }
-    ddb_keyval h, r;
-    ddb_table_keyvals(t, key, &h, &r);
-    const ddb_entry *old = ddb_store_get(t->items, &h, &r);
-    if (p.cond && !ddb_cond_eval(p.cond, old ? old->item : NULL)) {
-        condition_failed(c, old);
-        goto out;
-    }
-    c->output = json_object();
-    add_consumed(c, t->name, old ? old->size : 0, false, false);
-    if (old) {
-        if (!strcmp(rv, "ALL_OLD"))
-            json_object_set(c->output, "Attributes", old->item);
-        ddb_store_remove(t->items, &h, &r);
-    }
-    rc = 0;
-out:
-    prep_clear(&p);
-    return rc;
 }
 
 /* ---- UpdateItem ---- */
@@ -496,7 +215,7 @@ static char *update_checks(const ddb_table *t, const ddb_update *u)
     ddb_path *paths = g_new(ddb_path, u->n ? u->n : 1);
     for (size_t k = 0; k < u->n; k++)
         paths[k] = u->actions[k].path;
-    m = nested_keys(t, paths, u->n);
+    m = ddb_nested_keys(t, paths, u->n);
     g_free(paths);
     return m;
 }
@@ -511,77 +230,404 @@ static json_t *updated_paths(const ddb_update *u, json_t *item)
     return out;
 }
 
-int ddb_update_item(svc_call *c)
+/* ---- operations ---- */
+
+/* The parameters each kind takes: expressions, then the legacy ones they
+ * replace (only a whole single-item request may use those). */
+static const char *const *expression_names(ddb_op_kind k)
 {
-    static const char *const exprs[] = {"UpdateExpression", "ConditionExpression", NULL};
-    static const char *const legacy[] = {"AttributeUpdates", "Expected", NULL};
-    prep p;
-    if (start(c, &p) != 0)
-        return -1;
-    int rc = -1;
-    json_t *key = json_object_get(c->input, "Key"), *next = NULL;
-    const char *rv = return_values(c);
-    if (expression_params(c, exprs, legacy) || values_check(c, key) || legacy_check(c, &p) || expressions(c, &p))
-        goto out;
-    ddb_state_settle(c->state, c->now_ms);
-    ddb_table *t = usable_table(c, p.name);
-    if (!t)
-        goto out;
-    char *m = ddb_key_check(t, key);
-    if (!m && p.update)
-        m = update_checks(t, p.update);
-    if (m) {
-        ddb_validation_take(c, m);
-        goto out;
+    static const char *const put[] = {"ConditionExpression", NULL};
+    static const char *const get[] = {"ProjectionExpression", NULL};
+    static const char *const upd[] = {"UpdateExpression", "ConditionExpression", NULL};
+    switch (k) {
+    case DDB_OP_GET: return get;
+    case DDB_OP_UPDATE: return upd;
+    default: return put;
     }
-    ddb_keyval h, r;
-    ddb_table_keyvals(t, key, &h, &r);
-    const ddb_entry *old = ddb_store_get(t->items, &h, &r);
-    if (p.cond && !ddb_cond_eval(p.cond, old ? old->item : NULL)) {
+}
+
+static const char *const *legacy_names(ddb_op_kind k, bool single)
+{
+    static const char *const none[] = {NULL};
+    static const char *const put[] = {"Expected", NULL};
+    static const char *const get[] = {"AttributesToGet", NULL};
+    static const char *const upd[] = {"AttributeUpdates", "Expected", NULL};
+    if (!single)
+        return none;
+    switch (k) {
+    case DDB_OP_GET: return get;
+    case DDB_OP_UPDATE: return upd;
+    default: return put;
+    }
+}
+
+static int legacy_check(svc_call *c, ddb_op *op)
+{
+    json_t *in = op->in;
+    char *m = NULL;
+    json_t *v;
+    if (!op->single)
+        return 0;
+    if ((v = json_object_get(in, "Expected")))
+        m = ddb_legacy_expected(op->x, v, str(in, "ConditionalOperator"), &op->cond);
+    if (!m && (v = json_object_get(in, "AttributeUpdates")))
+        m = ddb_legacy_attribute_updates(op->x, v, &op->update);
+    if (!m && (v = json_object_get(in, "AttributesToGet")))
+        m = ddb_legacy_attributes_to_get(op->x, v, &op->proj);
+    return m ? ddb_validation_take(c, m) : 0;
+}
+
+/* The request's expressions, parsed in DynamoDB's order, then the check
+ * that every name and value was used. */
+static int expressions(svc_call *c, ddb_op *op)
+{
+    json_t *in = op->in;
+    char *m = ddb_exprs_check_maps(op->x);
+    const char *s;
+    if (!m && (s = str(in, "UpdateExpression")))
+        op->update = ddb_parse_update(op->x, s, &m);
+    if (!m && (s = str(in, "ConditionExpression")))
+        op->cond = ddb_parse_condition(op->x, "ConditionExpression", s, &m);
+    if (!m && (s = str(in, "ProjectionExpression")))
+        op->proj = ddb_parse_projection(op->x, s, &m);
+    if (!m)
+        m = ddb_exprs_check_unused(op->x);
+    return m ? ddb_validation_take(c, m) : 0;
+}
+
+int ddb_op_parse(svc_call *c, ddb_op *op, ddb_op_kind kind, json_t *in, bool single)
+{
+    memset(op, 0, sizeof *op);
+    op->kind = kind;
+    op->in = in;
+    op->single = single;
+    if (ddb_table_name_in(c, in, DDB_NAME_DATA, &op->name) != 0)
+        return -1;
+    op->x = ddb_exprs_new(json_object_get(in, "ExpressionAttributeNames"),
+                          json_object_get(in, "ExpressionAttributeValues"));
+    op->key = json_object_get(in, kind == DDB_OP_PUT ? "Item" : "Key");
+    if (ddb_expression_params(c, in, expression_names(kind), legacy_names(kind, single)) != 0)
+        return -1;
+    char *m = ddb_item_check(op->key);
+    if (m)
+        return ddb_validation_take(c, m);
+    if (kind == DDB_OP_PUT || kind == DDB_OP_DELETE) {
+        const char *rv = str(in, "ReturnValues");
+        if (rv && strcmp(rv, "NONE") && strcmp(rv, "ALL_OLD"))
+            return ddb_validation(c, "ReturnValues can only be ALL_OLD or NONE");
+    }
+    if (kind == DDB_OP_PUT) {
+        op->size = ddb_item_size(op->key);
+        if (op->size > DDB_MAX_ITEM_SIZE)
+            return ddb_validation(c, "Item size has exceeded the maximum allowed size");
+    }
+    if (legacy_check(c, op) != 0 || expressions(c, op) != 0)
+        return -1;
+    return 0;
+}
+
+int ddb_op_bind(svc_call *c, ddb_op *op)
+{
+    op->t = ddb_usable_table(c, op->name);
+    if (!op->t)
+        return -1;
+    char *m = op->kind == DDB_OP_PUT ? ddb_item_key_check(op->t, op->key) : ddb_key_check(op->t, op->key);
+    if (!m && op->kind == DDB_OP_GET && op->proj)
+        m = ddb_nested_keys(op->t, op->proj->paths, op->proj->n);
+    if (!m && op->kind == DDB_OP_UPDATE && op->update)
+        m = update_checks(op->t, op->update);
+    if (m)
+        return ddb_validation_take(c, m);
+    ddb_table_keyvals(op->t, op->key, &op->h, &op->r);
+    return 0;
+}
+
+const ddb_entry *ddb_op_current(svc_call *c, const ddb_op *op)
+{
+    const ddb_entry *e = ddb_store_get(op->t->items, &op->h, &op->r, 1);
+    return e && !ddb_ttl_expired(op->t, e->item, c->now_ms) ? e : NULL;
+}
+
+bool ddb_op_condition(const ddb_op *op, const ddb_entry *old)
+{
+    return !op->cond || ddb_cond_eval(op->cond, old ? old->item : NULL);
+}
+
+json_t *ddb_op_next(const ddb_op *op, const ddb_entry *old, char **err)
+{
+    *err = NULL;
+    if (op->kind == DDB_OP_PUT)
+        return json_incref(op->key);
+    if (op->kind != DDB_OP_UPDATE)
+        return NULL;
+    /* a missing item is created from its key */
+    json_t *base = old ? old->item : op->key;
+    json_t *next = op->update ? ddb_update_apply(op->update, base, err) : json_deep_copy(base);
+    if (!next)
+        return NULL;
+    if (op->update) {
+        upd_ctx uc = {op->update, next};
+        if ((*err = index_keys(op->t, index_key_after, &uc))) {
+            json_decref(next);
+            return NULL;
+        }
+    }
+    if (ddb_item_size(next) > DDB_MAX_ITEM_SIZE) {
+        *err = g_strdup("Item size to update has exceeded the maximum allowed size");
+        json_decref(next);
+        return NULL;
+    }
+    return next;
+}
+
+void ddb_op_clear(ddb_op *op)
+{
+    g_free(op->name);
+    ddb_exprs_free(op->x);
+    memset(op, 0, sizeof *op);
+}
+
+/* ---- capacity and metrics ---- */
+
+static double index_item_units(const ddb_table *t, const ddb_index *ix, json_t *item)
+{
+    ddb_keyval h, sort[DDB_SKEY_MAX];
+    size_t n;
+    if (!item || !ddb_ix_key(t, ix, item, &h, sort, &n))
+        return 0;
+    json_t *p = ddb_ix_project(t, ix, item);
+    double u = ddb_units(ddb_item_size(p), false, false);
+    json_decref(p);
+    return u;
+}
+
+void ddb_index_units(const ddb_table *t, json_t *old, json_t *next, double factor, json_t *gsis, json_t *lsis)
+{
+    GPtrArray *lists[2] = {t->gsis, t->lsis};
+    json_t *into[2] = {gsis, lsis};
+    for (int k = 0; k < 2; k++)
+        for (guint i = 0; i < lists[k]->len; i++) {
+            const ddb_index *ix = lists[k]->pdata[i];
+            if (!ddb_index_live(ix))
+                continue;
+            double a = index_item_units(t, ix, old), b = index_item_units(t, ix, next);
+            double u = (a > b ? a : b) * factor;
+            if (u <= 0)
+                continue;
+            json_t *have = json_object_get(into[k], ix->name);
+            double before = have ? json_number_value(json_object_get(have, "CapacityUnits")) : 0;
+            json_object_set_new(into[k], ix->name, json_pack("{s:f}", "CapacityUnits", before + u));
+        }
+}
+
+json_t *ddb_collection_metrics(const ddb_table *t, json_t *key)
+{
+    if (t->lsis->len == 0)
+        return NULL;
+    ddb_keyval h;
+    json_t *hv = json_object_get(key, t->hash.name);
+    if (!ddb_keydef_value(key, &t->hash, &h))
+        return NULL;
+    uint64_t bytes = 0;
+    const ddb_part *p = ddb_store_partition(t->items, &h);
+    if (p)
+        bytes += p->bytes;
+    for (guint i = 0; i < t->lsis->len; i++) {
+        const ddb_index *ix = t->lsis->pdata[i];
+        p = ix->items ? ddb_store_partition(ix->items, &h) : NULL;
+        if (p)
+            bytes += p->bytes;
+    }
+    /* DynamoDB gives a range of whole gigabytes around the estimate */
+    double gb = (double)(bytes / (1024ULL * 1024 * 1024));
+    return json_pack("{s:{s:O}, s:[f, f]}", "ItemCollectionKey", t->hash.name, hv, "SizeEstimateRangeGB", gb,
+                     gb + 1.0);
+}
+
+/* ---- answers ---- */
+
+static int condition_failed(svc_call *c, const ddb_entry *existing)
+{
+    aws_error_set(&c->err, "ConditionalCheckFailedException", "The conditional request failed");
+    if (existing && g_strcmp0(str(c->input, "ReturnValuesOnConditionCheckFailure"), "ALL_OLD") == 0)
+        aws_error_field(&c->err, "Item", json_incref(existing->item));
+    return -1;
+}
+
+/* A write's capacity: refused when emulated throughput runs out; else
+ * ConsumedCapacity and ItemCollectionMetrics into the answer as asked. */
+static int write_capacity(svc_call *c, const ddb_op *op, const ddb_entry *old, json_t *next)
+{
+    json_t *oi = old ? old->item : NULL;
+    size_t os = old ? old->size : 0, ns = next ? ddb_item_size(next) : 0;
+    double units = ddb_units(os > ns ? os : ns, false, false);
+    ddb_cap cap = ddb_capacity_write(c->state, op->t, oi, next, units, c->now_ms);
+    if (cap != DDB_CAP_OK)
+        return ddb_capacity_error(c, cap, false);
+    bool indexes;
+    if (ddb_consumed_wanted(c, &indexes)) {
+        json_t *gsis = json_object(), *lsis = json_object();
+        if (indexes)
+            ddb_index_units(op->t, oi, next, 1, gsis, lsis);
+        json_object_set_new(c->output, "ConsumedCapacity", ddb_consumed_units(c, op->t->name, units, gsis, lsis));
+    }
+    return 0;
+}
+
+static void collection_metrics(svc_call *c, const ddb_op *op)
+{
+    if (g_strcmp0(str(c->input, "ReturnItemCollectionMetrics"), "SIZE") != 0)
+        return;
+    json_t *m = ddb_collection_metrics(op->t, op->key);
+    if (m)
+        json_object_set_new(c->output, "ItemCollectionMetrics", m);
+}
+
+static const char *return_values(svc_call *c)
+{
+    const char *rv = str(c->input, "ReturnValues");
+    return rv ? rv : "NONE";
+}
+
+/* Parse, settle, bind, and for writers drop what has expired. */
+static int begin(svc_call *c, ddb_op *op, ddb_op_kind kind)
+{
+    if (ddb_op_parse(c, op, kind, c->input, true) != 0)
+        return -1;
+    bool writer = kind != DDB_OP_GET;
+    if (writer)
+        ddb_state_settle(c->state, c->now_ms);
+    if (ddb_op_bind(c, op) != 0)
+        return -1;
+    if (writer)
+        ddb_ttl_purge(op->t, c->now_ms);
+    return 0;
+}
+
+/* ---- PutItem ---- */
+
+int ddb_put_item(svc_call *c)
+{
+    ddb_op op;
+    int rc = -1;
+    if (begin(c, &op, DDB_OP_PUT) != 0)
+        goto out;
+    const ddb_entry *old = ddb_op_current(c, &op);
+    if (!ddb_op_condition(&op, old)) {
         condition_failed(c, old);
         goto out;
     }
-    /* a missing item is created from its key */
-    json_t *base = old ? old->item : key;
-    if (p.update) {
-        next = ddb_update_apply(p.update, base, &m);
-        if (!next) {
-            ddb_validation_take(c, m);
-            goto out;
-        }
-        upd_ctx uc = {p.update, next};
-        if ((m = index_keys(t, index_key_after, &uc))) {
-            ddb_validation_take(c, m);
-            goto out;
-        }
-    } else {
-        next = json_deep_copy(base);
-    }
-    size_t size = ddb_item_size(next);
-    if (size > DDB_MAX_ITEM_SIZE) {
-        ddb_validation(c, "Item size to update has exceeded the maximum allowed size");
+    c->output = json_object();
+    if (write_capacity(c, &op, old, op.key) != 0)
+        goto out;
+    if (old && !strcmp(return_values(c), "ALL_OLD"))
+        json_object_set(c->output, "Attributes", old->item);
+    ddb_write_put(op.t, json_incref(op.key), op.size);
+    collection_metrics(c, &op);
+    rc = 0;
+out:
+    ddb_op_clear(&op);
+    return rc;
+}
+
+/* ---- GetItem ---- */
+
+int ddb_get_item(svc_call *c)
+{
+    ddb_op op;
+    int rc = -1;
+    if (begin(c, &op, DDB_OP_GET) != 0)
+        goto out;
+    const ddb_entry *e = ddb_op_current(c, &op);
+    bool consistent = json_is_true(json_object_get(c->input, "ConsistentRead"));
+    double units = ddb_units(e ? e->size : 0, true, consistent);
+    ddb_cap cap = ddb_capacity_read(c->state, op.t, NULL, units, c->now_ms);
+    if (cap != DDB_CAP_OK) {
+        ddb_capacity_error(c, cap, true);
         goto out;
     }
     c->output = json_object();
+    if (e)
+        json_object_set_new(c->output, "Item",
+                            op.proj ? ddb_project(e->item, op.proj->paths, op.proj->n) : json_incref(e->item));
+    json_t *cc = ddb_consumed_units(c, op.t->name, units, NULL, NULL);
+    if (cc)
+        json_object_set_new(c->output, "ConsumedCapacity", cc);
+    rc = 0;
+out:
+    ddb_op_clear(&op);
+    return rc;
+}
+
+/* ---- DeleteItem ---- */
+
+int ddb_delete_item(svc_call *c)
+{
+    ddb_op op;
+    int rc = -1;
+    if (begin(c, &op, DDB_OP_DELETE) != 0)
+        goto out;
+    const ddb_entry *old = ddb_op_current(c, &op);
+    if (!ddb_op_condition(&op, old)) {
+        condition_failed(c, old);
+        goto out;
+    }
+    c->output = json_object();
+    if (write_capacity(c, &op, old, NULL) != 0)
+        goto out;
+    if (old) {
+        if (!strcmp(return_values(c), "ALL_OLD"))
+            json_object_set(c->output, "Attributes", old->item);
+        ddb_write_delete(op.t, op.key);
+    }
+    collection_metrics(c, &op);
+    rc = 0;
+out:
+    ddb_op_clear(&op);
+    return rc;
+}
+
+/* ---- UpdateItem ---- */
+
+int ddb_update_item(svc_call *c)
+{
+    ddb_op op;
+    int rc = -1;
+    json_t *next = NULL;
+    if (begin(c, &op, DDB_OP_UPDATE) != 0)
+        goto out;
+    const ddb_entry *old = ddb_op_current(c, &op);
+    if (!ddb_op_condition(&op, old)) {
+        condition_failed(c, old);
+        goto out;
+    }
+    char *m;
+    next = ddb_op_next(&op, old, &m);
+    if (!next) {
+        ddb_validation_take(c, m);
+        goto out;
+    }
+    c->output = json_object();
+    if (write_capacity(c, &op, old, next) != 0)
+        goto out;
+    const char *rv = return_values(c);
     if (!strcmp(rv, "ALL_OLD") && old)
         json_object_set(c->output, "Attributes", old->item);
-    else if (!strcmp(rv, "UPDATED_OLD") && old && p.update)
-        json_object_set_new(c->output, "Attributes", updated_paths(p.update, old->item));
+    else if (!strcmp(rv, "UPDATED_OLD") && old && op.update)
+        json_object_set_new(c->output, "Attributes", updated_paths(op.update, old->item));
     else if (!strcmp(rv, "ALL_NEW"))
         json_object_set(c->output, "Attributes", next);
-    else if (!strcmp(rv, "UPDATED_NEW") && p.update)
-        json_object_set_new(c->output, "Attributes", updated_paths(p.update, next));
+    else if (!strcmp(rv, "UPDATED_NEW") && op.update)
+        json_object_set_new(c->output, "Attributes", updated_paths(op.update, next));
     json_t *attrs = json_object_get(c->output, "Attributes");
     if (attrs && json_object_size(attrs) == 0)
         json_object_del(c->output, "Attributes");
-    add_consumed(c, t->name, old && old->size > size ? old->size : size, false, false);
-    /* the key values point into the old item: take the new item's own */
-    ddb_table_keyvals(t, next, &h, &r);
-    ddb_store_put(t->items, &h, &r, next, size);
+    ddb_write_put(op.t, next, ddb_item_size(next));
     next = NULL;
+    collection_metrics(c, &op);
     rc = 0;
 out:
     json_decref(next);
-    prep_clear(&p);
+    ddb_op_clear(&op);
     return rc;
 }

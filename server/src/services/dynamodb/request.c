@@ -81,7 +81,12 @@ char *ddb_table_arn(svc_call *c, const char *name)
 
 int ddb_table_name(svc_call *c, ddb_name_style style, char **name)
 {
-    const char *s = json_string_value(json_object_get(c->input, "TableName"));
+    return ddb_table_name_in(c, c->input, style, name);
+}
+
+int ddb_table_name_in(svc_call *c, json_t *in, ddb_name_style style, char **name)
+{
+    const char *s = json_string_value(json_object_get(in, "TableName"));
     *name = NULL;
     if (!s)
         return ddb_validation(c, "The parameter 'TableName' is required but was not present in the request");
@@ -119,11 +124,8 @@ int ddb_table_name(svc_call *c, ddb_name_style style, char **name)
     return 0;
 }
 
-json_t *ddb_consumed(svc_call *c, const char *table, size_t size, bool read, bool consistent)
+double ddb_units(size_t size, bool read, bool consistent)
 {
-    const char *mode = json_string_value(json_object_get(c->input, "ReturnConsumedCapacity"));
-    if (!mode || (strcmp(mode, "TOTAL") != 0 && strcmp(mode, "INDEXES") != 0))
-        return NULL;
     double units;
     if (read) {
         units = size ? ceil((double)size / 4096.0) : 1;
@@ -132,10 +134,52 @@ json_t *ddb_consumed(svc_call *c, const char *table, size_t size, bool read, boo
     } else {
         units = size ? ceil((double)size / 1024.0) : 1;
     }
-    json_t *cc = json_pack("{s:s, s:f}", "TableName", table, "CapacityUnits", units);
-    if (strcmp(mode, "INDEXES") == 0)
-        json_object_set_new(cc, "Table", json_pack("{s:f}", "CapacityUnits", units));
+    return units;
+}
+
+bool ddb_consumed_wanted(svc_call *c, bool *indexes)
+{
+    const char *mode = json_string_value(json_object_get(c->input, "ReturnConsumedCapacity"));
+    bool want = mode && (strcmp(mode, "TOTAL") == 0 || strcmp(mode, "INDEXES") == 0);
+    if (indexes)
+        *indexes = want && strcmp(mode, "INDEXES") == 0;
+    return want;
+}
+
+static double sum_units(json_t *map)
+{
+    double total = 0;
+    const char *k;
+    json_t *v;
+    json_object_foreach(map, k, v) total += json_number_value(json_object_get(v, "CapacityUnits"));
+    return total;
+}
+
+json_t *ddb_consumed_units(svc_call *c, const char *table, double table_units, json_t *gsis, json_t *lsis)
+{
+    bool indexes;
+    if (!ddb_consumed_wanted(c, &indexes)) {
+        json_decref(gsis);
+        json_decref(lsis);
+        return NULL;
+    }
+    double total = table_units + sum_units(gsis) + sum_units(lsis);
+    json_t *cc = json_pack("{s:s, s:f}", "TableName", table, "CapacityUnits", total);
+    if (indexes) {
+        json_object_set_new(cc, "Table", json_pack("{s:f}", "CapacityUnits", table_units));
+        if (json_object_size(gsis))
+            json_object_set(cc, "GlobalSecondaryIndexes", gsis);
+        if (json_object_size(lsis))
+            json_object_set(cc, "LocalSecondaryIndexes", lsis);
+    }
+    json_decref(gsis);
+    json_decref(lsis);
     return cc;
+}
+
+json_t *ddb_consumed(svc_call *c, const char *table, size_t size, bool read, bool consistent)
+{
+    return ddb_consumed_units(c, table, ddb_units(size, read, consistent), NULL, NULL);
 }
 
 char *ddb_render_json(json_t *v)
@@ -160,4 +204,78 @@ char *ddb_render_json(json_t *v)
     char *out = g_strdup(t ? t : "");
     free(t);
     return out;
+}
+
+int ddb_expression_params(svc_call *c, json_t *in, const char *const *exprs, const char *const *legacy)
+{
+    GString *e = g_string_new(NULL), *l = g_string_new(NULL);
+    for (size_t i = 0; exprs[i]; i++)
+        if (json_object_get(in, exprs[i]))
+            g_string_append_printf(e, "%s%s", e->len ? ", " : "", exprs[i]);
+    /* a Query may name KeyConditions with expressions for the rest, as long
+     * as it has no KeyConditionExpression */
+    bool keyconds_ok = !json_object_get(in, "KeyConditionExpression");
+    for (size_t i = 0; legacy[i]; i++)
+        if (json_object_get(in, legacy[i]) && !(keyconds_ok && strcmp(legacy[i], "KeyConditions") == 0))
+            g_string_append_printf(l, "%s%s", l->len ? ", " : "", legacy[i]);
+    int rc = 0;
+    if (e->len && l->len)
+        rc = ddb_validation(c,
+                            "Can not use both expression and non-expression parameters in the same request: "
+                            "Non-expression parameters: {%s} Expression parameters: {%s}",
+                            l->str, e->str);
+    else if (json_object_get(in, "ExpressionAttributeNames") && !e->len)
+        rc = ddb_validation(c, "ExpressionAttributeNames can only be specified when using expressions");
+    else if (json_object_get(in, "ExpressionAttributeValues")) {
+        /* values serve every expression but a projection */
+        GString *names = g_string_new(NULL);
+        size_t n = 0;
+        bool any = false;
+        for (size_t i = 0; exprs[i]; i++) {
+            if (!strcmp(exprs[i], "ProjectionExpression"))
+                continue;
+            g_string_append_printf(names, "%s%s", n ? " and " : "", exprs[i]);
+            n++;
+            any = any || json_object_get(in, exprs[i]);
+        }
+        if (n && !any)
+            rc = ddb_validation(c, "ExpressionAttributeValues can only be specified when using expressions: %s %s null",
+                                names->str, n > 1 ? "are" : "is");
+        g_string_free(names, TRUE);
+    }
+    g_string_free(e, TRUE);
+    g_string_free(l, TRUE);
+    return rc;
+}
+
+ddb_table *ddb_usable_table(svc_call *c, const char *name)
+{
+    ddb_table *t = ddb_state_table(c->state, name, c->now_ms);
+    ddb_status s = t ? ddb_table_status(t, c->now_ms) : DDB_GONE;
+    if (s != DDB_ACTIVE && s != DDB_UPDATING) {
+        aws_error_set(&c->err, "ResourceNotFoundException", "Requested resource not found");
+        return NULL;
+    }
+    return t;
+}
+
+size_t ddb_fault_share(const svc_call *c, const char *key, size_t n)
+{
+    json_t *f = c->fault ? json_object_get(c->fault, key) : NULL;
+    if (!f || n == 0)
+        return 0;
+    double frac = json_number_value(f);
+    if (frac <= 0)
+        return 0;
+    if (frac >= 1)
+        return n;
+    /* rounded down, but at least one of several: a request alone always
+     * goes through, so that a client's retry loop comes to an end */
+    size_t k = (size_t)floor(frac * (double)n);
+    return k == 0 && n > 1 ? 1 : k;
+}
+
+bool ddb_fault_hits(size_t i, size_t k, size_t n)
+{
+    return n && ((i + 1) * k) / n > (i * k) / n;
 }

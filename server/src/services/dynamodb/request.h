@@ -46,11 +46,48 @@ int ddb_table_name(svc_call *c, ddb_name_style style, char **name);
 /* The ARN of a table of this namespace. g_malloc'd. */
 char *ddb_table_arn(svc_call *c, const char *name);
 
+/* The request's table name from an object other than the input (a
+ * transaction's action): as ddb_table_name. */
+int ddb_table_name_in(svc_call *c, json_t *in, ddb_name_style style, char **name);
+
+/* Expressions and the legacy parameters they replace do not mix; names and
+ * values need expressions that use them (DynamoDB's checks and wording).
+ * exprs / legacy: NULL-terminated parameter names. 0, or -1 with c->err. */
+int ddb_expression_params(svc_call *c, json_t *in, const char *const *exprs, const char *const *legacy);
+
+/* The table an item operation works on: it must exist and be ACTIVE (or
+ * UPDATING); DynamoDB answers a table still being created or deleted as
+ * missing. NULL with c->err set. */
+ddb_table *ddb_usable_table(svc_call *c, const char *name);
+
 /* ConsumedCapacity for ReturnConsumedCapacity (NULL when not asked):
  * units as DynamoDB rounds them (writes: 1 per KB, reads: 1 per 4 KB,
  * halved when eventually consistent). size: the larger item involved, 0
  * when there was none. */
 json_t *ddb_consumed(svc_call *c, const char *table, size_t size, bool read, bool consistent);
+
+/* The units DynamoDB charges for size bytes (0: at least one unit). */
+double ddb_units(size_t size, bool read, bool consistent);
+
+/* ConsumedCapacity of one table from units already counted (NULL when not
+ * asked): CapacityUnits is the total; with INDEXES also the table's share
+ * and each index's (gsis / lsis: name -> units as JSON reals, or NULL;
+ * stolen). */
+json_t *ddb_consumed_units(svc_call *c, const char *table, double table_units, json_t *gsis, json_t *lsis);
+
+/* Whether the request asks for ConsumedCapacity (TOTAL or INDEXES), and
+ * for its per-index detail. */
+bool ddb_consumed_wanted(svc_call *c, bool *indexes);
+
+/* How many of n requests a fault rule's partial action (c->fault) hits
+ * (key: "unprocessed", "transaction_conflict"): for a share f < 1,
+ * floor(f x n) but at least one of several (a request alone goes through,
+ * so that retry loops end); all of them for f >= 1; 0 without such an
+ * action. */
+size_t ddb_fault_share(const svc_call *c, const char *key, size_t n);
+/* Whether request i of n is one of the k a fault hits: k spread evenly
+ * through the n, deterministically. */
+bool ddb_fault_hits(size_t i, size_t k, size_t n);
 
 /* DynamoDB's rendering of a request value in Coral messages. g_malloc'd. */
 char *ddb_render_json(json_t *v);

@@ -1,16 +1,20 @@
-/* store: the items of one table, laid out for the key lookups DynamoDB does.
+/* store: items laid out for the key lookups DynamoDB does, for a table and
+ * for each of its secondary indexes alike.
  *
  * Items are grouped by partition key (a hash table: GetItem, PutItem and a
  * Query's partition in O(1)); inside a partition they sit in a balanced tree
- * ordered by sort key the way DynamoDB orders it (numbers by value, strings
- * and binaries bytewise), so that a Query page costs O(log n + page) with
- * g_tree_lower_bound / g_tree_node_next. A table without a sort key has
- * one item per partition, under the empty sort key. Partitions are also kept
- * in a tree ordered by a hash of their key, the order a Scan walks and can
- * resume from in O(log n).
+ * ordered by a sort key of one to three components, compared in turn the
+ * way DynamoDB orders keys (numbers by value, strings and binaries
+ * bytewise). A table's sort key is its range key (or none); an index's is
+ * its own range key followed by the table's keys, which keeps items that
+ * share an index key apart and in a stable order. A Query page costs
+ * O(log n + page) with ddb_part_seek and g_tree_node_next / _previous.
+ * Partitions are also kept in a tree ordered by a hash of their key: the
+ * order a Scan walks, resumes from in O(log n), and cuts into parallel
+ * segments by hash range.
  *
- * The store owns its items (json_t references) and knows their DynamoDB
- * sizes, for ItemCount and TableSizeBytes. */
+ * The store owns its entries (json_t references) and knows their DynamoDB
+ * sizes, in total and per partition (item collection sizes). */
 #ifndef MOCKAWS_DYNAMODB_STORE_H
 #define MOCKAWS_DYNAMODB_STORE_H
 
@@ -21,61 +25,79 @@
 #include <stdint.h>
 
 /* One key attribute's value: its type ('S', 'N', 'B'; 0 for "none") and
- * bytes (a number in canonical form). Borrowed. */
+ * bytes (a number in canonical form, NUL-terminated). Borrowed. */
 typedef struct ddb_keyval {
     char type;
     const char *data;
     size_t len;
 } ddb_keyval;
 
-/* A sort key as the partition trees hold it: the tree's own keys carry
- * their bytes (and a NUL) right after the struct; lookups use keys that
- * point into the caller's memory. */
+#define DDB_SKEY_MAX 3
+
+/* A sort key: n components. The trees' own keys carry their bytes right
+ * after the components; probes point into the caller's memory. A probe
+ * may have fewer components than the stored keys: it then sorts before
+ * (tie < 0) or after (tie > 0) every key it is a prefix of. */
 typedef struct ddb_skey {
-    char type;
-    size_t len;
-    const char *data;
+    uint8_t n;
+    int8_t tie;
+    ddb_keyval k[];
 } ddb_skey;
 
 typedef struct ddb_entry {
     json_t *item; /* one reference, owned */
-    size_t size;  /* DynamoDB's size of the item */
+    json_t *base; /* index entries: the table's whole item (one reference,
+                     owned; for TTL and for reads that fetch what an index
+                     does not project); NULL in a table */
+    size_t size;  /* DynamoDB's size of item */
 } ddb_entry;
 
 typedef struct ddb_part {
-    GBytes *key;   /* type byte + the partition key's bytes */
-    guint32 hash;  /* scan order */
-    GTree *items;  /* ddb_skey* -> ddb_entry*, in sort key order */
+    GBytes *key;    /* type byte + the partition key's bytes */
+    guint32 hash;   /* scan order */
+    uint64_t bytes; /* item collection size */
+    GTree *items;   /* ddb_skey* -> ddb_entry*, in sort key order */
 } ddb_part;
 
 typedef struct ddb_store ddb_store;
 
 ddb_store *ddb_store_new(void);
 void ddb_store_free(ddb_store *s);
-
-/* The entry under a key, or NULL. range->type 0 for a table without a
- * sort key. The entry stays valid until the next write to the store. */
-const ddb_entry *ddb_store_get(const ddb_store *s, const ddb_keyval *hash, const ddb_keyval *range);
-/* Stores item (stolen) under the key, replacing what was there. */
-void ddb_store_put(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *range, json_t *item, size_t size);
-/* Removes the item under the key; true when there was one. */
-bool ddb_store_remove(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *range);
 void ddb_store_clear(ddb_store *s);
+
+/* The entry under a key (hash, then nsort sort key components; a table
+ * without a range key has one component of type 0), or NULL. Valid until
+ * the next write to the store. */
+const ddb_entry *ddb_store_get(const ddb_store *s, const ddb_keyval *hash, const ddb_keyval *sort, size_t nsort);
+/* Stores item and base (both stolen; base may be NULL) under the key,
+ * replacing what was there. */
+void ddb_store_put(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *sort, size_t nsort, json_t *item,
+                   json_t *base, size_t size);
+/* Removes the entry under the key; true when there was one. */
+bool ddb_store_remove(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *sort, size_t nsort);
 
 size_t ddb_store_count(const ddb_store *s);
 uint64_t ddb_store_bytes(const ddb_store *s);
 
-/* The partition under a partition key, or NULL: its items tree is in sort
- * key order (for Query). */
+/* The partition under a partition key, or NULL. */
 ddb_part *ddb_store_partition(const ddb_store *s, const ddb_keyval *hash);
-/* Partitions in scan order (ddb_part* -> ddb_part*, compared by hash then
- * key): g_tree_node_first / g_tree_node_next walk a Scan. */
-GTree *ddb_store_scan_order(const ddb_store *s);
 
-/* Every item in scan order; stop by returning false. */
+/* The scan-order hash of a partition key. */
+guint32 ddb_store_hash(const ddb_keyval *hash);
+/* The node of the first partition in scan order at or after (hash, key)
+ * (key NULL: the first with that hash or a greater one), or strictly after
+ * it when after is set; NULL at the end. Its value is the ddb_part*;
+ * g_tree_node_next walks on in O(1). */
+GTreeNode *ddb_store_part_seek(const ddb_store *s, guint32 hash, const ddb_keyval *key, bool after);
+
+/* The first node of p whose key is >= the probe (after: > the probe), or
+ * NULL. The probe has nsort components (at most the stored keys' count). */
+GTreeNode *ddb_part_seek(const ddb_part *p, const ddb_keyval *sort, size_t nsort, bool after);
+
+/* Every entry in scan order; stop by returning false. */
 void ddb_store_foreach(const ddb_store *s, bool (*fn)(const ddb_entry *e, void *arg), void *arg);
 
-/* Sort key order (and the partition trees' comparator). */
-int ddb_skey_cmp(const ddb_skey *a, const ddb_skey *b);
+/* Order of two key values of one type. */
+int ddb_keyval_cmp(const ddb_keyval *a, const ddb_keyval *b);
 
 #endif

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ttl.h"
+
 static int name_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {
     return strcmp(a, b);
@@ -12,8 +14,8 @@ void ddb_index_free(ddb_index *ix)
 {
     if (!ix)
         return;
-    if (ix->data && ix->data_free)
-        ix->data_free(ix->data);
+    ddb_store_free(ix->items);
+    g_strfreev(ix->include);
     g_free(ix->name);
     g_free(ix->hash.name);
     g_free(ix->range.name);
@@ -45,6 +47,10 @@ void ddb_table_free(ddb_table *t)
     json_decref(t->extra);
     json_decref(t->tags);
     ddb_store_free(t->items);
+    g_free(t->ttl.attr);
+    if (t->ttl.expiry)
+        g_tree_destroy(t->ttl.expiry);
+    g_mutex_clear(&t->cap_lock);
     g_free(t);
 }
 
@@ -54,6 +60,9 @@ ddb_state *ddb_state_new(void)
     st->tables = g_tree_new_full(name_cmp, NULL, NULL, (GDestroyNotify)ddb_table_free);
     st->delay_ms = DDB_DEFAULT_DELAY_MS;
     st->next_due_ms = INT64_MAX;
+    st->burst_s = DDB_DEFAULT_BURST_S;
+    st->tokens = g_hash_table_new(g_str_hash, g_str_equal);
+    st->token_queue = g_queue_new();
     /* read once per namespace: configuration, not state */
     const char *env = getenv("MOCKAWS_DYNAMODB_DELAY_MS");
     if (env && *env) {
@@ -62,6 +71,8 @@ ddb_state *ddb_state_new(void)
         if (*end == '\0' && v >= 0)
             st->delay_ms = v;
     }
+    env = getenv("MOCKAWS_DYNAMODB_THROUGHPUT");
+    st->emulate_all = env && (strcmp(env, "1") == 0 || g_ascii_strcasecmp(env, "true") == 0);
     return st;
 }
 
@@ -70,6 +81,8 @@ void ddb_state_free(ddb_state *st)
     if (!st)
         return;
     g_tree_destroy(st->tables);
+    g_hash_table_destroy(st->tokens);
+    g_queue_free_full(st->token_queue, g_free);
     g_free(st);
 }
 
@@ -171,6 +184,11 @@ void ddb_state_pending(ddb_state *st, int64_t until_ms)
         st->next_due_ms = until_ms;
 }
 
+bool ddb_index_live(const ddb_index *ix)
+{
+    return ix->items != NULL;
+}
+
 ddb_index *ddb_table_index(const ddb_table *t, const char *name)
 {
     GPtrArray *lists[2] = {t->lsis, t->gsis};
@@ -183,7 +201,7 @@ ddb_index *ddb_table_index(const ddb_table *t, const char *name)
     return NULL;
 }
 
-static bool keyval(json_t *item, const ddb_keydef *k, ddb_keyval *out)
+bool ddb_keydef_value(json_t *item, const ddb_keydef *k, ddb_keyval *out)
 {
     json_t *v = json_object_get(item, k->name);
     json_t *p = json_is_object(v) ? json_object_get(v, (char[]){k->type, '\0'}) : NULL;
@@ -198,9 +216,9 @@ static bool keyval(json_t *item, const ddb_keydef *k, ddb_keyval *out)
 bool ddb_table_keyvals(const ddb_table *t, json_t *item, ddb_keyval *hash, ddb_keyval *range)
 {
     *range = (ddb_keyval){0, "", 0};
-    if (!keyval(item, &t->hash, hash))
+    if (!ddb_keydef_value(item, &t->hash, hash))
         return false;
-    return !t->range.name || keyval(item, &t->range, range);
+    return !t->range.name || ddb_keydef_value(item, &t->range, range);
 }
 
 /* ---- description ---- */
@@ -245,8 +263,8 @@ static json_t *describe_index(const ddb_table *t, const ddb_index *ix, int64_t n
         json_object_set_new(o, "ProvisionedThroughput",
                             throughput(t->pay_per_request ? 0 : ix->rcu, t->pay_per_request ? 0 : ix->wcu, 0, 0, 0));
     }
-    json_object_set_new(o, "IndexSizeBytes", json_integer(0));
-    json_object_set_new(o, "ItemCount", json_integer(0));
+    json_object_set_new(o, "IndexSizeBytes", json_integer(ix->items ? (json_int_t)ddb_store_bytes(ix->items) : 0));
+    json_object_set_new(o, "ItemCount", json_integer(ix->items ? (json_int_t)ddb_store_count(ix->items) : 0));
     json_object_set_new(o, "IndexArn", json_sprintf("%s/index/%s", t->arn, ix->name));
     merge_extra(o, ix->extra);
     return o;
@@ -264,8 +282,12 @@ json_t *ddb_table_describe(const ddb_table *t, int64_t now)
     json_object_set_new(d, "ProvisionedThroughput",
                         throughput(t->pay_per_request ? 0 : t->rcu, t->pay_per_request ? 0 : t->wcu,
                                    t->last_increase_ms, t->last_decrease_ms, t->decreases_today));
-    json_object_set_new(d, "TableSizeBytes", json_integer((json_int_t)ddb_store_bytes(t->items)));
-    json_object_set_new(d, "ItemCount", json_integer((json_int_t)ddb_store_count(t->items)));
+    /* items expired but not yet deleted by a writer are gone already */
+    size_t expired;
+    uint64_t expired_bytes;
+    ddb_ttl_pending(t, now, &expired, &expired_bytes);
+    json_object_set_new(d, "TableSizeBytes", json_integer((json_int_t)(ddb_store_bytes(t->items) - expired_bytes)));
+    json_object_set_new(d, "ItemCount", json_integer((json_int_t)(ddb_store_count(t->items) - expired)));
     json_object_set_new(d, "TableArn", json_string(t->arn));
     json_object_set_new(d, "TableId", json_string(t->id));
     if (t->pay_per_request || t->billing_given) {

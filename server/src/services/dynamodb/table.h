@@ -10,6 +10,10 @@
  * table ACTIVE at once. Writers (under the namespace's write lock) settle
  * completed transitions for good with ddb_state_settle.
  *
+ * A table also carries what issue 6 adds to it: the stores of its secondary
+ * indexes (kept in step with the table by write.h), its time to live
+ * (ttl.h) and its capacity buckets (capacity.h).
+ *
  * The state is owned by the namespace; it owns its tables, which own their
  * items. */
 #ifndef MOCKAWS_DYNAMODB_TABLE_H
@@ -27,6 +31,8 @@
  * waiter sees CREATING once, short enough for tests. A fixture's
  * "table_delay_ms" or MOCKAWS_DYNAMODB_DELAY_MS changes it. */
 #define DDB_DEFAULT_DELAY_MS 500
+/* DynamoDB keeps up to five minutes of unused throughput for bursts. */
+#define DDB_DEFAULT_BURST_S 300
 
 typedef enum ddb_status {
     DDB_CREATING,
@@ -35,6 +41,34 @@ typedef enum ddb_status {
     DDB_DELETING,
     DDB_GONE, /* deleted: invisible, purged by the next writer */
 } ddb_status;
+
+/* A token bucket of capacity units (capacity.h). */
+typedef struct ddb_bucket {
+    double tokens;
+    int64_t at_ms; /* last refill; 0: never used (starts full) */
+} ddb_bucket;
+
+typedef enum ddb_projection_type {
+    DDB_PROJ_KEYS_ONLY,
+    DDB_PROJ_INCLUDE,
+    DDB_PROJ_ALL,
+} ddb_projection_type;
+
+typedef enum ddb_ttl_status {
+    DDB_TTL_DISABLED,
+    DDB_TTL_ENABLING,
+    DDB_TTL_ENABLED,
+    DDB_TTL_DISABLING,
+} ddb_ttl_status;
+
+/* Time to live (ttl.h). */
+typedef struct ddb_ttl {
+    char *attr;          /* the attribute named by the last UpdateTimeToLive, or NULL */
+    bool enabled;        /* as last asked */
+    int64_t until_ms;    /* ENABLING / DISABLING until then */
+    int64_t changed_ms;  /* last change (0: never): changes are one per hour */
+    GTree *expiry;       /* while enabled: ddb_ttl_key* -> NULL, by expiry time */
+} ddb_ttl;
 
 typedef struct ddb_keydef {
     char *name; /* NULL: no such key (a table without a sort key) */
@@ -52,8 +86,10 @@ typedef struct ddb_index {
     json_t *extra;      /* other declared members echoed back (OnDemandThroughput, WarmThroughput) */
     ddb_status status;  /* GSI: CREATING / UPDATING until until_ms, DELETING until gone */
     int64_t until_ms;
-    void *data;         /* for the index's own items (secondary index maintenance) */
-    GDestroyNotify data_free;
+    ddb_projection_type proj;
+    char **include;     /* INCLUDE: the NonKeyAttributes (NULL-terminated) */
+    ddb_store *items;   /* the index's own entries (index.h); NULL once DELETING */
+    ddb_bucket rd, wr;  /* GSI capacity */
 } ddb_index;
 
 typedef struct ddb_table {
@@ -86,6 +122,11 @@ typedef struct ddb_table {
     int64_t until_ms;   /* CREATING / UPDATING: becomes ACTIVE then; DELETING: gone then */
 
     ddb_store *items;
+
+    ddb_ttl ttl;
+    bool emulate;       /* throughput emulation asked for this table */
+    ddb_bucket rd, wr;
+    GMutex cap_lock;    /* the buckets change under the namespace's read lock too */
 } ddb_table;
 
 typedef struct ddb_state {
@@ -93,6 +134,11 @@ typedef struct ddb_state {
     int64_t delay_ms;
     int64_t next_due_ms; /* earliest transition still to settle (INT64_MAX: none), so
                             that writers settle in O(1) when nothing is pending */
+    bool emulate_all;    /* throughput emulation for every provisioned table */
+    int64_t burst_s;     /* seconds of unused capacity a bucket keeps (DynamoDB: 300) */
+    GHashTable *tokens;  /* TransactWriteItems ClientRequestToken -> its record
+                            (transact.c), for idempotency; the queue owns them */
+    GQueue *token_queue; /* the records, oldest first, for expiry */
 } ddb_state;
 
 ddb_state *ddb_state_new(void);
@@ -116,6 +162,12 @@ json_t *ddb_table_describe(const ddb_table *t, int64_t now_ms);
 
 /* Finds an index of either kind by name. */
 ddb_index *ddb_table_index(const ddb_table *t, const char *name);
+/* Whether writes keep the index up to date (not once it is DELETING). */
+bool ddb_index_live(const ddb_index *ix);
+
+/* One key attribute of an item as a store key; false when the item lacks
+ * it or has it in another type. */
+bool ddb_keydef_value(json_t *item, const ddb_keydef *k, ddb_keyval *out);
 
 /* The key attribute values of an item (or a Key map): the payloads as
  * store keys. false when one is missing or of another type. */

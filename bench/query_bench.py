@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""DynamoDB Query page cost at scale (issue 6): a page from a partition of 1,000,000 items
+against the same page from a partition of 1,000 items, side by side in one run.
+
+Each table is loaded with the dynamodb fixture's `generate` form (one partition "p", numeric
+sort keys 0..N-1, a 100-byte payload), one server per size. Pages are fetched over one
+keep-alive connection per server with raw http.client requests (no SDK: its overhead would
+hide the server's), alternating between the two servers, and every answer is checked
+(status, Count, first sort key, LastEvaluatedKey). Reported: median and p90 page latency per
+case and the big/small ratio (target: <= 1.5), load time (exec to ready, i.e. to the port
+file) and resident memory (VmRSS) per item against an idle server.
+
+Cases (the same request against both tables; pages of --page items):
+  start        KeyConditionExpression pk = :p, the first page
+  middle       the page after ExclusiveStartKey sk = N/2 (how a paginator continues)
+  between      pk = :p AND sk BETWEEN N/2 AND N/2 + page - 1 (a range seek)
+  backward     ScanIndexForward false from ExclusiveStartKey sk = N/2
+  filtered     the middle page through a FilterExpression that keeps none of it
+  scan-middle  Scan from ExclusiveStartKey sk = N/2 (Scan pages are O(page) too)
+
+  bench/query_bench.py                          defaults: 1,000,000 vs 1,000 items, 300 pages
+  bench/query_bench.py --count 200000 --reps 100
+  MOCKAWS_BIN=path bench/query_bench.py
+Everything listens on 127.0.0.1 and is stopped on exit.
+"""
+import argparse
+import http.client
+import json
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+AUTH = ("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/dynamodb/aws4_request, "
+        "SignedHeaders=host;x-amz-date, Signature=00")
+
+
+class Server:
+    def __init__(self, binary, work, name, fixture=None):
+        self.name = name
+        port_file = os.path.join(work, f"{name}.port")
+        args = [binary, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
+                "--log-level", "error"]
+        if fixture is not None:
+            path = os.path.join(work, f"{name}.json")
+            with open(path, "w") as f:
+                json.dump(fixture, f)
+            args += ["--fixtures", path]
+        self.log = open(os.path.join(work, f"{name}.log"), "wb")
+        t0 = time.monotonic()
+        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
+                                     stdin=subprocess.DEVNULL)
+        deadline = t0 + 600
+        self.port = None
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"{name}: mockaws exited with {self.proc.returncode}; "
+                                 f"see {self.log.name}")
+            try:
+                with open(port_file) as f:
+                    text = f.read()
+                if text.endswith("\n"):
+                    self.port = int(text)
+                    break
+            except (FileNotFoundError, ValueError):
+                pass
+            time.sleep(0.001)
+        if self.port is None:
+            self.stop()
+            raise SystemExit(f"{name}: not ready within 600 s")
+        self.ready_s = time.monotonic() - t0
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+
+    def rss_kib(self):
+        with open(f"/proc/{self.proc.pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        raise RuntimeError("no VmRSS")
+
+    def call(self, op, body):
+        """(seconds, status, parsed answer) over the keep-alive connection."""
+        data = json.dumps(body).encode()
+        t0 = time.perf_counter()
+        self.conn.request("POST", "/", body=data, headers={
+            "Authorization": AUTH, "X-Amz-Date": "20261129T000000Z",
+            "X-Amz-Target": f"DynamoDB_20120810.{op}",
+            "Content-Type": "application/x-amz-json-1.0"})
+        resp = self.conn.getresponse()
+        raw = resp.read()
+        dt = time.perf_counter() - t0
+        return dt, resp.status, json.loads(raw)
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.log.close()
+
+
+def fixture(count, size):
+    return {"dynamodb": {"tables": [{
+        "TableName": "items", "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": "pk", "KeyType": "HASH"},
+                      {"AttributeName": "sk", "KeyType": "RANGE"}],
+        "AttributeDefinitions": [{"AttributeName": "pk", "AttributeType": "S"},
+                                 {"AttributeName": "sk", "AttributeType": "N"}],
+        "generate": {"partition": "p", "count": count, "size": size}}]}}
+
+
+def cases_for(count, page):
+    """Per case: (operation, body, expected count, expected first sk, LastEvaluatedKey expected)."""
+    mid = count // 2
+    if mid + page > count or mid - page < 0:
+        raise SystemExit(f"{count} items are too few for pages of {page} from the middle")
+    key = {":p": {"S": "p"}}
+    esk = {"pk": {"S": "p"}, "sk": {"N": str(mid)}}
+    q = {"TableName": "items", "KeyConditionExpression": "pk = :p", "Limit": page}
+    return {
+        "start": ("Query", dict(q, ExpressionAttributeValues=key), page, 0, True),
+        "middle": ("Query", dict(q, ExpressionAttributeValues=key, ExclusiveStartKey=esk),
+                   page, mid + 1, True),
+        "between": ("Query", {"TableName": "items",
+                              "KeyConditionExpression": "pk = :p AND sk BETWEEN :a AND :b",
+                              "ExpressionAttributeValues": dict(key, **{
+                                  ":a": {"N": str(mid)}, ":b": {"N": str(mid + page - 1)}})},
+                    page, mid, False),
+        "backward": ("Query", dict(q, ExpressionAttributeValues=key, ExclusiveStartKey=esk,
+                                   ScanIndexForward=False), page, mid - 1, True),
+        "filtered": ("Query", dict(q, ExclusiveStartKey=esk, FilterExpression="#d = :z",
+                                   ExpressionAttributeNames={"#d": "data"},
+                                   ExpressionAttributeValues=dict(key, **{":z": {"S": "none"}})),
+                     0, None, True),
+        "scan-middle": ("Scan", {"TableName": "items", "Limit": page, "ExclusiveStartKey": esk},
+                        page, mid + 1, True),
+    }
+
+
+def check(server, case, spec, status, body):
+    _, _, count, first, lek = spec
+    if status != 200:
+        raise SystemExit(f"{server.name} {case}: status {status}: {str(body)[:300]}")
+    if body.get("Count") != count:
+        raise SystemExit(f"{server.name} {case}: Count {body.get('Count')}, expected {count}")
+    got = int(body["Items"][0]["sk"]["N"]) if body.get("Items") else None
+    if got != first:
+        raise SystemExit(f"{server.name} {case}: first sk {got}, expected {first}")
+    if ("LastEvaluatedKey" in body) != lek:
+        raise SystemExit(f"{server.name} {case}: LastEvaluatedKey {body.get('LastEvaluatedKey')}")
+
+
+def pct(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--bin", default=os.environ.get("MOCKAWS_BIN",
+                                                    os.path.join(HERE, "..", "build", "bin",
+                                                                 "mockaws")))
+    ap.add_argument("--count", type=int, default=1_000_000, help="items in the big partition")
+    ap.add_argument("--small", type=int, default=1_000, help="items in the small partition")
+    ap.add_argument("--page", type=int, default=100, help="items per page (Limit)")
+    ap.add_argument("--size", type=int, default=100, help="payload bytes per item")
+    ap.add_argument("--reps", type=int, default=300, help="timed pages per case and size")
+    ap.add_argument("--warmup", type=int, default=30)
+    ap.add_argument("--json", help="also write the results here")
+    args = ap.parse_args()
+    if not os.access(args.bin, os.X_OK):
+        raise SystemExit(f"no mockaws binary at {args.bin} (build first)")
+
+    work = tempfile.mkdtemp(prefix="mockaws-query-bench-")
+    servers = []
+    try:
+        idle = Server(args.bin, work, "idle")
+        servers.append(idle)
+        time.sleep(0.2)
+        idle_rss = idle.rss_kib()
+        small = Server(args.bin, work, "small", fixture(args.small, args.size))
+        servers.append(small)
+        big = Server(args.bin, work, "big", fixture(args.count, args.size))
+        servers.append(big)
+        sizes = {"small": (small, args.small), "big": (big, args.count)}
+        rss_loaded = {name: s.rss_kib() for name, (s, _) in sizes.items()}
+        cases = {name: cases_for(n, args.page) for name, (_, n) in sizes.items()}
+        timings = {name: {c: [] for c in cases[name]} for name in sizes}
+        for case in cases["big"]:
+            for i in range(args.warmup + args.reps):
+                for name in ("small", "big") if i % 2 == 0 else ("big", "small"):
+                    server = sizes[name][0]
+                    spec = cases[name][case]
+                    dt, status, body = server.call(spec[0], spec[1])
+                    check(server, case, spec, status, body)
+                    if i >= args.warmup:
+                        timings[name][case].append(dt)
+
+        print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())} {os.uname().sysname} "
+              f"{os.uname().release} {os.uname().machine}, {os.cpu_count()} cores, "
+              f"load average {os.getloadavg()[0]:.1f}; {args.reps} pages per case and size "
+              f"after {args.warmup} warm-up, one keep-alive connection per server, alternating")
+        print(f"# one partition of {args.count:,} vs {args.small:,} generated items "
+              f"({args.size} B payload, numeric sort keys); pages of {args.page} items")
+        print()
+        print(f"| case | median @ {args.small:,} | median @ {args.count:,} | ratio | "
+              f"p90 @ {args.small:,} | p90 @ {args.count:,} |")
+        print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        result = {"count": args.count, "small": args.small, "page": args.page,
+                  "reps": args.reps, "cases": {}}
+        worst = 0.0
+        for case in cases["big"]:
+            s, b = timings["small"][case], timings["big"][case]
+            ms, mb = statistics.median(s) * 1e3, statistics.median(b) * 1e3
+            ratio = mb / ms
+            worst = max(worst, ratio)
+            result["cases"][case] = {"median_small_ms": ms, "median_big_ms": mb, "ratio": ratio,
+                                     "p90_small_ms": pct(s, 90) * 1e3,
+                                     "p90_big_ms": pct(b, 90) * 1e3}
+            print(f"| {case} | {ms:.3f} ms | {mb:.3f} ms | {ratio:.2f} | "
+                  f"{pct(s, 90) * 1e3:.3f} ms | {pct(b, 90) * 1e3:.3f} ms |")
+        print()
+        print("| server | items | exec to ready | VmRSS loaded | RSS over idle per item |")
+        print("| --- | ---: | ---: | ---: | ---: |")
+        print(f"| idle | 0 | {idle.ready_s * 1e3:.1f} ms | {idle_rss / 1024:.1f} MiB | - |")
+        for name, (server, n) in sizes.items():
+            per = (rss_loaded[name] - idle_rss) * 1024 / n
+            result[name] = {"items": n, "ready_s": server.ready_s,
+                            "rss_kib": rss_loaded[name], "bytes_per_item": per}
+            print(f"| {name} | {n:,} | {server.ready_s * 1e3:.1f} ms | "
+                  f"{rss_loaded[name] / 1024:.1f} MiB | {per:.0f} B |")
+        result["idle_rss_kib"] = idle_rss
+        result["worst_ratio"] = worst
+        print()
+        verdict = "meets" if worst <= 1.5 else "MISSES"
+        print(f"worst big/small median ratio: {worst:.2f} ({verdict} the issue's 1.5x target)")
+        if args.json:
+            with open(args.json, "w") as f:
+                json.dump(result, f, indent=1)
+        return 0 if worst <= 1.5 else 1
+    finally:
+        for s in servers:
+            s.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
