@@ -237,6 +237,43 @@ class Run(unittest.TestCase):
         self.assertEqual(r.returncode, 1)
         self.assertIn('"every" must be an integer of at least 1', r.stderr)
 
+    def shipped(self, name, script):
+        here = os.path.join(os.path.dirname(__file__), "..", "..", "..", "scenarios", name)
+        return self.run_mockaws("run", "--scenario", here, "--", sys.executable, "-c", script)
+
+    def test_shipped_retries_exhausted(self):
+        r = self.shipped("sts-retries-exhausted.json",
+                         "import boto3, botocore.config as c, botocore.exceptions as x\n"
+                         "s = boto3.client('sts', config=c.Config(retries={'mode': 'standard'}))\n"
+                         "try:\n"
+                         "    s.get_caller_identity()\n"
+                         "    raise SystemExit('expected Throttling')\n"
+                         "except x.ClientError as e:\n"
+                         "    assert e.response['Error']['Code'] == 'Throttling', e.response\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 of 2 expectations met", r.stderr)
+
+    def test_shipped_connection_resets(self):
+        r = self.shipped("connection-resets.json",
+                         "import boto3, botocore.config as c\n"
+                         "s = boto3.client('sts', config=c.Config(retries={'mode': 'standard'}))\n"
+                         "assert s.get_caller_identity()['ResponseMetadata']['RetryAttempts'] == 2\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("2 of 2 expectations met", r.stderr)
+
+    def test_shipped_slow_dependency(self):
+        r = self.shipped("slow-dependency.json",
+                         "import boto3, botocore.config as c, botocore.exceptions as x\n"
+                         "cfg = c.Config(read_timeout=1, retries={'mode': 'standard', 'total_max_attempts': 1})\n"
+                         "s = boto3.client('sts', config=cfg)\n"
+                         "try:\n"
+                         "    s.assume_role(RoleArn='arn:aws:iam::123456789012:role/r', RoleSessionName='slow')\n"
+                         "    raise SystemExit('expected a read timeout')\n"
+                         "except x.ReadTimeoutError:\n"
+                         "    pass\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 of 1 expectations met", r.stderr)
+
     def test_shipped_scenarios_are_valid(self):
         here = os.path.join(os.path.dirname(__file__), "..", "..", "..", "scenarios")
         files = sorted(f for f in os.listdir(here) if f.endswith(".json"))
