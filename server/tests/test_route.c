@@ -102,6 +102,8 @@ static void s3_virtual_hosts(void **st)
         {"localhost:4566", "/bucket/k", NULL, NULL},
         {"127.0.0.1:4566", "/bucket/k", NULL, NULL},
         {"bkt.localhost.localstack.cloud:4566", "/k", "/bkt/k", NULL},
+        /* host names have no case; bucket names are lowercase */
+        {"MyBucket.S3.EU-West-1.localhost", "/k", "/mybucket/k", "eu-west-1"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         route r;

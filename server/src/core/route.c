@@ -83,13 +83,14 @@ char *route_s3_bucket_from_host(const char *host, char **region)
     } else {
         char *s3 = strstr(labels, ".s3.");
         char *end = g_str_has_suffix(labels, ".s3") ? labels + strlen(labels) - 3 : NULL;
+        /* Host names have no case: the bucket is the lowercased label. */
         if (s3) {
             *region = g_strdup(s3 + 4);
-            bucket = g_strndup(host, (gsize)(s3 - labels));
+            bucket = g_strndup(labels, (gsize)(s3 - labels));
         } else if (end) {
-            bucket = g_strndup(host, (gsize)(end - labels));
+            bucket = g_strndup(labels, (gsize)(end - labels));
         } else if (strcmp(sfx, ".amazonaws.com") != 0) {
-            bucket = g_strndup(host, rest);
+            bucket = g_strndup(labels, rest);
         }
     }
     g_free(labels);

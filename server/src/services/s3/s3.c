@@ -342,30 +342,8 @@ static char *resource_of(const char *operation, json_t *input)
     return g_strdup(bucket);
 }
 
-/* A bucket named by the Host header ("Bucket.localhost") came through DNS,
- * which has no case: S3 sees it lowercased. A path-style name keeps its
- * case (and is refused or not found, as S3 does). */
-static void host_bucket_case(svc_call *c)
-{
-    const char *bucket = s3_in(c, "Bucket");
-    const char *host = c->req->host;
-    if (!bucket || !host)
-        return;
-    size_t n = strlen(bucket);
-    if (g_ascii_strncasecmp(host, bucket, n) != 0 || host[n] != '.')
-        return;
-    char *low = g_ascii_strdown(bucket, -1);
-    if (strcmp(low, bucket) == 0) {
-        g_free(low);
-        return;
-    }
-    json_object_set_new(c->input, "Bucket", json_string(low));
-    g_free(low);
-}
-
 static int dispatch(svc_call *c)
 {
-    host_bucket_case(c);
     g_free(c->resource);
     c->resource = resource_of(c->operation, c->input);
     if (check_presigned(c) != 0 || check_content_sha256(c) != 0)
