@@ -6,21 +6,19 @@ PORT ?= 4566
 CMAKE_FLAGS ?=
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 
-# Debian packages the build, the tests and the benchmarks need.
-DEBS = build-essential cmake pkg-config libmicrohttpd-dev libjansson-dev libpcre2-dev \
-       libcmocka-dev libexpat1-dev zlib1g-dev libglib2.0-dev libgmp-dev libcurl4-openssl-dev \
-       bats valgrind
+# Debian packages: one list per purpose, in deps/ (see deps/README.md).
+pkgs = $(shell sed -e 's/\#.*//' $(1))
 
-.PHONY: all deps build run test unit clean node-deps
+.PHONY: all deps deps-build bench-deps build run test unit clean node-deps
 
 all: build
 
-# Installs missing Debian packages: with apt-get as root, otherwise prints the
-# exact command to run and stops.
-deps:
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done | tr '\n' ' '); \
-	command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm"; \
-	if [ -n "$$missing" ]; then \
+# Installs the missing packages of the lists given: with apt-get as root,
+# otherwise prints the exact command to run and stops.
+define install_missing
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done | tr '\n' ' '); \
+	$(2) \
+	if [ -n "$$(echo $$missing)" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing: $$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
@@ -30,11 +28,22 @@ deps:
 	    exit 1; \
 	  fi; \
 	fi
+endef
+
+deps-build:
+	$(call install_missing,$(call pkgs,deps/build.txt),)
+
+# The tests also need Node.js with npm: Debian's, unless one is on the PATH.
+deps:
+	$(call install_missing,$(call pkgs,deps/build.txt deps/test.txt),command -v npm >/dev/null 2>&1 || missing="$$missing nodejs npm";)
+
+bench-deps:
+	$(call install_missing,$(call pkgs,deps/bench.txt),)
 
 $(BUILD)/Makefile: CMakeLists.txt
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 
-build: deps
+build: deps-build
 	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
@@ -47,7 +56,7 @@ node-deps:
 	  cd client-tests/node && npm ci --no-audit --no-fund; \
 	fi
 
-test: build node-deps
+test: deps build node-deps
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 unit: build

@@ -4,7 +4,7 @@
 #   mockaws   GetObject of the same bytes (path-style, SigV4-looking Authorization header
 #             as an SDK sends; the object is loaded from a fixture)
 #   moto      the same GetObject against moto's server (if it imports; shorter run)
-# Target (issue 3 / DESIGN): mockaws at least half of nginx's rate. Also printed: the CPU
+# Target (issue 3; docs/ARCHITECTURE.md): mockaws at least half of nginx's rate. Also printed: the CPU
 # time each server used per request (utime + stime, nginx's workers included), steadier
 # than requests/s on a shared machine.
 #

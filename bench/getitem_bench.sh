@@ -6,7 +6,7 @@
 #                     as an SDK sends it; the item is loaded from a fixture)
 #   mockaws GetObject a 1 KiB object from the same server (path-style GET), the S3 figure
 #   moto GetItem      the same GetItem against moto's server (if it imports; shorter run)
-# Target (DESIGN): GetItem at least half of nginx's rate. Also printed: the CPU time each
+# Target (docs/ARCHITECTURE.md): GetItem at least half of nginx's rate. Also printed: the CPU time each
 # server used per request (utime + stime, nginx's workers included), steadier than
 # requests/s on a shared machine.
 #

@@ -19,6 +19,10 @@ setup_file() {
   printf 'accent\n' >"$S3_WORK/tree/unicodé/café.txt"
   printf 'nihongo\n' >"$S3_WORK/tree/日本/語.txt"
   printf '' >"$S3_WORK/tree/empty file"
+  # A user's files were written before the sync, not within the second of it:
+  # `aws s3 sync` re-uploads a file whose mtime is later than the object's
+  # LastModified, which S3 gives to the whole second.
+  find "$S3_WORK/tree" -type f -exec touch -d '2 hours ago' {} +
   head -c $((20 * 1024 * 1024)) /dev/urandom >"$S3_WORK/big.bin"
 }
 
@@ -124,6 +128,7 @@ PY
 
   # change one file: exactly one upload
   printf 'changed\n' >"$BATS_TEST_TMPDIR/down/sub/b c.txt"
+  touch -d '1 hour ago' "$BATS_TEST_TMPDIR/down/sub/b c.txt"
   run s3 sync --no-progress "$BATS_TEST_TMPDIR/down" s3://cli-sync/tree
   [ "$status" -eq 0 ]
   [ "$(grep -c '^upload:' <<<"$output")" -eq 1 ]

@@ -2,7 +2,7 @@
  * protocols, through the wire_protocol vtable only.
  *
  * The vectors are written from the client's side; a server runs them the
- * other way round (see ../shared/conformance/README.md):
+ * other way round (see server/tests/vectors/README.md):
  *   input:  serialized request -> operation_name + parse_request -> params
  *   output: result -> serialize_output -> parse_response -> result, and the
  *           vector's own response -> parse_response -> result, so that the

@@ -3,7 +3,7 @@ checksums computed independently of the SDK and the server, raw requests, and
 name resolution for virtual-hosted addressing (bucket.localhost).
 
 The expected values in the S3 tests come from AWS's documented behaviour (the S3
-API reference, the error-code list, ../../../../shared/AWS-FACTS.md), never from
+API reference, the error-code list, docs/AWS-FACTS.md), never from
 what mockaws answers.
 """
 import base64

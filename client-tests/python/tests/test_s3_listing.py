@@ -4,7 +4,7 @@ rules), their paginators, UTF-8 byte order, odd keys, and buckets loaded from fi
 (inline bodies, files, and the `generate` form).
 
 Expected behaviour is AWS's (S3 API reference: ListObjectsV2, ListObjects;
-../../../../shared/AWS-FACTS.md "Pagination"), not whatever mockaws happens to answer.
+docs/AWS-FACTS.md "Pagination"), not whatever mockaws happens to answer.
 """
 import base64
 import json

@@ -5,7 +5,7 @@ paginators, and per-part checksums.
 
 Expected behaviour is AWS's (S3 API reference for CreateMultipartUpload, UploadPart,
 UploadPartCopy, CompleteMultipartUpload, AbortMultipartUpload, ListParts,
-ListMultipartUploads; ../../../../shared/AWS-FACTS.md "Limits"), not whatever mockaws
+ListMultipartUploads; docs/AWS-FACTS.md "Limits"), not whatever mockaws
 happens to answer. ETags and checksums are computed here, independently.
 """
 import datetime

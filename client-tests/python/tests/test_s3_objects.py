@@ -4,7 +4,7 @@ attributes, checksums and Content-MD5, presigned URLs, virtual-hosted addressing
 keys with spaces, '+', '&', '?', '%', non-ASCII characters and a trailing '/'.
 
 Expected behaviour is AWS's (S3 API reference for each operation, the S3 error-code
-list, ../../../../shared/AWS-FACTS.md), not whatever mockaws happens to answer.
+list, docs/AWS-FACTS.md), not whatever mockaws happens to answer.
 """
 import datetime
 import gzip

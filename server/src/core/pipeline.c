@@ -1,4 +1,4 @@
-/* pipeline: one request from routing to the journal (DESIGN.md, "the path
+/* pipeline: one request from routing to the journal (docs/ARCHITECTURE.md, "the path
  * of a request"), free of HTTP plumbing so that tests and the control API's
  * C door can drive it directly. */
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* route: which service, account and region a request is for, decided from
- * the request alone (DESIGN.md, "the path of a request"):
+ * the request alone (docs/ARCHITECTURE.md, "the path of a request"):
  *   1. the SigV4 credential scope (Authorization header, or X-Amz-Credential
  *      of a presigned URL) names the signing service and the region;
  *   2. unsigned: X-Amz-Target names a JSON service by its target prefix,

@@ -128,7 +128,7 @@ void server_cred_clear(server_cred *c);
 /* The account a request is in, from its access key. */
 void server_account_for_key(server *s, const char *access_key, char out[13]);
 
-/* Fixtures / state: the document format of DESIGN.md. */
+/* Fixtures / state: the document format of docs/ARCHITECTURE.md. */
 int server_load_state(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen);
 json_t *server_dump_state(server *s);
 void server_reset(server *s);

@@ -1,7 +1,7 @@
 /* fault: rules that make the server misbehave on purpose, and the engine
  * that decides, per request, whether one fires.
  *
- * A rule (DESIGN.md, "Fault rule") has matchers (service, operation,
+ * A rule (docs/ARCHITECTURE.md, "Fault rules") has matchers (service, operation,
  * resource, account, region: full-match PCRE2 patterns, compiled once; plain
  * literals are compared without the regex engine), one or more actions
  * (error, delay_ms, connection, or a service-specific partial failure) and a
