@@ -136,6 +136,21 @@ class Guard(ServerTestCase):
         self.assertEqual(out.stdout, "415")
 
 
+class AllowHost(ServerTestCase):
+    server_args = ("--allow-host", "mock.ci.example.com", "--allow-host", ".team.example")
+
+    def test_named_hosts_are_allowed(self):
+        for host, want in (("mock.ci.example.com", 200), ("a.team.example:1", 200), ("team.example", 200),
+                           ("other.example.com", 403), ("xteam.example", 403)):
+            status, _, body = self.server.request("GET", "/_mockaws/journal", None, {"Host": host})
+            self.assertEqual(status, want, f"{host}: {body!r}")
+
+    def test_help_lists_the_flags(self):
+        out = subprocess.run([BIN, "--help"], capture_output=True, text=True, timeout=10)
+        for flag in ("--fixtures-dir", "--control-token", "--allow-host", "MOCKAWS_CONTROL_TOKEN"):
+            self.assertIn(flag, out.stdout)
+
+
 class Token(ServerTestCase):
     server_args = ("--control-token", "t0ken")
 
