@@ -281,6 +281,20 @@ static void fixture_files_name_files_beside_them(void **st)
     assert_int_not_equal(mockaws_scenario_load_file(s, scp, err, sizeof err), 0);
     assert_null(strstr(err, "SECRETTOKEN"));
     g_free(scp);
+    /* a directory whose name is not UTF-8 is a directory all the same */
+    char *odd = g_build_filename(f->dir, "odd\xff", NULL);
+    g_mkdir(odd, 0700);
+    g_free(write_file(odd, "blob.txt", "odd bytes"));
+    g_free(write_file(odd, "fx.json", "{\"s3\": {\"buckets\": [{\"name\": \"odd-dir\", \"objects\": "
+                                       "[{\"key\": \"k\", \"file\": \"blob.txt\"}]}]}}"));
+    char *oddsc = write_file(odd, "sc.json", "{\"fixtures\": \"fx.json\"}");
+    if (mockaws_scenario_load_file(s, oddsc, err, sizeof err) != 0)
+        fail_msg("scenario in a directory named with a byte that is not UTF-8: %s", err);
+    s3r r = s3_call(s, "GET", "/odd-dir/k", NULL, NULL, 0, NULL);
+    assert_string_equal(r.body, "odd bytes");
+    s3r_free(&r);
+    g_free(oddsc);
+    g_free(odd);
     /* the JSON call: files in the fixtures directory only */
     mockaws_stop(s);
     mockaws_options o = {.fixtures_dir = f->inside};

@@ -170,7 +170,7 @@ static void faults_endpoint(server *s, const http_request *req, http_response *r
         } else if (fault_set_remove(s->faults, id) != 0) {
             reply_error(resp, 404, "no fault rule with id '%s'", id);
         } else {
-            reply(resp, 200, json_pack("{s:s}", "deleted", id));
+            reply(resp, 200, json_pack("{s:o}", "deleted", jtext_string(id)));
         }
         return;
     }

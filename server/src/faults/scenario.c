@@ -87,11 +87,21 @@ static int check_expect(json_t *e, size_t i, char *err, size_t errlen)
     return 0;
 }
 
+/* {"doc", "base_dir"}; takes the reference to doc. A directory is whatever
+ * bytes the file system has: kept as they are, never written out. */
+static json_t *fixture_entry(json_t *doc, const char *base_dir)
+{
+    json_t *e = json_object();
+    json_object_set_new(e, "doc", doc);
+    json_object_set_new(e, "base_dir", base_dir ? json_stringn_nocheck(base_dir, strlen(base_dir)) : json_null());
+    return e;
+}
+
 /* A fixture given inline or as a file inside base_dir (NULL: inline only). */
 static int add_fixture(scenario *sc, json_t *f, const char *base_dir, char *err, size_t errlen)
 {
     if (json_is_object(f)) {
-        json_array_append_new(sc->fixtures, json_pack("{s:O, s:s?}", "doc", f, "base_dir", base_dir));
+        json_array_append_new(sc->fixtures, fixture_entry(json_incref(f), base_dir));
         return 0;
     }
     if (!json_is_string(f)) {
@@ -113,7 +123,7 @@ static int add_fixture(scenario *sc, json_t *f, const char *base_dir, char *err,
     }
     /* the files it names in turn lie beside it */
     char *dir = g_path_get_dirname(real);
-    json_array_append_new(sc->fixtures, json_pack("{s:o, s:s}", "doc", doc, "base_dir", dir));
+    json_array_append_new(sc->fixtures, fixture_entry(doc, dir));
     g_free(dir);
     g_free(real);
     return 0;
