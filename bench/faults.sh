@@ -32,7 +32,7 @@ none=() with=()
 for r in $(seq 1 "$rounds"); do
   curl -fsS -X DELETE "$url/_mockaws/faults" >/dev/null
   none+=("$(rps)")
-  curl -fsS -X POST "$url/_mockaws/faults" -d "$rules" >/dev/null
+  curl -fsS -X POST "$url/_mockaws/faults" -H 'Content-Type: application/json' -d "$rules" >/dev/null
   with+=("$(rps)")
   echo "round $r: no rules ${none[-1]} req/s, 100 non-matching rules ${with[-1]} req/s"
 done

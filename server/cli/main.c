@@ -38,6 +38,12 @@ static void usage(FILE *f)
             "  --max-body BYTES   largest request body (default 5 GiB)            MOCKAWS_MAX_BODY\n"
             "  --log-format F     text or json (default text)                     MOCKAWS_LOG_FORMAT\n"
             "  --log-level L      off, error, warn, info, debug (default info)    MOCKAWS_LOG_LEVEL\n"
+            "  --fixtures-dir DIR let documents sent to the control API name       MOCKAWS_FIXTURES_DIR\n"
+            "                     files under DIR (default: no files)\n"
+            "  --control-token T  require T of control requests (header            MOCKAWS_CONTROL_TOKEN\n"
+            "                     X-Mockaws-Control-Token or Authorization: Bearer)\n"
+            "  --allow-host NAME  also answer control requests for Host NAME      MOCKAWS_ALLOW_HOSTS (',')\n"
+            "                     (repeatable; .example.com for a domain, * any)\n"
             "  --version          print the version and exit\n"
             "  --help             print this and exit\n");
 }
@@ -86,7 +92,17 @@ typedef struct config {
     const char *port_file;
     const char **fixtures;
     size_t nfixtures;
+    const char **allow_hosts;
+    size_t nallow;
 } config;
+
+/* Appends to a NULL-terminated list that lives as long as the process. */
+static void push(const char ***list, size_t *n, const char *v)
+{
+    *list = realloc(*list, (*n + 2) * sizeof **list);
+    (*list)[(*n)++] = v;
+    (*list)[*n] = NULL;
+}
 
 /* One flag's value, from the command line or the environment. */
 static int apply(config *c, int opt, const char *v)
@@ -105,9 +121,20 @@ static int apply(config *c, int opt, const char *v)
         c->port_file = v;
         return 0;
     case 'f':
-        c->fixtures = realloc(c->fixtures, (c->nfixtures + 2) * sizeof *c->fixtures);
-        c->fixtures[c->nfixtures++] = v;
-        c->fixtures[c->nfixtures] = NULL;
+        push(&c->fixtures, &c->nfixtures, v);
+        return 0;
+    case 'D':
+        c->o.fixtures_dir = v;
+        return 0;
+    case 'T':
+        if (!*v) {
+            fprintf(stderr, "mockaws: --control-token must not be empty\n");
+            return -1;
+        }
+        c->o.control_token = v;
+        return 0;
+    case 'A':
+        push(&c->allow_hosts, &c->nallow, v);
         return 0;
     case 's':
         if (parse_uint("--seed", v, UINT64_MAX, &n))
@@ -150,7 +177,8 @@ static int from_env(config *c)
         int opt;
     } vars[] = {{"MOCKAWS_HOST", 'h'},      {"MOCKAWS_PORT", 'p'},         {"MOCKAWS_PORT_FILE", 'P'},
                 {"MOCKAWS_SEED", 's'},      {"MOCKAWS_JOURNAL_SIZE", 'j'}, {"MOCKAWS_THREADS", 't'},
-                {"MOCKAWS_MAX_BODY", 'b'},  {"MOCKAWS_LOG_FORMAT", 'F'},   {"MOCKAWS_LOG_LEVEL", 'L'}};
+                {"MOCKAWS_MAX_BODY", 'b'},  {"MOCKAWS_LOG_FORMAT", 'F'},   {"MOCKAWS_LOG_LEVEL", 'L'},
+                {"MOCKAWS_FIXTURES_DIR", 'D'}, {"MOCKAWS_CONTROL_TOKEN", 'T'}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
         if (v && *v && apply(c, vars[i].opt, v) != 0)
@@ -161,6 +189,12 @@ static int from_env(config *c)
         char *copy = strdup(fx), *save = NULL; /* lives as long as the process */
         for (char *tok = strtok_r(copy, ":", &save); tok; tok = strtok_r(NULL, ":", &save))
             apply(c, 'f', tok);
+    }
+    const char *hosts = getenv("MOCKAWS_ALLOW_HOSTS");
+    if (hosts && *hosts) {
+        char *copy = strdup(hosts), *save = NULL; /* lives as long as the process */
+        for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save))
+            apply(c, 'A', tok);
     }
     return 0;
 }
@@ -248,6 +282,8 @@ int main(int argc, char **argv)
         {"threads", required_argument, NULL, 't'},    {"max-body", required_argument, NULL, 'b'},
         {"log-format", required_argument, NULL, 'F'}, {"log-level", required_argument, NULL, 'L'},
         {"scenario", required_argument, NULL, 'S'},   {"version", no_argument, NULL, 'V'},
+        {"fixtures-dir", required_argument, NULL, 'D'}, {"control-token", required_argument, NULL, 'T'},
+        {"allow-host", required_argument, NULL, 'A'},
         {"help", no_argument, NULL, '?' + 256},       {NULL, 0, NULL, 0},
     };
     bool run_mode = argc > 1 && strcmp(argv[1], "run") == 0;
@@ -295,6 +331,7 @@ int main(int argc, char **argv)
         return 2;
     }
     c.o.fixtures = c.fixtures;
+    c.o.allow_hosts = c.allow_hosts;
 
     /* Signals are taken synchronously by this thread; the server's threads
      * inherit the blocked mask and never see them. */
@@ -310,6 +347,7 @@ int main(int argc, char **argv)
     if (!m) {
         fprintf(stderr, "mockaws: %s\n", err);
         free(c.fixtures);
+        free(c.allow_hosts);
         return 1;
     }
     int rc = 0;
@@ -322,6 +360,7 @@ int main(int argc, char **argv)
     if (rc != 0) {
         mockaws_stop(m);
         free(c.fixtures);
+        free(c.allow_hosts);
         return rc;
     }
     if (!command) {
@@ -352,5 +391,6 @@ int main(int argc, char **argv)
     }
     mockaws_stop(m);
     free(c.fixtures);
+    free(c.allow_hosts);
     return rc;
 }

@@ -51,6 +51,14 @@ typedef struct mockaws_options {
     mockaws_log_level log_level;
     mockaws_log_format log_format;
     void *log_stream;        /* FILE* for logs; NULL = stderr */
+    /* The control plane (README "Security"). */
+    const char *fixtures_dir;  /* the directory whose files documents sent to the control API (and
+                                  mockaws_load_fixtures_json) may name; NULL = none for the control API,
+                                  the current directory for mockaws_load_fixtures_json */
+    const char *control_token; /* when set, control requests over HTTP must send it (header
+                                  X-Mockaws-Control-Token or Authorization: Bearer); NULL = none */
+    const char *const *allow_hosts; /* NULL-terminated Host names (".suffix" for a domain, "*" for any) the
+                                       control API also answers for; NULL = none */
 } mockaws_options;
 
 /* Starts a server. NULL and a message in err on failure. opts may be NULL. */
@@ -62,7 +70,10 @@ MOCKAWS_API const char *mockaws_endpoint(const mockaws *m);
 /* Stops serving, waits for requests in flight, frees everything. NULL is fine. */
 MOCKAWS_API void mockaws_stop(mockaws *m);
 
-/* State: fixtures in, state dump out (the same JSON format; see README). */
+/* State: fixtures in, state dump out (the same JSON format; see README).
+ * Files a fixture names must be regular files, at most 256 MiB, inside the
+ * fixture file's directory (for _json: inside opts.fixtures_dir, else the
+ * current directory), symlinks resolved. */
 MOCKAWS_API int mockaws_load_fixtures_json(mockaws *m, const char *json, char *err, size_t errlen);
 MOCKAWS_API int mockaws_load_fixtures_file(mockaws *m, const char *path, char *err, size_t errlen);
 MOCKAWS_API char *mockaws_state_json(mockaws *m);
@@ -106,7 +117,9 @@ MOCKAWS_API char *mockaws_scenario_report_text(const char *report_json);
 
 /* The control API's JSON in one call: method "GET"/"POST"/"DELETE", path
  * under /_mockaws/ (e.g. "faults"), body or NULL. Returns the HTTP status and
- * the response body in *out (mockaws_free). */
+ * the response body in *out (mockaws_free). The C caller needs no token and
+ * passes no Host check; documents it sends name files as over HTTP (only
+ * inside opts.fixtures_dir). */
 MOCKAWS_API int mockaws_control(mockaws *m, const char *method, const char *path, const char *body,
                                 char **out);
 

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jtext.h"
 #include "core/server.h"
 
 #ifndef MOCKAWS_VERSION
@@ -16,13 +17,15 @@ bool control_matches(const char *path)
            g_str_has_prefix(path, "/moto-api/") || g_str_has_prefix(path, "/_localstack/");
 }
 
-/* Takes the reference to body. */
+/* Takes the reference to body. Whatever the body holds (a key, a header,
+ * a path: any bytes) is written by core/jtext.h's rule; only a body that
+ * cannot be written at all (NULL, out of memory) is a 500. */
 static void reply(http_response *resp, int status, json_t *body)
 {
-    char *text = json_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII);
+    char *text = body ? jtext_dumps(body, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     json_decref(body);
-    resp->status = status;
-    g_string_assign(resp->body, text);
+    resp->status = text ? status : 500;
+    g_string_assign(resp->body, text ? text : "{\"error\":\"internal error: the answer did not serialize\"}");
     g_string_append_c(resp->body, '\n');
     free(text);
     http_response_set_header(resp, "Content-Type", "application/json");
@@ -36,7 +39,7 @@ static void reply_error(http_response *resp, int status, const char *fmt, ...)
     va_start(ap, fmt);
     char *msg = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    reply(resp, status, json_pack("{s:s}", "error", msg));
+    reply(resp, status, json_pack("{s:o}", "error", jtext_string(msg)));
     g_free(msg);
 }
 
@@ -151,7 +154,8 @@ static void state_endpoint(server *s, const http_request *req, http_response *re
     if (!b)
         return;
     char err[512];
-    if (server_load_state(s, b, ".", err, sizeof err) != 0)
+    /* files only under the fixtures directory, if the server has one */
+    if (server_load_state(s, b, s->fixtures_dir, err, sizeof err) != 0)
         reply_error(resp, 400, "%s", err);
     else
         reply(resp, 200, json_pack("{s:b}", "loaded", 1));
@@ -166,7 +170,7 @@ static void faults_endpoint(server *s, const http_request *req, http_response *r
         } else if (fault_set_remove(s->faults, id) != 0) {
             reply_error(resp, 404, "no fault rule with id '%s'", id);
         } else {
-            reply(resp, 200, json_pack("{s:s}", "deleted", id));
+            reply(resp, 200, json_pack("{s:o}", "deleted", jtext_string(id)));
         }
         return;
     }
@@ -213,7 +217,7 @@ static void scenario_endpoint(server *s, const http_request *req, http_response 
     if (!b)
         return;
     char err[600];
-    scenario *sc = scenario_parse(b, ".", err, sizeof err);
+    scenario *sc = scenario_parse(b, s->fixtures_dir, err, sizeof err);
     json_decref(b);
     if (!sc || server_apply_scenario(s, sc, err, sizeof err) != 0)
         reply_error(resp, 400, "%s", err);
@@ -251,7 +255,153 @@ static bool service_endpoint(server *s, const http_request *req, http_response *
     return false;
 }
 
+/* ---- the HTTP door's guard ----
+ *
+ * The control API can replace all state, and fixtures can name files, so it
+ * answers only whom it must: see README "Security". A browser page that the
+ * developer visits must not reach it, neither by a cross-origin request (it
+ * carries an Origin, and a simple request a form or text/plain body) nor by
+ * DNS rebinding (its Host is then the attacker's dotted name). */
+
+static bool is_health(const http_request *req)
+{
+    bool get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+    return get && (strcmp(req->path, "/_mockaws/health") == 0 || strcmp(req->path, "/_localstack/health") == 0);
+}
+
+/* The token the request presents: X-Mockaws-Control-Token, or
+ * Authorization: Bearer. NULL when none. */
+static const char *presented_token(const http_request *req)
+{
+    const char *t = http_request_header(req, "x-mockaws-control-token");
+    if (t)
+        return t;
+    const char *a = http_request_header(req, "authorization");
+    if (a && g_ascii_strncasecmp(a, "Bearer ", 7) == 0) {
+        a += 7;
+        while (*a == ' ')
+            a++;
+        return a;
+    }
+    return NULL;
+}
+
+/* Compares in time that depends on the lengths only, not on where they differ. */
+static bool same_secret(const char *want, const char *got)
+{
+    size_t wl = strlen(want), gl = strlen(got);
+    unsigned char diff = wl != gl;
+    for (size_t i = 0; i < gl; i++)
+        diff |= (unsigned char)(got[i] ^ want[i % (wl ? wl : 1)]);
+    return diff == 0;
+}
+
+/* The name in a Host header, lowercase, without port or final dot. */
+static char *host_name(const char *host)
+{
+    const char *end;
+    if (host[0] == '[') {
+        end = strchr(host, ']');
+        return end ? g_ascii_strdown(host + 1, end - host - 1) : g_strdup("");
+    }
+    end = strchr(host, ':');
+    if (end && strchr(end + 1, ':')) /* a bare IPv6 address */
+        end = NULL;
+    char *name = g_ascii_strdown(host, end ? end - host : -1);
+    size_t n = strlen(name);
+    if (n && name[n - 1] == '.')
+        name[n - 1] = '\0';
+    return name;
+}
+
+static bool host_allowed(server *s, const char *host)
+{
+    if (!*host) /* HTTP/1.0 without Host: no browser sends that */
+        return true;
+    char *name = host_name(host);
+    /* A page rebound by DNS comes with the attacker's name, which has dots
+     * and is in a domain they control. IP literals, localhost names and
+     * names without a dot (docker compose services, /etc/hosts aliases)
+     * cannot be that; the server's own --host and --allow-host names are
+     * chosen by whoever runs it. */
+    bool ok = *name && (g_hostname_is_ip_address(name) || strcmp(name, "localhost") == 0 ||
+                        g_str_has_suffix(name, ".localhost") || !strchr(name, '.') ||
+                        g_ascii_strcasecmp(name, s->host) == 0);
+    for (char **a = s->allow_hosts; !ok && a && *a; a++) {
+        const char *want = *a;
+        ok = strcmp(want, "*") == 0 || strcmp(want, name) == 0 ||
+             (want[0] == '.' && (g_str_has_suffix(name, want) || strcmp(name, want + 1) == 0));
+    }
+    g_free(name);
+    return ok;
+}
+
+/* The media type without parameters is application/json. */
+static bool json_content_type(const char *ct)
+{
+    size_t n = strcspn(ct, ";");
+    while (n && (ct[n - 1] == ' ' || ct[n - 1] == '\t'))
+        n--;
+    while (n && (*ct == ' ' || *ct == '\t')) {
+        ct++;
+        n--;
+    }
+    return n == 16 && g_ascii_strncasecmp(ct, "application/json", 16) == 0;
+}
+
+/* True when the request may pass; else the refusal is answered. */
+static bool guard(server *s, const http_request *req, http_response *resp)
+{
+    bool token_ok = false;
+    if (s->control_token) {
+        const char *t = presented_token(req);
+        token_ok = t && same_secret(s->control_token, t);
+        if (!token_ok && !is_health(req)) {
+            http_response_set_header(resp, "WWW-Authenticate", "Bearer realm=\"mockaws control\"");
+            reply_error(resp, 401,
+                        "this server's control API needs its token: send X-Mockaws-Control-Token: TOKEN "
+                        "(or Authorization: Bearer TOKEN)");
+            return false;
+        }
+    }
+    if (!token_ok && !host_allowed(s, req->host)) {
+        reply_error(resp, 403,
+                    "the control API does not answer for Host '%s': only localhost, IP addresses, names "
+                    "without a dot, the server's --host and its --allow-host names (or send the control token)",
+                    req->host);
+        return false;
+    }
+    const char *origin = http_request_header(req, "origin");
+    if (origin) {
+        char *own = g_strconcat("http://", req->host, NULL);
+        bool same = g_ascii_strcasecmp(origin, own) == 0;
+        g_free(own);
+        if (!same) {
+            reply_error(resp, 403, "the control API does not answer requests from web pages of another origin (%s)",
+                        origin);
+            return false;
+        }
+    }
+    const char *ct = http_request_header(req, "content-type");
+    bool reads = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;
+    if (!reads && ct && !json_content_type(ct)) {
+        /* what a cross-origin form or fetch can send without asking first */
+        reply_error(resp, 415,
+                    "control requests that change state take JSON: send Content-Type: application/json, or "
+                    "none (curl: -H 'Content-Type: application/json'), not '%s'",
+                    ct);
+        return false;
+    }
+    return true;
+}
+
 void control_handle(server *s, const http_request *req, http_response *resp)
+{
+    if (guard(s, req, resp))
+        control_dispatch(s, req, resp);
+}
+
+void control_dispatch(server *s, const http_request *req, http_response *resp)
 {
     const char *p = req->path;
     bool get = strcmp(req->method, "GET") == 0 || strcmp(req->method, "HEAD") == 0;

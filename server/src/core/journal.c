@@ -3,6 +3,8 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/jtext.h"
+
 struct journal {
     GMutex lock;
     journal_entry *ring;
@@ -57,6 +59,11 @@ void journal_free(journal *j)
 
 uint64_t journal_add(journal *j, journal_entry *e)
 {
+    return journal_add_json(j, e, NULL);
+}
+
+uint64_t journal_add_json(journal *j, journal_entry *e, json_t **as_json)
+{
     g_mutex_lock(&j->lock);
     size_t slot;
     if (j->len == j->capacity) {
@@ -70,14 +77,19 @@ uint64_t journal_add(journal *j, journal_entry *e)
     e->seq = j->next_seq++;
     j->ring[slot] = *e;
     uint64_t seq = e->seq;
+    if (as_json)
+        *as_json = journal_entry_json(&j->ring[slot]);
     g_mutex_unlock(&j->lock);
     memset(e, 0, sizeof *e);
     return seq;
 }
 
-static json_t *str_or_null(const char *s)
+/* Most fields come from the client (the credential scope's region and
+ * service, the target's operation, the key in the resource, the SDK's
+ * invocation id), so any bytes: core/jtext.h's rule. */
+static void set_text(json_t *o, const char *name, const char *s)
 {
-    return s ? json_string(s) : json_null();
+    jtext_set(o, name, s, s ? strlen(s) : 0);
 }
 
 json_t *journal_entry_json(const journal_entry *e)
@@ -87,15 +99,22 @@ json_t *journal_entry_json(const journal_entry *e)
     char *iso = g_strdup_printf("%s.%03dZ", base, (int)(e->time_ms % 1000));
     g_date_time_unref(dt);
     g_free(base);
-    json_t *o = json_pack("{s:I, s:s, s:I, s:o, s:o, s:o, s:o, s:o, s:o, s:i, s:o, s:o, s:I, s:o, s:o}",
-                          "seq", (json_int_t)e->seq, "time", iso, "connection",
-                          (json_int_t)e->connection, "request_id", str_or_null(e->request_id),
-                          "account", str_or_null(e->account), "region", str_or_null(e->region),
-                          "service", str_or_null(e->service), "operation", str_or_null(e->operation),
-                          "resource", str_or_null(e->resource), "status", e->status, "error",
-                          str_or_null(e->error), "fault", str_or_null(e->fault), "duration_us",
-                          (json_int_t)e->duration_us, "invocation_id", str_or_null(e->invocation_id),
-                          "attempt", e->attempt ? json_integer(e->attempt) : json_null());
+    json_t *o = json_object();
+    json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
+    json_object_set_new(o, "time", json_string(iso));
+    json_object_set_new(o, "connection", json_integer((json_int_t)e->connection));
+    set_text(o, "request_id", e->request_id);
+    set_text(o, "account", e->account);
+    set_text(o, "region", e->region);
+    set_text(o, "service", e->service);
+    set_text(o, "operation", e->operation);
+    set_text(o, "resource", e->resource);
+    json_object_set_new(o, "status", json_integer(e->status));
+    set_text(o, "error", e->error);
+    set_text(o, "fault", e->fault);
+    json_object_set_new(o, "duration_us", json_integer((json_int_t)e->duration_us));
+    set_text(o, "invocation_id", e->invocation_id);
+    json_object_set_new(o, "attempt", e->attempt ? json_integer(e->attempt) : json_null());
     json_object_set_new(o, "time_ms", json_integer(e->time_ms));
     if (e->max_attempts)
         json_object_set_new(o, "max_attempts", json_integer(e->max_attempts));

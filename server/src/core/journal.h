@@ -37,12 +37,18 @@ typedef struct journal journal;
 
 journal *journal_new(size_t capacity);
 void journal_free(journal *j);
-/* Takes ownership of the entry's strings (the struct itself is copied). */
+/* Takes ownership of the entry's strings (the struct itself is copied).
+ * Returns the entry's seq. */
 uint64_t journal_add(journal *j, journal_entry *e);
+/* The same, and *as_json (if not NULL) the entry as journal_entry_json
+ * writes it, with its seq (new reference): for the request's log line. */
+uint64_t journal_add_json(journal *j, journal_entry *e, json_t **as_json);
 /* {"entries": [...]}, oldest first (new reference). */
 json_t *journal_query(journal *j, const journal_filter *f);
 size_t journal_count(journal *j, const journal_filter *f);
 void journal_clear(journal *j);
+/* The entry as JSON (new reference, never NULL). Client-given fields follow
+ * core/jtext.h: "<field>_base64" beside any that is not UTF-8. */
 json_t *journal_entry_json(const journal_entry *e);
 
 #endif

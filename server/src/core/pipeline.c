@@ -10,6 +10,7 @@
 #include "core/route.h"
 #include "core/server.h"
 #include "core/embedded.h"
+#include "core/jtext.h"
 #include "wire/restxml.h"
 
 typedef struct exchange {
@@ -118,11 +119,18 @@ static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err
  * show the message. */
 static void answer_unrouted(exchange *x, int status, const char *code, const char *message)
 {
-    json_t *body = json_pack("{s:s, s:s}", "__type", code, "message", message);
-    char *text = json_dumps(body, JSON_COMPACT);
+    /* The message may quote the request (a service named in the credential
+     * scope): any bytes, written by core/jtext.h's rule. */
+    json_t *body = json_pack("{s:s, s:o}", "__type", code, "message", jtext_string(message));
+    char *text = jtext_dumps(body, JSON_COMPACT);
     json_decref(body);
     x->resp->status = status;
-    g_string_assign(x->resp->body, text);
+    if (text) {
+        g_string_assign(x->resp->body, text);
+    } else {
+        x->resp->status = 500;
+        g_string_assign(x->resp->body, "{\"__type\":\"InternalFailure\",\"message\":\"the error did not serialize\"}");
+    }
     free(text);
     http_response_set_header(x->resp, "Content-Type", "application/json");
     http_response_set_header(x->resp, "x-amzn-ErrorType", code);
@@ -294,16 +302,17 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     fault_decision_clear(&fd);
 }
 
-static void log_request(server *s, const journal_entry *je)
+/* One line per request; the JSON line is the journal entry itself, seq and
+ * all, so the entry must be in the journal first (as_json). */
+static void log_request(server *s, const journal_entry *je, json_t *as_json)
 {
     if (s->log_level < MOCKAWS_LOG_INFO)
         return;
     if (s->log_format == MOCKAWS_LOG_JSON) {
-        json_t *o = journal_entry_json(je);
-        char *t = json_dumps(o, JSON_COMPACT);
-        server_log(s, MOCKAWS_LOG_INFO, "%s", t);
+        char *t = as_json ? jtext_dumps(as_json, JSON_COMPACT) : NULL;
+        if (t)
+            server_log(s, MOCKAWS_LOG_INFO, "%s", t);
         free(t);
-        json_decref(o);
     } else {
         server_log(s, MOCKAWS_LOG_INFO, "%s %s %d %s %" G_GINT64_FORMAT "us", je->service ? je->service : "-",
                    je->operation ? je->operation : "-", je->status, je->error ? je->error : "-",
@@ -369,6 +378,12 @@ void server_handle(server *s, const http_request *req, uint64_t conn, bool too_l
     standard_headers(&x, rt);
     x.je.status = resp->status;
     x.je.duration_us = g_get_monotonic_time() - x.start_us;
-    log_request(s, &x.je);
-    journal_add(s->journal, &x.je);
+    bool json_line = s->log_level >= MOCKAWS_LOG_INFO && s->log_format == MOCKAWS_LOG_JSON;
+    if (!json_line)
+        log_request(s, &x.je, NULL);
+    json_t *as_json = NULL;
+    journal_add_json(s->journal, &x.je, json_line ? &as_json : NULL);
+    if (json_line)
+        log_request(s, NULL, as_json);
+    json_decref(as_json);
 }

@@ -14,9 +14,14 @@
 #include <string.h>
 #include <netdb.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <errno.h>
 #include <unistd.h>
 
+#include "core/control.h"
 #include "core/embedded.h"
+#include "core/fsref.h"
+#include "core/jtext.h"
 
 #ifndef MOCKAWS_VERSION
 #define MOCKAWS_VERSION "0.0.0"
@@ -152,8 +157,8 @@ void server_log(server *s, mockaws_log_level level, const char *fmt, ...)
     if (s->log_format == MOCKAWS_LOG_JSON && msg[0] == '{')
         fprintf(s->log, "%s\n", msg);
     else if (s->log_format == MOCKAWS_LOG_JSON) {
-        json_t *o = json_pack("{s:s, s:s, s:s}", "time", ts, "level", names[level], "message", msg);
-        char *t = json_dumps(o, JSON_COMPACT);
+        json_t *o = json_pack("{s:s, s:s, s:o}", "time", ts, "level", names[level], "message", jtext_string(msg));
+        char *t = jtext_dumps(o, JSON_COMPACT);
         fprintf(s->log, "%s\n", t);
         free(t);
         json_decref(o);
@@ -357,6 +362,7 @@ static int load_one(server *s, json_t *doc, const char *base_dir, char *err, siz
 
 int server_load_state(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen)
 {
+    jtext_restore(doc);
     g_rw_lock_reader_lock(&s->reset_lock);
     int rc = 0;
     json_t *list = json_object_get(doc, "namespaces");
@@ -383,25 +389,37 @@ static void dump_ns(ns *n, void *arg)
     if (!n->svc->state_dump)
         return;
     g_rw_lock_reader_lock(&n->lock);
-    json_t *section = n->svc->state_dump(n->state);
+    /* Whatever bytes a service kept, the section is written as JSON can
+     * carry it (core/jtext.h); a copy where needed, never the live state. */
+    json_t *section = jtext_safe(n->svc->state_dump(n->state));
     g_rw_lock_reader_unlock(&n->lock);
     if (!section)
         return;
     const char *account = n->account[0] ? n->account : "123456789012";
     const char *region = n->region[0] ? n->region : "us-east-1";
-    /* Sections of one account and region share a document. */
+    /* Sections of one account and region share a document. A region comes
+     * from the credential scope, so it may be any bytes: it is written by
+     * the same rule, and compared with its exact bytes. */
+    json_t *where = json_object();
+    jtext_set(where, "account", account, strlen(account));
+    jtext_set(where, "region", region, strlen(region));
+    static const char *const keys[] = {"account", "account_base64", "region", "region_base64"};
     size_t i;
     json_t *doc;
     json_array_foreach(list, i, doc) {
-        if (!strcmp(json_string_value(json_object_get(doc, "account")), account) &&
-            !strcmp(json_string_value(json_object_get(doc, "region")), region)) {
+        bool same = true;
+        for (size_t k = 0; k < G_N_ELEMENTS(keys) && same; k++) {
+            json_t *a = json_object_get(doc, keys[k]), *b = json_object_get(where, keys[k]);
+            same = (!a && !b) || (a && b && json_equal(a, b));
+        }
+        if (same) {
             json_object_set_new(doc, n->svc->name, section);
+            json_decref(where);
             return;
         }
     }
-    doc = json_pack("{s:s, s:s}", "account", account, "region", region);
-    json_object_set_new(doc, n->svc->name, section);
-    json_array_append_new(list, doc);
+    json_object_set_new(where, n->svc->name, section);
+    json_array_append_new(list, where);
 }
 
 json_t *server_dump_state(server *s)
@@ -461,16 +479,19 @@ json_t *server_verify_scenario(server *s)
     return report;
 }
 
+/* A fixture file the command line or the C API names: any path, but a
+ * regular file of bounded size; the files it names lie beside it. */
 static int load_file(server *s, const char *path, char *err, size_t errlen)
 {
-    json_error_t je;
-    json_t *doc = json_load_file(path, 0, &je);
-    if (!doc) {
-        g_snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
+    char *data, serr[512];
+    size_t len;
+    if (fsref_read_path(path, FSREF_MAX_DOC, &data, &len, err, errlen) != 0)
         return -1;
-    }
+    json_t *doc = fsref_parse_json(data, len, path, err, errlen);
+    g_free(data);
+    if (!doc)
+        return -1;
     char *dir = g_path_get_dirname(path);
-    char serr[512];
     int rc = server_load_state(s, doc, dir, serr, sizeof serr);
     if (rc != 0)
         g_snprintf(err, errlen, "%s: %s", path, serr);
@@ -771,6 +792,9 @@ static void server_free(server *s)
     g_mutex_clear(&s->log_lock);
     g_mutex_clear(&s->delay_lock);
     g_cond_clear(&s->delay_cond);
+    g_free(s->control_token);
+    g_strfreev(s->allow_hosts);
+    free(s->fixtures_dir);
     g_free(s);
 }
 
@@ -804,6 +828,25 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
     unsigned ncpu = g_get_num_processors();
     s->threads = opts->threads ? opts->threads : (ncpu < 2 ? 2 : ncpu);
     g_strlcpy(s->host, opts->host && *opts->host ? opts->host : "127.0.0.1", sizeof s->host);
+    if (opts->control_token && *opts->control_token)
+        s->control_token = g_strdup(opts->control_token);
+    if (opts->allow_hosts) {
+        size_t n = 0;
+        while (opts->allow_hosts[n])
+            n++;
+        s->allow_hosts = g_new0(char *, n + 1);
+        for (size_t i = 0; i < n; i++)
+            s->allow_hosts[i] = g_ascii_strdown(opts->allow_hosts[i], -1);
+    }
+    if (opts->fixtures_dir && *opts->fixtures_dir) {
+        struct stat st;
+        s->fixtures_dir = realpath(opts->fixtures_dir, NULL);
+        if (!s->fixtures_dir || stat(s->fixtures_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+            g_snprintf(err, errlen, "fixtures directory %s: %s", opts->fixtures_dir,
+                       s->fixtures_dir ? "not a directory" : g_strerror(errno));
+            goto fail;
+        }
+    }
 
     if (load_services(s, err, errlen) != 0)
         goto fail;
@@ -872,7 +915,10 @@ int mockaws_load_fixtures_json(mockaws *m, const char *text, char *err, size_t e
         g_snprintf(err, errlen, "fixtures: line %d: %s", je.line, je.text);
         return -1;
     }
-    int rc = server_load_state(m, doc, ".", err, errlen);
+    /* The C caller is trusted, but the document may come from anywhere:
+     * the files it names lie in the fixtures directory, or else in the
+     * current one. */
+    int rc = server_load_state(m, doc, m->fixtures_dir ? m->fixtures_dir : ".", err, errlen);
     json_decref(doc);
     return rc;
 }
@@ -889,7 +935,7 @@ int mockaws_load_fixtures_file(mockaws *m, const char *path, char *err, size_t e
 
 static char *dump_and_free(json_t *v)
 {
-    char *t = json_dumps(v, JSON_COMPACT);
+    char *t = jtext_dumps(v, JSON_COMPACT);
     json_decref(v);
     char *out = g_strdup(t);
     free(t);
@@ -948,8 +994,13 @@ int mockaws_control(mockaws *m, const char *method, const char *path, const char
     };
     http_response resp;
     http_response_init(&resp);
-    server_outcome oc;
-    server_handle(m, &req, 0, false, &resp, &oc);
+    if (control_matches(req.path)) {
+        /* the C caller: no HTTP door to guard (control_dispatch) */
+        control_dispatch(m, &req, &resp);
+    } else {
+        server_outcome oc;
+        server_handle(m, &req, 0, false, &resp, &oc);
+    }
     int status = resp.status;
     if (out) {
         size_t len;

@@ -75,6 +75,11 @@ struct mockaws {
     scenario *scenario; /* the one loaded last, for verify; owned */
     GRWLock reset_lock; /* requests read, reset writes */
 
+    /* the control plane (core/control.c) */
+    char *control_token;  /* required of control requests when set; owned */
+    char **allow_hosts;   /* Host names also taken for control requests (NULL-terminated, lowercase), or NULL */
+    char *fixtures_dir;   /* resolved: where documents sent to the control API may name files; NULL: nowhere */
+
     svc_rt *svcs;
     size_t nsvcs;
 
@@ -128,7 +133,10 @@ void server_cred_clear(server_cred *c);
 /* The account a request is in, from its access key. */
 void server_account_for_key(server *s, const char *access_key, char out[13]);
 
-/* Fixtures / state: the document format of docs/ARCHITECTURE.md. */
+/* Fixtures / state: the document format of docs/ARCHITECTURE.md. Files the
+ * document names are read from inside base_dir (NULL: it may name none;
+ * core/fsref.h). Members written by the jtext rule ("<name>_base64") are
+ * restored in doc first. */
 int server_load_state(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen);
 json_t *server_dump_state(server *s);
 void server_reset(server *s);

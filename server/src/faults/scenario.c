@@ -3,6 +3,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "core/fsref.h"
+
 struct scenario {
     char *name;
     json_t *fixtures; /* [{"doc", "base_dir"}] */
@@ -85,29 +87,45 @@ static int check_expect(json_t *e, size_t i, char *err, size_t errlen)
     return 0;
 }
 
+/* {"doc", "base_dir"}; takes the reference to doc. A directory is whatever
+ * bytes the file system has: kept as they are, never written out. */
+static json_t *fixture_entry(json_t *doc, const char *base_dir)
+{
+    json_t *e = json_object();
+    json_object_set_new(e, "doc", doc);
+    json_object_set_new(e, "base_dir", base_dir ? json_stringn_nocheck(base_dir, strlen(base_dir)) : json_null());
+    return e;
+}
+
+/* A fixture given inline or as a file inside base_dir (NULL: inline only). */
 static int add_fixture(scenario *sc, json_t *f, const char *base_dir, char *err, size_t errlen)
 {
     if (json_is_object(f)) {
-        json_array_append_new(sc->fixtures, json_pack("{s:O, s:s}", "doc", f, "base_dir", base_dir));
+        json_array_append_new(sc->fixtures, fixture_entry(json_incref(f), base_dir));
         return 0;
     }
     if (!json_is_string(f)) {
         g_snprintf(err, errlen, "\"fixtures\" entries must be objects or file paths");
         return -1;
     }
-    const char *p = json_string_value(f);
-    char *path = g_path_is_absolute(p) ? g_strdup(p) : g_build_filename(base_dir, p, NULL);
-    json_error_t je;
-    json_t *doc = json_load_file(path, 0, &je);
-    if (!doc) {
-        g_snprintf(err, errlen, "fixtures %s: line %d: %s", path, je.line, je.text);
-        g_free(path);
+    char *data, *real = NULL, inner[512];
+    size_t len;
+    if (fsref_read(base_dir, json_string_value(f), FSREF_MAX_DOC, &data, &len, &real, inner, sizeof inner) != 0) {
+        g_snprintf(err, errlen, "fixtures: %s", inner);
         return -1;
     }
-    char *dir = g_path_get_dirname(path);
-    json_array_append_new(sc->fixtures, json_pack("{s:o, s:s}", "doc", doc, "base_dir", dir));
+    json_t *doc = fsref_parse_json(data, len, json_string_value(f), inner, sizeof inner);
+    g_free(data);
+    if (!doc) {
+        g_snprintf(err, errlen, "fixtures %s", inner);
+        g_free(real);
+        return -1;
+    }
+    /* the files it names in turn lie beside it */
+    char *dir = g_path_get_dirname(real);
+    json_array_append_new(sc->fixtures, fixture_entry(doc, dir));
     g_free(dir);
-    g_free(path);
+    g_free(real);
     return 0;
 }
 
@@ -178,14 +196,19 @@ fail:
 
 scenario *scenario_load_file(const char *path, char *err, size_t errlen)
 {
-    json_error_t je;
-    json_t *doc = json_load_file(path, 0, &je);
+    char *data, inner[512];
+    size_t len;
+    if (fsref_read_path(path, FSREF_MAX_DOC, &data, &len, inner, sizeof inner) != 0) {
+        g_snprintf(err, errlen, "%s", inner);
+        return NULL;
+    }
+    json_t *doc = fsref_parse_json(data, len, path, inner, sizeof inner);
+    g_free(data);
     if (!doc) {
-        g_snprintf(err, errlen, "%s: line %d: %s", path, je.line, je.text);
+        g_snprintf(err, errlen, "%s", inner);
         return NULL;
     }
     char *dir = g_path_get_dirname(path);
-    char inner[512];
     scenario *sc = scenario_parse(doc, dir, inner, sizeof inner);
     if (!sc)
         g_snprintf(err, errlen, "%s: %s", path, inner);

@@ -3,7 +3,8 @@
  * ("GetObject was retried 3 times, then succeeded").
  *
  *   {"name": ..., "description": ...,
- *    "fixtures": {...} | "path.json" | [...],   paths relative to the file
+ *    "fixtures": {...} | "path.json" | [...],   paths relative to the file, and
+ *                                               inside its directory (core/fsref.h)
  *    "faults": [rule, ...],
  *    "clock": {"mode": "virtual"|"real", "advance_ms": N},
  *    "expect": [expectation, ...]}
@@ -24,7 +25,10 @@
 typedef struct scenario scenario;
 
 /* Parses and checks the document's shape (not yet its fixtures or rules:
- * those are checked when applied). Takes no reference to doc. */
+ * those are checked when applied). Fixture files it names are read from
+ * inside base_dir; base_dir NULL: it may name none (a scenario posted to
+ * the control API of a server without a fixtures directory). Takes no
+ * reference to doc. */
 scenario *scenario_parse(json_t *doc, const char *base_dir, char *err, size_t errlen);
 scenario *scenario_load_file(const char *path, char *err, size_t errlen);
 void scenario_free(scenario *sc);

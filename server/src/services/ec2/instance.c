@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jtext.h"
+
 static const struct {
     ec2_istate s;
     const char *name;
@@ -480,12 +482,16 @@ json_t *ec2_state_dump(ec2_state *st)
         json_t *list = json_array();
         for (GList *l = st->order.head; l; l = l->next) {
             ec2_instance *in = l->data;
-            json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:O, s:s, s:s, s:s}", "id", in->id, "state",
-                                  ec2_istate_name(in->state), "type", in->type, "image", in->image_id, "tags",
-                                  in->tags, "availability_zone", in->az, "subnet_id", in->subnet_id,
-                                  "reservation_id", in->reservation_id);
+            /* what the client named may be any bytes: core/jtext.h */
+            json_t *o = json_pack("{s:s, s:s}", "id", in->id, "state", ec2_istate_name(in->state));
+            jtext_set(o, "type", in->type, strlen(in->type));
+            jtext_set(o, "image", in->image_id, strlen(in->image_id));
+            json_object_set(o, "tags", in->tags);
+            jtext_set(o, "availability_zone", in->az, strlen(in->az));
+            jtext_set(o, "subnet_id", in->subnet_id, strlen(in->subnet_id));
+            json_object_set_new(o, "reservation_id", json_string(in->reservation_id));
             if (in->key_name)
-                json_object_set_new(o, "key_name", json_string(in->key_name));
+                jtext_set(o, "key_name", in->key_name, strlen(in->key_name));
             json_array_append_new(list, o);
         }
         json_object_set_new(out, "instances", list);

@@ -2,6 +2,9 @@
 
 #include <string.h>
 
+#include "core/fsref.h"
+#include "core/jtext.h"
+
 #include "services/s3/bucket.h"
 #include "services/s3/payload.h"
 #include "services/s3/store.h"
@@ -71,6 +74,9 @@ static int generate(s3_bucket *b, json_t *g, int64_t now_ms, char *err, size_t e
     return 0;
 }
 
+static int load_keyed(s3_bucket *b, json_t *o, const char *key, const svc_fixture_ctx *ctx, char *err,
+                      size_t errlen);
+
 static int load_object(s3_bucket *b, json_t *o, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
     if (!json_is_object(o)) {
@@ -80,12 +86,34 @@ static int load_object(s3_bucket *b, json_t *o, const svc_fixture_ctx *ctx, char
     json_t *g = json_object_get(o, "generate");
     if (g)
         return generate(b, g, ctx->now_ms, err, errlen);
-    bool bad = false;
-    const char *key = opt_string(o, "key", &bad);
-    if (!key || bad || !*key || strlen(key) > S3_MAX_KEY || !g_utf8_validate(key, -1, NULL)) {
-        g_snprintf(err, errlen, "bucket %s: an object needs a \"key\" of 1..1024 bytes of UTF-8", b->name);
+    /* "key", or "key_base64" for bytes that are not UTF-8 (what a dump
+     * writes for them: core/jtext.h) */
+    json_t *kj = json_object_get(o, "key"), *kb = json_object_get(o, "key_base64");
+    char *key = NULL;
+    size_t klen = 0;
+    if (kj && !kb && json_is_string(kj)) {
+        key = g_strndup(json_string_value(kj), json_string_length(kj));
+        klen = json_string_length(kj);
+    } else if (kb && !kj && json_is_string(kb)) {
+        if (!jtext_base64_decode(json_string_value(kb), json_string_length(kb), &key, &klen))
+            key = NULL;
+    }
+    if (!key || !klen || klen > S3_MAX_KEY || strlen(key) != klen) {
+        g_snprintf(err, errlen,
+                   "bucket %s: an object needs one \"key\" (or \"key_base64\") of 1..1024 bytes, without NUL",
+                   b->name);
+        g_free(key);
         return -1;
     }
+    int rc = load_keyed(b, o, key, ctx, err, errlen);
+    g_free(key);
+    return rc;
+}
+
+static int load_keyed(s3_bucket *b, json_t *o, const char *key, const svc_fixture_ctx *ctx, char *err,
+                      size_t errlen)
+{
+    bool bad = false;
     json_t *body = json_object_get(o, "body"), *b64 = json_object_get(o, "body_base64"),
            *file = json_object_get(o, "file");
     if ((body && !json_is_string(body)) || (b64 && !json_is_string(b64)) || (file && !json_is_string(file)) ||
@@ -96,23 +124,22 @@ static int load_object(s3_bucket *b, json_t *o, const svc_fixture_ctx *ctx, char
     }
     s3_blob *blob;
     if (b64) {
-        gsize n = 0;
-        guchar *raw = g_base64_decode(json_string_value(b64), &n);
-        blob = s3_blob_adopt((char *)raw, n);
-    } else if (file) {
-        const char *f = json_string_value(file);
-        char *path = g_path_is_absolute(f) ? g_strdup(f)
-                                            : g_build_filename(ctx->base_dir ? ctx->base_dir : ".", f, NULL);
-        gchar *data = NULL;
-        gsize n = 0;
-        GError *gerr = NULL;
-        if (!g_file_get_contents(path, &data, &n, &gerr)) {
-            g_snprintf(err, errlen, "bucket %s, key %s: %s", b->name, key, gerr->message);
-            g_error_free(gerr);
-            g_free(path);
+        char *raw;
+        size_t n;
+        if (!jtext_base64_decode(json_string_value(b64), json_string_length(b64), &raw, &n)) {
+            g_snprintf(err, errlen, "bucket %s, key %s: body_base64 is not base64", b->name, key);
             return -1;
         }
-        g_free(path);
+        blob = s3_blob_adopt(raw, n);
+    } else if (file) {
+        /* only a regular file inside the fixture's own directory (core/fsref.h) */
+        char *data = NULL, ferr[400];
+        size_t n = 0;
+        if (fsref_read(ctx->base_dir, json_string_value(file), FSREF_MAX_FILE, &data, &n, NULL, ferr, sizeof ferr) !=
+            0) {
+            g_snprintf(err, errlen, "bucket %s, key %s: %s", b->name, key, ferr);
+            return -1;
+        }
         blob = s3_blob_adopt(data, n);
     } else {
         blob = s3_blob_copy(body ? json_string_value(body) : "", body ? json_string_length(body) : 0);
@@ -257,7 +284,9 @@ int s3_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, ch
 
 static json_t *dump_object(const s3_object *o)
 {
-    json_t *j = json_pack("{s:s}", "key", o->key);
+    /* Keys, metadata and headers may hold any bytes: core/jtext.h's rule. */
+    json_t *j = json_object();
+    jtext_set(j, "key", o->key, strlen(o->key));
     const char *data = o->blob->data;
     size_t len = o->blob->len;
     if (g_utf8_validate(data, (gssize)len, NULL) && !memchr(data, '\0', len)) {
@@ -275,7 +304,7 @@ static json_t *dump_object(const s3_object *o)
                               m->content_disposition, m->content_language, m->storage_class};
         for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
             if (vals[i])
-                json_object_set_new(j, names[i], json_string(vals[i]));
+                jtext_set(j, names[i], vals[i], strlen(vals[i]));
         if (m->user)
             json_object_set(j, "metadata", m->user);
         if (m->tags)
@@ -308,8 +337,9 @@ json_t *s3_fixture_dump(void *state)
         s3_bucket *b = g_tree_node_value(n);
         json_t *objects = json_array();
         g_tree_foreach(b->objects, dump_one, objects);
-        json_array_append_new(list, json_pack("{s:s, s:s, s:s, s:o}", "name", b->name, "region", b->region,
-                                              "owner", b->owner, "objects", objects));
+        json_t *bj = json_pack("{s:s, s:s, s:o}", "name", b->name, "owner", b->owner, "objects", objects);
+        jtext_set(bj, "region", b->region, strlen(b->region));
+        json_array_append_new(list, bj);
     }
     g_rw_lock_reader_unlock(&st->lock);
     return json_pack("{s:o}", "buckets", list);

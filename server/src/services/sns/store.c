@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/jtext.h"
+
 /* ---- lifecycle ---- */
 
 static void dedup_free(gpointer p)
@@ -635,8 +637,10 @@ static gboolean dump_topic(gpointer key, gpointer value, gpointer data)
                           "subscriptions");
     for (guint i = 0; i < t->subs->len; i++) {
         sns_sub *s = g_ptr_array_index(t->subs, i);
-        json_t *so = json_pack("{s:s, s:s, s:O}", "protocol", s->protocol, "endpoint", s->endpoint ? s->endpoint : "",
-                               "attributes", s->attrs);
+        /* an endpoint is the client's bytes: core/jtext.h */
+        const char *ep = s->endpoint ? s->endpoint : "";
+        json_t *so = json_pack("{s:s, s:O}", "protocol", s->protocol, "attributes", s->attrs);
+        jtext_set(so, "endpoint", ep, strlen(ep));
         if (s->pending)
             json_object_set_new(so, "pending", json_true());
         json_array_append_new(json_object_get(o, "subscriptions"), so);
