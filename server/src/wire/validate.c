@@ -322,6 +322,9 @@ static void check_range(walk *w, json_t *shape, json_t *value)
     }
 }
 
+/* What a string without a pattern of its own is held to: no NUL. */
+#define NO_NUL_PATTERN "[^\\u0000]*"
+
 static void check_string(walk *w, json_t *shape, json_t *value)
 {
     const char *s = json_string_value(value);
@@ -345,10 +348,14 @@ static void check_string(walk *w, json_t *shape, json_t *value)
         }
     }
     const char *pattern = json_string_value(json_object_get(shape, "pattern"));
-    if (pattern && !pattern_matches(w->v, pattern, s, len)) {
+    /* A NUL (sent as %00 or \u0000) fails every name pattern, and where a
+     * shape has none the handlers, which read C strings, would see the
+     * value cut short at it: refused either way, never silently altered. */
+    bool nul = memchr(s, '\0', len) != NULL;
+    if (nul || (pattern && !pattern_matches(w->v, pattern, s, len))) {
         violation *x = add(w, VIOLATION_PATTERN, value);
         if (x)
-            x->pattern = pattern;
+            x->pattern = pattern ? pattern : NO_NUL_PATTERN;
     }
     /* Lengths count code points, not bytes; on invalid UTF-8 the count of
      * lead bytes is still a fair answer. */
@@ -462,14 +469,16 @@ static void check_value(walk *w, json_t *shape, json_t *value)
                                    json_object_get(kshape, "pattern") ||
                                    json_object_get(kshape, "enum"));
         const char *key;
+        size_t klen;
         json_t *mv;
-        json_object_foreach(value, key, mv) {
+        json_object_keylen_foreach(value, key, klen, mv) {
             if (full(w))
                 break;
-            if (kchecked) {
+            /* a key holding a NUL is checked whatever its shape says */
+            if (kshape && (kchecked || strlen(key) != klen)) {
                 /* The key is not a json_t of the input: check a stand-in
                  * and report the key through the path only. */
-                json_t *k = json_string(key);
+                json_t *k = json_stringn(key, klen);
                 if (k) {
                     g_string_append_c(w->path, '{');
                     append_quoted(w->path, key);

@@ -1205,54 +1205,52 @@ static GPtrArray *tag_targets(svc_call *c, bool create)
     return out;
 }
 
-/* The number of distinct keys in a Tags list. */
-static size_t distinct_keys(json_t *tags)
-{
-    GHashTable *keys = g_hash_table_new(g_str_hash, g_str_equal);
-    size_t i;
-    json_t *tag;
-    json_array_foreach(tags, i, tag) if (jstr(tag, "Key")) g_hash_table_add(keys, (gpointer)jstr(tag, "Key"));
-    size_t n = g_hash_table_size(keys);
-    g_hash_table_destroy(keys);
-    return n;
-}
-
 static int create_tags(svc_call *c)
 {
     json_t *tags = json_object_get(c->input, "Tags");
     if (check_tags(c, tags) != 0)
         return -1;
-    /* More distinct keys than a resource may hold fails every resource:
-     * said before the work per resource, which is then bounded by it. */
-    if (json_array_size(tags) > MAX_TAGS && distinct_keys(tags) > MAX_TAGS)
-        return aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.",
-                             MAX_TAGS);
+    /* The tags as they will stand, once: a key given twice is one tag (the
+     * last value wins). More of them than a resource may hold fails every
+     * resource, said before any work per resource, which they then bound. */
+    json_t *final = json_object();
+    size_t i;
+    json_t *tag;
+    json_array_foreach(tags, i, tag)
+        json_object_set_new(final, jstr(tag, "Key"), json_string(jstr(tag, "Value") ? jstr(tag, "Value") : ""));
+    int rc = 0;
+    GPtrArray *targets = NULL;
+    if (json_object_size(final) > MAX_TAGS) {
+        rc = aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.", MAX_TAGS);
+        goto out;
+    }
     /* Check the limit before changing anything, as EC2 does all or none. */
-    GPtrArray *targets = tag_targets(c, false);
-    if (!targets)
-        return -1;
+    targets = tag_targets(c, false);
+    if (!targets) {
+        rc = -1;
+        goto out;
+    }
     for (guint t = 0; t < targets->len; t++) {
         json_t *obj = g_ptr_array_index(targets, t);
-        size_t added = 0, i;
-        json_t *tag;
-        json_array_foreach(tags, i, tag) added += !json_object_get(obj, jstr(tag, "Key"));
+        size_t added = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(final, k, v) added += !json_object_get(obj, k);
         if (json_object_size(obj) + added > MAX_TAGS) {
-            g_ptr_array_free(targets, TRUE);
-            return aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.",
-                                 MAX_TAGS);
+            rc = aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.",
+                               MAX_TAGS);
+            goto out;
         }
     }
     g_ptr_array_free(targets, TRUE);
     targets = tag_targets(c, true);
-    for (guint t = 0; targets && t < targets->len; t++) {
-        size_t i;
-        json_t *tag;
-        json_array_foreach(tags, i, tag) json_object_set_new(
-            g_ptr_array_index(targets, t), jstr(tag, "Key"), json_string(jstr(tag, "Value") ? jstr(tag, "Value") : ""));
-    }
+    for (guint t = 0; targets && t < targets->len; t++)
+        json_object_update(g_ptr_array_index(targets, t), final);
+out:
     if (targets)
         g_ptr_array_free(targets, TRUE);
-    return 0;
+    json_decref(final);
+    return rc;
 }
 
 static int delete_tags(svc_call *c)

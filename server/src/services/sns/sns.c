@@ -8,6 +8,7 @@
 
 #include "core/route.h"
 #include "core/server.h"
+#include "services/sns/httpc.h"
 #include "services/sns/store.h"
 
 #define PAGE 100
@@ -133,7 +134,12 @@ static char *token_decode(svc_call *c, const char *kind)
 static void sns_validation_error(const violation *v, size_t n, aws_error *e)
 {
     (void)n;
-    aws_error_set(e, "InvalidParameter", "Invalid parameter: %s", v->member ? v->member : "request");
+    /* CreateTopic's Name is the one top-level "Name": SNS calls it the
+     * topic name ("zz%00" fails its name pattern) */
+    const char *what = v->kind == VIOLATION_PATTERN && !strcmp(v->path, "Name") ? "Topic Name"
+                       : v->member                                              ? v->member
+                                                                                : "request";
+    aws_error_set(e, "InvalidParameter", "Invalid parameter: %s", what);
 }
 
 static char *sns_resource_of(const char *operation, json_t *input)
@@ -652,6 +658,9 @@ static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, 
         g_snprintf(prefix, sizeof prefix, "%s://", proto);
         if (g_ascii_strncasecmp(endpoint, prefix, strlen(prefix)) != 0 || !endpoint[strlen(prefix)])
             return invalid(c, "Endpoint must match the specified protocol");
+        /* a URL, and one whose bytes can go into a request unchanged */
+        if (!sns_url_acceptable(endpoint, proto))
+            return invalid(c, "Endpoint");
     } else if (!strcmp(proto, "email") || !strcmp(proto, "email-json")) {
         const char *at = strchr(endpoint, '@');
         if (!at || at == endpoint || !at[1] || strchr(at + 1, '@'))
