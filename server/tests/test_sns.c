@@ -1217,7 +1217,7 @@ static void tag_limit_comes_first_and_is_linear(void **st)
     g_free(b);
     assert_true(secs < 2.0);
     create(s, "t", NULL);
-    b = tags_body("Action=TagResource&ResourceArn=" TOPIC "t", 32768, true);
+    b = tags_body("Action=TagResource&ResourceArn=" TOPIC "t", 32768, false);
     r = timed_sns(s, b, &secs);
     assert_error(r, 400, "TagLimitExceeded", NULL);
     rfree(&r);
