@@ -636,6 +636,18 @@ static void nul_is_never_a_place_to_cut(void **st)
     assert_non_null(strstr(r.body, "<ArgumentName>prefix</ArgumentName>"));
     assert_null(strstr(r.body, "<Key>c</Key>"));
     s3r_free(&r);
+    /* nor in the tags of a PUT */
+    r = s3_call(s, "PUT", "/nulls/d", NULL, "x", 1, "x-amz-tagging", "k=v%00w", NULL);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "The TagValue you have provided is invalid"));
+    s3r_free(&r);
+    r = s3_call(s, "PUT", "/nulls/d", NULL, "x", 1, "x-amz-tagging", "a=b&k%00x=v", NULL);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "The TagKey you have provided is invalid"));
+    s3r_free(&r);
+    r = s3_call(s, "GET", "/nulls/d", NULL, NULL, 0, NULL);
+    assert_int_equal(r.status, 404);
+    s3r_free(&r);
 }
 
 static void delete_objects(void **st)
