@@ -26,10 +26,17 @@
  * wording of ValidationError imitates the Coral validator behind STS:
  *   no Action:            MissingAction, 400
  *   bad percent-escape:   MalformedQueryString, 404 (as documented)
- *   a value of the wrong type ("abc" for an integer, bad base64...):
+ *   a value of the wrong type ("abc" for an integer, bad base64, and any
+ *   non-string value holding a NUL, "10%005"):
  *     ec2:   InvalidParameterValue, 400 (EC2's code for any bad value)
  *     query: ValidationError, 400 ("1 validation error detected: ...")
- * The service's own constraint checks (validate.h) come after parsing. */
+ *   a list or map position that is not a number from 1 to 4294967295
+ *   without leading zeros ("Tags.member.01", "InstanceId.4294967296"):
+ *     ec2:   UnknownParameter, 400 ("The parameter ... is not recognized")
+ *     query: ValidationError, 400
+ * Values keep their length: a string or map key holding a NUL (%00) goes
+ * into the tree whole, for the validator to refuse. The service's own
+ * constraint checks (validate.h) come after parsing. */
 #include "wire.h"
 
 #include <errno.h>
