@@ -380,9 +380,9 @@ static void check_element(walk *w, json_t *ref, json_t *value)
         check_value(w, shape, value);
 }
 
-static void append_quoted(GString *path, const char *key)
+static void append_quoted(GString *path, const char *key, size_t len)
 {
-    json_t *k = json_string(key);
+    json_t *k = json_stringn(key, len);
     char *q = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
     g_string_append(path, q ? q : "\"\"");
     free(q);
@@ -481,7 +481,7 @@ static void check_value(walk *w, json_t *shape, json_t *value)
                 json_t *k = json_stringn(key, klen);
                 if (k) {
                     g_string_append_c(w->path, '{');
-                    append_quoted(w->path, key);
+                    append_quoted(w->path, key, klen);
                     g_string_append_c(w->path, '}');
                     size_t first = w->n;
                     check_value(w, kshape, k);
@@ -492,7 +492,7 @@ static void check_value(walk *w, json_t *shape, json_t *value)
                 }
             }
             g_string_append_c(w->path, '[');
-            append_quoted(w->path, key);
+            append_quoted(w->path, key, klen);
             g_string_append_c(w->path, ']');
             check_element(w, vref, mv);
             g_string_truncate(w->path, base);
@@ -616,10 +616,18 @@ static char *read_quoted(const char **p)
         return g_strdup(s + 1);
     }
     *p = q + 1;
-    json_t *j = json_loadb(s, (size_t)(q + 1 - s), JSON_DECODE_ANY, NULL);
-    char *key = g_strdup(json_is_string(j) ? json_string_value(j) : "");
+    json_t *j = json_loadb(s, (size_t)(q + 1 - s), JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    /* a NUL in a key is shown as U+FFFD, as invalid bytes are */
+    GString *key = g_string_new(NULL);
+    const char *k = json_is_string(j) ? json_string_value(j) : "";
+    for (size_t i = 0, n = json_is_string(j) ? json_string_length(j) : 0; i < n; i++) {
+        if (k[i])
+            g_string_append_c(key, k[i]);
+        else
+            g_string_append(key, "\xEF\xBF\xBD");
+    }
     json_decref(j);
-    return key;
+    return g_string_free(key, FALSE);
 }
 
 typedef enum { TAIL_NONE, TAIL_LIST, TAIL_MAP_VALUE, TAIL_MAP_KEY } tail_kind;
