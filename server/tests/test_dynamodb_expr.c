@@ -213,6 +213,19 @@ static void update_semantics(void **st)
 static void projection_semantics(void **st)
 {
     expect(PROJ, "a, b.c, d[1]", NULL, NULL, NULL);
+    /* the first path that clashes is the one reported, among many */
+    GString *many = g_string_new("q[0].x");
+    for (int i = 0; i < 400; i++) /* 3.5 KB of the 4 KB an expression may hold */
+        g_string_append_printf(many, ", p%d.v", i);
+    g_string_append(many, ", q.y, p7, q[0].x.z");
+    expect(PROJ, many->str, NULL, NULL,
+           "Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of "
+           "these paths; path one: [p7, v], path two: [p7]");
+    g_string_truncate(many, many->len - strlen(", p7, q[0].x.z"));
+    expect(PROJ, many->str, NULL, NULL,
+           "Invalid ProjectionExpression: Two document paths conflict with each other; must remove or rewrite one of "
+           "these paths; path one: [q, [0], x], path two: [q, y]");
+    g_string_free(many, TRUE);
     expect(PROJ, "a.b, a", NULL, NULL,
            "Invalid ProjectionExpression: Two document paths overlap with each other; must remove or rewrite one of "
            "these paths; path one: [a, b], path two: [a]");

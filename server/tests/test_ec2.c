@@ -490,6 +490,101 @@ static void tags_create_delete_describe(void **st)
     g_free(id);
 }
 
+/* An index that is no position names no instance: EC2 does not know the
+ * parameter, and the answer is never "every instance". */
+static void list_positions_are_numbers(void **st)
+{
+    server *s = *st;
+    char *id = launch(s, 2, NULL);
+    const char *bad[] = {"4294967296", "01", "0", "99999999999999999999", "1x"};
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        result r = ec2(s, "Action=DescribeInstances&InstanceId.%s=%s", bad[i], id);
+        char *want = g_strdup_printf("The parameter InstanceId.%s is not recognized", bad[i]);
+        assert_error(r, 400, "UnknownParameter", want);
+        g_free(want);
+        rfree(&r);
+    }
+    result r = ec2(s, "Action=TerminateInstances&InstanceId.01=%s", id);
+    assert_error(r, 400, "UnknownParameter", NULL);
+    rfree(&r);
+    assert_state(s, id, "pending");
+    r = ec2(s, "Action=DescribeInstances&Filter.1.Name=instance-state-name&Filter.1.Value.007=running");
+    assert_error(r, 400, "UnknownParameter", "Filter.1.Value.007");
+    rfree(&r);
+    /* gaps are still fine */
+    r = ec2(s, "Action=DescribeInstances&InstanceId.7=%s", id);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(count_of(r.body, "<instanceId>"), 1);
+    rfree(&r);
+    g_free(id);
+}
+
+static void nul_is_never_a_place_to_cut(void **st)
+{
+    server *s = *st;
+    char *id = launch(s, 2, NULL);
+    /* "10%005" is not 10, and an id with a NUL after it is not that id */
+    result r = ec2(s, "Action=DescribeInstances&MaxResults=10%%005");
+    assert_error(r, 400, "InvalidParameterValue", NULL);
+    rfree(&r);
+    r = ec2(s, "Action=DescribeInstances&InstanceId.1=%s%%00x", id);
+    assert_error(r, 400, "InvalidParameterValue", NULL);
+    rfree(&r);
+    r = ec2(s, "Action=CreateTags&ResourceId.1=%s&Tag.1.Key=env%%00x&Tag.1.Value=v", id);
+    assert_error(r, 400, "InvalidParameterValue", NULL);
+    rfree(&r);
+    r = ec2(s, "Action=DescribeInstances&InstanceId.1=%s", id);
+    assert_null(strstr(r.body, "<key>env</key>"));
+    rfree(&r);
+    g_free(id);
+}
+
+/* Tag lists are merged by key through one pass each, whatever their length. */
+static void long_tag_lists(void **st)
+{
+    server *s = *st;
+    char *id = launch(s, 1, NULL);
+    GString *b = g_string_new("Action=CreateTags&ResourceId.1=");
+    g_string_append(b, id);
+    for (int i = 1; i <= 51; i++)
+        g_string_append_printf(b, "&Tag.%d.Key=k%d&Tag.%d.Value=v", i, i, i);
+    result r = ec2(s, "%s", b->str);
+    assert_error(r, 400, "TagLimitExceeded", "The maximum number of tags for a resource is 50.");
+    rfree(&r);
+    g_string_free(b, TRUE);
+    /* 60 entries naming 2 keys are 2 tags */
+    b = g_string_new("Action=CreateTags&ResourceId.1=");
+    g_string_append(b, id);
+    for (int i = 1; i <= 60; i++)
+        g_string_append_printf(b, "&Tag.%d.Key=k%d&Tag.%d.Value=v%d", i, i % 2, i, i);
+    r = ec2(s, "%s", b->str);
+    if (r.status != 200)
+        fail_msg("%s", r.body);
+    rfree(&r);
+    g_string_free(b, TRUE);
+    r = ec2(s, "Action=DescribeInstances&InstanceId.1=%s", id);
+    assert_int_equal(count_of(strstr(r.body, "<tagSet>"), "<key>"), 2);
+    assert_non_null(strstr(r.body, "<key>k0</key><value>v60</value>"));
+    rfree(&r);
+    /* DeleteTags: any of the values given for a key removes it; a key
+     * without a value goes whatever it holds */
+    r = ec2(s, "Action=DeleteTags&ResourceId.1=%s&Tag.1.Key=k0&Tag.1.Value=no&Tag.2.Key=k0&Tag.2.Value=v60"
+               "&Tag.3.Key=k1&Tag.3.Value=no",
+            id);
+    assert_int_equal(r.status, 200);
+    rfree(&r);
+    r = ec2(s, "Action=DescribeInstances&InstanceId.1=%s", id);
+    assert_null(strstr(r.body, "<key>k0</key>"));
+    assert_non_null(strstr(r.body, "<key>k1</key><value>v59</value>"));
+    rfree(&r);
+    r = ec2(s, "Action=DeleteTags&ResourceId.1=%s&Tag.1.Key=k1&Tag.1.Value=no&Tag.2.Key=k1", id);
+    rfree(&r);
+    r = ec2(s, "Action=DescribeInstances&InstanceId.1=%s", id);
+    assert_null(strstr(r.body, "<key>k1</key>"));
+    rfree(&r);
+    g_free(id);
+}
+
 static void client_token_is_idempotent(void **st)
 {
     server *s = *st;
@@ -650,6 +745,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(status_checks_initialize_then_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(tags_create_delete_describe, setup, teardown),
         cmocka_unit_test_setup_teardown(client_token_is_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_positions_are_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(nul_is_never_a_place_to_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(long_tag_lists, setup, teardown),
         cmocka_unit_test_setup_teardown(fixtures_load_and_dump, setup, teardown),
         cmocka_unit_test_setup_teardown(eventual_consistency_scenario, setup, teardown),
         cmocka_unit_test_setup_teardown(regions_and_zones, setup, teardown),

@@ -616,6 +616,40 @@ static void tagging_and_attributes(void **st)
     s3r_free(&r);
 }
 
+/* A NUL (%00) in a key or a query parameter is never where the value
+ * ends: "a%00b" does not write "a", prefix=c%00zzz does not list "c". */
+static void nul_is_never_a_place_to_cut(void **st)
+{
+    server *s = *st;
+    s3_ok(s, "PUT", "/nulls", NULL, NULL);
+    s3_ok(s, "PUT", "/nulls/c", NULL, "1");
+    s3r r = s3_call(s, "PUT", "/nulls/a%00b", NULL, "x", 1, NULL);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "<Code>InvalidArgument</Code>"));
+    s3r_free(&r);
+    r = s3_call(s, "GET", "/nulls/a", NULL, NULL, 0, NULL);
+    assert_int_equal(r.status, 404);
+    s3r_free(&r);
+    r = s3_call(s, "GET", "/nulls", "list-type=2&prefix=c%00zzz", NULL, 0, NULL);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "<Code>InvalidArgument</Code>"));
+    assert_non_null(strstr(r.body, "<ArgumentName>prefix</ArgumentName>"));
+    assert_null(strstr(r.body, "<Key>c</Key>"));
+    s3r_free(&r);
+    /* nor in the tags of a PUT */
+    r = s3_call(s, "PUT", "/nulls/d", NULL, "x", 1, "x-amz-tagging", "k=v%00w", NULL);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "The TagValue you have provided is invalid"));
+    s3r_free(&r);
+    r = s3_call(s, "PUT", "/nulls/d", NULL, "x", 1, "x-amz-tagging", "a=b&k%00x=v", NULL);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "The TagKey you have provided is invalid"));
+    s3r_free(&r);
+    r = s3_call(s, "GET", "/nulls/d", NULL, NULL, 0, NULL);
+    assert_int_equal(r.status, 404);
+    s3r_free(&r);
+}
+
 static void delete_objects(void **st)
 {
     server *s = *st;
@@ -763,6 +797,7 @@ int main(void)
         cmocka_unit_test(copies),
         cmocka_unit_test(tagging_and_attributes),
         cmocka_unit_test(delete_objects),
+        cmocka_unit_test(nul_is_never_a_place_to_cut),
         cmocka_unit_test(unimplemented_subresources_touch_nothing),
         cmocka_unit_test(presigned_expiry),
         cmocka_unit_test(journal_names_bucket_and_key),

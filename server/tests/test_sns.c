@@ -1178,6 +1178,139 @@ static void fixtures_and_scenario(void **st)
     mockaws_free(report);
 }
 
+/* ---- hostile lists and values ---- */
+
+/* A CreateTopic / TagResource body with n tags; key i is "k<i>", except
+ * that the last one repeats the first when dup. */
+static char *tags_body(const char *head, int n, bool dup)
+{
+    GString *b = g_string_new(head);
+    for (int i = 1; i <= n; i++)
+        g_string_append_printf(b, "&Tags.member.%d.Key=k%d&Tags.member.%d.Value=v", i, dup && i == n ? 1 : i, i);
+    return g_string_free(b, FALSE);
+}
+
+static result timed_sns(server *s, const char *params, double *seconds)
+{
+    gint64 t0 = g_get_monotonic_time();
+    result r = sns(s, "%s", params);
+    *seconds = (double)(g_get_monotonic_time() - t0) / 1e6;
+    return r;
+}
+
+static void tag_limit_comes_first_and_is_linear(void **st)
+{
+    server *s = *st;
+    /* 51 tags of which the last repeats the first: SNS counts first */
+    char *b = tags_body("Action=CreateTopic&Name=t51", 51, true);
+    result r = sns(s, "%s", b);
+    assert_error(r, 400, "TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded");
+    rfree(&r);
+    g_free(b);
+    /* 32768 tags took 4.4 s compared pairwise under the write lock; the
+     * bound is generous for a slow (sanitized) build and still far below */
+    double secs;
+    b = tags_body("Action=CreateTopic&Name=big", 32768, false);
+    r = timed_sns(s, b, &secs);
+    assert_error(r, 400, "TagLimitExceeded", NULL);
+    rfree(&r);
+    g_free(b);
+    assert_true(secs < 2.0);
+    create(s, "t", NULL);
+    b = tags_body("Action=TagResource&ResourceArn=" TOPIC "t", 32768, false);
+    r = timed_sns(s, b, &secs);
+    assert_error(r, 400, "TagLimitExceeded", NULL);
+    rfree(&r);
+    g_free(b);
+    assert_true(secs < 2.0);
+    /* within the limit, repeats and reserved keys are still refused */
+    b = tags_body("Action=CreateTopic&Name=t50", 50, true);
+    r = sns(s, "%s", b);
+    assert_error(r, 400, "InvalidParameter", "Duplicated keys are not allowed.");
+    rfree(&r);
+    g_free(b);
+    r = sns(s, "Action=CreateTopic&Name=t2&Tags.member.1.Key=aws:x&Tags.member.1.Value=v");
+    assert_error(r, 400, "InvalidParameter", "Keys can't start with the reserved prefix 'aws:'");
+    rfree(&r);
+}
+
+static void nul_is_never_a_place_to_cut(void **st)
+{
+    server *s = *st;
+    /* the name fails SNS's topic name pattern; nothing called "zz" appears */
+    result r = sns(s, "Action=CreateTopic&Name=zz%%00..");
+    assert_error(r, 400, "InvalidParameter", "Invalid parameter: Topic Name");
+    rfree(&r);
+    r = sns(s, "Action=ListTopics");
+    assert_ok(r);
+    assert_null(strstr(r.body, ":zz<"));
+    rfree(&r);
+    /* nor a NUL in an operation's name, a map key, an endpoint, a message */
+    r = sns(s, "Action=CreateTopic%%00x&Name=zz");
+    assert_error(r, 400, "InvalidAction", NULL);
+    rfree(&r);
+    r = sns(s, "Action=CreateTopic&Name=zz&Attributes.entry.1.key=DisplayName%%00x&Attributes.entry.1.value=d");
+    assert_error(r, 400, "InvalidParameter", "Invalid parameter: Attributes");
+    rfree(&r);
+    create(s, "t", NULL);
+    r = sns(s, "Action=Subscribe&TopicArn=" TOPIC "t&Protocol=http&Endpoint=http://127.0.0.1:9/a%%00b");
+    assert_error(r, 400, "InvalidParameter", "Invalid parameter: Endpoint");
+    rfree(&r);
+    r = sns(s, "Action=Publish&TopicArn=" TOPIC "t&Message=hello%%00world");
+    assert_error(r, 400, "InvalidParameter", "Invalid parameter: Message");
+    rfree(&r);
+    r = sns(s, "Action=ListTopics");
+    assert_null(strstr(r.body, ":zz<"));
+    rfree(&r);
+}
+
+static void list_positions_are_numbers(void **st)
+{
+    server *s = *st;
+    const char *bad[] = {"01", "0", "4294967296", "99999999999999999999", "1x"};
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        result r = sns(s, "Action=CreateTopic&Name=t%zu&Tags.member.%s.Key=k&Tags.member.%s.Value=v", i, bad[i],
+                       bad[i]);
+        char *want = g_strdup_printf("Value '%s' at 'Tags.member.%s.", bad[i], bad[i]);
+        assert_error(r, 400, "ValidationError", want);
+        g_free(want);
+        rfree(&r);
+    }
+    result r = sns(s, "Action=ListTopics");
+    assert_null(strstr(r.body, "<TopicArn>" TOPIC "t"));
+    rfree(&r);
+    /* the largest position is a position */
+    r = sns(s, "Action=CreateTopic&Name=ok&Tags.member.4294967295.Key=k&Tags.member.4294967295.Value=v");
+    assert_ok(r);
+    rfree(&r);
+}
+
+static void endpoints_hold_no_control_characters(void **st)
+{
+    server *s = *st;
+    create(s, "t", NULL);
+    const char *bad[] = {"http://127.0.0.1:9/x%0D%0AX-Injected:%201", "http://127.0.0.1:9/x%0Ay",
+                         "http://127.0.0.1:9/x%09y", "http://127.0.0.1:9/a b", "http://127.0.0.1:9/%7F",
+                         "http:///path", "https://127.0.0.1/%0D%0A"};
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        char *proto = g_str_has_prefix(bad[i], "https") ? "https" : "http";
+        result r = sns(s, "Action=Subscribe&TopicArn=" TOPIC "t&Protocol=%s&Endpoint=%s", proto, bad[i]);
+        assert_error(r, 400, "InvalidParameter", "Invalid parameter: Endpoint");
+        rfree(&r);
+    }
+    result r = sns(s, "Action=ListSubscriptions");
+    assert_null(strstr(r.body, "<Endpoint>"));
+    rfree(&r);
+    /* the delivery client keeps unchecked bytes out of the request head */
+    char err[128];
+    sns_url u;
+    assert_int_not_equal(sns_url_parse("http://127.0.0.1/a\r\nX: y", &u, err, sizeof err), 0);
+    assert_int_not_equal(sns_url_parse("http://127.0.0.1/a b", &u, err, sizeof err), 0);
+    const char *hdr[] = {"x-amz-sns-topic-arn: a\r\nX-Injected: 1"};
+    assert_int_equal(sns_http_post("http://127.0.0.1:9/", hdr, 1, "", 0, 1000, -1, err, sizeof err), -1);
+    assert_non_null(strstr(err, "control character"));
+}
+
 static void garbage_never_crashes(void **st)
 {
     server *s = *st;
@@ -1231,6 +1364,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(stopping_cancels_a_hanging_delivery, setup, teardown),
         cmocka_unit_test_setup_teardown(fixtures_and_scenario, setup, teardown),
         cmocka_unit_test_setup_teardown(garbage_never_crashes, setup, teardown),
+        cmocka_unit_test_setup_teardown(tag_limit_comes_first_and_is_linear, setup, teardown),
+        cmocka_unit_test_setup_teardown(nul_is_never_a_place_to_cut, setup, teardown),
+        cmocka_unit_test_setup_teardown(list_positions_are_numbers, setup, teardown),
+        cmocka_unit_test_setup_teardown(endpoints_hold_no_control_characters, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

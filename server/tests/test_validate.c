@@ -102,7 +102,7 @@ static char *check(fixture *f, const char *shape, const char *json, size_t *coun
     char *text = g_strdup(json);
     g_strdelimit(text, "'", '"');
     json_error_t je;
-    json_t *in = json_loads(text, JSON_DECODE_ANY, &je);
+    json_t *in = json_loads(text, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
     if (!in)
         fail_msg("bad test JSON %s: %s", text, je.text);
     g_free(text);
@@ -461,6 +461,35 @@ static void streaming_payload_is_not_required(void **st)
     model_free(m);
 }
 
+/* A NUL is refused in any string or map key: by the shape's pattern where
+ * it has one, by "no NUL" where it has none (handlers read C strings). */
+static void nul_fails_whatever_the_shape(void **st)
+{
+    fixture *f = *st;
+    assert_message(f, "AttrValue", "'a\\u0000'",
+                   "1 validation error detected: Value 'a\xEF\xBF\xBD' at '' failed to satisfy constraint: Member "
+                   "must satisfy regular expression pattern: [^\\u0000]*");
+    assert_message(f, "Name", "'ab\\u0000c'",
+                   "1 validation error detected: Value 'ab\xEF\xBF\xBD" "c' at '' failed to satisfy constraint: Member "
+                   "must satisfy regular expression pattern: ^[a-z]+$");
+    /* a key holding a NUL (JSON text cannot say it: the query protocol can) */
+    json_t *map = json_object();
+    json_object_setn_new(map, "k\0x", 3, json_string("v"));
+    size_t nk = validator_check(f->v, model_shape(f->m, "AttrMap"), map, f->out, G_N_ELEMENTS(f->out));
+    GString *m = g_string_new(NULL);
+    validate_coral_message(m, f->out, nk);
+    assert_string_equal(m->str, "1 validation error detected: Value 'k\xEF\xBF\xBD" "x' at '' failed to satisfy "
+                                "constraint: Map keys must satisfy constraint: [Member must satisfy regular "
+                                "expression pattern: [^\\u0000]*]");
+    g_string_free(m, TRUE);
+    json_decref(map);
+    /* blobs are bytes: a NUL is a byte like any other */
+    size_t n;
+    char *msg = check(f, "Data", "'a\\u0000'", &n);
+    assert_int_equal(n, 0);
+    g_free(msg);
+}
+
 static void stops_at_max(void **st)
 {
     fixture *f = *st;
@@ -646,6 +675,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(maps, setup, teardown),
         cmocka_unit_test_setup_teardown(types, setup, teardown),
         cmocka_unit_test_setup_teardown(streaming_payload_is_not_required, setup, teardown),
+        cmocka_unit_test_setup_teardown(nul_fails_whatever_the_shape, setup, teardown),
         cmocka_unit_test_setup_teardown(stops_at_max, setup, teardown),
         cmocka_unit_test_setup_teardown(long_paths_are_cut_cleanly, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_blob_renders_valid_text, setup, teardown),

@@ -417,3 +417,40 @@ class Fixtures(ServerTestCase):
         self.assertEqual(len(subs), 2)
         r = sns.publish(TopicArn=arns[1], Message="pay", MessageGroupId="g")
         self.assertIn("SequenceNumber", r)
+
+
+class HostileInput(SnsCase):
+    """Input SNS refuses is refused whole: never cut at a NUL, never written
+    into a delivery's request head, and long lists checked in one pass."""
+
+    def test_nul_in_a_name_is_refused_not_cut(self):
+        with self.assertRaises(ClientError) as ctx:
+            self.sns.create_topic(Name="zz\x00..")
+        self.assertEqual(self.code(ctx), ("InvalidParameter", "Invalid parameter: Topic Name"))
+        arns = [t["TopicArn"] for t in self.sns.list_topics()["Topics"]]
+        self.assertFalse(any(a.endswith(":zz") for a in arns), arns)
+        arn = self.sns.create_topic(Name="t")["TopicArn"]
+        with self.assertRaises(ClientError) as ctx:
+            self.sns.publish(TopicArn=arn, Message="hello\x00world")
+        self.assertEqual(self.code(ctx), ("InvalidParameter", "Invalid parameter: Message"))
+        self.assertEqual(self.messages(topic_arn=arn)["messages"], [])
+
+    def test_endpoint_with_control_characters_is_refused(self):
+        sub = self.subscriber()
+        arn = self.sns.create_topic(Name="t")["TopicArn"]
+        for endpoint in (sub.url + "\r\nX-Injected: 1", sub.url + "\n", sub.url + "\x00", sub.url + " x"):
+            with self.assertRaises(ClientError) as ctx:
+                self.sns.subscribe(TopicArn=arn, Protocol="http", Endpoint=endpoint)
+            self.assertEqual(self.code(ctx), ("InvalidParameter", "Invalid parameter: Endpoint"), repr(endpoint))
+        self.assertEqual(self.sns.list_subscriptions_by_topic(TopicArn=arn)["Subscriptions"], [])
+        self.assertEqual(sub.requests, [])
+
+    def test_tag_quota_comes_before_the_tags(self):
+        tags = [{"Key": f"k{i}", "Value": "v"} for i in range(20000)]
+        tags.append({"Key": "k0", "Value": "v"})
+        started = time.monotonic()
+        with self.assertRaises(ClientError) as ctx:
+            self.sns.create_topic(Name="t", Tags=tags)
+        self.assertEqual(self.code(ctx), ("TagLimitExceeded",
+                                          "Could not complete request: tag quota of per resource exceeded"))
+        self.assertLess(time.monotonic() - started, 5.0)

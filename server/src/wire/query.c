@@ -26,10 +26,17 @@
  * wording of ValidationError imitates the Coral validator behind STS:
  *   no Action:            MissingAction, 400
  *   bad percent-escape:   MalformedQueryString, 404 (as documented)
- *   a value of the wrong type ("abc" for an integer, bad base64...):
+ *   a value of the wrong type ("abc" for an integer, bad base64, and any
+ *   non-string value holding a NUL, "10%005"):
  *     ec2:   InvalidParameterValue, 400 (EC2's code for any bad value)
  *     query: ValidationError, 400 ("1 validation error detected: ...")
- * The service's own constraint checks (validate.h) come after parsing. */
+ *   a list or map position that is not a number from 1 to 4294967295
+ *   without leading zeros ("Tags.member.01", "InstanceId.4294967296"):
+ *     ec2:   UnknownParameter, 400 ("The parameter ... is not recognized")
+ *     query: ValidationError, 400
+ * Values keep their length: a string or map key holding a NUL (%00) goes
+ * into the tree whole, for the validator to refuse. The service's own
+ * constraint checks (validate.h) come after parsing. */
 #include "wire.h"
 
 #include <errno.h>
@@ -111,6 +118,7 @@ static char *response_namespace(const model *m)
 typedef struct form_pair {
     const char *name;
     const char *value;
+    size_t value_len; /* a value may hold NUL bytes (%00): never cut there */
 } form_pair;
 
 /* A request's parameters sorted by name, so that everything under one
@@ -118,8 +126,8 @@ typedef struct form_pair {
  * is stable and the body comes first: on a repeated name the body's value
  * wins, then the first one given. */
 typedef struct form {
-    http_params params; /* owned: the decoded strings */
-    GArray *pairs;      /* of form_pair, borrowing from params, sorted */
+    GPtrArray *strings; /* owned: the decoded names and values */
+    GArray *pairs;      /* of form_pair, borrowing from strings, sorted */
 } form;
 
 static int pair_cmp(gconstpointer a, gconstpointer b)
@@ -141,48 +149,63 @@ static bool content_type_is_form(const http_request *req)
 
 static void form_clear(form *f)
 {
-    http_params_clear(&f->params);
+    if (f->strings)
+        g_ptr_array_free(f->strings, TRUE);
     if (f->pairs)
         g_array_free(f->pairs, TRUE);
+    f->strings = NULL;
     f->pairs = NULL;
+}
+
+/* Appends the pairs of one "a=b&c=d" text, keeping each value's decoded
+ * length. False on a malformed percent-escape. A name holding a NUL byte
+ * can be no parameter's name: it is left out like any unknown name, rather
+ * than read as the name it starts with. */
+static bool form_add(form *f, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len;) {
+        const char *amp = memchr(s + i, '&', len - i);
+        size_t end = amp ? (size_t)(amp - s) : len;
+        if (end > i) {
+            const char *eq = memchr(s + i, '=', end - i);
+            size_t name_end = eq ? (size_t)(eq - s) : end;
+            size_t nlen, vlen = 0;
+            char *name = http_percent_decode(s + i, name_end - i, true, &nlen);
+            char *value = eq ? http_percent_decode(eq + 1, end - name_end - 1, true, &vlen) : g_strdup("");
+            if (!name || !value) {
+                g_free(name);
+                g_free(value);
+                return false;
+            }
+            g_ptr_array_add(f->strings, name);
+            g_ptr_array_add(f->strings, value);
+            if (strlen(name) == nlen) {
+                form_pair p = {name, value, vlen};
+                g_array_append_val(f->pairs, p);
+            }
+        }
+        i = end + 1;
+    }
+    return true;
 }
 
 /* Body and query string of the request. False (err set) on a malformed
  * percent-escape. */
 static bool form_load(form *f, const http_request *req, aws_error *err)
 {
-    memset(f, 0, sizeof *f);
-    bool ok;
+    f->strings = g_ptr_array_new_with_free_func(g_free);
+    f->pairs = g_array_new(FALSE, FALSE, sizeof(form_pair));
+    bool ok = true;
     if (req->body_len > 0 && content_type_is_form(req))
-        ok = http_params_parse(&f->params, req->body, req->body_len, true);
-    else
-        ok = http_params_parse(&f->params, "", 0, true);
-    if (ok && req->query && *req->query) {
-        http_params q = {0};
-        ok = http_params_parse(&q, req->query, strlen(req->query), true);
-        if (ok) {
-            /* move the strings over: f->params frees them from now on */
-            for (guint i = 0; i < q.names->len; i++) {
-                g_ptr_array_add(f->params.names, g_ptr_array_index(q.names, i));
-                g_ptr_array_add(f->params.values, g_ptr_array_index(q.values, i));
-            }
-            g_ptr_array_set_free_func(q.names, NULL);
-            g_ptr_array_set_free_func(q.values, NULL);
-        }
-        http_params_clear(&q);
-    }
+        ok = form_add(f, req->body, req->body_len);
+    if (ok && req->query && *req->query)
+        ok = form_add(f, req->query, strlen(req->query));
     if (!ok) {
         form_clear(f);
         aws_error_set_status(err, 404, "MalformedQueryString",
                              "The query string contains a syntax error.");
         err->sender = 1;
         return false;
-    }
-    f->pairs = g_array_sized_new(FALSE, FALSE, sizeof(form_pair), f->params.names->len);
-    for (guint i = 0; i < f->params.names->len; i++) {
-        form_pair p = {g_ptr_array_index(f->params.names, i),
-                       g_ptr_array_index(f->params.values, i)};
-        g_array_append_val(f->pairs, p);
     }
     /* GLib's sort is a stable merge sort */
     g_array_sort(f->pairs, pair_cmp);
@@ -203,12 +226,21 @@ static guint form_lower_bound(const form *f, const char *s)
     return lo;
 }
 
-static const char *form_get(const form *f, const char *name)
+/* The value of a parameter and its length (len may be NULL), or NULL. */
+static const char *form_getn(const form *f, const char *name, size_t *len)
 {
     guint i = form_lower_bound(f, name);
-    if (i < f->pairs->len && strcmp(g_array_index(f->pairs, form_pair, i).name, name) == 0)
+    if (i < f->pairs->len && strcmp(g_array_index(f->pairs, form_pair, i).name, name) == 0) {
+        if (len)
+            *len = g_array_index(f->pairs, form_pair, i).value_len;
         return g_array_index(f->pairs, form_pair, i).value;
+    }
     return NULL;
+}
+
+static const char *form_get(const form *f, const char *name)
+{
+    return form_getn(f, name, NULL);
 }
 
 /* A client's value as an error message may quote it: cut short, and made
@@ -231,14 +263,15 @@ static const char *operation_name(const model *m, const http_request *req, char 
     form f;
     if (!form_load(&f, req, err))
         return NULL;
-    const char *action = form_get(&f, "Action");
+    size_t action_len = 0;
+    const char *action = form_getn(&f, "Action", &action_len);
     const char *result = NULL;
     if (!action || !*action) {
         aws_error_set_status(err, 400, "MissingAction",
                              "The request is missing an action or a required parameter.");
         err->sender = 1;
-    } else if (g_strlcpy(buf, action, buflen) >= buflen) {
-        /* longer than any operation name: it cannot be one */
+    } else if (strlen(action) != action_len || g_strlcpy(buf, action, buflen) >= buflen) {
+        /* longer than any operation name, or holding a NUL: it cannot be one */
         char *q = quote(action);
         aws_error_set_status(err, 400, "InvalidAction",
                              "The action %s is not valid for this web service.", q);
@@ -399,9 +432,31 @@ static gint uint_cmp(gconstpointer a, gconstpointer b)
     return x < y ? -1 : x > y;
 }
 
+/* A parameter under a list or map whose position is not one: "0", "01",
+ * "4294967296", "1x", "x". Dropping it would answer for a different
+ * request (DescribeInstances with InstanceId.4294967296 would describe
+ * every instance), so it is refused: ec2 as EC2 refuses a parameter it
+ * does not know, query in the Coral validator's words. */
+static void bad_index(pctx *c, const char *name, const char *position)
+{
+    char *q = quote(name);
+    char *p = quote(position);
+    if (c->fl == FLAVOR_EC2)
+        aws_error_set_status(c->err, 400, "UnknownParameter", "The parameter %s is not recognized", q);
+    else
+        aws_error_set_status(c->err, 400, "ValidationError",
+                             "1 validation error detected: Value '%s' at '%s' failed to satisfy constraint: "
+                             "Member must be a list position from 1 to %u without leading zeros",
+                             p, q, G_MAXUINT);
+    g_free(q);
+    g_free(p);
+    c->err->sender = 1;
+}
+
 /* The positions N named as "<key>.N" or "<key>.N.<more>", ascending and
  * without repeats. Gaps are allowed: the services do not insist on them
- * and a missing entry is no reason to refuse the rest. New array. */
+ * and a missing entry is no reason to refuse the rest. New array, or NULL
+ * (c->err set) when a name under the key has no valid position. */
 static GArray *collect_indices(pctx *c)
 {
     GArray *idx = g_array_new(FALSE, FALSE, sizeof(guint));
@@ -416,13 +471,19 @@ static GArray *collect_indices(pctx *c)
         const char *p = name + plen;
         /* a position is digits without a leading zero, so that the name
          * rebuilt from it is the name that was sent */
-        if (*p < '1' || *p > '9')
-            continue;
         guint64 n = 0;
-        while (*p >= '0' && *p <= '9' && n <= G_MAXUINT)
-            n = n * 10 + (guint64)(*p++ - '0');
-        if ((*p != '\0' && *p != '.') || n > G_MAXUINT)
-            continue;
+        const char *q = p;
+        while (*q >= '0' && *q <= '9' && n <= G_MAXUINT)
+            n = n * 10 + (guint64)(*q++ - '0');
+        if (*p < '1' || *p > '9' || (*q != '\0' && *q != '.') || n > G_MAXUINT) {
+            size_t seg = strcspn(p, ".");
+            char *position = g_strndup(p, seg);
+            bad_index(c, name, position);
+            g_free(position);
+            g_string_truncate(c->key, save);
+            g_array_free(idx, TRUE);
+            return NULL;
+        }
         guint v = (guint)n;
         g_array_append_val(idx, v);
     }
@@ -448,7 +509,7 @@ static int parse_list(pctx *c, json_t *ref, json_t *shape, json_t **out)
     if (c->fl == FLAVOR_QUERY && !flattened)
         key_push(c, member_loc ? member_loc : "member");
     GArray *idx = collect_indices(c);
-    if (idx->len == 0 && flattened && member_loc) {
+    if (idx && idx->len == 0 && flattened && member_loc) {
         /* botocore names a flattened list after its member's locationName
          * rather than after the structure member */
         const char *dot = strrchr(c->key->str, '.');
@@ -456,6 +517,11 @@ static int parse_list(pctx *c, json_t *ref, json_t *shape, json_t **out)
         key_push(c, member_loc);
         g_array_free(idx, TRUE);
         idx = collect_indices(c);
+    }
+    if (!idx) {
+        g_string_assign(c->key, orig);
+        g_free(orig);
+        return -1;
     }
     int rc = 0;
     if (idx->len == 0) {
@@ -501,10 +567,11 @@ static int parse_map(pctx *c, json_t *ref, json_t *shape, json_t **out)
     if (!(c->fl == FLAVOR_QUERY && is_flattened(ref, shape)))
         key_push(c, "entry");
     GArray *idx = collect_indices(c);
-    if (idx->len == 0) {
-        g_array_free(idx, TRUE);
+    if (!idx || idx->len == 0) {
+        if (idx)
+            g_array_free(idx, TRUE);
         g_string_truncate(c->key, save);
-        return 0;
+        return idx ? 0 : -1;
     }
     char *kname = map_part_name(c->fl, kref, "key");
     char *vname = map_part_name(c->fl, vref, "value");
@@ -514,14 +581,17 @@ static int parse_map(pctx *c, json_t *ref, json_t *shape, json_t **out)
     for (guint i = 0; i < idx->len && rc >= 0; i++) {
         guint n = g_array_index(idx, guint, i);
         g_string_append_printf(c->key, ".%u.%s", n, kname);
-        const char *k = form_get(c->f, c->key->str);
+        size_t klen = 0;
+        const char *k = form_getn(c->f, c->key->str, &klen);
         g_string_truncate(c->key, base);
         if (!k)
             continue; /* an entry without its key says nothing */
         g_string_append_printf(c->key, ".%u.%s", n, vname);
         json_t *v = NULL;
         rc = parse_value(c, vref, vshape, &v);
-        if (rc > 0 && json_object_set_new(obj, k, v) != 0)
+        /* by length: a key holding a NUL stays whole, for the validator
+         * to judge */
+        if (rc > 0 && json_object_setn_new(obj, k, klen, v) != 0)
             rc = bad_value(c, k, "a UTF-8 map key");
         g_string_truncate(c->key, base);
     }
@@ -554,13 +624,17 @@ static bool base64_well_formed(const char *s)
 
 static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, json_t **out)
 {
-    const char *v = form_get(c->f, c->key->str);
+    size_t len = 0;
+    const char *v = form_getn(c->f, c->key->str, &len);
     if (!v)
         return 0;
+    /* "12%003" is not 12: a number, flag, date or base64 text holding a
+     * NUL is no value of its type, never the part before the NUL */
+    bool cut = strlen(v) != len;
     if (strcmp(type, "boolean") == 0) {
-        if (g_ascii_strcasecmp(v, "true") == 0)
+        if (!cut && g_ascii_strcasecmp(v, "true") == 0)
             *out = json_true();
-        else if (g_ascii_strcasecmp(v, "false") == 0)
+        else if (!cut && g_ascii_strcasecmp(v, "false") == 0)
             *out = json_false();
         else
             return bad_value(c, v, "a boolean");
@@ -571,14 +645,14 @@ static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, j
         char *end;
         errno = 0;
         long long n = strtoll(v, &end, 10);
-        if (!*v || *end || errno || g_ascii_isspace(*v) ||
+        if (cut || !*v || *end || errno || g_ascii_isspace(*v) ||
             (!is_long && (n < INT32_MIN || n > INT32_MAX)))
             return bad_value(c, v, is_long ? "a long" : "an integer");
         *out = json_integer((json_int_t)n);
         return 1;
     }
     if (strcmp(type, "float") == 0 || strcmp(type, "double") == 0) {
-        if (strcmp(v, "NaN") == 0 || strcmp(v, "Infinity") == 0 || strcmp(v, "-Infinity") == 0) {
+        if (!cut && (strcmp(v, "NaN") == 0 || strcmp(v, "Infinity") == 0 || strcmp(v, "-Infinity") == 0)) {
             *out = json_string(v);
             return 1;
         }
@@ -588,20 +662,20 @@ static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, j
         bool plain = (g_ascii_isdigit(*p) || *p == '.') && !strpbrk(v, "xXnN");
         char *end;
         double d = g_ascii_strtod(v, &end);
-        if (!plain || *end || !isfinite(d))
+        if (cut || !plain || *end || !isfinite(d))
             return bad_value(c, v, "a number");
         *out = json_real(d);
         return 1;
     }
     if (strcmp(type, "timestamp") == 0) {
         double t;
-        if (!timefmt_parse(v, &t))
+        if (cut || !timefmt_parse(v, &t))
             return bad_value(c, v, "a timestamp");
         *out = epoch_value(t);
         return 1;
     }
     if (strcmp(type, "blob") == 0) {
-        if (!base64_well_formed(v))
+        if (cut || !base64_well_formed(v))
             return bad_value(c, v, "base64-encoded");
         gsize n = 0;
         guchar *bytes = *v ? g_base64_decode(v, &n) : NULL;
@@ -609,8 +683,10 @@ static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, j
         g_free(bytes);
         return 1;
     }
-    /* string, and anything else a model may call a scalar */
-    *out = json_string(v);
+    /* string, and anything else a model may call a scalar: by length, so
+     * that a NUL (%00) is kept for the validator to judge, never a place
+     * where the value silently ends */
+    *out = json_stringn(v, len);
     if (!*out)
         return bad_value(c, v, "UTF-8 text");
     return 1;

@@ -1107,6 +1107,28 @@ static const char *rx_operation_name(const model *m, const http_request *req, ch
 
 /* ---- requests ---- */
 
+/* The name of the first query parameter whose name or value decodes to
+ * text holding a NUL byte (%00), or NULL. g_free. */
+static char *query_param_with_nul(const char *query)
+{
+    for (const char *p = query; *p;) {
+        size_t seg = strcspn(p, "&");
+        size_t len = 0;
+        char *dec = http_percent_decode(p, seg, true, &len);
+        bool nul = dec && strlen(dec) != len;
+        g_free(dec);
+        if (nul) {
+            size_t nlen = strcspn(p, "=&");
+            char *name = http_percent_decode(p, nlen, true, NULL);
+            char *valid = g_utf8_make_valid(name ? name : "", -1);
+            g_free(name);
+            return valid;
+        }
+        p += seg + (p[seg] == '&');
+    }
+    return NULL;
+}
+
 static void read_uri_labels(rx *c, json_t *shape, const char *tmpl, size_t tlen,
                             const http_request *req, json_t *out)
 {
@@ -1340,6 +1362,16 @@ static int rx_parse_request(const model *m, const char *op, const http_request *
         json_decref(in);
         return aws_error_set_status(err, 400, "InvalidArgument",
                                     "The query string holds a malformed percent-escape.");
+    }
+    char *nul_name = query_param_with_nul(req->query);
+    if (nul_name) {
+        /* http_params holds C strings: the value would arrive cut at the
+         * NUL (prefix=a%00b listing "a..."), so it is refused instead */
+        fail_value(&c, IN_QUERY, nul_name, "(a value holding a NUL character)");
+        g_free(nul_name);
+        http_params_clear(&q);
+        json_decref(in);
+        return -1;
     }
     if (uri)
         read_uri_labels(&c, shape, uri, tlen, req, in);

@@ -322,6 +322,9 @@ static void check_range(walk *w, json_t *shape, json_t *value)
     }
 }
 
+/* What a string without a pattern of its own is held to: no NUL. */
+#define NO_NUL_PATTERN "[^\\u0000]*"
+
 static void check_string(walk *w, json_t *shape, json_t *value)
 {
     const char *s = json_string_value(value);
@@ -345,10 +348,14 @@ static void check_string(walk *w, json_t *shape, json_t *value)
         }
     }
     const char *pattern = json_string_value(json_object_get(shape, "pattern"));
-    if (pattern && !pattern_matches(w->v, pattern, s, len)) {
+    /* A NUL (sent as %00 or \u0000) fails every name pattern, and where a
+     * shape has none the handlers, which read C strings, would see the
+     * value cut short at it: refused either way, never silently altered. */
+    bool nul = memchr(s, '\0', len) != NULL;
+    if (nul || (pattern && !pattern_matches(w->v, pattern, s, len))) {
         violation *x = add(w, VIOLATION_PATTERN, value);
         if (x)
-            x->pattern = pattern;
+            x->pattern = pattern ? pattern : NO_NUL_PATTERN;
     }
     /* Lengths count code points, not bytes; on invalid UTF-8 the count of
      * lead bytes is still a fair answer. */
@@ -373,9 +380,9 @@ static void check_element(walk *w, json_t *ref, json_t *value)
         check_value(w, shape, value);
 }
 
-static void append_quoted(GString *path, const char *key)
+static void append_quoted(GString *path, const char *key, size_t len)
 {
-    json_t *k = json_string(key);
+    json_t *k = json_stringn(key, len);
     char *q = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
     g_string_append(path, q ? q : "\"\"");
     free(q);
@@ -462,17 +469,19 @@ static void check_value(walk *w, json_t *shape, json_t *value)
                                    json_object_get(kshape, "pattern") ||
                                    json_object_get(kshape, "enum"));
         const char *key;
+        size_t klen;
         json_t *mv;
-        json_object_foreach(value, key, mv) {
+        json_object_keylen_foreach(value, key, klen, mv) {
             if (full(w))
                 break;
-            if (kchecked) {
+            /* a key holding a NUL is checked whatever its shape says */
+            if (kshape && (kchecked || strlen(key) != klen)) {
                 /* The key is not a json_t of the input: check a stand-in
                  * and report the key through the path only. */
-                json_t *k = json_string(key);
+                json_t *k = json_stringn(key, klen);
                 if (k) {
                     g_string_append_c(w->path, '{');
-                    append_quoted(w->path, key);
+                    append_quoted(w->path, key, klen);
                     g_string_append_c(w->path, '}');
                     size_t first = w->n;
                     check_value(w, kshape, k);
@@ -483,7 +492,7 @@ static void check_value(walk *w, json_t *shape, json_t *value)
                 }
             }
             g_string_append_c(w->path, '[');
-            append_quoted(w->path, key);
+            append_quoted(w->path, key, klen);
             g_string_append_c(w->path, ']');
             check_element(w, vref, mv);
             g_string_truncate(w->path, base);
@@ -607,10 +616,18 @@ static char *read_quoted(const char **p)
         return g_strdup(s + 1);
     }
     *p = q + 1;
-    json_t *j = json_loadb(s, (size_t)(q + 1 - s), JSON_DECODE_ANY, NULL);
-    char *key = g_strdup(json_is_string(j) ? json_string_value(j) : "");
+    json_t *j = json_loadb(s, (size_t)(q + 1 - s), JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    /* a NUL in a key is shown as U+FFFD, as invalid bytes are */
+    GString *key = g_string_new(NULL);
+    const char *k = json_is_string(j) ? json_string_value(j) : "";
+    for (size_t i = 0, n = json_is_string(j) ? json_string_length(j) : 0; i < n; i++) {
+        if (k[i])
+            g_string_append_c(key, k[i]);
+        else
+            g_string_append(key, "\xEF\xBF\xBD");
+    }
     json_decref(j);
-    return key;
+    return g_string_free(key, FALSE);
 }
 
 typedef enum { TAIL_NONE, TAIL_LIST, TAIL_MAP_VALUE, TAIL_MAP_KEY } tail_kind;

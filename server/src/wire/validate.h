@@ -1,7 +1,9 @@
 /* validate: an input tree checked against the model's constraints:
  * required members, enums, min / max (ranges for numbers, lengths for
  * strings, blobs, lists and maps), and patterns (PCRE2, compiled once per
- * pattern and cached in the validator).
+ * pattern and cached in the validator). A string or map key holding a NUL
+ * is a VIOLATION_PATTERN whatever its shape (pattern "[^\u0000]*" where
+ * the shape has none): handlers read C strings and would see it cut short.
  *
  * The validator finds violations; the service decides how to word them
  * (each service has its own validation error). */

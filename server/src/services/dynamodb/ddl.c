@@ -205,11 +205,12 @@ char *ddb_create_check(json_t *in)
     names_of(ks, "AttributeName", NULL, keys);
     names_of(ks, "AttributeName", NULL, used);
     json_t *lsis = json_object_get(in, "LocalSecondaryIndexes"), *gsis = json_object_get(in, "GlobalSecondaryIndexes");
+    GHashTable *def_set = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; !m && i < defs->len; i++)
-        for (guint j = i + 1; !m && j < defs->len; j++)
-            if (strcmp(defs->pdata[i], defs->pdata[j]) == 0)
-                m = g_strdup_printf(PREFIX "Duplicate AttributeName found in AttributeDefinitions: %s",
-                                    (char *)defs->pdata[i]);
+        if (!g_hash_table_add(def_set, defs->pdata[i]))
+            m = g_strdup_printf(PREFIX "Duplicate AttributeName found in AttributeDefinitions: %s",
+                                (char *)defs->pdata[i]);
+    g_hash_table_destroy(def_set);
     if (!m && keys->len > defs->len)
         m = g_strdup("Invalid KeySchema: Some index key attribute have no definition");
     if (!m)
@@ -533,17 +534,18 @@ static char *update_input_checks(json_t *in)
 static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, bool *changed)
 {
     json_t *defs = json_deep_copy(t->attr_defs);
-    /* the request may define the new index's attributes */
+    /* the request may define the new index's attributes; a hash set of the
+     * names keeps a long list linear */
+    GHashTable *known = g_hash_table_new(g_str_hash, g_str_equal);
     size_t i;
     json_t *d;
+    json_array_foreach(defs, i, d) if (str(d, "AttributeName")) g_hash_table_add(known, (gpointer)str(d, "AttributeName"));
     json_array_foreach(json_object_get(c->input, "AttributeDefinitions"), i, d) {
-        size_t k;
-        json_t *e;
-        bool have = false;
-        json_array_foreach(defs, k, e) have = have || g_strcmp0(str(e, "AttributeName"), str(d, "AttributeName")) == 0;
-        if (!have)
+        const char *an = str(d, "AttributeName");
+        if (an && g_hash_table_add(known, (gpointer)an))
             json_array_append(defs, d);
     }
+    g_hash_table_destroy(known);
     int online = 0;
     for (guint k = 0; k < t->gsis->len; k++) {
         ddb_status s = ddb_index_status(t->gsis->pdata[k], c->now_ms);
@@ -864,22 +866,26 @@ int ddb_tag_resource(svc_call *c)
     if (!t)
         return -1;
     json_t *merged = json_deep_copy(t->tags);
+    /* key -> its tag in merged: one lookup per given tag, and the limit
+     * stops the merge as soon as it is passed */
+    GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
     size_t i;
     json_t *tag;
+    json_array_foreach(merged, i, tag) if (str(tag, "Key")) g_hash_table_insert(by_key, (gpointer)str(tag, "Key"), tag);
     json_array_foreach(tags, i, tag) {
-        size_t k;
-        json_t *have;
-        bool replaced = false;
-        json_array_foreach(merged, k, have) {
-            if (g_strcmp0(str(have, "Key"), str(tag, "Key")) == 0) {
-                json_object_set(have, "Value", json_object_get(tag, "Value"));
-                replaced = true;
-                break;
-            }
+        json_t *have = str(tag, "Key") ? g_hash_table_lookup(by_key, str(tag, "Key")) : NULL;
+        if (have) {
+            json_object_set(have, "Value", json_object_get(tag, "Value"));
+            continue;
         }
-        if (!replaced)
-            json_array_append_new(merged, json_deep_copy(tag));
+        json_t *copy = json_deep_copy(tag);
+        json_array_append_new(merged, copy);
+        if (str(copy, "Key"))
+            g_hash_table_insert(by_key, (gpointer)str(copy, "Key"), copy);
+        if (json_array_size(merged) > 50)
+            break;
     }
+    g_hash_table_destroy(by_key);
     if (json_array_size(merged) > 50) {
         json_decref(merged);
         return aws_error_set(&c->err, "LimitExceededException",

@@ -482,28 +482,6 @@ static void slot_set(const slotref *s, json_t *v)
         json_array_append_new(s->list, v);
 }
 
-static bool set_has(json_t *set, json_t *m, ddb_type elem)
-{
-    json_t *probe = ddb_value_new(elem, json_incref(m));
-    bool found = false;
-    size_t i;
-    json_t *x;
-    json_array_foreach(set, i, x) {
-        json_t *other = ddb_value_new(elem, json_incref(x));
-        found = ddb_value_equal(probe, other);
-        json_decref(other);
-        if (found)
-            break;
-    }
-    json_decref(probe);
-    return found;
-}
-
-static ddb_type element_type(ddb_type set)
-{
-    return set == DDB_T_SS ? DDB_T_S : set == DDB_T_NS ? DDB_T_N : DDB_T_B;
-}
-
 static bool is_set(ddb_type t)
 {
     return t == DDB_T_SS || t == DDB_T_NS || t == DDB_T_BS;
@@ -543,10 +521,12 @@ static char *apply_add(const slotref *s, json_t *v)
     if (!is_set(vt))
         return g_strdup(BAD_OPERAND);
     json_t *merged = json_deep_copy(ddb_value_payload(cur));
+    GHashTable *idx = ddb_set_index_new(merged, vt == DDB_T_NS);
     size_t i;
     json_t *m;
-    json_array_foreach(ddb_value_payload(v), i, m) if (!set_has(merged, m, element_type(vt)))
+    json_array_foreach(ddb_value_payload(v), i, m) if (ddb_set_index_add(idx, m, vt == DDB_T_NS))
         json_array_append(merged, m);
+    g_hash_table_destroy(idx);
     slot_set(s, ddb_value_new(vt, merged));
     return NULL;
 }
@@ -561,10 +541,12 @@ static char *apply_delete(const slotref *s, json_t *v, GPtrArray *holed)
     if (ddb_value_type(cur) != vt || !is_set(vt))
         return g_strdup(BAD_OPERAND);
     json_t *kept = json_array();
+    GHashTable *gone = ddb_set_index_new(ddb_value_payload(v), vt == DDB_T_NS);
     size_t i;
     json_t *m;
-    json_array_foreach(ddb_value_payload(cur), i, m) if (!set_has(ddb_value_payload(v), m, element_type(vt)))
+    json_array_foreach(ddb_value_payload(cur), i, m) if (!ddb_set_index_has(gone, m, vt == DDB_T_NS))
         json_array_append(kept, m);
+    g_hash_table_destroy(gone);
     if (json_array_size(kept) == 0) {
         json_decref(kept);
         if (s->map) {

@@ -51,6 +51,11 @@ typedef struct parser {
     size_t fail; /* the furthest token a parse attempt stopped at */
     char *slots[S_COUNT];
     GPtrArray *paths; /* ddb_path* seen, for overlap checks */
+    /* what the paths seen cover, as keys of their leading steps (see
+     * path_key) -> 1 + the index in paths of the first one: */
+    GHashTable *prefixes; /* every leading part, the whole path included */
+    GHashTable *wholes;   /* whole paths */
+    GHashTable *forks;    /* a leading part and the kind of the step after it */
     int operators;
 } parser;
 
@@ -365,41 +370,84 @@ static bool paths_equal(const ddb_path *a, const ddb_path *b)
     return true;
 }
 
+/* Appends step i of a path to a key that spells its leading steps
+ * unambiguously: "n<length>:<name>" or "i<index>;". */
+static void path_key_step(GString *k, const ddb_path *path, size_t i)
+{
+    if (path->el[i].is_index)
+        g_string_append_printf(k, "i%ld;", path->el[i].index);
+    else
+        g_string_append_printf(k, "n%zu:%s", strlen(path->el[i].name), path->el[i].name);
+}
+
+/* 1 + the index of the first path seen under key in table, or G_MAXUINT. */
+static guint first_seen(GHashTable *table, const char *key)
+{
+    guint v = GPOINTER_TO_UINT(g_hash_table_lookup(table, key));
+    return v ? v - 1 : G_MAXUINT;
+}
+
+static void remember(GHashTable *table, const char *key, guint index)
+{
+    if (!g_hash_table_contains(table, key))
+        g_hash_table_insert(table, g_strdup(key), GUINT_TO_POINTER(index + 1));
+}
+
+static void path_message(parser *p, slot s, const char *what, const ddb_path *one, const ddb_path *two)
+{
+    GString *m = g_string_new(NULL);
+    g_string_printf(m, "Two document paths %s with each other; must remove or rewrite one of these paths; path one: ",
+                    what);
+    ddb_path_render(m, one);
+    g_string_append(m, ", path two: ");
+    ddb_path_render(m, two);
+    set_slot(p, s, g_string_free(m, FALSE));
+}
+
 /* Two paths of one update or projection may neither be one the prefix of
- * the other nor disagree on whether a step is a name or an index. */
+ * the other (overlap) nor disagree on whether a step is a name or an index
+ * after the same leading steps (conflict). The paths seen are kept in hash
+ * tables of their leading steps, so that each check costs the length of
+ * the path, not the number of paths before it; the path reported is the
+ * first one seen that clashes, as a pairwise scan in order would find. */
 static void check_path(parser *p, ddb_path *path)
 {
     if (p->slots[S_OVERLAP])
         return;
-    for (guint k = 0; k < p->paths->len; k++) {
-        ddb_path *q = p->paths->pdata[k];
-        size_t n = q->n < path->n ? q->n : path->n;
-        bool differ = false;
-        for (size_t i = 0; i < n && !differ; i++) {
-            if (q->el[i].is_index != path->el[i].is_index) {
-                GString *m = g_string_new("Two document paths conflict with each other; must remove or rewrite "
-                                          "one of these paths; path one: ");
-                ddb_path_render(m, q);
-                g_string_append(m, ", path two: ");
-                ddb_path_render(m, path);
-                set_slot(p, S_CONFLICT, g_string_free(m, FALSE));
-                differ = true;
-            } else if (q->el[i].is_index ? q->el[i].index != path->el[i].index
-                                         : strcmp(q->el[i].name, path->el[i].name) != 0) {
-                differ = true;
-            }
-        }
-        if (!differ) {
-            GString *m = g_string_new("Two document paths overlap with each other; must remove or rewrite one "
-                                      "of these paths; path one: ");
-            ddb_path_render(m, q);
-            g_string_append(m, ", path two: ");
-            ddb_path_render(m, path);
-            set_slot(p, S_OVERLAP, g_string_free(m, FALSE));
-            return;
-        }
+    guint overlap = G_MAXUINT, conflict = G_MAXUINT;
+    GString *k = g_string_new(NULL);
+    for (size_t i = 0; i < path->n; i++) {
+        size_t base = k->len;
+        /* a path seen with the same i leading steps and the other kind of step next */
+        g_string_append(k, path->el[i].is_index ? "#n" : "#i");
+        conflict = MIN(conflict, first_seen(p->forks, k->str));
+        g_string_truncate(k, base);
+        path_key_step(k, path, i);
+        /* a path seen that is this one's first i + 1 steps */
+        overlap = MIN(overlap, first_seen(p->wholes, k->str));
     }
+    /* a path seen that starts with all of this one */
+    overlap = MIN(overlap, first_seen(p->prefixes, k->str));
+    if (conflict < overlap)
+        path_message(p, S_CONFLICT, "conflict", p->paths->pdata[conflict], path);
+    if (overlap != G_MAXUINT) {
+        path_message(p, S_OVERLAP, "overlap", p->paths->pdata[overlap], path);
+        g_string_free(k, TRUE);
+        return;
+    }
+    guint index = p->paths->len;
     g_ptr_array_add(p->paths, path);
+    g_string_truncate(k, 0);
+    for (size_t i = 0; i < path->n; i++) {
+        size_t base = k->len;
+        g_string_append(k, path->el[i].is_index ? "#i" : "#n");
+        remember(p->forks, k->str, index);
+        g_string_truncate(k, base);
+        path_key_step(k, path, i);
+        remember(p->prefixes, k->str, index);
+    }
+    remember(p->wholes, k->str, index);
+    g_string_free(k, TRUE);
 }
 
 /* ---- operands ---- */
@@ -909,6 +957,9 @@ static char *start(parser *p, ddb_exprs *x, grammar g, const char *what, const c
     }
     p->toks = ddb_lex(src, p->len);
     p->paths = g_ptr_array_new();
+    p->prefixes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    p->wholes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    p->forks = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return NULL;
 }
 
@@ -920,6 +971,11 @@ static void finish(parser *p)
         g_array_unref(p->toks);
     if (p->paths)
         g_ptr_array_unref(p->paths);
+    if (p->prefixes) {
+        g_hash_table_destroy(p->prefixes);
+        g_hash_table_destroy(p->wholes);
+        g_hash_table_destroy(p->forks);
+    }
 }
 
 static char *syntax_error(parser *p, const char *what)

@@ -244,12 +244,16 @@ char *ddb_legacy_attributes_to_get(ddb_exprs *x, json_t *names, ddb_projection *
 {
     *out = NULL;
     size_t n = json_array_size(names);
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (g_strcmp0(json_string_value(json_array_get(names, i)), json_string_value(json_array_get(names, j))) ==
-                0)
-                return g_strdup_printf(PREFIX "Duplicate value in attribute name: %s",
-                                       json_string_value(json_array_get(names, i)));
+    /* a hash set: a list of any length costs linear time */
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = json_string_value(json_array_get(names, i));
+        if (name && !g_hash_table_add(seen, (gpointer)name)) {
+            g_hash_table_destroy(seen);
+            return g_strdup_printf(PREFIX "Duplicate value in attribute name: %s", name);
+        }
+    }
+    g_hash_table_destroy(seen);
     ddb_projection *p = ddb_exprs_alloc(x, sizeof *p);
     p->n = n;
     p->paths = ddb_exprs_alloc(x, sizeof(ddb_path) * (n ? n : 1));

@@ -290,12 +290,38 @@ static bool numbers_equal(json_t *a, json_t *b)
            ddb_num_parse(json_string_value(b), json_string_length(b), &db) == DDB_NUM_OK && ddb_num_cmp(&da, &db) == 0;
 }
 
-static bool set_contains(json_t *set, json_t *m, bool numbers)
+/* The bytes a set member is told apart by: a number's canonical text (so
+ * that "1.0" and "1" are one), anything else its bytes. */
+static GBytes *member_key(json_t *m, bool numbers)
 {
+    ddb_dec d;
+    if (numbers && ddb_num_parse(json_string_value(m), json_string_length(m), &d) == DDB_NUM_OK) {
+        char *canon = ddb_num_to_string(&d);
+        return g_bytes_new_take(canon, strlen(canon));
+    }
+    return g_bytes_new(json_string_value(m), json_string_length(m));
+}
+
+GHashTable *ddb_set_index_new(json_t *members, bool numbers)
+{
+    GHashTable *idx = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
     size_t i;
-    json_t *x;
-    json_array_foreach(set, i, x) if (numbers ? numbers_equal(x, m) : bytes_equal(x, m)) return true;
-    return false;
+    json_t *m;
+    json_array_foreach(members, i, m) if (json_is_string(m)) g_hash_table_add(idx, member_key(m, numbers));
+    return idx;
+}
+
+bool ddb_set_index_add(GHashTable *idx, json_t *m, bool numbers)
+{
+    return g_hash_table_add(idx, member_key(m, numbers));
+}
+
+bool ddb_set_index_has(GHashTable *idx, json_t *m, bool numbers)
+{
+    GBytes *k = member_key(m, numbers);
+    bool found = g_hash_table_contains(idx, k);
+    g_bytes_unref(k);
+    return found;
 }
 
 bool ddb_value_equal(json_t *a, json_t *b)
@@ -321,8 +347,14 @@ bool ddb_value_equal(json_t *a, json_t *b)
     case DDB_T_BS:
         if (json_array_size(pa) != json_array_size(pb))
             return false;
-        json_array_foreach(pa, i, m) if (!set_contains(pb, m, t == DDB_T_NS)) return false;
-        return true;
+    {
+        /* sets have no repeats: same size and every member of a in b */
+        GHashTable *idx = ddb_set_index_new(pb, t == DDB_T_NS);
+        bool same = true;
+        json_array_foreach(pa, i, m) if (same && !ddb_set_index_has(idx, m, t == DDB_T_NS)) same = false;
+        g_hash_table_destroy(idx);
+        return same;
+    }
     case DDB_T_L:
         if (json_array_size(pa) != json_array_size(pb))
             return false;

@@ -63,6 +63,13 @@ size_t ddb_item_size(json_t *item);
 
 /* Equality as DynamoDB's "=" sees it (sets compare unordered). */
 bool ddb_value_equal(json_t *a, json_t *b);
+/* A hash set of a set's members (an SS, NS or BS payload; numbers by
+ * value), for membership tests in constant time: set operations stay
+ * linear in the sets' sizes. Free with g_hash_table_destroy. add: false
+ * when m was there already. */
+GHashTable *ddb_set_index_new(json_t *members, bool numbers);
+bool ddb_set_index_add(GHashTable *idx, json_t *m, bool numbers);
+bool ddb_set_index_has(GHashTable *idx, json_t *m, bool numbers);
 /* Order of two scalars of the same type (S and B bytewise, N by value);
  * 0 for other types. */
 int ddb_value_cmp(json_t *a, json_t *b);

@@ -69,16 +69,18 @@ static GPtrArray *named_instances(svc_call *c, json_t *ids)
         return NULL;
     GPtrArray *out = g_ptr_array_new();
     GPtrArray *missing = g_ptr_array_new();
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
     json_array_foreach(ids, i, v) {
         ec2_instance *in = ec2_state_get(st, json_string_value(v), c->now_ms);
         if (!in) {
             g_ptr_array_add(missing, (gpointer)json_string_value(v));
             continue;
         }
-        /* the same id twice is one instance */
-        if (!g_ptr_array_find(out, in, NULL))
+        /* the same id twice is one instance (a hash set: linear in the ids) */
+        if (g_hash_table_add(seen, in))
             g_ptr_array_add(out, in);
     }
+    g_hash_table_destroy(seen);
     if (missing->len) {
         GString *list = g_string_new(NULL);
         for (guint j = 0; j < missing->len; j++)
@@ -902,10 +904,16 @@ static GPtrArray *select_instances(svc_call *c, const char *const *known_filters
             return NULL;
         }
         /* launch order, as EC2 lists, whatever order they were named in */
-        base = ec2_state_list(c->state, c->now_ms);
-        for (guint i = base->len; i-- > 0;)
-            if (!g_ptr_array_find(named, g_ptr_array_index(base, i), NULL))
-                g_ptr_array_remove_index(base, i);
+        GHashTable *wanted = g_hash_table_new(g_direct_hash, g_direct_equal);
+        for (guint i = 0; i < named->len; i++)
+            g_hash_table_add(wanted, g_ptr_array_index(named, i));
+        GPtrArray *all = ec2_state_list(c->state, c->now_ms);
+        base = g_ptr_array_new();
+        for (guint i = 0; i < all->len; i++)
+            if (g_hash_table_contains(wanted, g_ptr_array_index(all, i)))
+                g_ptr_array_add(base, g_ptr_array_index(all, i));
+        g_ptr_array_free(all, TRUE);
+        g_hash_table_destroy(wanted);
         g_ptr_array_free(named, TRUE);
     } else {
         if (dry_run(c)) {
@@ -1202,32 +1210,47 @@ static int create_tags(svc_call *c)
     json_t *tags = json_object_get(c->input, "Tags");
     if (check_tags(c, tags) != 0)
         return -1;
+    /* The tags as they will stand, once: a key given twice is one tag (the
+     * last value wins). More of them than a resource may hold fails every
+     * resource, said before any work per resource, which they then bound. */
+    json_t *final = json_object();
+    size_t i;
+    json_t *tag;
+    json_array_foreach(tags, i, tag)
+        json_object_set_new(final, jstr(tag, "Key"), json_string(jstr(tag, "Value") ? jstr(tag, "Value") : ""));
+    int rc = 0;
+    GPtrArray *targets = NULL;
+    if (json_object_size(final) > MAX_TAGS) {
+        rc = aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.", MAX_TAGS);
+        goto out;
+    }
     /* Check the limit before changing anything, as EC2 does all or none. */
-    GPtrArray *targets = tag_targets(c, false);
-    if (!targets)
-        return -1;
+    targets = tag_targets(c, false);
+    if (!targets) {
+        rc = -1;
+        goto out;
+    }
     for (guint t = 0; t < targets->len; t++) {
         json_t *obj = g_ptr_array_index(targets, t);
-        size_t added = 0, i;
-        json_t *tag;
-        json_array_foreach(tags, i, tag) added += !json_object_get(obj, jstr(tag, "Key"));
+        size_t added = 0;
+        const char *k;
+        json_t *v;
+        json_object_foreach(final, k, v) added += !json_object_get(obj, k);
         if (json_object_size(obj) + added > MAX_TAGS) {
-            g_ptr_array_free(targets, TRUE);
-            return aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.",
-                                 MAX_TAGS);
+            rc = aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.",
+                               MAX_TAGS);
+            goto out;
         }
     }
     g_ptr_array_free(targets, TRUE);
     targets = tag_targets(c, true);
-    for (guint t = 0; targets && t < targets->len; t++) {
-        size_t i;
-        json_t *tag;
-        json_array_foreach(tags, i, tag) json_object_set_new(
-            g_ptr_array_index(targets, t), jstr(tag, "Key"), json_string(jstr(tag, "Value") ? jstr(tag, "Value") : ""));
-    }
+    for (guint t = 0; targets && t < targets->len; t++)
+        json_object_update(g_ptr_array_index(targets, t), final);
+out:
     if (targets)
         g_ptr_array_free(targets, TRUE);
-    return 0;
+    json_decref(final);
+    return rc;
 }
 
 static int delete_tags(svc_call *c)
@@ -1236,23 +1259,45 @@ static int delete_tags(svc_call *c)
     if (!targets)
         return -1;
     json_t *tags = json_object_get(c->input, "Tags");
+    /* key -> the values that remove it (a JSON object used as a set), or
+     * JSON null when any value does: built once, so that each resource
+     * costs its own (at most MAX_TAGS) tags, not the length of the list */
+    json_t *doomed = json_object();
+    size_t i;
+    json_t *tag;
+    json_array_foreach(tags, i, tag) {
+        const char *k = jstr(tag, "Key");
+        const char *want = jstr(tag, "Value");
+        json_t *have = k ? json_object_get(doomed, k) : NULL;
+        if (!k || json_is_null(have))
+            continue;
+        if (!want) {
+            json_object_set_new(doomed, k, json_null());
+            continue;
+        }
+        if (!have) {
+            have = json_object();
+            json_object_set_new(doomed, k, have);
+        }
+        json_object_set_new(have, want, json_true());
+    }
     for (guint t = 0; t < targets->len; t++) {
         json_t *obj = g_ptr_array_index(targets, t);
         if (!tags) {
             json_object_clear(obj);
             continue;
         }
-        size_t i;
-        json_t *tag;
-        json_array_foreach(tags, i, tag) {
-            const char *k = jstr(tag, "Key");
-            json_t *want = json_object_get(tag, "Value");
-            json_t *have = k ? json_object_get(obj, k) : NULL;
+        const char *k;
+        json_t *have;
+        void *tmp;
+        json_object_foreach_safe(obj, tmp, k, have) {
+            json_t *values = json_object_get(doomed, k);
             /* with a value, only a tag holding that value goes */
-            if (have && (!want || json_equal(want, have)))
+            if (values && (json_is_null(values) || (json_is_string(have) && json_object_get(values, json_string_value(have)))))
                 json_object_del(obj, k);
         }
     }
+    json_decref(doomed);
     g_ptr_array_free(targets, TRUE);
     return 0;
 }

@@ -52,6 +52,17 @@ int s3_tags_from_header(svc_call *c, json_t **out)
     const char *h = s3_in(c, "Tagging");
     if (!h)
         return 0;
+    /* "%00" in valid percent-encoding is always a NUL, which http_params
+     * would keep as the end of the key or value: a NUL is no tag character */
+    const char *nul = strstr(h, "%00");
+    if (nul) {
+        const char *seg = nul;
+        while (seg > h && seg[-1] != '&')
+            seg--;
+        const char *eq = memchr(seg, '=', (size_t)(nul - seg));
+        return aws_error_set(&c->err, "InvalidTag", eq ? "The TagValue you have provided is invalid"
+                                                         : "The TagKey you have provided is invalid");
+    }
     http_params q;
     if (!http_params_parse(&q, h, strlen(h), true)) {
         http_params_clear(&q);

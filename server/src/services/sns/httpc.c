@@ -29,11 +29,32 @@ void sns_url_clear(sns_url *u)
     memset(u, 0, sizeof *u);
 }
 
+/* Printable ASCII only: what may go into a request line or header. */
+static bool printable(const char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s <= 0x20 || (unsigned char)*s >= 0x7f)
+            return false;
+    return true;
+}
+
+bool sns_url_acceptable(const char *url, const char *scheme)
+{
+    if (!url || !printable(url))
+        return false;
+    GUri *u = g_uri_parse(url, G_URI_FLAGS_NONE, NULL);
+    const char *host = u ? g_uri_get_host(u) : NULL;
+    bool ok = u && !g_ascii_strcasecmp(g_uri_get_scheme(u), scheme) && host && *host;
+    if (u)
+        g_uri_unref(u);
+    return ok;
+}
+
 int sns_url_parse(const char *url, sns_url *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (g_ascii_strncasecmp(url, "http://", 7) != 0) {
-        g_snprintf(err, errlen, "not an http:// URL");
+    if (!sns_url_acceptable(url, "http")) {
+        g_snprintf(err, errlen, "not an http:// URL of printable ASCII");
         return -1;
     }
     const char *auth = url + 7;
@@ -241,6 +262,15 @@ static int read_response(int fd, gint64 deadline_us, int cancel_fd, char *err, s
 int sns_http_post(const char *url, const char *const *headers, size_t nheaders, const char *body, size_t len,
                   int timeout_ms, int cancel_fd, char *err, size_t errlen)
 {
+    /* every byte of the head is checked: none may end a line early */
+    for (size_t i = 0; i < nheaders; i++) {
+        for (const char *p = headers[i]; *p; p++) {
+            if (((unsigned char)*p < 0x20 && *p != '\t') || *p == 0x7f) {
+                g_snprintf(err, errlen, "header line %zu holds a control character", i);
+                return -1;
+            }
+        }
+    }
     sns_url u;
     if (sns_url_parse(url, &u, err, errlen) != 0)
         return -1;

@@ -14,6 +14,7 @@
 #ifndef MOCKAWS_SNS_HTTPC_H
 #define MOCKAWS_SNS_HTTPC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* An URL split for a request; strings g_malloc'd (sns_url_clear). */
@@ -24,7 +25,14 @@ typedef struct sns_url {
     char *host_header;
 } sns_url;
 
-/* 0, or -1 with err set for anything but a well-formed http:// URL. */
+/* Whether url may be the endpoint of a subscription with this protocol
+ * ("http" or "https"): that scheme, a host, and nothing but printable
+ * ASCII, so that no byte of it can end the request line or a header of a
+ * delivery (CR, LF, NUL, other control characters, spaces). */
+bool sns_url_acceptable(const char *url, const char *scheme);
+
+/* 0, or -1 with err set for anything but a well-formed http:// URL (as
+ * sns_url_acceptable has it). */
 int sns_url_parse(const char *url, sns_url *out, char *err, size_t errlen);
 void sns_url_clear(sns_url *u);
 

@@ -8,6 +8,7 @@
 
 #include "core/route.h"
 #include "core/server.h"
+#include "services/sns/httpc.h"
 #include "services/sns/store.h"
 
 #define PAGE 100
@@ -133,7 +134,12 @@ static char *token_decode(svc_call *c, const char *kind)
 static void sns_validation_error(const violation *v, size_t n, aws_error *e)
 {
     (void)n;
-    aws_error_set(e, "InvalidParameter", "Invalid parameter: %s", v->member ? v->member : "request");
+    /* CreateTopic's Name is the one top-level "Name": SNS calls it the
+     * topic name ("zz%00" fails its name pattern) */
+    const char *what = v->kind == VIOLATION_PATTERN && !strcmp(v->path, "Name") ? "Topic Name"
+                       : v->member                                              ? v->member
+                                                                                : "request";
+    aws_error_set(e, "InvalidParameter", "Invalid parameter: %s", what);
 }
 
 static char *sns_resource_of(const char *operation, json_t *input)
@@ -415,21 +421,30 @@ static const char *const fifo_name_msg =
     "Fifo Topic names must end with .fifo and must be made up of only uppercase and lowercase ASCII letters, "
     "numbers, underscores, and hyphens, and must be between 1 and 256 characters long.";
 
-/* Tags [{Key, Value}] checked: no repeats, not too many. */
+/* Tags [{Key, Value}] checked: not too many (first: the count is SNS's
+ * first check and bounds the rest), no reserved prefix, no repeats (a hash
+ * set, so that a long list costs linear time under the write lock). */
 static int check_tags(svc_call *c, json_t *tags)
 {
-    size_t i, j;
-    json_t *a, *b;
-    json_array_foreach(tags, i, a) {
-        const char *k = jstr(a, "Key");
-        if (k && g_str_has_prefix(k, "aws:"))
-            return invalid(c, "Tags Reason: Keys can't start with the reserved prefix 'aws:'");
-        json_array_foreach(tags, j, b) if (j > i && !g_strcmp0(k, jstr(b, "Key"))) return invalid(
-            c, "Duplicated keys are not allowed.");
-    }
     if (json_array_size(tags) > SNS_MAX_TAGS)
         return aws_error_set(&c->err, "TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded");
-    return 0;
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    int rc = 0;
+    size_t i;
+    json_t *a;
+    json_array_foreach(tags, i, a) {
+        const char *k = jstr(a, "Key");
+        if (k && g_str_has_prefix(k, "aws:")) {
+            rc = invalid(c, "Tags Reason: Keys can't start with the reserved prefix 'aws:'");
+            break;
+        }
+        if (k && !g_hash_table_add(seen, (gpointer)k)) {
+            rc = invalid(c, "Duplicated keys are not allowed.");
+            break;
+        }
+    }
+    g_hash_table_destroy(seen);
+    return rc;
 }
 
 static int create_topic(svc_call *c)
@@ -643,6 +658,9 @@ static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, 
         g_snprintf(prefix, sizeof prefix, "%s://", proto);
         if (g_ascii_strncasecmp(endpoint, prefix, strlen(prefix)) != 0 || !endpoint[strlen(prefix)])
             return invalid(c, "Endpoint must match the specified protocol");
+        /* a URL, and one whose bytes can go into a request unchanged */
+        if (!sns_url_acceptable(endpoint, proto))
+            return invalid(c, "Endpoint");
     } else if (!strcmp(proto, "email") || !strcmp(proto, "email-json")) {
         const char *at = strchr(endpoint, '@');
         if (!at || at == endpoint || !at[1] || strchr(at + 1, '@'))

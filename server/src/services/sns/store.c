@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/jtext.h"
+#include "services/sns/httpc.h"
 
 /* ---- lifecycle ---- */
 
@@ -586,6 +587,10 @@ static int load_topic(sns_state *st, json_t *o, size_t index, const svc_fixture_
             g_snprintf(err, errlen, "%s: needs \"protocol\" (http, https, email, email-json, sms, sqs, application, "
                                     "lambda, firehose) and \"endpoint\"",
                        swhat);
+            return -1;
+        }
+        if ((!strcmp(proto, "http") || !strcmp(proto, "https")) && !sns_url_acceptable(endpoint, proto)) {
+            g_snprintf(err, errlen, "%s: \"endpoint\" must be an %s:// URL of printable ASCII", swhat, proto);
             return -1;
         }
         char *sarn = fixture_sub_arn(t->arn, proto, endpoint, i);
