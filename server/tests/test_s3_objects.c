@@ -650,6 +650,29 @@ static void nul_is_never_a_place_to_cut(void **st)
     s3r_free(&r);
 }
 
+/* Header values are the client's bytes, UTF-8 or not, and come back as sent;
+ * one such value must not cost the answer its other headers. */
+static void headers_of_any_bytes(void **st)
+{
+    server *s = *st;
+    s3_ok(s, "PUT", "/bytes", NULL, NULL);
+    s3r r = s3_call(s, "PUT", "/bytes/o", NULL, "x", 1, "content-type", "te\xffxt", "cache-control", "no\xfe",
+                    "x-amz-meta-a", "\xff\xfe", NULL);
+    assert_int_equal(r.status, 200);
+    s3r_free(&r);
+    const char *methods[] = {"GET", "HEAD"};
+    for (size_t i = 0; i < 2; i++) {
+        r = s3_call(s, methods[i], "/bytes/o", NULL, NULL, 0, NULL);
+        assert_int_equal(r.status, 200);
+        assert_non_null(s3r_header(&r, "ETag"));
+        assert_non_null(s3r_header(&r, "Last-Modified"));
+        assert_string_equal(s3r_header(&r, "Content-Type"), "te\xffxt");
+        assert_string_equal(s3r_header(&r, "Cache-Control"), "no\xfe");
+        assert_string_equal(s3r_header(&r, "x-amz-meta-a"), "\xff\xfe");
+        s3r_free(&r);
+    }
+}
+
 static void delete_objects(void **st)
 {
     server *s = *st;
@@ -797,6 +820,7 @@ int main(void)
         cmocka_unit_test(copies),
         cmocka_unit_test(tagging_and_attributes),
         cmocka_unit_test(delete_objects),
+        cmocka_unit_test(headers_of_any_bytes),
         cmocka_unit_test(nul_is_never_a_place_to_cut),
         cmocka_unit_test(unimplemented_subresources_touch_nothing),
         cmocka_unit_test(presigned_expiry),

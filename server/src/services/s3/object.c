@@ -236,9 +236,15 @@ static json_t *object_headers(const s3_object *o)
 {
     char etag[48];
     s3_object_etag(o, true, etag);
-    json_t *out = json_pack("{s:s, s:o, s:s, s:s, s:s}", "ETag", etag, "LastModified", s3_time_json(S3_MTIME_MS(o)),
-                            "ContentType", s3_object_content_type(o), "AcceptRanges", "bytes",
-                            "ServerSideEncryption", "AES256");
+    /* Stored header values are the client's bytes, UTF-8 or not: they go
+     * back out as they came (json_pack would refuse them and lose every
+     * header). */
+    json_t *out = json_object();
+    json_object_set_new(out, "ETag", json_string(etag));
+    json_object_set_new(out, "LastModified", s3_time_json(S3_MTIME_MS(o)));
+    json_object_set_new(out, "ContentType", json_string_nocheck(s3_object_content_type(o)));
+    json_object_set_new(out, "AcceptRanges", json_string("bytes"));
+    json_object_set_new(out, "ServerSideEncryption", json_string("AES256"));
     const s3_meta *m = o->meta;
     if (!m)
         return out;
@@ -252,7 +258,7 @@ static json_t *object_headers(const s3_object *o)
     };
     for (size_t i = 0; i < G_N_ELEMENTS(strs); i++)
         if (strs[i].value)
-            json_object_set_new(out, strs[i].member, json_string(strs[i].value));
+            json_object_set_new(out, strs[i].member, json_string_nocheck(strs[i].value));
     if (m->expires)
         json_object_set(out, "Expires", m->expires);
     if (m->user)
