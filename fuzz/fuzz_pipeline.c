@@ -9,6 +9,8 @@
  * the same state, so that one input can create a bucket and then write to
  * it. Every input starts from the same state (fuzz_server_fresh). */
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/control.h"
@@ -18,19 +20,26 @@
 
 volatile unsigned char fuzz_sink;
 
-/* Control API requests whose JSON asks for what fuzz_json_unsafe says. */
+/* Control API requests whose JSON asks for what fuzz_json_unsafe says, or
+ * meets a bug already reported (fuzz_json_known_bug). */
 static bool skipped(const http_request *r)
 {
     if (!control_matches(r->path) || r->body_len == 0)
         return false;
     json_t *doc = json_loadb(r->body, r->body_len, 0, NULL);
-    bool out = doc && fuzz_json_unsafe(doc);
+    bool out = doc && (fuzz_json_unsafe(doc) || fuzz_json_known_bug(doc));
     json_decref(doc);
     return out;
 }
 
+/* FUZZ_SHOW=1 prints each request's line and answer: for reading what a
+ * seed or a reproducer does (fuzz_pipeline -runs=1 FILE). */
+static int show = -1;
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    if (show < 0)
+        show = getenv("FUZZ_SHOW") != NULL;
     server *s = fuzz_server();
     fuzz_server_fresh(s);
     for (int n = 0; n < MAX_REQUESTS; n++) {
@@ -51,6 +60,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             for (guint i = 0; i < resp.headers->len; i++)
                 sum += (unsigned char)strlen(g_array_index(resp.headers, http_header, i).value);
             fuzz_sink = sum;
+            if (show)
+                fprintf(stderr, "%s %s%s%s -> %d %.*s\n", r.req.method, r.req.path, *r.req.query ? "?" : "",
+                        r.req.query, resp.status, (int)(len < 160 ? len : 160), b);
             http_response_clear(&resp);
         }
         fuzz_req_clear(&r);
