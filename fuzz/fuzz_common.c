@@ -267,8 +267,8 @@ static server *the_server;
 static json_t *the_fixtures;
 
 /* The S3 fixture generates 10,000 keys for paging tests: loading them
- * again for every input would cost more than the input. 25 keep listing
- * and paging reachable. */
+ * again for every input would cost more than the input. 5 keep listing
+ * and paging (max-keys=2) reachable. */
 static void shrink_generated(json_t *doc)
 {
     size_t i, j;
@@ -276,7 +276,7 @@ static void shrink_generated(json_t *doc)
     json_array_foreach(json_object_get(json_object_get(doc, "s3"), "buckets"), i, bucket)
         json_array_foreach(json_object_get(bucket, "objects"), j, obj)
             if (json_object_get(json_object_get(obj, "generate"), "count"))
-                json_object_set_new(json_object_get(obj, "generate"), "count", json_integer(25));
+                json_object_set_new(json_object_get(obj, "generate"), "count", json_integer(5));
 }
 
 server *fuzz_server(void)
@@ -304,25 +304,29 @@ server *fuzz_server(void)
         json_array_append_new(the_fixtures, doc);
         g_free(path);
     }
-    fuzz_server_fresh(the_server);
+    fuzz_server_fresh(the_server, true);
     return the_server;
 }
 
-void fuzz_server_fresh(server *s)
+void fuzz_server_fresh(server *s, bool reload)
 {
-    mockaws_reset(s);
-    g_mutex_lock(&s->clock.lock);
-    s->clock.virtual_mode = true;
-    s->clock.frozen_ms = FUZZ_EPOCH_MS;
-    s->clock.offset_ms = 0;
-    g_mutex_unlock(&s->clock.lock);
-    char err[512];
-    char *dir = g_build_filename(MOCKAWS_SOURCE_DIR, "fixtures", NULL);
-    if (server_load_state(s, the_fixtures, dir, err, sizeof err) != 0) {
-        fprintf(stderr, "fuzz: the shipped fixtures do not load: %s\n", err);
-        abort();
+    if (reload) {
+        mockaws_reset(s);
+        g_mutex_lock(&s->clock.lock);
+        s->clock.virtual_mode = true;
+        s->clock.frozen_ms = FUZZ_EPOCH_MS;
+        s->clock.offset_ms = 0;
+        g_mutex_unlock(&s->clock.lock);
+        char err[512];
+        char *dir = g_build_filename(MOCKAWS_SOURCE_DIR, "fixtures", NULL);
+        if (server_load_state(s, the_fixtures, dir, err, sizeof err) != 0) {
+            fprintf(stderr, "fuzz: the shipped fixtures do not load: %s\n", err);
+            abort();
+        }
+        g_free(dir);
+    } else {
+        journal_clear(s->journal);
     }
-    g_free(dir);
     /* after the fixtures, so that requests draw the ids a fresh
      * `mockaws --seed 7` would (seeds recorded from one replay right) */
     g_mutex_lock(&s->rand_lock);

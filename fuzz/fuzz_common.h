@@ -64,7 +64,10 @@ bool fuzz_json_known_bug(json_t *v);
 server *fuzz_server(void);
 /* Back to the state every input starts from: no state, faults, journal or
  * credentials beyond the shipped fixtures in fixtures/ (loaded again), the
- * clock virtual at the same instant. */
-void fuzz_server_fresh(server *s);
+ * clock virtual at the same instant, the random generator seeded again.
+ * Loading the fixtures costs more than most inputs: with reload false, the
+ * caller vouches that nothing changed since (only the journal is emptied
+ * and the generator seeded again). */
+void fuzz_server_fresh(server *s, bool reload);
 
 #endif

@@ -7,7 +7,11 @@
  * An input is a pipelined HTTP/1.1 stream: up to 8 requests, each with a
  * Content-Length (or the rest of the input as its body), run in order on
  * the same state, so that one input can create a bucket and then write to
- * it. Every input starts from the same state (fuzz_server_fresh). */
+ * it. Every input starts from the same state (fuzz_server_fresh): loaded
+ * again after an input that may have changed it, that is one where a
+ * request succeeded, failed on the server's side (5xx but 501) or went to
+ * the control API. A request the service refused (4xx) changes nothing, as
+ * in AWS; one that did would be a bug of its own. */
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,13 +39,16 @@ static bool skipped(const http_request *r)
 /* FUZZ_SHOW=1 prints each request's line and answer: for reading what a
  * seed or a reproducer does (fuzz_pipeline -runs=1 FILE). */
 static int show = -1;
+/* whether the last input may have changed the server's state */
+static bool dirty = true;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (show < 0)
         show = getenv("FUZZ_SHOW") != NULL;
     server *s = fuzz_server();
-    fuzz_server_fresh(s);
+    fuzz_server_fresh(s, dirty);
+    dirty = false;
     for (int n = 0; n < MAX_REQUESTS; n++) {
         fuzz_req r;
         if (!fuzz_http_next(&data, &size, &r))
@@ -51,6 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             http_response_init(&resp);
             server_outcome out;
             server_handle(s, &r.req, (uint64_t)n + 1, false, &resp, &out);
+            if (control_matches(r.req.path) || resp.status < 400 || (resp.status >= 500 && resp.status != 501))
+                dirty = true;
             /* read the whole answer, zero-copy bodies too, as sending would */
             size_t len;
             const char *b = http_response_body(&resp, &len);
