@@ -37,6 +37,8 @@ typedef struct fuzz_model {
 static const wire_protocol *proto;
 static GHashTable *models;      /* name -> fuzz_model* (never freed: reachable) */
 static fuzz_model *first_model; /* the default */
+/* FUZZ_SHOW=1 prints what each input parsed to (fuzz_wire_* -runs=1 FILE). */
+static bool show;
 
 static void add_model(const char *name, model *m, const char *op)
 {
@@ -111,6 +113,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
         fprintf(stderr, "fuzz_wire: no protocol %s\n", FUZZ_PROTOCOL);
         abort();
     }
+    show = getenv("FUZZ_SHOW") != NULL;
     models = g_hash_table_new(g_str_hash, g_str_equal);
     load_real_models();
     load_vector_models();
@@ -125,9 +128,13 @@ static void parse_as(const model *m, const char *op, const http_request *req)
         if (!input)
             abort(); /* the contract: 0 always comes with a tree */
         char *text = json_dumps(input, JSON_ENCODE_ANY);
+        if (show)
+            fprintf(stderr, "%s: %.300s\n", op, text);
         free(text);
     } else if (!err.code) {
         abort(); /* the contract: -1 always comes with the protocol's error */
+    } else if (show) {
+        fprintf(stderr, "%s: %s: %s\n", op, err.code, err.message ? err.message : "");
     }
     json_decref(input);
     aws_error_clear(&err);
@@ -151,6 +158,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char buf[256];
     aws_error err = AWS_ERROR_INIT;
     const char *op = proto->operation_name(fm->m, &r.req, buf, sizeof buf, &err);
+    if (show)
+        fprintf(stderr, "operation_name: %s%s%s\n", op ? op : "none", err.code ? ": " : "",
+                err.code ? err.code : "");
     if (op && model_operation(fm->m, op))
         parse_as(fm->m, op, &r.req);
     aws_error_clear(&err);
