@@ -9,7 +9,7 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 # Debian packages: one list per purpose, in deps/ (see deps/README.md).
 pkgs = $(shell sed -e 's/\#.*//' $(1))
 
-.PHONY: all deps deps-build bench-deps build run test unit clean node-deps
+.PHONY: all deps deps-build bench-deps build run test unit clean node-deps fuzz
 
 all: build
 
@@ -61,6 +61,19 @@ test: deps build node-deps
 
 unit: build
 	cd $(BUILD) && ctest --output-on-failure -L unit
+
+# The libFuzzer targets of fuzz/ (see fuzz/README.md), built with clang in a
+# build dir of their own, each run FUZZ_SECONDS on its corpus; fails when any
+# finds something. FUZZ_TARGETS="ddb_num chunked" runs only those.
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 20
+FUZZ_TARGETS ?=
+
+fuzz: deps-build
+	$(call install_missing,$(call pkgs,deps/fuzz.txt),)
+	CC=clang cmake -S . -B $(FUZZ_BUILD) -DMOCKAWS_FUZZ=ON -DMOCKAWS_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+	sh fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD)
