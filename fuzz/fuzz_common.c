@@ -230,34 +230,6 @@ bool fuzz_json_unsafe(json_t *v)
     }
 }
 
-/* fuzz/crashes/fixtures-keyschema-without-name: a fixture table whose
- * KeySchema element has no AttributeName reaches strcmp(..., NULL) in
- * ddl.c in_names (ddb_create_check), which the model's validation spares
- * CreateTable requests. */
-static bool keyschema_without_name(json_t *ks)
-{
-    size_t i;
-    json_t *el;
-    json_array_foreach(ks, i, el) if (!json_is_string(json_object_get(el, "AttributeName"))) return true;
-    return false;
-}
-
-bool fuzz_json_known_bug(json_t *v)
-{
-    size_t i;
-    const char *k;
-    json_t *x;
-    if (json_is_array(v)) {
-        json_array_foreach(v, i, x) if (fuzz_json_known_bug(x)) return true;
-    } else if (json_is_object(v)) {
-        json_object_foreach(v, k, x) {
-            if ((strcmp(k, "KeySchema") == 0 && keyschema_without_name(x)) || fuzz_json_known_bug(x))
-                return true;
-        }
-    }
-    return false;
-}
-
 /* ---- the server ---- */
 
 /* 2026-11-29T00:00:00Z: the instant every input starts at */

@@ -52,11 +52,6 @@ char *fuzz_first_line(const uint8_t *data, size_t size, const uint8_t **rest, si
  * 10^8 keys or 5 GiB objects). */
 bool fuzz_json_unsafe(json_t *v);
 
-/* Whether a fixture document (or control API body) would only find again
- * a library bug already reported, with its reproducer in fuzz/crashes/,
- * so that short runs (CI) stay green until it is fixed. Each case names its
- * reproducer; delete the case with the fix. */
-bool fuzz_json_known_bug(json_t *v);
 
 /* The fuzzing process's server (started on first use, never stopped: it is
  * reachable from here, so LeakSanitizer does not count it), with a virtual

@@ -477,6 +477,17 @@ static void fixtures_round_trip(void **st)
                                                     err, sizeof err),
                          0);
     assert_non_null(strstr(err, "Missing the key id"));
+    /* a fixture table is checked as CreateTable's input is: a key schema
+     * element without AttributeName once crashed the server */
+    assert_int_not_equal(mockaws_load_fixtures_json(s,
+                                                    "{\"dynamodb\": {\"tables\": [{\"TableName\": \"orders\", "
+                                                    "\"BillingMode\": \"PAY_PER_REQUEST\", \"KeySchema\": "
+                                                    "[{\"KeyType\": \"HASH\"}], \"AttributeDefinitions\": "
+                                                    "[{\"AttributeName\": \"customer\", \"AttributeType\": \"S\"}]}]}}",
+                                                    err, sizeof err),
+                         0);
+    assert_non_null(strstr(err, "table orders: 1 validation error detected: Value null at "
+                                "'keySchema.1.member.attributeName' failed to satisfy constraint: Member must not be null"));
     mockaws_reset(s);
     mockaws_clock_virtual(s, 1);
 }

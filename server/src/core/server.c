@@ -303,6 +303,22 @@ static bool valid_account(const char *a)
     return true;
 }
 
+static int fixture_check_input(const svc_fixture_ctx *ctx, const char *op, json_t *value, char *err,
+                               size_t errlen)
+{
+    svc_rt *rt = ctx->core;
+    json_t *shape = model_op_input(rt->model, model_operation(rt->model, op));
+    violation v[8];
+    size_t n = shape ? validator_check(rt->validator, shape, value, v, G_N_ELEMENTS(v)) : 0;
+    if (n == 0)
+        return 0;
+    GString *msg = g_string_new(NULL);
+    validate_coral_message(msg, v, n);
+    g_strlcpy(err, msg->str, errlen);
+    g_string_free(msg, TRUE);
+    return -1;
+}
+
 /* One namespace document: {"account", "region", "<service>": {...}, ...} */
 static int load_one(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen)
 {
@@ -346,8 +362,13 @@ static int load_one(server *s, json_t *doc, const char *base_dir, char *err, siz
             g_snprintf(err, errlen, "%s takes no fixtures", key);
             return -1;
         }
+        char lerr[256];
+        if (!server_service_ready(rt, lerr, sizeof lerr)) {
+            g_snprintf(err, errlen, "%s", lerr);
+            return -1;
+        }
         ns *n = ns_get(s->ns, rt->def, account, region);
-        svc_fixture_ctx ctx = {account, region, base_dir, clock_now_ms(&s->clock)};
+        svc_fixture_ctx ctx = {account, region, base_dir, clock_now_ms(&s->clock), fixture_check_input, rt};
         char serr[400];
         g_rw_lock_writer_lock(&n->lock);
         int rc = rt->def->state_load(n->state, section, &ctx, serr, sizeof serr);

@@ -3,7 +3,7 @@
 
 #include <glib.h>
 #include <math.h>
-#include <pcre2.h>
+#include "wire/regex.h"
 #include <stdatomic.h>
 #include <string.h>
 
@@ -145,7 +145,7 @@ static bool matcher_matches(const matcher *m, const char *s, pcre2_match_data *m
         s = "";
     if (m->literal)
         return strcmp(m->literal, s) == 0;
-    return pcre2_match(m->re, (PCRE2_SPTR)s, strlen(s), 0, 0, md, NULL) >= 0;
+    return regex_match(m->re, s, strlen(s), md);
 }
 
 static bool get_uint(json_t *v, const char *field, uint64_t *out, char *err, size_t errlen)

@@ -59,6 +59,15 @@ typedef struct svc_fixture_ctx {
     const char *region;
     const char *base_dir; /* of the fixture file, for relative paths; "." inline */
     int64_t now_ms;
+    /* Checks value against the model's input shape of operation op, as a
+     * request's input is checked (required members, types, lengths,
+     * ranges, patterns), so that a fixture entry written in an operation's
+     * shape (a DynamoDB table in CreateTable's) reaches the service only
+     * in a form a request could have had. 0, or -1 with the violations
+     * worded in err. */
+    int (*check_input)(const struct svc_fixture_ctx *ctx, const char *op, json_t *value, char *err,
+                       size_t errlen);
+    void *core; /* check_input's own */
 } svc_fixture_ctx;
 
 /* How far one state object reaches. */

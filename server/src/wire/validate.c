@@ -23,7 +23,7 @@
 #include "validate.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
-#include <pcre2.h>
+#include "regex.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -200,10 +200,7 @@ static bool pattern_matches(validator *v, const char *pattern, const char *s, si
     pcre2_code *re = pattern_code(v, pattern);
     if (!re)
         return true;
-    pcre2_match_data *md = pcre2_match_data_create(1, NULL);
-    int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md, NULL);
-    pcre2_match_data_free(md);
-    return rc >= 0;
+    return regex_match(re, s, len, NULL);
 }
 
 /* ---- the walk ---- */

@@ -205,6 +205,14 @@ int ddb_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, c
             g_snprintf(err, errlen, "table %zu: TableName must be 3 to 255 of [a-zA-Z0-9_.-]", i);
             return -1;
         }
+        /* The definition is CreateTable's input plus this format's own
+         * members (items, TimeToLiveSpecification, ...), which the model
+         * check passes over. */
+        char verr[400];
+        if (ctx->check_input(ctx, "CreateTable", def, verr, sizeof verr) != 0) {
+            g_snprintf(err, errlen, "table %s: %s", name, verr);
+            return -1;
+        }
         char *m = ddb_create_check(def);
         if (m) {
             g_snprintf(err, errlen, "table %s: %s", name, m);
