@@ -365,8 +365,16 @@ def main():
     document_seeds()
     for target, seeds in sorted(corpora.items()):
         d = os.path.join(CORPUS, target)
+        # regression-* seeds are inputs that once found a bug: they stay
+        keep = {}
+        if os.path.isdir(d):
+            for name in os.listdir(d):
+                if name.startswith("regression-"):
+                    with open(os.path.join(d, name), "rb") as f:
+                        keep[name] = f.read()
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
+        seeds = {**seeds, **keep}
         for name, data in sorted(seeds.items()):
             with open(os.path.join(d, name), "wb") as f:
                 f.write(data)
