@@ -42,7 +42,7 @@ static void usage(FILE *f)
             "\n"
             "The edge (bodies and connections; 0 = the default):\n"
             "  --body-spill BYTES     body bytes kept in memory before the rest goes to an\n"
-            "                         unlinked file in $TMPDIR (default 8 MiB)       MOCKAWS_BODY_SPILL\n"
+            "                         unlinked file in $TMPDIR (default 1 MiB)       MOCKAWS_BODY_SPILL\n"
             "  --header-timeout MS    drop a client whose request line and headers take\n"
             "                         longer than this (default 20000)              MOCKAWS_HEADER_TIMEOUT\n"
             "  --max-connections N    open connections (default: the open-file limit,\n"

@@ -54,7 +54,7 @@ typedef struct mockaws_options {
 
     /* The edge: bodies and connections (0 = the default for each). */
     size_t body_spill;       /* body bytes kept in memory before the rest goes to an
-                                unlinked temporary file in $TMPDIR; 0 = 8 MiB */
+                                unlinked temporary file in $TMPDIR; 0 = 1 MiB */
     unsigned header_timeout_ms; /* a request line and its headers must arrive within this,
                                 however slowly they trickle; 0 = 20000 */
     unsigned max_connections;   /* open connections; 0 = what the open-file limit allows */

@@ -129,6 +129,38 @@ class Bodies(ServerTestCase):
         self.assertEqual(status, 204)
 
 
+    def test_large_objects_live_in_file_backed_memory(self):
+        # A PutObject body and an object assembled from parts are mappings of
+        # (deleted) temporary files, not anonymous memory.
+        s3 = self.server.client("s3")
+        bucket = self.put_bucket()
+        s3.put_object(Bucket=bucket, Key="single", Body=b"s" * (3 * MIB))
+        up = s3.create_multipart_upload(Bucket=bucket, Key="assembled")
+        parts = []
+        for n, size in ((1, 5 * MIB), (2, 3 * MIB)):
+            etag = s3.upload_part(Bucket=bucket, Key="assembled", UploadId=up["UploadId"], PartNumber=n,
+                                  Body=bytes([n]) * size)["ETag"]
+            parts.append({"PartNumber": n, "ETag": etag})
+        s3.complete_multipart_upload(Bucket=bucket, Key="assembled", UploadId=up["UploadId"],
+                                     MultipartUpload={"Parts": parts})
+        sizes = deleted_file_mappings(self.server.proc.pid)
+        self.assertIn(3 * MIB, sizes)
+        self.assertIn(8 * MIB, sizes)
+        got = s3.get_object(Bucket=bucket, Key="assembled")["Body"].read()
+        self.assertEqual(got, b"\x01" * (5 * MIB) + b"\x02" * (3 * MIB))
+
+
+def deleted_file_mappings(pid):
+    """Sizes of the process's mappings of deleted files."""
+    sizes = []
+    with open(f"/proc/{pid}/maps") as f:
+        for line in f:
+            if line.rstrip().endswith("(deleted)"):
+                start, end = (int(x, 16) for x in line.split()[0].split("-"))
+                sizes.append(end - start)
+    return sizes
+
+
 class SlowClients(ServerTestCase):
     server_args = ("--header-timeout", "2000")
     TRICKLERS = 1100  # over libmicrohttpd's default limit of 1020

@@ -56,9 +56,9 @@
 #define MAX_TARGET (16 * 1024)
 #define MAX_HEADER_SECTION (16 * 1024)
 /* libmicrohttpd's buffer for one connection's request head (and answer
- * headers): room for the limits above. Its pages are touched only as bytes
- * arrive. */
-#define CONN_MEMORY (256 * 1024)
+ * headers): room for the limits above. It is memory per open connection
+ * (libmicrohttpd clears it between requests), twice its default of 32 KiB. */
+#define CONN_MEMORY (64 * 1024)
 /* How much of max_conns in use counts as pressure. */
 #define PRESSURE_PERCENT 80
 #define PRESSURE_HEADER_US (1000 * 1000)

@@ -20,7 +20,7 @@
 typedef struct body_buf body_buf;
 
 /* Bodies up to this size stay in memory unless told otherwise. */
-#define BODY_SPILL_DEFAULT ((size_t)8 * 1024 * 1024)
+#define BODY_SPILL_DEFAULT ((size_t)1024 * 1024)
 
 /* An empty body. spill_at: bytes kept in memory before spilling (0 = the
  * default); dir: where the temporary file goes (NULL = $TMPDIR or /tmp). The
