@@ -302,8 +302,10 @@ class Targets(ServerTestCase):
                 self.assertEqual(status, 400, body[:300])
                 self.assertNotIn(b"<html", body.lower())
                 if kind == "xml":
+                    # as S3 answers it
                     self.assertEqual(headers["content-type"], "application/xml")
                     self.assertEqual(ET.fromstring(body).findtext("Code"), "RequestHeaderSectionTooLarge")
+                    self.assertEqual(ET.fromstring(body).findtext("MaxSizeAllowed"), "8192")
                 else:
                     self.assertEqual(json.loads(body)["__type"], "RequestHeaderSectionTooLarge")
         with self.subTest("long target"):
@@ -312,5 +314,10 @@ class Targets(ServerTestCase):
                                              b"Connection: close\r\n\r\n")
             self.assertEqual(status, 400, body[:300])
             self.assertEqual(ET.fromstring(body).findtext("Code"), "RequestHeaderSectionTooLarge")
+        with self.subTest("just under S3's 8 KiB"):
+            status, _, body = exchange(self.server.port,
+                                       b"GET /_mockaws/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 7000
+                                       + b"\r\nConnection: close\r\n\r\n")
+            self.assertEqual(status, 200, body[:300])
         status, _, _ = self.server.request("GET", "/_mockaws/health")
         self.assertEqual(status, 200)

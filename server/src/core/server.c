@@ -54,7 +54,8 @@
 /* mockaws's own limits on a request's head, below libmicrohttpd's (see
  * CONN_MEMORY) so that the client gets an AWS-shaped error, not its HTML. */
 #define MAX_TARGET (16 * 1024)
-#define MAX_HEADER_SECTION (16 * 1024)
+/* S3's own: RequestHeaderSectionTooLarge, MaxSizeAllowed 8192. */
+#define MAX_HEADER_SECTION 8192
 /* libmicrohttpd's buffer for one connection's request head (and answer
  * headers): room for the limits above. It is memory per open connection
  * (libmicrohttpd clears it between requests), twice its default of 32 KiB. */
@@ -887,7 +888,7 @@ static struct MHD_Response *to_mhd(http_response *r)
  * JSON for the JSON protocols (X-Amz-Target), else the <Error> document
  * S3 (and the query protocols' clients) read. */
 static struct MHD_Response *edge_error(server *s, struct MHD_Connection *conn, const char *code,
-                                       const char *message)
+                                       const char *message, size_t max_allowed)
 {
     char uuid[64], id[17];
     reqid_new(s, uuid, sizeof uuid);
@@ -901,9 +902,12 @@ static struct MHD_Response *edge_error(server *s, struct MHD_Connection *conn, c
         free(t);
         json_decref(o);
     } else {
+        char max[64] = "";
+        if (max_allowed)
+            g_snprintf(max, sizeof max, "<MaxSizeAllowed>%zu</MaxSizeAllowed>", max_allowed);
         text = g_strdup_printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code>"
-                               "<Message>%s</Message><RequestId>%s</RequestId></Error>",
-                               code, message, id);
+                               "<Message>%s</Message>%s<RequestId>%s</RequestId></Error>",
+                               code, message, max, id);
     }
     struct MHD_Response *m = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free_body);
     MHD_add_response_header(m, "Content-Type", json ? "application/x-amz-json-1.0" : "application/xml");
@@ -933,9 +937,11 @@ static struct MHD_Response *head_too_large(server *s, struct MHD_Connection *con
     size_t target = strlen(c->uri) + (c->abs_host ? strlen(c->abs_host) : 0);
     if (target <= MAX_TARGET && headers <= MAX_HEADER_SECTION)
         return NULL;
+    if (target > MAX_TARGET)
+        return edge_error(s, conn, "RequestHeaderSectionTooLarge",
+                          "Your request-target exceeds the maximum allowed size.", MAX_TARGET);
     return edge_error(s, conn, "RequestHeaderSectionTooLarge",
-                      target > MAX_TARGET ? "Your request-target exceeds the maximum allowed size."
-                                          : "Your request header section exceeds the maximum allowed size.");
+                      "Your request header section exceeds the maximum allowed size.", MAX_HEADER_SECTION);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -995,7 +1001,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         server_log(s, MOCKAWS_LOG_ERROR, "cannot store a request body of %zu bytes: %s", body_len(c->body),
                    g_strerror(e));
         struct MHD_Response *m = edge_error(s, conn, "InternalError",
-                                            "mockaws could not store the request body (see its log).");
+                                            "mockaws could not store the request body (see its log).", 0);
         enum MHD_Result rc = MHD_queue_response(conn, 500, m);
         MHD_destroy_response(m);
         return rc;
