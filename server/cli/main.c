@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <stdbool.h>
@@ -44,6 +45,17 @@ static void usage(FILE *f)
             "                     X-Mockaws-Control-Token or Authorization: Bearer)\n"
             "  --allow-host NAME  also answer control requests for Host NAME      MOCKAWS_ALLOW_HOSTS (',')\n"
             "                     (repeatable; .example.com for a domain, * any)\n"
+            "\n"
+            "The edge (bodies and connections; 0 = the default):\n"
+            "  --body-spill BYTES     body bytes kept in memory before the rest goes to an\n"
+            "                         unlinked file in $TMPDIR (default 1 MiB)       MOCKAWS_BODY_SPILL\n"
+            "  --header-timeout MS    drop a client whose request line and headers take\n"
+            "                         longer than this (default 20000)              MOCKAWS_HEADER_TIMEOUT\n"
+            "  --max-connections N    open connections (default: the open-file limit,\n"
+            "                         whose soft value is raised to the hard one)    MOCKAWS_MAX_CONNECTIONS\n"
+            "  --max-connections-per-ip N  per client address; loopback is never\n"
+            "                         capped (default 1024)                          MOCKAWS_MAX_CONNECTIONS_PER_IP\n"
+            "\n"
             "  --version          print the version and exit\n"
             "  --help             print this and exit\n");
 }
@@ -85,6 +97,9 @@ static int parse_format(const char *s, mockaws_log_format *out)
     }
     return 0;
 }
+
+/* Flags of the edge, without a short letter. */
+enum { OPT_BODY_SPILL = 1000, OPT_HEADER_TIMEOUT, OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP };
 
 typedef struct config {
     mockaws_options o;
@@ -166,6 +181,27 @@ static int apply(config *c, int opt, const char *v)
     case 'S':
         c->scenario = v;
         return 0;
+    /* the edge */
+    case OPT_BODY_SPILL:
+        if (parse_uint("--body-spill", v, SIZE_MAX, &n))
+            return -1;
+        c->o.body_spill = (size_t)n;
+        return 0;
+    case OPT_HEADER_TIMEOUT:
+        if (parse_uint("--header-timeout", v, 3600 * 1000, &n))
+            return -1;
+        c->o.header_timeout_ms = (unsigned)n;
+        return 0;
+    case OPT_MAX_CONNECTIONS:
+        if (parse_uint("--max-connections", v, 1000000, &n))
+            return -1;
+        c->o.max_connections = (unsigned)n;
+        return 0;
+    case OPT_MAX_PER_IP:
+        if (parse_uint("--max-connections-per-ip", v, 1000000, &n))
+            return -1;
+        c->o.max_connections_per_ip = (unsigned)n;
+        return 0;
     }
     return -1;
 }
@@ -178,7 +214,11 @@ static int from_env(config *c)
     } vars[] = {{"MOCKAWS_HOST", 'h'},      {"MOCKAWS_PORT", 'p'},         {"MOCKAWS_PORT_FILE", 'P'},
                 {"MOCKAWS_SEED", 's'},      {"MOCKAWS_JOURNAL_SIZE", 'j'}, {"MOCKAWS_THREADS", 't'},
                 {"MOCKAWS_MAX_BODY", 'b'},  {"MOCKAWS_LOG_FORMAT", 'F'},   {"MOCKAWS_LOG_LEVEL", 'L'},
-                {"MOCKAWS_FIXTURES_DIR", 'D'}, {"MOCKAWS_CONTROL_TOKEN", 'T'}};
+                {"MOCKAWS_FIXTURES_DIR", 'D'}, {"MOCKAWS_CONTROL_TOKEN", 'T'},
+                /* the edge */
+                {"MOCKAWS_BODY_SPILL", OPT_BODY_SPILL}, {"MOCKAWS_HEADER_TIMEOUT", OPT_HEADER_TIMEOUT},
+                {"MOCKAWS_MAX_CONNECTIONS", OPT_MAX_CONNECTIONS},
+                {"MOCKAWS_MAX_CONNECTIONS_PER_IP", OPT_MAX_PER_IP}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
         if (v && *v && apply(c, vars[i].opt, v) != 0)
@@ -221,6 +261,24 @@ static void setenv_if_unset(const char *name, const char *value)
 
 /* Runs the command with the server's endpoint in its environment; returns
  * its exit status (128 + signal when killed). */
+/* The open-file limit as the process found it, for COMMAND (some programs
+ * walk every descriptor up to it). */
+static struct rlimit initial_nofile;
+
+/* Each connection is a descriptor: the soft limit (often 1024) goes up to
+ * the hard one, which the default connection limit then follows. */
+static void raise_nofile(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+        return;
+    initial_nofile = rl;
+    if (rl.rlim_cur < rl.rlim_max) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
 static int run_command(char **argv, const char *endpoint, const sigset_t *blocked)
 {
     pid_t pid = fork();
@@ -230,6 +288,8 @@ static int run_command(char **argv, const char *endpoint, const sigset_t *blocke
     }
     if (pid == 0) {
         pthread_sigmask(SIG_UNBLOCK, blocked, NULL);
+        if (initial_nofile.rlim_max)
+            setrlimit(RLIMIT_NOFILE, &initial_nofile);
         setenv_if_unset("AWS_ENDPOINT_URL", endpoint);
         setenv_if_unset("AWS_ACCESS_KEY_ID", "test");
         setenv_if_unset("AWS_SECRET_ACCESS_KEY", "test");
@@ -284,7 +344,13 @@ int main(int argc, char **argv)
         {"scenario", required_argument, NULL, 'S'},   {"version", no_argument, NULL, 'V'},
         {"fixtures-dir", required_argument, NULL, 'D'}, {"control-token", required_argument, NULL, 'T'},
         {"allow-host", required_argument, NULL, 'A'},
-        {"help", no_argument, NULL, '?' + 256},       {NULL, 0, NULL, 0},
+        {"help", no_argument, NULL, '?' + 256},
+        /* the edge */
+        {"body-spill", required_argument, NULL, OPT_BODY_SPILL},
+        {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
+        {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
+        {"max-connections-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
+        {NULL, 0, NULL, 0},
     };
     bool run_mode = argc > 1 && strcmp(argv[1], "run") == 0;
     if (argc > 1 && strcmp(argv[1], "check") == 0)
@@ -342,6 +408,7 @@ int main(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    raise_nofile();
     char err[1024];
     mockaws *m = mockaws_start(&c.o, err, sizeof err);
     if (!m) {

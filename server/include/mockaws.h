@@ -59,6 +59,14 @@ typedef struct mockaws_options {
                                   X-Mockaws-Control-Token or Authorization: Bearer); NULL = none */
     const char *const *allow_hosts; /* NULL-terminated Host names (".suffix" for a domain, "*" for any) the
                                        control API also answers for; NULL = none */
+
+    /* The edge: bodies and connections (0 = the default for each). */
+    size_t body_spill;       /* body bytes kept in memory before the rest goes to an
+                                unlinked temporary file in $TMPDIR; 0 = 1 MiB */
+    unsigned header_timeout_ms; /* a request line and its headers must arrive within this,
+                                however slowly they trickle; 0 = 20000 */
+    unsigned max_connections;   /* open connections; 0 = what the open-file limit allows */
+    unsigned max_connections_per_ip; /* per client address other than loopback; 0 = 1024 */
 } mockaws_options;
 
 /* Starts a server. NULL and a message in err on failure. opts may be NULL. */

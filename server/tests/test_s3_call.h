@@ -39,9 +39,11 @@ static inline s3r s3_call_v(server *s, const char *method, const char *path, con
     }
     if (!auth)
         h[n++] = (http_header){"authorization", S3_AUTH("AKIDEXAMPLE")};
-    GByteArray *store = g_byte_array_new();
+    /* A tiny spill size: every body over 64 bytes takes the file-backed path. */
+    body_buf *store = body_new(64, NULL);
     if (body && blen)
-        g_byte_array_append(store, (const guint8 *)body, (guint)blen);
+        body_append(store, body, blen);
+    body_finish(store);
     const char *host = "localhost";
     for (size_t i = 0; i < n; i++)
         if (strcmp(h[i].name, "host") == 0)
@@ -52,15 +54,15 @@ static inline s3r s3_call_v(server *s, const char *method, const char *path, con
                         .host = host,
                         .headers = h,
                         .nheaders = n,
-                        .body = store->len ? (const char *)store->data : "",
-                        .body_len = store->len,
+                        .body = body_data(store),
+                        .body_len = body_len(store),
                         .body_store = store};
     s3r r;
     memset(&r, 0, sizeof r);
     http_response_init(&r.resp);
     server_outcome out;
     server_handle(s, &req, 1, false, &r.resp, &out);
-    g_byte_array_free(store, TRUE);
+    body_free(store);
     size_t len;
     const char *b = http_response_body(&r.resp, &len);
     r.status = r.resp.status;

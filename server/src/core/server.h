@@ -102,6 +102,18 @@ struct mockaws {
     GList *delayed; /* sorted by due time */
     GThread *delay_thread;
     bool stopping;
+
+    /* the edge (see server.c): bodies, connection limits, header deadline */
+    size_t body_spill;
+    int64_t header_timeout_us;
+    unsigned max_conns;
+    unsigned max_conns_per_ip;
+    GMutex edge_lock;
+    GCond edge_cond;
+    GHashTable *conns;   /* open connections: conn_info* (set), owned */
+    GHashTable *per_ip;  /* client address text -> open connections (non-loopback) */
+    GThread *edge_thread;
+    bool edge_stopping;
 };
 
 typedef struct mockaws server;

@@ -122,9 +122,9 @@ struct svc_def {
 };
 
 /* The request body, handed over without a copy when the server allows it
- * (else copied). The caller owns the result (g_free); c->req->body must not
- * be used afterwards. */
-char *svc_take_body(svc_call *c, size_t *len);
+ * (else copied), finished (body_data / body_len). The caller owns the result
+ * (body_free); c->req->body must not be used afterwards. */
+body_buf *svc_take_body(svc_call *c);
 
 /* Every service compiled in, NULL-terminated. */
 extern const svc_def *const services_all[];

@@ -19,13 +19,13 @@ const svc_def *services_find(const char *name)
     return NULL;
 }
 
-char *svc_take_body(svc_call *c, size_t *len)
+body_buf *svc_take_body(svc_call *c)
 {
-    *len = c->req->body_len;
-    GByteArray *store = c->req->body_store;
-    if (store && (const char *)store->data == c->req->body) {
+    body_buf *store = c->req->body_store;
+    if (store && body_data(store) == c->req->body && body_len(store) == c->req->body_len) {
         /* the body is the whole store: take it as it is */
-        return (char *)g_byte_array_steal(store, NULL);
+        return body_steal(store);
     }
-    return g_memdup2(c->req->body, c->req->body_len);
+    size_t len = c->req->body_len;
+    return body_adopt(len ? g_memdup2(c->req->body, len) : NULL, len);
 }

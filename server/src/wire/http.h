@@ -11,6 +11,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "wire/body.h"
+
 typedef struct http_header {
     char *name;  /* requests: lowercased; responses: as it goes on the wire */
     char *value;
@@ -25,8 +27,8 @@ typedef struct http_request {
     size_t nheaders;
     const char *body;     /* may hold NUL bytes; never NULL (use "") */
     size_t body_len;
-    void *body_store;     /* the GByteArray holding body when a handler may
-                             take it over (see svc_take_body), or NULL */
+    body_buf *body_store;     /* what holds body when a handler may take it over
+                             without a copy (see svc_take_body), or NULL */
 } http_request;
 
 /* Case-insensitive header lookup; NULL when absent. */

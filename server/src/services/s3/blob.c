@@ -9,15 +9,19 @@ static s3_blob *blob_new(void)
     return b;
 }
 
-s3_blob *s3_blob_adopt(char *buf, size_t len)
+s3_blob *s3_blob_adopt_body(body_buf *store)
 {
     s3_blob *b = blob_new();
-    if (!buf)
-        buf = g_malloc0(1); /* data is never NULL: libmicrohttpd and memcmp want a pointer */
-    b->owned = buf;
-    b->data = buf;
-    b->len = len;
+    b->store = store;
+    /* never NULL, even when empty: libmicrohttpd and memcmp want a pointer */
+    b->data = body_data(store);
+    b->len = body_len(store);
     return b;
+}
+
+s3_blob *s3_blob_adopt(char *buf, size_t len)
+{
+    return s3_blob_adopt_body(body_adopt(buf, len));
 }
 
 s3_blob *s3_blob_alloc(size_t len, char **data)
@@ -61,7 +65,7 @@ void s3_blob_unref(s3_blob *b)
         return;
     if (b->parent)
         s3_blob_unref(b->parent);
-    g_free(b->owned);
+    body_free(b->store);
     g_free(b);
 }
 

@@ -6,7 +6,12 @@
  * still sending it: GetObject takes a reference under the namespace lock and
  * hands it to the HTTP layer, which drops it once the bytes are out. So a
  * writer may replace or delete the object at any time without a reader ever
- * seeing freed or half-written bytes. A slice shares its parent's bytes. */
+ * seeing freed or half-written bytes. A slice shares its parent's bytes.
+ *
+ * The bytes are a body (wire/body.h): in memory, or, for large objects, a
+ * mapping of an unlinked temporary file, so that gigabytes of objects sit in
+ * the page cache rather than in anonymous memory. GetObject sends either
+ * straight from the blob. */
 #ifndef MOCKAWS_S3_BLOB_H
 #define MOCKAWS_S3_BLOB_H
 
@@ -21,12 +26,14 @@ struct s3_blob {
     atomic_size_t ref; /* C11 atomics (inline): thread sanitizers see them */
     size_t len;
     const char *data; /* never NULL, even for len 0 */
-    char *owned;      /* what data points into when the blob owns it (g_free) */
+    body_buf *store;      /* what data points into when the blob owns it, or NULL */
     s3_blob *parent;  /* a slice's parent (one reference), or NULL */
 };
 
 /* Takes over buf (g_malloc'd, at least len bytes; may be NULL when len is 0). */
 s3_blob *s3_blob_adopt(char *buf, size_t len);
+/* Takes over a finished body (body_finish). */
+s3_blob *s3_blob_adopt_body(body_buf *store);
 /* A copy of len bytes. */
 s3_blob *s3_blob_copy(const void *data, size_t len);
 /* An uninitialized blob of len bytes to fill before it is shared. */

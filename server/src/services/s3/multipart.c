@@ -1,5 +1,6 @@
 #include "multipart.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include "core/server.h"
@@ -307,19 +308,26 @@ int s3_complete_multipart_upload(svc_call *c)
         return -1;
     }
 
-    /* The object's bytes: one allocation of the total size, one copy of each
-     * part (a single part is shared as it is). */
+    /* The object's bytes: one copy of each part into a body, which spills
+     * to a file-backed mapping past its threshold, so a 5 GiB object is not
+     * assembled in anonymous memory (a single part is shared as it is). */
     s3_blob *blob;
     if (n == 1) {
         blob = s3_blob_ref(parts[0]->blob);
     } else {
-        char *data;
-        blob = s3_blob_alloc(total, &data);
-        uint64_t off = 0;
-        for (size_t i = 0; i < n; i++) {
-            memcpy(data + off, parts[i]->blob->data, parts[i]->blob->len);
-            off += parts[i]->blob->len;
+        body_buf *all = body_new(0, NULL);
+        int io = 0;
+        for (size_t i = 0; io == 0 && i < n; i++)
+            io = body_append(all, parts[i]->blob->data, parts[i]->blob->len);
+        if (io != 0 || body_finish(all) != 0) {
+            int e = errno;
+            body_free(all);
+            g_free(parts);
+            return aws_error_set_status(&c->err, 500, "InternalError",
+                                        "mockaws could not store the object's %" G_GUINT64_FORMAT " bytes: %s",
+                                        total, g_strerror(e));
         }
+        blob = s3_blob_adopt_body(all);
     }
     /* ETag: the MD5 of the parts' binary MD5s, and their count */
     GChecksum *md = g_checksum_new(G_CHECKSUM_MD5);

@@ -157,23 +157,22 @@ static char *strip_aws_chunked(const char *enc)
 int s3_payload_take(svc_call *c, checksum_algo want, uint64_t max, s3_payload *out)
 {
     memset(out, 0, sizeof *out);
-    size_t len;
-    char *buf = svc_take_body(c, &len);
-    size_t raw_len = len;
+    body_buf *raw = svc_take_body(c);
+    char *buf = body_data_mut(raw);
+    size_t len = body_len(raw);
     chunked_result cr = {0};
     bool chunked = chunked_is_aws_chunked(c->req);
+    int rc = 0;
     if (chunked) {
         char msg[256];
         if (chunked_decode(buf, len, &cr, msg, sizeof msg) != 0) {
-            g_free(buf);
-            chunked_result_clear(&cr);
-            return aws_error_set(&c->err, "IncompleteBody", "%s", msg);
+            rc = aws_error_set(&c->err, "IncompleteBody", "%s", msg);
+            goto done;
         }
         const char *dcl = s3_header(c, "x-amz-decoded-content-length");
         if (dcl && strtoull(dcl, NULL, 10) != cr.decoded_len) {
-            g_free(buf);
-            chunked_result_clear(&cr);
-            return aws_error_set(&c->err, "IncompleteBody", NULL);
+            rc = aws_error_set(&c->err, "IncompleteBody", NULL);
+            goto done;
         }
         len = cr.decoded_len;
     }
@@ -188,37 +187,33 @@ int s3_payload_take(svc_call *c, checksum_algo want, uint64_t max, s3_payload *o
         g_free(kept);
     }
     if (len > max) {
-        g_free(buf);
-        chunked_result_clear(&cr);
         aws_error_set(&c->err, "EntityTooLarge", NULL);
         aws_error_field(&c->err, "ProposedSize", json_integer((json_int_t)len));
         aws_error_field(&c->err, "MaxSizeAllowed", json_integer((json_int_t)max));
-        return -1;
+        rc = -1;
+        goto done;
     }
     given g;
-    if (given_checksum(c, chunked ? &cr : NULL, &g) != 0) {
-        g_free(buf);
-        chunked_result_clear(&cr);
-        return -1;
-    }
+    if ((rc = given_checksum(c, chunked ? &cr : NULL, &g)) != 0)
+        goto done;
     checksum_algo algo = g.algo != CHECKSUM_NONE ? g.algo : want;
     char *b64 = NULL;
     s3_digest(buf, len, out->md5, algo, &b64);
-    int rc = verify(c, &g, b64, out->md5);
-    chunked_result_clear(&cr);
-    if (rc != 0) {
+    if ((rc = verify(c, &g, b64, out->md5)) != 0) {
         g_free(b64);
-        g_free(buf);
-        return -1;
+        goto done;
     }
-    /* Chunk framing is a few bytes per 64 KiB: give memory back only when
-     * the decoded body is much smaller than what arrived. */
-    if (chunked && len < raw_len / 2 && len > 0)
-        buf = g_realloc(buf, len);
-    out->blob = s3_blob_adopt(buf, len);
+    /* Chunk framing is a few bytes per 64 KiB: the body gives memory back
+     * only when the decoded bytes are much fewer than what arrived. */
+    body_truncate(raw, len);
+    out->blob = s3_blob_adopt_body(raw);
+    raw = NULL;
     out->algo = algo;
     out->checksum = b64;
-    return 0;
+done:
+    chunked_result_clear(&cr);
+    body_free(raw);
+    return rc;
 }
 
 void s3_payload_clear(s3_payload *p)
