@@ -101,7 +101,7 @@ class Server:
         return self.proc.returncode
 
     # ---- raw HTTP ----
-    def request(self, method, path, body=None, headers=None, timeout=10):
+    def request(self, method, path, body=None, headers=None, timeout=60):
         """(status, headers as a dict with lowercase names, body bytes)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:
