@@ -69,7 +69,7 @@ static long sts_post(const char *endpoint, const char *key, const char *form, bu
     curl_easy_setopt(c, CURLOPT_WRITEDATA, body);
     curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
     curl_easy_setopt(c, CURLOPT_HEADERDATA, headers);
-    curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 60L); /* generous: valgrind and a loaded machine are slow */
     curl_easy_setopt(c, CURLOPT_NOPROXY, "*");
     long status = 0;
     CURLcode rc = curl_easy_perform(c);

@@ -10,7 +10,8 @@ start_mockaws() {
     >"$MOCKAWS_DIR/out" 2>&1 </dev/null 3>&- &
   MOCKAWS_PID=$!
   local i
-  for i in $(seq 1 1000); do
+  # generous: a loaded machine (and ASan) can be slow to start a server
+  for i in $(seq 1 6000); do
     if [[ -s "$MOCKAWS_DIR/port" ]] && grep -qE '^[0-9]+$' "$MOCKAWS_DIR/port"; then
       MOCKAWS_PORT="$(cat "$MOCKAWS_DIR/port")"
       export MOCKAWS_DIR MOCKAWS_PID MOCKAWS_PORT
@@ -20,7 +21,7 @@ start_mockaws() {
     kill -0 "$MOCKAWS_PID" 2>/dev/null || { cat "$MOCKAWS_DIR/out" >&2; echo "mockaws exited" >&2; return 1; }
     sleep 0.01
   done
-  echo "mockaws wrote no port file in 10 s" >&2
+  echo "mockaws wrote no port file in 60 s" >&2
   kill -9 "$MOCKAWS_PID"
   return 1
 }
@@ -32,7 +33,7 @@ stop_mockaws() {
   wait "$MOCKAWS_PID" 2>/dev/null || code=$?
   # wait on a process started in setup_file may not be our child here: fall back to polling
   local i
-  for i in $(seq 1 1000); do kill -0 "$MOCKAWS_PID" 2>/dev/null || break; sleep 0.01; done
+  for i in $(seq 1 6000); do kill -0 "$MOCKAWS_PID" 2>/dev/null || break; sleep 0.01; done
   if kill -0 "$MOCKAWS_PID" 2>/dev/null; then
     kill -9 "$MOCKAWS_PID"; echo "mockaws did not stop on SIGTERM" >&2; return 1
   fi

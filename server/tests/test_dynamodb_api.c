@@ -22,6 +22,7 @@
 static void create_describe_lifecycle(void **st)
 {
     server *s = *st;
+    fresh(s);
     json_t *r = expect_ok(s, "CreateTable", USERS);
     json_t *d = json_object_get(r, "TableDescription");
     assert_string_equal(json_string_value(json_object_get(d, "TableStatus")), "CREATING");
@@ -66,6 +67,7 @@ static void create_describe_lifecycle(void **st)
 static void create_validation(void **st)
 {
     server *s = *st;
+    fresh(s);
     expect_error(s, "CreateTable", "{\"TableName\": \"ab\"}", "ValidationException",
                  "TableName must be at least 3 characters long and at most 255 characters long");
     expect_error(s, "CreateTable", "{\"TableName\": \"abc;\"}", "ValidationException",
@@ -154,6 +156,7 @@ static void drop(server *s, const char *name)
 static void items_and_keys(void **st)
 {
     server *s = *st;
+    fresh(s);
     make_things(s);
     json_decref(expect_ok(s, "PutItem",
                           "{\"TableName\": \"things\", \"Item\": {\"pk\": {\"S\": \"p\"}, \"sk\": {\"N\": \"01.50\"}, "
@@ -233,6 +236,7 @@ static void items_and_keys(void **st)
 static void conditions_and_return_values(void **st)
 {
     server *s = *st;
+    fresh(s);
     make_things(s);
     const char *put = "{\"TableName\": \"things\", \"Item\": {\"pk\": {\"S\": \"p\"}, \"sk\": {\"N\": \"1\"}, "
                       "\"n\": {\"N\": \"5\"}}, \"ConditionExpression\": \"attribute_not_exists(pk)\"}";
@@ -336,6 +340,7 @@ static void conditions_and_return_values(void **st)
 static void list_tables_pages(void **st)
 {
     server *s = *st;
+    fresh(s);
     for (int i = 0; i < 5; i++) {
         char *body = g_strdup_printf("{\"TableName\": \"tab%d\", \"KeySchema\": [{\"AttributeName\": \"id\", "
                                      "\"KeyType\": \"HASH\"}], \"AttributeDefinitions\": [{\"AttributeName\": \"id\", "
@@ -367,6 +372,7 @@ static void list_tables_pages(void **st)
 static void update_table_and_tags(void **st)
 {
     server *s = *st;
+    fresh(s);
     make_things(s);
     json_t *r = expect_ok(s, "UpdateTable",
                           "{\"TableName\": \"things\", \"ProvisionedThroughput\": {\"ReadCapacityUnits\": 10, "
@@ -444,6 +450,7 @@ static void update_table_and_tags(void **st)
 static void fixtures_round_trip(void **st)
 {
     server *s = *st;
+    fresh(s);
     char err[512];
     const char *fx = "{\"dynamodb\": {\"tables\": [{\"TableName\": \"fixed\", \"KeySchema\": [{\"AttributeName\": "
                      "\"id\", \"KeyType\": \"HASH\"}], \"AttributeDefinitions\": [{\"AttributeName\": \"id\", "
@@ -495,6 +502,7 @@ static void fixtures_round_trip(void **st)
 static void bad_input_never_crashes(void **st)
 {
     server *s = *st;
+    fresh(s);
     make_things(s);
     const char *bodies[] = {
         "{\"TableName\": \"things\", \"Item\": {\"pk\": {\"S\": \"p\", \"N\": \"1\"}, \"sk\": {\"N\": \"1\"}}}",

@@ -44,7 +44,7 @@ static void serve_one(subscriber *sb, int c)
     size_t head = 0;
     while (need < 0 || req->len < head + (size_t)need) {
         struct pollfd p = {.fd = c, .events = POLLIN};
-        if (poll(&p, 1, 2000) <= 0)
+        if (poll(&p, 1, 30000) <= 0) /* generous: a loaded machine, ASan */
             break;
         ssize_t n = recv(c, buf, sizeof buf, 0);
         if (n <= 0)
@@ -119,10 +119,11 @@ static void subscriber_stop(subscriber *sb)
     g_free(sb);
 }
 
-/* Waits up to 5 s for the n-th request (0-based); returns a copy or NULL. */
+/* Waits up to 60 s (generous: a loaded machine, ASan) for the n-th request
+ * (0-based); returns a copy or NULL. */
 static char *subscriber_request(subscriber *sb, guint n)
 {
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 6000; i++) {
         g_mutex_lock(&sb->lock);
         char *r = n < sb->requests->len ? g_strdup(g_ptr_array_index(sb->requests, n)) : NULL;
         g_mutex_unlock(&sb->lock);
@@ -273,12 +274,13 @@ static json_t *messages(server *s, const char *topic)
     return j;
 }
 
-/* Waits (5 s) for the delivery to sub of the n-th message of topic to
- * reach status; returns the delivery (new reference) or fails. */
+/* Waits (60 s: generous for a loaded machine, ASan) for the delivery to sub
+ * of the n-th message of topic to reach status; returns the delivery (new
+ * reference) or fails. */
 static json_t *wait_delivery(server *s, const char *topic, size_t n, const char *status)
 {
     json_t *last = NULL;
-    for (int i = 0; i < 500; i++) {
+    for (int i = 0; i < 6000; i++) {
         json_t *j = messages(s, topic);
         json_t *d = json_array_get(json_object_get(json_array_get(json_object_get(j, "messages"), n), "deliveries"), 0);
         if (d && !strcmp(json_string_value(json_object_get(d, "status")), status)) {
@@ -1072,7 +1074,7 @@ static void structured_messages_and_unsupported_endpoints(void **st)
     r = sns(s, "Action=Publish&TopicArn=" TOPIC "u&Message=x");
     rfree(&r);
     json_t *j = NULL;
-    for (int i = 0; i < 300; i++) {
+    for (int i = 0; i < 6000; i++) { /* 60 s at most */
         json_decref(j);
         j = messages(s, "u");
         json_t *ds = json_object_get(json_array_get(json_object_get(j, "messages"), 0), "deliveries");

@@ -187,8 +187,17 @@ test('a cancelled transaction says why, per action, and writes nothing', async (
 });
 
 test('time to live is set and described', async () => {
-  await client.send(new UpdateTimeToLiveCommand({ TableName: 'jsorders', TimeToLiveSpecification: { Enabled: true, AttributeName: 'exp' } }));
-  const res = await client.send(new DescribeTimeToLiveCommand({ TableName: 'jsorders' }));
-  assert.equal(res.TimeToLiveDescription.AttributeName, 'exp');
-  assert.ok(['ENABLING', 'ENABLED'].includes(res.TimeToLiveDescription.TimeToLiveStatus));
+  // ENABLING lasts 500 ms of server time: on a frozen clock it ends when the test says
+  await control('POST', '/_mockaws/clock', { mode: 'virtual' });
+  try {
+    await client.send(new UpdateTimeToLiveCommand({ TableName: 'jsorders', TimeToLiveSpecification: { Enabled: true, AttributeName: 'exp' } }));
+    const res = await client.send(new DescribeTimeToLiveCommand({ TableName: 'jsorders' }));
+    assert.equal(res.TimeToLiveDescription.AttributeName, 'exp');
+    assert.equal(res.TimeToLiveDescription.TimeToLiveStatus, 'ENABLING');
+    await control('POST', '/_mockaws/clock', { advance_ms: 5000 });
+    const later = await client.send(new DescribeTimeToLiveCommand({ TableName: 'jsorders' }));
+    assert.deepEqual(later.TimeToLiveDescription, { AttributeName: 'exp', TimeToLiveStatus: 'ENABLED' });
+  } finally {
+    await control('POST', '/_mockaws/clock', { mode: 'real' });
+  }
 });

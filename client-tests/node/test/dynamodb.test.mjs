@@ -30,12 +30,14 @@ after(async () => {
   assert.equal(code, 0, `mockaws exit code after SIGTERM:\n${server.logs()}`);
 });
 
-async function advanceClock(ms = 5000) {
+async function clock(body) {
   const res = await fetch(`${server.endpoint}/_mockaws/clock`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_ms: ms }),
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
   });
   assert.equal(res.status, 200);
 }
+
+const advanceClock = (ms = 5000) => clock({ advance_ms: ms });
 
 async function createTable(name, extra = {}) {
   await client.send(new CreateTableCommand({
@@ -48,10 +50,16 @@ async function createTable(name, extra = {}) {
 }
 
 test('create, wait until it exists, describe, list, delete, wait until gone', async () => {
-  await createTable('jsorders', { Tags: [{ Key: 'team', Value: 'js' }] });
-  const first = await client.send(new DescribeTableCommand({ TableName: 'jsorders' }));
-  assert.equal(first.Table.TableStatus, 'CREATING');
-  assert.ok(first.Table.CreationDateTime instanceof Date);
+  // CREATING lasts 500 ms of server time: frozen until it has been seen, then real time
+  await clock({ mode: 'virtual' });
+  try {
+    await createTable('jsorders', { Tags: [{ Key: 'team', Value: 'js' }] });
+    const first = await client.send(new DescribeTableCommand({ TableName: 'jsorders' }));
+    assert.equal(first.Table.TableStatus, 'CREATING');
+    assert.ok(first.Table.CreationDateTime instanceof Date);
+  } finally {
+    await clock({ mode: 'real' });
+  }
   const res = await waitUntilTableExists({ client, maxWaitTime: 30, minDelay: 0.2, maxDelay: 0.5 },
     { TableName: 'jsorders' });
   assert.equal(res.state, 'SUCCESS');

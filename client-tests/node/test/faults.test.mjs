@@ -68,16 +68,31 @@ test('a connection reset is retried', async () => {
 });
 
 test('a delay beyond the request timeout fails the call while others are served', async () => {
-  await addFault({ service: 'sts', operation: 'GetCallerIdentity', delay_ms: 3000, times: 1 });
+  // The delay dwarfs anything a loaded machine adds; stopping the server
+  // answers a held request at once, so it costs nothing.
+  const delayMs = 30_000;
+  await addFault({ id: 'slow', service: 'sts', operation: 'GetCallerIdentity', delay_ms: delayMs, times: 1 });
   const { NodeHttpHandler } = await import('@smithy/node-http-handler');
   const slow = sts({ maxAttempts: 1, requestHandler: new NodeHttpHandler({ requestTimeout: 1000, throwOnRequestTimeout: true }) });
   const started = Date.now();
   const pending = slow.send(new GetCallerIdentityCommand({})).then(() => 'answered', () => 'failed');
-  await new Promise((r) => setTimeout(r, 200));
+  // the server journals a request when it has handled it, before the delay:
+  // from then on the rule (times: 1) is spent and the slow request is held
+  const deadline = Date.now() + 60_000;
+  let held;
+  for (;;) {
+    [held] = await server.journal({ operation: 'GetCallerIdentity' });
+    if (held) break;
+    assert.ok(Date.now() < deadline, 'the slow request never reached the server');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  assert.equal(held.fault, 'slow');
   const t0 = Date.now();
   await sts().send(new GetCallerIdentityCommand({}));
-  assert.ok(Date.now() - t0 < 500, 'another client is served at once');
+  const fastTook = Date.now() - t0;
+  assert.ok(fastTook < delayMs / 2, `another client is served at once, not after the delay (${fastTook} ms)`);
   assert.equal(await pending, 'failed');
   const took = Date.now() - started;
-  assert.ok(took >= 900 && took < 2500, `gave up after ${took} ms`);
+  // the client's 1 s timeout ended it, long before the server's answer
+  assert.ok(took >= 900 && took < delayMs / 2, `gave up after ${took} ms`);
 });

@@ -23,13 +23,13 @@ export async function startServer(...extraArgs) {
     resolve(exited);
   }));
 
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 60_000; // generous: a loaded machine (and ASan) starts slowly
   let port = null;
   while (port === null) {
     if (exited) throw new Error(`mockaws exited (${JSON.stringify(exited)}) before listening:\n${logs}`);
     if (Date.now() > deadline) {
       proc.kill('SIGKILL');
-      throw new Error(`mockaws wrote no port file within 10 s:\n${logs}`);
+      throw new Error(`mockaws wrote no port file within 60 s:\n${logs}`);
     }
     try {
       const text = readFileSync(portFile, 'utf8').trim();
@@ -52,7 +52,7 @@ export async function startServer(...extraArgs) {
     // SIGTERM; resolves to the exit code (0 for a graceful stop).
     async stop() {
       if (!exited) proc.kill('SIGTERM');
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 10_000);
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 60_000);
       const { code, signal } = await exit;
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });

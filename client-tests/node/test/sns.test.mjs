@@ -45,7 +45,7 @@ async function messages(query = {}) {
   return doc;
 }
 
-async function eventually(check, what, timeoutMs = 10_000) {
+async function eventually(check, what, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

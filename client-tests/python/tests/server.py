@@ -43,7 +43,8 @@ class Server:
         with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
             self.proc = subprocess.Popen(self.args, stdout=out, stderr=err,
                                          stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + 10
+        # generous: a loaded machine (and ASan) can be slow to start a server
+        deadline = time.monotonic() + 60
         self.port = None
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -61,7 +62,7 @@ class Server:
         if self.port is None:
             self.proc.kill()
             self.proc.wait()
-            raise RuntimeError(f"mockaws wrote no port file within 10 s:\n{self.logs()}")
+            raise RuntimeError(f"mockaws wrote no port file within 60 s:\n{self.logs()}")
         self.endpoint = f"http://127.0.0.1:{self.port}"
 
     def logs(self):
@@ -87,7 +88,7 @@ class Server:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=10)
+                self.proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
@@ -96,11 +97,11 @@ class Server:
             self.final_logs = self.logs()
             shutil.rmtree(self.tmp, ignore_errors=True)
         if timed_out:
-            raise AssertionError(f"mockaws did not stop within 10 s of SIGTERM:\n{self.logs()}")
+            raise AssertionError(f"mockaws did not stop within 60 s of SIGTERM:\n{self.logs()}")
         return self.proc.returncode
 
     # ---- raw HTTP ----
-    def request(self, method, path, body=None, headers=None, timeout=10):
+    def request(self, method, path, body=None, headers=None, timeout=60):
         """(status, headers as a dict with lowercase names, body bytes)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
         try:

@@ -26,7 +26,8 @@ def version_of_binary():
 class Cli(ServerTestCase):
     def test_stdout_announces_the_endpoint(self):
         want = re.compile(r"^mockaws (\S+) listening on http://127\.0\.0\.1:(\d+)$", re.M)
-        deadline = time.monotonic() + 2
+        # printed just after the port file is written: a loaded machine may take a while
+        deadline = time.monotonic() + 30
         m = None
         while m is None and time.monotonic() < deadline:
             m = want.search(self.server.stdout())
@@ -60,7 +61,9 @@ class Cli(ServerTestCase):
         proc = subprocess.Popen([BIN, "--host", "127.0.0.1", "--port", str(self.server.port)],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
-            _, err = proc.communicate(timeout=5)
+            # generous: a refusal under load (or ASan) can take seconds; one that
+            # started listens until killed
+            _, err = proc.communicate(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
             out, _ = proc.communicate()
@@ -79,7 +82,7 @@ class Cli(ServerTestCase):
         other = Server()
         self.assertEqual(other.request("GET", "/_mockaws/health")[0], 200)
         other.proc.send_signal(signal.SIGINT)
-        self.assertEqual(other.proc.wait(timeout=10), 0, other.logs())
+        self.assertEqual(other.proc.wait(timeout=60), 0, other.logs())
         other.stop()
 
 
@@ -266,7 +269,7 @@ class Routing(ServerTestCase):
         self.assertIn(b"<Account>123456789012</Account>", body)
 
 
-def raw_exchange(port, data, close_after_send=False, timeout=5):
+def raw_exchange(port, data, close_after_send=False, timeout=60):
     """Send raw bytes; return the status code of the answer, or None if the
     server closed the connection without one."""
     s = socket.create_connection(("127.0.0.1", port), timeout=timeout)

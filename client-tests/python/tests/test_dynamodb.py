@@ -29,6 +29,15 @@ class DynamoTestCase(ServerTestCase):
             "dynamodb", endpoint_url=self.server.endpoint, region_name="us-east-1",
             aws_access_key_id="testing", aws_secret_access_key="testing")
 
+    def clock(self, mode):
+        status, _ = self.server.control("POST", "/_mockaws/clock", {"mode": mode})
+        self.assertEqual(status, 200)
+
+    def clock_real_after_first_call(self, **_):
+        status, doc = self.server.control("GET", "/_mockaws/clock")
+        if doc["mode"] == "virtual":
+            self.clock("real")
+
     def advance(self, ms=5000):
         status, _ = self.server.control("POST", "/_mockaws/clock", {"advance_ms": ms})
         self.assertEqual(status, 200)
@@ -48,6 +57,9 @@ class DynamoTestCase(ServerTestCase):
 
 class Tables(DynamoTestCase):
     def test_create_wait_describe_list_delete(self):
+        # CREATING lasts 500 ms of server time: frozen until the waiter's first
+        # poll has seen it, then real time again, however slow this machine is
+        self.clock("virtual")
         resp = self.ddb.create_table(
             TableName="orders",
             KeySchema=[{"AttributeName": "id", "KeyType": "HASH"},
@@ -71,8 +83,10 @@ class Tables(DynamoTestCase):
         self.assertTrue(desc["LatestStreamArn"].startswith(desc["TableArn"] + "/stream/"))
 
         # the waiter really polls: CREATING first, then ACTIVE
+        self.ddb.meta.events.register("after-call.dynamodb.DescribeTable", self.clock_real_after_first_call)
         self.ddb.get_waiter("table_exists").wait(TableName="orders",
                                                  WaiterConfig={"Delay": 0.2, "MaxAttempts": 50})
+        self.ddb.meta.events.unregister("after-call.dynamodb.DescribeTable", self.clock_real_after_first_call)
         polls = self.server.journal(service="dynamodb", operation="DescribeTable")
         self.assertGreaterEqual(len(polls), 2, polls)
         table = self.ddb.describe_table(TableName="orders")["Table"]
@@ -142,6 +156,8 @@ class Tables(DynamoTestCase):
                          "TableName must be at least 3 characters long and at most 255 characters long")
 
     def test_update_table_and_tags(self):
+        # UPDATING lasts 500 ms of server time: only advance() ends it
+        self.clock("virtual")
         self.ddb.create_table(TableName="prov", KeySchema=[{"AttributeName": "a", "KeyType": "HASH"}],
                               AttributeDefinitions=[{"AttributeName": "a", "AttributeType": "S"}],
                               ProvisionedThroughput={"ReadCapacityUnits": 1, "WriteCapacityUnits": 1})

@@ -3,7 +3,6 @@ paginators, parallel scans, secondary indexes, the resource layer's batch_writer
 batch_get_item retry loops over Unprocessed*, transactions with their cancellation
 reasons and idempotency, time to live on the server clock, and throughput emulation under
 the SDK's retry modes."""
-import time
 from decimal import Decimal
 
 import boto3
@@ -56,6 +55,7 @@ class DynamoCase(ServerTestCase):
     def clock(self, **body):
         status, doc = self.server.control("POST", "/_mockaws/clock", body)
         self.assertEqual(status, 200, doc)
+        return doc
 
     def orders(self, n=50):
         self.load({"dynamodb": {"tables": [ORDERS]}})
@@ -298,10 +298,9 @@ class Transactions(DynamoCase):
 class TimeAndThroughput(DynamoCase):
     def test_expired_items_disappear_on_the_server_clock(self):
         table = self.orders(4)
-        self.clock(mode="virtual")
+        now = self.clock(mode="virtual")["now_ms"] // 1000  # the server's time, not this machine's
         self.ddb.update_time_to_live(TableName="orders", TimeToLiveSpecification={
             "Enabled": True, "AttributeName": "expires"})
-        now = int(time.time())
         table.put_item(Item={"cust": "ttl", "id": 1, "expires": now + 60})
         table.put_item(Item={"cust": "ttl", "id": 2, "expires": now + 3600})
         q = {"KeyConditionExpression": Key("cust").eq("ttl")}

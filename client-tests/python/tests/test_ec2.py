@@ -43,6 +43,8 @@ class Ec2Case(ServerTestCase):
 
 class RealTimeWaiters(Ec2Case):
     def test_running_stopped_terminated(self):
+        # pending lasts 1 s: frozen until the first poll has seen it, then real time
+        self.clock(mode="virtual")
         resp = self.ec2.run_instances(ImageId=AMI, MinCount=2, MaxCount=2, InstanceType="t3.micro")
         ids = [i["InstanceId"] for i in resp["Instances"]]
         self.assertEqual(len(ids), 2)
@@ -54,6 +56,7 @@ class RealTimeWaiters(Ec2Case):
             self.assertRegex(i["PrivateIpAddress"], r"^172\.31\.\d+\.\d+$")
         # the first poll after RunInstances sees pending, as on AWS
         self.assertEqual(self.state(ids[0]), "pending")
+        self.clock(mode="real")
 
         self.ec2.get_waiter("instance_exists").wait(InstanceIds=ids, WaiterConfig=FAST)
         started = time.monotonic()
@@ -73,9 +76,11 @@ class RealTimeWaiters(Ec2Case):
         self.assertEqual(self.state(ids[1]), "terminated")
 
     def test_status_ok(self):
+        self.clock(mode="virtual")  # pending (1 s) until described, however slow the calls are
         iid = self.run_one()
         statuses = self.ec2.describe_instance_status(InstanceIds=[iid])["InstanceStatuses"]
         self.assertEqual(statuses, [])  # pending instances only with IncludeAllInstances
+        self.clock(mode="real")
         self.ec2.get_waiter("instance_status_ok").wait(InstanceIds=[iid], WaiterConfig=FAST)
         [st] = self.ec2.describe_instance_status(InstanceIds=[iid])["InstanceStatuses"]
         self.assertEqual(st["InstanceStatus"]["Status"], "ok")
@@ -100,7 +105,7 @@ class VirtualClockWaiters(Ec2Case):
         iid = self.run_one()
         self.assertEqual(self.state(iid), "pending")
         self.assertEqual(self.state(iid), "pending")  # time does not pass by itself
-        started = time.monotonic()
+        seen = self.server.journal(service="ec2")[-1]["seq"]
         self.ec2.get_waiter("instance_exists").wait(InstanceIds=[iid], WaiterConfig=self.SLOW)
         self.clock(advance_ms=1000)
         self.ec2.get_waiter("instance_running").wait(InstanceIds=[iid], WaiterConfig=self.SLOW)
@@ -112,8 +117,12 @@ class VirtualClockWaiters(Ec2Case):
         self.ec2.terminate_instances(InstanceIds=[iid])
         self.clock(advance_ms=1000)
         self.ec2.get_waiter("instance_terminated").wait(InstanceIds=[iid], WaiterConfig=self.SLOW)
-        # a waiter that slept would have taken 30 s
-        self.assertLess(time.monotonic() - started, 25, "a waiter slept: the virtual clock did not settle the state")
+        # one poll per waiter: a waiter that polled again had slept first
+        polls = [e["operation"] for e in self.server.journal(service="ec2", since=seen)
+                 if e["operation"].startswith("Describe")]
+        self.assertEqual(polls, ["DescribeInstances", "DescribeInstances", "DescribeInstanceStatus",
+                                 "DescribeInstances", "DescribeInstances"],
+                         "a waiter slept: the virtual clock did not settle the state")
         # terminated instances disappear after an hour of server time
         self.clock(advance_ms=3600 * 1000)
         with self.assertRaises(ClientError) as ctx:
@@ -138,6 +147,7 @@ class DryRun(Ec2Case):
         self.assertEqual(self.ec2.describe_instances()["Reservations"], [])
 
     def test_dry_run_on_every_mutating_operation(self):
+        self.clock(mode="virtual")  # still pending after all these calls, however slow they are
         iid = self.run_one()
         calls = [
             lambda: self.ec2.stop_instances(InstanceIds=[iid], DryRun=True),
@@ -174,6 +184,7 @@ class Errors(Ec2Case):
         self.assertEqual(self.assert_code(ctx, "InvalidAMIID.Malformed"), 'Invalid id: "ami-bad" (expecting "ami-...")')
 
     def test_incorrect_instance_state(self):
+        self.clock(mode="virtual")  # still pending when stopped, however slow the calls are
         iid = self.run_one()
         with self.assertRaises(ClientError) as ctx:
             self.ec2.stop_instances(InstanceIds=[iid])
@@ -213,6 +224,7 @@ class DescribeAndTags(Ec2Case):
         self.assertNotIn("NextToken", pages[-1])
 
     def test_filters(self):
+        self.clock(mode="virtual")  # both still pending when filtered, however slow the calls are
         web = self.run_one(TagSpecifications=[{"ResourceType": "instance",
                                                  "Tags": [{"Key": "Name", "Value": "web-1"}]}])
         db = self.run_one(InstanceType="m5.large", TagSpecifications=[{"ResourceType": "instance",

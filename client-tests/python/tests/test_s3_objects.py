@@ -159,7 +159,7 @@ class PutGetHead(S3TestCase):
         import socket
         for declared in (5 * 1024 ** 3 + 1, 6 * 1024 ** 3):
             with self.subTest(content_length=declared):
-                sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=5)
+                sock = socket.create_connection(("127.0.0.1", self.server.port), timeout=60)
                 resp = b""
                 try:
                     sock.sendall((
@@ -841,7 +841,7 @@ class Presigned(S3TestCase):
     def fetch(self, url, method="GET", data=None):
         req = urllib.request.Request(url, data=data, method=method)
         try:
-            with urllib.request.urlopen(req, timeout=10) as resp:
+            with urllib.request.urlopen(req, timeout=60) as resp:
                 return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
         except urllib.error.HTTPError as e:
             return e.code, {k.lower(): v for k, v in e.headers.items()}, e.read()

@@ -39,7 +39,7 @@ class Subscriber:
                     outer.lock.notify_all()
                 if outer.confirm and headers.get("x-amz-sns-message-type") == "SubscriptionConfirmation":
                     url = json.loads(body)["SubscribeURL"]
-                    urllib.request.urlopen(url, timeout=5).read()
+                    urllib.request.urlopen(url, timeout=60).read()
                 self.send_response(status)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
@@ -51,7 +51,7 @@ class Subscriber:
         self.url = f"http://127.0.0.1:{self.httpd.server_port}/sns"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
-    def wait(self, n, timeout=10):
+    def wait(self, n, timeout=60):
         deadline = time.monotonic() + timeout
         with self.lock:
             while len(self.requests) < n:
@@ -81,7 +81,7 @@ class SnsCase(ServerTestCase):
         self.assertEqual(status, 200, doc)
         return doc
 
-    def wait_delivery(self, topic_arn, index, status, timeout=10):
+    def wait_delivery(self, topic_arn, index, status, timeout=60):
         deadline = time.monotonic() + timeout
         while True:
             msgs = self.messages(topic_arn=topic_arn)["messages"]
@@ -91,7 +91,7 @@ class SnsCase(ServerTestCase):
                 self.fail(f"no delivery reached {status}: {json.dumps(msgs, indent=1)}")
             time.sleep(0.02)
 
-    def wait_confirmed(self, sub_arn, timeout=10):
+    def wait_confirmed(self, sub_arn, timeout=60):
         deadline = time.monotonic() + timeout
         while self.sns.get_subscription_attributes(SubscriptionArn=sub_arn)["Attributes"]["PendingConfirmation"] != "false":
             if time.monotonic() > deadline:

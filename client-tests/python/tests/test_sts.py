@@ -77,11 +77,15 @@ class AssumeRole(ServerTestCase):
 
     def test_duration_seconds_sets_expiration(self):
         sts = self.server.client("sts")
-        before = datetime.datetime.now(datetime.timezone.utc)
+        # measured on the server's clock, frozen: however long the call takes
+        status, clock = self.server.control("POST", "/_mockaws/clock", {"mode": "virtual"})
+        self.assertEqual(status, 200, clock)
+        now = datetime.datetime.fromtimestamp(clock["now_ms"] / 1000, datetime.timezone.utc)
         creds = sts.assume_role(RoleArn=ROLE_ARN, RoleSessionName="sess",
                                 DurationSeconds=900)["Credentials"]
-        delta = (creds["Expiration"] - before).total_seconds()
-        self.assertTrue(880 <= delta <= 920, f"Expiration {delta:.0f} s away, expected ~900")
+        delta = (creds["Expiration"] - now).total_seconds()
+        # Expiration is given to the whole second
+        self.assertTrue(899 < delta <= 900, f"Expiration {delta:.3f} s away, expected 900")
 
     def test_missing_role_arn_is_a_validation_error(self):
         # botocore validates required members itself, so send the form by hand.
