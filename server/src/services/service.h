@@ -57,7 +57,9 @@ typedef struct svc_op {
 typedef struct svc_fixture_ctx {
     const char *account;
     const char *region;
-    const char *base_dir; /* of the fixture file, for relative paths; "." inline */
+    const char *base_dir; /* the directory files it names must lie in (core/fsref.h): the
+                             fixture file's, --fixtures-dir for documents sent to the
+                             control API, or NULL when they may name no files */
     int64_t now_ms;
     /* Checks value against the model's input shape of operation op, as a
      * request's input is checked (required members, types, lengths,
