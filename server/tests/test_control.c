@@ -14,6 +14,7 @@
 
 #include "core/fsref.h"
 #include "core/jtext.h"
+#include "core/pipeline.h"
 #include "core/server.h"
 #include "test_s3_call.h"
 
@@ -41,8 +42,8 @@ static int ctl(server *s, const char *method, const char *path, const char *body
                         .nheaders = n, .body = body ? body : "", .body_len = body ? strlen(body) : 0};
     http_response resp;
     http_response_init(&resp);
-    server_outcome oc;
-    server_handle(s, &req, 1, false, &resp, &oc);
+    pipeline_outcome oc;
+    pipeline_handle(s, &req, 1, false, &resp, &oc);
     size_t len;
     const char *b = http_response_body(&resp, &len);
     json_error_t je;

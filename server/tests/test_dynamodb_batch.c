@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pipeline.h"
 #include "core/server.h"
 
 #include "test_dynamodb_call.h"
@@ -343,8 +344,8 @@ static void flaky_table_scenario(void **st)
                             .nheaders = 5, .body = body, .body_len = strlen(body)};
         http_response resp;
         http_response_init(&resp);
-        server_outcome out;
-        server_handle(s, &req, 1, false, &resp, &out);
+        pipeline_outcome out;
+        pipeline_handle(s, &req, 1, false, &resp, &out);
         assert_int_equal(resp.status, attempt < 3 ? 400 : 200);
         if (attempt < 3) {
             size_t len;

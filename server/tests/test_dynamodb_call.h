@@ -15,6 +15,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/pipeline.h"
 #include "core/server.h"
 
 typedef struct answer {
@@ -38,8 +39,8 @@ static inline answer call(server *s, const char *op, const char *body)
                         .nheaders = 3, .body = body, .body_len = strlen(body)};
     http_response resp;
     http_response_init(&resp);
-    server_outcome out;
-    server_handle(s, &req, 1, false, &resp, &out);
+    pipeline_outcome out;
+    pipeline_handle(s, &req, 1, false, &resp, &out);
     size_t len;
     const char *b = http_response_body(&resp, &len);
     /* every answer carries a CRC32 that verifies */

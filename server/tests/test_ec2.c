@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/pipeline.h"
 #include "core/server.h"
 #include "services/ec2/filter.h"
 
@@ -34,8 +35,8 @@ static result ec2(server *s, const char *fmt, ...)
                         .nheaders = 2, .body = body, .body_len = strlen(body)};
     http_response resp;
     http_response_init(&resp);
-    server_outcome out;
-    server_handle(s, &req, 1, false, &resp, &out);
+    pipeline_outcome out;
+    pipeline_handle(s, &req, 1, false, &resp, &out);
     size_t len;
     const char *b = http_response_body(&resp, &len);
     result r = {resp.status, g_strndup(b, len)};

@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "core/pipeline.h"
 #include "core/server.h"
 
 typedef struct result {
@@ -32,8 +33,8 @@ static result call(server *s, const char *method, const char *path, const char *
                         .body_len = body ? strlen(body) : 0};
     http_response resp;
     http_response_init(&resp);
-    server_outcome out;
-    server_handle(s, &req, 1, false, &resp, &out);
+    pipeline_outcome out;
+    pipeline_handle(s, &req, 1, false, &resp, &out);
     size_t len;
     const char *b = http_response_body(&resp, &len);
     result r = {resp.status, g_strndup(b, len), g_strdup(http_response_header(&resp, "x-amzn-RequestId")),

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <string.h>
 
+#include "core/pipeline.h"
 #include "core/server.h"
 
 #define S3_AUTH(key) "AWS4-HMAC-SHA256 Credential=" key "/20261129/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0"
@@ -60,8 +61,8 @@ static inline s3r s3_call_v(server *s, const char *method, const char *path, con
     s3r r;
     memset(&r, 0, sizeof r);
     http_response_init(&r.resp);
-    server_outcome out;
-    server_handle(s, &req, 1, false, &r.resp, &out);
+    pipeline_outcome out;
+    pipeline_handle(s, &req, 1, false, &r.resp, &out);
     body_free(store);
     size_t len;
     const char *b = http_response_body(&r.resp, &len);

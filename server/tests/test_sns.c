@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "core/pipeline.h"
 #include "core/server.h"
 #include "services/sns/httpc.h"
 #include "services/sns/policy.h"
@@ -157,8 +158,8 @@ static result call_raw(server *s, const char *method, const char *query, const c
                         .nheaders = n, .body = body ? body : "", .body_len = body ? strlen(body) : 0};
     http_response resp;
     http_response_init(&resp);
-    server_outcome out;
-    server_handle(s, &req, 1, false, &resp, &out);
+    pipeline_outcome out;
+    pipeline_handle(s, &req, 1, false, &resp, &out);
     size_t len;
     const char *b = http_response_body(&resp, &len);
     result r = {resp.status, g_strndup(b, len)};
@@ -1170,8 +1171,8 @@ static void fixtures_and_scenario(void **st)
                             .nheaders = 4, .body = body, .body_len = strlen(body)};
         http_response resp;
         http_response_init(&resp);
-        server_outcome out;
-        server_handle(s, &req, 1, false, &resp, &out);
+        pipeline_outcome out;
+        pipeline_handle(s, &req, 1, false, &resp, &out);
         assert_int_equal(resp.status, attempt < 3 ? 429 : 200);
         http_response_clear(&resp);
     }

@@ -4,7 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/fixtures.h"
 #include "core/jtext.h"
+#include "core/registry.h"
 #include "core/server.h"
 
 #ifndef MOCKAWS_VERSION
@@ -143,7 +145,7 @@ static void clock_endpoint(server *s, const http_request *req, http_response *re
 static void state_endpoint(server *s, const http_request *req, http_response *resp)
 {
     if (strcmp(req->method, "GET") == 0) {
-        reply(resp, 200, server_dump_state(s));
+        reply(resp, 200, fixtures_dump(s));
         return;
     }
     if (strcmp(req->method, "POST") != 0) {
@@ -155,7 +157,7 @@ static void state_endpoint(server *s, const http_request *req, http_response *re
         return;
     char err[512];
     /* files only under the fixtures directory, if the server has one */
-    if (server_load_state(s, b, s->fixtures_dir, err, sizeof err) != 0)
+    if (fixtures_load(s, b, s->fixtures_dir, err, sizeof err) != 0)
         reply_error(resp, 400, "%s", err);
     else
         reply(resp, 200, json_pack("{s:b}", "loaded", 1));
@@ -202,7 +204,7 @@ static void scenario_endpoint(server *s, const http_request *req, http_response 
             reply_error(resp, 405, "scenario/verify takes GET");
             return;
         }
-        json_t *report = server_verify_scenario(s);
+        json_t *report = fixtures_verify_scenario(s);
         if (report)
             reply(resp, 200, report);
         else
@@ -219,7 +221,7 @@ static void scenario_endpoint(server *s, const http_request *req, http_response 
     char err[600];
     scenario *sc = scenario_parse(b, s->fixtures_dir, err, sizeof err);
     json_decref(b);
-    if (!sc || server_apply_scenario(s, sc, err, sizeof err) != 0)
+    if (!sc || fixtures_apply_scenario(s, sc, err, sizeof err) != 0)
         reply_error(resp, 400, "%s", err);
     else
         reply(resp, 200, json_pack("{s:b}", "loaded", 1));
@@ -413,7 +415,7 @@ void control_dispatch(server *s, const http_request *req, http_response *resp)
         reply(resp, 200, json_pack("{s:o, s:s, s:s}", "services", services_json(s, "running"), "edition",
                                    "mockaws", "version", MOCKAWS_VERSION));
     } else if ((strcmp(p, "/_mockaws/reset") == 0 || strcmp(p, "/moto-api/reset") == 0) && post) {
-        server_reset(s);
+        fixtures_reset(s);
         reply(resp, 200, json_pack("{s:b}", "reset", 1));
     } else if (strcmp(p, "/_mockaws/journal") == 0) {
         journal_endpoint(s, req, resp);

@@ -1,11 +1,11 @@
-/* pipeline: one request from routing to the journal (docs/ARCHITECTURE.md, "the path
- * of a request"), free of HTTP plumbing so that tests and the control API's
- * C door can drive it directly. */
+#include "core/pipeline.h"
+
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "core/control.h"
+#include "core/registry.h"
 #include "core/reqid.h"
 #include "core/route.h"
 #include "core/server.h"
@@ -151,14 +151,14 @@ static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_err
 }
 
 static void run_service(exchange *x, svc_rt *rt, const route *r, const http_request *req,
-                        bool too_large, server_outcome *out)
+                        bool too_large, pipeline_outcome *out)
 {
     server *s = x->s;
     aws_error err = AWS_ERROR_INIT;
     char opbuf[128];
     char account[13];
     char load_err[256];
-    if (!server_service_ready(rt, load_err, sizeof load_err)) {
+    if (!registry_ready(rt, load_err, sizeof load_err)) {
         /* Without its model the service cannot even write its own envelope. */
         server_log(s, MOCKAWS_LOG_ERROR, "%s", load_err);
         answer_unrouted(x, 500, "InternalFailure", load_err);
@@ -320,8 +320,8 @@ static void log_request(server *s, const journal_entry *je, json_t *as_json)
     }
 }
 
-void server_handle(server *s, const http_request *req, uint64_t conn, bool too_large,
-                   http_response *resp, server_outcome *out)
+void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too_large,
+                   http_response *resp, pipeline_outcome *out)
 {
     memset(out, 0, sizeof *out);
     if (control_matches(req->path)) {
@@ -350,7 +350,7 @@ void server_handle(server *s, const http_request *req, uint64_t conn, bool too_l
                              have_form ? &form : NULL, &r, err, sizeof err) != 0) {
         answer_unrouted(&x, 400, "IncompleteSignature", err);
     } else {
-        rt = server_service(s, r.service);
+        rt = registry_service(s, r.service);
         if (!rt) {
             GString *msg = g_string_new(NULL);
             g_string_printf(msg, "mockaws does not serve the service '%s' (named by the request's %s); it serves",

@@ -1,5 +1,8 @@
-/* server: one mockaws server: its HTTP daemon, services, state, clock,
- * journal and the request pipeline that ties them together.
+/* server: one mockaws server: the object that owns its HTTP daemon,
+ * services, state, clock and journal, and the small services every module
+ * uses (random material, credentials, logging). It includes no core module
+ * that includes it back, so the modules with a job (edge, registry,
+ * fixtures, pipeline, control) all build on it.
  *
  * struct mockaws is the public opaque type of mockaws.h; inside the library
  * it is called `server`. Everything a server owns hangs off it, so several
@@ -25,24 +28,6 @@
 #include "wire/validate.h"
 #include "wire/wire.h"
 
-/* A service as one server runs it: its definition, its protocol, and what
- * is loaded for it on its first request (model, catalog, validator, the
- * names of every operation AWS has), so that starting a server parses no
- * model. Use server_service_ready() before touching the loaded part. */
-typedef struct svc_rt {
-    const svc_def *def;
-    const struct embedded_meta *meta;
-    const wire_protocol *proto;
-    GHashTable *handlers; /* op name -> const svc_op* */
-
-    gsize loaded;         /* g_once_init: 1 = tried */
-    char *load_error;     /* why loading failed, or NULL */
-    model *model;
-    errcat *errors;
-    validator *validator;
-    GHashTable *aws_ops;  /* every op name AWS has (set) */
-} svc_rt;
-
 /* Credentials handed out by STS, so that requests signed with them land in
  * the right account as the right principal. */
 typedef struct server_cred {
@@ -52,12 +37,6 @@ typedef struct server_cred {
     char *user_id;
     int64_t expires_ms;
 } server_cred;
-
-/* What the pipeline decided about one request. */
-typedef struct server_outcome {
-    int64_t delay_ms;   /* hold the answer this long (connection suspended) */
-    fault_conn conn;    /* answer (NONE), or reset / close / hold the connection */
-} server_outcome;
 
 struct mockaws {
     struct MHD_Daemon *daemon;
@@ -80,7 +59,7 @@ struct mockaws {
     char **allow_hosts;   /* Host names also taken for control requests (NULL-terminated, lowercase), or NULL */
     char *fixtures_dir;   /* resolved: where documents sent to the control API may name files; NULL: nowhere */
 
-    svc_rt *svcs;
+    struct svc_rt *svcs; /* core/registry.h */
     size_t nsvcs;
 
     GMutex rand_lock;
@@ -96,14 +75,14 @@ struct mockaws {
     FILE *log;
     GMutex log_lock;
 
-    /* connections waiting for a delayed answer (see server.c) */
+    /* connections waiting for a delayed answer (see core/edge.c) */
     GMutex delay_lock;
     GCond delay_cond;
     GList *delayed; /* sorted by due time */
     GThread *delay_thread;
     bool stopping;
 
-    /* the edge (see server.c): bodies, connection limits, header deadline */
+    /* the edge (see core/edge.c): bodies, connection limits, header deadline */
     size_t body_spill;
     int64_t header_timeout_us;
     unsigned max_conns;
@@ -118,16 +97,12 @@ struct mockaws {
 
 typedef struct mockaws server;
 
-/* The whole pipeline for one request read in full, without HTTP glue:
- * control API, routing, parsing, the handler, serialization, journal.
- * conn: the connection id for the journal. The response is the caller's. */
-void server_handle(server *s, const http_request *req, uint64_t conn, bool too_large,
-                   http_response *resp, server_outcome *out);
-
-svc_rt *server_service(server *s, const char *name);
-/* Loads the service's model, catalog and validator once; false (and a
- * message in err) when its embedded data is broken. */
-bool server_service_ready(svc_rt *rt, char *err, size_t errlen);
+/* A server with everything but its services, edge and fixtures (those are
+ * their modules' to set up: see core/api.c); never NULL. */
+server *server_new(const mockaws_options *opts);
+/* Releases what server_new made, and faults and scenario; the edge must be
+ * stopped first. */
+void server_free(server *s);
 
 /* Random material from the server's seeded generator. */
 void server_random_bytes(server *s, unsigned char *buf, size_t len);
@@ -144,20 +119,6 @@ void server_cred_clear(server_cred *c);
 
 /* The account a request is in, from its access key. */
 void server_account_for_key(server *s, const char *access_key, char out[13]);
-
-/* Fixtures / state: the document format of docs/ARCHITECTURE.md. Files the
- * document names are read from inside base_dir (NULL: it may name none;
- * core/fsref.h). Members written by the jtext rule ("<name>_base64") are
- * restored in doc first. */
-int server_load_state(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen);
-json_t *server_dump_state(server *s);
-void server_reset(server *s);
-
-/* Applies a scenario (fixtures, faults, clock) and keeps it for
- * server_verify_scenario. Takes ownership of sc, also on failure. */
-int server_apply_scenario(server *s, scenario *sc, char *err, size_t errlen);
-/* The report of scenario_verify for the scenario loaded last, or NULL. */
-json_t *server_verify_scenario(server *s);
 
 void server_log(server *s, mockaws_log_level level, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

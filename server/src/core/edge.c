@@ -1,0 +1,729 @@
+/* edge: the libmicrohttpd side of a server, from accepting a connection to
+ * queueing its answer.
+ *
+ * libmicrohttpd runs a pool of worker threads over epoll. A request body is
+ * collected into its request context (a body, wire/body.h: in memory, or
+ * spilled to a file-backed mapping past body_spill; bounded by max_body); the
+ * pipeline runs when the body is complete. An answer that must wait (a
+ * fault's delay) is kept in the context while the connection is suspended; a
+ * timer thread resumes it when due, so no worker ever sleeps.
+ *
+ * The edge: every open connection has a conn_info. A watchdog thread drops a
+ * connection whose request line and headers have not all arrived within
+ * header_timeout of their first byte (or of the connection's opening),
+ * however slowly they trickle; under pressure (most of max_conns in use) it
+ * shortens that deadline and closes idle keep-alive connections, so slow
+ * clients cannot lock others out. It also notices when a client gives up on
+ * a held connection (a fault's timeout), which libmicrohttpd does not watch
+ * while it is suspended, and closes it at once instead of leaving it in
+ * CLOSE_WAIT. Clients other than loopback get at most max_conns_per_ip. */
+#include "core/edge.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <netdb.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/pipeline.h"
+#include "core/reqid.h"
+#include "core/server.h"
+
+/* S3 takes at most 5 GiB in one PUT; a larger announced body is refused
+ * before it is read. */
+#define DEFAULT_MAX_BODY ((size_t)5 * 1024 * 1024 * 1024)
+#define DEFAULT_HEADER_TIMEOUT_MS 20000
+#define DEFAULT_PER_IP 1024
+/* Idle keep-alive connections are closed after this (libmicrohttpd resets
+ * it on every byte, hence the separate header deadline). */
+#define IDLE_TIMEOUT_S 300
+/* Descriptors kept out of the connection limit: listening socket, epoll,
+ * inter-thread pipes, spilled bodies, fixture files, logs. */
+#define FD_RESERVE 256
+/* mockaws's own limits on a request's head, below libmicrohttpd's (see
+ * CONN_MEMORY) so that the client gets an AWS-shaped error, not its HTML. */
+#define MAX_TARGET (16 * 1024)
+/* S3's own: RequestHeaderSectionTooLarge, MaxSizeAllowed 8192. */
+#define MAX_HEADER_SECTION 8192
+/* libmicrohttpd's buffer for one connection's request head (and answer
+ * headers): room for the limits above. It is memory per open connection
+ * (libmicrohttpd clears it between requests), twice its default of 32 KiB. */
+#define CONN_MEMORY (64 * 1024)
+/* How much of max_conns in use counts as pressure. */
+#define PRESSURE_PERCENT 80
+#define PRESSURE_HEADER_US (1000 * 1000)
+
+/* One open connection, as the edge watchdog sees it. Lives from
+ * libmicrohttpd's STARTED to its CLOSED notification (which comes before the
+ * descriptor is closed, so fd is valid whenever conns holds it). */
+typedef struct conn_info {
+    uint64_t id;           /* for the journal */
+    int fd;
+    char *peer;            /* address text when counted in per_ip, else NULL */
+    int64_t armed_us;      /* when the current request head began; 0 = none pending */
+    int64_t idle_since_us; /* when the last answer finished (keep-alive), 0 while busy */
+    bool in_request;       /* headers complete: the deadline no longer applies */
+    struct req_ctx *held;  /* a suspended request held by a fault's timeout, or NULL */
+} conn_info;
+
+typedef struct req_ctx {
+    char *uri;             /* request target, as sent (origin-form) */
+    char *abs_host;        /* the authority of an absolute-form target, or NULL */
+    body_buf *body;
+    bool headers_seen;
+    bool too_large;
+    int io_error;          /* errno of a body that could not be stored, or 0 */
+    struct MHD_Response *ready; /* an answer held back while suspended */
+    unsigned ready_status;
+    int64_t due_us;        /* monotonic time to resume at */
+    bool drop_on_resume;   /* a held connection: close it instead of answering */
+    struct MHD_Connection *conn;
+} req_ctx;
+
+/* ---- delayed answers ---- */
+
+static gint by_due(gconstpointer a, gconstpointer b)
+{
+    const req_ctx *x = a, *y = b;
+    return x->due_us < y->due_us ? -1 : x->due_us > y->due_us;
+}
+
+static gpointer delay_main(gpointer arg)
+{
+    server *s = arg;
+    g_mutex_lock(&s->delay_lock);
+    while (!s->stopping) {
+        int64_t now = g_get_monotonic_time();
+        while (s->delayed && ((req_ctx *)s->delayed->data)->due_us <= now) {
+            req_ctx *c = s->delayed->data;
+            s->delayed = g_list_delete_link(s->delayed, s->delayed);
+            MHD_resume_connection(c->conn);
+        }
+        if (s->delayed)
+            g_cond_wait_until(&s->delay_cond, &s->delay_lock, ((req_ctx *)s->delayed->data)->due_us);
+        else
+            g_cond_wait(&s->delay_cond, &s->delay_lock);
+    }
+    /* Whatever still waits is answered at once so that the daemon can stop. */
+    for (GList *l = s->delayed; l; l = l->next)
+        MHD_resume_connection(((req_ctx *)l->data)->conn);
+    g_list_free(s->delayed);
+    s->delayed = NULL;
+    g_mutex_unlock(&s->delay_lock);
+    return NULL;
+}
+
+/* Resumes a waiting connection before its time (its client is gone);
+ * false when it was not waiting (already resumed). */
+static bool delay_cancel(server *s, req_ctx *c)
+{
+    g_mutex_lock(&s->delay_lock);
+    GList *l = g_list_find(s->delayed, c);
+    if (l) {
+        s->delayed = g_list_delete_link(s->delayed, l);
+        MHD_resume_connection(c->conn);
+    }
+    g_mutex_unlock(&s->delay_lock);
+    return l != NULL;
+}
+
+/* False when the server is stopping: the caller answers at once. */
+static bool delay_answer(server *s, req_ctx *c, int64_t delay_ms)
+{
+    c->due_us = g_get_monotonic_time() + delay_ms * 1000;
+    g_mutex_lock(&s->delay_lock);
+    bool ok = !s->stopping;
+    if (ok) {
+        MHD_suspend_connection(c->conn);
+        s->delayed = g_list_insert_sorted(s->delayed, c, by_due);
+        g_cond_signal(&s->delay_cond);
+    }
+    g_mutex_unlock(&s->delay_lock);
+    return ok;
+}
+
+/* ---- libmicrohttpd glue ---- */
+
+/* ---- the edge ---- */
+
+/* The client's address as text, for per_ip; NULL for loopback (never
+ * capped: every local test client shares it). */
+static char *peer_key(const struct sockaddr *sa)
+{
+    char text[INET6_ADDRSTRLEN] = "";
+    if (sa && sa->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, text, sizeof text);
+    else if (sa && sa->sa_family == AF_INET6)
+        inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, text, sizeof text);
+    const char *v4 = g_str_has_prefix(text, "::ffff:") ? text + 7 : text;
+    if (!text[0] || g_str_has_prefix(v4, "127.") || strcmp(text, "::1") == 0)
+        return NULL;
+    return g_strdup(text);
+}
+
+/* libmicrohttpd asks before it accepts: a client at its cap is refused. */
+static enum MHD_Result on_accept(void *cls, const struct sockaddr *addr, socklen_t addrlen)
+{
+    server *s = cls;
+    char *key = peer_key(addr);
+    if (!key)
+        return MHD_YES;
+    g_mutex_lock(&s->edge_lock);
+    unsigned open = GPOINTER_TO_UINT(g_hash_table_lookup(s->per_ip, key));
+    g_mutex_unlock(&s->edge_lock);
+    if (open >= s->max_conns_per_ip)
+        server_log(s, MOCKAWS_LOG_WARN, "refused a connection from %s: it has %u open (--max-connections-per-ip)",
+                   key, open);
+    g_free(key);
+    return open < s->max_conns_per_ip ? MHD_YES : MHD_NO;
+}
+
+static conn_info *conn_of(struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+    return ci ? ci->socket_context : NULL;
+}
+
+/* Under edge_lock. A request head has begun: its deadline runs. */
+static void arm(conn_info *ci, int64_t now)
+{
+    if (!ci->armed_us && !ci->in_request)
+        ci->armed_us = now;
+    ci->idle_since_us = 0;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_context,
+                          enum MHD_ConnectionNotificationCode toe)
+{
+    server *s = cls;
+    if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+        conn_info *ci = g_new0(conn_info, 1);
+        ci->id = atomic_fetch_add(&s->next_conn, 1) + 1;
+        const union MHD_ConnectionInfo *fdi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        ci->fd = fdi ? fdi->connect_fd : -1;
+        const union MHD_ConnectionInfo *ai = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+        ci->peer = peer_key(ai ? ai->client_addr : NULL);
+        /* A new connection owes its first request at once. */
+        ci->armed_us = g_get_monotonic_time();
+        g_mutex_lock(&s->edge_lock);
+        g_hash_table_add(s->conns, ci);
+        if (ci->peer) {
+            unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(s->per_ip, ci->peer));
+            g_hash_table_insert(s->per_ip, g_strdup(ci->peer), GUINT_TO_POINTER(n + 1));
+        }
+        g_mutex_unlock(&s->edge_lock);
+        *socket_context = ci;
+        return;
+    }
+    conn_info *ci = *socket_context;
+    if (!ci)
+        return;
+    g_mutex_lock(&s->edge_lock);
+    g_hash_table_remove(s->conns, ci);
+    if (ci->peer) {
+        unsigned n = GPOINTER_TO_UINT(g_hash_table_lookup(s->per_ip, ci->peer));
+        if (n > 1)
+            g_hash_table_insert(s->per_ip, g_strdup(ci->peer), GUINT_TO_POINTER(n - 1));
+        else
+            g_hash_table_remove(s->per_ip, ci->peer);
+    }
+    g_mutex_unlock(&s->edge_lock);
+    g_free(ci->peer);
+    g_free(ci);
+    *socket_context = NULL;
+}
+
+/* Whether the peer has sent anything since `since` (monotonic µs). The
+ * kernel keeps the time of the last segment with data. */
+static bool received_since(int fd, int64_t now, int64_t since)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
+        return false;
+    return now - (int64_t)ti.tcpi_last_data_recv * 1000 > since + 10000;
+}
+
+/* Whether the peer has closed its side (the socket waits in CLOSE_WAIT). */
+static bool peer_closed(int fd)
+{
+    struct tcp_info ti;
+    socklen_t len = sizeof ti;
+    return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) == 0 && ti.tcpi_state == TCP_CLOSE_WAIT;
+}
+
+static bool delay_cancel(server *s, struct req_ctx *c);
+
+/* One pass over the open connections, under edge_lock. */
+static void edge_sweep(server *s)
+{
+    int64_t now = g_get_monotonic_time();
+    bool pressure = (uint64_t)g_hash_table_size(s->conns) * 100 >= (uint64_t)s->max_conns * PRESSURE_PERCENT;
+    int64_t deadline = pressure ? MIN(s->header_timeout_us, PRESSURE_HEADER_US) : s->header_timeout_us;
+    GHashTableIter it;
+    gpointer key;
+    g_hash_table_iter_init(&it, s->conns);
+    while (g_hash_table_iter_next(&it, &key, NULL)) {
+        conn_info *ci = key;
+        if (ci->fd < 0)
+            continue;
+        if (ci->held) {
+            if (peer_closed(ci->fd) && delay_cancel(s, ci->held))
+                ci->held = NULL;
+            continue;
+        }
+        if (ci->in_request)
+            continue;
+        if (ci->idle_since_us && !ci->armed_us && received_since(ci->fd, now, ci->idle_since_us))
+            arm(ci, now);
+        bool late = ci->armed_us && now - ci->armed_us > deadline;
+        bool idle = ci->idle_since_us && pressure && now - ci->idle_since_us > PRESSURE_HEADER_US;
+        if (late || idle) {
+            /* libmicrohttpd reads the end of the stream and closes it. */
+            server_log(s, MOCKAWS_LOG_DEBUG, "connection %" G_GUINT64_FORMAT ": %s", ci->id,
+                       late ? "request head not complete in time: dropped" : "idle under pressure: closed");
+            shutdown(ci->fd, SHUT_RDWR);
+            ci->fd = -1;
+        }
+    }
+}
+
+static gpointer edge_main(gpointer arg)
+{
+    server *s = arg;
+    /* Often enough that a deadline is kept to within a quarter of itself. */
+    int64_t tick = CLAMP(s->header_timeout_us / 4, 10 * 1000, 250 * 1000);
+    g_mutex_lock(&s->edge_lock);
+    while (!s->edge_stopping) {
+        edge_sweep(s);
+        g_cond_wait_until(&s->edge_cond, &s->edge_lock, g_get_monotonic_time() + tick);
+    }
+    g_mutex_unlock(&s->edge_lock);
+    return NULL;
+}
+
+/* The open-file limit bounds the connections: a default below it. */
+static unsigned default_max_conns(void)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY)
+        return 16384;
+    rlim_t n = rl.rlim_cur > 2 * FD_RESERVE ? rl.rlim_cur - FD_RESERVE : rl.rlim_cur / 2;
+    return (unsigned)MIN(n, (rlim_t)1000000);
+}
+
+/* ---- libmicrohttpd glue ---- */
+
+/* An absolute-form target (what proxies send: http://host:port/path?q):
+ * the path and query are the target's, the authority is the Host. */
+static void split_absolute(req_ctx *c, const char *uri)
+{
+    size_t scheme = g_ascii_strncasecmp(uri, "http://", 7) == 0    ? 7
+                    : g_ascii_strncasecmp(uri, "https://", 8) == 0 ? 8
+                                                                   : 0;
+    if (!scheme) {
+        c->uri = g_strdup(uri);
+        return;
+    }
+    const char *auth = uri + scheme;
+    size_t alen = strcspn(auth, "/?#");
+    c->abs_host = g_strndup(auth, alen);
+    const char *rest = auth + alen;
+    c->uri = rest[0] == '/' ? g_strdup(rest) : g_strconcat("/", rest, NULL);
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    server *s = cls;
+    req_ctx *c = g_new0(req_ctx, 1);
+    split_absolute(c, uri);
+    c->body = body_new(s->body_spill, NULL);
+    c->conn = conn;
+    conn_info *ci = conn_of(conn);
+    if (ci) {
+        g_mutex_lock(&s->edge_lock);
+        arm(ci, g_get_monotonic_time());
+        g_mutex_unlock(&s->edge_lock);
+    }
+    return c;
+}
+
+/* Keep the request target raw: the wire layer decodes each part itself. */
+static size_t no_unescape(void *cls, struct MHD_Connection *conn, char *s)
+{
+    return strlen(s);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                        enum MHD_RequestTerminationCode toe)
+{
+    server *s = cls;
+    req_ctx *c = *con_cls;
+    conn_info *ci = conn_of(conn);
+    if (ci) {
+        /* Waiting for the next request: idle until its first byte. */
+        g_mutex_lock(&s->edge_lock);
+        ci->in_request = false;
+        ci->armed_us = 0;
+        ci->idle_since_us = g_get_monotonic_time();
+        if (ci->held == c)
+            ci->held = NULL;
+        g_mutex_unlock(&s->edge_lock);
+    }
+    if (!c)
+        return;
+    if (c->ready)
+        MHD_destroy_response(c->ready);
+    body_free(c->body);
+    g_free(c->uri);
+    g_free(c->abs_host);
+    g_free(c);
+    *con_cls = NULL;
+}
+
+typedef struct header_list {
+    GArray *headers; /* http_header with g_malloc'd strings */
+} header_list;
+
+static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                      const char *value)
+{
+    header_list *hl = cls;
+    /* Repeated headers fold into one, comma-separated, as HTTP allows. */
+    for (guint i = 0; i < hl->headers->len; i++) {
+        http_header *h = &g_array_index(hl->headers, http_header, i);
+        if (g_ascii_strcasecmp(h->name, key) == 0) {
+            char *v = g_strconcat(h->value, ",", value ? value : "", NULL);
+            g_free(h->value);
+            h->value = v;
+            return MHD_YES;
+        }
+    }
+    http_header h = {g_ascii_strdown(key, -1), g_strdup(value ? value : "")};
+    g_array_append_val(hl->headers, h);
+    return MHD_YES;
+}
+
+static void free_body(void *p)
+{
+    g_free(p);
+}
+
+static struct MHD_Response *to_mhd(http_response *r)
+{
+    struct MHD_Response *m;
+    if (r->ext_data) {
+        m = MHD_create_response_from_buffer_with_free_callback_cls(r->ext_len, (void *)r->ext_data,
+                                                                   r->ext_free, r->ext_arg);
+        r->ext_free = NULL; /* now MHD's */
+        r->ext_data = NULL;
+    } else {
+        size_t len = r->body->len;
+        char *data = g_string_free(r->body, FALSE);
+        r->body = g_string_new(NULL);
+        m = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
+    }
+    for (guint i = 0; i < r->headers->len; i++) {
+        http_header *h = &g_array_index(r->headers, http_header, i);
+        /* The length is the body's, which libmicrohttpd writes itself (HEAD
+         * answers carry the body only for its length). */
+        if (g_ascii_strcasecmp(h->name, "Content-Length") != 0)
+            MHD_add_response_header(m, h->name, h->value);
+    }
+    return m;
+}
+
+/* An answer of mockaws's own edge, before any service has the request:
+ * JSON for the JSON protocols (X-Amz-Target), else the <Error> document
+ * S3 (and the query protocols' clients) read. */
+static struct MHD_Response *edge_error(server *s, struct MHD_Connection *conn, const char *code,
+                                       const char *message, size_t max_allowed)
+{
+    char uuid[64], id[17];
+    reqid_new(s, uuid, sizeof uuid);
+    reqid_s3(uuid, id);
+    bool json = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Amz-Target") != NULL;
+    char *text;
+    if (json) {
+        json_t *o = json_pack("{s:s, s:s}", "__type", code, "message", message);
+        char *t = json_dumps(o, JSON_COMPACT);
+        text = g_strdup(t);
+        free(t);
+        json_decref(o);
+    } else {
+        char max[64] = "";
+        if (max_allowed)
+            g_snprintf(max, sizeof max, "<MaxSizeAllowed>%zu</MaxSizeAllowed>", max_allowed);
+        text = g_strdup_printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>%s</Code>"
+                               "<Message>%s</Message>%s<RequestId>%s</RequestId></Error>",
+                               code, message, max, id);
+    }
+    struct MHD_Response *m = MHD_create_response_from_buffer_with_free_callback(strlen(text), text, free_body);
+    MHD_add_response_header(m, "Content-Type", json ? "application/x-amz-json-1.0" : "application/xml");
+    if (json) {
+        MHD_add_response_header(m, "x-amzn-ErrorType", code);
+        MHD_add_response_header(m, "x-amzn-RequestId", uuid);
+    } else {
+        MHD_add_response_header(m, "x-amz-request-id", id);
+    }
+    MHD_add_response_header(m, "Connection", "close");
+    return m;
+}
+
+static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+    size_t *n = cls;
+    *n += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
+    return MHD_YES;
+}
+
+/* mockaws's own limits on the request head, below what libmicrohttpd would
+ * answer itself (in HTML): the request line and the header section. */
+static struct MHD_Response *head_too_large(server *s, struct MHD_Connection *conn, const req_ctx *c)
+{
+    size_t headers = 0;
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_size, &headers);
+    size_t target = strlen(c->uri) + (c->abs_host ? strlen(c->abs_host) : 0);
+    if (target <= MAX_TARGET && headers <= MAX_HEADER_SECTION)
+        return NULL;
+    if (target > MAX_TARGET)
+        return edge_error(s, conn, "RequestHeaderSectionTooLarge",
+                          "Your request-target exceeds the maximum allowed size.", MAX_TARGET);
+    return edge_error(s, conn, "RequestHeaderSectionTooLarge",
+                      "Your request header section exceeds the maximum allowed size.", MAX_HEADER_SECTION);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                  const char *method, const char *version, const char *upload_data,
+                                  size_t *upload_data_size, void **con_cls)
+{
+    server *s = cls;
+    req_ctx *c = *con_cls;
+    if (c->drop_on_resume)
+        return MHD_NO;
+    if (c->ready) {
+        /* resumed after a delay */
+        enum MHD_Result rc = MHD_queue_response(conn, c->ready_status, c->ready);
+        MHD_destroy_response(c->ready);
+        c->ready = NULL;
+        return rc;
+    }
+    if (*upload_data_size) {
+        /* Stored as it comes, in memory or spilled to a file: nothing is
+         * reserved from the announced length. */
+        if (!c->too_large && !c->io_error) {
+            if (body_len(c->body) + *upload_data_size > s->max_body) {
+                c->too_large = true;
+                body_free(c->body);
+                c->body = body_new(s->body_spill, NULL);
+            } else if (body_append(c->body, upload_data, *upload_data_size) != 0) {
+                c->io_error = errno ? errno : EIO;
+            }
+        }
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    conn_info *ci = conn_of(conn);
+    if (!c->headers_seen) {
+        /* The first call brings the headers only: the body follows in later
+         * calls. A body announced over the limit is refused at once. */
+        c->headers_seen = true;
+        if (ci) {
+            g_mutex_lock(&s->edge_lock);
+            ci->in_request = true;
+            ci->armed_us = 0;
+            g_mutex_unlock(&s->edge_lock);
+        }
+        struct MHD_Response *early = head_too_large(s, conn, c);
+        if (early) {
+            enum MHD_Result rc = MHD_queue_response(conn, 400, early);
+            MHD_destroy_response(early);
+            return rc;
+        }
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (!cl || strtoull(cl, NULL, 10) <= s->max_body)
+            return MHD_YES;
+        c->too_large = true;
+    }
+    if (c->io_error || body_finish(c->body) != 0) {
+        int e = c->io_error ? c->io_error : errno;
+        server_log(s, MOCKAWS_LOG_ERROR, "cannot store a request body of %zu bytes: %s", body_len(c->body),
+                   g_strerror(e));
+        struct MHD_Response *m = edge_error(s, conn, "InternalError",
+                                            "mockaws could not store the request body (see its log).", 0);
+        enum MHD_Result rc = MHD_queue_response(conn, 500, m);
+        MHD_destroy_response(m);
+        return rc;
+    }
+
+    header_list hl = {g_array_new(FALSE, FALSE, sizeof(http_header))};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
+    const char *q = strchr(c->uri, '?');
+    char *path = q ? g_strndup(c->uri, (gsize)(q - c->uri)) : g_strdup(c->uri);
+    const char *host = c->abs_host ? c->abs_host : MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
+    http_request req = {
+        .method = method,
+        .path = path[0] ? path : "/",
+        .query = q ? q + 1 : "",
+        .host = host ? host : "",
+        .headers = (const http_header *)hl.headers->data,
+        .nheaders = hl.headers->len,
+        .body = body_data(c->body),
+        .body_len = body_len(c->body),
+        .body_store = c->body,
+    };
+    uint64_t conn_id = ci ? ci->id : 0;
+
+    http_response resp;
+    http_response_init(&resp);
+    pipeline_outcome out;
+    pipeline_handle(s, &req, conn_id, c->too_large, &resp, &out);
+    unsigned status = (unsigned)resp.status;
+    struct MHD_Response *m = to_mhd(&resp);
+    http_response_clear(&resp);
+    for (guint i = 0; i < hl.headers->len; i++) {
+        http_header *h = &g_array_index(hl.headers, http_header, i);
+        g_free(h->name);
+        g_free(h->value);
+    }
+    g_array_free(hl.headers, TRUE);
+    g_free(path);
+
+    switch (out.conn) {
+    case FAULT_CONN_RESET: {
+        /* Linger 0: the close that follows sends RST instead of FIN. */
+        const union MHD_ConnectionInfo *fdi = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+        struct linger lg = {1, 0};
+        if (fdi)
+            setsockopt(fdi->connect_fd, SOL_SOCKET, SO_LINGER, &lg, sizeof lg);
+        MHD_destroy_response(m);
+        return MHD_NO;
+    }
+    case FAULT_CONN_CLOSE:
+        MHD_destroy_response(m);
+        return MHD_NO;
+    case FAULT_CONN_TIMEOUT:
+        /* Never answered: held until the client gives up and the connection
+         * times out, the server stops, or an hour (or the rule's delay) passes. */
+        MHD_destroy_response(m);
+        c->drop_on_resume = true;
+        if (!delay_answer(s, c, out.delay_ms > 0 ? out.delay_ms : 3600 * 1000))
+            return MHD_NO;
+        if (ci) {
+            /* the watchdog lets it go as soon as the client does */
+            g_mutex_lock(&s->edge_lock);
+            ci->held = c;
+            g_mutex_unlock(&s->edge_lock);
+        }
+        return MHD_YES;
+    case FAULT_CONN_NONE:
+        break;
+    }
+    if (out.delay_ms > 0) {
+        c->ready = m;
+        c->ready_status = status;
+        if (delay_answer(s, c, out.delay_ms))
+            return MHD_YES;
+        c->ready = NULL;
+    }
+    enum MHD_Result rc = MHD_queue_response(conn, status, m);
+    MHD_destroy_response(m);
+    return rc;
+}
+
+/* ---- lifecycle ---- */
+
+/* Tells a helper thread to stop (its flag, under its lock) and waits. */
+static void stop_thread(GThread *t, GMutex *lock, GCond *cond, bool *stopping)
+{
+    if (!t)
+        return;
+    g_mutex_lock(lock);
+    *stopping = true;
+    g_cond_signal(cond);
+    g_mutex_unlock(lock);
+    g_thread_join(t);
+}
+
+void edge_init(server *s, const mockaws_options *opts)
+{
+    g_mutex_init(&s->delay_lock);
+    g_cond_init(&s->delay_cond);
+    g_mutex_init(&s->edge_lock);
+    g_cond_init(&s->edge_cond);
+    s->conns = g_hash_table_new(g_direct_hash, g_direct_equal);
+    s->per_ip = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    s->body_spill = opts->body_spill ? opts->body_spill : BODY_SPILL_DEFAULT;
+    s->header_timeout_us = (int64_t)(opts->header_timeout_ms ? opts->header_timeout_ms : DEFAULT_HEADER_TIMEOUT_MS) * 1000;
+    s->max_conns = opts->max_connections ? opts->max_connections : default_max_conns();
+    s->max_conns_per_ip = opts->max_connections_per_ip ? opts->max_connections_per_ip : DEFAULT_PER_IP;
+    s->max_body = opts->max_body ? opts->max_body : DEFAULT_MAX_BODY;
+    unsigned ncpu = g_get_num_processors();
+    s->threads = opts->threads ? opts->threads : (ncpu < 2 ? 2 : ncpu);
+}
+
+int edge_start(server *s, unsigned port, char *err, size_t errlen)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM, .ai_flags = AI_PASSIVE};
+    struct addrinfo *ai = NULL;
+    char portstr[16];
+    g_snprintf(portstr, sizeof portstr, "%u", port);
+    const char *bind_host = strcmp(s->host, "localhost") == 0 ? "127.0.0.1" : s->host;
+    int gai = getaddrinfo(bind_host, portstr, &hints, &ai);
+    if (gai != 0) {
+        g_snprintf(err, errlen, "cannot resolve host '%s': %s", s->host, gai_strerror(gai));
+        return -1;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME |
+                     (ai->ai_family == AF_INET6 ? MHD_USE_IPv6 : 0);
+    /* Each worker thread takes its share of the connection limit. */
+    unsigned limit = MAX(s->max_conns, s->threads);
+    s->daemon = MHD_start_daemon(
+        flags, 0, on_accept, s, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_THREAD_POOL_SIZE,
+        s->threads, MHD_OPTION_URI_LOG_CALLBACK, on_uri, s, MHD_OPTION_UNESCAPE_CALLBACK, no_unescape, s,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection, s,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S, MHD_OPTION_CONNECTION_LIMIT, limit,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY, MHD_OPTION_LISTEN_BACKLOG_SIZE,
+        (unsigned)MIN(limit, 4096u), MHD_OPTION_END);
+    freeaddrinfo(ai);
+    if (!s->daemon) {
+        g_snprintf(err, errlen, "cannot listen on %s:%u (port in use, or address not available)", s->host,
+                   port);
+        return -1;
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di ? di->port : port;
+    g_snprintf(s->endpoint, sizeof s->endpoint, strchr(s->host, ':') ? "http://[%s]:%u" : "http://%s:%u",
+               s->host, s->port);
+    s->delay_thread = g_thread_new("mockaws-delay", delay_main, s);
+    s->edge_thread = g_thread_new("mockaws-edge", edge_main, s);
+    return 0;
+}
+
+void edge_stop(server *s)
+{
+    /* No new connections while we wind down; the listening socket is ours
+     * to close once the daemon has stopped. */
+    MHD_socket listener = s->daemon ? MHD_quiesce_daemon(s->daemon) : MHD_INVALID_SOCKET;
+    stop_thread(s->delay_thread, &s->delay_lock, &s->delay_cond, &s->stopping);
+    stop_thread(s->edge_thread, &s->edge_lock, &s->edge_cond, &s->edge_stopping);
+    if (s->daemon)
+        MHD_stop_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+    g_mutex_clear(&s->delay_lock);
+    g_cond_clear(&s->delay_cond);
+    if (s->conns)
+        g_hash_table_destroy(s->conns);
+    if (s->per_ip)
+        g_hash_table_destroy(s->per_ip);
+    g_mutex_clear(&s->edge_lock);
+    g_cond_clear(&s->edge_cond);
+}

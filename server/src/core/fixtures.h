@@ -1,0 +1,34 @@
+/* fixtures: a server's state as a document (the format of
+ * docs/ARCHITECTURE.md), and scenarios. */
+#ifndef MOCKAWS_CORE_FIXTURES_H
+#define MOCKAWS_CORE_FIXTURES_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "faults/scenario.h"
+
+typedef struct mockaws server;
+
+/* Loads a state document. Files the document names are read from inside
+ * base_dir (NULL: it may name none; core/fsref.h). Members written by the
+ * jtext rule ("<name>_base64") are restored in doc first. */
+int fixtures_load(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen);
+/* A fixture file the command line or the C API names: any path, but a
+ * regular file of bounded size; the files it names lie beside it. */
+int fixtures_load_file(server *s, const char *path, char *err, size_t errlen);
+json_t *fixtures_dump(server *s);
+void fixtures_reset(server *s);
+
+/* Sets s->fixtures_dir to dir resolved: where documents sent to the
+ * control API may name files. -1 (and a message in err) unless it is a
+ * directory. */
+int fixtures_set_dir(server *s, const char *dir, char *err, size_t errlen);
+
+/* Applies a scenario (fixtures, faults, clock) and keeps it for
+ * fixtures_verify_scenario. Takes ownership of sc, also on failure. */
+int fixtures_apply_scenario(server *s, scenario *sc, char *err, size_t errlen);
+/* The report of scenario_verify for the scenario loaded last, or NULL. */
+json_t *fixtures_verify_scenario(server *s);
+
+#endif
