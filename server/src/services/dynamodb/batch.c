@@ -1,16 +1,16 @@
-#include "batch.h"
+#include "services/dynamodb/batch.h"
 
 #include <string.h>
 
-#include "capacity.h"
-#include "expr_eval.h"
-#include "expr_parse.h"
-#include "item.h"
-#include "legacy.h"
-#include "request.h"
-#include "ttl.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/expr_eval.h"
+#include "services/dynamodb/expr_parse.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/legacy.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
 
 #define MAX_GET_KEYS 100
 #define MAX_WRITES 25

@@ -1,11 +1,11 @@
-#include "ddl.h"
+#include "services/dynamodb/ddl.h"
 
 #include <string.h>
 
 #include "core/server.h"
-#include "index.h"
-#include "request.h"
-#include "write.h"
+#include "services/dynamodb/index.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/write.h"
 
 /* DynamoDB's throughput ceiling per table and index. */
 #define MAX_THROUGHPUT 1000000000000LL

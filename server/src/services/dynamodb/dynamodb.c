@@ -8,20 +8,20 @@
  * num, attribute values in value, item storage in store, secondary indexes
  * in index, every change of items in write, throughput emulation in
  * capacity, the fixture section in fixture. */
+#include "services/dynamodb/dynamodb.h"
+
 #include <stdbool.h>
 #include <string.h>
 
-#include "dynamodb.h"
-
-#include "batch.h"
-#include "ddl.h"
-#include "fixture.h"
-#include "item.h"
-#include "query.h"
+#include "services/dynamodb/batch.h"
+#include "services/dynamodb/ddl.h"
+#include "services/dynamodb/fixture.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/query.h"
+#include "services/dynamodb/table.h"
+#include "services/dynamodb/transact.h"
+#include "services/dynamodb/ttl.h"
 #include "services/service.h"
-#include "table.h"
-#include "transact.h"
-#include "ttl.h"
 
 static void *state_new(void)
 {

@@ -1,13 +1,13 @@
-#include "fixture.h"
+#include "services/dynamodb/fixture.h"
 
 #include <string.h>
 
-#include "ddl.h"
-#include "item.h"
-#include "table.h"
-#include "ttl.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/ddl.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/table.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
 
 /* A generated table may hold this many items at most. */
 #define MAX_GENERATED 50000000

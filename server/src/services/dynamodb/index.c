@@ -1,8 +1,8 @@
-#include "index.h"
+#include "services/dynamodb/index.h"
 
 #include <string.h>
 
-#include "value.h"
+#include "services/dynamodb/value.h"
 
 void ddb_ix_setup(ddb_index *ix)
 {

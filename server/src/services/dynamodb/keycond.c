@@ -1,8 +1,8 @@
-#include "keycond.h"
+#include "services/dynamodb/keycond.h"
 
 #include <string.h>
 
-#include "value.h"
+#include "services/dynamodb/value.h"
 
 #define PREFIX "One or more parameter values were invalid: "
 

@@ -1,8 +1,8 @@
-#include "legacy.h"
+#include "services/dynamodb/legacy.h"
 
 #include <string.h>
 
-#include "value.h"
+#include "services/dynamodb/value.h"
 
 #define PREFIX "One or more parameter values were invalid: "
 

@@ -1,17 +1,17 @@
-#include "query.h"
+#include "services/dynamodb/query.h"
 
 #include <string.h>
 
-#include "capacity.h"
-#include "expr_eval.h"
-#include "expr_parse.h"
-#include "index.h"
-#include "item.h"
-#include "keycond.h"
-#include "legacy.h"
-#include "request.h"
-#include "ttl.h"
-#include "value.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/expr_eval.h"
+#include "services/dynamodb/expr_parse.h"
+#include "services/dynamodb/index.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/keycond.h"
+#include "services/dynamodb/legacy.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
 
 #define PREFIX "One or more parameter values were invalid: "
 /* A page stops once it has read this much. */

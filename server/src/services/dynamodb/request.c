@@ -1,4 +1,4 @@
-#include "request.h"
+#include "services/dynamodb/request.h"
 
 #include <math.h>
 #include <stdarg.h>

@@ -1,9 +1,9 @@
-#include "table.h"
+#include "services/dynamodb/table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "ttl.h"
+#include "services/dynamodb/ttl.h"
 
 static int name_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {

@@ -1,14 +1,14 @@
-#include "transact.h"
+#include "services/dynamodb/transact.h"
 
 #include <string.h>
 
-#include "capacity.h"
-#include "expr_eval.h"
-#include "item.h"
-#include "request.h"
-#include "ttl.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/expr_eval.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
 
 /* How long a ClientRequestToken is remembered (server time). */
 #define TOKEN_MS (10LL * 60 * 1000)

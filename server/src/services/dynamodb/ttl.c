@@ -1,11 +1,11 @@
-#include "ttl.h"
+#include "services/dynamodb/ttl.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "request.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
 
 /* DynamoDB leaves alone items whose expiry is more than five years past. */
 #define FIVE_YEARS_MS (5LL * 365 * 24 * 3600 * 1000)

@@ -1,4 +1,4 @@
-#include "bucket.h"
+#include "services/s3/bucket.h"
 
 #include <string.h>
 

@@ -1,4 +1,4 @@
-#include "fixture.h"
+#include "services/s3/fixture.h"
 
 #include <string.h>
 

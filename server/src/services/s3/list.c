@@ -1,4 +1,4 @@
-#include "list.h"
+#include "services/s3/list.h"
 
 #include <string.h>
 

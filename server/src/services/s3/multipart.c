@@ -1,4 +1,4 @@
-#include "multipart.h"
+#include "services/s3/multipart.h"
 
 #include <errno.h>
 #include <string.h>

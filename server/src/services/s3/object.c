@@ -1,4 +1,4 @@
-#include "object.h"
+#include "services/s3/object.h"
 
 #include <string.h>
 

@@ -2,7 +2,7 @@
  * server (bucket names are global); each bucket records its owner and
  * region. Every request passes through dispatch() first: presigned-URL
  * expiry, then the operation's handler. */
-#include "s3.h"
+#include "services/s3/s3.h"
 
 #include <stdarg.h>
 #include <stdlib.h>

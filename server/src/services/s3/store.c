@@ -1,4 +1,4 @@
-#include "store.h"
+#include "services/s3/store.h"
 
 #include <stddef.h>
 #include <string.h>
