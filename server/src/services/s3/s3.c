@@ -559,12 +559,12 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 
 static void *state_new(void)
 {
-    return s3_state_create();
+    return s3_state_new();
 }
 
 static void state_free(void *st)
 {
-    s3_state_destroy(st);
+    s3_state_free(st);
 }
 
 const svc_def s3_service = {
