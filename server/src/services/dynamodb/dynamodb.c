@@ -60,9 +60,9 @@ static void add_table(GString *out, GHashTable *seen, const char *s)
  * that only writes to orders. */
 static char *resource_of(const char *operation, json_t *input)
 {
-    const char *s = json_string_value(json_object_get(input, "TableName"));
+    const char *s = svc_str(input, "TableName");
     if (!s)
-        s = json_string_value(json_object_get(input, "ResourceArn"));
+        s = svc_str(input, "ResourceArn");
     if (s)
         return table_of(s);
     GString *out = g_string_new(NULL);
@@ -73,7 +73,7 @@ static char *resource_of(const char *operation, json_t *input)
     size_t i;
     json_t *ti;
     json_array_foreach(json_object_get(input, "TransactItems"), i, ti) {
-        json_object_foreach(ti, k, v) add_table(out, seen, json_string_value(json_object_get(v, "TableName")));
+        json_object_foreach(ti, k, v) add_table(out, seen, svc_str(v, "TableName"));
     }
     g_hash_table_destroy(seen);
     if (!out->len) {

@@ -4,6 +4,7 @@
 
 #include "services/s3/s3.h"
 #include "services/s3/token.h"
+#include "services/service.h"
 #include "wire/xmlw.h"
 
 #define US_EAST_1 "us-east-1"
@@ -64,7 +65,7 @@ int s3_create_bucket(svc_call *c)
         return -1;
     }
     json_t *cfg = json_object_get(c->input, "CreateBucketConfiguration");
-    const char *lc = json_string_value(json_object_get(cfg, "LocationConstraint"));
+    const char *lc = svc_str(cfg, "LocationConstraint");
     if (lc && !*lc)
         lc = NULL;
     const char *region = !lc ? US_EAST_1 : strcmp(lc, "EU") == 0 ? "eu-west-1" : lc;
