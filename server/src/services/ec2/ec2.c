@@ -399,14 +399,6 @@ static const char *const optin_regions[] = {
     "af-south-1",     "ap-east-1",    "ap-south-2",   "ap-southeast-3", "ap-southeast-4", "ca-west-1",
     "eu-central-2",   "eu-south-1",   "eu-south-2",   "il-central-1",   "me-central-1",   "me-south-1", NULL};
 
-static bool in_list(const char *const *l, const char *s)
-{
-    for (; *l; l++)
-        if (strcmp(*l, s) == 0)
-            return true;
-    return false;
-}
-
 /* "use1" for us-east-1, "apne1" for ap-northeast-1: the prefix of zone ids. */
 static char *zone_id_prefix(const char *region)
 {
@@ -462,7 +454,7 @@ static int describe_regions(svc_call *c)
     json_t *v;
     json_array_foreach(names, i, v) {
         const char *r = json_string_value(v);
-        if (!in_list(std_regions, r) && !in_list(optin_regions, r) && strcmp(r, c->region) != 0) {
+        if (!g_strv_contains(std_regions, r) && !g_strv_contains(optin_regions, r) && strcmp(r, c->region) != 0) {
             ec2_filters_free(filters);
             return aws_error_set(err, "InvalidParameterValue", "Invalid region: %s", r);
         }
@@ -473,7 +465,7 @@ static int describe_regions(svc_call *c)
         const char *extra[] = {c->region, NULL};
         if (pass == 2) {
             /* a region mockaws does not know by name is still the caller's */
-            if (in_list(std_regions, c->region) || in_list(optin_regions, c->region))
+            if (g_strv_contains(std_regions, c->region) || g_strv_contains(optin_regions, c->region))
                 break;
             list = extra;
         }

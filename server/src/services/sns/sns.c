@@ -32,14 +32,6 @@ static int invalid(svc_call *c, const char *fmt, ...)
     return -1;
 }
 
-static bool in_list(const char *const *l, const char *s)
-{
-    for (; s && *l; l++)
-        if (!strcmp(*l, s))
-            return true;
-    return false;
-}
-
 static void iso_time(int64_t ms, char out[32])
 {
     GDateTime *dt = g_date_time_new_from_unix_utc(ms / 1000);
@@ -623,9 +615,6 @@ static int list_tags_for_resource(svc_call *c)
 
 /* ---- subscriptions ---- */
 
-static const char *const protocols[] = {"http", "https", "email", "email-json", "sms", "sqs",
-                                        "application", "lambda", "firehose", NULL};
-
 static bool arn_of_service(const char *s, const char *service)
 {
     char **p = g_strsplit(s ? s : "", ":", 6);
@@ -703,7 +692,7 @@ static int subscribe(svc_call *c)
         return -1;
     const char *proto = svc_str(c->input, "Protocol");
     const char *endpoint = svc_str(c->input, "Endpoint");
-    if (!in_list(protocols, proto))
+    if (!sns_protocol_known(proto))
         return invalid(c, "Amazon SNS does not support this protocol string: %s", proto);
     if (check_endpoint(c, proto, endpoint, t) != 0)
         return -1;

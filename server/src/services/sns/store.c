@@ -165,12 +165,12 @@ static const char *const topic_attrs[] = {
     "ApplicationSuccessFeedbackRoleArn", "ApplicationSuccessFeedbackSampleRate", "ApplicationFailureFeedbackRoleArn",
     "FirehoseSuccessFeedbackRoleArn", "FirehoseSuccessFeedbackSampleRate", "FirehoseFailureFeedbackRoleArn", NULL};
 
-static bool in_list(const char *const *l, const char *s)
+static const char *const protocols[] = {"http", "https", "email", "email-json", "sms", "sqs",
+                                        "application", "lambda", "firehose", NULL};
+
+bool sns_protocol_known(const char *protocol)
 {
-    for (; *l; l++)
-        if (!strcmp(*l, s))
-            return true;
-    return false;
+    return protocol && g_strv_contains(protocols, protocol);
 }
 
 int sns_topic_set_attribute(sns_topic *t, const char *name, const char *value, bool creating, char *err,
@@ -189,7 +189,7 @@ int sns_topic_set_attribute(sns_topic *t, const char *name, const char *value, b
         }
         return 0;
     }
-    if (!in_list(topic_attrs, name)) {
+    if (!g_strv_contains(topic_attrs, name)) {
         g_snprintf(err, errlen, creating ? "Attributes Reason: Unknown attribute %s" : "AttributeName", name);
         return -1;
     }
@@ -350,7 +350,7 @@ int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char 
 {
     if (!value)
         value = "";
-    if (!in_list(sub_attrs, name)) {
+    if (!g_strv_contains(sub_attrs, name)) {
         g_snprintf(err, errlen, "AttributeName");
         return -1;
     }
@@ -362,7 +362,7 @@ int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char 
             return -1;
         }
         static const char *const raw_ok[] = {"http", "https", "sqs", "firehose", NULL};
-        if (!in_list(raw_ok, s->protocol)) {
+        if (!g_strv_contains(raw_ok, s->protocol)) {
             g_snprintf(err, errlen, "Delivery protocol [%s] does not support raw message delivery.", s->protocol);
             return -1;
         }
@@ -515,9 +515,6 @@ static char *fixture_sub_arn(const char *topic_arn, const char *protocol, const 
     return arn;
 }
 
-static const char *const protocols[] = {"http", "https", "email", "email-json", "sms", "sqs",
-                                        "application", "lambda", "firehose", NULL};
-
 static int load_topic(sns_state *st, json_t *o, size_t index, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
     char what[64];
@@ -584,7 +581,7 @@ static int load_topic(sns_state *st, json_t *o, size_t index, const svc_fixture_
         }
         const char *proto = svc_str(v, "protocol");
         const char *endpoint = svc_str(v, "endpoint");
-        if (!proto || !in_list(protocols, proto) || !endpoint) {
+        if (!sns_protocol_known(proto) || !endpoint) {
             g_snprintf(err, errlen, "%s: needs \"protocol\" (http, https, email, email-json, sms, sqs, application, "
                                     "lambda, firehose) and \"endpoint\"",
                        swhat);
