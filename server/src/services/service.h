@@ -10,6 +10,7 @@
 #define MOCKAWS_SERVICES_SERVICE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "wire/awserr.h"
@@ -127,6 +128,12 @@ struct svc_def {
  * (else copied), finished (body_data / body_len). The caller owns the result
  * (body_free); c->req->body must not be used afterwards. */
 body_buf *svc_take_body(svc_call *c);
+
+/* Reading input and state trees, the one way every service does: member k
+ * of o as a string (borrowed from o), NULL when o is no object, lacks k, or
+ * k is no string; and whether member k is JSON true. */
+static inline const char *svc_str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static inline bool svc_true(json_t *o, const char *k) { return json_is_true(json_object_get(o, k)); }
 
 /* Every service compiled in, NULL-terminated. */
 extern const svc_def *const services_all[];

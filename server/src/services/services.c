@@ -1,4 +1,4 @@
-#include "service.h"
+#include "services/service.h"
 
 #include <glib.h>
 #include <string.h>

@@ -1,16 +1,17 @@
-#include "batch.h"
+#include "services/dynamodb/batch.h"
 
 #include <string.h>
 
-#include "capacity.h"
-#include "expr_eval.h"
-#include "expr_parse.h"
-#include "item.h"
-#include "legacy.h"
-#include "request.h"
-#include "ttl.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/expr_eval.h"
+#include "services/dynamodb/expr_parse.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/legacy.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
+#include "services/service.h"
 
 #define MAX_GET_KEYS 100
 #define MAX_WRITES 25
@@ -19,11 +20,6 @@
 #define ONE_TYPE                                                                                            \
     "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported " \
     "datatypes"
-
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
 
 /* A key map as a string: equal keys, equal strings. */
 static char *key_string(json_t *key)
@@ -99,7 +95,7 @@ static int get_request_checks(svc_call *c, GArray *tables)
             m = ddb_legacy_attributes_to_get(gp->x, atg, &gp->proj);
         if (!m)
             m = ddb_exprs_check_maps(gp->x);
-        const char *pe = str(spec, "ProjectionExpression");
+        const char *pe = svc_str(spec, "ProjectionExpression");
         if (!m && pe)
             gp->proj = ddb_parse_projection(gp->x, pe, &m);
         if (!m)
@@ -192,7 +188,7 @@ int ddb_batch_get_item(svc_call *c)
         get_table *g = &g_array_index(tables, get_table, i);
         json_t *items = json_array();
         json_object_set_new(responses, g->given, items);
-        bool consistent = json_is_true(json_object_get(g->spec, "ConsistentRead"));
+        bool consistent = svc_true(g->spec, "ConsistentRead");
         double units = 0;
         bool table_throttled = false;
         size_t k;
@@ -336,7 +332,7 @@ int ddb_batch_write_item(svc_call *c)
         ddb_ttl_purge(wt->t, c->now_ms);
     }
     size_t skipped = ddb_fault_share(c, "unprocessed", total);
-    bool want_metrics = g_strcmp0(str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0;
+    bool want_metrics = g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0;
     bool indexes;
     bool want_cc = ddb_consumed_wanted(c, &indexes);
     unprocessed = json_object();

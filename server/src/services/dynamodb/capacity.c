@@ -1,6 +1,6 @@
-#include "capacity.h"
+#include "services/dynamodb/capacity.h"
 
-#include "index.h"
+#include "services/dynamodb/index.h"
 
 bool ddb_capacity_on(const ddb_state *st, const ddb_table *t)
 {

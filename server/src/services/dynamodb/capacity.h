@@ -23,8 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "services/dynamodb/table.h"
 #include "services/service.h"
-#include "table.h"
 
 typedef enum ddb_cap {
     DDB_CAP_OK,

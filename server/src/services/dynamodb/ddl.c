@@ -1,11 +1,12 @@
-#include "ddl.h"
+#include "services/dynamodb/ddl.h"
 
 #include <string.h>
 
 #include "core/server.h"
-#include "index.h"
-#include "request.h"
-#include "write.h"
+#include "services/dynamodb/index.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/write.h"
+#include "services/service.h"
 
 /* DynamoDB's throughput ceiling per table and index. */
 #define MAX_THROUGHPUT 1000000000000LL
@@ -14,11 +15,6 @@
 
 #define PREFIX "One or more parameter values were invalid: "
 
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
-
 /* ---- CreateTable checks ---- */
 
 static void names_of(json_t *list, const char *member, GString *out, GPtrArray *names)
@@ -26,7 +22,7 @@ static void names_of(json_t *list, const char *member, GString *out, GPtrArray *
     size_t i;
     json_t *e;
     json_array_foreach(list, i, e) {
-        const char *n = str(e, member);
+        const char *n = svc_str(e, member);
         if (out) {
             if (i)
                 g_string_append(out, ", ");
@@ -51,7 +47,7 @@ static char *undefined_keys(json_t *ks, GPtrArray *defs, json_t *defs_json)
     size_t i;
     json_t *e;
     json_array_foreach(ks, i, e) {
-        if (!in_names(defs, str(e, "AttributeName"))) {
+        if (!in_names(defs, svc_str(e, "AttributeName"))) {
             GString *m = g_string_new(PREFIX "Some index key attributes are not defined in AttributeDefinitions. "
                                              "Keys: [");
             names_of(ks, "AttributeName", m, NULL);
@@ -68,11 +64,11 @@ static char *undefined_keys(json_t *ks, GPtrArray *defs, json_t *defs_json)
 static char *schema_shape(json_t *ks)
 {
     json_t *k0 = json_array_get(ks, 0), *k1 = json_array_get(ks, 1);
-    if (k1 && g_strcmp0(str(k0, "AttributeName"), str(k1, "AttributeName")) == 0)
+    if (k1 && g_strcmp0(svc_str(k0, "AttributeName"), svc_str(k1, "AttributeName")) == 0)
         return g_strdup("Both the Hash Key and the Range Key element in the KeySchema have the same name");
-    if (g_strcmp0(str(k0, "KeyType"), "HASH") != 0)
+    if (g_strcmp0(svc_str(k0, "KeyType"), "HASH") != 0)
         return g_strdup("Invalid KeySchema: The first KeySchemaElement is not a HASH key type");
-    if (k1 && g_strcmp0(str(k1, "KeyType"), "RANGE") != 0)
+    if (k1 && g_strcmp0(svc_str(k1, "KeyType"), "RANGE") != 0)
         return g_strdup("Invalid KeySchema: The second KeySchemaElement is not a RANGE key type");
     return NULL;
 }
@@ -80,7 +76,7 @@ static char *schema_shape(json_t *ks)
 static char *projection_check(json_t *ix)
 {
     json_t *p = json_object_get(ix, "Projection");
-    const char *type = str(p, "ProjectionType");
+    const char *type = svc_str(p, "ProjectionType");
     if (!type)
         return g_strdup(PREFIX "Unknown ProjectionType: null");
     if (json_object_get(p, "NonKeyAttributes") && strcmp(type, "INCLUDE") != 0)
@@ -93,7 +89,7 @@ static char *index_checks(json_t *in, json_t *list, bool global, GPtrArray *defs
 {
     json_t *defs_json = json_object_get(in, "AttributeDefinitions");
     json_t *table_ks = json_object_get(in, "KeySchema");
-    bool ppr = g_strcmp0(str(in, "BillingMode"), "PAY_PER_REQUEST") == 0;
+    bool ppr = g_strcmp0(svc_str(in, "BillingMode"), "PAY_PER_REQUEST") == 0;
     if (json_array_size(list) == 0)
         return g_strdup_printf(PREFIX "List of %s is empty",
                                global ? "GlobalSecondaryIndexes" : "LocalSecondaryIndexes");
@@ -103,7 +99,7 @@ static char *index_checks(json_t *in, json_t *list, bool global, GPtrArray *defs
     size_t i;
     json_t *ix;
     json_array_foreach(list, i, ix) {
-        const char *name = str(ix, "IndexName");
+        const char *name = svc_str(ix, "IndexName");
         json_t *ks = json_object_get(ix, "KeySchema");
         char *m = undefined_keys(ks, defs, defs_json);
         if (!m)
@@ -113,8 +109,8 @@ static char *index_checks(json_t *in, json_t *list, bool global, GPtrArray *defs
         if (!global) {
             if (json_array_size(ks) != 2)
                 return g_strdup_printf(PREFIX "Index KeySchema does not have a range key for index: %s", name);
-            const char *ih = str(json_array_get(ks, 0), "AttributeName");
-            const char *th = str(json_array_get(table_ks, 0), "AttributeName");
+            const char *ih = svc_str(json_array_get(ks, 0), "AttributeName");
+            const char *th = svc_str(json_array_get(table_ks, 0), "AttributeName");
             if (g_strcmp0(ih, th) != 0)
                 return g_strdup_printf(PREFIX "Index KeySchema does not have the same leading hash key as table "
                                               "KeySchema for index: %s. index hash key: %s, table hash key: %s",
@@ -183,7 +179,7 @@ char *ddb_create_check(json_t *in)
     if (m)
         return m;
     json_t *pt = json_object_get(in, "ProvisionedThroughput");
-    if (g_strcmp0(str(in, "BillingMode"), "PAY_PER_REQUEST") == 0) {
+    if (g_strcmp0(svc_str(in, "BillingMode"), "PAY_PER_REQUEST") == 0) {
         if (pt)
             return g_strdup(PREFIX "Neither ReadCapacityUnits nor WriteCapacityUnits can be specified when "
                                    "BillingMode is PAY_PER_REQUEST");
@@ -259,8 +255,8 @@ static char def_type(json_t *defs, const char *name)
 {
     size_t i;
     json_t *d;
-    json_array_foreach(defs, i, d) if (g_strcmp0(str(d, "AttributeName"), name) == 0) {
-        const char *t = str(d, "AttributeType");
+    json_array_foreach(defs, i, d) if (g_strcmp0(svc_str(d, "AttributeName"), name) == 0) {
+        const char *t = svc_str(d, "AttributeType");
         return t ? t[0] : 'S';
     }
     return 'S';
@@ -271,9 +267,9 @@ static void keydefs(json_t *ks, json_t *defs, ddb_keydef *hash, ddb_keydef *rang
     size_t i;
     json_t *e;
     json_array_foreach(ks, i, e) {
-        ddb_keydef *k = g_strcmp0(str(e, "KeyType"), "RANGE") == 0 ? range : hash;
+        ddb_keydef *k = g_strcmp0(svc_str(e, "KeyType"), "RANGE") == 0 ? range : hash;
         g_free(k->name);
-        k->name = g_strdup(str(e, "AttributeName"));
+        k->name = g_strdup(svc_str(e, "AttributeName"));
         k->type = def_type(defs, k->name);
     }
 }
@@ -293,7 +289,7 @@ static ddb_index *index_build(json_t *ix, json_t *defs, bool global, bool ppr, d
 {
     static const char *const extra[] = {"OnDemandThroughput", NULL};
     ddb_index *x = g_new0(ddb_index, 1);
-    x->name = g_strdup(str(ix, "IndexName"));
+    x->name = g_strdup(svc_str(ix, "IndexName"));
     x->global = global;
     x->key_schema = json_deep_copy(json_object_get(ix, "KeySchema"));
     x->projection = json_deep_copy(json_object_get(ix, "Projection"));
@@ -330,7 +326,7 @@ ddb_table *ddb_table_build(json_t *in, const char *name, const char *arn, const 
     t->attr_defs = json_deep_copy(json_object_get(in, "AttributeDefinitions"));
     t->key_schema = json_deep_copy(json_object_get(in, "KeySchema"));
     keydefs(t->key_schema, t->attr_defs, &t->hash, &t->range);
-    const char *bm = str(in, "BillingMode");
+    const char *bm = svc_str(in, "BillingMode");
     t->billing_given = bm != NULL;
     t->pay_per_request = g_strcmp0(bm, "PAY_PER_REQUEST") == 0;
     t->ppr_since_ms = now;
@@ -353,8 +349,8 @@ ddb_table *ddb_table_build(json_t *in, const char *name, const char *arn, const 
     }
     json_t *sse = json_object_get(in, "SSESpecification");
     t->sse = sse ? json_deep_copy(sse) : NULL;
-    t->table_class = g_strdup(str(in, "TableClass"));
-    t->deletion_protection = json_is_true(json_object_get(in, "DeletionProtectionEnabled"));
+    t->table_class = g_strdup(svc_str(in, "TableClass"));
+    t->deletion_protection = svc_true(in, "DeletionProtectionEnabled");
     t->extra = copy_members(in, extra);
     json_t *tags = json_object_get(in, "Tags");
     t->tags = tags ? json_deep_copy(tags) : json_array();
@@ -431,7 +427,7 @@ int ddb_list_tables(svc_call *c)
     ddb_state *st = c->state;
     json_t *lim = json_object_get(c->input, "Limit");
     json_int_t limit = lim ? json_integer_value(lim) : 100;
-    const char *start = str(c->input, "ExclusiveStartTableName");
+    const char *start = svc_str(c->input, "ExclusiveStartTableName");
     GTreeNode *n = start ? g_tree_upper_bound(st->tables, start) : g_tree_node_first(st->tables);
     json_t *names = json_array();
     const char *last = NULL;
@@ -496,7 +492,7 @@ static char *update_input_checks(json_t *in)
     if (!any)
         return g_strdup("At least one of ProvisionedThroughput, BillingMode, UpdateStreamEnabled, "
                         "GlobalSecondaryIndexUpdates or SSESpecification or ReplicaUpdates is required");
-    if (g_strcmp0(str(in, "BillingMode"), "PROVISIONED") == 0 && !pt)
+    if (g_strcmp0(svc_str(in, "BillingMode"), "PROVISIONED") == 0 && !pt)
         return g_strdup(PREFIX "ProvisionedThroughput must be specified when BillingMode is PROVISIONED");
     if (pt) {
         json_int_t r = json_integer_value(json_object_get(pt, "ReadCapacityUnits"));
@@ -517,7 +513,7 @@ static char *update_input_checks(json_t *in)
                                 "GlobalSecondaryIndexUpdate.Delete must not be null");
             break;
         }
-        const char *ixn = str(a ? a : cr ? cr : d, "IndexName");
+        const char *ixn = svc_str(a ? a : cr ? cr : d, "IndexName");
         if (!g_hash_table_add(seen, (gpointer)ixn)) {
             m = g_strdup_printf(PREFIX "Only one global secondary index update per index is allowed "
                                        "simultaneously. Index: %s",
@@ -539,9 +535,9 @@ static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, boo
     GHashTable *known = g_hash_table_new(g_str_hash, g_str_equal);
     size_t i;
     json_t *d;
-    json_array_foreach(defs, i, d) if (str(d, "AttributeName")) g_hash_table_add(known, (gpointer)str(d, "AttributeName"));
+    json_array_foreach(defs, i, d) if (svc_str(d, "AttributeName")) g_hash_table_add(known, (gpointer)svc_str(d, "AttributeName"));
     json_array_foreach(json_object_get(c->input, "AttributeDefinitions"), i, d) {
-        const char *an = str(d, "AttributeName");
+        const char *an = svc_str(d, "AttributeName");
         if (an && g_hash_table_add(known, (gpointer)an))
             json_array_append(defs, d);
     }
@@ -558,7 +554,7 @@ static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, boo
         json_t *cr = json_object_get(u, "Create"), *del = json_object_get(u, "Delete");
         json_t *up = json_object_get(u, "Update");
         json_t *any = cr ? cr : del ? del : up;
-        const char *ixn = str(any, "IndexName");
+        const char *ixn = svc_str(any, "IndexName");
         ddb_index *ix = ddb_table_index(t, ixn);
         if (cr || del)
             online++;
@@ -628,18 +624,18 @@ static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, boo
             size_t k;
             json_t *e;
             json_array_foreach(ks, k, e) {
-                const char *an = str(e, "AttributeName");
+                const char *an = svc_str(e, "AttributeName");
                 size_t j;
                 json_t *dd;
                 bool have = false;
-                json_array_foreach(t->attr_defs, j, dd) have = have || g_strcmp0(str(dd, "AttributeName"), an) == 0;
-                json_array_foreach(defs, j, dd) if (!have && g_strcmp0(str(dd, "AttributeName"), an) == 0) {
+                json_array_foreach(t->attr_defs, j, dd) have = have || g_strcmp0(svc_str(dd, "AttributeName"), an) == 0;
+                json_array_foreach(defs, j, dd) if (!have && g_strcmp0(svc_str(dd, "AttributeName"), an) == 0) {
                     json_array_append(t->attr_defs, dd);
                     have = true;
                 }
             }
         } else {
-            ddb_index *ix = ddb_table_index(t, str(del ? del : up, "IndexName"));
+            ddb_index *ix = ddb_table_index(t, svc_str(del ? del : up, "IndexName"));
             if (del) {
                 ix->status = DDB_DELETING;
                 ix->until_ms = until;
@@ -688,7 +684,7 @@ int ddb_update_table(svc_call *c)
     }
     g_free(name);
 
-    const char *bm = str(in, "BillingMode");
+    const char *bm = svc_str(in, "BillingMode");
     bool to_ppr = g_strcmp0(bm, "PAY_PER_REQUEST") == 0, to_prov = g_strcmp0(bm, "PROVISIONED") == 0;
     bool ppr_after = to_ppr || (t->pay_per_request && !to_prov);
     json_t *pt = json_object_get(in, "ProvisionedThroughput");
@@ -715,7 +711,7 @@ int ddb_update_table(svc_call *c)
             json_t *u;
             json_array_foreach(json_object_get(in, "GlobalSecondaryIndexUpdates"), k, u) {
                 json_t *up = json_object_get(u, "Update");
-                given = given || (up && g_strcmp0(str(up, "IndexName"), ix->name) == 0 &&
+                given = given || (up && g_strcmp0(svc_str(up, "IndexName"), ix->name) == 0 &&
                                   json_object_get(up, "ProvisionedThroughput"));
             }
             if (!given) {
@@ -735,8 +731,8 @@ int ddb_update_table(svc_call *c)
     /* every refusal before any change */
     json_t *ss = json_object_get(in, "StreamSpecification");
     if (ss) {
-        bool on = json_is_true(json_object_get(ss, "StreamEnabled"));
-        bool was_on = t->stream && json_is_true(json_object_get(t->stream, "StreamEnabled"));
+        bool on = svc_true(ss, "StreamEnabled");
+        bool was_on = t->stream && svc_true(t->stream, "StreamEnabled");
         if (on && was_on)
             return ddb_validation(c, "Table already has an enabled stream: %s/stream/%s", t->arn, t->stream_label);
         if (!on && !was_on)
@@ -776,7 +772,7 @@ int ddb_update_table(svc_call *c)
     if (bm)
         t->billing_given = true;
     if (ss) {
-        bool on = json_is_true(json_object_get(ss, "StreamEnabled"));
+        bool on = svc_true(ss, "StreamEnabled");
         json_decref(t->stream);
         t->stream = json_deep_copy(ss);
         if (on) {
@@ -791,7 +787,7 @@ int ddb_update_table(svc_call *c)
         t->sse = json_deep_copy(sse);
         changed = true;
     }
-    const char *tc = str(in, "TableClass");
+    const char *tc = svc_str(in, "TableClass");
     if (tc) {
         g_free(t->table_class);
         t->table_class = g_strdup(tc);
@@ -818,7 +814,7 @@ int ddb_update_table(svc_call *c)
  * -1 with c->err set. */
 static int arn_check(svc_call *c, const char *action)
 {
-    const char *arn = str(c->input, "ResourceArn");
+    const char *arn = svc_str(c->input, "ResourceArn");
     if (!arn)
         return ddb_validation(c, "Invalid TableArn");
     GRegex *loose = g_regex_new("^.+:.+:.+:.+:.+:.+/.+$", 0, 0, NULL);
@@ -838,7 +834,7 @@ static int arn_check(svc_call *c, const char *action)
 /* The table a checked ResourceArn names; NULL with c->err set. */
 static ddb_table *arn_table(svc_call *c, bool untag)
 {
-    const char *arn = str(c->input, "ResourceArn");
+    const char *arn = svc_str(c->input, "ResourceArn");
     char **parts = g_strsplit(arn, ":", 6);
     ddb_table *t = NULL;
     if (strcmp(parts[3], c->region) == 0 && strcmp(parts[4], c->account) == 0)
@@ -871,17 +867,17 @@ int ddb_tag_resource(svc_call *c)
     GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
     size_t i;
     json_t *tag;
-    json_array_foreach(merged, i, tag) if (str(tag, "Key")) g_hash_table_insert(by_key, (gpointer)str(tag, "Key"), tag);
+    json_array_foreach(merged, i, tag) if (svc_str(tag, "Key")) g_hash_table_insert(by_key, (gpointer)svc_str(tag, "Key"), tag);
     json_array_foreach(tags, i, tag) {
-        json_t *have = str(tag, "Key") ? g_hash_table_lookup(by_key, str(tag, "Key")) : NULL;
+        json_t *have = svc_str(tag, "Key") ? g_hash_table_lookup(by_key, svc_str(tag, "Key")) : NULL;
         if (have) {
             json_object_set(have, "Value", json_object_get(tag, "Value"));
             continue;
         }
         json_t *copy = json_deep_copy(tag);
         json_array_append_new(merged, copy);
-        if (str(copy, "Key"))
-            g_hash_table_insert(by_key, (gpointer)str(copy, "Key"), copy);
+        if (svc_str(copy, "Key"))
+            g_hash_table_insert(by_key, (gpointer)svc_str(copy, "Key"), copy);
         if (json_array_size(merged) > 50)
             break;
     }
@@ -911,7 +907,7 @@ int ddb_untag_resource(svc_call *c)
     json_t *key;
     json_array_foreach(keys, i, key) {
         for (size_t k = json_array_size(t->tags); k-- > 0;)
-            if (g_strcmp0(str(json_array_get(t->tags, k), "Key"), json_string_value(key)) == 0)
+            if (g_strcmp0(svc_str(json_array_get(t->tags, k), "Key"), json_string_value(key)) == 0)
                 json_array_remove(t->tags, k);
     }
     return 0;

@@ -9,8 +9,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+#include "services/dynamodb/table.h"
 #include "services/service.h"
-#include "table.h"
 
 int ddb_create_table(svc_call *c);
 int ddb_describe_table(svc_call *c);

@@ -8,20 +8,20 @@
  * num, attribute values in value, item storage in store, secondary indexes
  * in index, every change of items in write, throughput emulation in
  * capacity, the fixture section in fixture. */
+#include "services/dynamodb/dynamodb.h"
+
 #include <stdbool.h>
 #include <string.h>
 
-#include "dynamodb.h"
-
-#include "batch.h"
-#include "ddl.h"
-#include "fixture.h"
-#include "item.h"
-#include "query.h"
+#include "services/dynamodb/batch.h"
+#include "services/dynamodb/ddl.h"
+#include "services/dynamodb/fixture.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/query.h"
+#include "services/dynamodb/table.h"
+#include "services/dynamodb/transact.h"
+#include "services/dynamodb/ttl.h"
 #include "services/service.h"
-#include "table.h"
-#include "transact.h"
-#include "ttl.h"
 
 static void *state_new(void)
 {
@@ -60,9 +60,9 @@ static void add_table(GString *out, GHashTable *seen, const char *s)
  * that only writes to orders. */
 static char *resource_of(const char *operation, json_t *input)
 {
-    const char *s = json_string_value(json_object_get(input, "TableName"));
+    const char *s = svc_str(input, "TableName");
     if (!s)
-        s = json_string_value(json_object_get(input, "ResourceArn"));
+        s = svc_str(input, "ResourceArn");
     if (s)
         return table_of(s);
     GString *out = g_string_new(NULL);
@@ -73,7 +73,7 @@ static char *resource_of(const char *operation, json_t *input)
     size_t i;
     json_t *ti;
     json_array_foreach(json_object_get(input, "TransactItems"), i, ti) {
-        json_object_foreach(ti, k, v) add_table(out, seen, json_string_value(json_object_get(v, "TableName")));
+        json_object_foreach(ti, k, v) add_table(out, seen, svc_str(v, "TableName"));
     }
     g_hash_table_destroy(seen);
     if (!out->len) {

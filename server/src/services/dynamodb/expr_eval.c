@@ -1,8 +1,8 @@
-#include "expr_eval.h"
+#include "services/dynamodb/expr_eval.h"
 
 #include <string.h>
 
-#include "value.h"
+#include "services/dynamodb/value.h"
 
 #define INVALID_PATH "The document path provided in the update expression is invalid for update"
 #define BAD_OPERAND "An operand in the update expression has an incorrect data type"

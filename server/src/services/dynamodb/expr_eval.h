@@ -12,7 +12,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "expr_parse.h"
+#include "services/dynamodb/expr_parse.h"
 
 /* The value at path in item (borrowed), or NULL. item may be NULL. */
 json_t *ddb_path_get(json_t *item, const ddb_path *path);

@@ -1,4 +1,4 @@
-#include "expr_lex.h"
+#include "services/dynamodb/expr_lex.h"
 
 #include <string.h>
 

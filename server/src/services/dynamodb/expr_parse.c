@@ -1,10 +1,10 @@
-#include "expr_parse.h"
+#include "services/dynamodb/expr_parse.h"
 
 #include <string.h>
 
-#include "expr_lex.h"
-#include "reserved.h"
-#include "value.h"
+#include "services/dynamodb/expr_lex.h"
+#include "services/dynamodb/reserved.h"
+#include "services/dynamodb/value.h"
 
 /* DynamoDB's limits on one expression. */
 #define MAX_EXPR_BYTES 4096

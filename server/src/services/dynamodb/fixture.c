@@ -1,13 +1,14 @@
-#include "fixture.h"
+#include "services/dynamodb/fixture.h"
 
 #include <string.h>
 
-#include "ddl.h"
-#include "item.h"
-#include "table.h"
-#include "ttl.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/ddl.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/table.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
+#include "services/service.h"
 
 /* A generated table may hold this many items at most. */
 #define MAX_GENERATED 50000000
@@ -200,7 +201,7 @@ int ddb_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, c
     size_t i;
     json_t *def;
     json_array_foreach(tables, i, def) {
-        const char *name = json_string_value(json_object_get(def, "TableName"));
+        const char *name = svc_str(def, "TableName");
         if (!name_ok(name)) {
             g_snprintf(err, errlen, "table %zu: TableName must be 3 to 255 of [a-zA-Z0-9_.-]", i);
             return -1;

@@ -1,13 +1,14 @@
-#include "index.h"
+#include "services/dynamodb/index.h"
 
 #include <string.h>
 
-#include "value.h"
+#include "services/dynamodb/value.h"
+#include "services/service.h"
 
 void ddb_ix_setup(ddb_index *ix)
 {
     json_t *p = ix->projection;
-    const char *type = json_string_value(json_object_get(p, "ProjectionType"));
+    const char *type = svc_str(p, "ProjectionType");
     ix->proj = g_strcmp0(type, "ALL") == 0       ? DDB_PROJ_ALL
                : g_strcmp0(type, "INCLUDE") == 0 ? DDB_PROJ_INCLUDE
                                                  : DDB_PROJ_KEYS_ONLY;

@@ -21,8 +21,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "store.h"
-#include "table.h"
+#include "services/dynamodb/store.h"
+#include "services/dynamodb/table.h"
 
 /* Reads the declared Projection into ix (type, NonKeyAttributes) and gives
  * the index an empty store. */

@@ -1,22 +1,18 @@
-#include "item.h"
+#include "services/dynamodb/item.h"
 
 #include <string.h>
 
-#include "capacity.h"
-#include "expr_eval.h"
-#include "index.h"
-#include "legacy.h"
-#include "request.h"
-#include "ttl.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/expr_eval.h"
+#include "services/dynamodb/index.h"
+#include "services/dynamodb/legacy.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
+#include "services/service.h"
 
 #define PREFIX "One or more parameter values were invalid: "
-
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
 
 /* ---- keys ---- */
 
@@ -269,7 +265,7 @@ static int legacy_check(svc_call *c, ddb_op *op)
     if (!op->single)
         return 0;
     if ((v = json_object_get(in, "Expected")))
-        m = ddb_legacy_expected(op->x, v, str(in, "ConditionalOperator"), &op->cond);
+        m = ddb_legacy_expected(op->x, v, svc_str(in, "ConditionalOperator"), &op->cond);
     if (!m && (v = json_object_get(in, "AttributeUpdates")))
         m = ddb_legacy_attribute_updates(op->x, v, &op->update);
     if (!m && (v = json_object_get(in, "AttributesToGet")))
@@ -284,11 +280,11 @@ static int expressions(svc_call *c, ddb_op *op)
     json_t *in = op->in;
     char *m = ddb_exprs_check_maps(op->x);
     const char *s;
-    if (!m && (s = str(in, "UpdateExpression")))
+    if (!m && (s = svc_str(in, "UpdateExpression")))
         op->update = ddb_parse_update(op->x, s, &m);
-    if (!m && (s = str(in, "ConditionExpression")))
+    if (!m && (s = svc_str(in, "ConditionExpression")))
         op->cond = ddb_parse_condition(op->x, "ConditionExpression", s, &m);
-    if (!m && (s = str(in, "ProjectionExpression")))
+    if (!m && (s = svc_str(in, "ProjectionExpression")))
         op->proj = ddb_parse_projection(op->x, s, &m);
     if (!m)
         m = ddb_exprs_check_unused(op->x);
@@ -312,7 +308,7 @@ int ddb_op_parse(svc_call *c, ddb_op *op, ddb_op_kind kind, json_t *in, bool sin
     if (m)
         return ddb_validation_take(c, m);
     if (kind == DDB_OP_PUT || kind == DDB_OP_DELETE) {
-        const char *rv = str(in, "ReturnValues");
+        const char *rv = svc_str(in, "ReturnValues");
         if (rv && strcmp(rv, "NONE") && strcmp(rv, "ALL_OLD"))
             return ddb_validation(c, "ReturnValues can only be ALL_OLD or NONE");
     }
@@ -449,7 +445,7 @@ json_t *ddb_collection_metrics(const ddb_table *t, json_t *key)
 static int condition_failed(svc_call *c, const ddb_entry *existing)
 {
     aws_error_set(&c->err, "ConditionalCheckFailedException", "The conditional request failed");
-    if (existing && g_strcmp0(str(c->input, "ReturnValuesOnConditionCheckFailure"), "ALL_OLD") == 0)
+    if (existing && g_strcmp0(svc_str(c->input, "ReturnValuesOnConditionCheckFailure"), "ALL_OLD") == 0)
         aws_error_field(&c->err, "Item", json_incref(existing->item));
     return -1;
 }
@@ -476,7 +472,7 @@ static int write_capacity(svc_call *c, const ddb_op *op, const ddb_entry *old, j
 
 static void collection_metrics(svc_call *c, const ddb_op *op)
 {
-    if (g_strcmp0(str(c->input, "ReturnItemCollectionMetrics"), "SIZE") != 0)
+    if (g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") != 0)
         return;
     json_t *m = ddb_collection_metrics(op->t, op->key);
     if (m)
@@ -485,7 +481,7 @@ static void collection_metrics(svc_call *c, const ddb_op *op)
 
 static const char *return_values(svc_call *c)
 {
-    const char *rv = str(c->input, "ReturnValues");
+    const char *rv = svc_str(c->input, "ReturnValues");
     return rv ? rv : "NONE";
 }
 
@@ -539,7 +535,7 @@ int ddb_get_item(svc_call *c)
     if (begin(c, &op, DDB_OP_GET) != 0)
         goto out;
     const ddb_entry *e = ddb_op_current(c, &op);
-    bool consistent = json_is_true(json_object_get(c->input, "ConsistentRead"));
+    bool consistent = svc_true(c->input, "ConsistentRead");
     double units = ddb_units(e ? e->size : 0, true, consistent);
     ddb_cap cap = ddb_capacity_read(c->state, op.t, NULL, units, c->now_ms);
     if (cap != DDB_CAP_OK) {

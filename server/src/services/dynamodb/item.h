@@ -15,10 +15,10 @@
 #include <jansson.h>
 #include <stdbool.h>
 
-#include "expr_parse.h"
+#include "services/dynamodb/expr_parse.h"
+#include "services/dynamodb/store.h"
+#include "services/dynamodb/table.h"
 #include "services/service.h"
-#include "store.h"
-#include "table.h"
 
 int ddb_put_item(svc_call *c);
 int ddb_get_item(svc_call *c);

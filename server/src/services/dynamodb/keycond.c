@@ -1,8 +1,9 @@
-#include "keycond.h"
+#include "services/dynamodb/keycond.h"
 
 #include <string.h>
 
-#include "value.h"
+#include "services/dynamodb/value.h"
+#include "services/service.h"
 
 #define PREFIX "One or more parameter values were invalid: "
 
@@ -172,7 +173,7 @@ char *ddb_keyconds_from_legacy(json_t *map, ddb_keyconds *out)
             break;
         ddb_keycond *c = &out->c[out->n++];
         c->attr = k;
-        c->op = legacy_op(json_string_value(json_object_get(e, "ComparisonOperator")));
+        c->op = legacy_op(svc_str(e, "ComparisonOperator"));
         json_t *vals = json_object_get(e, "AttributeValueList");
         c->nv = json_array_size(vals) > 2 ? 2 : json_array_size(vals);
         for (size_t i = 0; i < c->nv; i++)

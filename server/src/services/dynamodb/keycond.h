@@ -12,9 +12,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "expr_parse.h"
-#include "store.h"
-#include "table.h"
+#include "services/dynamodb/expr_parse.h"
+#include "services/dynamodb/store.h"
+#include "services/dynamodb/table.h"
 
 typedef enum ddb_kc_op {
     DDB_KC_EQ,

@@ -1,8 +1,9 @@
-#include "legacy.h"
+#include "services/dynamodb/legacy.h"
 
 #include <string.h>
 
-#include "value.h"
+#include "services/dynamodb/value.h"
+#include "services/service.h"
 
 #define PREFIX "One or more parameter values were invalid: "
 
@@ -170,7 +171,7 @@ char *ddb_legacy_expected(ddb_exprs *x, json_t *expected, const char *conditiona
     json_object_foreach(expected, k, e) {
         json_t *avl = json_object_get(e, "AttributeValueList"), *value = json_object_get(e, "Value");
         json_t *exists = json_object_get(e, "Exists");
-        const char *op = json_string_value(json_object_get(e, "ComparisonOperator"));
+        const char *op = svc_str(e, "ComparisonOperator");
         ddb_cond *c;
         if (avl && value)
             return g_strdup_printf(PREFIX "Value and AttributeValueList cannot be used together for Attribute: %s",
@@ -226,7 +227,7 @@ char *ddb_legacy_filter(ddb_exprs *x, json_t *conditions, const char *conditiona
     const char *k;
     json_t *e;
     json_object_foreach(conditions, k, e) {
-        const char *op = json_string_value(json_object_get(e, "ComparisonOperator"));
+        const char *op = svc_str(e, "ComparisonOperator");
         json_t *avl = json_object_get(e, "AttributeValueList");
         json_t *vals = avl ? json_incref(avl) : json_array();
         char *m = op ? values_check(op, vals) : g_strdup(PREFIX "ComparisonOperator must not be null");
@@ -273,7 +274,7 @@ char *ddb_legacy_attribute_updates(ddb_exprs *x, json_t *updates, ddb_update **o
     json_t *e;
     json_object_foreach(updates, k, e) {
         json_t *value = json_object_get(e, "Value");
-        const char *action = json_string_value(json_object_get(e, "Action"));
+        const char *action = svc_str(e, "Action");
         if (!action)
             action = "PUT";
         if (value) {

@@ -8,7 +8,7 @@
 
 #include <jansson.h>
 
-#include "expr_parse.h"
+#include "services/dynamodb/expr_parse.h"
 
 /* Checks and converts a map of attribute name -> ExpectedAttributeValue
  * (conditional: "AND"/"OR"/NULL). NULL on success (*out may stay NULL for

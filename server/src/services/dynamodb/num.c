@@ -1,4 +1,4 @@
-#include "num.h"
+#include "services/dynamodb/num.h"
 
 #include <gmp.h>
 #include <string.h>

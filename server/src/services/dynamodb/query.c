@@ -1,17 +1,18 @@
-#include "query.h"
+#include "services/dynamodb/query.h"
 
 #include <string.h>
 
-#include "capacity.h"
-#include "expr_eval.h"
-#include "expr_parse.h"
-#include "index.h"
-#include "item.h"
-#include "keycond.h"
-#include "legacy.h"
-#include "request.h"
-#include "ttl.h"
-#include "value.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/expr_eval.h"
+#include "services/dynamodb/expr_parse.h"
+#include "services/dynamodb/index.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/keycond.h"
+#include "services/dynamodb/legacy.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
+#include "services/service.h"
 
 #define PREFIX "One or more parameter values were invalid: "
 /* A page stops once it has read this much. */
@@ -48,11 +49,6 @@ typedef struct page {
     const ddb_entry *last;
     bool stopped; /* at Limit or 1 MB: there may be more */
 } page;
-
-static const char *str(json_t *o, const char *k)
-{
-    return json_string_value(json_object_get(o, k));
-}
 
 static void req_clear(read_req *r)
 {
@@ -111,11 +107,11 @@ static int expressions(svc_call *c, read_req *r)
     json_t *in = c->input;
     char *m = ddb_exprs_check_maps(r->x);
     const char *s;
-    if (!m && (s = str(in, "KeyConditionExpression")))
+    if (!m && (s = svc_str(in, "KeyConditionExpression")))
         r->keycond = ddb_parse_condition(r->x, "KeyConditionExpression", s, &m);
-    if (!m && (s = str(in, "FilterExpression")))
+    if (!m && (s = svc_str(in, "FilterExpression")))
         r->filter = ddb_parse_condition(r->x, "FilterExpression", s, &m);
-    if (!m && (s = str(in, "ProjectionExpression")))
+    if (!m && (s = svc_str(in, "ProjectionExpression")))
         r->proj = ddb_parse_projection(r->x, s, &m);
     if (!m)
         m = ddb_exprs_check_unused(r->x);
@@ -133,10 +129,10 @@ static int request_checks(svc_call *c, read_req *r)
     if (ddb_table_name(c, DDB_NAME_DATA, &r->name) != 0)
         return -1;
     r->x = ddb_exprs_new(json_object_get(in, "ExpressionAttributeNames"), json_object_get(in, "ExpressionAttributeValues"));
-    r->select = str(in, "Select");
+    r->select = svc_str(in, "Select");
     r->limit = json_integer_value(json_object_get(in, "Limit"));
     r->forward = !json_is_false(json_object_get(in, "ScanIndexForward"));
-    r->consistent = json_is_true(json_object_get(in, "ConsistentRead"));
+    r->consistent = svc_true(in, "ConsistentRead");
     r->esk = json_object_get(in, "ExclusiveStartKey");
     if (ddb_expression_params(c, in, r->query ? q_exprs : s_exprs, r->query ? q_legacy : s_legacy) != 0)
         return -1;
@@ -146,11 +142,11 @@ static int request_checks(svc_call *c, read_req *r)
     json_t *atg = json_object_get(in, "AttributesToGet");
     /* Query checks its filter before AttributesToGet, Scan after */
     if (r->query && legacy_filter)
-        m = ddb_legacy_filter(r->x, legacy_filter, str(in, "ConditionalOperator"), &r->filter);
+        m = ddb_legacy_filter(r->x, legacy_filter, svc_str(in, "ConditionalOperator"), &r->filter);
     if (!m && atg)
         m = ddb_legacy_attributes_to_get(r->x, atg, &r->proj);
     if (!m && !r->query && legacy_filter)
-        m = ddb_legacy_filter(r->x, legacy_filter, str(in, "ConditionalOperator"), &r->filter);
+        m = ddb_legacy_filter(r->x, legacy_filter, svc_str(in, "ConditionalOperator"), &r->filter);
     if (m)
         return ddb_validation_take(c, m);
     if (start_key_values(c, r->esk) != 0)
@@ -296,7 +292,7 @@ static char *filter_on_keys(const read_req *r, GArray *paths)
 /* The index a read names: it must exist and be readable. */
 static int resolve_index(svc_call *c, read_req *r)
 {
-    const char *name = str(c->input, "IndexName");
+    const char *name = svc_str(c->input, "IndexName");
     if (!name)
         return 0;
     ddb_index *ix = ddb_table_index(r->t, name);

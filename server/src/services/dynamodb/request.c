@@ -1,8 +1,10 @@
-#include "request.h"
+#include "services/dynamodb/request.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <string.h>
+
+#include "services/service.h"
 
 #define NAME_PATTERN "[a-zA-Z0-9_.-]+"
 
@@ -86,7 +88,7 @@ int ddb_table_name(svc_call *c, ddb_name_style style, char **name)
 
 int ddb_table_name_in(svc_call *c, json_t *in, ddb_name_style style, char **name)
 {
-    const char *s = json_string_value(json_object_get(in, "TableName"));
+    const char *s = svc_str(in, "TableName");
     *name = NULL;
     if (!s)
         return ddb_validation(c, "The parameter 'TableName' is required but was not present in the request");
@@ -139,7 +141,7 @@ double ddb_units(size_t size, bool read, bool consistent)
 
 bool ddb_consumed_wanted(svc_call *c, bool *indexes)
 {
-    const char *mode = json_string_value(json_object_get(c->input, "ReturnConsumedCapacity"));
+    const char *mode = svc_str(c->input, "ReturnConsumedCapacity");
     bool want = mode && (strcmp(mode, "TOTAL") == 0 || strcmp(mode, "INDEXES") == 0);
     if (indexes)
         *indexes = want && strcmp(mode, "INDEXES") == 0;

@@ -9,8 +9,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "services/dynamodb/table.h"
 #include "services/service.h"
-#include "table.h"
 
 /* Coral's "N validation errors detected: Value ... at 'path' failed to
  * satisfy constraint: ..." built up one violation at a time. */

@@ -1,4 +1,4 @@
-#include "reserved.h"
+#include "services/dynamodb/reserved.h"
 
 #include <glib.h>
 #include <stdlib.h>

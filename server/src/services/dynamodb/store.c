@@ -1,8 +1,8 @@
-#include "store.h"
+#include "services/dynamodb/store.h"
 
 #include <string.h>
 
-#include "num.h"
+#include "services/dynamodb/num.h"
 
 struct ddb_store {
     GHashTable *parts; /* GBytes* (the part's own key) -> ddb_part* (owned) */

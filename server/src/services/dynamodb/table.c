@@ -1,9 +1,10 @@
-#include "table.h"
+#include "services/dynamodb/table.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "ttl.h"
+#include "services/dynamodb/ttl.h"
+#include "services/service.h"
 
 static int name_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {
@@ -312,12 +313,12 @@ json_t *ddb_table_describe(const ddb_table *t, int64_t now)
         json_object_set_new(d, "GlobalSecondaryIndexes", g);
     else
         json_decref(g);
-    if (t->stream && json_is_true(json_object_get(t->stream, "StreamEnabled"))) {
+    if (t->stream && svc_true(t->stream, "StreamEnabled")) {
         json_object_set_new(d, "StreamSpecification", json_deep_copy(t->stream));
         json_object_set_new(d, "LatestStreamLabel", json_string(t->stream_label));
         json_object_set_new(d, "LatestStreamArn", json_sprintf("%s/stream/%s", t->arn, t->stream_label));
     }
-    if (t->sse && json_is_true(json_object_get(t->sse, "Enabled"))) {
+    if (t->sse && svc_true(t->sse, "Enabled")) {
         /* the table ARN names the region and account the key lives in */
         char **parts = g_strsplit(t->arn, ":", 6);
         json_t *key = json_object_get(t->sse, "KMSMasterKeyId");

@@ -24,8 +24,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "store.h"
-#include "value.h"
+#include "services/dynamodb/store.h"
+#include "services/dynamodb/value.h"
 
 /* How long a transition takes by default (server time): long enough that a
  * waiter sees CREATING once, short enough for tests. A fixture's

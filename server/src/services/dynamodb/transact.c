@@ -1,14 +1,15 @@
-#include "transact.h"
+#include "services/dynamodb/transact.h"
 
 #include <string.h>
 
-#include "capacity.h"
-#include "expr_eval.h"
-#include "item.h"
-#include "request.h"
-#include "ttl.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/capacity.h"
+#include "services/dynamodb/expr_eval.h"
+#include "services/dynamodb/item.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/ttl.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
+#include "services/service.h"
 
 /* How long a ClientRequestToken is remembered (server time). */
 #define TOKEN_MS (10LL * 60 * 1000)
@@ -214,7 +215,7 @@ static void evaluate(svc_call *c, action *a, bool conflict, json_t *per_table, b
     }
     if (!ddb_op_condition(op, a->old)) {
         cancel(a, "ConditionalCheckFailed", g_strdup("The conditional request failed"));
-        if (a->old && g_strcmp0(json_string_value(json_object_get(op->in, "ReturnValuesOnConditionCheckFailure")),
+        if (a->old && g_strcmp0(svc_str(op->in, "ReturnValuesOnConditionCheckFailure"),
                                 "ALL_OLD") == 0)
             a->item = json_incref(a->old->item);
         return;
@@ -271,7 +272,7 @@ int ddb_transact_write_items(svc_call *c)
     int rc = -1;
     if (parse_writes(c, items, a) != 0)
         goto out;
-    const char *token = json_string_value(json_object_get(c->input, "ClientRequestToken"));
+    const char *token = svc_str(c->input, "ClientRequestToken");
     char digest[65] = "";
     tokens_expire(st, c->now_ms);
     if (token) {
@@ -316,7 +317,7 @@ int ddb_transact_write_items(svc_call *c)
         token_remember(st, token, digest, c->now_ms);
     c->output = json_object();
     consumed_out(c, per_table);
-    if (g_strcmp0(json_string_value(json_object_get(c->input, "ReturnItemCollectionMetrics")), "SIZE") == 0) {
+    if (g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0) {
         json_t *metrics = json_object();
         for (size_t i = 0; i < n; i++) {
             if (a[i].op.kind == DDB_OP_CHECK)

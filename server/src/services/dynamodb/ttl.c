@@ -1,11 +1,12 @@
-#include "ttl.h"
+#include "services/dynamodb/ttl.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "request.h"
-#include "value.h"
-#include "write.h"
+#include "services/dynamodb/request.h"
+#include "services/dynamodb/value.h"
+#include "services/dynamodb/write.h"
+#include "services/service.h"
 
 /* DynamoDB leaves alone items whose expiry is more than five years past. */
 #define FIVE_YEARS_MS (5LL * 365 * 24 * 3600 * 1000)
@@ -184,8 +185,8 @@ int ddb_update_ttl(svc_call *c)
     if (!t)
         return -1;
     json_t *spec = json_object_get(c->input, "TimeToLiveSpecification");
-    bool enable = json_is_true(json_object_get(spec, "Enabled"));
-    const char *attr = json_string_value(json_object_get(spec, "AttributeName"));
+    bool enable = svc_true(spec, "Enabled");
+    const char *attr = svc_str(spec, "AttributeName");
     if (!attr)
         return ddb_validation(c, "The parameter 'AttributeName' is required but was not present in the request");
     ddb_status ts = ddb_table_status(t, c->now_ms);

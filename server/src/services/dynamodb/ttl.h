@@ -19,8 +19,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "services/dynamodb/table.h"
 #include "services/service.h"
-#include "table.h"
 
 int ddb_update_ttl(svc_call *c);
 int ddb_describe_ttl(svc_call *c);

@@ -1,4 +1,4 @@
-#include "value.h"
+#include "services/dynamodb/value.h"
 
 #include <string.h>
 

@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "num.h"
+#include "services/dynamodb/num.h"
 
 typedef enum ddb_type {
     DDB_T_NONE = 0,

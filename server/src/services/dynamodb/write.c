@@ -1,7 +1,7 @@
-#include "write.h"
+#include "services/dynamodb/write.h"
 
-#include "index.h"
-#include "ttl.h"
+#include "services/dynamodb/index.h"
+#include "services/dynamodb/ttl.h"
 
 /* The old item leaves what refers to it. */
 static void unlink_item(ddb_table *t, json_t *old)

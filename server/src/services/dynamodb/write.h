@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "table.h"
+#include "services/dynamodb/table.h"
 
 /* Makes item (stolen) the table's item under its key, replacing the one
  * there. size: ddb_item_size(item). The key must have been checked. */

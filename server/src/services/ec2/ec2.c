@@ -7,6 +7,7 @@
 #include "core/server.h"
 #include "services/ec2/filter.h"
 #include "services/ec2/instance.h"
+#include "services/service.h"
 
 #define HEX "0123456789abcdef"
 /* Instances one account may have in a region at a time (not terminated):
@@ -16,14 +17,10 @@
 
 /* ---- small helpers ---- */
 
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
-
-static bool jtrue(json_t *o, const char *k) { return json_is_true(json_object_get(o, k)); }
-
 /* DryRun=true: the request was valid and allowed, and nothing happens. */
 static bool dry_run(svc_call *c)
 {
-    if (!jtrue(c->input, "DryRun"))
+    if (!svc_true(c->input, "DryRun"))
         return false;
     aws_error_set(&c->err, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
     return true;
@@ -140,7 +137,7 @@ static char *token_encode(uint64_t pos)
 
 static bool token_decode(svc_call *c, uint64_t *pos)
 {
-    const char *t = jstr(c->input, "NextToken");
+    const char *t = svc_str(c->input, "NextToken");
     *pos = 0;
     if (!t || !*t)
         return true;
@@ -276,10 +273,10 @@ static json_t *instance_json(const ec2_instance *in)
             "Attachment", "AttachTime", launch, "AttachmentId", "eni-attach-0", "DeleteOnTermination", 1,
             "DeviceIndex", 0, "Status", "attached", "NetworkCardIndex", 0, "Description", "", "Groups", in->groups,
             "Ipv6Addresses", "MacAddress", in->mac, "NetworkInterfaceId", in->eni_id, "OwnerId", in->owner,
-            "PrivateIpAddress", in->private_ip, "PrivateDnsName", json_string_value(json_object_get(o, "PrivateDnsName")),
+            "PrivateIpAddress", in->private_ip, "PrivateDnsName", svc_str(o, "PrivateDnsName"),
             "SourceDestCheck", 1, "Status", "in-use", "SubnetId", in->subnet_id, "VpcId", in->vpc_id,
             "PrivateIpAddresses", "Primary", 1, "PrivateIpAddress", in->private_ip, "PrivateDnsName",
-            json_string_value(json_object_get(o, "PrivateDnsName")));
+            svc_str(o, "PrivateDnsName"));
         if (eni) {
             /* an attachment id per ENI, derived like the ENI itself */
             char hex[18], material[64];
@@ -402,14 +399,6 @@ static const char *const optin_regions[] = {
     "af-south-1",     "ap-east-1",    "ap-south-2",   "ap-southeast-3", "ap-southeast-4", "ca-west-1",
     "eu-central-2",   "eu-south-1",   "eu-south-2",   "il-central-1",   "me-central-1",   "me-south-1", NULL};
 
-static bool in_list(const char *const *l, const char *s)
-{
-    for (; *l; l++)
-        if (strcmp(*l, s) == 0)
-            return true;
-    return false;
-}
-
 /* "use1" for us-east-1, "apne1" for ap-northeast-1: the prefix of zone ids. */
 static char *zone_id_prefix(const char *region)
 {
@@ -459,13 +448,13 @@ static int describe_regions(svc_call *c)
         ec2_filters_free(filters);
         return -1;
     }
-    bool all = jtrue(c->input, "AllRegions");
+    bool all = svc_true(c->input, "AllRegions");
     json_t *names = json_object_get(c->input, "RegionNames");
     size_t i;
     json_t *v;
     json_array_foreach(names, i, v) {
         const char *r = json_string_value(v);
-        if (!in_list(std_regions, r) && !in_list(optin_regions, r) && strcmp(r, c->region) != 0) {
+        if (!g_strv_contains(std_regions, r) && !g_strv_contains(optin_regions, r) && strcmp(r, c->region) != 0) {
             ec2_filters_free(filters);
             return aws_error_set(err, "InvalidParameterValue", "Invalid region: %s", r);
         }
@@ -476,7 +465,7 @@ static int describe_regions(svc_call *c)
         const char *extra[] = {c->region, NULL};
         if (pass == 2) {
             /* a region mockaws does not know by name is still the caller's */
-            if (in_list(std_regions, c->region) || in_list(optin_regions, c->region))
+            if (g_strv_contains(std_regions, c->region) || g_strv_contains(optin_regions, c->region))
                 break;
             list = extra;
         }
@@ -579,13 +568,13 @@ static int check_tags(svc_call *c, json_t *tags)
     size_t i;
     json_t *t;
     json_array_foreach(tags, i, t) {
-        const char *k = jstr(t, "Key");
+        const char *k = svc_str(t, "Key");
         if (!k)
             return aws_error_set(&c->err, "InvalidParameterValue", "Tag key cannot be null");
         if (g_str_has_prefix(k, "aws:"))
             return aws_error_set(&c->err, "InvalidParameterValue",
                                  "Tag keys starting with 'aws:' are reserved for internal use");
-        if (g_utf8_strlen(k, -1) > 128 || g_utf8_strlen(jstr(t, "Value") ? jstr(t, "Value") : "", -1) > 256)
+        if (g_utf8_strlen(k, -1) > 128 || g_utf8_strlen(svc_str(t, "Value") ? svc_str(t, "Value") : "", -1) > 256)
             return aws_error_set(&c->err, "InvalidParameterValue",
                                  "Tag keys may be up to 128 characters and values up to 256");
     }
@@ -633,7 +622,7 @@ static int run_instances(svc_call *c)
 {
     ec2_state *st = c->state;
     json_t *in = c->input;
-    const char *image = jstr(in, "ImageId");
+    const char *image = svc_str(in, "ImageId");
     if (!image)
         return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter ImageId");
     if (!image_id_ok(image))
@@ -647,7 +636,7 @@ static int run_instances(svc_call *c)
     if (min > max)
         return aws_error_set(&c->err, "InvalidParameterValue",
                              "Minimum instance count must be less than or equal to maximum instance count");
-    const char *subnet = jstr(in, "SubnetId");
+    const char *subnet = svc_str(in, "SubnetId");
     if (subnet && !(g_str_has_prefix(subnet, "subnet-") && all_hex(subnet + 7, 8, 17)))
         return aws_error_set(&c->err, "InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", subnet);
     size_t i;
@@ -657,12 +646,12 @@ static int run_instances(svc_call *c)
         if (!(g_str_has_prefix(g, "sg-") && all_hex(g + 3, 8, 17)))
             return aws_error_set(&c->err, "InvalidGroupId.Malformed", "Invalid id: \"%s\" (expecting \"sg-...\")", g);
     }
-    const char *az = jstr(json_object_get(in, "Placement"), "AvailabilityZone");
+    const char *az = svc_str(json_object_get(in, "Placement"), "AvailabilityZone");
     if (az && !zone_valid(c->region, az))
         return aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]", az);
     json_t *tags = json_object();
     json_array_foreach(json_object_get(in, "TagSpecifications"), i, v) {
-        const char *rt = jstr(v, "ResourceType");
+        const char *rt = svc_str(v, "ResourceType");
         if (!rt) {
             json_decref(tags);
             return aws_error_set(&c->err, "InvalidParameterValue",
@@ -679,7 +668,7 @@ static int run_instances(svc_call *c)
         size_t j;
         json_t *t;
         json_array_foreach(json_object_get(v, "Tags"), j, t) json_object_set_new(
-            tags, jstr(t, "Key"), json_string(jstr(t, "Value") ? jstr(t, "Value") : ""));
+            tags, svc_str(t, "Key"), json_string(svc_str(t, "Value") ? svc_str(t, "Value") : ""));
     }
     if (json_object_size(tags) > MAX_TAGS) {
         json_decref(tags);
@@ -690,7 +679,7 @@ static int run_instances(svc_call *c)
         return -1;
     }
 
-    const char *token = jstr(in, "ClientToken");
+    const char *token = svc_str(in, "ClientToken");
     char *fp = token ? fingerprint(in) : NULL;
     ec2_token *known = token ? g_hash_table_lookup(st->tokens, token) : NULL;
     if (known) {
@@ -725,7 +714,7 @@ static int run_instances(svc_call *c)
     char rid[EC2_ID_LEN + 1];
     new_id(c, "r-", rid, sizeof rid);
     char *zone = az ? g_strdup(az) : g_strconcat(c->region, "a", NULL);
-    const char *type = jstr(in, "InstanceType") ? jstr(in, "InstanceType") : "m1.small";
+    const char *type = svc_str(in, "InstanceType") ? svc_str(in, "InstanceType") : "m1.small";
     json_t *groups = json_array();
     json_array_foreach(json_object_get(in, "SecurityGroupIds"), i, v)
         json_array_append_new(groups, json_pack("{s:O, s:O}", "GroupId", v, "GroupName", v));
@@ -747,11 +736,11 @@ static int run_instances(svc_call *c)
         inst->launch_index = (int)k;
         inst->image_id = g_strdup(image);
         inst->type = g_strdup(type);
-        inst->key_name = g_strdup(jstr(in, "KeyName"));
+        inst->key_name = g_strdup(svc_str(in, "KeyName"));
         inst->client_token = g_strdup(token);
-        inst->user_data = g_strdup(jstr(in, "UserData"));
-        inst->monitoring = jtrue(json_object_get(in, "Monitoring"), "Enabled");
-        inst->no_terminate = jtrue(in, "DisableApiTermination");
+        inst->user_data = g_strdup(svc_str(in, "UserData"));
+        inst->monitoring = svc_true(json_object_get(in, "Monitoring"), "Enabled");
+        inst->no_terminate = svc_true(in, "DisableApiTermination");
         if (subnet) {
             g_free(inst->subnet_id);
             inst->subnet_id = g_strdup(subnet);
@@ -814,7 +803,7 @@ static bool groups_accept(const ec2_filter *f, json_t *groups, const char *field
 {
     size_t i;
     json_t *g;
-    json_array_foreach(groups, i, g) if (ec2_filter_accepts(f, jstr(g, field))) return true;
+    json_array_foreach(groups, i, g) if (ec2_filter_accepts(f, svc_str(g, field))) return true;
     return false;
 }
 
@@ -969,7 +958,7 @@ static const char *const status_filters[] = {
 
 static bool status_visible(svc_call *c, const ec2_instance *in)
 {
-    return jtrue(c->input, "IncludeAllInstances") || in->state == EC2_RUNNING;
+    return svc_true(c->input, "IncludeAllInstances") || in->state == EC2_RUNNING;
 }
 
 static json_t *summary_json(const char *status)
@@ -1217,7 +1206,7 @@ static int create_tags(svc_call *c)
     size_t i;
     json_t *tag;
     json_array_foreach(tags, i, tag)
-        json_object_set_new(final, jstr(tag, "Key"), json_string(jstr(tag, "Value") ? jstr(tag, "Value") : ""));
+        json_object_set_new(final, svc_str(tag, "Key"), json_string(svc_str(tag, "Value") ? svc_str(tag, "Value") : ""));
     int rc = 0;
     GPtrArray *targets = NULL;
     if (json_object_size(final) > MAX_TAGS) {
@@ -1266,8 +1255,8 @@ static int delete_tags(svc_call *c)
     size_t i;
     json_t *tag;
     json_array_foreach(tags, i, tag) {
-        const char *k = jstr(tag, "Key");
-        const char *want = jstr(tag, "Value");
+        const char *k = svc_str(tag, "Key");
+        const char *want = svc_str(tag, "Value");
         json_t *have = k ? json_object_get(doomed, k) : NULL;
         if (!k || json_is_null(have))
             continue;

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "services/service.h"
+
 static void filter_free(gpointer p)
 {
     ec2_filter *f = p;
@@ -32,7 +34,7 @@ GPtrArray *ec2_filters_parse(json_t *filters, const char *const *known, aws_erro
     size_t i;
     json_t *f;
     json_array_foreach(filters, i, f) {
-        const char *name = json_string_value(json_object_get(f, "Name"));
+        const char *name = svc_str(f, "Name");
         if (!name) {
             aws_error_set(err, "InvalidParameterValue", "The filter 'null' is invalid");
             ec2_filters_free(out);

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/jtext.h"
+#include "services/service.h"
 
 static const struct {
     ec2_istate s;
@@ -375,15 +376,14 @@ static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixtu
             return -1;
         }
     }
-#define FIELD(name) json_string_value(json_object_get(o, name))
     char id[EC2_ID_LEN + 1], rid[EC2_ID_LEN + 1], material[128], hex[65];
-    if (FIELD("id")) {
-        if (!valid_instance_id(FIELD("id"))) {
+    if (svc_str(o, "id")) {
+        if (!valid_instance_id(svc_str(o, "id"))) {
             g_snprintf(err, errlen, "instances[%zu].id '%s' is not an instance id (i- and 8 or 17 hex digits)",
-                       index, FIELD("id"));
+                       index, svc_str(o, "id"));
             return -1;
         }
-        g_strlcpy(id, FIELD("id"), sizeof id);
+        g_strlcpy(id, svc_str(o, "id"), sizeof id);
     } else {
         /* Stable across loads of the same fixture, so tests can name them. */
         g_snprintf(material, sizeof material, "fixture/%s/%s/%zu", ctx->account, ctx->region, index);
@@ -395,14 +395,14 @@ static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixtu
         return -1;
     }
     ec2_istate state = EC2_RUNNING;
-    if (FIELD("state") && !ec2_istate_parse(FIELD("state"), &state)) {
+    if (svc_str(o, "state") && !ec2_istate_parse(svc_str(o, "state"), &state)) {
         g_snprintf(err, errlen,
                    "instances[%zu].state '%s' is not one of pending, running, shutting-down, terminated, "
                    "stopping, stopped",
-                   index, FIELD("state"));
+                   index, svc_str(o, "state"));
         return -1;
     }
-    const char *image = FIELD("image") ? FIELD("image") : "ami-0abcdef1234567890";
+    const char *image = svc_str(o, "image") ? svc_str(o, "image") : "ami-0abcdef1234567890";
     if (!g_str_has_prefix(image, "ami-")) {
         g_snprintf(err, errlen, "instances[%zu].image '%s' is not an AMI id (ami-...)", index, image);
         return -1;
@@ -410,14 +410,14 @@ static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixtu
     json_t *tags = json_object_get(o, "tags") ? load_tags(json_object_get(o, "tags"), err, errlen) : json_object();
     if (!tags)
         return -1;
-    if (FIELD("reservation_id")) {
-        g_strlcpy(rid, FIELD("reservation_id"), sizeof rid);
+    if (svc_str(o, "reservation_id")) {
+        g_strlcpy(rid, svc_str(o, "reservation_id"), sizeof rid);
     } else {
         g_snprintf(material, sizeof material, "reservation/%s", id);
         ec2_derive_hex(hex, 17, material);
         g_snprintf(rid, sizeof rid, "r-%s", hex);
     }
-    char *az = FIELD("availability_zone") ? g_strdup(FIELD("availability_zone"))
+    char *az = svc_str(o, "availability_zone") ? g_strdup(svc_str(o, "availability_zone"))
                                           : g_strconcat(ctx->region, "a", NULL);
     ec2_instance *in = ec2_instance_add(st, id, rid, ctx->account, ctx->region, az, state, ctx->now_ms);
     g_free(az);
@@ -427,15 +427,14 @@ static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixtu
     if (state == EC2_STOPPED || state == EC2_TERMINATED)
         in->stopped_at_ms = ctx->now_ms;
     in->image_id = g_strdup(image);
-    in->type = g_strdup(FIELD("type") ? FIELD("type") : "t3.micro");
-    in->key_name = g_strdup(FIELD("key_name"));
-    if (FIELD("subnet_id")) {
+    in->type = g_strdup(svc_str(o, "type") ? svc_str(o, "type") : "t3.micro");
+    in->key_name = g_strdup(svc_str(o, "key_name"));
+    if (svc_str(o, "subnet_id")) {
         g_free(in->subnet_id);
-        in->subnet_id = g_strdup(FIELD("subnet_id"));
+        in->subnet_id = g_strdup(svc_str(o, "subnet_id"));
     }
     json_decref(in->tags);
     in->tags = tags;
-#undef FIELD
     return 0;
 }
 

@@ -1,4 +1,4 @@
-#include "blob.h"
+#include "services/s3/blob.h"
 
 #include <string.h>
 

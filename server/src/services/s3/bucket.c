@@ -1,9 +1,10 @@
-#include "bucket.h"
+#include "services/s3/bucket.h"
 
 #include <string.h>
 
 #include "services/s3/s3.h"
 #include "services/s3/token.h"
+#include "services/service.h"
 #include "wire/xmlw.h"
 
 #define US_EAST_1 "us-east-1"
@@ -64,7 +65,7 @@ int s3_create_bucket(svc_call *c)
         return -1;
     }
     json_t *cfg = json_object_get(c->input, "CreateBucketConfiguration");
-    const char *lc = json_string_value(json_object_get(cfg, "LocationConstraint"));
+    const char *lc = svc_str(cfg, "LocationConstraint");
     if (lc && !*lc)
         lc = NULL;
     const char *region = !lc ? US_EAST_1 : strcmp(lc, "EU") == 0 ? "eu-west-1" : lc;
@@ -133,9 +134,13 @@ int s3_get_bucket_location(svc_call *c)
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
-    /* S3 writes the region as the text of the root element (empty for
-     * us-east-1), and botocore reads it there: the model's member element
-     * would hide it. So the body is written here and sent as it is. */
+    /* The one S3 body a handler writes itself, because the model cannot say
+     * it: S3 sends the region as the text of the root element
+     * (<LocationConstraint xmlns=...>eu-west-1</LocationConstraint>, empty
+     * for us-east-1) and the SDKs read it there, but the model's
+     * GetBucketLocationOutput is a structure with a LocationConstraint
+     * member, which the wire layer would write as an element nested in the
+     * root, and an empty output as no body at all. */
     GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                               "<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
     if (strcmp(b->region, US_EAST_1) != 0)

@@ -1,4 +1,4 @@
-#include "cond.h"
+#include "services/s3/cond.h"
 
 #include <glib.h>
 #include <string.h>

@@ -1,9 +1,10 @@
-#include "fixture.h"
+#include "services/s3/fixture.h"
 
 #include <string.h>
 
 #include "core/fsref.h"
 #include "core/jtext.h"
+#include "services/service.h"
 
 #include "services/s3/bucket.h"
 #include "services/s3/payload.h"
@@ -183,7 +184,7 @@ static int load_keyed(s3_bucket *b, json_t *o, const char *key, const svc_fixtur
             size_t i;
             json_t *t;
             json_array_foreach(tags, i, t) {
-                const char *tk = json_string_value(json_object_get(t, "Key"));
+                const char *tk = svc_str(t, "Key");
                 json_t *tv = json_object_get(t, "Value");
                 if (!tk || !json_is_string(tv))
                     bad = true;

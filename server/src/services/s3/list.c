@@ -1,9 +1,10 @@
-#include "list.h"
+#include "services/s3/list.h"
 
 #include <string.h>
 
 #include "services/s3/s3.h"
 #include "services/s3/token.h"
+#include "services/service.h"
 
 #define MAX_KEYS 1000
 
@@ -150,7 +151,7 @@ int s3_list_objects_v2(svc_call *c)
     } else if (start_after && *start_after) {
         l.after = start_after;
     }
-    if (json_is_true(json_object_get(c->input, "FetchOwner")))
+    if (svc_true(c->input, "FetchOwner"))
         l.owner = s3_owner_json(b->owner);
     run(b->objects, &l);
     json_int_t kc = (json_int_t)(json_array_size(l.contents) + json_array_size(l.prefixes));

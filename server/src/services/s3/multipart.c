@@ -1,4 +1,4 @@
-#include "multipart.h"
+#include "services/s3/multipart.h"
 
 #include <errno.h>
 #include <string.h>
@@ -8,6 +8,7 @@
 #include "services/s3/object.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
+#include "services/service.h"
 
 #define UPLOAD_ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 #define MAX_LIST 1000
@@ -266,7 +267,7 @@ int s3_complete_multipart_upload(svc_call *c)
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *item = json_array_get(list, i);
         json_t *pnj = json_object_get(item, "PartNumber");
-        const char *etag = json_string_value(json_object_get(item, "ETag"));
+        const char *etag = svc_str(item, "ETag");
         json_int_t pn = json_integer_value(pnj);
         if (!pnj || !etag) {
             rc = aws_error_set(&c->err, "MalformedXML", NULL);
@@ -283,7 +284,7 @@ int s3_complete_multipart_upload(svc_call *c)
             rc = invalid_part(c, u->id, pn, etag);
             break;
         }
-        const char *given = member ? json_string_value(json_object_get(item, member)) : NULL;
+        const char *given = member ? svc_str(item, member) : NULL;
         if (given && (!p->checksum || strcmp(given, p->checksum) != 0)) {
             rc = invalid_part(c, u->id, pn, etag);
             break;

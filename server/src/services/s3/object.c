@@ -1,10 +1,11 @@
-#include "object.h"
+#include "services/s3/object.h"
 
 #include <string.h>
 
 #include "services/s3/cond.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
+#include "services/service.h"
 #include "wire/timefmt.h"
 
 #define MAX_TAGS 10
@@ -524,14 +525,14 @@ int s3_delete_objects(svc_call *c)
     json_t *objs = json_object_get(del, "Objects");
     if (!json_is_array(objs) || json_array_size(objs) == 0 || json_array_size(objs) > 1000)
         return aws_error_set(&c->err, "MalformedXML", NULL);
-    bool quiet = json_is_true(json_object_get(del, "Quiet"));
+    bool quiet = svc_true(del, "Quiet");
     json_t *deleted = json_array(), *errors = json_array();
     size_t i;
     json_t *item;
     json_array_foreach(objs, i, item) {
         json_t *kj = json_object_get(item, "Key");
         const char *key = json_string_value(kj);
-        const char *vid = json_string_value(json_object_get(item, "VersionId"));
+        const char *vid = svc_str(item, "VersionId");
         size_t klen = json_string_length(kj);
         const char *code = NULL, *msg = NULL;
         if (!key || strlen(key) != klen || !g_utf8_validate(key, (gssize)klen, NULL)) {
@@ -692,8 +693,8 @@ int s3_put_object_tagging(svc_call *c)
     size_t i;
     json_t *t;
     json_array_foreach(tagset, i, t) {
-        if (add_tag(c, set, json_string_value(json_object_get(t, "Key")),
-                    json_string_value(json_object_get(t, "Value"))) != 0) {
+        if (add_tag(c, set, svc_str(t, "Key"),
+                    svc_str(t, "Value")) != 0) {
             json_decref(set);
             return -1;
         }

@@ -1,4 +1,4 @@
-#include "payload.h"
+#include "services/s3/payload.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -2,7 +2,7 @@
  * server (bucket names are global); each bucket records its owner and
  * region. Every request passes through dispatch() first: presigned-URL
  * expiry, then the operation's handler. */
-#include "s3.h"
+#include "services/s3/s3.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "services/s3/list.h"
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
+#include "services/service.h"
 #include "wire/restxml.h"
 #include "wire/timefmt.h"
 #include "wire/wire.h"
@@ -22,7 +23,7 @@
 
 const char *s3_in(svc_call *c, const char *member)
 {
-    return json_string_value(json_object_get(c->input, member));
+    return svc_str(c->input, member);
 }
 
 const char *s3_header(svc_call *c, const char *name)
@@ -333,7 +334,7 @@ static const s3_handler handlers[] = {S3_OPERATIONS(HANDLER)};
 
 static char *resource_of(const char *operation, json_t *input)
 {
-    const char *bucket = json_string_value(json_object_get(input, "Bucket"));
+    const char *bucket = svc_str(input, "Bucket");
     json_t *key = json_object_get(input, "Key");
     if (!bucket)
         return NULL;
@@ -463,8 +464,8 @@ static const char *choose_operation(const model *m, const http_request *req, cha
     const char *op = wire_rest_xml.operation_name(m, req, buf, buflen, err);
     if (!op || (!*req->query && strcmp(op, "CompleteMultipartUpload") != 0))
         return op;
-    const char *uri = json_string_value(json_object_get(json_object_get(model_operation(m, op), "http"),
-                                                        "requestUri"));
+    const char *uri = svc_str(json_object_get(model_operation(m, op), "http"),
+                                                        "requestUri");
     if (!uri)
         return op;
     const char *level = strstr(uri, "{Key+}") ? "o" : "b";
@@ -559,12 +560,12 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 
 static void *state_new(void)
 {
-    return s3_state_create();
+    return s3_state_new();
 }
 
 static void state_free(void *st)
 {
-    s3_state_destroy(st);
+    s3_state_free(st);
 }
 
 const svc_def s3_service = {

@@ -1,4 +1,4 @@
-#include "store.h"
+#include "services/s3/store.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -23,17 +23,17 @@ static gint upload_cmp(gconstpointer a, gconstpointer b, gpointer unused)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void object_destroy(gpointer p)
+static void object_free(gpointer p)
 {
     s3_object_free(p);
 }
 
-static void part_destroy(gpointer p)
+static void part_free(gpointer p)
 {
     s3_part_free(p);
 }
 
-static void upload_destroy(gpointer p)
+static void upload_free(gpointer p)
 {
     s3_upload *u = p;
     g_free(u->id);
@@ -43,7 +43,7 @@ static void upload_destroy(gpointer p)
     g_free(u);
 }
 
-static void bucket_destroy(gpointer p)
+static void bucket_free(gpointer p)
 {
     s3_bucket *b = p;
     g_hash_table_destroy(b->upload_ids);
@@ -54,16 +54,16 @@ static void bucket_destroy(gpointer p)
     g_free(b);
 }
 
-s3_state *s3_state_create(void)
+s3_state *s3_state_new(void)
 {
     s3_state *st = g_new0(s3_state, 1);
     g_rw_lock_init(&st->lock);
     /* the key is the bucket's own name */
-    st->buckets = g_tree_new_full(key_cmp, NULL, NULL, bucket_destroy);
+    st->buckets = g_tree_new_full(key_cmp, NULL, NULL, bucket_free);
     return st;
 }
 
-void s3_state_destroy(s3_state *st)
+void s3_state_free(s3_state *st)
 {
     if (!st)
         return;
@@ -80,8 +80,8 @@ s3_bucket *s3_bucket_add(s3_state *st, const char *name, const char *region, con
     b->region = g_strdup(region);
     g_strlcpy(b->owner, owner, sizeof b->owner);
     b->created_ms = created_ms;
-    b->objects = g_tree_new_full(key_cmp, NULL, NULL, object_destroy);
-    b->uploads = g_tree_new_full(upload_cmp, NULL, NULL, upload_destroy);
+    b->objects = g_tree_new_full(key_cmp, NULL, NULL, object_free);
+    b->uploads = g_tree_new_full(upload_cmp, NULL, NULL, upload_free);
     b->upload_ids = g_hash_table_new(g_str_hash, g_str_equal);
     g_tree_replace(st->buckets, b->name, b);
     return b;
@@ -261,7 +261,7 @@ s3_upload *s3_upload_add(s3_bucket *b, const char *id, const char *key, const ch
     u->initiated_ms = now_ms;
     g_strlcpy(u->owner, owner, sizeof u->owner);
     u->meta = meta ? meta : s3_meta_new();
-    u->parts = g_tree_new_full(int_cmp, NULL, NULL, part_destroy);
+    u->parts = g_tree_new_full(int_cmp, NULL, NULL, part_free);
     g_tree_insert(b->uploads, u, u);
     g_hash_table_insert(b->upload_ids, u->id, u);
     return u;

@@ -115,8 +115,8 @@ typedef struct s3_state {
     unsigned char secret[S3_TOKEN_SECRET_LEN];
 } s3_state;
 
-s3_state *s3_state_create(void);
-void s3_state_destroy(s3_state *st);
+s3_state *s3_state_new(void);
+void s3_state_free(s3_state *st);
 
 /* A new bucket, inserted into st (the name must be free). */
 s3_bucket *s3_bucket_add(s3_state *st, const char *name, const char *region, const char *owner,

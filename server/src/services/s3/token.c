@@ -1,4 +1,4 @@
-#include "token.h"
+#include "services/s3/token.h"
 
 #include <glib.h>
 #include <string.h>

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "services/service.h"
+
 typedef struct entry {
     json_t *doc;
     GPtrArray *outcomes; /* sns_outcome*, one reference each */
@@ -119,7 +121,7 @@ static void export_queue(GQueue *q, const char *topic_arn, json_t *out, const ch
 {
     for (GList *it = q->head; it; it = it->next) {
         entry *e = it->data;
-        if (topic_arn && g_strcmp0(json_string_value(json_object_get(e->doc, "topic_arn")), topic_arn) != 0)
+        if (topic_arn && g_strcmp0(svc_str(e->doc, "topic_arn"), topic_arn) != 0)
             continue;
         json_t *copy = json_deep_copy(e->doc);
         if (key) {

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/service.h"
+
 #define MAX_KEYS 5
 #define MAX_COMBINATIONS 150
 #define MAX_DEPTH 16
@@ -275,8 +277,8 @@ static json_t *attribute_values(json_t *attrs, const char *name)
     json_t *a = json_object_get(attrs, name);
     if (!a)
         return NULL;
-    const char *type = json_string_value(json_object_get(a, "DataType"));
-    const char *sv = json_string_value(json_object_get(a, "StringValue"));
+    const char *type = svc_str(a, "DataType");
+    const char *sv = svc_str(a, "StringValue");
     json_t *out = json_array();
     if (!type || !sv)
         return out;

@@ -8,6 +8,7 @@
 
 #include "core/route.h"
 #include "core/server.h"
+#include "services/service.h"
 #include "services/sns/httpc.h"
 #include "services/sns/store.h"
 
@@ -17,8 +18,6 @@
 #define MAX_BATCH 10
 #define API_VERSION "2010-03-31"
 #define HEX "0123456789abcdef"
-
-static const char *jstr(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
 
 /* SNS's InvalidParameter: "Invalid parameter: <what>". */
 static int invalid(svc_call *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -31,14 +30,6 @@ static int invalid(svc_call *c, const char *fmt, ...)
     aws_error_set(&c->err, "InvalidParameter", "Invalid parameter: %s", what);
     g_free(what);
     return -1;
-}
-
-static bool in_list(const char *const *l, const char *s)
-{
-    for (; s && *l; l++)
-        if (!strcmp(*l, s))
-            return true;
-    return false;
 }
 
 static void iso_time(int64_t ms, char out[32])
@@ -105,7 +96,7 @@ static char *token_encode(const char *kind, const char *pos)
  * when the token is not one of ours. No token: "". */
 static char *token_decode(svc_call *c, const char *kind)
 {
-    const char *t = jstr(c->input, "NextToken");
+    const char *t = svc_str(c->input, "NextToken");
     if (!t || !*t)
         return g_strdup("");
     size_t len = strlen(t);
@@ -144,14 +135,14 @@ static void sns_validation_error(const violation *v, size_t n, aws_error *e)
 
 static char *sns_resource_of(const char *operation, json_t *input)
 {
-    const char *arn = jstr(input, "TopicArn");
+    const char *arn = svc_str(input, "TopicArn");
     if (!arn)
-        arn = jstr(input, "TargetArn");
+        arn = svc_str(input, "TargetArn");
     if (!arn)
-        arn = jstr(input, "ResourceArn");
+        arn = svc_str(input, "ResourceArn");
     if (arn)
         return g_strdup(arn);
-    const char *sub = jstr(input, "SubscriptionArn");
+    const char *sub = svc_str(input, "SubscriptionArn");
     if (sub && strchr(sub, ':'))
         return g_strndup(sub, (size_t)(strrchr(sub, ':') - sub));
     return NULL;
@@ -207,10 +198,10 @@ static json_t *envelope_attributes(json_t *attrs)
     const char *k;
     json_t *a;
     json_object_foreach(attrs, k, a) {
-        const char *type = jstr(a, "DataType");
+        const char *type = svc_str(a, "DataType");
         json_t *bin = json_object_get(a, "BinaryValue");
         char *value = bin ? g_base64_encode((const guchar *)json_string_value(bin), json_string_length(bin))
-                          : g_strdup(jstr(a, "StringValue") ? jstr(a, "StringValue") : "");
+                          : g_strdup(svc_str(a, "StringValue") ? svc_str(a, "StringValue") : "");
         json_object_set_new(out, k, json_pack("{s:s, s:s}", "Type", type ? type : "String", "Value", value));
         g_free(value);
     }
@@ -224,8 +215,8 @@ static json_t *loggable_attributes(json_t *attrs)
     const char *k;
     json_t *a;
     json_object_foreach(attrs, k, a) {
-        json_t *copy = json_pack("{s:s?}", "DataType", jstr(a, "DataType"));
-        if (jstr(a, "StringValue"))
+        json_t *copy = json_pack("{s:s?}", "DataType", svc_str(a, "DataType"));
+        if (svc_str(a, "StringValue"))
             json_object_set(copy, "StringValue", json_object_get(a, "StringValue"));
         json_t *bin = json_object_get(a, "BinaryValue");
         if (bin) {
@@ -331,8 +322,8 @@ static const char *text_for(const message *m, const char *protocol)
 {
     if (!m->parsed)
         return m->text;
-    const char *own = jstr(m->parsed, protocol);
-    return own ? own : jstr(m->parsed, "default");
+    const char *own = svc_str(m->parsed, protocol);
+    return own ? own : svc_str(m->parsed, "default");
 }
 
 static char *notification_body(svc_call *c, sns_sub *s, const message *m, const char *when)
@@ -433,7 +424,7 @@ static int check_tags(svc_call *c, json_t *tags)
     size_t i;
     json_t *a;
     json_array_foreach(tags, i, a) {
-        const char *k = jstr(a, "Key");
+        const char *k = svc_str(a, "Key");
         if (k && g_str_has_prefix(k, "aws:")) {
             rc = invalid(c, "Tags Reason: Keys can't start with the reserved prefix 'aws:'");
             break;
@@ -450,10 +441,10 @@ static int check_tags(svc_call *c, json_t *tags)
 static int create_topic(svc_call *c)
 {
     sns_state *st = c->state;
-    const char *name = jstr(c->input, "Name");
+    const char *name = svc_str(c->input, "Name");
     json_t *attrs = json_object_get(c->input, "Attributes");
     json_t *tags = json_object_get(c->input, "Tags");
-    const char *fifo_attr = jstr(attrs, "FifoTopic");
+    const char *fifo_attr = svc_str(attrs, "FifoTopic");
     bool fifo = fifo_attr && !g_ascii_strcasecmp(fifo_attr, "true");
     if (fifo && !sns_topic_name_ok(name, true))
         return invalid(c, "%s", fifo_name_msg);
@@ -469,7 +460,7 @@ static int create_topic(svc_call *c)
         const char *k;
         json_t *v;
         json_object_foreach(attrs, k, v) {
-            const char *have = jstr(t->attrs, k);
+            const char *have = svc_str(t->attrs, k);
             if (!strcmp(k, "FifoTopic"))
                 have = t->fifo ? "true" : "false";
             if (g_strcmp0(have, json_string_value(v)) != 0) {
@@ -479,7 +470,7 @@ static int create_topic(svc_call *c)
         }
         size_t i;
         json_array_foreach(tags, i, v) {
-            if (g_strcmp0(jstr(t->tags, jstr(v, "Key")), jstr(v, "Value")) != 0) {
+            if (g_strcmp0(svc_str(t->tags, svc_str(v, "Key")), svc_str(v, "Value")) != 0) {
                 g_free(arn);
                 return invalid(c, "Tags Reason: Topic already exists with different tags");
             }
@@ -503,15 +494,15 @@ static int create_topic(svc_call *c)
             return invalid(c, "%s", err);
         }
     }
-    if (jstr(c->input, "DataProtectionPolicy") &&
-        sns_topic_set_attribute(t, "DataProtectionPolicy", jstr(c->input, "DataProtectionPolicy"), true, err,
+    if (svc_str(c->input, "DataProtectionPolicy") &&
+        sns_topic_set_attribute(t, "DataProtectionPolicy", svc_str(c->input, "DataProtectionPolicy"), true, err,
                                 sizeof err) != 0) {
         sns_topic_remove(st, t);
         g_free(arn);
         return invalid(c, "%s", err);
     }
     size_t i;
-    json_array_foreach(tags, i, v) json_object_set(t->tags, jstr(v, "Key"), json_object_get(v, "Value"));
+    json_array_foreach(tags, i, v) json_object_set(t->tags, svc_str(v, "Key"), json_object_get(v, "Value"));
     c->output = json_pack("{s:s}", "TopicArn", arn);
     g_free(arn);
     return 0;
@@ -519,7 +510,7 @@ static int create_topic(svc_call *c)
 
 static int delete_topic(svc_call *c)
 {
-    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
     if (!t && !strcmp(c->err.code, "NotFound")) {
         /* deleting what is not there succeeds, as on AWS */
         aws_error_clear(&c->err);
@@ -555,7 +546,7 @@ static int list_topics(svc_call *c)
 
 static int get_topic_attributes(svc_call *c)
 {
-    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
     if (!t)
         return -1;
     c->output = json_pack("{s:o}", "Attributes", sns_topic_attributes(t, c->account));
@@ -564,11 +555,11 @@ static int get_topic_attributes(svc_call *c)
 
 static int set_topic_attributes(svc_call *c)
 {
-    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
     if (!t)
         return -1;
     char err[400];
-    if (sns_topic_set_attribute(t, jstr(c->input, "AttributeName"), jstr(c->input, "AttributeValue"), false, err,
+    if (sns_topic_set_attribute(t, svc_str(c->input, "AttributeName"), svc_str(c->input, "AttributeValue"), false, err,
                                 sizeof err) != 0)
         return invalid(c, "%s", err);
     return 0;
@@ -576,7 +567,7 @@ static int set_topic_attributes(svc_call *c)
 
 static sns_topic *tagged_resource(svc_call *c)
 {
-    const char *arn = jstr(c->input, "ResourceArn");
+    const char *arn = svc_str(c->input, "ResourceArn");
     sns_topic *t = sns_topic_find(c->state, arn);
     if (!t)
         aws_error_set(&c->err, "ResourceNotFound", "Resource does not exist");
@@ -591,10 +582,10 @@ static int tag_resource(svc_call *c)
         return -1;
     size_t i, added = 0;
     json_t *v;
-    json_array_foreach(tags, i, v) added += !json_object_get(t->tags, jstr(v, "Key"));
+    json_array_foreach(tags, i, v) added += !json_object_get(t->tags, svc_str(v, "Key"));
     if (json_object_size(t->tags) + added > SNS_MAX_TAGS)
         return aws_error_set(&c->err, "TagLimitExceeded", "Could not complete request: tag quota of per resource exceeded");
-    json_array_foreach(tags, i, v) json_object_set(t->tags, jstr(v, "Key"), json_object_get(v, "Value"));
+    json_array_foreach(tags, i, v) json_object_set(t->tags, svc_str(v, "Key"), json_object_get(v, "Value"));
     return 0;
 }
 
@@ -623,9 +614,6 @@ static int list_tags_for_resource(svc_call *c)
 }
 
 /* ---- subscriptions ---- */
-
-static const char *const protocols[] = {"http", "https", "email", "email-json", "sms", "sqs",
-                                        "application", "lambda", "firehose", NULL};
 
 static bool arn_of_service(const char *s, const char *service)
 {
@@ -699,17 +687,17 @@ static bool needs_confirmation(const char *proto)
 static int subscribe(svc_call *c)
 {
     sns_state *st = c->state;
-    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
     if (!t)
         return -1;
-    const char *proto = jstr(c->input, "Protocol");
-    const char *endpoint = jstr(c->input, "Endpoint");
-    if (!in_list(protocols, proto))
+    const char *proto = svc_str(c->input, "Protocol");
+    const char *endpoint = svc_str(c->input, "Endpoint");
+    if (!sns_protocol_known(proto))
         return invalid(c, "Amazon SNS does not support this protocol string: %s", proto);
     if (check_endpoint(c, proto, endpoint, t) != 0)
         return -1;
     json_t *attrs = json_object_get(c->input, "Attributes");
-    bool want_arn = json_is_true(json_object_get(c->input, "ReturnSubscriptionArn"));
+    bool want_arn = svc_true(c->input, "ReturnSubscriptionArn");
 
     /* The attributes are checked on a scratch subscription first, so that a
      * bad one leaves nothing behind. */
@@ -769,10 +757,10 @@ static int subscribe(svc_call *c)
 
 static int confirm_subscription(svc_call *c)
 {
-    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "Topic");
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "Topic");
     if (!t)
         return -1;
-    const char *token = jstr(c->input, "Token");
+    const char *token = svc_str(c->input, "Token");
     for (guint i = 0; i < t->subs->len; i++) {
         sns_sub *s = g_ptr_array_index(t->subs, i);
         if (!s->token || strcmp(s->token, token) != 0)
@@ -781,7 +769,7 @@ static int confirm_subscription(svc_call *c)
             s->pending = false;
             /* a signed request, or one that asks for it, counts as authenticated */
             const char *auth = http_request_header(c->req, "authorization");
-            const char *aou = jstr(c->input, "AuthenticateOnUnsubscribe");
+            const char *aou = svc_str(c->input, "AuthenticateOnUnsubscribe");
             s->authenticated = (auth && *auth) || (aou && !g_ascii_strcasecmp(aou, "true"));
         }
         c->output = json_pack("{s:s}", "SubscriptionArn", s->arn);
@@ -792,7 +780,7 @@ static int confirm_subscription(svc_call *c)
 
 static int unsubscribe(svc_call *c)
 {
-    sns_sub *s = sub_for(c, jstr(c->input, "SubscriptionArn"));
+    sns_sub *s = sub_for(c, svc_str(c->input, "SubscriptionArn"));
     if (!s && !strcmp(c->err.code, "NotFound")) {
         aws_error_clear(&c->err); /* unsubscribing twice is fine */
         return 0;
@@ -854,7 +842,7 @@ static int list_subscriptions(svc_call *c)
 
 static int list_subscriptions_by_topic(svc_call *c)
 {
-    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
     if (!t)
         return -1;
     char *after = token_decode(c, "subs");
@@ -889,7 +877,7 @@ static int list_subscriptions_by_topic(svc_call *c)
 
 static int get_subscription_attributes(svc_call *c)
 {
-    sns_sub *s = sub_for(c, jstr(c->input, "SubscriptionArn"));
+    sns_sub *s = sub_for(c, svc_str(c->input, "SubscriptionArn"));
     if (!s)
         return -1;
     c->output = json_pack("{s:o}", "Attributes", sns_sub_attributes(s));
@@ -898,11 +886,11 @@ static int get_subscription_attributes(svc_call *c)
 
 static int set_subscription_attributes(svc_call *c)
 {
-    sns_sub *s = sub_for(c, jstr(c->input, "SubscriptionArn"));
+    sns_sub *s = sub_for(c, svc_str(c->input, "SubscriptionArn"));
     if (!s)
         return -1;
     char err[400];
-    if (sns_sub_set_attribute(s, jstr(c->input, "AttributeName"), jstr(c->input, "AttributeValue"), err,
+    if (sns_sub_set_attribute(s, svc_str(c->input, "AttributeName"), svc_str(c->input, "AttributeValue"), err,
                               sizeof err) != 0)
         return invalid(c, "%s", err);
     return 0;
@@ -940,7 +928,7 @@ static int check_attributes(svc_call *c, json_t *attrs, size_t *size)
                                  "characters, hyphens, underscores, or dots, and cannot start or end with a dot "
                                  "or hold two in a row.",
                                  name);
-        const char *type = jstr(a, "DataType");
+        const char *type = svc_str(a, "DataType");
         if (!type)
             return invalid(c, "MessageAttributes");
         bool is_bin = !strcmp(type, "Binary") || g_str_has_prefix(type, "Binary.");
@@ -1003,12 +991,12 @@ static bool subject_ok(const char *s)
 static int check_message(svc_call *c, json_t *in, sns_topic *t, message *m)
 {
     memset(m, 0, sizeof *m);
-    m->text = jstr(in, "Message");
-    m->subject = jstr(in, "Subject");
-    m->structure = jstr(in, "MessageStructure");
+    m->text = svc_str(in, "Message");
+    m->subject = svc_str(in, "Subject");
+    m->structure = svc_str(in, "MessageStructure");
     m->attributes = json_object_get(in, "MessageAttributes");
-    m->group_id = jstr(in, "MessageGroupId");
-    m->dedup_id = jstr(in, "MessageDeduplicationId");
+    m->group_id = svc_str(in, "MessageGroupId");
+    m->dedup_id = svc_str(in, "MessageDeduplicationId");
     if (!m->text || !*m->text)
         return invalid(c, "Empty message");
     if (m->subject && !subject_ok(m->subject))
@@ -1035,7 +1023,7 @@ static int check_message(svc_call *c, json_t *in, sns_topic *t, message *m)
     if (t && t->fifo) {
         if (!m->group_id)
             return invalid(c, "The MessageGroupId parameter is required for FIFO topics");
-        const char *cbd = jstr(t->attrs, "ContentBasedDeduplication");
+        const char *cbd = svc_str(t->attrs, "ContentBasedDeduplication");
         if (!m->dedup_id && !(cbd && !strcmp(cbd, "true")))
             return invalid(c, "The topic should either have ContentBasedDeduplication enabled or "
                               "MessageDeduplicationId provided explicitly");
@@ -1079,9 +1067,9 @@ static void publish_checked(svc_call *c, sns_topic *t, message *m, const char *p
 
 static int publish(svc_call *c)
 {
-    const char *topic_arn = jstr(c->input, "TopicArn");
-    const char *target = jstr(c->input, "TargetArn");
-    const char *phone = jstr(c->input, "PhoneNumber");
+    const char *topic_arn = svc_str(c->input, "TopicArn");
+    const char *target = svc_str(c->input, "TargetArn");
+    const char *phone = svc_str(c->input, "PhoneNumber");
     if (!!topic_arn + !!target + !!phone == 0)
         return invalid(c, "TopicArn or TargetArn Reason: no value for required parameter");
     if (!!topic_arn + !!target + !!phone > 1)
@@ -1138,7 +1126,7 @@ static bool fault_fails(double fraction, size_t i, size_t n)
 
 static int publish_batch(svc_call *c)
 {
-    sns_topic *t = topic_for(c, jstr(c->input, "TopicArn"), "TopicArn");
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
     if (!t)
         return -1;
     json_t *entries = json_object_get(c->input, "PublishBatchRequestEntries");
@@ -1151,12 +1139,12 @@ static int publish_batch(svc_call *c)
     size_t i, j, total = 0;
     json_t *e, *f;
     json_array_foreach(entries, i, e) {
-        if (!batch_id_ok(jstr(e, "Id")))
+        if (!batch_id_ok(svc_str(e, "Id")))
             return aws_error_set(&c->err, "InvalidBatchEntryId",
                                  "The Id of a batch entry in a batch request doesn't abide by the specification.");
-        json_array_foreach(entries, j, f) if (j > i && !g_strcmp0(jstr(e, "Id"), jstr(f, "Id"))) return aws_error_set(
+        json_array_foreach(entries, j, f) if (j > i && !g_strcmp0(svc_str(e, "Id"), svc_str(f, "Id"))) return aws_error_set(
             &c->err, "BatchEntryIdsNotDistinct", "Two or more batch entries in the request have the same Id.");
-        total += jstr(e, "Message") ? strlen(jstr(e, "Message")) : 0;
+        total += svc_str(e, "Message") ? strlen(svc_str(e, "Message")) : 0;
     }
     if (total > MAX_MESSAGE)
         return aws_error_set(&c->err, "BatchRequestTooLong",
@@ -1179,13 +1167,13 @@ static int publish_batch(svc_call *c)
     json_t *ok = json_array(), *failed = json_array();
     json_array_foreach(entries, i, e) {
         if (fault_fails(frac, i, n)) {
-            json_array_append_new(failed, json_pack("{s:s, s:s, s:s, s:b}", "Id", jstr(e, "Id"), "Code",
+            json_array_append_new(failed, json_pack("{s:s, s:s, s:s, s:b}", "Id", svc_str(e, "Id"), "Code",
                                                     "InternalError", "Message", "Internal Error", "SenderFault", 0));
             continue;
         }
         char mid[37], seq[32];
         publish_checked(c, t, &msgs[i], NULL, mid, seq);
-        json_t *r = json_pack("{s:s, s:s}", "Id", jstr(e, "Id"), "MessageId", mid);
+        json_t *r = json_pack("{s:s, s:s}", "Id", svc_str(e, "Id"), "MessageId", mid);
         if (seq[0])
             json_object_set_new(r, "SequenceNumber", json_string(seq));
         json_array_append_new(ok, r);

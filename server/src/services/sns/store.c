@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/jtext.h"
+#include "services/service.h"
 #include "services/sns/httpc.h"
 
 /* ---- lifecycle ---- */
@@ -164,12 +165,12 @@ static const char *const topic_attrs[] = {
     "ApplicationSuccessFeedbackRoleArn", "ApplicationSuccessFeedbackSampleRate", "ApplicationFailureFeedbackRoleArn",
     "FirehoseSuccessFeedbackRoleArn", "FirehoseSuccessFeedbackSampleRate", "FirehoseFailureFeedbackRoleArn", NULL};
 
-static bool in_list(const char *const *l, const char *s)
+static const char *const protocols[] = {"http", "https", "email", "email-json", "sms", "sqs",
+                                        "application", "lambda", "firehose", NULL};
+
+bool sns_protocol_known(const char *protocol)
 {
-    for (; *l; l++)
-        if (!strcmp(*l, s))
-            return true;
-    return false;
+    return protocol && g_strv_contains(protocols, protocol);
 }
 
 int sns_topic_set_attribute(sns_topic *t, const char *name, const char *value, bool creating, char *err,
@@ -188,7 +189,7 @@ int sns_topic_set_attribute(sns_topic *t, const char *name, const char *value, b
         }
         return 0;
     }
-    if (!in_list(topic_attrs, name)) {
+    if (!g_strv_contains(topic_attrs, name)) {
         g_snprintf(err, errlen, creating ? "Attributes Reason: Unknown attribute %s" : "AttributeName", name);
         return -1;
     }
@@ -271,7 +272,7 @@ json_t *sns_topic_attributes(sns_topic *t, const char *account)
     g_snprintf(np, sizeof np, "%u", pending);
     g_snprintf(nc, sizeof nc, "%u", confirmed);
     g_snprintf(nd, sizeof nd, "%u", t->deleted);
-    const char *dp = json_string_value(json_object_get(t->attrs, "DeliveryPolicy"));
+    const char *dp = svc_str(t->attrs, "DeliveryPolicy");
     json_t *out = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Policy", policy, "Owner", account,
                             "SubscriptionsPending", np, "SubscriptionsConfirmed", nc, "SubscriptionsDeleted", nd,
                             "TopicArn", t->arn, "EffectiveDeliveryPolicy",
@@ -336,7 +337,7 @@ static const char *const sub_attrs[] = {"DeliveryPolicy", "FilterPolicy", "Filte
 
 bool sns_sub_raw(const sns_sub *s)
 {
-    const char *v = json_string_value(json_object_get(s->attrs, "RawMessageDelivery"));
+    const char *v = svc_str(s->attrs, "RawMessageDelivery");
     return v && !g_ascii_strcasecmp(v, "true");
 }
 
@@ -349,7 +350,7 @@ int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char 
 {
     if (!value)
         value = "";
-    if (!in_list(sub_attrs, name)) {
+    if (!g_strv_contains(sub_attrs, name)) {
         g_snprintf(err, errlen, "AttributeName");
         return -1;
     }
@@ -361,7 +362,7 @@ int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char 
             return -1;
         }
         static const char *const raw_ok[] = {"http", "https", "sqs", "firehose", NULL};
-        if (!in_list(raw_ok, s->protocol)) {
+        if (!g_strv_contains(raw_ok, s->protocol)) {
             g_snprintf(err, errlen, "Delivery protocol [%s] does not support raw message delivery.", s->protocol);
             return -1;
         }
@@ -372,7 +373,7 @@ int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char 
                        value);
             return -1;
         }
-        const char *fp = json_string_value(json_object_get(s->attrs, "FilterPolicy"));
+        const char *fp = svc_str(s->attrs, "FilterPolicy");
         if (fp && *fp) {
             sns_policy *p = sns_policy_parse(fp, scope_of(value), perr, sizeof perr);
             if (!p) {
@@ -390,7 +391,7 @@ int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char 
             json_object_del(s->attrs, "FilterPolicy");
             return 0;
         }
-        sns_policy *p = sns_policy_parse(value, scope_of(json_string_value(json_object_get(s->attrs, "FilterPolicyScope"))),
+        sns_policy *p = sns_policy_parse(value, scope_of(svc_str(s->attrs, "FilterPolicyScope")),
                                          perr, sizeof perr);
         if (!p) {
             g_snprintf(err, errlen, "FilterPolicy: %s", perr);
@@ -415,7 +416,7 @@ json_t *sns_sub_attributes(sns_sub *s)
                             "ConfirmationWasAuthenticated", s->authenticated ? "true" : "false",
                             "RawMessageDelivery", "false");
     if (!strcmp(s->protocol, "http") || !strcmp(s->protocol, "https")) {
-        const char *dp = json_string_value(json_object_get(s->attrs, "DeliveryPolicy"));
+        const char *dp = svc_str(s->attrs, "DeliveryPolicy");
         json_object_set_new(out, "EffectiveDeliveryPolicy",
                             json_string(dp && *dp ? dp
                                                   : "{\"healthyRetryPolicy\":{\"minDelayTarget\":20,"
@@ -444,22 +445,22 @@ static int retries_in(const char *policy, bool topic_level)
 
 int sns_sub_retries(const sns_sub *s)
 {
-    int r = retries_in(json_string_value(json_object_get(s->attrs, "DeliveryPolicy")), false);
+    int r = retries_in(svc_str(s->attrs, "DeliveryPolicy"), false);
     if (r < 0)
-        r = retries_in(json_string_value(json_object_get(s->topic->attrs, "DeliveryPolicy")), true);
+        r = retries_in(svc_str(s->topic->attrs, "DeliveryPolicy"), true);
     return r < 0 ? 3 : r;
 }
 
 char *sns_sub_content_type(const sns_sub *s)
 {
-    const char *sp = json_string_value(json_object_get(s->attrs, "DeliveryPolicy"));
-    const char *tp = json_string_value(json_object_get(s->topic->attrs, "DeliveryPolicy"));
+    const char *sp = svc_str(s->attrs, "DeliveryPolicy");
+    const char *tp = svc_str(s->topic->attrs, "DeliveryPolicy");
     json_t *p = sp ? json_loads(sp, 0, NULL) : NULL;
     json_t *t = tp ? json_loads(tp, 0, NULL) : NULL;
-    const char *ct = json_string_value(json_object_get(json_object_get(p, "requestPolicy"), "headerContentType"));
+    const char *ct = svc_str(json_object_get(p, "requestPolicy"), "headerContentType");
     if (!ct)
-        ct = json_string_value(json_object_get(
-            json_object_get(json_object_get(t, "http"), "defaultRequestPolicy"), "headerContentType"));
+        ct = svc_str(
+            json_object_get(json_object_get(t, "http"), "defaultRequestPolicy"), "headerContentType");
     char *out = g_strdup(ct ? ct : "text/plain; charset=UTF-8");
     json_decref(p);
     json_decref(t);
@@ -514,9 +515,6 @@ static char *fixture_sub_arn(const char *topic_arn, const char *protocol, const 
     return arn;
 }
 
-static const char *const protocols[] = {"http", "https", "email", "email-json", "sms", "sqs",
-                                        "application", "lambda", "firehose", NULL};
-
 static int load_topic(sns_state *st, json_t *o, size_t index, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
     char what[64];
@@ -533,7 +531,7 @@ static int load_topic(sns_state *st, json_t *o, size_t index, const svc_fixture_
             return -1;
         }
     }
-    const char *name = json_string_value(json_object_get(o, "name"));
+    const char *name = svc_str(o, "name");
     bool fifo = name && g_str_has_suffix(name, ".fifo");
     if (!name || !sns_topic_name_ok(name, fifo)) {
         g_snprintf(err, errlen, "%s: \"name\" must be a topic name (1..256 of A-Z a-z 0-9 _ -, plus .fifo)", what);
@@ -581,9 +579,9 @@ static int load_topic(sns_state *st, json_t *o, size_t index, const svc_fixture_
                 return -1;
             }
         }
-        const char *proto = json_string_value(json_object_get(v, "protocol"));
-        const char *endpoint = json_string_value(json_object_get(v, "endpoint"));
-        if (!proto || !in_list(protocols, proto) || !endpoint) {
+        const char *proto = svc_str(v, "protocol");
+        const char *endpoint = svc_str(v, "endpoint");
+        if (!sns_protocol_known(proto) || !endpoint) {
             g_snprintf(err, errlen, "%s: needs \"protocol\" (http, https, email, email-json, sms, sqs, application, "
                                     "lambda, firehose) and \"endpoint\"",
                        swhat);
@@ -596,7 +594,7 @@ static int load_topic(sns_state *st, json_t *o, size_t index, const svc_fixture_
         char *sarn = fixture_sub_arn(t->arn, proto, endpoint, i);
         sns_sub *s = sns_sub_add(st, t, sarn, proto, endpoint, ctx->account);
         g_free(sarn);
-        s->pending = json_is_true(json_object_get(v, "pending"));
+        s->pending = svc_true(v, "pending");
         s->authenticated = !s->pending;
         if (s->pending) {
             char *tok = g_compute_checksum_for_string(G_CHECKSUM_SHA256, s->arn, -1);

@@ -89,6 +89,9 @@ json_t *sns_topic_attributes(sns_topic *t, const char *account);
 sns_dedup *sns_topic_dedup_find(sns_topic *t, const char *id, int64_t now_ms);
 void sns_topic_dedup_add(sns_topic *t, const char *id, int64_t now_ms, const char *message_id, const char *seq);
 
+/* One of the protocols SNS subscribes (http, https, email, ...); false for NULL. */
+bool sns_protocol_known(const char *protocol);
+
 sns_sub *sns_sub_find(sns_state *st, const char *arn);
 sns_sub *sns_sub_add(sns_state *st, sns_topic *t, const char *arn, const char *protocol, const char *endpoint,
                      const char *owner);

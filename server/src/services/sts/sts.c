@@ -73,8 +73,8 @@ static int64_t duration(svc_call *c, int64_t dflt)
 
 static int assume_role(svc_call *c)
 {
-    const char *role_arn = json_string_value(json_object_get(c->input, "RoleArn"));
-    const char *session = json_string_value(json_object_get(c->input, "RoleSessionName"));
+    const char *role_arn = svc_str(c->input, "RoleArn");
+    const char *session = svc_str(c->input, "RoleSessionName");
     char *account = NULL, *resource = NULL;
     if (!split_arn(role_arn, &account, &resource) || strlen(account) != 12 ||
         !g_str_has_prefix(resource, "role/") || !resource[5]) {
@@ -127,7 +127,7 @@ static int get_session_token(svc_call *c)
 
 static int get_access_key_info(svc_call *c)
 {
-    const char *key = json_string_value(json_object_get(c->input, "AccessKeyId"));
+    const char *key = svc_str(c->input, "AccessKeyId");
     char account[13];
     server_account_for_key(c->srv, key, account);
     c->output = json_pack("{s:s}", "Account", account);
