@@ -1079,7 +1079,7 @@ static void structured_messages_and_unsupported_endpoints(void **st)
         json_decref(j);
         j = messages(s, "u");
         json_t *ds = json_object_get(json_array_get(json_object_get(j, "messages"), 0), "deliveries");
-        if (!strcmp(json_string_value(json_object_get(json_array_get(ds, 1), "status")), "failed"))
+        if (!g_strcmp0(json_string_value(json_object_get(json_array_get(ds, 1), "status")), "failed"))
             break;
         g_usleep(10000);
     }
