@@ -284,7 +284,7 @@ static json_t *wait_delivery(server *s, const char *topic, size_t n, const char 
     for (int i = 0; i < 6000; i++) {
         json_t *j = messages(s, topic);
         json_t *d = json_array_get(json_object_get(json_array_get(json_object_get(j, "messages"), n), "deliveries"), 0);
-        if (d && !strcmp(json_string_value(json_object_get(d, "status")), status)) {
+        if (d && !g_strcmp0(json_string_value(json_object_get(d, "status")), status)) {
             json_incref(d);
             json_decref(j);
             json_decref(last);
