@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <string.h>
+#include <zlib.h>
 
 #include "core/pipeline.h"
 #include "core/server.h"
@@ -197,6 +198,88 @@ static void two_servers_are_isolated(void **st)
     mockaws_stop(b);
 }
 
+/* The headers every answer of a protocol carries, success or error: S3's
+ * x-amz-request-id (16 hex digits) and x-amz-id-2, the x-amzn-RequestId (a
+ * UUID) of the others, DynamoDB's x-amz-crc32 of the body, and nothing of
+ * another protocol's. */
+static void standard_headers_per_service(void **st)
+{
+    server *s = *st;
+    struct {
+        const char *service, *host, *path, *query, *target, *body;
+        int status;
+        bool s3, crc;
+    } cases[] = {
+        {"s3", "localhost", "/", "", NULL, NULL, 200, true, false},
+        {"s3", "localhost", "/no-such-bucket", "", NULL, NULL, 404, true, false},
+        {"s3", "no-such-bucket.s3.localhost", "/", "", NULL, NULL, 404, true, false},
+        {"dynamodb", "localhost", "/", "", "DynamoDB_20120810.ListTables", "{}", 200, false, true},
+        {"dynamodb", "localhost", "/", "", "DynamoDB_20120810.DescribeTable", "{\"TableName\":\"nope\"}", 400,
+         false, true},
+        {"sns", "localhost", "/", "", NULL, "Action=ListTopics&Version=2010-03-31", 200, false, false},
+        {"sns", "localhost", "/", "", NULL, "Action=GetTopicAttributes&Version=2010-03-31", 400, false, false},
+        {"ec2", "localhost", "/", "", NULL, "Action=DescribeRegions&Version=2016-11-15", 200, false, false},
+        {"sts", "localhost", "/", "", NULL, "Action=GetCallerIdentity&Version=2011-06-15", 200, false, false},
+        /* no service takes it */
+        {"lambda", "localhost", "/", "", NULL, "{}", 400, false, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *auth = g_strdup_printf("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/%s/aws4_request, "
+                                     "SignedHeaders=host, Signature=0",
+                                     cases[i].service);
+        http_header h[3];
+        size_t n = 0;
+        h[n++] = (http_header){"authorization", auth};
+        if (cases[i].target) {
+            h[n++] = (http_header){"x-amz-target", (char *)cases[i].target};
+            h[n++] = (http_header){"content-type", "application/x-amz-json-1.0"};
+        } else if (cases[i].body) {
+            h[n++] = (http_header){"content-type", "application/x-www-form-urlencoded; charset=utf-8"};
+        }
+        const char *body = cases[i].body ? cases[i].body : "";
+        http_request req = {.method = cases[i].body ? "POST" : "GET", .path = cases[i].path,
+                            .query = cases[i].query, .host = cases[i].host, .headers = h, .nheaders = n,
+                            .body = body, .body_len = strlen(body)};
+        http_response resp;
+        http_response_init(&resp);
+        pipeline_outcome out;
+        pipeline_handle(s, &req, 1, false, &resp, &out);
+        print_message("case %zu: %s %s -> %d\n", i, cases[i].service, cases[i].host, resp.status);
+        assert_int_equal(resp.status, cases[i].status);
+        const char *amz = http_response_header(&resp, "x-amz-request-id");
+        const char *id2 = http_response_header(&resp, "x-amz-id-2");
+        const char *amzn = http_response_header(&resp, "x-amzn-RequestId");
+        const char *crc = http_response_header(&resp, "x-amz-crc32");
+        if (cases[i].s3) {
+            assert_non_null(amz);
+            assert_int_equal(strlen(amz), 16);
+            for (const char *p = amz; *p; p++)
+                assert_true(g_ascii_isdigit(*p) || (*p >= 'A' && *p <= 'F'));
+            assert_non_null(id2);
+            assert_true(id2[0] != '\0');
+            assert_null(amzn);
+        } else {
+            assert_non_null(amzn);
+            assert_int_equal(strlen(amzn), 36);
+            assert_true(g_uuid_string_is_valid(amzn));
+            assert_null(amz);
+            assert_null(id2);
+        }
+        if (cases[i].crc) {
+            size_t len;
+            const char *b = http_response_body(&resp, &len);
+            char want[16];
+            g_snprintf(want, sizeof want, "%lu", crc32(0L, (const Bytef *)b, (uInt)len));
+            assert_non_null(crc);
+            assert_string_equal(crc, want);
+        } else {
+            assert_null(crc);
+        }
+        http_response_clear(&resp);
+        g_free(auth);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +290,7 @@ int main(void)
         cmocka_unit_test(journal_records_without_secrets),
         cmocka_unit_test(control_api),
         cmocka_unit_test(two_servers_are_isolated),
+        cmocka_unit_test(standard_headers_per_service),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/route.h"
+#include "services/s3/s3.h"
 
 static const char *by_target(void *arg, const char *prefix, size_t len)
 {
@@ -18,7 +19,12 @@ static const char *by_version(void *arg, const char *version)
     return strcmp(version, "2011-06-15") == 0 ? "sts" : strcmp(version, "2016-11-15") == 0 ? "ec2" : NULL;
 }
 
-static const route_env env = {by_target, by_version, NULL};
+static const svc_def *by_name(void *arg, const char *name)
+{
+    return strcmp(name, "s3") == 0 ? &s3_service : NULL;
+}
+
+static const route_env env = {by_target, by_version, by_name, NULL};
 
 static int do_route(const char *host, const char *path, const char *query, http_header *h, size_t nh,
                     const char *form_body, route *r)
@@ -46,7 +52,7 @@ static void scope_names_service_and_region(void **st)
     assert_string_equal(r.service, "sns");
     assert_string_equal(r.region, "eu-west-3");
     assert_string_equal(r.access_key, "AKIDEXAMPLE");
-    assert_null(r.s3_path);
+    assert_null(r.path);
     route_clear(&r);
 }
 
@@ -109,9 +115,9 @@ static void s3_virtual_hosts(void **st)
         route r;
         assert_int_equal(do_route(cases[i].host, cases[i].path, "", NULL, 0, NULL, &r), 0);
         if (cases[i].want_path)
-            assert_string_equal(r.s3_path, cases[i].want_path);
+            assert_string_equal(r.path, cases[i].want_path);
         else
-            assert_null(r.s3_path);
+            assert_null(r.path);
         if (cases[i].want_region)
             assert_string_equal(r.region, cases[i].want_region);
         route_clear(&r);

@@ -11,7 +11,6 @@
 #include "core/server.h"
 #include "core/embedded.h"
 #include "core/jtext.h"
-#include "wire/restxml.h"
 
 typedef struct exchange {
     server *s;
@@ -33,13 +32,19 @@ static const char *svc_for_target(void *arg, const char *prefix, size_t len)
     return NULL;
 }
 
+static const svc_def *svc_by_name(void *arg, const char *name)
+{
+    svc_rt *rt = registry_service(arg, name);
+    return rt ? rt->def : NULL;
+}
+
 static const char *svc_for_version(void *arg, const char *version)
 {
     server *s = arg;
     for (size_t i = 0; i < s->nsvcs; i++) {
-        const char *p = s->svcs[i].meta->protocol;
+        const wire_protocol *p = wire_protocol_find(s->svcs[i].meta->protocol);
         const char *v = s->svcs[i].meta->api_version;
-        if ((strcmp(p, "query") == 0 || strcmp(p, "ec2") == 0) && v && strcmp(v, version) == 0)
+        if (p && p->routes_by_version && v && strcmp(v, version) == 0)
             return s->svcs[i].def->name;
     }
     return NULL;
@@ -66,16 +71,11 @@ static bool is_form(const http_request *req)
 
 static void standard_headers(exchange *x, const svc_rt *rt)
 {
-    if (rt && strcmp(rt->proto->name, "rest-xml") == 0) {
-        http_response_set_header(x->resp, "x-amz-request-id", x->request_id);
-        GString *host_id = g_string_new(NULL);
-        restxml_host_id(host_id, x->request_id); /* the same one the error body names */
-        http_response_set_header(x->resp, "x-amz-id-2", host_id->str);
-        g_string_free(host_id, TRUE);
-    } else {
-        http_response_set_header(x->resp, "x-amzn-RequestId", x->request_id);
-    }
-    if (rt && strcmp(rt->proto->name, "json") == 0) {
+    if (rt)
+        rt->proto->finish_response(x->request_id, x->resp);
+    else
+        wire_amzn_request_id(x->request_id, x->resp);
+    if (rt && rt->def->body_crc32) {
         size_t len;
         const char *body = http_response_body(x->resp, &len);
         char crc[16];
@@ -168,8 +168,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     x->je.account = g_strdup(account);
     x->je.region = g_strdup(r->region);
     x->je.service = g_strdup(rt->def->name);
-    if (strcmp(rt->proto->name, "rest-xml") == 0) {
-        /* S3 writes its request ids as 16 hex digits, not UUIDs. */
+    if (rt->proto->reqid_style == WIRE_REQID_HEX16) {
         char s3id[17];
         reqid_s3(x->request_id, s3id);
         g_strlcpy(x->request_id, s3id, sizeof x->request_id);
@@ -346,7 +345,7 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
     svc_rt *rt = NULL;
     if (!query_ok) {
         answer_unrouted(&x, 400, "MalformedQueryString", "The query string is not validly percent-encoded");
-    } else if (route_request(&(route_env){svc_for_target, svc_for_version, s}, req, &query,
+    } else if (route_request(&(route_env){svc_for_target, svc_for_version, svc_by_name, s}, req, &query,
                              have_form ? &form : NULL, &r, err, sizeof err) != 0) {
         answer_unrouted(&x, 400, "IncompleteSignature", err);
     } else {
@@ -363,8 +362,8 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
             x.je.service = g_strdup(r.service);
         } else {
             http_request routed = *req;
-            if (r.s3_path)
-                routed.path = r.s3_path;
+            if (r.path)
+                routed.path = r.path;
             run_service(&x, rt, &r, &routed, too_large, out);
         }
         route_clear(&r);

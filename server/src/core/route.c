@@ -40,67 +40,6 @@ static int from_authorization(const char *auth, route *r)
     return route_parse_credential(c, len, r);
 }
 
-static bool host_is_ip(const char *h, size_t len)
-{
-    if (len && h[0] == '[')
-        return true; /* IPv6 literal */
-    for (size_t i = 0; i < len; i++)
-        if (!g_ascii_isdigit(h[i]) && h[i] != '.')
-            return false;
-    return len > 0;
-}
-
-char *route_s3_bucket_from_host(const char *host, char **region)
-{
-    *region = NULL;
-    if (!host || !*host)
-        return NULL;
-    size_t len = strcspn(host, ":");
-    if (host[0] == '[')
-        return NULL;
-    if (host_is_ip(host, len))
-        return NULL;
-    static const char *const suffixes[] = {".localhost.localstack.cloud", ".localhost",
-                                           ".amazonaws.com", NULL};
-    size_t rest = 0;
-    const char *sfx = NULL;
-    for (size_t i = 0; suffixes[i]; i++) {
-        size_t sl = strlen(suffixes[i]);
-        if (len > sl && g_ascii_strncasecmp(host + len - sl, suffixes[i], sl) == 0) {
-            sfx = suffixes[i];
-            rest = len - sl;
-            break;
-        }
-    }
-    if (!sfx)
-        return NULL;
-    char *labels = g_ascii_strdown(host, (gssize)rest);
-    char *bucket = NULL;
-    /* rest is one of: s3 | s3.REGION | s3-REGION | BUCKET | BUCKET.s3 | BUCKET.s3.REGION */
-    if (strcmp(labels, "s3") == 0 || g_str_has_prefix(labels, "s3.") || g_str_has_prefix(labels, "s3-")) {
-        if (labels[2] == '.' || labels[2] == '-')
-            *region = g_strdup(labels + 3);
-    } else {
-        char *s3 = strstr(labels, ".s3.");
-        char *end = g_str_has_suffix(labels, ".s3") ? labels + strlen(labels) - 3 : NULL;
-        /* Host names have no case: the bucket is the lowercased label. */
-        if (s3) {
-            *region = g_strdup(s3 + 4);
-            bucket = g_strndup(labels, (gsize)(s3 - labels));
-        } else if (end) {
-            bucket = g_strndup(labels, (gsize)(end - labels));
-        } else if (strcmp(sfx, ".amazonaws.com") != 0) {
-            bucket = g_strndup(labels, rest);
-        }
-    }
-    g_free(labels);
-    if (*region && !**region) {
-        g_free(*region);
-        *region = NULL;
-    }
-    return bucket;
-}
-
 int route_request(const route_env *env, const http_request *req, const http_params *query,
                   const http_params *form, route *r, char *err, size_t errlen)
 {
@@ -146,21 +85,13 @@ int route_request(const route_env *env, const http_request *req, const http_para
             g_strlcpy(r->access_key, http_params_get(query, "AWSAccessKeyId"), sizeof r->access_key);
         }
     }
-    if (strcmp(r->service, "s3") == 0) {
+    const svc_def *d = env->service_def(env->arg, r->service);
+    if (d && d->route_host) {
         char *host_region = NULL;
-        char *bucket = route_s3_bucket_from_host(req->host, &host_region);
-        if (bucket) {
-            GString *p = g_string_new("/");
-            http_percent_encode(p, bucket, strlen(bucket), false);
-            g_string_append(p, req->path[0] == '/' ? req->path : "/");
-            if (strcmp(req->path, "/") == 0)
-                g_string_truncate(p, p->len - 1);
-            r->s3_path = g_string_free(p, FALSE);
-            g_free(bucket);
-        }
+        r->path = d->route_host(req, &host_region);
         if (!r->region[0] && host_region)
             g_strlcpy(r->region, host_region, sizeof r->region);
-        r->bucket_region = host_region;
+        g_free(host_region);
     }
     if (!r->region[0])
         g_strlcpy(r->region, ROUTE_DEFAULT_REGION, sizeof r->region);
@@ -169,7 +100,6 @@ int route_request(const route_env *env, const http_request *req, const http_para
 
 void route_clear(route *r)
 {
-    g_free(r->s3_path);
-    g_free(r->bucket_region);
-    r->s3_path = r->bucket_region = NULL;
+    g_free(r->path);
+    r->path = NULL;
 }

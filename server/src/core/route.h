@@ -5,14 +5,16 @@
  *   2. unsigned: X-Amz-Target names a JSON service by its target prefix,
  *      Action + Version a query / ec2 service by its API version;
  *   3. anything else is S3 (anonymous and SigV2-presigned requests).
- * S3 alone also routes by host: virtual-hosted requests (bucket.localhost,
- * bucket.s3.localhost, bucket.s3.REGION.localhost) get their bucket moved
- * into the path, so that S3 sees every request path-style. */
+ * Then the chosen service's route_host hook may route by Host (S3's
+ * virtual-hosted buckets get their bucket moved into the path, so that S3
+ * sees every request path-style; a region the host names counts when the
+ * request is not signed). */
 #ifndef MOCKAWS_CORE_ROUTE_H
 #define MOCKAWS_CORE_ROUTE_H
 
 #include <glib.h>
 
+#include "services/service.h"
 #include "wire/http.h"
 
 #define ROUTE_DEFAULT_ACCOUNT "123456789012"
@@ -22,9 +24,9 @@ typedef struct route {
     char service[32];     /* signing name from the scope, or inferred */
     char region[32];
     char access_key[129]; /* "" when unsigned */
-    char *s3_path;        /* S3 virtual-hosted: the path with the bucket put in
-                             front (g_malloc'd), else NULL */
-    char *bucket_region;  /* region named by an s3.REGION host, or NULL */
+    char *path;           /* the path the service's route_host gave the request
+                             (S3 virtual-hosted: the bucket put in front;
+                             g_malloc'd), else NULL */
 } route;
 
 /* Callbacks into the server for what routing cannot know by itself. */
@@ -33,6 +35,8 @@ typedef struct route_env {
     const char *(*service_for_target)(void *arg, const char *prefix, size_t len);
     /* service whose query API version is `version`, or NULL */
     const char *(*service_for_version)(void *arg, const char *version);
+    /* the service named `name` (for its route_host hook), or NULL */
+    const svc_def *(*service_def)(void *arg, const char *name);
     void *arg;
 } route_env;
 
@@ -47,9 +51,5 @@ void route_clear(route *r);
 /* The credential scope out of an Authorization header value or an
  * X-Amz-Credential value: AKID/DATE/REGION/SERVICE/aws4_request. */
 int route_parse_credential(const char *cred, size_t len, route *r);
-
-/* S3 host routing: the bucket named by the host (g_malloc'd) or NULL for a
- * path-style host; region set (g_malloc'd) for s3.REGION hosts. */
-char *route_s3_bucket_from_host(const char *host, char **region);
 
 #endif

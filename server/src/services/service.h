@@ -122,6 +122,16 @@ struct svc_def {
      * one it does not have (InvalidAction, UnknownOperationException, ...). */
     const char *unknown_operation_code;
     int unknown_operation_status;
+
+    /* Every answer carries x-amz-crc32, the CRC32 of its body (DynamoDB's
+     * own header, not JSON 1.0's: docs/AWS-FACTS.md). */
+    bool body_crc32;
+
+    /* Routing by Host, for requests routed to this service (S3's
+     * virtual-hosted buckets): the path the request has when addressed
+     * path-style (g_malloc'd), or NULL to keep its own; *region set
+     * (g_malloc'd) when the host names one. NULL: the host routes nothing. */
+    char *(*route_host)(const http_request *req, char **region);
 };
 
 /* The request body, handed over without a copy when the server allows it

@@ -636,4 +636,5 @@ const wire_protocol wire_json = {
     .serialize_output = json_serialize_output,
     .serialize_error = json_serialize_error,
     .parse_response = json_parse_response,
+    .finish_response = wire_amzn_request_id,
 };

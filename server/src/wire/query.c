@@ -1332,18 +1332,22 @@ static int ec2_parse_response(const model *m, const char *op, const http_respons
 
 const wire_protocol wire_query = {
     .name = "query",
+    .routes_by_version = true,
     .operation_name = operation_name,
     .parse_request = query_parse_request,
     .serialize_output = query_serialize_output,
     .serialize_error = query_serialize_error,
     .parse_response = query_parse_response,
+    .finish_response = wire_amzn_request_id,
 };
 
 const wire_protocol wire_ec2 = {
     .name = "ec2",
+    .routes_by_version = true,
     .operation_name = operation_name,
     .parse_request = ec2_parse_request,
     .serialize_output = ec2_serialize_output,
     .serialize_error = ec2_serialize_error,
     .parse_response = ec2_parse_response,
+    .finish_response = wire_amzn_request_id,
 };

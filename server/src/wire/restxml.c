@@ -1637,11 +1637,24 @@ static int rx_parse_response(const model *m, const char *op, const http_response
     return 0;
 }
 
+/* S3's pair: the request id and the host id derived from it (the same one
+ * an error body names). */
+static void rx_finish_response(const char *request_id, http_response *resp)
+{
+    http_response_set_header(resp, "x-amz-request-id", request_id);
+    GString *host_id = g_string_new(NULL);
+    restxml_host_id(host_id, request_id);
+    http_response_set_header(resp, "x-amz-id-2", host_id->str);
+    g_string_free(host_id, TRUE);
+}
+
 const wire_protocol wire_rest_xml = {
     .name = "rest-xml",
+    .reqid_style = WIRE_REQID_HEX16,
     .operation_name = rx_operation_name,
     .parse_request = rx_parse_request,
     .serialize_output = rx_serialize_output,
     .serialize_error = rx_serialize_error,
     .parse_response = rx_parse_response,
+    .finish_response = rx_finish_response,
 };

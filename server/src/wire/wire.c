@@ -10,3 +10,8 @@ const wire_protocol *wire_protocol_find(const char *name)
             return all[i];
     return NULL;
 }
+
+void wire_amzn_request_id(const char *request_id, http_response *resp)
+{
+    http_response_set_header(resp, "x-amzn-RequestId", request_id);
+}

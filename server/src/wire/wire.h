@@ -17,13 +17,24 @@
 #define MOCKAWS_WIRE_WIRE_H
 
 #include <jansson.h>
+#include <stdbool.h>
 
 #include "awserr.h"
 #include "http.h"
 #include "model.h"
 
+/* How a protocol's services write their request ids. */
+typedef enum wire_reqid_style {
+    WIRE_REQID_UUID = 0, /* a UUID (json, query, ec2) */
+    WIRE_REQID_HEX16,    /* 16 uppercase hex digits (rest-xml: S3) */
+} wire_reqid_style;
+
 typedef struct wire_protocol {
     const char *name; /* the model's metadata.protocol */
+    wire_reqid_style reqid_style;
+    /* Unsigned requests name their service by Action + Version (the API
+     * version) in the query string or form (query, ec2). */
+    bool routes_by_version;
 
     /* The operation a request names (X-Amz-Target, Action, or for rest-xml
      * the method and URI matched against the model's requestUri
@@ -56,7 +67,17 @@ typedef struct wire_protocol {
      * message and the error shape's fields). */
     int (*parse_response)(const model *m, const char *op, const http_response *resp,
                           json_t **output, aws_error *err);
+
+    /* Adds the headers every answer of the protocol carries, success or
+     * error, once the response is otherwise complete: the request id
+     * (x-amz-request-id and x-amz-id-2 for rest-xml, x-amzn-RequestId for
+     * the others). */
+    void (*finish_response)(const char *request_id, http_response *resp);
 } wire_protocol;
+
+/* x-amzn-RequestId: the finish_response of the json, query and ec2
+ * protocols, and the header of an answer no service gave. */
+void wire_amzn_request_id(const char *request_id, http_response *resp);
 
 /* By metadata.protocol name; NULL when unknown. */
 const wire_protocol *wire_protocol_find(const char *name);

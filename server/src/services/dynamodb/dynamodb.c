@@ -187,4 +187,5 @@ const svc_def dynamodb_service = {
     .resource_of = resource_of,
     .unknown_operation_code = "UnknownOperationException",
     .unknown_operation_status = 400,
+    .body_crc32 = true,
 };

@@ -11,6 +11,7 @@
 #include "core/server.h"
 #include "services/s3/bucket.h"
 #include "services/s3/fixture.h"
+#include "services/s3/host.h"
 #include "services/s3/list.h"
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
@@ -583,4 +584,5 @@ const svc_def s3_service = {
     .choose_operation = choose_operation,
     .unknown_operation_code = "NotImplemented",
     .unknown_operation_status = 501,
+    .route_host = s3_host_route,
 };
