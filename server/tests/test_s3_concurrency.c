@@ -1,5 +1,5 @@
-/* S3 under concurrent requests: uploads hash their bodies outside S3's own
- * lock while readers and listings go on; readers see a whole old object or a
+/* S3 under concurrent requests: uploads hash their bodies outside the
+ * namespace lock while readers and listings go on; readers see a whole old object or a
  * whole new one, never a mix; parts of one upload arrive in parallel. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -150,6 +150,13 @@ static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_err
     g_string_free(msg, TRUE);
 }
 
+/* The namespace lock for SVC_LOCK_NONE handlers (services/service.h). */
+static GRWLock *call_lock(svc_call *c) { return &ns_get(c->srv->ns, c->svc, c->account, c->region)->lock; }
+void svc_lock_shared(svc_call *c) { g_rw_lock_reader_lock(call_lock(c)); }
+void svc_unlock_shared(svc_call *c) { g_rw_lock_reader_unlock(call_lock(c)); }
+void svc_lock_exclusive(svc_call *c) { g_rw_lock_writer_lock(call_lock(c)); }
+void svc_unlock_exclusive(svc_call *c) { g_rw_lock_writer_unlock(call_lock(c)); }
+
 static void run_service(exchange *x, svc_rt *rt, const route *r, const http_request *req,
                         bool too_large, pipeline_outcome *out)
 {
@@ -265,14 +272,14 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         .resp = x->resp,
         .fault = fd.partial,
     };
-    if (handler->readonly)
+    if (handler->lock == SVC_LOCK_SHARED)
         g_rw_lock_reader_lock(&n->lock);
-    else
+    else if (handler->lock == SVC_LOCK_EXCLUSIVE)
         g_rw_lock_writer_lock(&n->lock);
     int rc = handler->fn(&c);
-    if (handler->readonly)
+    if (handler->lock == SVC_LOCK_SHARED)
         g_rw_lock_reader_unlock(&n->lock);
-    else
+    else if (handler->lock == SVC_LOCK_EXCLUSIVE)
         g_rw_lock_writer_unlock(&n->lock);
 
     if (c.resource) {

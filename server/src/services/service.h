@@ -48,11 +48,30 @@ typedef struct svc_call {
 /* 0 = success (output may stay NULL: an empty answer), -1 = c->err is set. */
 typedef int (*svc_handler)(svc_call *c);
 
+/* How the core holds the namespace lock around an operation's handler. */
+typedef enum svc_lock_mode {
+    SVC_LOCK_EXCLUSIVE = 0, /* the write lock: the handler runs alone (the default) */
+    SVC_LOCK_SHARED,        /* the read lock: runs concurrently with other shared ones */
+    SVC_LOCK_NONE,          /* no lock: the handler takes it itself, for the parts that
+                               touch the state, with svc_lock_shared / svc_lock_exclusive
+                               (S3's uploads hash their bodies with no lock held) */
+} svc_lock_mode;
+
 typedef struct svc_op {
     const char *name;
     svc_handler fn;
-    int readonly; /* 1: runs under the namespace's read lock, concurrently */
+    svc_lock_mode lock;
 } svc_op;
+
+/* The namespace lock of c's state, for SVC_LOCK_NONE handlers: each lock
+ * call paired with the unlock call of the same mode before the handler
+ * returns. c->state stays valid between them (a reset waits for the
+ * request), but whatever the handler found in it under one lock may be gone
+ * under the next: look it up again. */
+void svc_lock_shared(svc_call *c);
+void svc_unlock_shared(svc_call *c);
+void svc_lock_exclusive(svc_call *c);
+void svc_unlock_exclusive(svc_call *c);
 
 /* Where a fixture section lands. */
 typedef struct svc_fixture_ctx {

@@ -1392,19 +1392,19 @@ static json_t *state_dump(void *s) { return ec2_state_dump(s); }
 /* Every operation that reads instances settles them, which writes: they all
  * take the write lock. Regions and zones touch no state. */
 static const svc_op ops[] = {
-    {"RunInstances", run_instances, 0},
-    {"DescribeInstances", describe_instances, 0},
-    {"DescribeInstanceStatus", describe_instance_status, 0},
-    {"StartInstances", start_instances, 0},
-    {"StopInstances", stop_instances, 0},
-    {"RebootInstances", reboot_instances, 0},
-    {"TerminateInstances", terminate_instances, 0},
-    {"CreateTags", create_tags, 0},
-    {"DeleteTags", delete_tags, 0},
-    {"DescribeTags", describe_tags, 0},
-    {"DescribeRegions", describe_regions, 1},
-    {"DescribeAvailabilityZones", describe_availability_zones, 1},
-    {NULL, NULL, 0},
+    {"RunInstances", run_instances, SVC_LOCK_EXCLUSIVE},
+    {"DescribeInstances", describe_instances, SVC_LOCK_EXCLUSIVE},
+    {"DescribeInstanceStatus", describe_instance_status, SVC_LOCK_EXCLUSIVE},
+    {"StartInstances", start_instances, SVC_LOCK_EXCLUSIVE},
+    {"StopInstances", stop_instances, SVC_LOCK_EXCLUSIVE},
+    {"RebootInstances", reboot_instances, SVC_LOCK_EXCLUSIVE},
+    {"TerminateInstances", terminate_instances, SVC_LOCK_EXCLUSIVE},
+    {"CreateTags", create_tags, SVC_LOCK_EXCLUSIVE},
+    {"DeleteTags", delete_tags, SVC_LOCK_EXCLUSIVE},
+    {"DescribeTags", describe_tags, SVC_LOCK_EXCLUSIVE},
+    {"DescribeRegions", describe_regions, SVC_LOCK_SHARED},
+    {"DescribeAvailabilityZones", describe_availability_zones, SVC_LOCK_SHARED},
+    {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
 const svc_def ec2_service = {

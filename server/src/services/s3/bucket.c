@@ -58,6 +58,8 @@ static void bucket_location(svc_call *c, const s3_bucket *b)
 
 int s3_create_bucket(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     const char *name = s3_in(c, "Bucket");
     if (!s3_bucket_name_valid(name)) {
         aws_error_set(&c->err, "InvalidBucketName", NULL);
@@ -108,6 +110,8 @@ int s3_create_bucket(svc_call *c)
 
 int s3_delete_bucket(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
@@ -122,6 +126,8 @@ int s3_delete_bucket(svc_call *c)
 
 int s3_head_bucket(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
@@ -131,6 +137,8 @@ int s3_head_bucket(svc_call *c)
 
 int s3_get_bucket_location(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
@@ -156,6 +164,8 @@ int s3_get_bucket_location(svc_call *c)
 
 int s3_list_buckets(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_state *st = s3_st(c);
     json_t *maxj = json_object_get(c->input, "MaxBuckets");
     json_int_t max = maxj ? json_integer_value(maxj) : 10000;

@@ -135,6 +135,8 @@ static void echo(json_t *out, const char *member, const char *v, bool url)
 
 int s3_list_objects_v2(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     listing l = {0};
     s3_bucket *b;
     if (common(c, &l, &b) != 0)
@@ -182,6 +184,8 @@ int s3_list_objects_v2(svc_call *c)
 
 int s3_list_objects(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     listing l = {0};
     s3_bucket *b;
     if (common(c, &l, &b) != 0)

@@ -74,6 +74,8 @@ static void set_checksum(json_t *out, checksum_algo algo, const char *value)
 
 int s3_create_multipart_upload(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
@@ -122,20 +124,21 @@ static char *md5_etag(const unsigned char md5[16])
     return g_strdup(e);
 }
 
-/* Like PutObject (see object.c), hashes its body with only the namespace
- * lock shared: uploads of parts run side by side. Completing or aborting
- * the upload takes the namespace lock alone, so the upload outlives this. */
+/* Like PutObject (see object.c), hashes its body with no namespace lock
+ * held (SVC_LOCK_NONE): uploads of parts run side by side. The upload may
+ * be completed or aborted meanwhile, so storing the part looks it up again. */
 int s3_upload_part(svc_call *c)
 {
-    s3_state *st = s3_st(c);
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     int pn = 0;
-    g_rw_lock_reader_lock(&st->lock);
+    svc_lock_shared(c);
     s3_upload *u = upload_for(c, &b);
     if (u && part_number(c, &pn) != 0)
         u = NULL;
     checksum_algo algo = u ? u->meta->algo : CHECKSUM_NONE;
-    g_rw_lock_reader_unlock(&st->lock);
+    svc_unlock_shared(c);
     if (!u)
         return -1;
     s3_payload p;
@@ -148,16 +151,23 @@ int s3_upload_part(svc_call *c)
         s3_payload_clear(&p);
         return rc;
     }
-    s3_part *part = g_new0(s3_part, 1);
-    part->number = pn;
-    part->blob = s3_blob_ref(p.blob);
-    memcpy(part->md5, p.md5, 16);
-    part->mtime_ms = c->now_ms;
-    part->algo = p.algo;
-    part->checksum = g_strdup(p.checksum);
-    g_rw_lock_writer_lock(&st->lock);
-    s3_part_put(u, part);
-    g_rw_lock_writer_unlock(&st->lock);
+    svc_lock_exclusive(c);
+    u = upload_for(c, &b);
+    if (u) {
+        s3_part *part = g_new0(s3_part, 1);
+        part->number = pn;
+        part->blob = s3_blob_ref(p.blob);
+        memcpy(part->md5, p.md5, 16);
+        part->mtime_ms = c->now_ms;
+        part->algo = p.algo;
+        part->checksum = g_strdup(p.checksum);
+        s3_part_put(u, part);
+    }
+    svc_unlock_exclusive(c);
+    if (!u) {
+        s3_payload_clear(&p);
+        return -1;
+    }
     char *etag = md5_etag(p.md5);
     c->output = json_pack("{s:s, s:s}", "ETag", etag, "ServerSideEncryption", "AES256");
     set_checksum(c->output, p.algo, p.checksum);
@@ -168,6 +178,8 @@ int s3_upload_part(svc_call *c)
 
 int s3_upload_part_copy(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     s3_upload *u = upload_for(c, &b);
     int pn;
@@ -247,6 +259,8 @@ static char *location(svc_call *c, const s3_bucket *b, const char *key)
 
 int s3_complete_multipart_upload(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     s3_upload *u = upload_for(c, &b);
     if (!u)
@@ -387,6 +401,8 @@ int s3_complete_multipart_upload(svc_call *c)
 
 int s3_abort_multipart_upload(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     s3_upload *u = upload_for(c, &b);
     if (!u)
@@ -413,6 +429,8 @@ static void upload_checksum_fields(json_t *out, const s3_upload *u)
 
 int s3_list_parts(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     s3_upload *u = upload_for(c, &b);
     if (!u)
@@ -482,6 +500,8 @@ static GTreeNode *uploads_past_prefix(GTree *t, const char *prefix, size_t len)
 
 int s3_list_multipart_uploads(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;

@@ -411,11 +411,15 @@ static int serve(svc_call *c)
 
 int s3_get_object(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     return serve(c);
 }
 
 int s3_head_object(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     return serve(c);
 }
 
@@ -438,17 +442,18 @@ int s3_write_conditions(svc_call *c, s3_bucket *b, const char *key)
     return 0;
 }
 
-/* Runs under the namespace lock shared with readers and other uploads (see
- * store.h): the body is checked and hashed with no lock of S3's own, and the
- * state lock is taken only to look and, at the end, to store. */
+/* Runs with no namespace lock (SVC_LOCK_NONE, see store.h): the body is
+ * checked and hashed with no lock held, and the lock is taken shared to
+ * look and, at the end, exclusively to store. */
 int s3_put_object(svc_call *c)
 {
-    s3_state *st = s3_st(c);
+    if (s3_check_request(c) != 0)
+        return -1;
     const char *key = s3_in(c, "Key");
-    g_rw_lock_reader_lock(&st->lock);
+    svc_lock_shared(c);
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     int rc = !b || s3_check_key(c, key) != 0 || s3_write_conditions(c, b, key) != 0 ? -1 : 0;
-    g_rw_lock_reader_unlock(&st->lock);
+    svc_unlock_shared(c);
     if (rc != 0)
         return -1;
     s3_meta *m = s3_meta_from_input(c);
@@ -470,16 +475,16 @@ int s3_put_object(svc_call *c)
     }
     m = s3_meta_compact(m);
 
-    g_rw_lock_writer_lock(&st->lock);
-    /* the bucket cannot have gone (deleting it takes the namespace lock
-     * alone), but another upload of the key may have landed meanwhile */
+    svc_lock_exclusive(c);
+    /* the bucket may have gone, and another upload of the key may have
+     * landed meanwhile: look again */
     b = s3_bucket_for(c, s3_in(c, "Bucket"));
     rc = !b || s3_write_conditions(c, b, key) != 0 ? -1 : 0;
     if (rc == 0) {
         s3_object_put(b, s3_object_new(key, p.blob, m, c->now_ms, p.md5, 0));
         m = NULL;
     }
-    g_rw_lock_writer_unlock(&st->lock);
+    svc_unlock_exclusive(c);
     s3_meta_free(m);
     if (rc == 0) {
         char etag[48];
@@ -493,6 +498,8 @@ int s3_put_object(svc_call *c)
 
 int s3_delete_object(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
@@ -516,6 +523,8 @@ int s3_delete_object(svc_call *c)
 
 int s3_delete_objects(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
@@ -574,6 +583,8 @@ int s3_delete_objects(svc_call *c)
 
 int s3_copy_object(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *db = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!db)
         return -1;
@@ -670,6 +681,8 @@ int s3_copy_object(svc_call *c)
 
 int s3_get_object_tagging(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     s3_object *o;
     if (lookup(c, &b, &o) != 0)
@@ -680,6 +693,8 @@ int s3_get_object_tagging(svc_call *c)
 
 int s3_put_object_tagging(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     s3_object *o;
     if (lookup(c, &b, &o) != 0)
@@ -711,6 +726,8 @@ int s3_put_object_tagging(svc_call *c)
 
 int s3_delete_object_tagging(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     s3_object *o;
     if (lookup(c, &b, &o) != 0)
@@ -725,6 +742,8 @@ int s3_delete_object_tagging(svc_call *c)
 
 int s3_get_object_attributes(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return -1;
     s3_bucket *b;
     s3_object *o;
     if (lookup(c, &b, &o) != 0)

@@ -1,7 +1,8 @@
 /* S3: buckets, objects, listings, multipart uploads. One state for the whole
  * server (bucket names are global); each bucket records its owner and
- * region. Every request passes through dispatch() first: presigned-URL
- * expiry, then the operation's handler. */
+ * region. The core calls each operation's handler directly, under the
+ * namespace lock its ops entry declares; every handler starts with
+ * s3_check_request (presigned-URL expiry, x-amz-content-sha256). */
 #include "services/s3/s3.h"
 
 #include <stdarg.h>
@@ -287,51 +288,43 @@ static int check_content_sha256(svc_call *c)
     return rc;
 }
 
-/* ---- dispatch ---- */
+int s3_check_request(svc_call *c)
+{
+    return check_presigned(c) != 0 || check_content_sha256(c) != 0 ? -1 : 0;
+}
 
-/* How an operation stands to the locks (see store.h). */
-typedef enum s3_mode {
-    S3_READ,   /* namespace lock shared, state lock shared: reads run together */
-    S3_WRITE,  /* namespace lock exclusive: alone, no state lock needed */
-    S3_UPLOAD, /* namespace lock shared; the handler takes the state lock itself */
-} s3_mode;
+/* ---- operations ---- */
 
-typedef struct s3_handler {
-    const char *name;
-    svc_handler fn;
-    s3_mode mode;
-} s3_handler;
-
-/* Every operation once: its handler and its locking. */
-#define S3_OPERATIONS(X)                                                   \
-    X(CreateBucket, s3_create_bucket, S3_WRITE)                            \
-    X(DeleteBucket, s3_delete_bucket, S3_WRITE)                            \
-    X(HeadBucket, s3_head_bucket, S3_READ)                                 \
-    X(ListBuckets, s3_list_buckets, S3_READ)                               \
-    X(GetBucketLocation, s3_get_bucket_location, S3_READ)                  \
-    X(PutObject, s3_put_object, S3_UPLOAD)                                 \
-    X(GetObject, s3_get_object, S3_READ)                                   \
-    X(HeadObject, s3_head_object, S3_READ)                                 \
-    X(DeleteObject, s3_delete_object, S3_WRITE)                            \
-    X(DeleteObjects, s3_delete_objects, S3_WRITE)                          \
-    X(CopyObject, s3_copy_object, S3_WRITE)                                \
-    X(GetObjectTagging, s3_get_object_tagging, S3_READ)                    \
-    X(PutObjectTagging, s3_put_object_tagging, S3_WRITE)                   \
-    X(DeleteObjectTagging, s3_delete_object_tagging, S3_WRITE)             \
-    X(GetObjectAttributes, s3_get_object_attributes, S3_READ)              \
-    X(ListObjectsV2, s3_list_objects_v2, S3_READ)                          \
-    X(ListObjects, s3_list_objects, S3_READ)                               \
-    X(CreateMultipartUpload, s3_create_multipart_upload, S3_WRITE)         \
-    X(UploadPart, s3_upload_part, S3_UPLOAD)                               \
-    X(UploadPartCopy, s3_upload_part_copy, S3_WRITE)                       \
-    X(CompleteMultipartUpload, s3_complete_multipart_upload, S3_WRITE)     \
-    X(AbortMultipartUpload, s3_abort_multipart_upload, S3_WRITE)           \
-    X(ListParts, s3_list_parts, S3_READ)                                   \
-    X(ListMultipartUploads, s3_list_multipart_uploads, S3_READ)
-
-#define HANDLER(name, fn, mode) {#name, fn, mode},
-static const s3_handler handlers[] = {S3_OPERATIONS(HANDLER)};
-#undef HANDLER
+/* Every operation, with how the namespace lock is held around it (see
+ * store.h): reads share it, writes hold it alone, and uploads take it
+ * themselves so as to hash their bodies with no lock held. */
+static const svc_op ops[] = {
+    {"CreateBucket", s3_create_bucket, SVC_LOCK_EXCLUSIVE},
+    {"DeleteBucket", s3_delete_bucket, SVC_LOCK_EXCLUSIVE},
+    {"HeadBucket", s3_head_bucket, SVC_LOCK_SHARED},
+    {"ListBuckets", s3_list_buckets, SVC_LOCK_SHARED},
+    {"GetBucketLocation", s3_get_bucket_location, SVC_LOCK_SHARED},
+    {"PutObject", s3_put_object, SVC_LOCK_NONE},
+    {"GetObject", s3_get_object, SVC_LOCK_SHARED},
+    {"HeadObject", s3_head_object, SVC_LOCK_SHARED},
+    {"DeleteObject", s3_delete_object, SVC_LOCK_EXCLUSIVE},
+    {"DeleteObjects", s3_delete_objects, SVC_LOCK_EXCLUSIVE},
+    {"CopyObject", s3_copy_object, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectTagging", s3_get_object_tagging, SVC_LOCK_SHARED},
+    {"PutObjectTagging", s3_put_object_tagging, SVC_LOCK_EXCLUSIVE},
+    {"DeleteObjectTagging", s3_delete_object_tagging, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectAttributes", s3_get_object_attributes, SVC_LOCK_SHARED},
+    {"ListObjectsV2", s3_list_objects_v2, SVC_LOCK_SHARED},
+    {"ListObjects", s3_list_objects, SVC_LOCK_SHARED},
+    {"CreateMultipartUpload", s3_create_multipart_upload, SVC_LOCK_EXCLUSIVE},
+    {"UploadPart", s3_upload_part, SVC_LOCK_NONE},
+    {"UploadPartCopy", s3_upload_part_copy, SVC_LOCK_EXCLUSIVE},
+    {"CompleteMultipartUpload", s3_complete_multipart_upload, SVC_LOCK_EXCLUSIVE},
+    {"AbortMultipartUpload", s3_abort_multipart_upload, SVC_LOCK_EXCLUSIVE},
+    {"ListParts", s3_list_parts, SVC_LOCK_SHARED},
+    {"ListMultipartUploads", s3_list_multipart_uploads, SVC_LOCK_SHARED},
+    {NULL, NULL, SVC_LOCK_EXCLUSIVE},
+};
 
 static char *resource_of(const char *operation, json_t *input)
 {
@@ -343,33 +336,6 @@ static char *resource_of(const char *operation, json_t *input)
         return g_strdup_printf("%s/%s", bucket, json_string_value(key));
     return g_strdup(bucket);
 }
-
-static int dispatch(svc_call *c)
-{
-    g_free(c->resource);
-    c->resource = resource_of(c->operation, c->input);
-    if (check_presigned(c) != 0 || check_content_sha256(c) != 0)
-        return -1;
-    for (size_t i = 0; i < G_N_ELEMENTS(handlers); i++) {
-        const s3_handler *h = &handlers[i];
-        if (strcmp(h->name, c->operation) != 0)
-            continue;
-        if (h->mode != S3_READ)
-            return h->fn(c);
-        /* uploads may be storing while this one reads */
-        s3_state *st = s3_st(c);
-        g_rw_lock_reader_lock(&st->lock);
-        int rc = h->fn(c);
-        g_rw_lock_reader_unlock(&st->lock);
-        return rc;
-    }
-    return aws_error_set(&c->err, "NotImplemented", "mockaws does not implement %s yet", c->operation);
-}
-
-/* The namespace lock: shared for everything but S3_WRITE operations. */
-#define OP(name, fn, mode) {#name, dispatch, (mode) != S3_WRITE},
-static const svc_op ops[] = {S3_OPERATIONS(OP){NULL, NULL, 0}};
-#undef OP
 
 /* ---- choosing the operation ---- */
 

@@ -33,6 +33,10 @@ const char *s3_header(svc_call *c, const char *name);
 s3_bucket *s3_bucket_for(svc_call *c, const char *name);
 /* The same with the expected owner given (NULL: none), for copy sources. */
 s3_bucket *s3_bucket_lookup(svc_call *c, const char *name, const char *expected_owner);
+/* What every operation checks first, before it looks at the state: a
+ * presigned URL's expiry and x-amz-content-sha256 against the body. 0, or
+ * -1 with c->err set. Needs no lock. */
+int s3_check_request(svc_call *c);
 /* Checks a key: NULL-free, valid UTF-8, at most 1024 bytes. -1 + c->err. */
 int s3_check_key(svc_call *c, const char *key);
 

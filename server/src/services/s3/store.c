@@ -57,7 +57,6 @@ static void bucket_free(gpointer p)
 s3_state *s3_state_new(void)
 {
     s3_state *st = g_new0(s3_state, 1);
-    g_rw_lock_init(&st->lock);
     /* the key is the bucket's own name */
     st->buckets = g_tree_new_full(key_cmp, NULL, NULL, bucket_free);
     return st;
@@ -68,7 +67,6 @@ void s3_state_free(s3_state *st)
     if (!st)
         return;
     g_tree_destroy(st->buckets);
-    g_rw_lock_clear(&st->lock);
     g_free(st);
 }
 

@@ -99,15 +99,13 @@ typedef struct s3_bucket {
     uint64_t upload_seq;
 } s3_bucket;
 
-/* Locking. The namespace lock (the core's) is taken for reading by every
- * operation but those that change the shape of the state (bucket and
- * object deletion, copies, multipart completion, ...: see s3.c), which take
- * it for writing. PutObject and UploadPart take it for reading too, so that
- * hashing a large body holds up nobody: they read and check the body with no
- * lock of their own and take `lock` for writing only to store the result.
- * Every other reader holds `lock` for reading. */
+/* Locking: the namespace lock (the core's) alone, held as each operation
+ * declares in s3.c: shared by reads, exclusive for everything that changes
+ * the state. PutObject and UploadPart take none from the core
+ * (SVC_LOCK_NONE), so that hashing a large body holds up nobody: they take
+ * it shared to check the request, hash the body with no lock held, and take
+ * it exclusively only to store the result. */
 typedef struct s3_state {
-    GRWLock lock;
     GTree *buckets; /* name -> s3_bucket*, owns */
     /* The continuation-token secret comes from the server's generator on
      * first use (state_new has no server to ask). */

@@ -135,11 +135,11 @@ static int get_access_key_info(svc_call *c)
 }
 
 static const svc_op ops[] = {
-    {"GetCallerIdentity", get_caller_identity, 1},
-    {"AssumeRole", assume_role, 0},
-    {"GetSessionToken", get_session_token, 0},
-    {"GetAccessKeyInfo", get_access_key_info, 1},
-    {NULL, NULL, 0},
+    {"GetCallerIdentity", get_caller_identity, SVC_LOCK_SHARED},
+    {"AssumeRole", assume_role, SVC_LOCK_EXCLUSIVE},
+    {"GetSessionToken", get_session_token, SVC_LOCK_EXCLUSIVE},
+    {"GetAccessKeyInfo", get_access_key_info, SVC_LOCK_SHARED},
+    {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
 const svc_def sts_service = {
