@@ -95,7 +95,7 @@ void fuzz_req_clear(fuzz_req *r)
     g_free(r->path);
     g_free(r->query);
     if (r->body)
-        g_byte_array_free(r->body, TRUE);
+        body_free(r->body);
     memset(r, 0, sizeof *r);
 }
 
@@ -162,8 +162,7 @@ bool fuzz_http_next(const uint8_t **data, size_t *size, fuzz_req *out)
         }
     }
     /* exactly blen bytes, so that AddressSanitizer sees any read past them */
-    out->body = g_byte_array_sized_new((guint)blen);
-    g_byte_array_append(out->body, p, (guint)blen);
+    out->body = body_adopt(blen ? g_memdup2(p, blen) : NULL, blen);
     *data = p + blen;
     *size = left - blen;
 
@@ -178,7 +177,7 @@ bool fuzz_http_next(const uint8_t **data, size_t *size, fuzz_req *out)
         .host = host,
         .headers = (const http_header *)(void *)out->headers->data,
         .nheaders = out->headers->len,
-        .body = blen ? (const char *)out->body->data : "",
+        .body = body_data(out->body),
         .body_len = blen,
         .body_store = out->body,
     };
@@ -291,7 +290,7 @@ void fuzz_server_fresh(server *s, bool reload)
         g_mutex_unlock(&s->clock.lock);
         char err[512];
         char *dir = g_build_filename(MOCKAWS_SOURCE_DIR, "fixtures", NULL);
-        if (server_load_state(s, the_fixtures, dir, err, sizeof err) != 0) {
+        if (fixtures_load(s, the_fixtures, dir, err, sizeof err) != 0) {
             fprintf(stderr, "fuzz: the shipped fixtures do not load: %s\n", err);
             abort();
         }

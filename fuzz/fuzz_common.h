@@ -20,7 +20,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/fixtures.h"
+#include "core/pipeline.h"
 #include "core/server.h"
+#include "wire/body.h"
 #include "wire/http.h"
 
 /* One parsed request; every string is owned here (fuzz_req_clear). */
@@ -28,7 +31,7 @@ typedef struct fuzz_req {
     http_request req;
     GArray *headers;    /* of http_header, g_malloc'd strings */
     char *method, *path, *query;
-    GByteArray *body;   /* req.body_store, as the server hands it to handlers */
+    body_buf *body;     /* req.body_store, as the server hands it to handlers */
 } fuzz_req;
 
 /* Parses the next request of a pipelined stream from *data / *size and

@@ -1,4 +1,4 @@
-/* fuzz_fixtures: the fixture / state loader (server_load_state, which
+/* fuzz_fixtures: the fixture / state loader (fixtures_load, which
  * mockaws_load_fixtures_json, --fixtures files, scenarios and the control
  * API's POST /_mockaws/state all go through) with every service's section
  * (s3, dynamodb, sns, ec2), and the state dump.
@@ -37,15 +37,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     empty(s);
     char err[512];
-    if (server_load_state(s, doc, fixtures_dir, err, sizeof err) == 0) {
-        json_t *dump = server_dump_state(s);
+    if (fixtures_load(s, doc, fixtures_dir, err, sizeof err) == 0) {
+        json_t *dump = fixtures_dump(s);
         empty(s);
-        if (server_load_state(s, dump, fixtures_dir, err, sizeof err) != 0) {
+        if (fixtures_load(s, dump, fixtures_dir, err, sizeof err) != 0) {
             char *text = json_dumps(dump, JSON_COMPACT);
             fprintf(stderr, "fuzz_fixtures: the state dump does not load again: %s\n%s\n", err, text);
             abort();
         }
-        json_t *again = server_dump_state(s);
+        json_t *again = fixtures_dump(s);
         if (!json_equal(dump, again)) {
             char *a = json_dumps(dump, JSON_COMPACT | JSON_SORT_KEYS), *b = json_dumps(again, JSON_COMPACT | JSON_SORT_KEYS);
             fprintf(stderr, "fuzz_fixtures: the state dump changes when loaded again:\n%s\n%s\n", a, b);

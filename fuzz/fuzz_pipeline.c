@@ -55,8 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!skipped(&r.req)) {
             http_response resp;
             http_response_init(&resp);
-            server_outcome out;
-            server_handle(s, &r.req, (uint64_t)n + 1, false, &resp, &out);
+            pipeline_outcome out;
+            pipeline_handle(s, &r.req, (uint64_t)n + 1, false, &resp, &out);
             if (control_matches(r.req.path) || resp.status < 400 || (resp.status >= 500 && resp.status != 501))
                 dirty = true;
             /* read the whole answer, zero-copy bodies too, as sending would */
