@@ -124,6 +124,28 @@ static void s3_virtual_hosts(void **st)
     }
 }
 
+/* Parameters keep their decoded lengths: a %00 is part of the name or value,
+ * never its end, and a name holding one is not the name it starts with. */
+static void params_keep_lengths(void **st)
+{
+    (void)st;
+    http_params q = {0};
+    const char *text = "k=a%00b&x%00y=1&plain=v+w&k=second";
+    assert_true(http_params_parse(&q, text, strlen(text), true));
+    size_t len = 0;
+    const char *v = http_params_getn(&q, "k", &len);
+    assert_non_null(v);
+    assert_int_equal(len, 3);
+    assert_memory_equal(v, "a\0b", 3);
+    assert_null(http_params_get(&q, "x"));
+    assert_string_equal(http_params_getn(&q, "plain", &len), "v w");
+    assert_int_equal(len, 3);
+    assert_int_equal(q.items->len, 4);
+    http_params_clear(&q);
+    assert_false(http_params_parse(&q, "a=%zz", 5, true));
+    http_params_clear(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -132,6 +154,7 @@ int main(void)
         cmocka_unit_test(malformed_scope_is_refused),
         cmocka_unit_test(unsigned_requests_by_target_and_action),
         cmocka_unit_test(s3_virtual_hosts),
+        cmocka_unit_test(params_keep_lengths),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

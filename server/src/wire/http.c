@@ -122,29 +122,31 @@ void http_percent_encode(GString *out, const char *s, size_t len, bool keep_slas
     }
 }
 
+static void param_clear(gpointer item)
+{
+    http_param *p = item;
+    g_free(p->name);
+    g_free(p->value);
+}
+
 bool http_params_parse(http_params *p, const char *s, size_t len, bool form)
 {
-    p->names = g_ptr_array_new_with_free_func(g_free);
-    p->values = g_ptr_array_new_with_free_func(g_free);
-    size_t i = 0;
-    while (i < len) {
-        size_t end = i;
-        while (end < len && s[end] != '&')
-            end++;
+    p->items = g_array_new(FALSE, FALSE, sizeof(http_param));
+    g_array_set_clear_func(p->items, param_clear);
+    for (size_t i = 0; i < len;) {
+        const char *amp = memchr(s + i, '&', len - i);
+        size_t end = amp ? (size_t)(amp - s) : len;
         if (end > i) {
-            size_t eq = i;
-            while (eq < end && s[eq] != '=')
-                eq++;
-            char *name = http_percent_decode(s + i, eq - i, form, NULL);
-            char *value = eq < end ? http_percent_decode(s + eq + 1, end - eq - 1, form, NULL)
-                                   : g_strdup("");
-            if (!name || !value) {
-                g_free(name);
-                g_free(value);
+            const char *eq = memchr(s + i, '=', end - i);
+            size_t name_end = eq ? (size_t)(eq - s) : end;
+            http_param it = {0};
+            it.name = http_percent_decode(s + i, name_end - i, form, &it.name_len);
+            it.value = eq ? http_percent_decode(eq + 1, end - name_end - 1, form, &it.value_len) : g_strdup("");
+            if (!it.name || !it.value) {
+                param_clear(&it);
                 return false;
             }
-            g_ptr_array_add(p->names, name);
-            g_ptr_array_add(p->values, value);
+            g_array_append_val(p->items, it);
         }
         i = end + 1;
     }
@@ -153,17 +155,26 @@ bool http_params_parse(http_params *p, const char *s, size_t len, bool form)
 
 void http_params_clear(http_params *p)
 {
-    if (p->names)
-        g_ptr_array_free(p->names, TRUE);
-    if (p->values)
-        g_ptr_array_free(p->values, TRUE);
-    p->names = p->values = NULL;
+    if (p->items)
+        g_array_free(p->items, TRUE);
+    p->items = NULL;
+}
+
+const char *http_params_getn(const http_params *p, const char *name, size_t *len)
+{
+    size_t n = strlen(name);
+    for (guint i = 0; p->items && i < p->items->len; i++) {
+        const http_param *it = &g_array_index(p->items, http_param, i);
+        if (it->name_len == n && memcmp(it->name, name, n) == 0) {
+            if (len)
+                *len = it->value_len;
+            return it->value;
+        }
+    }
+    return NULL;
 }
 
 const char *http_params_get(const http_params *p, const char *name)
 {
-    for (guint i = 0; i < p->names->len; i++)
-        if (strcmp(g_ptr_array_index(p->names, i), name) == 0)
-            return g_ptr_array_index(p->values, i);
-    return NULL;
+    return http_params_getn(p, name, NULL);
 }

@@ -66,17 +66,26 @@ char *http_percent_decode(const char *s, size_t len, bool form, size_t *outlen);
  * %XX; '/' kept when keep_slash. Appends to out. */
 void http_percent_encode(GString *out, const char *s, size_t len, bool keep_slash);
 
-/* A parsed query string or form body: ordered (name, value) pairs, both
- * decoded. A name without '=' has the value "". */
+/* One decoded pair. Either may hold NUL bytes (%00): the lengths are the
+ * decoded lengths, and the strings are NUL-terminated after them. */
+typedef struct http_param {
+    char *name;  /* owned */
+    size_t name_len;
+    char *value; /* owned; "" for a name without '=' */
+    size_t value_len;
+} http_param;
+
+/* A parsed query string or form body: its pairs in order. */
 typedef struct http_params {
-    GPtrArray *names;  /* char*, owned */
-    GPtrArray *values; /* char*, owned */
+    GArray *items; /* of http_param */
 } http_params;
 
 /* Returns false on a malformed escape. */
 bool http_params_parse(http_params *p, const char *s, size_t len, bool form);
 void http_params_clear(http_params *p);
-/* First value for name, or NULL. */
+/* First value for name (a name holding a NUL is no name asked for), with its
+ * length when len is not NULL; NULL when absent. */
+const char *http_params_getn(const http_params *p, const char *name, size_t *len);
 const char *http_params_get(const http_params *p, const char *name);
 
 #endif

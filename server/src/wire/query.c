@@ -126,8 +126,8 @@ typedef struct form_pair {
  * is stable and the body comes first: on a repeated name the body's value
  * wins, then the first one given. */
 typedef struct form {
-    GPtrArray *strings; /* owned: the decoded names and values */
-    GArray *pairs;      /* of form_pair, borrowing from strings, sorted */
+    http_params body, query; /* owned: the decoded pairs */
+    GArray *pairs;           /* of form_pair, borrowing from body and query, sorted */
 } form;
 
 static int pair_cmp(gconstpointer a, gconstpointer b)
@@ -149,42 +149,27 @@ static bool content_type_is_form(const http_request *req)
 
 static void form_clear(form *f)
 {
-    if (f->strings)
-        g_ptr_array_free(f->strings, TRUE);
+    http_params_clear(&f->body);
+    http_params_clear(&f->query);
     if (f->pairs)
         g_array_free(f->pairs, TRUE);
-    f->strings = NULL;
     f->pairs = NULL;
 }
 
-/* Appends the pairs of one "a=b&c=d" text, keeping each value's decoded
- * length. False on a malformed percent-escape. A name holding a NUL byte
- * can be no parameter's name: it is left out like any unknown name, rather
- * than read as the name it starts with. */
-static bool form_add(form *f, const char *s, size_t len)
+/* Parses one "a=b&c=d" text into into and adds its pairs. False on a
+ * malformed percent-escape. A name holding a NUL byte can be no
+ * parameter's name: it is left out like any unknown name, rather than read
+ * as the name it starts with. */
+static bool form_add(form *f, http_params *into, const char *s, size_t len)
 {
-    for (size_t i = 0; i < len;) {
-        const char *amp = memchr(s + i, '&', len - i);
-        size_t end = amp ? (size_t)(amp - s) : len;
-        if (end > i) {
-            const char *eq = memchr(s + i, '=', end - i);
-            size_t name_end = eq ? (size_t)(eq - s) : end;
-            size_t nlen, vlen = 0;
-            char *name = http_percent_decode(s + i, name_end - i, true, &nlen);
-            char *value = eq ? http_percent_decode(eq + 1, end - name_end - 1, true, &vlen) : g_strdup("");
-            if (!name || !value) {
-                g_free(name);
-                g_free(value);
-                return false;
-            }
-            g_ptr_array_add(f->strings, name);
-            g_ptr_array_add(f->strings, value);
-            if (strlen(name) == nlen) {
-                form_pair p = {name, value, vlen};
-                g_array_append_val(f->pairs, p);
-            }
+    if (!http_params_parse(into, s, len, true))
+        return false;
+    for (guint i = 0; i < into->items->len; i++) {
+        const http_param *it = &g_array_index(into->items, http_param, i);
+        if (strlen(it->name) == it->name_len) {
+            form_pair p = {it->name, it->value, it->value_len};
+            g_array_append_val(f->pairs, p);
         }
-        i = end + 1;
     }
     return true;
 }
@@ -193,13 +178,12 @@ static bool form_add(form *f, const char *s, size_t len)
  * percent-escape. */
 static bool form_load(form *f, const http_request *req, aws_error *err)
 {
-    f->strings = g_ptr_array_new_with_free_func(g_free);
-    f->pairs = g_array_new(FALSE, FALSE, sizeof(form_pair));
+    *f = (form){.pairs = g_array_new(FALSE, FALSE, sizeof(form_pair))};
     bool ok = true;
     if (req->body_len > 0 && content_type_is_form(req))
-        ok = form_add(f, req->body, req->body_len);
+        ok = form_add(f, &f->body, req->body, req->body_len);
     if (ok && req->query && *req->query)
-        ok = form_add(f, req->query, strlen(req->query));
+        ok = form_add(f, &f->query, req->query, strlen(req->query));
     if (!ok) {
         form_clear(f);
         aws_error_set_status(err, 404, "MalformedQueryString",

@@ -960,10 +960,10 @@ static bool query_literals_present(const char *qt, const http_params *q, int *co
         if (eq)
             *eq = '\0';
         bool found = false;
-        for (guint i = 0; q->names && i < q->names->len && !found; i++)
-            if (!strcmp(g_ptr_array_index(q->names, i), *tk) &&
-                (!eq || !strcmp(g_ptr_array_index(q->values, i), eq + 1)))
-                found = true;
+        for (guint i = 0; i < q->items->len && !found; i++) {
+            const http_param *it = &g_array_index(q->items, http_param, i);
+            found = !strcmp(it->name, *tk) && (!eq || !strcmp(it->value, eq + 1));
+        }
         if (!found)
             ok = false;
     }
@@ -993,10 +993,7 @@ static int score_cmp(const op_score *a, const op_score *b)
 
 static bool query_has(const http_params *q, const char *name)
 {
-    for (guint i = 0; q->names && i < q->names->len; i++)
-        if (!strcmp(g_ptr_array_index(q->names, i), name))
-            return true;
-    return false;
+    return http_params_get(q, name) != NULL;
 }
 
 static void score_required(const model *m, json_t *op, const http_request *req,
@@ -1107,24 +1104,14 @@ static const char *rx_operation_name(const model *m, const http_request *req, ch
 
 /* ---- requests ---- */
 
-/* The name of the first query parameter whose name or value decodes to
- * text holding a NUL byte (%00), or NULL. g_free. */
-static char *query_param_with_nul(const char *query)
+/* The name of the first query parameter whose name or value holds a NUL
+ * byte (%00), as valid UTF-8 (g_free), or NULL. */
+static char *query_param_with_nul(const http_params *q)
 {
-    for (const char *p = query; *p;) {
-        size_t seg = strcspn(p, "&");
-        size_t len = 0;
-        char *dec = http_percent_decode(p, seg, true, &len);
-        bool nul = dec && strlen(dec) != len;
-        g_free(dec);
-        if (nul) {
-            size_t nlen = strcspn(p, "=&");
-            char *name = http_percent_decode(p, nlen, true, NULL);
-            char *valid = g_utf8_make_valid(name ? name : "", -1);
-            g_free(name);
-            return valid;
-        }
-        p += seg + (p[seg] == '&');
+    for (guint i = 0; i < q->items->len; i++) {
+        const http_param *it = &g_array_index(q->items, http_param, i);
+        if (strlen(it->name) != it->name_len || strlen(it->value) != it->value_len)
+            return g_utf8_make_valid(it->name, -1);
     }
     return NULL;
 }
@@ -1196,11 +1183,11 @@ static void read_query(rx *c, json_t *shape, const char *query_tmpl, const http_
             json_t *iref = json_object_get(mshape, "member");
             json_t *ishape = model_ref_shape(c->m, iref);
             json_t *arr = NULL;
-            for (guint i = 0; i < q->names->len && !c->failed; i++) {
-                if (strcmp(g_ptr_array_index(q->names, i), lname))
+            for (guint i = 0; i < q->items->len && !c->failed; i++) {
+                const http_param *it = &g_array_index(q->items, http_param, i);
+                if (strcmp(it->name, lname))
                     continue;
-                const char *text = g_ptr_array_index(q->values, i);
-                json_t *v = scalar_from_text(c, iref, ishape, text, strlen(text), IN_QUERY, lname);
+                json_t *v = scalar_from_text(c, iref, ishape, it->value, it->value_len, IN_QUERY, lname);
                 if (!arr)
                     arr = json_array();
                 if (v)
@@ -1226,9 +1213,9 @@ static void read_query(rx *c, json_t *shape, const char *query_tmpl, const http_
         json_t *vshape = model_ref_shape(c->m, json_object_get(mshape, "value"));
         bool lists = type_is(vshape, "list");
         json_t *map = json_object();
-        for (guint i = 0; i < q->names->len; i++) {
-            const char *k = g_ptr_array_index(q->names, i);
-            const char *v = g_ptr_array_index(q->values, i);
+        for (guint i = 0; i < q->items->len; i++) {
+            const char *k = g_array_index(q->items, http_param, i).name;
+            const char *v = g_array_index(q->items, http_param, i).value;
             if (g_hash_table_contains(claimed, k) || !g_utf8_validate(k, -1, NULL))
                 continue;
             if (lists) {
@@ -1363,10 +1350,10 @@ static int rx_parse_request(const model *m, const char *op, const http_request *
         return aws_error_set_status(err, 400, "InvalidArgument",
                                     "The query string holds a malformed percent-escape.");
     }
-    char *nul_name = query_param_with_nul(req->query);
+    char *nul_name = query_param_with_nul(&q);
     if (nul_name) {
-        /* http_params holds C strings: the value would arrive cut at the
-         * NUL (prefix=a%00b listing "a..."), so it is refused instead */
+        /* S3 reads its query parameters as text: a NUL is refused rather
+         * than let the value end there (prefix=a%00b listing "a...") */
         fail_value(&c, IN_QUERY, nul_name, "(a value holding a NUL character)");
         g_free(nul_name);
         http_params_clear(&q);

@@ -53,17 +53,6 @@ int s3_tags_from_header(svc_call *c, json_t **out)
     const char *h = s3_in(c, "Tagging");
     if (!h)
         return 0;
-    /* "%00" in valid percent-encoding is always a NUL, which http_params
-     * would keep as the end of the key or value: a NUL is no tag character */
-    const char *nul = strstr(h, "%00");
-    if (nul) {
-        const char *seg = nul;
-        while (seg > h && seg[-1] != '&')
-            seg--;
-        const char *eq = memchr(seg, '=', (size_t)(nul - seg));
-        return aws_error_set(&c->err, "InvalidTag", eq ? "The TagValue you have provided is invalid"
-                                                         : "The TagKey you have provided is invalid");
-    }
     http_params q;
     if (!http_params_parse(&q, h, strlen(h), true)) {
         http_params_clear(&q);
@@ -71,11 +60,19 @@ int s3_tags_from_header(svc_call *c, json_t **out)
                                                          "then URLEncoded URL query parameters without tag name duplicates.");
     }
     json_t *set = json_object();
-    for (guint i = 0; q.names && i < q.names->len; i++) {
-        const char *k = g_ptr_array_index(q.names, i);
-        if (!*k)
+    for (guint i = 0; i < q.items->len; i++) {
+        const http_param *it = &g_array_index(q.items, http_param, i);
+        if (!it->name_len)
             continue;
-        if (add_tag(c, set, k, g_ptr_array_index(q.values, i)) != 0) {
+        /* a NUL (%00) is no tag character, and must not end the key or value early */
+        int bad = strlen(it->name) != it->name_len ? 1 : strlen(it->value) != it->value_len ? 2 : 0;
+        if (bad) {
+            http_params_clear(&q);
+            json_decref(set);
+            return aws_error_set(&c->err, "InvalidTag", bad == 1 ? "The TagKey you have provided is invalid"
+                                                                 : "The TagValue you have provided is invalid");
+        }
+        if (add_tag(c, set, it->name, it->value) != 0) {
             http_params_clear(&q);
             json_decref(set);
             return -1;

@@ -447,8 +447,8 @@ static const char *choose_operation(const model *m, const http_request *req, cha
         return NULL;
     }
     const char *chosen = op;
-    for (guint i = 0; q.names && i < q.names->len && chosen == op; i++) {
-        const char *name = g_ptr_array_index(q.names, i);
+    for (guint i = 0; i < q.items->len && chosen == op; i++) {
+        const char *name = g_array_index(q.items, http_param, i).name;
         for (size_t k = 0; k < G_N_ELEMENTS(subresources); k++) {
             const char *const *s = subresources[k];
             if (strcmp(s[0], req->method) == 0 && strcmp(s[1], level) == 0 && strcmp(s[2], name) == 0 &&
