@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wire/model_json.h"
 #include "core/embedded.h"
 #include "fuzz_common.h"
 #include "services/dynamodb/expr_eval.h"

@@ -28,6 +28,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "wire/model_json.h"
 #include "wire/awserr.h"
 #include "wire/http.h"
 #include "wire/model.h"
@@ -361,10 +362,10 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
             diff_values(c, path, "list length", exp, act);
             return;
         }
-        json_t *mshape = model_ref_shape(m, json_object_get(shape, "member"));
+        json_t *mshp = model_ref_shape(m, json_object_get(shape, "member"));
         for (size_t i = 0; i < json_array_size(exp); i++) {
             char *p = g_strdup_printf("%s[%zu]", path, i);
-            compare(c, m, mshape, p, json_array_get(exp, i), json_array_get(act, i));
+            compare(c, m, mshp, p, json_array_get(exp, i), json_array_get(act, i));
             g_free(p);
         }
         return;

@@ -7,6 +7,7 @@
 #include <glib.h>
 #include <string.h>
 
+#include "wire/model_json.h"
 #include "core/embedded.h"
 #include "wire/errcat.h"
 #include "wire/model.h"

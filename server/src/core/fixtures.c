@@ -1,6 +1,7 @@
 /* fixtures: a server's state as a document (load, dump, reset), the
  * fixture check every document entry passes, and scenarios (fixtures,
  * faults and clock applied together, verified against the journal). */
+#include "wire/model_json.h"
 #include "core/fixtures.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+#include "wire/model_json.h"
 #include "core/pipeline.h"
 
 #include <stdlib.h>

@@ -1,5 +1,6 @@
 /* registry: the services one server runs (svc_rt), each loaded on its
  * first request. */
+#include "wire/model_json.h"
 #include "core/registry.h"
 
 #include <string.h>
@@ -60,12 +61,9 @@ static void load_service(svc_rt *rt)
     }
     rt->validator = validator_new(rt->model);
     rt->aws_ops = g_hash_table_new(g_str_hash, g_str_equal);
-    json_t *all = json_object_get(model_metadata(rt->model), "x-mockaws-all-operations");
-    size_t k;
-    json_t *v;
-    json_array_foreach(all, k, v) g_hash_table_add(rt->aws_ops, (gpointer)json_string_value(v));
-    const char *opname;
-    json_object_foreach(model_operations(rt->model), opname, v) g_hash_table_add(rt->aws_ops, (gpointer)opname);
+    /* every operation of the service's model, implemented or not */
+    for (uint32_t i = 0; i < rt->model->nops; i++)
+        g_hash_table_add(rt->aws_ops, (gpointer)rt->model->ops[i].name);
 }
 
 bool registry_ready(svc_rt *rt, char *err, size_t errlen)

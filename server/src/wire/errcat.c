@@ -1,3 +1,4 @@
+#include "wire/model_json.h"
 #include "errcat.h"
 
 #include <glib.h>

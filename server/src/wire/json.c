@@ -11,6 +11,7 @@
  * responses on the client side) and one converts a tree into wire JSON. The
  * server side is strict about types (Coral answers SerializationException);
  * the client side is as lenient as botocore, which takes what it gets. */
+#include "wire/model_json.h"
 #include "wire.h"
 
 #include <glib.h>
@@ -170,12 +171,12 @@ static json_t *read_list(reader *r, json_t *shape, json_t *v)
             type_error(r->err, "list", v);
         return r->strict ? NULL : json_array();
     }
-    json_t *mshape = model_ref_shape(r->m, json_object_get(shape, "member"));
+    json_t *mshp = model_ref_shape(r->m, json_object_get(shape, "member"));
     json_t *out = json_array();
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
-        json_t *val = json_is_null(item) ? json_null() : read_value(r, mshape, item);
+        json_t *val = json_is_null(item) ? json_null() : read_value(r, mshp, item);
         if (!val) {
             json_decref(out);
             return NULL;
@@ -352,12 +353,12 @@ static json_t *write_value(const model *m, json_t *ref, json_t *shape, json_t *v
         if (!json_is_array(v))
             return json_deep_copy(v);
         json_t *mref = json_object_get(shape, "member");
-        json_t *mshape = model_ref_shape(m, mref);
+        json_t *mshp = model_ref_shape(m, mref);
         json_t *out = json_array();
         size_t i;
         json_t *item;
         json_array_foreach(v, i, item)
-            json_array_append_new(out, write_value(m, mref, mshape, item));
+            json_array_append_new(out, write_value(m, mref, mshp, item));
         return out;
     }
     if (strcmp(type, "map") == 0) {

@@ -1,56 +1,237 @@
-/* model: a botocore service model (service-2.json shape), loaded once and
- * then read-only, so any thread may use it without locks.
+/* model: a service model (botocore's service-2.json shape) as C data.
  *
- * Shapes, operations and members are handed out as borrowed jansson objects
- * of the model document: valid for the life of the model. */
+ * The server's models are compiled at build time (tools/modelgen.c) into
+ * static tables of the types below, so nothing is parsed at start or on a
+ * request: shapes are structs with a kind, members are arrays with their
+ * traits resolved, operations and error shapes are sorted for bsearch. The
+ * same types are built at run time from a JSON document by model_compile
+ * (the generator and the protocol conformance test use it); such a model
+ * owns its memory and model_free releases it. A model is read-only once
+ * made, so any thread may read it without locks.
+ *
+ * The m-prefixed types (mshape, mmember, mop, mtraits) are the model's
+ * parts; every pointer in them points into the same model. */
 #ifndef MOCKAWS_WIRE_MODEL_H
 #define MOCKAWS_WIRE_MODEL_H
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
-typedef struct model model;
+typedef enum mkind {
+    MK_STRING = 0, /* also a shape with no "type" */
+    MK_STRUCTURE,
+    MK_LIST,
+    MK_MAP,
+    MK_BLOB,
+    MK_BOOLEAN,
+    MK_TIMESTAMP,
+    MK_BYTE,
+    MK_SHORT,
+    MK_INTEGER,
+    MK_LONG,
+    MK_FLOAT,
+    MK_DOUBLE,
+    MK_BIGINTEGER,
+    MK_BIGDECIMAL,
+} mkind;
 
-/* Parses a service model from JSON text. NULL + message on failure. */
+/* Where a member travels (a reference's "location"). */
+typedef enum mlocation {
+    ML_BODY = 0,
+    ML_URI,
+    ML_QUERYSTRING,
+    ML_HEADER,
+    ML_HEADERS, /* a map of prefixed headers */
+    ML_STATUSCODE,
+} mlocation;
+
+/* "timestampFormat" */
+typedef enum mtsformat {
+    MTS_NONE = 0, /* the protocol's default for the location */
+    MTS_ISO8601,
+    MTS_RFC822,
+    MTS_UNIX,
+} mtsformat;
+
+/* Boolean traits, on a reference or on a shape ("true" when present). */
+enum {
+    MF_FLATTENED = 1u << 0,
+    MF_XML_ATTRIBUTE = 1u << 1,
+    MF_JSONVALUE = 1u << 2,
+    MF_HOST_LABEL = 1u << 3,
+    MF_IDEMPOTENCY_TOKEN = 1u << 4,
+    MF_STREAMING = 1u << 5,
+    MF_DEPRECATED = 1u << 6,
+    MF_REQUIRED = 1u << 7,     /* member: named in its structure's "required" */
+    MF_EXCEPTION = 1u << 8,    /* shape: "exception" */
+    MF_FAULT = 1u << 9,        /* shape: "fault" */
+    MF_SENDER_FAULT = 1u << 10, /* shape: "error"."senderFault" */
+    MF_DOCUMENT = 1u << 11,
+    MF_UNION = 1u << 12,
+    MF_EVENTSTREAM = 1u << 13,
+    MF_EVENTPAYLOAD = 1u << 14,
+    MF_EVENTHEADER = 1u << 15,
+    MF_HAS_MIN = 1u << 16,     /* shape: "min" is set */
+    MF_HAS_MAX = 1u << 17,     /* shape: "max" is set */
+    MF_SENSITIVE = 1u << 18,
+    MF_BOX = 1u << 19,
+    MF_REQUIRES_LENGTH = 1u << 20,
+    MF_TRIMMED = 1u << 21,     /* operation: kept for routing only; mockaws does not implement it,
+                                  and only the input members routing reads are kept */
+    MF_CHECKSUM_REQUIRED = 1u << 22, /* operation: "httpChecksum"."requestChecksumRequired" */
+};
+
+/* The traits a reference and a shape may both carry; a member's effective
+ * trait is the reference's, else its shape's (the mmember_* helpers). */
+typedef struct mtraits {
+    const char *location_name; /* "locationName" */
+    const char *query_name;    /* "queryName" (EC2) */
+    const char *xmlns_uri;     /* "xmlNamespace" (its "uri", or the string form) */
+    const char *xmlns_prefix;  /* "xmlNamespace"."prefix" */
+    uint32_t flags;            /* MF_* */
+    uint8_t ts_format;         /* mtsformat */
+} mtraits;
+
+typedef struct mshape mshape;
+
+/* A reference to a shape: a structure member, a list's member, a map's key
+ * or value, an operation's input or output. */
+typedef struct mmember {
+    const char *name;    /* structure members: the member name; NULL elsewhere */
+    const mshape *shape; /* never NULL */
+    mtraits t;           /* the reference's own traits */
+    uint8_t location;    /* mlocation */
+} mmember;
+
+struct mshape {
+    const char *name;
+    uint8_t kind; /* mkind */
+    mtraits t;    /* the shape's own traits */
+
+    /* MK_STRUCTURE */
+    const mmember *members; /* in the model's order (the wire's XML order) */
+    uint32_t nmembers;
+    const char *const *required; /* "required", in the model's order */
+    uint32_t nrequired;
+    const mmember *payload; /* "payload": one of members, or NULL */
+
+    const mmember *member; /* MK_LIST */
+    const mmember *key;    /* MK_MAP */
+    const mmember *value;  /* MK_MAP */
+
+    /* limits ("min" / "max" valid with MF_HAS_MIN / MF_HAS_MAX) */
+    double min;
+    double max;
+    const char *pattern;
+    const char *const *enums;
+    uint32_t nenums;
+
+    /* error shapes: "error"."code" (or NULL) and "httpStatusCode" (0: none) */
+    const char *error_code;
+    int error_status;
+};
+
+typedef struct mop {
+    const char *name;
+    const char *http_method; /* "http"."method", or NULL */
+    const char *request_uri; /* "http"."requestUri", or NULL */
+    int response_code;       /* "http"."responseCode" (0: none) */
+    const mmember *input;    /* NULL when the operation takes none */
+    const mmember *output;   /* NULL when it answers none */
+    const char *result_wrapper; /* "output"."resultWrapper" (query protocols) */
+    const char *host_prefix;    /* "endpoint"."hostPrefix" */
+    const char *checksum_member; /* "httpChecksum"."requestAlgorithmMember" */
+    uint32_t flags;          /* MF_DEPRECATED, MF_TRIMMED, MF_CHECKSUM_REQUIRED */
+} mop;
+
+/* An error shape by the code it has on the wire. */
+typedef struct merror {
+    const char *code;
+    const mshape *shape;
+} merror;
+
+/* A code -> string pair (DynamoDB's per-code error namespaces). */
+typedef struct mpair {
+    const char *key;
+    const char *value;
+} mpair;
+
+typedef struct model {
+    const char *protocol;        /* "rest-xml", "json", "query", "ec2", "rest-json" ("" when missing) */
+    const char *api_version;
+    const char *target_prefix;   /* JSON protocol */
+    const char *json_version;
+    const char *xml_namespace;
+    const char *endpoint_prefix;
+    const char *service_id;
+    const char *signing_name;
+    const char *error_namespace; /* x-mockaws-error-namespace: DynamoDB's __type prefix */
+    const mpair *error_namespaces; /* x-mockaws-error-namespaces, sorted by key */
+    uint32_t nerror_namespaces;
+    const char *source;          /* x-mockaws-source: where the data came from */
+
+    const mop *ops;       /* sorted by name (strcmp) */
+    uint32_t nops;
+    const mshape *shapes; /* sorted by name */
+    uint32_t nshapes;
+    const merror *errors; /* sorted by code: each error shape by its "error"."code", and each
+                             "exception" shape by its name unless a code entry has that key */
+    uint32_t nerrors;
+
+    void *heap; /* model_compile's allocations; NULL for the compiled-in models */
+    json_t *doc; /* TRANSITIONAL: the source document, for the accessors of
+                    wire/model_json.h until every reader uses the tables */
+} model;
+
+/* Builds a model from a parsed document ({"metadata", "operations",
+ * "shapes"}). Takes one reference to doc (kept while model_json.h lives). NULL + message on a malformed model
+ * (unknown shape type, a reference to a missing shape, ...). */
+model *model_compile(json_t *doc, char *err, size_t errlen);
+/* Parses JSON text and compiles it. */
 model *model_load(const char *text, size_t len, char *err, size_t errlen);
-/* Wraps an already parsed document ({"metadata", "operations", "shapes"}).
- * Takes one reference to doc. Used by the conformance test. */
-model *model_from_json(json_t *doc, char *err, size_t errlen);
+/* Frees a model_compile'd model; ignores NULL and compiled-in models. */
 void model_free(model *m);
 
-json_t *model_doc(const model *m);                 /* the whole document */
-json_t *model_metadata(const model *m);
-/* metadata.protocol: "rest-xml", "json", "query", "ec2" */
-const char *model_protocol(const model *m);
-/* A metadata string (targetPrefix, apiVersion, xmlNamespace, ...) or NULL. */
-const char *model_meta_string(const model *m, const char *key);
+const mop *model_find_op(const model *m, const char *name);       /* NULL if absent */
+const mshape *model_find_shape(const model *m, const char *name); /* NULL if absent */
+/* An error shape by its wire code (see model.errors), or NULL. */
+const mshape *model_find_error(const model *m, const char *code);
+/* x-mockaws-error-namespaces[code], or NULL. */
+const char *model_error_namespace(const model *m, const char *code);
 
-json_t *model_operation(const model *m, const char *name); /* NULL if absent */
-json_t *model_operations(const model *m);                  /* object name -> op */
-json_t *model_shape(const model *m, const char *name);     /* NULL if absent */
+/* The structure member of that name, or NULL. Linear in the members. */
+const mmember *mshape_member(const mshape *s, const char *name);
+static inline bool mshape_is(const mshape *s, mkind k) { return s && s->kind == k; }
 
-/* The input / output shape of an operation (its "input"/"output" "shape"),
- * or NULL when the operation has none. */
-json_t *model_op_input(const model *m, json_t *op);
-json_t *model_op_output(const model *m, json_t *op);
-const char *model_op_input_name(json_t *op);
-const char *model_op_output_name(json_t *op);
+/* A member's effective traits: the reference's, else its shape's. */
+static inline const char *mmember_location_name(const mmember *r)
+{
+    return r->t.location_name ? r->t.location_name : r->shape->t.location_name;
+}
+static inline const char *mmember_query_name(const mmember *r)
+{
+    return r->t.query_name ? r->t.query_name : r->shape->t.query_name;
+}
+static inline bool mmember_flag(const mmember *r, uint32_t flag)
+{
+    return ((r->t.flags | r->shape->t.flags) & flag) != 0;
+}
+static inline mtsformat mmember_ts_format(const mmember *r)
+{
+    return (mtsformat)(r->t.ts_format ? r->t.ts_format : r->shape->t.ts_format);
+}
+/* The effective xmlNamespace (uri, and prefix or NULL): the reference's
+ * when it has one, else the shape's. NULL uri when neither. */
+static inline const char *mmember_xmlns(const mmember *r, const char **prefix)
+{
+    const mtraits *t = r->t.xmlns_uri ? &r->t : &r->shape->t;
+    if (prefix)
+        *prefix = t->xmlns_prefix;
+    return t->xmlns_uri;
+}
 
-/* The shape a structure member / list member / map key or value refers to. */
-json_t *model_ref_shape(const model *m, json_t *ref);
-
-/* A trait of a member reference, falling back to the target shape:
- * e.g. "locationName", "timestampFormat", "xmlNamespace". NULL if neither
- * has it. */
-json_t *model_trait(const model *m, json_t *ref, const char *trait);
-const char *model_trait_string(const model *m, json_t *ref, const char *trait);
-bool model_trait_true(const model *m, json_t *ref, const char *trait);
-
-/* shape "type": "structure", "string", "list", ... ("" when missing) */
-const char *model_shape_type(json_t *shape);
-
-/* An error shape by its wire code: the shape whose "error"."code" is code,
- * else the shape named code that has "exception": true. NULL if none. */
-json_t *model_error_shape(const model *m, const char *code, const char **shape_name);
+const char *mkind_name(mkind k); /* "structure", "string", ... */
 
 #endif

@@ -37,6 +37,7 @@
  * Values keep their length: a string or map key holding a NUL (%00) goes
  * into the tree whole, for the validator to refuse. The service's own
  * constraint checks (validate.h) come after parsing. */
+#include "wire/model_json.h"
 #include "wire.h"
 
 #include <errno.h>
@@ -384,17 +385,17 @@ static int parse_structure(pctx *c, json_t *shape, json_t **out)
     const char *name;
     json_t *ref;
     json_object_foreach(json_object_get(shape, "members"), name, ref) {
-        json_t *mshape = model_ref_shape(c->m, ref);
-        if (!mshape)
+        json_t *mshp = model_ref_shape(c->m, ref);
+        if (!mshp)
             continue;
         char *names[2];
-        member_wire_names(c->fl, name, ref, mshape, &names[0], &names[1]);
+        member_wire_names(c->fl, name, ref, mshp, &names[0], &names[1]);
         size_t save = c->key->len;
         json_t *v = NULL;
         int rc = 0;
         for (int i = 0; i < 2 && names[i] && rc == 0; i++) {
             key_push(c, names[i]);
-            rc = parse_value(c, ref, mshape, &v);
+            rc = parse_value(c, ref, mshp, &v);
             g_string_truncate(c->key, save);
         }
         g_free(names[0]);
@@ -484,8 +485,8 @@ static GArray *collect_indices(pctx *c)
 static int parse_list(pctx *c, json_t *ref, json_t *shape, json_t **out)
 {
     json_t *mref = json_object_get(shape, "member");
-    json_t *mshape = model_ref_shape(c->m, mref);
-    if (!mshape)
+    json_t *mshp = model_ref_shape(c->m, mref);
+    if (!mshp)
         return 0;
     char *orig = g_strdup(c->key->str);
     bool flattened = c->fl == FLAVOR_QUERY && is_flattened(ref, shape);
@@ -522,7 +523,7 @@ static int parse_list(pctx *c, json_t *ref, json_t *shape, json_t **out)
         for (guint i = 0; i < idx->len && rc >= 0; i++) {
             g_string_append_printf(c->key, ".%u", g_array_index(idx, guint, i));
             json_t *v = NULL;
-            rc = parse_value(c, mref, mshape, &v);
+            rc = parse_value(c, mref, mshp, &v);
             if (rc > 0)
                 json_array_append_new(arr, v);
             g_string_truncate(c->key, base);
@@ -822,11 +823,11 @@ static void write_members(wctx *c, json_t *shape, json_t *obj, const char *const
         for (const char *const *s = skip; s && *s && !skipped; s++)
             skipped = g_ascii_strcasecmp(name, *s) == 0;
         json_t *v = json_object_get(obj, name);
-        json_t *mshape = model_ref_shape(c->m, ref);
-        if (skipped || !v || json_is_null(v) || !mshape)
+        json_t *mshp = model_ref_shape(c->m, ref);
+        if (skipped || !v || json_is_null(v) || !mshp)
             continue;
-        const char *loc = trait_string(ref, mshape, "locationName");
-        write_value(c, ref, mshape, loc ? loc : name, v);
+        const char *loc = trait_string(ref, mshp, "locationName");
+        write_value(c, ref, mshp, loc ? loc : name, v);
     }
 }
 
@@ -858,8 +859,8 @@ static void write_value(wctx *c, json_t *ref, json_t *shape, const char *name, j
         if (!json_is_array(v))
             return;
         json_t *mref = json_object_get(shape, "member");
-        json_t *mshape = model_ref_shape(c->m, mref);
-        if (!mshape)
+        json_t *mshp = model_ref_shape(c->m, mref);
+        if (!mshp)
             return;
         size_t i;
         json_t *item;
@@ -867,7 +868,7 @@ static void write_value(wctx *c, json_t *ref, json_t *shape, const char *name, j
             /* one element per item, named as the member itself */
             json_array_foreach(v, i, item)
                 if (!json_is_null(item))
-                    write_value(c, mref, mshape, name, item);
+                    write_value(c, mref, mshp, name, item);
             return;
         }
         const char *iname = trait_string(mref, NULL, "locationName");
@@ -875,7 +876,7 @@ static void write_value(wctx *c, json_t *ref, json_t *shape, const char *name, j
         write_ref_namespace(c->w, ref);
         json_array_foreach(v, i, item)
             if (!json_is_null(item))
-                write_value(c, mref, mshape, iname ? iname : "member", item);
+                write_value(c, mref, mshp, iname ? iname : "member", item);
         xmlw_end(c->w);
     } else if (strcmp(type, "map") == 0) {
         if (!json_is_object(v))
@@ -1135,16 +1136,16 @@ static json_t *read_structure(const model *m, json_t *shape, const xmlr_node *n)
     const char *name;
     json_t *ref;
     json_object_foreach(json_object_get(shape, "members"), name, ref) {
-        json_t *mshape = model_ref_shape(m, ref);
-        if (!mshape)
+        json_t *mshp = model_ref_shape(m, ref);
+        if (!mshp)
             continue;
-        const char *type = model_shape_type(mshape);
-        const char *loc = trait_string(ref, mshape, "locationName");
+        const char *type = model_shape_type(mshp);
+        const char *loc = trait_string(ref, mshp, "locationName");
         const char *el = loc ? loc : name;
-        bool flat = is_flattened(ref, mshape);
+        bool flat = is_flattened(ref, mshp);
         json_t *v = NULL;
         if (flat && strcmp(type, "list") == 0) {
-            json_t *mref = json_object_get(mshape, "member");
+            json_t *mref = json_object_get(mshp, "member");
             json_t *ishape = model_ref_shape(m, mref);
             xmlr_node *c = xmlr_child(n, el);
             const char *mloc = trait_string(mref, NULL, "locationName");
@@ -1166,12 +1167,12 @@ static json_t *read_structure(const model *m, json_t *shape, const xmlr_node *n)
             if (c) {
                 v = json_object();
                 for (; c; c = xmlr_next(c, el))
-                    read_map_entry(m, mshape, c, v);
+                    read_map_entry(m, mshp, c, v);
             }
         } else {
             xmlr_node *c = xmlr_child(n, el);
             if (c)
-                v = read_value(m, ref, mshape, c);
+                v = read_value(m, ref, mshp, c);
         }
         if (v)
             json_object_set_new(obj, name, v);

@@ -6,6 +6,7 @@
  * where they do not: element names come from the member reference's
  * locationName (not the target shape's), flattened lists repeat the
  * member's own name. */
+#include "wire/model_json.h"
 #include "restxml.h"
 
 #include <errno.h>
@@ -436,27 +437,27 @@ static json_t *xml_struct(rx *c, json_t *shape, const xmlr_node *n)
     json_object_foreach(json_object_get(shape, "members"), mname, mref) {
         if (bound_outside_body(mref, c->request))
             continue;
-        json_t *mshape = model_ref_shape(c->m, mref);
-        if (!mshape)
+        json_t *mshp = model_ref_shape(c->m, mref);
+        if (!mshp)
             continue;
         const char *ename = member_xml_name(mref, mname);
         json_t *v = NULL;
-        if (json_is_true(trait(mref, mshape, "xmlAttribute"))) {
+        if (json_is_true(trait(mref, mshp, "xmlAttribute"))) {
             const char *text = attr_lookup(n, ename);
             if (text)
-                v = scalar_from_text(c, mref, mshape, text, strlen(text), IN_BODY, ename);
-        } else if ((type_is(mshape, "list") || type_is(mshape, "map")) &&
-                   json_is_true(trait(mref, mshape, "flattened"))) {
-            v = xml_flattened(c, mshape, n, ename);
+                v = scalar_from_text(c, mref, mshp, text, strlen(text), IN_BODY, ename);
+        } else if ((type_is(mshp, "list") || type_is(mshp, "map")) &&
+                   json_is_true(trait(mref, mshp, "flattened"))) {
+            v = xml_flattened(c, mshp, n, ename);
         } else {
             const xmlr_node *child = xmlr_child(n, ename);
             if (!child) {
-                const char *alt = json_string_value(json_object_get(mshape, "locationName"));
+                const char *alt = json_string_value(json_object_get(mshp, "locationName"));
                 if (alt)
                     child = xmlr_child(n, alt);
             }
             if (child)
-                v = xml_value(c, mref, mshape, child);
+                v = xml_value(c, mref, mshp, child);
         }
         if (c->failed) {
             json_decref(v);
@@ -550,23 +551,23 @@ static void xml_write_struct(rx *c, xmlw *w, const char *name, json_t *ns, json_
     write_ns(w, ns);
     json_object_foreach(members, mname, mref) {
         json_t *mv = json_object_get(v, mname);
-        json_t *mshape = model_ref_shape(c->m, mref);
-        if (!mv || json_is_null(mv) || !mshape || bound_outside_body(mref, false))
+        json_t *mshp = model_ref_shape(c->m, mref);
+        if (!mv || json_is_null(mv) || !mshp || bound_outside_body(mref, false))
             continue;
-        if (!json_is_true(trait(mref, mshape, "xmlAttribute")))
+        if (!json_is_true(trait(mref, mshp, "xmlAttribute")))
             continue;
         GString *t = g_string_new(NULL);
-        if (scalar_to_text(mref, mshape, mv, IN_BODY, t))
+        if (scalar_to_text(mref, mshp, mv, IN_BODY, t))
             xmlw_attr(w, member_xml_name(mref, mname), t->str);
         g_string_free(t, TRUE);
     }
     json_object_foreach(members, mname, mref) {
         json_t *mv = json_object_get(v, mname);
-        json_t *mshape = model_ref_shape(c->m, mref);
-        if (!mv || json_is_null(mv) || !mshape || bound_outside_body(mref, false) ||
-            json_is_true(trait(mref, mshape, "xmlAttribute")))
+        json_t *mshp = model_ref_shape(c->m, mref);
+        if (!mv || json_is_null(mv) || !mshp || bound_outside_body(mref, false) ||
+            json_is_true(trait(mref, mshp, "xmlAttribute")))
             continue;
-        xml_write(c, w, member_xml_name(mref, mname), mref, mshape, mv);
+        xml_write(c, w, member_xml_name(mref, mname), mref, mshp, mv);
     }
     xmlw_end(w);
 }
@@ -805,9 +806,9 @@ static void write_bound_headers(const model *m, json_t *shape, json_t *tree, htt
     json_t *mref;
     json_object_foreach(json_object_get(shape, "members"), mname, mref) {
         json_t *v = json_object_get(tree, mname);
-        json_t *mshape = model_ref_shape(m, mref);
+        json_t *mshp = model_ref_shape(m, mref);
         const char *loc = location_of(mref);
-        if (!v || json_is_null(v) || !mshape || !loc)
+        if (!v || json_is_null(v) || !mshp || !loc)
             continue;
         const char *lname = json_string_value(json_object_get(mref, "locationName"));
         if (!strcmp(loc, "statusCode")) {
@@ -825,7 +826,7 @@ static void write_bound_headers(const model *m, json_t *shape, json_t *tree, htt
             }
         } else if (!strcmp(loc, "header")) {
             GString *t = g_string_new(NULL);
-            bool ok = header_text(m, mref, mshape, v, t);
+            bool ok = header_text(m, mref, mshp, v, t);
             if (ok)
                 http_response_set_header(resp, lname ? lname : mname, t->str);
             g_string_free(t, TRUE);
@@ -841,9 +842,9 @@ static int read_bound_response(rx *c, json_t *shape, const http_response *resp, 
     const char *mname;
     json_t *mref;
     json_object_foreach(json_object_get(shape, "members"), mname, mref) {
-        json_t *mshape = model_ref_shape(c->m, mref);
+        json_t *mshp = model_ref_shape(c->m, mref);
         const char *loc = location_of(mref);
-        if (!mshape || !loc)
+        if (!mshp || !loc)
             continue;
         const char *lname = json_string_value(json_object_get(mref, "locationName"));
         if (!strcmp(loc, "statusCode")) {
@@ -864,7 +865,7 @@ static int read_bound_response(rx *c, json_t *shape, const http_response *resp, 
             const char *text = http_response_header(resp, lname ? lname : mname);
             if (!text)
                 continue;
-            json_t *v = header_value(c, mref, mshape, text, lname ? lname : mname);
+            json_t *v = header_value(c, mref, mshp, text, lname ? lname : mname);
             if (c->failed)
                 return -1;
             if (v)
@@ -1172,15 +1173,15 @@ static void read_query(rx *c, json_t *shape, const char *query_tmpl, const http_
     const char *mname;
     json_t *mref;
     json_object_foreach(members, mname, mref) {
-        json_t *mshape = model_ref_shape(c->m, mref);
-        if (!streq(location_of(mref), "querystring") || !mshape || type_is(mshape, "map"))
+        json_t *mshp = model_ref_shape(c->m, mref);
+        if (!streq(location_of(mref), "querystring") || !mshp || type_is(mshp, "map"))
             continue;
         const char *lname = json_string_value(json_object_get(mref, "locationName"));
         if (!lname)
             lname = mname;
         g_hash_table_add(claimed, (gpointer)lname);
-        if (type_is(mshape, "list")) {
-            json_t *iref = json_object_get(mshape, "member");
+        if (type_is(mshp, "list")) {
+            json_t *iref = json_object_get(mshp, "member");
             json_t *ishape = model_ref_shape(c->m, iref);
             json_t *arr = NULL;
             for (guint i = 0; i < q->items->len && !c->failed; i++) {
@@ -1199,7 +1200,7 @@ static void read_query(rx *c, json_t *shape, const char *query_tmpl, const http_
             const char *text = http_params_get(q, lname);
             json_t *v = NULL;
             if (text)
-                v = scalar_from_text(c, mref, mshape, text, strlen(text), IN_QUERY, lname);
+                v = scalar_from_text(c, mref, mshp, text, strlen(text), IN_QUERY, lname);
             if (v)
                 json_object_set_new(out, mname, v);
         }
@@ -1207,10 +1208,10 @@ static void read_query(rx *c, json_t *shape, const char *query_tmpl, const http_
             goto done;
     }
     json_object_foreach(members, mname, mref) {
-        json_t *mshape = model_ref_shape(c->m, mref);
-        if (!streq(location_of(mref), "querystring") || !mshape || !type_is(mshape, "map"))
+        json_t *mshp = model_ref_shape(c->m, mref);
+        if (!streq(location_of(mref), "querystring") || !mshp || !type_is(mshp, "map"))
             continue;
-        json_t *vshape = model_ref_shape(c->m, json_object_get(mshape, "value"));
+        json_t *vshape = model_ref_shape(c->m, json_object_get(mshp, "value"));
         bool lists = type_is(vshape, "list");
         json_t *map = json_object();
         for (guint i = 0; i < q->items->len; i++) {
@@ -1243,15 +1244,15 @@ static void read_request_headers(rx *c, json_t *shape, const http_request *req, 
     json_t *mref;
     json_object_foreach(json_object_get(shape, "members"), mname, mref) {
         const char *loc = location_of(mref);
-        json_t *mshape = model_ref_shape(c->m, mref);
-        if (!mshape || !loc)
+        json_t *mshp = model_ref_shape(c->m, mref);
+        if (!mshp || !loc)
             continue;
         const char *lname = json_string_value(json_object_get(mref, "locationName"));
         if (!strcmp(loc, "header")) {
             const char *text = http_request_header(req, lname ? lname : mname);
             if (!text)
                 continue;
-            json_t *v = header_value(c, mref, mshape, text, lname ? lname : mname);
+            json_t *v = header_value(c, mref, mshp, text, lname ? lname : mname);
             if (c->failed)
                 return;
             if (v)

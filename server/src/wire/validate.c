@@ -20,6 +20,7 @@
  * carry their own ^...$ behave the same either way. The few Java-only
  * spellings in the models (\uXXXX escapes, surrogate pairs, \p{Print}) are
  * rewritten for PCRE2 before compiling. */
+#include "wire/model_json.h"
 #include "validate.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -397,7 +398,7 @@ static void check_structure(walk *w, json_t *shape, json_t *value)
     json_object_foreach(members, name, ref) {
         if (full(w))
             break;
-        json_t *mshape = model_ref_shape(w->v->m, ref);
+        json_t *mshp = model_ref_shape(w->v->m, ref);
         if (base > 0)
             g_string_append_c(w->path, '.');
         g_string_append(w->path, name);
@@ -416,8 +417,8 @@ static void check_structure(walk *w, json_t *shape, json_t *value)
             /* A streaming payload never enters the tree (wire.h). */
             if (req && !model_trait_true(w->v->m, ref, "streaming"))
                 add(w, VIOLATION_REQUIRED, NULL);
-        } else if (mshape) {
-            check_value(w, mshape, mv);
+        } else if (mshp) {
+            check_value(w, mshp, mv);
         }
         g_string_truncate(w->path, base);
     }

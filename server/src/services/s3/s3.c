@@ -3,6 +3,7 @@
  * region. The core calls each operation's handler directly, under the
  * namespace lock its ops entry declares; every handler starts with
  * s3_check_request (presigned-URL expiry, x-amz-content-sha256). */
+#include "wire/model_json.h"
 #include "services/s3/s3.h"
 
 #include <stdarg.h>
