@@ -43,9 +43,16 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
     if (registry_load(s, err, errlen) != 0)
         goto fail;
     const char *names[33] = {0};
-    for (size_t i = 0; i < s->nsvcs && i < 32; i++)
+    GPtrArray *partial = g_ptr_array_new(); /* every service's partial actions, each once */
+    for (size_t i = 0; i < s->nsvcs && i < 32; i++) {
         names[i] = s->svcs[i].def->name;
-    s->faults = fault_set_new(opts->seed, names, registry_code_known, s);
+        for (const char *const *a = s->svcs[i].def->partial_actions; a && *a; a++)
+            if (!g_ptr_array_find_with_equal_func(partial, *a, g_str_equal, NULL))
+                g_ptr_array_add(partial, (gpointer)*a);
+    }
+    g_ptr_array_add(partial, NULL);
+    s->faults = fault_set_new(opts->seed, names, (const char *const *)partial->pdata, registry_code_known, s);
+    g_ptr_array_free(partial, TRUE);
     for (const char *const *f = opts->fixtures; f && *f; f++)
         if (fixtures_load_file(s, *f, err, errlen) != 0)
             goto fail;

@@ -153,7 +153,7 @@ server *server_new(const mockaws_options *opts)
     g_mutex_init(&s->scenario_lock);
     s->rand = opts->seed ? g_rand_new_with_seed((guint32)(opts->seed ^ (opts->seed >> 32))) : g_rand_new();
     s->journal = journal_new(opts->journal_size ? opts->journal_size : DEFAULT_JOURNAL);
-    s->ns = ns_table_new();
+    s->ns = ns_table_new(opts);
     s->creds = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cred_free);
     s->log_level = opts->log_level;
     s->log_format = opts->log_format;

@@ -22,7 +22,8 @@ typedef struct ns {
 
 typedef struct ns_table ns_table;
 
-ns_table *ns_table_new(void);
+/* opts: the server's, for each service's config_new (svc_def). */
+ns_table *ns_table_new(const mockaws_options *opts);
 void ns_table_free(ns_table *t);
 /* The namespace for a request, created when missing. Never NULL. The
  * pointer stays valid until ns_table_reset / ns_table_free. */

@@ -1380,7 +1380,7 @@ static int describe_tags(svc_call *c)
 
 /* ---- service ---- */
 
-static void *state_new(void) { return ec2_state_new(); }
+static void *state_new(const void *config) { return ec2_state_new(); }
 static void state_free(void *s) { ec2_state_free(s); }
 static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {

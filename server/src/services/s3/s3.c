@@ -524,7 +524,7 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 
 /* ---- service ---- */
 
-static void *state_new(void)
+static void *state_new(const void *config)
 {
     return s3_state_new();
 }

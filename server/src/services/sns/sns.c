@@ -1198,7 +1198,7 @@ void sns_messages_clear(server *s)
 
 /* ---- service ---- */
 
-static void *state_new(void) { return sns_state_new(); }
+static void *state_new(const void *config) { return sns_state_new(); }
 static void state_free(void *s) { sns_state_free(s); }
 static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
@@ -1245,6 +1245,9 @@ static json_t *sns_control(server *s, const char *method, const char *subpath, c
                              http_params_get(query, "region"));
 }
 
+/* PublishBatch's failed entries */
+static const char *const partial_actions[] = {"failed_entries", NULL};
+
 const svc_def sns_service = {
     .name = "sns",
     .model_file = "sns.json",
@@ -1260,4 +1263,5 @@ const svc_def sns_service = {
     .control = sns_control,
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
+    .partial_actions = partial_actions,
 };
