@@ -1,6 +1,6 @@
 /* api: the calls of mockaws.h, each a thin door into the module that
  * does the work. */
-#include "mockaws.h"
+#include "core/api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +27,11 @@ static void stop(server *s)
 
 mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
 {
+    return api_start_with(opts, services_all, err, errlen);
+}
+
+mockaws *api_start_with(const mockaws_options *opts, const svc_def *const *services, char *err, size_t errlen)
+{
     static const mockaws_options defaults = {0};
     char dummy[8];
     if (!err) {
@@ -35,7 +40,7 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
     }
     if (!opts)
         opts = &defaults;
-    server *s = server_new(opts);
+    server *s = server_new(opts, services);
     edge_init(s, opts);
     if (opts->fixtures_dir && *opts->fixtures_dir && fixtures_set_dir(s, opts->fixtures_dir, err, errlen) != 0)
         goto fail;

@@ -21,4 +21,9 @@ int edge_start(server *s, unsigned port, char *err, size_t errlen);
  * what edge_init made. Safe after a failed or no edge_start. */
 void edge_stop(server *s);
 
+/* Parked requests (svc_park): key is namespace-qualified. edge_wake
+ * resumes every request parked on key, to run again; both say how many. */
+size_t edge_wake(server *s, const char *key);
+size_t edge_parked(server *s, const char *key);
+
 #endif

@@ -16,12 +16,31 @@ typedef struct mockaws server;
 typedef struct pipeline_outcome {
     int64_t delay_ms;   /* hold the answer this long (connection suspended) */
     fault_conn conn;    /* answer (NONE), or reset / close / hold the connection */
+    char *park_key;     /* the handler parked the request (svc_park): nothing was
+                           answered or journaled; hold it on this key (already
+                           namespace-qualified) for park_ms, then run it again.
+                           g_malloc'd, the caller's; NULL otherwise */
+    int64_t park_ms;
 } pipeline_outcome;
+
+/* A request's parking (services/svc_api.h, svc_park) between the edge, the
+ * pipeline and the handler (svc_call.park). */
+typedef struct svc_park_state {
+    bool allowed;       /* in: the caller can hold the request and run it again */
+    bool expired;       /* in: this run follows a parked one whose time ran out */
+    char *key;          /* out: svc_park's key, namespace-qualified (g_malloc'd) */
+    int64_t timeout_ms; /* out */
+} svc_park_state;
 
 /* The whole pipeline for one request read in full, without HTTP glue:
  * control API, routing, parsing, the handler, serialization, journal.
- * conn: the connection id for the journal. The response is the caller's. */
+ * conn: the connection id for the journal. The response is the caller's.
+ * Requests handled this way cannot park (svc_park says no). */
 void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too_large,
                      http_response *resp, pipeline_outcome *out);
+/* The same for a caller that can park requests (the edge): park says
+ * whether this run may park and whether it follows one that expired. */
+void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn, bool too_large,
+                              const svc_park_state *park, http_response *resp, pipeline_outcome *out);
 
 #endif

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "core/fsref.h"
+#include "core/edge.h"
 #include "core/jtext.h"
+#include "core/pipeline.h"
 #include "core/route.h"
 #include "core/server.h"
 
@@ -119,6 +121,42 @@ size_t svc_fault_share(const svc_call *c, const char *action, size_t n)
 }
 
 bool svc_fault_hits(size_t i, size_t k, size_t n) { return n && ((i + 1) * k) / n > (i * k) / n; }
+
+/* ---- answering later ---- */
+
+/* Keys are per namespace, as svc_call sees it: service, account, region. */
+static char *park_key(svc_call *c, const char *key)
+{
+    return g_strdup_printf("%s\x1f%s\x1f%s\x1f%s", c->svc->name, c->account, c->region, key);
+}
+
+bool svc_park(svc_call *c, const char *key, int64_t timeout_ms)
+{
+    if (!c->park || !c->park->allowed)
+        return false;
+    g_free(c->park->key);
+    c->park->key = park_key(c, key);
+    c->park->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+    return true;
+}
+
+bool svc_park_expired(const svc_call *c) { return c->park && c->park->expired; }
+
+size_t svc_wake(svc_call *c, const char *key)
+{
+    char *k = park_key(c, key);
+    size_t n = edge_wake(c->srv, k);
+    g_free(k);
+    return n;
+}
+
+size_t svc_parked(svc_call *c, const char *key)
+{
+    char *k = park_key(c, key);
+    size_t n = edge_parked(c->srv, k);
+    g_free(k);
+    return n;
+}
 
 /* ---- fixtures and state dumps ---- */
 

@@ -45,6 +45,7 @@ typedef struct svc_call {
     json_t *fault;           /* a fault rule's partial-failure actions for this
                                 request ({"unprocessed": 0.5}, ...: names from
                                 svc_def.partial_actions), or NULL */
+    struct svc_park_state *park; /* the core's, for svc_park (services/svc_api.h) */
 } svc_call;
 
 /* 0 = success (output may stay NULL: an empty answer), -1 = c->err is set. */

@@ -95,6 +95,30 @@ void svc_foreach_state(server *s, const svc_def *svc, const char *account, const
 size_t svc_fault_share(const svc_call *c, const char *action, size_t n);
 bool svc_fault_hits(size_t i, size_t k, size_t n);
 
+/* ---- answering later ----
+ * A handler that has nothing to answer yet (a long poll) parks its request:
+ * it calls svc_park and returns 0 without output. Nothing is answered or
+ * journaled; the connection is suspended (no worker waits) until another
+ * request calls svc_wake with the same key in the same namespace, or
+ * timeout_ms pass, whichever comes first. Then the request runs again from
+ * the start (a new svc_call on the same input, under the same lock mode),
+ * and that run answers: svc_park_expired tells it whether its time ran out
+ * (then it must answer with what it has; it may park again otherwise, for
+ * what is left of its time). A client that hangs up while its request is
+ * parked is dropped with it. A handler that parks must not take the body
+ * (svc_take_body): the next run reads it again.
+ *
+ * svc_park returns false when the request cannot be held (the C door
+ * mockaws_control and unit tests that drive the pipeline directly): the
+ * handler answers at once. key: the handler's own name for what the request
+ * waits for (a queue's ARN), copied. */
+bool svc_park(svc_call *c, const char *key, int64_t timeout_ms);
+bool svc_park_expired(const svc_call *c);
+/* Wakes every request parked on key in c's namespace; how many. */
+size_t svc_wake(svc_call *c, const char *key);
+/* How many requests are parked on key in c's namespace. */
+size_t svc_parked(svc_call *c, const char *key);
+
 /* ---- fixtures and state dumps ----
  * JSON carries only UTF-8 while a client's bytes may be anything; these
  * apply the server's one rule (core/jtext.h, docs/ARCHITECTURE.md). */

@@ -21,13 +21,13 @@ static void ns_destroy(gpointer p)
     g_free(n);
 }
 
-ns_table *ns_table_new(const mockaws_options *opts)
+ns_table *ns_table_new(const svc_def *const *services, const mockaws_options *opts)
 {
     ns_table *t = g_new0(ns_table, 1);
     g_mutex_init(&t->lock);
     t->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ns_destroy);
     t->configs = g_hash_table_new(g_direct_hash, g_direct_equal);
-    for (const svc_def *const *d = services_all; *d; d++)
+    for (const svc_def *const *d = services; *d; d++)
         if ((*d)->config_new)
             g_hash_table_insert(t->configs, (gpointer)*d, (*d)->config_new(opts));
     return t;
