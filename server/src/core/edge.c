@@ -87,9 +87,10 @@ typedef struct req_ctx {
     unsigned ready_status;
     int64_t due_us;        /* monotonic time to resume at */
     bool drop_on_resume;   /* a held connection: close it instead of answering */
-    char *park_key;        /* parked (svc_park) on this key, to run again when resumed;
-                              g_malloc'd, or NULL */
-    bool park_woken;       /* resumed by edge_wake rather than its timer */
+    char *park_key;        /* listed under this key (svc_park), to run again when
+                              woken or due; g_malloc'd, or NULL */
+    bool park_woken;       /* taken off the key by edge_wake rather than its timer */
+    bool park_suspended;   /* its connection is suspended (in delayed) */
     struct MHD_Connection *conn;
 } req_ctx;
 
@@ -170,25 +171,55 @@ static bool delay_answer(server *s, req_ctx *c, int64_t delay_ms)
     return ok;
 }
 
-/* Parks c on its park_key for timeout_ms; false when the server is
- * stopping (the caller closes the connection). */
-static bool park(server *s, req_ctx *c, int64_t timeout_ms)
+void edge_park_begin(server *s, void *ctx, const char *key)
+{
+    req_ctx *c = ctx;
+    g_mutex_lock(&s->delay_lock);
+    if (c->park_key) /* a second svc_park in one run: the last key counts */
+        park_forget(s, c);
+    g_free(c->park_key);
+    c->park_key = g_strdup(key);
+    c->park_woken = false;
+    GQueue *q = g_hash_table_lookup(s->parked, key);
+    if (!q)
+        g_hash_table_insert(s->parked, g_strdup(key), q = g_queue_new());
+    g_queue_push_tail(q, c);
+    g_mutex_unlock(&s->delay_lock);
+}
+
+/* What became of a request its handler parked. */
+typedef enum park_result { PARK_WAITING, PARK_RUN_AGAIN, PARK_STOPPING } park_result;
+
+/* Suspends c, listed by edge_park_begin, for timeout_ms; unless it was
+ * woken while its handler was returning (run it again now) or the server is
+ * stopping (close the connection). */
+static park_result park(server *s, req_ctx *c, int64_t timeout_ms)
 {
     g_mutex_lock(&s->delay_lock);
-    bool ok = !s->stopping;
-    if (ok) {
-        GQueue *q = g_hash_table_lookup(s->parked, c->park_key);
-        if (!q)
-            g_hash_table_insert(s->parked, g_strdup(c->park_key), q = g_queue_new());
-        g_queue_push_tail(q, c);
-        c->park_woken = false;
+    park_result r = c->park_woken ? PARK_RUN_AGAIN : s->stopping ? PARK_STOPPING : PARK_WAITING;
+    if (r == PARK_WAITING) {
         c->due_us = g_get_monotonic_time() + timeout_ms * 1000;
+        c->park_suspended = true;
         MHD_suspend_connection(c->conn);
         s->delayed = g_list_insert_sorted(s->delayed, c, by_due);
         g_cond_signal(&s->delay_cond);
+    } else {
+        park_forget(s, c);
+        g_free(c->park_key);
+        c->park_key = NULL;
     }
     g_mutex_unlock(&s->delay_lock);
-    return ok;
+    return r;
+}
+
+/* A handler that parked and then failed: its answer goes out now. */
+static void park_abandon(server *s, req_ctx *c)
+{
+    g_mutex_lock(&s->delay_lock);
+    park_forget(s, c);
+    g_mutex_unlock(&s->delay_lock);
+    g_free(c->park_key);
+    c->park_key = NULL;
 }
 
 size_t edge_wake(server *s, const char *key)
@@ -198,9 +229,11 @@ size_t edge_wake(server *s, const char *key)
     size_t n = 0;
     for (GList *l = q ? q->head : NULL; l; l = l->next, n++) {
         req_ctx *c = l->data;
-        s->delayed = g_list_remove(s->delayed, c);
         c->park_woken = true;
-        MHD_resume_connection(c->conn);
+        if (c->park_suspended) {
+            s->delayed = g_list_remove(s->delayed, c);
+            MHD_resume_connection(c->conn);
+        }
     }
     if (q)
         g_hash_table_remove(s->parked, key);
@@ -594,12 +627,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req_ctx *c = *con_cls;
     if (c->drop_on_resume)
         return MHD_NO;
-    svc_park_state resumed = {.allowed = true};
+    svc_park_state park_in = {.edge = c};
     if (c->park_key) {
         /* resumed: run it again; the handler learns whether its time ran out */
-        resumed.expired = !c->park_woken;
+        park_in.expired = !c->park_woken;
         g_free(c->park_key); /* off the lists already: woken, timed out or stopping */
         c->park_key = NULL;
+        c->park_suspended = false;
     }
     if (c->ready) {
         /* resumed after a delay */
@@ -675,17 +709,26 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     uint64_t conn_id = ci ? ci->id : 0;
 
     http_response resp;
-    http_response_init(&resp);
     pipeline_outcome out;
-    pipeline_handle_parkable(s, &req, conn_id, c->too_large, &resumed, &resp, &out);
-    if (out.park_key) {
-        /* nothing to answer yet; the request runs again when resumed */
+    for (;;) {
+        http_response_init(&resp);
+        pipeline_handle_parkable(s, &req, conn_id, c->too_large, &park_in, &resp, &out);
+        if (!out.parked) {
+            if (c->park_key)
+                park_abandon(s, c);
+            break;
+        }
+        /* nothing to answer yet */
         http_response_clear(&resp);
+        park_result pr = park(s, c, out.park_ms);
+        if (pr == PARK_RUN_AGAIN) {
+            park_in.expired = false;
+            continue;
+        }
         free_headers(&hl);
         g_free(path);
-        c->park_key = out.park_key;
-        if (!park(s, c, out.park_ms))
-            return MHD_NO; /* stopping; on_completed frees the key */
+        if (pr == PARK_STOPPING)
+            return MHD_NO;
         if (ci) {
             /* the watchdog lets it go as soon as the client does */
             g_mutex_lock(&s->edge_lock);

@@ -255,7 +255,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     ns *n = ns_get(s->ns, rt->def, account, r->region);
-    svc_park_state park = {.allowed = can_park && can_park->allowed, .expired = can_park && can_park->expired};
+    svc_park_state park = {.edge = can_park ? can_park->edge : NULL, .expired = can_park && can_park->expired};
     svc_call c = {
         .srv = s,
         .svc = rt->def,
@@ -290,12 +290,13 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         c.resource = NULL;
     }
     x->je.resource = resource;
-    if (rc == 0 && park.key) {
+    if (rc == 0 && park.parked) {
         /* answered by a later run of the same request */
-        out->park_key = park.key;
+        out->parked = true;
         out->park_ms = park.timeout_ms;
     } else if (rc != 0) {
-        g_free(park.key);
+        /* a handler that parked and then failed answers now (the edge
+         * takes the request off its key) */
         if (!aws_error_is_set(&c.err))
             aws_error_set_status(&c.err, 500, "InternalError", "handler failed without an error");
         answer_error(x, rt, op, &c.err);
@@ -392,7 +393,7 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     http_params_clear(&form);
     g_rw_lock_reader_unlock(&s->reset_lock);
 
-    if (out->park_key) {
+    if (out->parked) {
         /* the run that answers writes the journal entry and the log line */
         journal_entry_clear(&x.je);
         return;

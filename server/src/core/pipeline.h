@@ -16,19 +16,19 @@ typedef struct mockaws server;
 typedef struct pipeline_outcome {
     int64_t delay_ms;   /* hold the answer this long (connection suspended) */
     fault_conn conn;    /* answer (NONE), or reset / close / hold the connection */
-    char *park_key;     /* the handler parked the request (svc_park): nothing was
-                           answered or journaled; hold it on this key (already
-                           namespace-qualified) for park_ms, then run it again.
-                           g_malloc'd, the caller's; NULL otherwise */
+    bool parked;        /* the handler parked the request (svc_park): nothing was
+                           answered or journaled; hold it for park_ms (or until
+                           woken), then run it again */
     int64_t park_ms;
 } pipeline_outcome;
 
 /* A request's parking (services/svc_api.h, svc_park) between the edge, the
  * pipeline and the handler (svc_call.park). */
 typedef struct svc_park_state {
-    bool allowed;       /* in: the caller can hold the request and run it again */
+    void *edge;         /* in: the edge's context for the request (edge_park_begin),
+                           or NULL when nothing can hold it */
     bool expired;       /* in: this run follows a parked one whose time ran out */
-    char *key;          /* out: svc_park's key, namespace-qualified (g_malloc'd) */
+    bool parked;        /* out: svc_park was called (and registered with the edge) */
     int64_t timeout_ms; /* out */
 } svc_park_state;
 

@@ -132,11 +132,16 @@ static char *park_key(svc_call *c, const char *key)
 
 bool svc_park(svc_call *c, const char *key, int64_t timeout_ms)
 {
-    if (!c->park || !c->park->allowed)
+    if (!c->park || !c->park->edge)
         return false;
-    g_free(c->park->key);
-    c->park->key = park_key(c, key);
-    c->park->timeout_ms = timeout_ms > 0 ? timeout_ms : 0;
+    /* listed under its key now, while the handler still holds the
+     * namespace lock: a svc_wake that follows the handler's decision finds
+     * it even before the connection is suspended */
+    char *k = park_key(c, key);
+    edge_park_begin(c->srv, c->park->edge, k);
+    g_free(k);
+    c->park->parked = true;
+    c->park->timeout_ms = CLAMP(timeout_ms, 0, SVC_PARK_MAX_MS);
     return true;
 }
 

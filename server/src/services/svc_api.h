@@ -111,7 +111,11 @@ bool svc_fault_hits(size_t i, size_t k, size_t n);
  * svc_park returns false when the request cannot be held (the C door
  * mockaws_control and unit tests that drive the pipeline directly): the
  * handler answers at once. key: the handler's own name for what the request
- * waits for (a queue's ARN), copied. */
+ * waits for (a queue's ARN), copied. The request is listed under the key as
+ * soon as svc_park returns, so a svc_wake after the handler's decision (made
+ * under the namespace lock) is never lost. timeout_ms: at most
+ * SVC_PARK_MAX_MS (longer waits are cut to it). */
+#define SVC_PARK_MAX_MS ((int64_t)3600 * 1000)
 bool svc_park(svc_call *c, const char *key, int64_t timeout_ms);
 bool svc_park_expired(const svc_call *c);
 /* Wakes every request parked on key in c's namespace; how many. */
