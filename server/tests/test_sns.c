@@ -743,6 +743,33 @@ static void publish_batch(void **st)
 
 /* ---- filter policies ---- */
 
+/* failed_entries takes the one share rule of services/svc_api.h: floor, at
+ * least one of several, a lone entry only at 1 (it used to round half up,
+ * failing 2 of 3 and a lone entry at 0.5). */
+static void publish_batch_failed_share(void **st)
+{
+    server *s = *st;
+    create(s, "t", NULL);
+    char err[256];
+    assert_int_equal(mockaws_faults_add(s, "{\"service\": \"sns\", \"operation\": \"PublishBatch\", \"failed_entries\": 0.5}",
+                                        NULL, err, sizeof err),
+                     0);
+    result r = sns(s, "Action=PublishBatch&TopicArn=" TOPIC "t&PublishBatchRequestEntries.member.1.Id=a"
+                      "&PublishBatchRequestEntries.member.1.Message=one");
+    assert_ok(r);
+    assert_int_equal(count_of(r.body, "<MessageId>"), 1);
+    assert_int_equal(count_of(r.body, "<Code>InternalError</Code>"), 0);
+    rfree(&r);
+    r = sns(s, "Action=PublishBatch&TopicArn=" TOPIC "t&PublishBatchRequestEntries.member.1.Id=a"
+               "&PublishBatchRequestEntries.member.1.Message=one&PublishBatchRequestEntries.member.2.Id=b"
+               "&PublishBatchRequestEntries.member.2.Message=two&PublishBatchRequestEntries.member.3.Id=c"
+               "&PublishBatchRequestEntries.member.3.Message=three");
+    assert_ok(r);
+    assert_int_equal(count_of(r.body, "<MessageId>"), 2);
+    assert_int_equal(count_of(r.body, "<Code>InternalError</Code>"), 1);
+    rfree(&r);
+}
+
 static bool policy_matches(const char *policy, sns_policy_scope scope, const char *attrs, const char *message)
 {
     char err[256];
@@ -1358,6 +1385,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(publish_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(fifo_topics, setup, teardown),
         cmocka_unit_test_setup_teardown(publish_batch, setup, teardown),
+        cmocka_unit_test_setup_teardown(publish_batch_failed_share, setup, teardown),
         cmocka_unit_test(filter_policies),
         cmocka_unit_test(urls),
         cmocka_unit_test_setup_teardown(http_subscription_confirms_and_delivers, setup, teardown),
