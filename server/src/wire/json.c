@@ -309,6 +309,14 @@ static json_t *read_value(reader *r, const mshape *shape, json_t *v)
 
 /* ---- tree -> wire JSON ---- */
 
+/* v into the wire tree unchanged: a scalar is shared (the wire tree lives
+ * only until it is written, and nothing changes it meanwhile), a container
+ * copied (serialize_error edits the top level of the tree it gets). */
+static json_t *as_is(json_t *v)
+{
+    return json_is_object(v) || json_is_array(v) ? json_deep_copy(v) : json_incref(v);
+}
+
 static json_t *write_value(const mmember *ref, const mshape *shape, json_t *v);
 
 static json_t *write_timestamp(const mmember *ref, json_t *v)
@@ -317,7 +325,7 @@ static json_t *write_timestamp(const mmember *ref, json_t *v)
     if (json_is_number(v))
         epoch = json_number_value(v);
     else if (!json_is_string(v) || !timefmt_parse(json_string_value(v), &epoch))
-        return json_deep_copy(v);
+        return as_is(v);
     timefmt_kind kind = ref ? timefmt_kind_of(mmember_ts_format(ref), TIMEFMT_UNIX) : TIMEFMT_UNIX;
     if (kind == TIMEFMT_UNIX) {
         if (epoch == floor(epoch) && fabs(epoch) < 9.2e18)
@@ -350,15 +358,15 @@ static json_t *write_structure(const mshape *shape, json_t *v)
 static json_t *write_value(const mmember *ref, const mshape *shape, json_t *v)
 {
     if (!shape || json_is_null(v) || (shape->t.flags & MF_DOCUMENT))
-        return json_deep_copy(v);
+        return as_is(v);
     switch ((mkind)shape->kind) {
     case MK_STRUCTURE:
         if (!json_is_object(v))
-            return json_deep_copy(v);
+            return as_is(v);
         return write_structure(shape, v);
     case MK_LIST: {
         if (!json_is_array(v))
-            return json_deep_copy(v);
+            return as_is(v);
         const mmember *mref = shape->member;
         const mshape *mshp = ref_shape(mref);
         json_t *out = json_array();
@@ -370,7 +378,7 @@ static json_t *write_value(const mmember *ref, const mshape *shape, json_t *v)
     }
     case MK_MAP: {
         if (!json_is_object(v))
-            return json_deep_copy(v);
+            return as_is(v);
         const mmember *vref = shape->value;
         const mshape *vshape = ref_shape(vref);
         json_t *out = json_object();
@@ -409,19 +417,28 @@ static json_t *write_value(const mmember *ref, const mshape *shape, json_t *v)
     default:
         break;
     }
-    return json_deep_copy(v);
+    return as_is(v);
 }
 
-/* Sets the body to the JSON text of doc (stolen). False when jansson cannot
- * write it (a string that is not UTF-8). */
+static int append_text(const char *buffer, size_t size, void *data)
+{
+    g_string_append_len(data, buffer, (gssize)size);
+    return 0;
+}
+
+/* Sets the body to the JSON text of doc (stolen), written straight into
+ * it rather than through a string of jansson's own. False, the body as it
+ * was, when jansson cannot write it (a string that is not UTF-8). */
 static bool set_body(http_response *resp, json_t *doc)
 {
-    char *text = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+    size_t before = resp->body->len;
+    int rc = json_dump_callback(doc, append_text, resp->body, JSON_COMPACT | JSON_ENCODE_ANY);
     json_decref(doc);
-    if (!text)
+    if (rc != 0) {
+        g_string_truncate(resp->body, before);
         return false;
-    g_string_assign(resp->body, text);
-    free(text);
+    }
+    g_string_erase(resp->body, 0, (gssize)before);
     return true;
 }
 

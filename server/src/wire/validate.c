@@ -406,8 +406,20 @@ static void check_element(walk *w, const mmember *ref, json_t *value)
         check_value(w, ref->shape, value);
 }
 
+/* The key JSON-quoted. Keys of printable ASCII other than '"' and '\\'
+ * (DynamoDB attribute names, nearly every key) need no escape and are
+ * copied; jansson quotes the rest. */
 static void append_quoted(GString *path, const char *key, size_t len)
 {
+    size_t plain = 0;
+    while (plain < len && key[plain] >= 0x20 && key[plain] < 0x7F && key[plain] != '"' && key[plain] != '\\')
+        plain++;
+    if (plain == len) {
+        g_string_append_c(path, '"');
+        g_string_append_len(path, key, (gssize)len);
+        g_string_append_c(path, '"');
+        return;
+    }
     json_t *k = json_stringn(key, len);
     char *q = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
     g_string_append(path, q ? q : "\"\"");
