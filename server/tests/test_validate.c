@@ -587,6 +587,25 @@ static void threads_share_a_validator(void **st)
     assert_int_equal(r.failures, 0);
 }
 
+/* Patterns are kept per shape of the validator's model; a shape of
+ * another model is still held to its pattern. */
+static void shape_of_another_model(void **st)
+{
+    fixture *f = *st;
+    static const char *other = "{\"shapes\": {\"Code\": {\"type\": \"string\", \"pattern\": \"[0-9]+\"}}}";
+    char err[256];
+    model *m = model_load(other, strlen(other), err, sizeof err);
+    assert_non_null(m);
+    json_t *bad = json_string("12a"), *good = json_string("123");
+    assert_int_equal(validator_check(f->v, model_find_shape(m, "Code"), bad, f->out, 16), 1);
+    assert_int_equal(f->out[0].kind, VIOLATION_PATTERN);
+    assert_string_equal(f->out[0].pattern, "[0-9]+");
+    assert_int_equal(validator_check(f->v, model_find_shape(m, "Code"), good, f->out, 16), 0);
+    json_decref(bad);
+    json_decref(good);
+    model_free(m);
+}
+
 /* The shipped models, with messages as the services write them. */
 static model *shipped(const char *name)
 {
@@ -680,6 +699,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(long_paths_are_cut_cleanly, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_blob_renders_valid_text, setup, teardown),
         cmocka_unit_test_setup_teardown(threads_share_a_validator, setup, teardown),
+        cmocka_unit_test_setup_teardown(shape_of_another_model, setup, teardown),
         cmocka_unit_test(shipped_sts_and_dynamodb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
