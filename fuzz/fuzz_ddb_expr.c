@@ -15,7 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire/model_json.h"
 #include "core/embedded.h"
 #include "fuzz_common.h"
 #include "services/dynamodb/expr_eval.h"
@@ -48,7 +47,7 @@ static json_t *request_maps(const char *body, size_t len)
                                           {"ExpressionAttributeValues", "ExpressionAttributeValueMap"}};
     for (size_t i = 0; i < G_N_ELEMENTS(maps); i++) {
         json_t *m = json_object_get(in, maps[i][0]);
-        if (m && validator_check(ddb_validator, model_shape(ddb_model, maps[i][1]), m, v, 4) != 0) {
+        if (m && validator_check(ddb_validator, model_find_shape(ddb_model, maps[i][1]), m, v, 4) != 0) {
             json_decref(in);
             return NULL;
         }

@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire/model_json.h"
 #include "core/embedded.h"
 #include "fuzz_common.h"
 #include "wire/model.h"
@@ -64,7 +63,7 @@ static void load_real_models(void)
             fprintf(stderr, "fuzz_wire: model %s does not load\n", file);
             abort();
         }
-        if (strcmp(model_protocol(m), FUZZ_PROTOCOL) == 0)
+        if (strcmp(m->protocol, FUZZ_PROTOCOL) == 0)
             add_model(services[i], m, NULL);
         else
             model_free(m);
@@ -98,7 +97,7 @@ static void load_vector_models(void)
             json_t *doc = json_pack("{s:O, s:O, s:{s:O}}", "metadata", json_object_get(suite, "metadata"),
                                     "shapes", json_object_get(suite, "shapes"), "operations", op, given);
             char err[256];
-            model *m = doc ? model_from_json(doc, err, sizeof err) : NULL;
+            model *m = doc ? model_compile(doc, err, sizeof err) : NULL;
             if (m)
                 add_model(id, m, op);
         }
@@ -162,7 +161,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (show)
         fprintf(stderr, "operation_name: %s%s%s\n", op ? op : "none", err.code ? ": " : "",
                 err.code ? err.code : "");
-    if (op && model_operation(fm->m, op))
+    if (op && model_find_op(fm->m, op))
         parse_as(fm->m, op, &r.req);
     aws_error_clear(&err);
     if (fm->op && (!op || strcmp(op, fm->op) != 0))

@@ -28,7 +28,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "wire/model_json.h"
 #include "wire/awserr.h"
 #include "wire/http.h"
 #include "wire/model.h"
@@ -289,8 +288,7 @@ static void compare_any(case_ctx *c, const char *path, json_t *exp, json_t *act)
 
 /* exp is the vector's value (nulls in it mean "not set"), act the tree the
  * protocol produced; shape drives how scalars are compared. */
-static void compare(case_ctx *c, const model *m, json_t *shape, const char *path, json_t *exp,
-                    json_t *act)
+static void compare(case_ctx *c, const mshape *shape, const char *path, json_t *exp, json_t *act)
 {
     if ((c->skip_parts & SKIP_PATH) && c->skip_path && strcmp(path, c->skip_path) == 0) {
         if (c->verbose)
@@ -301,9 +299,10 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
         compare_any(c, path, exp, act);
         return;
     }
-    const char *type = model_shape_type(shape);
+    const char *type = mkind_name((mkind)shape->kind);
 
-    if (strcmp(type, "structure") == 0) {
+    switch ((mkind)shape->kind) {
+    case MK_STRUCTURE: {
         if (!json_is_object(act)) {
             diff_values(c, path, "not an object", exp, act);
             return;
@@ -312,14 +311,13 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
             diff_values(c, path, "vector value is not an object", exp, act);
             return;
         }
-        json_t *members = json_object_get(shape, "members");
         const char *k;
         json_t *v;
         json_object_foreach(exp, k, v) {
             if (json_is_null(v))
                 continue;
             char *p = g_strdup_printf("%s.%s", path, k);
-            json_t *ref = json_object_get(members, k);
+            const mmember *ref = mshape_member(shape, k);
             json_t *a = json_object_get(act, k);
             bool empty = (json_is_array(v) && json_array_size(v) == 0) ||
                          (json_is_object(v) && json_object_size(v) == 0);
@@ -332,7 +330,7 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
             } else if (!a) {
                 diff_values(c, p, "missing", v, NULL);
             } else {
-                compare(c, m, ref ? model_ref_shape(m, ref) : NULL, p, v, a);
+                compare(c, ref ? ref->shape : NULL, p, v, a);
             }
             g_free(p);
         }
@@ -340,10 +338,9 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
             json_t *e = json_object_get(exp, k);
             if (e && !json_is_null(e))
                 continue;
-            json_t *ref = json_object_get(members, k);
+            const mmember *ref = mshape_member(shape, k);
             char *p = g_strdup_printf("%s.%s", path, k);
-            if (ref && (c->skip_parts & SKIP_AUTOFILLED_TOKEN) &&
-                json_is_true(json_object_get(ref, "idempotencyToken"))) {
+            if (ref && (c->skip_parts & SKIP_AUTOFILLED_TOKEN) && (ref->t.flags & MF_IDEMPOTENCY_TOKEN)) {
                 if (c->verbose)
                     printf("    note: ignored client-filled idempotency token at %s\n", p);
             } else {
@@ -353,7 +350,7 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
         }
         return;
     }
-    if (strcmp(type, "list") == 0) {
+    case MK_LIST: {
         if (!json_is_array(act) || !json_is_array(exp)) {
             diff_values(c, path, "not a list", exp, act);
             return;
@@ -362,20 +359,20 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
             diff_values(c, path, "list length", exp, act);
             return;
         }
-        json_t *mshp = model_ref_shape(m, json_object_get(shape, "member"));
+        const mshape *mshp = shape->member ? shape->member->shape : NULL;
         for (size_t i = 0; i < json_array_size(exp); i++) {
             char *p = g_strdup_printf("%s[%zu]", path, i);
-            compare(c, m, mshp, p, json_array_get(exp, i), json_array_get(act, i));
+            compare(c, mshp, p, json_array_get(exp, i), json_array_get(act, i));
             g_free(p);
         }
         return;
     }
-    if (strcmp(type, "map") == 0) {
+    case MK_MAP: {
         if (!json_is_object(act) || !json_is_object(exp)) {
             diff_values(c, path, "not a map", exp, act);
             return;
         }
-        json_t *vshape = model_ref_shape(m, json_object_get(shape, "value"));
+        const mshape *vshape = shape->value ? shape->value->shape : NULL;
         const char *k;
         json_t *v;
         json_object_foreach(exp, k, v) {
@@ -386,7 +383,7 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
             else if (!a)
                 diff_values(c, p, "missing map key", v, NULL);
             else
-                compare(c, m, vshape, p, v, a);
+                compare(c, vshape, p, v, a);
             g_free(p);
         }
         json_object_foreach(act, k, v) {
@@ -398,23 +395,23 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
         }
         return;
     }
-    if (strcmp(type, "string") == 0 || strcmp(type, "blob") == 0) {
+    case MK_STRING:
+    case MK_BLOB:
         if (!strings_equal(exp, act))
             diff_values(c, path, type, exp, act);
         return;
-    }
-    if (strcmp(type, "boolean") == 0) {
+    case MK_BOOLEAN:
         if (!json_is_boolean(act) || json_is_true(exp) != json_is_true(act))
             diff_values(c, path, "boolean", exp, act);
         return;
-    }
-    if (strcmp(type, "integer") == 0 || strcmp(type, "long") == 0) {
+    case MK_INTEGER:
+    case MK_LONG:
         if (!json_is_integer(act) || !json_is_number(exp) ||
             json_number_value(exp) != (double)json_integer_value(act))
             diff_values(c, path, type, exp, act);
         return;
-    }
-    if (strcmp(type, "float") == 0 || strcmp(type, "double") == 0) {
+    case MK_FLOAT:
+    case MK_DOUBLE:
         /* NaN and the infinities travel as strings in the trees */
         if (json_is_string(exp)) {
             if (!strings_equal(exp, act))
@@ -424,15 +421,16 @@ static void compare(case_ctx *c, const model *m, json_t *shape, const char *path
             diff_values(c, path, type, exp, act);
         }
         return;
-    }
-    if (strcmp(type, "timestamp") == 0) {
+    case MK_TIMESTAMP:
         /* the protocols carry milliseconds: anything finer is noise */
         if (!json_is_number(act) || !json_is_number(exp) ||
             fabs(json_number_value(exp) - json_number_value(act)) > 5e-4)
             diff_values(c, path, "timestamp", exp, act);
         return;
+    default:
+        compare_any(c, path, exp, act);
+        return;
     }
-    compare_any(c, path, exp, act);
 }
 
 /* ---- building the HTTP side from a vector ---- */
@@ -574,8 +572,8 @@ static void run_input_case(case_ctx *c, const wire_protocol *proto, const model 
         } else if (!input) {
             diff(c, "parse_request returned 0 but no tree");
         } else {
-            json_t *shape = model_op_input(m, model_operation(m, opname));
-            compare(c, m, shape, "", params ? params : json_object(), input);
+            const mshape *shape = mop_input(model_find_op(m, opname));
+            compare(c, shape, "", params ? params : json_object(), input);
         }
         json_decref(input);
         aws_error_clear(&err);
@@ -628,10 +626,10 @@ static void check_parsed(case_ctx *c, const wire_protocol *proto, const model *m
         } else {
             GString *p = g_string_new(what);
             g_string_append(p, ": ");
-            json_t *shape = model_op_output(m, model_operation(m, opname));
+            const mshape *shape = mop_output(model_find_op(m, opname));
             json_t *result = json_object_get(tc, "result");
             json_t *empty = json_object();
-            compare(c, m, shape, p->str, result ? result : empty, output);
+            compare(c, shape, p->str, result ? result : empty, output);
             json_decref(empty);
             g_string_free(p, TRUE);
         }
@@ -652,7 +650,7 @@ static void check_parsed(case_ctx *c, const wire_protocol *proto, const model *m
         json_t *act = error_fields_without_message(err.fields);
         GString *p = g_string_new(what);
         g_string_append(p, ": error");
-        compare(c, m, model_error_shape(m, error_code, NULL), p->str, exp, act);
+        compare(c, model_find_error(m, error_code), p->str, exp, act);
         g_string_free(p, TRUE);
         json_decref(exp);
         json_decref(act);
@@ -702,11 +700,11 @@ static void run_output_case(case_ctx *c, const wire_protocol *proto, const model
                 err.code = g_strdup(error_code);
                 err.message = g_strdup(msg);
                 err.status = vstatus;
-                json_t *eshape = model_error_shape(m, error_code, NULL);
-                json_t *fault = json_object_get(json_object_get(eshape, "error"), "senderFault");
-                if (json_is_boolean(fault))
-                    err.sender = json_is_true(fault);
-                else if (json_is_true(json_object_get(eshape, "fault")))
+                const mshape *eshape = model_find_error(m, error_code);
+                uint32_t flags = eshape ? eshape->t.flags : 0;
+                if (flags & MF_SENDER_FAULT)
+                    err.sender = 1;
+                else if (flags & MF_FAULT)
                     err.sender = 0;
                 else
                     err.sender = vstatus < 500;
@@ -834,7 +832,7 @@ static void run_protocol(const char *protocol, direction dir)
                                     json_object_get(suite, "shapes"), "operations", opname,
                                     given);
             char merr[256] = "";
-            model *m = doc ? model_from_json(doc, merr, sizeof merr) : NULL;
+            model *m = doc ? model_compile(doc, merr, sizeof merr) : NULL;
             if (!proto) {
                 diff(&c, "no wire_protocol named \"%s\"", pname ? pname : "(null)");
             } else if (!m) {

@@ -233,6 +233,36 @@ static void test_error_message_key_and_fields(void **state)
     http_response_clear(&resp);
 }
 
+/* A tree jansson cannot write (a string that is not UTF-8): no output
+ * leaves a body half written, and an error falls back to its bare
+ * envelope, never to a body that a partial write left behind. */
+static void test_unwritable_trees(void **state)
+{
+    const model *m = *state;
+    http_response resp;
+    http_response_init(&resp);
+    json_t *out = json_pack("{s:i, s:o}", "Count", 1, "Renamed", json_stringn_nocheck("ok\xff", 3));
+    assert_int_equal(wire_json.serialize_output(m, "Scan", out, "rid", &resp), -1);
+    size_t len;
+    http_response_body(&resp, &len);
+    assert_int_equal(len, 0);
+    json_decref(out);
+    http_response_clear(&resp);
+
+    http_response_init(&resp);
+    aws_error err = AWS_ERROR_INIT;
+    aws_error_set_status(&err, 400, "TransactionCanceledException", "cancelled");
+    aws_error_field(&err, "CancellationReasons", json_pack("[s, o]", "None", json_stringn_nocheck("\xfe", 1)));
+    wire_json.serialize_error(m, "Scan", &err, "rid", &resp);
+    const char *body = http_response_body(&resp, &len);
+    const char *want = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#TransactionCanceledException\"}";
+    assert_int_equal(len, strlen(want));
+    assert_memory_equal(body, want, len);
+    assert_int_equal(resp.status, 400);
+    aws_error_clear(&err);
+    http_response_clear(&resp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -242,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_serialize_output),
         cmocka_unit_test(test_error_namespaces),
         cmocka_unit_test(test_error_message_key_and_fields),
+        cmocka_unit_test(test_unwritable_trees),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

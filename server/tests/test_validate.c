@@ -7,7 +7,6 @@
 #include <glib.h>
 #include <string.h>
 
-#include "wire/model_json.h"
 #include "core/embedded.h"
 #include "wire/model.h"
 #include "wire/validate.h"
@@ -107,7 +106,7 @@ static char *check(fixture *f, const char *shape, const char *json, size_t *coun
     if (!in)
         fail_msg("bad test JSON %s: %s", text, je.text);
     g_free(text);
-    size_t n = validator_check(f->v, model_shape(f->m, shape), in, f->out, G_N_ELEMENTS(f->out));
+    size_t n = validator_check(f->v, model_find_shape(f->m, shape), in, f->out, G_N_ELEMENTS(f->out));
     if (count)
         *count = n;
     GString *msg = g_string_new(NULL);
@@ -153,7 +152,7 @@ static void required(void **st)
                    "constraint: Member must not be null; Value null at 'roleSessionName' failed "
                    "to satisfy constraint: Member must not be null");
     /* No input at all is an empty structure. */
-    size_t n = validator_check(f->v, model_shape(f->m, "Input"), NULL, f->out, 16);
+    size_t n = validator_check(f->v, model_find_shape(f->m, "Input"), NULL, f->out, 16);
     assert_int_equal(n, 2);
     assert_int_equal(f->out[0].kind, VIOLATION_REQUIRED);
     assert_string_equal(f->out[0].path, "RoleArn");
@@ -454,7 +453,7 @@ static void streaming_payload_is_not_required(void **st)
     assert_non_null(m);
     validator *v = validator_new(m);
     json_t *in = json_object();
-    size_t n = validator_check(v, model_shape(m, "In"), in, f->out, 16);
+    size_t n = validator_check(v, model_find_shape(m, "In"), in, f->out, 16);
     assert_int_equal(n, 1);
     assert_string_equal(f->out[0].path, "Key");
     json_decref(in);
@@ -476,7 +475,7 @@ static void nul_fails_whatever_the_shape(void **st)
     /* a key holding a NUL (JSON text cannot say it: the query protocol can) */
     json_t *map = json_object();
     json_object_setn_new(map, "k\0x", 3, json_string("v"));
-    size_t nk = validator_check(f->v, model_shape(f->m, "AttrMap"), map, f->out, G_N_ELEMENTS(f->out));
+    size_t nk = validator_check(f->v, model_find_shape(f->m, "AttrMap"), map, f->out, G_N_ELEMENTS(f->out));
     GString *m = g_string_new(NULL);
     validate_coral_message(m, f->out, nk);
     assert_string_equal(m->str, "1 validation error detected: Value 'k\xEF\xBF\xBD" "x' at '' failed to satisfy "
@@ -495,12 +494,12 @@ static void stops_at_max(void **st)
 {
     fixture *f = *st;
     json_t *in = json_loads("{\"Tags\": [{}, {}, {}]}", 0, NULL);
-    size_t n = validator_check(f->v, model_shape(f->m, "Input"), in, f->out, 3);
+    size_t n = validator_check(f->v, model_find_shape(f->m, "Input"), in, f->out, 3);
     assert_int_equal(n, 3);
     assert_string_equal(f->out[0].path, "RoleArn");
     assert_string_equal(f->out[1].path, "RoleSessionName");
     assert_string_equal(f->out[2].path, "Tags[0].Key");
-    assert_int_equal(validator_check(f->v, model_shape(f->m, "Input"), in, f->out, 0), 0);
+    assert_int_equal(validator_check(f->v, model_find_shape(f->m, "Input"), in, f->out, 0), 0);
     json_decref(in);
 }
 
@@ -512,7 +511,7 @@ static void long_paths_are_cut_cleanly(void **st)
     for (int i = 0; i < 200; i++)
         g_string_append(key, "\xc3\xa9");
     json_t *in = json_pack("{s:{s:s}}", "Attrs", key->str, "v");
-    size_t n = validator_check(f->v, model_shape(f->m, "Input"), in, f->out, 16);
+    size_t n = validator_check(f->v, model_find_shape(f->m, "Input"), in, f->out, 16);
     assert_true(n >= 1);
     bool found = false;
     for (size_t i = 0; i < n; i++) {
@@ -535,7 +534,7 @@ static void invalid_utf8_blob_renders_valid_text(void **st)
 {
     fixture *f = *st;
     json_t *in = json_stringn_nocheck("\xff\xfe\xfd\xfc\xfb", 5);
-    size_t n = validator_check(f->v, model_shape(f->m, "Data"), in, f->out, 16);
+    size_t n = validator_check(f->v, model_find_shape(f->m, "Data"), in, f->out, 16);
     assert_int_equal(n, 1);
     GString *msg = g_string_new(NULL);
     validate_coral_message(msg, f->out, n);
@@ -544,7 +543,7 @@ static void invalid_utf8_blob_renders_valid_text(void **st)
     /* and a string with invalid UTF-8 never satisfies a pattern */
     json_decref(in);
     in = json_stringn_nocheck("ab\xff", 3);
-    n = validator_check(f->v, model_shape(f->m, "Name"), in, f->out, 16);
+    n = validator_check(f->v, model_find_shape(f->m, "Name"), in, f->out, 16);
     assert_int_equal(n, 1);
     assert_int_equal(f->out[0].kind, VIOLATION_PATTERN);
     json_decref(in);
@@ -561,7 +560,7 @@ static gpointer race_thread(gpointer data)
     violation out[4];
     json_t *bad = json_string("my session");
     json_t *good = json_string("ok-name");
-    json_t *shape = model_shape(r->f->m, "roleSessionNameType");
+    const mshape *shape = model_find_shape(r->f->m, "roleSessionNameType");
     for (int i = 0; i < 500; i++) {
         if (validator_check(r->f->v, shape, bad, out, 4) != 1)
             g_atomic_int_inc(&r->failures);
@@ -588,6 +587,25 @@ static void threads_share_a_validator(void **st)
     assert_int_equal(r.failures, 0);
 }
 
+/* Patterns are kept per shape of the validator's model; a shape of
+ * another model is still held to its pattern. */
+static void shape_of_another_model(void **st)
+{
+    fixture *f = *st;
+    static const char *other = "{\"shapes\": {\"Code\": {\"type\": \"string\", \"pattern\": \"[0-9]+\"}}}";
+    char err[256];
+    model *m = model_load(other, strlen(other), err, sizeof err);
+    assert_non_null(m);
+    json_t *bad = json_string("12a"), *good = json_string("123");
+    assert_int_equal(validator_check(f->v, model_find_shape(m, "Code"), bad, f->out, 16), 1);
+    assert_int_equal(f->out[0].kind, VIOLATION_PATTERN);
+    assert_string_equal(f->out[0].pattern, "[0-9]+");
+    assert_int_equal(validator_check(f->v, model_find_shape(m, "Code"), good, f->out, 16), 0);
+    json_decref(bad);
+    json_decref(good);
+    model_free(m);
+}
+
 /* The shipped models, with messages as the services write them. */
 static model *shipped(const char *name)
 {
@@ -610,7 +628,7 @@ static char *check_op(model *m, const char *op, const char *json)
     json_t *in = json_loads(text, 0, NULL);
     assert_non_null(in);
     violation out[10];
-    size_t n = validator_check(v, model_op_input(m, model_operation(m, op)), in, out, 10);
+    size_t n = validator_check(v, mop_input(model_find_op(m, op)), in, out, 10);
     GString *msg = g_string_new(NULL);
     validate_coral_message(msg, out, n);
     json_decref(in);
@@ -681,6 +699,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(long_paths_are_cut_cleanly, setup, teardown),
         cmocka_unit_test_setup_teardown(invalid_utf8_blob_renders_valid_text, setup, teardown),
         cmocka_unit_test_setup_teardown(threads_share_a_validator, setup, teardown),
+        cmocka_unit_test_setup_teardown(shape_of_another_model, setup, teardown),
         cmocka_unit_test(shipped_sts_and_dynamodb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,6 @@
 /* fixtures: a server's state as a document (load, dump, reset), the
  * fixture check every document entry passes, and scenarios (fixtures,
  * faults and clock applied together, verified against the journal). */
-#include "wire/model_json.h"
 #include "core/fixtures.h"
 
 #include <errno.h>
@@ -40,7 +39,7 @@ static int fixture_check_input(const svc_fixture_ctx *ctx, const char *op, json_
                                size_t errlen)
 {
     svc_rt *rt = ctx->core;
-    json_t *shape = model_op_input(rt->model, model_operation(rt->model, op));
+    const mshape *shape = mop_input(model_find_op(rt->model, op));
     violation v[8];
     size_t n = shape ? validator_check(rt->validator, shape, value, v, G_N_ELEMENTS(v)) : 0;
     if (n == 0)

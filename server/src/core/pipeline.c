@@ -1,4 +1,3 @@
-#include "wire/model_json.h"
 #include "core/pipeline.h"
 
 #include <stdlib.h>
@@ -220,7 +219,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         aws_error_clear(&err);
         return;
     }
-    json_t *in_shape = model_op_input(rt->model, model_operation(rt->model, op));
+    const mshape *in_shape = mop_input(model_find_op(rt->model, op));
     if (in_shape) {
         violation v[8];
         size_t n = validator_check(rt->validator, in_shape, input, v, 8);

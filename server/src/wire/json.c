@@ -11,7 +11,6 @@
  * responses on the client side) and one converts a tree into wire JSON. The
  * server side is strict about types (Coral answers SerializationException);
  * the client side is as lenient as botocore, which takes what it gets. */
-#include "wire/model_json.h"
 #include "wire.h"
 
 #include <glib.h>
@@ -64,29 +63,42 @@ static const char *java_class(json_t *v)
     return "java.lang.Object";
 }
 
+/* The Java type Coral's reader converts a scalar shape to. */
+static const char *java_target(mkind kind)
+{
+    switch (kind) {
+    case MK_INTEGER: return "an Integer";
+    case MK_LONG: return "a Long";
+    case MK_BOOLEAN: return "a Boolean";
+    case MK_FLOAT: return "a Float";
+    case MK_DOUBLE: return "a Double";
+    case MK_TIMESTAMP: return "a Date";
+    default: return "the expected type";
+    }
+}
+
 /* A value of the wrong JSON type for its shape, worded as Coral words it. */
-static int type_error(aws_error *err, const char *type, json_t *v)
+static int type_error(aws_error *err, mkind kind, json_t *v)
 {
     if (json_is_object(v))
         return serialization_error(err, "Start of structure or map found where not expected.");
     if (json_is_array(v))
         return serialization_error(err, "Start of list found where not expected.");
     char *msg;
-    if (strcmp(type, "string") == 0 || strcmp(type, "blob") == 0)
+    switch (kind) {
+    case MK_STRING:
+    case MK_BLOB:
         msg = g_strdup_printf("%s cannot be converted to String", token_name(v));
-    else if (strcmp(type, "structure") == 0 || strcmp(type, "map") == 0 ||
-             strcmp(type, "list") == 0)
+        break;
+    case MK_STRUCTURE:
+    case MK_MAP:
+    case MK_LIST:
         msg = g_strdup_printf("Unexpected %s: expected a %s", token_name(v),
-                              strcmp(type, "list") == 0 ? "list" : "structure or map");
-    else {
-        const char *target = strcmp(type, "integer") == 0   ? "an Integer"
-                             : strcmp(type, "long") == 0    ? "a Long"
-                             : strcmp(type, "boolean") == 0 ? "a Boolean"
-                             : strcmp(type, "float") == 0   ? "a Float"
-                             : strcmp(type, "double") == 0  ? "a Double"
-                             : strcmp(type, "timestamp") == 0 ? "a Date"
-                                                              : "the expected type";
-        msg = g_strdup_printf("class %s can not be converted to %s", java_class(v), target);
+                              kind == MK_LIST ? "list" : "structure or map");
+        break;
+    default:
+        msg = g_strdup_printf("class %s can not be converted to %s", java_class(v), java_target(kind));
+        break;
     }
     serialization_error(err, msg);
     g_free(msg);
@@ -130,48 +142,49 @@ static json_t *base64_to_tree(const char *s, size_t len, bool strict)
 /* ---- wire JSON -> tree ---- */
 
 typedef struct reader {
-    const model *m;
     aws_error *err;
     bool strict; /* server side: type errors are SerializationException */
 } reader;
 
-static json_t *read_value(reader *r, json_t *shape, json_t *v);
+static json_t *read_value(reader *r, const mshape *shape, json_t *v);
 
-static json_t *read_structure(reader *r, json_t *shape, json_t *v)
+/* The shape a list's member or a map's value refers to (NULL when the
+ * model gives none). */
+static const mshape *ref_shape(const mmember *ref) { return ref ? ref->shape : NULL; }
+
+static json_t *read_structure(reader *r, const mshape *shape, json_t *v)
 {
     if (!json_is_object(v)) {
         if (r->strict)
-            type_error(r->err, "structure", v);
+            type_error(r->err, MK_STRUCTURE, v);
         return r->strict ? NULL : json_object();
     }
     json_t *out = json_object();
-    json_t *members = json_object_get(shape, "members");
-    const char *name;
-    json_t *ref;
-    json_object_foreach(members, name, ref) {
-        const char *wire_name = model_trait_string(r->m, ref, "locationName");
-        json_t *raw = json_object_get(v, wire_name ? wire_name : name);
+    for (uint32_t i = 0; i < shape->nmembers; i++) {
+        const mmember *ref = &shape->members[i];
+        const char *wire_name = mmember_location_name(ref);
+        json_t *raw = json_object_get(v, wire_name ? wire_name : ref->name);
         /* null is "not set", as the services and botocore read it */
         if (!raw || json_is_null(raw))
             continue;
-        json_t *val = read_value(r, model_ref_shape(r->m, ref), raw);
+        json_t *val = read_value(r, ref->shape, raw);
         if (!val) {
             json_decref(out);
             return NULL;
         }
-        json_object_set_new(out, name, val);
+        json_object_set_new(out, ref->name, val);
     }
     return out;
 }
 
-static json_t *read_list(reader *r, json_t *shape, json_t *v)
+static json_t *read_list(reader *r, const mshape *shape, json_t *v)
 {
     if (!json_is_array(v)) {
         if (r->strict)
-            type_error(r->err, "list", v);
+            type_error(r->err, MK_LIST, v);
         return r->strict ? NULL : json_array();
     }
-    json_t *mshp = model_ref_shape(r->m, json_object_get(shape, "member"));
+    const mshape *mshp = ref_shape(shape->member);
     json_t *out = json_array();
     size_t i;
     json_t *item;
@@ -186,14 +199,14 @@ static json_t *read_list(reader *r, json_t *shape, json_t *v)
     return out;
 }
 
-static json_t *read_map(reader *r, json_t *shape, json_t *v)
+static json_t *read_map(reader *r, const mshape *shape, json_t *v)
 {
     if (!json_is_object(v)) {
         if (r->strict)
-            type_error(r->err, "map", v);
+            type_error(r->err, MK_MAP, v);
         return r->strict ? NULL : json_object();
     }
-    json_t *vshape = model_ref_shape(r->m, json_object_get(shape, "value"));
+    const mshape *vshape = ref_shape(shape->value);
     json_t *out = json_object();
     const char *key;
     json_t *item;
@@ -208,49 +221,47 @@ static json_t *read_map(reader *r, json_t *shape, json_t *v)
     return out;
 }
 
-static json_t *read_scalar_error(reader *r, const char *type, json_t *v)
+static json_t *read_scalar_error(reader *r, mkind kind, json_t *v)
 {
     if (r->strict) {
-        type_error(r->err, type, v);
+        type_error(r->err, kind, v);
         return NULL;
     }
     return json_deep_copy(v);
 }
 
-static json_t *read_value(reader *r, json_t *shape, json_t *v)
+static json_t *read_value(reader *r, const mshape *shape, json_t *v)
 {
     if (!shape)
         return json_deep_copy(v); /* a model without the shape: keep what came */
-    if (json_is_true(json_object_get(shape, "document")))
+    if (shape->t.flags & MF_DOCUMENT)
         return json_deep_copy(v);
-    const char *type = model_shape_type(shape);
-
-    if (strcmp(type, "structure") == 0)
+    mkind kind = (mkind)shape->kind;
+    switch (kind) {
+    case MK_STRUCTURE:
         return read_structure(r, shape, v);
-    if (strcmp(type, "list") == 0)
+    case MK_LIST:
         return read_list(r, shape, v);
-    if (strcmp(type, "map") == 0)
+    case MK_MAP:
         return read_map(r, shape, v);
-
-    if (strcmp(type, "string") == 0) {
+    case MK_STRING:
         if (!json_is_string(v))
-            return read_scalar_error(r, type, v);
+            return read_scalar_error(r, kind, v);
         return json_incref(v);
-    }
-    if (strcmp(type, "blob") == 0) {
+    case MK_BLOB: {
         if (!json_is_string(v))
-            return read_scalar_error(r, type, v);
+            return read_scalar_error(r, kind, v);
         json_t *out = base64_to_tree(json_string_value(v), json_string_length(v), r->strict);
         if (!out)
             serialization_error(r->err, "Base64 encoded value is malformed");
         return out;
     }
-    if (strcmp(type, "boolean") == 0) {
+    case MK_BOOLEAN:
         if (!json_is_boolean(v))
-            return read_scalar_error(r, type, v);
+            return read_scalar_error(r, kind, v);
         return json_incref(v);
-    }
-    if (strcmp(type, "integer") == 0 || strcmp(type, "long") == 0) {
+    case MK_INTEGER:
+    case MK_LONG: {
         json_int_t n;
         if (json_is_integer(v)) {
             n = json_integer_value(v);
@@ -258,9 +269,9 @@ static json_t *read_value(reader *r, json_t *shape, json_t *v)
                    fabs(json_real_value(v)) < 9.2e18) {
             n = (json_int_t)json_real_value(v);
         } else {
-            return read_scalar_error(r, type, v);
+            return read_scalar_error(r, kind, v);
         }
-        if (r->strict && strcmp(type, "integer") == 0 && (n < INT32_MIN || n > INT32_MAX)) {
+        if (r->strict && kind == MK_INTEGER && (n < INT32_MIN || n > INT32_MAX)) {
             char *msg = g_strdup_printf("Numeric value (%lld) out of range of int",
                                         (long long)n);
             serialization_error(r->err, msg);
@@ -269,7 +280,8 @@ static json_t *read_value(reader *r, json_t *shape, json_t *v)
         }
         return json_integer(n);
     }
-    if (strcmp(type, "float") == 0 || strcmp(type, "double") == 0) {
+    case MK_FLOAT:
+    case MK_DOUBLE:
         if (json_is_number(v))
             return json_real(json_number_value(v));
         if (json_is_string(v)) {
@@ -278,9 +290,8 @@ static json_t *read_value(reader *r, json_t *shape, json_t *v)
                 strcmp(s, "-Infinity") == 0)
                 return json_incref(v);
         }
-        return read_scalar_error(r, type, v);
-    }
-    if (strcmp(type, "timestamp") == 0) {
+        return read_scalar_error(r, kind, v);
+    case MK_TIMESTAMP: {
         if (json_is_integer(v))
             return json_incref(v);
         if (json_is_real(v))
@@ -289,24 +300,33 @@ static json_t *read_value(reader *r, json_t *shape, json_t *v)
         if (json_is_string(v) && timefmt_parse(json_string_value(v), &epoch))
             return epoch == floor(epoch) && fabs(epoch) < 9.2e18 ? json_integer((json_int_t)epoch)
                                                                   : json_real(epoch);
-        return read_scalar_error(r, type, v);
+        return read_scalar_error(r, kind, v);
     }
-    return json_deep_copy(v);
+    default:
+        return json_deep_copy(v);
+    }
 }
 
 /* ---- tree -> wire JSON ---- */
 
-static json_t *write_value(const model *m, json_t *ref, json_t *shape, json_t *v);
+/* v into the wire tree unchanged: a scalar is shared (the wire tree lives
+ * only until it is written, and nothing changes it meanwhile), a container
+ * copied (serialize_error edits the top level of the tree it gets). */
+static json_t *as_is(json_t *v)
+{
+    return json_is_object(v) || json_is_array(v) ? json_deep_copy(v) : json_incref(v);
+}
 
-static json_t *write_timestamp(const model *m, json_t *ref, json_t *v)
+static json_t *write_value(const mmember *ref, const mshape *shape, json_t *v);
+
+static json_t *write_timestamp(const mmember *ref, json_t *v)
 {
     double epoch;
     if (json_is_number(v))
         epoch = json_number_value(v);
     else if (!json_is_string(v) || !timefmt_parse(json_string_value(v), &epoch))
-        return json_deep_copy(v);
-    timefmt_kind kind = TIMEFMT_UNIX;
-    timefmt_kind_from_name(model_trait_string(m, ref, "timestampFormat"), &kind);
+        return as_is(v);
+    timefmt_kind kind = ref ? timefmt_kind_of(mmember_ts_format(ref), TIMEFMT_UNIX) : TIMEFMT_UNIX;
     if (kind == TIMEFMT_UNIX) {
         if (epoch == floor(epoch) && fabs(epoch) < 9.2e18)
             return json_integer((json_int_t)epoch);
@@ -320,90 +340,105 @@ static json_t *write_timestamp(const model *m, json_t *ref, json_t *v)
     return out;
 }
 
-static json_t *write_structure(const model *m, json_t *shape, json_t *v)
+static json_t *write_structure(const mshape *shape, json_t *v)
 {
     json_t *out = json_object();
-    json_t *members = json_object_get(shape, "members");
-    const char *name;
-    json_t *ref;
-    json_object_foreach(members, name, ref) {
-        json_t *val = json_object_get(v, name);
+    for (uint32_t i = 0; i < shape->nmembers; i++) {
+        const mmember *ref = &shape->members[i];
+        json_t *val = json_object_get(v, ref->name);
         if (!val || json_is_null(val))
             continue;
-        const char *wire_name = model_trait_string(m, ref, "locationName");
-        json_object_set_new(out, wire_name ? wire_name : name,
-                            write_value(m, ref, model_ref_shape(m, ref), val));
+        const char *wire_name = mmember_location_name(ref);
+        json_object_set_new(out, wire_name ? wire_name : ref->name, write_value(ref, ref->shape, val));
     }
     return out;
 }
 
 /* ref is the member reference (for member-level traits), may be NULL. */
-static json_t *write_value(const model *m, json_t *ref, json_t *shape, json_t *v)
+static json_t *write_value(const mmember *ref, const mshape *shape, json_t *v)
 {
-    if (!shape || json_is_null(v) || json_is_true(json_object_get(shape, "document")))
-        return json_deep_copy(v);
-    const char *type = model_shape_type(shape);
-
-    if (strcmp(type, "structure") == 0) {
+    if (!shape || json_is_null(v) || (shape->t.flags & MF_DOCUMENT))
+        return as_is(v);
+    switch ((mkind)shape->kind) {
+    case MK_STRUCTURE:
         if (!json_is_object(v))
-            return json_deep_copy(v);
-        return write_structure(m, shape, v);
-    }
-    if (strcmp(type, "list") == 0) {
+            return as_is(v);
+        return write_structure(shape, v);
+    case MK_LIST: {
         if (!json_is_array(v))
-            return json_deep_copy(v);
-        json_t *mref = json_object_get(shape, "member");
-        json_t *mshp = model_ref_shape(m, mref);
+            return as_is(v);
+        const mmember *mref = shape->member;
+        const mshape *mshp = ref_shape(mref);
         json_t *out = json_array();
         size_t i;
         json_t *item;
         json_array_foreach(v, i, item)
-            json_array_append_new(out, write_value(m, mref, mshp, item));
+            json_array_append_new(out, write_value(mref, mshp, item));
         return out;
     }
-    if (strcmp(type, "map") == 0) {
+    case MK_MAP: {
         if (!json_is_object(v))
-            return json_deep_copy(v);
-        json_t *vref = json_object_get(shape, "value");
-        json_t *vshape = model_ref_shape(m, vref);
+            return as_is(v);
+        const mmember *vref = shape->value;
+        const mshape *vshape = ref_shape(vref);
         json_t *out = json_object();
         const char *key;
         json_t *item;
         json_object_foreach(v, key, item)
-            json_object_set_new(out, key, write_value(m, vref, vshape, item));
+            json_object_set_new(out, key, write_value(vref, vshape, item));
         return out;
     }
-    if (strcmp(type, "blob") == 0 && json_is_string(v)) {
-        char *b64 = g_base64_encode((const guchar *)json_string_value(v), json_string_length(v));
-        json_t *out = json_string(b64);
-        g_free(b64);
-        return out;
+    case MK_BLOB:
+        if (json_is_string(v)) {
+            char *b64 = g_base64_encode((const guchar *)json_string_value(v), json_string_length(v));
+            json_t *out = json_string(b64);
+            g_free(b64);
+            return out;
+        }
+        break;
+    case MK_TIMESTAMP:
+        return write_timestamp(ref, v);
+    case MK_FLOAT:
+    case MK_DOUBLE:
+        if (json_is_number(v)) {
+            double d = json_number_value(v);
+            if (isnan(d))
+                return json_string("NaN");
+            if (isinf(d))
+                return json_string(d > 0 ? "Infinity" : "-Infinity");
+            return json_real(d);
+        }
+        break;
+    case MK_INTEGER:
+    case MK_LONG:
+        if (json_is_real(v))
+            return json_integer((json_int_t)json_real_value(v));
+        break;
+    default:
+        break;
     }
-    if (strcmp(type, "timestamp") == 0)
-        return write_timestamp(m, ref, v);
-    if ((strcmp(type, "float") == 0 || strcmp(type, "double") == 0) && json_is_number(v)) {
-        double d = json_number_value(v);
-        if (isnan(d))
-            return json_string("NaN");
-        if (isinf(d))
-            return json_string(d > 0 ? "Infinity" : "-Infinity");
-        return json_real(d);
-    }
-    if ((strcmp(type, "integer") == 0 || strcmp(type, "long") == 0) && json_is_real(v))
-        return json_integer((json_int_t)json_real_value(v));
-    return json_deep_copy(v);
+    return as_is(v);
 }
 
-/* Sets the body to the JSON text of doc (stolen). False when jansson cannot
- * write it (a string that is not UTF-8). */
+static int append_text(const char *buffer, size_t size, void *data)
+{
+    g_string_append_len(data, buffer, (gssize)size);
+    return 0;
+}
+
+/* Sets the body to the JSON text of doc (stolen), written straight into
+ * it rather than through a string of jansson's own. False, the body as it
+ * was, when jansson cannot write it (a string that is not UTF-8). */
 static bool set_body(http_response *resp, json_t *doc)
 {
-    char *text = json_dumps(doc, JSON_COMPACT | JSON_ENCODE_ANY);
+    size_t before = resp->body->len;
+    int rc = json_dump_callback(doc, append_text, resp->body, JSON_COMPACT | JSON_ENCODE_ANY);
     json_decref(doc);
-    if (!text)
+    if (rc != 0) {
+        g_string_truncate(resp->body, before);
         return false;
-    g_string_assign(resp->body, text);
-    free(text);
+    }
+    g_string_erase(resp->body, 0, (gssize)before);
     return true;
 }
 
@@ -419,7 +454,7 @@ static const char *json_operation_name(const model *m, const http_request *req, 
         err->sender = 1;
         return NULL;
     }
-    const char *prefix = model_meta_string(m, "targetPrefix");
+    const char *prefix = m->target_prefix;
     if (prefix && (strlen(prefix) != (size_t)(dot - target) ||
                    strncmp(prefix, target, (size_t)(dot - target)) != 0)) {
         aws_error_set_status(err, 400, "UnknownOperationException", NULL);
@@ -433,8 +468,7 @@ static int json_parse_request(const model *m, const char *op, const http_request
                               json_t **input, aws_error *err)
 {
     *input = NULL;
-    json_t *opdef = model_operation(m, op);
-    json_t *shape = model_op_input(m, opdef);
+    const mshape *shape = mop_input(model_find_op(m, op));
 
     size_t n = req->body_len;
     const char *body = req->body;
@@ -457,7 +491,7 @@ static int json_parse_request(const model *m, const char *op, const http_request
         }
     }
     if (!json_is_object(doc)) {
-        type_error(err, "structure", doc);
+        type_error(err, MK_STRUCTURE, doc);
         json_decref(doc);
         return -1;
     }
@@ -467,7 +501,7 @@ static int json_parse_request(const model *m, const char *op, const http_request
         *input = json_object();
         return 0;
     }
-    reader r = {m, err, true};
+    reader r = {err, true};
     *input = read_value(&r, shape, doc);
     json_decref(doc);
     return *input ? 0 : -1;
@@ -476,9 +510,8 @@ static int json_parse_request(const model *m, const char *op, const http_request
 static int json_serialize_output(const model *m, const char *op, json_t *output,
                                  const char *request_id, http_response *resp)
 {
-    json_t *shape = model_op_output(m, model_operation(m, op));
-    json_t *doc = shape && json_is_object(output) ? write_value(m, NULL, shape, output)
-                                                  : json_object();
+    const mshape *shape = mop_output(model_find_op(m, op));
+    json_t *doc = shape && json_is_object(output) ? write_value(NULL, shape, output) : json_object();
     if (!set_body(resp, doc))
         return -1;
     resp->status = 200;
@@ -493,11 +526,9 @@ static char *error_type(const model *m, const char *code)
 {
     if (strchr(code, '#'))
         return g_strdup(code);
-    json_t *meta = m ? model_metadata(m) : NULL;
-    const char *ns =
-        json_string_value(json_object_get(json_object_get(meta, "x-mockaws-error-namespaces"), code));
-    if (!ns)
-        ns = json_string_value(json_object_get(meta, "x-mockaws-error-namespace"));
+    const char *ns = m ? model_error_namespace(m, code) : NULL;
+    if (!ns && m)
+        ns = m->error_namespace;
     if (!ns || !*ns)
         return g_strdup(code);
     size_t len = strlen(ns);
@@ -510,10 +541,10 @@ static void json_serialize_error(const model *m, const char *op, const aws_error
     const char *code = err->code ? err->code : "InternalFailure";
     /* the bare code names the shape; a namespaced one ends in it */
     const char *hash = strrchr(code, '#');
-    json_t *shape = m ? model_error_shape(m, hash ? hash + 1 : code, NULL) : NULL;
+    const mshape *shape = m ? model_find_error(m, hash ? hash + 1 : code) : NULL;
     json_t *doc = NULL;
     if (err->fields && json_is_object(err->fields))
-        doc = shape ? write_value(m, NULL, shape, err->fields) : json_deep_copy(err->fields);
+        doc = shape ? write_value(NULL, shape, err->fields) : json_deep_copy(err->fields);
     if (!json_is_object(doc)) {
         json_decref(doc);
         doc = json_object();
@@ -528,8 +559,7 @@ static void json_serialize_error(const model *m, const char *op, const aws_error
         /* Coral writes the message under the error shape's own member name:
          * DynamoDB's TransactionCanceledException says "Message", most
          * others "message" */
-        json_t *members = json_object_get(shape, "members");
-        const char *key = json_object_get(members, "Message") && !json_object_get(members, "message")
+        const char *key = mshape_member(shape, "Message") && !mshape_member(shape, "message")
                               ? "Message"
                               : "message";
         json_object_set_new(doc, key, json_string(err->message));
@@ -586,8 +616,8 @@ static int json_parse_response(const model *m, const char *op, const http_respon
                                  "response body is not JSON");
             return -1;
         }
-        json_t *shape = model_op_output(m, model_operation(m, op));
-        reader r = {m, err, false};
+        const mshape *shape = mop_output(model_find_op(m, op));
+        reader r = {err, false};
         *output = shape ? read_value(&r, shape, doc) : json_object();
         json_decref(doc);
         return 0;
@@ -615,9 +645,9 @@ static int json_parse_response(const model *m, const char *op, const http_respon
     err->sender = status < 500;
     g_free(garbled_msg);
 
-    json_t *shape = model_error_shape(m, code, NULL);
+    const mshape *shape = model_find_error(m, code);
     if (shape) {
-        reader r = {m, err, false};
+        reader r = {err, false};
         json_t *fields = read_value(&r, shape, doc);
         json_object_del(fields, "Message");
         json_object_del(fields, "message");

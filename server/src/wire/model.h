@@ -201,6 +201,11 @@ const mshape *model_find_error(const model *m, const char *code);
 /* x-mockaws-error-namespaces[code], or NULL. */
 const char *model_error_namespace(const model *m, const char *code);
 
+/* The shape of an operation's input / output; NULL for no operation or
+ * when it takes / answers none. */
+static inline const mshape *mop_input(const mop *o) { return o && o->input ? o->input->shape : NULL; }
+static inline const mshape *mop_output(const mop *o) { return o && o->output ? o->output->shape : NULL; }
+
 /* The structure member of that name, or NULL. Linear in the members. */
 const mmember *mshape_member(const mshape *s, const char *name);
 static inline bool mshape_is(const mshape *s, mkind k) { return s && s->kind == k; }

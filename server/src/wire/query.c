@@ -37,7 +37,6 @@
  * Values keep their length: a string or map key holding a NUL (%00) goes
  * into the tree whole, for the validator to refuse. The service's own
  * constraint checks (validate.h) come after parsing. */
-#include "wire/model_json.h"
 #include "wire.h"
 
 #include <errno.h>
@@ -61,31 +60,19 @@ typedef enum flavor { FLAVOR_QUERY, FLAVOR_EC2 } flavor;
 /* ---------------------------------------------------------------------- */
 /* shared model helpers                                                    */
 
-/* A trait of a member reference, falling back to its target shape (the way
- * botocore merges them). Either may be NULL. */
-static json_t *trait(json_t *ref, json_t *shape, const char *name)
+/* A value is reached through a member reference (ref) whose target is
+ * shape, or, for the operation's input or output itself, through no
+ * reference (ref NULL). Its traits are the reference's, falling back to
+ * the shape's (the way botocore merges them). */
+
+static bool is_flattened(const mmember *ref, const mshape *shape)
 {
-    json_t *v = ref ? json_object_get(ref, name) : NULL;
-    return v ? v : (shape ? json_object_get(shape, name) : NULL);
+    return (((ref ? ref->t.flags : 0) | shape->t.flags) & MF_FLATTENED) != 0;
 }
 
-static const char *trait_string(json_t *ref, json_t *shape, const char *name)
+static timefmt_kind timestamp_kind(const mmember *ref, const mshape *shape)
 {
-    return json_string_value(trait(ref, shape, name));
-}
-
-static bool is_flattened(json_t *ref, json_t *shape)
-{
-    return json_is_true(trait(ref, shape, "flattened"));
-}
-
-static timefmt_kind timestamp_kind(json_t *ref, json_t *shape)
-{
-    timefmt_kind kind = TIMEFMT_ISO8601;
-    const char *name = trait_string(ref, shape, "timestampFormat");
-    if (name && !timefmt_kind_from_name(name, &kind))
-        kind = TIMEFMT_ISO8601;
-    return kind;
+    return timefmt_kind_of(ref ? mmember_ts_format(ref) : (mtsformat)shape->t.ts_format, TIMEFMT_ISO8601);
 }
 
 /* Epoch seconds as a tree value: an integer when whole, so that handlers
@@ -103,11 +90,11 @@ static json_t *epoch_value(double t)
  * Returns a new string (g_free). */
 static char *response_namespace(const model *m)
 {
-    const char *ns = model_meta_string(m, "xmlNamespace");
+    const char *ns = m->xml_namespace;
     if (ns && *ns)
         return g_str_has_suffix(ns, "/") ? g_strdup(ns) : g_strconcat(ns, "/", NULL);
-    const char *prefix = model_meta_string(m, "endpointPrefix");
-    const char *version = model_meta_string(m, "apiVersion");
+    const char *prefix = m->endpoint_prefix;
+    const char *version = m->api_version;
     if (prefix && version)
         return g_strdup_printf("https://%s.amazonaws.com/doc/%s/", prefix, version);
     return NULL;
@@ -273,7 +260,6 @@ static const char *operation_name(const model *m, const http_request *req, char 
 /* parse_request                                                           */
 
 typedef struct pctx {
-    const model *m;
     flavor fl;
     const form *f;
     GString *key;  /* the wire name being looked at, grown and cut back */
@@ -281,13 +267,30 @@ typedef struct pctx {
     aws_error *err;
 } pctx;
 
-static int parse_value(pctx *c, json_t *ref, json_t *shape, json_t **out);
+static int parse_value(pctx *c, const mmember *ref, const mshape *shape, json_t **out);
+
+/* A name a member or a map's key or value goes by on the wire: text, with
+ * its first letter upper-cased when upper (ec2). */
+typedef struct wire_name {
+    const char *text;
+    bool upper;
+} wire_name;
 
 static void key_push(pctx *c, const char *segment)
 {
     if (c->key->len > 0)
         g_string_append_c(c->key, '.');
     g_string_append(c->key, segment);
+}
+
+static void key_push_name(pctx *c, wire_name n)
+{
+    if (c->key->len > 0)
+        g_string_append_c(c->key, '.');
+    size_t at = c->key->len;
+    g_string_append(c->key, n.text);
+    if (n.upper)
+        c->key->str[at] = g_ascii_toupper(c->key->str[at]);
 }
 
 /* True when some parameter starts with the current key plus a dot. */
@@ -329,83 +332,68 @@ static int too_deep(pctx *c)
     return -1;
 }
 
-static char *upper_first(const char *s)
+/* The wire names a structure member may go by, most likely first; returns
+ * how many (1 or 2). The second is a spelling botocore's ec2 serializer
+ * uses: unlike the protocol definition, it keeps a member name without
+ * locationName as it is ("label"), so both are accepted. */
+static int member_wire_names(flavor fl, const mmember *ref, wire_name names[2])
 {
-    char *r = g_strdup(s);
-    r[0] = g_ascii_toupper(r[0]);
-    return r;
-}
-
-/* The wire names a structure member may go by, most likely first. *alt is
- * NULL or a second spelling: botocore's ec2 serializer, unlike the protocol
- * definition, keeps a member name without locationName as it is
- * ("label"), so both are accepted. Both returned strings are g_free'd by
- * the caller. */
-static void member_wire_names(flavor fl, const char *member, json_t *ref, json_t *shape,
-                              char **primary, char **alt)
-{
-    *alt = NULL;
+    const char *loc = mmember_location_name(ref);
     if (fl == FLAVOR_QUERY) {
-        const char *loc = trait_string(ref, shape, "locationName");
-        *primary = g_strdup(loc ? loc : member);
-        return;
+        names[0] = (wire_name){loc ? loc : ref->name, false};
+        return 1;
     }
-    const char *qn = trait_string(ref, shape, "queryName");
+    const char *qn = mmember_query_name(ref);
     if (qn) {
-        *primary = g_strdup(qn);
-        return;
+        names[0] = (wire_name){qn, false};
+        return 1;
     }
-    const char *loc = trait_string(ref, shape, "locationName");
-    *primary = upper_first(loc ? loc : member);
-    if (!loc && strcmp(*primary, member) != 0)
-        *alt = g_strdup(member);
+    names[0] = (wire_name){loc ? loc : ref->name, true};
+    if (loc || g_ascii_toupper(ref->name[0]) == ref->name[0])
+        return 1;
+    names[1] = (wire_name){ref->name, false};
+    return 2;
 }
 
-/* Map key / value names: ec2 spells a locationName capitalized, both
- * default to "key" / "value". */
-static char *map_part_name(flavor fl, json_t *ref, const char *dflt)
+/* Map key / value names, by the reference's own traits: ec2 spells a
+ * locationName capitalized, both default to "key" / "value". */
+static wire_name map_part_name(flavor fl, const mmember *ref, const char *dflt)
 {
-    const char *loc = json_string_value(json_object_get(ref, "locationName"));
+    const char *loc = ref ? ref->t.location_name : NULL;
     if (fl == FLAVOR_EC2) {
-        const char *qn = json_string_value(json_object_get(ref, "queryName"));
+        const char *qn = ref ? ref->t.query_name : NULL;
         if (qn)
-            return g_strdup(qn);
-        return loc ? upper_first(loc) : g_strdup(dflt);
+            return (wire_name){qn, false};
+        return loc ? (wire_name){loc, true} : (wire_name){dflt, false};
     }
-    return g_strdup(loc ? loc : dflt);
+    return (wire_name){loc ? loc : dflt, false};
 }
 
-static int parse_structure(pctx *c, json_t *shape, json_t **out)
+static int parse_structure(pctx *c, const mshape *shape, json_t **out)
 {
     /* the input itself always exists; a nested structure exists when
      * something is named under it */
     if (c->key->len > 0 && !key_has_children(c))
         return 0;
     json_t *obj = json_object();
-    const char *name;
-    json_t *ref;
-    json_object_foreach(json_object_get(shape, "members"), name, ref) {
-        json_t *mshp = model_ref_shape(c->m, ref);
-        if (!mshp)
-            continue;
-        char *names[2];
-        member_wire_names(c->fl, name, ref, mshp, &names[0], &names[1]);
+    for (uint32_t m = 0; m < shape->nmembers; m++) {
+        const mmember *ref = &shape->members[m];
+        wire_name names[2];
+        int nnames = member_wire_names(c->fl, ref, names);
         size_t save = c->key->len;
         json_t *v = NULL;
         int rc = 0;
-        for (int i = 0; i < 2 && names[i] && rc == 0; i++) {
-            key_push(c, names[i]);
-            rc = parse_value(c, ref, mshp, &v);
+        for (int i = 0; i < nnames && rc == 0; i++) {
+            key_push_name(c, names[i]);
+            rc = parse_value(c, ref, ref->shape, &v);
             g_string_truncate(c->key, save);
         }
-        g_free(names[0]);
-        g_free(names[1]);
         if (rc < 0) {
             json_decref(obj);
             return -1;
         }
         if (rc > 0)
-            json_object_set_new(obj, name, v);
+            json_object_set_new(obj, ref->name, v);
     }
     *out = obj;
     return 1;
@@ -482,15 +470,14 @@ static GArray *collect_indices(pctx *c)
     return idx;
 }
 
-static int parse_list(pctx *c, json_t *ref, json_t *shape, json_t **out)
+static int parse_list(pctx *c, const mmember *ref, const mshape *shape, json_t **out)
 {
-    json_t *mref = json_object_get(shape, "member");
-    json_t *mshp = model_ref_shape(c->m, mref);
-    if (!mshp)
+    const mmember *mref = shape->member;
+    if (!mref)
         return 0;
     char *orig = g_strdup(c->key->str);
     bool flattened = c->fl == FLAVOR_QUERY && is_flattened(ref, shape);
-    const char *member_loc = trait_string(mref, NULL, "locationName");
+    const char *member_loc = mref->t.location_name;
     if (c->fl == FLAVOR_QUERY && !flattened)
         key_push(c, member_loc ? member_loc : "member");
     GArray *idx = collect_indices(c);
@@ -523,7 +510,7 @@ static int parse_list(pctx *c, json_t *ref, json_t *shape, json_t **out)
         for (guint i = 0; i < idx->len && rc >= 0; i++) {
             g_string_append_printf(c->key, ".%u", g_array_index(idx, guint, i));
             json_t *v = NULL;
-            rc = parse_value(c, mref, mshp, &v);
+            rc = parse_value(c, mref, mref->shape, &v);
             if (rc > 0)
                 json_array_append_new(arr, v);
             g_string_truncate(c->key, base);
@@ -541,12 +528,10 @@ static int parse_list(pctx *c, json_t *ref, json_t *shape, json_t **out)
     return rc;
 }
 
-static int parse_map(pctx *c, json_t *ref, json_t *shape, json_t **out)
+static int parse_map(pctx *c, const mmember *ref, const mshape *shape, json_t **out)
 {
-    json_t *kref = json_object_get(shape, "key");
-    json_t *vref = json_object_get(shape, "value");
-    json_t *vshape = model_ref_shape(c->m, vref);
-    if (!vshape)
+    const mmember *vref = shape->value;
+    if (!vref)
         return 0;
     size_t save = c->key->len;
     if (!(c->fl == FLAVOR_QUERY && is_flattened(ref, shape)))
@@ -558,30 +543,32 @@ static int parse_map(pctx *c, json_t *ref, json_t *shape, json_t **out)
         g_string_truncate(c->key, save);
         return idx ? 0 : -1;
     }
-    char *kname = map_part_name(c->fl, kref, "key");
-    char *vname = map_part_name(c->fl, vref, "value");
+    wire_name kname = map_part_name(c->fl, shape->key, "key");
+    wire_name vname = map_part_name(c->fl, vref, "value");
     json_t *obj = json_object();
     size_t base = c->key->len;
     int rc = 1;
     for (guint i = 0; i < idx->len && rc >= 0; i++) {
         guint n = g_array_index(idx, guint, i);
-        g_string_append_printf(c->key, ".%u.%s", n, kname);
+        g_string_append_printf(c->key, ".%u", n);
+        size_t entry = c->key->len;
+        key_push_name(c, kname);
         size_t klen = 0;
         const char *k = form_getn(c->f, c->key->str, &klen);
-        g_string_truncate(c->key, base);
-        if (!k)
+        g_string_truncate(c->key, entry);
+        if (!k) {
+            g_string_truncate(c->key, base);
             continue; /* an entry without its key says nothing */
-        g_string_append_printf(c->key, ".%u.%s", n, vname);
+        }
+        key_push_name(c, vname);
         json_t *v = NULL;
-        rc = parse_value(c, vref, vshape, &v);
+        rc = parse_value(c, vref, vref->shape, &v);
         /* by length: a key holding a NUL stays whole, for the validator
          * to judge */
         if (rc > 0 && json_object_setn_new(obj, k, klen, v) != 0)
             rc = bad_value(c, k, "a UTF-8 map key");
         g_string_truncate(c->key, base);
     }
-    g_free(kname);
-    g_free(vname);
     g_array_free(idx, TRUE);
     g_string_truncate(c->key, save);
     if (rc < 0) {
@@ -607,7 +594,7 @@ static bool base64_well_formed(const char *s)
     return n % 4 == 0 && pad <= 2;
 }
 
-static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, json_t **out)
+static int parse_scalar(pctx *c, mkind kind, json_t **out)
 {
     size_t len = 0;
     const char *v = form_getn(c->f, c->key->str, &len);
@@ -616,7 +603,8 @@ static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, j
     /* "12%003" is not 12: a number, flag, date or base64 text holding a
      * NUL is no value of its type, never the part before the NUL */
     bool cut = strlen(v) != len;
-    if (strcmp(type, "boolean") == 0) {
+    switch (kind) {
+    case MK_BOOLEAN:
         if (!cut && g_ascii_strcasecmp(v, "true") == 0)
             *out = json_true();
         else if (!cut && g_ascii_strcasecmp(v, "false") == 0)
@@ -624,9 +612,9 @@ static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, j
         else
             return bad_value(c, v, "a boolean");
         return 1;
-    }
-    if (strcmp(type, "integer") == 0 || strcmp(type, "long") == 0) {
-        bool is_long = type[0] == 'l';
+    case MK_INTEGER:
+    case MK_LONG: {
+        bool is_long = kind == MK_LONG;
         char *end;
         errno = 0;
         long long n = strtoll(v, &end, 10);
@@ -636,7 +624,8 @@ static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, j
         *out = json_integer((json_int_t)n);
         return 1;
     }
-    if (strcmp(type, "float") == 0 || strcmp(type, "double") == 0) {
+    case MK_FLOAT:
+    case MK_DOUBLE: {
         if (!cut && (strcmp(v, "NaN") == 0 || strcmp(v, "Infinity") == 0 || strcmp(v, "-Infinity") == 0)) {
             *out = json_string(v);
             return 1;
@@ -652,14 +641,14 @@ static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, j
         *out = json_real(d);
         return 1;
     }
-    if (strcmp(type, "timestamp") == 0) {
+    case MK_TIMESTAMP: {
         double t;
         if (cut || !timefmt_parse(v, &t))
             return bad_value(c, v, "a timestamp");
         *out = epoch_value(t);
         return 1;
     }
-    if (strcmp(type, "blob") == 0) {
+    case MK_BLOB: {
         if (cut || !base64_well_formed(v))
             return bad_value(c, v, "base64-encoded");
         gsize n = 0;
@@ -668,32 +657,39 @@ static int parse_scalar(pctx *c, json_t *ref, json_t *shape, const char *type, j
         g_free(bytes);
         return 1;
     }
-    /* string, and anything else a model may call a scalar: by length, so
-     * that a NUL (%00) is kept for the validator to judge, never a place
-     * where the value silently ends */
-    *out = json_stringn(v, len);
-    if (!*out)
-        return bad_value(c, v, "UTF-8 text");
-    return 1;
+    default:
+        /* string, and anything else a model may call a scalar: by length,
+         * so that a NUL (%00) is kept for the validator to judge, never a
+         * place where the value silently ends */
+        *out = json_stringn(v, len);
+        if (!*out)
+            return bad_value(c, v, "UTF-8 text");
+        return 1;
+    }
 }
 
 /* 1 and *out (new reference) when the value is present, 0 when absent,
  * -1 with c->err set when it cannot be read. */
-static int parse_value(pctx *c, json_t *ref, json_t *shape, json_t **out)
+static int parse_value(pctx *c, const mmember *ref, const mshape *shape, json_t **out)
 {
     if (c->depth >= MAX_DEPTH)
         return too_deep(c);
     c->depth++;
-    const char *type = model_shape_type(shape);
     int rc;
-    if (strcmp(type, "structure") == 0)
+    switch ((mkind)shape->kind) {
+    case MK_STRUCTURE:
         rc = parse_structure(c, shape, out);
-    else if (strcmp(type, "list") == 0)
+        break;
+    case MK_LIST:
         rc = parse_list(c, ref, shape, out);
-    else if (strcmp(type, "map") == 0)
+        break;
+    case MK_MAP:
         rc = parse_map(c, ref, shape, out);
-    else
-        rc = parse_scalar(c, ref, shape, type, out);
+        break;
+    default:
+        rc = parse_scalar(c, (mkind)shape->kind, out);
+        break;
+    }
     c->depth--;
     return rc;
 }
@@ -702,7 +698,7 @@ static int parse_request(flavor fl, const model *m, const char *op, const http_r
                          json_t **input, aws_error *err)
 {
     *input = NULL;
-    json_t *shape = model_op_input(m, model_operation(m, op));
+    const mshape *shape = mop_input(model_find_op(m, op));
     if (!shape) {
         *input = json_object();
         return 0;
@@ -710,7 +706,7 @@ static int parse_request(flavor fl, const model *m, const char *op, const http_r
     form f;
     if (!form_load(&f, req, err))
         return -1;
-    pctx c = {.m = m, .fl = fl, .f = &f, .key = g_string_new(NULL), .err = err};
+    pctx c = {.fl = fl, .f = &f, .key = g_string_new(NULL), .err = err};
     json_t *tree = NULL;
     int rc = parse_value(&c, NULL, shape, &tree);
     g_string_free(c.key, TRUE);
@@ -753,9 +749,10 @@ static void append_double(GString *out, double d)
 /* A scalar tree value as element text, by the shape's type. Handlers may
  * hand over a number as a string or the reverse: what they give is
  * written in the form the type asks for when it can be. */
-static void scalar_text(GString *out, json_t *ref, json_t *shape, const char *type, json_t *v, bool ms)
+static void scalar_text(GString *out, const mmember *ref, const mshape *shape, json_t *v, bool ms)
 {
-    if (strcmp(type, "blob") == 0 && json_is_string(v)) {
+    mkind kind = shape ? (mkind)shape->kind : MK_STRING;
+    if (kind == MK_BLOB && json_is_string(v)) {
         if (json_string_length(v) > 0) {
             char *b64 = g_base64_encode((const guchar *)json_string_value(v),
                                         json_string_length(v));
@@ -764,17 +761,17 @@ static void scalar_text(GString *out, json_t *ref, json_t *shape, const char *ty
         }
         return;
     }
-    if (strcmp(type, "timestamp") == 0 && json_is_number(v)) {
-        timefmt_kind kind = timestamp_kind(ref, shape);
+    if (kind == MK_TIMESTAMP && json_is_number(v)) {
+        timefmt_kind tk = timestamp_kind(ref, shape);
         /* EC2 writes its times with milliseconds (launchTime 2026-...:00.000Z) */
-        timefmt_format(out, json_number_value(v), ms && kind == TIMEFMT_ISO8601 ? TIMEFMT_ISO8601_MS : kind);
+        timefmt_format(out, json_number_value(v), ms && tk == TIMEFMT_ISO8601 ? TIMEFMT_ISO8601_MS : tk);
         return;
     }
     if (json_is_string(v))
         g_string_append_len(out, json_string_value(v), (gssize)json_string_length(v));
     else if (json_is_integer(v))
         g_string_append_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-    else if (json_is_real(v) && (strcmp(type, "integer") == 0 || strcmp(type, "long") == 0))
+    else if (json_is_real(v) && (kind == MK_INTEGER || kind == MK_LONG))
         g_string_append_printf(out, "%.0f", json_real_value(v));
     else if (json_is_real(v))
         append_double(out, json_real_value(v));
@@ -785,82 +782,69 @@ static void scalar_text(GString *out, json_t *ref, json_t *shape, const char *ty
 /* xmlNamespace of a member reference, as an attribute on its element. The
  * target shape's own namespace is left out: it only names a document's
  * root, which here is always the operation's envelope. */
-static void write_ref_namespace(xmlw *w, json_t *ref)
+static void write_ref_namespace(xmlw *w, const mmember *ref)
 {
-    json_t *ns = ref ? json_object_get(ref, "xmlNamespace") : NULL;
-    if (json_is_string(ns)) {
-        xmlw_attr(w, "xmlns", json_string_value(ns));
-    } else if (json_is_object(ns)) {
-        const char *uri = json_string_value(json_object_get(ns, "uri"));
-        const char *prefix = json_string_value(json_object_get(ns, "prefix"));
-        if (!uri)
-            return;
-        if (prefix) {
-            char *attr = g_strconcat("xmlns:", prefix, NULL);
-            xmlw_attr(w, attr, uri);
-            g_free(attr);
-        } else {
-            xmlw_attr(w, "xmlns", uri);
-        }
+    const char *uri = ref ? ref->t.xmlns_uri : NULL;
+    if (!uri)
+        return;
+    if (ref->t.xmlns_prefix) {
+        char *attr = g_strconcat("xmlns:", ref->t.xmlns_prefix, NULL);
+        xmlw_attr(w, attr, uri);
+        g_free(attr);
+    } else {
+        xmlw_attr(w, "xmlns", uri);
     }
 }
 
 typedef struct wctx {
-    const model *m;
     flavor fl;
     xmlw *w;
     GString *scratch;
 } wctx;
 
-static void write_value(wctx *c, json_t *ref, json_t *shape, const char *name, json_t *v);
+static void write_value(wctx *c, const mmember *ref, const mshape *shape, const char *name, json_t *v);
 
-static void write_members(wctx *c, json_t *shape, json_t *obj, const char *const *skip)
+static void write_members(wctx *c, const mshape *shape, json_t *obj, const char *const *skip)
 {
-    const char *name;
-    json_t *ref;
-    json_object_foreach(json_object_get(shape, "members"), name, ref) {
+    for (uint32_t m = 0; m < shape->nmembers; m++) {
+        const mmember *ref = &shape->members[m];
         bool skipped = false;
         for (const char *const *s = skip; s && *s && !skipped; s++)
-            skipped = g_ascii_strcasecmp(name, *s) == 0;
-        json_t *v = json_object_get(obj, name);
-        json_t *mshp = model_ref_shape(c->m, ref);
-        if (skipped || !v || json_is_null(v) || !mshp)
+            skipped = g_ascii_strcasecmp(ref->name, *s) == 0;
+        json_t *v = json_object_get(obj, ref->name);
+        if (skipped || !v || json_is_null(v))
             continue;
-        const char *loc = trait_string(ref, mshp, "locationName");
-        write_value(c, ref, mshp, loc ? loc : name, v);
+        const char *loc = mmember_location_name(ref);
+        write_value(c, ref, ref->shape, loc ? loc : ref->name, v);
     }
 }
 
-static void write_map_entry(wctx *c, json_t *shape, const char *key, json_t *v)
+static void write_map_entry(wctx *c, const mshape *shape, const char *key, json_t *v)
 {
-    json_t *kref = json_object_get(shape, "key");
-    json_t *vref = json_object_get(shape, "value");
-    const char *kname = trait_string(kref, NULL, "locationName");
-    const char *vname = trait_string(vref, NULL, "locationName");
+    const mmember *kref = shape->key, *vref = shape->value;
+    const char *kname = kref ? kref->t.location_name : NULL;
+    const char *vname = vref ? vref->t.location_name : NULL;
     xmlw_start(c->w, kname ? kname : "key");
     write_ref_namespace(c->w, kref);
     xmlw_text(c->w, key, strlen(key));
     xmlw_end(c->w);
-    json_t *vshape = model_ref_shape(c->m, vref);
-    if (vshape && !json_is_null(v))
-        write_value(c, vref, vshape, vname ? vname : "value", v);
+    if (vref && !json_is_null(v))
+        write_value(c, vref, vref->shape, vname ? vname : "value", v);
 }
 
-static void write_value(wctx *c, json_t *ref, json_t *shape, const char *name, json_t *v)
+static void write_value(wctx *c, const mmember *ref, const mshape *shape, const char *name, json_t *v)
 {
-    const char *type = model_shape_type(shape);
-    if (strcmp(type, "structure") == 0) {
+    switch ((mkind)shape->kind) {
+    case MK_STRUCTURE:
         xmlw_start(c->w, name);
         write_ref_namespace(c->w, ref);
         if (json_is_object(v))
             write_members(c, shape, v, NULL);
         xmlw_end(c->w);
-    } else if (strcmp(type, "list") == 0) {
-        if (!json_is_array(v))
-            return;
-        json_t *mref = json_object_get(shape, "member");
-        json_t *mshp = model_ref_shape(c->m, mref);
-        if (!mshp)
+        break;
+    case MK_LIST: {
+        const mmember *mref = shape->member;
+        if (!json_is_array(v) || !mref)
             return;
         size_t i;
         json_t *item;
@@ -868,17 +852,19 @@ static void write_value(wctx *c, json_t *ref, json_t *shape, const char *name, j
             /* one element per item, named as the member itself */
             json_array_foreach(v, i, item)
                 if (!json_is_null(item))
-                    write_value(c, mref, mshp, name, item);
+                    write_value(c, mref, mref->shape, name, item);
             return;
         }
-        const char *iname = trait_string(mref, NULL, "locationName");
+        const char *iname = mref->t.location_name;
         xmlw_start(c->w, name);
         write_ref_namespace(c->w, ref);
         json_array_foreach(v, i, item)
             if (!json_is_null(item))
-                write_value(c, mref, mshp, iname ? iname : "member", item);
+                write_value(c, mref, mref->shape, iname ? iname : "member", item);
         xmlw_end(c->w);
-    } else if (strcmp(type, "map") == 0) {
+        break;
+    }
+    case MK_MAP: {
         if (!json_is_object(v))
             return;
         const char *k;
@@ -900,13 +886,16 @@ static void write_value(wctx *c, json_t *ref, json_t *shape, const char *name, j
             xmlw_end(c->w);
         }
         xmlw_end(c->w);
-    } else {
+        break;
+    }
+    default:
         g_string_truncate(c->scratch, 0);
-        scalar_text(c->scratch, ref, shape, type, v, c->fl == FLAVOR_EC2);
+        scalar_text(c->scratch, ref, shape, v, c->fl == FLAVOR_EC2);
         xmlw_start(c->w, name);
         write_ref_namespace(c->w, ref);
         xmlw_text(c->w, c->scratch->str, c->scratch->len);
         xmlw_end(c->w);
+        break;
     }
 }
 
@@ -932,7 +921,7 @@ static void write_untyped(wctx *c, const char *name, json_t *v)
         xmlw_end(c->w);
     } else {
         g_string_truncate(c->scratch, 0);
-        scalar_text(c->scratch, NULL, NULL, "string", v, false);
+        scalar_text(c->scratch, NULL, NULL, v, false);
         xmlw_element_len(c->w, name, c->scratch->str, c->scratch->len);
     }
 }
@@ -940,15 +929,15 @@ static void write_untyped(wctx *c, const char *name, json_t *v)
 static int serialize_output(flavor fl, const model *m, const char *op, json_t *output,
                             const char *request_id, http_response *resp)
 {
-    json_t *opj = model_operation(m, op);
-    if (!opj)
+    const mop *o = model_find_op(m, op);
+    if (!o)
         return -1;
-    json_t *shape = model_op_output(m, opj);
+    const mshape *shape = mop_output(o);
     char *ns = response_namespace(m);
     char *root = g_strconcat(op, "Response", NULL);
     xmlw w;
     xmlw_init(&w, resp->body, 1);
-    wctx c = {.m = m, .fl = fl, .w = &w, .scratch = g_string_new(NULL)};
+    wctx c = {.fl = fl, .w = &w, .scratch = g_string_new(NULL)};
     xmlw_start(&w, root);
     if (ns)
         xmlw_attr(&w, "xmlns", ns);
@@ -960,8 +949,7 @@ static int serialize_output(flavor fl, const model *m, const char *op, json_t *o
         if (shape) {
             /* botocore reads the output under the model's resultWrapper;
              * the protocol itself always calls it <Op>Result */
-            const char *wrapper = json_string_value(
-                json_object_get(json_object_get(opj, "output"), "resultWrapper"));
+            const char *wrapper = o->result_wrapper;
             char *dflt = wrapper ? NULL : g_strconcat(op, "Result", NULL);
             xmlw_start(&w, wrapper ? wrapper : dflt);
             if (json_is_object(output))
@@ -1004,8 +992,7 @@ static void write_error_body(wctx *c, const model *m, const aws_error *err)
         xmlw_element(c->w, "Message", err->message);
     if (!json_is_object(err->fields))
         return;
-    json_t *eshape = err->code ? model_error_shape(m, err->code, NULL) : NULL;
-    json_t *members = json_object_get(eshape, "members");
+    const mshape *eshape = model_find_error(m, err->code);
     if (eshape)
         write_members(c, eshape, err->fields, envelope);
     const char *k;
@@ -1014,7 +1001,7 @@ static void write_error_body(wctx *c, const model *m, const aws_error *err)
         bool in_envelope = false;
         for (const char *const *s = envelope; *s; s++)
             in_envelope = in_envelope || g_ascii_strcasecmp(k, *s) == 0;
-        if (!in_envelope && !json_object_get(members, k))
+        if (!in_envelope && !mshape_member(eshape, k))
             write_untyped(c, k, v);
     }
 }
@@ -1026,7 +1013,7 @@ static void serialize_error(flavor fl, const model *m, const aws_error *err,
     bool sender = err->sender >= 0 ? err->sender != 0 : status < 500;
     xmlw w;
     xmlw_init(&w, resp->body, 1);
-    wctx c = {.m = m, .fl = fl, .w = &w, .scratch = g_string_new(NULL)};
+    wctx c = {.fl = fl, .w = &w, .scratch = g_string_new(NULL)};
     if (fl == FLAVOR_EC2) {
         xmlw_start(&w, "Response");
         xmlw_start(&w, "Errors");
@@ -1068,26 +1055,32 @@ static void ec2_serialize_error(const model *m, const char *op, const aws_error 
 /* ---------------------------------------------------------------------- */
 /* parse_response (the client's side)                                      */
 
-static json_t *read_value(const model *m, json_t *ref, json_t *shape, const xmlr_node *n);
+static json_t *read_value(const mmember *ref, const mshape *shape, const xmlr_node *n);
 
-static json_t *read_scalar(json_t *ref, json_t *shape, const char *type, const xmlr_node *n)
+static json_t *read_scalar(mkind kind, const xmlr_node *n)
 {
-    if (strcmp(type, "string") == 0 || strcmp(type, "character") == 0 || !*type)
+    if (kind == MK_STRING)
         return json_stringn(n->text, n->text_len);
     char *text = g_strstrip(g_strndup(n->text, n->text_len));
     json_t *v = NULL;
-    if (strcmp(type, "boolean") == 0) {
+    switch (kind) {
+    case MK_BOOLEAN:
         if (strcmp(text, "true") == 0)
             v = json_true();
         else if (strcmp(text, "false") == 0)
             v = json_false();
-    } else if (strcmp(type, "integer") == 0 || strcmp(type, "long") == 0) {
+        break;
+    case MK_INTEGER:
+    case MK_LONG: {
         char *end;
         errno = 0;
         long long x = strtoll(text, &end, 10);
         if (*text && !*end && !errno)
             v = json_integer((json_int_t)x);
-    } else if (strcmp(type, "float") == 0 || strcmp(type, "double") == 0) {
+        break;
+    }
+    case MK_FLOAT:
+    case MK_DOUBLE:
         if (strcmp(text, "NaN") == 0 || strcmp(text, "Infinity") == 0 ||
             strcmp(text, "-Infinity") == 0) {
             v = json_string(text);
@@ -1097,117 +1090,117 @@ static json_t *read_scalar(json_t *ref, json_t *shape, const char *type, const x
             if (*text && !*end && isfinite(d))
                 v = json_real(d);
         }
-    } else if (strcmp(type, "timestamp") == 0) {
+        break;
+    case MK_TIMESTAMP: {
         double t;
         if (timefmt_parse(text, &t))
             v = epoch_value(t);
-    } else if (strcmp(type, "blob") == 0) {
+        break;
+    }
+    case MK_BLOB: {
         gsize len = 0;
         guchar *bytes = *text ? g_base64_decode(text, &len) : NULL;
         v = json_stringn_nocheck(bytes ? (const char *)bytes : "", len);
         g_free(bytes);
-    } else {
+        break;
+    }
+    default:
         v = json_stringn(n->text, n->text_len);
+        break;
     }
     g_free(text);
     return v;
 }
 
-static void read_map_entry(const model *m, json_t *shape, const xmlr_node *entry, json_t *obj)
+static void read_map_entry(const mshape *shape, const xmlr_node *entry, json_t *obj)
 {
-    json_t *kref = json_object_get(shape, "key");
-    json_t *vref = json_object_get(shape, "value");
-    const char *kname = trait_string(kref, NULL, "locationName");
-    const char *vname = trait_string(vref, NULL, "locationName");
+    const mmember *kref = shape->key, *vref = shape->value;
+    const char *kname = kref ? kref->t.location_name : NULL;
+    const char *vname = vref ? vref->t.location_name : NULL;
     xmlr_node *kn = xmlr_child(entry, kname ? kname : "key");
     xmlr_node *vn = xmlr_child(entry, vname ? vname : "value");
-    json_t *vshape = model_ref_shape(m, vref);
-    if (!kn || !vn || !vshape)
+    if (!kn || !vn || !vref)
         return;
-    json_t *v = read_value(m, vref, vshape, vn);
+    json_t *v = read_value(vref, vref->shape, vn);
     /* set_new releases v even when it refuses the key */
     if (v)
         json_object_set_new(obj, kn->text, v);
 }
 
-static json_t *read_structure(const model *m, json_t *shape, const xmlr_node *n)
+static json_t *read_structure(const mshape *shape, const xmlr_node *n)
 {
     json_t *obj = json_object();
-    const char *name;
-    json_t *ref;
-    json_object_foreach(json_object_get(shape, "members"), name, ref) {
-        json_t *mshp = model_ref_shape(m, ref);
-        if (!mshp)
-            continue;
-        const char *type = model_shape_type(mshp);
-        const char *loc = trait_string(ref, mshp, "locationName");
-        const char *el = loc ? loc : name;
+    for (uint32_t m = 0; m < shape->nmembers; m++) {
+        const mmember *ref = &shape->members[m];
+        const mshape *mshp = ref->shape;
+        const char *loc = mmember_location_name(ref);
+        const char *el = loc ? loc : ref->name;
         bool flat = is_flattened(ref, mshp);
         json_t *v = NULL;
-        if (flat && strcmp(type, "list") == 0) {
-            json_t *mref = json_object_get(mshp, "member");
-            json_t *ishape = model_ref_shape(m, mref);
+        if (flat && mshp->kind == MK_LIST) {
+            const mmember *mref = mshp->member;
             xmlr_node *c = xmlr_child(n, el);
-            const char *mloc = trait_string(mref, NULL, "locationName");
+            const char *mloc = mref ? mref->t.location_name : NULL;
             /* botocore writes a flattened list under its member's name */
             if (!c && mloc) {
                 el = mloc;
                 c = xmlr_child(n, el);
             }
-            if (c && ishape) {
+            if (c && mref) {
                 v = json_array();
                 for (; c; c = xmlr_next(c, el)) {
-                    json_t *item = read_value(m, mref, ishape, c);
+                    json_t *item = read_value(mref, mref->shape, c);
                     if (item)
                         json_array_append_new(v, item);
                 }
             }
-        } else if (flat && strcmp(type, "map") == 0) {
+        } else if (flat && mshp->kind == MK_MAP) {
             xmlr_node *c = xmlr_child(n, el);
             if (c) {
                 v = json_object();
                 for (; c; c = xmlr_next(c, el))
-                    read_map_entry(m, mshp, c, v);
+                    read_map_entry(mshp, c, v);
             }
         } else {
             xmlr_node *c = xmlr_child(n, el);
             if (c)
-                v = read_value(m, ref, mshp, c);
+                v = read_value(ref, mshp, c);
         }
         if (v)
-            json_object_set_new(obj, name, v);
+            json_object_set_new(obj, ref->name, v);
     }
     return obj;
 }
 
 /* NULL when the element holds nothing the shape can read. */
-static json_t *read_value(const model *m, json_t *ref, json_t *shape, const xmlr_node *n)
+static json_t *read_value(const mmember *ref, const mshape *shape, const xmlr_node *n)
 {
-    const char *type = model_shape_type(shape);
-    if (strcmp(type, "structure") == 0)
-        return read_structure(m, shape, n);
-    if (strcmp(type, "list") == 0) {
+    switch ((mkind)shape->kind) {
+    case MK_STRUCTURE:
+        return read_structure(shape, n);
+    case MK_LIST: {
         /* items may be called anything ("member", "item", a locationName):
          * every child element is one, as botocore reads them */
-        json_t *mref = json_object_get(shape, "member");
-        json_t *ishape = model_ref_shape(m, mref);
-        if (!ishape)
+        const mmember *mref = shape->member;
+        if (!mref)
             return NULL;
         json_t *arr = json_array();
         for (xmlr_node *c = n->first_child; c; c = c->next) {
-            json_t *item = read_value(m, mref, ishape, c);
+            json_t *item = read_value(mref, mref->shape, c);
             if (item)
                 json_array_append_new(arr, item);
         }
         return arr;
     }
-    if (strcmp(type, "map") == 0) {
+    case MK_MAP: {
         json_t *obj = json_object();
         for (xmlr_node *c = n->first_child; c; c = c->next)
-            read_map_entry(m, shape, c, obj);
+            read_map_entry(shape, c, obj);
         return obj;
     }
-    return read_scalar(ref, shape, type, n);
+    default:
+        return read_scalar((mkind)shape->kind, n);
+    }
 }
 
 static bool blank(const char *s, size_t len)
@@ -1253,9 +1246,9 @@ static int parse_error_response(const model *m, int status, const char *body, si
         err->sender = strcmp(type->text, "Receiver") != 0;
     else
         err->sender = status < 500;
-    json_t *eshape = model_error_shape(m, code->text, NULL);
+    const mshape *eshape = model_find_error(m, code->text);
     if (eshape) {
-        json_t *fields = read_structure(m, eshape, e);
+        json_t *fields = read_structure(eshape, e);
         if (json_object_size(fields) > 0)
             err->fields = fields;
         else
@@ -1275,8 +1268,8 @@ static int parse_response(flavor fl, const model *m, const char *op, const http_
     if (status >= 300)
         return parse_error_response(m, status, body, len, err);
 
-    json_t *opj = model_operation(m, op);
-    json_t *shape = opj ? model_op_output(m, opj) : NULL;
+    const mop *o = model_find_op(m, op);
+    const mshape *shape = mop_output(o);
     if (!shape || blank(body, len)) {
         *output = json_object();
         return 0;
@@ -1290,15 +1283,14 @@ static int parse_response(flavor fl, const model *m, const char *op, const http_
     }
     const xmlr_node *start = root;
     if (fl == FLAVOR_QUERY) {
-        const char *wrapper =
-            json_string_value(json_object_get(json_object_get(opj, "output"), "resultWrapper"));
+        const char *wrapper = o->result_wrapper;
         char *dflt = g_strconcat(op, "Result", NULL);
         xmlr_node *w = xmlr_child(root, wrapper ? wrapper : dflt);
         g_free(dflt);
         if (w)
             start = w;
     }
-    *output = read_structure(m, shape, start);
+    *output = read_structure(shape, start);
     xmlr_free(root);
     return 0;
 }

@@ -25,6 +25,20 @@ bool timefmt_kind_from_name(const char *name, timefmt_kind *kind)
     return true;
 }
 
+timefmt_kind timefmt_kind_of(mtsformat format, timefmt_kind dflt)
+{
+    switch (format) {
+    case MTS_ISO8601:
+        return TIMEFMT_ISO8601;
+    case MTS_RFC822:
+        return TIMEFMT_RFC822;
+    case MTS_UNIX:
+        return TIMEFMT_UNIX;
+    default:
+        return dflt;
+    }
+}
+
 /* Whole seconds and milliseconds, rounded to the millisecond: a time read
  * as 38.123 may be stored as 38.12299999 and must not print as .122. */
 static void split_ms(double epoch, gint64 *secs, int *ms)

@@ -8,6 +8,8 @@
 #include <glib.h>
 #include <stdbool.h>
 
+#include "model.h"
+
 typedef enum timefmt_kind {
     TIMEFMT_ISO8601,       /* 2014-04-29T18:30:38Z, or .123Z with milliseconds */
     TIMEFMT_ISO8601_MS,    /* always with milliseconds: 2014-04-29T18:30:38.000Z,
@@ -18,6 +20,9 @@ typedef enum timefmt_kind {
 
 /* "iso8601", "rfc822", "unixTimestamp"; returns false for anything else. */
 bool timefmt_kind_from_name(const char *name, timefmt_kind *kind);
+/* A model's timestampFormat (mmember_ts_format); dflt for MTS_NONE, the
+ * protocol's own default for where the value travels. */
+timefmt_kind timefmt_kind_of(mtsformat format, timefmt_kind dflt);
 /* Appends the formatted time. ISO 8601 carries milliseconds only when the
  * time has a fraction. */
 void timefmt_format(GString *out, double epoch, timefmt_kind kind);

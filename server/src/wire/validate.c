@@ -20,12 +20,12 @@
  * carry their own ^...$ behave the same either way. The few Java-only
  * spellings in the models (\uXXXX escapes, surrogate pairs, \p{Print}) are
  * rewritten for PCRE2 before compiling. */
-#include "wire/model_json.h"
 #include "validate.h"
 
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include "regex.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,18 +37,19 @@
 
 struct validator {
     const model *m;
-    GMutex lock;          /* guards patterns */
-    GHashTable *patterns; /* pattern text (borrowed from the model) ->
-                             pcre2_code * (owned), or the validator itself
-                             for a pattern PCRE2 cannot take */
+    /* One slot per shape of m, by its index in m->shapes: NULL until the
+     * shape's pattern is first needed, then its pcre2_code (owned), or the
+     * validator itself for a pattern PCRE2 cannot take. Filled by
+     * compare-and-exchange, so a check takes no lock and finds its pattern
+     * by the shape's address alone. */
+    gpointer *codes;
 };
 
 validator *validator_new(const model *m)
 {
     validator *v = g_new0(validator, 1);
     v->m = m;
-    g_mutex_init(&v->lock);
-    v->patterns = g_hash_table_new(g_str_hash, g_str_equal);
+    v->codes = g_new0(gpointer, m->nshapes ? m->nshapes : 1);
     return v;
 }
 
@@ -56,14 +57,10 @@ void validator_free(validator *v)
 {
     if (!v)
         return;
-    GHashTableIter it;
-    gpointer key, code;
-    g_hash_table_iter_init(&it, v->patterns);
-    while (g_hash_table_iter_next(&it, &key, &code))
-        if (code != v)
-            pcre2_code_free(code);
-    g_hash_table_destroy(v->patterns);
-    g_mutex_clear(&v->lock);
+    for (uint32_t i = 0; i < v->m->nshapes; i++)
+        if (v->codes[i] && v->codes[i] != v)
+            pcre2_code_free(v->codes[i]);
+    g_free(v->codes);
     g_free(v);
 }
 
@@ -168,40 +165,58 @@ static char *java_to_pcre2(const char *p)
     return g_string_free(out, FALSE);
 }
 
-/* The compiled pattern, or NULL when it cannot be compiled (then the
- * constraint is not enforced: better than rejecting good input). */
-static pcre2_code *pattern_code(validator *v, const char *pattern)
+/* A model pattern compiled, or NULL when PCRE2 cannot take it. */
+static pcre2_code *compile_pattern(const char *pattern)
 {
-    g_mutex_lock(&v->lock);
-    gpointer code = g_hash_table_lookup(v->patterns, pattern);
-    if (!code) {
-        char *src = java_to_pcre2(pattern);
-        int errcode;
-        PCRE2_SIZE erroff;
-        pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
-        /* Java's '.' stops at every line terminator, not only at \n. */
-        pcre2_set_newline(cc, PCRE2_NEWLINE_ANY);
-        pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-                                       PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED,
-                                       &errcode, &erroff, cc);
-        pcre2_compile_context_free(cc);
-        g_free(src);
-        if (re)
-            pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* optional speed-up */
-        code = re ? (gpointer)re : (gpointer)v;
-        g_hash_table_insert(v->patterns, (gpointer)pattern, code);
-    }
-    g_mutex_unlock(&v->lock);
-    return code == v ? NULL : code;
+    char *src = java_to_pcre2(pattern);
+    int errcode;
+    PCRE2_SIZE erroff;
+    pcre2_compile_context *cc = pcre2_compile_context_create(NULL);
+    /* Java's '.' stops at every line terminator, not only at \n. */
+    pcre2_set_newline(cc, PCRE2_NEWLINE_ANY);
+    pcre2_code *re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+                                   PCRE2_UTF | PCRE2_ANCHORED | PCRE2_ENDANCHORED,
+                                   &errcode, &erroff, cc);
+    pcre2_compile_context_free(cc);
+    g_free(src);
+    if (re)
+        pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* optional speed-up */
+    return re;
 }
 
-/* Whether s matches; invalid UTF-8 never does. */
-static bool pattern_matches(validator *v, const char *pattern, const char *s, size_t len)
+/* The shape's slot in v->codes, or NULL for a shape of another model. */
+static gpointer *code_slot(validator *v, const mshape *shape)
 {
-    pcre2_code *re = pattern_code(v, pattern);
-    if (!re)
-        return true;
-    return regex_match(re, s, len, NULL);
+    uintptr_t first = (uintptr_t)v->m->shapes, at = (uintptr_t)shape;
+    if (at < first || at >= first + (uintptr_t)v->m->nshapes * sizeof *shape)
+        return NULL;
+    return &v->codes[(at - first) / sizeof *shape];
+}
+
+/* Whether s matches the shape's pattern; invalid UTF-8 never does. A
+ * pattern PCRE2 cannot compile is not enforced: better than rejecting good
+ * input. */
+static bool pattern_matches(validator *v, const mshape *shape, const char *s, size_t len,
+                            pcre2_match_data *md)
+{
+    gpointer *slot = code_slot(v, shape);
+    if (!slot) {
+        pcre2_code *re = compile_pattern(shape->pattern);
+        bool ok = !re || regex_match(re, s, len, md);
+        pcre2_code_free(re);
+        return ok;
+    }
+    gpointer code = g_atomic_pointer_get(slot);
+    if (!code) {
+        pcre2_code *re = compile_pattern(shape->pattern);
+        code = re ? (gpointer)re : (gpointer)v;
+        if (!g_atomic_pointer_compare_and_exchange(slot, NULL, code)) {
+            /* another thread got there first: use its copy */
+            pcre2_code_free(re);
+            code = g_atomic_pointer_get(slot);
+        }
+    }
+    return code == v || regex_match(code, s, len, md);
 }
 
 /* ---- the walk ---- */
@@ -214,6 +229,7 @@ typedef struct walk {
     GString *path;      /* the path of the value being checked */
     const char *member; /* the last structure member on the path */
     int depth;
+    pcre2_match_data *md; /* made on the first pattern match, for the whole walk */
 } walk;
 
 static bool full(const walk *w)
@@ -241,24 +257,35 @@ static violation *add(walk *w, violation_kind kind, json_t *value)
     return x;
 }
 
-static bool shape_has(json_t *shape, const char *key, long long *out)
+/* A limit as the whole number the messages print (a fractional one cut
+ * toward zero, one past long long's range held at its end). */
+static long long limit_value(double d)
 {
-    json_t *v = json_object_get(shape, key);
-    if (!json_is_number(v))
+    if (d >= 0x1p63)
+        return LLONG_MAX;
+    if (d < -0x1p63)
+        return LLONG_MIN;
+    return (long long)d;
+}
+
+/* The shape's "min" (flag MF_HAS_MIN) or "max" (MF_HAS_MAX) when it has one. */
+static bool shape_has(const mshape *shape, uint32_t flag, long long *out)
+{
+    if (!(shape->t.flags & flag))
         return false;
-    *out = json_is_integer(v) ? (long long)json_integer_value(v) : (long long)json_number_value(v);
+    *out = limit_value(flag == MF_HAS_MIN ? shape->min : shape->max);
     return true;
 }
 
-static void check_length(walk *w, json_t *shape, json_t *value, long long len)
+static void check_length(walk *w, const mshape *shape, json_t *value, long long len)
 {
     long long lim;
-    if (shape_has(shape, "min", &lim) && len < lim) {
+    if (shape_has(shape, MF_HAS_MIN, &lim) && len < lim) {
         violation *x = add(w, VIOLATION_MIN_LENGTH, value);
         if (x)
             x->limit = lim;
     }
-    if (shape_has(shape, "max", &lim) && len > lim) {
+    if (shape_has(shape, MF_HAS_MAX, &lim) && len > lim) {
         violation *x = add(w, VIOLATION_MAX_LENGTH, value);
         if (x)
             x->limit = lim;
@@ -272,35 +299,41 @@ static bool is_float_word(json_t *value)
                  strcmp(s, "-Infinity") == 0);
 }
 
-static bool type_ok(const char *type, json_t *value)
+static bool type_ok(mkind kind, json_t *value)
 {
-    if (strcmp(type, "structure") == 0 || strcmp(type, "map") == 0)
+    switch (kind) {
+    case MK_STRUCTURE:
+    case MK_MAP:
         return json_is_object(value);
-    if (strcmp(type, "list") == 0)
+    case MK_LIST:
         return json_is_array(value);
-    if (strcmp(type, "string") == 0 || strcmp(type, "blob") == 0)
+    case MK_STRING:
+    case MK_BLOB:
         return json_is_string(value);
-    if (strcmp(type, "boolean") == 0)
+    case MK_BOOLEAN:
         return json_is_boolean(value);
-    if (strcmp(type, "integer") == 0)
+    case MK_INTEGER:
         return json_is_integer(value) && json_integer_value(value) >= INT32_MIN &&
                json_integer_value(value) <= INT32_MAX;
-    if (strcmp(type, "long") == 0)
+    case MK_LONG:
         return json_is_integer(value);
-    if (strcmp(type, "float") == 0 || strcmp(type, "double") == 0)
+    case MK_FLOAT:
+    case MK_DOUBLE:
         return json_is_number(value) || is_float_word(value);
-    if (strcmp(type, "timestamp") == 0)
+    case MK_TIMESTAMP:
         return json_is_number(value);
-    return true; /* document and anything newer: not ours to judge */
+    default:
+        return true; /* byte, short, big numbers: not ours to judge */
+    }
 }
 
-static void check_range(walk *w, json_t *shape, json_t *value)
+static void check_range(walk *w, const mshape *shape, json_t *value)
 {
     if (!json_is_number(value))
         return; /* NaN / Infinity spelled as strings: no range applies */
     long long lim;
     bool below, above;
-    if (shape_has(shape, "min", &lim)) {
+    if (shape_has(shape, MF_HAS_MIN, &lim)) {
         below = json_is_integer(value) ? json_integer_value(value) < lim
                                        : json_real_value(value) < (double)lim;
         if (below) {
@@ -309,7 +342,7 @@ static void check_range(walk *w, json_t *shape, json_t *value)
                 x->limit = lim;
         }
     }
-    if (shape_has(shape, "max", &lim)) {
+    if (shape_has(shape, MF_HAS_MAX, &lim)) {
         above = json_is_integer(value) ? json_integer_value(value) > lim
                                        : json_real_value(value) > (double)lim;
         if (above) {
@@ -323,34 +356,30 @@ static void check_range(walk *w, json_t *shape, json_t *value)
 /* What a string without a pattern of its own is held to: no NUL. */
 #define NO_NUL_PATTERN "[^\\u0000]*"
 
-static void check_string(walk *w, json_t *shape, json_t *value)
+static void check_string(walk *w, const mshape *shape, json_t *value)
 {
     const char *s = json_string_value(value);
     size_t len = json_string_length(value);
-    json_t *enums = json_object_get(shape, "enum");
-    if (json_is_array(enums) && json_array_size(enums) > 0) {
+    if (shape->nenums > 0) {
         bool found = false;
-        size_t i;
-        json_t *e;
-        json_array_foreach(enums, i, e) {
-            if (json_is_string(e) && json_string_length(e) == len &&
-                memcmp(json_string_value(e), s, len) == 0) {
-                found = true;
-                break;
-            }
-        }
+        for (uint32_t i = 0; i < shape->nenums && !found; i++)
+            found = shape->enums[i] && strlen(shape->enums[i]) == len && memcmp(shape->enums[i], s, len) == 0;
         if (!found) {
             violation *x = add(w, VIOLATION_ENUM, value);
-            if (x)
-                x->enum_values = enums;
+            if (x) {
+                x->enum_values = shape->enums;
+                x->n_enum_values = shape->nenums;
+            }
         }
     }
-    const char *pattern = json_string_value(json_object_get(shape, "pattern"));
+    const char *pattern = shape->pattern;
     /* A NUL (sent as %00 or \u0000) fails every name pattern, and where a
      * shape has none the handlers, which read C strings, would see the
      * value cut short at it: refused either way, never silently altered. */
     bool nul = memchr(s, '\0', len) != NULL;
-    if (nul || (pattern && !pattern_matches(w->v, pattern, s, len))) {
+    if (!nul && pattern && !w->md)
+        w->md = pcre2_match_data_create(1, NULL);
+    if (nul || (pattern && !pattern_matches(w->v, shape, s, len, w->md))) {
         violation *x = add(w, VIOLATION_PATTERN, value);
         if (x)
             x->pattern = pattern ? pattern : NO_NUL_PATTERN;
@@ -364,22 +393,33 @@ static void check_string(walk *w, json_t *shape, json_t *value)
     check_length(w, shape, value, chars);
 }
 
-static void check_value(walk *w, json_t *shape, json_t *value);
+static void check_value(walk *w, const mshape *shape, json_t *value);
 
 /* An element of a list or a value of a map: null is a missing member. */
-static void check_element(walk *w, json_t *ref, json_t *value)
+static void check_element(walk *w, const mmember *ref, json_t *value)
 {
-    json_t *shape = model_ref_shape(w->v->m, ref);
     if (!value || json_is_null(value)) {
         add(w, VIOLATION_REQUIRED, NULL);
         return;
     }
-    if (shape)
-        check_value(w, shape, value);
+    if (ref)
+        check_value(w, ref->shape, value);
 }
 
+/* The key JSON-quoted. Keys of printable ASCII other than '"' and '\\'
+ * (DynamoDB attribute names, nearly every key) need no escape and are
+ * copied; jansson quotes the rest. */
 static void append_quoted(GString *path, const char *key, size_t len)
 {
+    size_t plain = 0;
+    while (plain < len && key[plain] >= 0x20 && key[plain] < 0x7F && key[plain] != '"' && key[plain] != '\\')
+        plain++;
+    if (plain == len) {
+        g_string_append_c(path, '"');
+        g_string_append_len(path, key, (gssize)len);
+        g_string_append_c(path, '"');
+        return;
+    }
     json_t *k = json_stringn(key, len);
     char *q = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
     g_string_append(path, q ? q : "\"\"");
@@ -387,85 +427,78 @@ static void append_quoted(GString *path, const char *key, size_t len)
     json_decref(k);
 }
 
-static void check_structure(walk *w, json_t *shape, json_t *value)
+static void check_structure(walk *w, const mshape *shape, json_t *value)
 {
-    json_t *members = json_object_get(shape, "members");
-    json_t *required = json_object_get(shape, "required");
     size_t base = w->path->len;
     const char *saved_member = w->member;
-    const char *name;
-    json_t *ref;
-    json_object_foreach(members, name, ref) {
+    for (uint32_t m = 0; m < shape->nmembers; m++) {
         if (full(w))
             break;
-        json_t *mshp = model_ref_shape(w->v->m, ref);
+        const mmember *ref = &shape->members[m];
+        const char *name = ref->name;
         if (base > 0)
             g_string_append_c(w->path, '.');
         g_string_append(w->path, name);
         w->member = name;
         json_t *mv = json_object_get(value, name);
         if (!mv || json_is_null(mv)) {
-            bool req = false;
-            size_t i;
-            json_t *r;
-            json_array_foreach(required, i, r) {
-                if (g_strcmp0(json_string_value(r), name) == 0) {
-                    req = true;
-                    break;
-                }
-            }
             /* A streaming payload never enters the tree (wire.h). */
-            if (req && !model_trait_true(w->v->m, ref, "streaming"))
+            if ((ref->t.flags & MF_REQUIRED) && !mmember_flag(ref, MF_STREAMING))
                 add(w, VIOLATION_REQUIRED, NULL);
-        } else if (mshp) {
-            check_value(w, mshp, mv);
+        } else {
+            check_value(w, ref->shape, mv);
         }
         g_string_truncate(w->path, base);
     }
     w->member = saved_member;
 }
 
-static void check_value(walk *w, json_t *shape, json_t *value)
+static void check_value(walk *w, const mshape *shape, json_t *value)
 {
     if (full(w) || w->depth >= MAX_DEPTH)
         return;
-    const char *type = model_shape_type(shape);
-    if (!type_ok(type, value)) {
+    mkind kind = (mkind)shape->kind;
+    if (!type_ok(kind, value)) {
         violation *x = add(w, VIOLATION_TYPE, value);
         if (x)
-            x->pattern = json_string_value(json_object_get(shape, "type"));
+            x->pattern = mkind_name(kind);
         return;
     }
     w->depth++;
     size_t base = w->path->len;
-    if (strcmp(type, "string") == 0) {
+    switch (kind) {
+    case MK_STRING:
         check_string(w, shape, value);
-    } else if (strcmp(type, "blob") == 0) {
+        break;
+    case MK_BLOB:
         check_length(w, shape, value, (long long)json_string_length(value));
-    } else if (strcmp(type, "integer") == 0 || strcmp(type, "long") == 0 ||
-               strcmp(type, "float") == 0 || strcmp(type, "double") == 0) {
+        break;
+    case MK_INTEGER:
+    case MK_LONG:
+    case MK_FLOAT:
+    case MK_DOUBLE:
         check_range(w, shape, value);
-    } else if (strcmp(type, "list") == 0) {
+        break;
+    case MK_LIST: {
         check_length(w, shape, value, (long long)json_array_size(value));
-        json_t *ref = json_object_get(shape, "member");
         size_t i;
         json_t *el;
         json_array_foreach(value, i, el) {
             if (full(w))
                 break;
             g_string_append_printf(w->path, "[%zu]", i);
-            check_element(w, ref, el);
+            check_element(w, shape->member, el);
             g_string_truncate(w->path, base);
         }
-    } else if (strcmp(type, "map") == 0) {
+        break;
+    }
+    case MK_MAP: {
         check_length(w, shape, value, (long long)json_object_size(value));
-        json_t *kshape = model_ref_shape(w->v->m, json_object_get(shape, "key"));
-        json_t *vref = json_object_get(shape, "value");
+        const mshape *kshape = shape->key ? shape->key->shape : NULL;
         /* Most keys are unconstrained strings (DynamoDB attribute names):
          * spare them the stand-in. */
-        bool kchecked = kshape && (json_object_get(kshape, "min") || json_object_get(kshape, "max") ||
-                                   json_object_get(kshape, "pattern") ||
-                                   json_object_get(kshape, "enum"));
+        bool kchecked = kshape && ((kshape->t.flags & (MF_HAS_MIN | MF_HAS_MAX)) || kshape->pattern ||
+                                   kshape->enums);
         const char *key;
         size_t klen;
         json_t *mv;
@@ -492,16 +525,21 @@ static void check_value(walk *w, json_t *shape, json_t *value)
             g_string_append_c(w->path, '[');
             append_quoted(w->path, key, klen);
             g_string_append_c(w->path, ']');
-            check_element(w, vref, mv);
+            check_element(w, shape->value, mv);
             g_string_truncate(w->path, base);
         }
-    } else if (strcmp(type, "structure") == 0) {
+        break;
+    }
+    case MK_STRUCTURE:
         check_structure(w, shape, value);
+        break;
+    default:
+        break;
     }
     w->depth--;
 }
 
-size_t validator_check(validator *v, json_t *shape, json_t *input, violation *out, size_t max)
+size_t validator_check(validator *v, const mshape *shape, json_t *input, violation *out, size_t max)
 {
     if (!v || !shape || !out || max == 0)
         return 0;
@@ -514,6 +552,7 @@ size_t validator_check(validator *v, json_t *shape, json_t *input, violation *ou
     } else {
         check_value(&w, shape, input);
     }
+    pcre2_match_data_free(w.md);
     g_string_free(w.path, TRUE);
     return w.n;
 }
@@ -694,12 +733,10 @@ static void constraint(GString *out, const violation *v)
         break;
     case VIOLATION_ENUM: {
         g_string_append(out, "Member must satisfy enum value set: [");
-        size_t i;
-        json_t *e;
-        json_array_foreach(v->enum_values, i, e) {
+        for (size_t i = 0; i < v->n_enum_values; i++) {
             if (i > 0)
                 g_string_append(out, ", ");
-            g_string_append(out, json_string_value(e) ? json_string_value(e) : "");
+            g_string_append(out, v->enum_values[i] ? v->enum_values[i] : "");
         }
         g_string_append_c(out, ']');
         break;

@@ -37,18 +37,21 @@ typedef struct violation {
     json_t *value;        /* the offending value (borrowed), NULL if missing */
     long long limit;      /* min / max for the range and length kinds */
     const char *pattern;  /* for VIOLATION_PATTERN */
-    json_t *enum_values;  /* for VIOLATION_ENUM (borrowed array) */
+    const char *const *enum_values; /* for VIOLATION_ENUM: the shape's values (borrowed from the model) */
+    size_t n_enum_values;
 } violation;
 
 typedef struct validator validator;
 
-/* One validator per model (it caches compiled patterns; thread-safe). */
+/* One validator per model (it compiles each shape's pattern on first use
+ * and keeps it; thread-safe). */
 validator *validator_new(const model *m);
 void validator_free(validator *v);
 
-/* Checks input against the shape. Fills up to max violations in order of
- * the model's members, depth first; returns how many were found (0 = ok). */
-size_t validator_check(validator *v, json_t *shape, json_t *input, violation *out, size_t max);
+/* Checks input against the shape (one of the validator's model). Fills up
+ * to max violations in order of the model's members, depth first; returns
+ * how many were found (0 = ok). */
+size_t validator_check(validator *v, const mshape *shape, json_t *input, violation *out, size_t max);
 
 /* The Coral wording most AWS services use:
  * "1 validation error detected: Value 'x' at 'roleArn' failed to satisfy

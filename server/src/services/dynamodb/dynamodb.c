@@ -106,30 +106,25 @@ static const char *const ENUM_ORDERS[][14] = {
      "CONTAINS", NULL},
 };
 
-/* The same values as the model's list, in DynamoDB's order; NULL when this
- * set is not one DynamoDB orders differently. New reference. */
-static json_t *dynamodb_order(json_t *values)
+/* The same values as the model's list, in DynamoDB's order (*n of them);
+ * NULL when this set is not one DynamoDB orders differently. */
+static const char *const *dynamodb_order(const char *const *values, size_t nvalues, size_t *n)
 {
     for (size_t k = 0; k < G_N_ELEMENTS(ENUM_ORDERS); k++) {
-        size_t n = 0;
-        while (ENUM_ORDERS[k][n])
-            n++;
-        if (n != json_array_size(values))
+        *n = 0;
+        while (ENUM_ORDERS[k][*n])
+            (*n)++;
+        if (*n != nvalues)
             continue;
         bool all = true;
-        for (size_t i = 0; all && i < n; i++) {
+        for (size_t i = 0; all && i < *n; i++) {
             bool found = false;
-            size_t j;
-            json_t *v;
-            json_array_foreach(values, j, v) found = found || g_strcmp0(json_string_value(v), ENUM_ORDERS[k][i]) == 0;
+            for (size_t j = 0; j < nvalues; j++)
+                found = found || g_strcmp0(values[j], ENUM_ORDERS[k][i]) == 0;
             all = found;
         }
-        if (!all)
-            continue;
-        json_t *out = json_array();
-        for (size_t i = 0; i < n; i++)
-            json_array_append_new(out, json_string(ENUM_ORDERS[k][i]));
-        return out;
+        if (all)
+            return ENUM_ORDERS[k];
     }
     return NULL;
 }
@@ -138,19 +133,20 @@ static json_t *dynamodb_order(json_t *values)
 static void validation_error(const violation *v, size_t n, aws_error *e)
 {
     violation *copy = g_new(violation, n ? n : 1);
-    json_t **owned = g_new0(json_t *, n ? n : 1);
     for (size_t i = 0; i < n; i++) {
         copy[i] = v[i];
-        if (v[i].kind == VIOLATION_ENUM && (owned[i] = dynamodb_order(v[i].enum_values)))
-            copy[i].enum_values = owned[i];
+        const char *const *order;
+        size_t norder;
+        if (v[i].kind == VIOLATION_ENUM &&
+            (order = dynamodb_order(v[i].enum_values, v[i].n_enum_values, &norder))) {
+            copy[i].enum_values = order;
+            copy[i].n_enum_values = norder;
+        }
     }
     GString *msg = g_string_new(NULL);
     validate_coral_message(msg, copy, n);
     aws_error_set(e, "ValidationException", "%s", msg->str);
     g_string_free(msg, TRUE);
-    for (size_t i = 0; i < n; i++)
-        json_decref(owned[i]);
-    g_free(owned);
     g_free(copy);
 }
 
