@@ -263,8 +263,11 @@ static void shape(build *b, const char *name, json_t *o, mshape *s)
     json_t *error = json_object_get(o, "error");
     s->error_code = get_str(b, error, "code");
     s->error_status = (int)json_integer_value(json_object_get(error, "httpStatusCode"));
-    if (json_is_true(json_object_get(error, "senderFault")))
+    json_t *sf = json_object_get(error, "senderFault");
+    if (json_is_true(sf))
         s->t.flags |= MF_SENDER_FAULT;
+    else if (json_is_false(sf))
+        s->t.flags |= MF_RECEIVER_FAULT;
 }
 
 static void operation(build *b, const char *name, json_t *o, mop *op)
