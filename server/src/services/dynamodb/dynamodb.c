@@ -174,8 +174,6 @@ static const svc_op ops[] = {
 
 const svc_def dynamodb_service = {
     .name = "dynamodb",
-    .model_file = "dynamodb.json",
-    .errors_file = "errors/dynamodb.json",
     .ops = ops,
     .scope = SVC_SCOPE_REGION,
     .state_new = state_new,

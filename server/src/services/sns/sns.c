@@ -1272,8 +1272,6 @@ static json_t *sns_control(server *s, const char *method, const char *subpath, c
 
 const svc_def sns_service = {
     .name = "sns",
-    .model_file = "sns.json",
-    .errors_file = "errors/sns.json",
     .ops = ops,
     .scope = SVC_SCOPE_REGION,
     .state_new = state_new,
