@@ -1,7 +1,7 @@
 /* modelgen: build-time program that compiles the service models and error
  * catalogs into C data, so that libmockaws parses no JSON to know them.
  *
- * usage: modelgen OUT.c MODELDIR SERVICE...
+ * usage: modelgen [--prefix NAME] OUT.c MODELDIR SERVICE...
  *
  * For each service it loads MODELDIR/SERVICE.json with model_compile and
  * MODELDIR/errors/SERVICE.json (when there is one) with errcat_load, and
@@ -11,7 +11,9 @@
  * required-member and enum names in a third; shapes and members point at
  * each other, so the three are declared before they are defined. Operations,
  * error shapes and catalog entries keep the sorted order the loaders gave
- * them, for bsearch. The lookups of core/embedded.h close the file.
+ * them, for bsearch. The lookups of core/embedded.h close the file; with
+ * --prefix they are named NAME_model, NAME_errcat and NAME_find instead of
+ * embedded_* (test data compiled beside the library's own).
  *
  * The output depends on the inputs only: the same bytes on every build.
  * A malformed model or catalog fails the build, saying why. */
@@ -468,8 +470,7 @@ static bool gen_service(FILE *out, const char *dir, service *svc)
         g_free(path);
         return false;
     }
-    fprintf(out, "/* ---- %s: %s%s%s ---- */\n\n", svc->name, path + strlen(dir) + 1,
-            m->source ? ", " : "", m->source ? "from botocore (see x-mockaws-source)" : "");
+    fprintf(out, "/* ---- %s: from %s.json ---- */\n\n", svc->name, svc->name);
     layout l;
     layout_build(&l, m, svc->id);
     fprintf(out, "static const mshape %s_shapes[%" PRIu32 "];\n", l.id, m->nshapes);
@@ -512,7 +513,7 @@ static bool gen_service(FILE *out, const char *dir, service *svc)
     return ok;
 }
 
-static void emit_lookups(FILE *out, const service *svcs, size_t n)
+static void emit_lookups(FILE *out, const char *prefix, const service *svcs, size_t n)
 {
     fputs("static const struct {\n"
           "    const char *name;\n"
@@ -553,45 +554,54 @@ static void emit_lookups(FILE *out, const service *svcs, size_t n)
           "        if (strcmp(services[i].name, name) == 0)\n"
           "            return (int)i;\n"
           "    return -1;\n"
-          "}\n\n"
-          "const model *embedded_model(const char *service)\n"
-          "{\n"
-          "    int i = service_at(service);\n"
-          "    return i < 0 ? NULL : services[i].model;\n"
-          "}\n\n"
-          "const errcat *embedded_errcat(const char *service)\n"
-          "{\n"
-          "    int i = service_at(service);\n"
-          "    return i < 0 ? NULL : services[i].errors;\n"
-          "}\n\n"
-          "const char *embedded_find(const char *name, size_t *len)\n"
-          "{\n"
-          "    for (size_t i = 0; name && i < sizeof services / sizeof services[0]; i++) {\n"
-          "        if (strcmp(services[i].model_file, name) == 0) {\n"
-          "            *len = services[i].model_len;\n"
-          "            return services[i].model_text;\n"
-          "        }\n"
-          "        if (services[i].errors_file && strcmp(services[i].errors_file, name) == 0) {\n"
-          "            *len = services[i].errors_len;\n"
-          "            return services[i].errors_text;\n"
-          "        }\n"
-          "    }\n"
-          "    return NULL;\n"
-          "}\n",
+          "}\n\n",
           out);
+    fprintf(out,
+            "const model *%s_model(const char *service)\n"
+            "{\n"
+            "    int i = service_at(service);\n"
+            "    return i < 0 ? NULL : services[i].model;\n"
+            "}\n\n"
+            "const errcat *%s_errcat(const char *service)\n"
+            "{\n"
+            "    int i = service_at(service);\n"
+            "    return i < 0 ? NULL : services[i].errors;\n"
+            "}\n\n"
+            "const char *%s_find(const char *name, size_t *len)\n"
+            "{\n"
+            "    for (size_t i = 0; name && i < sizeof services / sizeof services[0]; i++) {\n"
+            "        if (strcmp(services[i].model_file, name) == 0) {\n"
+            "            *len = services[i].model_len;\n"
+            "            return services[i].model_text;\n"
+            "        }\n"
+            "        if (services[i].errors_file && strcmp(services[i].errors_file, name) == 0) {\n"
+            "            *len = services[i].errors_len;\n"
+            "            return services[i].errors_text;\n"
+            "        }\n"
+            "    }\n"
+            "    return NULL;\n"
+            "}\n",
+            prefix, prefix, prefix);
 }
 
 int main(int argc, char **argv)
 {
+    const char *prefix = "embedded";
+    if (argc > 2 && strcmp(argv[1], "--prefix") == 0) {
+        prefix = argv[2];
+        argc -= 2;
+        argv += 2;
+    }
     if (argc < 4) {
-        fprintf(stderr, "usage: %s OUT.c MODELDIR SERVICE...\n", argv[0]);
+        fprintf(stderr, "usage: modelgen [--prefix NAME] OUT.c MODELDIR SERVICE...\n");
         return 2;
     }
     size_t n = (size_t)argc - 3;
     service *svcs = g_new0(service, n);
     for (size_t i = 0; i < n; i++) {
         svcs[i].name = argv[i + 3];
-        svcs[i].id = g_strdup(svcs[i].name);
+        /* a name that does not start with a letter gets one */
+        svcs[i].id = g_strconcat(g_ascii_isalpha(svcs[i].name[0]) ? "" : "m_", svcs[i].name, NULL);
         for (char *p = svcs[i].id; *p; p++)
             if (!g_ascii_isalnum(*p))
                 *p = '_';
@@ -607,15 +617,21 @@ int main(int argc, char **argv)
         perror(tmp);
         return 1;
     }
-    fputs("/* generated by tools/modelgen.c from server/models: do not edit */\n"
-          "#include \"core/embedded.h\"\n\n"
-          "#include <stdbool.h>\n#include <stddef.h>\n#include <string.h>\n\n",
-          out);
+    fputs("/* generated by tools/modelgen.c: do not edit */\n", out);
+    if (strcmp(prefix, "embedded") == 0)
+        fputs("#include \"core/embedded.h\"\n\n", out);
+    fprintf(out,
+            "#include <stdbool.h>\n#include <stddef.h>\n#include <string.h>\n\n"
+            "#include \"wire/errcat.h\"\n#include \"wire/model.h\"\n\n"
+            "const model *%s_model(const char *service);\n"
+            "const errcat *%s_errcat(const char *service);\n"
+            "const char *%s_find(const char *name, size_t *len);\n\n",
+            prefix, prefix, prefix);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++)
         ok = gen_service(out, argv[2], &svcs[i]);
     if (ok)
-        emit_lookups(out, svcs, n);
+        emit_lookups(out, prefix, svcs, n);
     ok = fclose(out) == 0 && ok;
     if (ok && rename(tmp, argv[1]) != 0) {
         perror(argv[1]);
