@@ -242,6 +242,8 @@ static void emit_double(FILE *out, const char *field, double v)
 
 static void emit_members(FILE *out, const layout *l)
 {
+    if (!l->nmembers)
+        return; /* C has no empty arrays; nothing points here */
     fprintf(out, "static const mmember %s_members[%zu] = {\n", l->id, l->nmembers);
     for (size_t i = 0; i < l->nmembers; i++) {
         const mmember *r = l->members[i];
@@ -274,6 +276,8 @@ static void emit_names(FILE *out, const layout *l)
 static void emit_shapes(FILE *out, const layout *l)
 {
     const model *m = l->m;
+    if (!m->nshapes)
+        return;
     fprintf(out, "static const mshape %s_shapes[%" PRIu32 "] = {\n", l->id, m->nshapes);
     for (uint32_t i = 0; i < m->nshapes; i++) {
         const mshape *s = &m->shapes[i];
@@ -473,8 +477,12 @@ static bool gen_service(FILE *out, const char *dir, service *svc)
     fprintf(out, "/* ---- %s: from %s.json ---- */\n\n", svc->name, svc->name);
     layout l;
     layout_build(&l, m, svc->id);
-    fprintf(out, "static const mshape %s_shapes[%" PRIu32 "];\n", l.id, m->nshapes);
-    fprintf(out, "static const mmember %s_members[%zu];\n\n", l.id, l.nmembers);
+    /* declared first: shapes and members point at each other */
+    if (m->nshapes)
+        fprintf(out, "static const mshape %s_shapes[%" PRIu32 "];\n", l.id, m->nshapes);
+    if (l.nmembers)
+        fprintf(out, "static const mmember %s_members[%zu];\n", l.id, l.nmembers);
+    fputc('\n', out);
     emit_names(out, &l);
     emit_members(out, &l);
     emit_shapes(out, &l);
