@@ -520,6 +520,13 @@ static void compiled_in_equals_sources(void **st)
     }
     g_dir_close(dir);
     assert_true(nservices >= 5);
+    /* an empty table is no array: lookups in it find nothing (UBSan: no
+       bsearch on NULL) */
+    const model *ec2 = embedded_model("ec2");
+    assert_int_equal(ec2->nerrors, 0);
+    assert_null(model_find_error(ec2, "InvalidInstanceID.NotFound"));
+    assert_int_equal(ec2->nerror_namespaces, 0);
+    assert_null(model_error_namespace(ec2, "ValidationException"));
     assert_null(embedded_model("lambda"));
     assert_null(embedded_model(NULL));
     assert_null(embedded_errcat("lambda"));
@@ -576,6 +583,29 @@ static void compiled_strings_keep_their_bytes(void **st)
     g_free(path);
 }
 
+/* A model and a catalog with nothing in them: C has no empty arrays, so
+ * their tables are NULL, and every lookup finds nothing. */
+static void compiled_empty_tables(void **st)
+{
+    const model *m = test_models_model("empty");
+    assert_non_null(m);
+    assert_string_equal(m->protocol, "json");
+    assert_int_equal(m->nshapes + m->nops + m->nerrors + m->nerror_namespaces, 0);
+    assert_null(model_find_shape(m, "A"));
+    assert_null(model_find_op(m, "A"));
+    assert_null(model_find_error(m, "A"));
+    assert_null(model_error_namespace(m, "A"));
+    const errcat *c = test_models_errcat("empty");
+    assert_non_null(c);
+    assert_int_equal(c->nentries, 0);
+    assert_null(errcat_lookup(c, "A"));
+    aws_error e = AWS_ERROR_INIT;
+    aws_error_set(&e, "A", NULL);
+    assert_false(errcat_resolve(c, m, &e));
+    assert_int_equal(e.status, 400);
+    aws_error_clear(&e);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -585,6 +615,7 @@ int main(void)
         cmocka_unit_test(rejects_malformed_models),
         cmocka_unit_test(compiled_in_equals_sources),
         cmocka_unit_test(compiled_strings_keep_their_bytes),
+        cmocka_unit_test(compiled_empty_tables),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -106,8 +106,8 @@ static int code_cmp(const void *key, const void *elt)
 
 const errcat_entry *errcat_lookup(const errcat *c, const char *code)
 {
-    if (!c || !code)
-        return NULL;
+    if (!c || !code || !c->nentries)
+        return NULL; /* an empty compiled-in catalog has no array for bsearch */
     return bsearch(code, c->entries, c->nentries, sizeof c->entries[0], code_cmp);
 }
 
