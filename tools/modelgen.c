@@ -9,7 +9,7 @@
  * const arrays: every shape in one array, every member reference in another
  * (a structure's members side by side, as the wire order has them), the
  * required-member and enum names in a third; shapes and members point at
- * each other, so the three are declared before they are defined. Operations,
+ * each other, so those two are declared before they are defined. Operations,
  * error shapes and catalog entries keep the sorted order the loaders gave
  * them, for bsearch. The lookups of core/embedded.h close the file; with
  * --prefix they are named NAME_model, NAME_errcat and NAME_find instead of
