@@ -15,6 +15,7 @@ WORKDIR /src
 # Only what the server build reads: no build/, node_modules/ or client tests.
 COPY CMakeLists.txt ./
 COPY server ./server
+COPY tools/modelgen.c ./tools/
 RUN cmake -S . -B build -DCMAKE_BUILD_TYPE=Release -DMOCKAWS_TESTS=OFF \
  && cmake --build build --target mockaws -j "$(nproc)" \
  && strip build/bin/mockaws \

@@ -7,7 +7,8 @@
 #include <glib.h>
 #include <string.h>
 
-#include "wire/model_json.h"
+#include <jansson.h>
+
 #include "core/embedded.h"
 #include "wire/errcat.h"
 #include "wire/model.h"
@@ -135,6 +136,9 @@ static const char *MODEL =
     "   \"exception\": true, \"fault\": true},"
     " \"ResourceNotFoundException\": {\"type\": \"structure\", \"members\": {},"
     "   \"exception\": true},"
+    " \"ConflictException\": {\"type\": \"structure\", \"members\": {},"
+    "   \"error\": {\"code\": \"Conflict\", \"httpStatusCode\": 409, \"senderFault\": false},"
+    "   \"exception\": true},"
     " \"NotAnError\": {\"type\": \"structure\", \"members\": {}}"
     "}}";
 
@@ -158,6 +162,12 @@ static void resolve_from_model(void **st)
     aws_error_set(&e, "InternalServerError", NULL);
     assert_true(errcat_resolve(c, m, &e));
     assert_int_equal(e.status, 500);
+    assert_int_equal(e.sender, 0);
+
+    /* senderFault false, said: a receiver fault whatever the status */
+    aws_error_set(&e, "Conflict", NULL);
+    assert_true(errcat_resolve(c, m, &e));
+    assert_int_equal(e.status, 409);
     assert_int_equal(e.sender, 0);
 
     aws_error_set(&e, "ResourceNotFoundException", NULL);
@@ -204,34 +214,32 @@ static void resolve_unknown(void **st)
 
 static const char *SERVICES[] = {"s3", "dynamodb", "sns", "ec2", "sts"};
 
-static errcat *shipped_catalog(const char *svc)
+static const errcat *shipped_catalog(const char *svc)
 {
-    char name[64];
-    size_t len = 0;
-    g_snprintf(name, sizeof name, "errors/%s.json", svc);
-    const char *text = embedded_find(name, &len);
-    if (!text)
-        fail_msg("%s is not embedded", name);
-    char err[256] = "";
-    errcat *c = errcat_load(text, len, err, sizeof err);
+    const errcat *c = embedded_errcat(svc);
     if (!c)
-        fail_msg("%s: %s", name, err);
+        fail_msg("errors/%s.json is not compiled in", svc);
     return c;
 }
 
-static model *shipped_model(const char *svc)
+static const model *shipped_model(const char *svc)
 {
-    char name[64];
-    size_t len = 0;
-    g_snprintf(name, sizeof name, "%s.json", svc);
-    const char *text = embedded_find(name, &len);
-    if (!text)
-        fail_msg("%s is not embedded", name);
-    char err[256] = "";
-    model *m = model_load(text, len, err, sizeof err);
+    const model *m = embedded_model(svc);
     if (!m)
-        fail_msg("%s: %s", name, err);
+        fail_msg("%s.json is not compiled in", svc);
     return m;
+}
+
+/* The JSON source of a shipped model, for what the tables do not carry. */
+static json_t *model_source(const char *svc)
+{
+    char *path = g_strdup_printf("%s/server/models/%s.json", MOCKAWS_SOURCE_DIR, svc);
+    json_error_t je;
+    json_t *doc = json_load_file(path, 0, &je);
+    if (!doc)
+        fail_msg("%s: %s", path, je.text);
+    g_free(path);
+    return doc;
 }
 
 static void expect(const errcat *c, const char *code, int status, bool sender, const char *message)
@@ -247,7 +255,7 @@ static void expect(const errcat *c, const char *code, int status, bool sender, c
 
 static void shipped_catalog_facts(void **st)
 {
-    errcat *c = shipped_catalog("s3");
+    const errcat *c = shipped_catalog("s3");
     expect(c, "NoSuchBucket", 404, true, "The specified bucket does not exist");
     expect(c, "NoSuchKey", 404, true, "The specified key does not exist.");
     expect(c, "AccessDenied", 403, true, "Access Denied");
@@ -262,7 +270,6 @@ static void shipped_catalog_facts(void **st)
     expect(c, "NotImplemented", 501, false, NULL);
     expect(c, "BucketAlreadyOwnedByYou", 409, true, NULL);
     expect(c, "InvalidObjectState", 403, true, NULL);
-    errcat_free(c);
 
     c = shipped_catalog("dynamodb");
     expect(c, "ResourceNotFoundException", 400, true, "Requested resource not found");
@@ -272,7 +279,6 @@ static void shipped_catalog_facts(void **st)
            "Consider increasing your provisioning level with the UpdateTable API.");
     expect(c, "InternalServerError", 500, false, NULL);
     expect(c, "ThrottlingException", 400, true, NULL);
-    errcat_free(c);
 
     c = shipped_catalog("sns");
     expect(c, "Throttled", 429, true, "Rate exceeded");
@@ -280,7 +286,6 @@ static void shipped_catalog_facts(void **st)
     expect(c, "AuthorizationError", 403, true, NULL);
     expect(c, "InternalError", 500, false, NULL);
     expect(c, "MalformedQueryString", 404, true, NULL);
-    errcat_free(c);
 
     c = shipped_catalog("ec2");
     expect(c, "DryRunOperation", 412, true, "Request would have succeeded, but DryRun flag is set.");
@@ -288,14 +293,12 @@ static void shipped_catalog_facts(void **st)
     expect(c, "UnauthorizedOperation", 403, true, NULL);
     expect(c, "InvalidInstanceID.NotFound", 400, true, NULL);
     expect(c, "Unavailable", 503, false, NULL);
-    errcat_free(c);
 
     c = shipped_catalog("sts");
     expect(c, "Throttling", 400, true, "Rate exceeded");
     expect(c, "InvalidClientTokenId", 403, true, NULL);
     expect(c, "AccessDenied", 403, true, NULL);
     expect(c, "InternalFailure", 500, false, NULL);
-    errcat_free(c);
 }
 
 /* Every modeled error of every model resolves to a sane status, and every
@@ -303,27 +306,22 @@ static void shipped_catalog_facts(void **st)
 static void shipped_data_is_consistent(void **st)
 {
     for (size_t s = 0; s < G_N_ELEMENTS(SERVICES); s++) {
-        errcat *c = shipped_catalog(SERVICES[s]);
-        model *m = shipped_model(SERVICES[s]);
+        const errcat *c = shipped_catalog(SERVICES[s]);
+        const model *m = shipped_model(SERVICES[s]);
         expect(c, "NotImplemented", 501, false, NULL);
 
-        const char *name;
-        json_t *shape;
-        json_object_foreach(json_object_get(model_doc(m), "shapes"), name, shape) {
-            if (!json_is_true(json_object_get(shape, "exception")))
+        for (uint32_t i = 0; i < m->nshapes; i++) {
+            const mshape *shape = &m->shapes[i];
+            if (!(shape->t.flags & MF_EXCEPTION))
                 continue;
-            const char *code = json_string_value(
-                json_object_get(json_object_get(shape, "error"), "code"));
             aws_error e = AWS_ERROR_INIT;
-            aws_error_set(&e, code ? code : name, NULL);
+            aws_error_set(&e, shape->error_code ? shape->error_code : shape->name, NULL);
             if (!errcat_resolve(c, m, &e))
                 fail_msg("%s: %s does not resolve", SERVICES[s], e.code);
             if (e.status < 300 || e.status > 599)
                 fail_msg("%s: %s: status %d", SERVICES[s], e.code, e.status);
             aws_error_clear(&e);
         }
-        errcat_free(c);
-        model_free(m);
     }
 }
 
@@ -341,38 +339,41 @@ static void shipped_models(void **st)
         {"sts", "query", 4, "AssumeRole", "AssumeRoleWithSAML"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
-        model *m = shipped_model(want[i].svc);
-        assert_string_equal(model_protocol(m), want[i].protocol);
-        assert_int_equal(json_object_size(model_operations(m)), want[i].ops);
-        json_t *op = model_operation(m, want[i].op);
+        const model *m = shipped_model(want[i].svc);
+        assert_string_equal(m->protocol, want[i].protocol);
+        size_t modeled = 0;
+        for (uint32_t k = 0; k < m->nops; k++)
+            modeled += !(m->ops[k].flags & MF_TRIMMED);
+        assert_int_equal(modeled, want[i].ops);
+        const mop *op = model_find_op(m, want[i].op);
         assert_non_null(op);
-        assert_non_null(model_op_input(m, op));
-        assert_null(model_operation(m, want[i].absent_op));
-        /* ... but the full list still knows it exists in AWS. */
-        json_t *all = json_object_get(model_metadata(m), "x-mockaws-all-operations");
-        bool found = false;
-        size_t j;
-        json_t *n;
-        json_array_foreach(all, j, n) found |= g_strcmp0(json_string_value(n), want[i].absent_op) == 0;
-        assert_true(found);
-        assert_non_null(strstr(json_string_value(json_object_get(model_doc(m), "x-mockaws-source")),
-                               "botocore"));
+        assert_false(op->flags & MF_TRIMMED);
+        assert_non_null(op->input);
+        /* Not modeled, but the model still knows it exists in AWS. */
+        op = model_find_op(m, want[i].absent_op);
+        assert_non_null(op);
+        assert_true(op->flags & MF_TRIMMED);
+        assert_non_null(strstr(m->source, "botocore"));
         /* Every shape that is referred to is there. */
+        for (uint32_t k = 0; k < m->nshapes; k++)
+            for (uint32_t j = 0; j < m->shapes[k].nmembers; j++) {
+                const mshape *to = m->shapes[k].members[j].shape;
+                if (!to || to < m->shapes || to >= m->shapes + m->nshapes)
+                    fail_msg("%s: %s.%s refers to a missing shape", want[i].svc, m->shapes[k].name,
+                             m->shapes[k].members[j].name);
+            }
+        /* The trimmed source carries no documentation. */
+        json_t *doc = model_source(want[i].svc);
         const char *name;
         json_t *shape;
-        json_object_foreach(json_object_get(model_doc(m), "shapes"), name, shape) {
-            assert_null(json_object_get(shape, "documentation"));
-            const char *ref;
-            json_t *r;
-            json_object_foreach(json_object_get(shape, "members"), ref, r) {
-                if (!model_ref_shape(m, r))
-                    fail_msg("%s: %s.%s refers to a missing shape", want[i].svc, name, ref);
-            }
+        json_object_foreach(json_object_get(doc, "shapes"), name, shape) {
+            if (json_object_get(shape, "documentation"))
+                fail_msg("%s: %s has documentation", want[i].svc, name);
         }
-        model_free(m);
+        json_decref(doc);
     }
 
-    model *s3 = shipped_model("s3");
+    const model *s3 = shipped_model("s3");
     static const char *roots[][2] = {
         {"ListObjectsV2Output", "ListBucketResult"},
         {"ListBucketsOutput", "ListAllMyBucketsResult"},
@@ -383,27 +384,20 @@ static void shipped_models(void **st)
         {"GetObjectAttributesOutput", "GetObjectAttributesResponse"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(roots); i++) {
-        json_t *shape = model_shape(s3, roots[i][0]);
+        const mshape *shape = model_find_shape(s3, roots[i][0]);
         assert_non_null(shape);
-        assert_string_equal(json_string_value(json_object_get(shape, "locationName")), roots[i][1]);
-        assert_string_equal(json_string_value(json_object_get(json_object_get(shape, "xmlNamespace"), "uri")),
-                            "http://s3.amazonaws.com/doc/2006-03-01/");
+        assert_string_equal(shape->t.location_name, roots[i][1]);
+        assert_string_equal(shape->t.xmlns_uri, "http://s3.amazonaws.com/doc/2006-03-01/");
     }
     /* Member order is wire order, not alphabetical. */
-    json_t *members = json_object_get(model_shape(s3, "ListObjectsV2Output"), "members");
-    void *it = json_object_iter(members);
-    assert_string_equal(json_object_iter_key(it), "IsTruncated");
-    model_free(s3);
+    const mshape *list = model_find_shape(s3, "ListObjectsV2Output");
+    assert_true(list->nmembers > 0);
+    assert_string_equal(list->members[0].name, "IsTruncated");
 
-    model *ddb = shipped_model("dynamodb");
-    assert_string_equal(model_meta_string(ddb, "x-mockaws-error-namespace"),
-                        "com.amazonaws.dynamodb.v20120810#");
-    json_t *ns = json_object_get(model_metadata(ddb), "x-mockaws-error-namespaces");
-    assert_string_equal(json_string_value(json_object_get(ns, "ValidationException")),
-                        "com.amazon.coral.validate#");
-    assert_string_equal(json_string_value(json_object_get(ns, "SerializationException")),
-                        "com.amazon.coral.service#");
-    model_free(ddb);
+    const model *ddb = shipped_model("dynamodb");
+    assert_string_equal(ddb->error_namespace, "com.amazonaws.dynamodb.v20120810#");
+    assert_string_equal(model_error_namespace(ddb, "ValidationException"), "com.amazon.coral.validate#");
+    assert_string_equal(model_error_namespace(ddb, "SerializationException"), "com.amazon.coral.service#");
 }
 
 int main(void)

@@ -91,8 +91,6 @@ static const svc_op waiter_ops[] = {
 
 static const svc_def waiter_service = {
     .name = "sts",
-    .model_file = "sts.json",
-    .errors_file = "errors/sts.json",
     .ops = waiter_ops,
     .scope = SVC_SCOPE_ACCOUNT,
     .state_new = waiter_new,

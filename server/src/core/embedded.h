@@ -1,21 +1,24 @@
-/* embedded: the model and error-catalog files compiled into the library
- * (see embedgen.c). Data is static and NUL-terminated. */
+/* embedded: the service models and error catalogs compiled into the
+ * library. tools/modelgen.c writes them at build time as static tables
+ * (build/generated/embedded.c), so nothing is read or parsed at run time;
+ * they are read-only and shared by every server of the process. */
 #ifndef MOCKAWS_CORE_EMBEDDED_H
 #define MOCKAWS_CORE_EMBEDDED_H
 
 #include <stddef.h>
 
-/* name relative to server/models: "sts.json", "errors/sts.json". NULL if absent. */
+#include "wire/errcat.h"
+#include "wire/model.h"
+
+/* The model of a service by its name ("s3", the basename of
+ * server/models/s3.json), or NULL. */
+const model *embedded_model(const char *service);
+/* Its error catalog (server/models/errors/s3.json), or NULL. */
+const errcat *embedded_errcat(const char *service);
+
+/* TRANSITIONAL (model.doc): the JSON text of "s3.json" or "errors/s3.json"
+ * (NUL-terminated), or NULL, for the readers of wire/model_json.h and the
+ * tests and fuzzers that still load a model from text. Goes with model.doc. */
 const char *embedded_find(const char *name, size_t *len);
-
-/* What routing needs of a model, read at build time. */
-typedef struct embedded_meta {
-    const char *name;          /* "sts.json" */
-    const char *protocol;      /* metadata.protocol */
-    const char *target_prefix; /* metadata.targetPrefix, or NULL */
-    const char *api_version;   /* metadata.apiVersion */
-} embedded_meta;
-
-const embedded_meta *embedded_model_meta(const char *name);
 
 #endif

@@ -9,7 +9,6 @@
 #include "core/reqid.h"
 #include "core/route.h"
 #include "core/server.h"
-#include "core/embedded.h"
 #include "core/jtext.h"
 
 typedef struct exchange {
@@ -25,7 +24,7 @@ static const char *svc_for_target(void *arg, const char *prefix, size_t len)
 {
     server *s = arg;
     for (size_t i = 0; i < s->nsvcs; i++) {
-        const char *tp = s->svcs[i].meta->target_prefix;
+        const char *tp = s->svcs[i].model->target_prefix;
         if (tp && strlen(tp) == len && strncmp(tp, prefix, len) == 0)
             return s->svcs[i].def->name;
     }
@@ -42,8 +41,8 @@ static const char *svc_for_version(void *arg, const char *version)
 {
     server *s = arg;
     for (size_t i = 0; i < s->nsvcs; i++) {
-        const wire_protocol *p = wire_protocol_find(s->svcs[i].meta->protocol);
-        const char *v = s->svcs[i].meta->api_version;
+        const wire_protocol *p = s->svcs[i].proto;
+        const char *v = s->svcs[i].model->api_version;
         if (p && p->routes_by_version && v && strcmp(v, version) == 0)
             return s->svcs[i].def->name;
     }
@@ -203,7 +202,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     x->je.operation = g_strdup(op);
     const svc_op *handler = g_hash_table_lookup(rt->handlers, op);
     if (!handler) {
-        if (g_hash_table_contains(rt->aws_ops, op))
+        if (model_find_op(rt->model, op))
             aws_error_set_status(&err, 501, "NotImplemented", "mockaws does not implement %s yet", op);
         else
             aws_error_set_status(&err, rt->def->unknown_operation_status, rt->def->unknown_operation_code,

@@ -1,6 +1,5 @@
-/* registry: the services one server runs (svc_rt), each loaded on its
- * first request. */
-#include "wire/model_json.h"
+/* registry: the services one server runs (svc_rt), from the models and
+ * catalogs compiled into the library. */
 #include "core/registry.h"
 
 #include <string.h>
@@ -27,16 +26,19 @@ int registry_load(server *s, char *err, size_t errlen)
         svc_rt *rt = &s->svcs[i];
         s->nsvcs = i + 1;
         rt->def = d;
-        rt->meta = embedded_model_meta(d->model_file);
-        if (!rt->meta) {
-            g_snprintf(err, errlen, "%s: no embedded model %s", d->name, d->model_file);
+        const model *m = embedded_model(d->name);
+        if (!m) {
+            g_snprintf(err, errlen, "%s: no compiled-in model (server/models/%s.json)", d->name, d->name);
             return -1;
         }
-        rt->proto = wire_protocol_find(rt->meta->protocol);
+        rt->model = g_memdup2(m, sizeof *m); /* TRANSITIONAL (model.doc) */
+        rt->errors = embedded_errcat(d->name);
+        rt->proto = wire_protocol_find(m->protocol);
         if (!rt->proto) {
-            g_snprintf(err, errlen, "%s: unknown protocol '%s'", d->name, rt->meta->protocol);
+            g_snprintf(err, errlen, "%s: unknown protocol '%s'", d->name, m->protocol);
             return -1;
         }
+        rt->validator = validator_new(rt->model);
         rt->handlers = g_hash_table_new(g_str_hash, g_str_equal);
         for (const svc_op *op = d->ops; op->name; op++)
             g_hash_table_insert(rt->handlers, (gpointer)op->name, (gpointer)op);
@@ -44,32 +46,25 @@ int registry_load(server *s, char *err, size_t errlen)
     return 0;
 }
 
-static void load_service(svc_rt *rt)
+/* TRANSITIONAL (model.doc): the JSON document the unported readers walk.
+ * Only this field of the copy is written, before any reader of it runs
+ * (g_once); other threads may read the other fields meanwhile. */
+static void attach_doc(svc_rt *rt)
 {
-    char err[256];
-    size_t len;
-    const svc_def *d = rt->def;
-    const char *text = embedded_find(d->model_file, &len);
-    if (!(rt->model = model_load(text, len, err, sizeof err))) {
-        rt->load_error = g_strdup_printf("%s: %s", d->name, err);
-        return;
-    }
-    text = embedded_find(d->errors_file, &len);
-    if (text && !(rt->errors = errcat_load(text, len, err, sizeof err))) {
-        rt->load_error = g_strdup_printf("%s: %s", d->name, err);
-        return;
-    }
-    rt->validator = validator_new(rt->model);
-    rt->aws_ops = g_hash_table_new(g_str_hash, g_str_equal);
-    /* every operation of the service's model, implemented or not */
-    for (uint32_t i = 0; i < rt->model->nops; i++)
-        g_hash_table_add(rt->aws_ops, (gpointer)rt->model->ops[i].name);
+    char *file = g_strdup_printf("%s.json", rt->def->name);
+    size_t len = 0;
+    const char *text = embedded_find(file, &len);
+    json_error_t je;
+    rt->model->doc = text ? json_loadb(text, len, 0, &je) : NULL;
+    if (!rt->model->doc)
+        rt->load_error = g_strdup_printf("%s: %s: %s", rt->def->name, file, text ? je.text : "not embedded");
+    g_free(file);
 }
 
 bool registry_ready(svc_rt *rt, char *err, size_t errlen)
 {
     if (g_once_init_enter(&rt->loaded)) {
-        load_service(rt);
+        attach_doc(rt);
         g_once_init_leave(&rt->loaded, 1);
     }
     if (rt->load_error && err)
@@ -83,11 +78,10 @@ void registry_free(server *s)
         svc_rt *rt = &s->svcs[i];
         if (rt->handlers)
             g_hash_table_destroy(rt->handlers);
-        if (rt->aws_ops)
-            g_hash_table_destroy(rt->aws_ops);
         validator_free(rt->validator);
-        errcat_free(rt->errors);
-        model_free(rt->model);
+        if (rt->model)
+            json_decref(rt->model->doc);
+        g_free(rt->model);
         g_free(rt->load_error);
     }
     g_free(s->svcs);
@@ -102,9 +96,7 @@ bool registry_code_known(void *arg, const char *service, const char *code)
         svc_rt *rt = &s->svcs[i];
         if (service && strcmp(service, rt->def->name) != 0)
             continue;
-        if (!registry_ready(rt, NULL, 0))
-            continue;
-        if (errcat_lookup(rt->errors, code) || model_error_shape(rt->model, code, NULL))
+        if (errcat_lookup(rt->errors, code) || model_find_error(rt->model, code))
             return true;
     }
     return false;

@@ -1,7 +1,7 @@
 /* registry: the services one server runs. Each is registered when the
- * server starts (definition and protocol only) and loaded on its first
- * request (model, catalog, validator), so that starting a server parses no
- * model. */
+ * server starts from what the library has compiled in (core/embedded.h):
+ * its model, error catalog and protocol, so that starting a server parses
+ * no model. */
 #ifndef MOCKAWS_CORE_REGISTRY_H
 #define MOCKAWS_CORE_REGISTRY_H
 
@@ -9,7 +9,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/embedded.h"
 #include "services/service.h"
 #include "wire/errcat.h"
 #include "wire/validate.h"
@@ -17,34 +16,35 @@
 
 typedef struct mockaws server;
 
-/* A service as one server runs it: its definition, its protocol, and what
- * is loaded for it on its first request (model, catalog, validator, the
- * names of every operation AWS has). Use registry_ready() before touching
- * the loaded part. */
+/* A service as one server runs it: its definition, its model and catalog
+ * (compiled in), its protocol, its handlers and its validator. */
 typedef struct svc_rt {
     const svc_def *def;
-    const struct embedded_meta *meta;
+    /* TRANSITIONAL (model.doc): the server's copy of the compiled-in model,
+     * to which registry_ready attaches the JSON document for the readers of
+     * wire/model_json.h; becomes `const model *` = embedded_model(name)
+     * when model.doc goes. Every other field is the compiled-in model's. */
+    model *model;
+    const errcat *errors; /* compiled in; NULL when the service has no catalog */
     const wire_protocol *proto;
     GHashTable *handlers; /* op name -> const svc_op* */
+    validator *validator; /* owned (caches compiled patterns) */
 
-    gsize loaded;         /* g_once_init: 1 = tried */
-    char *load_error;     /* why loading failed, or NULL */
-    model *model;
-    errcat *errors;
-    validator *validator;
-    GHashTable *aws_ops;  /* every op name AWS has (set) */
+    gsize loaded;     /* TRANSITIONAL (model.doc), g_once_init: 1 = tried */
+    char *load_error; /* why attaching the document failed, or NULL */
 } svc_rt;
 
 /* Registers every service of s->services in s->svcs; -1 (and a message in
- * err) when one's embedded model or protocol is missing. */
+ * err) when one has no compiled-in model or its protocol is unknown. */
 int registry_load(server *s, char *err, size_t errlen);
-/* Releases s->svcs and what was loaded for them. */
+/* Releases s->svcs. */
 void registry_free(server *s);
 
 /* The service named name, or NULL. */
 svc_rt *registry_service(server *s, const char *name);
-/* Loads the service's model, catalog and validator once; false (and a
- * message in err) when its embedded data is broken. */
+/* TRANSITIONAL (model.doc): attaches the model's JSON document once; false
+ * (and a message in err) when the embedded text is broken. Becomes
+ * needless with model.doc. */
 bool registry_ready(svc_rt *rt, char *err, size_t errlen);
 
 /* Whether a fault rule's error code needs no status (fault_set_new's

@@ -103,9 +103,9 @@ typedef enum svc_scope {
 } svc_scope;
 
 struct svc_def {
-    const char *name;        /* signing name: "s3", "dynamodb", "sns", "ec2", "sts" */
-    const char *model_file;  /* embedded model: "sts.json" */
-    const char *errors_file; /* embedded catalog: "errors/sts.json" */
+    const char *name;        /* signing name: "s3", "dynamodb", "sns", "ec2", "sts"; also names
+                                the model (server/models/NAME.json) and error catalog
+                                (server/models/errors/NAME.json) compiled into the library */
     const svc_op *ops;       /* terminated by {NULL, NULL} */
     svc_scope scope;
 

@@ -1,14 +1,17 @@
-#include "wire/model_json.h"
 #include "errcat.h"
 
 #include <glib.h>
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
-struct errcat {
-    json_t *doc;          /* the parsed catalog; owns every string below */
-    GHashTable *entries;  /* code (borrowed from doc) -> errcat_entry (owned) */
-};
+/* What errcat_load allocates: the catalog, its entries and their strings,
+ * freed together. */
+typedef struct loaded {
+    errcat c;           /* first: an errcat* is a loaded* */
+    GStringChunk *strs; /* codes and messages */
+    errcat_entry entries[];
+} loaded;
 
 /* Whether status is one an HTTP response can carry; the catalog also holds
  * 3xx codes (S3's NotModified, redirects). */
@@ -17,7 +20,7 @@ static bool valid_status(json_int_t s)
     return s >= 100 && s <= 599;
 }
 
-static bool load_entry(errcat *c, const char *code, json_t *obj, char *err, size_t errlen)
+static bool load_entry(loaded *l, const char *code, json_t *obj, char *err, size_t errlen)
 {
     if (!json_is_object(obj)) {
         g_snprintf(err, errlen, "errcat: %s: not an object", code);
@@ -38,15 +41,19 @@ static bool load_entry(errcat *c, const char *code, json_t *obj, char *err, size
         g_snprintf(err, errlen, "errcat: %s: \"message\" must be a string", code);
         return false;
     }
-    errcat_entry *e = g_new0(errcat_entry, 1);
-    e->code = code;
+    errcat_entry *e = &l->entries[l->c.nentries++];
+    e->code = g_string_chunk_insert(l->strs, code);
     e->status = (int)json_integer_value(status);
     /* An entry that does not say is a client fault below 500, as AWS's own
      * error references classify them. */
     e->sender = sender ? json_is_true(sender) : e->status < 500;
-    e->message = json_string_value(message);
-    g_hash_table_insert(c->entries, (gpointer)code, e);
+    e->message = json_is_string(message) ? g_string_chunk_insert(l->strs, json_string_value(message)) : NULL;
     return true;
+}
+
+static int entry_cmp(const void *a, const void *b)
+{
+    return strcmp(((const errcat_entry *)a)->code, ((const errcat_entry *)b)->code);
 }
 
 errcat *errcat_load(const char *text, size_t len, char *err, size_t errlen)
@@ -63,34 +70,45 @@ errcat *errcat_load(const char *text, size_t len, char *err, size_t errlen)
         json_decref(doc);
         return NULL;
     }
-    errcat *c = g_new0(errcat, 1);
-    c->doc = doc;
-    c->entries = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
+    size_t n = json_object_size(errors);
+    loaded *l = g_malloc0(sizeof *l + n * sizeof l->entries[0]);
+    l->strs = g_string_chunk_new(1024);
+    l->c.heap = l->strs;
     const char *code;
     json_t *obj;
     json_object_foreach(errors, code, obj) {
-        if (!load_entry(c, code, obj, err, errlen)) {
-            errcat_free(c);
+        if (!load_entry(l, code, obj, err, errlen)) {
+            errcat_free(&l->c);
+            json_decref(doc);
             return NULL;
         }
     }
-    return c;
+    json_decref(doc);
+    /* JSON object keys are unique, so the sorted codes are too */
+    qsort(l->entries, l->c.nentries, sizeof l->entries[0], entry_cmp);
+    l->c.entries = l->entries;
+    return &l->c;
 }
 
 void errcat_free(errcat *c)
 {
-    if (!c)
+    if (!c || !c->heap)
         return;
-    g_hash_table_destroy(c->entries);
-    json_decref(c->doc);
-    g_free(c);
+    loaded *l = (loaded *)c;
+    g_string_chunk_free(l->strs);
+    g_free(l);
+}
+
+static int code_cmp(const void *key, const void *elt)
+{
+    return strcmp(key, ((const errcat_entry *)elt)->code);
 }
 
 const errcat_entry *errcat_lookup(const errcat *c, const char *code)
 {
-    if (!c || !code)
-        return NULL;
-    return g_hash_table_lookup(c->entries, code);
+    if (!c || !code || !c->nentries)
+        return NULL; /* an empty compiled-in catalog has no array for bsearch */
+    return bsearch(code, c->entries, c->nentries, sizeof c->entries[0], code_cmp);
 }
 
 /* Fills from a modeled error shape: botocore carries
@@ -98,22 +116,15 @@ const errcat_entry *errcat_lookup(const errcat *c, const char *code)
  * and only "exception" / "fault" for JSON ones. */
 static bool resolve_from_model(const model *m, aws_error *e)
 {
-    json_t *shape = m ? model_error_shape(m, e->code, NULL) : NULL;
+    const mshape *shape = m ? model_find_error(m, e->code) : NULL;
     if (!shape)
         return false;
-    json_t *info = json_object_get(shape, "error");
-    bool fault = json_is_true(json_object_get(shape, "fault"));
-    if (e->status == 0) {
-        json_t *st = json_object_get(info, "httpStatusCode");
-        if (json_is_integer(st) && valid_status(json_integer_value(st)))
-            e->status = (int)json_integer_value(st);
-        else
-            e->status = fault ? 500 : 400;
-    }
+    bool fault = (shape->t.flags & MF_FAULT) != 0;
+    if (e->status == 0)
+        e->status = valid_status(shape->error_status) ? shape->error_status : fault ? 500 : 400;
     if (e->sender < 0) {
-        json_t *sf = json_object_get(info, "senderFault");
-        if (json_is_boolean(sf))
-            e->sender = json_is_true(sf);
+        if (shape->t.flags & (MF_SENDER_FAULT | MF_RECEIVER_FAULT))
+            e->sender = (shape->t.flags & MF_SENDER_FAULT) != 0;
         else
             e->sender = !fault && e->status < 500;
     }

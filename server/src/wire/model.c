@@ -18,26 +18,30 @@ static int shape_cmp(const void *key, const void *elt) { return by_name(key, elt
 static int error_cmp(const void *key, const void *elt) { return by_name(key, elt, offsetof(merror, code)); }
 static int pair_cmp(const void *key, const void *elt) { return by_name(key, elt, offsetof(mpair, key)); }
 
+/* A compiled-in model has no array (NULL) where a table is empty, and
+ * bsearch's base must not be NULL even for 0 elements. */
+
 const mop *model_find_op(const model *m, const char *name)
 {
-    return name ? bsearch(name, m->ops, m->nops, sizeof *m->ops, op_cmp) : NULL;
+    return name && m->nops ? bsearch(name, m->ops, m->nops, sizeof *m->ops, op_cmp) : NULL;
 }
 
 const mshape *model_find_shape(const model *m, const char *name)
 {
-    return name ? bsearch(name, m->shapes, m->nshapes, sizeof *m->shapes, shape_cmp) : NULL;
+    return name && m->nshapes ? bsearch(name, m->shapes, m->nshapes, sizeof *m->shapes, shape_cmp) : NULL;
 }
 
 const mshape *model_find_error(const model *m, const char *code)
 {
-    const merror *e = code ? bsearch(code, m->errors, m->nerrors, sizeof *m->errors, error_cmp) : NULL;
+    const merror *e = code && m->nerrors ? bsearch(code, m->errors, m->nerrors, sizeof *m->errors, error_cmp) : NULL;
     return e ? e->shape : NULL;
 }
 
 const char *model_error_namespace(const model *m, const char *code)
 {
-    const mpair *p = code ? bsearch(code, m->error_namespaces, m->nerror_namespaces, sizeof *p, pair_cmp)
-                          : NULL;
+    const mpair *p = code && m->nerror_namespaces
+                         ? bsearch(code, m->error_namespaces, m->nerror_namespaces, sizeof *p, pair_cmp)
+                         : NULL;
     return p ? p->value : NULL;
 }
 
@@ -263,8 +267,11 @@ static void shape(build *b, const char *name, json_t *o, mshape *s)
     json_t *error = json_object_get(o, "error");
     s->error_code = get_str(b, error, "code");
     s->error_status = (int)json_integer_value(json_object_get(error, "httpStatusCode"));
-    if (json_is_true(json_object_get(error, "senderFault")))
+    json_t *sf = json_object_get(error, "senderFault");
+    if (json_is_true(sf))
         s->t.flags |= MF_SENDER_FAULT;
+    else if (json_is_false(sf))
+        s->t.flags |= MF_RECEIVER_FAULT;
 }
 
 static void operation(build *b, const char *name, json_t *o, mop *op)

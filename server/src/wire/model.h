@@ -81,6 +81,7 @@ enum {
     MF_TRIMMED = 1u << 21,     /* operation: kept for routing only; mockaws does not implement it,
                                   and only the input members routing reads are kept */
     MF_CHECKSUM_REQUIRED = 1u << 22, /* operation: "httpChecksum"."requestChecksumRequired" */
+    MF_RECEIVER_FAULT = 1u << 23, /* shape: "error"."senderFault" is false (said, not missing) */
 };
 
 /* The traits a reference and a shape may both carry; a member's effective

@@ -181,8 +181,6 @@ static const char *const partial_actions[] = {"unprocessed", "transaction_confli
 
 const svc_def dynamodb_service = {
     .name = "dynamodb",
-    .model_file = "dynamodb.json",
-    .errors_file = "errors/dynamodb.json",
     .ops = ops,
     .scope = SVC_SCOPE_REGION,
     .config_new = config_new,

@@ -1408,8 +1408,6 @@ static const svc_op ops[] = {
 
 const svc_def ec2_service = {
     .name = "ec2",
-    .model_file = "ec2.json",
-    .errors_file = "errors/ec2.json",
     .ops = ops,
     .scope = SVC_SCOPE_REGION,
     .state_new = state_new,

@@ -537,8 +537,6 @@ static void state_free(void *st)
 
 const svc_def s3_service = {
     .name = "s3",
-    .model_file = "s3.json",
-    .errors_file = "errors/s3.json",
     .ops = ops,
     .scope = SVC_SCOPE_GLOBAL,
     .state_new = state_new,

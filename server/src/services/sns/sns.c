@@ -1250,8 +1250,6 @@ static const char *const partial_actions[] = {"failed_entries", NULL};
 
 const svc_def sns_service = {
     .name = "sns",
-    .model_file = "sns.json",
-    .errors_file = "errors/sns.json",
     .ops = ops,
     .scope = SVC_SCOPE_REGION,
     .state_new = state_new,

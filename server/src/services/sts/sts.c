@@ -127,8 +127,6 @@ static const svc_op ops[] = {
 
 const svc_def sts_service = {
     .name = "sts",
-    .model_file = "sts.json",
-    .errors_file = "errors/sts.json",
     .ops = ops,
     .scope = SVC_SCOPE_ACCOUNT,
     .validation_code = "ValidationError",
