@@ -136,7 +136,7 @@ static void push(const char ***list, size_t *n, const char *v)
 /* One flag's value, from the command line or the environment. */
 static int apply(config *c, int opt, const char *v)
 {
-    unsigned long long n;
+    unsigned long long n = 1; /* not 0: a failed parse is not "less than 1" */
     switch (opt) {
     case 'h':
         c->o.host = v;

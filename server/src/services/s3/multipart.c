@@ -181,7 +181,7 @@ int s3_upload_part_copy(svc_call *c)
         return -1;
     s3_bucket *b;
     s3_upload *u = upload_for(c, &b);
-    int pn;
+    int pn = 0;
     if (!u || part_number(c, &pn) != 0)
         return -1;
     s3_bucket *sb;
