@@ -81,6 +81,8 @@ enum {
     MF_TRIMMED = 1u << 21,     /* operation: kept for routing only; mockaws does not implement it,
                                   and only the input members routing reads are kept */
     MF_CHECKSUM_REQUIRED = 1u << 22, /* operation: "httpChecksum"."requestChecksumRequired" */
+    MF_XML_TEXT = 1u << 23,    /* reference: "x-mockaws-xml-text", the member is the text of its
+                                  structure's own element (S3's <LocationConstraint>region<) */
 };
 
 /* The traits a reference and a shape may both carry; a member's effective
