@@ -343,11 +343,16 @@ static void shipped_models(void **st)
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
         model *m = shipped_model(want[i].svc);
         assert_string_equal(model_protocol(m), want[i].protocol);
-        assert_int_equal(json_object_size(model_operations(m)), want[i].ops);
+        /* the operations mockaws implements; S3 keeps the others trimmed, for routing */
+        size_t implemented = 0;
+        for (uint32_t k = 0; k < m->nops; k++)
+            implemented += (m->ops[k].flags & MF_TRIMMED) == 0;
+        assert_int_equal(implemented, want[i].ops);
         json_t *op = model_operation(m, want[i].op);
         assert_non_null(op);
         assert_non_null(model_op_input(m, op));
-        assert_null(model_operation(m, want[i].absent_op));
+        const mop *absent = model_find_op(m, want[i].absent_op);
+        assert_true(!absent || (absent->flags & MF_TRIMMED));
         /* ... but the full list still knows it exists in AWS. */
         json_t *all = json_object_get(model_metadata(m), "x-mockaws-all-operations");
         bool found = false;
