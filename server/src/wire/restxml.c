@@ -438,7 +438,9 @@ static json_t *xml_struct(rx *c, const mshape *s, const xmlr_node *n)
         const char *ename = member_xml_name(r);
         json_t *v = NULL;
         if (r->t.flags & MF_XML_TEXT) {
-            v = scalar_from_text(c, r, n->text, n->text_len, IN_BODY, n->name);
+            /* an empty element holds no value (botocore: None) */
+            if (n->text_len)
+                v = scalar_from_text(c, r, n->text, n->text_len, IN_BODY, n->name);
         } else if (mmember_flag(r, MF_XML_ATTRIBUTE)) {
             const char *text = attr_lookup(n, ename);
             if (text)
@@ -1352,15 +1354,26 @@ static void set_xml_content_type(http_response *resp)
         http_response_set_header(resp, "Content-Type", "application/xml");
 }
 
-/* Does the output carry anything for the body? A structure with a member
- * that is its element's text always does (S3 writes
- * <LocationConstraint ...></LocationConstraint> for us-east-1). */
+/* Is a structure's element text, as the value of one of its members? */
+static bool has_xml_text(const mshape *s)
+{
+    for (uint32_t i = 0; i < s->nmembers; i++)
+        if (s->members[i].t.flags & MF_XML_TEXT)
+            return true;
+    return false;
+}
+
+/* Does the output carry anything for the body? A structure whose element
+ * holds text always does (S3 writes <LocationConstraint ...></LocationConstraint>
+ * for us-east-1). */
 static bool has_body_values(const mshape *s, json_t *output)
 {
+    if (has_xml_text(s))
+        return true;
     for (uint32_t i = 0; i < s->nmembers; i++) {
         const mmember *r = &s->members[i];
         json_t *v = json_object_get(output, r->name);
-        if ((r->t.flags & MF_XML_TEXT) || (v && !json_is_null(v) && !bound_outside_body(r, false)))
+        if (v && !json_is_null(v) && !bound_outside_body(r, false))
             return true;
     }
     return false;
@@ -1417,6 +1430,10 @@ static int rx_serialize_output(const model *m, const char *op_name, json_t *outp
             }
             xmlw w;
             xmlw_init(&w, resp->body, 1);
+            /* a body that is one element of text goes out as S3 writes
+             * GetBucketLocation's, the declaration on a line of its own */
+            if (has_xml_text(shape))
+                g_string_append_c(resp->body, '\n');
             xml_write_struct(&c, &w, root, ns_uri, ns_prefix, shape, output);
             xmlw_finish(&w);
             set_xml_content_type(resp);
