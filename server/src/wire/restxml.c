@@ -918,7 +918,12 @@ static bool match_from(const char *t, const char *tend, const char *p, const cha
     else
         while (lim < pend && *lim != '/')
             lim++;
+    /* what follows the label, when a literal, is where the label may end */
+    const char *after = close + 1;
+    bool literal_next = after < tend && *after != '{';
     for (const char *e = lim; e > p; e--) {
+        if (after == tend ? e != pend : literal_next && (e == pend || *e != *after))
+            continue;
         int saved = pm->n;
         if (pm->n < MAX_LABELS)
             pm->labels[pm->n++] = (label_span){t + 1, (size_t)(close - t - 1 - greedy), p,
@@ -947,30 +952,32 @@ static bool match_path(const char *tmpl, size_t tlen, const char *path, bool len
 }
 
 /* Does the request carry every query literal of the template ("uploads",
- * "list-type=2")? *count: how many there are. */
+ * "list-type=2")? *count: how many there are. Runs for every candidate of
+ * every request: walks the template in place. */
 static bool query_literals_present(const char *qt, const http_params *q, int *count)
 {
     *count = 0;
-    if (!qt)
-        return true;
     bool ok = true;
-    char **toks = g_strsplit(qt, "&", -1);
-    for (char **tk = toks; *tk; tk++) {
-        if (!**tk)
-            continue;
-        (*count)++;
-        char *eq = strchr(*tk, '=');
-        if (eq)
-            *eq = '\0';
-        bool found = false;
-        for (guint i = 0; i < q->items->len && !found; i++) {
-            const http_param *it = &g_array_index(q->items, http_param, i);
-            found = !strcmp(it->name, *tk) && (!eq || !strcmp(it->value, eq + 1));
+    for (const char *p = qt; p && *p;) {
+        const char *end = strchr(p, '&');
+        if (!end)
+            end = p + strlen(p);
+        if (end > p) {
+            (*count)++;
+            const char *eq = memchr(p, '=', (size_t)(end - p));
+            size_t nlen = (size_t)((eq ? eq : end) - p);
+            size_t vlen = eq ? (size_t)(end - eq - 1) : 0;
+            bool found = false;
+            for (guint i = 0; i < q->items->len && !found; i++) {
+                const http_param *it = &g_array_index(q->items, http_param, i);
+                found = !strncmp(it->name, p, nlen) && !it->name[nlen] &&
+                        (!eq || (!strncmp(it->value, eq + 1, vlen) && !it->value[vlen]));
+            }
+            if (!found)
+                ok = false;
         }
-        if (!found)
-            ok = false;
+        p = *end ? end + 1 : end;
     }
-    g_strfreev(toks);
     return ok;
 }
 
@@ -1058,7 +1065,8 @@ size_t restxml_match_operations(const model *m, const http_request *req, const c
         for (uint32_t i = 0; i < m->nops; i++) {
             const mop *op = &m->ops[i];
             const char *uri = op->request_uri;
-            if (!uri || !op->http_method || strcmp(op->http_method, req->method) != 0)
+            if (!uri || !op->http_method || op->http_method[0] != req->method[0] ||
+                strcmp(op->http_method, req->method) != 0)
                 continue;
             size_t tlen;
             const char *qt;
