@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -56,6 +57,12 @@ static void usage(FILE *f)
             "  --max-connections-per-ip N  per client address; loopback is never\n"
             "                         capped (default 1024)                          MOCKAWS_MAX_CONNECTIONS_PER_IP\n"
             "\n"
+            "Services (a fixture section's own settings win):\n"
+            "  --dynamodb-delay-ms MS  how long tables stay CREATING, UPDATING,\n"
+            "                         DELETING (default 500)                         MOCKAWS_DYNAMODB_DELAY_MS\n"
+            "  --dynamodb-throughput  emulate provisioned throughput on every\n"
+            "                         provisioned table                              MOCKAWS_DYNAMODB_THROUGHPUT (1)\n"
+            "\n"
             "  --version          print the version and exit\n"
             "  --help             print this and exit\n");
 }
@@ -98,8 +105,15 @@ static int parse_format(const char *s, mockaws_log_format *out)
     return 0;
 }
 
-/* Flags of the edge, without a short letter. */
-enum { OPT_BODY_SPILL = 1000, OPT_HEADER_TIMEOUT, OPT_MAX_CONNECTIONS, OPT_MAX_PER_IP };
+/* Flags of the edge and of services, without a short letter. */
+enum {
+    OPT_BODY_SPILL = 1000,
+    OPT_HEADER_TIMEOUT,
+    OPT_MAX_CONNECTIONS,
+    OPT_MAX_PER_IP,
+    OPT_DDB_DELAY,
+    OPT_DDB_THROUGHPUT,
+};
 
 typedef struct config {
     mockaws_options o;
@@ -202,6 +216,24 @@ static int apply(config *c, int opt, const char *v)
             return -1;
         c->o.max_connections_per_ip = (unsigned)n;
         return 0;
+    /* services */
+    case OPT_DDB_DELAY:
+        if (parse_uint("--dynamodb-delay-ms", v, 3600 * 1000, &n))
+            return -1;
+        c->o.dynamodb_delay_set = 1;
+        c->o.dynamodb_delay_ms = (unsigned)n;
+        return 0;
+    case OPT_DDB_THROUGHPUT:
+        /* the flag takes no value; its variable 1 / true or 0 / false */
+        if (!v || !strcmp(v, "1") || !strcasecmp(v, "true"))
+            c->o.dynamodb_throughput = 1;
+        else if (!strcmp(v, "0") || !strcasecmp(v, "false"))
+            c->o.dynamodb_throughput = 0;
+        else {
+            fprintf(stderr, "mockaws: MOCKAWS_DYNAMODB_THROUGHPUT: '%s' is not 1, true, 0 or false\n", v);
+            return -1;
+        }
+        return 0;
     }
     return -1;
 }
@@ -218,7 +250,9 @@ static int from_env(config *c)
                 /* the edge */
                 {"MOCKAWS_BODY_SPILL", OPT_BODY_SPILL}, {"MOCKAWS_HEADER_TIMEOUT", OPT_HEADER_TIMEOUT},
                 {"MOCKAWS_MAX_CONNECTIONS", OPT_MAX_CONNECTIONS},
-                {"MOCKAWS_MAX_CONNECTIONS_PER_IP", OPT_MAX_PER_IP}};
+                {"MOCKAWS_MAX_CONNECTIONS_PER_IP", OPT_MAX_PER_IP},
+                /* services */
+                {"MOCKAWS_DYNAMODB_DELAY_MS", OPT_DDB_DELAY}, {"MOCKAWS_DYNAMODB_THROUGHPUT", OPT_DDB_THROUGHPUT}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
         if (v && *v && apply(c, vars[i].opt, v) != 0)
@@ -350,6 +384,9 @@ int main(int argc, char **argv)
         {"header-timeout", required_argument, NULL, OPT_HEADER_TIMEOUT},
         {"max-connections", required_argument, NULL, OPT_MAX_CONNECTIONS},
         {"max-connections-per-ip", required_argument, NULL, OPT_MAX_PER_IP},
+        /* services */
+        {"dynamodb-delay-ms", required_argument, NULL, OPT_DDB_DELAY},
+        {"dynamodb-throughput", no_argument, NULL, OPT_DDB_THROUGHPUT},
         {NULL, 0, NULL, 0},
     };
     bool run_mode = argc > 1 && strcmp(argv[1], "run") == 0;

@@ -67,6 +67,11 @@ typedef struct mockaws_options {
                                 however slowly they trickle; 0 = 20000 */
     unsigned max_connections;   /* open connections; 0 = what the open-file limit allows */
     unsigned max_connections_per_ip; /* per client address other than loopback; 0 = 1024 */
+
+    /* DynamoDB (README "DynamoDB"); a fixture section's own settings win. */
+    int dynamodb_delay_set;       /* nonzero: dynamodb_delay_ms applies; 0 = the default, 500 ms */
+    unsigned dynamodb_delay_ms;   /* how long a table stays CREATING / UPDATING / DELETING */
+    int dynamodb_throughput;      /* nonzero: throughput emulation for every provisioned table */
 } mockaws_options;
 
 /* Starts a server. NULL and a message in err on failure. opts may be NULL. */

@@ -16,10 +16,11 @@ static bool known(void *arg, const char *service, const char *code)
 }
 
 static const char *const services[] = {"s3", "sts", "sns", "s", NULL};
+static const char *const partial[] = {"unprocessed", NULL};
 
 static fault_set *set_with(const char *rules, uint64_t seed)
 {
-    fault_set *f = fault_set_new(seed, services, known, NULL);
+    fault_set *f = fault_set_new(seed, services, partial, known, NULL);
     json_t *r = json_loads(rules, 0, NULL);
     assert_non_null(r);
     json_t *ids = NULL;
@@ -35,7 +36,7 @@ static fault_set *set_with(const char *rules, uint64_t seed)
 static const char *refusal(const char *rules)
 {
     static char err[512];
-    fault_set *f = fault_set_new(0, services, known, NULL);
+    fault_set *f = fault_set_new(0, services, partial, known, NULL);
     json_t *r = json_loads(rules, 0, NULL);
     json_t *ids = NULL;
     int rc = fault_set_add(f, r, 0, &ids, err, sizeof err);

@@ -3,14 +3,17 @@
 numbers, errors by code and message, x-amz-crc32."""
 import decimal
 import json
+import os
+import subprocess
 import zlib
+from unittest import mock
 from decimal import Decimal
 
 import boto3
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from .server import ServerTestCase, fake_auth
+from .server import BIN, Server, ServerTestCase, fake_auth
 
 
 def _code(err):
@@ -182,6 +185,60 @@ class Tables(DynamoTestCase):
         limits = self.ddb.describe_limits()
         self.assertEqual(limits["TableMaxWriteCapacityUnits"], 40000)
         self.assertEqual(self.ddb.describe_endpoints()["Endpoints"][0]["CachePeriodInMinutes"], 1440)
+
+
+class Configuration(DynamoTestCase):
+    """The server's DynamoDB settings come from its flags, or their
+    environment variables, which only the CLI reads."""
+
+    def created_status(self, server):
+        ddb = server.client("dynamodb")
+        status, _ = server.control("POST", "/_mockaws/clock", {"mode": "virtual"})
+        self.assertEqual(status, 200)
+        ddb.create_table(TableName="cfg", KeySchema=[{"AttributeName": "k", "KeyType": "HASH"}],
+                         AttributeDefinitions=[{"AttributeName": "k", "AttributeType": "S"}],
+                         BillingMode="PAY_PER_REQUEST")
+        return ddb.describe_table(TableName="cfg")["Table"]["TableStatus"]
+
+    def dump(self, server):
+        server.client("dynamodb").list_tables()
+        status, doc = server.control("GET", "/_mockaws/state")
+        self.assertEqual(status, 200)
+        return doc["namespaces"][0]["dynamodb"]
+
+    def other_server(self, *args, env=None):
+        with mock.patch.dict(os.environ, env or {}):
+            server = Server(*args)
+        self.addCleanup(server.stop)
+        return server
+
+    def test_default_delay_keeps_tables_creating(self):
+        self.assertEqual(self.created_status(self.server), "CREATING")
+        self.assertNotIn("throughput_emulation", self.dump(self.server))
+
+    def test_delay_flag(self):
+        server = self.other_server("--dynamodb-delay-ms", "0")
+        self.assertEqual(self.created_status(server), "ACTIVE")
+        self.assertEqual(self.dump(server)["table_delay_ms"], 0)
+
+    def test_delay_environment_variable(self):
+        server = self.other_server(env={"MOCKAWS_DYNAMODB_DELAY_MS": "0"})
+        self.assertEqual(self.created_status(server), "ACTIVE")
+
+    def test_throughput_flag_and_environment_variable(self):
+        self.assertTrue(self.dump(self.other_server("--dynamodb-throughput"))["throughput_emulation"])
+        server = self.other_server(env={"MOCKAWS_DYNAMODB_THROUGHPUT": "true"})
+        self.assertTrue(self.dump(server)["throughput_emulation"])
+
+    def test_bad_values_stop_the_server_with_a_message(self):
+        for args, env, said in [
+                (["--dynamodb-delay-ms", "soon"], {}, "--dynamodb-delay-ms: 'soon' is not a number"),
+                ([], {"MOCKAWS_DYNAMODB_DELAY_MS": "-5"}, "--dynamodb-delay-ms: '-5' is not a number"),
+                ([], {"MOCKAWS_DYNAMODB_THROUGHPUT": "maybe"}, "'maybe' is not 1, true, 0 or false")]:
+            out = subprocess.run([BIN, "--port", "0", *args], capture_output=True, text=True, timeout=30,
+                                 env={**os.environ, **env})
+            self.assertEqual(out.returncode, 2, out.stderr)
+            self.assertIn(said, out.stderr)
 
 
 class Items(DynamoTestCase):

@@ -1,6 +1,6 @@
 /* api: the calls of mockaws.h, each a thin door into the module that
  * does the work. */
-#include "mockaws.h"
+#include "core/api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +27,11 @@ static void stop(server *s)
 
 mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
 {
+    return api_start_with(opts, services_all, err, errlen);
+}
+
+mockaws *api_start_with(const mockaws_options *opts, const svc_def *const *services, char *err, size_t errlen)
+{
     static const mockaws_options defaults = {0};
     char dummy[8];
     if (!err) {
@@ -35,7 +40,7 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
     }
     if (!opts)
         opts = &defaults;
-    server *s = server_new(opts);
+    server *s = server_new(opts, services);
     edge_init(s, opts);
     if (opts->fixtures_dir && *opts->fixtures_dir && fixtures_set_dir(s, opts->fixtures_dir, err, errlen) != 0)
         goto fail;
@@ -43,9 +48,16 @@ mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
     if (registry_load(s, err, errlen) != 0)
         goto fail;
     const char *names[33] = {0};
-    for (size_t i = 0; i < s->nsvcs && i < 32; i++)
+    GPtrArray *partial = g_ptr_array_new(); /* every service's partial actions, each once */
+    for (size_t i = 0; i < s->nsvcs && i < 32; i++) {
         names[i] = s->svcs[i].def->name;
-    s->faults = fault_set_new(opts->seed, names, registry_code_known, s);
+        for (const char *const *a = s->svcs[i].def->partial_actions; a && *a; a++)
+            if (!g_ptr_array_find_with_equal_func(partial, *a, g_str_equal, NULL))
+                g_ptr_array_add(partial, (gpointer)*a);
+    }
+    g_ptr_array_add(partial, NULL);
+    s->faults = fault_set_new(opts->seed, names, (const char *const *)partial->pdata, registry_code_known, s);
+    g_ptr_array_free(partial, TRUE);
     for (const char *const *f = opts->fixtures; f && *f; f++)
         if (fixtures_load_file(s, *f, err, errlen) != 0)
             goto fail;

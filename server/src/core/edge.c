@@ -6,7 +6,10 @@
  * spilled to a file-backed mapping past body_spill; bounded by max_body); the
  * pipeline runs when the body is complete. An answer that must wait (a
  * fault's delay) is kept in the context while the connection is suspended; a
- * timer thread resumes it when due, so no worker ever sleeps.
+ * timer thread resumes it when due, so no worker ever sleeps. A request a
+ * handler parks (svc_park) waits the same way, on the same timer, and is
+ * also listed under its key (server.parked) for svc_wake to resume it
+ * early; resumed, it runs through the pipeline again.
  *
  * The edge: every open connection has a conn_info. A watchdog thread drops a
  * connection whose request line and headers have not all arrived within
@@ -84,10 +87,22 @@ typedef struct req_ctx {
     unsigned ready_status;
     int64_t due_us;        /* monotonic time to resume at */
     bool drop_on_resume;   /* a held connection: close it instead of answering */
+    char *park_key;        /* listed under this key (svc_park), to run again when
+                              woken or due; g_malloc'd, or NULL */
+    bool park_woken;       /* taken off the key by edge_wake rather than its timer */
+    bool park_suspended;   /* its connection is suspended (in delayed) */
     struct MHD_Connection *conn;
 } req_ctx;
 
-/* ---- delayed answers ---- */
+/* ---- delayed answers and parked requests ---- */
+
+/* Takes c off its key's list (under delay_lock). */
+static void park_forget(server *s, req_ctx *c)
+{
+    GQueue *q = g_hash_table_lookup(s->parked, c->park_key);
+    if (q && g_queue_remove(q, c) && g_queue_is_empty(q))
+        g_hash_table_remove(s->parked, c->park_key);
+}
 
 static gint by_due(gconstpointer a, gconstpointer b)
 {
@@ -104,6 +119,8 @@ static gpointer delay_main(gpointer arg)
         while (s->delayed && ((req_ctx *)s->delayed->data)->due_us <= now) {
             req_ctx *c = s->delayed->data;
             s->delayed = g_list_delete_link(s->delayed, s->delayed);
+            if (c->park_key)
+                park_forget(s, c); /* its time ran out */
             MHD_resume_connection(c->conn);
         }
         if (s->delayed)
@@ -111,23 +128,28 @@ static gpointer delay_main(gpointer arg)
         else
             g_cond_wait(&s->delay_cond, &s->delay_lock);
     }
-    /* Whatever still waits is answered at once so that the daemon can stop. */
+    /* Whatever still waits is answered at once so that the daemon can stop
+     * (a parked request as if its time ran out). */
     for (GList *l = s->delayed; l; l = l->next)
         MHD_resume_connection(((req_ctx *)l->data)->conn);
     g_list_free(s->delayed);
     s->delayed = NULL;
+    g_hash_table_remove_all(s->parked);
     g_mutex_unlock(&s->delay_lock);
     return NULL;
 }
 
-/* Resumes a waiting connection before its time (its client is gone);
- * false when it was not waiting (already resumed). */
+/* Resumes a waiting connection before its time because its client is
+ * gone, to be closed; false when it was not waiting (already resumed). */
 static bool delay_cancel(server *s, req_ctx *c)
 {
     g_mutex_lock(&s->delay_lock);
     GList *l = g_list_find(s->delayed, c);
     if (l) {
         s->delayed = g_list_delete_link(s->delayed, l);
+        c->drop_on_resume = true;
+        if (c->park_key)
+            park_forget(s, c);
         MHD_resume_connection(c->conn);
     }
     g_mutex_unlock(&s->delay_lock);
@@ -147,6 +169,85 @@ static bool delay_answer(server *s, req_ctx *c, int64_t delay_ms)
     }
     g_mutex_unlock(&s->delay_lock);
     return ok;
+}
+
+void edge_park_begin(server *s, void *ctx, const char *key)
+{
+    req_ctx *c = ctx;
+    g_mutex_lock(&s->delay_lock);
+    if (c->park_key) /* a second svc_park in one run: the last key counts */
+        park_forget(s, c);
+    g_free(c->park_key);
+    c->park_key = g_strdup(key);
+    c->park_woken = false;
+    GQueue *q = g_hash_table_lookup(s->parked, key);
+    if (!q)
+        g_hash_table_insert(s->parked, g_strdup(key), q = g_queue_new());
+    g_queue_push_tail(q, c);
+    g_mutex_unlock(&s->delay_lock);
+}
+
+/* What became of a request its handler parked. */
+typedef enum park_result { PARK_WAITING, PARK_RUN_AGAIN, PARK_STOPPING } park_result;
+
+/* Suspends c, listed by edge_park_begin, for timeout_ms; unless it was
+ * woken while its handler was returning (run it again now) or the server is
+ * stopping (close the connection). */
+static park_result park(server *s, req_ctx *c, int64_t timeout_ms)
+{
+    g_mutex_lock(&s->delay_lock);
+    park_result r = c->park_woken ? PARK_RUN_AGAIN : s->stopping ? PARK_STOPPING : PARK_WAITING;
+    if (r == PARK_WAITING) {
+        c->due_us = g_get_monotonic_time() + timeout_ms * 1000;
+        c->park_suspended = true;
+        MHD_suspend_connection(c->conn);
+        s->delayed = g_list_insert_sorted(s->delayed, c, by_due);
+        g_cond_signal(&s->delay_cond);
+    } else {
+        park_forget(s, c);
+        g_free(c->park_key);
+        c->park_key = NULL;
+    }
+    g_mutex_unlock(&s->delay_lock);
+    return r;
+}
+
+/* A handler that parked and then failed: its answer goes out now. */
+static void park_abandon(server *s, req_ctx *c)
+{
+    g_mutex_lock(&s->delay_lock);
+    park_forget(s, c);
+    g_mutex_unlock(&s->delay_lock);
+    g_free(c->park_key);
+    c->park_key = NULL;
+}
+
+size_t edge_wake(server *s, const char *key)
+{
+    g_mutex_lock(&s->delay_lock);
+    GQueue *q = g_hash_table_lookup(s->parked, key);
+    size_t n = 0;
+    for (GList *l = q ? q->head : NULL; l; l = l->next, n++) {
+        req_ctx *c = l->data;
+        c->park_woken = true;
+        if (c->park_suspended) {
+            s->delayed = g_list_remove(s->delayed, c);
+            MHD_resume_connection(c->conn);
+        }
+    }
+    if (q)
+        g_hash_table_remove(s->parked, key);
+    g_mutex_unlock(&s->delay_lock);
+    return n;
+}
+
+size_t edge_parked(server *s, const char *key)
+{
+    g_mutex_lock(&s->delay_lock);
+    GQueue *q = g_hash_table_lookup(s->parked, key);
+    size_t n = q ? g_queue_get_length(q) : 0;
+    g_mutex_unlock(&s->delay_lock);
+    return n;
 }
 
 /* ---- libmicrohttpd glue ---- */
@@ -379,6 +480,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     }
     if (!c)
         return;
+    if (c->park_key) {
+        /* still listed when libmicrohttpd ends the request itself */
+        g_mutex_lock(&s->delay_lock);
+        park_forget(s, c);
+        s->delayed = g_list_remove(s->delayed, c);
+        g_mutex_unlock(&s->delay_lock);
+        g_free(c->park_key);
+    }
     if (c->ready)
         MHD_destroy_response(c->ready);
     body_free(c->body);
@@ -391,6 +500,16 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 typedef struct header_list {
     GArray *headers; /* http_header with g_malloc'd strings */
 } header_list;
+
+static void free_headers(header_list *hl)
+{
+    for (guint i = 0; i < hl->headers->len; i++) {
+        http_header *h = &g_array_index(hl->headers, http_header, i);
+        g_free(h->name);
+        g_free(h->value);
+    }
+    g_array_free(hl->headers, TRUE);
+}
 
 static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
                                       const char *value)
@@ -508,6 +627,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     req_ctx *c = *con_cls;
     if (c->drop_on_resume)
         return MHD_NO;
+    svc_park_state park_in = {.edge = c};
+    if (c->park_key) {
+        /* resumed: run it again; the handler learns whether its time ran out */
+        park_in.expired = !c->park_woken;
+        g_free(c->park_key); /* off the lists already: woken, timed out or stopping */
+        c->park_key = NULL;
+        c->park_suspended = false;
+    }
     if (c->ready) {
         /* resumed after a delay */
         enum MHD_Result rc = MHD_queue_response(conn, c->ready_status, c->ready);
@@ -582,18 +709,38 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     uint64_t conn_id = ci ? ci->id : 0;
 
     http_response resp;
-    http_response_init(&resp);
     pipeline_outcome out;
-    pipeline_handle(s, &req, conn_id, c->too_large, &resp, &out);
+    for (;;) {
+        http_response_init(&resp);
+        pipeline_handle_parkable(s, &req, conn_id, c->too_large, &park_in, &resp, &out);
+        if (!out.parked) {
+            if (c->park_key)
+                park_abandon(s, c);
+            break;
+        }
+        /* nothing to answer yet */
+        http_response_clear(&resp);
+        park_result pr = park(s, c, out.park_ms);
+        if (pr == PARK_RUN_AGAIN) {
+            park_in.expired = false;
+            continue;
+        }
+        free_headers(&hl);
+        g_free(path);
+        if (pr == PARK_STOPPING)
+            return MHD_NO;
+        if (ci) {
+            /* the watchdog lets it go as soon as the client does */
+            g_mutex_lock(&s->edge_lock);
+            ci->held = c;
+            g_mutex_unlock(&s->edge_lock);
+        }
+        return MHD_YES;
+    }
     unsigned status = (unsigned)resp.status;
     struct MHD_Response *m = to_mhd(&resp);
     http_response_clear(&resp);
-    for (guint i = 0; i < hl.headers->len; i++) {
-        http_header *h = &g_array_index(hl.headers, http_header, i);
-        g_free(h->name);
-        g_free(h->value);
-    }
-    g_array_free(hl.headers, TRUE);
+    free_headers(&hl);
     g_free(path);
 
     switch (out.conn) {
@@ -656,6 +803,7 @@ void edge_init(server *s, const mockaws_options *opts)
 {
     g_mutex_init(&s->delay_lock);
     g_cond_init(&s->delay_cond);
+    s->parked = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_queue_free);
     g_mutex_init(&s->edge_lock);
     g_cond_init(&s->edge_cond);
     s->conns = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -721,6 +869,8 @@ void edge_stop(server *s)
         MHD_stop_daemon(s->daemon);
     g_mutex_clear(&s->delay_lock);
     g_cond_clear(&s->delay_cond);
+    if (s->parked)
+        g_hash_table_destroy(s->parked);
     if (s->conns)
         g_hash_table_destroy(s->conns);
     if (s->per_ip)

@@ -21,4 +21,13 @@ int edge_start(server *s, unsigned port, char *err, size_t errlen);
  * what edge_init made. Safe after a failed or no edge_start. */
 void edge_stop(server *s);
 
+/* Parked requests (svc_park): keys are namespace-qualified. */
+/* Lists the request (ctx: svc_park_state.edge) under key, from its
+ * handler; the edge suspends it when the pipeline returns. */
+void edge_park_begin(server *s, void *ctx, const char *key);
+/* Takes every request off key and has it run again (resumed, or not
+ * suspended at all when its handler has not returned yet); how many. */
+size_t edge_wake(server *s, const char *key);
+size_t edge_parked(server *s, const char *key);
+
 #endif

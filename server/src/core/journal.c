@@ -24,7 +24,7 @@ journal *journal_new(size_t capacity)
     return j;
 }
 
-static void entry_clear(journal_entry *e)
+void journal_entry_clear(journal_entry *e)
 {
     g_free(e->request_id);
     g_free(e->account);
@@ -42,7 +42,7 @@ void journal_clear(journal *j)
 {
     g_mutex_lock(&j->lock);
     for (size_t i = 0; i < j->len; i++)
-        entry_clear(&j->ring[(j->start + i) % j->capacity]);
+        journal_entry_clear(&j->ring[(j->start + i) % j->capacity]);
     j->start = j->len = 0;
     g_mutex_unlock(&j->lock);
 }
@@ -68,7 +68,7 @@ uint64_t journal_add_json(journal *j, journal_entry *e, json_t **as_json)
     size_t slot;
     if (j->len == j->capacity) {
         slot = j->start;
-        entry_clear(&j->ring[slot]);
+        journal_entry_clear(&j->ring[slot]);
         j->start = (j->start + 1) % j->capacity;
     } else {
         slot = (j->start + j->len) % j->capacity;

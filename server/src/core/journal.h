@@ -37,6 +37,8 @@ typedef struct journal journal;
 
 journal *journal_new(size_t capacity);
 void journal_free(journal *j);
+/* Frees the entry's strings (an entry that will not be added). */
+void journal_entry_clear(journal_entry *e);
 /* Takes ownership of the entry's strings (the struct itself is copied).
  * Returns the entry's seq. */
 uint64_t journal_add(journal *j, journal_entry *e);

@@ -159,7 +159,7 @@ void svc_lock_exclusive(svc_call *c) { g_rw_lock_writer_lock(call_lock(c)); }
 void svc_unlock_exclusive(svc_call *c) { g_rw_lock_writer_unlock(call_lock(c)); }
 
 static void run_service(exchange *x, svc_rt *rt, const route *r, const http_request *req,
-                        bool too_large, pipeline_outcome *out)
+                        bool too_large, const svc_park_state *can_park, pipeline_outcome *out)
 {
     server *s = x->s;
     aws_error err = AWS_ERROR_INIT;
@@ -256,6 +256,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     ns *n = ns_get(s->ns, rt->def, account, r->region);
+    svc_park_state park = {.edge = can_park ? can_park->edge : NULL, .expired = can_park && can_park->expired};
     svc_call c = {
         .srv = s,
         .svc = rt->def,
@@ -272,6 +273,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         .err = AWS_ERROR_INIT,
         .resp = x->resp,
         .fault = fd.partial,
+        .park = &park,
     };
     if (handler->lock == SVC_LOCK_SHARED)
         g_rw_lock_reader_lock(&n->lock);
@@ -289,7 +291,13 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         c.resource = NULL;
     }
     x->je.resource = resource;
-    if (rc != 0) {
+    if (rc == 0 && park.parked) {
+        /* answered by a later run of the same request */
+        out->parked = true;
+        out->park_ms = park.timeout_ms;
+    } else if (rc != 0) {
+        /* a handler that parked and then failed answers now (the edge
+         * takes the request off its key) */
         if (!aws_error_is_set(&c.err))
             aws_error_set_status(&c.err, 500, "InternalError", "handler failed without an error");
         answer_error(x, rt, op, &c.err);
@@ -329,6 +337,12 @@ static void log_request(server *s, const journal_entry *je, json_t *as_json)
 
 void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too_large,
                    http_response *resp, pipeline_outcome *out)
+{
+    pipeline_handle_parkable(s, req, conn, too_large, NULL, resp, out);
+}
+
+void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn, bool too_large,
+                              const svc_park_state *park, http_response *resp, pipeline_outcome *out)
 {
     memset(out, 0, sizeof *out);
     if (control_matches(req->path)) {
@@ -372,7 +386,7 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
             http_request routed = *req;
             if (r.path)
                 routed.path = r.path;
-            run_service(&x, rt, &r, &routed, too_large, out);
+            run_service(&x, rt, &r, &routed, too_large, park, out);
         }
         route_clear(&r);
     }
@@ -380,6 +394,11 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
     http_params_clear(&form);
     g_rw_lock_reader_unlock(&s->reset_lock);
 
+    if (out->parked) {
+        /* the run that answers writes the journal entry and the log line */
+        journal_entry_clear(&x.je);
+        return;
+    }
     if (!resp->status)
         resp->status = 200;
     standard_headers(&x, rt);

@@ -16,12 +16,31 @@ typedef struct mockaws server;
 typedef struct pipeline_outcome {
     int64_t delay_ms;   /* hold the answer this long (connection suspended) */
     fault_conn conn;    /* answer (NONE), or reset / close / hold the connection */
+    bool parked;        /* the handler parked the request (svc_park): nothing was
+                           answered or journaled; hold it for park_ms (or until
+                           woken), then run it again */
+    int64_t park_ms;
 } pipeline_outcome;
+
+/* A request's parking (services/svc_api.h, svc_park) between the edge, the
+ * pipeline and the handler (svc_call.park). */
+typedef struct svc_park_state {
+    void *edge;         /* in: the edge's context for the request (edge_park_begin),
+                           or NULL when nothing can hold it */
+    bool expired;       /* in: this run follows a parked one whose time ran out */
+    bool parked;        /* out: svc_park was called (and registered with the edge) */
+    int64_t timeout_ms; /* out */
+} svc_park_state;
 
 /* The whole pipeline for one request read in full, without HTTP glue:
  * control API, routing, parsing, the handler, serialization, journal.
- * conn: the connection id for the journal. The response is the caller's. */
+ * conn: the connection id for the journal. The response is the caller's.
+ * Requests handled this way cannot park (svc_park says no). */
 void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too_large,
                      http_response *resp, pipeline_outcome *out);
+/* The same for a caller that can park requests (the edge): park says
+ * whether this run may park and whether it follows one that expired. */
+void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn, bool too_large,
+                              const svc_park_state *park, http_response *resp, pipeline_outcome *out);
 
 #endif

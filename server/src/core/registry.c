@@ -19,11 +19,11 @@ svc_rt *registry_service(server *s, const char *name)
 int registry_load(server *s, char *err, size_t errlen)
 {
     size_t n = 0;
-    while (services_all[n])
+    while (s->services[n])
         n++;
     s->svcs = g_new0(svc_rt, n);
     for (size_t i = 0; i < n; i++) {
-        const svc_def *d = services_all[i];
+        const svc_def *d = s->services[i];
         svc_rt *rt = &s->svcs[i];
         s->nsvcs = i + 1;
         rt->def = d;

@@ -35,7 +35,7 @@ typedef struct svc_rt {
     GHashTable *aws_ops;  /* every op name AWS has (set) */
 } svc_rt;
 
-/* Registers every service of services_all in s->svcs; -1 (and a message in
+/* Registers every service of s->services in s->svcs; -1 (and a message in
  * err) when one's embedded model or protocol is missing. */
 int registry_load(server *s, char *err, size_t errlen);
 /* Releases s->svcs and what was loaded for them. */

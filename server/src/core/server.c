@@ -142,9 +142,10 @@ void server_log(server *s, mockaws_log_level level, const char *fmt, ...)
 
 /* ---- the object ---- */
 
-server *server_new(const mockaws_options *opts)
+server *server_new(const mockaws_options *opts, const svc_def *const *services)
 {
     server *s = g_new0(server, 1);
+    s->services = services;
     clock_init(&s->clock);
     g_rw_lock_init(&s->reset_lock);
     g_mutex_init(&s->rand_lock);
@@ -153,7 +154,7 @@ server *server_new(const mockaws_options *opts)
     g_mutex_init(&s->scenario_lock);
     s->rand = opts->seed ? g_rand_new_with_seed((guint32)(opts->seed ^ (opts->seed >> 32))) : g_rand_new();
     s->journal = journal_new(opts->journal_size ? opts->journal_size : DEFAULT_JOURNAL);
-    s->ns = ns_table_new();
+    s->ns = ns_table_new(services, opts);
     s->creds = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cred_free);
     s->log_level = opts->log_level;
     s->log_format = opts->log_format;

@@ -59,6 +59,7 @@ struct mockaws {
     char **allow_hosts;   /* Host names also taken for control requests (NULL-terminated, lowercase), or NULL */
     char *fixtures_dir;   /* resolved: where documents sent to the control API may name files; NULL: nowhere */
 
+    const svc_def *const *services; /* what it serves: services_all, or a test's (core/api.h) */
     struct svc_rt *svcs; /* core/registry.h */
     size_t nsvcs;
 
@@ -79,6 +80,8 @@ struct mockaws {
     GMutex delay_lock;
     GCond delay_cond;
     GList *delayed; /* sorted by due time */
+    GHashTable *parked; /* parked requests (svc_park): key -> GQueue of the edge's
+                           request contexts, each also in delayed; owned */
     GThread *delay_thread;
     bool stopping;
 
@@ -97,9 +100,10 @@ struct mockaws {
 
 typedef struct mockaws server;
 
-/* A server with everything but its services, edge and fixtures (those are
- * their modules' to set up: see core/api.c); never NULL. */
-server *server_new(const mockaws_options *opts);
+/* A server for the services (NULL-terminated) with everything but their
+ * registry, the edge and fixtures (those are their modules' to set up: see
+ * core/api.c); never NULL. */
+server *server_new(const mockaws_options *opts, const svc_def *const *services);
 /* Releases what server_new made, and faults and scenario; the edge must be
  * stopped first. */
 void server_free(server *s);

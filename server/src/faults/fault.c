@@ -56,6 +56,8 @@ struct fault_set {
     uint64_t next_id;
     char *services[MAX_SERVICES];
     size_t nservices;
+    char **partial;      /* partial-failure action names (NULL-terminated), or NULL */
+    char *partial_names; /* ", a, b" for messages ("" for none) */
     fault_code_known known;
     void *known_arg;
     /* Operation patterns are few and operations fewer still: which rules'
@@ -83,9 +85,15 @@ static void rule_free(gpointer p)
     g_free(r);
 }
 
-fault_set *fault_set_new(uint64_t seed, const char *const *services, fault_code_known known, void *known_arg)
+fault_set *fault_set_new(uint64_t seed, const char *const *services, const char *const *partial,
+                         fault_code_known known, void *known_arg)
 {
     fault_set *f = g_new0(fault_set, 1);
+    f->partial = g_strdupv((char **)partial);
+    GString *names = g_string_new(NULL);
+    for (size_t i = 0; partial && partial[i]; i++)
+        g_string_append_printf(names, ", %s", partial[i]);
+    f->partial_names = g_string_free(names, FALSE);
     g_rw_lock_init(&f->lock);
     g_mutex_init(&f->sched_lock);
     for (size_t i = 0; services && services[i] && i < MAX_SERVICES; i++)
@@ -104,6 +112,8 @@ void fault_set_free(fault_set *f)
     if (!f)
         return;
     g_ptr_array_free(f->rules, TRUE);
+    g_strfreev(f->partial);
+    g_free(f->partial_names);
     for (size_t i = 0; i < f->nservices; i++)
         g_free(f->services[i]);
     g_hash_table_destroy(f->op_cache);
@@ -234,10 +244,6 @@ static int parse_delay(rule *r, json_t *v, char *err, size_t errlen)
     return 0;
 }
 
-/* Service-specific partial failures: the service that serves the operation
- * reads them (see svc_call.fault). */
-static const char *const partial_actions[] = {"unprocessed", "failed_entries", "transaction_conflict", NULL};
-
 static rule *parse_rule(fault_set *f, json_t *v, int64_t now_ms, char *err, size_t errlen)
 {
     if (!json_is_object(v)) {
@@ -257,9 +263,8 @@ static rule *parse_rule(fault_set *f, json_t *v, int64_t now_ms, char *err, size
         for (int i = 0; i < M_COUNT; i++)
             if (strcmp(key, matcher_names[i]) == 0)
                 mi = i;
-        bool partial = false;
-        for (size_t i = 0; partial_actions[i]; i++)
-            partial |= strcmp(key, partial_actions[i]) == 0;
+        /* a service's partial failure: the service reads it (svc_call.fault) */
+        bool partial = f->partial && g_strv_contains((const char *const *)f->partial, key);
         if (mi >= 0) {
             if (!json_is_string(x)) {
                 g_snprintf(err, errlen, "\"%s\" must be a string (a full-match pattern)", key);
@@ -337,10 +342,9 @@ static rule *parse_rule(fault_set *f, json_t *v, int64_t now_ms, char *err, size
         } else {
             g_snprintf(err, errlen,
                        "unknown field \"%s\" in a fault rule (matchers: service, operation, resource, account, "
-                       "region; actions: error, delay_ms, connection, unprocessed, failed_entries, "
-                       "transaction_conflict; schedule: after, times, every, probability, seed, from_ms, "
-                       "until_ms)",
-                       key);
+                       "region; actions: error, delay_ms, connection%s; schedule: after, times, every, "
+                       "probability, seed, from_ms, until_ms)",
+                       key, f->partial_names);
             goto fail;
         }
     }

@@ -49,8 +49,12 @@ typedef bool (*fault_code_known)(void *arg, const char *service, const char *cod
 /* seed: the server's (0 = random). services: the names of the services
  * served (NULL-terminated; NULL = take any name), so that a rule whose service
  * pattern takes none of them is refused, and so that matching knows each
- * rule's services in advance. */
-fault_set *fault_set_new(uint64_t seed, const char *const *services, fault_code_known known, void *known_arg);
+ * rule's services in advance. partial: the names of the partial-failure
+ * actions some service reads (NULL-terminated, from svc_def.partial_actions;
+ * NULL = none), each taking true/false or a share from 0 to 1; the engine
+ * knows no service's own names. The set copies both lists. */
+fault_set *fault_set_new(uint64_t seed, const char *const *services, const char *const *partial,
+                         fault_code_known known, void *known_arg);
 void fault_set_free(fault_set *f);
 
 /* Adds one rule (an object) or several (an array), all or none. now_ms is the

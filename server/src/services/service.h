@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "mockaws.h"
 #include "wire/awserr.h"
 #include "wire/http.h"
 #include "wire/model.h"
@@ -41,8 +42,10 @@ typedef struct svc_call {
     http_response *resp;     /* for handlers that add headers or stream bodies */
     char *resource;          /* for the journal: NULL = what resource_of said
                                 (g_malloc'd, owned) */
-    json_t *fault;           /* a fault rule's partial-failure action for this
-                                request ({"unprocessed": 0.5}, ...), or NULL */
+    json_t *fault;           /* a fault rule's partial-failure actions for this
+                                request ({"unprocessed": 0.5}, ...: names from
+                                svc_def.partial_actions), or NULL */
+    struct svc_park_state *park; /* the core's, for svc_park (services/svc_api.h) */
 } svc_call;
 
 /* 0 = success (output may stay NULL: an empty answer), -1 = c->err is set. */
@@ -106,7 +109,15 @@ struct svc_def {
     const svc_op *ops;       /* terminated by {NULL, NULL} */
     svc_scope scope;
 
-    void *(*state_new)(void);
+    /* The service's settings, from its own fields of the server's options
+     * (mockaws_options, which the CLI fills from its flags and documented
+     * environment variables; a service never reads the environment): an
+     * object made once per server and handed to every state_new (NULL
+     * hook: none). config_free releases it when the server stops. */
+    void *(*config_new)(const mockaws_options *opts);
+    void (*config_free)(void *config);
+    /* A namespace's state; config is config_new's object (borrowed), or NULL. */
+    void *(*state_new)(const void *config);
     void (*state_free)(void *state);
     /* Fixture section for this service and namespace; err on refusal. */
     int (*state_load)(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err,
@@ -141,6 +152,13 @@ struct svc_def {
      * one it does not have (InvalidAction, UnknownOperationException, ...). */
     const char *unknown_operation_code;
     int unknown_operation_status;
+
+    /* The partial-failure fault actions this service reads from
+     * svc_call.fault (NULL-terminated; NULL: none): a fault rule may name
+     * them ({"unprocessed": 0.5}), each with true/false or a share from 0 to
+     * 1, which the handler turns into a count with svc_fault_share
+     * (services/svc_api.h). The fault engine knows only these names. */
+    const char *const *partial_actions;
 
     /* Every answer carries x-amz-crc32, the CRC32 of its body (DynamoDB's
      * own header, not JSON 1.0's: docs/AWS-FACTS.md). */

@@ -5,7 +5,9 @@
 
 struct ns_table {
     GMutex lock;
-    GHashTable *by_key; /* "svc\x1faccount\x1fregion" -> ns*, owns both */
+    GHashTable *by_key;  /* "svc\x1faccount\x1fregion" -> ns*, owns both */
+    GHashTable *configs; /* const svc_def* -> its config_new object, owned (config_free);
+                            configuration, not state: a reset keeps it */
 };
 
 static void ns_destroy(gpointer p)
@@ -19,11 +21,15 @@ static void ns_destroy(gpointer p)
     g_free(n);
 }
 
-ns_table *ns_table_new(void)
+ns_table *ns_table_new(const svc_def *const *services, const mockaws_options *opts)
 {
     ns_table *t = g_new0(ns_table, 1);
     g_mutex_init(&t->lock);
     t->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, ns_destroy);
+    t->configs = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (const svc_def *const *d = services; *d; d++)
+        if ((*d)->config_new)
+            g_hash_table_insert(t->configs, (gpointer)*d, (*d)->config_new(opts));
     return t;
 }
 
@@ -32,6 +38,13 @@ void ns_table_free(ns_table *t)
     if (!t)
         return;
     g_hash_table_destroy(t->by_key);
+    GHashTableIter it;
+    gpointer svc, config;
+    g_hash_table_iter_init(&it, t->configs);
+    while (g_hash_table_iter_next(&it, &svc, &config))
+        if (((const svc_def *)svc)->config_free)
+            ((const svc_def *)svc)->config_free(config);
+    g_hash_table_destroy(t->configs);
     g_mutex_clear(&t->lock);
     g_free(t);
 }
@@ -52,7 +65,7 @@ ns *ns_get(ns_table *t, const svc_def *svc, const char *account, const char *reg
         n->account = g_strdup(account);
         n->region = g_strdup(region);
         g_rw_lock_init(&n->lock);
-        n->state = svc->state_new ? svc->state_new() : NULL;
+        n->state = svc->state_new ? svc->state_new(g_hash_table_lookup(t->configs, svc)) : NULL;
         g_hash_table_insert(t->by_key, g_strdup(key), n);
     }
     g_mutex_unlock(&t->lock);

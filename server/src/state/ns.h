@@ -22,7 +22,9 @@ typedef struct ns {
 
 typedef struct ns_table ns_table;
 
-ns_table *ns_table_new(void);
+/* services: the server's (NULL-terminated); opts: its options, for each
+ * service's config_new (svc_def). */
+ns_table *ns_table_new(const svc_def *const *services, const mockaws_options *opts);
 void ns_table_free(ns_table *t);
 /* The namespace for a request, created when missing. Never NULL. The
  * pointer stays valid until ns_table_reset / ns_table_free. */

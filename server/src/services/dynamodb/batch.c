@@ -11,7 +11,7 @@
 #include "services/dynamodb/ttl.h"
 #include "services/dynamodb/value.h"
 #include "services/dynamodb/write.h"
-#include "services/service.h"
+#include "services/svc_api.h"
 
 #define MAX_GET_KEYS 100
 #define MAX_WRITES 25
@@ -178,7 +178,7 @@ int ddb_batch_get_item(svc_call *c)
     size_t total = 0;
     for (guint i = 0; i < tables->len; i++)
         total += json_array_size(json_object_get(g_array_index(tables, get_table, i).spec, "Keys"));
-    size_t skipped = ddb_fault_share(c, "unprocessed", total);
+    size_t skipped = svc_fault_share(c, "unprocessed", total);
     responses = json_object();
     unprocessed = json_object();
     consumed = json_array();
@@ -201,7 +201,7 @@ int ddb_batch_get_item(svc_call *c)
             if (e && ddb_ttl_expired(g->t, e->item, c->now_ms))
                 e = NULL;
             double u = ddb_units(e ? e->size : 0, true, consistent);
-            bool skip = table_throttled || ddb_fault_hits(n, skipped, total) || bytes + (e ? e->size : 0) > MAX_GET_BYTES;
+            bool skip = table_throttled || svc_fault_hits(n, skipped, total) || bytes + (e ? e->size : 0) > MAX_GET_BYTES;
             if (!skip && ddb_capacity_read(c->state, g->t, NULL, u, c->now_ms) != DDB_CAP_OK)
                 skip = table_throttled = true;
             if (skip) {
@@ -331,7 +331,7 @@ int ddb_batch_write_item(svc_call *c)
         total += json_array_size(wt->list);
         ddb_ttl_purge(wt->t, c->now_ms);
     }
-    size_t skipped = ddb_fault_share(c, "unprocessed", total);
+    size_t skipped = svc_fault_share(c, "unprocessed", total);
     bool want_metrics = g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0;
     bool indexes;
     bool want_cc = ddb_consumed_wanted(c, &indexes);
@@ -355,7 +355,7 @@ int ddb_batch_write_item(svc_call *c)
             const ddb_entry *old = ddb_store_get(t->items, &h, &r, 1);
             size_t os = old ? old->size : 0, ns = put ? ddb_item_size(map) : 0;
             double u = ddb_units(os > ns ? os : ns, false, false);
-            bool skip = ddb_fault_hits(n, skipped, total);
+            bool skip = svc_fault_hits(n, skipped, total);
             ddb_cap cap = !skip ? ddb_capacity_write(c->state, t, old ? old->item : NULL, put ? map : NULL,
                                                              u, c->now_ms)
                                         : DDB_CAP_OK;

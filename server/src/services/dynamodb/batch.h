@@ -8,9 +8,9 @@
  * throughput (capacity.h) runs out on their table (all of them: then
  * ProvisionedThroughputExceededException, as DynamoDB answers), and when a
  * fault rule asks for it: {"unprocessed": f} leaves that share of the n
- * requests undone (ddb_fault_share: at least one of several, none of one
- * alone unless f is 1, so that retry loops end), spread evenly through
- * them (in request order, across tables). */
+ * requests undone (svc_fault_share, services/svc_api.h: at least one of
+ * several, none of one alone unless f is 1, so that retry loops end),
+ * spread evenly through them (in request order, across tables). */
 #ifndef MOCKAWS_DYNAMODB_BATCH_H
 #define MOCKAWS_DYNAMODB_BATCH_H
 

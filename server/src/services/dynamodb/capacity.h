@@ -2,8 +2,8 @@
  * realistic limit rather than a random one.
  *
  * Off by default. Switched on for every provisioned table of an account and
- * region (fixture "throughput_emulation": true, or MOCKAWS_DYNAMODB_THROUGHPUT=1)
- * or per table (fixture "emulate_throughput": true, or a list of names in
+ * region (fixture "throughput_emulation": true, or the server's
+ * --dynamodb-throughput, ddb_config) or per table (fixture "emulate_throughput": true, or a list of names in
  * "throughput_emulation"). Then each provisioned table, and each of its
  * GSIs, has a read and a write token bucket filled at its RCU / WCU per
  * second of server time and holding up to burst_s seconds of unused

@@ -2,11 +2,10 @@
 
 #include <string.h>
 
-#include "core/server.h"
 #include "services/dynamodb/index.h"
 #include "services/dynamodb/request.h"
 #include "services/dynamodb/write.h"
-#include "services/service.h"
+#include "services/svc_api.h"
 
 /* DynamoDB's throughput ceiling per table and index. */
 #define MAX_THROUGHPUT 1000000000000LL
@@ -395,7 +394,7 @@ int ddb_create_table(svc_call *c)
         return rc;
     }
     char id[37];
-    server_uuid(c->srv, id);
+    svc_uuid(c, id);
     char *arn = ddb_table_arn(c, name);
     ddb_table *t = ddb_table_build(c->input, name, arn, id, c->now_ms, c->now_ms + st->delay_ms);
     g_free(arn);

@@ -23,9 +23,17 @@
 #include "services/dynamodb/ttl.h"
 #include "services/service.h"
 
-static void *state_new(void)
+static void *config_new(const mockaws_options *opts)
 {
-    return ddb_state_new();
+    ddb_config *cfg = g_new(ddb_config, 1);
+    cfg->delay_ms = opts->dynamodb_delay_set ? (int64_t)opts->dynamodb_delay_ms : DDB_DEFAULT_DELAY_MS;
+    cfg->emulate_all = opts->dynamodb_throughput != 0;
+    return cfg;
+}
+
+static void *state_new(const void *config)
+{
+    return ddb_state_new(config);
 }
 
 static void state_free(void *state)
@@ -172,12 +180,17 @@ static const svc_op ops[] = {
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
+/* batch.h, transact.h */
+static const char *const partial_actions[] = {"unprocessed", "transaction_conflict", NULL};
+
 const svc_def dynamodb_service = {
     .name = "dynamodb",
     .model_file = "dynamodb.json",
     .errors_file = "errors/dynamodb.json",
     .ops = ops,
     .scope = SVC_SCOPE_REGION,
+    .config_new = config_new,
+    .config_free = g_free,
     .state_new = state_new,
     .state_free = state_free,
     .state_load = ddb_fixture_load,
@@ -187,5 +200,6 @@ const svc_def dynamodb_service = {
     .resource_of = resource_of,
     .unknown_operation_code = "UnknownOperationException",
     .unknown_operation_status = 400,
+    .partial_actions = partial_actions,
     .body_crc32 = true,
 };

@@ -261,23 +261,3 @@ ddb_table *ddb_usable_table(svc_call *c, const char *name)
     return t;
 }
 
-size_t ddb_fault_share(const svc_call *c, const char *key, size_t n)
-{
-    json_t *f = c->fault ? json_object_get(c->fault, key) : NULL;
-    if (!f || n == 0)
-        return 0;
-    double frac = json_number_value(f);
-    if (frac <= 0)
-        return 0;
-    if (frac >= 1)
-        return n;
-    /* rounded down, but at least one of several: a request alone always
-     * goes through, so that a client's retry loop comes to an end */
-    size_t k = (size_t)floor(frac * (double)n);
-    return k == 0 && n > 1 ? 1 : k;
-}
-
-bool ddb_fault_hits(size_t i, size_t k, size_t n)
-{
-    return n && ((i + 1) * k) / n > (i * k) / n;
-}

@@ -79,16 +79,6 @@ json_t *ddb_consumed_units(svc_call *c, const char *table, double table_units, j
  * for its per-index detail. */
 bool ddb_consumed_wanted(svc_call *c, bool *indexes);
 
-/* How many of n requests a fault rule's partial action (c->fault) hits
- * (key: "unprocessed", "transaction_conflict"): for a share f < 1,
- * floor(f x n) but at least one of several (a request alone goes through,
- * so that retry loops end); all of them for f >= 1; 0 without such an
- * action. */
-size_t ddb_fault_share(const svc_call *c, const char *key, size_t n);
-/* Whether request i of n is one of the k a fault hits: k spread evenly
- * through the n, deterministically. */
-bool ddb_fault_hits(size_t i, size_t k, size_t n);
-
 /* DynamoDB's rendering of a request value in Coral messages. g_malloc'd. */
 char *ddb_render_json(json_t *v);
 

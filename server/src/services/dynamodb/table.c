@@ -55,25 +55,16 @@ void ddb_table_free(ddb_table *t)
     g_free(t);
 }
 
-ddb_state *ddb_state_new(void)
+ddb_state *ddb_state_new(const ddb_config *cfg)
 {
     ddb_state *st = g_new0(ddb_state, 1);
     st->tables = g_tree_new_full(name_cmp, NULL, NULL, (GDestroyNotify)ddb_table_free);
-    st->delay_ms = DDB_DEFAULT_DELAY_MS;
+    st->delay_ms = cfg ? cfg->delay_ms : DDB_DEFAULT_DELAY_MS;
+    st->emulate_all = cfg && cfg->emulate_all;
     st->next_due_ms = INT64_MAX;
     st->burst_s = DDB_DEFAULT_BURST_S;
     st->tokens = g_hash_table_new(g_str_hash, g_str_equal);
     st->token_queue = g_queue_new();
-    /* read once per namespace: configuration, not state */
-    const char *env = getenv("MOCKAWS_DYNAMODB_DELAY_MS");
-    if (env && *env) {
-        char *end;
-        long long v = strtoll(env, &end, 10);
-        if (*end == '\0' && v >= 0)
-            st->delay_ms = v;
-    }
-    env = getenv("MOCKAWS_DYNAMODB_THROUGHPUT");
-    st->emulate_all = env && (strcmp(env, "1") == 0 || g_ascii_strcasecmp(env, "true") == 0);
     return st;
 }
 

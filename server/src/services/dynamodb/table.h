@@ -29,7 +29,8 @@
 
 /* How long a transition takes by default (server time): long enough that a
  * waiter sees CREATING once, short enough for tests. A fixture's
- * "table_delay_ms" or MOCKAWS_DYNAMODB_DELAY_MS changes it. */
+ * "table_delay_ms" or the server's --dynamodb-delay-ms
+ * (MOCKAWS_DYNAMODB_DELAY_MS) changes it. */
 #define DDB_DEFAULT_DELAY_MS 500
 /* DynamoDB keeps up to five minutes of unused throughput for bursts. */
 #define DDB_DEFAULT_BURST_S 300
@@ -141,7 +142,15 @@ typedef struct ddb_state {
     GQueue *token_queue; /* the records, oldest first, for expiry */
 } ddb_state;
 
-ddb_state *ddb_state_new(void);
+/* The server's DynamoDB settings (mockaws_options, through svc_def's
+ * config_new): where a namespace's state starts, before its fixture. */
+typedef struct ddb_config {
+    int64_t delay_ms;  /* CREATING / UPDATING / DELETING last this long */
+    bool emulate_all;  /* throughput emulation for every provisioned table */
+} ddb_config;
+
+/* cfg borrowed; NULL: the defaults. */
+ddb_state *ddb_state_new(const ddb_config *cfg);
 void ddb_state_free(ddb_state *st);
 
 /* The table as a reader at now_ms sees it: NULL when there is none (or it

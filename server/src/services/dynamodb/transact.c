@@ -9,7 +9,7 @@
 #include "services/dynamodb/ttl.h"
 #include "services/dynamodb/value.h"
 #include "services/dynamodb/write.h"
-#include "services/service.h"
+#include "services/svc_api.h"
 
 /* How long a ClientRequestToken is remembered (server time). */
 #define TOKEN_MS (10LL * 60 * 1000)
@@ -299,12 +299,12 @@ int ddb_transact_write_items(svc_call *c)
         goto out;
     for (size_t i = 0; i < n; i++)
         ddb_ttl_purge(a[i].op.t, c->now_ms);
-    size_t conflicts = ddb_fault_share(c, "transaction_conflict", n);
+    size_t conflicts = svc_fault_share(c, "transaction_conflict", n);
     bool indexes;
     ddb_consumed_wanted(c, &indexes);
     bool failed = false;
     for (size_t i = 0; i < n; i++) {
-        evaluate(c, &a[i], ddb_fault_hits(i, conflicts, n), per_table, indexes);
+        evaluate(c, &a[i], svc_fault_hits(i, conflicts, n), per_table, indexes);
         failed = failed || a[i].code;
     }
     if (failed) {
@@ -367,11 +367,11 @@ int ddb_transact_get_items(svc_call *c)
             goto out;
     if (distinct_items(c, a, n) != 0)
         goto out;
-    size_t conflicts = ddb_fault_share(c, "transaction_conflict", n);
+    size_t conflicts = svc_fault_share(c, "transaction_conflict", n);
     bool failed = false;
     for (i = 0; i < n; i++) {
         a[i].old = ddb_op_current(c, &a[i].op);
-        if (ddb_fault_hits(i, conflicts, n)) {
+        if (svc_fault_hits(i, conflicts, n)) {
             cancel(&a[i], "TransactionConflict", g_strdup("Transaction is ongoing for the item"));
             failed = true;
             continue;

@@ -17,7 +17,7 @@
  * IdempotentParameterMismatchException.
  *
  * A fault rule's {"transaction_conflict": f} makes that share of the n
- * actions (ddb_fault_share; spread evenly through them) conflict:
+ * actions (svc_fault_share in services/svc_api.h; spread evenly through them) conflict:
  * TransactionConflict, as if another transaction held their items. */
 #ifndef MOCKAWS_DYNAMODB_TRANSACT_H
 #define MOCKAWS_DYNAMODB_TRANSACT_H

@@ -4,10 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/server.h"
 #include "services/ec2/filter.h"
 #include "services/ec2/instance.h"
-#include "services/service.h"
+#include "services/svc_api.h"
 
 #define HEX "0123456789abcdef"
 /* Instances one account may have in a region at a time (not terminated):
@@ -44,7 +43,7 @@ static bool instance_id_ok(const char *id)
 static void new_id(svc_call *c, const char *prefix, char *out, size_t outlen)
 {
     char hex[18];
-    server_random_string(c->srv, hex, 17, HEX);
+    svc_random_string(c, hex, 17, HEX);
     hex[17] = '\0';
     g_snprintf(out, outlen, "%s%s", prefix, hex);
 }
@@ -1381,7 +1380,7 @@ static int describe_tags(svc_call *c)
 
 /* ---- service ---- */
 
-static void *state_new(void) { return ec2_state_new(); }
+static void *state_new(const void *config) { return ec2_state_new(); }
 static void state_free(void *s) { ec2_state_free(s); }
 static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {

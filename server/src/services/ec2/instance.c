@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/jtext.h"
-#include "services/service.h"
+#include "services/svc_api.h"
 
 static const struct {
     ec2_istate s;
@@ -483,14 +482,14 @@ json_t *ec2_state_dump(ec2_state *st)
             ec2_instance *in = l->data;
             /* what the client named may be any bytes: core/jtext.h */
             json_t *o = json_pack("{s:s, s:s}", "id", in->id, "state", ec2_istate_name(in->state));
-            jtext_set(o, "type", in->type, strlen(in->type));
-            jtext_set(o, "image", in->image_id, strlen(in->image_id));
+            svc_json_set_bytes(o, "type", in->type, strlen(in->type));
+            svc_json_set_bytes(o, "image", in->image_id, strlen(in->image_id));
             json_object_set(o, "tags", in->tags);
-            jtext_set(o, "availability_zone", in->az, strlen(in->az));
-            jtext_set(o, "subnet_id", in->subnet_id, strlen(in->subnet_id));
+            svc_json_set_bytes(o, "availability_zone", in->az, strlen(in->az));
+            svc_json_set_bytes(o, "subnet_id", in->subnet_id, strlen(in->subnet_id));
             json_object_set_new(o, "reservation_id", json_string(in->reservation_id));
             if (in->key_name)
-                jtext_set(o, "key_name", in->key_name, strlen(in->key_name));
+                svc_json_set_bytes(o, "key_name", in->key_name, strlen(in->key_name));
             json_array_append_new(list, o);
         }
         json_object_set_new(out, "instances", list);

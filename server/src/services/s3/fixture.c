@@ -2,13 +2,10 @@
 
 #include <string.h>
 
-#include "core/fsref.h"
-#include "core/jtext.h"
-#include "services/service.h"
-
 #include "services/s3/bucket.h"
 #include "services/s3/payload.h"
 #include "services/s3/store.h"
+#include "services/svc_api.h"
 #include "wire/timefmt.h"
 
 #define MAX_GENERATED 100000000
@@ -96,7 +93,7 @@ static int load_object(s3_bucket *b, json_t *o, const svc_fixture_ctx *ctx, char
         key = g_strndup(json_string_value(kj), json_string_length(kj));
         klen = json_string_length(kj);
     } else if (kb && !kj && json_is_string(kb)) {
-        if (!jtext_base64_decode(json_string_value(kb), json_string_length(kb), &key, &klen))
+        if (!svc_base64_decode(json_string_value(kb), json_string_length(kb), &key, &klen))
             key = NULL;
     }
     if (!key || !klen || klen > S3_MAX_KEY || strlen(key) != klen) {
@@ -127,7 +124,7 @@ static int load_keyed(s3_bucket *b, json_t *o, const char *key, const svc_fixtur
     if (b64) {
         char *raw;
         size_t n;
-        if (!jtext_base64_decode(json_string_value(b64), json_string_length(b64), &raw, &n)) {
+        if (!svc_base64_decode(json_string_value(b64), json_string_length(b64), &raw, &n)) {
             g_snprintf(err, errlen, "bucket %s, key %s: body_base64 is not base64", b->name, key);
             return -1;
         }
@@ -136,8 +133,7 @@ static int load_keyed(s3_bucket *b, json_t *o, const char *key, const svc_fixtur
         /* only a regular file inside the fixture's own directory (core/fsref.h) */
         char *data = NULL, ferr[400];
         size_t n = 0;
-        if (fsref_read(ctx->base_dir, json_string_value(file), FSREF_MAX_FILE, &data, &n, NULL, ferr, sizeof ferr) !=
-            0) {
+        if (svc_fixture_read_file(ctx, json_string_value(file), &data, &n, ferr, sizeof ferr) != 0) {
             g_snprintf(err, errlen, "bucket %s, key %s: %s", b->name, key, ferr);
             return -1;
         }
@@ -287,7 +283,7 @@ static json_t *dump_object(const s3_object *o)
 {
     /* Keys, metadata and headers may hold any bytes: core/jtext.h's rule. */
     json_t *j = json_object();
-    jtext_set(j, "key", o->key, strlen(o->key));
+    svc_json_set_bytes(j, "key", o->key, strlen(o->key));
     const char *data = o->blob->data;
     size_t len = o->blob->len;
     if (g_utf8_validate(data, (gssize)len, NULL) && !memchr(data, '\0', len)) {
@@ -305,7 +301,7 @@ static json_t *dump_object(const s3_object *o)
                               m->content_disposition, m->content_language, m->storage_class};
         for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
             if (vals[i])
-                jtext_set(j, names[i], vals[i], strlen(vals[i]));
+                svc_json_set_bytes(j, names[i], vals[i], strlen(vals[i]));
         if (m->user)
             json_object_set(j, "metadata", m->user);
         if (m->tags)
@@ -336,7 +332,7 @@ json_t *s3_fixture_dump(void *state)
         json_t *objects = json_array();
         g_tree_foreach(b->objects, dump_one, objects);
         json_t *bj = json_pack("{s:s, s:s, s:o}", "name", b->name, "owner", b->owner, "objects", objects);
-        jtext_set(bj, "region", b->region, strlen(b->region));
+        svc_json_set_bytes(bj, "region", b->region, strlen(b->region));
         json_array_append_new(list, bj);
     }
     return json_pack("{s:o}", "buckets", list);

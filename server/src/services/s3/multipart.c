@@ -3,12 +3,11 @@
 #include <errno.h>
 #include <string.h>
 
-#include "core/server.h"
 #include "services/s3/cond.h"
 #include "services/s3/object.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
-#include "services/service.h"
+#include "services/svc_api.h"
 
 #define UPLOAD_ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
 #define MAX_LIST 1000
@@ -106,7 +105,7 @@ int s3_create_multipart_upload(svc_call *c)
     m->composite = composite;
     char id[65];
     do
-        server_random_string(c->srv, id, 64, UPLOAD_ID_CHARS);
+        svc_random_string(c, id, 64, UPLOAD_ID_CHARS);
     while (s3_upload_get(b, id));
     s3_upload *u = s3_upload_add(b, id, key, c->account, m, c->now_ms);
     c->output = json_pack("{s:s, s:s, s:s}", "Bucket", b->name, "Key", key, "UploadId", u->id);

@@ -9,14 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/server.h"
 #include "services/s3/bucket.h"
 #include "services/s3/fixture.h"
 #include "services/s3/host.h"
 #include "services/s3/list.h"
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
-#include "services/service.h"
+#include "services/svc_api.h"
 #include "wire/restxml.h"
 #include "wire/timefmt.h"
 #include "wire/wire.h"
@@ -146,7 +145,7 @@ const unsigned char *s3_secret(svc_call *c)
     s3_state *st = s3_st(c);
     /* read-only handlers run concurrently: initialise exactly once */
     if (g_once_init_enter(&st->secret_ready)) {
-        server_random_bytes(c->srv, st->secret, sizeof st->secret);
+        svc_random_bytes(c, st->secret, sizeof st->secret);
         g_once_init_leave(&st->secret_ready, 1);
     }
     return st->secret;
@@ -425,7 +424,7 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 
 /* ---- service ---- */
 
-static void *state_new(void)
+static void *state_new(const void *config)
 {
     return s3_state_new();
 }

@@ -6,11 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/route.h"
-#include "core/server.h"
-#include "services/service.h"
 #include "services/sns/httpc.h"
 #include "services/sns/store.h"
+#include "services/svc_api.h"
 
 #define PAGE 100
 #define MAX_MESSAGE 262144
@@ -150,15 +148,13 @@ static char *sns_resource_of(const char *operation, json_t *input)
 
 /* URL of this server for an action, routed to the right account and region
  * even when fetched without a signature (a subscriber following the
- * SubscribeURL): the credential scope names them. */
+ * SubscribeURL). */
 static char *action_url(svc_call *c, const char *action, const char *params)
 {
-    GString *u = g_string_new(c->srv->endpoint);
-    g_string_append_printf(u, "/?Action=%s&%s&Version=%s", action, params, API_VERSION);
-    if (strcmp(c->account, ROUTE_DEFAULT_ACCOUNT) || strcmp(c->region, ROUTE_DEFAULT_REGION))
-        g_string_append_printf(u, "&X-Amz-Credential=%s%%2F20000101%%2F%s%%2Fsns%%2Faws4_request", c->account,
-                               c->region);
-    return g_string_free(u, FALSE);
+    char *query = g_strdup_printf("Action=%s&%s&Version=%s", action, params, API_VERSION);
+    char *url = svc_url(c, query);
+    g_free(query);
+    return url;
 }
 
 static char *enc(const char *s)
@@ -264,7 +260,7 @@ static void send_confirmation(svc_call *c, sns_sub *s)
 {
     sns_state *st = c->state;
     char mid[37], when[32];
-    server_uuid(c->srv, mid);
+    svc_uuid(c, mid);
     iso_time(c->now_ms, when);
     char *arn_enc = enc(s->topic->arn);
     char *params = g_strdup_printf("TopicArn=%s&Token=%s", arn_enc, s->token);
@@ -735,7 +731,7 @@ static int subscribe(svc_call *c)
         return aws_error_set(&c->err, "SubscriptionLimitExceeded", "Subscription limit exceeded");
     }
     char uuid[37];
-    server_uuid(c->srv, uuid);
+    svc_uuid(c, uuid);
     char *arn = g_strdup_printf("%s:%s", t->arn, uuid);
     sns_sub *s = sns_sub_add(st, t, arn, proto, endpoint, c->account);
     g_free(arn);
@@ -745,7 +741,7 @@ static int subscribe(svc_call *c)
     if (needs_confirmation(proto)) {
         s->pending = true;
         s->token = g_malloc(129);
-        server_random_string(c->srv, s->token, 128, HEX);
+        svc_random_string(c, s->token, 128, HEX);
         s->token[128] = '\0';
         send_confirmation(c, s);
     } else {
@@ -1042,7 +1038,7 @@ static int check_message(svc_call *c, json_t *in, sns_topic *t, message *m)
 static void publish_checked(svc_call *c, sns_topic *t, message *m, const char *phone, char *message_id, char *seq)
 {
     seq[0] = '\0';
-    server_uuid(c->srv, message_id);
+    svc_uuid(c, message_id);
     if (t && t->fifo) {
         char *content_id = NULL;
         const char *dedup = m->dedup_id;
@@ -1110,20 +1106,6 @@ static bool batch_id_ok(const char *id)
     return true;
 }
 
-/* Whether entry i of n fails under a fault's failed_entries fraction:
- * round(fraction * n) entries, spread evenly through the batch. */
-static bool fault_fails(double fraction, size_t i, size_t n)
-{
-    if (fraction <= 0)
-        return false;
-    size_t k = (size_t)floor(fraction * (double)n + 0.5);
-    if (k == 0)
-        k = 1;
-    if (k > n)
-        k = n;
-    return (i + 1) * k / n > i * k / n;
-}
-
 static int publish_batch(svc_call *c)
 {
     sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
@@ -1162,11 +1144,10 @@ static int publish_batch(svc_call *c)
         g_free(msgs);
         return -1;
     }
-    json_t *fraction = json_object_get(c->fault, "failed_entries");
-    double frac = fraction ? json_number_value(fraction) : 0;
+    size_t failing = svc_fault_share(c, "failed_entries", n);
     json_t *ok = json_array(), *failed = json_array();
     json_array_foreach(entries, i, e) {
-        if (fault_fails(frac, i, n)) {
+        if (svc_fault_hits(i, failing, n)) {
             json_array_append_new(failed, json_pack("{s:s, s:s, s:s, s:b}", "Id", svc_str(e, "Id"), "Code",
                                                     "InternalError", "Message", "Internal Error", "SenderFault", 0));
             continue;
@@ -1188,42 +1169,36 @@ static int publish_batch(svc_call *c)
 /* ---- inspection ---- */
 
 typedef struct inspect {
-    const char *topic_arn, *account, *region;
+    const char *topic_arn;
     json_t *messages, *confirmations;
-    bool clear;
 } inspect;
 
-static void inspect_ns(ns *n, void *arg)
+static void export_log(void *state, const char *account, const char *region, void *arg)
 {
     inspect *q = arg;
-    if (n->svc != &sns_service || (q->account && strcmp(q->account, n->account)) ||
-        (q->region && strcmp(q->region, n->region)))
-        return;
-    g_rw_lock_reader_lock(&n->lock);
-    sns_state *st = n->state;
-    if (q->clear)
-        sns_log_clear(st->log);
-    else
-        sns_log_export(st->log, q->topic_arn, q->messages, q->confirmations);
-    g_rw_lock_reader_unlock(&n->lock);
+    sns_log_export(((sns_state *)state)->log, q->topic_arn, q->messages, q->confirmations);
+}
+
+static void clear_log(void *state, const char *account, const char *region, void *arg)
+{
+    sns_log_clear(((sns_state *)state)->log);
 }
 
 json_t *sns_messages_json(server *s, const char *topic_arn, const char *account, const char *region)
 {
-    inspect q = {topic_arn, account, region, json_array(), json_array(), false};
-    ns_table_foreach(s->ns, inspect_ns, &q);
+    inspect q = {topic_arn, json_array(), json_array()};
+    svc_foreach_state(s, &sns_service, account, region, SVC_LOCK_SHARED, export_log, &q);
     return json_pack("{s:o, s:o}", "messages", q.messages, "confirmations", q.confirmations);
 }
 
 void sns_messages_clear(server *s)
 {
-    inspect q = {.clear = true};
-    ns_table_foreach(s->ns, inspect_ns, &q);
+    svc_foreach_state(s, &sns_service, NULL, NULL, SVC_LOCK_SHARED, clear_log, NULL);
 }
 
 /* ---- service ---- */
 
-static void *state_new(void) { return sns_state_new(); }
+static void *state_new(const void *config) { return sns_state_new(); }
 static void state_free(void *s) { sns_state_free(s); }
 static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
@@ -1270,6 +1245,9 @@ static json_t *sns_control(server *s, const char *method, const char *subpath, c
                              http_params_get(query, "region"));
 }
 
+/* PublishBatch's failed entries */
+static const char *const partial_actions[] = {"failed_entries", NULL};
+
 const svc_def sns_service = {
     .name = "sns",
     .model_file = "sns.json",
@@ -1285,4 +1263,5 @@ const svc_def sns_service = {
     .control = sns_control,
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
+    .partial_actions = partial_actions,
 };

@@ -4,9 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/jtext.h"
-#include "services/service.h"
 #include "services/sns/httpc.h"
+#include "services/svc_api.h"
 
 /* ---- lifecycle ---- */
 
@@ -643,7 +642,7 @@ static gboolean dump_topic(gpointer key, gpointer value, gpointer data)
         /* an endpoint is the client's bytes: core/jtext.h */
         const char *ep = s->endpoint ? s->endpoint : "";
         json_t *so = json_pack("{s:s, s:O}", "protocol", s->protocol, "attributes", s->attrs);
-        jtext_set(so, "endpoint", ep, strlen(ep));
+        svc_json_set_bytes(so, "endpoint", ep, strlen(ep));
         if (s->pending)
             json_object_set_new(so, "pending", json_true());
         json_array_append_new(json_object_get(o, "subscriptions"), so);

@@ -4,8 +4,7 @@
  * role's account, as the role. STS keeps no state of its own. */
 #include <string.h>
 
-#include "core/server.h"
-#include "services/service.h"
+#include "services/svc_api.h"
 
 #define KEY_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 #define SECRET_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -28,37 +27,21 @@ static json_t *credentials(svc_call *c, const char *prefix, const char *account,
 {
     char key[21], secret[41], token[161];
     memcpy(key, prefix, 4);
-    server_random_string(c->srv, key + 4, 16, KEY_CHARS);
-    server_random_string(c->srv, secret, 40, SECRET_CHARS);
+    svc_random_string(c, key + 4, 16, KEY_CHARS);
+    svc_random_string(c, secret, 40, SECRET_CHARS);
     memcpy(token, "FwoGZXIvYXdzE", 13);
-    server_random_string(c->srv, token + 13, sizeof token - 14, SECRET_CHARS);
+    svc_random_string(c, token + 13, sizeof token - 14, SECRET_CHARS);
     int64_t expires_ms = c->now_ms + duration_s * 1000;
-    server_cred_add(c->srv, &(server_cred){.access_key = key, .account = (char *)account,
-                                           .arn = (char *)arn, .user_id = (char *)user_id,
-                                           .expires_ms = expires_ms});
+    svc_credentials_add(c, &(svc_credentials){.access_key = key, .account = account, .arn = arn,
+                                              .user_id = user_id, .expires_ms = expires_ms});
     return json_pack("{s:s, s:s, s:s, s:I}", "AccessKeyId", key, "SecretAccessKey", secret,
                      "SessionToken", token, "Expiration", (json_int_t)(expires_ms / 1000));
-}
-
-/* The caller as STS would name it. Plain access keys are the account's
- * root user; keys from AssumeRole / GetSessionToken name their principal. */
-static void caller(svc_call *c, char **arn, char **user_id)
-{
-    server_cred cred;
-    if (c->access_key[0] && server_cred_lookup(c->srv, c->access_key, &cred)) {
-        *arn = g_strdup(cred.arn);
-        *user_id = g_strdup(cred.user_id);
-        server_cred_clear(&cred);
-        return;
-    }
-    *arn = g_strdup_printf("arn:aws:iam::%s:root", c->account);
-    *user_id = g_strdup(c->account);
 }
 
 static int get_caller_identity(svc_call *c)
 {
     char *arn, *user_id;
-    caller(c, &arn, &user_id);
+    svc_principal(c, &arn, &user_id);
     c->output = json_pack("{s:s, s:s, s:s}", "UserId", user_id, "Account", c->account, "Arn", arn);
     g_free(arn);
     g_free(user_id);
@@ -88,7 +71,7 @@ static int assume_role(svc_call *c)
     char *arn = g_strdup_printf("arn:aws:sts::%s:assumed-role/%s/%s", account, name, session);
     char role_id[22];
     memcpy(role_id, "AROA", 4);
-    server_random_string(c->srv, role_id + 4, 17, KEY_CHARS);
+    svc_random_string(c, role_id + 4, 17, KEY_CHARS);
     char *assumed_id = g_strdup_printf("%s:%s", role_id, session);
     json_t *creds = credentials(c, "ASIA", account, arn, assumed_id, duration(c, 3600));
     c->output = json_pack("{s:o, s:{s:s, s:s}}", "Credentials", creds, "AssumedRoleUser", "AssumedRoleId",
@@ -118,7 +101,7 @@ static int get_session_token(svc_call *c)
                              (long long)d, d < 900 ? "greater than or equal to" : "less than or equal to",
                              d < 900 ? "900" : "129600");
     char *arn, *user_id;
-    caller(c, &arn, &user_id);
+    svc_principal(c, &arn, &user_id);
     c->output = json_pack("{s:o}", "Credentials", credentials(c, "ASIA", c->account, arn, user_id, d));
     g_free(arn);
     g_free(user_id);
@@ -129,7 +112,7 @@ static int get_access_key_info(svc_call *c)
 {
     const char *key = svc_str(c->input, "AccessKeyId");
     char account[13];
-    server_account_for_key(c->srv, key, account);
+    svc_account_for_key(c, key, account);
     c->output = json_pack("{s:s}", "Account", account);
     return 0;
 }

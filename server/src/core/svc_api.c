@@ -1,0 +1,179 @@
+/* svc_api: the server side of services/svc_api.h. Each call is a narrow
+ * door onto one of the server's parts (its random generator, the STS
+ * credential table, the clock, the namespace table, jtext, fsref), so that
+ * services never see struct mockaws. */
+#include "services/svc_api.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "core/fsref.h"
+#include "core/edge.h"
+#include "core/jtext.h"
+#include "core/pipeline.h"
+#include "core/route.h"
+#include "core/server.h"
+
+void svc_random_bytes(svc_call *c, unsigned char *buf, size_t len) { server_random_bytes(c->srv, buf, len); }
+
+void svc_random_string(svc_call *c, char *out, size_t n, const char *alphabet)
+{
+    server_random_string(c->srv, out, n, alphabet);
+}
+
+void svc_uuid(svc_call *c, char out[37]) { server_uuid(c->srv, out); }
+
+void svc_principal(svc_call *c, char **arn, char **user_id)
+{
+    server_cred cred;
+    if (c->access_key[0] && server_cred_lookup(c->srv, c->access_key, &cred)) {
+        *arn = g_strdup(cred.arn);
+        *user_id = g_strdup(cred.user_id);
+        server_cred_clear(&cred);
+        return;
+    }
+    *arn = g_strdup_printf("arn:aws:iam::%s:root", c->account);
+    *user_id = g_strdup(c->account);
+}
+
+void svc_account_for_key(svc_call *c, const char *access_key, char out[13])
+{
+    server_account_for_key(c->srv, access_key, out);
+}
+
+void svc_credentials_add(svc_call *c, const svc_credentials *cred)
+{
+    /* server_cred_add copies: the casts only drop const for the struct */
+    server_cred_add(c->srv, &(server_cred){.access_key = (char *)cred->access_key,
+                                           .account = (char *)cred->account,
+                                           .arn = (char *)cred->arn,
+                                           .user_id = (char *)cred->user_id,
+                                           .expires_ms = cred->expires_ms});
+}
+
+const char *svc_endpoint(svc_call *c) { return c->srv->endpoint; }
+
+char *svc_url(svc_call *c, const char *query)
+{
+    GString *u = g_string_new(c->srv->endpoint);
+    g_string_append_printf(u, "/?%s", query);
+    /* the date is never checked; the scope only routes */
+    if (strcmp(c->account, ROUTE_DEFAULT_ACCOUNT) || strcmp(c->region, ROUTE_DEFAULT_REGION))
+        g_string_append_printf(u, "&X-Amz-Credential=%s%%2F20000101%%2F%s%%2F%s%%2Faws4_request", c->account,
+                               c->region, c->svc->name);
+    return g_string_free(u, FALSE);
+}
+
+int64_t svc_clock_ms(svc_call *c) { return clock_now_ms(&c->srv->clock); }
+
+/* ---- namespaces ---- */
+
+typedef struct foreach_ctx {
+    const svc_def *svc;
+    const char *account, *region;
+    svc_lock_mode mode;
+    svc_state_fn fn;
+    void *arg;
+} foreach_ctx;
+
+static void foreach_ns(ns *n, void *arg)
+{
+    foreach_ctx *q = arg;
+    if (n->svc != q->svc || (q->account && strcmp(q->account, n->account)) ||
+        (q->region && strcmp(q->region, n->region)))
+        return;
+    if (q->mode == SVC_LOCK_SHARED)
+        g_rw_lock_reader_lock(&n->lock);
+    else if (q->mode == SVC_LOCK_EXCLUSIVE)
+        g_rw_lock_writer_lock(&n->lock);
+    q->fn(n->state, n->account, n->region, q->arg);
+    if (q->mode == SVC_LOCK_SHARED)
+        g_rw_lock_reader_unlock(&n->lock);
+    else if (q->mode == SVC_LOCK_EXCLUSIVE)
+        g_rw_lock_writer_unlock(&n->lock);
+}
+
+void svc_foreach_state(server *s, const svc_def *svc, const char *account, const char *region, svc_lock_mode mode,
+                       svc_state_fn fn, void *arg)
+{
+    foreach_ctx q = {svc, account, region, mode, fn, arg};
+    ns_table_foreach(s->ns, foreach_ns, &q);
+}
+
+/* ---- partial-failure faults ---- */
+
+size_t svc_fault_share(const svc_call *c, const char *action, size_t n)
+{
+    json_t *f = c->fault ? json_object_get(c->fault, action) : NULL;
+    if (!f || n == 0)
+        return 0;
+    double frac = json_number_value(f);
+    if (frac <= 0)
+        return 0;
+    if (frac >= 1)
+        return n;
+    /* the tolerance keeps a share that decimal cannot write exactly in
+     * binary (0.29) from losing an entry to the rounding of its product */
+    size_t k = (size_t)floor(frac * (double)n + 1e-9);
+    if (k >= n)
+        k = n - 1;
+    return k == 0 && n > 1 ? 1 : k;
+}
+
+bool svc_fault_hits(size_t i, size_t k, size_t n) { return n && ((i + 1) * k) / n > (i * k) / n; }
+
+/* ---- answering later ---- */
+
+/* Keys are per namespace, as svc_call sees it: service, account, region. */
+static char *park_key(svc_call *c, const char *key)
+{
+    return g_strdup_printf("%s\x1f%s\x1f%s\x1f%s", c->svc->name, c->account, c->region, key);
+}
+
+bool svc_park(svc_call *c, const char *key, int64_t timeout_ms)
+{
+    if (!c->park || !c->park->edge)
+        return false;
+    /* listed under its key now, while the handler still holds the
+     * namespace lock: a svc_wake that follows the handler's decision finds
+     * it even before the connection is suspended */
+    char *k = park_key(c, key);
+    edge_park_begin(c->srv, c->park->edge, k);
+    g_free(k);
+    c->park->parked = true;
+    c->park->timeout_ms = CLAMP(timeout_ms, 0, SVC_PARK_MAX_MS);
+    return true;
+}
+
+bool svc_park_expired(const svc_call *c) { return c->park && c->park->expired; }
+
+size_t svc_wake(svc_call *c, const char *key)
+{
+    char *k = park_key(c, key);
+    size_t n = edge_wake(c->srv, k);
+    g_free(k);
+    return n;
+}
+
+size_t svc_parked(svc_call *c, const char *key)
+{
+    char *k = park_key(c, key);
+    size_t n = edge_parked(c->srv, k);
+    g_free(k);
+    return n;
+}
+
+/* ---- fixtures and state dumps ---- */
+
+void svc_json_set_bytes(json_t *obj, const char *name, const char *s, size_t len) { jtext_set(obj, name, s, len); }
+
+bool svc_base64_decode(const char *text, size_t text_len, char **out, size_t *len)
+{
+    return jtext_base64_decode(text, text_len, out, len);
+}
+
+int svc_fixture_read_file(const svc_fixture_ctx *ctx, const char *name, char **data, size_t *len, char *err,
+                          size_t errlen)
+{
+    return fsref_read(ctx->base_dir, name, FSREF_MAX_FILE, data, len, NULL, err, errlen);
+}

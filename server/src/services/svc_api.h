@@ -1,0 +1,142 @@
+/* svc_api: what a service may ask of the server it runs in. It is the one
+ * header a service includes (with service.h, which it brings): no file
+ * under services/ includes anything from core/ (tools/check_includes.sh
+ * keeps it so). Each call takes the request (svc_call) or, outside a
+ * request (control hooks, fixtures), the opaque server handle; the server's
+ * insides stay core's (implemented in core/svc_api.c).
+ *
+ * Everything here is thread-safe: handlers of different namespaces run at
+ * once. Strings returned as "borrowed" live as long as the call or the
+ * server, as said. */
+#ifndef MOCKAWS_SERVICES_SVC_API_H
+#define MOCKAWS_SERVICES_SVC_API_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "services/service.h"
+
+/* ---- random material ----
+ * From the server's one generator: a server started with a seed gives the
+ * same ids in the same order, so tests can predict them. */
+void svc_random_bytes(svc_call *c, unsigned char *buf, size_t len);
+/* n characters drawn from alphabet, then a NUL (out has n + 1 bytes). */
+void svc_random_string(svc_call *c, char *out, size_t n, const char *alphabet);
+/* A version 4 UUID, lowercase (37 bytes with the NUL). */
+void svc_uuid(svc_call *c, char out[37]);
+
+/* ---- the caller ----
+ * c->access_key, c->account and c->region are the caller's as routing found
+ * them (docs/ARCHITECTURE.md, "Routing"). */
+
+/* The principal the caller acts as: credentials STS handed out name their
+ * role session or user; any other key is its account's root user
+ * (arn:aws:iam::ACCOUNT:root, user id the account). Both g_malloc'd. */
+void svc_principal(svc_call *c, char **arn, char **user_id);
+/* The account an access key belongs to, as routing decides it for a
+ * request signed with it: 12 digits are that account, a key from STS its
+ * account, anything else (NULL too) 123456789012. */
+void svc_account_for_key(svc_call *c, const char *access_key, char out[13]);
+
+/* Credentials a service hands out (STS), so that a request signed with
+ * access_key lands in account as the principal arn / user_id. The server
+ * copies the strings. */
+typedef struct svc_credentials {
+    const char *access_key;
+    const char *account;
+    const char *arn;
+    const char *user_id;
+    int64_t expires_ms; /* server clock */
+} svc_credentials;
+void svc_credentials_add(svc_call *c, const svc_credentials *cred);
+
+/* ---- the server ---- */
+
+/* "http://HOST:PORT", borrowed for the server's life. */
+const char *svc_endpoint(svc_call *c);
+/* A URL of this server for an unsigned GET that must reach the call's
+ * service, account and region (a link a subscriber follows, SNS's
+ * SubscribeURL): endpoint + "/?" + query, plus the X-Amz-Credential scope
+ * that routing reads when account or region is not the default. query is
+ * already encoded. g_malloc'd. */
+char *svc_url(svc_call *c, const char *query);
+/* The server clock now (virtual or real, milliseconds since the epoch).
+ * c->now_ms is its value when the call began, which handlers should use so
+ * that one request sees one time. */
+int64_t svc_clock_ms(svc_call *c);
+
+/* ---- namespaces ----
+ * Calls fn with the state of every namespace of service svc (its account,
+ * and its region: "" where the service's scope has none), in a stable order
+ * (account, region), each under its namespace lock taken in mode
+ * (SVC_LOCK_SHARED or SVC_LOCK_EXCLUSIVE; SVC_LOCK_NONE: none), for the
+ * service's control endpoints and inspection. account / region: only those
+ * (NULL: any). Never from a handler: the handler's own namespace is locked. */
+typedef void (*svc_state_fn)(void *state, const char *account, const char *region, void *arg);
+void svc_foreach_state(server *s, const svc_def *svc, const char *account, const char *region, svc_lock_mode mode,
+                       svc_state_fn fn, void *arg);
+
+/* ---- partial-failure faults ----
+ * A fault rule's partial action (svc_def.partial_actions; its value a share
+ * f from 0 to 1, in c->fault) fails that share of a batch of n entries. One
+ * rule, for every service:
+ *
+ *   k = floor(f x n), where a product within 1e-9 of a whole number counts
+ *       as that number (0.29 x 100 is 29);
+ *   at least one of several: k = 1 when f > 0 and n > 1 gave 0;
+ *   a lone entry (n = 1) fails only when f >= 1, so that a client's
+ *       resend loop comes to an end;
+ *   all n for f >= 1; none without the action or for f <= 0.
+ *
+ * svc_fault_share gives k; svc_fault_hits says whether entry i is one of
+ * the k, which are spread evenly through the batch, deterministically. */
+size_t svc_fault_share(const svc_call *c, const char *action, size_t n);
+bool svc_fault_hits(size_t i, size_t k, size_t n);
+
+/* ---- answering later ----
+ * A handler that has nothing to answer yet (a long poll) parks its request:
+ * it calls svc_park and returns 0 without output. Nothing is answered or
+ * journaled; the connection is suspended (no worker waits) until another
+ * request calls svc_wake with the same key in the same namespace, or
+ * timeout_ms pass, whichever comes first. Then the request runs again from
+ * the start (a new svc_call on the same input, under the same lock mode),
+ * and that run answers: svc_park_expired tells it whether its time ran out
+ * (then it must answer with what it has; it may park again otherwise, for
+ * what is left of its time). A client that hangs up while its request is
+ * parked is dropped with it. A handler that parks must not take the body
+ * (svc_take_body): the next run reads it again.
+ *
+ * svc_park returns false when the request cannot be held (the C door
+ * mockaws_control and unit tests that drive the pipeline directly): the
+ * handler answers at once. key: the handler's own name for what the request
+ * waits for (a queue's ARN), copied. The request is listed under the key as
+ * soon as svc_park returns, so a svc_wake after the handler's decision (made
+ * under the namespace lock) is never lost. timeout_ms: at most
+ * SVC_PARK_MAX_MS (longer waits are cut to it). */
+#define SVC_PARK_MAX_MS ((int64_t)3600 * 1000)
+bool svc_park(svc_call *c, const char *key, int64_t timeout_ms);
+bool svc_park_expired(const svc_call *c);
+/* Wakes every request parked on key in c's namespace; how many. */
+size_t svc_wake(svc_call *c, const char *key);
+/* How many requests are parked on key in c's namespace. */
+size_t svc_parked(svc_call *c, const char *key);
+
+/* ---- fixtures and state dumps ----
+ * JSON carries only UTF-8 while a client's bytes may be anything; these
+ * apply the server's one rule (core/jtext.h, docs/ARCHITECTURE.md). */
+
+/* obj[name] = the bytes, invalid UTF-8 replaced by U+FFFD, plus
+ * obj[name "_base64"] with the exact bytes when they are not UTF-8. */
+void svc_json_set_bytes(json_t *obj, const char *name, const char *s, size_t len);
+/* Strict base64 (standard alphabet, padded): *out g_malloc'd, NUL after
+ * *len bytes. False on anything else. */
+bool svc_base64_decode(const char *text, size_t text_len, char **out, size_t *len);
+/* Reads a file a fixture entry names, confined to ctx->base_dir (no file
+ * when it is NULL), a regular file of at most 256 MiB: 0 and *data
+ * (g_malloc'd, NUL after *len bytes), or -1 and why in err. */
+int svc_fixture_read_file(const svc_fixture_ctx *ctx, const char *name, char **data, size_t *len, char *err,
+                          size_t errlen);
+
+#endif
