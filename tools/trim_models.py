@@ -1,9 +1,14 @@
 #!/usr/bin/env python3
 """Generate server/models/{s3,dynamodb,sns,ec2,sts}.json from the installed botocore.
 
-Each model keeps only the operations mockaws implements, the shapes they reach
+Each model keeps the operations mockaws implements, the shapes they reach
 (input, output and error shapes, transitively), and the metadata; documentation
-and endpoint-resolution traits are dropped. A few mockaws-only keys are added:
+and endpoint-resolution traits are dropped. S3 (rest-xml, routed by method, URI
+template and required bindings) also keeps every other operation, marked
+"x-mockaws-trimmed": true, with only what routing reads: its "http" binding,
+"deprecated", and an input structure holding just the required members bound
+to the URI, a header or the query string (see trimmed_op). A few mockaws-only
+keys are added:
 
   x-mockaws-source                  where the data came from (top level)
   metadata.x-mockaws-all-operations every operation of the full model, so the
@@ -12,7 +17,8 @@ and endpoint-resolution traits are dropped. A few mockaws-only keys are added:
   metadata.x-mockaws-error-namespace(s)  DynamoDB's __type prefixes
 
 and, for S3, the XML root element of outputs whose root is not the shape name
-(see S3_ROOTS).
+(see S3_ROOTS), and x-mockaws-xml-text on the member that is its root's text
+(see S3_XML_TEXT).
 
 The output is deterministic: object keys are sorted, except the "members" of a
 structure, whose order is the order of the XML elements on the wire and of the
@@ -87,6 +93,20 @@ S3_ROOTS = {
     "CopyPartResult": "CopyPartResult",
 }
 
+# Output members that are the text of the root element itself rather than a
+# child of it: GetBucketLocation answers
+# <LocationConstraint xmlns="...">eu-west-1</LocationConstraint>.
+S3_XML_TEXT = {"GetBucketLocationOutput": "LocationConstraint"}
+
+# Services routed by the model's HTTP bindings: their operations mockaws does
+# not implement stay in the model for routing (PUT /b?versioning must not be
+# taken for CreateBucket).
+ROUTED_BY_BINDING = {"s3"}
+
+# The one shape the routing-only members of trimmed operations point at when
+# their own shape is not kept anyway.
+STUB_SHAPE = "MockawsStub"
+
 DYNAMODB_NS = "com.amazonaws.dynamodb.v20120810#"
 # Errors raised by the Coral framework in front of DynamoDB rather than by
 # DynamoDB itself carry the framework's namespace in __type.
@@ -110,7 +130,8 @@ The service models in this directory
 
 are derived from the data files of the botocore package, version {version}
 (data/<service>/<api-version>/service-2.json), by tools/trim_models.py:
-operations and shapes that mockaws does not implement were removed,
+operations and shapes that mockaws does not implement were removed (S3
+keeps the HTTP bindings of the operations it does not implement),
 documentation was removed, and a few keys prefixed "x-mockaws-" (and, for
 S3, XML root element names) were added.
 
@@ -153,6 +174,35 @@ def shape_refs(shape):
     return refs
 
 
+def trimmed_op(full, name, shapes):
+    """Operation name as routing needs it (method, URI template, deprecation
+    and the required members bound outside the body), and its input shape,
+    added to shapes unless a kept operation already brought the full one."""
+    op = full["operations"][name]
+    out = {"name": name, "http": dict(op["http"]), "x-mockaws-trimmed": True}
+    if op.get("deprecated"):
+        out["deprecated"] = True
+    if "input" not in op:
+        return out
+    iname = op["input"]["shape"]
+    out["input"] = {"shape": iname}
+    if iname in shapes:
+        return out
+    full_in = full["shapes"][iname]
+    members = {}
+    for member in full_in.get("required", []):
+        ref = full_in["members"][member]
+        if ref.get("location") not in ("uri", "querystring", "header"):
+            continue
+        kept = {k: ref[k] for k in ("location", "locationName") if k in ref}
+        kept["shape"] = ref["shape"] if ref["shape"] in shapes else STUB_SHAPE
+        if kept["shape"] == STUB_SHAPE:
+            shapes[STUB_SHAPE] = {"type": "string"}
+        members[member] = kept
+    shapes[iname] = {"type": "structure", "required": list(members), "members": members}
+    return out
+
+
 def trim(service, full):
     ops = {}
     todo = []
@@ -173,11 +223,18 @@ def trim(service, full):
         shapes[name] = shape
         todo.extend(shape_refs(shape))
 
+    if service in ROUTED_BY_BINDING:
+        for name in sorted(full["operations"]):
+            if name not in ops:
+                ops[name] = trimmed_op(full, name, shapes)
+
     if service == "s3":
         for name, root in S3_ROOTS.items():
             if name in shapes:
                 shapes[name]["locationName"] = root
                 shapes[name]["xmlNamespace"] = dict(S3_NS)
+        for name, member in S3_XML_TEXT.items():
+            shapes[name]["members"][member]["x-mockaws-xml-text"] = True
 
     meta = strip(full["metadata"])
     meta["x-mockaws-all-operations"] = sorted(full["operations"])

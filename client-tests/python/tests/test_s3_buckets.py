@@ -288,3 +288,29 @@ class Envelope(S3TestCase):
         status, _, body = raw_s3(self.server, "PATCH", "/methods/k", body=b"x")
         self.assertEqual(status, 405)
         self.assertEqual(xml_error(body)[0], "MethodNotAllowed")
+
+
+class Unimplemented(S3TestCase):
+    """Operations S3 has and mockaws does not are recognised by the model: 501
+    NotImplemented naming the operation, never a look-alike that shares the path
+    (PUT /b?versioning is not CreateBucket, DELETE /b?policy not DeleteBucket)."""
+
+    def test_unimplemented_calls_are_501_naming_the_operation(self):
+        self.make_bucket("unimpl")
+        self.s3.put_object(Bucket="unimpl", Key="k", Body=b"x")
+        calls = [
+            ("PutBucketVersioning", self.s3.put_bucket_versioning,
+             {"Bucket": "unimpl", "VersioningConfiguration": {"Status": "Enabled"}}),
+            ("GetBucketPolicy", self.s3.get_bucket_policy, {"Bucket": "unimpl"}),
+            ("PutObjectAcl", self.s3.put_object_acl, {"Bucket": "unimpl", "Key": "k", "ACL": "private"}),
+            ("DeleteBucketPolicy", self.s3.delete_bucket_policy, {"Bucket": "unimpl"}),
+            ("ListObjectVersions", self.s3.list_object_versions, {"Bucket": "unimpl"}),
+            ("GetObjectLegalHold", self.s3.get_object_legal_hold, {"Bucket": "unimpl", "Key": "k"}),
+        ]
+        for op, fn, kwargs in calls:
+            with self.subTest(op):
+                err, _ = self.assertS3Error("NotImplemented", 501, fn, **kwargs)
+                self.assertIn(op, err.get("Message", ""))
+        # nothing was created, replaced or deleted on the way
+        self.assertEqual(self.s3.get_object(Bucket="unimpl", Key="k")["Body"].read(), b"x")
+        self.assertEqual([b["Name"] for b in self.s3.list_buckets()["Buckets"]], ["unimpl"])

@@ -128,6 +128,7 @@ static const struct {
     {"eventpayload", MF_EVENTPAYLOAD}, {"eventheader", MF_EVENTHEADER},
     {"sensitive", MF_SENSITIVE},     {"box", MF_BOX},
     {"requiresLength", MF_REQUIRES_LENGTH},
+    {"x-mockaws-xml-text", MF_XML_TEXT},
 };
 
 static void traits(build *b, json_t *o, mtraits *t)

@@ -82,6 +82,8 @@ enum {
                                   and only the input members routing reads are kept */
     MF_CHECKSUM_REQUIRED = 1u << 22, /* operation: "httpChecksum"."requestChecksumRequired" */
     MF_RECEIVER_FAULT = 1u << 23, /* shape: "error"."senderFault" is false (said, not missing) */
+    MF_XML_TEXT = 1u << 24,    /* reference: "x-mockaws-xml-text", the member is the text of its
+                                  structure's own element (S3's <LocationConstraint>region<) */
 };
 
 /* The traits a reference and a shape may both carry; a member's effective

@@ -6,7 +6,6 @@
  * where they do not: element names come from the member reference's
  * locationName (not the target shape's), flattened lists repeat the
  * member's own name. */
-#include "wire/model_json.h"
 #include "restxml.h"
 
 #include <errno.h>
@@ -27,7 +26,6 @@ typedef enum where { IN_BODY, IN_HEADER, IN_QUERY, IN_URI } where;
 
 /* One conversion (a request, a response or an error body). */
 typedef struct rx {
-    const model *m;
     aws_error *err;
     bool request; /* server side: bad input is the client's fault (400) */
     bool failed;
@@ -35,66 +33,56 @@ typedef struct rx {
 
 /* ---- model helpers ---- */
 
-/* A trait of a value: its member reference first, then its shape. */
-static json_t *trait(json_t *ref, json_t *shape, const char *name)
-{
-    json_t *v = ref ? json_object_get(ref, name) : NULL;
-    if (!v && shape)
-        v = json_object_get(shape, name);
-    return v;
-}
-
-static const char *location_of(json_t *ref)
-{
-    return json_string_value(json_object_get(ref, "location"));
-}
-
-static bool streq(const char *a, const char *b)
-{
-    return a && b && strcmp(a, b) == 0;
-}
-
 /* Members bound outside the body. uri and querystring only bind on
  * requests: in responses they are body members (as botocore reads them). */
-static bool bound_outside_body(json_t *ref, bool request)
+static bool bound_outside_body(const mmember *r, bool request)
 {
-    const char *loc = location_of(ref);
-    if (!loc)
-        return false;
-    if (streq(loc, "header") || streq(loc, "headers") || streq(loc, "statusCode"))
+    switch ((mlocation)r->location) {
+    case ML_HEADER:
+    case ML_HEADERS:
+    case ML_STATUSCODE:
         return true;
-    return request && (streq(loc, "uri") || streq(loc, "querystring"));
+    case ML_URI:
+    case ML_QUERYSTRING:
+        return request;
+    case ML_BODY:
+        break;
+    }
+    return false;
 }
 
 /* The element name of a structure member: the reference's locationName, not
  * the target shape's (the vectors name <nested> for a member whose shape
  * says "Hello"). */
-static const char *member_xml_name(json_t *ref, const char *member)
+static const char *member_xml_name(const mmember *r)
 {
-    const char *n = json_string_value(json_object_get(ref, "locationName"));
-    return n ? n : member;
+    return r->t.location_name ? r->t.location_name : r->name;
 }
 
-static bool type_is(json_t *shape, const char *t)
+/* The name a member is bound to outside the body (header, query parameter,
+ * URI label): the reference's locationName, else the member's name. */
+static const char *bound_name(const mmember *r)
 {
-    return strcmp(model_shape_type(shape), t) == 0;
+    return r->t.location_name ? r->t.location_name : r->name;
 }
 
-static bool is_int_type(const char *t)
+static bool is_int_kind(mkind k)
 {
-    return !strcmp(t, "integer") || !strcmp(t, "long") || !strcmp(t, "short") || !strcmp(t, "byte");
+    return k == MK_INTEGER || k == MK_LONG || k == MK_SHORT || k == MK_BYTE;
 }
 
-static bool is_float_type(const char *t)
+static timefmt_kind ts_kind(const mmember *r, where w)
 {
-    return !strcmp(t, "float") || !strcmp(t, "double");
-}
-
-static timefmt_kind ts_kind(json_t *ref, json_t *shape, where w)
-{
-    timefmt_kind k;
-    if (timefmt_kind_from_name(json_string_value(trait(ref, shape, "timestampFormat")), &k))
-        return k;
+    switch (mmember_ts_format(r)) {
+    case MTS_ISO8601:
+        return TIMEFMT_ISO8601;
+    case MTS_RFC822:
+        return TIMEFMT_RFC822;
+    case MTS_UNIX:
+        return TIMEFMT_UNIX;
+    case MTS_NONE:
+        break;
+    }
     /* S3 writes body times with milliseconds: 2026-11-29T13:09:24.000Z */
     return w == IN_HEADER ? TIMEFMT_RFC822 : TIMEFMT_ISO8601_MS;
 }
@@ -244,12 +232,12 @@ static json_t *base64_json(const char *s, size_t len)
 /* Text -> tree value of a scalar shape. NULL and !c->failed: the text holds
  * no value (an empty element of a type that has no empty value). name is
  * for error messages. */
-static json_t *scalar_from_text(rx *c, json_t *ref, json_t *shape, const char *text, size_t len,
-                                where w, const char *name)
+static json_t *scalar_from_text(rx *c, const mmember *r, const char *text, size_t len, where w,
+                                const char *name)
 {
-    const char *type = model_shape_type(shape);
-    if (!strcmp(type, "string") || !*type) {
-        if (w == IN_HEADER && json_is_true(trait(ref, shape, "jsonvalue"))) {
+    mkind kind = (mkind)r->shape->kind;
+    if (kind == MK_STRING) {
+        if (w == IN_HEADER && mmember_flag(r, MF_JSONVALUE)) {
             json_t *raw = base64_json(text, len);
             json_t *v = NULL;
             if (raw)
@@ -262,7 +250,7 @@ static json_t *scalar_from_text(rx *c, json_t *ref, json_t *shape, const char *t
         }
         return json_stringn_nocheck(text, len);
     }
-    if (!strcmp(type, "blob")) {
+    if (kind == MK_BLOB) {
         json_t *v = base64_json(text, len);
         if (!v)
             fail_value(c, w, name, text);
@@ -275,7 +263,8 @@ static json_t *scalar_from_text(rx *c, json_t *ref, json_t *shape, const char *t
         g_free(t);
         return NULL;
     }
-    if (!strcmp(type, "boolean")) {
+    switch (kind) {
+    case MK_BOOLEAN: {
         /* headers and query strings are written by hand often enough that
          * case is forgiven there */
         bool ci = w != IN_BODY;
@@ -283,18 +272,30 @@ static json_t *scalar_from_text(rx *c, json_t *ref, json_t *shape, const char *t
             v = json_true();
         else if (ci ? !g_ascii_strcasecmp(t, "false") : !strcmp(t, "false"))
             v = json_false();
-    } else if (is_int_type(type)) {
+        break;
+    }
+    case MK_INTEGER:
+    case MK_LONG:
+    case MK_SHORT:
+    case MK_BYTE: {
         json_int_t i;
         if (parse_int(t, &i))
             v = json_integer(i);
-    } else if (is_float_type(type)) {
+        break;
+    }
+    case MK_FLOAT:
+    case MK_DOUBLE:
         v = parse_float(t);
-    } else if (!strcmp(type, "timestamp")) {
+        break;
+    case MK_TIMESTAMP: {
         double e;
         if (timefmt_parse(t, &e))
             v = epoch_json(e);
-    } else {
+        break;
+    }
+    default:
         v = json_string(t);
+        break;
     }
     if (!v)
         fail_value(c, w, name, t);
@@ -304,11 +305,12 @@ static json_t *scalar_from_text(rx *c, json_t *ref, json_t *shape, const char *t
 
 /* Tree value -> text (header, query, URI or element text). False when the
  * value cannot be written as this shape (a handler's bug: the member is
- * left out rather than sent wrong). */
-static bool scalar_to_text(json_t *ref, json_t *shape, json_t *v, where w, GString *out)
+ * left out rather than sent wrong). r NULL: a value the model does not
+ * describe, written by its JSON type. */
+static bool scalar_to_text(const mmember *r, json_t *v, where w, GString *out)
 {
-    const char *type = model_shape_type(shape);
-    if (!strcmp(type, "blob")) {
+    mkind kind = r ? (mkind)r->shape->kind : MK_STRING;
+    if (kind == MK_BLOB) {
         if (!json_is_string(v))
             return false;
         char *b = g_base64_encode((const guchar *)json_string_value(v), json_string_length(v));
@@ -316,11 +318,11 @@ static bool scalar_to_text(json_t *ref, json_t *shape, json_t *v, where w, GStri
         g_free(b);
         return true;
     }
-    if (!strcmp(type, "timestamp") && json_is_number(v)) {
-        timefmt_format(out, json_number_value(v), ts_kind(ref, shape, w));
+    if (kind == MK_TIMESTAMP && json_is_number(v)) {
+        timefmt_format(out, json_number_value(v), ts_kind(r, w));
         return true;
     }
-    if (w == IN_HEADER && json_is_true(trait(ref, shape, "jsonvalue"))) {
+    if (w == IN_HEADER && r && mmember_flag(r, MF_JSONVALUE)) {
         char *s = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
         if (!s)
             return false;
@@ -338,7 +340,7 @@ static bool scalar_to_text(json_t *ref, json_t *shape, json_t *v, where w, GStri
         g_string_append_printf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
         return true;
     case JSON_REAL:
-        if (is_int_type(type))
+        if (is_int_kind(kind))
             g_string_append_printf(out, "%lld", (long long)json_real_value(v));
         else
             append_double(out, json_real_value(v));
@@ -356,7 +358,7 @@ static bool scalar_to_text(json_t *ref, json_t *shape, json_t *v, where w, GStri
 
 /* ---- XML -> tree ---- */
 
-static json_t *xml_value(rx *c, json_t *ref, json_t *shape, const xmlr_node *n);
+static json_t *xml_value(rx *c, const mmember *r, const xmlr_node *n);
 
 /* An attribute by its name as the model writes it ("xsi:type"); the prefix
  * a document chose may differ, so the local part decides when the exact
@@ -379,45 +381,41 @@ static const char *attr_lookup(const xmlr_node *n, const char *name)
 }
 
 /* One <entry> (or one flattened repetition) of a map into out. */
-static void xml_map_entry(rx *c, json_t *map_shape, const xmlr_node *entry, json_t *out)
+static void xml_map_entry(rx *c, const mshape *map, const xmlr_node *entry, json_t *out)
 {
-    json_t *kref = json_object_get(map_shape, "key");
-    json_t *vref = json_object_get(map_shape, "value");
-    const char *kname = json_string_value(json_object_get(kref, "locationName"));
-    const char *vname = json_string_value(json_object_get(vref, "locationName"));
+    const char *kname = map->key->t.location_name;
+    const char *vname = map->value->t.location_name;
     const xmlr_node *kn = xmlr_child(entry, kname ? kname : "key");
     const xmlr_node *vn = xmlr_child(entry, vname ? vname : "value");
     if (!kn || !vn)
         return;
-    json_t *v = xml_value(c, vref, model_ref_shape(c->m, vref), vn);
+    json_t *v = xml_value(c, map->value, vn);
     if (v)
         json_object_set_new(out, kn->text, v);
 }
 
 /* The repetitions of a flattened list or map member among parent's
  * children; NULL when there are none. */
-static json_t *xml_flattened(rx *c, json_t *shape, const xmlr_node *parent, const char *name)
+static json_t *xml_flattened(rx *c, const mshape *s, const xmlr_node *parent, const char *name)
 {
-    bool is_list = type_is(shape, "list");
-    json_t *iref = is_list ? json_object_get(shape, "member") : NULL;
+    bool is_list = s->kind == MK_LIST;
     const xmlr_node *first = xmlr_child(parent, name);
     if (!first && is_list) {
         /* botocore's reader names flattened items after the list member */
-        const char *alt = json_string_value(json_object_get(iref, "locationName"));
+        const char *alt = s->member->t.location_name;
         if (alt && (first = xmlr_child(parent, alt)))
             name = alt;
     }
     if (!first)
         return NULL;
     json_t *out = is_list ? json_array() : json_object();
-    json_t *ishape = is_list ? model_ref_shape(c->m, iref) : NULL;
     for (const xmlr_node *x = first; x && !c->failed; x = xmlr_next(x, name)) {
         if (is_list) {
-            json_t *v = xml_value(c, iref, ishape, x);
+            json_t *v = xml_value(c, s->member, x);
             if (v)
                 json_array_append_new(out, v);
         } else {
-            xml_map_entry(c, shape, x, out);
+            xml_map_entry(c, s, x, out);
         }
     }
     if (c->failed) {
@@ -429,35 +427,32 @@ static json_t *xml_flattened(rx *c, json_t *shape, const xmlr_node *parent, cons
 
 /* A structure from the element n (whose own name is not checked: roots are
  * named by the sender). */
-static json_t *xml_struct(rx *c, json_t *shape, const xmlr_node *n)
+static json_t *xml_struct(rx *c, const mshape *s, const xmlr_node *n)
 {
     json_t *obj = json_object();
-    const char *mname;
-    json_t *mref;
-    json_object_foreach(json_object_get(shape, "members"), mname, mref) {
-        if (bound_outside_body(mref, c->request))
+    for (uint32_t i = 0; i < s->nmembers; i++) {
+        const mmember *r = &s->members[i];
+        if (bound_outside_body(r, c->request))
             continue;
-        json_t *mshp = model_ref_shape(c->m, mref);
-        if (!mshp)
-            continue;
-        const char *ename = member_xml_name(mref, mname);
+        const mshape *ms = r->shape;
+        const char *ename = member_xml_name(r);
         json_t *v = NULL;
-        if (json_is_true(trait(mref, mshp, "xmlAttribute"))) {
+        if (r->t.flags & MF_XML_TEXT) {
+            /* an empty element holds no value (botocore: None) */
+            if (n->text_len)
+                v = scalar_from_text(c, r, n->text, n->text_len, IN_BODY, n->name);
+        } else if (mmember_flag(r, MF_XML_ATTRIBUTE)) {
             const char *text = attr_lookup(n, ename);
             if (text)
-                v = scalar_from_text(c, mref, mshp, text, strlen(text), IN_BODY, ename);
-        } else if ((type_is(mshp, "list") || type_is(mshp, "map")) &&
-                   json_is_true(trait(mref, mshp, "flattened"))) {
-            v = xml_flattened(c, mshp, n, ename);
+                v = scalar_from_text(c, r, text, strlen(text), IN_BODY, ename);
+        } else if ((ms->kind == MK_LIST || ms->kind == MK_MAP) && mmember_flag(r, MF_FLATTENED)) {
+            v = xml_flattened(c, ms, n, ename);
         } else {
             const xmlr_node *child = xmlr_child(n, ename);
-            if (!child) {
-                const char *alt = json_string_value(json_object_get(mshp, "locationName"));
-                if (alt)
-                    child = xmlr_child(n, alt);
-            }
+            if (!child && ms->t.location_name)
+                child = xmlr_child(n, ms->t.location_name);
             if (child)
-                v = xml_value(c, mref, mshp, child);
+                v = xml_value(c, r, child);
         }
         if (c->failed) {
             json_decref(v);
@@ -465,26 +460,23 @@ static json_t *xml_struct(rx *c, json_t *shape, const xmlr_node *n)
             return NULL;
         }
         if (v)
-            json_object_set_new(obj, mname, v);
+            json_object_set_new(obj, r->name, v);
     }
     return obj;
 }
 
-static json_t *xml_value(rx *c, json_t *ref, json_t *shape, const xmlr_node *n)
+static json_t *xml_value(rx *c, const mmember *r, const xmlr_node *n)
 {
-    if (!shape)
-        return NULL;
-    const char *type = model_shape_type(shape);
-    if (!strcmp(type, "structure"))
-        return xml_struct(c, shape, n);
-    if (!strcmp(type, "list")) {
+    const mshape *s = r->shape;
+    switch ((mkind)s->kind) {
+    case MK_STRUCTURE:
+        return xml_struct(c, s, n);
+    case MK_LIST: {
         /* every child is an item, whatever its name: the member's
          * locationName is a writer's rule, readers never needed it */
-        json_t *iref = json_object_get(shape, "member");
-        json_t *ishape = model_ref_shape(c->m, iref);
         json_t *arr = json_array();
         for (const xmlr_node *x = n->first_child; x && !c->failed; x = x->next) {
-            json_t *v = xml_value(c, iref, ishape, x);
+            json_t *v = xml_value(c, s->member, x);
             if (v)
                 json_array_append_new(arr, v);
         }
@@ -494,17 +486,19 @@ static json_t *xml_value(rx *c, json_t *ref, json_t *shape, const xmlr_node *n)
         }
         return arr;
     }
-    if (!strcmp(type, "map")) {
+    case MK_MAP: {
         json_t *obj = json_object();
         for (const xmlr_node *x = n->first_child; x && !c->failed; x = x->next)
-            xml_map_entry(c, shape, x, obj);
+            xml_map_entry(c, s, x, obj);
         if (c->failed) {
             json_decref(obj);
             return NULL;
         }
         return obj;
     }
-    return scalar_from_text(c, ref, shape, n->text, n->text_len, IN_BODY, n->name);
+    default:
+        return scalar_from_text(c, r, n->text, n->text_len, IN_BODY, n->name);
+    }
 }
 
 /* Parses a body into an element tree; NULL with the protocol's error. */
@@ -519,105 +513,102 @@ static xmlr_node *parse_body(rx *c, const char *body, size_t len)
 
 /* ---- tree -> XML ---- */
 
-static void write_ns(xmlw *w, json_t *ns)
+static void write_ns(xmlw *w, const char *uri, const char *prefix)
 {
-    if (json_is_string(ns)) {
-        xmlw_attr(w, "xmlns", json_string_value(ns));
-    } else if (json_is_object(ns)) {
-        const char *uri = json_string_value(json_object_get(ns, "uri"));
-        const char *prefix = json_string_value(json_object_get(ns, "prefix"));
-        if (!uri)
-            return;
-        if (prefix && *prefix) {
-            char *an = g_strconcat("xmlns:", prefix, NULL);
-            xmlw_attr(w, an, uri);
-            g_free(an);
-        } else {
-            xmlw_attr(w, "xmlns", uri);
-        }
+    if (!uri)
+        return;
+    if (prefix && *prefix) {
+        char *an = g_strconcat("xmlns:", prefix, NULL);
+        xmlw_attr(w, an, uri);
+        g_free(an);
+    } else {
+        xmlw_attr(w, "xmlns", uri);
     }
 }
 
-static void xml_write(rx *c, xmlw *w, const char *name, json_t *ref, json_t *shape, json_t *v);
+static void xml_write(rx *c, xmlw *w, const char *name, const mmember *r, json_t *v);
 
-/* <name ns attrs>members</name>, members in the model's order. */
-static void xml_write_struct(rx *c, xmlw *w, const char *name, json_t *ns, json_t *shape,
-                             json_t *v)
+/* <name ns attrs>members</name>, members in the model's order. A member
+ * marked MF_XML_TEXT is the element's own text, written even when the tree
+ * has none (<LocationConstraint xmlns="..."></LocationConstraint>). */
+static void xml_write_struct(rx *c, xmlw *w, const char *name, const char *ns_uri,
+                             const char *ns_prefix, const mshape *s, json_t *v)
 {
-    json_t *members = json_object_get(shape, "members");
-    const char *mname;
-    json_t *mref;
     xmlw_start(w, name);
-    write_ns(w, ns);
-    json_object_foreach(members, mname, mref) {
-        json_t *mv = json_object_get(v, mname);
-        json_t *mshp = model_ref_shape(c->m, mref);
-        if (!mv || json_is_null(mv) || !mshp || bound_outside_body(mref, false))
-            continue;
-        if (!json_is_true(trait(mref, mshp, "xmlAttribute")))
+    write_ns(w, ns_uri, ns_prefix);
+    for (uint32_t i = 0; i < s->nmembers; i++) {
+        const mmember *r = &s->members[i];
+        json_t *mv = json_object_get(v, r->name);
+        if (!mv || json_is_null(mv) || bound_outside_body(r, false) ||
+            !mmember_flag(r, MF_XML_ATTRIBUTE))
             continue;
         GString *t = g_string_new(NULL);
-        if (scalar_to_text(mref, mshp, mv, IN_BODY, t))
-            xmlw_attr(w, member_xml_name(mref, mname), t->str);
+        if (scalar_to_text(r, mv, IN_BODY, t))
+            xmlw_attr(w, member_xml_name(r), t->str);
         g_string_free(t, TRUE);
     }
-    json_object_foreach(members, mname, mref) {
-        json_t *mv = json_object_get(v, mname);
-        json_t *mshp = model_ref_shape(c->m, mref);
-        if (!mv || json_is_null(mv) || !mshp || bound_outside_body(mref, false) ||
-            json_is_true(trait(mref, mshp, "xmlAttribute")))
+    for (uint32_t i = 0; i < s->nmembers; i++) {
+        const mmember *r = &s->members[i];
+        json_t *mv = json_object_get(v, r->name);
+        if (r->t.flags & MF_XML_TEXT) {
+            GString *t = g_string_new(NULL);
+            if (mv && !json_is_null(mv))
+                scalar_to_text(r, mv, IN_BODY, t);
+            xmlw_text(w, t->str, t->len);
+            g_string_free(t, TRUE);
             continue;
-        xml_write(c, w, member_xml_name(mref, mname), mref, mshp, mv);
+        }
+        if (!mv || json_is_null(mv) || bound_outside_body(r, false) ||
+            mmember_flag(r, MF_XML_ATTRIBUTE))
+            continue;
+        xml_write(c, w, member_xml_name(r), r, mv);
     }
     xmlw_end(w);
 }
 
-static void xml_write_entry(rx *c, xmlw *w, json_t *map_shape, const char *key, json_t *v)
+static void xml_write_entry(rx *c, xmlw *w, const mshape *map, const char *key, json_t *v)
 {
-    json_t *kref = json_object_get(map_shape, "key");
-    json_t *vref = json_object_get(map_shape, "value");
-    const char *kname = json_string_value(json_object_get(kref, "locationName"));
-    const char *vname = json_string_value(json_object_get(vref, "locationName"));
+    const char *kname = map->key->t.location_name;
+    const char *vname = map->value->t.location_name;
     json_t *k = json_string(key);
-    xml_write(c, w, kname ? kname : "key", kref, model_ref_shape(c->m, kref), k);
+    xml_write(c, w, kname ? kname : "key", map->key, k);
     json_decref(k);
-    xml_write(c, w, vname ? vname : "value", vref, model_ref_shape(c->m, vref), v);
+    xml_write(c, w, vname ? vname : "value", map->value, v);
 }
 
-static void xml_write(rx *c, xmlw *w, const char *name, json_t *ref, json_t *shape, json_t *v)
+static void xml_write(rx *c, xmlw *w, const char *name, const mmember *r, json_t *v)
 {
-    if (!shape || !v || json_is_null(v))
+    if (!v || json_is_null(v))
         return;
-    const char *type = model_shape_type(shape);
-    json_t *ns = trait(ref, shape, "xmlNamespace");
-    bool flat = json_is_true(trait(ref, shape, "flattened"));
+    const mshape *s = r->shape;
+    const char *ns_prefix;
+    const char *ns_uri = mmember_xmlns(r, &ns_prefix);
+    bool flat = mmember_flag(r, MF_FLATTENED);
 
-    if (!strcmp(type, "structure")) {
+    switch ((mkind)s->kind) {
+    case MK_STRUCTURE:
         if (json_is_object(v))
-            xml_write_struct(c, w, name, ns, shape, v);
+            xml_write_struct(c, w, name, ns_uri, ns_prefix, s, v);
         return;
-    }
-    if (!strcmp(type, "list")) {
+    case MK_LIST: {
         if (!json_is_array(v))
             return;
-        json_t *iref = json_object_get(shape, "member");
-        json_t *ishape = model_ref_shape(c->m, iref);
-        const char *iname = json_string_value(json_object_get(iref, "locationName"));
+        const char *iname = s->member->t.location_name;
         size_t i;
         json_t *item;
         if (flat) {
             json_array_foreach(v, i, item)
-                xml_write(c, w, name, iref, ishape, item);
+                xml_write(c, w, name, s->member, item);
             return;
         }
         xmlw_start(w, name);
-        write_ns(w, ns);
+        write_ns(w, ns_uri, ns_prefix);
         json_array_foreach(v, i, item)
-            xml_write(c, w, iname ? iname : "member", iref, ishape, item);
+            xml_write(c, w, iname ? iname : "member", s->member, item);
         xmlw_end(w);
         return;
     }
-    if (!strcmp(type, "map")) {
+    case MK_MAP: {
         if (!json_is_object(v))
             return;
         const char *k;
@@ -625,26 +616,29 @@ static void xml_write(rx *c, xmlw *w, const char *name, json_t *ref, json_t *sha
         if (flat) {
             json_object_foreach(v, k, item) {
                 xmlw_start(w, name);
-                write_ns(w, ns);
-                xml_write_entry(c, w, shape, k, item);
+                write_ns(w, ns_uri, ns_prefix);
+                xml_write_entry(c, w, s, k, item);
                 xmlw_end(w);
             }
             return;
         }
         xmlw_start(w, name);
-        write_ns(w, ns);
+        write_ns(w, ns_uri, ns_prefix);
         json_object_foreach(v, k, item) {
             xmlw_start(w, "entry");
-            xml_write_entry(c, w, shape, k, item);
+            xml_write_entry(c, w, s, k, item);
             xmlw_end(w);
         }
         xmlw_end(w);
         return;
     }
+    default:
+        break;
+    }
     GString *t = g_string_new(NULL);
-    if (scalar_to_text(ref, shape, v, IN_BODY, t)) {
+    if (scalar_to_text(r, v, IN_BODY, t)) {
         xmlw_start(w, name);
-        write_ns(w, ns);
+        write_ns(w, ns_uri, ns_prefix);
         xmlw_text(w, t->str, t->len);
         xmlw_end(w);
     }
@@ -673,7 +667,7 @@ static void xml_write_any(xmlw *w, const char *name, json_t *v)
         return;
     }
     GString *t = g_string_new(NULL);
-    if (scalar_to_text(NULL, NULL, v, IN_BODY, t))
+    if (scalar_to_text(NULL, v, IN_BODY, t))
         xmlw_element_len(w, name, t->str, t->len);
     g_string_free(t, TRUE);
 }
@@ -738,18 +732,17 @@ static GPtrArray *split_header_list(const char *s, bool http_dates)
 }
 
 /* A header's text -> the member's value (NULL + c->failed when invalid). */
-static json_t *header_value(rx *c, json_t *ref, json_t *shape, const char *text, const char *name)
+static json_t *header_value(rx *c, const mmember *r, const char *text, const char *name)
 {
-    if (!type_is(shape, "list"))
-        return scalar_from_text(c, ref, shape, text, strlen(text), IN_HEADER, name);
-    json_t *iref = json_object_get(shape, "member");
-    json_t *ishape = model_ref_shape(c->m, iref);
-    bool dates = type_is(ishape, "timestamp") && ts_kind(iref, ishape, IN_HEADER) == TIMEFMT_RFC822;
+    if (r->shape->kind != MK_LIST)
+        return scalar_from_text(c, r, text, strlen(text), IN_HEADER, name);
+    const mmember *item = r->shape->member;
+    bool dates = item->shape->kind == MK_TIMESTAMP && ts_kind(item, IN_HEADER) == TIMEFMT_RFC822;
     GPtrArray *items = split_header_list(text, dates);
     json_t *arr = json_array();
     for (guint i = 0; i < items->len && !c->failed; i++) {
         const char *it = g_ptr_array_index(items, i);
-        json_t *v = scalar_from_text(c, iref, ishape, it, strlen(it), IN_HEADER, name);
+        json_t *v = scalar_from_text(c, item, it, strlen(it), IN_HEADER, name);
         if (v)
             json_array_append_new(arr, v);
     }
@@ -763,24 +756,23 @@ static json_t *header_value(rx *c, json_t *ref, json_t *shape, const char *text,
 
 /* A member's value as header text: lists comma-separated, string items
  * quoted when they hold ',' or '"'. False when it has none to send. */
-static bool header_text(const model *m, json_t *ref, json_t *shape, json_t *v, GString *out)
+static bool header_text(const mmember *r, json_t *v, GString *out)
 {
-    if (!type_is(shape, "list"))
-        return scalar_to_text(ref, shape, v, IN_HEADER, out);
+    if (r->shape->kind != MK_LIST)
+        return scalar_to_text(r, v, IN_HEADER, out);
     if (!json_is_array(v))
         return false;
-    json_t *iref = json_object_get(shape, "member");
-    json_t *ishape = model_ref_shape(m, iref);
+    const mmember *iref = r->shape->member;
     bool first = true;
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
         GString *it = g_string_new(NULL);
-        if (!json_is_null(item) && scalar_to_text(iref, ishape, item, IN_HEADER, it)) {
+        if (!json_is_null(item) && scalar_to_text(iref, item, IN_HEADER, it)) {
             if (!first)
                 g_string_append(out, ", ");
             first = false;
-            if (type_is(ishape, "string") && strpbrk(it->str, ",\"")) {
+            if (iref->shape->kind == MK_STRING && strpbrk(it->str, ",\"")) {
                 g_string_append_c(out, '"');
                 for (const char *p = it->str; *p; p++) {
                     if (*p == '"' || *p == '\\')
@@ -799,22 +791,20 @@ static bool header_text(const model *m, json_t *ref, json_t *shape, json_t *v, G
 
 /* The response's headers from the bound members of an output (or error)
  * shape; *status from a statusCode member. */
-static void write_bound_headers(const model *m, json_t *shape, json_t *tree, http_response *resp,
-                                int *status)
+static void write_bound_headers(const mshape *s, json_t *tree, http_response *resp, int *status)
 {
-    const char *mname;
-    json_t *mref;
-    json_object_foreach(json_object_get(shape, "members"), mname, mref) {
-        json_t *v = json_object_get(tree, mname);
-        json_t *mshp = model_ref_shape(m, mref);
-        const char *loc = location_of(mref);
-        if (!v || json_is_null(v) || !mshp || !loc)
+    for (uint32_t i = 0; i < s->nmembers; i++) {
+        const mmember *r = &s->members[i];
+        json_t *v = json_object_get(tree, r->name);
+        if (!v || json_is_null(v))
             continue;
-        const char *lname = json_string_value(json_object_get(mref, "locationName"));
-        if (!strcmp(loc, "statusCode")) {
+        const char *lname = r->t.location_name;
+        switch ((mlocation)r->location) {
+        case ML_STATUSCODE:
             if (json_is_integer(v) && status)
                 *status = (int)json_integer_value(v);
-        } else if (!strcmp(loc, "headers")) {
+            break;
+        case ML_HEADERS: {
             const char *k;
             json_t *hv;
             json_object_foreach(v, k, hv) {
@@ -824,52 +814,64 @@ static void write_bound_headers(const model *m, json_t *shape, json_t *tree, htt
                 http_response_set_header(resp, hn, json_string_value(hv));
                 g_free(hn);
             }
-        } else if (!strcmp(loc, "header")) {
+            break;
+        }
+        case ML_HEADER: {
             GString *t = g_string_new(NULL);
-            bool ok = header_text(m, mref, mshp, v, t);
-            if (ok)
-                http_response_set_header(resp, lname ? lname : mname, t->str);
+            if (header_text(r, v, t))
+                http_response_set_header(resp, bound_name(r), t->str);
             g_string_free(t, TRUE);
+            break;
+        }
+        default:
+            break;
         }
     }
 }
 
+/* The prefixed headers of a "headers" member as a map (always present,
+ * even empty, as botocore hands it out). */
+static json_t *prefixed_headers(const char *prefix, const http_header *h, size_t n)
+{
+    json_t *map = json_object();
+    size_t plen = prefix ? strlen(prefix) : 0;
+    for (size_t i = 0; i < n; i++)
+        if (strlen(h[i].name) > plen && !g_ascii_strncasecmp(h[i].name, prefix ? prefix : "", plen))
+            json_object_set_new(map, h[i].name + plen,
+                                json_stringn_nocheck(h[i].value, strlen(h[i].value)));
+    return map;
+}
+
 /* Bound members of a response (or error) shape from its status and
  * headers, into out. */
-static int read_bound_response(rx *c, json_t *shape, const http_response *resp, int status,
+static int read_bound_response(rx *c, const mshape *s, const http_response *resp, int status,
                                json_t *out)
 {
-    const char *mname;
-    json_t *mref;
-    json_object_foreach(json_object_get(shape, "members"), mname, mref) {
-        json_t *mshp = model_ref_shape(c->m, mref);
-        const char *loc = location_of(mref);
-        if (!mshp || !loc)
-            continue;
-        const char *lname = json_string_value(json_object_get(mref, "locationName"));
-        if (!strcmp(loc, "statusCode")) {
-            json_object_set_new(out, mname, json_integer(status));
-        } else if (!strcmp(loc, "headers")) {
-            /* always present, even empty, as botocore hands it out */
-            json_t *map = json_object();
-            size_t plen = lname ? strlen(lname) : 0;
-            for (guint i = 0; i < resp->headers->len; i++) {
-                http_header *h = &g_array_index(resp->headers, http_header, i);
-                if (strlen(h->name) > plen &&
-                    !g_ascii_strncasecmp(h->name, lname ? lname : "", plen))
-                    json_object_set_new(map, h->name + plen,
-                                        json_stringn_nocheck(h->value, strlen(h->value)));
-            }
-            json_object_set_new(out, mname, map);
-        } else if (!strcmp(loc, "header")) {
-            const char *text = http_response_header(resp, lname ? lname : mname);
+    for (uint32_t i = 0; i < s->nmembers; i++) {
+        const mmember *r = &s->members[i];
+        switch ((mlocation)r->location) {
+        case ML_STATUSCODE:
+            json_object_set_new(out, r->name, json_integer(status));
+            break;
+        case ML_HEADERS:
+            json_object_set_new(out, r->name,
+                                prefixed_headers(r->t.location_name,
+                                                 (const http_header *)(void *)resp->headers->data,
+                                                 resp->headers->len));
+            break;
+        case ML_HEADER: {
+            const char *text = http_response_header(resp, bound_name(r));
             if (!text)
-                continue;
-            json_t *v = header_value(c, mref, mshp, text, lname ? lname : mname);
+                break;
+            json_t *v = header_value(c, r, text, bound_name(r));
             if (c->failed)
                 return -1;
             if (v)
-                json_object_set_new(out, mname, v);
+                json_object_set_new(out, r->name, v);
+            break;
+        }
+        default:
+            break;
         }
     }
     return 0;
@@ -916,7 +918,12 @@ static bool match_from(const char *t, const char *tend, const char *p, const cha
     else
         while (lim < pend && *lim != '/')
             lim++;
+    /* what follows the label, when a literal, is where the label may end */
+    const char *after = close + 1;
+    bool literal_next = after < tend && *after != '{';
     for (const char *e = lim; e > p; e--) {
+        if (after == tend ? e != pend : literal_next && (e == pend || *e != *after))
+            continue;
         int saved = pm->n;
         if (pm->n < MAX_LABELS)
             pm->labels[pm->n++] = (label_span){t + 1, (size_t)(close - t - 1 - greedy), p,
@@ -945,30 +952,32 @@ static bool match_path(const char *tmpl, size_t tlen, const char *path, bool len
 }
 
 /* Does the request carry every query literal of the template ("uploads",
- * "list-type=2")? *count: how many there are. */
+ * "list-type=2")? *count: how many there are. Runs for every candidate of
+ * every request: walks the template in place. */
 static bool query_literals_present(const char *qt, const http_params *q, int *count)
 {
     *count = 0;
-    if (!qt)
-        return true;
     bool ok = true;
-    char **toks = g_strsplit(qt, "&", -1);
-    for (char **tk = toks; *tk; tk++) {
-        if (!**tk)
-            continue;
-        (*count)++;
-        char *eq = strchr(*tk, '=');
-        if (eq)
-            *eq = '\0';
-        bool found = false;
-        for (guint i = 0; i < q->items->len && !found; i++) {
-            const http_param *it = &g_array_index(q->items, http_param, i);
-            found = !strcmp(it->name, *tk) && (!eq || !strcmp(it->value, eq + 1));
+    for (const char *p = qt; p && *p;) {
+        const char *end = strchr(p, '&');
+        if (!end)
+            end = p + strlen(p);
+        if (end > p) {
+            (*count)++;
+            const char *eq = memchr(p, '=', (size_t)(end - p));
+            size_t nlen = (size_t)((eq ? eq : end) - p);
+            size_t vlen = eq ? (size_t)(end - eq - 1) : 0;
+            bool found = false;
+            for (guint i = 0; i < q->items->len && !found; i++) {
+                const http_param *it = &g_array_index(q->items, http_param, i);
+                found = !strncmp(it->name, p, nlen) && !it->name[nlen] &&
+                        (!eq || (!strncmp(it->value, eq + 1, vlen) && !it->value[vlen]));
+            }
+            if (!found)
+                ok = false;
         }
-        if (!found)
-            ok = false;
+        p = *end ? end + 1 : end;
     }
-    g_strfreev(toks);
     return ok;
 }
 
@@ -978,14 +987,15 @@ typedef struct op_score {
     int all_required;
     int required_present;
     int not_deprecated;
+    int implemented;
 } op_score;
 
 static int score_cmp(const op_score *a, const op_score *b)
 {
     const int x[] = {a->query_literals, a->path_literals, a->all_required, a->required_present,
-                     a->not_deprecated};
+                     a->not_deprecated, a->implemented};
     const int y[] = {b->query_literals, b->path_literals, b->all_required, b->required_present,
-                     b->not_deprecated};
+                     b->not_deprecated, b->implemented};
     for (size_t i = 0; i < G_N_ELEMENTS(x); i++)
         if (x[i] != y[i])
             return x[i] < y[i] ? -1 : 1;
@@ -997,24 +1007,21 @@ static bool query_has(const http_params *q, const char *name)
     return http_params_get(q, name) != NULL;
 }
 
-static void score_required(const model *m, json_t *op, const http_request *req,
-                           const http_params *q, op_score *s)
+static void score_required(const mop *op, const http_request *req, const http_params *q,
+                           op_score *s)
 {
     s->all_required = 1;
     s->required_present = 0;
-    json_t *shape = model_op_input(m, op);
-    json_t *members = json_object_get(shape, "members");
-    size_t i;
-    json_t *r;
-    json_array_foreach(json_object_get(shape, "required"), i, r) {
-        json_t *ref = json_object_get(members, json_string_value(r));
-        const char *loc = location_of(ref);
-        const char *lname = json_string_value(json_object_get(ref, "locationName"));
+    const mshape *in = op->input ? op->input->shape : NULL;
+    for (uint32_t i = 0; in && i < in->nmembers; i++) {
+        const mmember *r = &in->members[i];
+        if (!(r->t.flags & MF_REQUIRED))
+            continue;
         bool present;
-        if (streq(loc, "header"))
-            present = http_request_header(req, lname ? lname : json_string_value(r)) != NULL;
-        else if (streq(loc, "querystring"))
-            present = query_has(q, lname ? lname : json_string_value(r));
+        if (r->location == ML_HEADER)
+            present = http_request_header(req, bound_name(r)) != NULL;
+        else if (r->location == ML_QUERYSTRING)
+            present = query_has(q, bound_name(r));
         else
             continue;
         if (present)
@@ -1055,13 +1062,11 @@ size_t restxml_match_operations(const model *m, const http_request *req, const c
     size_t count = 0;
     for (int lenient = 0; lenient < 2 && count == 0; lenient++) {
         op_score best = {0};
-        const char *opname;
-        json_t *op;
-        json_object_foreach(model_operations(m), opname, op) {
-            json_t *http = json_object_get(op, "http");
-            const char *method = json_string_value(json_object_get(http, "method"));
-            const char *uri = json_string_value(json_object_get(http, "requestUri"));
-            if (!streq(method, req->method) || !uri)
+        for (uint32_t i = 0; i < m->nops; i++) {
+            const mop *op = &m->ops[i];
+            const char *uri = op->request_uri;
+            if (!uri || !op->http_method || op->http_method[0] != req->method[0] ||
+                strcmp(op->http_method, req->method) != 0)
                 continue;
             size_t tlen;
             const char *qt;
@@ -1072,8 +1077,9 @@ size_t restxml_match_operations(const model *m, const http_request *req, const c
                 !query_literals_present(qt, &q, &s.query_literals))
                 continue;
             s.path_literals = literal_chars(uri, tlen);
-            score_required(m, op, req, &q, &s);
-            s.not_deprecated = !json_is_true(json_object_get(op, "deprecated"));
+            score_required(op, req, &q, &s);
+            s.not_deprecated = !(op->flags & MF_DEPRECATED);
+            s.implemented = !(op->flags & MF_TRIMMED);
             int cmp = count ? score_cmp(&s, &best) : 1;
             if (cmp < 0)
                 continue;
@@ -1082,7 +1088,7 @@ size_t restxml_match_operations(const model *m, const http_request *req, const c
                 count = 0;
             }
             if (count < max)
-                names[count] = opname;
+                names[count] = op->name;
             count++;
         }
     }
@@ -1117,21 +1123,18 @@ static char *query_param_with_nul(const http_params *q)
     return NULL;
 }
 
-static void read_uri_labels(rx *c, json_t *shape, const char *tmpl, size_t tlen,
+static void read_uri_labels(rx *c, const mshape *s, const char *tmpl, size_t tlen,
                             const http_request *req, json_t *out)
 {
     path_match pm;
     if (!match_path(tmpl, tlen, req->path, false, &pm) &&
         !match_path(tmpl, tlen, req->path, true, &pm))
         return;
-    const char *mname;
-    json_t *mref;
-    json_object_foreach(json_object_get(shape, "members"), mname, mref) {
-        if (!streq(location_of(mref), "uri"))
+    for (uint32_t k = 0; k < s->nmembers; k++) {
+        const mmember *r = &s->members[k];
+        if (r->location != ML_URI)
             continue;
-        const char *lname = json_string_value(json_object_get(mref, "locationName"));
-        if (!lname)
-            lname = mname;
+        const char *lname = bound_name(r);
         for (int i = 0; i < pm.n; i++) {
             const label_span *l = &pm.labels[i];
             if (strlen(lname) != l->name_len || strncmp(lname, l->name, l->name_len))
@@ -1140,7 +1143,7 @@ static void read_uri_labels(rx *c, json_t *shape, const char *tmpl, size_t tlen,
             char *dec = http_percent_decode(l->val, l->val_len, false, &n);
             json_t *v = NULL;
             if (dec) {
-                v = scalar_from_text(c, mref, model_ref_shape(c->m, mref), dec, n, IN_URI, lname);
+                v = scalar_from_text(c, r, dec, n, IN_URI, lname);
             } else {
                 char *raw = g_strndup(l->val, l->val_len);
                 fail_value(c, IN_URI, lname, raw);
@@ -1150,13 +1153,13 @@ static void read_uri_labels(rx *c, json_t *shape, const char *tmpl, size_t tlen,
             if (c->failed)
                 return;
             if (v)
-                json_object_set_new(out, mname, v);
+                json_object_set_new(out, r->name, v);
             break;
         }
     }
 }
 
-static void read_query(rx *c, json_t *shape, const char *query_tmpl, const http_params *q,
+static void read_query(rx *c, const mshape *s, const char *query_tmpl, const http_params *q,
                        json_t *out)
 {
     /* names the map members may not take: the named members' and the
@@ -1169,67 +1172,60 @@ static void read_query(rx *c, json_t *shape, const char *query_tmpl, const http_
             *eq = '\0';
         g_hash_table_add(claimed, *tk);
     }
-    json_t *members = json_object_get(shape, "members");
-    const char *mname;
-    json_t *mref;
-    json_object_foreach(members, mname, mref) {
-        json_t *mshp = model_ref_shape(c->m, mref);
-        if (!streq(location_of(mref), "querystring") || !mshp || type_is(mshp, "map"))
+    for (uint32_t k = 0; k < s->nmembers; k++) {
+        const mmember *r = &s->members[k];
+        const mshape *ms = r->shape;
+        if (r->location != ML_QUERYSTRING || ms->kind == MK_MAP)
             continue;
-        const char *lname = json_string_value(json_object_get(mref, "locationName"));
-        if (!lname)
-            lname = mname;
+        const char *lname = bound_name(r);
         g_hash_table_add(claimed, (gpointer)lname);
-        if (type_is(mshp, "list")) {
-            json_t *iref = json_object_get(mshp, "member");
-            json_t *ishape = model_ref_shape(c->m, iref);
+        if (ms->kind == MK_LIST) {
             json_t *arr = NULL;
             for (guint i = 0; i < q->items->len && !c->failed; i++) {
                 const http_param *it = &g_array_index(q->items, http_param, i);
                 if (strcmp(it->name, lname))
                     continue;
-                json_t *v = scalar_from_text(c, iref, ishape, it->value, it->value_len, IN_QUERY, lname);
+                json_t *v = scalar_from_text(c, ms->member, it->value, it->value_len, IN_QUERY, lname);
                 if (!arr)
                     arr = json_array();
                 if (v)
                     json_array_append_new(arr, v);
             }
             if (arr)
-                json_object_set_new(out, mname, arr);
+                json_object_set_new(out, r->name, arr);
         } else {
             const char *text = http_params_get(q, lname);
             json_t *v = NULL;
             if (text)
-                v = scalar_from_text(c, mref, mshp, text, strlen(text), IN_QUERY, lname);
+                v = scalar_from_text(c, r, text, strlen(text), IN_QUERY, lname);
             if (v)
-                json_object_set_new(out, mname, v);
+                json_object_set_new(out, r->name, v);
         }
         if (c->failed)
             goto done;
     }
-    json_object_foreach(members, mname, mref) {
-        json_t *mshp = model_ref_shape(c->m, mref);
-        if (!streq(location_of(mref), "querystring") || !mshp || !type_is(mshp, "map"))
+    for (uint32_t k = 0; k < s->nmembers; k++) {
+        const mmember *r = &s->members[k];
+        if (r->location != ML_QUERYSTRING || r->shape->kind != MK_MAP)
             continue;
-        json_t *vshape = model_ref_shape(c->m, json_object_get(mshp, "value"));
-        bool lists = type_is(vshape, "list");
+        bool lists = r->shape->value->shape->kind == MK_LIST;
         json_t *map = json_object();
         for (guint i = 0; i < q->items->len; i++) {
-            const char *k = g_array_index(q->items, http_param, i).name;
+            const char *name = g_array_index(q->items, http_param, i).name;
             const char *v = g_array_index(q->items, http_param, i).value;
-            if (g_hash_table_contains(claimed, k) || !g_utf8_validate(k, -1, NULL))
+            if (g_hash_table_contains(claimed, name) || !g_utf8_validate(name, -1, NULL))
                 continue;
             if (lists) {
-                json_t *arr = json_object_get(map, k);
+                json_t *arr = json_object_get(map, name);
                 if (!arr)
-                    json_object_set_new(map, k, arr = json_array());
+                    json_object_set_new(map, name, arr = json_array());
                 json_array_append_new(arr, json_stringn_nocheck(v, strlen(v)));
-            } else if (!json_object_get(map, k)) {
-                json_object_set_new(map, k, json_stringn_nocheck(v, strlen(v)));
+            } else if (!json_object_get(map, name)) {
+                json_object_set_new(map, name, json_stringn_nocheck(v, strlen(v)));
             }
         }
         if (json_object_size(map))
-            json_object_set_new(out, mname, map);
+            json_object_set_new(out, r->name, map);
         else
             json_decref(map);
     }
@@ -1238,65 +1234,46 @@ done:
     g_strfreev(lits);
 }
 
-static void read_request_headers(rx *c, json_t *shape, const http_request *req, json_t *out)
+static void read_request_headers(rx *c, const mshape *s, const http_request *req, json_t *out)
 {
-    const char *mname;
-    json_t *mref;
-    json_object_foreach(json_object_get(shape, "members"), mname, mref) {
-        const char *loc = location_of(mref);
-        json_t *mshp = model_ref_shape(c->m, mref);
-        if (!mshp || !loc)
-            continue;
-        const char *lname = json_string_value(json_object_get(mref, "locationName"));
-        if (!strcmp(loc, "header")) {
-            const char *text = http_request_header(req, lname ? lname : mname);
+    for (uint32_t k = 0; k < s->nmembers; k++) {
+        const mmember *r = &s->members[k];
+        if (r->location == ML_HEADER) {
+            const char *text = http_request_header(req, bound_name(r));
             if (!text)
                 continue;
-            json_t *v = header_value(c, mref, mshp, text, lname ? lname : mname);
+            json_t *v = header_value(c, r, text, bound_name(r));
             if (c->failed)
                 return;
             if (v)
-                json_object_set_new(out, mname, v);
-        } else if (!strcmp(loc, "headers")) {
-            json_t *map = json_object();
-            size_t plen = lname ? strlen(lname) : 0;
-            for (size_t i = 0; i < req->nheaders; i++) {
-                const http_header *h = &req->headers[i];
-                if (strlen(h->name) > plen &&
-                    !g_ascii_strncasecmp(h->name, lname ? lname : "", plen))
-                    json_object_set_new(map, h->name + plen,
-                                        json_stringn_nocheck(h->value, strlen(h->value)));
-            }
-            json_object_set_new(out, mname, map);
+                json_object_set_new(out, r->name, v);
+        } else if (r->location == ML_HEADERS) {
+            json_object_set_new(out, r->name,
+                                prefixed_headers(r->t.location_name, req->headers, req->nheaders));
         }
     }
 }
 
-static bool has_body_members(json_t *shape, bool request)
+static bool has_body_members(const mshape *s, bool request)
 {
-    const char *mname;
-    json_t *mref;
-    json_object_foreach(json_object_get(shape, "members"), mname, mref)
-        if (!bound_outside_body(mref, request))
+    for (uint32_t k = 0; k < s->nmembers; k++)
+        if (!bound_outside_body(&s->members[k], request))
             return true;
     return false;
 }
 
 /* The body (payload member or the body members) into out. */
-static void read_body(rx *c, json_t *shape, const char *body, size_t len, bool keep_streaming,
+static void read_body(rx *c, const mshape *s, const char *body, size_t len, bool keep_streaming,
                       json_t *out)
 {
-    const char *payload = json_string_value(json_object_get(shape, "payload"));
-    if (payload) {
-        json_t *pref = json_object_get(json_object_get(shape, "members"), payload);
-        json_t *pshape = model_ref_shape(c->m, pref);
-        if (!pshape)
-            return;
-        if (type_is(pshape, "blob") || type_is(pshape, "string")) {
+    const mmember *pref = s->payload;
+    if (pref) {
+        mkind pk = (mkind)pref->shape->kind;
+        if (pk == MK_BLOB || pk == MK_STRING) {
             /* a streaming body belongs to the handler, not to the tree */
-            bool streaming = json_is_true(trait(pref, pshape, "streaming"));
+            bool streaming = mmember_flag(pref, MF_STREAMING);
             if (len > 0 && (!streaming || keep_streaming))
-                json_object_set_new(out, payload, json_stringn_nocheck(body, len));
+                json_object_set_new(out, pref->name, json_stringn_nocheck(body, len));
             return;
         }
         if (blank(body, len))
@@ -1304,41 +1281,40 @@ static void read_body(rx *c, json_t *shape, const char *body, size_t len, bool k
         xmlr_node *root = parse_body(c, body, len);
         if (!root)
             return;
-        json_t *v = xml_value(c, pref, pshape, root);
+        json_t *v = xml_value(c, pref, root);
         if (v)
-            json_object_set_new(out, payload, v);
+            json_object_set_new(out, pref->name, v);
         xmlr_free(root);
         return;
     }
-    if (blank(body, len) || !has_body_members(shape, c->request))
+    if (blank(body, len) || !has_body_members(s, c->request))
         return;
     xmlr_node *root = parse_body(c, body, len);
     if (!root)
         return;
-    json_t *v = xml_struct(c, shape, root);
+    json_t *v = xml_struct(c, s, root);
     if (v)
         json_object_update(out, v);
     json_decref(v);
     xmlr_free(root);
 }
 
-static int rx_parse_request(const model *m, const char *op, const http_request *req,
+static int rx_parse_request(const model *m, const char *op_name, const http_request *req,
                             json_t **input, aws_error *err)
 {
     *input = NULL;
-    json_t *opj = model_operation(m, op);
-    if (!opj)
+    const mop *op = model_find_op(m, op_name);
+    if (!op)
         return aws_error_set_status(err, 405, "MethodNotAllowed",
                                     "The specified method is not allowed against this resource.");
-    json_t *shape = model_op_input(m, opj);
+    const mshape *shape = op->input ? op->input->shape : NULL;
     if (!shape) {
         *input = json_object();
         return 0;
     }
-    rx c = {.m = m, .err = err, .request = true};
+    rx c = {.err = err, .request = true};
     json_t *in = json_object();
-    json_t *http = json_object_get(opj, "http");
-    const char *uri = json_string_value(json_object_get(http, "requestUri"));
+    const char *uri = op->request_uri;
     size_t tlen = 0;
     const char *qt = NULL;
     if (uri)
@@ -1386,69 +1362,89 @@ static void set_xml_content_type(http_response *resp)
         http_response_set_header(resp, "Content-Type", "application/xml");
 }
 
-static int rx_serialize_output(const model *m, const char *op, json_t *output,
+/* Is a structure's element text, as the value of one of its members? */
+static bool has_xml_text(const mshape *s)
+{
+    for (uint32_t i = 0; i < s->nmembers; i++)
+        if (s->members[i].t.flags & MF_XML_TEXT)
+            return true;
+    return false;
+}
+
+/* Does the output carry anything for the body? A structure whose element
+ * holds text always does (S3 writes <LocationConstraint ...></LocationConstraint>
+ * for us-east-1). */
+static bool has_body_values(const mshape *s, json_t *output)
+{
+    if (has_xml_text(s))
+        return true;
+    for (uint32_t i = 0; i < s->nmembers; i++) {
+        const mmember *r = &s->members[i];
+        json_t *v = json_object_get(output, r->name);
+        if (v && !json_is_null(v) && !bound_outside_body(r, false))
+            return true;
+    }
+    return false;
+}
+
+static int rx_serialize_output(const model *m, const char *op_name, json_t *output,
                                const char *request_id, http_response *resp)
 {
-    json_t *opj = model_operation(m, op);
-    if (!opj)
+    const mop *op = model_find_op(m, op_name);
+    if (!op)
         return -1;
-    json_t *http = json_object_get(opj, "http");
-    int status = (int)json_integer_value(json_object_get(http, "responseCode"));
+    int status = op->response_code;
     if (status <= 0)
         status = 200;
-    json_t *shape = model_op_output(m, opj);
+    const mshape *shape = op->output ? op->output->shape : NULL;
     /* A handler may have set a status the model cannot express (206 for a
      * range); a member bound to the status code still wins. */
     int model_status = status;
     if (shape && json_is_object(output)) {
-        rx c = {.m = m};
-        write_bound_headers(m, shape, output, resp, &status);
-        const char *payload = json_string_value(json_object_get(shape, "payload"));
-        if (payload) {
-            json_t *pref = json_object_get(json_object_get(shape, "members"), payload);
-            json_t *pshape = model_ref_shape(m, pref);
-            json_t *v = json_object_get(output, payload);
-            if (pshape && v && !json_is_null(v)) {
-                if (type_is(pshape, "blob") || type_is(pshape, "string")) {
+        rx c = {0};
+        write_bound_headers(shape, output, resp, &status);
+        const mmember *pref = shape->payload;
+        if (pref) {
+            const mshape *ps = pref->shape;
+            json_t *v = json_object_get(output, pref->name);
+            if (v && !json_is_null(v)) {
+                if (ps->kind == MK_BLOB || ps->kind == MK_STRING) {
                     if (json_is_string(v))
                         g_string_append_len(resp->body, json_string_value(v),
                                             (gssize)json_string_length(v));
                 } else if (json_is_object(v)) {
-                    const char *root = json_string_value(trait(pref, pshape, "locationName"));
+                    const char *root = mmember_location_name(pref);
                     if (!root)
-                        root = json_string_value(json_object_get(pref, "shape"));
+                        root = ps->name;
+                    const char *ns_prefix;
+                    const char *ns_uri = mmember_xmlns(pref, &ns_prefix);
                     xmlw w;
                     xmlw_init(&w, resp->body, 1);
-                    xml_write_struct(&c, &w, root, trait(pref, pshape, "xmlNamespace"), pshape, v);
+                    xml_write_struct(&c, &w, root, ns_uri, ns_prefix, ps, v);
                     xmlw_finish(&w);
                     set_xml_content_type(resp);
                 }
             }
-        } else {
-            bool any = false;
-            const char *mname;
-            json_t *mref;
-            json_object_foreach(json_object_get(shape, "members"), mname, mref) {
-                json_t *v = json_object_get(output, mname);
-                if (v && !json_is_null(v) && !bound_outside_body(mref, false))
-                    any = true;
+        } else if (has_body_values(shape, output)) {
+            /* S3 names its roots (ListBucketResult, ...) apart from its
+             * shapes: a trimmed model carries that as the output shape's
+             * locationName */
+            const char *root = shape->t.location_name ? shape->t.location_name : shape->name;
+            const char *ns_uri = shape->t.xmlns_uri;
+            const char *ns_prefix = shape->t.xmlns_prefix;
+            if (!ns_uri) {
+                ns_uri = m->xml_namespace;
+                ns_prefix = NULL;
             }
-            if (any) {
-                /* S3 names its roots (ListBucketResult, ...) apart from its
-                 * shapes: a trimmed model carries that as the output shape's
-                 * locationName */
-                const char *root = json_string_value(json_object_get(shape, "locationName"));
-                if (!root)
-                    root = model_op_output_name(opj);
-                json_t *ns = json_object_get(shape, "xmlNamespace");
-                if (!ns)
-                    ns = json_object_get(model_metadata(m), "xmlNamespace");
-                xmlw w;
-                xmlw_init(&w, resp->body, 1);
-                xml_write_struct(&c, &w, root, ns, shape, output);
-                xmlw_finish(&w);
-                set_xml_content_type(resp);
-            }
+            xmlw w;
+            xmlw_init(&w, resp->body, 1);
+            /* a body that is one element of text goes out as S3 writes
+             * GetBucketLocation's, the declaration on a line of its own */
+            if (has_xml_text(shape))
+                g_string_append_c(resp->body, '\n');
+            xml_write_struct(&c, &w, root, ns_uri, ns_prefix, shape, output);
+            xmlw_finish(&w);
+            set_xml_content_type(resp);
         }
     }
     resp->status = status == model_status && resp->status ? resp->status : status;
@@ -1475,18 +1471,16 @@ static void rx_serialize_error(const model *m, const char *op, const aws_error *
                                const char *request_id, http_response *resp)
 {
     const char *code = err->code ? err->code : "InternalError";
-    json_t *eshape = model_error_shape(m, code, NULL);
+    const mshape *eshape = model_find_error(m, code);
     int status = err->status;
-    if (status <= 0)
-        status = (int)json_integer_value(
-            json_object_get(json_object_get(eshape, "error"), "httpStatusCode"));
+    if (status <= 0 && eshape)
+        status = eshape->error_status;
     if (status <= 0)
         status = err->sender == 0 ? 500 : 400;
 
-    rx c = {.m = m};
-    json_t *members = json_object_get(eshape, "members");
+    rx c = {0};
     if (eshape && err->fields)
-        write_bound_headers(m, eshape, err->fields, resp, NULL);
+        write_bound_headers(eshape, err->fields, resp, NULL);
 
     xmlw w;
     xmlw_init(&w, resp->body, 1);
@@ -1503,11 +1497,11 @@ static void rx_serialize_error(const model *m, const char *op, const aws_error *
         if (!strcmp(k, "Code") || !strcmp(k, "Message") || !strcmp(k, "RequestId") ||
             !strcmp(k, "HostId") || json_is_null(v))
             continue;
-        json_t *ref = json_object_get(members, k);
-        json_t *fshape = model_ref_shape(m, ref);
-        if (ref && fshape) {
-            if (!bound_outside_body(ref, false))
-                xml_write(&c, &w, member_xml_name(ref, k), ref, fshape, v);
+        /* error bodies are rare and short: a member by name will do */
+        const mmember *r = mshape_member(eshape, k);
+        if (r) {
+            if (!bound_outside_body(r, false))
+                xml_write(&c, &w, member_xml_name(r), r, v);
         } else {
             xml_write_any(&w, k, v);
         }
@@ -1575,11 +1569,11 @@ static void parse_error(const model *m, const http_response *resp, int status, a
     if (tn)
         err->sender = !strcmp(tn->text, "Sender") ? 1 : !strcmp(tn->text, "Receiver") ? 0 : -1;
 
-    json_t *eshape = model_error_shape(m, err->code, NULL);
+    const mshape *eshape = model_find_error(m, err->code);
     json_t *fields = NULL;
-    if (eshape && json_object_size(json_object_get(eshape, "members")) > 0) {
+    if (eshape && eshape->nmembers > 0) {
         aws_error scratch = AWS_ERROR_INIT;
-        rx c = {.m = m, .err = &scratch};
+        rx c = {.err = &scratch};
         fields = en ? xml_struct(&c, eshape, en) : json_object();
         if (fields && read_bound_response(&c, eshape, resp, status, fields) < 0) {
             json_decref(fields);
@@ -1598,7 +1592,7 @@ static void parse_error(const model *m, const http_response *resp, int status, a
     xmlr_free(root);
 }
 
-static int rx_parse_response(const model *m, const char *op, const http_response *resp,
+static int rx_parse_response(const model *m, const char *op_name, const http_response *resp,
                              json_t **output, aws_error *err)
 {
     *output = NULL;
@@ -1607,11 +1601,11 @@ static int rx_parse_response(const model *m, const char *op, const http_response
         parse_error(m, resp, status, err);
         return -1;
     }
-    json_t *opj = model_operation(m, op);
-    json_t *shape = opj ? model_op_output(m, opj) : NULL;
+    const mop *op = model_find_op(m, op_name);
+    const mshape *shape = op && op->output ? op->output->shape : NULL;
     json_t *out = json_object();
     if (shape) {
-        rx c = {.m = m, .err = err};
+        rx c = {.err = err};
         size_t len;
         const char *body = http_response_body(resp, &len);
         if (read_bound_response(&c, shape, resp, status, out) == 0)

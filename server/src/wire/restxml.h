@@ -26,7 +26,10 @@
  *   4. how many such required bindings the request carries (so that
  *      PUT /b/k with x-amz-copy-source ranks CopyObject over PutObject, and
  *      ?partNumber&uploadId ranks UploadPart over both),
- *   5. operations not marked "deprecated" before those that are.
+ *   5. operations not marked "deprecated" before those that are,
+ *   6. operations mockaws implements before trimmed ones (MF_TRIMMED): the
+ *      model cannot tell ListBuckets from ListDirectoryBuckets, both GET /,
+ *      which S3 tells apart by endpoint.
  * A path with one trailing '/' too many ("/bucket/") matches a template
  * that ends in a label only when nothing matches it exactly.
  *

@@ -5,7 +5,6 @@
 #include "services/s3/s3.h"
 #include "services/s3/token.h"
 #include "services/service.h"
-#include "wire/xmlw.h"
 
 #define US_EAST_1 "us-east-1"
 
@@ -142,23 +141,10 @@ int s3_get_bucket_location(svc_call *c)
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
-    /* The one S3 body a handler writes itself, because the model cannot say
-     * it: S3 sends the region as the text of the root element
-     * (<LocationConstraint xmlns=...>eu-west-1</LocationConstraint>, empty
-     * for us-east-1) and the SDKs read it there, but the model's
-     * GetBucketLocationOutput is a structure with a LocationConstraint
-     * member, which the wire layer would write as an element nested in the
-     * root, and an empty output as no body at all. */
-    GString *x = g_string_new("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-                              "<LocationConstraint xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">");
+    /* the region is the text of the answer's root element, none for us-east-1 */
+    c->output = json_object();
     if (strcmp(b->region, US_EAST_1) != 0)
-        xmlw_escape(x, b->region, strlen(b->region), 0);
-    g_string_append(x, "</LocationConstraint>");
-    c->resp->ext_len = x->len;
-    c->resp->ext_data = g_string_free(x, FALSE);
-    c->resp->ext_free = g_free;
-    c->resp->ext_arg = (void *)c->resp->ext_data;
-    http_response_set_header(c->resp, "Content-Type", "application/xml");
+        json_object_set_new(c->output, "LocationConstraint", json_string(b->region));
     return 0;
 }
 

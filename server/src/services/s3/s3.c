@@ -3,7 +3,6 @@
  * region. The core calls each operation's handler directly, under the
  * namespace lock its ops entry declares; every handler starts with
  * s3_check_request (presigned-URL expiry, x-amz-content-sha256). */
-#include "wire/model_json.h"
 #include "services/s3/s3.h"
 
 #include <stdarg.h>
@@ -339,127 +338,27 @@ static char *resource_of(const char *operation, json_t *input)
 
 /* ---- choosing the operation ---- */
 
-/* Sub-resources of operations mockaws does not implement. Without this
- * table, PUT /bucket?versioning would match CreateBucket and DELETE
- * /bucket?policy would match DeleteBucket: better a 501 NotImplemented than
- * a bucket deleted by mistake. "b": bucket level, "o": object level. */
-static const char *const subresources[][4] = {
-    {"GET", "b", "acl", "GetBucketAcl"},
-    {"GET", "b", "cors", "GetBucketCors"},
-    {"GET", "b", "encryption", "GetBucketEncryption"},
-    {"GET", "b", "lifecycle", "GetBucketLifecycleConfiguration"},
-    {"GET", "b", "logging", "GetBucketLogging"},
-    {"GET", "b", "notification", "GetBucketNotificationConfiguration"},
-    {"GET", "b", "ownershipControls", "GetBucketOwnershipControls"},
-    {"GET", "b", "policy", "GetBucketPolicy"},
-    {"GET", "b", "policyStatus", "GetBucketPolicyStatus"},
-    {"GET", "b", "publicAccessBlock", "GetPublicAccessBlock"},
-    {"GET", "b", "replication", "GetBucketReplication"},
-    {"GET", "b", "requestPayment", "GetBucketRequestPayment"},
-    {"GET", "b", "tagging", "GetBucketTagging"},
-    {"GET", "b", "versioning", "GetBucketVersioning"},
-    {"GET", "b", "website", "GetBucketWebsite"},
-    {"GET", "b", "accelerate", "GetBucketAccelerateConfiguration"},
-    {"GET", "b", "object-lock", "GetObjectLockConfiguration"},
-    {"GET", "b", "versions", "ListObjectVersions"},
-    {"GET", "b", "analytics", "ListBucketAnalyticsConfigurations"},
-    {"GET", "b", "metrics", "ListBucketMetricsConfigurations"},
-    {"GET", "b", "inventory", "ListBucketInventoryConfigurations"},
-    {"GET", "b", "intelligent-tiering", "ListBucketIntelligentTieringConfigurations"},
-    {"PUT", "b", "acl", "PutBucketAcl"},
-    {"PUT", "b", "cors", "PutBucketCors"},
-    {"PUT", "b", "encryption", "PutBucketEncryption"},
-    {"PUT", "b", "lifecycle", "PutBucketLifecycleConfiguration"},
-    {"PUT", "b", "logging", "PutBucketLogging"},
-    {"PUT", "b", "notification", "PutBucketNotificationConfiguration"},
-    {"PUT", "b", "ownershipControls", "PutBucketOwnershipControls"},
-    {"PUT", "b", "policy", "PutBucketPolicy"},
-    {"PUT", "b", "publicAccessBlock", "PutPublicAccessBlock"},
-    {"PUT", "b", "replication", "PutBucketReplication"},
-    {"PUT", "b", "requestPayment", "PutBucketRequestPayment"},
-    {"PUT", "b", "tagging", "PutBucketTagging"},
-    {"PUT", "b", "versioning", "PutBucketVersioning"},
-    {"PUT", "b", "website", "PutBucketWebsite"},
-    {"PUT", "b", "accelerate", "PutBucketAccelerateConfiguration"},
-    {"PUT", "b", "object-lock", "PutObjectLockConfiguration"},
-    {"PUT", "b", "analytics", "PutBucketAnalyticsConfiguration"},
-    {"PUT", "b", "metrics", "PutBucketMetricsConfiguration"},
-    {"PUT", "b", "inventory", "PutBucketInventoryConfiguration"},
-    {"PUT", "b", "intelligent-tiering", "PutBucketIntelligentTieringConfiguration"},
-    {"DELETE", "b", "cors", "DeleteBucketCors"},
-    {"DELETE", "b", "encryption", "DeleteBucketEncryption"},
-    {"DELETE", "b", "lifecycle", "DeleteBucketLifecycle"},
-    {"DELETE", "b", "ownershipControls", "DeleteBucketOwnershipControls"},
-    {"DELETE", "b", "policy", "DeleteBucketPolicy"},
-    {"DELETE", "b", "publicAccessBlock", "DeletePublicAccessBlock"},
-    {"DELETE", "b", "replication", "DeleteBucketReplication"},
-    {"DELETE", "b", "tagging", "DeleteBucketTagging"},
-    {"DELETE", "b", "website", "DeleteBucketWebsite"},
-    {"DELETE", "b", "analytics", "DeleteBucketAnalyticsConfiguration"},
-    {"DELETE", "b", "metrics", "DeleteBucketMetricsConfiguration"},
-    {"DELETE", "b", "inventory", "DeleteBucketInventoryConfiguration"},
-    {"DELETE", "b", "intelligent-tiering", "DeleteBucketIntelligentTieringConfiguration"},
-    {"GET", "o", "acl", "GetObjectAcl"},
-    {"GET", "o", "legal-hold", "GetObjectLegalHold"},
-    {"GET", "o", "retention", "GetObjectRetention"},
-    {"GET", "o", "torrent", "GetObjectTorrent"},
-    {"PUT", "o", "acl", "PutObjectAcl"},
-    {"PUT", "o", "legal-hold", "PutObjectLegalHold"},
-    {"PUT", "o", "retention", "PutObjectRetention"},
-    {"POST", "o", "restore", "RestoreObject"},
-    {"POST", "o", "select", "SelectObjectContent"},
-    {"POST", "o", "renameObject", "RenameObject"},
-};
-
-/* Does the template's query part name this parameter? */
-static bool template_has(const char *uri, const char *name)
-{
-    const char *q = strchr(uri, '?');
-    size_t n = strlen(name);
-    while (q) {
-        q++;
-        if (strncmp(q, name, n) == 0 && (q[n] == '\0' || q[n] == '&' || q[n] == '='))
-            return true;
-        q = strchr(q, '&');
-    }
-    return false;
-}
-
+/* The model routes every S3 operation, those mockaws does not implement
+ * included (PUT /b?versioning is PutBucketVersioning, answered 501). One
+ * request it cannot refuse: a POST on an object with no ?uploadId matches
+ * only CompleteMultipartUpload's template, yet is no operation of S3's,
+ * which answers 405 naming the resource type. */
 static const char *choose_operation(const model *m, const http_request *req, char *buf, size_t buflen,
                                     aws_error *err)
 {
     const char *op = wire_rest_xml.operation_name(m, req, buf, buflen, err);
-    if (!op || (!*req->query && strcmp(op, "CompleteMultipartUpload") != 0))
+    if (!op || strcmp(op, "CompleteMultipartUpload") != 0)
         return op;
-    const char *uri = svc_str(json_object_get(model_operation(m, op), "http"),
-                                                        "requestUri");
-    if (!uri)
-        return op;
-    const char *level = strstr(uri, "{Key+}") ? "o" : "b";
     http_params q;
     http_params_parse(&q, req->query, strlen(req->query), true);
-    if (strcmp(op, "CompleteMultipartUpload") == 0 && !http_params_get(&q, "uploadId")) {
-        /* a bare POST on an object is no operation of S3's */
-        http_params_clear(&q);
-        aws_error_set(err, "MethodNotAllowed", NULL);
-        aws_error_field(err, "Method", json_string(req->method));
-        aws_error_field(err, "ResourceType", json_string("OBJECT"));
-        return NULL;
-    }
-    const char *chosen = op;
-    for (guint i = 0; i < q.items->len && chosen == op; i++) {
-        const char *name = g_array_index(q.items, http_param, i).name;
-        for (size_t k = 0; k < G_N_ELEMENTS(subresources); k++) {
-            const char *const *s = subresources[k];
-            if (strcmp(s[0], req->method) == 0 && strcmp(s[1], level) == 0 && strcmp(s[2], name) == 0 &&
-                !template_has(uri, name)) {
-                chosen = s[3];
-                break;
-            }
-        }
-    }
+    bool upload = http_params_get(&q, "uploadId") != NULL;
     http_params_clear(&q);
-    return chosen;
+    if (upload)
+        return op;
+    aws_error_set(err, "MethodNotAllowed", NULL);
+    aws_error_field(err, "Method", json_string(req->method));
+    aws_error_field(err, "ResourceType", json_string("OBJECT"));
+    return NULL;
 }
 
 /* ---- validation ---- */
