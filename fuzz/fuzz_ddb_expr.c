@@ -23,7 +23,7 @@
 #include "wire/validate.h"
 #include "wire/wire.h"
 
-static model *ddb_model;
+static const model *ddb_model;
 static validator *ddb_validator;
 static json_t *default_input, *item;
 
@@ -57,10 +57,7 @@ static json_t *request_maps(const char *body, size_t len)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-    size_t len;
-    const char *text = embedded_find("dynamodb.json", &len);
-    char err[256];
-    ddb_model = text ? model_load(text, len, err, sizeof err) : NULL;
+    ddb_model = embedded_model("dynamodb");
     if (!ddb_model)
         abort();
     ddb_validator = validator_new(ddb_model);

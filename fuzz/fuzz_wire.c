@@ -30,7 +30,7 @@
 #endif
 
 typedef struct fuzz_model {
-    model *m;
+    const model *m;
     const char *op; /* the vector case's operation, or NULL for a real model */
 } fuzz_model;
 
@@ -40,7 +40,7 @@ static fuzz_model *first_model; /* the default */
 /* FUZZ_SHOW=1 prints what each input parsed to (fuzz_wire_* -runs=1 FILE). */
 static bool show;
 
-static void add_model(const char *name, model *m, const char *op)
+static void add_model(const char *name, const model *m, const char *op)
 {
     fuzz_model *fm = g_new0(fuzz_model, 1);
     fm->m = m;
@@ -54,19 +54,13 @@ static void load_real_models(void)
 {
     static const char *const services[] = {"s3", "dynamodb", "sts", "sns", "ec2"};
     for (size_t i = 0; i < G_N_ELEMENTS(services); i++) {
-        char file[64], err[256];
-        g_snprintf(file, sizeof file, "%s.json", services[i]);
-        size_t len;
-        const char *text = embedded_find(file, &len);
-        model *m = text ? model_load(text, len, err, sizeof err) : NULL;
+        const model *m = embedded_model(services[i]);
         if (!m) {
-            fprintf(stderr, "fuzz_wire: model %s does not load\n", file);
+            fprintf(stderr, "fuzz_wire: model %s is not compiled in\n", services[i]);
             abort();
         }
         if (strcmp(m->protocol, FUZZ_PROTOCOL) == 0)
             add_model(services[i], m, NULL);
-        else
-            model_free(m);
     }
 }
 

@@ -12,8 +12,8 @@
  * each other, so those two are declared before they are defined. Operations,
  * error shapes and catalog entries keep the sorted order the loaders gave
  * them, for bsearch. The lookups of core/embedded.h close the file; with
- * --prefix they are named NAME_model, NAME_errcat and NAME_find instead of
- * embedded_* (test data compiled beside the library's own).
+ * --prefix they are named NAME_model and NAME_errcat instead of embedded_*
+ * (test data compiled beside the library's own).
  *
  * The output depends on the inputs only: the same bytes on every build.
  * A malformed model or catalog fails the build, saying why. */
@@ -439,16 +439,6 @@ static char *read_file(const char *path, size_t *len)
     return text;
 }
 
-/* TRANSITIONAL (model.doc): the files' text, for embedded_find, while
- * readers of wire/model_json.h remain. Goes with model.doc. */
-static void emit_text(FILE *out, const char *var, const char *text, size_t len)
-{
-    fprintf(out, "static const char %s[%zu] = {", var, len + 1);
-    for (size_t i = 0; i < len; i++)
-        fprintf(out, "%s%d,", i % 24 ? "" : "\n", (unsigned char)text[i]);
-    fputs("0};\n\n", out);
-}
-
 typedef struct service {
     const char *name; /* as given */
     char *id;         /* as a C identifier */
@@ -492,10 +482,6 @@ static bool gen_service(FILE *out, const char *dir, service *svc)
     emit_model(out, &l);
     layout_free(&l);
     model_free(m);
-
-    char *var = g_strdup_printf("%s_model_text", svc->id);
-    emit_text(out, var, text, len);
-    g_free(var);
     g_free(text);
     g_free(path);
 
@@ -506,9 +492,6 @@ static bool gen_service(FILE *out, const char *dir, service *svc)
         errcat *c = text ? errcat_load(text, len, err, sizeof err) : NULL;
         if (c) {
             emit_errcat(out, svc->id, c);
-            var = g_strdup_printf("%s_errcat_text", svc->id);
-            emit_text(out, var, text, len);
-            g_free(var);
             svc->has_errcat = true;
             errcat_free(c);
         } else {
@@ -528,9 +511,6 @@ static void emit_lookups(FILE *out, const char *prefix, const service *svcs, siz
           "    const char *name;\n"
           "    const model *model;\n"
           "    const errcat *errors;\n"
-          "    const char *model_file, *errors_file; /* TRANSITIONAL (model.doc) */\n"
-          "    const char *model_text, *errors_text;\n"
-          "    size_t model_len, errors_len;\n"
           "} services[] = {\n",
           out);
     for (size_t i = 0; i < n; i++) {
@@ -542,19 +522,7 @@ static void emit_lookups(FILE *out, const char *prefix, const service *svcs, siz
             fprintf(out, "&%s_errcat", id);
         else
             fputs("NULL", out);
-        char *f = g_strdup_printf("%s.json", svcs[i].name);
-        fputs(", ", out);
-        emit_str(out, f);
-        g_free(f);
-        f = g_strdup_printf("errors/%s.json", svcs[i].name);
-        fputs(", ", out);
-        emit_str(out, svcs[i].has_errcat ? f : NULL);
-        g_free(f);
-        fprintf(out, ",\n     %s_model_text, ", id);
-        if (svcs[i].has_errcat)
-            fprintf(out, "%s_errcat_text, sizeof %s_model_text - 1, sizeof %s_errcat_text - 1},\n", id, id, id);
-        else
-            fprintf(out, "NULL, sizeof %s_model_text - 1, 0},\n", id);
+        fputs("},\n", out);
     }
     fputs("};\n\n", out);
     fputs("static int service_at(const char *name)\n"
@@ -575,22 +543,8 @@ static void emit_lookups(FILE *out, const char *prefix, const service *svcs, siz
             "{\n"
             "    int i = service_at(service);\n"
             "    return i < 0 ? NULL : services[i].errors;\n"
-            "}\n\n"
-            "const char *%s_find(const char *name, size_t *len)\n"
-            "{\n"
-            "    for (size_t i = 0; name && i < sizeof services / sizeof services[0]; i++) {\n"
-            "        if (strcmp(services[i].model_file, name) == 0) {\n"
-            "            *len = services[i].model_len;\n"
-            "            return services[i].model_text;\n"
-            "        }\n"
-            "        if (services[i].errors_file && strcmp(services[i].errors_file, name) == 0) {\n"
-            "            *len = services[i].errors_len;\n"
-            "            return services[i].errors_text;\n"
-            "        }\n"
-            "    }\n"
-            "    return NULL;\n"
             "}\n",
-            prefix, prefix, prefix);
+            prefix, prefix);
 }
 
 int main(int argc, char **argv)
@@ -633,9 +587,8 @@ int main(int argc, char **argv)
             "#include <stdbool.h>\n#include <stddef.h>\n#include <string.h>\n\n"
             "#include \"wire/errcat.h\"\n#include \"wire/model.h\"\n\n"
             "const model *%s_model(const char *service);\n"
-            "const errcat *%s_errcat(const char *service);\n"
-            "const char *%s_find(const char *name, size_t *len);\n\n",
-            prefix, prefix, prefix);
+            "const errcat *%s_errcat(const char *service);\n\n",
+            prefix, prefix);
     bool ok = true;
     for (size_t i = 0; i < n && ok; i++)
         ok = gen_service(out, argv[2], &svcs[i]);

@@ -455,7 +455,6 @@ static void same_model(const walk *w)
         same_shape_ref(w, a->errors[i].code, a->errors[i].shape, b->errors[i].shape);
     }
     assert_null(a->heap);
-    assert_null(a->doc);
 }
 
 static void same_errcat(const char *svc, const errcat *a, const errcat *b)

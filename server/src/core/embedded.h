@@ -16,9 +16,4 @@ const model *embedded_model(const char *service);
 /* Its error catalog (server/models/errors/s3.json), or NULL. */
 const errcat *embedded_errcat(const char *service);
 
-/* TRANSITIONAL (model.doc): the JSON text of "s3.json" or "errors/s3.json"
- * (NUL-terminated), or NULL, for the readers of wire/model_json.h and the
- * tests and fuzzers that still load a model from text. Goes with model.doc. */
-const char *embedded_find(const char *name, size_t *len);
-
 #endif

@@ -94,11 +94,6 @@ static int load_one(server *s, json_t *doc, const char *base_dir, char *err, siz
             g_snprintf(err, errlen, "%s takes no fixtures", key);
             return -1;
         }
-        char lerr[256];
-        if (!registry_ready(rt, lerr, sizeof lerr)) {
-            g_snprintf(err, errlen, "%s", lerr);
-            return -1;
-        }
         ns *n = ns_get(s->ns, rt->def, account, region);
         svc_fixture_ctx ctx = {account, region, base_dir, clock_now_ms(&s->clock), fixture_check_input, rt};
         char serr[400];

@@ -163,13 +163,6 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     aws_error err = AWS_ERROR_INIT;
     char opbuf[128];
     char account[13];
-    char load_err[256];
-    if (!registry_ready(rt, load_err, sizeof load_err)) {
-        /* Without its model the service cannot even write its own envelope. */
-        server_log(s, MOCKAWS_LOG_ERROR, "%s", load_err);
-        answer_unrouted(x, 500, "InternalFailure", load_err);
-        return;
-    }
     server_account_for_key(s, r->access_key, account);
     x->je.account = g_strdup(account);
     x->je.region = g_strdup(r->region);

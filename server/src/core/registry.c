@@ -31,7 +31,7 @@ int registry_load(server *s, char *err, size_t errlen)
             g_snprintf(err, errlen, "%s: no compiled-in model (server/models/%s.json)", d->name, d->name);
             return -1;
         }
-        rt->model = g_memdup2(m, sizeof *m); /* TRANSITIONAL (model.doc) */
+        rt->model = m;
         rt->errors = embedded_errcat(d->name);
         rt->proto = wire_protocol_find(m->protocol);
         if (!rt->proto) {
@@ -46,32 +46,6 @@ int registry_load(server *s, char *err, size_t errlen)
     return 0;
 }
 
-/* TRANSITIONAL (model.doc): the JSON document the unported readers walk.
- * Only this field of the copy is written, before any reader of it runs
- * (g_once); other threads may read the other fields meanwhile. */
-static void attach_doc(svc_rt *rt)
-{
-    char *file = g_strdup_printf("%s.json", rt->def->name);
-    size_t len = 0;
-    const char *text = embedded_find(file, &len);
-    json_error_t je;
-    rt->model->doc = text ? json_loadb(text, len, 0, &je) : NULL;
-    if (!rt->model->doc)
-        rt->load_error = g_strdup_printf("%s: %s: %s", rt->def->name, file, text ? je.text : "not embedded");
-    g_free(file);
-}
-
-bool registry_ready(svc_rt *rt, char *err, size_t errlen)
-{
-    if (g_once_init_enter(&rt->loaded)) {
-        attach_doc(rt);
-        g_once_init_leave(&rt->loaded, 1);
-    }
-    if (rt->load_error && err)
-        g_strlcpy(err, rt->load_error, errlen);
-    return rt->load_error == NULL;
-}
-
 void registry_free(server *s)
 {
     for (size_t i = 0; i < s->nsvcs; i++) {
@@ -79,10 +53,6 @@ void registry_free(server *s)
         if (rt->handlers)
             g_hash_table_destroy(rt->handlers);
         validator_free(rt->validator);
-        if (rt->model)
-            json_decref(rt->model->doc);
-        g_free(rt->model);
-        g_free(rt->load_error);
     }
     g_free(s->svcs);
 }

@@ -20,18 +20,11 @@ typedef struct mockaws server;
  * (compiled in), its protocol, its handlers and its validator. */
 typedef struct svc_rt {
     const svc_def *def;
-    /* TRANSITIONAL (model.doc): the server's copy of the compiled-in model,
-     * to which registry_ready attaches the JSON document for the readers of
-     * wire/model_json.h; becomes `const model *` = embedded_model(name)
-     * when model.doc goes. Every other field is the compiled-in model's. */
-    model *model;
+    const model *model;   /* compiled in */
     const errcat *errors; /* compiled in; NULL when the service has no catalog */
     const wire_protocol *proto;
     GHashTable *handlers; /* op name -> const svc_op* */
     validator *validator; /* owned (caches compiled patterns) */
-
-    gsize loaded;     /* TRANSITIONAL (model.doc), g_once_init: 1 = tried */
-    char *load_error; /* why attaching the document failed, or NULL */
 } svc_rt;
 
 /* Registers every service of s->services in s->svcs; -1 (and a message in
@@ -42,10 +35,6 @@ void registry_free(server *s);
 
 /* The service named name, or NULL. */
 svc_rt *registry_service(server *s, const char *name);
-/* TRANSITIONAL (model.doc): attaches the model's JSON document once; false
- * (and a message in err) when the embedded text is broken. Becomes
- * needless with model.doc. */
-bool registry_ready(svc_rt *rt, char *err, size_t errlen);
 
 /* Whether a fault rule's error code needs no status (fault_set_new's
  * callback; arg is the server). */

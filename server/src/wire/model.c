@@ -435,7 +435,7 @@ model *model_compile(json_t *doc, char *err, size_t errlen)
         json_decref(doc);
         return NULL;
     }
-    m->doc = doc;
+    json_decref(doc);
     return m;
 }
 
@@ -455,6 +455,5 @@ void model_free(model *m)
     if (!m || !m->heap)
         return;
     heap_free(m->heap);
-    json_decref(m->doc);
     g_free(m);
 }

@@ -184,12 +184,10 @@ typedef struct model {
     uint32_t nerrors;
 
     void *heap; /* model_compile's allocations; NULL for the compiled-in models */
-    json_t *doc; /* TRANSITIONAL: the source document, for the accessors of
-                    wire/model_json.h until every reader uses the tables */
 } model;
 
 /* Builds a model from a parsed document ({"metadata", "operations",
- * "shapes"}). Takes one reference to doc (kept while model_json.h lives). NULL + message on a malformed model
+ * "shapes"}). Takes one reference to doc and releases it. NULL + message on a malformed model
  * (unknown shape type, a reference to a missing shape, ...). */
 model *model_compile(json_t *doc, char *err, size_t errlen);
 /* Parses JSON text and compiles it. */
