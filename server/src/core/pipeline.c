@@ -97,12 +97,7 @@ static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err
     }
     /* Headers a handler set stay (a 304 carries its ETag and Last-Modified);
      * whatever body it began does not. */
-    GArray *headers = x->resp->headers;
-    x->resp->headers = NULL;
-    http_response_clear(x->resp);
-    http_response_init(x->resp);
-    g_array_free(x->resp->headers, TRUE);
-    x->resp->headers = headers;
+    http_response_reset_body(x->resp);
     rt->proto->serialize_error(rt->model, op, err, x->request_id, x->resp);
     if (!x->resp->status)
         x->resp->status = err->status ? err->status : 400;
