@@ -16,8 +16,15 @@ typedef struct exchange {
     server *s;
     const http_request *req;
     http_response *resp;
+    /* Its strings are borrowed (the journal copies them): from the buffers
+     * below, the request, the route, the service's definition or literals. */
     journal_entry je;
     char request_id[64];
+    char account[13];
+    char opbuf[128];   /* the operation's name when the protocol writes it here */
+    char *error;       /* owned: the error code answered, when not a literal */
+    char *fault;       /* owned: the id of the fault rule that fired */
+    char *resource;    /* owned */
     int64_t start_us;
 } exchange;
 
@@ -106,8 +113,9 @@ static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err
         g_string_truncate(x->resp->body, 0);
         http_response_remove_header(x->resp, "Content-Type");
     }
-    g_free(x->je.error);
-    x->je.error = g_strdup(err->code);
+    g_free(x->error);
+    x->error = g_strdup(err->code);
+    x->je.error = x->error;
 }
 
 /* A request no service takes: JSON, so that every kind of client can at least
@@ -129,7 +137,7 @@ static void answer_unrouted(exchange *x, int status, const char *code, const cha
     free(text);
     http_response_set_header(x->resp, "Content-Type", "application/json");
     http_response_set_header(x->resp, "x-amzn-ErrorType", code);
-    x->je.error = g_strdup(code);
+    x->je.error = code;
 }
 
 static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_error *err)
@@ -157,8 +165,6 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
 {
     server *s = x->s;
     aws_error err = AWS_ERROR_INIT;
-    char opbuf[128];
-    char account[13];
     char load_err[256];
     if (!registry_ready(rt, load_err, sizeof load_err)) {
         /* Without its model the service cannot even write its own envelope. */
@@ -166,16 +172,15 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         answer_unrouted(x, 500, "InternalFailure", load_err);
         return;
     }
+    char *account = x->account;
     server_account_for_key(s, r->access_key, account);
-    x->je.account = g_strdup(account);
-    x->je.region = g_strdup(r->region);
-    x->je.service = g_strdup(rt->def->name);
+    x->je.account = account;
+    x->je.region = r->region;
+    x->je.service = rt->def->name;
     if (rt->proto->reqid_style == WIRE_REQID_HEX16) {
         char s3id[17];
         reqid_s3(x->request_id, s3id);
         g_strlcpy(x->request_id, s3id, sizeof x->request_id);
-        g_free(x->je.request_id);
-        x->je.request_id = g_strdup(s3id);
     }
 
     if (too_large) {
@@ -188,14 +193,14 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     const char *op = rt->def->choose_operation
-                         ? rt->def->choose_operation(rt->model, req, opbuf, sizeof opbuf, &err)
-                         : rt->proto->operation_name(rt->model, req, opbuf, sizeof opbuf, &err);
+                         ? rt->def->choose_operation(rt->model, req, x->opbuf, sizeof x->opbuf, &err)
+                         : rt->proto->operation_name(rt->model, req, x->opbuf, sizeof x->opbuf, &err);
     if (!op) {
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);
         return;
     }
-    x->je.operation = g_strdup(op);
+    x->je.operation = op;
     const svc_op *handler = g_hash_table_lookup(rt->handlers, op);
     if (!handler) {
         if (g_hash_table_contains(rt->aws_ops, op))
@@ -231,7 +236,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     fault_decision fd;
     if (fault_set_decide(s->faults, &(fault_request){rt->def->name, op, resource, account, r->region},
                          clock_now_ms(&s->clock), &fd)) {
-        x->je.fault = g_strdup(fd.rule_id);
+        x->fault = g_strdup(fd.rule_id);
+        x->je.fault = x->fault;
         out->delay_ms = fd.delay_ms;
         out->conn = fd.conn;
         if (fd.conn != FAULT_CONN_NONE || fd.error_code) {
@@ -242,6 +248,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
                 answer_error(x, rt, op, &err);
                 aws_error_clear(&err);
             }
+            x->resource = resource;
             x->je.resource = resource;
             fault_decision_clear(&fd);
             json_decref(input);
@@ -282,6 +289,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         resource = c.resource;
         c.resource = NULL;
     }
+    x->resource = resource;
     x->je.resource = resource;
     if (rc != 0) {
         if (!aws_error_is_set(&c.err))
@@ -333,8 +341,8 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
     reqid_new(s, x.request_id, sizeof x.request_id);
     x.je.time_ms = clock_now_ms(&s->clock);
     x.je.connection = conn;
-    x.je.request_id = g_strdup(x.request_id);
-    x.je.invocation_id = g_strdup(http_request_header(req, "amz-sdk-invocation-id"));
+    x.je.request_id = x.request_id;
+    x.je.invocation_id = http_request_header(req, "amz-sdk-invocation-id");
     parse_sdk_request(http_request_header(req, "amz-sdk-request"), &x.je);
 
     g_rw_lock_reader_lock(&s->reset_lock);
@@ -343,6 +351,7 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
     bool have_form = is_form(req) && !too_large &&
                      http_params_parse(&form, req->body, req->body_len, true);
     route r;
+    bool routed = false; /* r holds what route_clear releases */
     char err[256];
     svc_rt *rt = NULL;
     if (!query_ok) {
@@ -351,6 +360,7 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
                              have_form ? &form : NULL, &r, err, sizeof err) != 0) {
         answer_unrouted(&x, 400, "IncompleteSignature", err);
     } else {
+        routed = true;
         rt = registry_service(s, r.service);
         if (!rt) {
             GString *msg = g_string_new(NULL);
@@ -361,14 +371,13 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
                 g_string_append_printf(msg, "%s %s", i ? "," : "", s->svcs[i].def->name);
             answer_unrouted(&x, 400, "UnknownService", msg->str);
             g_string_free(msg, TRUE);
-            x.je.service = g_strdup(r.service);
+            x.je.service = r.service;
         } else {
-            http_request routed = *req;
+            http_request routed_req = *req;
             if (r.path)
-                routed.path = r.path;
-            run_service(&x, rt, &r, &routed, too_large, out);
+                routed_req.path = r.path;
+            run_service(&x, rt, &r, &routed_req, too_large, out);
         }
-        route_clear(&r);
     }
     http_params_clear(&query);
     http_params_clear(&form);
@@ -387,4 +396,9 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
     if (json_line)
         log_request(s, NULL, as_json);
     json_decref(as_json);
+    if (routed)
+        route_clear(&r);
+    g_free(x.error);
+    g_free(x.fault);
+    g_free(x.resource);
 }
