@@ -105,6 +105,13 @@ static void scratch_free(req_scratch *sc)
     g_free(sc);
 }
 
+/* The bytes of the names and values, and how many: for the header
+ * section's limit (head_too_large) and the room collect_headers needs. */
+typedef struct head_size {
+    size_t text;
+    size_t n;
+} head_size;
+
 typedef struct req_ctx {
     char *uri;             /* request target, as sent (origin-form) */
     char *abs_host;        /* the authority of an absolute-form target, or NULL */
@@ -117,6 +124,7 @@ typedef struct req_ctx {
     int64_t due_us;        /* monotonic time to resume at */
     bool drop_on_resume;   /* a held connection: close it instead of answering */
     struct MHD_Connection *conn;
+    head_size head;        /* of its headers, measured with the head */
 } req_ctx;
 
 /* ---- delayed answers ---- */
@@ -421,11 +429,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-/* Pass one over the headers: room for all names and values. */
 static enum MHD_Result measure_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-    size_t *need = cls;
-    *need += strlen(key) + 1 + (value ? strlen(value) : 0) + 1;
+    head_size *hs = cls;
+    hs->text += strlen(key) + (value ? strlen(value) : 0);
+    hs->n++;
     return MHD_YES;
 }
 
@@ -453,7 +461,7 @@ static enum MHD_Result fill_header(void *cls, enum MHD_ValueKind kind, const cha
 }
 
 /* Repeated headers fold into the first, comma-separated, as HTTP allows.
- * The folded values go after f->used: measure_header left room for every
+ * The folded values go after f->used: collect_headers left room for every
  * value once, and each value is copied into at most one folded value. */
 static void fold_headers(header_fill *f)
 {
@@ -489,13 +497,13 @@ static void fold_headers(header_fill *f)
     }
 }
 
-/* The request's headers, names lowercased, into sc (reset first). */
-static void collect_headers(struct MHD_Connection *conn, req_scratch *sc)
+/* The request's headers (measured as hs), names lowercased, into sc (reset
+ * first). */
+static void collect_headers(struct MHD_Connection *conn, const head_size *hs, req_scratch *sc)
 {
-    size_t need = 0;
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, measure_header, &need);
-    /* The buffer is sized once, before any pointer into it is taken. */
-    g_string_set_size(sc->text, need);
+    /* Each name and value with its NUL. The buffer is sized once, before any
+     * pointer into it is taken. */
+    g_string_set_size(sc->text, hs->text + 2 * hs->n);
     g_array_set_size(sc->headers, 0);
     header_fill f = {sc, 0, false};
     MHD_get_connection_values(conn, MHD_HEADER_KIND, fill_header, &f);
@@ -571,19 +579,12 @@ static struct MHD_Response *edge_error(server *s, struct MHD_Connection *conn, c
     return m;
 }
 
-static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    size_t *n = cls;
-    *n += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
-    return MHD_YES;
-}
-
 /* mockaws's own limits on the request head, below what libmicrohttpd would
  * answer itself (in HTML): the request line and the header section. */
-static struct MHD_Response *head_too_large(server *s, struct MHD_Connection *conn, const req_ctx *c)
+static struct MHD_Response *head_too_large(server *s, struct MHD_Connection *conn, req_ctx *c)
 {
-    size_t headers = 0;
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_size, &headers);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, measure_header, &c->head);
+    size_t headers = c->head.text + 4 * c->head.n; /* ": " and CRLF each */
     size_t target = strlen(c->uri) + (c->abs_host ? strlen(c->abs_host) : 0);
     if (target <= MAX_TARGET && headers <= MAX_HEADER_SECTION)
         return NULL;
@@ -660,7 +661,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (ci && !ci->scratch)
         ci->scratch = scratch_new();
     req_scratch *sc = ci ? ci->scratch : scratch_new();
-    collect_headers(conn, sc);
+    collect_headers(conn, &c->head, sc);
     const char *q = strchr(c->uri, '?');
     g_string_truncate(sc->path, 0);
     g_string_append_len(sc->path, c->uri, q ? (gssize)(q - c->uri) : (gssize)strlen(c->uri));
