@@ -3,7 +3,7 @@
 # 1 KiB object and a ~1 KiB item, wrk -t2 -c32 on each in turn, `perf record -g`
 # attached to the server for the whole wrk run. Prints, per case, requests/s,
 # the server's CPU per request (utime + stime), the share of samples by shared
-# object and the top symbols by self share. The first wrk pass runs without
+# library and the top functions by self share (bench/perf_by_lib.py). The first wrk pass runs without
 # perf (requests/s, CPU per request), the second under `perf record`. On a VM
 # without hardware counters perf samples the cpu-clock; instruction counts then
 # come from valgrind (see bench/README.md).
@@ -63,12 +63,8 @@ c, rps, n, t0, t1, hz, bad = sys.argv[1:]
 cpu = (float(t1) - float(t0)) / float(hz) / float(n) * 1e6
 print(f"\n## {c}: {float(rps):,.0f} req/s, {cpu:.1f} us CPU/req, non-2xx {bad}")
 PY
-  echo "### by shared object (self, % of samples)"
-  # (awk, not head: head's early exit would fail the pipeline under pipefail)
-  perf report -i "$keep/perf-$c.data" --no-children -g none --sort dso --stdio 2>/dev/null |
-    awk '/^ +[0-9]/ && n++ < 12' 
-  echo "### top $top symbols (self)"
-  perf report -i "$keep/perf-$c.data" --no-children -g none --sort dso,symbol --stdio 2>/dev/null |
-    awk -v top="$top" '/^ +[0-9]/ && n++ < top { sub(/ +$/, ""); print }' 
+  # By library and function, the binary's own addresses resolved with nm
+  # (perf_by_lib.py: the executable carries its static dependencies).
+  python3 "$here/perf_by_lib.py" "$keep/perf-$c.data" "$bin" "$(dirname "$bin")/.." "$top"
 done
 echo "# load average $(cut -d' ' -f1-3 /proc/loadavg)"
