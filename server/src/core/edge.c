@@ -704,6 +704,17 @@ static struct MHD_Response *head_too_large(server *s, struct MHD_Connection *con
                       "Your request header section exceeds the maximum allowed size.", MAX_HEADER_SECTION);
 }
 
+/* A request left waiting (parked, or a connection fault that never
+ * answers): the watchdog lets it go as soon as the client does. */
+static void hold(server *s, conn_info *ci, req_ctx *c)
+{
+    if (!ci)
+        return;
+    g_mutex_lock(&s->edge_lock);
+    ci->held = c;
+    g_mutex_unlock(&s->edge_lock);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
                                   const char *method, const char *version, const char *upload_data,
                                   size_t *upload_data_size, void **con_cls)
@@ -818,12 +829,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             scratch_free(sc);
         if (pr == PARK_STOPPING)
             return MHD_NO;
-        if (ci) {
-            /* the watchdog lets it go as soon as the client does */
-            g_mutex_lock(&s->edge_lock);
-            ci->held = c;
-            g_mutex_unlock(&s->edge_lock);
-        }
+        hold(s, ci, c);
         return MHD_YES;
     }
     unsigned status = (unsigned)resp.status;
@@ -852,12 +858,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->drop_on_resume = true;
         if (!delay_answer(s, c, out.delay_ms > 0 ? out.delay_ms : 3600 * 1000))
             return MHD_NO;
-        if (ci) {
-            /* the watchdog lets it go as soon as the client does */
-            g_mutex_lock(&s->edge_lock);
-            ci->held = c;
-            g_mutex_unlock(&s->edge_lock);
-        }
+        hold(s, ci, c);
         return MHD_YES;
     case FAULT_CONN_NONE:
         break;
