@@ -44,6 +44,19 @@ KEEP = {
         "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
         "ListObjectsV2", "ListObjects", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
         "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "ListMultipartUploads",
+        # bucket settings (services/s3/config.c)
+        "GetBucketAcl", "PutBucketAcl", "GetObjectAcl", "PutObjectAcl",
+        "GetBucketOwnershipControls", "PutBucketOwnershipControls", "DeleteBucketOwnershipControls",
+        "GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging",
+        "GetBucketCors", "PutBucketCors", "DeleteBucketCors",
+        "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle",
+        "GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption",
+        "GetPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock",
+        "GetBucketRequestPayment", "PutBucketRequestPayment", "GetBucketLogging", "PutBucketLogging",
+        "GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite",
+        "GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration",
+        "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicyStatus",
+        "GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration",
     ],
     "dynamodb": [
         "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "TagResource",
@@ -89,6 +102,15 @@ S3_ROOTS = {
     "GetObjectTaggingOutput": "Tagging",
     "GetObjectAttributesOutput": "GetObjectAttributesResponse",
     "ListObjectVersionsOutput": "ListVersionsResult",
+    "GetBucketAclOutput": "AccessControlPolicy",
+    "GetObjectAclOutput": "AccessControlPolicy",
+    "GetBucketTaggingOutput": "Tagging",
+    "GetBucketCorsOutput": "CORSConfiguration",
+    "GetBucketLifecycleConfigurationOutput": "LifecycleConfiguration",
+    "GetBucketRequestPaymentOutput": "RequestPaymentConfiguration",
+    "GetBucketLoggingOutput": "BucketLoggingStatus",
+    "GetBucketWebsiteOutput": "WebsiteConfiguration",
+    "GetBucketAccelerateConfigurationOutput": "AccelerateConfiguration",
     "CopyObjectResult": "CopyObjectResult",
     "CopyPartResult": "CopyPartResult",
 }
@@ -97,6 +119,12 @@ S3_ROOTS = {
 # child of it: GetBucketLocation answers
 # <LocationConstraint xmlns="...">eu-west-1</LocationConstraint>.
 S3_XML_TEXT = {"GetBucketLocationOutput": "LocationConstraint"}
+
+# Enums S3 itself reads more leniently than the model says: notification
+# filter rule names are taken in any case ("PREFIX") and stored as
+# Prefix / Suffix; anything else is S3's own InvalidArgument, not MalformedXML
+# (services/s3/config.c checks them).
+S3_LENIENT_ENUMS = ["FilterRuleName"]
 
 # Services routed by the model's HTTP bindings: their operations mockaws does
 # not implement stay in the model for routing (PUT /b?versioning must not be
@@ -235,6 +263,8 @@ def trim(service, full):
                 shapes[name]["xmlNamespace"] = dict(S3_NS)
         for name, member in S3_XML_TEXT.items():
             shapes[name]["members"][member]["x-mockaws-xml-text"] = True
+        for name in S3_LENIENT_ENUMS:
+            shapes[name].pop("enum", None)
 
     meta = strip(full["metadata"])
     meta["x-mockaws-all-operations"] = sorted(full["operations"])

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "services/s3/bucket.h"
+#include "services/s3/config.h"
 #include "services/s3/fixture.h"
 #include "services/s3/host.h"
 #include "services/s3/list.h"
@@ -322,6 +323,30 @@ static const svc_op ops[] = {
     {"AbortMultipartUpload", s3_abort_multipart_upload, SVC_LOCK_EXCLUSIVE},
     {"ListParts", s3_list_parts, SVC_LOCK_SHARED},
     {"ListMultipartUploads", s3_list_multipart_uploads, SVC_LOCK_SHARED},
+    /* bucket settings (config.c) */
+    {"GetBucketAcl", s3_get_bucket_acl, SVC_LOCK_SHARED},
+    {"PutBucketAcl", s3_put_bucket_acl, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectAcl", s3_get_object_acl, SVC_LOCK_SHARED},
+    {"PutObjectAcl", s3_put_object_acl, SVC_LOCK_EXCLUSIVE},
+    {"GetBucketPolicyStatus", s3_get_bucket_policy_status, SVC_LOCK_SHARED},
+#define S3_SETTING(get, put) {get, s3_config_get_op, SVC_LOCK_SHARED}, {put, s3_config_put_op, SVC_LOCK_EXCLUSIVE}
+#define S3_DELETE(del) {del, s3_config_delete_op, SVC_LOCK_EXCLUSIVE}
+    S3_SETTING("GetBucketTagging", "PutBucketTagging"), S3_DELETE("DeleteBucketTagging"),
+    S3_SETTING("GetBucketCors", "PutBucketCors"), S3_DELETE("DeleteBucketCors"),
+    S3_SETTING("GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration"),
+    S3_DELETE("DeleteBucketLifecycle"),
+    S3_SETTING("GetBucketEncryption", "PutBucketEncryption"), S3_DELETE("DeleteBucketEncryption"),
+    S3_SETTING("GetPublicAccessBlock", "PutPublicAccessBlock"), S3_DELETE("DeletePublicAccessBlock"),
+    S3_SETTING("GetBucketOwnershipControls", "PutBucketOwnershipControls"),
+    S3_DELETE("DeleteBucketOwnershipControls"),
+    S3_SETTING("GetBucketRequestPayment", "PutBucketRequestPayment"),
+    S3_SETTING("GetBucketLogging", "PutBucketLogging"),
+    S3_SETTING("GetBucketWebsite", "PutBucketWebsite"), S3_DELETE("DeleteBucketWebsite"),
+    S3_SETTING("GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration"),
+    S3_SETTING("GetBucketPolicy", "PutBucketPolicy"), S3_DELETE("DeleteBucketPolicy"),
+    S3_SETTING("GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration"),
+#undef S3_SETTING
+#undef S3_DELETE
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
@@ -394,6 +419,18 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
     if (strcmp(member, "LocationConstraint") == 0) {
         aws_error_set(e, "InvalidLocationConstraint", "The specified location-constraint is not valid");
         aws_error_field(e, "LocationConstraint", s3_text(text));
+        return;
+    }
+    if (strcmp(member, "ObjectOwnership") == 0) {
+        aws_error_set(e, "InvalidArgument", "Invalid x-amz-object-ownership header: %s", text);
+        aws_error_field(e, "ArgumentName", json_string("x-amz-object-ownership"));
+        return;
+    }
+    if (strcmp(member, "ACL") == 0 && !strchr(v->path, '.')) {
+        /* S3 names the header and leaves the message empty */
+        aws_error_set(e, "InvalidArgument", "%s", "");
+        aws_error_field(e, "ArgumentName", json_string("x-amz-acl"));
+        aws_error_field(e, "ArgumentValue", s3_text(text));
         return;
     }
     if (strcmp(member, "ObjectAttributes") == 0) {

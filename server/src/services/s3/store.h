@@ -97,6 +97,7 @@ typedef struct s3_bucket {
     GTree *uploads;         /* s3_upload* (by key, then seq) -> the same, owns them */
     GHashTable *upload_ids; /* id -> s3_upload* (borrowed) */
     uint64_t upload_seq;
+    json_t *settings;       /* setting name -> document, owned; NULL: all defaults (config.h) */
 } s3_bucket;
 
 /* Locking: the namespace lock (the core's) alone, held as each operation
