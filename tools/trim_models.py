@@ -126,6 +126,49 @@ S3_XML_TEXT = {"GetBucketLocationOutput": "LocationConstraint"}
 # (services/s3/config.c checks them).
 S3_LENIENT_ENUMS = ["FilterRuleName"]
 
+# CORS preflight: browsers send OPTIONS to a bucket or an object, which S3
+# answers from the bucket's CORS configuration but botocore does not model
+# (no SDK sends it). Two mockaws-only operations route it, one per URI
+# template, and carry the Access-Control-* headers (services/s3/config.c).
+def s3_preflight_ops():
+    def header(name):
+        return {"shape": "MockawsHeaderText", "location": "header", "locationName": name}
+    common = {
+        "Origin": header("Origin"),
+        "AccessControlRequestMethod": header("Access-Control-Request-Method"),
+        "AccessControlRequestHeaders": header("Access-Control-Request-Headers"),
+    }
+    bucket = {"shape": "BucketName", "location": "uri", "locationName": "Bucket"}
+    key = {"shape": "ObjectKey", "location": "uri", "locationName": "Key"}
+    shapes = {
+        "MockawsHeaderText": {"type": "string"},
+        "MockawsPreflightBucketRequest": {"type": "structure", "required": ["Bucket"],
+                                          "members": dict(Bucket=bucket, **common)},
+        "MockawsPreflightObjectRequest": {"type": "structure", "required": ["Bucket", "Key"],
+                                          "members": dict(Bucket=bucket, Key=key, **common)},
+        "MockawsPreflightOutput": {"type": "structure", "members": {
+            m: header(h) for m, h in [
+                ("AllowOrigin", "Access-Control-Allow-Origin"),
+                ("AllowMethods", "Access-Control-Allow-Methods"),
+                ("AllowHeaders", "Access-Control-Allow-Headers"),
+                ("ExposeHeaders", "Access-Control-Expose-Headers"),
+                ("MaxAge", "Access-Control-Max-Age"),
+                ("AllowCredentials", "Access-Control-Allow-Credentials"),
+                ("Vary", "Vary")]}},
+    }
+    ops = {
+        "MockawsPreflightBucket": {"name": "MockawsPreflightBucket",
+                                   "http": {"method": "OPTIONS", "requestUri": "/{Bucket}"},
+                                   "input": {"shape": "MockawsPreflightBucketRequest"},
+                                   "output": {"shape": "MockawsPreflightOutput"}},
+        "MockawsPreflightObject": {"name": "MockawsPreflightObject",
+                                   "http": {"method": "OPTIONS", "requestUri": "/{Bucket}/{Key+}"},
+                                   "input": {"shape": "MockawsPreflightObjectRequest"},
+                                   "output": {"shape": "MockawsPreflightOutput"}},
+    }
+    return ops, shapes
+
+
 # Services routed by the model's HTTP bindings: their operations mockaws does
 # not implement stay in the model for routing (PUT /b?versioning must not be
 # taken for CreateBucket).
@@ -265,6 +308,9 @@ def trim(service, full):
             shapes[name]["members"][member]["x-mockaws-xml-text"] = True
         for name in S3_LENIENT_ENUMS:
             shapes[name].pop("enum", None)
+        pre_ops, pre_shapes = s3_preflight_ops()
+        ops.update(pre_ops)
+        shapes.update(pre_shapes)
 
     meta = strip(full["metadata"])
     meta["x-mockaws-all-operations"] = sorted(full["operations"])

@@ -5,6 +5,7 @@ policy and notification configuration.
 Expected behaviour is AWS's as docs/AWS-FACTS.md ("S3 in depth") records it: what a fresh
 bucket answers, each Put's status and its errors, never what mockaws happens to answer.
 """
+import http.client
 import json
 
 from .s3util import S3TestCase, raw_s3, xml_error
@@ -267,6 +268,77 @@ class Cors(S3TestCase):
                          "Found unsupported HTTP method in CORS config. Unsupported method is MYMETHOD")
         self.assertS3Error("MalformedXML", 400, self.s3.put_bucket_cors, Bucket="bkt",
                            CORSConfiguration={"CORSRules": []})
+
+
+class CorsApplied(S3TestCase):
+    """What a browser sees: the preflight, sent with no credentials by a plain HTTP
+    client, and the Access-Control-* headers on the real request."""
+
+    def setUp(self):
+        super().setUp()
+        self.make_bucket()
+        self.s3.put_object(Bucket="bkt", Key="photo.jpg", Body=b"jpeg")
+
+    def preflight(self, path, headers):
+        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=30)
+        try:
+            conn.request("OPTIONS", path, headers=headers)
+            resp = conn.getresponse()
+            return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+        finally:
+            conn.close()
+
+    def forbidden(self, st, body, message, method, resource_type):
+        self.assertEqual(st, 403)
+        code, msg, el = xml_error(body)
+        self.assertEqual((code, msg), ("AccessForbidden", message))
+        self.assertEqual((el.findtext("Method"), el.findtext("ResourceType")), (method, resource_type))
+
+    def test_preflight(self):
+        st, _, body = self.preflight("/bkt/photo.jpg", {"Origin": "https://app.example.com",
+                                                        "Access-Control-Request-Method": "PUT"})
+        self.forbidden(st, body, "CORSResponse: CORS is not enabled for this bucket.", "PUT", "BUCKET")
+        self.s3.put_bucket_cors(Bucket="bkt", CORSConfiguration={"CORSRules": [
+            {"AllowedOrigins": ["https://app.example.com"], "AllowedMethods": ["GET", "PUT"],
+             "AllowedHeaders": ["Content-Type", "x-amz-*"], "ExposeHeaders": ["ETag"], "MaxAgeSeconds": 600}]})
+        st, hdrs, body = self.preflight("/bkt/photo.jpg", {
+            "Origin": "https://app.example.com", "Access-Control-Request-Method": "PUT",
+            "Access-Control-Request-Headers": "Content-Type, X-Amz-Meta-Owner"})
+        self.assertEqual((st, body), (200, b""))
+        self.assertEqual(hdrs["access-control-allow-origin"], "https://app.example.com")
+        self.assertEqual(hdrs["access-control-allow-methods"], "GET, PUT")
+        self.assertEqual(hdrs["access-control-allow-headers"], "content-type, x-amz-meta-owner")
+        self.assertEqual(hdrs["access-control-expose-headers"], "ETag")
+        self.assertEqual(hdrs["access-control-max-age"], "600")
+        self.assertEqual(hdrs["access-control-allow-credentials"], "true")
+        self.assertEqual(hdrs["vary"], "Origin, Access-Control-Request-Headers, Access-Control-Request-Method")
+        st, _, body = self.preflight("/bkt/photo.jpg", {"Origin": "https://evil.example.com",
+                                                        "Access-Control-Request-Method": "GET"})
+        self.forbidden(st, body, "CORSResponse: This CORS request is not allowed. This is usually because the "
+                       "evalution of Origin, request method / Access-Control-Request-Method or "
+                       "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+                       "GET", "OBJECT")
+        st, _, body = self.preflight("/bkt/photo.jpg", {"Access-Control-Request-Method": "GET",
+                                                        "Referer": "https://app.example.com/"})
+        self.assertEqual(st, 400)
+        self.assertEqual(xml_error(body)[:2], ("BadRequest", "Insufficient information. Origin request header needed."))
+        st, _, body = self.preflight("/nobucket", {"Origin": "https://app.example.com"})
+        self.forbidden(st, body, "CORSResponse: Bucket not found", "OPTIONS", "BUCKET")
+
+    def test_headers_on_real_requests(self):
+        self.s3.put_bucket_cors(Bucket="bkt", CORSConfiguration={"CORSRules": [
+            {"AllowedOrigins": ["*"], "AllowedMethods": ["GET"]}]})
+        st, hdrs, body = raw_s3(self.server, "GET", "/bkt/photo.jpg", headers={"Origin": "https://x.test"})
+        self.assertEqual((st, body), (200, b"jpeg"))
+        self.assertEqual(hdrs["access-control-allow-origin"], "*")
+        self.assertEqual(hdrs["access-control-allow-methods"], "GET")
+        self.assertNotIn("access-control-allow-credentials", hdrs)
+        # a method no rule allows is served all the same, without CORS headers
+        st, hdrs, _ = raw_s3(self.server, "PUT", "/bkt/other", body=b"x", headers={"Origin": "https://x.test"})
+        self.assertEqual(st, 200)
+        self.assertNotIn("access-control-allow-origin", hdrs)
+        st, hdrs, _ = raw_s3(self.server, "GET", "/bkt/photo.jpg")
+        self.assertNotIn("access-control-allow-origin", hdrs)
 
 
 class Lifecycle(S3TestCase):

@@ -164,6 +164,13 @@ struct svc_def {
      * own header, not JSON 1.0's: docs/AWS-FACTS.md). */
     bool body_crc32;
 
+    /* Called after each handler that ran (not one that parked), with the
+     * namespace lock still held as its operation declared (shared for
+     * SVC_LOCK_NONE operations), to add what every answer of the service
+     * carries, error or not, to c->resp (S3: the CORS headers of a request
+     * with Origin). rc is the handler's. NULL: none. */
+    void (*after_call)(svc_call *c, int rc);
+
     /* Routing by Host, for requests routed to this service (S3's
      * virtual-hosted buckets): the path the request has when addressed
      * path-style (g_malloc'd), or NULL to keep its own; *region set

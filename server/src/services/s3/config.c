@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/s3/cors.h"
 #include "services/s3/object.h"
 #include "services/s3/s3.h"
 #include "services/service.h"
@@ -971,4 +972,67 @@ void s3_config_apply_create(svc_call *c, s3_bucket *b)
         config_set(b, "ACL", grants);
     else
         json_decref(grants);
+}
+
+/* ---- CORS ---- */
+
+static int cors_forbidden(svc_call *c, const char *msg, const char *method, const char *type)
+{
+    aws_error_set_status(&c->err, 403, "AccessForbidden", "%s", msg);
+    aws_error_field(&c->err, "Method", s3_text(method ? method : "OPTIONS"));
+    aws_error_field(&c->err, "ResourceType", json_string(type));
+    return -1;
+}
+
+int s3_cors_preflight(svc_call *c)
+{
+    const char *origin = s3_in(c, "Origin");
+    const char *method = s3_in(c, "AccessControlRequestMethod");
+    const char *wanted = s3_in(c, "AccessControlRequestHeaders");
+    if (!origin)
+        return aws_error_set_status(&c->err, 400, "BadRequest",
+                                    "Insufficient information. Origin request header needed.");
+    /* a preflight carries no credentials: the bucket is looked up by name alone */
+    const char *name = s3_in(c, "Bucket");
+    s3_bucket *b = name ? g_tree_lookup(s3_st(c)->buckets, name) : NULL;
+    if (!b)
+        return cors_forbidden(c, "CORSResponse: Bucket not found", method, "BUCKET");
+    json_t *cors = s3_config_get(b, S3_CFG_CORS);
+    if (!cors)
+        return cors_forbidden(c, "CORSResponse: CORS is not enabled for this bucket.", method, "BUCKET");
+    json_t *rule = s3_cors_match(cors, origin, method, wanted);
+    if (!rule)
+        return cors_forbidden(c,
+                              "CORSResponse: This CORS request is not allowed. This is usually because the "
+                              "evalution of Origin, request method / Access-Control-Request-Method or "
+                              "Access-Control-Request-Headers are not whitelisted by the resource's CORS spec.",
+                              method, s3_in(c, "Key") ? "OBJECT" : "BUCKET");
+    c->output = s3_cors_answer(rule, origin, wanted);
+    return 0;
+}
+
+static void set_header(const char *name, const char *value, void *resp)
+{
+    http_response_set_header(resp, name, value);
+}
+
+void s3_cors_apply(svc_call *c)
+{
+    const char *origin = s3_header(c, "Origin");
+    const char *name = c->input ? s3_in(c, "Bucket") : NULL;
+    if (!origin || !name || g_str_has_prefix(c->operation, "MockawsPreflight"))
+        return;
+    s3_bucket *b = g_tree_lookup(s3_st(c)->buckets, name);
+    json_t *cors = b ? s3_config_get(b, S3_CFG_CORS) : NULL;
+    if (!cors)
+        return;
+    /* a request that says what it will send is matched as its preflight was */
+    const char *method = s3_header(c, "Access-Control-Request-Method");
+    const char *wanted = s3_header(c, "Access-Control-Request-Headers");
+    json_t *rule = s3_cors_match(cors, origin, method ? method : c->req->method, wanted);
+    if (!rule)
+        return;
+    json_t *answer = s3_cors_answer(rule, origin, wanted);
+    s3_cors_each_header(answer, set_header, c->resp);
+    json_decref(answer);
 }

@@ -69,6 +69,14 @@ int s3_acl_parse_grant_header(svc_call *c, const char *header_name, const char *
  * array; NULL for a name S3 does not know. */
 json_t *s3_acl_canned(const char *name);
 
+/* CORS: the preflight (OPTIONS on a bucket or object, the mockaws-only
+ * operations MockawsPreflightBucket / MockawsPreflightObject), and the
+ * Access-Control-* headers added to any other answer whose request carries
+ * Origin and matches a rule (s3.c's after_call hook; the bucket is read
+ * under the lock the call holds). */
+int s3_cors_preflight(svc_call *c);
+void s3_cors_apply(svc_call *c);
+
 /* The x-amz-server-side-encryption an object written now gets when the
  * request names none: the bucket default's SSEAlgorithm (AES256 unless
  * set). */

@@ -345,6 +345,8 @@ static const svc_op ops[] = {
     S3_SETTING("GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration"),
     S3_SETTING("GetBucketPolicy", "PutBucketPolicy"), S3_DELETE("DeleteBucketPolicy"),
     S3_SETTING("GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration"),
+    {"MockawsPreflightBucket", s3_cors_preflight, SVC_LOCK_SHARED},
+    {"MockawsPreflightObject", s3_cors_preflight, SVC_LOCK_SHARED},
 #undef S3_SETTING
 #undef S3_DELETE
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
@@ -461,6 +463,12 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 
 /* ---- service ---- */
 
+static void after_call(svc_call *c, int rc)
+{
+    (void)rc;
+    s3_cors_apply(c);
+}
+
 static void *state_new(const void *config)
 {
     return s3_state_new();
@@ -485,4 +493,5 @@ const svc_def s3_service = {
     .unknown_operation_code = "NotImplemented",
     .unknown_operation_status = 501,
     .route_host = s3_host_route,
+    .after_call = after_call,
 };
