@@ -5,6 +5,7 @@ policy and notification configuration.
 Expected behaviour is AWS's as docs/AWS-FACTS.md ("S3 in depth") records it: what a fresh
 bucket answers, each Put's status and its errors, never what mockaws happens to answer.
 """
+import datetime
 import http.client
 import json
 
@@ -359,6 +360,54 @@ class Lifecycle(S3TestCase):
         self.assertEqual(status(self.s3.delete_bucket_lifecycle(Bucket="bkt")), 204)
         self.assertS3Error("NoSuchLifecycleConfiguration", 404, self.s3.get_bucket_lifecycle_configuration,
                            Bucket="bkt")
+
+    def advance_days(self, days):
+        status_, _ = self.server.control("POST", "/_mockaws/clock", body={"mode": "virtual"})
+        self.assertEqual(status_, 200)
+        status_, _ = self.server.control("POST", "/_mockaws/clock", body={"advance_ms": days * 86400_000})
+        self.assertEqual(status_, 200)
+
+    def keys(self):
+        return [o["Key"] for o in self.s3.list_objects_v2(Bucket="bkt").get("Contents", [])]
+
+    def test_expiration_runs_on_the_server_clock(self):
+        self.s3.put_object(Bucket="bkt", Key="tmp/old", Body=b"x")
+        self.s3.put_object(Bucket="bkt", Key="keep/me", Body=b"y")
+        self.s3.put_object(Bucket="bkt", Key="tagged", Body=b"z", Tagging="class=scratch")
+        self.s3.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [
+            {"ID": "tmp-rule", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled", "Expiration": {"Days": 1}},
+            {"ID": "tag-rule", "Filter": {"Tag": {"Key": "class", "Value": "scratch"}}, "Status": "Enabled",
+             "Expiration": {"Days": 3}},
+            {"ID": "off", "Filter": {"Prefix": "keep/"}, "Status": "Disabled", "Expiration": {"Days": 1}}]})
+        # x-amz-expiration: creation + Days, rounded up to the next midnight UTC
+        head = self.s3.head_object(Bucket="bkt", Key="tmp/old")
+        created = head["LastModified"].timestamp()
+        midnight = (int(created + 86400) // 86400 + 1) * 86400
+        expected = datetime.datetime.fromtimestamp(midnight, datetime.timezone.utc).strftime(
+            "%a, %d %b %Y %H:%M:%S GMT")
+        self.assertEqual(head["Expiration"], f'expiry-date="{expected}", rule-id="tmp-rule"')
+        self.assertNotIn("Expiration", self.s3.head_object(Bucket="bkt", Key="keep/me"))
+        upload = self.s3.create_multipart_upload(Bucket="bkt", Key="tmp/big")["UploadId"]
+        self.advance_days(2)
+        self.assertEqual(self.keys(), ["keep/me", "tagged"])
+        self.assertS3Error("NoSuchKey", 404, self.s3.get_object, Bucket="bkt", Key="tmp/old")
+        # the upload is no object: only AbortIncompleteMultipartUpload ends it
+        self.assertEqual([u["UploadId"] for u in self.s3.list_multipart_uploads(Bucket="bkt")["Uploads"]],
+                         [upload])
+        self.advance_days(2)
+        self.assertEqual(self.keys(), ["keep/me"])
+
+    def test_abort_incomplete_uploads(self):
+        self.s3.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [
+            {"ID": "abort", "Filter": {"Prefix": ""}, "Status": "Enabled",
+             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 2}}]})
+        self.s3.create_multipart_upload(Bucket="bkt", Key="big")
+        self.s3.put_object(Bucket="bkt", Key="small", Body=b"x")
+        self.advance_days(1)
+        self.assertEqual(len(self.s3.list_multipart_uploads(Bucket="bkt").get("Uploads", [])), 1)
+        self.advance_days(2)
+        self.assertNotIn("Uploads", self.s3.list_multipart_uploads(Bucket="bkt"))
+        self.assertEqual(self.keys(), ["small"])  # objects are not touched by this rule
 
     def test_invalid_rules(self):
         def put(rule):

@@ -164,6 +164,14 @@ struct svc_def {
      * own header, not JSON 1.0's: docs/AWS-FACTS.md). */
     bool body_crc32;
 
+    /* Work a service does on the server clock rather than for a request
+     * (S3's lifecycle rules). due_ms says when the state next has some, read
+     * without the namespace lock (an atomic); when a request finds the clock
+     * past it, the core runs maintain under the namespace's exclusive lock
+     * before the request's handler. NULL: none. */
+    int64_t (*due_ms)(void *state);
+    void (*maintain)(void *state, int64_t now_ms);
+
     /* Called after each handler that ran (not one that parked), with the
      * namespace lock still held as its operation declared (shared for
      * SVC_LOCK_NONE operations), to add what every answer of the service

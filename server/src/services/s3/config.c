@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "services/s3/cors.h"
+#include "services/s3/lifecycle.h"
 #include "services/s3/object.h"
 #include "services/s3/s3.h"
 #include "services/service.h"
@@ -560,6 +561,8 @@ int s3_config_put_op(svc_call *c)
         doc = NULL;
     }
     config_set(b, s->member, doc);
+    if (strcmp(s->member, S3_CFG_LIFECYCLE) == 0)
+        s3_lifecycle_note_config(s3_st(c), b); /* the rules apply to the objects already there */
     if (s->put_status)
         c->resp->status = s->put_status;
     return 0;

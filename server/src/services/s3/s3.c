@@ -13,6 +13,7 @@
 #include "services/s3/config.h"
 #include "services/s3/fixture.h"
 #include "services/s3/host.h"
+#include "services/s3/lifecycle.h"
 #include "services/s3/list.h"
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
@@ -463,10 +464,38 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 
 /* ---- service ---- */
 
+/* x-amz-expiration on the answers S3 gives it: the current object's
+ * expiry by an enabled Expiration rule. */
+static void expiration_header(svc_call *c, s3_bucket *b)
+{
+    const char *key = s3_in(c, "Key");
+    s3_object *o = key && !s3_in(c, "VersionId") ? s3_object_get(b, key) : NULL;
+    const char *rule_id;
+    int64_t at = o ? s3_lifecycle_expiry(b, o, &rule_id) : INT64_MAX;
+    if (at == INT64_MAX)
+        return;
+    GString *date = g_string_new(NULL);
+    timefmt_format(date, (double)(at / 1000), TIMEFMT_RFC822);
+    char *v = g_strdup_printf("expiry-date=\"%s\", rule-id=\"%s\"", date->str, rule_id ? rule_id : "");
+    http_response_set_header(c->resp, "x-amz-expiration", v);
+    g_free(v);
+    g_string_free(date, TRUE);
+}
+
+/* What every S3 answer gets besides the handler's own: CORS headers, and
+ * the lifecycle's view of what the call wrote or read. */
 static void after_call(svc_call *c, int rc)
 {
-    (void)rc;
     s3_cors_apply(c);
+    const char *name = c->input && rc == 0 ? s3_in(c, "Bucket") : NULL;
+    s3_bucket *b = name ? g_tree_lookup(s3_st(c)->buckets, name) : NULL;
+    if (!b || !s3_config_get(b, S3_CFG_LIFECYCLE))
+        return;
+    const char *op = c->operation;
+    if (strcmp(op, "PutObject") == 0 || strcmp(op, "GetObject") == 0 || strcmp(op, "HeadObject") == 0)
+        expiration_header(c, b);
+    if (!g_str_has_prefix(op, "Get") && !g_str_has_prefix(op, "Head") && !g_str_has_prefix(op, "List"))
+        s3_lifecycle_note_write(s3_st(c), b, c->now_ms);
 }
 
 static void *state_new(const void *config)
@@ -494,4 +523,6 @@ const svc_def s3_service = {
     .unknown_operation_status = 501,
     .route_host = s3_host_route,
     .after_call = after_call,
+    .due_ms = s3_lifecycle_due,
+    .maintain = s3_lifecycle_run,
 };
