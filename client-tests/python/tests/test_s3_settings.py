@@ -445,7 +445,13 @@ class Encryption(S3TestCase):
         self.assertEqual(status(self.s3.put_bucket_encryption(Bucket="bkt",
                                                               ServerSideEncryptionConfiguration=cfg)), 200)
         self.assertEqual(self.s3.get_bucket_encryption(Bucket="bkt")["ServerSideEncryptionConfiguration"], cfg)
-        self.assertEqual(self.s3.put_object(Bucket="bkt", Key="k", Body=b"x")["ServerSideEncryption"], "aws:kms")
+        put = self.s3.put_object(Bucket="bkt", Key="k", Body=b"x")
+        self.assertEqual((put["ServerSideEncryption"], put["SSEKMSKeyId"], put["BucketKeyEnabled"]),
+                         ("aws:kms", "alias/mine", True))
+        head = self.s3.head_object(Bucket="bkt", Key="k")
+        self.assertEqual((head["ServerSideEncryption"], head["SSEKMSKeyId"]), ("aws:kms", "alias/mine"))
+        copy = self.s3.copy_object(Bucket="bkt", Key="k2", CopySource="bkt/k")
+        self.assertEqual(copy["ServerSideEncryption"], "aws:kms")
         self.assertEqual(status(self.s3.delete_bucket_encryption(Bucket="bkt")), 204)
         rules = self.s3.get_bucket_encryption(Bucket="bkt")["ServerSideEncryptionConfiguration"]["Rules"]
         self.assertEqual(rules[0]["ApplyServerSideEncryptionByDefault"], {"SSEAlgorithm": "AES256"})

@@ -587,18 +587,19 @@ const char *s3_config_ownership(const s3_bucket *b)
     return v ? v : "BucketOwnerEnforced";
 }
 
-const char *s3_config_sse_algorithm(const s3_bucket *b)
+void s3_config_apply_sse(svc_call *c, const s3_bucket *b)
 {
-    json_t *enc = s3_config_get(b, "ServerSideEncryptionConfiguration");
-    const char *a = svc_str(
-        json_object_get(json_array_get(json_object_get(enc, "Rules"), 0), "ApplyServerSideEncryptionByDefault"),
-        "SSEAlgorithm");
-    /* a constant: the answer may outlive the lock the bucket was read under */
-    static const char *const algos[] = {"aws:kms", "aws:kms:dsse", "aws:fsx"};
-    for (size_t i = 0; a && i < G_N_ELEMENTS(algos); i++)
-        if (strcmp(a, algos[i]) == 0)
-            return algos[i];
-    return "AES256";
+    json_t *rule = json_array_get(
+        json_object_get(s3_config_get(b, "ServerSideEncryptionConfiguration"), "Rules"), 0);
+    json_t *def = json_object_get(rule, "ApplyServerSideEncryptionByDefault");
+    if (!def || s3_in(c, "ServerSideEncryption") || g_strcmp0(svc_str(c->output, "ServerSideEncryption"), "AES256") != 0)
+        return;
+    json_object_set_new(c->output, "ServerSideEncryption", json_string(svc_str(def, "SSEAlgorithm")));
+    const char *key = svc_str(def, "KMSMasterKeyID");
+    if (key)
+        json_object_set_new(c->output, "SSEKMSKeyId", json_string(key));
+    if (svc_true(rule, "BucketKeyEnabled"))
+        json_object_set_new(c->output, "BucketKeyEnabled", json_true());
 }
 
 int s3_get_bucket_policy_status(svc_call *c)

@@ -77,9 +77,11 @@ json_t *s3_acl_canned(const char *name);
 int s3_cors_preflight(svc_call *c);
 void s3_cors_apply(svc_call *c);
 
-/* The x-amz-server-side-encryption an object written now gets when the
- * request names none: the bucket default's SSEAlgorithm (AES256 unless
- * set). */
-const char *s3_config_sse_algorithm(const s3_bucket *b);
+/* The bucket's default encryption in an object answer (c->output) that says
+ * the S3-managed default (AES256) for a request that named none: its
+ * SSEAlgorithm, KMS key and BucketKeyEnabled. Objects do not record the
+ * default they were written under, so an answer shows the bucket's current
+ * one. */
+void s3_config_apply_sse(svc_call *c, const s3_bucket *b);
 
 #endif

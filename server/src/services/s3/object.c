@@ -481,7 +481,6 @@ int s3_put_object(svc_call *c)
      * landed meanwhile: look again */
     b = s3_bucket_for(c, s3_in(c, "Bucket"));
     rc = !b || s3_write_conditions(c, b, key) != 0 ? -1 : 0;
-    const char *sse = b ? s3_config_sse_algorithm(b) : NULL;
     if (rc == 0) {
         s3_object_put(b, s3_object_new(key, p.blob, m, c->now_ms, p.md5, 0));
         m = NULL;
@@ -491,7 +490,7 @@ int s3_put_object(svc_call *c)
     if (rc == 0) {
         char etag[48];
         s3_etag_text(p.md5, 0, true, etag); /* from the payload: the object may be replaced already */
-        c->output = json_pack("{s:s, s:s}", "ETag", etag, "ServerSideEncryption", sse);
+        c->output = json_pack("{s:s, s:s}", "ETag", etag, "ServerSideEncryption", "AES256");
         set_checksum(c->output, p.algo, p.checksum, false);
     }
     s3_payload_clear(&p);

@@ -482,13 +482,16 @@ static void expiration_header(svc_call *c, s3_bucket *b)
     g_string_free(date, TRUE);
 }
 
-/* What every S3 answer gets besides the handler's own: CORS headers, and
- * the lifecycle's view of what the call wrote or read. */
+/* What every S3 answer gets besides the handler's own: CORS headers, the
+ * bucket's default encryption, and the lifecycle's view of what the call
+ * wrote or read. */
 static void after_call(svc_call *c, int rc)
 {
     s3_cors_apply(c);
     const char *name = c->input && rc == 0 ? s3_in(c, "Bucket") : NULL;
     s3_bucket *b = name ? g_tree_lookup(s3_st(c)->buckets, name) : NULL;
+    if (b && c->output)
+        s3_config_apply_sse(c, b);
     if (!b || !s3_config_get(b, S3_CFG_LIFECYCLE))
         return;
     const char *op = c->operation;
