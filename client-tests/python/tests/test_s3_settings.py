@@ -569,3 +569,36 @@ class SmallSettings(S3TestCase):
         self.assertEqual(err["Message"], "filter rule name must be either prefix or suffix")
         self.s3.put_bucket_notification_configuration(Bucket="bkt", NotificationConfiguration={})
         self.assertNotIn("TopicConfigurations", self.s3.get_bucket_notification_configuration(Bucket="bkt"))
+
+
+class SettingsInFixtures(S3TestCase):
+    """A fixture's bucket may carry its settings, checked as the Put that stores each
+    would check it; a state dump gives them back."""
+
+    def test_load_and_dump(self):
+        cors = {"CORSRules": [{"AllowedMethods": ["GET"], "AllowedOrigins": ["*"]}]}
+        doc = {"s3": {"buckets": [{"name": "fixed", "settings": {
+            "CORSConfiguration": cors,
+            "Tagging": {"TagSet": [{"Key": "team", "Value": "a"}]},
+            "Policy": PRIVATE_POLICY,
+            "PublicAccessBlockConfiguration": None}}]}}
+        status_, body = self.server.control("POST", "/_mockaws/state", body=doc)
+        self.assertEqual(status_, 200, body)
+        self.assertEqual(self.s3.get_bucket_cors(Bucket="fixed")["CORSRules"], cors["CORSRules"])
+        self.assertEqual(self.s3.get_bucket_tagging(Bucket="fixed")["TagSet"], [{"Key": "team", "Value": "a"}])
+        self.assertEqual(self.s3.get_bucket_policy(Bucket="fixed")["Policy"], PRIVATE_POLICY)
+        self.assertS3Error("NoSuchPublicAccessBlockConfiguration", 404, self.s3.get_public_access_block,
+                           Bucket="fixed")
+        status_, state = self.server.control("GET", "/_mockaws/state")
+        self.assertEqual(status_, 200)
+        buckets = [b for ns in state["namespaces"] for b in ns.get("s3", {}).get("buckets", [])]
+        dumped = [b for b in buckets if b["name"] == "fixed"][0]["settings"]
+        self.assertEqual(dumped, doc["s3"]["buckets"][0]["settings"])
+
+    def test_refused_settings_are_400(self):
+        for settings in ({"Tagging": {"TagSet": "not a list"}}, {"NoSuchSetting": {}},
+                         {"CORSConfiguration": {}}, "not an object"):
+            with self.subTest(settings=settings):
+                status_, _ = self.server.control("POST", "/_mockaws/state", body={
+                    "s3": {"buckets": [{"name": "refused", "settings": settings}]}})
+                self.assertEqual(status_, 400)

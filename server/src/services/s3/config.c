@@ -443,7 +443,7 @@ static int check_notification(svc_call *c, s3_bucket *b, json_t *doc)
 
 /* ---- the table ---- */
 
-static const setting settings[] = {
+static const setting settings_table[] = {
     {"GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging", "Tagging", false, NULL, "NoSuchTagSet",
      "The TagSet does not exist", DEL_TO_DEFAULT, check_tagging, 204},
     {"GetBucketCors", "PutBucketCors", "DeleteBucketCors", "CORSConfiguration", false, NULL,
@@ -480,8 +480,8 @@ static const setting settings[] = {
 
 static const setting *setting_of(const char *op)
 {
-    for (size_t i = 0; i < G_N_ELEMENTS(settings); i++) {
-        const setting *s = &settings[i];
+    for (size_t i = 0; i < G_N_ELEMENTS(settings_table); i++) {
+        const setting *s = &settings_table[i];
         if (strcmp(op, s->get_op) == 0 || strcmp(op, s->put_op) == 0 ||
             (s->delete_op && strcmp(op, s->delete_op) == 0))
             return s;
@@ -1039,4 +1039,58 @@ void s3_cors_apply(svc_call *c)
     json_t *answer = s3_cors_answer(rule, origin, wanted);
     s3_cors_each_header(answer, set_header, c->resp);
     json_decref(answer);
+}
+
+/* ---- fixtures ---- */
+
+int s3_config_load(s3_bucket *b, json_t *settings, const svc_fixture_ctx *ctx, char *err, size_t errlen)
+{
+    if (!json_is_object(settings)) {
+        g_snprintf(err, errlen, "bucket %s: settings must be an object", b->name);
+        return -1;
+    }
+    const char *name;
+    json_t *doc;
+    json_object_foreach(settings, name, doc) {
+        const setting *s = NULL;
+        for (size_t i = 0; i < G_N_ELEMENTS(settings_table) && !s; i++)
+            if (strcmp(settings_table[i].member, name) == 0)
+                s = &settings_table[i];
+        bool acl = strcmp(name, "ACL") == 0;
+        if (!s && !acl) {
+            g_snprintf(err, errlen, "bucket %s: no setting '%s'", b->name, name);
+            return -1;
+        }
+        if (json_is_null(doc) && s && s->on_delete == DEL_TO_MISSING) {
+            config_set(b, name, json_null());
+            continue;
+        }
+        /* checked as the Put that stores it would take it */
+        json_t *in = acl ? json_pack("{s:s, s:{s:O, s:{s:s}}}", "Bucket", b->name, "AccessControlPolicy", "Grants", doc,
+                                     "Owner", "ID", "owner")
+                         : json_pack("{s:s, s:O}", "Bucket", b->name, name, doc);
+        char verr[256];
+        int rc = ctx->check_input(ctx, acl ? "PutBucketAcl" : s->put_op, in, verr, sizeof verr);
+        json_decref(in);
+        if (rc != 0 || (acl && !json_is_array(doc))) {
+            g_snprintf(err, errlen, "bucket %s: setting %s: %s", b->name, name, rc ? verr : "ACL is a list of grants");
+            return -1;
+        }
+        config_set(b, name, json_deep_copy(doc));
+    }
+    return 0;
+}
+
+json_t *s3_config_dump(const s3_bucket *b)
+{
+    if (!b->settings)
+        return NULL;
+    json_t *out = json_deep_copy(b->settings);
+    /* object ACLs belong to objects a dump may not hold as they were */
+    json_object_del(out, "ObjectACLs");
+    if (json_object_size(out) == 0) {
+        json_decref(out);
+        return NULL;
+    }
+    return out;
 }

@@ -77,6 +77,14 @@ json_t *s3_acl_canned(const char *name);
 int s3_cors_preflight(svc_call *c);
 void s3_cors_apply(svc_call *c);
 
+/* A fixture bucket's "settings" ({"CORSConfiguration": {...}, "Policy":
+ * "...", "ACL": [grants], ...}: each setting under its Put's payload member
+ * name, as a Put's input holds it, each checked against that Put's input
+ * shape; null for a deleted OwnershipControls / PublicAccessBlock). 0, or -1
+ * with err. Dump: b's settings in that form (new reference), NULL if none. */
+int s3_config_load(s3_bucket *b, json_t *settings, const svc_fixture_ctx *ctx, char *err, size_t errlen);
+json_t *s3_config_dump(const s3_bucket *b);
+
 /* The bucket's default encryption in an object answer (c->output) that says
  * the S3-managed default (AES256) for a request that named none: its
  * SSEAlgorithm, KMS key and BucketKeyEnabled. Objects do not record the
