@@ -159,6 +159,13 @@ class Acl(S3TestCase):
         # a new object under the key starts over
         self.s3.put_object(Bucket="bkt", Key="k", Body=b"yy")
         self.owner_only(self.s3.get_object_acl(Bucket="bkt", Key="k"))
+        # x-amz-acl on PutObject and CopyObject is the new object's ACL
+        self.s3.put_object(Bucket="bkt", Key="pub", Body=b"p", ACL="public-read")
+        self.assertIn({"Grantee": {"Type": "Group", "URI": ALL_USERS}, "Permission": "READ"},
+                      self.s3.get_object_acl(Bucket="bkt", Key="pub")["Grants"])
+        self.s3.copy_object(Bucket="bkt", Key="pub2", CopySource="bkt/k", ACL="authenticated-read")
+        grants = self.s3.get_object_acl(Bucket="bkt", Key="pub2")["Grants"]
+        self.assertEqual(grants[1]["Grantee"]["URI"], "http://acs.amazonaws.com/groups/global/AuthenticatedUsers")
 
     def test_acl_in_xml(self):
         self.s3.put_bucket_ownership_controls(

@@ -279,10 +279,10 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     int rc = handler->fn(&c);
     if (rt->def->after_call && !park.parked) {
         if (handler->lock == SVC_LOCK_NONE)
-            g_rw_lock_reader_lock(&n->lock);
+            g_rw_lock_writer_lock(&n->lock);
         rt->def->after_call(&c, rc);
         if (handler->lock == SVC_LOCK_NONE)
-            g_rw_lock_reader_unlock(&n->lock);
+            g_rw_lock_writer_unlock(&n->lock);
     }
     if (handler->lock == SVC_LOCK_SHARED)
         g_rw_lock_reader_unlock(&n->lock);

@@ -173,10 +173,11 @@ struct svc_def {
     void (*maintain)(void *state, int64_t now_ms);
 
     /* Called after each handler that ran (not one that parked), with the
-     * namespace lock still held as its operation declared (shared for
-     * SVC_LOCK_NONE operations), to add what every answer of the service
-     * carries, error or not, to c->resp (S3: the CORS headers of a request
-     * with Origin). rc is the handler's. NULL: none. */
+     * namespace lock still held as its operation declared (exclusive for
+     * SVC_LOCK_NONE operations, which are writes), to add what every answer
+     * of the service carries, error or not, to c->resp (S3: the CORS headers
+     * of a request with Origin), and what a write leaves besides the
+     * handler's own work. rc is the handler's. NULL: none. */
     void (*after_call)(svc_call *c, int rc);
 
     /* Routing by Host, for requests routed to this service (S3's

@@ -877,6 +877,14 @@ int s3_put_bucket_acl(svc_call *c)
     return 0;
 }
 
+/* What tells an object from a later one under the same key. */
+static void object_fingerprint(const s3_object *o, char fp[64])
+{
+    char etag[48];
+    s3_object_etag(o, false, etag);
+    g_snprintf(fp, 64, "%s/%u", etag, o->mtime);
+}
+
 /* The object an object ACL call names, and its fingerprint. */
 static s3_object *acl_object(svc_call *c, s3_bucket **bp, char fp[64])
 {
@@ -891,9 +899,7 @@ static s3_object *acl_object(svc_call *c, s3_bucket **bp, char fp[64])
         s3_err_no_such_key(c, key);
         return NULL;
     }
-    char etag[48];
-    s3_object_etag(o, false, etag);
-    g_snprintf(fp, 64, "%s/%u", etag, o->mtime);
+    object_fingerprint(o, fp);
     *bp = b;
     return o;
 }
@@ -911,6 +917,22 @@ int s3_get_object_acl(svc_call *c)
     return 0;
 }
 
+/* Sets o's grants (taken) under its fingerprint fp. */
+static void object_acl_set(s3_bucket *b, const s3_object *o, const char *fp, json_t *grants)
+{
+    json_t *all = s3_config_get(b, "ObjectACLs");
+    if (!all) {
+        all = json_object();
+        config_set(b, "ObjectACLs", all);
+    }
+    if (json_array_size(grants))
+        json_object_set_new(all, o->key, json_pack("{s:s, s:o}", "Object", fp, "Grants", grants));
+    else {
+        json_object_del(all, o->key);
+        json_decref(grants);
+    }
+}
+
 int s3_put_object_acl(svc_call *c)
 {
     s3_bucket *b;
@@ -925,18 +947,23 @@ int s3_put_object_acl(svc_call *c)
         return missing_acl(c);
     if (acl_allowed(c, b, grants) != 0)
         return -1;
-    json_t *all = s3_config_get(b, "ObjectACLs");
-    if (!all) {
-        all = json_object();
-        config_set(b, "ObjectACLs", all);
-    }
-    if (json_array_size(grants))
-        json_object_set_new(all, o->key, json_pack("{s:s, s:o}", "Object", fp, "Grants", grants));
-    else {
-        json_object_del(all, o->key);
-        json_decref(grants);
-    }
+    object_acl_set(b, o, fp, grants);
     return 0;
+}
+
+void s3_config_store_object_acl(svc_call *c, s3_bucket *b)
+{
+    json_t *grants = NULL;
+    const char *key = s3_in(c, "Key");
+    s3_object *o = key ? s3_object_get(b, key) : NULL;
+    /* the handler checked the headers: this cannot fail on them */
+    if (!o || acl_of_request(c, false, &grants) != 0 || !grants) {
+        aws_error_clear(&c->err);
+        return;
+    }
+    char fp[64];
+    object_fingerprint(o, fp);
+    object_acl_set(b, o, fp, grants);
 }
 
 int s3_config_check_object_acl(svc_call *c, const s3_bucket *b)

@@ -53,6 +53,10 @@ const char *s3_config_ownership(const s3_bucket *b);
  * BucketOwnerEnforced only none or one equal to owner-full-control is.
  * 0, or -1 with c->err (AccessControlListNotSupported, InvalidArgument). */
 int s3_config_check_object_acl(svc_call *c, const s3_bucket *b);
+/* After a PutObject / CopyObject that succeeded: the ACL its headers gave
+ * the new object (when ownership allows ACLs), for GetObjectAcl. Needs the
+ * exclusive lock. */
+void s3_config_store_object_acl(svc_call *c, s3_bucket *b);
 
 /* CreateBucket's x-amz-acl / x-amz-grant-* and x-amz-object-ownership,
  * checked before the bucket exists (0, or -1 with c->err), then applied to

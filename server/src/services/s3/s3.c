@@ -492,6 +492,8 @@ static void after_call(svc_call *c, int rc)
     s3_bucket *b = name ? g_tree_lookup(s3_st(c)->buckets, name) : NULL;
     if (b && c->output)
         s3_config_apply_sse(c, b);
+    if (b && (strcmp(c->operation, "PutObject") == 0 || strcmp(c->operation, "CopyObject") == 0))
+        s3_config_store_object_acl(c, b);
     if (!b || !s3_config_get(b, S3_CFG_LIFECYCLE))
         return;
     const char *op = c->operation;
