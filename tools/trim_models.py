@@ -44,6 +44,10 @@ KEEP = {
         "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
         "ListObjectsV2", "ListObjects", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
         "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "ListMultipartUploads",
+        # versioning and object lock
+        "PutBucketVersioning", "GetBucketVersioning", "ListObjectVersions",
+        "PutObjectLockConfiguration", "GetObjectLockConfiguration", "PutObjectRetention",
+        "GetObjectRetention", "PutObjectLegalHold", "GetObjectLegalHold",
     ],
     "dynamodb": [
         "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "TagResource",
@@ -89,6 +93,7 @@ S3_ROOTS = {
     "GetObjectTaggingOutput": "Tagging",
     "GetObjectAttributesOutput": "GetObjectAttributesResponse",
     "ListObjectVersionsOutput": "ListVersionsResult",
+    "GetBucketVersioningOutput": "VersioningConfiguration",
     "CopyObjectResult": "CopyObjectResult",
     "CopyPartResult": "CopyPartResult",
 }

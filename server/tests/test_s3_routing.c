@@ -256,7 +256,8 @@ static void unimplemented_answer_501_by_name(void **st)
         g_free(path);
         s3r_free(&r);
     }
-    assert_true(seen > 60);
+    /* the table's unimplemented rows (fewer as operations get built) were all tried */
+    assert_true(seen > 50);
     /* nothing was deleted or replaced on the way */
     s3r r = s3_call(s, "GET", "/routed/k", NULL, NULL, 0, NULL);
     assert_int_equal(r.status, 200);

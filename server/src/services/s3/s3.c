@@ -15,6 +15,7 @@
 #include "services/s3/list.h"
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
+#include "services/s3/version.h"
 #include "services/svc_api.h"
 #include "wire/restxml.h"
 #include "wire/timefmt.h"
@@ -167,7 +168,7 @@ s3_meta *s3_meta_compact(s3_meta *m)
 {
     if (m && !m->content_type && !m->content_encoding && !m->cache_control && !m->content_disposition &&
         !m->content_language && !m->website_redirect && !m->storage_class && !m->expires && !m->user &&
-        !m->tags && m->algo == CHECKSUM_NONE && !m->checksum && !m->parts) {
+        !m->tags && m->algo == CHECKSUM_NONE && !m->checksum && !m->parts && !m->lock_mode && !m->lock_hold) {
         s3_meta_free(m);
         return NULL;
     }
@@ -322,6 +323,16 @@ static const svc_op ops[] = {
     {"AbortMultipartUpload", s3_abort_multipart_upload, SVC_LOCK_EXCLUSIVE},
     {"ListParts", s3_list_parts, SVC_LOCK_SHARED},
     {"ListMultipartUploads", s3_list_multipart_uploads, SVC_LOCK_SHARED},
+    /* versioning and object lock (version.c) */
+    {"PutBucketVersioning", s3_put_bucket_versioning, SVC_LOCK_EXCLUSIVE},
+    {"GetBucketVersioning", s3_get_bucket_versioning, SVC_LOCK_SHARED},
+    {"ListObjectVersions", s3_list_object_versions, SVC_LOCK_SHARED},
+    {"PutObjectLockConfiguration", s3_put_object_lock_configuration, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectLockConfiguration", s3_get_object_lock_configuration, SVC_LOCK_SHARED},
+    {"PutObjectRetention", s3_put_object_retention, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectRetention", s3_get_object_retention, SVC_LOCK_SHARED},
+    {"PutObjectLegalHold", s3_put_object_legal_hold, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectLegalHold", s3_get_object_legal_hold, SVC_LOCK_SHARED},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
