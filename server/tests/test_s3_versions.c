@@ -206,6 +206,36 @@ static void list_versions_pages(void **st)
     s3r_free(&r);
 }
 
+/* Fixtures: a versioned bucket's generated keys are written as versions,
+ * and the dump names the versioning state. */
+static void fixture_versions(void **st)
+{
+    server *s = *st;
+    char err[256];
+    const char *fx = "{\"s3\": {\"buckets\": [{\"name\": \"fx-ver\", \"versioning\": \"Enabled\", \"objects\": ["
+                     "{\"generate\": {\"prefix\": \"k\", \"count\": 2, \"size\": 1, \"versions\": 3}}]}]}}";
+    assert_int_equal(mockaws_load_fixtures_json(s, fx, err, sizeof err), 0);
+    s3r r = s3_call(s, "GET", "/fx-ver", "versions", NULL, 0, NULL);
+    assert_int_equal(s3_count(r.body, "<Version>"), 6);
+    assert_int_equal(s3_count(r.body, "<IsLatest>true</IsLatest>"), 2);
+    s3r_free(&r);
+    r = s3_call(s, "GET", "/fx-ver", "versioning", NULL, 0, NULL);
+    assert_non_null(strstr(r.body, "<Status>Enabled</Status>"));
+    s3r_free(&r);
+    char *dump = mockaws_state_json(s);
+    assert_non_null(strstr(dump, "\"versioning\":\"Enabled\""));
+    free(dump);
+    const char *bad[] = {
+        "{\"s3\": {\"buckets\": [{\"name\": \"fx-bad\", \"versioning\": \"enabled\"}]}}",
+        "{\"s3\": {\"buckets\": [{\"name\": \"fx-bad\", \"objects\": [{\"generate\": {\"count\": 2, "
+        "\"versions\": 0}}]}]}}",
+        "{\"s3\": {\"buckets\": [{\"name\": \"fx-bad\", \"objects\": [{\"generate\": {\"count\": 100000, "
+        "\"versions\": 100000}}]}]}}",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++)
+        assert_int_not_equal(mockaws_load_fixtures_json(s, bad[i], err, sizeof err), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -213,6 +243,7 @@ int main(void)
         cmocka_unit_test(suspended_writes_share_the_null_version),
         cmocka_unit_test(version_ids),
         cmocka_unit_test_setup_teardown(list_versions_pages, s3_setup, s3_teardown),
+        cmocka_unit_test_setup_teardown(fixture_versions, s3_setup, s3_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
