@@ -1,6 +1,6 @@
 /* version: S3 versioning and object lock, over the version index of
  * store.h: version ids, finding a version by the id a request names,
- * Get/PutBucketVersioning, ListObjectVersions, and the object lock
+ * Get/PutBucketVersioning (ListObjectVersions is in list.c), and the object lock
  * configuration, retention and legal hold with their enforcement.
  *
  * Version ids are 32 characters of [A-Za-z0-9._] as S3's are: 21 that vary
@@ -57,7 +57,6 @@ int s3_lock_bypass(svc_call *c, const s3_bucket *b, bool *bypass);
 
 int s3_put_bucket_versioning(svc_call *c);
 int s3_get_bucket_versioning(svc_call *c);
-int s3_list_object_versions(svc_call *c);
 int s3_put_object_lock_configuration(svc_call *c);
 int s3_get_object_lock_configuration(svc_call *c);
 int s3_put_object_retention(svc_call *c);
