@@ -275,6 +275,15 @@ int s3_lock_bypass(svc_call *c, const s3_bucket *b, bool *bypass)
     return 0;
 }
 
+/* The body of a Put of object lock settings: there, and matching its
+ * Content-MD5 / checksum when given. */
+static int lock_body(svc_call *c)
+{
+    if (c->req->body_len == 0)
+        return aws_error_set(&c->err, "MissingRequestBodyError", NULL);
+    return s3_payload_verify_raw(c, false);
+}
+
 int s3_put_object_lock_configuration(svc_call *c)
 {
     if (s3_check_request(c) != 0)
@@ -282,9 +291,7 @@ int s3_put_object_lock_configuration(svc_call *c)
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
-    if (c->req->body_len == 0)
-        return aws_error_set(&c->err, "MissingRequestBodyError", NULL);
-    if (s3_payload_verify_raw(c, false) != 0)
+    if (lock_body(c) != 0)
         return -1;
     json_t *cfg = json_object_get(c->input, "ObjectLockConfiguration");
     const char *en = svc_str(cfg, "ObjectLockEnabled");
@@ -335,9 +342,11 @@ int s3_get_object_lock_configuration(svc_call *c)
 }
 
 /* The version a retention or legal hold request names, on a bucket with
- * object lock. */
-static s3_object *lock_target(svc_call *c, s3_bucket **bp)
+ * object lock (after the checks every request gets). */
+static s3_object *lock_target(svc_call *c)
 {
+    if (s3_check_request(c) != 0)
+        return NULL;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return NULL;
@@ -361,7 +370,6 @@ static s3_object *lock_target(svc_call *c, s3_bucket **bp)
         s3_err_delete_marker(c);
         return NULL;
     }
-    *bp = b;
     return v;
 }
 
@@ -373,15 +381,10 @@ static int err_no_lock_config(svc_call *c)
 
 int s3_put_object_retention(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b;
-    s3_object *v = lock_target(c, &b);
+    s3_object *v = lock_target(c);
     if (!v)
         return -1;
-    if (c->req->body_len == 0)
-        return aws_error_set(&c->err, "MissingRequestBodyError", NULL);
-    if (s3_payload_verify_raw(c, false) != 0)
+    if (lock_body(c) != 0)
         return -1;
     bool bypass = json_is_true(json_object_get(c->input, "BypassGovernanceRetention"));
     json_t *r = json_object_get(c->input, "Retention");
@@ -410,10 +413,7 @@ int s3_put_object_retention(svc_call *c)
 
 int s3_get_object_retention(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b;
-    s3_object *v = lock_target(c, &b);
+    s3_object *v = lock_target(c);
     if (!v)
         return -1;
     if (!v->meta || !v->meta->lock_mode)
@@ -425,15 +425,10 @@ int s3_get_object_retention(svc_call *c)
 
 int s3_put_object_legal_hold(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b;
-    s3_object *v = lock_target(c, &b);
+    s3_object *v = lock_target(c);
     if (!v)
         return -1;
-    if (c->req->body_len == 0)
-        return aws_error_set(&c->err, "MissingRequestBodyError", NULL);
-    if (s3_payload_verify_raw(c, false) != 0)
+    if (lock_body(c) != 0)
         return -1;
     const char *status = svc_str(json_object_get(c->input, "LegalHold"), "Status");
     if (!status)
@@ -446,10 +441,7 @@ int s3_put_object_legal_hold(svc_call *c)
 
 int s3_get_object_legal_hold(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b;
-    s3_object *v = lock_target(c, &b);
+    s3_object *v = lock_target(c);
     if (!v)
         return -1;
     if (!v->meta || !v->meta->lock_hold)
