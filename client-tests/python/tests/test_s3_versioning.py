@@ -376,6 +376,11 @@ class ObjectLock(S3TestCase):
                                     Body=b"x", ObjectLockMode="GOVERNANCE")
         self.assertEqual(err["Message"],
                          "x-amz-object-lock-retain-until-date and x-amz-object-lock-mode must both be supplied")
+        err, _ = self.assertS3Error("InvalidArgument", 400, self.s3.put_object, Bucket="locked", Key="k",
+                                    Body=b"x", ObjectLockMode="WORM", ObjectLockRetainUntilDate=future(1))
+        self.assertEqual(err["Message"], "Unknown wormMode directive.")
+        self.assertEqual(err["ArgumentName"], "x-amz-object-lock-mode")
+        self.assertEqual(err["ArgumentValue"], "WORM")
         self.s3.put_object(Bucket="locked", Key="k", Body=b"x")
         err, _ = self.assertS3Error("InvalidArgument", 400, self.s3.put_object_retention, Bucket="locked",
                                     Key="k", Retention={"Mode": "GOVERNANCE", "RetainUntilDate": future(-1)})

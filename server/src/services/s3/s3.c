@@ -422,6 +422,12 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
         aws_error_field(e, "StorageClassRequested", s3_text(text));
         return;
     }
+    if (strcmp(member, "ObjectLockMode") == 0) {
+        aws_error_set(e, "InvalidArgument", "Unknown wormMode directive.");
+        aws_error_field(e, "ArgumentName", json_string("x-amz-object-lock-mode"));
+        aws_error_field(e, "ArgumentValue", s3_text(text));
+        return;
+    }
     if (strcmp(member, "EncodingType") == 0) {
         aws_error_set(e, "InvalidArgument", "Invalid Encoding Method specified in Request");
         aws_error_field(e, "ArgumentName", json_string("encoding-type"));

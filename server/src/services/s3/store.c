@@ -76,6 +76,7 @@ static void bucket_free(gpointer p)
     g_tree_destroy(b->uploads);
     if (b->versions) {
         g_tree_destroy(b->objects); /* borrows */
+        g_hash_table_destroy(b->nulls);
         g_tree_destroy(b->versions);
     } else {
         g_tree_foreach(b->objects, free_value, NULL);
@@ -235,9 +236,12 @@ static void add_version(s3_bucket *b, s3_object *v)
     if (v->vflags & S3_V_NULL) {
         s3_object *old = s3_version_get(b, v->key, 0);
         if (old) {
-            g_tree_remove(b->objects, old->key); /* its key dies with it */
+            /* its key dies with it: out of the key-borrowing tables first */
+            g_tree_remove(b->objects, old->key);
+            g_hash_table_remove(b->nulls, old->key);
             g_tree_remove(b->versions, old);
         }
+        g_hash_table_insert(b->nulls, v->key, v);
     }
     g_tree_insert(b->versions, v, v);
     refresh_current(b, v->key);
@@ -278,9 +282,12 @@ bool s3_object_delete(s3_bucket *b, const char *key)
     return true;
 }
 
-static gboolean adopt_version(gpointer key, gpointer value, gpointer versions)
+static gboolean adopt_version(gpointer key, gpointer value, gpointer bucket)
 {
-    g_tree_insert(versions, value, value);
+    s3_bucket *b = bucket;
+    s3_object *o = value;
+    g_tree_insert(b->versions, o, o);
+    g_hash_table_insert(b->nulls, o->key, o); /* every object so far is a null version */
     return FALSE;
 }
 
@@ -290,7 +297,8 @@ void s3_versioning_set(s3_bucket *b, s3_versioning v)
         return; /* S3 has no way back */
     if (!b->versions) {
         b->versions = g_tree_new_full(version_cmp, NULL, NULL, object_free);
-        g_tree_foreach(b->objects, adopt_version, b->versions);
+        b->nulls = g_hash_table_new(g_str_hash, g_str_equal);
+        g_tree_foreach(b->objects, adopt_version, b);
     }
     b->versioning = v;
 }
@@ -323,14 +331,7 @@ s3_object *s3_version_get(s3_bucket *b, const char *key, uint64_t vseq)
         g_free(p);
         return v;
     }
-    for (GTreeNode *n = s3_version_seek(b, key, UINT64_MAX); n; n = g_tree_node_next(n)) {
-        s3_object *v = g_tree_node_value(n);
-        if (strcmp(v->key, key) != 0)
-            break;
-        if (v->vflags & S3_V_NULL)
-            return v;
-    }
-    return NULL;
+    return g_hash_table_lookup(b->nulls, key);
 }
 
 s3_object *s3_version_latest(s3_bucket *b, const char *key)
@@ -352,6 +353,8 @@ void s3_version_delete(s3_bucket *b, s3_object *v)
     char *key = g_strdup(v->key);
     if (g_tree_lookup(b->objects, key) == v)
         g_tree_remove(b->objects, key);
+    if (v->vflags & S3_V_NULL)
+        g_hash_table_remove(b->nulls, key);
     g_tree_remove(b->versions, v);
     refresh_current(b, key);
     g_free(key);

@@ -132,6 +132,7 @@ typedef struct s3_bucket {
     uint64_t upload_seq;
     s3_versioning versioning;
     GTree *versions;        /* s3_object* -> the same, owns them; NULL while versioning is OFF */
+    GHashTable *nulls;      /* with versions: key -> its null version (borrowed, keyed by its key) */
     uint64_t vseq;          /* the last s3_object.vseq given */
     s3_lock_config lock;
 } s3_bucket;
@@ -189,7 +190,7 @@ void s3_versioning_set(s3_bucket *b, s3_versioning v);
  * Suspended, replacing the null version) is added and returned. */
 s3_object *s3_object_remove(s3_bucket *b, const char *key, int64_t now_ms);
 /* The version of key with vseq, or its null version when vseq is 0;
- * NULL when none. The null version is found in O(versions of the key). */
+ * NULL when none. */
 s3_object *s3_version_get(s3_bucket *b, const char *key, uint64_t vseq);
 /* The key's newest version or marker, or NULL. */
 s3_object *s3_version_latest(s3_bucket *b, const char *key);
