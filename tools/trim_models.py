@@ -57,6 +57,10 @@ KEEP = {
         "GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration",
         "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicyStatus",
         "GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration",
+        # versioning and object lock
+        "PutBucketVersioning", "GetBucketVersioning", "ListObjectVersions",
+        "PutObjectLockConfiguration", "GetObjectLockConfiguration", "PutObjectRetention",
+        "GetObjectRetention", "PutObjectLegalHold", "GetObjectLegalHold",
     ],
     "dynamodb": [
         "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "TagResource",
@@ -111,6 +115,7 @@ S3_ROOTS = {
     "GetBucketLoggingOutput": "BucketLoggingStatus",
     "GetBucketWebsiteOutput": "WebsiteConfiguration",
     "GetBucketAccelerateConfigurationOutput": "AccelerateConfiguration",
+    "GetBucketVersioningOutput": "VersioningConfiguration",
     "CopyObjectResult": "CopyObjectResult",
     "CopyPartResult": "CopyPartResult",
 }

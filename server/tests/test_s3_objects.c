@@ -736,10 +736,10 @@ static void unimplemented_subresources_touch_nothing(void **st)
     assert_int_equal(r.status, 501);
     assert_non_null(strstr(r.body, "NotImplemented"));
     s3r_free(&r);
-    r = s3_call(s, "PUT", "/keepme", "versioning", "<VersioningConfiguration/>", 26, NULL);
+    r = s3_call(s, "PUT", "/keepme", "replication", "<ReplicationConfiguration/>", 27, NULL);
     assert_int_equal(r.status, 501);
     s3r_free(&r);
-    r = s3_call(s, "GET", "/keepme", "versions", NULL, 0, NULL);
+    r = s3_call(s, "GET", "/keepme", "analytics", NULL, 0, NULL);
     assert_int_equal(r.status, 501);
     s3r_free(&r);
     r = s3_call(s, "HEAD", "/keepme", NULL, NULL, 0, NULL);

@@ -299,14 +299,13 @@ class Unimplemented(S3TestCase):
         self.make_bucket("unimpl")
         self.s3.put_object(Bucket="unimpl", Key="k", Body=b"x")
         calls = [
-            ("PutBucketVersioning", self.s3.put_bucket_versioning,
-             {"Bucket": "unimpl", "VersioningConfiguration": {"Status": "Enabled"}}),
             ("GetBucketReplication", self.s3.get_bucket_replication, {"Bucket": "unimpl"}),
             ("GetBucketMetricsConfiguration", self.s3.get_bucket_metrics_configuration,
              {"Bucket": "unimpl", "Id": "m"}),
             ("DeleteBucketReplication", self.s3.delete_bucket_replication, {"Bucket": "unimpl"}),
-            ("ListObjectVersions", self.s3.list_object_versions, {"Bucket": "unimpl"}),
-            ("GetObjectLegalHold", self.s3.get_object_legal_hold, {"Bucket": "unimpl", "Key": "k"}),
+            ("ListBucketAnalyticsConfigurations", self.s3.list_bucket_analytics_configurations,
+             {"Bucket": "unimpl"}),
+            ("GetObjectTorrent", self.s3.get_object_torrent, {"Bucket": "unimpl", "Key": "k"}),
         ]
         for op, fn, kwargs in calls:
             with self.subTest(op):

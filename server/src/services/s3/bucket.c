@@ -107,6 +107,11 @@ int s3_create_bucket(svc_call *c)
     }
     b = s3_bucket_add(s3_st(c), name, region, c->account, c->now_ms);
     s3_config_apply_create(c, b);
+    if (svc_true(c->input, "ObjectLockEnabledForBucket")) {
+        /* object lock needs versions, and keeps versioning on for good */
+        s3_versioning_set(b, S3_VERSIONING_ENABLED);
+        b->lock.enabled = true;
+    }
     bucket_location(c, b);
     return 0;
 }
@@ -118,7 +123,7 @@ int s3_delete_bucket(svc_call *c)
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return -1;
-    if (g_tree_nnodes(b->objects) > 0) {
+    if (g_tree_nnodes(b->versions ? b->versions : b->objects) > 0) { /* delete markers count too */
         aws_error_set(&c->err, "BucketNotEmpty", NULL);
         aws_error_field(&c->err, "BucketName", json_string(b->name));
         return -1;

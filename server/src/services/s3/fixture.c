@@ -30,13 +30,24 @@ static const char *opt_string(json_t *o, const char *name, bool *bad)
     return json_string_value(v);
 }
 
-/* {"prefix", "count", "size"}: all keys share one blob, one MD5 and no meta. */
+/* {"prefix", "count", "size", "versions"}: all keys share one blob, one MD5
+ * and no meta; each key is written "versions" times (default 1), which in a
+ * versioned bucket makes that many versions. */
 static int generate(s3_bucket *b, json_t *g, int64_t now_ms, char *err, size_t errlen)
 {
     json_t *pj = json_object_get(g, "prefix"), *cj = json_object_get(g, "count"), *sj = json_object_get(g, "size");
-    if ((pj && !json_is_string(pj)) || !json_is_integer(cj) || (sj && !json_is_integer(sj))) {
-        g_snprintf(err, errlen, "bucket %s: generate needs {\"prefix\": string, \"count\": integer, \"size\": integer}",
-                   b->name);
+    json_t *vj = json_object_get(g, "versions");
+    if ((pj && !json_is_string(pj)) || !json_is_integer(cj) || (sj && !json_is_integer(sj)) ||
+        (vj && !json_is_integer(vj))) {
+        g_snprintf(err, errlen, "bucket %s: generate needs {\"prefix\": string, \"count\": integer, \"size\": integer, "
+                   "\"versions\": integer}", b->name);
+        return -1;
+    }
+    json_int_t versions = vj ? json_integer_value(vj) : 1;
+    if (versions < 1 || versions > MAX_GENERATED || (json_integer_value(cj) > 0 &&
+                                                       versions > MAX_GENERATED / json_integer_value(cj))) {
+        g_snprintf(err, errlen, "bucket %s: generate versions must be 1.. and count x versions at most %d", b->name,
+                   MAX_GENERATED);
         return -1;
     }
     const char *prefix = pj ? json_string_value(pj) : "";
@@ -65,7 +76,8 @@ static int generate(s3_bucket *b, json_t *g, int64_t now_ms, char *err, size_t e
     memset(digits, '0', (size_t)width);
     digits[width] = '\0';
     for (json_int_t i = 0; i < count; i++) {
-        s3_object_put(b, s3_object_new(key, blob, NULL, now_ms, md5, 0));
+        for (json_int_t v = 0; v < versions; v++)
+            s3_object_put(b, s3_object_new(key, blob, NULL, now_ms, md5, 0));
         /* the next index, odometer style: cheaper than printf per key */
         for (int d = width - 1; d >= 0 && ++digits[d] > '9'; d--)
             digits[d] = '0';
@@ -272,8 +284,16 @@ int s3_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, ch
             g_snprintf(err, errlen, "bucket %s already exists in account %s", name, b->owner);
             return -1;
         }
+        const char *vs = bad ? NULL : opt_string(bj, "versioning", &bad);
+        if (bad || (vs && strcmp(vs, "Enabled") != 0 && strcmp(vs, "Suspended") != 0)) {
+            g_snprintf(err, errlen, "bucket %s: versioning is \"Enabled\" or \"Suspended\"", name);
+            return -1;
+        }
         if (!b)
             b = s3_bucket_add(st, name, region, owner, ctx->now_ms);
+        /* before the objects, so that they are written as versions */
+        if (vs)
+            s3_versioning_set(b, strcmp(vs, "Enabled") == 0 ? S3_VERSIONING_ENABLED : S3_VERSIONING_SUSPENDED);
         size_t k;
         json_t *o;
         json_array_foreach(objects, k, o) if (load_object(b, o, ctx, err, errlen) != 0) return -1;
@@ -343,6 +363,9 @@ json_t *s3_fixture_dump(void *state)
         json_t *settings = s3_config_dump(b);
         if (settings)
             json_object_set_new(bj, "settings", settings);
+        if (b->versioning != S3_VERSIONING_OFF)
+            json_object_set_new(bj, "versioning",
+                                json_string(b->versioning == S3_VERSIONING_ENABLED ? "Enabled" : "Suspended"));
         json_array_append_new(list, bj);
     }
     return json_pack("{s:o}", "buckets", list);

@@ -118,9 +118,9 @@ typedef struct sweep {
 static gboolean sweep_object(gpointer k, gpointer v, gpointer arg)
 {
     sweep *sw = arg;
-    /* VERSIONING: on a versioned bucket an expired current version gets a
-     * delete marker, and noncurrent versions go NoncurrentDays after they
-     * became noncurrent (keeping NewerNoncurrentVersions). */
+    /* On a versioned bucket an expired current version gets a delete
+     * marker (s3_object_remove, below). Not yet: noncurrent versions going
+     * NoncurrentDays after they became noncurrent. */
     int64_t at = s3_lifecycle_expiry(sw->b, v, NULL);
     if (at <= sw->now)
         g_ptr_array_add(sw->gone, g_strdup(k));
@@ -148,7 +148,7 @@ static int64_t sweep_bucket(s3_bucket *b, int64_t now)
     sweep sw = {.b = b, .now = now, .next = NEVER, .gone = g_ptr_array_new_with_free_func(g_free)};
     g_tree_foreach(b->objects, sweep_object, &sw);
     for (guint i = 0; i < sw.gone->len; i++)
-        s3_object_delete(b, g_ptr_array_index(sw.gone, i));
+        s3_object_remove(b, g_ptr_array_index(sw.gone, i), now);
     g_ptr_array_free(sw.gone, TRUE);
     sw.gone = g_ptr_array_new();
     g_tree_foreach(b->uploads, sweep_upload, &sw);

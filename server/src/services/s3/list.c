@@ -4,6 +4,7 @@
 
 #include "services/s3/s3.h"
 #include "services/s3/token.h"
+#include "services/s3/version.h"
 #include "services/service.h"
 
 #define MAX_KEYS 1000
@@ -211,6 +212,160 @@ int s3_list_objects(svc_call *c)
     json_decref(l.prefixes);
     json_decref(l.owner);
     g_free(l.last);
+    c->output = out;
+    return 0;
+}
+
+/* ---- ListObjectVersions ---- */
+
+static json_t *version_entry(const s3_object *v, bool latest, bool url, json_t *owner)
+{
+    char id[S3_VERSION_ID_LEN + 1];
+    s3_version_id(v, id);
+    json_t *e = json_pack("{s:o, s:s, s:b, s:o}", "Key", s3_encoded(v->key, url), "VersionId", id, "IsLatest",
+                          latest, "LastModified", s3_time_json(S3_MTIME_MS(v)));
+    if (!(v->vflags & S3_V_MARKER)) {
+        char etag[48];
+        s3_object_etag(v, true, etag);
+        const s3_meta *m = v->meta;
+        json_object_set_new(e, "ETag", json_string(etag));
+        json_object_set_new(e, "Size", json_integer((json_int_t)v->blob->len));
+        json_object_set_new(e, "StorageClass", json_string(m && m->storage_class ? m->storage_class : "STANDARD"));
+        if (m && m->algo != CHECKSUM_NONE) {
+            json_object_set_new(e, "ChecksumAlgorithm", json_pack("[s]", checksum_algo_name(m->algo)));
+            json_object_set_new(e, "ChecksumType", json_string(m->composite ? "COMPOSITE" : "FULL_OBJECT"));
+        }
+    }
+    json_object_set(e, "Owner", owner);
+    return e;
+}
+
+/* Is the entry at a later than first in listing order? */
+static bool version_after(GTreeNode *a, const s3_object *first)
+{
+    const s3_object *x = g_tree_node_value(a);
+    int c = strcmp(x->key, first->key);
+    return c > 0 || (c == 0 && x->vseq < first->vseq);
+}
+
+/* One seek to the page's start, then at most max entries; a rolled-up
+ * prefix is skipped with one more seek. */
+int s3_list_object_versions(svc_call *c)
+{
+    if (s3_check_request(c) != 0)
+        return -1;
+    listing l = {0};
+    s3_bucket *b;
+    if (common(c, &l, &b) != 0)
+        return -1;
+    const char *prefix = l.prefix, *delim = l.delim;
+    size_t plen = l.plen, dlen = l.dlen;
+    json_int_t max = l.max;
+    bool url = l.url;
+    const char *km = s3_in(c, "KeyMarker");
+    const char *vm = s3_in(c, "VersionIdMarker");
+    if (km && !*km)
+        km = NULL;
+    if (vm && !*vm)
+        vm = NULL;
+    if (vm && !km)
+        return s3_err_invalid_argument(c, "version-id-marker", vm,
+                                       "A version-id marker cannot be specified without a key marker.");
+    uint64_t mseq = 0;
+    if (vm) {
+        s3_vid_kind k = s3_version_parse(vm, &mseq);
+        if (k == S3_VID_MALFORMED)
+            return s3_err_invalid_argument(c, "version-id-marker", vm, "Invalid version id specified");
+        if (k == S3_VID_OK && mseq == 0) {
+            /* "null": after the key's null version, wherever it is */
+            s3_object *nv = s3_version_get(b, km, 0);
+            mseq = nv ? nv->vseq : 0;
+        }
+    }
+
+    GTreeNode *n = s3_version_seek(b, prefix, UINT64_MAX);
+    const char *prev = NULL; /* the key of the entry before the next one */
+    if (km && n) {
+        GTreeNode *a;
+        if (is_common_prefix(&l, km)) {
+            char *succ = s3_prefix_successor(km, strlen(km));
+            a = succ ? s3_version_seek(b, succ, UINT64_MAX) : NULL;
+            g_free(succ);
+        } else {
+            a = s3_version_seek(b, km, vm ? mseq : 0);
+            prev = vm ? km : NULL;
+        }
+        const s3_object *first = g_tree_node_value(n);
+        /* start at whichever is later: the marker, or the prefix's start */
+        if (!a || version_after(a, first))
+            n = a;
+    }
+    json_t *owner = json_object();
+    char oid[65];
+    s3_owner_id(b->owner, oid);
+    json_object_set_new(owner, "ID", json_string(oid));
+    json_t *versions = json_array(), *markers = json_array(), *prefixes = json_array();
+    json_int_t count = 0;
+    const s3_object *last_v = NULL;
+    char *last_cp = NULL;
+    while (n) {
+        const s3_object *v = g_tree_node_value(n);
+        if (strncmp(v->key, prefix, plen) != 0) {
+            n = NULL;
+            break;
+        }
+        if (count == max)
+            break;
+        const char *d = dlen ? strstr(v->key + plen, delim) : NULL;
+        if (d) {
+            size_t cplen = (size_t)(d - v->key) + dlen;
+            json_array_append_new(prefixes, json_pack("{s:o}", "Prefix", s3_encodedn(v->key, cplen, url)));
+            g_free(last_cp);
+            last_cp = g_strndup(v->key, cplen);
+            last_v = NULL;
+            prev = NULL;
+            count++;
+            char *succ = s3_prefix_successor(v->key, cplen);
+            n = succ ? s3_version_seek(b, succ, UINT64_MAX) : NULL;
+            g_free(succ);
+            continue;
+        }
+        bool latest = !prev || strcmp(prev, v->key) != 0;
+        json_array_append_new(v->vflags & S3_V_MARKER ? markers : versions, version_entry(v, latest, url, owner));
+        last_v = v;
+        prev = v->key;
+        g_free(last_cp);
+        last_cp = NULL;
+        count++;
+        n = g_tree_node_next(n);
+    }
+    bool truncated = max > 0 && n && strncmp(((const s3_object *)g_tree_node_value(n))->key, prefix, plen) == 0;
+    json_t *out = json_pack("{s:s, s:o, s:o, s:s, s:I, s:b}", "Name", b->name, "Prefix", s3_encoded(prefix, url),
+                            "KeyMarker", s3_encoded(km ? km : "", url), "VersionIdMarker", vm ? vm : "",
+                            "MaxKeys", max, "IsTruncated", truncated);
+    if (delim)
+        json_object_set_new(out, "Delimiter", s3_encoded(delim, url));
+    if (url)
+        json_object_set_new(out, "EncodingType", json_string("url"));
+    if (truncated && last_v) {
+        char id[S3_VERSION_ID_LEN + 1];
+        s3_version_id(last_v, id);
+        json_object_set_new(out, "NextKeyMarker", s3_encoded(last_v->key, url));
+        json_object_set_new(out, "NextVersionIdMarker", json_string(id));
+    } else if (truncated && last_cp) {
+        json_object_set_new(out, "NextKeyMarker", s3_encoded(last_cp, url));
+    }
+    if (json_array_size(versions))
+        json_object_set(out, "Versions", versions);
+    if (json_array_size(markers))
+        json_object_set(out, "DeleteMarkers", markers);
+    if (json_array_size(prefixes))
+        json_object_set(out, "CommonPrefixes", prefixes);
+    json_decref(versions);
+    json_decref(markers);
+    json_decref(prefixes);
+    json_decref(owner);
+    g_free(last_cp);
     c->output = out;
     return 0;
 }

@@ -1,4 +1,4 @@
-/* list: ListObjectsV2 and ListObjects (v1).
+/* list: ListObjectsV2, ListObjects (v1) and ListObjectVersions.
  *
  * A page costs O(log n + page): it starts with one seek (token, start-after,
  * marker or prefix), stops after max-keys entries, and with a delimiter jumps
@@ -11,5 +11,7 @@
 
 int s3_list_objects_v2(svc_call *c);
 int s3_list_objects(svc_call *c);
+/* ListObjectVersions: the same seeks over the versions tree (store.h). */
+int s3_list_object_versions(svc_call *c);
 
 #endif

@@ -8,6 +8,7 @@
 #include "services/s3/object.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
+#include "services/s3/version.h"
 #include "services/svc_api.h"
 
 #define UPLOAD_ID_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
@@ -382,6 +383,7 @@ int s3_complete_multipart_upload(svc_call *c)
         }
     }
     g_free(parts);
+    s3_lock_for_new(c, b, &m); /* the bucket's default retention: the request names none */
     char *loc = location(c, b, u->key);
     s3_object *o = s3_object_new(u->key, blob, m, c->now_ms, md5, (uint32_t)n);
     s3_blob_unref(blob);
@@ -396,6 +398,8 @@ int s3_complete_multipart_upload(svc_call *c)
         set_checksum(c->output, m->algo, m->checksum);
         json_object_set_new(c->output, "ChecksumType", json_string(m->composite ? "COMPOSITE" : "FULL_OBJECT"));
     }
+    if (!(o->vflags & S3_V_NULL))
+        s3_version_output(b, o, c->output);
     return 0;
 }
 

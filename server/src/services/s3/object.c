@@ -6,6 +6,7 @@
 #include "services/s3/config.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
+#include "services/s3/version.h"
 #include "services/service.h"
 #include "wire/timefmt.h"
 
@@ -142,46 +143,68 @@ static int meta_extras(svc_call *c, s3_meta *m, bool tags)
 
 s3_object *s3_copy_source(svc_call *c, s3_bucket **src_bucket)
 {
+    return s3_copy_source_version(c, src_bucket, NULL);
+}
+
+s3_object *s3_copy_source_version(svc_call *c, s3_bucket **src_bucket, char **version_id)
+{
     const char *cs = s3_in(c, "CopySource");
+    if (version_id)
+        *version_id = NULL;
     if (!cs || !*cs)
         goto malformed;
     const char *q = strchr(cs, '?');
     size_t plen = q ? (size_t)(q - cs) : strlen(cs);
+    char *vid = NULL;
     if (q) {
         http_params params;
         bool ok = http_params_parse(&params, q + 1, strlen(q + 1), false);
-        const char *vid = ok ? http_params_get(&params, "versionId") : NULL;
-        bool bad = !ok || (vid && strcmp(vid, "null") != 0);
+        const char *v = ok ? http_params_get(&params, "versionId") : NULL;
+        uint64_t ignored;
+        bool bad = !ok || (v && s3_version_parse(v, &ignored) == S3_VID_MALFORMED);
+        vid = v ? g_strdup(v) : NULL;
         http_params_clear(&params);
         if (bad) {
+            g_free(vid);
             s3_err_invalid_argument(c, "x-amz-copy-source", cs, "Invalid version id specified");
             return NULL;
         }
     }
     size_t n;
     char *path = http_percent_decode(cs, plen, false, &n);
-    if (!path)
+    if (!path) {
+        g_free(vid);
         goto malformed;
+    }
     char *p = path[0] == '/' ? path + 1 : path;
     char *slash = strchr(p, '/');
     if (!slash || slash == p || !slash[1] || strlen(p) != n - (size_t)(p - path)) {
         g_free(path);
+        g_free(vid);
         goto malformed;
     }
     *slash = '\0';
     const char *bname = p, *key = slash + 1;
     s3_bucket *sb = s3_bucket_lookup(c, bname, s3_in(c, "ExpectedSourceBucketOwner"));
-    if (!sb) {
-        g_free(path);
-        return NULL;
-    }
-    s3_object *o = s3_object_get(sb, key);
-    if (!o) {
+    s3_object *o = NULL;
+    if (sb && vid) {
+        if (s3_version_find(c, sb, key, vid, "x-amz-copy-source", &o) == 0 && (o->vflags & S3_V_MARKER)) {
+            aws_error_set(&c->err, "InvalidRequest",
+                          "The source of a copy request may not specifically refer to a delete marker by version id.");
+            o = NULL;
+        }
+    } else if (sb && !(o = s3_object_get(sb, key))) {
         s3_err_no_such_key(c, key);
-        g_free(path);
-        return NULL;
     }
     g_free(path);
+    if (!o) {
+        g_free(vid);
+        return NULL;
+    }
+    if (version_id)
+        *version_id = vid;
+    else
+        g_free(vid);
     char etag[48];
     s3_object_etag(o, false, etag);
     const char *which = NULL;
@@ -197,6 +220,10 @@ s3_object *s3_copy_source(svc_call *c, s3_bucket **src_bucket)
         aws_error_field(&c->err, "Condition", json_string(cond));
         g_free(cond);
         g_free(low);
+        if (version_id) {
+            g_free(*version_id);
+            *version_id = NULL;
+        }
         return NULL;
     }
     *src_bucket = sb;
@@ -264,6 +291,14 @@ static json_t *object_headers(const s3_object *o)
         json_object_set(out, "Metadata", m->user);
     if (m->tags && json_object_size(m->tags))
         json_object_set_new(out, "TagCount", json_integer((json_int_t)json_object_size(m->tags)));
+    if (m->lock_mode) {
+        json_object_set_new(out, "ObjectLockMode", json_string(m->lock_mode == 'C' ? "COMPLIANCE" : "GOVERNANCE"));
+        json_object_set_new(out, "ObjectLockRetainUntilDate",
+                            m->lock_until_ms % 1000 ? json_real((double)m->lock_until_ms / 1000.0)
+                                                    : json_integer((json_int_t)(m->lock_until_ms / 1000)));
+    }
+    if (m->lock_hold)
+        json_object_set_new(out, "ObjectLockLegalHoldStatus", json_string(m->lock_hold == 'Y' ? "ON" : "OFF"));
     return out;
 }
 
@@ -291,11 +326,16 @@ static int lookup(svc_call *c, s3_bucket **b, s3_object **o)
     if (s3_check_key(c, key) != 0)
         return -1;
     const char *vid = s3_in(c, "VersionId");
-    if (vid && strcmp(vid, "null") != 0)
-        return s3_err_invalid_argument(c, "versionId", vid, "Invalid version id specified");
+    if (vid) {
+        if (s3_version_find(c, *b, key, vid, "versionId", o) != 0)
+            return -1;
+        if ((*o)->vflags & S3_V_MARKER)
+            return s3_err_delete_marker(c);
+        return 0;
+    }
     *o = s3_object_get(*b, key);
     if (!*o)
-        return s3_err_no_such_key(c, key);
+        return s3_err_no_such_key_marker(c, *b, key);
     return 0;
 }
 
@@ -399,6 +439,7 @@ static int serve(svc_call *c)
     if (whole_checksum && m && m->algo != CHECKSUM_NONE && json_is_string(json_object_get(c->input, "ChecksumMode")))
         set_checksum(out, m->algo, m->checksum, m->composite);
     json_object_set_new(out, "ContentLength", json_integer((json_int_t)len));
+    s3_version_output(b, o, out);
     overrides(c, out);
     /* The bytes leave after the lock is released: the response holds its
      * own reference to the blob. */
@@ -480,10 +521,15 @@ int s3_put_object(svc_call *c)
     /* the bucket may have gone, and another upload of the key may have
      * landed meanwhile: look again */
     b = s3_bucket_for(c, s3_in(c, "Bucket"));
-    rc = !b || s3_write_conditions(c, b, key) != 0 ? -1 : 0;
+    rc = !b || s3_write_conditions(c, b, key) != 0 || s3_lock_for_new(c, b, &m) != 0 ? -1 : 0;
+    char vid[S3_VERSION_ID_LEN + 1] = "";
     if (rc == 0) {
-        s3_object_put(b, s3_object_new(key, p.blob, m, c->now_ms, p.md5, 0));
+        s3_object *o = s3_object_new(key, p.blob, m, c->now_ms, p.md5, 0);
+        s3_object_put(b, o);
         m = NULL;
+        /* S3 names the version only when it is a real one */
+        if (!(o->vflags & S3_V_NULL))
+            s3_version_id(o, vid);
     }
     svc_unlock_exclusive(c);
     s3_meta_free(m);
@@ -492,9 +538,33 @@ int s3_put_object(svc_call *c)
         s3_etag_text(p.md5, 0, true, etag); /* from the payload: the object may be replaced already */
         c->output = json_pack("{s:s, s:s}", "ETag", etag, "ServerSideEncryption", "AES256");
         set_checksum(c->output, p.algo, p.checksum, false);
+        if (*vid)
+            json_object_set_new(c->output, "VersionId", json_string(vid));
     }
     s3_payload_clear(&p);
     return rc;
+}
+
+/* DeleteObject with a versionId: that version goes for good, unless
+ * object lock keeps it. */
+static int delete_version(svc_call *c, s3_bucket *b, const char *key, const char *vid, bool bypass)
+{
+    uint64_t vseq;
+    if (s3_version_parse(vid, &vseq) == S3_VID_MALFORMED || (!b->versions && strcmp(vid, "null") != 0))
+        return s3_err_invalid_argument(c, "versionId", vid, "Invalid version id specified");
+    s3_object *v = s3_version_get(b, key, vseq);
+    c->output = json_pack("{s:s}", "VersionId", vid);
+    if (!v || (vseq == 0 && strcmp(vid, "null") != 0))
+        return 0; /* a version that is not there is deleted already */
+    if (s3_lock_check_delete(c, b, v, bypass) != 0) {
+        json_decref(c->output);
+        c->output = NULL;
+        return -1;
+    }
+    if (v->vflags & S3_V_MARKER)
+        json_object_set_new(c->output, "DeleteMarker", json_true());
+    s3_version_delete(b, v);
+    return 0;
 }
 
 int s3_delete_object(svc_call *c)
@@ -507,6 +577,12 @@ int s3_delete_object(svc_call *c)
     const char *key = s3_in(c, "Key");
     if (s3_check_key(c, key) != 0)
         return -1;
+    bool bypass;
+    if (s3_lock_bypass(c, b, &bypass) != 0)
+        return -1;
+    const char *vid = s3_in(c, "VersionId");
+    if (vid)
+        return delete_version(c, b, key, vid, bypass);
     const char *im = s3_in(c, "IfMatch");
     s3_object *o = s3_object_get(b, key);
     if (im && o) {
@@ -518,7 +594,12 @@ int s3_delete_object(svc_call *c)
             return -1;
         }
     }
-    s3_object_delete(b, key); /* deleting what is not there succeeds too */
+    /* deleting what is not there succeeds too (and, versioned, adds a marker) */
+    s3_object *marker = s3_object_remove(b, key, c->now_ms);
+    if (marker) {
+        c->output = json_pack("{s:b}", "DeleteMarker", 1);
+        s3_version_output(b, marker, c->output);
+    }
     return 0;
 }
 
@@ -536,6 +617,9 @@ int s3_delete_objects(svc_call *c)
     if (!json_is_array(objs) || json_array_size(objs) == 0 || json_array_size(objs) > 1000)
         return aws_error_set(&c->err, "MalformedXML", NULL);
     bool quiet = svc_true(del, "Quiet");
+    bool bypass;
+    if (s3_lock_bypass(c, b, &bypass) != 0)
+        return -1;
     json_t *deleted = json_array(), *errors = json_array();
     size_t i;
     json_t *item;
@@ -545,15 +629,21 @@ int s3_delete_objects(svc_call *c)
         const char *vid = svc_str(item, "VersionId");
         size_t klen = json_string_length(kj);
         const char *code = NULL, *msg = NULL;
+        uint64_t vseq = 0;
+        s3_object *v = NULL;
         if (!key || strlen(key) != klen || !g_utf8_validate(key, (gssize)klen, NULL)) {
             code = "InvalidArgument";
             msg = "Invalid key";
         } else if (klen > S3_MAX_KEY) {
             code = "KeyTooLongError";
             msg = "Your key is too long";
-        } else if (vid && strcmp(vid, "null") != 0) {
+        } else if (vid && (s3_version_parse(vid, &vseq) != S3_VID_OK || (!b->versions && vseq))) {
             code = "NoSuchVersion";
             msg = "The specified version does not exist.";
+        } else if (vid && (v = s3_version_get(b, key, vseq)) && s3_lock_check_delete(c, b, v, bypass) != 0) {
+            code = "AccessDenied";
+            msg = "Access Denied because object protected by object lock.";
+            aws_error_clear(&c->err);
         }
         if (code) {
             json_t *e = json_pack("{s:s, s:s}", "Code", code, "Message", msg);
@@ -564,13 +654,28 @@ int s3_delete_objects(svc_call *c)
             json_array_append_new(errors, e);
             continue;
         }
-        s3_object_delete(b, key);
-        if (!quiet) {
-            json_t *d = json_pack("{s:s}", "Key", key);
-            if (vid)
-                json_object_set_new(d, "VersionId", json_string(vid));
-            json_array_append_new(deleted, d);
+        json_t *d = json_pack("{s:s}", "Key", key);
+        if (vid) {
+            json_object_set_new(d, "VersionId", json_string(vid));
+            if (v && (v->vflags & S3_V_MARKER)) {
+                json_object_set_new(d, "DeleteMarker", json_true());
+                json_object_set_new(d, "DeleteMarkerVersionId", json_string(vid));
+            }
+            if (v)
+                s3_version_delete(b, v);
+        } else {
+            s3_object *marker = s3_object_remove(b, key, c->now_ms);
+            if (marker) {
+                char mid[S3_VERSION_ID_LEN + 1];
+                s3_version_id(marker, mid);
+                json_object_set_new(d, "DeleteMarker", json_true());
+                json_object_set_new(d, "DeleteMarkerVersionId", json_string(mid));
+            }
         }
+        if (!quiet)
+            json_array_append_new(deleted, d);
+        else
+            json_decref(d);
     }
     c->output = json_object();
     if (json_array_size(deleted))
@@ -581,6 +686,9 @@ int s3_delete_objects(svc_call *c)
     json_decref(errors);
     return 0;
 }
+
+static int copy_object(svc_call *c, s3_bucket *db, const char *key, s3_bucket *sb, s3_object *src,
+                       const char *src_vid);
 
 int s3_copy_object(svc_call *c)
 {
@@ -593,14 +701,24 @@ int s3_copy_object(svc_call *c)
     if (s3_check_key(c, key) != 0)
         return -1;
     s3_bucket *sb;
-    s3_object *src = s3_copy_source(c, &sb);
+    char *src_vid;
+    s3_object *src = s3_copy_source_version(c, &sb, &src_vid);
     if (!src)
         return -1;
+    int rc = copy_object(c, db, key, sb, src, src_vid);
+    g_free(src_vid);
+    return rc;
+}
+
+static int copy_object(svc_call *c, s3_bucket *db, const char *key, s3_bucket *sb, s3_object *src,
+                       const char *src_vid)
+{
     const char *directive = s3_in(c, "MetadataDirective");
     bool replace = directive && strcmp(directive, "REPLACE") == 0;
     const char *tagdir = s3_in(c, "TaggingDirective");
     bool replace_tags = tagdir && strcmp(tagdir, "REPLACE") == 0;
-    if (sb == db && strcmp(src->key, key) == 0 && !replace && !s3_in(c, "StorageClass") &&
+    /* from an explicit source version, even in place, is a change */
+    if (sb == db && strcmp(src->key, key) == 0 && !replace && !src_vid && !s3_in(c, "StorageClass") &&
         !s3_in(c, "WebsiteRedirectLocation") && !s3_in(c, "ServerSideEncryption") &&
         !s3_in(c, "SSEKMSKeyId") && !s3_in(c, "ChecksumAlgorithm"))
         return aws_error_set(&c->err, "InvalidRequest",
@@ -629,6 +747,13 @@ int s3_copy_object(svc_call *c)
         m->storage_class = sc && strcmp(sc, "STANDARD") != 0 ? g_strdup(sc) : NULL;
         json_decref(m->tags);
         m->tags = NULL;
+    }
+    /* retention and legal hold are the version's, not copied */
+    m->lock_mode = m->lock_hold = 0;
+    m->lock_until_ms = 0;
+    if (s3_lock_for_new(c, db, &m) != 0) {
+        s3_meta_free(m);
+        return -1;
     }
     if (replace_tags) {
         json_decref(m->tags);
@@ -677,6 +802,10 @@ int s3_copy_object(svc_call *c)
     if (o->meta)
         set_checksum(result, o->meta->algo, o->meta->checksum, false);
     c->output = json_pack("{s:o, s:s}", "CopyObjectResult", result, "ServerSideEncryption", "AES256");
+    if (!(o->vflags & S3_V_NULL))
+        s3_version_output(db, o, c->output);
+    if (src_vid)
+        json_object_set_new(c->output, "CopySourceVersionId", json_string(src_vid));
     return 0;
 }
 
@@ -689,6 +818,7 @@ int s3_get_object_tagging(svc_call *c)
     if (lookup(c, &b, &o) != 0)
         return -1;
     c->output = json_pack("{s:o}", "TagSet", tag_set_json(o->meta));
+    s3_version_output(b, o, c->output);
     return 0;
 }
 

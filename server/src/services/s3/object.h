@@ -28,6 +28,9 @@ int s3_write_conditions(svc_call *c, s3_bucket *b, const char *key);
  * "?versionId=..."), after the x-amz-copy-source-if-* conditions held.
  * NULL with c->err set. *src_bucket is set on success. */
 s3_object *s3_copy_source(svc_call *c, s3_bucket **src_bucket);
+/* The same, giving the source's versionId (g_malloc'd, NULL when none) in
+ * *version_id on success. */
+s3_object *s3_copy_source_version(svc_call *c, s3_bucket **src_bucket, char **version_id);
 
 /* A tag set from the x-amz-tagging header ("k=v&k2=v2", form-encoded):
  * *out is a new object (NULL when the header is absent). -1 + c->err. */

@@ -17,6 +17,7 @@
 #include "services/s3/list.h"
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
+#include "services/s3/version.h"
 #include "services/svc_api.h"
 #include "wire/restxml.h"
 #include "wire/timefmt.h"
@@ -169,7 +170,7 @@ s3_meta *s3_meta_compact(s3_meta *m)
 {
     if (m && !m->content_type && !m->content_encoding && !m->cache_control && !m->content_disposition &&
         !m->content_language && !m->website_redirect && !m->storage_class && !m->expires && !m->user &&
-        !m->tags && m->algo == CHECKSUM_NONE && !m->checksum && !m->parts) {
+        !m->tags && m->algo == CHECKSUM_NONE && !m->checksum && !m->parts && !m->lock_mode && !m->lock_hold) {
         s3_meta_free(m);
         return NULL;
     }
@@ -350,6 +351,16 @@ static const svc_op ops[] = {
     {"MockawsPreflightObject", s3_cors_preflight, SVC_LOCK_SHARED},
 #undef S3_SETTING
 #undef S3_DELETE
+    /* versioning and object lock (version.c) */
+    {"PutBucketVersioning", s3_put_bucket_versioning, SVC_LOCK_EXCLUSIVE},
+    {"GetBucketVersioning", s3_get_bucket_versioning, SVC_LOCK_SHARED},
+    {"ListObjectVersions", s3_list_object_versions, SVC_LOCK_SHARED},
+    {"PutObjectLockConfiguration", s3_put_object_lock_configuration, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectLockConfiguration", s3_get_object_lock_configuration, SVC_LOCK_SHARED},
+    {"PutObjectRetention", s3_put_object_retention, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectRetention", s3_get_object_retention, SVC_LOCK_SHARED},
+    {"PutObjectLegalHold", s3_put_object_legal_hold, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectLegalHold", s3_get_object_legal_hold, SVC_LOCK_SHARED},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
@@ -449,6 +460,12 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
     if (strcmp(member, "StorageClass") == 0) {
         aws_error_set(e, "InvalidStorageClass", NULL);
         aws_error_field(e, "StorageClassRequested", s3_text(text));
+        return;
+    }
+    if (strcmp(member, "ObjectLockMode") == 0) {
+        aws_error_set(e, "InvalidArgument", "Unknown wormMode directive.");
+        aws_error_field(e, "ArgumentName", json_string("x-amz-object-lock-mode"));
+        aws_error_field(e, "ArgumentValue", s3_text(text));
         return;
     }
     if (strcmp(member, "EncodingType") == 0) {

@@ -28,6 +28,26 @@ static void object_free(gpointer p)
     s3_object_free(p);
 }
 
+/* Versions: by key, then newest (largest vseq) first. */
+static gint version_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+{
+    const s3_object *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    if (c)
+        return c;
+    return x->vseq > y->vseq ? -1 : x->vseq < y->vseq;
+}
+
+/* A stand-in for the version (key, vseq) to seek with (g_free it). */
+static s3_object *probe(const char *key, uint64_t vseq)
+{
+    size_t klen = strlen(key);
+    s3_object *p = g_malloc0(offsetof(s3_object, key) + klen + 1);
+    p->vseq = vseq;
+    memcpy(p->key, key, klen + 1);
+    return p;
+}
+
 static void part_free(gpointer p)
 {
     s3_part_free(p);
@@ -43,12 +63,25 @@ static void upload_free(gpointer p)
     g_free(u);
 }
 
+static gboolean free_value(gpointer key, gpointer value, gpointer unused)
+{
+    s3_object_free(value);
+    return FALSE;
+}
+
 static void bucket_free(gpointer p)
 {
     s3_bucket *b = p;
     g_hash_table_destroy(b->upload_ids);
     g_tree_destroy(b->uploads);
-    g_tree_destroy(b->objects);
+    if (b->versions) {
+        g_tree_destroy(b->objects); /* borrows */
+        g_hash_table_destroy(b->nulls);
+        g_tree_destroy(b->versions);
+    } else {
+        g_tree_foreach(b->objects, free_value, NULL);
+        g_tree_destroy(b->objects);
+    }
     json_decref(b->settings);
     g_free(b->name);
     g_free(b->region);
@@ -79,7 +112,8 @@ s3_bucket *s3_bucket_add(s3_state *st, const char *name, const char *region, con
     b->region = g_strdup(region);
     g_strlcpy(b->owner, owner, sizeof b->owner);
     b->created_ms = created_ms;
-    b->objects = g_tree_new_full(key_cmp, NULL, NULL, object_free);
+    /* it owns its objects until a versions tree takes them over: freed by hand */
+    b->objects = g_tree_new_full(key_cmp, NULL, NULL, NULL);
     b->uploads = g_tree_new_full(upload_cmp, NULL, NULL, upload_free);
     b->upload_ids = g_hash_table_new(g_str_hash, g_str_equal);
     g_tree_replace(st->buckets, b->name, b);
@@ -119,6 +153,9 @@ s3_meta *s3_meta_copy(const s3_meta *m)
     c->algo = m->algo;
     c->checksum = g_strdup(m->checksum);
     c->composite = m->composite;
+    c->lock_mode = m->lock_mode;
+    c->lock_hold = m->lock_hold;
+    c->lock_until_ms = m->lock_until_ms;
     c->nparts = m->nparts;
     if (m->parts) {
         c->parts = g_new0(s3_part_info, m->nparts);
@@ -151,6 +188,11 @@ void s3_meta_free(s3_meta *m)
     g_free(m);
 }
 
+static uint32_t to_mtime(int64_t mtime_ms)
+{
+    return mtime_ms <= 0 ? 0 : mtime_ms / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(mtime_ms / 1000);
+}
+
 s3_object *s3_object_new(const char *key, s3_blob *blob, s3_meta *meta, int64_t mtime_ms,
                          const unsigned char md5[16], uint32_t etag_parts)
 {
@@ -158,8 +200,10 @@ s3_object *s3_object_new(const char *key, s3_blob *blob, s3_meta *meta, int64_t 
     s3_object *o = g_malloc(offsetof(s3_object, key) + klen + 1);
     o->blob = s3_blob_ref(blob);
     o->meta = meta;
-    o->mtime = mtime_ms <= 0 ? 0 : mtime_ms / 1000 > UINT32_MAX ? UINT32_MAX : (uint32_t)(mtime_ms / 1000);
+    o->mtime = to_mtime(mtime_ms);
     o->etag_parts = (uint16_t)etag_parts;
+    o->vflags = S3_V_NULL;
+    o->vseq = 0;
     memcpy(o->md5, md5, 16);
     memcpy(o->key, key, klen + 1);
     return o;
@@ -169,16 +213,55 @@ void s3_object_free(s3_object *o)
 {
     if (!o)
         return;
-    s3_blob_unref(o->blob);
+    if (o->blob)
+        s3_blob_unref(o->blob);
     s3_meta_free(o->meta);
     g_free(o);
 }
 
+/* Makes the key's newest entry in the versions tree its current object, or
+ * none when that is a marker or there is no entry. */
+static void refresh_current(s3_bucket *b, const char *key)
+{
+    s3_object *top = s3_version_latest(b, key);
+    if (top && !(top->vflags & S3_V_MARKER))
+        g_tree_replace(b->objects, top->key, top); /* the key must be top's own */
+    else
+        g_tree_remove(b->objects, key);
+}
+
+/* Adds v (vseq and vflags set) to the versions tree, dropping the key's
+ * null version first when v is one. */
+static void add_version(s3_bucket *b, s3_object *v)
+{
+    if (v->vflags & S3_V_NULL) {
+        s3_object *old = s3_version_get(b, v->key, 0);
+        if (old) {
+            /* its key dies with it: out of the key-borrowing tables first */
+            g_tree_remove(b->objects, old->key);
+            g_hash_table_remove(b->nulls, old->key);
+            g_tree_remove(b->versions, old);
+        }
+        g_hash_table_insert(b->nulls, v->key, v);
+    }
+    g_tree_insert(b->versions, v, v);
+    refresh_current(b, v->key);
+}
+
 void s3_object_put(s3_bucket *b, s3_object *o)
 {
+    o->vseq = ++b->vseq;
+    o->vflags = b->versioning == S3_VERSIONING_ENABLED ? 0 : S3_V_NULL;
+    if (b->versions) {
+        add_version(b, o);
+        return;
+    }
+    s3_object *old = g_tree_lookup(b->objects, o->key);
     /* replace, not insert: the tree must take the new object's key, since
      * the old key dies with the old object */
     g_tree_replace(b->objects, o->key, o);
+    if (old != o)
+        s3_object_free(old);
 }
 
 s3_object *s3_object_get(s3_bucket *b, const char *key)
@@ -188,7 +271,105 @@ s3_object *s3_object_get(s3_bucket *b, const char *key)
 
 bool s3_object_delete(s3_bucket *b, const char *key)
 {
-    return g_tree_remove(b->objects, key);
+    s3_object *o = g_tree_lookup(b->objects, key);
+    if (!o)
+        return false;
+    if (b->versions) {
+        s3_version_delete(b, o);
+        return true;
+    }
+    g_tree_remove(b->objects, key);
+    s3_object_free(o);
+    return true;
+}
+
+static gboolean adopt_version(gpointer key, gpointer value, gpointer bucket)
+{
+    s3_bucket *b = bucket;
+    s3_object *o = value;
+    g_tree_insert(b->versions, o, o);
+    g_hash_table_insert(b->nulls, o->key, o); /* every object so far is a null version */
+    return FALSE;
+}
+
+void s3_versioning_set(s3_bucket *b, s3_versioning v)
+{
+    if (v == S3_VERSIONING_OFF)
+        return; /* S3 has no way back */
+    if (!b->versions) {
+        b->versions = g_tree_new_full(version_cmp, NULL, NULL, object_free);
+        b->nulls = g_hash_table_new(g_str_hash, g_str_equal);
+        g_tree_foreach(b->objects, adopt_version, b);
+    }
+    b->versioning = v;
+}
+
+s3_object *s3_object_remove(s3_bucket *b, const char *key, int64_t now_ms)
+{
+    if (!b->versions) {
+        s3_object_delete(b, key);
+        return NULL;
+    }
+    size_t klen = strlen(key);
+    s3_object *m = g_malloc0(offsetof(s3_object, key) + klen + 1);
+    memcpy(m->key, key, klen + 1);
+    m->mtime = to_mtime(now_ms);
+    m->vseq = ++b->vseq;
+    m->vflags = S3_V_MARKER | (b->versioning == S3_VERSIONING_ENABLED ? 0 : S3_V_NULL);
+    add_version(b, m);
+    return m;
+}
+
+s3_object *s3_version_get(s3_bucket *b, const char *key, uint64_t vseq)
+{
+    if (!b->versions) {
+        s3_object *o = g_tree_lookup(b->objects, key);
+        return o && (vseq == 0 || o->vseq == vseq) && (o->vflags & S3_V_NULL) ? o : NULL;
+    }
+    if (vseq) {
+        s3_object *p = probe(key, vseq);
+        s3_object *v = g_tree_lookup(b->versions, p);
+        g_free(p);
+        return v;
+    }
+    return g_hash_table_lookup(b->nulls, key);
+}
+
+s3_object *s3_version_latest(s3_bucket *b, const char *key)
+{
+    if (!b->versions)
+        return g_tree_lookup(b->objects, key);
+    GTreeNode *n = s3_version_seek(b, key, UINT64_MAX);
+    s3_object *v = n ? g_tree_node_value(n) : NULL;
+    return v && strcmp(v->key, key) == 0 ? v : NULL;
+}
+
+void s3_version_delete(s3_bucket *b, s3_object *v)
+{
+    if (!b->versions) {
+        g_tree_remove(b->objects, v->key);
+        s3_object_free(v);
+        return;
+    }
+    char *key = g_strdup(v->key);
+    if (g_tree_lookup(b->objects, key) == v)
+        g_tree_remove(b->objects, key);
+    if (v->vflags & S3_V_NULL)
+        g_hash_table_remove(b->nulls, key);
+    g_tree_remove(b->versions, v);
+    refresh_current(b, key);
+    g_free(key);
+}
+
+GTreeNode *s3_version_seek(s3_bucket *b, const char *key, uint64_t vseq)
+{
+    if (!b->versions)
+        return vseq == UINT64_MAX ? g_tree_lower_bound(b->objects, key) : g_tree_upper_bound(b->objects, key);
+    s3_object *p = probe(key, vseq);
+    /* (key, UINT64_MAX) sorts before every real version of key */
+    GTreeNode *n = vseq == UINT64_MAX ? g_tree_lower_bound(b->versions, p) : g_tree_upper_bound(b->versions, p);
+    g_free(p);
+    return n;
 }
 
 void s3_etag_text(const unsigned char md5[16], uint32_t parts, bool quoted, char out[48])

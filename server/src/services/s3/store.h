@@ -12,7 +12,15 @@
  *
  * Per-object cost is kept small for million-key fixtures: a tree node, and
  * one allocation holding the object and its key; the blob and an all-default
- * s3_meta (NULL) are shared. */
+ * s3_meta (NULL) are shared.
+ *
+ * Versions: a bucket whose versioning was never turned on has one version
+ * per key (the "null" version) and only the objects tree. Once versioning
+ * is on, b->versions holds every version and delete marker, ordered by key
+ * and then newest first, and owns them; b->objects then borrows the current
+ * version of each key whose newest entry is not a delete marker, so GET and
+ * ListObjectsV2 stay what they were, and ListObjectVersions pages with one
+ * seek like ListObjectsV2. */
 #ifndef MOCKAWS_S3_STORE_H
 #define MOCKAWS_S3_STORE_H
 
@@ -52,18 +60,29 @@ typedef struct s3_meta {
     json_t *user;        /* x-amz-meta-* as an object name -> value, or NULL */
     json_t *tags;        /* object key -> value (insertion ordered), or NULL */
     checksum_algo algo;  /* the stored checksum's algorithm, CHECKSUM_NONE if none */
+    /* object lock: retention mode (0 none, 'G'OVERNANCE, 'C'OMPLIANCE) until
+     * lock_until_ms, and the legal hold (lock_hold: 0 never set, 'Y' ON, 'N' OFF) */
+    char lock_mode;
+    char lock_hold;
+    int64_t lock_until_ms;
     char *checksum;      /* its base64 value ("...-N" for a composite one) */
     bool composite;      /* ChecksumType COMPOSITE (else FULL_OBJECT) */
     s3_part_info *parts; /* layout of a multipart object, or NULL */
     uint32_t nparts;
 } s3_meta;
 
+/* s3_object.vflags */
+#define S3_V_NULL 1   /* the key's "null" version (written unversioned or suspended) */
+#define S3_V_MARKER 2 /* a delete marker: no blob, no meta */
+
 typedef struct s3_object {
-    s3_blob *blob;       /* one reference */
+    s3_blob *blob;       /* one reference; NULL for a delete marker */
     s3_meta *meta;       /* owned; NULL = every default */
+    uint64_t vseq;       /* write order in the bucket (> 0): newer versions have larger */
     unsigned char md5[16];
     uint32_t mtime;      /* seconds since the epoch: S3 keeps no finer time */
     uint16_t etag_parts; /* 0: the ETag is the MD5 of the bytes; else md5 is of the part MD5s */
+    uint8_t vflags;      /* S3_V_* */
     char key[];          /* NUL-terminated; the bucket's tree key points here */
 } s3_object;
 
@@ -89,6 +108,20 @@ typedef struct s3_upload {
     GTree *parts;        /* GINT_TO_POINTER(number) -> s3_part*, owned */
 } s3_upload;
 
+typedef enum s3_versioning {
+    S3_VERSIONING_OFF, /* never enabled */
+    S3_VERSIONING_ENABLED,
+    S3_VERSIONING_SUSPENDED,
+} s3_versioning;
+
+/* A bucket's object lock configuration. */
+typedef struct s3_lock_config {
+    bool enabled;
+    char mode;   /* default retention: 0 none, 'G', 'C' */
+    bool years;  /* the period is in years, else days */
+    int period;
+} s3_lock_config;
+
 typedef struct s3_bucket {
     char *name;
     char *region;
@@ -100,6 +133,11 @@ typedef struct s3_bucket {
     uint64_t upload_seq;
     json_t *settings;       /* setting name -> document, owned; NULL: all defaults (config.h) */
     _Atomic int64_t lifecycle_due_ms; /* when its lifecycle rules next have work (lifecycle.h) */
+    s3_versioning versioning;
+    GTree *versions;        /* s3_object* -> the same, owns them; NULL while versioning is OFF */
+    GHashTable *nulls;      /* with versions: key -> its null version (borrowed, keyed by its key) */
+    uint64_t vseq;          /* the last s3_object.vseq given */
+    s3_lock_config lock;
 } s3_bucket;
 
 /* Locking: the namespace lock (the core's) alone, held as each operation
@@ -130,16 +168,45 @@ s3_meta *s3_meta_copy(const s3_meta *m); /* NULL -> NULL */
 void s3_meta_free(s3_meta *m);
 
 /* A new object holding a reference to blob and owning meta. One allocation
- * of 38 bytes plus the key; with GTree's node and malloc's headers about
- * 120 bytes per short key (measured: 118-121 at 1M keys of 9 bytes). */
+ * of 47 bytes plus the key; with GTree's node and malloc's headers about
+ * 130 bytes per short key (measured before the version fields: 118-121 at
+ * 1M keys of 9 bytes). */
 s3_object *s3_object_new(const char *key, s3_blob *blob, s3_meta *meta, int64_t mtime_ms,
                          const unsigned char md5[16], uint32_t etag_parts);
 void s3_object_free(s3_object *o);
-/* Puts o under its key, replacing (and freeing) whatever was there. */
+/* Puts o under its key as the bucket's versioning says: a new version
+ * (Enabled), or the key's null version, replacing (and freeing) the one
+ * there was (OFF, Suspended). Gives o its vseq and vflags. */
 void s3_object_put(s3_bucket *b, s3_object *o);
+/* The key's current version, NULL when none or its newest is a marker. */
 s3_object *s3_object_get(s3_bucket *b, const char *key);
-/* False when there was none. */
+/* Removes the key's current version for good (no delete marker); false
+ * when there was none. */
 bool s3_object_delete(s3_bucket *b, const char *key);
+
+/* ---- versions (see the top) ---- */
+
+/* Turns versioning Enabled or Suspended; the first time, every object
+ * becomes the null version of its key in a new versions tree. */
+void s3_versioning_set(s3_bucket *b, s3_versioning v);
+/* A DeleteObject without a version id: OFF removes the current version
+ * and answers NULL; otherwise a new delete marker (the null one when
+ * Suspended, replacing the null version) is added and returned. */
+s3_object *s3_object_remove(s3_bucket *b, const char *key, int64_t now_ms);
+/* The version of key with vseq, or its null version when vseq is 0;
+ * NULL when none. */
+s3_object *s3_version_get(s3_bucket *b, const char *key, uint64_t vseq);
+/* The key's newest version or marker, or NULL. */
+s3_object *s3_version_latest(s3_bucket *b, const char *key);
+/* Removes and frees v, a version of b; the key's next newest version
+ * becomes current. */
+void s3_version_delete(s3_bucket *b, s3_object *v);
+/* Listing seek over every version, O(log n): the first entry after
+ * version vseq of key in listing order (key ascending, newest first);
+ * vseq UINT64_MAX: the key's first entry (or the next key's), 0: the
+ * first entry after all of the key's. Each node's value is an s3_object*
+ * (in a bucket without versions tree, that of b->objects). */
+GTreeNode *s3_version_seek(s3_bucket *b, const char *key, uint64_t vseq);
 
 /* The ETag as S3 writes it: "hex" or "hex-N", quoted when quoted. */
 void s3_object_etag(const s3_object *o, bool quoted, char out[48]);
