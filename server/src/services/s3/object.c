@@ -370,6 +370,10 @@ static int serve(svc_call *c)
             if (m->parts[n - 1].checksum && m->algo != CHECKSUM_NONE &&
                 json_is_string(json_object_get(c->input, "ChecksumMode")))
                 set_checksum(out, m->algo, m->parts[n - 1].checksum, false);
+        } else {
+            /* a single-part object is its own part 1: a 206 naming the whole
+             * of it, with the whole object's checksum */
+            partial = size > 0;
         }
     } else {
         switch (s3_range_parse(range, size, &first, &last)) {
@@ -505,7 +509,9 @@ int s3_delete_object(svc_call *c)
         return -1;
     const char *im = s3_in(c, "IfMatch");
     s3_object *o = s3_object_get(b, key);
-    if (im && o) {
+    if (im && !o)
+        return s3_err_no_such_key(c, key); /* nothing to match: S3 says so rather than 412 */
+    if (im) {
         char etag[48];
         s3_object_etag(o, false, etag);
         if (!s3_etag_listed(im, etag)) {
@@ -578,6 +584,18 @@ int s3_delete_objects(svc_call *c)
     return 0;
 }
 
+/* A copy that keeps the source's metadata keeps its website redirect too,
+ * unless the request names one: that value is the copy's (and is what makes
+ * an in-place copy legal). */
+static void keep_redirect(svc_call *c, s3_meta *m)
+{
+    const char *given = s3_in(c, "WebsiteRedirectLocation");
+    if (!given)
+        return;
+    g_free(m->website_redirect);
+    m->website_redirect = *given ? g_strdup(given) : NULL;
+}
+
 int s3_copy_object(svc_call *c)
 {
     if (s3_check_request(c) != 0)
@@ -625,6 +643,7 @@ int s3_copy_object(svc_call *c)
         m->storage_class = sc && strcmp(sc, "STANDARD") != 0 ? g_strdup(sc) : NULL;
         json_decref(m->tags);
         m->tags = NULL;
+        keep_redirect(c, m);
     }
     if (replace_tags) {
         json_decref(m->tags);
