@@ -98,3 +98,45 @@ class CopyWebsiteRedirect(S3TestCase):
                             WebsiteRedirectLocation="/elsewhere")
         head = self.s3.head_object(Bucket="web", Key="src")
         self.assertEqual(head.get("WebsiteRedirectLocation"), "/elsewhere")
+
+
+class RepeatedComplete(S3TestCase):
+    def setUp(self):
+        super().setUp()
+        self.make_bucket("mpu")
+
+    def upload(self, key):
+        up = self.s3.create_multipart_upload(Bucket="mpu", Key=key)
+        part = self.s3.upload_part(Bucket="mpu", Key=key, UploadId=up["UploadId"], PartNumber=1,
+                                   Body=b"only part")
+        return up["UploadId"], {"Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]}
+
+    def test_second_complete_answers_the_same(self):
+        uid, parts = self.upload("big")
+        first = self.s3.complete_multipart_upload(Bucket="mpu", Key="big", UploadId=uid,
+                                                  MultipartUpload=parts)
+        again = self.s3.complete_multipart_upload(Bucket="mpu", Key="big", UploadId=uid,
+                                                  MultipartUpload=parts)
+        self.assertEqual(again["ResponseMetadata"]["HTTPStatusCode"], 200)
+        self.assertEqual(again["ETag"], first["ETag"])
+        self.assertEqual((again["Bucket"], again["Key"]), ("mpu", "big"))
+        self.assertEqual(self.s3.get_object(Bucket="mpu", Key="big")["Body"].read(), b"only part")
+
+    def test_complete_under_another_key_is_no_such_upload(self):
+        uid, parts = self.upload("big")
+        self.s3.complete_multipart_upload(Bucket="mpu", Key="big", UploadId=uid, MultipartUpload=parts)
+        self.assertS3Error("NoSuchUpload", 404, self.s3.complete_multipart_upload, Bucket="mpu",
+                           Key="other", UploadId=uid, MultipartUpload=parts)
+
+    def test_abort_after_complete_is_still_no_such_upload(self):
+        uid, parts = self.upload("big")
+        self.s3.complete_multipart_upload(Bucket="mpu", Key="big", UploadId=uid, MultipartUpload=parts)
+        self.assertS3Error("NoSuchUpload", 404, self.s3.list_parts, Bucket="mpu", Key="big",
+                           UploadId=uid)
+
+    def test_complete_with_other_parts_after_complete_is_no_such_upload(self):
+        uid, parts = self.upload("big")
+        self.s3.complete_multipart_upload(Bucket="mpu", Key="big", UploadId=uid, MultipartUpload=parts)
+        other = {"Parts": [{"PartNumber": 2, "ETag": parts["Parts"][0]["ETag"]}]}
+        self.assertS3Error("NoSuchUpload", 404, self.s3.complete_multipart_upload, Bucket="mpu",
+                           Key="big", UploadId=uid, MultipartUpload=other)

@@ -256,10 +256,68 @@ static char *location(svc_call *c, const s3_bucket *b, const char *key)
     return g_string_free(loc, FALSE);
 }
 
+/* The part list of a CompleteMultipartUpload request as "N:etag" strings,
+ * the ETags' quotes dropped, to recognise a repeat of it. */
+static json_t *part_list_of(svc_call *c)
+{
+    json_t *list = json_object_get(json_object_get(c->input, "MultipartUpload"), "Parts");
+    json_t *out = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item) {
+        const char *etag = svc_str(item, "ETag");
+        size_t n = etag ? strlen(etag) : 0;
+        if (n && etag[0] == '"') {
+            etag++;
+            n--;
+        }
+        if (n && etag[n - 1] == '"')
+            n--;
+        char *one = g_strdup_printf("%" JSON_INTEGER_FORMAT ":%.*s",
+                                    json_integer_value(json_object_get(item, "PartNumber")), (int)n,
+                                    etag ? etag : "");
+        json_array_append_new(out, json_string(one));
+        g_free(one);
+    }
+    return out;
+}
+
+/* An upload completed earlier: S3 answers a repeated CompleteMultipartUpload
+ * (same key, same parts) as it answered the first, while the object it made
+ * is still the key's. 1 when answered, 0 when it is no such repeat. */
+static int complete_again(svc_call *c)
+{
+    /* a plain lookup: errors are upload_for's to give */
+    const char *name = s3_in(c, "Bucket");
+    s3_bucket *b = name ? g_tree_lookup(s3_st(c)->buckets, name) : NULL;
+    const char *id = s3_in(c, "UploadId");
+    json_t *done = b && id && strcmp(b->owner, c->account) == 0 ? g_hash_table_lookup(b->completed, id) : NULL;
+    if (!done)
+        return 0;
+    const char *key = s3_in(c, "Key");
+    s3_object *o = key && strcmp(key, svc_str(json_object_get(done, "answer"), "Key")) == 0
+                       ? s3_object_get(b, key)
+                       : NULL;
+    char etag[48];
+    if (o)
+        s3_object_etag(o, true, etag);
+    if (!o || strcmp(etag, svc_str(json_object_get(done, "answer"), "ETag")) != 0)
+        return 0;
+    json_t *parts = part_list_of(c);
+    bool same = json_equal(parts, json_object_get(done, "parts"));
+    json_decref(parts);
+    if (!same)
+        return 0;
+    c->output = json_deep_copy(json_object_get(done, "answer"));
+    return 1;
+}
+
 int s3_complete_multipart_upload(svc_call *c)
 {
     if (s3_check_request(c) != 0)
         return -1;
+    if (complete_again(c))
+        return 0;
     s3_bucket *b;
     s3_upload *u = upload_for(c, &b);
     if (!u)
@@ -395,6 +453,8 @@ int s3_complete_multipart_upload(svc_call *c)
         set_checksum(c->output, m->algo, m->checksum);
         json_object_set_new(c->output, "ChecksumType", json_string(m->composite ? "COMPOSITE" : "FULL_OBJECT"));
     }
+    g_hash_table_replace(b->completed, g_strdup(s3_in(c, "UploadId")),
+                         json_pack("{s:O, s:o}", "answer", c->output, "parts", part_list_of(c)));
     return 0;
 }
 

@@ -47,6 +47,7 @@ static void bucket_free(gpointer p)
 {
     s3_bucket *b = p;
     g_hash_table_destroy(b->upload_ids);
+    g_hash_table_destroy(b->completed);
     g_tree_destroy(b->uploads);
     g_tree_destroy(b->objects);
     g_free(b->name);
@@ -81,6 +82,7 @@ s3_bucket *s3_bucket_add(s3_state *st, const char *name, const char *region, con
     b->objects = g_tree_new_full(key_cmp, NULL, NULL, object_free);
     b->uploads = g_tree_new_full(upload_cmp, NULL, NULL, upload_free);
     b->upload_ids = g_hash_table_new(g_str_hash, g_str_equal);
+    b->completed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_decref);
     g_tree_replace(st->buckets, b->name, b);
     return b;
 }

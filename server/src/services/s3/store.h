@@ -97,6 +97,8 @@ typedef struct s3_bucket {
     GTree *uploads;         /* s3_upload* (by key, then seq) -> the same, owns them */
     GHashTable *upload_ids; /* id -> s3_upload* (borrowed) */
     uint64_t upload_seq;
+    GHashTable *completed;  /* id of a completed upload -> json_t* {"answer", "parts"} (both owned),
+                               so that a repeated CompleteMultipartUpload answers the same, as S3 does */
 } s3_bucket;
 
 /* Locking: the namespace lock (the core's) alone, held as each operation
