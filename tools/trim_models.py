@@ -44,6 +44,8 @@ KEEP = {
         "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
         "ListObjectsV2", "ListObjects", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
         "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "ListMultipartUploads",
+        # fix (issue 13): archive storage classes
+        "RestoreObject",
     ],
     "dynamodb": [
         "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "TagResource",

@@ -140,3 +140,141 @@ class RepeatedComplete(S3TestCase):
         other = {"Parts": [{"PartNumber": 2, "ETag": parts["Parts"][0]["ETag"]}]}
         self.assertS3Error("NoSuchUpload", 404, self.s3.complete_multipart_upload, Bucket="mpu",
                            Key="big", UploadId=uid, MultipartUpload=other)
+
+
+def raw_client(test, **kwargs):
+    """A client that sends no checksum of its own (boto3 adds CRC32 by default)."""
+    from .s3util import s3_client
+    return s3_client(test.server, request_checksum_calculation="when_required",
+                     response_checksum_validation="when_required", **kwargs)
+
+
+class DefaultChecksum(S3TestCase):
+    def setUp(self):
+        super().setUp()
+        self.make_bucket("crc")
+        self.plain = raw_client(self)
+
+    def test_put_without_checksum_gets_crc64nvme(self):
+        body = body_of(1000, seed=3)
+        put = self.plain.put_object(Bucket="crc", Key="k", Body=body)
+        headers = put["ResponseMetadata"]["HTTPHeaders"]
+        self.assertEqual(headers.get("x-amz-checksum-crc64nvme"), CHECKSUMS["CRC64NVME"](body))
+        self.assertEqual(headers.get("x-amz-checksum-type"), "FULL_OBJECT")
+        head = self.s3.head_object(Bucket="crc", Key="k", ChecksumMode="ENABLED")
+        self.assertEqual(head.get("ChecksumCRC64NVME"), CHECKSUMS["CRC64NVME"](body))
+        listed = self.s3.list_objects_v2(Bucket="crc")["Contents"][0]
+        self.assertEqual(listed.get("ChecksumAlgorithm"), ["CRC64NVME"])
+        self.assertEqual(listed.get("ChecksumType"), "FULL_OBJECT")
+
+    def test_empty_object(self):
+        put = self.plain.put_object(Bucket="crc", Key="empty", Body=b"")
+        self.assertEqual(put["ResponseMetadata"]["HTTPHeaders"].get("x-amz-checksum-crc64nvme"),
+                         "AAAAAAAAAAA=")
+
+    def test_client_algorithm_is_kept(self):
+        put = self.s3.put_object(Bucket="crc", Key="k", Body=b"abc", ChecksumAlgorithm="CRC32")
+        self.assertEqual(put.get("ChecksumCRC32"), CHECKSUMS["CRC32"](b"abc"))
+        self.assertNotIn("ChecksumCRC64NVME", put)
+
+    def test_multipart_without_algorithm(self):
+        parts = [body_of(5 * 1024 * 1024, seed=1), b"tail"]
+        up = self.plain.create_multipart_upload(Bucket="crc", Key="mp")
+        etags = []
+        for i, data in enumerate(parts, 1):
+            etags.append(self.plain.upload_part(Bucket="crc", Key="mp", UploadId=up["UploadId"],
+                                                PartNumber=i, Body=data)["ETag"])
+        done = self.plain.complete_multipart_upload(
+            Bucket="crc", Key="mp", UploadId=up["UploadId"],
+            MultipartUpload={"Parts": [{"PartNumber": i, "ETag": e} for i, e in enumerate(etags, 1)]})
+        whole = CHECKSUMS["CRC64NVME"](b"".join(parts))
+        self.assertEqual(done.get("ChecksumCRC64NVME"), whole)
+        self.assertEqual(done.get("ChecksumType"), "FULL_OBJECT")
+        self.assertTrue(done["ETag"].endswith('-2"'))
+        attrs = self.s3.get_object_attributes(Bucket="crc", Key="mp",
+                                              ObjectAttributes=["Checksum", "ObjectParts"])
+        self.assertEqual(attrs["Checksum"], {"ChecksumCRC64NVME": whole, "ChecksumType": "FULL_OBJECT"})
+        self.assertEqual(attrs["ObjectParts"].get("TotalPartsCount"), 2)
+        self.assertNotIn("Parts", attrs["ObjectParts"])
+
+
+class AttributesOfCompositeMultipart(S3TestCase):
+    def test_checksum_has_no_part_count(self):
+        from .s3util import composite_checksum
+        self.make_bucket("attr")
+        parts = [body_of(5 * 1024 * 1024, seed=2), b"end"]
+        up = self.s3.create_multipart_upload(Bucket="attr", Key="mp", ChecksumAlgorithm="CRC32")
+        done_parts = []
+        for i, data in enumerate(parts, 1):
+            r = self.s3.upload_part(Bucket="attr", Key="mp", UploadId=up["UploadId"], PartNumber=i,
+                                    Body=data, ChecksumAlgorithm="CRC32")
+            done_parts.append({"PartNumber": i, "ETag": r["ETag"], "ChecksumCRC32": r["ChecksumCRC32"]})
+        done = self.s3.complete_multipart_upload(Bucket="attr", Key="mp", UploadId=up["UploadId"],
+                                                 MultipartUpload={"Parts": done_parts})
+        composite = composite_checksum("CRC32", parts)
+        self.assertEqual(done["ChecksumCRC32"], composite)
+        attrs = self.s3.get_object_attributes(Bucket="attr", Key="mp",
+                                              ObjectAttributes=["Checksum", "ObjectParts"])
+        self.assertEqual(attrs["Checksum"], {"ChecksumCRC32": composite.rsplit("-", 1)[0],
+                                             "ChecksumType": "COMPOSITE"})
+        self.assertEqual(attrs["ObjectParts"]["TotalPartsCount"], 2)
+        self.assertEqual([p["PartNumber"] for p in attrs["ObjectParts"]["Parts"]], [1, 2])
+
+
+class RegionRedirect(S3TestCase):
+    def setUp(self):
+        super().setUp()
+        self.west = self.client(region="us-west-2")
+        self.make_bucket("westbkt", client=self.west, region="us-west-2")
+
+    def test_wrong_region_is_authorization_header_malformed(self):
+        status, headers, body = raw_s3(self.server, "GET", "/westbkt?list-type=2", region="us-east-1")
+        self.assertEqual(status, 400)
+        code, message, root = xml_error(body)
+        self.assertEqual(code, "AuthorizationHeaderMalformed")
+        self.assertEqual(message, "The authorization header is malformed; the region 'us-east-1' is wrong; "
+                                  "expecting 'us-west-2'")
+        self.assertEqual(root.findtext("Region"), "us-west-2")
+        self.assertEqual(headers.get("x-amz-bucket-region"), "us-west-2")
+
+    def test_head_answers_the_region_without_a_body(self):
+        status, headers, body = raw_s3(self.server, "HEAD", "/westbkt", region="eu-west-1")
+        self.assertEqual(status, 400)
+        self.assertEqual(headers.get("x-amz-bucket-region"), "us-west-2")
+        self.assertEqual(body, b"")
+
+    def test_right_region_and_unsigned_location_are_served(self):
+        status, _, _ = raw_s3(self.server, "GET", "/westbkt?list-type=2", region="us-west-2")
+        self.assertEqual(status, 200)
+        status, _, body = raw_s3(self.server, "GET", "/westbkt?location", region="us-east-1")
+        self.assertEqual(status, 200)
+        self.assertIn(b"us-west-2", body)
+
+    def test_boto3_client_for_the_wrong_region_is_redirected(self):
+        east = self.client(region="us-east-1")
+        east.put_object(Bucket="westbkt", Key="k", Body=b"redirected")
+        self.assertEqual(east.get_object(Bucket="westbkt", Key="k")["Body"].read(), b"redirected")
+        self.assertEqual(east.head_object(Bucket="westbkt", Key="k")["ContentLength"], 10)
+        head = east.head_bucket(Bucket="westbkt")
+        self.assertEqual(head["BucketRegion"], "us-west-2")
+        self.assertEqual([o["Key"] for o in east.list_objects_v2(Bucket="westbkt")["Contents"]], ["k"])
+        # and the object really is in the bucket the right region's client sees
+        self.assertEqual(self.west.get_object(Bucket="westbkt", Key="k")["Body"].read(), b"redirected")
+
+
+class PresignedMetadata(S3TestCase):
+    def test_sigv2_presigned_put_keeps_query_metadata(self):
+        import urllib.request
+        from .s3util import s3_client
+        self.make_bucket("presign")
+        signer = s3_client(self.server, signature_version="s3")
+        url = signer.generate_presigned_url(
+            "put_object", Params={"Bucket": "presign", "Key": "k", "Metadata": {"foo": "bar"}},
+            ExpiresIn=3600)
+        self.assertIn("x-amz-meta-foo=bar", url)
+        self.assertIn("AWSAccessKeyId=", url)
+        req = urllib.request.Request(url, data=b"presigned body", method="PUT")
+        with urllib.request.urlopen(req) as resp:
+            self.assertEqual(resp.status, 200)
+        head = self.s3.head_object(Bucket="presign", Key="k")
+        self.assertEqual(head["Metadata"], {"foo": "bar"})

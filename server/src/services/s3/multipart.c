@@ -284,14 +284,15 @@ static json_t *part_list_of(svc_call *c)
 
 /* An upload completed earlier: S3 answers a repeated CompleteMultipartUpload
  * (same key, same parts) as it answered the first, while the object it made
- * is still the key's. 1 when answered, 0 when it is no such repeat. */
+ * is still the key's. 1 when answered, 0 when it is no such repeat, -1 with
+ * c->err set when the bucket is not the caller's to use. */
 static int complete_again(svc_call *c)
 {
-    /* a plain lookup: errors are upload_for's to give */
-    const char *name = s3_in(c, "Bucket");
-    s3_bucket *b = name ? g_tree_lookup(s3_st(c)->buckets, name) : NULL;
+    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    if (!b)
+        return -1;
     const char *id = s3_in(c, "UploadId");
-    json_t *done = b && id && strcmp(b->owner, c->account) == 0 ? g_hash_table_lookup(b->completed, id) : NULL;
+    json_t *done = id ? g_hash_table_lookup(b->completed, id) : NULL;
     if (!done)
         return 0;
     const char *key = s3_in(c, "Key");
@@ -316,8 +317,9 @@ int s3_complete_multipart_upload(svc_call *c)
 {
     if (s3_check_request(c) != 0)
         return -1;
-    if (complete_again(c))
-        return 0;
+    int again = complete_again(c);
+    if (again != 0)
+        return again > 0 ? 0 : -1;
     s3_bucket *b;
     s3_upload *u = upload_for(c, &b);
     if (!u)
@@ -417,26 +419,30 @@ int s3_complete_multipart_upload(svc_call *c)
         m->parts[i].size = parts[i]->blob->len;
         m->parts[i].checksum = g_strdup(parts[i]->checksum);
     }
-    if (m->algo != CHECKSUM_NONE) {
-        if (m->composite) {
-            /* the checksum of the parts' binary checksums, and their count */
-            checksum_ctx ck;
-            checksum_init(&ck, m->algo);
-            for (size_t i = 0; i < n; i++) {
-                gsize rl = 0;
-                guchar *raw = parts[i]->checksum ? g_base64_decode(parts[i]->checksum, &rl) : NULL;
-                checksum_update(&ck, raw, rl);
-                g_free(raw);
-            }
-            unsigned char out[64];
-            checksum_final(&ck, out);
-            char *b64 = g_base64_encode(out, checksum_size(m->algo));
-            m->checksum = g_strdup_printf("%s-%zu", b64, n);
-            g_free(b64);
-        } else {
-            unsigned char ignored[16];
-            s3_digest(blob->data, blob->len, ignored, m->algo, &m->checksum);
+    if (m->algo == CHECKSUM_NONE) {
+        /* an upload created without an algorithm gets S3's default: a
+         * full-object CRC64NVME (its parts keep none) */
+        m->algo = CHECKSUM_CRC64NVME;
+        m->composite = false;
+    }
+    if (m->composite) {
+        /* the checksum of the parts' binary checksums, and their count */
+        checksum_ctx ck;
+        checksum_init(&ck, m->algo);
+        for (size_t i = 0; i < n; i++) {
+            gsize rl = 0;
+            guchar *raw = parts[i]->checksum ? g_base64_decode(parts[i]->checksum, &rl) : NULL;
+            checksum_update(&ck, raw, rl);
+            g_free(raw);
         }
+        unsigned char out[64];
+        checksum_final(&ck, out);
+        char *b64 = g_base64_encode(out, checksum_size(m->algo));
+        m->checksum = g_strdup_printf("%s-%zu", b64, n);
+        g_free(b64);
+    } else {
+        unsigned char ignored[16];
+        s3_digest(blob->data, blob->len, ignored, m->algo, &m->checksum);
     }
     g_free(parts);
     char *loc = location(c, b, u->key);

@@ -55,9 +55,10 @@ static void bucket_free(gpointer p)
     g_free(b);
 }
 
-s3_state *s3_state_new(void)
+s3_state *s3_state_new(int64_t restore_delay_ms)
 {
     s3_state *st = g_new0(s3_state, 1);
+    st->restore_delay_ms = restore_delay_ms;
     /* the key is the bucket's own name */
     st->buckets = g_tree_new_full(key_cmp, NULL, NULL, bucket_free);
     return st;

@@ -55,6 +55,9 @@ typedef struct s3_meta {
     bool composite;      /* ChecksumType COMPOSITE (else FULL_OBJECT) */
     s3_part_info *parts; /* layout of a multipart object, or NULL */
     uint32_t nparts;
+    int64_t restore_ready_ms;  /* archived objects (restore.h): when the restore asked for is (was)
+                                  done, server clock; 0 = none asked for. Copies do not inherit it */
+    int64_t restore_expiry_ms; /* when the restored copy goes away */
 } s3_meta;
 
 typedef struct s3_object {
@@ -113,9 +116,10 @@ typedef struct s3_state {
      * first use (state_new has no server to ask). */
     gsize secret_ready;
     unsigned char secret[S3_TOKEN_SECRET_LEN];
+    int64_t restore_delay_ms; /* how long a RestoreObject takes (restore.h) */
 } s3_state;
 
-s3_state *s3_state_new(void);
+s3_state *s3_state_new(int64_t restore_delay_ms);
 void s3_state_free(s3_state *st);
 
 /* A new bucket, inserted into st (the name must be free). */
