@@ -100,6 +100,13 @@ S3_ROOTS = {
 # <LocationConstraint xmlns="...">eu-west-1</LocationConstraint>.
 S3_XML_TEXT = {"GetBucketLocationOutput": "LocationConstraint"}
 
+# S3 checks CreateBucket's LocationConstraint against the endpoint's region
+# before its spelling (us-east-1 sent to us-west-2 is
+# IllegalLocationConstraintException, not InvalidLocationConstraint), while the
+# validator applies an enum before any handler runs: the values move to a shape
+# of their own, which only the handler reads (docs/AWS-FACTS.md).
+S3_HANDLER_ENUMS = {"BucketLocationConstraint": "MockawsLocationConstraints"}
+
 # Services routed by the model's HTTP bindings: their operations mockaws does
 # not implement stay in the model for routing (PUT /b?versioning must not be
 # taken for CreateBucket).
@@ -237,6 +244,9 @@ def trim(service, full):
                 shapes[name]["xmlNamespace"] = dict(S3_NS)
         for name, member in S3_XML_TEXT.items():
             shapes[name]["members"][member]["x-mockaws-xml-text"] = True
+        for name, values in S3_HANDLER_ENUMS.items():
+            if name in shapes:
+                shapes[values] = {"type": "string", "enum": shapes[name].pop("enum")}
 
     meta = strip(full["metadata"])
     meta["x-mockaws-all-operations"] = sorted(full["operations"])

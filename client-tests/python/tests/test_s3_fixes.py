@@ -278,3 +278,37 @@ class PresignedMetadata(S3TestCase):
             self.assertEqual(resp.status, 200)
         head = self.s3.head_object(Bucket="presign", Key="k")
         self.assertEqual(head["Metadata"], {"foo": "bar"})
+
+
+class LocationConstraintOrder(S3TestCase):
+    def create(self, endpoint_region, constraint):
+        body = ("<CreateBucketConfiguration><LocationConstraint>%s</LocationConstraint>"
+                "</CreateBucketConfiguration>" % constraint)
+        return raw_s3(self.server, "PUT", "/order-bkt", body=body, region=endpoint_region)
+
+    def test_region_is_checked_before_the_value(self):
+        for constraint in ("us-east-1", "bar", "EU", "eu-west-1"):
+            with self.subTest(constraint=constraint):
+                status, _, body = self.create("us-west-2", constraint)
+                self.assertEqual(status, 400)
+                code, message, _ = xml_error(body)
+                self.assertEqual(code, "IllegalLocationConstraintException")
+                self.assertEqual(message, f"The {constraint} location constraint is incompatible for "
+                                          "the region specific endpoint this request was sent to.")
+
+    def test_boto3_in_us_west_2_with_us_east_1(self):
+        west = self.client(region="us-west-2")
+        self.assertS3Error("IllegalLocationConstraintException", 400, west.create_bucket,
+                           Bucket="order-bkt",
+                           CreateBucketConfiguration={"LocationConstraint": "us-east-1"})
+
+    def test_global_endpoint_checks_the_value(self):
+        for constraint in ("us-east-1", "bar"):
+            with self.subTest(constraint=constraint):
+                status, _, body = self.create("us-east-1", constraint)
+                self.assertEqual(status, 400)
+                code, _, root = xml_error(body)
+                self.assertEqual(code, "InvalidLocationConstraint")
+                self.assertEqual(root.findtext("LocationConstraint"), constraint)
+        status, _, _ = self.create("us-west-2", "us-west-2")
+        self.assertEqual(status, 200)

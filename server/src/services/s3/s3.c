@@ -414,11 +414,6 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 {
     const char *member = v->member ? v->member : "";
     const char *text = json_is_string(v->value) ? json_string_value(v->value) : "";
-    if (strcmp(member, "LocationConstraint") == 0) {
-        aws_error_set(e, "InvalidLocationConstraint", "The specified location-constraint is not valid");
-        aws_error_field(e, "LocationConstraint", s3_text(text));
-        return;
-    }
     if (strcmp(member, "ObjectAttributes") == 0) {
         aws_error_set(e, "InvalidArgument", "Invalid attribute name specified.");
         aws_error_field(e, "ArgumentName", json_string("x-amz-object-attributes"));
