@@ -62,6 +62,8 @@ static void usage(FILE *f)
             "                         DELETING (default 500)                         MOCKAWS_DYNAMODB_DELAY_MS\n"
             "  --dynamodb-throughput  emulate provisioned throughput on every\n"
             "                         provisioned table                              MOCKAWS_DYNAMODB_THROUGHPUT (1)\n"
+            "  --s3-restore-ms MS     how long an S3 RestoreObject of a GLACIER or\n"
+            "                         DEEP_ARCHIVE object takes (default 1000)       MOCKAWS_S3_RESTORE_MS\n"
             "\n"
             "  --version          print the version and exit\n"
             "  --help             print this and exit\n");
@@ -113,6 +115,7 @@ enum {
     OPT_MAX_PER_IP,
     OPT_DDB_DELAY,
     OPT_DDB_THROUGHPUT,
+    OPT_S3_RESTORE,
 };
 
 typedef struct config {
@@ -223,6 +226,12 @@ static int apply(config *c, int opt, const char *v)
         c->o.dynamodb_delay_set = 1;
         c->o.dynamodb_delay_ms = (unsigned)n;
         return 0;
+    case OPT_S3_RESTORE:
+        if (parse_uint("--s3-restore-ms", v, (unsigned long long)7 * 86400 * 1000, &n))
+            return -1;
+        c->o.s3_restore_set = 1;
+        c->o.s3_restore_ms = (unsigned)n;
+        return 0;
     case OPT_DDB_THROUGHPUT:
         /* the flag takes no value; its variable 1 / true or 0 / false */
         if (!v || !strcmp(v, "1") || !strcasecmp(v, "true"))
@@ -252,7 +261,8 @@ static int from_env(config *c)
                 {"MOCKAWS_MAX_CONNECTIONS", OPT_MAX_CONNECTIONS},
                 {"MOCKAWS_MAX_CONNECTIONS_PER_IP", OPT_MAX_PER_IP},
                 /* services */
-                {"MOCKAWS_DYNAMODB_DELAY_MS", OPT_DDB_DELAY}, {"MOCKAWS_DYNAMODB_THROUGHPUT", OPT_DDB_THROUGHPUT}};
+                {"MOCKAWS_DYNAMODB_DELAY_MS", OPT_DDB_DELAY}, {"MOCKAWS_DYNAMODB_THROUGHPUT", OPT_DDB_THROUGHPUT},
+                {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
         if (v && *v && apply(c, vars[i].opt, v) != 0)
@@ -387,6 +397,7 @@ int main(int argc, char **argv)
         /* services */
         {"dynamodb-delay-ms", required_argument, NULL, OPT_DDB_DELAY},
         {"dynamodb-throughput", no_argument, NULL, OPT_DDB_THROUGHPUT},
+        {"s3-restore-ms", required_argument, NULL, OPT_S3_RESTORE},
         {NULL, 0, NULL, 0},
     };
     bool run_mode = argc > 1 && strcmp(argv[1], "run") == 0;

@@ -72,6 +72,10 @@ typedef struct mockaws_options {
     int dynamodb_delay_set;       /* nonzero: dynamodb_delay_ms applies; 0 = the default, 500 ms */
     unsigned dynamodb_delay_ms;   /* how long a table stays CREATING / UPDATING / DELETING */
     int dynamodb_throughput;      /* nonzero: throughput emulation for every provisioned table */
+
+    /* S3 (README "S3"). */
+    int s3_restore_set;           /* nonzero: s3_restore_ms applies; 0 = the default, 1000 ms */
+    unsigned s3_restore_ms;       /* how long a RestoreObject of an archived object takes */
 } mockaws_options;
 
 /* Starts a server. NULL and a message in err on failure. opts may be NULL. */

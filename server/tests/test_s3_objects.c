@@ -69,8 +69,14 @@ static void bucket_creation_rules(void **st)
     r = s3_call(s, "GET", "/alpha", "location", NULL, 0, NULL);
     assert_non_null(strstr(r.body, "\"></LocationConstraint>"));
     s3r_free(&r);
-    r = s3_call(s, "HEAD", "/euro", NULL, NULL, 0, NULL);
+    r = s3_call(s, "HEAD", "/euro", NULL, NULL, 0, "authorization", S3_AUTH_REGION("AKIDEXAMPLE", "eu-west-1"),
+                NULL);
     assert_int_equal(r.status, 200);
+    assert_string_equal(s3r_header(&r, "x-amz-bucket-region"), "eu-west-1");
+    s3r_free(&r);
+    /* signed for us-east-1: S3 names the bucket's region for the SDK to redirect to */
+    r = s3_call(s, "HEAD", "/euro", NULL, NULL, 0, NULL);
+    assert_int_equal(r.status, 400);
     assert_string_equal(s3r_header(&r, "x-amz-bucket-region"), "eu-west-1");
     s3r_free(&r);
     r = s3_call(s, "HEAD", "/euro", NULL, NULL, 0, "authorization", OTHER, NULL);

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "services/s3/restore.h"
 #include "services/s3/store.h"
 #include "services/s3/version.h"
 #include "test_s3_call.h"
@@ -54,7 +55,7 @@ static void assert_walk(s3_bucket *b, const char *key, uint64_t vseq, const char
 
 static void null_version_then_versions(void **unused)
 {
-    s3_state *st = s3_state_new();
+    s3_state *st = s3_state_new(S3_RESTORE_DEFAULT_MS);
     s3_bucket *b = s3_bucket_add(st, "idx", "us-east-1", "123456789012", 0);
     obj(b, "k", "a");
     obj(b, "k", "b"); /* unversioned: replaces */
@@ -100,7 +101,7 @@ static void null_version_then_versions(void **unused)
 
 static void suspended_writes_share_the_null_version(void **unused)
 {
-    s3_state *st = s3_state_new();
+    s3_state *st = s3_state_new(S3_RESTORE_DEFAULT_MS);
     s3_bucket *b = s3_bucket_add(st, "sus", "us-east-1", "123456789012", 0);
     s3_versioning_set(b, S3_VERSIONING_ENABLED);
     obj(b, "k", "a");

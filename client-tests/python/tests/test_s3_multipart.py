@@ -415,7 +415,8 @@ class PartChecksums(S3TestCase):
         self.assertEqual(head["ChecksumType"], "COMPOSITE")
         attrs = self.s3.get_object_attributes(Bucket="checks", Key=key,
                                               ObjectAttributes=["Checksum", "ObjectParts"])
-        self.assertEqual(attrs["Checksum"][f"Checksum{algo}"], want)
+        # GetObjectAttributes drops the "-N" part count (AWS-FACTS, GetObjectAttributes)
+        self.assertEqual(attrs["Checksum"][f"Checksum{algo}"], want.rsplit("-", 1)[0])
         self.assertEqual(attrs["ObjectParts"]["TotalPartsCount"], 2)
         self.assertEqual([p[f"Checksum{algo}"] for p in attrs["ObjectParts"]["Parts"]],
                          [CHECKSUMS[algo](d) for d in data])

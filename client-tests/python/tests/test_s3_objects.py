@@ -251,8 +251,8 @@ class OddKeys(S3TestCase):
         self.assertEqual(self.s3.list_objects_v2(Bucket="odd")["KeyCount"], 4)
 
     def test_raw_path_is_percent_decoded_once(self):
-        # '+' in a path is a plus, not a space; %2B is a plus too; %2520 is '%20'
-        for path, key in [("/odd/a+b", "a+b"), ("/odd/c%2Bd", "c+d"), ("/odd/e%20f", "e f"),
+        # '+' in a path is a space, as S3 reads it (AWS-FACTS); %2B is a plus; %2520 is '%20'
+        for path, key in [("/odd/a+b", "a b"), ("/odd/c%2Bd", "c+d"), ("/odd/e%20f", "e f"),
                           ("/odd/g%2520h", "g%20h"), ("/odd/%E6%97%A5", "\u65e5")]:
             with self.subTest(path=path):
                 status, _, _ = raw_s3(self.server, "PUT", path, body=key.encode())

@@ -1130,7 +1130,9 @@ static void read_uri_labels(rx *c, const mshape *s, const char *tmpl, size_t tle
             if (strlen(lname) != l->name_len || strncmp(lname, l->name, l->name_len))
                 continue;
             size_t n;
-            char *dec = http_percent_decode(l->val, l->val_len, false, &n);
+            /* S3 reads '+' in a path as a space (libs3 and hand-built URLs
+             * rely on it); a plus is sent as %2B */
+            char *dec = http_percent_decode(l->val, l->val_len, true, &n);
             json_t *v = NULL;
             if (dec) {
                 v = scalar_from_text(c, r, dec, n, IN_URI, lname);

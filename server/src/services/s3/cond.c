@@ -99,6 +99,9 @@ bool s3_etag_listed(const char *list, const char *etag)
             p = stop;
             while (stop > start && stop[-1] == ' ')
                 stop--;
+            /* an ETag that lost its opening quote still names the object */
+            if (stop > start && stop[-1] == '"')
+                stop--;
         }
         if ((size_t)(stop - start) == elen && strncmp(start, etag, elen) == 0)
             return true;

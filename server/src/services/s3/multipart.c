@@ -258,10 +258,70 @@ static char *location(svc_call *c, const s3_bucket *b, const char *key)
     return g_string_free(loc, FALSE);
 }
 
+/* The part list of a CompleteMultipartUpload request as "N:etag" strings,
+ * the ETags' quotes dropped, to recognise a repeat of it. */
+static json_t *part_list_of(svc_call *c)
+{
+    json_t *list = json_object_get(json_object_get(c->input, "MultipartUpload"), "Parts");
+    json_t *out = json_array();
+    size_t i;
+    json_t *item;
+    json_array_foreach(list, i, item) {
+        const char *etag = svc_str(item, "ETag");
+        size_t n = etag ? strlen(etag) : 0;
+        if (n && etag[0] == '"') {
+            etag++;
+            n--;
+        }
+        if (n && etag[n - 1] == '"')
+            n--;
+        char *one = g_strdup_printf("%" JSON_INTEGER_FORMAT ":%.*s",
+                                    json_integer_value(json_object_get(item, "PartNumber")), (int)n,
+                                    etag ? etag : "");
+        json_array_append_new(out, json_string(one));
+        g_free(one);
+    }
+    return out;
+}
+
+/* An upload completed earlier: S3 answers a repeated CompleteMultipartUpload
+ * (same key, same parts) as it answered the first, while the object it made
+ * is still the key's. 1 when answered, 0 when it is no such repeat, -1 with
+ * c->err set when the bucket is not the caller's to use. */
+static int complete_again(svc_call *c)
+{
+    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    if (!b)
+        return -1;
+    const char *id = s3_in(c, "UploadId");
+    json_t *done = id ? g_hash_table_lookup(b->completed, id) : NULL;
+    if (!done)
+        return 0;
+    const char *key = s3_in(c, "Key");
+    s3_object *o = key && strcmp(key, svc_str(json_object_get(done, "answer"), "Key")) == 0
+                       ? s3_object_get(b, key)
+                       : NULL;
+    char etag[48];
+    if (o)
+        s3_object_etag(o, true, etag);
+    if (!o || strcmp(etag, svc_str(json_object_get(done, "answer"), "ETag")) != 0)
+        return 0;
+    json_t *parts = part_list_of(c);
+    bool same = json_equal(parts, json_object_get(done, "parts"));
+    json_decref(parts);
+    if (!same)
+        return 0;
+    c->output = json_deep_copy(json_object_get(done, "answer"));
+    return 1;
+}
+
 int s3_complete_multipart_upload(svc_call *c)
 {
     if (s3_check_request(c) != 0)
         return -1;
+    int again = complete_again(c);
+    if (again != 0)
+        return again > 0 ? 0 : -1;
     s3_bucket *b;
     s3_upload *u = upload_for(c, &b);
     if (!u)
@@ -361,26 +421,30 @@ int s3_complete_multipart_upload(svc_call *c)
         m->parts[i].size = parts[i]->blob->len;
         m->parts[i].checksum = g_strdup(parts[i]->checksum);
     }
-    if (m->algo != CHECKSUM_NONE) {
-        if (m->composite) {
-            /* the checksum of the parts' binary checksums, and their count */
-            checksum_ctx ck;
-            checksum_init(&ck, m->algo);
-            for (size_t i = 0; i < n; i++) {
-                gsize rl = 0;
-                guchar *raw = parts[i]->checksum ? g_base64_decode(parts[i]->checksum, &rl) : NULL;
-                checksum_update(&ck, raw, rl);
-                g_free(raw);
-            }
-            unsigned char out[64];
-            checksum_final(&ck, out);
-            char *b64 = g_base64_encode(out, checksum_size(m->algo));
-            m->checksum = g_strdup_printf("%s-%zu", b64, n);
-            g_free(b64);
-        } else {
-            unsigned char ignored[16];
-            s3_digest(blob->data, blob->len, ignored, m->algo, &m->checksum);
+    if (m->algo == CHECKSUM_NONE) {
+        /* an upload created without an algorithm gets S3's default: a
+         * full-object CRC64NVME (its parts keep none) */
+        m->algo = CHECKSUM_CRC64NVME;
+        m->composite = false;
+    }
+    if (m->composite) {
+        /* the checksum of the parts' binary checksums, and their count */
+        checksum_ctx ck;
+        checksum_init(&ck, m->algo);
+        for (size_t i = 0; i < n; i++) {
+            gsize rl = 0;
+            guchar *raw = parts[i]->checksum ? g_base64_decode(parts[i]->checksum, &rl) : NULL;
+            checksum_update(&ck, raw, rl);
+            g_free(raw);
         }
+        unsigned char out[64];
+        checksum_final(&ck, out);
+        char *b64 = g_base64_encode(out, checksum_size(m->algo));
+        m->checksum = g_strdup_printf("%s-%zu", b64, n);
+        g_free(b64);
+    } else {
+        unsigned char ignored[16];
+        s3_digest(blob->data, blob->len, ignored, m->algo, &m->checksum);
     }
     g_free(parts);
     s3_lock_for_new(c, b, &m); /* the bucket's default retention: the request names none */
@@ -400,6 +464,8 @@ int s3_complete_multipart_upload(svc_call *c)
     }
     if (!(o->vflags & S3_V_NULL))
         s3_version_output(b, o, c->output);
+    g_hash_table_replace(b->completed, g_strdup(s3_in(c, "UploadId")),
+                         json_pack("{s:O, s:o}", "answer", c->output, "parts", part_list_of(c)));
     return 0;
 }
 

@@ -5,6 +5,7 @@
 #include "services/s3/cond.h"
 #include "services/s3/config.h"
 #include "services/s3/payload.h"
+#include "services/s3/restore.h"
 #include "services/s3/s3.h"
 #include "services/s3/version.h"
 #include "services/service.h"
@@ -89,9 +90,38 @@ int s3_tags_from_header(svc_call *c, json_t **out)
     return 0;
 }
 
+/* A SigV2 presigned URL carries the x-amz-meta-* it was signed with in its
+ * query, and S3 stores them as if they were headers: they join the input's
+ * Metadata. (SigV4 presigners sign them as headers instead.) */
+static void query_metadata(svc_call *c)
+{
+    const char *q = c->req->query;
+    if (!strstr(q, "AWSAccessKeyId="))
+        return;
+    http_params params;
+    if (http_params_parse(&params, q, strlen(q), true)) {
+        for (guint i = 0; i < params.items->len; i++) {
+            const http_param *it = &g_array_index(params.items, http_param, i);
+            if (it->name_len <= 11 || g_ascii_strncasecmp(it->name, "x-amz-meta-", 11) != 0 ||
+                strlen(it->name) != it->name_len || strlen(it->value) != it->value_len)
+                continue;
+            json_t *m = json_object_get(c->input, "Metadata");
+            if (!json_is_object(m)) {
+                m = json_object();
+                json_object_set_new(c->input, "Metadata", m);
+            }
+            char *name = g_ascii_strdown(it->name + 11, -1);
+            json_object_set_new(m, name, s3_text(it->value));
+            g_free(name);
+        }
+    }
+    http_params_clear(&params);
+}
+
 int s3_user_metadata(svc_call *c, json_t **out)
 {
     *out = NULL;
+    query_metadata(c);
     json_t *m = json_object_get(c->input, "Metadata");
     if (!json_is_object(m) || json_object_size(m) == 0)
         return 0;
@@ -226,6 +256,8 @@ s3_object *s3_copy_source_version(svc_call *c, s3_bucket **src_bucket, char **ve
         }
         return NULL;
     }
+    if (s3_restore_check_readable(c, o) != 0)
+        return NULL;
     *src_bucket = sb;
     return o;
 malformed:
@@ -339,6 +371,11 @@ static int lookup(svc_call *c, s3_bucket **b, s3_object **o)
     return 0;
 }
 
+int s3_object_lookup(svc_call *c, s3_bucket **b, s3_object **o)
+{
+    return lookup(c, b, o);
+}
+
 /* GetObject and HeadObject: the same answer, with the body attached (the
  * HTTP layer sends only the length for HEAD). */
 static int serve(svc_call *c)
@@ -371,12 +408,15 @@ static int serve(svc_call *c)
     case S3_COND_OK:
         break;
     }
+    if (strcmp(c->operation, "GetObject") == 0 && s3_restore_check_readable(c, o) != 0)
+        return -1; /* HEAD still describes an archived object */
 
     uint64_t size = o->blob->len, first = 0, last = size ? size - 1 : 0;
     bool partial = false;
     const char *range = s3_in(c, "Range");
     json_t *pn = json_object_get(c->input, "PartNumber");
     json_t *out = object_headers(o);
+    s3_restore_describe(c, o, out);
     const s3_meta *m = o->meta;
     bool whole_checksum = true;
     if (pn) {
@@ -411,6 +451,10 @@ static int serve(svc_call *c)
             if (m->parts[n - 1].checksum && m->algo != CHECKSUM_NONE &&
                 json_is_string(json_object_get(c->input, "ChecksumMode")))
                 set_checksum(out, m->algo, m->parts[n - 1].checksum, false);
+        } else {
+            /* a single-part object is its own part 1: a 206 naming the whole
+             * of it, with the whole object's checksum */
+            partial = size > 0;
         }
     } else {
         switch (s3_range_parse(range, size, &first, &last)) {
@@ -504,7 +548,8 @@ int s3_put_object(svc_call *c)
         return -1;
     }
     s3_payload p;
-    if (s3_payload_take(c, CHECKSUM_NONE, S3_MAX_PUT, &p) != 0) {
+    /* S3 gives every new object a full-object CRC64NVME when the client sent no checksum */
+    if (s3_payload_take(c, CHECKSUM_CRC64NVME, S3_MAX_PUT, &p) != 0) {
         s3_meta_free(m);
         return -1;
     }
@@ -585,7 +630,9 @@ int s3_delete_object(svc_call *c)
         return delete_version(c, b, key, vid, bypass);
     const char *im = s3_in(c, "IfMatch");
     s3_object *o = s3_object_get(b, key);
-    if (im && o) {
+    if (im && !o)
+        return s3_err_no_such_key(c, key); /* nothing to match: S3 says so rather than 412 */
+    if (im) {
         char etag[48];
         s3_object_etag(o, false, etag);
         if (!s3_etag_listed(im, etag)) {
@@ -689,6 +736,29 @@ int s3_delete_objects(svc_call *c)
 
 static int copy_object(svc_call *c, s3_bucket *db, const char *key, s3_bucket *sb, s3_object *src,
                        const char *src_vid);
+/* The checksum a copy gets when the request names none: a full-object one
+ * is kept as it is (NONE: nothing to compute); a composite one is computed
+ * again over the whole object in its algorithm; a source without one gets
+ * S3's default, CRC64NVME. */
+static checksum_algo copy_checksum_algo(const s3_object *src)
+{
+    const s3_meta *m = src->meta;
+    if (!m || m->algo == CHECKSUM_NONE)
+        return CHECKSUM_CRC64NVME;
+    return m->composite ? m->algo : CHECKSUM_NONE;
+}
+
+/* A copy that keeps the source's metadata keeps its website redirect too,
+ * unless the request names one: that value is the copy's (and is what makes
+ * an in-place copy legal). */
+static void keep_redirect(svc_call *c, s3_meta *m)
+{
+    const char *given = s3_in(c, "WebsiteRedirectLocation");
+    if (!given)
+        return;
+    g_free(m->website_redirect);
+    m->website_redirect = *given ? g_strdup(given) : NULL;
+}
 
 int s3_copy_object(svc_call *c)
 {
@@ -747,6 +817,7 @@ static int copy_object(svc_call *c, s3_bucket *db, const char *key, s3_bucket *s
         m->storage_class = sc && strcmp(sc, "STANDARD") != 0 ? g_strdup(sc) : NULL;
         json_decref(m->tags);
         m->tags = NULL;
+        keep_redirect(c, m);
     }
     /* retention and legal hold are the version's, not copied */
     m->lock_mode = m->lock_hold = 0;
@@ -768,7 +839,7 @@ static int copy_object(svc_call *c, s3_bucket *db, const char *key, s3_bucket *s
     /* Checksums: a requested algorithm is computed; a full-object one is
      * kept; a composite one describes parts the copy does not have. */
     const char *want = s3_in(c, "ChecksumAlgorithm");
-    checksum_algo algo = want ? checksum_algo_from_name(want) : CHECKSUM_NONE;
+    checksum_algo algo = want ? checksum_algo_from_name(want) : copy_checksum_algo(src);
     bool need_md5 = src->etag_parts != 0;
     unsigned char md5[16];
     memcpy(md5, src->md5, 16);
@@ -871,6 +942,18 @@ int s3_delete_object_tagging(svc_call *c)
     return 0;
 }
 
+/* GetObjectAttributes' Checksum: a composite one without the "-N" part
+ * count CompleteMultipartUpload showed. */
+static json_t *attributes_checksum(const s3_meta *m)
+{
+    json_t *ck = json_object();
+    const char *dash = m->composite ? strrchr(m->checksum, '-') : NULL;
+    char *bare = g_strndup(m->checksum, dash ? (size_t)(dash - m->checksum) : strlen(m->checksum));
+    set_checksum(ck, m->algo, bare, m->composite);
+    g_free(bare);
+    return ck;
+}
+
 int s3_get_object_attributes(svc_call *c)
 {
     if (s3_check_request(c) != 0)
@@ -903,11 +986,12 @@ int s3_get_object_attributes(svc_call *c)
         } else if (strcmp(name, "ObjectSize") == 0) {
             json_object_set_new(out, "ObjectSize", json_integer((json_int_t)o->blob->len));
         } else if (strcmp(name, "Checksum") == 0) {
-            if (m && m->algo != CHECKSUM_NONE && m->checksum) {
-                json_t *ck = json_object();
-                set_checksum(ck, m->algo, m->checksum, m->composite);
-                json_object_set_new(out, "Checksum", ck);
-            }
+            if (m && m->algo != CHECKSUM_NONE && m->checksum)
+                json_object_set_new(out, "Checksum", attributes_checksum(m));
+        } else if (strcmp(name, "ObjectParts") == 0 && m && m->parts && !m->parts[0].checksum) {
+            /* parts without checksums (S3's default CRC64NVME is the whole
+             * object's): S3 lists no parts, only their count */
+            json_object_set_new(out, "ObjectParts", json_pack("{s:i}", "TotalPartsCount", (int)m->nparts));
         } else if (strcmp(name, "ObjectParts") == 0 && m && m->parts) {
             json_t *mp = json_object_get(c->input, "MaxParts");
             json_t *pm = json_object_get(c->input, "PartNumberMarker");

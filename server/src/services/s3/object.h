@@ -32,6 +32,10 @@ s3_object *s3_copy_source(svc_call *c, s3_bucket **src_bucket);
  * *version_id on success. */
 s3_object *s3_copy_source_version(svc_call *c, s3_bucket **src_bucket, char **version_id);
 
+/* The object the request's Bucket, Key and VersionId name, as GetObject
+ * finds it: 0, or -1 with c->err set (NoSuchBucket, NoSuchKey, ...). */
+int s3_object_lookup(svc_call *c, s3_bucket **b, s3_object **o);
+
 /* A tag set from the x-amz-tagging header ("k=v&k2=v2", form-encoded):
  * *out is a new object (NULL when the header is absent). -1 + c->err. */
 int s3_tags_from_header(svc_call *c, json_t **out);

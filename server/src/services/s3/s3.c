@@ -18,6 +18,7 @@
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
 #include "services/s3/version.h"
+#include "services/s3/restore.h"
 #include "services/svc_api.h"
 #include "wire/restxml.h"
 #include "wire/timefmt.h"
@@ -47,9 +48,29 @@ json_t *s3_text(const char *s)
     return j;
 }
 
+/* A SigV4 request names its region in its credential scope; S3 refuses one
+ * signed for another region than the bucket's, saying which (the SDKs'
+ * region redirect reads it from x-amz-bucket-region or Error/Region, HEAD
+ * having no body). GetBucketLocation is how a client learns the region, so
+ * it answers from anywhere. Unsigned and SigV2 requests carry no region. */
+static int check_region(svc_call *c, const s3_bucket *b)
+{
+    const char *auth = s3_header(c, "authorization");
+    bool v4 = (auth && g_str_has_prefix(auth, "AWS4-")) || strstr(c->req->query, "X-Amz-Credential=");
+    if (!v4 || strcmp(b->region, c->region) == 0 || strcmp(c->operation, "GetBucketLocation") == 0)
+        return 0;
+    http_response_set_header(c->resp, "x-amz-bucket-region", b->region);
+    aws_error_set(&c->err, "AuthorizationHeaderMalformed",
+                  "The authorization header is malformed; the region '%s' is wrong; expecting '%s'", c->region,
+                  b->region);
+    aws_error_field(&c->err, "Region", json_string(b->region));
+    return -1;
+}
+
 s3_bucket *s3_bucket_for(svc_call *c, const char *name)
 {
-    return s3_bucket_lookup(c, name, s3_in(c, "ExpectedBucketOwner"));
+    s3_bucket *b = s3_bucket_lookup(c, name, s3_in(c, "ExpectedBucketOwner"));
+    return b && check_region(c, b) != 0 ? NULL : b;
 }
 
 s3_bucket *s3_bucket_lookup(svc_call *c, const char *name, const char *expected)
@@ -361,6 +382,8 @@ static const svc_op ops[] = {
     {"GetObjectRetention", s3_get_object_retention, SVC_LOCK_SHARED},
     {"PutObjectLegalHold", s3_put_object_legal_hold, SVC_LOCK_EXCLUSIVE},
     {"GetObjectLegalHold", s3_get_object_legal_hold, SVC_LOCK_SHARED},
+    /* fix (issue 13): archive storage classes */
+    {"RestoreObject", s3_restore_object, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
@@ -430,11 +453,6 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 {
     const char *member = v->member ? v->member : "";
     const char *text = json_is_string(v->value) ? json_string_value(v->value) : "";
-    if (strcmp(member, "LocationConstraint") == 0) {
-        aws_error_set(e, "InvalidLocationConstraint", "The specified location-constraint is not valid");
-        aws_error_field(e, "LocationConstraint", s3_text(text));
-        return;
-    }
     if (strcmp(member, "ObjectOwnership") == 0) {
         aws_error_set(e, "InvalidArgument", "Invalid x-amz-object-ownership header: %s", text);
         aws_error_field(e, "ArgumentName", json_string("x-amz-object-ownership"));
@@ -520,9 +538,22 @@ static void after_call(svc_call *c, int rc)
         s3_lifecycle_note_write(s3_st(c), b, c->now_ms);
 }
 
+/* The service's settings: how long a RestoreObject takes, in ms. */
+static void *config_new(const mockaws_options *opts)
+{
+    int64_t *delay = g_new(int64_t, 1);
+    *delay = opts && opts->s3_restore_set ? (int64_t)opts->s3_restore_ms : S3_RESTORE_DEFAULT_MS;
+    return delay;
+}
+
+static void config_free(void *config)
+{
+    g_free(config);
+}
+
 static void *state_new(const void *config)
 {
-    return s3_state_new();
+    return s3_state_new(config ? *(const int64_t *)config : S3_RESTORE_DEFAULT_MS);
 }
 
 static void state_free(void *st)
@@ -534,6 +565,8 @@ const svc_def s3_service = {
     .name = "s3",
     .ops = ops,
     .scope = SVC_SCOPE_GLOBAL,
+    .config_new = config_new,
+    .config_free = config_free,
     .state_new = state_new,
     .state_free = state_free,
     .state_load = s3_fixture_load,

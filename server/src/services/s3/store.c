@@ -73,6 +73,7 @@ static void bucket_free(gpointer p)
 {
     s3_bucket *b = p;
     g_hash_table_destroy(b->upload_ids);
+    g_hash_table_destroy(b->completed);
     g_tree_destroy(b->uploads);
     if (b->versions) {
         g_tree_destroy(b->objects); /* borrows */
@@ -88,9 +89,10 @@ static void bucket_free(gpointer p)
     g_free(b);
 }
 
-s3_state *s3_state_new(void)
+s3_state *s3_state_new(int64_t restore_delay_ms)
 {
     s3_state *st = g_new0(s3_state, 1);
+    st->restore_delay_ms = restore_delay_ms;
     /* the key is the bucket's own name */
     st->buckets = g_tree_new_full(key_cmp, NULL, NULL, bucket_free);
     return st;
@@ -116,6 +118,7 @@ s3_bucket *s3_bucket_add(s3_state *st, const char *name, const char *region, con
     b->objects = g_tree_new_full(key_cmp, NULL, NULL, NULL);
     b->uploads = g_tree_new_full(upload_cmp, NULL, NULL, upload_free);
     b->upload_ids = g_hash_table_new(g_str_hash, g_str_equal);
+    b->completed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_decref);
     g_tree_replace(st->buckets, b->name, b);
     return b;
 }

@@ -69,6 +69,9 @@ typedef struct s3_meta {
     bool composite;      /* ChecksumType COMPOSITE (else FULL_OBJECT) */
     s3_part_info *parts; /* layout of a multipart object, or NULL */
     uint32_t nparts;
+    int64_t restore_ready_ms;  /* archived objects (restore.h): when the restore asked for is (was)
+                                  done, server clock; 0 = none asked for. Copies do not inherit it */
+    int64_t restore_expiry_ms; /* when the restored copy goes away */
 } s3_meta;
 
 /* s3_object.vflags */
@@ -138,6 +141,8 @@ typedef struct s3_bucket {
     GHashTable *nulls;      /* with versions: key -> its null version (borrowed, keyed by its key) */
     uint64_t vseq;          /* the last s3_object.vseq given */
     s3_lock_config lock;
+    GHashTable *completed;  /* id of a completed upload -> json_t* {"answer", "parts"} (both owned),
+                               so that a repeated CompleteMultipartUpload answers the same, as S3 does */
 } s3_bucket;
 
 /* Locking: the namespace lock (the core's) alone, held as each operation
@@ -153,9 +158,10 @@ typedef struct s3_state {
     gsize secret_ready;
     unsigned char secret[S3_TOKEN_SECRET_LEN];
     _Atomic int64_t lifecycle_due_ms; /* the earliest of its buckets' (lifecycle.h) */
+    int64_t restore_delay_ms; /* how long a RestoreObject takes (restore.h) */
 } s3_state;
 
-s3_state *s3_state_new(void);
+s3_state *s3_state_new(int64_t restore_delay_ms);
 void s3_state_free(s3_state *st);
 
 /* A new bucket, inserted into st (the name must be free). */

@@ -1,0 +1,33 @@
+/* restore: the archive storage classes (GLACIER, DEEP_ARCHIVE) and
+ * RestoreObject.
+ *
+ * An archived object keeps its bytes here (HEAD works and names its class)
+ * but GET and CopyObject refuse it with InvalidObjectState until a restore
+ * has finished. RestoreObject starts one (202); it finishes after the
+ * server's restore delay on the server clock (--s3-restore-ms, so a test on
+ * the virtual clock decides when), and the restored copy stays readable
+ * until 00:00 GMT after Days days. x-amz-restore on GET / HEAD says which. */
+#ifndef MOCKAWS_S3_RESTORE_H
+#define MOCKAWS_S3_RESTORE_H
+
+#include <stdbool.h>
+
+#include "services/s3/store.h"
+#include "services/service.h"
+
+/* The restore delay when the server sets none: short, so that tests see a
+ * restore in progress and then done without waiting hours (live S3's
+ * Standard tier takes 3-5 hours). */
+#define S3_RESTORE_DEFAULT_MS 1000
+
+/* Whether m's storage class keeps the bytes out of reach (GLACIER_IR is
+ * readable directly). */
+bool s3_restore_archived(const s3_meta *m);
+/* 0 when o can be read at c->now_ms; else -1 with InvalidObjectState. */
+int s3_restore_check_readable(svc_call *c, const s3_object *o);
+/* Sets out's "Restore" (x-amz-restore) when a restore of o was asked for. */
+void s3_restore_describe(svc_call *c, const s3_object *o, json_t *out);
+
+int s3_restore_object(svc_call *c);
+
+#endif
