@@ -460,6 +460,20 @@ static void form_parse_unit(void **st)
     s3_post_form_clear(&f);
     g_string_free(g, TRUE);
 
+    /* RFC 2046 allows nothing after the closing delimiter */
+    g = form("a", "x", 1, "key", "k", NULL);
+    g_string_truncate(g, g->len - 2);
+    assert_true(g_str_has_suffix(g->str, "--" BOUNDARY "--"));
+    assert_int_equal(s3_post_form_parse(FORM_CT, g->str, g->len, &f, &err), 0);
+    assert_int_equal(f.file_len, 1);
+    s3_post_form_clear(&f);
+    /* ... but the delimiter must be complete */
+    g_string_truncate(g, g->len - 2);
+    assert_int_equal(s3_post_form_parse(FORM_CT, g->str, g->len, &f, &err), -1);
+    assert_string_equal(err.code, "MalformedPOSTRequest");
+    aws_error_clear(&err);
+    g_string_free(g, TRUE);
+
     /* a repeated field is refused, not resolved silently */
     g = form("a", "x", 1, "key", "a", "Key", "b", NULL);
     assert_int_equal(s3_post_form_parse(FORM_CT, g->str, g->len, &f, &err), -1);

@@ -16,12 +16,15 @@
 /* RFC 2046: a boundary is 1 to 70 characters. The bound also keeps the
  * parser's scan linear (each '-' of the body costs one boundary compare). */
 #define MAX_BOUNDARY 70
-/* libsoup's parser reads a little around what it is given (the two bytes
- * before a boundary at the start, the bytes after one at the end, and its
- * header scan runs to a NUL): the copy it parses has NUL bytes on both
- * sides. */
+/* libsoup 3.2's parser (Debian 12's, without the fix for CVE-2025-32914)
+ * finds the end of a part's headers with strstr, which runs to a NUL, and
+ * looks at the bytes just before and after a boundary: the copy it parses
+ * has NUL bytes on both sides. It also wants a byte after the closing
+ * delimiter, which RFC 2046 makes optional: the copy it is given ends with
+ * a CRLF of epilogue, which cannot complete a delimiter the body lacks. */
 #define PAD_FRONT 2
 #define PAD_BACK (MAX_BOUNDARY + 8)
+#define EPILOGUE "\r\n"
 
 static int malformed(aws_error *err)
 {
@@ -46,7 +49,7 @@ static s3_blob *padded_copy(const char *body, size_t len)
     static const char zeros[PAD_BACK] = {0};
     body_buf *b = body_new(0, NULL);
     if (body_append(b, zeros, PAD_FRONT) != 0 || (len && body_append(b, body, len) != 0) ||
-        body_append(b, zeros, PAD_BACK) != 0 || body_finish(b) != 0) {
+        body_append(b, EPILOGUE, 2) != 0 || body_append(b, zeros, PAD_BACK) != 0 || body_finish(b) != 0) {
         body_free(b);
         return NULL;
     }
@@ -94,7 +97,7 @@ int s3_post_form_parse(const char *content_type, const char *body, size_t len, s
         return aws_error_set_status(err, 500, "InternalError", "We encountered an internal error. Please try again.");
     }
     const char *base = out->bytes->data + PAD_FRONT;
-    GBytes *all = g_bytes_new_static(base, len);
+    GBytes *all = g_bytes_new_static(base, len + 2);
     SoupMultipart *mp = soup_multipart_new_from_message(h, all);
     soup_message_headers_unref(h);
     if (!mp) {
