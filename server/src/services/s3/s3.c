@@ -342,8 +342,10 @@ static char *resource_of(const char *operation, json_t *input)
 /* ---- choosing the operation ---- */
 
 /* The model routes every S3 operation, those mockaws does not implement
- * included (PUT /b?versioning is PutBucketVersioning, answered 501). One
- * request it cannot refuse: a POST on an object with no ?uploadId matches
+ * included (PUT /b?versioning is PutBucketVersioning, answered 501). A
+ * POST on a bucket it has no template for is the form upload, PostObject,
+ * which the model does not describe (post.h). One request it cannot
+ * refuse: a POST on an object with no ?uploadId matches
  * only CompleteMultipartUpload's template, yet is no operation of S3's,
  * which answers 405 naming the resource type. */
 /* A POST on a bucket alone ("/bucket", with no sub-resource the model
