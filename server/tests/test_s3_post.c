@@ -214,6 +214,11 @@ static void policy_conditions(void **st)
     expect_error(&r, 403, "AccessDenied",
                  "Invalid according to Policy: Policy Condition failed: [\"content-length-range\", \"test\", \"10\"]");
 
+    r = post_v4(s, "post-c", "{\"key\": \"a\"}, [\"content-length-range\", -1, 10]", "a", 1, "key", "a", NULL);
+    expect_error(&r, 400, "InvalidPolicyDocument", NULL);
+    r = post_v4(s, "post-c", "{\"key\": \"a\"}, [\"content-length-range\", 10]", "a", 1, "key", "a", NULL);
+    expect_error(&r, 400, "InvalidPolicyDocument", NULL);
+
     /* every field needs a condition */
     r = post_v4(s, "post-c", "{\"key\": \"a\"}", "a", 1, "key", "a", "x-amz-meta-colour", "red", "Content-Type",
                 "text/plain", NULL);

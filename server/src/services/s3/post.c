@@ -181,12 +181,13 @@ static const char *field_value(const s3_post_form *f, const char *bucket, const 
     return strcmp(name, "bucket") == 0 ? bucket : g_hash_table_lookup(f->fields, name);
 }
 
-/* A bound of content-length-range: a number or a numeric string. */
+/* A bound of content-length-range: a number or a numeric string (a
+ * negative number is refused before: S3 answers it 400). */
 static bool range_bound(json_t *v, json_int_t *out)
 {
     if (json_is_integer(v)) {
         *out = json_integer_value(v);
-        return *out >= 0;
+        return true;
     }
     const char *s = json_string_value(v);
     if (!s || !*s)
@@ -234,6 +235,10 @@ static int check_condition(json_t *cond, const s3_post_form *f, const char *buck
     int rc = 0;
     bool ok = false;
     if (g_ascii_strcasecmp(op, "content-length-range") == 0) {
+        if ((json_is_integer(a) && json_integer_value(a) < 0) || (json_is_integer(b) && json_integer_value(b) < 0)) {
+            json_decref(items);
+            return bad_policy(err, "Invalid content-length-range: the bounds must not be negative.");
+        }
         json_int_t lo, hi;
         ok = range_bound(a, &lo) && range_bound(b, &hi);
         if (ok && f->file_len > (size_t)hi)
