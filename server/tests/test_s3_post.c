@@ -420,10 +420,12 @@ static void hostile_bodies(void **st)
         "--" BOUNDARY "\r\n",                   /* a part that never ends */
         "\n--" BOUNDARY "\r\nno headers end",   /* a boundary after a lone \n at the start */
         "--" BOUNDARY "\r\nContent-Disposition: form-data\r\n\r\nx\r\n--" BOUNDARY "--", /* no name */
+        /* a file with no name (fuzz_pipeline found its filename leaked) */
+        "--" BOUNDARY "\r\nContent-Disposition: form-data; filename=\"f\"\r\n\r\nx\r\n--" BOUNDARY "--\r\n",
         nul_value, /* a field holding a NUL */
     };
     size_t lens[] = {0, strlen(bodies[1]), strlen(bodies[2]), strlen(bodies[3]), strlen(bodies[4]),
-                     sizeof nul_value - 1};
+                     strlen(bodies[5]), sizeof nul_value - 1};
     for (size_t i = 0; i < G_N_ELEMENTS(bodies); i++) {
         s3r r = s3_call(s, "POST", "/post-h", NULL, bodies[i], lens[i], "content-type", FORM_CT, "authorization", "",
                         NULL);

@@ -56,7 +56,9 @@ static s3_blob *padded_copy(const char *body, size_t len)
     return s3_blob_adopt_body(b);
 }
 
-/* One part: its name (lowercased) and filename from Content-Disposition. */
+/* One part: its name (lowercased) and filename (or NULL) from
+ * Content-Disposition, both g_malloc'd, the caller's to free; false, with
+ * neither, for a part that is no named form-data field. */
 static bool part_names(SoupMessageHeaders *h, char **name, char **filename)
 {
     char *disp = NULL;
@@ -66,10 +68,10 @@ static bool part_names(SoupMessageHeaders *h, char **name, char **filename)
         return false;
     const char *n = g_ascii_strcasecmp(disp, "form-data") == 0 ? g_hash_table_lookup(params, "name") : NULL;
     const char *fn = g_hash_table_lookup(params, "filename");
-    if (n)
+    if (n) {
         *name = g_ascii_strdown(n, -1);
-    if (fn)
         *filename = g_strdup(fn);
+    }
     g_free(disp);
     g_hash_table_destroy(params);
     return *name != NULL;
