@@ -8,6 +8,11 @@ loopback port. For each run and each server in turn (interleaved, so that
 both see the same machine), the clock starts just before fork+exec and stops
 when an STS GetCallerIdentity POST on that port has been answered with 200.
 The server is then stopped with SIGTERM. Prints median / min / max per server.
+
+    --exit NAME=CMD (repeatable) times, in the same rounds and with the same
+    clock, a command from fork+exec to its exit (/bin/true; mockaws
+    --version): what process creation and loading cost on this machine
+    before a server does anything.
 """
 import argparse
 import os
@@ -75,16 +80,24 @@ def one_run(argv_template, timeout):
             proc.wait()
 
 
+def one_exit(argv, timeout):
+    t0 = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=timeout, check=True)
+    return time.perf_counter() - t0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--timeout", type=float, default=30)
+    ap.add_argument("--exit", action="append", default=[], metavar="NAME=CMD")
     ap.add_argument("servers", nargs="+", metavar="NAME=CMD")
     args = ap.parse_args()
     servers = []
-    for spec in args.servers:
+    for spec in args.servers + args.exit:
         name, _, cmd = spec.partition("=")
         servers.append((name, shlex.split(cmd)))
+    exits = {spec.partition("=")[0] for spec in args.exit}
     times = {name: [] for name, _ in servers}
     broken = {}
     for _ in range(args.runs):
@@ -92,7 +105,8 @@ def main():
             if name in broken:
                 continue
             try:
-                times[name].append(one_run(argv, args.timeout))
+                run = one_exit if name in exits else one_run
+                times[name].append(run(argv, args.timeout))
             except Exception as e:  # report and go on with the other server
                 broken[name] = str(e)
     print(f"{'server':<10} {'runs':>4} {'median ms':>10} {'min ms':>8} {'max ms':>8}")

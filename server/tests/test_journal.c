@@ -12,8 +12,8 @@
 
 static void add(journal *j, const char *svc, const char *op, const char *error)
 {
-    journal_entry e = {.service = g_strdup(svc), .operation = g_strdup(op), .error = g_strdup(error),
-                       .status = error ? 400 : 200, .request_id = g_strdup("rid")};
+    journal_entry e = {.service = svc, .operation = op, .error = error, .status = error ? 400 : 200,
+                       .request_id = "rid"};
     journal_add(j, &e);
 }
 
@@ -55,6 +55,47 @@ static void filters(void **st)
     journal_free(j);
 }
 
+/* The journal copies what it is given, and a slot it reuses holds the new
+ * entry whole whether it is longer or shorter than the one before. */
+static void entries_are_copies(void **st)
+{
+    journal *j = journal_new(2);
+    char buf[64];
+    g_strlcpy(buf, "first-resource", sizeof buf);
+    journal_entry e = {.service = "s3", .operation = "GetObject", .resource = buf, .request_id = "r1"};
+    journal_add(j, &e);
+    memset(buf, 'x', sizeof buf - 1);
+    char *longer = g_strnfill(5000, 'k');
+    journal_add(j, &(journal_entry){.service = "s3", .resource = longer, .invocation_id = "inv"});
+    /* overwrites the first slot: longer than it, then much shorter */
+    journal_add(j, &(journal_entry){.service = "dynamodb", .resource = longer, .error = "E"});
+    journal_add(j, &(journal_entry){.service = "sts", .operation = "GetCallerIdentity"});
+    g_free(longer);
+    json_t *q = journal_query(j, NULL);
+    json_t *entries = json_object_get(q, "entries");
+    assert_int_equal(json_array_size(entries), 2);
+    json_t *a = json_array_get(entries, 0), *b = json_array_get(entries, 1);
+    assert_string_equal(json_string_value(json_object_get(a, "service")), "dynamodb");
+    assert_int_equal(strlen(json_string_value(json_object_get(a, "resource"))), 5000);
+    assert_string_equal(json_string_value(json_object_get(a, "error")), "E");
+    assert_true(json_is_null(json_object_get(a, "operation")));
+    assert_string_equal(json_string_value(json_object_get(b, "service")), "sts");
+    assert_string_equal(json_string_value(json_object_get(b, "operation")), "GetCallerIdentity");
+    assert_true(json_is_null(json_object_get(b, "resource")));
+    json_decref(q);
+
+    journal *k = journal_new(4);
+    g_strlcpy(buf, "kept", sizeof buf);
+    journal_add(k, &(journal_entry){.service = "s3", .resource = buf});
+    buf[0] = 'X';
+    q = journal_query(k, NULL);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(q, "entries"), 0),
+                                                          "resource")), "kept");
+    json_decref(q);
+    journal_free(k);
+    journal_free(j);
+}
+
 static void virtual_clock(void **st)
 {
     srv_clock c;
@@ -78,6 +119,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(ring_keeps_the_newest),
         cmocka_unit_test(filters),
+        cmocka_unit_test(entries_are_copies),
         cmocka_unit_test(virtual_clock),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -85,6 +85,27 @@ static void test_format(void **state)
     g_string_free(s, TRUE);
 }
 
+/* The edges of the years a date is written for (1 to 9999), every weekday,
+ * and the fallback outside them: the same as GLib's GDateTime gave. */
+static void test_format_range(void **state)
+{
+    expect_format(253402300799, TIMEFMT_RFC822, "Fri, 31 Dec 9999 23:59:59 GMT");
+    expect_format(253402300799, TIMEFMT_ISO8601_MS, "9999-12-31T23:59:59.000Z");
+    expect_format(-62135596800, TIMEFMT_ISO8601, "0001-01-01T00:00:00Z");
+    expect_format(-62135596800, TIMEFMT_RFC822, "Mon, 01 Jan 0001 00:00:00 GMT");
+    expect_format(253402300800, TIMEFMT_RFC822, "Thu, 01 Jan 1970 00:00:00 GMT");
+    expect_format(-62135596801, TIMEFMT_ISO8601, "1970-01-01T00:00:00Z");
+    expect_format(1e300, TIMEFMT_ISO8601, "1970-01-01T00:00:00Z");
+    const char *days[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+    for (int d = 0; d < 7; d++) {
+        /* 2026-11-29 was a Sunday */
+        char want[40];
+        g_snprintf(want, sizeof want, "%s, %02d %s 2026 00:00:00 GMT", days[d], d < 2 ? 29 + d : d - 1,
+                   d < 2 ? "Nov" : "Dec");
+        expect_format(1795910400.0 + 86400.0 * d, TIMEFMT_RFC822, want);
+    }
+}
+
 static void test_kind_names(void **state)
 {
     timefmt_kind k;
@@ -100,7 +121,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_iso8601), cmocka_unit_test(test_parse_http_date),
         cmocka_unit_test(test_parse_unix),    cmocka_unit_test(test_parse_refuses),
-        cmocka_unit_test(test_format),        cmocka_unit_test(test_kind_names),
+        cmocka_unit_test(test_format),        cmocka_unit_test(test_format_range), cmocka_unit_test(test_kind_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -289,6 +289,33 @@ class Targets(ServerTestCase):
         self.assertEqual(status, 200)
         self.assertEqual(json.loads(body)["status"], "ok")
 
+    def test_repeated_headers_fold_and_do_not_outlive_their_request(self):
+        # The edge keeps each connection's header buffers from one request to
+        # the next: the second request on the connection must see its own
+        # headers only, and a header sent twice (any case) folds into one.
+        status, _, body = self.server.request("PUT", "/fold-bucket", headers={"Authorization": fake_auth("s3")})
+        self.assertEqual(status, 200, body)
+        auth = f"Authorization: {fake_auth('s3')}\r\n".encode()
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=10) as s:
+            s.sendall(b"PUT /fold-bucket/a HTTP/1.1\r\nHost: x\r\n" + auth
+                      + b"X-Amz-Meta-Color: red\r\nx-amz-meta-shade: dark\r\nx-amz-meta-COLOR: blue\r\n"
+                      + b"X-Amz-Meta-Color: green\r\nContent-Length: 1\r\n\r\na")
+            status, _, body = read_response(s)
+            self.assertEqual(status, 200, body)
+            s.sendall(b"PUT /fold-bucket/b HTTP/1.1\r\nHost: x\r\n" + auth + b"Content-Length: 1\r\n\r\nb")
+            status, _, body = read_response(s)
+            self.assertEqual(status, 200, body)
+            s.sendall(b"GET /fold-bucket/a HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n")
+            status, a, _ = read_response(s)
+            self.assertEqual(status, 200)
+            s.sendall(b"GET /fold-bucket/b HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n")
+            status, b, _ = read_response(s)
+            self.assertEqual(status, 200)
+        self.assertEqual(a.get("x-amz-meta-color"), "red,blue,green")
+        self.assertEqual(a.get("x-amz-meta-shade"), "dark")
+        self.assertNotIn("x-amz-meta-color", b)
+        self.assertNotIn("x-amz-meta-shade", b)
+
     def test_oversized_head_gets_an_aws_error_not_html(self):
         big = b"a" * 40000
         for name, extra, kind in (

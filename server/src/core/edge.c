@@ -74,7 +74,46 @@ typedef struct conn_info {
     int64_t idle_since_us; /* when the last answer finished (keep-alive), 0 while busy */
     bool in_request;       /* headers complete: the deadline no longer applies */
     struct req_ctx *held;  /* a suspended request held by a fault's timeout, or NULL */
+    struct req_scratch *scratch; /* owned: reused by each request on the connection */
 } conn_info;
+
+/* What the edge builds of a request for the wire layer, kept by its
+ * connection from one request to the next (a connection carries one request
+ * at a time): once a connection has seen a request this large, the next
+ * costs no allocation for its headers or path. */
+typedef struct req_scratch {
+    GArray *headers; /* of http_header: names in text, values borrowed from
+                        libmicrohttpd (valid until the request completes) or,
+                        when folded, in text */
+    GString *text;   /* used as a flat buffer: lowercased names, folded values */
+    GString *path;   /* the target's path */
+} req_scratch;
+
+static req_scratch *scratch_new(void)
+{
+    req_scratch *sc = g_new(req_scratch, 1);
+    sc->headers = g_array_new(FALSE, FALSE, sizeof(http_header));
+    sc->text = g_string_new(NULL);
+    sc->path = g_string_new(NULL);
+    return sc;
+}
+
+static void scratch_free(req_scratch *sc)
+{
+    if (!sc)
+        return;
+    g_array_free(sc->headers, TRUE);
+    g_string_free(sc->text, TRUE);
+    g_string_free(sc->path, TRUE);
+    g_free(sc);
+}
+
+/* The bytes of the names and values, and how many: for the header
+ * section's limit (head_too_large) and the room collect_headers needs. */
+typedef struct head_size {
+    size_t text;
+    size_t n;
+} head_size;
 
 typedef struct req_ctx {
     char *uri;             /* request target, as sent (origin-form) */
@@ -92,6 +131,7 @@ typedef struct req_ctx {
     bool park_woken;       /* taken off the key by edge_wake rather than its timer */
     bool park_suspended;   /* its connection is suspended (in delayed) */
     struct MHD_Connection *conn;
+    head_size head;        /* of its headers, measured with the head */
 } req_ctx;
 
 /* ---- delayed answers and parked requests ---- */
@@ -337,6 +377,7 @@ static void on_connection(void *cls, struct MHD_Connection *conn, void **socket_
     }
     g_mutex_unlock(&s->edge_lock);
     g_free(ci->peer);
+    scratch_free(ci->scratch);
     g_free(ci);
     *socket_context = NULL;
 }
@@ -497,37 +538,86 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     *con_cls = NULL;
 }
 
-typedef struct header_list {
-    GArray *headers; /* http_header with g_malloc'd strings */
-} header_list;
-
-static void free_headers(header_list *hl)
+static enum MHD_Result measure_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-    for (guint i = 0; i < hl->headers->len; i++) {
-        http_header *h = &g_array_index(hl->headers, http_header, i);
-        g_free(h->name);
-        g_free(h->value);
-    }
-    g_array_free(hl->headers, TRUE);
+    head_size *hs = cls;
+    hs->text += strlen(key) + (value ? strlen(value) : 0);
+    hs->n++;
+    return MHD_YES;
 }
 
-static enum MHD_Result collect_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                      const char *value)
+typedef struct header_fill {
+    req_scratch *sc;
+    size_t used;     /* bytes of sc->text taken */
+    bool folds;      /* a name came twice */
+} header_fill;
+
+/* Pass two: each name lowercased into the scratch text, its value borrowed. */
+static enum MHD_Result fill_header(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
-    header_list *hl = cls;
-    /* Repeated headers fold into one, comma-separated, as HTTP allows. */
-    for (guint i = 0; i < hl->headers->len; i++) {
-        http_header *h = &g_array_index(hl->headers, http_header, i);
-        if (g_ascii_strcasecmp(h->name, key) == 0) {
-            char *v = g_strconcat(h->value, ",", value ? value : "", NULL);
-            g_free(h->value);
-            h->value = v;
-            return MHD_YES;
+    header_fill *f = cls;
+    size_t klen = strlen(key);
+    char *name = f->sc->text->str + f->used;
+    for (size_t i = 0; i < klen; i++)
+        name[i] = g_ascii_tolower(key[i]);
+    name[klen] = '\0';
+    f->used += klen + 1;
+    for (guint i = 0; i < f->sc->headers->len && !f->folds; i++)
+        f->folds = strcmp(g_array_index(f->sc->headers, http_header, i).name, name) == 0;
+    http_header h = {name, (char *)(value ? value : "")};
+    g_array_append_val(f->sc->headers, h);
+    return MHD_YES;
+}
+
+/* Repeated headers fold into the first, comma-separated, as HTTP allows.
+ * The folded values go after f->used: collect_headers left room for every
+ * value once, and each value is copied into at most one folded value. */
+static void fold_headers(header_fill *f)
+{
+    GArray *hs = f->sc->headers;
+    for (guint i = 0; i < hs->len; i++) {
+        http_header *first = &g_array_index(hs, http_header, i);
+        char *out = f->sc->text->str + f->used, *p = out;
+        bool folded = false;
+        for (guint j = i + 1; j < hs->len;) {
+            http_header *h = &g_array_index(hs, http_header, j);
+            if (strcmp(h->name, first->name) != 0) {
+                j++;
+                continue;
+            }
+            if (!folded) {
+                size_t n = strlen(first->value);
+                memcpy(p, first->value, n);
+                p += n;
+                folded = true;
+            }
+            size_t n = strlen(h->value);
+            *p++ = ',';
+            memcpy(p, h->value, n);
+            p += n;
+            g_array_remove_index(hs, j);
+            first = &g_array_index(hs, http_header, i);
+        }
+        if (folded) {
+            *p++ = '\0';
+            first->value = out;
+            f->used += (size_t)(p - out);
         }
     }
-    http_header h = {g_ascii_strdown(key, -1), g_strdup(value ? value : "")};
-    g_array_append_val(hl->headers, h);
-    return MHD_YES;
+}
+
+/* The request's headers (measured as hs), names lowercased, into sc (reset
+ * first). */
+static void collect_headers(struct MHD_Connection *conn, const head_size *hs, req_scratch *sc)
+{
+    /* Each name and value with its NUL. The buffer is sized once, before any
+     * pointer into it is taken. */
+    g_string_set_size(sc->text, hs->text + 2 * hs->n);
+    g_array_set_size(sc->headers, 0);
+    header_fill f = {sc, 0, false};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, fill_header, &f);
+    if (f.folds)
+        fold_headers(&f);
 }
 
 static void free_body(void *p)
@@ -544,9 +634,11 @@ static struct MHD_Response *to_mhd(http_response *r)
         r->ext_free = NULL; /* now MHD's */
         r->ext_data = NULL;
     } else {
+        /* The body's buffer becomes MHD's: no copy, and no new GString
+         * (the response is cleared next). */
         size_t len = r->body->len;
         char *data = g_string_free(r->body, FALSE);
-        r->body = g_string_new(NULL);
+        r->body = NULL;
         m = MHD_create_response_from_buffer_with_free_callback(len, data, free_body);
     }
     for (guint i = 0; i < r->headers->len; i++) {
@@ -596,19 +688,12 @@ static struct MHD_Response *edge_error(server *s, struct MHD_Connection *conn, c
     return m;
 }
 
-static enum MHD_Result add_size(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
-{
-    size_t *n = cls;
-    *n += strlen(key) + (value ? strlen(value) : 0) + 4; /* ": " and CRLF */
-    return MHD_YES;
-}
-
 /* mockaws's own limits on the request head, below what libmicrohttpd would
  * answer itself (in HTML): the request line and the header section. */
-static struct MHD_Response *head_too_large(server *s, struct MHD_Connection *conn, const req_ctx *c)
+static struct MHD_Response *head_too_large(server *s, struct MHD_Connection *conn, req_ctx *c)
 {
-    size_t headers = 0;
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, add_size, &headers);
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, measure_header, &c->head);
+    size_t headers = c->head.text + 4 * c->head.n; /* ": " and CRLF each */
     size_t target = strlen(c->uri) + (c->abs_host ? strlen(c->abs_host) : 0);
     if (target <= MAX_TARGET && headers <= MAX_HEADER_SECTION)
         return NULL;
@@ -617,6 +702,17 @@ static struct MHD_Response *head_too_large(server *s, struct MHD_Connection *con
                           "Your request-target exceeds the maximum allowed size.", MAX_TARGET);
     return edge_error(s, conn, "RequestHeaderSectionTooLarge",
                       "Your request header section exceeds the maximum allowed size.", MAX_HEADER_SECTION);
+}
+
+/* A request left waiting (parked, or a connection fault that never
+ * answers): the watchdog lets it go as soon as the client does. */
+static void hold(server *s, conn_info *ci, req_ctx *c)
+{
+    if (!ci)
+        return;
+    g_mutex_lock(&s->edge_lock);
+    ci->held = c;
+    g_mutex_unlock(&s->edge_lock);
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url,
@@ -690,18 +786,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return rc;
     }
 
-    header_list hl = {g_array_new(FALSE, FALSE, sizeof(http_header))};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, collect_header, &hl);
+    if (ci && !ci->scratch)
+        ci->scratch = scratch_new();
+    req_scratch *sc = ci ? ci->scratch : scratch_new();
+    collect_headers(conn, &c->head, sc);
     const char *q = strchr(c->uri, '?');
-    char *path = q ? g_strndup(c->uri, (gsize)(q - c->uri)) : g_strdup(c->uri);
+    g_string_truncate(sc->path, 0);
+    g_string_append_len(sc->path, c->uri, q ? (gssize)(q - c->uri) : (gssize)strlen(c->uri));
+    const char *path = sc->path->str;
     const char *host = c->abs_host ? c->abs_host : MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Host");
     http_request req = {
         .method = method,
         .path = path[0] ? path : "/",
         .query = q ? q + 1 : "",
         .host = host ? host : "",
-        .headers = (const http_header *)hl.headers->data,
-        .nheaders = hl.headers->len,
+        .headers = (const http_header *)sc->headers->data,
+        .nheaders = sc->headers->len,
         .body = body_data(c->body),
         .body_len = body_len(c->body),
         .body_store = c->body,
@@ -725,23 +825,18 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
             park_in.expired = false;
             continue;
         }
-        free_headers(&hl);
-        g_free(path);
+        if (!ci)
+            scratch_free(sc);
         if (pr == PARK_STOPPING)
             return MHD_NO;
-        if (ci) {
-            /* the watchdog lets it go as soon as the client does */
-            g_mutex_lock(&s->edge_lock);
-            ci->held = c;
-            g_mutex_unlock(&s->edge_lock);
-        }
+        hold(s, ci, c);
         return MHD_YES;
     }
     unsigned status = (unsigned)resp.status;
     struct MHD_Response *m = to_mhd(&resp);
     http_response_clear(&resp);
-    free_headers(&hl);
-    g_free(path);
+    if (!ci)
+        scratch_free(sc);
 
     switch (out.conn) {
     case FAULT_CONN_RESET: {
@@ -763,12 +858,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         c->drop_on_resume = true;
         if (!delay_answer(s, c, out.delay_ms > 0 ? out.delay_ms : 3600 * 1000))
             return MHD_NO;
-        if (ci) {
-            /* the watchdog lets it go as soon as the client does */
-            g_mutex_lock(&s->edge_lock);
-            ci->held = c;
-            g_mutex_unlock(&s->edge_lock);
-        }
+        hold(s, ci, c);
         return MHD_YES;
     case FAULT_CONN_NONE:
         break;

@@ -5,9 +5,18 @@
 
 #include "core/jtext.h"
 
+/* A ring slot: the entry, its strings packed in buf. The buffer stays with
+ * the slot when the entry is overwritten, so a full ring adds without
+ * allocating (and frees nothing under the lock). */
+typedef struct slot {
+    journal_entry e;
+    char *buf;
+    size_t cap;
+} slot;
+
 struct journal {
     GMutex lock;
-    journal_entry *ring;
+    slot *ring;
     size_t capacity;
     size_t start; /* index of the oldest entry */
     size_t len;
@@ -19,30 +28,18 @@ journal *journal_new(size_t capacity)
     journal *j = g_new0(journal, 1);
     g_mutex_init(&j->lock);
     j->capacity = capacity ? capacity : 1;
-    j->ring = g_new0(journal_entry, j->capacity);
+    j->ring = g_new0(slot, j->capacity);
     j->next_seq = 1;
     return j;
-}
-
-void journal_entry_clear(journal_entry *e)
-{
-    g_free(e->request_id);
-    g_free(e->account);
-    g_free(e->region);
-    g_free(e->service);
-    g_free(e->operation);
-    g_free(e->resource);
-    g_free(e->error);
-    g_free(e->fault);
-    g_free(e->invocation_id);
-    memset(e, 0, sizeof *e);
 }
 
 void journal_clear(journal *j)
 {
     g_mutex_lock(&j->lock);
-    for (size_t i = 0; i < j->len; i++)
-        journal_entry_clear(&j->ring[(j->start + i) % j->capacity]);
+    for (size_t i = 0; i < j->capacity; i++) {
+        g_free(j->ring[i].buf);
+        memset(&j->ring[i], 0, sizeof j->ring[i]);
+    }
     j->start = j->len = 0;
     g_mutex_unlock(&j->lock);
 }
@@ -57,30 +54,61 @@ void journal_free(journal *j)
     g_free(j);
 }
 
-uint64_t journal_add(journal *j, journal_entry *e)
+uint64_t journal_add(journal *j, const journal_entry *e)
 {
     return journal_add_json(j, e, NULL);
 }
 
-uint64_t journal_add_json(journal *j, journal_entry *e, json_t **as_json)
+/* The entry's strings, each with its NUL, and where they go in a slot. */
+#define ENTRY_STRINGS(e)                                                                          \
+    {&(e)->request_id, &(e)->account,  &(e)->region, &(e)->service,      &(e)->operation,      \
+     &(e)->resource,   &(e)->error,    &(e)->fault,  &(e)->invocation_id}
+
+/* Under the lock. Copies e into sl, its strings into sl's buffer. */
+static void slot_fill(slot *sl, const journal_entry *e, size_t need)
 {
+    /* Grown as needed; given back when one long entry left it much larger
+     * than what now fills it. */
+    if (need > sl->cap || (sl->cap > 1024 && need < sl->cap / 4)) {
+        g_free(sl->buf);
+        sl->cap = need;
+        sl->buf = g_malloc(need);
+    }
+    sl->e = *e;
+    const char **dst[] = ENTRY_STRINGS(&sl->e);
+    char *p = sl->buf;
+    for (size_t i = 0; i < G_N_ELEMENTS(dst); i++) {
+        if (!*dst[i])
+            continue;
+        size_t n = strlen(*dst[i]) + 1;
+        memcpy(p, *dst[i], n);
+        *dst[i] = p;
+        p += n;
+    }
+}
+
+uint64_t journal_add_json(journal *j, const journal_entry *e, json_t **as_json)
+{
+    const char *const *src[] = ENTRY_STRINGS(e);
+    size_t need = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(src); i++)
+        need += *src[i] ? strlen(*src[i]) + 1 : 0;
     g_mutex_lock(&j->lock);
-    size_t slot;
+    size_t at;
     if (j->len == j->capacity) {
-        slot = j->start;
-        journal_entry_clear(&j->ring[slot]);
+        at = j->start;
         j->start = (j->start + 1) % j->capacity;
     } else {
-        slot = (j->start + j->len) % j->capacity;
+        at = (j->start + j->len) % j->capacity;
         j->len++;
     }
-    e->seq = j->next_seq++;
-    j->ring[slot] = *e;
-    uint64_t seq = e->seq;
+    slot *sl = &j->ring[at];
+    slot_fill(sl, e, need);
+    sl->e.seq = j->next_seq++;
+    uint64_t seq = sl->e.seq;
     if (as_json)
-        *as_json = journal_entry_json(&j->ring[slot]);
+        *as_json = journal_entry_json(&sl->e);
     g_mutex_unlock(&j->lock);
-    memset(e, 0, sizeof *e);
     return seq;
 }
 
@@ -142,7 +170,7 @@ json_t *journal_query(journal *j, const journal_filter *f)
     json_t *arr = json_array();
     g_mutex_lock(&j->lock);
     for (size_t i = 0; i < j->len; i++) {
-        const journal_entry *e = &j->ring[(j->start + i) % j->capacity];
+        const journal_entry *e = &j->ring[(j->start + i) % j->capacity].e;
         if (!matches(e, f))
             continue;
         json_array_append_new(arr, journal_entry_json(e));
@@ -158,7 +186,7 @@ size_t journal_count(journal *j, const journal_filter *f)
     size_t n = 0;
     g_mutex_lock(&j->lock);
     for (size_t i = 0; i < j->len; i++)
-        if (matches(&j->ring[(j->start + i) % j->capacity], f))
+        if (matches(&j->ring[(j->start + i) % j->capacity].e, f))
             n++;
     g_mutex_unlock(&j->lock);
     return n;

@@ -15,8 +15,15 @@ typedef struct exchange {
     server *s;
     const http_request *req;
     http_response *resp;
+    /* Its strings are borrowed (the journal copies them): from the buffers
+     * below, the request, the route, the service's definition or literals. */
     journal_entry je;
     char request_id[64];
+    char account[13];
+    char opbuf[128];   /* the operation's name when the protocol writes it here */
+    char *error;       /* owned: the error code answered, when not a literal */
+    char *fault;       /* owned: the id of the fault rule that fired */
+    char *resource;    /* owned */
     int64_t start_us;
 } exchange;
 
@@ -77,9 +84,14 @@ static void standard_headers(exchange *x, const svc_rt *rt)
     if (rt && rt->def->body_crc32) {
         size_t len;
         const char *body = http_response_body(x->resp, &len);
-        char crc[16];
-        g_snprintf(crc, sizeof crc, "%lu", crc32(0L, (const Bytef *)body, (uInt)len));
-        http_response_set_header(x->resp, "x-amz-crc32", crc);
+        /* decimal by hand: a printf per answer for one number */
+        char crc[16], *p = crc + sizeof crc;
+        unsigned long v = crc32(0L, (const Bytef *)body, (uInt)len);
+        *--p = '\0';
+        do
+            *--p = (char)('0' + v % 10);
+        while (v /= 10);
+        http_response_set_header(x->resp, "x-amz-crc32", p);
     }
     if (!http_response_header(x->resp, "Server"))
         http_response_set_header(x->resp, "Server", "mockaws");
@@ -96,12 +108,7 @@ static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err
     }
     /* Headers a handler set stay (a 304 carries its ETag and Last-Modified);
      * whatever body it began does not. */
-    GArray *headers = x->resp->headers;
-    x->resp->headers = NULL;
-    http_response_clear(x->resp);
-    http_response_init(x->resp);
-    g_array_free(x->resp->headers, TRUE);
-    x->resp->headers = headers;
+    http_response_reset_body(x->resp);
     rt->proto->serialize_error(rt->model, op, err, x->request_id, x->resp);
     if (!x->resp->status)
         x->resp->status = err->status ? err->status : 400;
@@ -110,8 +117,9 @@ static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err
         g_string_truncate(x->resp->body, 0);
         http_response_remove_header(x->resp, "Content-Type");
     }
-    g_free(x->je.error);
-    x->je.error = g_strdup(err->code);
+    g_free(x->error);
+    x->error = g_strdup(err->code);
+    x->je.error = x->error;
 }
 
 /* A request no service takes: JSON, so that every kind of client can at least
@@ -133,7 +141,7 @@ static void answer_unrouted(exchange *x, int status, const char *code, const cha
     free(text);
     http_response_set_header(x->resp, "Content-Type", "application/json");
     http_response_set_header(x->resp, "x-amzn-ErrorType", code);
-    x->je.error = g_strdup(code);
+    x->je.error = code;
 }
 
 static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_error *err)
@@ -161,18 +169,15 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
 {
     server *s = x->s;
     aws_error err = AWS_ERROR_INIT;
-    char opbuf[128];
-    char account[13];
+    char *account = x->account;
     server_account_for_key(s, r->access_key, account);
-    x->je.account = g_strdup(account);
-    x->je.region = g_strdup(r->region);
-    x->je.service = g_strdup(rt->def->name);
+    x->je.account = account;
+    x->je.region = r->region;
+    x->je.service = rt->def->name;
     if (rt->proto->reqid_style == WIRE_REQID_HEX16) {
         char s3id[17];
         reqid_s3(x->request_id, s3id);
         g_strlcpy(x->request_id, s3id, sizeof x->request_id);
-        g_free(x->je.request_id);
-        x->je.request_id = g_strdup(s3id);
     }
 
     if (too_large) {
@@ -185,14 +190,14 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     const char *op = rt->def->choose_operation
-                         ? rt->def->choose_operation(rt->model, req, opbuf, sizeof opbuf, &err)
-                         : rt->proto->operation_name(rt->model, req, opbuf, sizeof opbuf, &err);
+                         ? rt->def->choose_operation(rt->model, req, x->opbuf, sizeof x->opbuf, &err)
+                         : rt->proto->operation_name(rt->model, req, x->opbuf, sizeof x->opbuf, &err);
     if (!op) {
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);
         return;
     }
-    x->je.operation = g_strdup(op);
+    x->je.operation = op;
     const svc_op *handler = g_hash_table_lookup(rt->handlers, op);
     if (!handler) {
         if (model_find_op(rt->model, op))
@@ -235,7 +240,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     fault_decision fd;
     if (fault_set_decide(s->faults, &(fault_request){rt->def->name, op, resource, account, r->region},
                          clock_now_ms(&s->clock), &fd)) {
-        x->je.fault = g_strdup(fd.rule_id);
+        x->fault = g_strdup(fd.rule_id);
+        x->je.fault = x->fault;
         out->delay_ms = fd.delay_ms;
         out->conn = fd.conn;
         if (fd.conn != FAULT_CONN_NONE || fd.error_code) {
@@ -246,6 +252,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
                 answer_error(x, rt, op, &err);
                 aws_error_clear(&err);
             }
+            x->resource = resource;
             x->je.resource = resource;
             fault_decision_clear(&fd);
             json_decref(input);
@@ -288,6 +295,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         resource = c.resource;
         c.resource = NULL;
     }
+    x->resource = resource;
     x->je.resource = resource;
     if (rc == 0 && park.parked) {
         /* answered by a later run of the same request */
@@ -351,8 +359,8 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     reqid_new(s, x.request_id, sizeof x.request_id);
     x.je.time_ms = clock_now_ms(&s->clock);
     x.je.connection = conn;
-    x.je.request_id = g_strdup(x.request_id);
-    x.je.invocation_id = g_strdup(http_request_header(req, "amz-sdk-invocation-id"));
+    x.je.request_id = x.request_id;
+    x.je.invocation_id = http_request_header(req, "amz-sdk-invocation-id");
     parse_sdk_request(http_request_header(req, "amz-sdk-request"), &x.je);
 
     g_rw_lock_reader_lock(&s->reset_lock);
@@ -361,6 +369,7 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     bool have_form = is_form(req) && !too_large &&
                      http_params_parse(&form, req->body, req->body_len, true);
     route r;
+    bool routed = false; /* r holds what route_clear releases */
     char err[256];
     svc_rt *rt = NULL;
     if (!query_ok) {
@@ -369,6 +378,7 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
                              have_form ? &form : NULL, &r, err, sizeof err) != 0) {
         answer_unrouted(&x, 400, "IncompleteSignature", err);
     } else {
+        routed = true;
         rt = registry_service(s, r.service);
         if (!rt) {
             GString *msg = g_string_new(NULL);
@@ -379,14 +389,13 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
                 g_string_append_printf(msg, "%s %s", i ? "," : "", s->svcs[i].def->name);
             answer_unrouted(&x, 400, "UnknownService", msg->str);
             g_string_free(msg, TRUE);
-            x.je.service = g_strdup(r.service);
+            x.je.service = r.service;
         } else {
-            http_request routed = *req;
+            http_request routed_req = *req;
             if (r.path)
-                routed.path = r.path;
-            run_service(&x, rt, &r, &routed, too_large, park, out);
+                routed_req.path = r.path;
+            run_service(&x, rt, &r, &routed_req, too_large, park, out);
         }
-        route_clear(&r);
     }
     http_params_clear(&query);
     http_params_clear(&form);
@@ -394,8 +403,7 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
 
     if (out->parked) {
         /* the run that answers writes the journal entry and the log line */
-        journal_entry_clear(&x.je);
-        return;
+        goto done;
     }
     if (!resp->status)
         resp->status = 200;
@@ -410,4 +418,10 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     if (json_line)
         log_request(s, NULL, as_json);
     json_decref(as_json);
+done:
+    if (routed)
+        route_clear(&r);
+    g_free(x.error);
+    g_free(x.fault);
+    g_free(x.resource);
 }

@@ -20,14 +20,10 @@ void http_response_init(http_response *r)
 
 void http_response_clear(http_response *r)
 {
-    if (r->headers) {
-        for (guint i = 0; i < r->headers->len; i++) {
-            http_header *h = &g_array_index(r->headers, http_header, i);
-            g_free(h->name);
-            g_free(h->value);
-        }
+    if (r->headers)
         g_array_free(r->headers, TRUE);
-    }
+    if (r->strings)
+        g_string_chunk_free(r->strings);
     if (r->body)
         g_string_free(r->body, TRUE);
     if (r->ext_free)
@@ -35,17 +31,30 @@ void http_response_clear(http_response *r)
     memset(r, 0, sizeof *r);
 }
 
+void http_response_reset_body(http_response *r)
+{
+    if (r->ext_free)
+        r->ext_free(r->ext_arg);
+    r->ext_free = NULL;
+    r->ext_arg = NULL;
+    r->ext_data = NULL;
+    r->ext_len = 0;
+    r->status = 0;
+    r->head_only = false;
+    if (r->body)
+        g_string_truncate(r->body, 0);
+    else
+        r->body = g_string_new(NULL);
+}
+
 void http_response_remove_header(http_response *r, const char *name)
 {
+    /* The strings stay in the chunk until the response is cleared. */
     for (guint i = 0; i < r->headers->len;) {
-        http_header *h = &g_array_index(r->headers, http_header, i);
-        if (g_ascii_strcasecmp(h->name, name) == 0) {
-            g_free(h->name);
-            g_free(h->value);
+        if (g_ascii_strcasecmp(g_array_index(r->headers, http_header, i).name, name) == 0)
             g_array_remove_index(r->headers, i);
-        } else {
+        else
             i++;
-        }
     }
 }
 
@@ -57,7 +66,10 @@ void http_response_set_header(http_response *r, const char *name, const char *va
 
 void http_response_add_header(http_response *r, const char *name, const char *value)
 {
-    http_header h = {g_strdup(name), g_strdup(value)};
+    if (!r->strings)
+        r->strings = g_string_chunk_new(512);
+    http_header h = {g_string_chunk_insert(r->strings, name),
+                     value ? g_string_chunk_insert(r->strings, value) : NULL};
     g_array_append_val(r->headers, h);
 }
 

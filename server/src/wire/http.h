@@ -36,7 +36,9 @@ const char *http_request_header(const http_request *r, const char *name);
 
 typedef struct http_response {
     int status;           /* 0 until set; core answers 200 for 0 */
-    GArray *headers;      /* of http_header, owned */
+    GArray *headers;      /* of http_header, owned; their strings live in `strings` */
+    GStringChunk *strings; /* owns every header's name and value (one block for
+                              all, not two allocations per header), or NULL */
     GString *body;        /* owned; may be empty */
     /* A body held elsewhere (S3 objects, zero copy). When ext_data is set it
      * is sent instead of `body`; ext_free(ext_arg) runs once the response is
@@ -50,6 +52,9 @@ typedef struct http_response {
 
 void http_response_init(http_response *r);
 void http_response_clear(http_response *r);
+/* Drops the status and whatever body was begun (in `body` or ext_data) and
+ * keeps the headers: an error answer replacing a handler's. */
+void http_response_reset_body(http_response *r);
 /* Replaces any header of that name (case-insensitive). */
 void http_response_set_header(http_response *r, const char *name, const char *value);
 void http_response_add_header(http_response *r, const char *name, const char *value);

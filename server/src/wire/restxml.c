@@ -73,18 +73,8 @@ static bool is_int_kind(mkind k)
 
 static timefmt_kind ts_kind(const mmember *r, where w)
 {
-    switch (mmember_ts_format(r)) {
-    case MTS_ISO8601:
-        return TIMEFMT_ISO8601;
-    case MTS_RFC822:
-        return TIMEFMT_RFC822;
-    case MTS_UNIX:
-        return TIMEFMT_UNIX;
-    case MTS_NONE:
-        break;
-    }
     /* S3 writes body times with milliseconds: 2026-11-29T13:09:24.000Z */
-    return w == IN_HEADER ? TIMEFMT_RFC822 : TIMEFMT_ISO8601_MS;
+    return timefmt_kind_of(mmember_ts_format(r), w == IN_HEADER ? TIMEFMT_RFC822 : TIMEFMT_ISO8601_MS);
 }
 
 static bool blank(const char *s, size_t len)

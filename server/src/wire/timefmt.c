@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 /* Fixed English names: HTTP dates must not follow the process locale, which
  * GLib's %a / %b would. */
@@ -49,19 +50,55 @@ static void split_ms(double epoch, gint64 *secs, int *ms)
     *ms = (int)(total_ms - s * 1000.0);
 }
 
+/* The broken-down UTC time of secs, within the years GDateTime takes (1 to
+ * 9999); false outside them. gmtime_r, not GDateTime: no allocation, and
+ * this runs for every date a response carries. */
+static bool utc_time(gint64 secs, struct tm *tm)
+{
+    time_t t = (time_t)secs;
+    return (gint64)t == secs && gmtime_r(&t, tm) && tm->tm_year >= 1 - 1900 && tm->tm_year <= 9999 - 1900;
+}
+
+/* Writes v as exactly `width` decimal digits (v < 10^width) and returns the
+ * end: digits by hand instead of printf, for the same reason. */
+static char *put_digits(char *p, int v, int width)
+{
+    for (int i = width - 1; i >= 0; i--) {
+        p[i] = (char)('0' + v % 10);
+        v /= 10;
+    }
+    return p + width;
+}
+
+static char *put_text(char *p, const char *text, size_t len)
+{
+    memcpy(p, text, len);
+    return p + len;
+}
+
 static void format_rfc822(GString *out, gint64 secs)
 {
-    GDateTime *dt = g_date_time_new_from_unix_utc(secs);
-    if (!dt) {
+    struct tm tm;
+    if (!utc_time(secs, &tm)) {
         g_string_append(out, "Thu, 01 Jan 1970 00:00:00 GMT");
         return;
     }
-    g_string_append_printf(out, "%s, %02d %s %04d %02d:%02d:%02d GMT",
-                           wdays[g_date_time_get_day_of_week(dt) - 1], g_date_time_get_day_of_month(dt),
-                           months[g_date_time_get_month(dt) - 1], g_date_time_get_year(dt),
-                           g_date_time_get_hour(dt), g_date_time_get_minute(dt),
-                           g_date_time_get_second(dt));
-    g_date_time_unref(dt);
+    char buf[32], *p = buf;
+    p = put_text(p, wdays[(tm.tm_wday + 6) % 7], 3); /* tm_wday counts from Sunday */
+    p = put_text(p, ", ", 2);
+    p = put_digits(p, tm.tm_mday, 2);
+    *p++ = ' ';
+    p = put_text(p, months[tm.tm_mon], 3);
+    *p++ = ' ';
+    p = put_digits(p, tm.tm_year + 1900, 4);
+    *p++ = ' ';
+    p = put_digits(p, tm.tm_hour, 2);
+    *p++ = ':';
+    p = put_digits(p, tm.tm_min, 2);
+    *p++ = ':';
+    p = put_digits(p, tm.tm_sec, 2);
+    p = put_text(p, " GMT", 4);
+    g_string_append_len(out, buf, p - buf);
 }
 
 void timefmt_format(GString *out, double epoch, timefmt_kind kind)
@@ -74,18 +111,29 @@ void timefmt_format(GString *out, double epoch, timefmt_kind kind)
     switch (kind) {
     case TIMEFMT_ISO8601:
     case TIMEFMT_ISO8601_MS: {
-        GDateTime *dt = g_date_time_new_from_unix_utc(secs);
-        if (!dt) {
+        struct tm tm;
+        if (!utc_time(secs, &tm)) {
             g_string_append(out, "1970-01-01T00:00:00Z");
             return;
         }
-        char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-        g_string_append(out, s);
-        g_free(s);
-        g_date_time_unref(dt);
-        if (ms || kind == TIMEFMT_ISO8601_MS)
-            g_string_append_printf(out, ".%03d", ms);
-        g_string_append_c(out, 'Z');
+        char buf[32], *p = buf;
+        p = put_digits(p, tm.tm_year + 1900, 4);
+        *p++ = '-';
+        p = put_digits(p, tm.tm_mon + 1, 2);
+        *p++ = '-';
+        p = put_digits(p, tm.tm_mday, 2);
+        *p++ = 'T';
+        p = put_digits(p, tm.tm_hour, 2);
+        *p++ = ':';
+        p = put_digits(p, tm.tm_min, 2);
+        *p++ = ':';
+        p = put_digits(p, tm.tm_sec, 2);
+        if (ms || kind == TIMEFMT_ISO8601_MS) {
+            *p++ = '.';
+            p = put_digits(p, ms, 3);
+        }
+        *p++ = 'Z';
+        g_string_append_len(out, buf, p - buf);
         break;
     }
     case TIMEFMT_RFC822:

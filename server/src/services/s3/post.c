@@ -1,5 +1,6 @@
 #include "services/s3/post.h"
 
+#include <gmodule.h>
 #include <libsoup/soup.h>
 #include <string.h>
 
@@ -25,6 +26,113 @@
 #define PAD_FRONT 2
 #define PAD_BACK (MAX_BOUNDARY + 8)
 #define EPILOGUE "\r\n"
+
+/* ---- libsoup, opened on the first form upload ----
+ *
+ * Linking libsoup mapped 29 shared objects at every start (gio, sqlite3,
+ * krb5, ...) and more than doubled exec-to-first-answer, for one operation.
+ * So it is opened with GModule when a form first needs splitting, and its
+ * functions are reached through this table, typed by libsoup's own headers.
+ * The GLib calls on what libsoup hands out (its hash tables, its GBytes)
+ * go through the table too: the executable carries a static GLib, and the
+ * objects belong to the shared GLib libsoup loaded with it. */
+typedef struct soup_api {
+    __typeof__(soup_message_headers_new) *headers_new;
+    __typeof__(soup_message_headers_append) *headers_append;
+    __typeof__(soup_message_headers_get_content_type) *headers_get_content_type;
+    __typeof__(soup_message_headers_get_content_disposition) *headers_get_content_disposition;
+    __typeof__(soup_message_headers_unref) *headers_unref;
+    __typeof__(soup_multipart_new_from_message) *multipart_new_from_message;
+    __typeof__(soup_multipart_get_length) *multipart_get_length;
+    __typeof__(soup_multipart_get_part) *multipart_get_part;
+    __typeof__(soup_multipart_free) *multipart_free;
+    __typeof__(g_hash_table_lookup) *table_lookup;
+    __typeof__(g_hash_table_destroy) *table_destroy;
+    __typeof__(g_bytes_new_static) *bytes_new_static;
+    __typeof__(g_bytes_get_data) *bytes_get_data;
+    __typeof__(g_bytes_unref) *bytes_unref;
+    __typeof__(g_free) *str_free;
+} soup_api;
+
+/* Opens file and resolves every function of api from it: the module (one
+ * reference, the caller's), or NULL if the library or a symbol is missing. */
+static GModule *soup_open(const char *file, soup_api *api)
+{
+    static const struct {
+        const char *name;
+        size_t off;
+    } syms[] = {
+#define SYM(field, fn) {#fn, offsetof(soup_api, field)}
+        SYM(headers_new, soup_message_headers_new),
+        SYM(headers_append, soup_message_headers_append),
+        SYM(headers_get_content_type, soup_message_headers_get_content_type),
+        SYM(headers_get_content_disposition, soup_message_headers_get_content_disposition),
+        SYM(headers_unref, soup_message_headers_unref),
+        SYM(multipart_new_from_message, soup_multipart_new_from_message),
+        SYM(multipart_get_length, soup_multipart_get_length),
+        SYM(multipart_get_part, soup_multipart_get_part),
+        SYM(multipart_free, soup_multipart_free),
+        SYM(table_lookup, g_hash_table_lookup),
+        SYM(table_destroy, g_hash_table_destroy),
+        SYM(bytes_new_static, g_bytes_new_static),
+        SYM(bytes_get_data, g_bytes_get_data),
+        SYM(bytes_unref, g_bytes_unref),
+        SYM(str_free, g_free),
+#undef SYM
+    };
+    /* local: libsoup's GLib must not resolve the executable's later lookups */
+    GModule *m = g_module_open(file, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+    if (!m)
+        return NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(syms); i++) {
+        gpointer fn = NULL;
+        if (!g_module_symbol(m, syms[i].name, &fn) || !fn) {
+            g_module_close(m);
+            return NULL;
+        }
+        memcpy((char *)api + syms[i].off, &fn, sizeof fn);
+    }
+    return m;
+}
+
+static gpointer soup_load_once(gpointer file)
+{
+    soup_api *api = g_new0(soup_api, 1);
+    if (!soup_open(file, api)) {
+        g_free(api);
+        return NULL;
+    }
+    return api; /* never freed, nor the module closed: loaded for the process */
+}
+
+static int soup_missing(aws_error *err, const char *file)
+{
+    return aws_error_set_status(err, 501, "NotImplemented",
+                                "POST Object needs %s, from the Debian package %s, which could not be loaded.",
+                                file, S3_POST_SOUP_PACKAGE);
+}
+
+/* The process's one libsoup table, or NULL with err set (501) when it
+ * cannot be loaded. The once-only load is process state by nature (a
+ * library is mapped once per process), not a server's. */
+static const soup_api *soup_get(aws_error *err)
+{
+    static GOnce once = G_ONCE_INIT;
+    const soup_api *api = g_once(&once, soup_load_once, (gpointer)S3_POST_SOUP_LIBRARY);
+    if (!api)
+        soup_missing(err, S3_POST_SOUP_LIBRARY);
+    return api;
+}
+
+int s3_post_soup_probe(const char *file, aws_error *err)
+{
+    soup_api api;
+    GModule *m = soup_open(file, &api);
+    if (!m)
+        return soup_missing(err, file);
+    g_module_close(m);
+    return 0;
+}
 
 static int malformed(aws_error *err)
 {
@@ -59,21 +167,21 @@ static s3_blob *padded_copy(const char *body, size_t len)
 /* One part: its name (lowercased) and filename (or NULL) from
  * Content-Disposition, both g_malloc'd, the caller's to free; false, with
  * neither, for a part that is no named form-data field. */
-static bool part_names(SoupMessageHeaders *h, char **name, char **filename)
+static bool part_names(const soup_api *soup, SoupMessageHeaders *h, char **name, char **filename)
 {
     char *disp = NULL;
     GHashTable *params = NULL;
     *name = *filename = NULL;
-    if (!soup_message_headers_get_content_disposition(h, &disp, &params))
+    if (!soup->headers_get_content_disposition(h, &disp, &params))
         return false;
-    const char *n = g_ascii_strcasecmp(disp, "form-data") == 0 ? g_hash_table_lookup(params, "name") : NULL;
-    const char *fn = g_hash_table_lookup(params, "filename");
+    const char *n = g_ascii_strcasecmp(disp, "form-data") == 0 ? soup->table_lookup(params, "name") : NULL;
+    const char *fn = soup->table_lookup(params, "filename");
     if (n) {
         *name = g_ascii_strdown(n, -1);
         *filename = g_strdup(fn);
     }
-    g_free(disp);
-    g_hash_table_destroy(params);
+    soup->str_free(disp);
+    soup->table_destroy(params);
     return *name != NULL;
 }
 
@@ -81,46 +189,49 @@ int s3_post_form_parse(const char *content_type, const char *body, size_t len, s
                        aws_error *err)
 {
     memset(out, 0, sizeof *out);
-    SoupMessageHeaders *h = soup_message_headers_new(SOUP_MESSAGE_HEADERS_MULTIPART);
-    soup_message_headers_append(h, "Content-Type", content_type);
+    const soup_api *soup = soup_get(err);
+    if (!soup)
+        return -1;
+    SoupMessageHeaders *h = soup->headers_new(SOUP_MESSAGE_HEADERS_MULTIPART);
+    soup->headers_append(h, "Content-Type", content_type);
     GHashTable *params = NULL;
-    const char *ct = soup_message_headers_get_content_type(h, &params);
-    const char *boundary = ct && params ? g_hash_table_lookup(params, "boundary") : NULL;
+    const char *ct = soup->headers_get_content_type(h, &params);
+    const char *boundary = ct && params ? soup->table_lookup(params, "boundary") : NULL;
     size_t blen = boundary ? strlen(boundary) : 0;
     if (params)
-        g_hash_table_destroy(params);
+        soup->table_destroy(params);
     if (!ct || g_ascii_strcasecmp(ct, "multipart/form-data") != 0 || blen < 1 || blen > MAX_BOUNDARY) {
-        soup_message_headers_unref(h);
+        soup->headers_unref(h);
         return malformed(err);
     }
     out->bytes = padded_copy(body, len);
     if (!out->bytes) {
-        soup_message_headers_unref(h);
+        soup->headers_unref(h);
         return aws_error_set_status(err, 500, "InternalError", "We encountered an internal error. Please try again.");
     }
     const char *base = out->bytes->data + PAD_FRONT;
-    GBytes *all = g_bytes_new_static(base, len + 2);
-    SoupMultipart *mp = soup_multipart_new_from_message(h, all);
-    soup_message_headers_unref(h);
+    GBytes *all = soup->bytes_new_static(base, len + 2);
+    SoupMultipart *mp = soup->multipart_new_from_message(h, all);
+    soup->headers_unref(h);
     if (!mp) {
-        g_bytes_unref(all);
+        soup->bytes_unref(all);
         s3_post_form_clear(out);
         return malformed(err);
     }
     out->fields = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     out->order = g_ptr_array_new();
     int rc = 0;
-    int n = soup_multipart_get_length(mp);
+    int n = soup->multipart_get_length(mp);
     for (int i = 0; i < n && rc == 0 && !out->has_file; i++) {
         SoupMessageHeaders *ph;
         GBytes *pb;
         char *name, *filename;
-        if (!soup_multipart_get_part(mp, i, &ph, &pb) || !part_names(ph, &name, &filename)) {
+        if (!soup->multipart_get_part(mp, i, &ph, &pb) || !part_names(soup, ph, &name, &filename)) {
             rc = malformed(err);
             break;
         }
         gsize vlen;
-        const char *v = g_bytes_get_data(pb, &vlen);
+        const char *v = soup->bytes_get_data(pb, &vlen);
         if (strcmp(name, "file") == 0) {
             out->has_file = true;
             out->file_off = (size_t)(v - out->bytes->data);
@@ -141,8 +252,8 @@ int s3_post_form_parse(const char *content_type, const char *body, size_t len, s
         g_ptr_array_add(out->order, name);
         g_hash_table_insert(out->fields, name, g_strndup(v, vlen));
     }
-    soup_multipart_free(mp);
-    g_bytes_unref(all);
+    soup->multipart_free(mp);
+    soup->bytes_unref(all);
     if (rc != 0)
         s3_post_form_clear(out);
     return rc;

@@ -3,7 +3,8 @@
  * A multipart/form-data POST to a bucket, which no botocore model describes:
  * s3.c's choose_operation names it "PostObject", an operation of S3's own
  * that the core hands over unparsed (services/service.h), and this module
- * answers it whole. The form is split by libsoup's multipart parser; the
+ * answers it whole. The form is split by libsoup's multipart parser (the
+ * library opened on the first form upload, not linked: see post.c); the
  * base64 policy document (expiration, conditions, coverage of every field)
  * is enforced; the object is stored as PutObject stores one, its bytes a
  * slice of the parsed body, without a further copy.
@@ -42,11 +43,22 @@ typedef struct s3_post_form {
 /* Splits a multipart/form-data body: fields up to the part named "file"
  * (names compared case-insensitively; those after it are ignored, as S3
  * ignores them). content_type is the request's header. 0, or -1 with err
- * set (MalformedPOSTRequest, or InvalidArgument for a field S3 refuses).
+ * set (MalformedPOSTRequest, or InvalidArgument for a field S3 refuses;
+ * 501 NotImplemented when libsoup cannot be loaded).
  * Linear in len: the boundary is at most 70 characters (RFC 2046). */
 int s3_post_form_parse(const char *content_type, const char *body, size_t len, s3_post_form *out,
                        aws_error *err);
 void s3_post_form_clear(s3_post_form *f);
+
+/* The library the parser opens at run time, and the Debian package that
+ * ships it (deps/runtime.txt lists it as dlopen'ed). Without it,
+ * s3_post_form_parse answers 501 NotImplemented naming the package. */
+#define S3_POST_SOUP_LIBRARY "libsoup-3.0.so.0"
+#define S3_POST_SOUP_PACKAGE "libsoup-3.0-0"
+
+/* Whether file loads as the parser's libsoup (every function it calls
+ * resolves): 0, or -1 with err set to the 501 a form upload would get. */
+int s3_post_soup_probe(const char *file, aws_error *err);
 
 /* Holds the form to its policy document (the base64 text of the "policy"
  * field): expiration against now_ms, every condition, and every field
