@@ -488,6 +488,27 @@ static void form_parse_unit(void **st)
     (void)st;
 }
 
+/* libsoup is opened at run time: the library the parser names loads with
+ * every function it calls, and a missing one (or one without those
+ * functions) is the 501 a form upload would get, naming the package. */
+static void soup_loaded_at_run_time(void **st)
+{
+    aws_error err = AWS_ERROR_INIT;
+    assert_int_equal(s3_post_soup_probe(S3_POST_SOUP_LIBRARY, &err), 0);
+    assert_null(err.code);
+
+    const char *absent[] = {"libsoup-absent.so.0", "libz.so.1"};
+    for (size_t i = 0; i < G_N_ELEMENTS(absent); i++) {
+        assert_int_equal(s3_post_soup_probe(absent[i], &err), -1);
+        assert_int_equal(err.status, 501);
+        assert_string_equal(err.code, "NotImplemented");
+        assert_non_null(strstr(err.message, absent[i]));
+        assert_non_null(strstr(err.message, "libsoup-3.0-0"));
+        aws_error_clear(&err);
+    }
+    (void)st;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -500,6 +521,7 @@ int main(void)
         cmocka_unit_test(virtual_host),
         cmocka_unit_test(hostile_bodies),
         cmocka_unit_test(form_parse_unit),
+        cmocka_unit_test(soup_loaded_at_run_time),
     };
     return cmocka_run_group_tests(tests, s3_setup, s3_teardown);
 }
