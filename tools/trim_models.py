@@ -44,6 +44,19 @@ KEEP = {
         "GetObjectTagging", "PutObjectTagging", "DeleteObjectTagging", "GetObjectAttributes",
         "ListObjectsV2", "ListObjects", "CreateMultipartUpload", "UploadPart", "UploadPartCopy",
         "CompleteMultipartUpload", "AbortMultipartUpload", "ListParts", "ListMultipartUploads",
+        # bucket settings (services/s3/config.c)
+        "GetBucketAcl", "PutBucketAcl", "GetObjectAcl", "PutObjectAcl",
+        "GetBucketOwnershipControls", "PutBucketOwnershipControls", "DeleteBucketOwnershipControls",
+        "GetBucketTagging", "PutBucketTagging", "DeleteBucketTagging",
+        "GetBucketCors", "PutBucketCors", "DeleteBucketCors",
+        "GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration", "DeleteBucketLifecycle",
+        "GetBucketEncryption", "PutBucketEncryption", "DeleteBucketEncryption",
+        "GetPublicAccessBlock", "PutPublicAccessBlock", "DeletePublicAccessBlock",
+        "GetBucketRequestPayment", "PutBucketRequestPayment", "GetBucketLogging", "PutBucketLogging",
+        "GetBucketWebsite", "PutBucketWebsite", "DeleteBucketWebsite",
+        "GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration",
+        "GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", "GetBucketPolicyStatus",
+        "GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration",
     ],
     "dynamodb": [
         "CreateTable", "DescribeTable", "ListTables", "UpdateTable", "DeleteTable", "TagResource",
@@ -89,6 +102,15 @@ S3_ROOTS = {
     "GetObjectTaggingOutput": "Tagging",
     "GetObjectAttributesOutput": "GetObjectAttributesResponse",
     "ListObjectVersionsOutput": "ListVersionsResult",
+    "GetBucketAclOutput": "AccessControlPolicy",
+    "GetObjectAclOutput": "AccessControlPolicy",
+    "GetBucketTaggingOutput": "Tagging",
+    "GetBucketCorsOutput": "CORSConfiguration",
+    "GetBucketLifecycleConfigurationOutput": "LifecycleConfiguration",
+    "GetBucketRequestPaymentOutput": "RequestPaymentConfiguration",
+    "GetBucketLoggingOutput": "BucketLoggingStatus",
+    "GetBucketWebsiteOutput": "WebsiteConfiguration",
+    "GetBucketAccelerateConfigurationOutput": "AccelerateConfiguration",
     "CopyObjectResult": "CopyObjectResult",
     "CopyPartResult": "CopyPartResult",
 }
@@ -97,6 +119,55 @@ S3_ROOTS = {
 # child of it: GetBucketLocation answers
 # <LocationConstraint xmlns="...">eu-west-1</LocationConstraint>.
 S3_XML_TEXT = {"GetBucketLocationOutput": "LocationConstraint"}
+
+# Enums S3 itself reads more leniently than the model says: notification
+# filter rule names are taken in any case ("PREFIX") and stored as
+# Prefix / Suffix; anything else is S3's own InvalidArgument, not MalformedXML
+# (services/s3/config.c checks them).
+S3_LENIENT_ENUMS = ["FilterRuleName"]
+
+# CORS preflight: browsers send OPTIONS to a bucket or an object, which S3
+# answers from the bucket's CORS configuration but botocore does not model
+# (no SDK sends it). Two mockaws-only operations route it, one per URI
+# template, and carry the Access-Control-* headers (services/s3/config.c).
+def s3_preflight_ops():
+    def header(name):
+        return {"shape": "MockawsHeaderText", "location": "header", "locationName": name}
+    common = {
+        "Origin": header("Origin"),
+        "AccessControlRequestMethod": header("Access-Control-Request-Method"),
+        "AccessControlRequestHeaders": header("Access-Control-Request-Headers"),
+    }
+    bucket = {"shape": "BucketName", "location": "uri", "locationName": "Bucket"}
+    key = {"shape": "ObjectKey", "location": "uri", "locationName": "Key"}
+    shapes = {
+        "MockawsHeaderText": {"type": "string"},
+        "MockawsPreflightBucketRequest": {"type": "structure", "required": ["Bucket"],
+                                          "members": dict(Bucket=bucket, **common)},
+        "MockawsPreflightObjectRequest": {"type": "structure", "required": ["Bucket", "Key"],
+                                          "members": dict(Bucket=bucket, Key=key, **common)},
+        "MockawsPreflightOutput": {"type": "structure", "members": {
+            m: header(h) for m, h in [
+                ("AllowOrigin", "Access-Control-Allow-Origin"),
+                ("AllowMethods", "Access-Control-Allow-Methods"),
+                ("AllowHeaders", "Access-Control-Allow-Headers"),
+                ("ExposeHeaders", "Access-Control-Expose-Headers"),
+                ("MaxAge", "Access-Control-Max-Age"),
+                ("AllowCredentials", "Access-Control-Allow-Credentials"),
+                ("Vary", "Vary")]}},
+    }
+    ops = {
+        "MockawsPreflightBucket": {"name": "MockawsPreflightBucket",
+                                   "http": {"method": "OPTIONS", "requestUri": "/{Bucket}"},
+                                   "input": {"shape": "MockawsPreflightBucketRequest"},
+                                   "output": {"shape": "MockawsPreflightOutput"}},
+        "MockawsPreflightObject": {"name": "MockawsPreflightObject",
+                                   "http": {"method": "OPTIONS", "requestUri": "/{Bucket}/{Key+}"},
+                                   "input": {"shape": "MockawsPreflightObjectRequest"},
+                                   "output": {"shape": "MockawsPreflightOutput"}},
+    }
+    return ops, shapes
+
 
 # Services routed by the model's HTTP bindings: their operations mockaws does
 # not implement stay in the model for routing (PUT /b?versioning must not be
@@ -235,6 +306,11 @@ def trim(service, full):
                 shapes[name]["xmlNamespace"] = dict(S3_NS)
         for name, member in S3_XML_TEXT.items():
             shapes[name]["members"][member]["x-mockaws-xml-text"] = True
+        for name in S3_LENIENT_ENUMS:
+            shapes[name].pop("enum", None)
+        pre_ops, pre_shapes = s3_preflight_ops()
+        ops.update(pre_ops)
+        shapes.update(pre_shapes)
 
     meta = strip(full["metadata"])
     meta["x-mockaws-all-operations"] = sorted(full["operations"])

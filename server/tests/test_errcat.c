@@ -332,7 +332,7 @@ static void shipped_models(void **st)
         size_t ops;
         const char *op, *absent_op;
     } want[] = {
-        {"s3", "rest-xml", 24, "ListObjectsV2", "PutBucketPolicy"},
+        {"s3", "rest-xml", 63, "ListObjectsV2", "PutBucketReplication"},
         {"dynamodb", "json", 22, "TransactWriteItems", "CreateBackup"},
         {"sns", "query", 17, "PublishBatch", "CreatePlatformApplication"},
         {"ec2", "ec2", 12, "RunInstances", "CreateVpc"},

@@ -732,7 +732,7 @@ static void unimplemented_subresources_touch_nothing(void **st)
 {
     server *s = *st;
     s3_ok(s, "PUT", "/keepme", NULL, NULL);
-    s3r r = s3_call(s, "DELETE", "/keepme", "policy", NULL, 0, NULL);
+    s3r r = s3_call(s, "DELETE", "/keepme", "replication", NULL, 0, NULL);
     assert_int_equal(r.status, 501);
     assert_non_null(strstr(r.body, "NotImplemented"));
     s3r_free(&r);

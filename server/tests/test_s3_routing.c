@@ -256,7 +256,9 @@ static void unimplemented_answer_501_by_name(void **st)
         g_free(path);
         s3r_free(&r);
     }
-    assert_true(seen > 60);
+    /* a floor, not a count: it falls as operations get implemented (32
+     * rows of the table were unimplemented once the bucket settings were) */
+    assert_true(seen >= 10);
     /* nothing was deleted or replaced on the way */
     s3r r = s3_call(s, "GET", "/routed/k", NULL, NULL, 0, NULL);
     assert_int_equal(r.status, 200);

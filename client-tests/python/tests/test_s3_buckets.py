@@ -293,7 +293,7 @@ class Envelope(S3TestCase):
 class Unimplemented(S3TestCase):
     """Operations S3 has and mockaws does not are recognised by the model: 501
     NotImplemented naming the operation, never a look-alike that shares the path
-    (PUT /b?versioning is not CreateBucket, DELETE /b?policy not DeleteBucket)."""
+    (PUT /b?versioning is not CreateBucket, DELETE /b?replication not DeleteBucket)."""
 
     def test_unimplemented_calls_are_501_naming_the_operation(self):
         self.make_bucket("unimpl")
@@ -301,9 +301,10 @@ class Unimplemented(S3TestCase):
         calls = [
             ("PutBucketVersioning", self.s3.put_bucket_versioning,
              {"Bucket": "unimpl", "VersioningConfiguration": {"Status": "Enabled"}}),
-            ("GetBucketPolicy", self.s3.get_bucket_policy, {"Bucket": "unimpl"}),
-            ("PutObjectAcl", self.s3.put_object_acl, {"Bucket": "unimpl", "Key": "k", "ACL": "private"}),
-            ("DeleteBucketPolicy", self.s3.delete_bucket_policy, {"Bucket": "unimpl"}),
+            ("GetBucketReplication", self.s3.get_bucket_replication, {"Bucket": "unimpl"}),
+            ("GetBucketMetricsConfiguration", self.s3.get_bucket_metrics_configuration,
+             {"Bucket": "unimpl", "Id": "m"}),
+            ("DeleteBucketReplication", self.s3.delete_bucket_replication, {"Bucket": "unimpl"}),
             ("ListObjectVersions", self.s3.list_object_versions, {"Bucket": "unimpl"}),
             ("GetObjectLegalHold", self.s3.get_object_legal_hold, {"Bucket": "unimpl", "Key": "k"}),
         ]

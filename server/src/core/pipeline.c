@@ -280,11 +280,24 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         .fault = fd.partial,
         .park = &park,
     };
+    if (rt->def->maintain && rt->def->due_ms(n->state) <= c.now_ms) {
+        g_rw_lock_writer_lock(&n->lock);
+        if (rt->def->due_ms(n->state) <= c.now_ms)
+            rt->def->maintain(n->state, c.now_ms);
+        g_rw_lock_writer_unlock(&n->lock);
+    }
     if (handler->lock == SVC_LOCK_SHARED)
         g_rw_lock_reader_lock(&n->lock);
     else if (handler->lock == SVC_LOCK_EXCLUSIVE)
         g_rw_lock_writer_lock(&n->lock);
     int rc = handler->fn(&c);
+    if (rt->def->after_call && !park.parked) {
+        if (handler->lock == SVC_LOCK_NONE)
+            g_rw_lock_writer_lock(&n->lock);
+        rt->def->after_call(&c, rc);
+        if (handler->lock == SVC_LOCK_NONE)
+            g_rw_lock_writer_unlock(&n->lock);
+    }
     if (handler->lock == SVC_LOCK_SHARED)
         g_rw_lock_reader_unlock(&n->lock);
     else if (handler->lock == SVC_LOCK_EXCLUSIVE)

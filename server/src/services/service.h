@@ -164,6 +164,22 @@ struct svc_def {
      * own header, not JSON 1.0's: docs/AWS-FACTS.md). */
     bool body_crc32;
 
+    /* Work a service does on the server clock rather than for a request
+     * (S3's lifecycle rules). due_ms says when the state next has some, read
+     * without the namespace lock (an atomic); when a request finds the clock
+     * past it, the core runs maintain under the namespace's exclusive lock
+     * before the request's handler. NULL: none. */
+    int64_t (*due_ms)(void *state);
+    void (*maintain)(void *state, int64_t now_ms);
+
+    /* Called after each handler that ran (not one that parked), with the
+     * namespace lock still held as its operation declared (exclusive for
+     * SVC_LOCK_NONE operations, which are writes), to add what every answer
+     * of the service carries, error or not, to c->resp (S3: the CORS headers
+     * of a request with Origin), and what a write leaves besides the
+     * handler's own work. rc is the handler's. NULL: none. */
+    void (*after_call)(svc_call *c, int rc);
+
     /* Routing by Host, for requests routed to this service (S3's
      * virtual-hosted buckets): the path the request has when addressed
      * path-style (g_malloc'd), or NULL to keep its own; *region set

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "services/s3/config.h"
 #include "services/s3/s3.h"
 #include "services/s3/token.h"
 #include "services/service.h"
@@ -86,6 +87,8 @@ int s3_create_bucket(svc_call *c)
                                  "endpoint this request was sent to.",
                                  lc);
     }
+    if (s3_config_check_create(c) != 0)
+        return -1;
     s3_bucket *b = g_tree_lookup(s3_st(c)->buckets, name);
     if (b) {
         if (strcmp(b->owner, c->account) != 0) {
@@ -103,6 +106,7 @@ int s3_create_bucket(svc_call *c)
         return -1;
     }
     b = s3_bucket_add(s3_st(c), name, region, c->account, c->now_ms);
+    s3_config_apply_create(c, b);
     bucket_location(c, b);
     return 0;
 }

@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "services/s3/bucket.h"
+#include "services/s3/config.h"
+#include "services/s3/lifecycle.h"
 #include "services/s3/payload.h"
 #include "services/s3/store.h"
 #include "services/svc_api.h"
@@ -275,6 +277,11 @@ int s3_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, ch
         size_t k;
         json_t *o;
         json_array_foreach(objects, k, o) if (load_object(b, o, ctx, err, errlen) != 0) return -1;
+        json_t *settings = json_object_get(bj, "settings");
+        if (settings && s3_config_load(b, settings, ctx, err, errlen) != 0)
+            return -1;
+        if (s3_config_get(b, S3_CFG_LIFECYCLE))
+            s3_lifecycle_note_config(st, b); /* its rules apply to what was loaded */
     }
     return 0;
 }
@@ -333,6 +340,9 @@ json_t *s3_fixture_dump(void *state)
         g_tree_foreach(b->objects, dump_one, objects);
         json_t *bj = json_pack("{s:s, s:s, s:o}", "name", b->name, "owner", b->owner, "objects", objects);
         svc_json_set_bytes(bj, "region", b->region, strlen(b->region));
+        json_t *settings = s3_config_dump(b);
+        if (settings)
+            json_object_set_new(bj, "settings", settings);
         json_array_append_new(list, bj);
     }
     return json_pack("{s:o}", "buckets", list);

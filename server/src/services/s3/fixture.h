@@ -2,11 +2,13 @@
  *
  *   {"buckets": [{"name", "region", "owner", "objects": [
  *       {"key", "body" | "body_base64" | "file", "content_type", "metadata", "tags"},
- *       {"generate": {"prefix": "k/", "count": N, "size": B}}]}]}
+ *       {"generate": {"prefix": "k/", "count": N, "size": B}}],
+ *     "settings": {"CORSConfiguration": {...}, "Policy": "...", ...}}]}
  *
  * region and owner default to the document's; "file" is relative to the
  * fixture file. Generated keys are prefix + the index zero-padded to the
- * digits of count, all sharing one blob of B bytes. */
+ * digits of count, all sharing one blob of B bytes. "settings" holds the
+ * bucket settings as config.h's s3_config_load reads them. */
 #ifndef MOCKAWS_S3_FIXTURE_H
 #define MOCKAWS_S3_FIXTURE_H
 

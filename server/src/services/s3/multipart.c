@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "services/s3/cond.h"
+#include "services/s3/config.h"
 #include "services/s3/object.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
@@ -76,7 +77,7 @@ int s3_create_multipart_upload(svc_call *c)
     if (s3_check_request(c) != 0)
         return -1;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
-    if (!b)
+    if (!b || s3_config_check_object_acl(c, b) != 0)
         return -1;
     const char *key = s3_in(c, "Key");
     if (s3_check_key(c, key) != 0)

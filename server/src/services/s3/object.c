@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "services/s3/cond.h"
+#include "services/s3/config.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
 #include "services/service.h"
@@ -13,7 +14,7 @@
 
 /* ---- pieces shared with multipart.c ---- */
 
-static bool tag_chars_ok(const char *s)
+bool s3_tag_chars_ok(const char *s)
 {
     /* letters, digits and spaces in any script, and + - = . _ : / @ */
     for (const char *p = s; *p; p = g_utf8_next_char(p)) {
@@ -33,9 +34,9 @@ static int add_tag(svc_call *c, json_t *set, const char *key, const char *value)
         return aws_error_set(&c->err, "InvalidTag", "The TagKey you have provided is too long, max 128");
     if (g_utf8_strlen(value, -1) > 256)
         return aws_error_set(&c->err, "InvalidTag", "The TagValue you have provided is too long, max 256");
-    if (!*key || !tag_chars_ok(key))
+    if (!*key || !s3_tag_chars_ok(key))
         return aws_error_set(&c->err, "InvalidTag", "The TagKey you have provided is invalid");
-    if (!tag_chars_ok(value))
+    if (!s3_tag_chars_ok(value))
         return aws_error_set(&c->err, "InvalidTag", "The TagValue you have provided is invalid");
     if (g_str_has_prefix(key, "aws:"))
         return aws_error_set(&c->err, "InvalidTag", "Your TagKey cannot be prefixed with aws:");
@@ -449,7 +450,10 @@ int s3_put_object(svc_call *c)
     const char *key = s3_in(c, "Key");
     svc_lock_shared(c);
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
-    int rc = !b || s3_check_key(c, key) != 0 || s3_write_conditions(c, b, key) != 0 ? -1 : 0;
+    int rc = !b || s3_check_key(c, key) != 0 || s3_write_conditions(c, b, key) != 0 ||
+                     s3_config_check_object_acl(c, b) != 0
+                 ? -1
+                 : 0;
     svc_unlock_shared(c);
     if (rc != 0)
         return -1;
@@ -583,7 +587,7 @@ int s3_copy_object(svc_call *c)
     if (s3_check_request(c) != 0)
         return -1;
     s3_bucket *db = s3_bucket_for(c, s3_in(c, "Bucket"));
-    if (!db)
+    if (!db || s3_config_check_object_acl(c, db) != 0)
         return -1;
     const char *key = s3_in(c, "Key");
     if (s3_check_key(c, key) != 0)

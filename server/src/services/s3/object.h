@@ -33,6 +33,10 @@ s3_object *s3_copy_source(svc_call *c, s3_bucket **src_bucket);
  * *out is a new object (NULL when the header is absent). -1 + c->err. */
 int s3_tags_from_header(svc_call *c, json_t **out);
 
+/* Whether s has only the characters S3 allows in a tag's key or value:
+ * letters, digits and spaces in any script, and + - = . _ : / @ */
+bool s3_tag_chars_ok(const char *s);
+
 /* The user metadata of the input (x-amz-meta-*), checked against S3's 2 KB
  * limit: *out is a new reference or NULL. -1 + c->err. */
 int s3_user_metadata(svc_call *c, json_t **out);

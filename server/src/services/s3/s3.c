@@ -10,8 +10,10 @@
 #include <string.h>
 
 #include "services/s3/bucket.h"
+#include "services/s3/config.h"
 #include "services/s3/fixture.h"
 #include "services/s3/host.h"
+#include "services/s3/lifecycle.h"
 #include "services/s3/list.h"
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
@@ -323,6 +325,32 @@ static const svc_op ops[] = {
     {"AbortMultipartUpload", s3_abort_multipart_upload, SVC_LOCK_EXCLUSIVE},
     {"ListParts", s3_list_parts, SVC_LOCK_SHARED},
     {"ListMultipartUploads", s3_list_multipart_uploads, SVC_LOCK_SHARED},
+    /* bucket settings (config.c) */
+    {"GetBucketAcl", s3_get_bucket_acl, SVC_LOCK_SHARED},
+    {"PutBucketAcl", s3_put_bucket_acl, SVC_LOCK_EXCLUSIVE},
+    {"GetObjectAcl", s3_get_object_acl, SVC_LOCK_SHARED},
+    {"PutObjectAcl", s3_put_object_acl, SVC_LOCK_EXCLUSIVE},
+    {"GetBucketPolicyStatus", s3_get_bucket_policy_status, SVC_LOCK_SHARED},
+#define S3_SETTING(get, put) {get, s3_config_get_op, SVC_LOCK_SHARED}, {put, s3_config_put_op, SVC_LOCK_EXCLUSIVE}
+#define S3_DELETE(del) {del, s3_config_delete_op, SVC_LOCK_EXCLUSIVE}
+    S3_SETTING("GetBucketTagging", "PutBucketTagging"), S3_DELETE("DeleteBucketTagging"),
+    S3_SETTING("GetBucketCors", "PutBucketCors"), S3_DELETE("DeleteBucketCors"),
+    S3_SETTING("GetBucketLifecycleConfiguration", "PutBucketLifecycleConfiguration"),
+    S3_DELETE("DeleteBucketLifecycle"),
+    S3_SETTING("GetBucketEncryption", "PutBucketEncryption"), S3_DELETE("DeleteBucketEncryption"),
+    S3_SETTING("GetPublicAccessBlock", "PutPublicAccessBlock"), S3_DELETE("DeletePublicAccessBlock"),
+    S3_SETTING("GetBucketOwnershipControls", "PutBucketOwnershipControls"),
+    S3_DELETE("DeleteBucketOwnershipControls"),
+    S3_SETTING("GetBucketRequestPayment", "PutBucketRequestPayment"),
+    S3_SETTING("GetBucketLogging", "PutBucketLogging"),
+    S3_SETTING("GetBucketWebsite", "PutBucketWebsite"), S3_DELETE("DeleteBucketWebsite"),
+    S3_SETTING("GetBucketAccelerateConfiguration", "PutBucketAccelerateConfiguration"),
+    S3_SETTING("GetBucketPolicy", "PutBucketPolicy"), S3_DELETE("DeleteBucketPolicy"),
+    S3_SETTING("GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration"),
+    {"MockawsPreflightBucket", s3_cors_preflight, SVC_LOCK_SHARED},
+    {"MockawsPreflightObject", s3_cors_preflight, SVC_LOCK_SHARED},
+#undef S3_SETTING
+#undef S3_DELETE
     /* not in the model: choose_operation names it (post.h) */
     {S3_POST_OBJECT, s3_post_object, SVC_LOCK_NONE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
@@ -416,6 +444,18 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
         aws_error_field(e, "LocationConstraint", s3_text(text));
         return;
     }
+    if (strcmp(member, "ObjectOwnership") == 0) {
+        aws_error_set(e, "InvalidArgument", "Invalid x-amz-object-ownership header: %s", text);
+        aws_error_field(e, "ArgumentName", json_string("x-amz-object-ownership"));
+        return;
+    }
+    if (strcmp(member, "ACL") == 0 && !strchr(v->path, '.')) {
+        /* S3 names the header and leaves the message empty */
+        aws_error_set(e, "InvalidArgument", "%s", "");
+        aws_error_field(e, "ArgumentName", json_string("x-amz-acl"));
+        aws_error_field(e, "ArgumentValue", s3_text(text));
+        return;
+    }
     if (strcmp(member, "ObjectAttributes") == 0) {
         aws_error_set(e, "InvalidArgument", "Invalid attribute name specified.");
         aws_error_field(e, "ArgumentName", json_string("x-amz-object-attributes"));
@@ -444,6 +484,45 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 
 /* ---- service ---- */
 
+/* x-amz-expiration on the answers S3 gives it: the current object's
+ * expiry by an enabled Expiration rule. */
+static void expiration_header(svc_call *c, s3_bucket *b)
+{
+    const char *key = s3_in(c, "Key");
+    s3_object *o = key && !s3_in(c, "VersionId") ? s3_object_get(b, key) : NULL;
+    const char *rule_id;
+    int64_t at = o ? s3_lifecycle_expiry(b, o, &rule_id) : INT64_MAX;
+    if (at == INT64_MAX)
+        return;
+    GString *date = g_string_new(NULL);
+    timefmt_format(date, (double)(at / 1000), TIMEFMT_RFC822);
+    char *v = g_strdup_printf("expiry-date=\"%s\", rule-id=\"%s\"", date->str, rule_id ? rule_id : "");
+    http_response_set_header(c->resp, "x-amz-expiration", v);
+    g_free(v);
+    g_string_free(date, TRUE);
+}
+
+/* What every S3 answer gets besides the handler's own: CORS headers, the
+ * bucket's default encryption, and the lifecycle's view of what the call
+ * wrote or read. */
+static void after_call(svc_call *c, int rc)
+{
+    s3_cors_apply(c);
+    const char *name = c->input && rc == 0 ? s3_in(c, "Bucket") : NULL;
+    s3_bucket *b = name ? g_tree_lookup(s3_st(c)->buckets, name) : NULL;
+    if (b && c->output)
+        s3_config_apply_sse(c, b);
+    if (b && (strcmp(c->operation, "PutObject") == 0 || strcmp(c->operation, "CopyObject") == 0))
+        s3_config_store_object_acl(c, b);
+    if (!b || !s3_config_get(b, S3_CFG_LIFECYCLE))
+        return;
+    const char *op = c->operation;
+    if (strcmp(op, "PutObject") == 0 || strcmp(op, "GetObject") == 0 || strcmp(op, "HeadObject") == 0)
+        expiration_header(c, b);
+    if (!g_str_has_prefix(op, "Get") && !g_str_has_prefix(op, "Head") && !g_str_has_prefix(op, "List"))
+        s3_lifecycle_note_write(s3_st(c), b, c->now_ms);
+}
+
 static void *state_new(const void *config)
 {
     return s3_state_new();
@@ -468,4 +547,7 @@ const svc_def s3_service = {
     .unknown_operation_code = "NotImplemented",
     .unknown_operation_status = 501,
     .route_host = s3_host_route,
+    .after_call = after_call,
+    .due_ms = s3_lifecycle_due,
+    .maintain = s3_lifecycle_run,
 };

@@ -49,6 +49,7 @@ static void bucket_free(gpointer p)
     g_hash_table_destroy(b->upload_ids);
     g_tree_destroy(b->uploads);
     g_tree_destroy(b->objects);
+    json_decref(b->settings);
     g_free(b->name);
     g_free(b->region);
     g_free(b);

@@ -18,6 +18,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -97,6 +98,8 @@ typedef struct s3_bucket {
     GTree *uploads;         /* s3_upload* (by key, then seq) -> the same, owns them */
     GHashTable *upload_ids; /* id -> s3_upload* (borrowed) */
     uint64_t upload_seq;
+    json_t *settings;       /* setting name -> document, owned; NULL: all defaults (config.h) */
+    _Atomic int64_t lifecycle_due_ms; /* when its lifecycle rules next have work (lifecycle.h) */
 } s3_bucket;
 
 /* Locking: the namespace lock (the core's) alone, held as each operation
@@ -111,6 +114,7 @@ typedef struct s3_state {
      * first use (state_new has no server to ask). */
     gsize secret_ready;
     unsigned char secret[S3_TOKEN_SECRET_LEN];
+    _Atomic int64_t lifecycle_due_ms; /* the earliest of its buckets' (lifecycle.h) */
 } s3_state;
 
 s3_state *s3_state_new(void);
