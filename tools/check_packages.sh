@@ -5,6 +5,10 @@
 #    client tests' programs from deps/build.txt or deps/test.txt;
 #  - every shared library the built binary links (but libc's) comes from a
 #    package in deps/runtime.txt;
+#  - every library the binary opens at run time instead (a deps/runtime.txt
+#    line "PACKAGE # dlopen FILE") is named in the binary, not linked by it,
+#    and installed by PACKAGE; and every shared-object name the sources
+#    spell out ("libNAME.so.N") has such a line;
 #  - the Makefile and the Dockerfile read these lists rather than their own.
 # Usage: check_packages.sh SOURCE_DIR MOCKAWS_BINARY
 set -eu
@@ -65,6 +69,34 @@ for lib in $(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}'); do
   [ -n "$pkg" ] || { complain "no Debian package owns $path"; continue; }
   pkg=${pkg%%:*}
   has "$pkg" "$src/deps/runtime.txt" || complain "$bin links $lib, from $pkg, which is not in deps/runtime.txt"
+done
+
+# The one allowance: a library the code opens with g_module_open (libsoup,
+# S3's POST Object) has no NEEDED entry, so its package is listed with a
+# "dlopen FILE" note. The note must be true: the binary carries FILE's name
+# (the string it opens), does not link it, and PACKAGE ships it.
+needed=$(objdump -p "$bin" | awk '$1 == "NEEDED" {print $2}')
+sed -n 's/^[[:space:]]*\([^#[:space:]]\{1,\}\)[[:space:]]*#[[:space:]]*dlopen[[:space:]]\{1,\}\([^[:space:]]\{1,\}\).*/\1 \2/p' \
+    "$src/deps/runtime.txt" |
+  while read -r pkg file; do
+    if echo "$needed" | grep -qx "$file"; then
+      complain "deps/runtime.txt says $file is dlopen'ed, but $bin links it"
+    elif ! grep -qaF "$file" "$bin"; then
+      complain "deps/runtime.txt says $bin dlopens $file, but $bin does not name it"
+    else
+      path=$(ldconfig -p | awk -v l="$file" '$1 == l {print $NF; exit}')
+      if [ -z "$path" ]; then
+        complain "$bin opens $file at run time, which ldconfig does not know"
+      else
+        o=$(owner "$path")
+        [ "${o%%:*}" = "$pkg" ] || complain "$bin opens $file, from ${o:-no package}, but deps/runtime.txt says $pkg"
+      fi
+    fi
+    [ $fail -eq 0 ] || exit 1
+  done || fail=1
+for file in $(grep -rhoE '"lib[A-Za-z0-9_.+-]*\.so(\.[0-9]+)*"' "$src/server/src" "$src/server/cli" | tr -d '"' | sort -u); do
+  grep -Eq "#[[:space:]]*dlopen[[:space:]]+$file([[:space:]]|\$)" "$src/deps/runtime.txt" ||
+    complain "the sources open $file at run time, which deps/runtime.txt does not list as dlopen'ed"
 done
 
 grep -q 'deps/build.txt' "$src/Makefile" || complain "the Makefile does not read deps/build.txt"

@@ -16,6 +16,7 @@
 
 Usage: make_seeds.py BUILT_MOCKAWS_BINARY   (the capture needs boto3)
 The corpora are rewritten whole; seeds are named by content."""
+import base64
 import glob
 import hashlib
 import json
@@ -237,6 +238,26 @@ def control_seeds():
          "s3-list-fixture")
 
 
+
+def s3_post_seeds():
+    """A browser form upload (POST Object): a bucket, the form, the object."""
+    auth = ("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/s3/aws4_request, "
+            "SignedHeaders=host, Signature=0")
+    policy = base64.b64encode(json.dumps({"expiration": "2099-01-01T00:00:00Z", "conditions": [
+        {"bucket": "seed-post"}, ["starts-with", "$key", "up/"], ["content-length-range", 0, 64],
+        {"success_action_status": "201"}]}).encode()).decode()
+    b = "xyzBOUNDARY"
+    fields = [("key", "up/${filename}"), ("AWSAccessKeyId", "AKIDEXAMPLE"), ("signature", "c2ln"),
+              ("policy", policy), ("success_action_status", "201")]
+    form = "".join(f'--{b}\r\nContent-Disposition: form-data; name="{n}"\r\n\r\n{v}\r\n' for n, v in fields)
+    form += f'--{b}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhello\r\n--{b}--\r\n'
+    # a request without Content-Length takes the rest of the input as its body (fuzz_common.c)
+    seed("pipeline", raw("PUT", "/seed-post", [("Host", "localhost"), ("Authorization", auth), ("Content-Length", "0")]) +
+         raw("POST", "/seed-post", [("Host", "localhost"),
+                                    ("Content-Type", f"multipart/form-data; boundary={b}")], form) +
+         raw("GET", "/seed-post/up/a.txt", [("Host", "localhost"), ("Authorization", auth)]), "s3-post-form")
+
+
 # ---- DynamoDB expressions and numbers ----
 def c_strings(text):
     """The C string literals of text, concatenated where adjacent, unescaped."""
@@ -359,6 +380,7 @@ def main():
     vector_seeds()
     sdk_seeds(sys.argv[1])
     control_seeds()
+    s3_post_seeds()
     expr_seeds()
     num_seeds()
     chunked_seeds()

@@ -210,13 +210,20 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         return;
     }
 
+    /* An operation of the service's own that the model does not describe
+     * (S3's POST Object, a form upload): nothing to parse or validate. Its
+     * handler reads the raw request, gets an empty input object to fill as
+     * it likes, and writes its whole answer into c->resp. */
+    const mop *mo = model_find_op(rt->model, op);
     json_t *input = NULL;
-    if (rt->proto->parse_request(rt->model, op, req, &input, &err) != 0) {
+    if (!mo)
+        input = json_object();
+    else if (rt->proto->parse_request(rt->model, op, req, &input, &err) != 0) {
         answer_error(x, rt, op, &err);
         aws_error_clear(&err);
         return;
     }
-    const mshape *in_shape = mop_input(model_find_op(rt->model, op));
+    const mshape *in_shape = mop_input(mo);
     if (in_shape) {
         violation v[8];
         size_t n = validator_check(rt->validator, in_shape, input, v, 8);
@@ -313,7 +320,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         if (!aws_error_is_set(&c.err))
             aws_error_set_status(&c.err, 500, "InternalError", "handler failed without an error");
         answer_error(x, rt, op, &c.err);
-    } else {
+    } else if (mo) {
         if (!c.output)
             c.output = json_object();
         if (rt->proto->serialize_output(rt->model, op, c.output, x->request_id, x->resp) != 0) {

@@ -19,6 +19,7 @@
 #include "services/s3/object.h"
 #include "services/s3/version.h"
 #include "services/s3/restore.h"
+#include "services/s3/post.h"
 #include "services/svc_api.h"
 #include "wire/restxml.h"
 #include "wire/timefmt.h"
@@ -384,6 +385,8 @@ static const svc_op ops[] = {
     {"GetObjectLegalHold", s3_get_object_legal_hold, SVC_LOCK_SHARED},
     /* fix (issue 13): archive storage classes */
     {"RestoreObject", s3_restore_object, SVC_LOCK_EXCLUSIVE},
+    /* not in the model: choose_operation names it (post.h) */
+    {S3_POST_OBJECT, s3_post_object, SVC_LOCK_NONE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
@@ -401,14 +404,31 @@ static char *resource_of(const char *operation, json_t *input)
 /* ---- choosing the operation ---- */
 
 /* The model routes every S3 operation, those mockaws does not implement
- * included (PUT /b?versioning is PutBucketVersioning, answered 501). One
- * request it cannot refuse: a POST on an object with no ?uploadId matches
+ * included (PUT /b?versioning is PutBucketVersioning, answered 501). A
+ * POST on a bucket it has no template for is the form upload, PostObject,
+ * which the model does not describe (post.h). One request it cannot
+ * refuse: a POST on an object with no ?uploadId matches
  * only CompleteMultipartUpload's template, yet is no operation of S3's,
  * which answers 405 naming the resource type. */
+/* A POST on a bucket alone ("/bucket", with no sub-resource the model
+ * routes, as ?delete): S3's form upload. */
+static bool bucket_post(const http_request *req)
+{
+    const char *slash = strchr(req->path + 1, '/');
+    return strcmp(req->method, "POST") == 0 && req->path[0] == '/' && req->path[1] &&
+           (!slash || !slash[1]);
+}
+
 static const char *choose_operation(const model *m, const http_request *req, char *buf, size_t buflen,
                                     aws_error *err)
 {
     const char *op = wire_rest_xml.operation_name(m, req, buf, buflen, err);
+    if (!op && bucket_post(req)) {
+        /* POST Object, the form upload no model describes (post.h) */
+        aws_error_clear(err);
+        g_strlcpy(buf, S3_POST_OBJECT, buflen);
+        return buf;
+    }
     if (!op || strcmp(op, "CompleteMultipartUpload") != 0)
         return op;
     http_params q;
