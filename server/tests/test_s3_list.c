@@ -81,7 +81,8 @@ static void order_prefix_delimiter(void **st)
     k = keys_of(r.body, "Key");
     assert_string_equal(k, "z");
     g_free(k);
-    assert_non_null(strstr(r.body, "<Owner><DisplayName>mockaws</DisplayName><ID>"));
+    assert_non_null(strstr(r.body, "<Owner><ID>"));
+    assert_null(strstr(r.body, "DisplayName")); /* S3 stopped sending it */
     assert_non_null(strstr(r.body, "<StartAfter>c+d</StartAfter>"));
     assert_non_null(strstr(r.body, "<IsTruncated>true</IsTruncated>"));
     s3r_free(&r);
@@ -238,7 +239,8 @@ static void list_v1_markers(void **st)
     assert_non_null(strstr(r.body, "<IsTruncated>true</IsTruncated>"));
     assert_null(strstr(r.body, "<NextMarker>")); /* only with a delimiter */
     assert_non_null(strstr(r.body, "<Marker></Marker>"));
-    assert_non_null(strstr(r.body, "<Owner><DisplayName>mockaws</DisplayName><ID>")); /* v1 always names owners */
+    assert_non_null(strstr(r.body, "<Owner><ID>")); /* v1 always names owners */
+    assert_null(strstr(r.body, "DisplayName"));
     s3r_free(&r);
     r = s3_call(s, "GET", "/ver1", "max-keys=2&marker=a%2F2", NULL, 0, NULL);
     k = keys_of(r.body, "Key");

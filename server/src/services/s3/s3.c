@@ -135,11 +135,13 @@ void s3_owner_id(const char *account, char out[65])
     g_free(h);
 }
 
+/* Only the ID: S3 stopped sending DisplayName in November 2025
+ * (docs/AWS-FACTS.md). */
 json_t *s3_owner_json(const char *account)
 {
     char id[65];
     s3_owner_id(account, id);
-    return json_pack("{s:s, s:s}", "ID", id, "DisplayName", "mockaws");
+    return json_pack("{s:s}", "ID", id);
 }
 
 json_t *s3_encodedn(const char *s, size_t len, bool url)
