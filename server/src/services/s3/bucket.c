@@ -131,9 +131,7 @@ int s3_create_bucket(svc_call *c)
 
 int s3_delete_bucket(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     if (g_tree_nnodes(b->versions ? b->versions : b->objects) > 0) { /* delete markers count too */
@@ -147,9 +145,7 @@ int s3_delete_bucket(svc_call *c)
 
 int s3_head_bucket(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     c->output = json_pack("{s:s, s:b}", "BucketRegion", b->region, "AccessPointAlias", 0);
@@ -158,9 +154,7 @@ int s3_head_bucket(svc_call *c)
 
 int s3_get_bucket_location(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     /* the region is the text of the answer's root element, none for us-east-1 */

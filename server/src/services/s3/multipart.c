@@ -75,9 +75,7 @@ static void set_checksum(json_t *out, checksum_algo algo, const char *value)
 
 int s3_create_multipart_upload(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b || s3_config_check_object_acl(c, b) != 0)
         return -1;
     const char *key = s3_in(c, "Key");
@@ -570,9 +568,7 @@ static GTreeNode *uploads_past_prefix(GTree *t, const char *prefix, size_t len)
 
 int s3_list_multipart_uploads(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     const char *prefix = s3_in(c, "Prefix");

@@ -614,9 +614,7 @@ static int delete_version(svc_call *c, s3_bucket *b, const char *key, const char
 
 int s3_delete_object(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     const char *key = s3_in(c, "Key");
@@ -652,9 +650,7 @@ int s3_delete_object(svc_call *c)
 
 int s3_delete_objects(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     if (s3_payload_verify_raw(c, true) != 0)
@@ -762,9 +758,7 @@ static void keep_redirect(svc_call *c, s3_meta *m)
 
 int s3_copy_object(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *db = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *db = s3_call_bucket(c);
     if (!db || s3_config_check_object_acl(c, db) != 0)
         return -1;
     const char *key = s3_in(c, "Key");

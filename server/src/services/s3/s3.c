@@ -319,6 +319,11 @@ int s3_check_request(svc_call *c)
     return check_presigned(c) != 0 || check_content_sha256(c) != 0 ? -1 : 0;
 }
 
+s3_bucket *s3_call_bucket(svc_call *c)
+{
+    return s3_check_request(c) == 0 ? s3_bucket_for(c, s3_in(c, "Bucket")) : NULL;
+}
+
 /* ---- operations ---- */
 
 /* Every operation, with how the namespace lock is held around it (see

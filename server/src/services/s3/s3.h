@@ -37,6 +37,9 @@ s3_bucket *s3_bucket_lookup(svc_call *c, const char *name, const char *expected_
  * presigned URL's expiry and x-amz-content-sha256 against the body. 0, or
  * -1 with c->err set. Needs no lock. */
 int s3_check_request(svc_call *c);
+/* The prologue of a bucket's operations: s3_check_request, then
+ * s3_bucket_for the input's Bucket. NULL with c->err set. */
+s3_bucket *s3_call_bucket(svc_call *c);
 /* Checks a key: NULL-free, valid UTF-8, at most 1024 bytes. -1 + c->err. */
 int s3_check_key(svc_call *c, const char *key);
 

@@ -136,9 +136,7 @@ void s3_version_output(const s3_bucket *b, const s3_object *v, json_t *out)
 
 int s3_put_bucket_versioning(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     if (s3_payload_verify_raw(c, false) != 0)
@@ -162,9 +160,7 @@ int s3_put_bucket_versioning(svc_call *c)
 
 int s3_get_bucket_versioning(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     c->output = json_object();
@@ -286,9 +282,7 @@ static int lock_body(svc_call *c)
 
 int s3_put_object_lock_configuration(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     if (lock_body(c) != 0)
@@ -321,9 +315,7 @@ int s3_put_object_lock_configuration(svc_call *c)
 
 int s3_get_object_lock_configuration(svc_call *c)
 {
-    if (s3_check_request(c) != 0)
-        return -1;
-    s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
+    s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
     if (!b->lock.enabled) {
