@@ -28,14 +28,14 @@ import argparse
 import json
 import os
 import shutil
-import statistics
 import sys
 import tempfile
 import time
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from list_bench import HERE, Server, gen_key, pct, tag  # noqa: E402
+import scale  # noqa: E402
+from list_bench import HERE, Server, gen_key, tag  # noqa: E402
 
 PER_KEY = 10
 
@@ -149,16 +149,8 @@ def main():
 
         page = min(1000, args.small // 2)
         cases = {name: cases_for(s, n, page) for name, (s, n) in sizes.items()}
-        timings = {name: {c: [] for c in cases[name]} for name in sizes}
-        for case in cases["big"]:
-            for i in range(args.warmup + args.reps):
-                for name in ("small", "big") if i % 2 == 0 else ("big", "small"):
-                    server = sizes[name][0]
-                    spec = cases[name][case]
-                    dt, status, body = server.get(spec[0])
-                    check(server, case, spec, status, body)
-                    if i >= args.warmup:
-                        timings[name][case].append(dt)
+        timings = scale.alternate(sizes, cases, args.warmup, args.reps,
+                                  lambda server, spec: server.get(spec[0]), check)
 
         print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())} {os.uname().sysname} "
               f"{os.uname().release} {os.uname().machine}, {os.cpu_count()} cores; "
@@ -167,20 +159,8 @@ def main():
         print(f"# buckets: keys = {args.count:,} vs {args.small:,} versions ({PER_KEY} per key), "
               f"deep = one key of as many versions; middle pages hold {page} entries")
         print()
-        print(f"| case | median @ {args.small:,} | median @ {args.count:,} | ratio | "
-              f"p90 @ {args.small:,} | p90 @ {args.count:,} |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        result = {"count": args.count, "small": args.small, "reps": args.reps, "cases": {}}
-        worst = 0.0
-        for case in cases["big"]:
-            s, b = timings["small"][case], timings["big"][case]
-            ms, mb = statistics.median(s) * 1e3, statistics.median(b) * 1e3
-            ratio = mb / ms
-            worst = max(worst, ratio)
-            result["cases"][case] = {"median_small_ms": ms, "median_big_ms": mb, "ratio": ratio,
-                                     "p90_small_ms": pct(s, 90) * 1e3, "p90_big_ms": pct(b, 90) * 1e3}
-            print(f"| {case} | {ms:.3f} ms | {mb:.3f} ms | {ratio:.2f} | "
-                  f"{pct(s, 90) * 1e3:.3f} ms | {pct(b, 90) * 1e3:.3f} ms |")
+        result = {"count": args.count, "small": args.small, "reps": args.reps}
+        worst, _ = scale.ratio_table(timings, args.small, args.count, result)
         print()
         print("| server | versions | exec to ready | VmRSS loaded | RSS over idle per version |")
         print("| --- | ---: | ---: | ---: | ---: |")

@@ -24,87 +24,30 @@ Cases (the same request against both tables; pages of --page items):
 Everything listens on 127.0.0.1 and is stopped on exit.
 """
 import argparse
-import http.client
 import json
 import os
 import shutil
-import signal
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import scale  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 AUTH = ("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/dynamodb/aws4_request, "
         "SignedHeaders=host;x-amz-date, Signature=00")
 
 
-class Server:
-    def __init__(self, binary, work, name, fixture=None):
-        self.name = name
-        port_file = os.path.join(work, f"{name}.port")
-        args = [binary, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
-                "--log-level", "error"]
-        if fixture is not None:
-            path = os.path.join(work, f"{name}.json")
-            with open(path, "w") as f:
-                json.dump(fixture, f)
-            args += ["--fixtures", path]
-        self.log = open(os.path.join(work, f"{name}.log"), "wb")
-        t0 = time.monotonic()
-        self.proc = subprocess.Popen(args, stdout=self.log, stderr=subprocess.STDOUT,
-                                     stdin=subprocess.DEVNULL)
-        deadline = t0 + 600
-        self.port = None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise SystemExit(f"{name}: mockaws exited with {self.proc.returncode}; "
-                                 f"see {self.log.name}")
-            try:
-                with open(port_file) as f:
-                    text = f.read()
-                if text.endswith("\n"):
-                    self.port = int(text)
-                    break
-            except (FileNotFoundError, ValueError):
-                pass
-            time.sleep(0.001)
-        if self.port is None:
-            self.stop()
-            raise SystemExit(f"{name}: not ready within 600 s")
-        self.ready_s = time.monotonic() - t0
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
-
-    def rss_kib(self):
-        with open(f"/proc/{self.proc.pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
-
+class Server(scale.Server):
     def call(self, op, body):
-        """(seconds, status, parsed answer) over the keep-alive connection."""
-        data = json.dumps(body).encode()
-        t0 = time.perf_counter()
-        self.conn.request("POST", "/", body=data, headers={
+        """(seconds, status, parsed answer) of a DynamoDB call over the keep-alive
+        connection."""
+        dt, status, raw = self.request("POST", "/", body=json.dumps(body).encode(), headers={
             "Authorization": AUTH, "X-Amz-Date": "20261129T000000Z",
             "X-Amz-Target": f"DynamoDB_20120810.{op}",
             "Content-Type": "application/x-amz-json-1.0"})
-        resp = self.conn.getresponse()
-        raw = resp.read()
-        dt = time.perf_counter() - t0
-        return dt, resp.status, json.loads(raw)
-
-    def stop(self):
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self.log.close()
+        return dt, status, json.loads(raw)
 
 
 def fixture(count, size):
@@ -158,9 +101,7 @@ def check(server, case, spec, status, body):
         raise SystemExit(f"{server.name} {case}: LastEvaluatedKey {body.get('LastEvaluatedKey')}")
 
 
-def pct(values, p):
-    values = sorted(values)
-    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+pct = scale.pct
 
 
 def main():
@@ -193,16 +134,8 @@ def main():
         sizes = {"small": (small, args.small), "big": (big, args.count)}
         rss_loaded = {name: s.rss_kib() for name, (s, _) in sizes.items()}
         cases = {name: cases_for(n, args.page) for name, (_, n) in sizes.items()}
-        timings = {name: {c: [] for c in cases[name]} for name in sizes}
-        for case in cases["big"]:
-            for i in range(args.warmup + args.reps):
-                for name in ("small", "big") if i % 2 == 0 else ("big", "small"):
-                    server = sizes[name][0]
-                    spec = cases[name][case]
-                    dt, status, body = server.call(spec[0], spec[1])
-                    check(server, case, spec, status, body)
-                    if i >= args.warmup:
-                        timings[name][case].append(dt)
+        timings = scale.alternate(sizes, cases, args.warmup, args.reps,
+                                  lambda server, spec: server.call(spec[0], spec[1]), check)
 
         print(f"# {time.strftime('%Y-%m-%dT%H:%MZ', time.gmtime())} {os.uname().sysname} "
               f"{os.uname().release} {os.uname().machine}, {os.cpu_count()} cores, "
@@ -211,22 +144,8 @@ def main():
         print(f"# one partition of {args.count:,} vs {args.small:,} generated items "
               f"({args.size} B payload, numeric sort keys); pages of {args.page} items")
         print()
-        print(f"| case | median @ {args.small:,} | median @ {args.count:,} | ratio | "
-              f"p90 @ {args.small:,} | p90 @ {args.count:,} |")
-        print("| --- | ---: | ---: | ---: | ---: | ---: |")
-        result = {"count": args.count, "small": args.small, "page": args.page,
-                  "reps": args.reps, "cases": {}}
-        worst = 0.0
-        for case in cases["big"]:
-            s, b = timings["small"][case], timings["big"][case]
-            ms, mb = statistics.median(s) * 1e3, statistics.median(b) * 1e3
-            ratio = mb / ms
-            worst = max(worst, ratio)
-            result["cases"][case] = {"median_small_ms": ms, "median_big_ms": mb, "ratio": ratio,
-                                     "p90_small_ms": pct(s, 90) * 1e3,
-                                     "p90_big_ms": pct(b, 90) * 1e3}
-            print(f"| {case} | {ms:.3f} ms | {mb:.3f} ms | {ratio:.2f} | "
-                  f"{pct(s, 90) * 1e3:.3f} ms | {pct(b, 90) * 1e3:.3f} ms |")
+        result = {"count": args.count, "small": args.small, "page": args.page, "reps": args.reps}
+        worst, _ = scale.ratio_table(timings, args.small, args.count, result)
         print()
         print("| server | items | exec to ready | VmRSS loaded | RSS over idle per item |")
         print("| --- | ---: | ---: | ---: | ---: |")
