@@ -106,7 +106,9 @@ MOCKAWS_API size_t mockaws_journal_count(mockaws *m, const char *service, const 
 MOCKAWS_API void mockaws_journal_clear(mockaws *m);
 
 /* Clock: real by default. Virtual mode freezes server time at its current
- * value; advance moves it forward (in real mode too, as an offset). */
+ * value; advance moves it forward (in real mode too, as an offset), then
+ * does the work that became due (lifecycle expirations, finished restores
+ * and the events they send) before it returns. */
 MOCKAWS_API int mockaws_clock_virtual(mockaws *m, int on);
 MOCKAWS_API void mockaws_clock_advance(mockaws *m, uint64_t ms);
 /* Server time, milliseconds since the epoch. */

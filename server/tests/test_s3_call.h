@@ -135,6 +135,31 @@ static inline int s3_teardown(void **st)
     return 0;
 }
 
+/* A server on the virtual clock whose restores take restore_ms. */
+static inline int s3_setup_virtual(void **st, uint64_t restore_ms)
+{
+    char err[256];
+    mockaws_options o = {.seed = 7, .s3_restore_set = 1, .s3_restore_ms = restore_ms};
+    *st = mockaws_start(&o, err, sizeof err);
+    if (!*st)
+        fprintf(stderr, "start: %s\n", err);
+    else
+        mockaws_clock_virtual(*st, 1);
+    return *st ? 0 : -1;
+}
+
+/* The Content-MD5 header of body (g_free). */
+static inline char *s3_content_md5(const char *body)
+{
+    guint8 d[16];
+    gsize n = sizeof d;
+    GChecksum *ck = g_checksum_new(G_CHECKSUM_MD5);
+    g_checksum_update(ck, (const guchar *)body, (gssize)strlen(body));
+    g_checksum_get_digest(ck, d, &n);
+    g_checksum_free(ck);
+    return g_base64_encode(d, sizeof d);
+}
+
 /* Simple calls that must succeed. */
 static inline void s3_ok(server *s, const char *method, const char *path, const char *query, const char *body)
 {

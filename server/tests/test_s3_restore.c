@@ -12,17 +12,7 @@
 
 #define RESTORE_BODY "<RestoreRequest><Days>1</Days></RestoreRequest>"
 
-static int setup(void **st)
-{
-    char err[256];
-    mockaws_options o = {.seed = 7, .s3_restore_set = 1, .s3_restore_ms = 5000};
-    *st = mockaws_start(&o, err, sizeof err);
-    if (!*st)
-        fprintf(stderr, "start: %s\n", err);
-    else
-        mockaws_clock_virtual(*st, 1);
-    return *st ? 0 : -1;
-}
+static int setup(void **st) { return s3_setup_virtual(st, 5000); }
 
 static s3r restore(server *s, const char *path)
 {

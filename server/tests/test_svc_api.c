@@ -297,9 +297,10 @@ static void server_stops_with_one_parked(void **st)
     g_free(doc);
 }
 
-static void without_the_edge_a_request_cannot_park(void **st)
+/* GetCallerIdentity through pipeline_handle, with no edge to hold it;
+ * resp is initialized here, the caller's to clear. */
+static void identity_without_edge(mockaws *s, http_response *resp, pipeline_outcome *out)
 {
-    mockaws *s = start_waiter();
     http_header h[] = {
         {"content-type", "application/x-www-form-urlencoded"},
         {"authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/sts/aws4_request, "
@@ -307,14 +308,92 @@ static void without_the_edge_a_request_cannot_park(void **st)
     };
     http_request req = {.method = "POST", .path = "/", .query = "", .host = "127.0.0.1", .headers = h,
                         .nheaders = 2, .body = GET_IDENTITY, .body_len = strlen(GET_IDENTITY)};
+    http_response_init(resp);
+    pipeline_handle(s, &req, 0, false, resp, out);
+}
+
+static void without_the_edge_a_request_cannot_park(void **st)
+{
+    mockaws *s = start_waiter();
     http_response resp;
-    http_response_init(&resp);
     pipeline_outcome out;
-    pipeline_handle(s, &req, 0, false, &resp, &out);
+    identity_without_edge(s, &resp, &out);
     assert_false(out.parked);
     assert_int_equal(resp.status, 200);
     assert_non_null(strstr(resp.body->str, "<Arn>at-once</Arn>"));
     http_response_clear(&resp);
+    mockaws_stop(s);
+}
+
+/* ---- one service calling another ---- */
+
+/* sts (rank 1) calls sns (rank 2), as S3 calls SNS: GetCallerIdentity asks
+ * sns's ListTopics (whose handler calls back into sts, which the lock
+ * order forbids), then again with a NextToken that is no string. */
+static int callee_list_topics(svc_call *c)
+{
+    json_t *out = NULL, *in = json_object();
+    aws_error err = AWS_ERROR_INIT;
+    int rc = svc_invoke(c, "sts", c->account, "", "GetCallerIdentity", in, &out, &err);
+    json_decref(in);
+    c->output = json_pack("{s:[{s:s}]}", "Topics", "TopicArn", rc == 0 ? "called back" : err.code);
+    aws_error_clear(&err);
+    json_decref(out);
+    return 0;
+}
+
+static int caller_identity(svc_call *c)
+{
+    json_t *out = NULL, *in = json_pack("{}");
+    aws_error err = AWS_ERROR_INIT;
+    int rc = svc_invoke(c, "sns", c->account, c->region, "ListTopics", in, &out, &err);
+    char *seen = g_strdup(rc == 0 ? svc_str(json_array_get(json_object_get(out, "Topics"), 0), "TopicArn") : "failed");
+    json_decref(out);
+    json_object_set_new(in, "NextToken", json_integer(5));
+    rc = svc_invoke(c, "sns", c->account, c->region, "ListTopics", in, &out, &err);
+    c->output = json_pack("{s:s, s:s, s:s}", "UserId", seen, "Account", c->account, "Arn",
+                          rc == 0 ? "no error" : err.code);
+    aws_error_clear(&err);
+    json_decref(in);
+    g_free(seen);
+    return 0;
+}
+
+static const svc_op caller_ops[] = {{"GetCallerIdentity", caller_identity, SVC_LOCK_EXCLUSIVE}, {NULL, NULL, 0}};
+static const svc_op callee_ops[] = {{"ListTopics", callee_list_topics, SVC_LOCK_EXCLUSIVE}, {NULL, NULL, 0}};
+static const svc_def caller_service = {.name = "sts", .ops = caller_ops, .scope = SVC_SCOPE_ACCOUNT,
+                                       .state_new = waiter_new, .state_free = g_free, .invoke_rank = 1,
+                                       .unknown_operation_code = "InvalidAction", .unknown_operation_status = 400};
+static const svc_def callee_service = {.name = "sns", .ops = callee_ops, .scope = SVC_SCOPE_REGION,
+                                       .state_new = waiter_new, .state_free = g_free, .invoke_rank = 2,
+                                       .validation_code = "InvalidParameter",
+                                       .unknown_operation_code = "InvalidAction", .unknown_operation_status = 400};
+static const svc_def *const calling_services[] = {&caller_service, &callee_service, NULL};
+
+static void a_service_calls_another_one_way(void **st)
+{
+    (void)st;
+    char err[256];
+    mockaws_options o = {.seed = 7};
+    mockaws *s = api_start_with(&o, calling_services, err, sizeof err);
+    assert_non_null(s);
+    http_response resp;
+    pipeline_outcome out;
+    identity_without_edge(s, &resp, &out);
+    assert_int_equal(resp.status, 200);
+    /* the callee ran, and its call back against the lock order was refused */
+    assert_non_null(strstr(resp.body->str, "<UserId>InternalError</UserId>"));
+    /* the callee's input is checked against its model */
+    assert_non_null(strstr(resp.body->str, "<Arn>InvalidParameter</Arn>"));
+    http_response_clear(&resp);
+    /* the calls are journaled with their caller (the refused one is not a call) */
+    char *text = mockaws_journal_json(s, NULL);
+    assert_non_null(strstr(text, "\"operation\":\"ListTopics\""));
+    int by_sts = 0;
+    for (const char *p = text; (p = strstr(p, "\"caller\":\"sts\"")); p++)
+        by_sts++;
+    assert_int_equal(by_sts, 2);
+    free(text);
     mockaws_stop(s);
 }
 
@@ -379,6 +458,7 @@ int main(void)
         cmocka_unit_test(client_hangs_up_while_parked),
         cmocka_unit_test(server_stops_with_one_parked),
         cmocka_unit_test(without_the_edge_a_request_cannot_park),
+        cmocka_unit_test(a_service_calls_another_one_way),
         cmocka_unit_test(one_rounding_rule),
         cmocka_unit_test(hits_spread_evenly),
     };

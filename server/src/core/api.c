@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/call.h"
 #include "core/control.h"
 #include "core/edge.h"
 #include "core/fixtures.h"
@@ -151,7 +152,11 @@ int mockaws_clock_virtual(mockaws *m, int on)
     return 0;
 }
 
-void mockaws_clock_advance(mockaws *m, uint64_t ms) { clock_advance(&m->clock, (int64_t)ms); }
+void mockaws_clock_advance(mockaws *m, uint64_t ms)
+{
+    clock_advance(&m->clock, (int64_t)ms);
+    call_run_due(m);
+}
 int64_t mockaws_clock_now_ms(mockaws *m) { return clock_now_ms(&m->clock); }
 
 int mockaws_control(mockaws *m, const char *method, const char *path, const char *body, char **out)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/call.h"
 #include "core/fixtures.h"
 #include "core/jtext.h"
 #include "core/registry.h"
@@ -131,8 +132,10 @@ static void clock_endpoint(server *s, const http_request *req, http_response *re
         }
         if (m)
             clock_set_virtual(&s->clock, strcmp(m, "virtual") == 0);
-        if (adv)
+        if (adv) {
             clock_advance(&s->clock, json_integer_value(adv));
+            call_run_due(s);
+        }
         json_decref(b);
     } else if (strcmp(req->method, "GET") != 0) {
         reply_error(resp, 405, "clock takes GET or POST");

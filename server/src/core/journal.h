@@ -25,6 +25,8 @@ typedef struct journal_entry {
     const char *invocation_id; /* amz-sdk-invocation-id */
     int attempt;             /* from amz-sdk-request: attempt=N; 0 when absent */
     int max_attempts;        /* from amz-sdk-request: max=M; 0 when absent */
+    const char *caller;      /* a call one service made to another (svc_invoke): the
+                                calling service; NULL for a client's request */
 } journal_entry;
 
 typedef struct journal_filter {

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/call.h"
 #include "core/control.h"
 #include "core/registry.h"
 #include "core/reqid.h"
@@ -144,19 +145,6 @@ static void answer_unrouted(exchange *x, int status, const char *code, const cha
     x->je.error = code;
 }
 
-static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_error *err)
-{
-    if (rt->def->validation_error) {
-        rt->def->validation_error(v, n, err);
-        return;
-    }
-    GString *msg = g_string_new(NULL);
-    validate_coral_message(msg, v, n);
-    aws_error_set(err, rt->def->validation_code ? rt->def->validation_code : "ValidationException",
-                  "%s", msg->str);
-    g_string_free(msg, TRUE);
-}
-
 /* The namespace lock for SVC_LOCK_NONE handlers (services/service.h). */
 static GRWLock *call_lock(svc_call *c) { return &ns_get(c->srv->ns, c->svc, c->account, c->region)->lock; }
 void svc_lock_shared(svc_call *c) { g_rw_lock_reader_lock(call_lock(c)); }
@@ -228,7 +216,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         violation v[8];
         size_t n = validator_check(rt->validator, in_shape, input, v, 8);
         if (n) {
-            validation_failure(rt, v, n, &err);
+            call_validation_failure(rt, v, n, &err);
             answer_error(x, rt, op, &err);
             aws_error_clear(&err);
             json_decref(input);
@@ -280,28 +268,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         .fault = fd.partial,
         .park = &park,
     };
-    if (rt->def->maintain && rt->def->due_ms(n->state) <= c.now_ms) {
-        g_rw_lock_writer_lock(&n->lock);
-        if (rt->def->due_ms(n->state) <= c.now_ms)
-            rt->def->maintain(n->state, c.now_ms);
-        g_rw_lock_writer_unlock(&n->lock);
-    }
-    if (handler->lock == SVC_LOCK_SHARED)
-        g_rw_lock_reader_lock(&n->lock);
-    else if (handler->lock == SVC_LOCK_EXCLUSIVE)
-        g_rw_lock_writer_lock(&n->lock);
-    int rc = handler->fn(&c);
-    if (rt->def->after_call && !park.parked) {
-        if (handler->lock == SVC_LOCK_NONE)
-            g_rw_lock_writer_lock(&n->lock);
-        rt->def->after_call(&c, rc);
-        if (handler->lock == SVC_LOCK_NONE)
-            g_rw_lock_writer_unlock(&n->lock);
-    }
-    if (handler->lock == SVC_LOCK_SHARED)
-        g_rw_lock_reader_unlock(&n->lock);
-    else if (handler->lock == SVC_LOCK_EXCLUSIVE)
-        g_rw_lock_writer_unlock(&n->lock);
+    int rc = call_handler(rt, handler, n, &c);
 
     if (c.resource) {
         g_free(resource);
@@ -334,24 +301,6 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     json_decref(c.output);
     json_decref(input);
     fault_decision_clear(&fd);
-}
-
-/* One line per request; the JSON line is the journal entry itself, seq and
- * all, so the entry must be in the journal first (as_json). */
-static void log_request(server *s, const journal_entry *je, json_t *as_json)
-{
-    if (s->log_level < MOCKAWS_LOG_INFO)
-        return;
-    if (s->log_format == MOCKAWS_LOG_JSON) {
-        char *t = as_json ? jtext_dumps(as_json, JSON_COMPACT) : NULL;
-        if (t)
-            server_log(s, MOCKAWS_LOG_INFO, "%s", t);
-        free(t);
-    } else {
-        server_log(s, MOCKAWS_LOG_INFO, "%s %s %d %s %" G_GINT64_FORMAT "us", je->service ? je->service : "-",
-                   je->operation ? je->operation : "-", je->status, je->error ? je->error : "-",
-                   je->duration_us);
-    }
 }
 
 void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too_large,
@@ -425,11 +374,11 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     x.je.duration_us = g_get_monotonic_time() - x.start_us;
     bool json_line = s->log_level >= MOCKAWS_LOG_INFO && s->log_format == MOCKAWS_LOG_JSON;
     if (!json_line)
-        log_request(s, &x.je, NULL);
+        call_log(s, &x.je, NULL);
     json_t *as_json = NULL;
     journal_add_json(s->journal, &x.je, json_line ? &as_json : NULL);
     if (json_line)
-        log_request(s, NULL, as_json);
+        call_log(s, NULL, as_json);
     json_decref(as_json);
 done:
     if (routed)

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/call.h"
 #include "faults/fault.h"
 #include "wire/http.h"
 
@@ -22,15 +23,6 @@ typedef struct pipeline_outcome {
     int64_t park_ms;
 } pipeline_outcome;
 
-/* A request's parking (services/svc_api.h, svc_park) between the edge, the
- * pipeline and the handler (svc_call.park). */
-typedef struct svc_park_state {
-    void *edge;         /* in: the edge's context for the request (edge_park_begin),
-                           or NULL when nothing can hold it */
-    bool expired;       /* in: this run follows a parked one whose time ran out */
-    bool parked;        /* out: svc_park was called (and registered with the edge) */
-    int64_t timeout_ms; /* out */
-} svc_park_state;
 
 /* The whole pipeline for one request read in full, without HTTP glue:
  * control API, routing, parsing, the handler, serialization, journal.
@@ -42,5 +34,6 @@ void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too
  * whether this run may park and whether it follows one that expired. */
 void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn, bool too_large,
                               const svc_park_state *park, http_response *resp, pipeline_outcome *out);
+
 
 #endif

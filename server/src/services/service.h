@@ -168,9 +168,20 @@ struct svc_def {
      * (S3's lifecycle rules). due_ms says when the state next has some, read
      * without the namespace lock (an atomic); when a request finds the clock
      * past it, the core runs maintain under the namespace's exclusive lock
-     * before the request's handler. NULL: none. */
+     * before the request's handler; moving the clock (POST /_mockaws/clock)
+     * runs it in every namespace where it is due. NULL: none. */
     int64_t (*due_ms)(void *state);
-    void (*maintain)(void *state, int64_t now_ms);
+    /* c is a call of its own: the request's that found the work due, or
+     * one the core makes after the clock moved (no input, no operation);
+     * maintain reads c->state and c->now_ms, may call other services
+     * (svc_invoke) and answers nothing. */
+    void (*maintain)(svc_call *c);
+
+    /* Where the service stands in the one order in which namespace locks
+     * are taken when a service calls another (svc_invoke): a service may
+     * call only services of a higher rank, so that no two ever wait on
+     * each other (S3 1, SNS 2). 0: it calls none and none calls it. */
+    int invoke_rank;
 
     /* Called after each handler that ran (not one that parked), with the
      * namespace lock still held as its operation declared (exclusive for

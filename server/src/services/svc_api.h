@@ -123,6 +123,24 @@ size_t svc_wake(svc_call *c, const char *key);
 /* How many requests are parked on key in c's namespace. */
 size_t svc_parked(svc_call *c, const char *key);
 
+/* ---- one service acting on another ----
+ * What an AWS service does to another on its own (S3 publishing an event
+ * to an SNS topic): svc_invoke runs operation of service in namespace
+ * (account, region) as a call of its own, while the caller's handler still
+ * holds its namespace lock. The input (borrowed) is checked against the
+ * service's model as a request's is; the operation's handler runs under
+ * the lock it declares, after that namespace's due work. No fault rule
+ * applies (faults are for clients' requests). The call is journaled as a
+ * request, with "caller" naming the calling service.
+ *
+ * A service may call only services of a higher svc_def.invoke_rank (the
+ * one lock order; a call against it is refused as InternalError and
+ * logged). 0 and *output (new reference, never NULL), or -1 and err set:
+ * the service's own error, resolved against its catalog (message filled),
+ * or 503 ServiceUnavailable when the server does not serve the service. */
+int svc_invoke(svc_call *c, const char *service, const char *account, const char *region, const char *operation,
+               json_t *input, json_t **output, aws_error *err);
+
 /* ---- fixtures and state dumps ----
  * JSON carries only UTF-8 while a client's bytes may be anything; these
  * apply the server's one rule (core/jtext.h, docs/ARCHITECTURE.md). */

@@ -5,6 +5,7 @@
 
 #include "services/s3/cors.h"
 #include "services/s3/lifecycle.h"
+#include "services/s3/notify.h"
 #include "services/s3/object.h"
 #include "services/s3/s3.h"
 #include "services/service.h"
@@ -385,62 +386,6 @@ static int check_policy(svc_call *c, s3_bucket *b, json_t *doc)
     return rc;
 }
 
-/* "arn:aws:sns:REGION:ACCOUNT:NAME" and the like: six parts, the last three
- * not empty. */
-static bool arn_parses(const char *arn, const char *service)
-{
-    if (!arn)
-        return false;
-    gchar **parts = g_strsplit(arn, ":", 6);
-    bool ok = g_strv_length(parts) == 6 && strcmp(parts[0], "arn") == 0 && *parts[1] &&
-              strcmp(parts[2], service) == 0 && *parts[3] && *parts[4] && *parts[5];
-    g_strfreev(parts);
-    return ok;
-}
-
-static int check_notification_list(svc_call *c, json_t *doc, const char *list, const char *arn_member,
-                                   const char *service, const char *arg_name)
-{
-    size_t i, j;
-    json_t *cfg, *rule;
-    json_array_foreach(json_object_get(doc, list), i, cfg) {
-        const char *arn = svc_str(cfg, arn_member);
-        if (!arn_parses(arn, service))
-            return s3_err_invalid_argument(c, arg_name, arn, "The ARN could not be parsed");
-        json_array_foreach(json_object_get(json_object_get(json_object_get(cfg, "Filter"), "Key"), "FilterRules"), j,
-                           rule) {
-            const char *name = svc_str(rule, "Name");
-            /* accepted in any case, kept as S3 spells them */
-            const char *canon = !name                                ? NULL
-                                : g_ascii_strcasecmp(name, "prefix") == 0 ? "Prefix"
-                                : g_ascii_strcasecmp(name, "suffix") == 0 ? "Suffix"
-                                                                          : NULL;
-            if (!canon)
-                return s3_err_invalid_argument(c, "FilterRule.Name", name,
-                                               "filter rule name must be either prefix or suffix");
-            json_object_set_new(rule, "Name", json_string(canon));
-        }
-        if (!svc_str(cfg, "Id")) {
-            char id[37];
-            svc_uuid(c, id);
-            json_object_set_new(cfg, "Id", json_string(id));
-        }
-    }
-    return 0;
-}
-
-/* Destinations are not looked up (another service's state): the ARN's form
- * and the filters are checked, as with x-amz-skip-destination-validation. */
-static int check_notification(svc_call *c, s3_bucket *b, json_t *doc)
-{
-    if (check_notification_list(c, doc, "TopicConfigurations", "TopicArn", "sns", "Topic") != 0 ||
-        check_notification_list(c, doc, "QueueConfigurations", "QueueArn", "sqs", "Queue") != 0 ||
-        check_notification_list(c, doc, "LambdaFunctionConfigurations", "LambdaFunctionArn", "lambda",
-                                "CloudFunction") != 0)
-        return -1;
-    return 0;
-}
-
 /* ---- the table ---- */
 
 static const setting settings_table[] = {
@@ -475,7 +420,7 @@ static const setting settings_table[] = {
     {"GetBucketPolicy", "PutBucketPolicy", "DeleteBucketPolicy", "Policy", true, NULL, "NoSuchBucketPolicy",
      "The bucket policy does not exist", DEL_TO_DEFAULT, check_policy, 204},
     {"GetBucketNotificationConfiguration", "PutBucketNotificationConfiguration", NULL, "NotificationConfiguration",
-     false, "{}", NULL, NULL, DEL_TO_DEFAULT, check_notification, 0},
+     false, "{}", NULL, NULL, DEL_TO_DEFAULT, s3_notify_check, 0},
 };
 
 static const setting *setting_of(const char *op)

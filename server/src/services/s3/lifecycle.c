@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "services/s3/config.h"
+#include "services/s3/notify.h"
 #include "services/service.h"
 
 #define DAY_MS ((int64_t)86400 * 1000)
@@ -110,7 +111,8 @@ static int64_t upload_abort_time(const s3_bucket *b, const s3_upload *u)
 }
 
 typedef struct sweep {
-    const s3_bucket *b;
+    svc_call *c;
+    s3_bucket *b;
     int64_t now, next;
     GPtrArray *gone; /* keys, or uploads */
 } sweep;
@@ -140,15 +142,33 @@ static gboolean sweep_upload(gpointer k, gpointer v, gpointer arg)
     return FALSE;
 }
 
+/* Removes the current version of key as an expiration does, and tells
+ * the bucket's event destinations. */
+static void expire(svc_call *c, s3_bucket *b, const char *key, int64_t now)
+{
+    if (!s3_config_get(b, S3_CFG_NOTIFICATION)) {
+        s3_object_remove(b, key, now);
+        return;
+    }
+    /* the record describes what goes (unversioned: told first, while it is
+     * there) or the marker made */
+    s3_object *gone = b->versions ? NULL : s3_object_get(b, key);
+    if (gone)
+        s3_notify_object(c, b, "LifecycleExpiration:Delete", gone, NULL);
+    s3_object *marker = s3_object_remove(b, key, now);
+    if (marker)
+        s3_notify_object(c, b, "LifecycleExpiration:DeleteMarkerCreated", marker, NULL);
+}
+
 /* Carries out b's rules due by now; b's next due time. */
-static int64_t sweep_bucket(s3_bucket *b, int64_t now)
+static int64_t sweep_bucket(svc_call *c, s3_bucket *b, int64_t now)
 {
     if (!rules_of(b))
         return NEVER;
-    sweep sw = {.b = b, .now = now, .next = NEVER, .gone = g_ptr_array_new_with_free_func(g_free)};
+    sweep sw = {.c = c, .b = b, .now = now, .next = NEVER, .gone = g_ptr_array_new_with_free_func(g_free)};
     g_tree_foreach(b->objects, sweep_object, &sw);
     for (guint i = 0; i < sw.gone->len; i++)
-        s3_object_remove(b, g_ptr_array_index(sw.gone, i), now);
+        expire(c, b, g_ptr_array_index(sw.gone, i), now);
     g_ptr_array_free(sw.gone, TRUE);
     sw.gone = g_ptr_array_new();
     g_tree_foreach(b->uploads, sweep_upload, &sw);
@@ -158,24 +178,29 @@ static int64_t sweep_bucket(s3_bucket *b, int64_t now)
     return sw.next;
 }
 
+typedef struct run_ctx {
+    svc_call *c;
+    int64_t next; /* the earliest next due time */
+} run_ctx;
+
 static gboolean run_bucket(gpointer k, gpointer v, gpointer arg)
 {
     s3_bucket *b = v;
-    int64_t *times = arg; /* now, then the earliest next due time */
-    if (atomic_load(&b->lifecycle_due_ms) <= times[0])
-        atomic_store(&b->lifecycle_due_ms, sweep_bucket(b, times[0]));
+    run_ctx *r = arg;
+    if (atomic_load(&b->lifecycle_due_ms) <= r->c->now_ms)
+        atomic_store(&b->lifecycle_due_ms, sweep_bucket(r->c, b, r->c->now_ms));
     int64_t due = atomic_load(&b->lifecycle_due_ms);
-    if (due < times[1])
-        times[1] = due;
+    if (due < r->next)
+        r->next = due;
     return FALSE;
 }
 
-void s3_lifecycle_run(void *state, int64_t now_ms)
+void s3_lifecycle_run(svc_call *c)
 {
-    s3_state *st = state;
-    int64_t times[2] = {now_ms, NEVER};
-    g_tree_foreach(st->buckets, run_bucket, times);
-    atomic_store(&st->lifecycle_due_ms, times[1]);
+    s3_state *st = c->state;
+    run_ctx r = {.c = c, .next = NEVER};
+    g_tree_foreach(st->buckets, run_bucket, &r);
+    atomic_store(&st->lifecycle_due_ms, r.next);
 }
 
 void s3_lifecycle_note_write(s3_state *st, s3_bucket *b, int64_t now_ms)

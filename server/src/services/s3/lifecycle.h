@@ -24,7 +24,7 @@
 /* svc_def.due_ms / maintain: the state's next due time (lock-free read), and
  * the sweep of every bucket due by now (exclusive lock held). */
 int64_t s3_lifecycle_due(void *state);
-void s3_lifecycle_run(void *state, int64_t now_ms);
+void s3_lifecycle_run(svc_call *c);
 
 /* After a write to b (object or upload created, tags changed) or a new
  * lifecycle configuration: b is due no later than the earliest its rules can

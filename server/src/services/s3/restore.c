@@ -1,12 +1,99 @@
 #include "services/s3/restore.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
+#include "services/s3/notify.h"
 #include "services/s3/object.h"
 #include "services/s3/s3.h"
 #include "wire/timefmt.h"
 
 #define DAY_MS ((int64_t)86400 * 1000)
+
+struct s3_restore_job {
+    int64_t ready_ms;
+    uint64_t seq;  /* order among jobs due at the same time */
+    char *bucket;
+    uint64_t vseq; /* the version restored */
+    char key[];
+};
+
+static gint job_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+{
+    const s3_restore_job *x = a, *y = b;
+    (void)unused;
+    if (x->ready_ms != y->ready_ms)
+        return x->ready_ms < y->ready_ms ? -1 : 1;
+    return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+static void job_free(gpointer p)
+{
+    s3_restore_job *j = p;
+    g_free(j->bucket);
+    g_free(j);
+}
+
+GTree *s3_restore_jobs_new(void) { return g_tree_new_full(job_cmp, NULL, job_free, NULL); }
+
+int64_t s3_restore_due(const s3_state *st) { return atomic_load(&st->restore_due_ms); }
+
+static void set_due(s3_state *st)
+{
+    GTreeNode *first = g_tree_node_first(st->restoring);
+    atomic_store(&st->restore_due_ms, first ? ((s3_restore_job *)g_tree_node_key(first))->ready_ms : INT64_MAX);
+}
+
+static void job_add(s3_state *st, const s3_bucket *b, const s3_object *o, int64_t ready_ms)
+{
+    size_t klen = strlen(o->key);
+    s3_restore_job *j = g_malloc(sizeof *j + klen + 1);
+    j->ready_ms = ready_ms;
+    j->seq = ++st->restore_seq;
+    j->bucket = g_strdup(b->name);
+    j->vseq = o->vseq;
+    memcpy(j->key, o->key, klen + 1);
+    g_tree_insert(st->restoring, j, j);
+    set_due(st);
+}
+
+/* The version a job restores, if it is still there and still restoring. */
+static s3_object *job_object(s3_state *st, const s3_restore_job *j, s3_bucket **bp)
+{
+    s3_bucket *b = g_tree_lookup(st->buckets, j->bucket);
+    if (!b)
+        return NULL;
+    s3_object *o = b->versions ? s3_version_get(b, j->key, j->vseq) : s3_object_get(b, j->key);
+    if (!o || o->vseq != j->vseq || !o->meta || o->meta->restore_ready_ms != j->ready_ms)
+        return NULL;
+    *bp = b;
+    return o;
+}
+
+void s3_restore_run(svc_call *c)
+{
+    s3_state *st = s3_st(c);
+    GTreeNode *first;
+    while ((first = g_tree_node_first(st->restoring))) {
+        s3_restore_job *j = g_tree_node_key(first);
+        if (j->ready_ms > c->now_ms)
+            break;
+        s3_bucket *b;
+        s3_object *o = job_object(st, j, &b);
+        if (o) {
+            GString *t = g_string_new(NULL);
+            timefmt_format(t, (double)o->meta->restore_expiry_ms / 1000.0, TIMEFMT_ISO8601_MS);
+            json_t *extra = json_pack("{s:{s:{s:s, s:s}}}", "glacierEventData", "restoreEventData",
+                                      "lifecycleRestorationExpiryTime", t->str, "lifecycleRestoreStorageClass",
+                                      o->meta->storage_class);
+            s3_notify_object(c, b, "ObjectRestore:Completed", o, extra);
+            json_decref(extra);
+            g_string_free(t, TRUE);
+        }
+        g_tree_remove(st->restoring, j);
+    }
+    set_due(st);
+}
 
 bool s3_restore_archived(const s3_meta *m)
 {
@@ -85,6 +172,7 @@ int s3_restore_object(svc_call *c)
     if (m->restore_ready_ms == 0)
         m->restore_ready_ms = 1; /* 0 means never asked */
     m->restore_expiry_ms = expiry_of(m->restore_ready_ms, days);
+    job_add(s3_st(c), b, o, m->restore_ready_ms);
     c->resp->status = 202;
     return 0;
 }

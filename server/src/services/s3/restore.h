@@ -10,7 +10,9 @@
 #ifndef MOCKAWS_S3_RESTORE_H
 #define MOCKAWS_S3_RESTORE_H
 
+#include <glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "services/s3/store.h"
 #include "services/service.h"
@@ -29,5 +31,16 @@ int s3_restore_check_readable(svc_call *c, const s3_object *o);
 void s3_restore_describe(svc_call *c, const s3_object *o, json_t *out);
 
 int s3_restore_object(svc_call *c);
+
+/* Restores still to finish, kept by when they finish so that finishing
+ * them costs only those that are due: each sends its bucket's
+ * ObjectRestore:Completed event when the clock reaches it (svc_def.maintain,
+ * s3.c). */
+typedef struct s3_restore_job s3_restore_job;
+GTree *s3_restore_jobs_new(void);
+/* When the next restore finishes (INT64_MAX: none); read without the lock. */
+int64_t s3_restore_due(const s3_state *st);
+/* Finishes the restores due by c->now_ms. Exclusive lock. */
+void s3_restore_run(svc_call *c);
 
 #endif

@@ -18,6 +18,7 @@
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
 #include "services/s3/version.h"
+#include "services/s3/notify.h"
 #include "services/s3/restore.h"
 #include "services/s3/post.h"
 #include "services/svc_api.h"
@@ -556,6 +557,8 @@ static void after_call(svc_call *c, int rc)
         s3_config_apply_sse(c, b);
     if (b && (strcmp(c->operation, "PutObject") == 0 || strcmp(c->operation, "CopyObject") == 0))
         s3_config_store_object_acl(c, b);
+    if (b)
+        s3_notify_after_call(c, b);
     if (!b || !s3_config_get(b, S3_CFG_LIFECYCLE))
         return;
     const char *op = c->operation;
@@ -563,6 +566,20 @@ static void after_call(svc_call *c, int rc)
         expiration_header(c, b);
     if (!g_str_has_prefix(op, "Get") && !g_str_has_prefix(op, "Head") && !g_str_has_prefix(op, "List"))
         s3_lifecycle_note_write(s3_st(c), b, c->now_ms);
+}
+
+/* Work on the server clock: lifecycle rules and restores that finish. */
+static int64_t due_ms(void *state)
+{
+    return MIN(s3_lifecycle_due(state), s3_restore_due(state));
+}
+
+static void maintain(svc_call *c)
+{
+    if (s3_lifecycle_due(c->state) <= c->now_ms)
+        s3_lifecycle_run(c);
+    if (s3_restore_due(c->state) <= c->now_ms)
+        s3_restore_run(c);
 }
 
 /* The service's settings: how long a RestoreObject takes, in ms. */
@@ -605,6 +622,7 @@ const svc_def s3_service = {
     .unknown_operation_status = 501,
     .route_host = s3_host_route,
     .after_call = after_call,
-    .due_ms = s3_lifecycle_due,
-    .maintain = s3_lifecycle_run,
+    .due_ms = due_ms,
+    .maintain = maintain,
+    .invoke_rank = 1, /* publishes events to SNS */
 };

@@ -1,7 +1,11 @@
 #include "services/s3/store.h"
 
+#include <stdatomic.h>
+
 #include <stddef.h>
 #include <string.h>
+
+#include "services/s3/restore.h"
 
 static gint key_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {
@@ -95,6 +99,8 @@ s3_state *s3_state_new(int64_t restore_delay_ms)
     st->restore_delay_ms = restore_delay_ms;
     /* the key is the bucket's own name */
     st->buckets = g_tree_new_full(key_cmp, NULL, NULL, bucket_free);
+    st->restoring = s3_restore_jobs_new();
+    atomic_store(&st->restore_due_ms, INT64_MAX);
     return st;
 }
 
@@ -103,6 +109,7 @@ void s3_state_free(s3_state *st)
     if (!st)
         return;
     g_tree_destroy(st->buckets);
+    g_tree_destroy(st->restoring);
     g_free(st);
 }
 

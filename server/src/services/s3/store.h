@@ -159,6 +159,11 @@ typedef struct s3_state {
     unsigned char secret[S3_TOKEN_SECRET_LEN];
     _Atomic int64_t lifecycle_due_ms; /* the earliest of its buckets' (lifecycle.h) */
     int64_t restore_delay_ms; /* how long a RestoreObject takes (restore.h) */
+    uint64_t event_seq;       /* the last event sequencer given (notify.c) */
+    GTree *restoring;         /* restores not yet finished, by when they finish (restore.h):
+                                 s3_restore_job* -> the same, owned */
+    uint64_t restore_seq;     /* the last s3_restore_job.seq given */
+    _Atomic int64_t restore_due_ms; /* when the first of them finishes (INT64_MAX: none) */
 } s3_state;
 
 s3_state *s3_state_new(int64_t restore_delay_ms);

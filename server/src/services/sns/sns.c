@@ -1262,4 +1262,5 @@ const svc_def sns_service = {
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
     .partial_actions = partial_actions,
+    .invoke_rank = 2, /* S3 publishes to it */
 };
