@@ -417,7 +417,7 @@ static void xb_key_cond(xb *x, GString *s, const ddb_pql_node *n)
     }
     const char *op = n->text;
     for (size_t i = 0; i < G_N_ELEMENTS(flips); i++)
-        if (strcmp(op, flips[i][0]) == 0)
+        if (strcmp(n->text, flips[i][0]) == 0)
             op = flips[i][1];
     xb_operand(x, s, kid(n, 1));
     g_string_append_printf(s, " %s ", op);
