@@ -302,6 +302,16 @@ static void selects(void **st)
     g_free(got);
     assert_string_equal(AT_STR(r, "ConsumedCapacity", "TableName"), "orders");
     json_decref(r);
+    /* IN on the partition key: one Query per distinct key, in the list's
+     * order or the ORDER BY's */
+    expect_column(s, "SELECT * FROM orders WHERE cust IN ['bo', 'ann', 'bo'] AND n < 3", "total", "N", "5,10,20");
+    expect_column(s, "SELECT * FROM orders WHERE cust IN ['bo', 'ann'] AND n < 3 ORDER BY cust", "total", "N",
+                  "10,20,5");
+    expect_column(s, "SELECT * FROM orders WHERE cust IN ['ann', 'bo'] ORDER BY cust DESC, n DESC", "total", "N",
+                  "5,30,20,10");
+    exec_fails(s, "SELECT * FROM orders WHERE cust IN ['ann', 'bo'] ORDER BY n", NULL, "ValidationException",
+               "Must have hash key in ORDER BY clause when more than one hash key condition specified in WHERE "
+               "clause.");
     /* paging */
     GString *seen = g_string_new(NULL);
     char *token = NULL;
@@ -319,6 +329,24 @@ static void selects(void **st)
         pages++;
     } while (token && pages < 10);
     assert_string_equal(seen->str, "123");
+    g_string_free(seen, TRUE);
+    /* ... and across the partition keys of an IN, two items a page */
+    seen = g_string_new(NULL);
+    pages = 0;
+    do {
+        char *extra = token ? g_strdup_printf("{'Limit': 2, 'NextToken': '%s'}", token) : g_strdup("{'Limit': 2}");
+        r = exec_ok(s, "SELECT * FROM orders WHERE cust IN ['bo', 'nobody', 'ann']", extra);
+        g_free(extra);
+        assert_true(json_array_size(json_object_get(r, "Items")) <= 2);
+        got = column(r, "total", "N");
+        g_string_append_printf(seen, "%s%s", seen->len && *got ? "," : "", got);
+        g_free(got);
+        g_free(token);
+        token = g_strdup(AT_STR(r, "NextToken"));
+        json_decref(r);
+        pages++;
+    } while (token && pages < 10);
+    assert_string_equal(seen->str, "5,10,20,30");
     g_string_free(seen, TRUE);
 }
 

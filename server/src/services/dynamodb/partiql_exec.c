@@ -321,6 +321,69 @@ static const ddb_pql_node *eq_value(const ddb_pql_node *c, const char *name)
     return NULL;
 }
 
+/* `name IN [values]`: the node, or NULL. */
+static const ddb_pql_node *in_values(const ddb_pql_node *c, const char *name)
+{
+    if (!name || c->kind != DDB_PQL_IN || g_strcmp0(ddb_pql_simple_name(kid(c, 0)), name) != 0)
+        return NULL;
+    for (size_t i = 1; i < kids_n(c); i++)
+        if (!ddb_pql_is_value(kid(c, i)))
+            return NULL;
+    return c;
+}
+
+static int av_cmp(gconstpointer a, gconstpointer b, gpointer desc)
+{
+    int r = ddb_value_cmp(*(json_t *const *)a, *(json_t *const *)b);
+    return desc ? -r : r;
+}
+
+/* The distinct values of pk IN [...], in the list's order or sorted (an
+ * ORDER BY on the partition key): a new list, or NULL with x->err. */
+static json_t *partition_keys(xb *x, const ddb_pql_node *in, const char *name, bool sorted, bool desc)
+{
+    GPtrArray *vals = g_ptr_array_new_with_free_func((GDestroyNotify)json_decref);
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, free, NULL);
+    for (size_t i = 1; i < kids_n(in) && !x->err; i++) {
+        char *err = NULL;
+        json_t *v = ddb_pql_value(kid(in, i), x->params, name, &err);
+        if (!v) {
+            xb_fail(x, err);
+            break;
+        }
+        /* distinct by the value's text (binaries base64, numbers as written
+         * may differ: "1" and "1.0" are one key, so canonical first) */
+        char *m = ddb_value_check(v, 1);
+        if (m) {
+            xb_fail(x, m);
+            json_decref(v);
+            break;
+        }
+        json_t *w = ddb_value_to_wire(v);
+        char *text = json_dumps(w, JSON_COMPACT | JSON_ENCODE_ANY);
+        json_decref(w);
+        if (text && g_hash_table_add(seen, text))
+            g_ptr_array_add(vals, v);
+        else {
+            if (!text)
+                xb_fail(x, g_strdup_printf("Unsupported data type: %s under key %s", "value", name));
+            json_decref(v);
+        }
+    }
+    g_hash_table_destroy(seen);
+    if (x->err) {
+        g_ptr_array_free(vals, TRUE);
+        return NULL;
+    }
+    if (sorted)
+        g_ptr_array_sort_with_data(vals, av_cmp, GINT_TO_POINTER(desc));
+    json_t *out = json_array();
+    for (size_t i = 0; i < vals->len; i++)
+        json_array_append(out, g_ptr_array_index(vals, i));
+    g_ptr_array_free(vals, TRUE);
+    return out;
+}
+
 /* Whether a condition reads the top-level attribute name anywhere. */
 static bool mentions(const ddb_pql_node *n, const char *name)
 {
@@ -383,12 +446,15 @@ typedef struct plan {
     const char *op;      /* "Query", "PutItem", ... */
     svc_handler fn;
     json_t *in;          /* the request (owned) */
+    json_t *keys;        /* a SELECT with pk IN [...]: the partition keys, one
+                            Query each with its :k0 (owned), or NULL */
 } plan;
 
 static void plan_clear(plan *p)
 {
     ddb_pql_free(p->stmt);
     json_decref(p->in);
+    json_decref(p->keys);
     memset(p, 0, sizeof *p);
 }
 
@@ -442,7 +508,7 @@ static int plan_select(svc_call *c, plan *p, json_t *params, xb *x)
     const ddb_pql_node *hv = NULL, *rc = NULL;
     for (size_t i = 0; i < cs->len; i++) {
         const ddb_pql_node *cn = g_ptr_array_index(cs, i);
-        if (!hv && (hv = eq_value(cn, hash->name)))
+        if (!hv && ((hv = eq_value(cn, hash->name)) || (hv = in_values(cn, hash->name))))
             continue;
         g_ptr_array_add(rest, (gpointer)cn);
     }
@@ -473,6 +539,7 @@ static int plan_select(svc_call *c, plan *p, json_t *params, xb *x)
             hv = NULL;
     }
     bool query = hv != NULL;
+    bool many = query && hv->kind == DDB_PQL_IN;
     if (s->order) {
         if (!query) {
             g_ptr_array_free(cs, TRUE);
@@ -491,12 +558,26 @@ static int plan_select(svc_call *c, plan *p, json_t *params, xb *x)
             if (g_strcmp0(o->name, range->name) == 0 || !range->name)
                 json_object_set_new(p->in, "ScanIndexForward", json_boolean(!o->desc));
         }
+        if (many && g_strcmp0(g_array_index(s->order, ddb_pql_order, 0).name, hash->name) != 0) {
+            g_ptr_array_free(cs, TRUE);
+            g_ptr_array_free(rest, TRUE);
+            return ddb_validation(c, "Must have hash key in ORDER BY clause when more than one hash key condition "
+                                     "specified in WHERE clause.");
+        }
     }
     if (query) {
         GString *k = g_string_new(NULL);
         xb_name(x, k, hash->name);
         g_string_append(k, " = ");
-        xb_value(x, k, hv, hash->name);
+        if (many) {
+            bool desc = s->order && g_array_index(s->order, ddb_pql_order, 0).desc;
+            p->keys = partition_keys(x, hv, hash->name, s->order != NULL, desc);
+            if (p->keys)
+                json_object_set(x->values, ":k0", json_array_get(p->keys, 0));
+            g_string_append(k, ":k0");
+        } else {
+            xb_value(x, k, hv, hash->name);
+        }
         if (rc) {
             g_string_append(k, " AND ");
             xb_key_cond(x, k, rc);
@@ -784,10 +865,14 @@ static char *statement_digest(const char *text)
     return g_compute_checksum_for_string(G_CHECKSUM_SHA256, text, -1);
 }
 
-static char *token_encode(json_t *last_key, const char *text)
+/* Where the next page starts: the key to go on from (NULL: the start of
+ * the partition) in the part-th partition key of an IN (0 otherwise). */
+static char *token_encode(json_t *last_key, size_t part, const char *text)
 {
     char *digest = statement_digest(text);
-    json_t *t = json_pack("{s:o, s:s}", "k", ddb_item_to_wire(last_key), "d", digest);
+    json_t *t = json_pack("{s:s, s:I}", "d", digest, "i", (json_int_t)part);
+    if (last_key)
+        json_object_set_new(t, "k", ddb_item_to_wire(last_key));
     char *raw = json_dumps(t, JSON_COMPACT | JSON_SORT_KEYS);
     char *tok = g_base64_encode((const guchar *)raw, strlen(raw));
     free(raw);
@@ -796,33 +881,38 @@ static char *token_encode(json_t *last_key, const char *text)
     return tok;
 }
 
-/* The ExclusiveStartKey of a NextToken, or NULL and c->err. */
-static json_t *token_decode(svc_call *c, const char *tok, const char *text)
+/* A NextToken read back: its start key (*key, NULL for none) and part
+ * (below nparts). 0, or -1 with c->err. */
+static int token_decode(svc_call *c, const char *tok, const char *text, size_t nparts, json_t **key, size_t *part)
 {
     gsize n = 0;
     guchar *raw = g_base64_decode(tok, &n);
     json_t *t = raw && n ? json_loadb((const char *)raw, n, 0, NULL) : NULL;
     g_free(raw);
     const char *d = svc_str(t, "d");
-    json_t *k = json_object_get(t, "k");
+    json_t *k = json_object_get(t, "k"), *i = json_object_get(t, "i");
     char *m = NULL;
-    json_t *key = d && json_is_object(k) ? ddb_item_from_wire(k, &m) : NULL;
+    *key = d && json_is_object(k) ? ddb_item_from_wire(k, &m) : NULL;
     g_free(m);
-    if (!key) {
+    bool ok = d && json_is_integer(i) && json_integer_value(i) >= 0 && (size_t)json_integer_value(i) < nparts &&
+              (*key || !k);
+    if (!ok) {
+        json_decref(*key);
+        *key = NULL;
         json_decref(t);
-        ddb_validation(c, "Invalid NextToken");
-        return NULL;
+        return ddb_validation(c, "Invalid NextToken");
     }
+    *part = (size_t)json_integer_value(i);
     char *digest = statement_digest(text);
     bool same = strcmp(digest, d) == 0;
     g_free(digest);
     json_decref(t);
     if (!same) {
-        json_decref(key);
-        ddb_validation(c, "NextToken does not match request");
-        return NULL;
+        json_decref(*key);
+        *key = NULL;
+        return ddb_validation(c, "NextToken does not match request");
     }
-    return key;
+    return 0;
 }
 
 /* ---- ExecuteStatement ---- */
@@ -841,41 +931,75 @@ static json_t *write_output(json_t *sub)
     return out;
 }
 
+/* A SELECT: its Query or Scan, or one Query per partition key of an IN
+ * until the page is full, with the NextToken of where it stopped. */
+static int run_read(svc_call *c, plan *p, json_t *in, const char *text, json_t **out)
+{
+    copy_member(p->in, in, "ConsistentRead");
+    size_t nparts = p->keys ? json_array_size(p->keys) : 1, part = 0;
+    json_t *esk = NULL;
+    const char *tok = svc_str(in, "NextToken");
+    if (tok && token_decode(c, tok, text, nparts, &esk, &part) != 0)
+        return -1;
+    json_int_t limit = json_integer_value(json_object_get(in, "Limit")), got = 0;
+    json_t *items = json_array(), *cc = NULL;
+    char *next = NULL;
+    int rc = 0;
+    for (; part < nparts; part++) {
+        if (p->keys)
+            json_object_set(json_object_get(p->in, "ExpressionAttributeValues"), ":k0",
+                            json_array_get(p->keys, part));
+        if (esk)
+            json_object_set_new(p->in, "ExclusiveStartKey", esk);
+        else
+            json_object_del(p->in, "ExclusiveStartKey");
+        esk = NULL;
+        if (limit)
+            json_object_set_new(p->in, "Limit", json_integer(limit - got));
+        json_t *sub;
+        if ((rc = subcall(c, p->fn, p->op, p->in, &sub)) != 0)
+            break;
+        json_array_extend(items, json_object_get(sub, "Items"));
+        got += (json_int_t)json_array_size(json_object_get(sub, "Items"));
+        json_t *sc = json_object_get(sub, "ConsumedCapacity");
+        if (sc && !cc)
+            cc = json_deep_copy(sc);
+        else if (sc)
+            json_object_set_new(cc, "CapacityUnits",
+                                json_real(json_number_value(json_object_get(cc, "CapacityUnits")) +
+                                          json_number_value(json_object_get(sc, "CapacityUnits"))));
+        json_t *lek = json_object_get(sub, "LastEvaluatedKey");
+        if (lek)
+            next = token_encode(lek, part, text);
+        else if (limit && got >= limit && part + 1 < nparts)
+            next = token_encode(NULL, part + 1, text);
+        json_decref(sub);
+        if (next)
+            break;
+    }
+    if (rc != 0) {
+        json_decref(items);
+        json_decref(cc);
+        return -1;
+    }
+    json_t *o = json_pack("{s:o}", "Items", items);
+    if (next)
+        json_object_set_new(o, "NextToken", json_string(next));
+    g_free(next);
+    if (cc)
+        json_object_set_new(o, "ConsumedCapacity", cc);
+    *out = o;
+    return 0;
+}
+
 /* A single statement's run, with the request's options; the answer in
  * *out. in: the ExecuteStatement request (or a batch's statement). */
 static int run_one(svc_call *c, plan *p, json_t *in, json_t **out)
 {
     const char *text = svc_str(in, "Statement");
     copy_member(p->in, c->input, "ReturnConsumedCapacity");
-    if (is_read(p->stmt)) {
-        copy_member(p->in, in, "ConsistentRead");
-        copy_member(p->in, in, "Limit");
-        const char *tok = svc_str(in, "NextToken");
-        if (tok) {
-            json_t *esk = token_decode(c, tok, text);
-            if (!esk)
-                return -1;
-            json_object_set_new(p->in, "ExclusiveStartKey", esk);
-        }
-        json_t *sub;
-        if (subcall(c, p->fn, p->op, p->in, &sub) != 0)
-            return -1;
-        json_t *o = json_object();
-        if (json_object_get(sub, "Item"))
-            json_object_set_new(o, "Items", json_pack("[O]", json_object_get(sub, "Item")));
-        else
-            json_object_set(o, "Items", json_object_get(sub, "Items") ? json_object_get(sub, "Items") : json_array());
-        json_t *lek = json_object_get(sub, "LastEvaluatedKey");
-        if (lek) {
-            char *t = token_encode(lek, text);
-            json_object_set_new(o, "NextToken", json_string(t));
-            g_free(t);
-        }
-        copy_member(o, sub, "ConsumedCapacity");
-        json_decref(sub);
-        *out = o;
-        return 0;
-    }
+    if (is_read(p->stmt))
+        return run_read(c, p, in, text, out);
     if (p->stmt->returning != DDB_PQL_RET_NONE)
         json_object_set_new(p->in, "ReturnValues", json_string(RETURN_VALUES[p->stmt->returning]));
     copy_member(p->in, in, "ReturnValuesOnConditionCheckFailure");

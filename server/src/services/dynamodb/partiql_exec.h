@@ -7,8 +7,10 @@
  *
  *   SELECT   a Query when the WHERE pins the partition key with = (its
  *            sort key condition, if any, becomes part of the key
- *            condition, the rest the filter), else a Scan filtered by the
- *            whole WHERE; ORDER BY the key: ScanIndexForward
+ *            condition, the rest the filter), one Query per distinct key
+ *            when it names them with IN [...], else a Scan filtered by the
+ *            whole WHERE; ORDER BY the key: ScanIndexForward (and the order
+ *            of an IN's keys)
  *   INSERT   PutItem on condition attribute_not_exists(partition key):
  *            DuplicateItemException when the item exists
  *   UPDATE   UpdateItem of the item the WHERE's key equalities name, the
@@ -24,8 +26,9 @@
  * runs up to 100 as TransactGetItems or TransactWriteItems (transact.h) do,
  * an INSERT's ConditionalCheckFailed reason turned to DuplicateItem.
  *
- * A SELECT's NextToken carries its LastEvaluatedKey and a digest of the
- * statement, so that a token goes back only to the statement it came from. */
+ * A SELECT's NextToken carries its LastEvaluatedKey (and which of an IN's
+ * keys it is in) and a digest of the statement, so that a token goes back
+ * only to the statement it came from. */
 #ifndef MOCKAWS_DYNAMODB_PARTIQL_EXEC_H
 #define MOCKAWS_DYNAMODB_PARTIQL_EXEC_H
 
