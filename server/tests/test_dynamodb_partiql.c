@@ -117,6 +117,14 @@ static void refuses_malformed_statements(void **st)
                 "IN operator must have a left hand argument of type Variable Reference and right hand argument of "
                 "type Seq with at least one member");
 
+    /* a NUL is a character like another, not the end (the fuzzer found the
+     * lexer looping on one) */
+    char *err0 = NULL;
+    static const char nul[] = "SELECT * FROM t WHERE a = 1\0 OR b = 2";
+    assert_null(ddb_pql_parse(nul, sizeof nul - 1, &err0));
+    assert_string_equal(err0, MALFORMED "Unexpected character: ?");
+    g_free(err0);
+
     /* values that are not values */
     ddb_pql_stmt *s = parse_ok("INSERT INTO t VALUE {'k': 1, 'k': 2}");
     char *err = NULL;

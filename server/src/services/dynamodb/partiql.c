@@ -128,7 +128,8 @@ static GArray *lex(const char *s, size_t len, char **err)
                 if (i + 1 < len && s[i] == two[k][0] && s[i + 1] == two[k][1])
                     t.text = g_strdup(two[k]);
             if (!t.text) {
-                if (!strchr("(),.[]{}:*=<>+-;", ch)) {
+                /* (strchr finds a NUL too: it would be a token of no length) */
+                if (!ch || !strchr("(),.[]{}:*=<>+-;", ch)) {
                     *err = g_strdup_printf(MALFORMED "Unexpected character: %c", g_ascii_isprint(ch) ? ch : '?');
                     toks_free(toks);
                     return NULL;

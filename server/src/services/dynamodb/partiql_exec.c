@@ -775,13 +775,14 @@ static int plan_write(svc_call *c, plan *p, json_t *params, xb *x)
 }
 
 /* Reads and plans one statement with its parameters. 0, or -1 with c->err. */
-static int plan_make(svc_call *c, plan *p, const char *text, json_t *params)
+static int plan_make(svc_call *c, plan *p, json_t *statement, json_t *params)
 {
     memset(p, 0, sizeof *p);
-    if (!text)
+    if (!json_is_string(statement))
         return ddb_validation(c, "Statement wasn't well formed, can't be processed: Expected data manipulation");
     char *err = NULL;
-    p->stmt = ddb_pql_parse(text, strlen(text), &err);
+    /* the whole string: a NUL inside is read as what it is */
+    p->stmt = ddb_pql_parse(json_string_value(statement), json_string_length(statement), &err);
     if (!p->stmt)
         return ddb_validation_take(c, err);
     if (p->stmt->nparams != json_array_size(params))
@@ -1018,7 +1019,7 @@ int ddb_execute_statement(svc_call *c)
 {
     plan p;
     json_t *params = json_object_get(c->input, "Parameters");
-    int rc = plan_make(c, &p, svc_str(c->input, "Statement"), params);
+    int rc = plan_make(c, &p, json_object_get(c->input, "Statement"), params);
     if (rc == 0 && p.stmt->kind == DDB_PQL_EXISTS)
         rc = ddb_validation(c, "EXISTS can only be used in ExecuteTransaction write requests.");
     if (rc == 0) {
@@ -1093,7 +1094,7 @@ int ddb_batch_execute_statement(svc_call *c)
         errs[i] = (aws_error)AWS_ERROR_INIT;
         svc_call sc = *c;
         sc.err = (aws_error)AWS_ERROR_INIT;
-        if (plan_make(&sc, &plans[i], svc_str(st, "Statement"), json_object_get(st, "Parameters")) == 0 &&
+        if (plan_make(&sc, &plans[i], json_object_get(st, "Statement"), json_object_get(st, "Parameters")) == 0 &&
             plans[i].stmt->kind == DDB_PQL_EXISTS)
             ddb_validation(&sc, "EXISTS can only be used in ExecuteTransaction write requests.");
         if (plans[i].stmt && plans[i].stmt->kind != DDB_PQL_EXISTS)
@@ -1194,7 +1195,7 @@ int ddb_execute_transaction(svc_call *c)
     size_t reads = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         json_t *st = json_array_get(stmts, i);
-        rc = plan_make(c, &plans[i], svc_str(st, "Statement"), json_object_get(st, "Parameters"));
+        rc = plan_make(c, &plans[i], json_object_get(st, "Statement"), json_object_get(st, "Parameters"));
         if (rc == 0 && is_read(plans[i].stmt)) {
             reads++;
             rc = plan_get(c, &plans[i], json_object_get(st, "Parameters"),
