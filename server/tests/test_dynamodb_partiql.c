@@ -518,6 +518,18 @@ static void transactions(void **st)
     assert_null(AT(r, "Responses", "1", "Item"));
     json_decref(r);
 
+    /* a fault rule names the statements' table as the resource */
+    fault_q(s, "{'service': 'dynamodb', 'operation': 'ExecuteTransaction', 'resource': 'orders', "
+               "'transaction_conflict': 1.0, 'times': 1}");
+    a = callq(s, "ExecuteTransaction",
+              "{'TransactStatements': [{'Statement': 'DELETE FROM orders WHERE cust = ? AND n = 1', "
+              "'Parameters': [{'S': 'ann'}]}]}");
+    assert_string_equal(a.type, "TransactionCanceledException");
+    assert_string_equal(AT_STR(a.body, "CancellationReasons", "0", "Code"), "TransactionConflict");
+    answer_free(&a);
+    assert_string_equal(item_attr(s, "ann", "1", "total", &keep), "11");
+    json_decref(keep);
+
     expect_error(s, "ExecuteTransaction",
                  "{\"TransactStatements\": [{\"Statement\": \"SELECT * FROM orders WHERE cust = 'ann'\"}]}",
                  "ValidationException",

@@ -67,7 +67,7 @@ static void add_table(GString *out, GHashTable *seen, const char *s)
  * or the table of a ResourceArn. A batch or a transaction names every
  * table it touches, in request order, joined by ",": one table alone is
  * just its name, so that a rule's "resource": "orders" matches a batch
- * that only writes to orders. */
+ * that only writes to orders. PartiQL names its tables in its statements. */
 static char *resource_of(const char *operation, json_t *input)
 {
     const char *s = svc_str(input, "TableName");
@@ -88,7 +88,7 @@ static char *resource_of(const char *operation, json_t *input)
     g_hash_table_destroy(seen);
     if (!out->len) {
         g_string_free(out, TRUE);
-        return NULL;
+        return ddb_pql_tables(input);
     }
     return g_string_free(out, FALSE);
 }

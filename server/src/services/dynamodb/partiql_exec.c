@@ -1022,13 +1022,45 @@ int ddb_execute_statement(svc_call *c)
     int rc = plan_make(c, &p, json_object_get(c->input, "Statement"), params);
     if (rc == 0 && p.stmt->kind == DDB_PQL_EXISTS)
         rc = ddb_validation(c, "EXISTS can only be used in ExecuteTransaction write requests.");
-    if (rc == 0) {
-        g_free(c->resource);
-        c->resource = g_strdup(p.stmt->table);
+    if (rc == 0)
         rc = run_one(c, &p, c->input, &c->output);
-    }
     plan_clear(&p);
     return rc;
+}
+
+static void add_table(GString *out, GHashTable *seen, json_t *statement)
+{
+    if (!json_is_string(statement))
+        return;
+    char *err = NULL;
+    ddb_pql_stmt *s = ddb_pql_parse(json_string_value(statement), json_string_length(statement), &err);
+    g_free(err);
+    /* (g_hash_table_add takes the key even when it is there already) */
+    if (s && !g_hash_table_contains(seen, s->table)) {
+        g_string_append_printf(out, "%s%s", out->len ? "," : "", s->table);
+        g_hash_table_add(seen, s->table);
+        s->table = NULL; /* the set owns it now */
+    }
+    ddb_pql_free(s);
+}
+
+char *ddb_pql_tables(json_t *input)
+{
+    GString *out = g_string_new(NULL);
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    add_table(out, seen, json_object_get(input, "Statement"));
+    static const char *const lists[] = {"Statements", "TransactStatements"};
+    for (size_t k = 0; k < G_N_ELEMENTS(lists); k++) {
+        size_t i;
+        json_t *st;
+        json_array_foreach(json_object_get(input, lists[k]), i, st) add_table(out, seen, json_object_get(st, "Statement"));
+    }
+    g_hash_table_destroy(seen);
+    if (!out->len) {
+        g_string_free(out, TRUE);
+        return NULL;
+    }
+    return g_string_free(out, FALSE);
 }
 
 /* ---- BatchExecuteStatement ---- */

@@ -38,4 +38,10 @@ int ddb_execute_statement(svc_call *c);
 int ddb_batch_execute_statement(svc_call *c);
 int ddb_execute_transaction(svc_call *c);
 
+/* The tables the statements of an ExecuteStatement, BatchExecuteStatement
+ * or ExecuteTransaction input name, in order, each once, joined by ","
+ * (g_malloc'd), or NULL: the request's resource for fault rules and the
+ * journal. Statements that do not read are left out. */
+char *ddb_pql_tables(json_t *input);
+
 #endif
