@@ -125,6 +125,13 @@ static void refuses_malformed_statements(void **st)
     assert_string_equal(err0, MALFORMED "Unexpected character: ?");
     g_free(err0);
 
+    /* text that is not UTF-8 (the fuzzer's: a map key that could not become
+     * an attribute name) */
+    static const char latin1[] = "INSERT INTO t VALUE {'\x96': 1}";
+    assert_null(ddb_pql_parse(latin1, sizeof latin1 - 1, &err0));
+    assert_string_equal(err0, MALFORMED "Unexpected character: ?");
+    g_free(err0);
+
     /* values that are not values */
     ddb_pql_stmt *s = parse_ok("INSERT INTO t VALUE {'k': 1, 'k': 2}");
     char *err = NULL;

@@ -769,6 +769,13 @@ static void insert_stmt(parser *p, ddb_pql_stmt *s)
 
 ddb_pql_stmt *ddb_pql_parse(const char *text, size_t len, char **err)
 {
+    /* A statement from the wire is UTF-8 already; one from elsewhere must be
+     * too, or its strings could not become attribute values. */
+    const char *bad = NULL;
+    if (!g_utf8_validate_len(text, len, &bad)) {
+        *err = g_strdup(MALFORMED "Unexpected character: ?");
+        return NULL;
+    }
     GArray *toks = lex(text, len, err);
     if (!toks)
         return NULL;
