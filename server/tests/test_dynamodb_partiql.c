@@ -27,13 +27,29 @@ static ddb_pql_stmt *parse_ok(const char *text)
     return s;
 }
 
-static void parse_fails(const char *text, const char *message)
+static void parse_fails_n(const char *text, size_t len, const char *message)
 {
     char *err = NULL;
-    ddb_pql_stmt *s = ddb_pql_parse(text, strlen(text), &err);
+    ddb_pql_stmt *s = ddb_pql_parse(text, len, &err);
     if (s || !err || strcmp(err, message) != 0)
         fail_msg("%s:\n  got %s\n  want %s", text, s ? "a statement" : err, message);
     g_free(err);
+}
+
+static void parse_fails(const char *text, const char *message)
+{
+    parse_fails_n(text, strlen(text), message);
+}
+
+/* A statement that reads, whose item is no attribute value. */
+static void value_fails(const char *text, const char *message)
+{
+    ddb_pql_stmt *s = parse_ok(text);
+    char *err = NULL;
+    assert_null(ddb_pql_value(s->item, NULL, NULL, &err));
+    assert_string_equal(err, message);
+    g_free(err);
+    ddb_pql_free(s);
 }
 
 static void reads_statements(void **st)
@@ -118,39 +134,18 @@ static void refuses_malformed_statements(void **st)
                 "type Seq with at least one member");
 
     /* a NUL is a character like another, not the end (the fuzzer found the
-     * lexer looping on one) */
-    char *err0 = NULL;
+     * lexer looping on one); text that is not UTF-8 is refused (the
+     * fuzzer's map key that could not become an attribute name) */
     static const char nul[] = "SELECT * FROM t WHERE a = 1\0 OR b = 2";
-    assert_null(ddb_pql_parse(nul, sizeof nul - 1, &err0));
-    assert_string_equal(err0, MALFORMED "Unexpected character: ?");
-    g_free(err0);
-
-    /* text that is not UTF-8 (the fuzzer's: a map key that could not become
-     * an attribute name) */
+    parse_fails_n(nul, sizeof nul - 1, MALFORMED "Unexpected character: ?");
     static const char latin1[] = "INSERT INTO t VALUE {'\x96': 1}";
-    assert_null(ddb_pql_parse(latin1, sizeof latin1 - 1, &err0));
-    assert_string_equal(err0, MALFORMED "Unexpected character: ?");
-    g_free(err0);
+    parse_fails_n(latin1, sizeof latin1 - 1, MALFORMED "Unexpected character: ?");
 
     /* values that are not values */
-    ddb_pql_stmt *s = parse_ok("INSERT INTO t VALUE {'k': 1, 'k': 2}");
-    char *err = NULL;
-    assert_null(ddb_pql_value(s->item, NULL, NULL, &err));
-    assert_string_equal(err, "Duplicate keys in tuple. Key: k under item");
-    g_free(err);
-    ddb_pql_free(s);
-    s = parse_ok("INSERT INTO t VALUE {'k': <<1, 'a'>>}");
-    err = NULL;
-    assert_null(ddb_pql_value(s->item, NULL, NULL, &err));
-    assert_string_equal(err, "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags");
-    g_free(err);
-    ddb_pql_free(s);
-    s = parse_ok("INSERT INTO t VALUE {'k': <<>>}");
-    err = NULL;
-    assert_null(ddb_pql_value(s->item, NULL, NULL, &err));
-    assert_string_equal(err, "Empty bags are not supported");
-    g_free(err);
-    ddb_pql_free(s);
+    value_fails("INSERT INTO t VALUE {'k': 1, 'k': 2}", "Duplicate keys in tuple. Key: k under item");
+    value_fails("INSERT INTO t VALUE {'k': <<1, 'a'>>}",
+                "Unsupported data type in Bag. DynamoDB only supports either numbers or strings in bags");
+    value_fails("INSERT INTO t VALUE {'k': <<>>}", "Empty bags are not supported");
 }
 
 /* Deep nesting is refused, not a stack overflow. */
