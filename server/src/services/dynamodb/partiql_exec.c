@@ -615,12 +615,6 @@ static void xb_set_value(xb *x, GString *s, const ddb_pql_node *v)
         g_string_append(s, ", ");
         xb_operand(x, s, kid(v, 1));
         g_string_append_c(s, ')');
-    } else if (v->kind == DDB_PQL_CALL && strcmp(v->text, "if_not_exists") == 0 && kids_n(v) == 2) {
-        g_string_append(s, "if_not_exists(");
-        xb_operand(x, s, kid(v, 0));
-        g_string_append(s, ", ");
-        xb_operand(x, s, kid(v, 1));
-        g_string_append_c(s, ')');
     } else if (v->kind == DDB_PQL_PATH || ddb_pql_is_value(v)) {
         xb_operand(x, s, v);
     } else if (v->kind == DDB_PQL_CALL) {
