@@ -69,6 +69,8 @@ KEEP = {
         "UntagResource", "ListTagsOfResource", "DescribeLimits", "DescribeEndpoints", "PutItem",
         "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
         "TransactWriteItems", "TransactGetItems", "UpdateTimeToLive", "DescribeTimeToLive",
+        # PartiQL (services/dynamodb/partiql.c)
+        "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
     ],
     "sns": [
         "CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes", "SetTopicAttributes",

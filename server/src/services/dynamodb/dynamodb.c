@@ -3,7 +3,8 @@
  * One state per account and region (table.h). The handlers live in ddl.c
  * (control plane), item.c (single items), query.c (Query, Scan), batch.c
  * (BatchGetItem, BatchWriteItem), transact.c (TransactWriteItems,
- * TransactGetItems) and ttl.c (time to live); the expression language in
+ * TransactGetItems), ttl.c (time to live) and partiql_exec.c (PartiQL, read
+ * by partiql.c); the expression language in
  * expr_lex / expr_parse / expr_eval (key conditions in keycond), numbers in
  * num, attribute values in value, item storage in store, secondary indexes
  * in index, every change of items in write, throughput emulation in
@@ -17,6 +18,7 @@
 #include "services/dynamodb/ddl.h"
 #include "services/dynamodb/fixture.h"
 #include "services/dynamodb/item.h"
+#include "services/dynamodb/partiql_exec.h"
 #include "services/dynamodb/query.h"
 #include "services/dynamodb/table.h"
 #include "services/dynamodb/transact.h"
@@ -65,7 +67,7 @@ static void add_table(GString *out, GHashTable *seen, const char *s)
  * or the table of a ResourceArn. A batch or a transaction names every
  * table it touches, in request order, joined by ",": one table alone is
  * just its name, so that a rule's "resource": "orders" matches a batch
- * that only writes to orders. */
+ * that only writes to orders. PartiQL names its tables in its statements. */
 static char *resource_of(const char *operation, json_t *input)
 {
     const char *s = svc_str(input, "TableName");
@@ -86,7 +88,7 @@ static char *resource_of(const char *operation, json_t *input)
     g_hash_table_destroy(seen);
     if (!out->len) {
         g_string_free(out, TRUE);
-        return NULL;
+        return ddb_pql_tables(input);
     }
     return g_string_free(out, FALSE);
 }
@@ -173,6 +175,9 @@ static const svc_op ops[] = {
     {"TransactGetItems", ddb_transact_get_items, SVC_LOCK_SHARED},
     {"UpdateTimeToLive", ddb_update_ttl, SVC_LOCK_EXCLUSIVE},
     {"DescribeTimeToLive", ddb_describe_ttl, SVC_LOCK_SHARED},
+    {"ExecuteStatement", ddb_execute_statement, SVC_LOCK_EXCLUSIVE},
+    {"BatchExecuteStatement", ddb_batch_execute_statement, SVC_LOCK_EXCLUSIVE},
+    {"ExecuteTransaction", ddb_execute_transaction, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
