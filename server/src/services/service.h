@@ -135,6 +135,9 @@ struct svc_def {
     /* How many violations one answer lists at most (DynamoDB: 10); 0: 8,
      * SVC_MAX_VIOLATIONS at most. */
     size_t max_violations;
+    /* String shapes whose values may hold a NUL: the service's handlers
+     * read them by their length (validator_allow_nul). NULL-terminated; NULL: none. */
+    const char *const *nul_strings;
 
     /* The resource a request names, from its input, for fault matching and
      * the journal (S3 "bucket/key", DynamoDB the table, SNS the topic ARN,

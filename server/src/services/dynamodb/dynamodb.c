@@ -195,6 +195,10 @@ static const svc_op ops[] = {
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
+/* DynamoDB stores a string holding U+0000 as it came: values are read by
+ * their length everywhere (value.h). Attribute names are not. */
+static const char *const nul_strings[] = {"StringAttributeValue", NULL};
+
 /* batch.h, transact.h */
 static const char *const partial_actions[] = {"unprocessed", "transaction_conflict", NULL};
 
@@ -212,6 +216,7 @@ const svc_def dynamodb_service = {
     .validation_code = "ValidationException",
     /* "10 validation errors detected" at most (AWS-FACTS.md, DynamoDB front end) */
     .max_violations = 10,
+    .nul_strings = nul_strings,
     .resource_of = resource_of,
     .choose_operation = choose_operation,
     .unknown_operation_code = "UnknownOperationException",
