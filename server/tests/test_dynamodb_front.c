@@ -96,6 +96,10 @@ static void bodies_that_are_not_input(void **st)
     /* an operation DynamoDB does not have, or no target */
     expect_bare(s, "DynamoDB_20120810.ListTable", "{}", 2, "com.amazon.coral.service#UnknownOperationException");
     expect_bare(s, "whatever", "{}", 2, "com.amazon.coral.service#UnknownOperationException");
+    expect_bare(s, "whatever", "", 0, "com.amazon.coral.service#UnknownOperationException");
+    /* a body that is not JSON is refused before the target is read */
+    expect_bare(s, "whatever", "hi", 2, bad);
+    expect_bare(s, "DynamoDB_20120810.ListTable", "{", 1, bad);
 }
 
 static void request_ids(void **st)

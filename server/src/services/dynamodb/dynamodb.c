@@ -153,11 +153,22 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
 
 /* The protocol's operation, and for one the model does not have the bare
  * {"__type": "...#UnknownOperationException"} DynamoDB answers, with no
- * message (AWS-FACTS.md, DynamoDB front end). */
+ * message. A body that is not JSON is refused before the target is read
+ * (AWS-FACTS.md, DynamoDB front end). */
 static const char *choose_operation(const model *m, const http_request *req, char *buf, size_t buflen,
                                     aws_error *err)
 {
     const char *op = wire_json.operation_name(m, req, buf, buflen, err);
+    if (!(op && model_find_op(m, op)) && req->body_len) {
+        json_t *doc = json_loadb(req->body, req->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (!doc) {
+            aws_error_set_status(err, 400, "SerializationException", NULL);
+            err->sender = 1;
+            err->bare = true;
+            return NULL;
+        }
+        json_decref(doc);
+    }
     if (op && !model_find_op(m, op)) {
         aws_error_set_status(err, 400, "UnknownOperationException", NULL);
         err->sender = 1;
