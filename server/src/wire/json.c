@@ -5,7 +5,9 @@
  * locationName, blobs base64, timestamps epoch seconds unless a
  * timestampFormat says otherwise), errors are
  * `{"__type": "<namespace>#<Code>", "message": "..."}` plus the error
- * shape's members.
+ * shape's members ("Message" for SerializationException; no message at
+ * all for an aws_error marked bare). Request ids are 52 characters of
+ * [0-9A-Z].
  *
  * One walker converts wire JSON into a tree (requests on the server side,
  * responses on the client side) and one converts a tree into wire JSON. The
