@@ -198,6 +198,17 @@ static void test_serialize_output(void **state)
     json_decref(doc);
     json_decref(out);
     http_response_clear(&resp);
+
+    /* a millisecond timestamp reads as one, not as its double's 17 digits */
+    http_response_init(&resp);
+    out = json_pack("{s:f}", "When", 1796620200.216);
+    assert_int_equal(wire_json.serialize_output(m, "Scan", out, "rid", &resp), 0);
+    size_t len;
+    char *text = g_strndup(http_response_body(&resp, &len), len);
+    assert_string_equal(text, "{\"When\":1796620200.216}");
+    g_free(text);
+    json_decref(out);
+    http_response_clear(&resp);
 }
 
 static void expect_type(const model *m, const char *code, int status, const char *type)

@@ -533,7 +533,11 @@ static int append_text(const char *buffer, size_t size, void *data)
 static bool set_body(http_response *resp, json_t *doc)
 {
     size_t before = resp->body->len;
-    int rc = json_dump_callback(doc, append_text, resp->body, JSON_COMPACT | JSON_ENCODE_ANY);
+    /* 16 significant digits: a millisecond timestamp is written as the
+     * services write it (1796620200.216), not as the 17-digit expansion of
+     * the double nearest to it (1796620200.2160001) */
+    int rc = json_dump_callback(doc, append_text, resp->body,
+                                JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(16));
     json_decref(doc);
     if (rc != 0) {
         g_string_truncate(resp->body, before);
