@@ -204,7 +204,8 @@ static void test_serialize_output(void **state)
     out = json_pack("{s:f}", "When", 1796620200.216);
     assert_int_equal(wire_json.serialize_output(m, "Scan", out, "rid", &resp), 0);
     size_t len;
-    char *text = g_strndup(http_response_body(&resp, &len), len);
+    const char *body = http_response_body(&resp, &len);
+    char *text = g_strndup(body, len);
     assert_string_equal(text, "{\"When\":1796620200.216}");
     g_free(text);
     json_decref(out);
