@@ -98,18 +98,48 @@ static void expect_serialization_error(const model *m, const char *body, const c
 static void test_parse_request_errors(void **state)
 {
     const model *m = *state;
+    /* not JSON, or nothing at all: the bare exception, no library text */
     expect_serialization_error(m, "{", NULL);
-    expect_serialization_error(m, "[]", "Start of list found where not expected.");
-    expect_serialization_error(m, "\"x\"", NULL);
-    expect_serialization_error(m, "{\"TableName\": {}}",
-                               "Start of structure or map found where not expected.");
+    expect_serialization_error(m, "", NULL);
+    expect_serialization_error(m, "  \n", NULL);
+    expect_serialization_error(m, "[]", "Unrecognized collection type class com.amazonaws.dynamodb.v20120810.ScanInput");
+    expect_serialization_error(m, "{\"TableName\": {}}", "Start of structure or map found where not expected");
     expect_serialization_error(m, "{\"TableName\": 5}", "NUMBER_VALUE cannot be converted to String");
-    expect_serialization_error(m, "{\"Limit\": \"5\"}",
-                               "class java.lang.String can not be converted to an Integer");
+    expect_serialization_error(m, "{\"TableName\": 5.5}", "DECIMAL_VALUE cannot be converted to String");
+    expect_serialization_error(m, "{\"TableName\": true}", "TRUE_VALUE cannot be converted to String");
+    expect_serialization_error(m, "{\"TableName\": []}", "Unrecognized collection type class java.lang.String");
+    expect_serialization_error(m, "{\"Limit\": \"5\"}", "STRING_VALUE cannot be converted to Integer");
+    expect_serialization_error(m, "{\"Limit\": false}", "FALSE_VALUE cannot be converted to Integer");
     expect_serialization_error(m, "{\"Limit\": 4294967296}", NULL);
-    expect_serialization_error(m, "{\"ConsistentRead\": \"true\"}", NULL);
-    expect_serialization_error(m, "{\"Key\": \"not base64!\"}", NULL);
-    expect_serialization_error(m, "{\"Names\": \"a\"}", NULL);
+    expect_serialization_error(m, "{\"ConsistentRead\": \"maybe\"}", "Unexpected token received from parser");
+    expect_serialization_error(m, "{\"ConsistentRead\": 1}", "NUMBER_VALUE cannot be converted to Boolean");
+    expect_serialization_error(m, "{\"ConsistentRead\": 0.5}", "DECIMAL_VALUE cannot be converted to Boolean");
+    expect_serialization_error(m, "{\"Key\": \"not base64!\"}",
+                               "Base64 encoded length is expected a multiple of 4 bytes but found: 11");
+    expect_serialization_error(m, "{\"Key\": \"+/+=\"}", "Invalid last non-pad Base64 character dectected");
+    expect_serialization_error(m, "{\"Key\": \"=+/=\"}", "Invalid last non-pad Base64 character dectected");
+    expect_serialization_error(m, "{\"Key\": \"AB==\"}", "Invalid last non-pad Base64 character dectected");
+    expect_serialization_error(m, "{\"Key\": 5}", "only base-64-encoded strings are convertible to bytes");
+    expect_serialization_error(m, "{\"Names\": \"a\"}", "Unexpected field type");
+}
+
+/* A boolean may come as a word, as Coral's reader takes it. */
+static void test_parse_request_boolean_words(void **state)
+{
+    const model *m = *state;
+    const char *words[] = {"true", "TRUE", "yes", "Yes", "1", "false", "False", "no", "NO", "0"};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++) {
+        http_header h;
+        aws_error err = AWS_ERROR_INIT;
+        json_t *in = NULL;
+        char *body = g_strdup_printf("{\"ConsistentRead\": \"%s\"}", words[i]);
+        http_request r = request("DynamoDB_20120810.Scan", body, &h);
+        assert_int_equal(wire_json.parse_request(m, "Scan", &r, &in, &err), 0);
+        assert_true(json_is_boolean(json_object_get(in, "ConsistentRead")));
+        assert_int_equal(json_is_true(json_object_get(in, "ConsistentRead")), i < 5);
+        json_decref(in);
+        g_free(body);
+    }
 }
 
 static void test_parse_request_lenient_where_aws_is(void **state)
@@ -118,17 +148,20 @@ static void test_parse_request_lenient_where_aws_is(void **state)
     http_header h;
     aws_error err = AWS_ERROR_INIT;
     json_t *in = NULL;
-    /* empty body, unknown members and nulls: all fine */
-    http_request r = request("DynamoDB_20120810.Scan", "", &h);
+    /* unknown members and nulls: all fine */
+    http_request r = request("DynamoDB_20120810.Scan", "{}", &h);
     assert_int_equal(wire_json.parse_request(m, "Scan", &r, &in, &err), 0);
     assert_int_equal(json_object_size(in), 0);
     json_decref(in);
 
     r = request("DynamoDB_20120810.Scan",
-                "{\"TableName\": \"t\", \"Bogus\": [1], \"Limit\": null, \"Key\": \"AP8=\","
+                "{\"TableName\": \"t\\u0000\", \"Bogus\": [1], \"Limit\": null, \"Key\": \"AP8=\","
                 " \"When\": 1.5}", &h);
     assert_int_equal(wire_json.parse_request(m, "Scan", &r, &in, &err), 0);
-    assert_string_equal(json_string_value(json_object_get(in, "TableName")), "t");
+    /* a NUL inside a string is kept */
+    json_t *name = json_object_get(in, "TableName");
+    assert_int_equal(json_string_length(name), 2);
+    assert_memory_equal(json_string_value(name), "t\0", 2);
     assert_null(json_object_get(in, "Bogus"));
     assert_null(json_object_get(in, "Limit"));
     json_t *key = json_object_get(in, "Key");
@@ -165,6 +198,18 @@ static void test_serialize_output(void **state)
     json_decref(doc);
     json_decref(out);
     http_response_clear(&resp);
+
+    /* a millisecond timestamp reads as one, not as its double's 17 digits */
+    http_response_init(&resp);
+    out = json_pack("{s:f}", "When", 1796620200.216);
+    assert_int_equal(wire_json.serialize_output(m, "Scan", out, "rid", &resp), 0);
+    size_t len;
+    const char *body = http_response_body(&resp, &len);
+    char *text = g_strndup(body, len);
+    assert_string_equal(text, "{\"When\":1796620200.216}");
+    g_free(text);
+    json_decref(out);
+    http_response_clear(&resp);
 }
 
 static void expect_type(const model *m, const char *code, int status, const char *type)
@@ -177,7 +222,11 @@ static void expect_type(const model *m, const char *code, int status, const char
     assert_int_equal(resp.status, status);
     json_t *doc = body_of(&resp);
     assert_string_equal(json_string_value(json_object_get(doc, "__type")), type);
-    assert_string_equal(json_string_value(json_object_get(doc, "message")), "boom");
+    /* DynamoDB's front end writes its SerializationException's "Message"
+     * capitalised, the services' errors "message" */
+    bool capital = strstr(code, "SerializationException") != NULL;
+    assert_string_equal(json_string_value(json_object_get(doc, capital ? "Message" : "message")), "boom");
+    assert_null(json_object_get(doc, capital ? "message" : "Message"));
     json_decref(doc);
 
     /* and botocore's reading of it gives the bare code back */
@@ -268,6 +317,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_operation_name),
         cmocka_unit_test(test_parse_request_errors),
+        cmocka_unit_test(test_parse_request_boolean_words),
         cmocka_unit_test(test_parse_request_lenient_where_aws_is),
         cmocka_unit_test(test_serialize_output),
         cmocka_unit_test(test_error_namespaces),

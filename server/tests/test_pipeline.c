@@ -199,9 +199,10 @@ static void two_servers_are_isolated(void **st)
 }
 
 /* The headers every answer of a protocol carries, success or error: S3's
- * x-amz-request-id (16 hex digits) and x-amz-id-2, the x-amzn-RequestId (a
- * UUID) of the others, DynamoDB's x-amz-crc32 of the body, and nothing of
- * another protocol's. */
+ * x-amz-request-id (16 hex digits) and x-amz-id-2, DynamoDB's
+ * x-amzn-RequestId (52 characters of [0-9A-Z]) and x-amz-crc32 of the body,
+ * the x-amzn-RequestId (a UUID) of the others, and nothing of another
+ * protocol's. */
 static void standard_headers_per_service(void **st)
 {
     server *s = *st;
@@ -258,6 +259,14 @@ static void standard_headers_per_service(void **st)
             assert_non_null(id2);
             assert_true(id2[0] != '\0');
             assert_null(amzn);
+        } else if (cases[i].crc) {
+            /* DynamoDB: 52 characters of [0-9A-Z] */
+            assert_non_null(amzn);
+            assert_int_equal(strlen(amzn), 52);
+            for (const char *p = amzn; *p; p++)
+                assert_true(g_ascii_isdigit(*p) || (*p >= 'A' && *p <= 'Z'));
+            assert_null(amz);
+            assert_null(id2);
         } else {
             assert_non_null(amzn);
             assert_int_equal(strlen(amzn), 36);

@@ -377,8 +377,10 @@ static void maps(void **st)
                                  " 'Attrs': {'': 'v', 'k': 'abc'}}",
                                  GOOD_ARN);
     assert_message(f, "Input", json,
+                   /* inside [...] every constraint of the key's shape, as Coral lists them */
                    "2 validation errors detected: Value '' at 'attrs' failed to satisfy "
-                   "constraint: Map keys must satisfy constraint: [Member must have length "
+                   "constraint: Map keys must satisfy constraint: [Member must have length less than "
+                   "or equal to 3, Member must have length "
                    "greater than or equal to 1]; Value '{k=abc}' at 'attrs' failed to satisfy "
                    "constraint: Map value must satisfy constraint: [Member must have length "
                    "less than or equal to 2]");
@@ -398,7 +400,7 @@ static void maps(void **st)
     assert_int_equal(n, 2);
     assert_string_equal(msg, "2 validation errors detected: Value 'a\"\\b' at '' failed to "
                              "satisfy constraint: Map keys must satisfy constraint: [Member "
-                             "must have length less than or equal to 3]; Value "
+                             "must have length less than or equal to 3, Member must have length greater than or equal to 1]; Value "
                              "'{a\"\\b=too long}' at '' failed to satisfy constraint: Map value "
                              "must satisfy constraint: [Member must have length less than or "
                              "equal to 2]");
@@ -479,8 +481,9 @@ static void nul_fails_whatever_the_shape(void **st)
     GString *m = g_string_new(NULL);
     validate_coral_message(m, f->out, nk);
     assert_string_equal(m->str, "1 validation error detected: Value 'k\xEF\xBF\xBD" "x' at '' failed to satisfy "
-                                "constraint: Map keys must satisfy constraint: [Member must satisfy regular "
-                                "expression pattern: [^\\u0000]*]");
+                                "constraint: Map keys must satisfy constraint: [Member must have length less "
+                                "than or equal to 3, Member must have length greater than or equal to 1, "
+                                "Member must satisfy regular expression pattern: [^\\u0000]*]");
     g_string_free(m, TRUE);
     json_decref(map);
     /* blobs are bytes: a NUL is a byte like any other */

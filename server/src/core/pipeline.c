@@ -103,7 +103,7 @@ static void standard_headers(exchange *x, const svc_rt *rt)
 static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err)
 {
     errcat_resolve(rt->errors, rt->model, err);
-    if (!err->message) {
+    if (!err->message && !err->bare) {
         const errcat_entry *ce = errcat_lookup(rt->errors, err->code);
         err->message = g_strdup(ce && ce->message ? ce->message : err->code);
     }
@@ -166,6 +166,10 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         char s3id[17];
         reqid_s3(x->request_id, s3id);
         g_strlcpy(x->request_id, s3id, sizeof x->request_id);
+    } else if (rt->proto->reqid_style == WIRE_REQID_BASE32_52) {
+        char ddbid[53];
+        reqid_dynamodb(x->request_id, ddbid);
+        g_strlcpy(x->request_id, ddbid, sizeof x->request_id);
     }
 
     if (too_large) {
@@ -213,8 +217,9 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
     const mshape *in_shape = mop_input(mo);
     if (in_shape) {
-        violation v[8];
-        size_t n = validator_check(rt->validator, in_shape, input, v, 8);
+        violation v[SVC_MAX_VIOLATIONS];
+        size_t max = rt->def->max_violations ? MIN(rt->def->max_violations, SVC_MAX_VIOLATIONS) : 8;
+        size_t n = validator_check(rt->validator, in_shape, input, v, max);
         if (n) {
             call_validation_failure(rt, v, n, &err);
             answer_error(x, rt, op, &err);

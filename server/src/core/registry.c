@@ -39,6 +39,8 @@ int registry_load(server *s, char *err, size_t errlen)
             return -1;
         }
         rt->validator = validator_new(rt->model);
+        for (const char *const *nul = d->nul_strings; nul && *nul; nul++)
+            validator_allow_nul(rt->validator, *nul);
         rt->handlers = g_hash_table_new(g_str_hash, g_str_equal);
         for (const svc_op *op = d->ops; op->name; op++)
             g_hash_table_insert(rt->handlers, (gpointer)op->name, (gpointer)op);

@@ -33,3 +33,22 @@ void reqid_s3(const char *uuid, char out[17])
             out[o++] = g_ascii_toupper(*p);
     out[o] = '\0';
 }
+
+void reqid_dynamodb(const char *uuid, char out[53])
+{
+    static const char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUV";
+    /* 52 digits want 260 bits: two SHA-256 digests of the UUID, told apart
+     * by a suffix, give 512 */
+    guint8 bytes[64];
+    for (int half = 0; half < 2; half++) {
+        GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+        g_checksum_update(sum, (const guchar *)uuid, -1);
+        g_checksum_update(sum, (const guchar *)(half ? "1" : "0"), 1);
+        gsize len = 32;
+        g_checksum_get_digest(sum, bytes + 32 * half, &len);
+        g_checksum_free(sum);
+    }
+    for (size_t i = 0; i < 52; i++)
+        out[i] = digits[bytes[i] & 31];
+    out[52] = '\0';
+}

@@ -102,6 +102,9 @@ typedef enum svc_scope {
     SVC_SCOPE_GLOBAL,     /* one for the whole server (S3: bucket names are global) */
 } svc_scope;
 
+/* The most violations a service may list in one answer (max_violations). */
+#define SVC_MAX_VIOLATIONS 16
+
 struct svc_def {
     const char *name;        /* signing name: "s3", "dynamodb", "sns", "ec2", "sts"; also names
                                 the model (server/models/NAME.json) and error catalog
@@ -129,6 +132,12 @@ struct svc_def {
      * ValidationError/ValidationException wording with validation_code. */
     void (*validation_error)(const violation *v, size_t n, aws_error *e);
     const char *validation_code;
+    /* How many violations one answer lists at most (DynamoDB: 10); 0: 8,
+     * SVC_MAX_VIOLATIONS at most. */
+    size_t max_violations;
+    /* String shapes whose values may hold a NUL: the service's handlers
+     * read them by their length (validator_allow_nul). NULL-terminated; NULL: none. */
+    const char *const *nul_strings;
 
     /* The resource a request names, from its input, for fault matching and
      * the journal (S3 "bucket/key", DynamoDB the table, SNS the topic ARN,

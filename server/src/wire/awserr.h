@@ -15,9 +15,12 @@ typedef struct aws_error {
     int sender;      /* 1 sender (client) fault, 0 receiver, -1 = from catalog */
     json_t *fields;  /* further members of the error shape (Key, BucketName, ...),
                         or NULL; owned (one reference) */
+    bool bare;       /* the envelope carries no message at all, not even the
+                        catalog's (DynamoDB's SerializationException for a body
+                        that is not JSON, UnknownOperationException) */
 } aws_error;
 
-#define AWS_ERROR_INIT { NULL, NULL, 0, -1, NULL }
+#define AWS_ERROR_INIT { NULL, NULL, 0, -1, NULL, false }
 
 /* Sets code and a printf-style message (fmt may be NULL). Replaces what was
  * there. Returns -1 so that handlers can `return aws_error_set(...)`. */

@@ -141,7 +141,7 @@ bool errcat_resolve(const errcat *c, const model *m, aws_error *e)
             e->status = ent->status;
         if (e->sender < 0)
             e->sender = ent->sender;
-        if (!e->message && ent->message)
+        if (!e->message && ent->message && !e->bare)
             e->message = g_strdup(ent->message);
         return true;
     }

@@ -5,7 +5,9 @@
  * locationName, blobs base64, timestamps epoch seconds unless a
  * timestampFormat says otherwise), errors are
  * `{"__type": "<namespace>#<Code>", "message": "..."}` plus the error
- * shape's members.
+ * shape's members ("Message" for SerializationException; no message at
+ * all for an aws_error marked bare). Request ids are 52 characters of
+ * [0-9A-Z].
  *
  * One walker converts wire JSON into a tree (requests on the server side,
  * responses on the client side) and one converts a tree into wire JSON. The
@@ -15,6 +17,7 @@
 
 #include <glib.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -25,9 +28,61 @@
 
 /* ---- errors ---- */
 
-static int serialization_error(aws_error *err, const char *msg)
+/* SerializationException: the words of Coral's JSON reader, the only ones
+ * a request that does not parse into its shapes gets (AWS-FACTS.md,
+ * "DynamoDB front end and wording"). A body that is not JSON at all gets
+ * the bare __type, never the JSON library's own text. One row per message,
+ * with what triggers it. */
+typedef enum ser_msg {
+    SER_BARE,           /* an empty body, or one that is not JSON */
+    SER_CANNOT_CONVERT, /* a scalar of the wrong kind for a string, boolean
+                           or number: "<TOKEN> cannot be converted to <Type>" */
+    SER_BAD_BOOLEAN,    /* a string that is none of true/false/yes/no/1/0 for a boolean */
+    SER_OBJECT,         /* an object where a scalar or a list goes */
+    SER_ARRAY,          /* an array where a scalar, structure or map goes:
+                           "Unrecognized collection type <Java type>" */
+    SER_FIELD_TYPE,     /* a scalar where a list, a map or a structure
+                           member of a structure goes */
+    SER_VALUE_TYPE,     /* a scalar where a structure that is a list
+                           element or a map value goes */
+    SER_BLOB_TYPE,      /* a number or boolean where base64 goes */
+    SER_BLOB_LENGTH,    /* base64 whose length is not a multiple of 4 */
+    SER_BLOB_LAST,      /* base64 whose last digit before the padding has
+                           bits the padding drops ("+/+=", "=+/="); the
+                           service's own spelling */
+    SER_BLOB_DIGIT,     /* base64 with a byte that is no base64 digit */
+    SER_INT_RANGE,      /* an integer outside a 32-bit shape's range */
+} ser_msg;
+
+static const char *const SER_MESSAGES[] = {
+    [SER_BARE] = NULL,
+    [SER_CANNOT_CONVERT] = "%s cannot be converted to %s",
+    [SER_BAD_BOOLEAN] = "Unexpected token received from parser",
+    [SER_OBJECT] = "Start of structure or map found where not expected",
+    [SER_ARRAY] = "Unrecognized collection type %s",
+    [SER_FIELD_TYPE] = "Unexpected field type",
+    [SER_VALUE_TYPE] = "Unexpected value type in payload",
+    [SER_BLOB_TYPE] = "only base-64-encoded strings are convertible to bytes",
+    [SER_BLOB_LENGTH] = "Base64 encoded length is expected a multiple of 4 bytes but found: %zu",
+    [SER_BLOB_LAST] = "Invalid last non-pad Base64 character dectected",
+    [SER_BLOB_DIGIT] = "Invalid Base64 character",
+    [SER_INT_RANGE] = "Numeric value (%lld) out of range of int",
+};
+
+static int serialization_error(aws_error *err, ser_msg which, ...)
 {
-    aws_error_set_status(err, 400, "SerializationException", "%s", msg);
+    const char *fmt = SER_MESSAGES[which];
+    if (!fmt) {
+        aws_error_set_status(err, 400, "SerializationException", NULL);
+        err->bare = true;
+    } else {
+        va_list ap;
+        va_start(ap, which);
+        char *msg = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+        aws_error_set_status(err, 400, "SerializationException", "%s", msg);
+        g_free(msg);
+    }
     err->sender = 1;
     return -1;
 }
@@ -39,96 +94,140 @@ static const char *token_name(json_t *v)
     case JSON_OBJECT: return "START_OBJECT";
     case JSON_ARRAY: return "START_ARRAY";
     case JSON_STRING: return "STRING_VALUE";
-    case JSON_INTEGER:
-    case JSON_REAL: return "NUMBER_VALUE";
-    case JSON_TRUE:
-    case JSON_FALSE: return "BOOLEAN_VALUE";
+    case JSON_INTEGER: return "NUMBER_VALUE";
+    case JSON_REAL: return "DECIMAL_VALUE";
+    case JSON_TRUE: return "TRUE_VALUE";
+    case JSON_FALSE: return "FALSE_VALUE";
     case JSON_NULL: return "NULL_VALUE";
     }
     return "VALUE";
 }
 
-static const char *java_class(json_t *v)
-{
-    switch (json_typeof(v)) {
-    case JSON_STRING: return "java.lang.String";
-    case JSON_INTEGER: return "java.lang.Long";
-    case JSON_REAL: return "java.math.BigDecimal";
-    case JSON_TRUE:
-    case JSON_FALSE: return "java.lang.Boolean";
-    case JSON_OBJECT: return "java.util.Map";
-    case JSON_ARRAY: return "java.util.List";
-    case JSON_NULL: return "null";
-    }
-    return "java.lang.Object";
-}
-
-/* The Java type Coral's reader converts a scalar shape to. */
-static const char *java_target(mkind kind)
+/* The type Coral's reader converts a scalar shape to. */
+static const char *scalar_type(mkind kind)
 {
     switch (kind) {
-    case MK_INTEGER: return "an Integer";
-    case MK_LONG: return "a Long";
-    case MK_BOOLEAN: return "a Boolean";
-    case MK_FLOAT: return "a Float";
-    case MK_DOUBLE: return "a Double";
-    case MK_TIMESTAMP: return "a Date";
-    default: return "the expected type";
+    case MK_STRING: return "String";
+    case MK_INTEGER: return "Integer";
+    case MK_LONG: return "Long";
+    case MK_BOOLEAN: return "Boolean";
+    case MK_FLOAT: return "Float";
+    case MK_DOUBLE: return "Double";
+    case MK_TIMESTAMP: return "Date";
+    default: return "Object";
     }
 }
 
-/* A value of the wrong JSON type for its shape, worded as Coral words it. */
-static int type_error(aws_error *err, mkind kind, json_t *v)
+/* The shape a list's member or a map's value refers to (NULL when the
+ * model gives none). */
+static const mshape *ref_shape(const mmember *ref) { return ref ? ref->shape : NULL; }
+
+typedef struct reader {
+    const model *m;
+    aws_error *err;
+    bool strict; /* server side: type errors are SerializationException */
+} reader;
+
+/* The Java type the service names when an array comes where shape goes:
+ * "class java.lang.String", "class <package>.<Shape>", "java.util.Map<...>".
+ * The package is the model's error namespace (DynamoDB's
+ * com.amazonaws.dynamodb.v20120810). New string. */
+static char *java_type(const reader *r, const mshape *shape, bool top)
 {
-    if (json_is_object(v))
-        return serialization_error(err, "Start of structure or map found where not expected.");
-    if (json_is_array(v))
-        return serialization_error(err, "Start of list found where not expected.");
-    char *msg;
+    const char *prefix = top ? "class " : "";
+    switch ((mkind)(shape ? shape->kind : MK_STRING)) {
+    case MK_STRUCTURE: {
+        const char *ns = r->m && r->m->error_namespace ? r->m->error_namespace : "";
+        size_t nslen = strcspn(ns, "#");
+        return g_strdup_printf("%s%.*s%s%s", prefix, (int)nslen, ns, nslen ? "." : "", shape->name);
+    }
+    case MK_MAP: {
+        char *value = java_type(r, ref_shape(shape->value), false);
+        char *out = g_strdup_printf("java.util.Map<java.lang.String, %s>", value);
+        g_free(value);
+        return out;
+    }
+    case MK_LIST: return g_strdup("java.util.List");
+    case MK_BLOB: return g_strdup_printf("%sjava.nio.ByteBuffer", prefix);
+    case MK_TIMESTAMP: return g_strdup_printf("%sjava.util.Date", prefix);
+    default: return g_strdup_printf("%sjava.lang.%s", prefix, scalar_type((mkind)shape->kind));
+    }
+}
+
+/* A value of the wrong JSON type for its shape, worded as Coral words it.
+ * element: the value is a list element or a map value. */
+static int type_error(reader *r, const mshape *shape, json_t *v, bool element)
+{
+    mkind kind = (mkind)shape->kind;
+    if (json_is_array(v)) {
+        char *type = java_type(r, shape, true);
+        serialization_error(r->err, SER_ARRAY, type);
+        g_free(type);
+        return -1;
+    }
     switch (kind) {
-    case MK_STRING:
-    case MK_BLOB:
-        msg = g_strdup_printf("%s cannot be converted to String", token_name(v));
-        break;
     case MK_STRUCTURE:
-    case MK_MAP:
+        return serialization_error(r->err, element ? SER_VALUE_TYPE : SER_FIELD_TYPE);
     case MK_LIST:
-        msg = g_strdup_printf("Unexpected %s: expected a %s", token_name(v),
-                              kind == MK_LIST ? "list" : "structure or map");
-        break;
+    case MK_MAP:
+        return json_is_object(v) && kind == MK_LIST ? serialization_error(r->err, SER_OBJECT)
+                                                    : serialization_error(r->err, SER_FIELD_TYPE);
     default:
-        msg = g_strdup_printf("class %s can not be converted to %s", java_class(v), java_target(kind));
         break;
     }
-    serialization_error(err, msg);
-    g_free(msg);
-    return -1;
+    if (json_is_object(v))
+        return serialization_error(r->err, SER_OBJECT);
+    if (kind == MK_BLOB)
+        return serialization_error(r->err, SER_BLOB_TYPE);
+    if (kind == MK_BOOLEAN && json_is_string(v))
+        return serialization_error(r->err, SER_BAD_BOOLEAN);
+    return serialization_error(r->err, SER_CANNOT_CONVERT, token_name(v), scalar_type(kind));
 }
 
 /* ---- base64 ---- */
 
-/* g_base64_decode skips what is not base64, so a garbled value would decode
- * to something instead of being refused. */
-static bool base64_valid(const char *s, size_t len)
+static int base64_digit(char c)
 {
-    if (len % 4 != 0)
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A';
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 26;
+    if (c >= '0' && c <= '9')
+        return c - '0' + 52;
+    return c == '+' ? 62 : c == '/' ? 63 : -1;
+}
+
+/* g_base64_decode skips what is not base64 and ignores the bits padding
+ * drops, so "+/+=" would decode to bytes that re-encode as "+/8=": the
+ * service refuses what is not canonical base64 instead. */
+static bool base64_check(reader *r, const char *s, size_t len)
+{
+    if (len % 4 != 0) {
+        serialization_error(r->err, SER_BLOB_LENGTH, len);
         return false;
+    }
     size_t pad = 0;
-    for (size_t i = 0; i < len; i++) {
-        char c = s[i];
-        if (c == '=') {
-            pad++;
-        } else if (pad || !(g_ascii_isalnum(c) || c == '+' || c == '/')) {
+    while (pad < 2 && pad < len && s[len - 1 - pad] == '=')
+        pad++;
+    for (size_t i = 0; i < len - pad; i++) {
+        if (base64_digit(s[i]) < 0) {
+            serialization_error(r->err, s[i] == '=' ? SER_BLOB_LAST : SER_BLOB_DIGIT);
             return false;
         }
     }
-    return pad <= 2;
+    /* the last digit's low bits that padding drops must be zero */
+    int last = len > pad ? base64_digit(s[len - pad - 1]) : 0;
+    if ((pad == 1 && (last & 3)) || (pad == 2 && (last & 15))) {
+        serialization_error(r->err, SER_BLOB_LAST);
+        return false;
+    }
+    return true;
 }
 
-/* New reference: a string holding the decoded bytes, or NULL. */
-static json_t *base64_to_tree(const char *s, size_t len, bool strict)
+/* New reference: a string holding the decoded bytes, or NULL (err set). */
+static json_t *base64_to_tree(reader *r, const char *s, size_t len)
 {
-    if (strict && !base64_valid(s, len))
+    if (r->strict && !base64_check(r, s, len))
         return NULL;
     char *copy = g_strndup(s, len);
     gsize n = 0;
@@ -139,24 +238,26 @@ static json_t *base64_to_tree(const char *s, size_t len, bool strict)
     return out;
 }
 
+/* Coral's reader takes a boolean written as a string: true/yes/1 and
+ * false/no/0, in any case. -1 when s is none of them. */
+static int boolean_word(const char *s, size_t len)
+{
+    static const char *const words[] = {"true", "yes", "1", "false", "no", "0"};
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+        if (strlen(words[i]) == len && g_ascii_strncasecmp(words[i], s, len) == 0)
+            return i < 3;
+    return -1;
+}
+
 /* ---- wire JSON -> tree ---- */
 
-typedef struct reader {
-    aws_error *err;
-    bool strict; /* server side: type errors are SerializationException */
-} reader;
+static json_t *read_value(reader *r, const mshape *shape, json_t *v, bool element);
 
-static json_t *read_value(reader *r, const mshape *shape, json_t *v);
-
-/* The shape a list's member or a map's value refers to (NULL when the
- * model gives none). */
-static const mshape *ref_shape(const mmember *ref) { return ref ? ref->shape : NULL; }
-
-static json_t *read_structure(reader *r, const mshape *shape, json_t *v)
+static json_t *read_structure(reader *r, const mshape *shape, json_t *v, bool element)
 {
     if (!json_is_object(v)) {
         if (r->strict)
-            type_error(r->err, MK_STRUCTURE, v);
+            type_error(r, shape, v, element);
         return r->strict ? NULL : json_object();
     }
     json_t *out = json_object();
@@ -167,7 +268,7 @@ static json_t *read_structure(reader *r, const mshape *shape, json_t *v)
         /* null is "not set", as the services and botocore read it */
         if (!raw || json_is_null(raw))
             continue;
-        json_t *val = read_value(r, ref->shape, raw);
+        json_t *val = read_value(r, ref->shape, raw, false);
         if (!val) {
             json_decref(out);
             return NULL;
@@ -177,11 +278,11 @@ static json_t *read_structure(reader *r, const mshape *shape, json_t *v)
     return out;
 }
 
-static json_t *read_list(reader *r, const mshape *shape, json_t *v)
+static json_t *read_list(reader *r, const mshape *shape, json_t *v, bool element)
 {
     if (!json_is_array(v)) {
         if (r->strict)
-            type_error(r->err, MK_LIST, v);
+            type_error(r, shape, v, element);
         return r->strict ? NULL : json_array();
     }
     const mshape *mshp = ref_shape(shape->member);
@@ -189,7 +290,7 @@ static json_t *read_list(reader *r, const mshape *shape, json_t *v)
     size_t i;
     json_t *item;
     json_array_foreach(v, i, item) {
-        json_t *val = json_is_null(item) ? json_null() : read_value(r, mshp, item);
+        json_t *val = json_is_null(item) ? json_null() : read_value(r, mshp, item, true);
         if (!val) {
             json_decref(out);
             return NULL;
@@ -199,38 +300,40 @@ static json_t *read_list(reader *r, const mshape *shape, json_t *v)
     return out;
 }
 
-static json_t *read_map(reader *r, const mshape *shape, json_t *v)
+static json_t *read_map(reader *r, const mshape *shape, json_t *v, bool element)
 {
     if (!json_is_object(v)) {
         if (r->strict)
-            type_error(r->err, MK_MAP, v);
+            type_error(r, shape, v, element);
         return r->strict ? NULL : json_object();
     }
     const mshape *vshape = ref_shape(shape->value);
     json_t *out = json_object();
     const char *key;
+    size_t klen;
     json_t *item;
-    json_object_foreach(v, key, item) {
-        json_t *val = json_is_null(item) ? json_null() : read_value(r, vshape, item);
+    void *tmp;
+    json_object_keylen_foreach_safe(v, tmp, key, klen, item) {
+        json_t *val = json_is_null(item) ? json_null() : read_value(r, vshape, item, true);
         if (!val) {
             json_decref(out);
             return NULL;
         }
-        json_object_set_new(out, key, val);
+        json_object_setn_new_nocheck(out, key, klen, val);
     }
     return out;
 }
 
-static json_t *read_scalar_error(reader *r, mkind kind, json_t *v)
+static json_t *read_scalar_error(reader *r, const mshape *shape, json_t *v, bool element)
 {
     if (r->strict) {
-        type_error(r->err, kind, v);
+        type_error(r, shape, v, element);
         return NULL;
     }
     return json_deep_copy(v);
 }
 
-static json_t *read_value(reader *r, const mshape *shape, json_t *v)
+static json_t *read_value(reader *r, const mshape *shape, json_t *v, bool element)
 {
     if (!shape)
         return json_deep_copy(v); /* a model without the shape: keep what came */
@@ -239,43 +342,41 @@ static json_t *read_value(reader *r, const mshape *shape, json_t *v)
     mkind kind = (mkind)shape->kind;
     switch (kind) {
     case MK_STRUCTURE:
-        return read_structure(r, shape, v);
+        return read_structure(r, shape, v, element);
     case MK_LIST:
-        return read_list(r, shape, v);
+        return read_list(r, shape, v, element);
     case MK_MAP:
-        return read_map(r, shape, v);
+        return read_map(r, shape, v, element);
     case MK_STRING:
         if (!json_is_string(v))
-            return read_scalar_error(r, kind, v);
+            return read_scalar_error(r, shape, v, element);
         return json_incref(v);
-    case MK_BLOB: {
+    case MK_BLOB:
         if (!json_is_string(v))
-            return read_scalar_error(r, kind, v);
-        json_t *out = base64_to_tree(json_string_value(v), json_string_length(v), r->strict);
-        if (!out)
-            serialization_error(r->err, "Base64 encoded value is malformed");
-        return out;
-    }
+            return read_scalar_error(r, shape, v, element);
+        return base64_to_tree(r, json_string_value(v), json_string_length(v));
     case MK_BOOLEAN:
+        if (json_is_string(v) && r->strict) {
+            int b = boolean_word(json_string_value(v), json_string_length(v));
+            if (b >= 0)
+                return json_boolean(b);
+        }
         if (!json_is_boolean(v))
-            return read_scalar_error(r, kind, v);
+            return read_scalar_error(r, shape, v, element);
         return json_incref(v);
     case MK_INTEGER:
     case MK_LONG: {
         json_int_t n;
         if (json_is_integer(v)) {
             n = json_integer_value(v);
-        } else if (json_is_real(v) && json_real_value(v) == floor(json_real_value(v)) &&
-                   fabs(json_real_value(v)) < 9.2e18) {
-            n = (json_int_t)json_real_value(v);
+        } else if (json_is_real(v) && fabs(json_real_value(v)) < 9.2e18) {
+            /* Coral's reader truncates a decimal where an integer goes */
+            n = (json_int_t)trunc(json_real_value(v));
         } else {
-            return read_scalar_error(r, kind, v);
+            return read_scalar_error(r, shape, v, element);
         }
         if (r->strict && kind == MK_INTEGER && (n < INT32_MIN || n > INT32_MAX)) {
-            char *msg = g_strdup_printf("Numeric value (%lld) out of range of int",
-                                        (long long)n);
-            serialization_error(r->err, msg);
-            g_free(msg);
+            serialization_error(r->err, SER_INT_RANGE, (long long)n);
             return NULL;
         }
         return json_integer(n);
@@ -290,7 +391,7 @@ static json_t *read_value(reader *r, const mshape *shape, json_t *v)
                 strcmp(s, "-Infinity") == 0)
                 return json_incref(v);
         }
-        return read_scalar_error(r, kind, v);
+        return read_scalar_error(r, shape, v, element);
     case MK_TIMESTAMP: {
         if (json_is_integer(v))
             return json_incref(v);
@@ -300,7 +401,7 @@ static json_t *read_value(reader *r, const mshape *shape, json_t *v)
         if (json_is_string(v) && timefmt_parse(json_string_value(v), &epoch))
             return epoch == floor(epoch) && fabs(epoch) < 9.2e18 ? json_integer((json_int_t)epoch)
                                                                   : json_real(epoch);
-        return read_scalar_error(r, kind, v);
+        return read_scalar_error(r, shape, v, element);
     }
     default:
         return json_deep_copy(v);
@@ -432,7 +533,11 @@ static int append_text(const char *buffer, size_t size, void *data)
 static bool set_body(http_response *resp, json_t *doc)
 {
     size_t before = resp->body->len;
-    int rc = json_dump_callback(doc, append_text, resp->body, JSON_COMPACT | JSON_ENCODE_ANY);
+    /* 16 significant digits: a millisecond timestamp is written as the
+     * services write it (1796620200.216), not as the 17-digit expansion of
+     * the double nearest to it (1796620200.2160001) */
+    int rc = json_dump_callback(doc, append_text, resp->body,
+                                JSON_COMPACT | JSON_ENCODE_ANY | JSON_REAL_PRECISION(16));
     json_decref(doc);
     if (rc != 0) {
         g_string_truncate(resp->body, before);
@@ -476,22 +581,20 @@ static int json_parse_request(const model *m, const char *op, const http_request
         body++;
         n--;
     }
-    json_t *doc;
     if (n == 0) {
-        doc = json_object();
-    } else {
-        json_error_t je;
-        doc = json_loadb(body, n, JSON_DECODE_ANY, &je);
-        if (!doc) {
-            char *msg = g_strdup_printf("Malformed JSON: %s (line %d, column %d)", je.text,
-                                        je.line, je.column);
-            serialization_error(err, msg);
-            g_free(msg);
-            return -1;
-        }
+        /* Coral reads no input from an empty body: not even {} */
+        return serialization_error(err, SER_BARE);
     }
+    /* JSON_ALLOW_NUL: a string may hold U+0000 (DynamoDB stores it) */
+    json_t *doc = json_loadb(body, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+    if (!doc)
+        return serialization_error(err, SER_BARE);
+    reader r = {m, err, true};
     if (!json_is_object(doc)) {
-        type_error(err, MK_STRUCTURE, doc);
+        if (shape)
+            type_error(&r, shape, doc, false);
+        else
+            serialization_error(err, SER_BARE);
         json_decref(doc);
         return -1;
     }
@@ -501,8 +604,7 @@ static int json_parse_request(const model *m, const char *op, const http_request
         *input = json_object();
         return 0;
     }
-    reader r = {err, true};
-    *input = read_value(&r, shape, doc);
+    *input = read_value(&r, shape, doc, false);
     json_decref(doc);
     return *input ? 0 : -1;
 }
@@ -558,8 +660,10 @@ static void json_serialize_error(const model *m, const char *op, const aws_error
     if (err->message) {
         /* Coral writes the message under the error shape's own member name:
          * DynamoDB's TransactionCanceledException says "Message", most
-         * others "message" */
-        const char *key = mshape_member(shape, "Message") && !mshape_member(shape, "message")
+         * others "message"; its own SerializationException, in no model,
+         * says "Message" */
+        const char *key = (mshape_member(shape, "Message") && !mshape_member(shape, "message")) ||
+                                  strcmp(hash ? hash + 1 : code, "SerializationException") == 0
                               ? "Message"
                               : "message";
         json_object_set_new(doc, key, json_string(err->message));
@@ -617,8 +721,8 @@ static int json_parse_response(const model *m, const char *op, const http_respon
             return -1;
         }
         const mshape *shape = mop_output(model_find_op(m, op));
-        reader r = {err, false};
-        *output = shape ? read_value(&r, shape, doc) : json_object();
+        reader r = {m, err, false};
+        *output = shape ? read_value(&r, shape, doc, false) : json_object();
         json_decref(doc);
         return 0;
     }
@@ -647,8 +751,8 @@ static int json_parse_response(const model *m, const char *op, const http_respon
 
     const mshape *shape = model_find_error(m, code);
     if (shape) {
-        reader r = {err, false};
-        json_t *fields = read_value(&r, shape, doc);
+        reader r = {m, err, false};
+        json_t *fields = read_value(&r, shape, doc, false);
         json_object_del(fields, "Message");
         json_object_del(fields, "message");
         if (json_object_size(fields) > 0)
@@ -662,6 +766,7 @@ static int json_parse_response(const model *m, const char *op, const http_respon
 
 const wire_protocol wire_json = {
     .name = "json",
+    .reqid_style = WIRE_REQID_BASE32_52,
     .operation_name = json_operation_name,
     .parse_request = json_parse_request,
     .serialize_output = json_serialize_output,

@@ -43,6 +43,8 @@ struct validator {
      * compare-and-exchange, so a check takes no lock and finds its pattern
      * by the shape's address alone. */
     gpointer *codes;
+    /* By the same index: the shape's strings may hold a NUL (validator_allow_nul) */
+    bool *nul_ok;
 };
 
 validator *validator_new(const model *m)
@@ -50,7 +52,17 @@ validator *validator_new(const model *m)
     validator *v = g_new0(validator, 1);
     v->m = m;
     v->codes = g_new0(gpointer, m->nshapes ? m->nshapes : 1);
+    v->nul_ok = g_new0(bool, m->nshapes ? m->nshapes : 1);
     return v;
+}
+
+bool validator_allow_nul(validator *v, const char *shape_name)
+{
+    const mshape *shape = model_find_shape(v->m, shape_name);
+    if (!shape || shape->kind != MK_STRING)
+        return false;
+    v->nul_ok[shape - v->m->shapes] = true;
+    return true;
 }
 
 void validator_free(validator *v)
@@ -61,6 +73,7 @@ void validator_free(validator *v)
         if (v->codes[i] && v->codes[i] != v)
             pcre2_code_free(v->codes[i]);
     g_free(v->codes);
+    g_free(v->nul_ok);
     g_free(v);
 }
 
@@ -237,13 +250,14 @@ static bool full(const walk *w)
     return w->n >= w->max;
 }
 
-static violation *add(walk *w, violation_kind kind, json_t *value)
+static violation *add(walk *w, violation_kind kind, json_t *value, const mshape *shape)
 {
     if (full(w))
         return NULL;
     violation *x = &w->out[w->n++];
     memset(x, 0, sizeof *x);
     x->kind = kind;
+    x->shape = shape;
     x->member = w->member;
     x->value = value;
     size_t len = w->path->len;
@@ -281,12 +295,12 @@ static void check_length(walk *w, const mshape *shape, json_t *value, long long 
 {
     long long lim;
     if (shape_has(shape, MF_HAS_MIN, &lim) && len < lim) {
-        violation *x = add(w, VIOLATION_MIN_LENGTH, value);
+        violation *x = add(w, VIOLATION_MIN_LENGTH, value, shape);
         if (x)
             x->limit = lim;
     }
     if (shape_has(shape, MF_HAS_MAX, &lim) && len > lim) {
-        violation *x = add(w, VIOLATION_MAX_LENGTH, value);
+        violation *x = add(w, VIOLATION_MAX_LENGTH, value, shape);
         if (x)
             x->limit = lim;
     }
@@ -337,7 +351,7 @@ static void check_range(walk *w, const mshape *shape, json_t *value)
         below = json_is_integer(value) ? json_integer_value(value) < lim
                                        : json_real_value(value) < (double)lim;
         if (below) {
-            violation *x = add(w, VIOLATION_MIN, value);
+            violation *x = add(w, VIOLATION_MIN, value, shape);
             if (x)
                 x->limit = lim;
         }
@@ -346,7 +360,7 @@ static void check_range(walk *w, const mshape *shape, json_t *value)
         above = json_is_integer(value) ? json_integer_value(value) > lim
                                        : json_real_value(value) > (double)lim;
         if (above) {
-            violation *x = add(w, VIOLATION_MAX, value);
+            violation *x = add(w, VIOLATION_MAX, value, shape);
             if (x)
                 x->limit = lim;
         }
@@ -365,7 +379,7 @@ static void check_string(walk *w, const mshape *shape, json_t *value)
         for (uint32_t i = 0; i < shape->nenums && !found; i++)
             found = shape->enums[i] && strlen(shape->enums[i]) == len && memcmp(shape->enums[i], s, len) == 0;
         if (!found) {
-            violation *x = add(w, VIOLATION_ENUM, value);
+            violation *x = add(w, VIOLATION_ENUM, value, shape);
             if (x) {
                 x->enum_values = shape->enums;
                 x->n_enum_values = shape->nenums;
@@ -376,11 +390,12 @@ static void check_string(walk *w, const mshape *shape, json_t *value)
     /* A NUL (sent as %00 or \u0000) fails every name pattern, and where a
      * shape has none the handlers, which read C strings, would see the
      * value cut short at it: refused either way, never silently altered. */
-    bool nul = memchr(s, '\0', len) != NULL;
+    gpointer *slot = code_slot(w->v, shape);
+    bool nul = !(slot && w->v->nul_ok[slot - w->v->codes]) && memchr(s, '\0', len) != NULL;
     if (!nul && pattern && !w->md)
         w->md = pcre2_match_data_create(1, NULL);
     if (nul || (pattern && !pattern_matches(w->v, shape, s, len, w->md))) {
-        violation *x = add(w, VIOLATION_PATTERN, value);
+        violation *x = add(w, VIOLATION_PATTERN, value, shape);
         if (x)
             x->pattern = pattern ? pattern : NO_NUL_PATTERN;
     }
@@ -399,7 +414,7 @@ static void check_value(walk *w, const mshape *shape, json_t *value);
 static void check_element(walk *w, const mmember *ref, json_t *value)
 {
     if (!value || json_is_null(value)) {
-        add(w, VIOLATION_REQUIRED, NULL);
+        add(w, VIOLATION_REQUIRED, NULL, NULL);
         return;
     }
     if (ref)
@@ -444,7 +459,7 @@ static void check_structure(walk *w, const mshape *shape, json_t *value)
         if (!mv || json_is_null(mv)) {
             /* A streaming payload never enters the tree (wire.h). */
             if ((ref->t.flags & MF_REQUIRED) && !mmember_flag(ref, MF_STREAMING))
-                add(w, VIOLATION_REQUIRED, NULL);
+                add(w, VIOLATION_REQUIRED, NULL, NULL);
         } else {
             check_value(w, ref->shape, mv);
         }
@@ -459,7 +474,7 @@ static void check_value(walk *w, const mshape *shape, json_t *value)
         return;
     mkind kind = (mkind)shape->kind;
     if (!type_ok(kind, value)) {
-        violation *x = add(w, VIOLATION_TYPE, value);
+        violation *x = add(w, VIOLATION_TYPE, value, shape);
         if (x)
             x->pattern = mkind_name(kind);
         return;
@@ -768,6 +783,42 @@ static void constraint(GString *out, const violation *v)
     }
 }
 
+/* Inside "Member must satisfy constraint: [...]" and the map forms Coral
+ * lists every constraint of the element's shape, not only the one that
+ * failed: "[Member must have length less than or equal to 25, Member must
+ * have length greater than or equal to 1]" (AWS-FACTS.md). */
+static void all_constraints(GString *out, const violation *v)
+{
+    const mshape *shape = v->shape;
+    if (!shape || v->kind == VIOLATION_REQUIRED || v->kind == VIOLATION_TYPE) {
+        constraint(out, v);
+        return;
+    }
+    bool number = shape->kind == MK_INTEGER || shape->kind == MK_LONG || shape->kind == MK_FLOAT ||
+                  shape->kind == MK_DOUBLE;
+    violation each = *v;
+    size_t n = 0;
+    const uint32_t flags[] = {MF_HAS_MAX, MF_HAS_MIN};
+    for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+        if (!shape_has(shape, flags[i], &each.limit))
+            continue;
+        each.kind = flags[i] == MF_HAS_MAX ? (number ? VIOLATION_MAX : VIOLATION_MAX_LENGTH)
+                                           : (number ? VIOLATION_MIN : VIOLATION_MIN_LENGTH);
+        g_string_append(out, n++ ? ", " : "");
+        constraint(out, &each);
+    }
+    if (shape->pattern || v->kind == VIOLATION_PATTERN) {
+        each.kind = VIOLATION_PATTERN;
+        each.pattern = shape->pattern ? shape->pattern : v->pattern;
+        g_string_append(out, n++ ? ", " : "");
+        constraint(out, &each);
+    }
+    if (v->kind == VIOLATION_ENUM) {
+        g_string_append(out, n++ ? ", " : "");
+        constraint(out, v);
+    }
+}
+
 static void one_message(GString *out, const violation *v)
 {
     GString *path = g_string_new(NULL);
@@ -807,9 +858,12 @@ static void one_message(GString *out, const violation *v)
     case TAIL_NONE:
         break;
     }
-    constraint(out, v);
-    if (tail != TAIL_NONE)
+    if (tail != TAIL_NONE) {
+        all_constraints(out, v);
         g_string_append_c(out, ']');
+    } else {
+        constraint(out, v);
+    }
     g_free(key);
     g_string_free(path, TRUE);
 }

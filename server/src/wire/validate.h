@@ -3,7 +3,8 @@
  * strings, blobs, lists and maps), and patterns (PCRE2, compiled once per
  * pattern and cached in the validator). A string or map key holding a NUL
  * is a VIOLATION_PATTERN whatever its shape (pattern "[^\u0000]*" where
- * the shape has none): handlers read C strings and would see it cut short.
+ * the shape has none): handlers read C strings and would see it cut short;
+ * validator_allow_nul exempts the shapes a service reads by length.
  *
  * The validator finds violations; the service decides how to word them
  * (each service has its own validation error). */
@@ -34,6 +35,8 @@ typedef struct violation {
                              named in the model: "Tags.member.1.Key" style is
                              the service's business; here "Tags[0].Key" */
     const char *member;   /* the last member name (points into the model) */
+    const mshape *shape;  /* the shape whose constraint failed (NULL for a
+                             missing required member) */
     json_t *value;        /* the offending value (borrowed), NULL if missing */
     long long limit;      /* min / max for the range and length kinds */
     const char *pattern;  /* for VIOLATION_PATTERN */
@@ -47,6 +50,10 @@ typedef struct validator validator;
  * and keeps it; thread-safe). */
 validator *validator_new(const model *m);
 void validator_free(validator *v);
+/* Lets the strings of the named string shape hold a NUL, for a service
+ * whose handlers read them by their length (DynamoDB's attribute values).
+ * False when the model has no such string shape. Before the first check. */
+bool validator_allow_nul(validator *v, const char *shape_name);
 
 /* Checks input against the shape (one of the validator's model). Fills up
  * to max violations in order of the model's members, depth first; returns

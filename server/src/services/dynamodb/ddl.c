@@ -401,7 +401,11 @@ int ddb_create_table(svc_call *c)
     g_tree_insert(st->tables, t->name, t);
     ddb_state_pending(st, t->until_ms);
     g_free(name);
-    c->output = json_pack("{s:o}", "TableDescription", ddb_table_describe(t, c->now_ms));
+    json_t *d = ddb_table_describe(t, c->now_ms);
+    /* the billing mode has not changed yet: DynamoDB's CreateTable answer
+     * has no LastUpdateToPayPerRequestDateTime (DescribeTable has) */
+    json_object_del(json_object_get(d, "BillingModeSummary"), "LastUpdateToPayPerRequestDateTime");
+    c->output = json_pack("{s:o}", "TableDescription", d);
     return 0;
 }
 
@@ -469,7 +473,14 @@ int ddb_delete_table(svc_call *c)
             ddb_state_pending(st, t->until_ms);
             ddb_write_clear(t);
         }
-        c->output = json_pack("{s:o}", "TableDescription", ddb_table_describe(t, c->now_ms));
+        /* DynamoDB's DeleteTable answer leaves out the table's schema, its
+         * indexes and its creation time (AWS-FACTS.md) */
+        json_t *d = ddb_table_describe(t, c->now_ms);
+        static const char *const trimmed[] = {"AttributeDefinitions", "KeySchema", "CreationDateTime",
+                                              "LocalSecondaryIndexes", "GlobalSecondaryIndexes"};
+        for (size_t i = 0; i < G_N_ELEMENTS(trimmed); i++)
+            json_object_del(d, trimmed[i]);
+        c->output = json_pack("{s:o}", "TableDescription", d);
         rc = 0;
     }
     g_free(name);

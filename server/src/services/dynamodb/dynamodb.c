@@ -24,6 +24,7 @@
 #include "services/dynamodb/transact.h"
 #include "services/dynamodb/ttl.h"
 #include "services/service.h"
+#include "wire/wire.h"
 
 static void *config_new(const mockaws_options *opts)
 {
@@ -152,6 +153,35 @@ static void validation_error(const violation *v, size_t n, aws_error *e)
     g_free(copy);
 }
 
+/* The protocol's operation, and for one the model does not have the bare
+ * {"__type": "...#UnknownOperationException"} DynamoDB answers, with no
+ * message. A body that is not JSON is refused before the target is read
+ * (AWS-FACTS.md, DynamoDB front end). */
+static const char *choose_operation(const model *m, const http_request *req, char *buf, size_t buflen,
+                                    aws_error *err)
+{
+    const char *op = wire_json.operation_name(m, req, buf, buflen, err);
+    if (!(op && model_find_op(m, op)) && req->body_len) {
+        json_t *doc = json_loadb(req->body, req->body_len, JSON_DECODE_ANY | JSON_ALLOW_NUL, NULL);
+        if (!doc) {
+            aws_error_set_status(err, 400, "SerializationException", NULL);
+            err->sender = 1;
+            err->bare = true;
+            return NULL;
+        }
+        json_decref(doc);
+    }
+    if (op && !model_find_op(m, op)) {
+        aws_error_set_status(err, 400, "UnknownOperationException", NULL);
+        err->sender = 1;
+        err->bare = true;
+        return NULL;
+    }
+    if (!op)
+        err->bare = true;
+    return op;
+}
+
 static const svc_op ops[] = {
     {"CreateTable", ddb_create_table, SVC_LOCK_EXCLUSIVE},
     {"DescribeTable", ddb_describe_table, SVC_LOCK_SHARED},
@@ -181,6 +211,10 @@ static const svc_op ops[] = {
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
+/* DynamoDB stores a string holding U+0000 as it came: values are read by
+ * their length everywhere (value.h). Attribute names are not. */
+static const char *const nul_strings[] = {"StringAttributeValue", NULL};
+
 /* batch.h, transact.h */
 static const char *const partial_actions[] = {"unprocessed", "transaction_conflict", NULL};
 
@@ -196,7 +230,11 @@ const svc_def dynamodb_service = {
     .state_dump = ddb_fixture_dump,
     .validation_error = validation_error,
     .validation_code = "ValidationException",
+    /* "10 validation errors detected" at most (AWS-FACTS.md, DynamoDB front end) */
+    .max_violations = 10,
+    .nul_strings = nul_strings,
     .resource_of = resource_of,
+    .choose_operation = choose_operation,
     .unknown_operation_code = "UnknownOperationException",
     .unknown_operation_status = 400,
     .partial_actions = partial_actions,

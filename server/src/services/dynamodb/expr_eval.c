@@ -6,6 +6,8 @@
 
 #define INVALID_PATH "The document path provided in the update expression is invalid for update"
 #define BAD_OPERAND "An operand in the update expression has an incorrect data type"
+/* the same clash, ADD or DELETE on a value of another type, through AttributeUpdates */
+#define LEGACY_MISMATCH "Type mismatch for attribute to update"
 #define NO_ATTRIBUTE "The provided expression refers to an attribute that does not exist in the item"
 
 /* ---- paths ---- */
@@ -603,6 +605,10 @@ json_t *ddb_update_apply(const ddb_update *u, json_t *item, char **err)
                 *err = apply_delete(&s, a->value->value, holed);
                 break;
             }
+        }
+        if (*err && u->legacy && strcmp(*err, BAD_OPERAND) == 0) {
+            g_free(*err);
+            *err = g_strdup(LEGACY_MISMATCH);
         }
         for (guint k = 0; k < holed->len; k++) {
             json_t *list = holed->pdata[k];

@@ -614,15 +614,28 @@ static void check_function(parser *p, ddb_operand *f)
 
 static ddb_operand *parse_operand(parser *p);
 
-/* An operand, maybe in parentheses. */
+/* An operand, maybe in parentheses, as many as it likes: "((x))" parses,
+ * and redundant_parens() words it afterwards, as DynamoDB does. A path may
+ * go on after its parentheses: "((b.c)).d" is b.c.d. */
 static ddb_operand *parse_operand_p(parser *p)
 {
     if (tok(p)->kind != TK_LPAREN)
         return parse_operand(p);
     p->pos++;
-    ddb_operand *o = parse_operand(p);
+    ddb_operand *o = parse_operand_p(p);
     if (!o || !accept(p, TK_RPAREN))
         return NULL;
+    while (o->kind == DDB_OPD_PATH && tok(p)->kind == TK_DOT) {
+        p->pos++;
+        ddb_path more;
+        if (!parse_path(p, &more))
+            return NULL;
+        ddb_path_el *els = alloc(p, sizeof(ddb_path_el) * (o->path.n + more.n));
+        memcpy(els, o->path.el, sizeof(ddb_path_el) * o->path.n);
+        memcpy(els + o->path.n, more.el, sizeof(ddb_path_el) * more.n);
+        o->path.el = els;
+        o->path.n += more.n;
+    }
     return o;
 }
 

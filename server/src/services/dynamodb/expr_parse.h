@@ -112,6 +112,7 @@ typedef struct ddb_action {
 typedef struct ddb_update {
     ddb_action *actions; /* in the order written */
     size_t n;
+    bool legacy;         /* from AttributeUpdates, which words a type clash its own way */
 } ddb_update;
 
 typedef struct ddb_projection {

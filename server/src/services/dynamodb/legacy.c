@@ -307,6 +307,7 @@ char *ddb_legacy_attribute_updates(ddb_exprs *x, json_t *updates, ddb_update **o
         }
     }
     u->n = i;
+    u->legacy = true;
     *out = u;
     return NULL;
 }

@@ -250,8 +250,12 @@ static json_t *describe_index(const ddb_table *t, const ddb_index *ix, int64_t n
     json_object_set_new(o, "Projection", json_deep_copy(ix->projection));
     if (ix->global) {
         json_object_set_new(o, "IndexStatus", json_string(ddb_status_name(ddb_index_status(ix, now))));
-        if (ix->status == DDB_CREATING && ddb_index_status(ix, now) == DDB_CREATING)
-            json_object_set_new(o, "Backfilling", json_false());
+        /* an index UpdateTable adds backfills while CREATING; one made with
+         * its table has nothing to backfill and DynamoDB leaves the member
+         * out (GlobalSecondaryIndexDescription, AWS-FACTS.md) */
+        if (ix->status == DDB_CREATING && ddb_index_status(ix, now) == DDB_CREATING &&
+            ddb_table_status(t, now) != DDB_CREATING)
+            json_object_set_new(o, "Backfilling", json_true());
         json_object_set_new(o, "ProvisionedThroughput",
                             throughput(t->pay_per_request ? 0 : ix->rcu, t->pay_per_request ? 0 : ix->wcu, 0, 0, 0));
     }
