@@ -11,7 +11,7 @@
 #include "core/route.h"
 #include "core/server.h"
 
-void call_validation_failure(svc_rt *rt, const violation *v, size_t n, aws_error *err)
+static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_error *err)
 {
     if (rt->def->validation_error) {
         rt->def->validation_error(v, n, err);
@@ -22,6 +22,17 @@ void call_validation_failure(svc_rt *rt, const violation *v, size_t n, aws_error
     aws_error_set(err, rt->def->validation_code ? rt->def->validation_code : "ValidationException",
                   "%s", msg->str);
     g_string_free(msg, TRUE);
+}
+
+int call_validate(svc_rt *rt, const mshape *shape, json_t *input, aws_error *err)
+{
+    violation v[SVC_MAX_VIOLATIONS];
+    size_t max = rt->def->max_violations ? MIN(rt->def->max_violations, SVC_MAX_VIOLATIONS) : 8;
+    size_t n = validator_check(rt->validator, shape, input, v, max);
+    if (!n)
+        return 0;
+    validation_failure(rt, v, n, err);
+    return -1;
 }
 
 /* The service's work due on the server clock (svc_def.maintain), done
@@ -121,10 +132,8 @@ int svc_invoke(svc_call *c, const char *service, const char *account, const char
     char *resource = rt->def->resource_of ? rt->def->resource_of(operation, input) : NULL;
     int rc = -1;
     const mshape *in_shape = mop_input(model_find_op(rt->model, operation));
-    violation v[8];
-    size_t nv = in_shape ? validator_check(rt->validator, in_shape, input, v, 8) : 0;
-    if (nv) {
-        call_validation_failure(rt, v, nv, err);
+    if (in_shape && call_validate(rt, in_shape, input, err) != 0) {
+        /* refused as a request's input would be */
     } else {
         ns *n = ns_get(s->ns, rt->def, account, region);
         http_response resp;

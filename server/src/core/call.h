@@ -33,8 +33,10 @@ typedef struct svc_park_state {
  * that parked). The handler's rc. */
 int call_handler(svc_rt *rt, const svc_op *handler, ns *n, svc_call *c);
 
-/* A model validation failure of rt's, worded the service's way. */
-void call_validation_failure(svc_rt *rt, const violation *v, size_t n, aws_error *err);
+/* Checks input against shape with rt's validator: 0, or -1 with the
+ * violations (as many as the service lists, svc_def.max_violations)
+ * worded the service's way in err. */
+int call_validate(svc_rt *rt, const mshape *shape, json_t *input, aws_error *err);
 
 /* The log line of a journaled call: je's text form, or as_json (the entry
  * as the journal holds it) in JSON mode. */

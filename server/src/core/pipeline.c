@@ -217,11 +217,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
     const mshape *in_shape = mop_input(mo);
     if (in_shape) {
-        violation v[SVC_MAX_VIOLATIONS];
-        size_t max = rt->def->max_violations ? MIN(rt->def->max_violations, SVC_MAX_VIOLATIONS) : 8;
-        size_t n = validator_check(rt->validator, in_shape, input, v, max);
-        if (n) {
-            call_validation_failure(rt, v, n, &err);
+        if (call_validate(rt, in_shape, input, &err) != 0) {
             answer_error(x, rt, op, &err);
             aws_error_clear(&err);
             json_decref(input);
