@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/dynamodb/transact.h"
 #include "services/dynamodb/ttl.h"
 #include "services/service.h"
 
@@ -74,7 +75,7 @@ void ddb_state_free(ddb_state *st)
         return;
     g_tree_destroy(st->tables);
     g_hash_table_destroy(st->tokens);
-    g_queue_free_full(st->token_queue, g_free);
+    g_queue_free_full(st->token_queue, ddb_token_free);
     g_free(st);
 }
 
