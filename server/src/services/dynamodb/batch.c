@@ -191,8 +191,6 @@ int ddb_batch_get_item(svc_call *c)
             ddb_keyval h, r;
             ddb_table_keyvals(g->t, key, &h, &r);
             const ddb_entry *e = ddb_store_get(g->t->items, &h, &r, 1);
-            if (e && ddb_ttl_expired(g->t, e->item, c->now_ms))
-                e = NULL;
             double u = ddb_units(e ? e->size : 0, true, consistent);
             bool skip = table_throttled || svc_fault_hits(n, skipped, total) || bytes + (e ? e->size : 0) > MAX_GET_BYTES;
             if (!skip && ddb_capacity_read(c->state, g->t, NULL, u, c->now_ms) != DDB_CAP_OK)
@@ -322,7 +320,6 @@ int ddb_batch_write_item(svc_call *c)
     for (guint i = 0; i < tables->len; i++) {
         write_table *wt = &g_array_index(tables, write_table, i);
         total += json_array_size(wt->list);
-        ddb_ttl_purge(wt->t, c->now_ms);
     }
     size_t skipped = svc_fault_share(c, "unprocessed", total);
     bool want_metrics = g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0;

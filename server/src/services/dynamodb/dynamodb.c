@@ -22,11 +22,14 @@
 #include "services/dynamodb/transact.h"
 #include "services/dynamodb/ttl.h"
 #include "services/service.h"
+#include "services/svc_api.h"
 
 static void *config_new(const mockaws_options *opts)
 {
     ddb_config *cfg = g_new(ddb_config, 1);
     cfg->delay_ms = opts->dynamodb_delay_set ? (int64_t)opts->dynamodb_delay_ms : DDB_DEFAULT_DELAY_MS;
+    cfg->ttl_delay_ms =
+        opts->dynamodb_ttl_delay_set ? (int64_t)opts->dynamodb_ttl_delay_ms : DDB_DEFAULT_TTL_DELAY_MS;
     cfg->emulate_all = opts->dynamodb_throughput != 0;
     return cfg;
 }
@@ -176,6 +179,37 @@ static const svc_op ops[] = {
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
+/* GET / DELETE /_mockaws/dynamodb/ttl-deletions: what the TTL sweeper
+ * deleted (ttl.h); filters account, region, table. */
+typedef struct records_ctx {
+    const char *table;
+    json_t *out;
+} records_ctx;
+
+static void records_of(void *state, const char *account, const char *region, void *arg)
+{
+    records_ctx *r = arg;
+    if (r->out)
+        ddb_ttl_records(state, account, region, r->table, r->out);
+    else
+        ddb_ttl_records_clear(state);
+}
+
+static json_t *control(server *s, const char *method, const char *subpath, const http_params *query, int *status)
+{
+    if (strcmp(subpath, "ttl-deletions") != 0)
+        return NULL;
+    bool clear = strcmp(method, "DELETE") == 0;
+    if (!clear && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        *status = 405;
+        return json_pack("{s:s}", "error", "dynamodb/ttl-deletions takes GET or DELETE");
+    }
+    records_ctx r = {http_params_get(query, "table"), clear ? NULL : json_array()};
+    svc_foreach_state(s, &dynamodb_service, http_params_get(query, "account"), http_params_get(query, "region"),
+                      clear ? SVC_LOCK_EXCLUSIVE : SVC_LOCK_SHARED, records_of, &r);
+    return clear ? json_pack("{s:b}", "cleared", 1) : json_pack("{s:o}", "deletions", r.out);
+}
+
 /* batch.h, transact.h */
 static const char *const partial_actions[] = {"unprocessed", "transaction_conflict", NULL};
 
@@ -196,4 +230,7 @@ const svc_def dynamodb_service = {
     .unknown_operation_status = 400,
     .partial_actions = partial_actions,
     .body_crc32 = true,
+    .control = control,
+    .due_ms = ddb_ttl_due,
+    .maintain = ddb_ttl_sweep,
 };

@@ -382,8 +382,6 @@ static int table_checks(svc_call *c, read_req *r)
 static bool visit(read_req *r, page *pg, const ddb_entry *e)
 {
     json_t *whole = e->base ? e->base : e->item;
-    if (ddb_ttl_expired(r->t, whole, r->c->now_ms))
-        return true;
     pg->scanned++;
     pg->bytes += e->size;
     pg->last = e;

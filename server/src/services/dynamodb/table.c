@@ -66,6 +66,9 @@ ddb_state *ddb_state_new(const ddb_config *cfg)
     st->burst_s = DDB_DEFAULT_BURST_S;
     st->tokens = g_hash_table_new(g_str_hash, g_str_equal);
     st->token_queue = g_queue_new();
+    st->ttl_delay_ms = cfg ? cfg->ttl_delay_ms : DDB_DEFAULT_TTL_DELAY_MS;
+    atomic_init(&st->ttl_due_ms, INT64_MAX);
+    st->ttl_deleted = g_queue_new();
     return st;
 }
 
@@ -76,6 +79,7 @@ void ddb_state_free(ddb_state *st)
     g_tree_destroy(st->tables);
     g_hash_table_destroy(st->tokens);
     g_queue_free_full(st->token_queue, ddb_token_free);
+    g_queue_free_full(st->ttl_deleted, (GDestroyNotify)json_decref);
     g_free(st);
 }
 
@@ -275,12 +279,9 @@ json_t *ddb_table_describe(const ddb_table *t, int64_t now)
     json_object_set_new(d, "ProvisionedThroughput",
                         throughput(t->pay_per_request ? 0 : t->rcu, t->pay_per_request ? 0 : t->wcu,
                                    t->last_increase_ms, t->last_decrease_ms, t->decreases_today));
-    /* items expired but not yet deleted by a writer are gone already */
-    size_t expired;
-    uint64_t expired_bytes;
-    ddb_ttl_pending(t, now, &expired, &expired_bytes);
-    json_object_set_new(d, "TableSizeBytes", json_integer((json_int_t)(ddb_store_bytes(t->items) - expired_bytes)));
-    json_object_set_new(d, "ItemCount", json_integer((json_int_t)(ddb_store_count(t->items) - expired)));
+    /* expired items count until the TTL sweeper deletes them, as in DynamoDB */
+    json_object_set_new(d, "TableSizeBytes", json_integer((json_int_t)ddb_store_bytes(t->items)));
+    json_object_set_new(d, "ItemCount", json_integer((json_int_t)ddb_store_count(t->items)));
     json_object_set_new(d, "TableArn", json_string(t->arn));
     json_object_set_new(d, "TableId", json_string(t->id));
     if (t->pay_per_request || t->billing_given) {

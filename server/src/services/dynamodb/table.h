@@ -21,6 +21,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -34,6 +35,13 @@
 #define DDB_DEFAULT_DELAY_MS 500
 /* DynamoDB keeps up to five minutes of unused throughput for bursts. */
 #define DDB_DEFAULT_BURST_S 300
+/* How long after an item's expiry the TTL sweeper deletes it, by default
+ * (server time; ttl.h): DynamoDB takes up to a few days, which no test can
+ * wait for, while 5 s is ten times the table delay, so that a test sees an
+ * expired item still returned and then, after moving the virtual clock (or
+ * sleeping), gone. A fixture's "ttl_delay_ms" or --dynamodb-ttl-delay-ms
+ * (MOCKAWS_DYNAMODB_TTL_DELAY_MS) changes it. */
+#define DDB_DEFAULT_TTL_DELAY_MS 5000
 
 typedef enum ddb_status {
     DDB_CREATING,
@@ -69,6 +77,8 @@ typedef struct ddb_ttl {
     int64_t until_ms;    /* ENABLING / DISABLING until then */
     int64_t changed_ms;  /* last change (0: never): changes are one per hour */
     GTree *expiry;       /* while enabled: ddb_ttl_key* -> NULL, by expiry time */
+    struct ddb_state *state; /* while enabled: the table's state (borrowed), whose
+                                sweep time each newly tracked item may bring forward */
 } ddb_ttl;
 
 typedef struct ddb_keydef {
@@ -140,12 +150,16 @@ typedef struct ddb_state {
     GHashTable *tokens;  /* TransactWriteItems ClientRequestToken -> its record
                             (transact.c), for idempotency; the queue owns them */
     GQueue *token_queue; /* the records, oldest first, for expiry */
+    int64_t ttl_delay_ms;      /* the TTL sweeper deletes an item this long after it expires */
+    _Atomic int64_t ttl_due_ms; /* its next work (INT64_MAX: none); read without the lock */
+    GQueue *ttl_deleted;       /* its deletions as records (ttl.h; owned), oldest first */
 } ddb_state;
 
 /* The server's DynamoDB settings (mockaws_options, through svc_def's
  * config_new): where a namespace's state starts, before its fixture. */
 typedef struct ddb_config {
     int64_t delay_ms;  /* CREATING / UPDATING / DELETING last this long */
+    int64_t ttl_delay_ms; /* expired items stay this long (ttl.h) */
     bool emulate_all;  /* throughput emulation for every provisioned table */
 } ddb_config;
 

@@ -301,8 +301,6 @@ int ddb_transact_write_items(svc_call *c)
             goto out;
     if (distinct_items(c, a, n) != 0)
         goto out;
-    for (size_t i = 0; i < n; i++)
-        ddb_ttl_purge(a[i].op.t, c->now_ms);
     size_t conflicts = svc_fault_share(c, "transaction_conflict", n);
     bool indexes;
     ddb_consumed_wanted(c, &indexes);
