@@ -69,6 +69,8 @@ KEEP = {
         "UntagResource", "ListTagsOfResource", "DescribeLimits", "DescribeEndpoints", "PutItem",
         "GetItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
         "TransactWriteItems", "TransactGetItems", "UpdateTimeToLive", "DescribeTimeToLive",
+        # fix (issue 14): point-in-time recovery settings, which Terraform and CDK read
+        "DescribeContinuousBackups", "UpdateContinuousBackups",
     ],
     "sns": [
         "CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes", "SetTopicAttributes",

@@ -3,7 +3,8 @@
  * One state per account and region (table.h). The handlers live in ddl.c
  * (control plane), item.c (single items), query.c (Query, Scan), batch.c
  * (BatchGetItem, BatchWriteItem), transact.c (TransactWriteItems,
- * TransactGetItems) and ttl.c (time to live); the expression language in
+ * TransactGetItems), ttl.c (time to live) and backup.c (continuous
+ * backups); the expression language in
  * expr_lex / expr_parse / expr_eval (key conditions in keycond), numbers in
  * num, attribute values in value, item storage in store, secondary indexes
  * in index, every change of items in write, throughput emulation in
@@ -13,6 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "services/dynamodb/backup.h"
 #include "services/dynamodb/batch.h"
 #include "services/dynamodb/ddl.h"
 #include "services/dynamodb/fixture.h"
@@ -176,6 +178,8 @@ static const svc_op ops[] = {
     {"TransactGetItems", ddb_transact_get_items, SVC_LOCK_SHARED},
     {"UpdateTimeToLive", ddb_update_ttl, SVC_LOCK_EXCLUSIVE},
     {"DescribeTimeToLive", ddb_describe_ttl, SVC_LOCK_SHARED},
+    {"DescribeContinuousBackups", ddb_describe_continuous_backups, SVC_LOCK_SHARED},
+    {"UpdateContinuousBackups", ddb_update_continuous_backups, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 

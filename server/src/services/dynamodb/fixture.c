@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "services/dynamodb/backup.h"
 #include "services/dynamodb/ddl.h"
 #include "services/dynamodb/item.h"
 #include "services/dynamodb/table.h"
@@ -149,6 +150,8 @@ static int table_extras(ddb_state *st, ddb_table *t, json_t *def, const svc_fixt
         }
         ddb_ttl_set(st, t, json_string_value(an), !on || json_is_true(on), 0, ctx->now_ms);
     }
+    if (ddb_backup_load(t, json_object_get(def, "PointInTimeRecoverySpecification"), ctx->now_ms, err, errlen) != 0)
+        return -1;
     json_t *gen = json_object_get(def, "generate");
     return gen ? generate_items(t, gen, err, errlen) : 0;
 }
@@ -311,6 +314,9 @@ static gboolean dump_table(gpointer key, gpointer value, gpointer arg)
     json_t *ttl = ddb_ttl_spec(t);
     if (ttl)
         json_object_set_new(d, "TimeToLiveSpecification", ttl);
+    json_t *pitr = ddb_backup_spec(t);
+    if (pitr)
+        json_object_set_new(d, "PointInTimeRecoverySpecification", pitr);
     if (t->emulate)
         json_object_set_new(d, "emulate_throughput", json_true());
     json_t *items = json_array();

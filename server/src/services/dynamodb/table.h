@@ -135,6 +135,9 @@ typedef struct ddb_table {
     ddb_store *items;
 
     ddb_ttl ttl;
+    bool pitr;             /* point-in-time recovery on (backup.h) */
+    int64_t pitr_since_ms; /* since then */
+    int64_t pitr_days;     /* its RecoveryPeriodInDays */
     bool emulate;       /* throughput emulation asked for this table */
     ddb_bucket rd, wr;
     GMutex cap_lock;    /* the buckets change under the namespace's read lock too */

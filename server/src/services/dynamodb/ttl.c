@@ -233,15 +233,7 @@ json_t *ddb_ttl_spec(const ddb_table *t)
 
 static ddb_table *ttl_table(svc_call *c)
 {
-    char *name;
-    if (ddb_table_name(c, DDB_NAME_DATA, &name) != 0)
-        return NULL;
-    ddb_table *t = ddb_state_table(c->state, name, c->now_ms);
-    if (!t)
-        aws_error_set(&c->err, "ResourceNotFoundException", "Requested resource not found: Table: %s not found",
-                      name[0] == '\x01' ? name + 1 : name);
-    g_free(name);
-    return t;
+    return ddb_named_table(c, "ResourceNotFoundException", "Requested resource not found: Table: %s not found");
 }
 
 int ddb_update_ttl(svc_call *c)
