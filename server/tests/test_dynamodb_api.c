@@ -638,6 +638,60 @@ static void long_lists_are_checked_in_one_pass(void **st)
     drop(s, "things");
 }
 
+/* UpdateTable as DynamoDB does it (issue 14): the old throughput is
+ * described while UPDATING, the new one after; too many index creations or
+ * deletions are refused before the indexes they name are looked for. */
+static void update_table_transitions(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    make_things(s);
+    json_t *r = okq(s, "UpdateTable", "{'TableName': 'things', 'ProvisionedThroughput': "
+                                      "{'ReadCapacityUnits': 10, 'WriteCapacityUnits': 7}}");
+    assert_string_equal(AT_STR(r, "TableDescription", "TableStatus"), "UPDATING");
+    assert_int_equal(AT_INT(r, "TableDescription", "ProvisionedThroughput", "ReadCapacityUnits"), 5);
+    assert_int_equal(AT_INT(r, "TableDescription", "ProvisionedThroughput", "WriteCapacityUnits"), 5);
+    json_decref(r);
+    r = okq(s, "DescribeTable", "{'TableName': 'things'}");
+    assert_int_equal(AT_INT(r, "Table", "ProvisionedThroughput", "ReadCapacityUnits"), 5);
+    json_decref(r);
+    mockaws_clock_advance(s, 10000);
+    r = okq(s, "DescribeTable", "{'TableName': 'things'}");
+    assert_string_equal(AT_STR(r, "Table", "TableStatus"), "ACTIVE");
+    assert_int_equal(AT_INT(r, "Table", "ProvisionedThroughput", "ReadCapacityUnits"), 10);
+    assert_int_equal(AT_INT(r, "Table", "ProvisionedThroughput", "WriteCapacityUnits"), 7);
+    json_decref(r);
+    /* an index's throughput alike */
+    r = okq(s, "UpdateTable", "{'TableName': 'things', 'GlobalSecondaryIndexUpdates': [{'Update': {'IndexName': "
+                              "'byG', 'ProvisionedThroughput': {'ReadCapacityUnits': 3, 'WriteCapacityUnits': 4}}}]}");
+    json_decref(r);
+    r = okq(s, "DescribeTable", "{'TableName': 'things'}");
+    assert_string_equal(AT_STR(r, "Table", "GlobalSecondaryIndexes", "0", "IndexStatus"), "UPDATING");
+    assert_int_equal(AT_INT(r, "Table", "GlobalSecondaryIndexes", "0", "ProvisionedThroughput", "ReadCapacityUnits"), 1);
+    assert_int_equal(AT_INT(r, "Table", "ProvisionedThroughput", "ReadCapacityUnits"), 10);
+    json_decref(r);
+    mockaws_clock_advance(s, 10000);
+    r = okq(s, "DescribeTable", "{'TableName': 'things'}");
+    assert_int_equal(AT_INT(r, "Table", "GlobalSecondaryIndexes", "0", "ProvisionedThroughput", "ReadCapacityUnits"), 3);
+    assert_int_equal(AT_INT(r, "Table", "GlobalSecondaryIndexes", "0", "ProvisionedThroughput", "WriteCapacityUnits"), 4);
+    json_decref(r);
+    /* two deletions of indexes that do not exist: the limit first */
+    const char *limit = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table";
+    errq(s, "UpdateTable", "LimitExceededException", limit,
+         "{'TableName': 'things', 'GlobalSecondaryIndexUpdates': [{'Delete': {'IndexName': 'nope1'}}, "
+         "{'Delete': {'IndexName': 'nope2'}}]}");
+    errq(s, "UpdateTable", "ResourceNotFoundException", "Requested resource not found: Index: nope1 not found",
+         "{'TableName': 'things', 'GlobalSecondaryIndexUpdates': [{'Delete': {'IndexName': 'nope1'}}]}");
+    /* a creation of an index that exists with a deletion of one that does
+     * not: the limit, before either is looked at */
+    errq(s, "UpdateTable", "LimitExceededException", limit,
+         "{'TableName': 'things', 'GlobalSecondaryIndexUpdates': [{'Create': {'IndexName': 'byG', 'KeySchema': "
+         "[{'AttributeName': 'g', 'KeyType': 'HASH'}], 'Projection': {'ProjectionType': 'ALL'}, "
+         "'ProvisionedThroughput': {'ReadCapacityUnits': 1, 'WriteCapacityUnits': 1}}}, "
+         "{'Delete': {'IndexName': 'nope'}}]}");
+    fresh(s);
+}
+
 /* Point-in-time recovery settings as DynamoDB answers them (issue 14). */
 static void continuous_backups(void **st)
 {
@@ -722,6 +776,7 @@ int main(void)
         cmocka_unit_test(fixtures_round_trip),       cmocka_unit_test(bad_input_never_crashes),
         cmocka_unit_test(long_lists_are_checked_in_one_pass),
         cmocka_unit_test(continuous_backups),
+        cmocka_unit_test(update_table_transitions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -247,6 +247,16 @@ static void merge_extra(json_t *into, json_t *extra)
     json_object_foreach(extra, k, v) json_object_set_new(into, k, json_deep_copy(v));
 }
 
+/* The provisioned throughput to describe: the old one while the update
+ * that changed it is UPDATING. */
+static void shown(int64_t *rcu, int64_t *wcu, const ddb_throughput_was *was, ddb_status s)
+{
+    if (was->set && s == DDB_UPDATING) {
+        *rcu = was->rcu;
+        *wcu = was->wcu;
+    }
+}
+
 static json_t *describe_index(const ddb_table *t, const ddb_index *ix, int64_t now)
 {
     json_t *o = json_object();
@@ -257,8 +267,10 @@ static json_t *describe_index(const ddb_table *t, const ddb_index *ix, int64_t n
         json_object_set_new(o, "IndexStatus", json_string(ddb_status_name(ddb_index_status(ix, now))));
         if (ix->status == DDB_CREATING && ddb_index_status(ix, now) == DDB_CREATING)
             json_object_set_new(o, "Backfilling", json_false());
+        int64_t rcu = ix->rcu, wcu = ix->wcu;
+        shown(&rcu, &wcu, &ix->was, ddb_index_status(ix, now));
         json_object_set_new(o, "ProvisionedThroughput",
-                            throughput(t->pay_per_request ? 0 : ix->rcu, t->pay_per_request ? 0 : ix->wcu, 0, 0, 0));
+                            throughput(t->pay_per_request ? 0 : rcu, t->pay_per_request ? 0 : wcu, 0, 0, 0));
     }
     json_object_set_new(o, "IndexSizeBytes", json_integer(ix->items ? (json_int_t)ddb_store_bytes(ix->items) : 0));
     json_object_set_new(o, "ItemCount", json_integer(ix->items ? (json_int_t)ddb_store_count(ix->items) : 0));
@@ -276,8 +288,10 @@ json_t *ddb_table_describe(const ddb_table *t, int64_t now)
     ddb_status s = ddb_table_status(t, now);
     json_object_set_new(d, "TableStatus", json_string(ddb_status_name(s)));
     json_object_set_new(d, "CreationDateTime", epoch(t->created_ms));
+    int64_t rcu = t->rcu, wcu = t->wcu;
+    shown(&rcu, &wcu, &t->was, s);
     json_object_set_new(d, "ProvisionedThroughput",
-                        throughput(t->pay_per_request ? 0 : t->rcu, t->pay_per_request ? 0 : t->wcu,
+                        throughput(t->pay_per_request ? 0 : rcu, t->pay_per_request ? 0 : wcu,
                                    t->last_increase_ms, t->last_decrease_ms, t->decreases_today));
     /* expired items count until the TTL sweeper deletes them, as in DynamoDB */
     json_object_set_new(d, "TableSizeBytes", json_integer((json_int_t)ddb_store_bytes(t->items)));

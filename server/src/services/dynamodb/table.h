@@ -81,6 +81,13 @@ typedef struct ddb_ttl {
                                 sweep time each newly tracked item may bring forward */
 } ddb_ttl;
 
+/* DynamoDB describes the old provisioned throughput of a table or index
+ * while an UpdateTable that changes it is UPDATING, the new one after. */
+typedef struct ddb_throughput_was {
+    bool set; /* the last update changed the throughput */
+    int64_t rcu, wcu;
+} ddb_throughput_was;
+
 typedef struct ddb_keydef {
     char *name; /* NULL: no such key (a table without a sort key) */
     char type;  /* 'S', 'N', 'B' */
@@ -94,6 +101,7 @@ typedef struct ddb_index {
     json_t *projection; /* as declared (Projection) */
     bool provisioned;   /* GSI with its own throughput */
     int64_t rcu, wcu;
+    ddb_throughput_was was; /* while UPDATING */
     json_t *extra;      /* other declared members echoed back (OnDemandThroughput, WarmThroughput) */
     ddb_status status;  /* GSI: CREATING / UPDATING until until_ms, DELETING until gone */
     int64_t until_ms;
@@ -115,7 +123,8 @@ typedef struct ddb_table {
 
     bool pay_per_request;
     bool billing_given;  /* BillingMode was named (it is then described) */
-    int64_t rcu, wcu;
+    int64_t rcu, wcu;    /* as last asked */
+    ddb_throughput_was was; /* while UPDATING */
     int64_t last_increase_ms, last_decrease_ms; /* 0: never */
     int64_t decreases_today;
     int64_t ppr_since_ms; /* when it became PAY_PER_REQUEST */
