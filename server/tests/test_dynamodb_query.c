@@ -552,6 +552,29 @@ static void secondary_indexes(void **st)
                                      "'ConsistentRead': true}");
     assert_string_equal(AT_STR(r, "Items", "0", "secret", "S"), "s");
     json_decref(r);
+    /* that fetch is charged to the table: each item's whole size in read
+     * units (issue 14); the index read alone when nothing is fetched */
+    const char *lsi_q = "{'TableName': 'orders', 'IndexName': 'byTotal', 'KeyConditionExpression': 'cust = :c', "
+                        "'ExpressionAttributeValues': {':c': {'S': 'ann'}}, 'ReturnConsumedCapacity': 'INDEXES'%s}";
+    char *body = g_strdup_printf(lsi_q, ", 'Select': 'ALL_ATTRIBUTES', 'ConsistentRead': true");
+    r = okq(s, "Query", "%s", body);
+    g_free(body);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "CapacityUnits")) == 3.0);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "Table", "CapacityUnits")) == 2.0);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "LocalSecondaryIndexes", "byTotal", "CapacityUnits")) == 1.0);
+    json_decref(r);
+    body = g_strdup_printf(lsi_q, ", 'ProjectionExpression': 'secret'");
+    r = okq(s, "Query", "%s", body);
+    g_free(body);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "CapacityUnits")) == 1.5);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "Table", "CapacityUnits")) == 1.0);
+    json_decref(r);
+    body = g_strdup_printf(lsi_q, "");
+    r = okq(s, "Query", "%s", body);
+    g_free(body);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "CapacityUnits")) == 0.5);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "Table", "CapacityUnits")) == 0.0);
+    json_decref(r);
     r = okq(s, "Scan", "{'TableName': 'orders', 'IndexName': 'byStatus'}");
     assert_int_equal(AT_INT(r, "Count"), 4);
     json_decref(r);
