@@ -8,17 +8,13 @@ import {
   BatchGetItemCommand, ScanCommand, DescribeContinuousBackupsCommand, UpdateContinuousBackupsCommand,
   TableNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { startServer } from './server.mjs';
+import { sdkConfig, startServer } from './server.mjs';
 
 let server;
 let client;
 before(async () => {
   server = await startServer();
-  client = new DynamoDBClient({
-    endpoint: server.endpoint,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-  });
+  client = new DynamoDBClient(sdkConfig(server));
 });
 after(async () => {
   client.destroy();
