@@ -71,6 +71,8 @@ KEEP = {
         "TransactWriteItems", "TransactGetItems", "UpdateTimeToLive", "DescribeTimeToLive",
         # PartiQL (services/dynamodb/partiql.c)
         "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
+        # fix (issue 14): point-in-time recovery settings, which Terraform and CDK read
+        "DescribeContinuousBackups", "UpdateContinuousBackups",
     ],
     "sns": [
         "CreateTopic", "DeleteTopic", "ListTopics", "GetTopicAttributes", "SetTopicAttributes",

@@ -60,6 +60,8 @@ static void usage(FILE *f)
             "Services (a fixture section's own settings win):\n"
             "  --dynamodb-delay-ms MS  how long tables stay CREATING, UPDATING,\n"
             "                         DELETING (default 500)                         MOCKAWS_DYNAMODB_DELAY_MS\n"
+            "  --dynamodb-ttl-delay-ms MS  how long after its TTL expiry an item is\n"
+            "                         deleted (default 5000)                         MOCKAWS_DYNAMODB_TTL_DELAY_MS\n"
             "  --dynamodb-throughput  emulate provisioned throughput on every\n"
             "                         provisioned table                              MOCKAWS_DYNAMODB_THROUGHPUT (1)\n"
             "  --s3-restore-ms MS     how long an S3 RestoreObject of a GLACIER or\n"
@@ -114,6 +116,7 @@ enum {
     OPT_MAX_CONNECTIONS,
     OPT_MAX_PER_IP,
     OPT_DDB_DELAY,
+    OPT_DDB_TTL_DELAY,
     OPT_DDB_THROUGHPUT,
     OPT_S3_RESTORE,
 };
@@ -226,6 +229,12 @@ static int apply(config *c, int opt, const char *v)
         c->o.dynamodb_delay_set = 1;
         c->o.dynamodb_delay_ms = (unsigned)n;
         return 0;
+    case OPT_DDB_TTL_DELAY:
+        if (parse_uint("--dynamodb-ttl-delay-ms", v, (unsigned long long)7 * 86400 * 1000, &n))
+            return -1;
+        c->o.dynamodb_ttl_delay_set = 1;
+        c->o.dynamodb_ttl_delay_ms = (unsigned)n;
+        return 0;
     case OPT_S3_RESTORE:
         if (parse_uint("--s3-restore-ms", v, (unsigned long long)7 * 86400 * 1000, &n))
             return -1;
@@ -262,6 +271,7 @@ static int from_env(config *c)
                 {"MOCKAWS_MAX_CONNECTIONS_PER_IP", OPT_MAX_PER_IP},
                 /* services */
                 {"MOCKAWS_DYNAMODB_DELAY_MS", OPT_DDB_DELAY}, {"MOCKAWS_DYNAMODB_THROUGHPUT", OPT_DDB_THROUGHPUT},
+                {"MOCKAWS_DYNAMODB_TTL_DELAY_MS", OPT_DDB_TTL_DELAY},
                 {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
@@ -397,6 +407,7 @@ int main(int argc, char **argv)
         /* services */
         {"dynamodb-delay-ms", required_argument, NULL, OPT_DDB_DELAY},
         {"dynamodb-throughput", no_argument, NULL, OPT_DDB_THROUGHPUT},
+        {"dynamodb-ttl-delay-ms", required_argument, NULL, OPT_DDB_TTL_DELAY},
         {"s3-restore-ms", required_argument, NULL, OPT_S3_RESTORE},
         {NULL, 0, NULL, 0},
     };

@@ -72,6 +72,8 @@ typedef struct mockaws_options {
     int dynamodb_delay_set;       /* nonzero: dynamodb_delay_ms applies; 0 = the default, 500 ms */
     unsigned dynamodb_delay_ms;   /* how long a table stays CREATING / UPDATING / DELETING */
     int dynamodb_throughput;      /* nonzero: throughput emulation for every provisioned table */
+    int dynamodb_ttl_delay_set;   /* nonzero: dynamodb_ttl_delay_ms applies; 0 = the default, 5000 ms */
+    unsigned dynamodb_ttl_delay_ms; /* how long after its expiry time the TTL sweeper deletes an item */
 
     /* S3 (README "S3"). */
     int s3_restore_set;           /* nonzero: s3_restore_ms applies; 0 = the default, 1000 ms */

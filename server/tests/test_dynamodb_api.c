@@ -638,6 +638,135 @@ static void long_lists_are_checked_in_one_pass(void **st)
     drop(s, "things");
 }
 
+/* UpdateTable as DynamoDB does it (issue 14): the old throughput is
+ * described while UPDATING, the new one after; too many index creations or
+ * deletions are refused before the indexes they name are looked for. */
+static void update_table_transitions(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    make_things(s);
+    json_t *r = okq(s, "UpdateTable", "{'TableName': 'things', 'ProvisionedThroughput': "
+                                      "{'ReadCapacityUnits': 10, 'WriteCapacityUnits': 7}}");
+    assert_string_equal(AT_STR(r, "TableDescription", "TableStatus"), "UPDATING");
+    assert_int_equal(AT_INT(r, "TableDescription", "ProvisionedThroughput", "ReadCapacityUnits"), 5);
+    assert_int_equal(AT_INT(r, "TableDescription", "ProvisionedThroughput", "WriteCapacityUnits"), 5);
+    json_decref(r);
+    r = okq(s, "DescribeTable", "{'TableName': 'things'}");
+    assert_int_equal(AT_INT(r, "Table", "ProvisionedThroughput", "ReadCapacityUnits"), 5);
+    json_decref(r);
+    mockaws_clock_advance(s, 10000);
+    r = okq(s, "DescribeTable", "{'TableName': 'things'}");
+    assert_string_equal(AT_STR(r, "Table", "TableStatus"), "ACTIVE");
+    assert_int_equal(AT_INT(r, "Table", "ProvisionedThroughput", "ReadCapacityUnits"), 10);
+    assert_int_equal(AT_INT(r, "Table", "ProvisionedThroughput", "WriteCapacityUnits"), 7);
+    json_decref(r);
+    /* an index's throughput alike */
+    r = okq(s, "UpdateTable", "{'TableName': 'things', 'GlobalSecondaryIndexUpdates': [{'Update': {'IndexName': "
+                              "'byG', 'ProvisionedThroughput': {'ReadCapacityUnits': 3, 'WriteCapacityUnits': 4}}}]}");
+    json_decref(r);
+    r = okq(s, "DescribeTable", "{'TableName': 'things'}");
+    assert_string_equal(AT_STR(r, "Table", "GlobalSecondaryIndexes", "0", "IndexStatus"), "UPDATING");
+    assert_int_equal(AT_INT(r, "Table", "GlobalSecondaryIndexes", "0", "ProvisionedThroughput", "ReadCapacityUnits"), 1);
+    assert_int_equal(AT_INT(r, "Table", "ProvisionedThroughput", "ReadCapacityUnits"), 10);
+    json_decref(r);
+    mockaws_clock_advance(s, 10000);
+    r = okq(s, "DescribeTable", "{'TableName': 'things'}");
+    assert_int_equal(AT_INT(r, "Table", "GlobalSecondaryIndexes", "0", "ProvisionedThroughput", "ReadCapacityUnits"), 3);
+    assert_int_equal(AT_INT(r, "Table", "GlobalSecondaryIndexes", "0", "ProvisionedThroughput", "WriteCapacityUnits"), 4);
+    json_decref(r);
+    /* two deletions of indexes that do not exist: the limit first */
+    const char *limit = "Subscriber limit exceeded: Only 1 online index can be created or deleted simultaneously per table";
+    errq(s, "UpdateTable", "LimitExceededException", limit,
+         "{'TableName': 'things', 'GlobalSecondaryIndexUpdates': [{'Delete': {'IndexName': 'nope1'}}, "
+         "{'Delete': {'IndexName': 'nope2'}}]}");
+    errq(s, "UpdateTable", "ResourceNotFoundException", "Requested resource not found: Index: nope1 not found",
+         "{'TableName': 'things', 'GlobalSecondaryIndexUpdates': [{'Delete': {'IndexName': 'nope1'}}]}");
+    /* a creation of an index that exists with a deletion of one that does
+     * not: the limit, before either is looked at */
+    errq(s, "UpdateTable", "LimitExceededException", limit,
+         "{'TableName': 'things', 'GlobalSecondaryIndexUpdates': [{'Create': {'IndexName': 'byG', 'KeySchema': "
+         "[{'AttributeName': 'g', 'KeyType': 'HASH'}], 'Projection': {'ProjectionType': 'ALL'}, "
+         "'ProvisionedThroughput': {'ReadCapacityUnits': 1, 'WriteCapacityUnits': 1}}}, "
+         "{'Delete': {'IndexName': 'nope'}}]}");
+    fresh(s);
+}
+
+/* Point-in-time recovery settings as DynamoDB answers them (issue 14). */
+static void continuous_backups(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    fixture_q(s, "{'dynamodb': {'tables': [{'TableName': 'pitr', 'BillingMode': 'PAY_PER_REQUEST', "
+                 "'KeySchema': [{'AttributeName': 'pk', 'KeyType': 'HASH'}], "
+                 "'AttributeDefinitions': [{'AttributeName': 'pk', 'AttributeType': 'S'}]}]}}");
+    json_t *r = okq(s, "DescribeContinuousBackups", "{'TableName': 'pitr'}");
+    assert_string_equal(AT_STR(r, "ContinuousBackupsDescription", "ContinuousBackupsStatus"), "ENABLED");
+    assert_string_equal(
+        AT_STR(r, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "PointInTimeRecoveryStatus"),
+        "DISABLED");
+    assert_null(AT(r, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "RecoveryPeriodInDays"));
+    json_decref(r);
+    errq(s, "DescribeContinuousBackups", "TableNotFoundException", "Table not found: nosuch", "{'TableName': 'nosuch'}");
+    errq(s, "UpdateContinuousBackups", "TableNotFoundException", "Table not found: nosuch",
+         "{'TableName': 'nosuch', 'PointInTimeRecoverySpecification': {'PointInTimeRecoveryEnabled': true}}");
+    /* the model's checks: the specification and its flag are required, the period is 1 to 35 */
+    errq(s, "UpdateContinuousBackups", "ValidationException", NULL, "{'TableName': 'pitr'}");
+    errq(s, "UpdateContinuousBackups", "ValidationException", NULL,
+         "{'TableName': 'pitr', 'PointInTimeRecoverySpecification': {'PointInTimeRecoveryEnabled': true, "
+         "'RecoveryPeriodInDays': 36}}");
+
+    int64_t t0 = mockaws_clock_now_ms(s);
+    r = okq(s, "UpdateContinuousBackups",
+            "{'TableName': 'pitr', 'PointInTimeRecoverySpecification': {'PointInTimeRecoveryEnabled': true}}");
+    json_t *p = AT(r, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription");
+    assert_string_equal(AT_STR(p, "PointInTimeRecoveryStatus"), "ENABLED");
+    assert_int_equal(AT_INT(p, "RecoveryPeriodInDays"), 35);
+    /* just enabled: the window is the moment it was enabled */
+    assert_true(json_real_value(AT(p, "EarliestRestorableDateTime")) == (double)t0 / 1000.0);
+    assert_true(json_real_value(AT(p, "LatestRestorableDateTime")) == (double)t0 / 1000.0);
+    json_decref(r);
+    /* an hour on, the latest point trails the clock by five minutes; the
+     * ARN names the table too */
+    mockaws_clock_advance(s, 3600 * 1000);
+    r = okq(s, "DescribeContinuousBackups", "{'TableName': 'arn:aws:dynamodb:us-east-1:123456789012:table/pitr'}");
+    p = AT(r, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription");
+    assert_true(json_real_value(AT(p, "EarliestRestorableDateTime")) == (double)t0 / 1000.0);
+    assert_true(json_real_value(AT(p, "LatestRestorableDateTime")) == (double)(t0 + 3300 * 1000) / 1000.0);
+    json_decref(r);
+    /* a shorter period; the setting travels in the state dump */
+    doq(s, "UpdateContinuousBackups",
+        "{'TableName': 'pitr', 'PointInTimeRecoverySpecification': {'PointInTimeRecoveryEnabled': true, "
+        "'RecoveryPeriodInDays': 7}}");
+    char *dump = mockaws_state_json(s);
+    assert_non_null(strstr(dump, "\"RecoveryPeriodInDays\":"));
+    assert_non_null(strstr(dump, "PointInTimeRecoverySpecification"));
+    fresh(s);
+    assert_int_equal(mockaws_control(s, "POST", "state", dump, NULL), 200);
+    mockaws_free(dump);
+    r = okq(s, "DescribeContinuousBackups", "{'TableName': 'pitr'}");
+    assert_int_equal(AT_INT(r, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "RecoveryPeriodInDays"), 7);
+    json_decref(r);
+    r = okq(s, "UpdateContinuousBackups",
+            "{'TableName': 'pitr', 'PointInTimeRecoverySpecification': {'PointInTimeRecoveryEnabled': false}}");
+    assert_string_equal(
+        AT_STR(r, "ContinuousBackupsDescription", "PointInTimeRecoveryDescription", "PointInTimeRecoveryStatus"),
+        "DISABLED");
+    json_decref(r);
+    char *err = NULL;
+    assert_int_equal(mockaws_control(s, "POST", "state",
+                                     "{\"dynamodb\": {\"tables\": [{\"TableName\": \"bad\", "
+                                     "\"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"}], "
+                                     "\"AttributeDefinitions\": [{\"AttributeName\": \"pk\", \"AttributeType\": \"S\"}], "
+                                     "\"BillingMode\": \"PAY_PER_REQUEST\", "
+                                     "\"PointInTimeRecoverySpecification\": {\"PointInTimeRecoveryEnabled\": \"yes\"}}]}}",
+                                     &err),
+                     400);
+    assert_non_null(strstr(err, "PointInTimeRecoverySpecification"));
+    mockaws_free(err);
+    fresh(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -646,6 +775,8 @@ int main(void)
         cmocka_unit_test(list_tables_pages),         cmocka_unit_test(update_table_and_tags),
         cmocka_unit_test(fixtures_round_trip),       cmocka_unit_test(bad_input_never_crashes),
         cmocka_unit_test(long_lists_are_checked_in_one_pass),
+        cmocka_unit_test(continuous_backups),
+        cmocka_unit_test(update_table_transitions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

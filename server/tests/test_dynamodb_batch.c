@@ -360,6 +360,54 @@ static void flaky_table_scenario(void **st)
     fresh(s);
 }
 
+/* Keys whose bytes are not UTF-8 (0x80, 0xff) or differ only after a NUL
+ * are distinct keys, in batches and transactions alike (issue 14). */
+static void binary_keys(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    fixture_q(s, "{'dynamodb': {'tables': [{'TableName': 'bin', 'BillingMode': 'PAY_PER_REQUEST', "
+                 "'KeySchema': [{'AttributeName': 'pk', 'KeyType': 'HASH'}, {'AttributeName': 'sk', 'KeyType': 'RANGE'}], "
+                 "'AttributeDefinitions': [{'AttributeName': 'pk', 'AttributeType': 'B'}, "
+                 "{'AttributeName': 'sk', 'AttributeType': 'S'}]}]}}");
+    json_t *r = okq(s, "BatchWriteItem",
+                    "{'RequestItems': {'bin': [{'PutRequest': {'Item': {'pk': {'B': 'gA=='}, 'sk': {'S': 'a'}}}}, "
+                    "{'PutRequest': {'Item': {'pk': {'B': '/w=='}, 'sk': {'S': 'a'}}}}, "
+                    "{'PutRequest': {'Item': {'pk': {'B': 'AGE='}, 'sk': {'S': 'a'}}}}, "
+                    "{'PutRequest': {'Item': {'pk': {'B': 'AGI='}, 'sk': {'S': 'a'}}}}]}}");
+    json_decref(r);
+    assert_int_equal(item_count(s, "bin"), 4);
+    r = okq(s, "BatchGetItem",
+            "{'RequestItems': {'bin': {'Keys': [{'pk': {'B': 'gA=='}, 'sk': {'S': 'a'}}, "
+            "{'pk': {'B': '/w=='}, 'sk': {'S': 'a'}}, {'sk': {'S': 'a'}, 'pk': {'B': 'AGE='}}]}}}");
+    assert_int_equal(json_array_size(AT(r, "Responses", "bin")), 3);
+    json_decref(r);
+    /* the same key twice is still a duplicate, whatever its members' order */
+    errq(s, "BatchGetItem", "ValidationException", "Provided list of item keys contains duplicates",
+         "{'RequestItems': {'bin': {'Keys': [{'pk': {'B': 'gA=='}, 'sk': {'S': 'a'}}, "
+         "{'sk': {'S': 'a'}, 'pk': {'B': 'gA=='}}]}}}");
+    errq(s, "BatchWriteItem", "ValidationException", "Provided list of item keys contains duplicates",
+         "{'RequestItems': {'bin': [{'DeleteRequest': {'Key': {'pk': {'B': '/w=='}, 'sk': {'S': 'a'}}}}, "
+         "{'PutRequest': {'Item': {'pk': {'B': '/w=='}, 'sk': {'S': 'a'}, 'v': {'N': '1'}}}}]}}");
+    /* a transaction tells apart keys that differ after a NUL, or only in
+     * where the hash key ends and the range key starts */
+    doq(s, "TransactWriteItems",
+        "{'TransactItems': [{'Put': {'TableName': 'bin', 'Item': {'pk': {'B': 'AGE='}, 'sk': {'S': 'a'}}}}, "
+        "{'Put': {'TableName': 'bin', 'Item': {'pk': {'B': 'AGI='}, 'sk': {'S': 'a'}}}}]}");
+    doq(s, "TransactWriteItems",
+        "{'TransactItems': [{'Put': {'TableName': 'bin', 'Item': {'pk': {'B': 'YQpTYg=='}, 'sk': {'S': 'c'}}}}, "
+        "{'Put': {'TableName': 'bin', 'Item': {'pk': {'B': 'YQ=='}, 'sk': {'S': 'b\\nSc'}}}}]}");
+    /* one token, two requests differing only in a binary: a mismatch */
+    doq(s, "TransactWriteItems",
+        "{'ClientRequestToken': 't1', 'TransactItems': [{'Put': {'TableName': 'bin', "
+        "'Item': {'pk': {'B': 'gA=='}, 'sk': {'S': 't'}}}}]}");
+    errq(s, "TransactWriteItems", "IdempotentParameterMismatchException",
+         "Request parameters do not match the parameters of the previous request with the same client token",
+         "{'ClientRequestToken': 't1', 'TransactItems': [{'Put': {'TableName': 'bin', "
+         "'Item': {'pk': {'B': '/w=='}, 'sk': {'S': 't'}}}}]}");
+    fresh(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -369,6 +417,7 @@ int main(void)
         cmocka_unit_test(throughput_emulation),
         cmocka_unit_test(generated_tables),
         cmocka_unit_test(flaky_table_scenario),
+        cmocka_unit_test(binary_keys),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

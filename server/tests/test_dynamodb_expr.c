@@ -299,6 +299,11 @@ static void conditions(void **st)
     assert_true(eval("attribute_type(s, :S) AND attribute_type(nul, :NULL)", item));
     assert_true(eval("size(s) = :five AND size(l) = :three AND size(m) = :two AND size(ss) = :two", item));
     assert_false(eval("size(n) = :two", item)); /* a number has no size */
+    /* a string's size counts UTF-16 code units: é is one, U+1D11E two */
+    json_t *u = J("{\"s\": {\"S\": \"\\u00e9\\ud834\\udd1e\"}, \"b\": {\"B\": \"\\u00e9\"}}");
+    assert_true(eval("size(s) = :three", u));
+    assert_true(eval("size(b) = :two", u)); /* a binary's, its bytes */
+    json_decref(u);
     assert_true(eval("m.num = :three AND l[1] = :two", item));
     assert_true(eval("NOT n = :two", item));
     assert_true(eval("n = :two OR n = :ten AND s = :hello", item));  /* AND binds tighter */
@@ -397,6 +402,22 @@ static void updates(void **st)
     /* an index past the end appends */
     assert_update("SET l[9] = :v", "{\"l\": {\"L\": [{\"N\": \"0\"}]}}", "{\":v\": {\"S\": \"x\"}}",
                   "{\"l\": {\"L\": [{\"N\": \"0\"}, {\"S\": \"x\"}]}}");
+    /* indexes past the end append in index order, whatever the order
+     * written: nothing is lost (issue 14) */
+    assert_update("SET c[4] = :x, c[2] = :y", "{\"c\": {\"L\": [{\"N\": \"1\"}, {\"N\": \"3\"}]}}",
+                  "{\":x\": {\"S\": \"x\"}, \":y\": {\"S\": \"y\"}}",
+                  "{\"c\": {\"L\": [{\"N\": \"1\"}, {\"N\": \"3\"}, {\"S\": \"y\"}, {\"S\": \"x\"}]}}");
+    assert_update("ADD c[8] :ss, c[6] :n", "{\"c\": {\"L\": [{\"N\": \"1\"}, {\"N\": \"3\"}]}}",
+                  "{\":ss\": {\"SS\": [\"a\"]}, \":n\": {\"N\": \"5\"}}",
+                  "{\"c\": {\"L\": [{\"N\": \"1\"}, {\"N\": \"3\"}, {\"N\": \"5\"}, {\"SS\": [\"a\"]}]}}");
+    /* removals by the original indexes, appends after them */
+    assert_update("REMOVE c[0], c[2] SET c[9] = :x, c[5] = :y",
+                  "{\"c\": {\"L\": [{\"N\": \"0\"}, {\"N\": \"1\"}, {\"N\": \"2\"}, {\"N\": \"3\"}]}}",
+                  "{\":x\": {\"S\": \"x\"}, \":y\": {\"S\": \"y\"}}",
+                  "{\"c\": {\"L\": [{\"N\": \"1\"}, {\"N\": \"3\"}, {\"S\": \"y\"}, {\"S\": \"x\"}]}}");
+    assert_update("REMOVE c[3], c[1], c[7]",
+                  "{\"c\": {\"L\": [{\"N\": \"0\"}, {\"N\": \"1\"}, {\"N\": \"2\"}, {\"N\": \"3\"}]}}", NULL,
+                  "{\"c\": {\"L\": [{\"N\": \"0\"}, {\"N\": \"2\"}]}}");
     assert_update("SET m.k = :v REMOVE m.gone", "{\"m\": {\"M\": {\"gone\": {\"S\": \"y\"}}}}",
                   "{\":v\": {\"S\": \"x\"}}", "{\"m\": {\"M\": {\"k\": {\"S\": \"x\"}}}}");
     assert_update("ADD s :s, n :one", "{\"s\": {\"SS\": [\"a\"]}}",

@@ -457,6 +457,21 @@ static void scan_segments(void **st)
     "'LocalSecondaryIndexes': [{'IndexName': 'byTotal', 'KeySchema': [{'AttributeName': 'cust', 'KeyType': "      \
     "'HASH'}, {'AttributeName': 'total', 'KeyType': 'RANGE'}], 'Projection': {'ProjectionType': 'KEYS_ONLY'}}]}"
 
+/* A Query of ann's orders on the LSI byTotal (with extra members) consumes
+ * total units, of which the table's reads (fetches) are table. */
+static void lsi_charge(server *s, const char *extra, double total, double table)
+{
+    json_t *r = okq(s, "Query",
+                    "{'TableName': 'orders', 'IndexName': 'byTotal', 'KeyConditionExpression': 'cust = :c', "
+                    "'ExpressionAttributeValues': {':c': {'S': 'ann'}}, 'ReturnConsumedCapacity': 'INDEXES'%s}",
+                    extra);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "CapacityUnits")) == total);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "Table", "CapacityUnits")) == table);
+    assert_true(json_number_value(AT(r, "ConsumedCapacity", "LocalSecondaryIndexes", "byTotal", "CapacityUnits")) ==
+                total - table);
+    json_decref(r);
+}
+
 static void put_order(server *s, const char *cust, int id, const char *status, int total, const char *day)
 {
     GString *b = g_string_new(NULL);
@@ -552,6 +567,11 @@ static void secondary_indexes(void **st)
                                      "'ConsistentRead': true}");
     assert_string_equal(AT_STR(r, "Items", "0", "secret", "S"), "s");
     json_decref(r);
+    /* that fetch is charged to the table: each item's whole size in read
+     * units (issue 14); the index read alone when nothing is fetched */
+    lsi_charge(s, ", 'Select': 'ALL_ATTRIBUTES', 'ConsistentRead': true", 3.0, 2.0);
+    lsi_charge(s, ", 'ProjectionExpression': 'secret'", 1.5, 1.0);
+    lsi_charge(s, "", 0.5, 0.0);
     r = okq(s, "Scan", "{'TableName': 'orders', 'IndexName': 'byStatus'}");
     assert_int_equal(AT_INT(r, "Count"), 4);
     json_decref(r);
@@ -663,8 +683,28 @@ static void time_to_live(void **st)
 
     const char *q = "{'TableName': 'sessions', 'KeyConditionExpression': 'pk = :p', 'ExpressionAttributeValues': {':p': {'S': 'p'}}}";
     json_decref(query_is(s, "0,1,2,3,4,5", "sk", q));
-    /* past their time: gone from every read at once */
-    mockaws_clock_advance(s, 10000);
+    /* past their time (at most 10 s after the puts) items stay, as in
+     * DynamoDB, until the sweeper comes 5 s (the default delay) later */
+    mockaws_clock_advance(s, 6000);
+    json_decref(query_is(s, "0,1,2,3,4,5", "sk", q));
+    r = okq(s, "GetItem", "{'TableName': 'sessions', 'Key': {'pk': {'S': 'p'}, 'sk': {'N': '1'}}}");
+    assert_non_null(AT(r, "Item", "exp", "N"));
+    json_decref(r);
+    r = okq(s, "DescribeTable", "{'TableName': 'sessions'}");
+    assert_int_equal(AT_INT(r, "Table", "ItemCount"), 6);
+    json_decref(r);
+    errq(s, "PutItem", "ConditionalCheckFailedException", NULL,
+         "{'TableName': 'sessions', 'Item': {'pk': {'S': 'p'}, 'sk': {'N': '0'}}, "
+         "'ConditionExpression': 'attribute_not_exists(pk)'}");
+    char *out = NULL;
+    assert_int_equal(mockaws_control(s, "GET", "dynamodb/ttl-deletions", NULL, &out), 200);
+    json_t *recs = json_loads(out, 0, NULL);
+    assert_int_equal(json_array_size(AT(recs, "deletions")), 0);
+    json_decref(recs);
+    mockaws_free(out);
+    /* the sweep: gone from every read, counted out, recorded as the TTL
+     * service's deletions (the item six years past its time is kept) */
+    mockaws_clock_advance(s, 4000);
     json_decref(query_is(s, "3,4,5", "sk", q));
     r = okq(s, "GetItem", "{'TableName': 'sessions', 'Key': {'pk': {'S': 'p'}, 'sk': {'N': '1'}}}");
     assert_null(AT(r, "Item"));
@@ -675,7 +715,25 @@ static void time_to_live(void **st)
     r = okq(s, "DescribeTable", "{'TableName': 'sessions'}");
     assert_int_equal(AT_INT(r, "Table", "ItemCount"), 3);
     json_decref(r);
-    /* and for writers: a condition sees no item */
+    assert_int_equal(mockaws_control(s, "GET", "dynamodb/ttl-deletions", NULL, &out), 200);
+    recs = json_loads(out, 0, NULL);
+    assert_int_equal(json_array_size(AT(recs, "deletions")), 3);
+    assert_string_equal(AT_STR(recs, "deletions", "0", "eventName"), "REMOVE");
+    assert_string_equal(AT_STR(recs, "deletions", "0", "tableName"), "sessions");
+    assert_string_equal(AT_STR(recs, "deletions", "0", "userIdentity", "type"), "Service");
+    assert_string_equal(AT_STR(recs, "deletions", "0", "userIdentity", "principalId"), "dynamodb.amazonaws.com");
+    assert_string_equal(AT_STR(recs, "deletions", "0", "dynamodb", "Keys", "pk", "S"), "p");
+    assert_non_null(AT(recs, "deletions", "0", "dynamodb", "OldImage", "exp", "N"));
+    json_decref(recs);
+    mockaws_free(out);
+    assert_int_equal(mockaws_control(s, "DELETE", "dynamodb/ttl-deletions", NULL, &out), 200);
+    mockaws_free(out);
+    assert_int_equal(mockaws_control(s, "GET", "dynamodb/ttl-deletions", NULL, &out), 200);
+    recs = json_loads(out, 0, NULL);
+    assert_int_equal(json_array_size(AT(recs, "deletions")), 0);
+    json_decref(recs);
+    mockaws_free(out);
+    /* a condition now sees no item */
     doq(s, "PutItem", "{'TableName': 'sessions', 'Item': {'pk': {'S': 'p'}, 'sk': {'N': '0'}}, "
                       "'ConditionExpression': 'attribute_not_exists(pk)'}");
     r = okq(s, "DescribeTable", "{'TableName': 'sessions'}");
@@ -694,6 +752,31 @@ static void time_to_live(void **st)
     char *dump = mockaws_state_json(s);
     assert_non_null(strstr(dump, "TimeToLiveSpecification"));
     mockaws_free(dump);
+
+    /* a fixture's ttl_delay_ms: 0 deletes at the first request past the
+     * expiry, and travels in the dump */
+    fresh(s);
+    fixture_q(s, "{'dynamodb': {'ttl_delay_ms': 0, 'tables': [{'TableName': 'quick', 'BillingMode': 'PAY_PER_REQUEST', "
+                 "'KeySchema': [{'AttributeName': 'pk', 'KeyType': 'HASH'}], "
+                 "'AttributeDefinitions': [{'AttributeName': 'pk', 'AttributeType': 'S'}], "
+                 "'TimeToLiveSpecification': {'AttributeName': 'exp', 'Enabled': true}}]}}");
+    now_s = mockaws_clock_now_ms(s) / 1000;
+    doq(s, "PutItem", "{'TableName': 'quick', 'Item': {'pk': {'S': 'a'}, 'exp': {'N': '%lld'}}}", (long long)now_s + 1);
+    r = okq(s, "GetItem", "{'TableName': 'quick', 'Key': {'pk': {'S': 'a'}}}");
+    assert_non_null(AT(r, "Item"));
+    json_decref(r);
+    mockaws_clock_advance(s, 1000);
+    r = okq(s, "GetItem", "{'TableName': 'quick', 'Key': {'pk': {'S': 'a'}}}");
+    assert_null(AT(r, "Item"));
+    json_decref(r);
+    dump = mockaws_state_json(s);
+    assert_non_null(strstr(dump, "\"ttl_delay_ms\":"));
+    mockaws_free(dump);
+    char *err = NULL;
+    assert_int_equal(mockaws_control(s, "POST", "state", "{\"dynamodb\": {\"ttl_delay_ms\": -1}}", &err), 400);
+    assert_non_null(strstr(err, "ttl_delay_ms must be a non-negative integer"));
+    mockaws_free(err);
+    fresh(s);
 }
 
 int main(void)

@@ -333,7 +333,7 @@ static void shipped_models(void **st)
         const char *op, *absent_op;
     } want[] = {
         {"s3", "rest-xml", 73, "ListObjectsV2", "PutBucketReplication"},
-        {"dynamodb", "json", 25, "ExecuteStatement", "CreateBackup"},
+        {"dynamodb", "json", 27, "ExecuteStatement", "CreateBackup"},
         {"sns", "query", 17, "PublishBatch", "CreatePlatformApplication"},
         {"ec2", "ec2", 12, "RunInstances", "CreateVpc"},
         {"sts", "query", 4, "AssumeRole", "AssumeRoleWithSAML"},

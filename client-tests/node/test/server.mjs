@@ -9,6 +9,14 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const BIN = process.env.MOCKAWS_BIN ?? join(here, '..', '..', '..', 'build', 'bin', 'mockaws');
 
+// An SDK client's settings for a started server (its endpoint, a region,
+// throwaway credentials).
+export const sdkConfig = (server) => ({
+  endpoint: server.endpoint,
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+});
+
 export async function startServer(...extraArgs) {
   const dir = mkdtempSync(join(tmpdir(), 'mockaws-node-'));
   const portFile = join(dir, 'port');

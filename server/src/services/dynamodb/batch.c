@@ -21,26 +21,22 @@
     "Supplied AttributeValue has more than one datatypes set, must contain exactly one of the supported " \
     "datatypes"
 
-/* A key map as a string: equal keys, equal strings. */
-static char *key_string(json_t *key)
+/* Keys already named in one table's part of a request: equal keys (binary
+ * ones included), one entry. */
+static GHashTable *key_set_new(void)
 {
-    char *s = json_dumps(key, JSON_SORT_KEYS | JSON_COMPACT | JSON_ENCODE_ANY);
-    char *out = g_strdup(s ? s : "");
-    free(s);
-    return out;
+    return g_hash_table_new_full(ddb_json_hash, ddb_json_equal, (GDestroyNotify)json_decref, NULL);
 }
 
-/* The table key of an item or key as a string. */
-static char *table_key_string(const ddb_table *t, json_t *item)
+/* The table key of an item or key (new reference). */
+static json_t *table_key(const ddb_table *t, json_t *item)
 {
     json_t *k = json_object();
     const ddb_keydef *ks[2] = {&t->hash, &t->range};
     for (int i = 0; i < 2; i++)
         if (ks[i]->name && json_object_get(item, ks[i]->name))
             json_object_set(k, ks[i]->name, json_object_get(item, ks[i]->name));
-    char *s = key_string(k);
-    json_decref(k);
-    return s;
+    return k;
 }
 
 /* A RequestItems key names a table (or its ARN). */
@@ -102,16 +98,13 @@ static int get_request_checks(svc_call *c, GArray *tables)
             m = ddb_exprs_check_unused(gp->x);
         if (m)
             return ddb_validation_take(c, m);
-        GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        GHashTable *seen = key_set_new();
         size_t i;
         json_t *key;
         json_array_foreach(json_object_get(spec, "Keys"), i, key) {
             m = ddb_item_check(key);
-            if (!m) {
-                char *ks = key_string(key);
-                if (!g_hash_table_add(seen, ks))
-                    m = g_strdup("Provided list of item keys contains duplicates");
-            }
+            if (!m && !g_hash_table_add(seen, json_incref(key)))
+                m = g_strdup("Provided list of item keys contains duplicates");
             if (!m && ++total > MAX_GET_KEYS)
                 m = g_strdup("Too many items requested for the BatchGetItem call");
             if (m)
@@ -198,8 +191,6 @@ int ddb_batch_get_item(svc_call *c)
             ddb_keyval h, r;
             ddb_table_keyvals(g->t, key, &h, &r);
             const ddb_entry *e = ddb_store_get(g->t->items, &h, &r, 1);
-            if (e && ddb_ttl_expired(g->t, e->item, c->now_ms))
-                e = NULL;
             double u = ddb_units(e ? e->size : 0, true, consistent);
             bool skip = table_throttled || svc_fault_hits(n, skipped, total) || bytes + (e ? e->size : 0) > MAX_GET_BYTES;
             if (!skip && ddb_capacity_read(c->state, g->t, NULL, u, c->now_ms) != DDB_CAP_OK)
@@ -290,7 +281,7 @@ static int write_table_checks(svc_call *c, GArray *tables)
             return -1;
         write_table wt = {given, list, t};
         g_array_append_val(tables, wt);
-        GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        GHashTable *seen = key_set_new();
         char *m = NULL;
         size_t i;
         json_t *w;
@@ -303,7 +294,7 @@ static int write_table_checks(svc_call *c, GArray *tables)
                 g_free(m);
                 m = g_strdup("The provided key element does not match the schema");
             }
-            if (!m && !g_hash_table_add(seen, table_key_string(t, map)))
+            if (!m && !g_hash_table_add(seen, table_key(t, map)))
                 m = g_strdup("Provided list of item keys contains duplicates");
             if (m)
                 break;
@@ -329,7 +320,6 @@ int ddb_batch_write_item(svc_call *c)
     for (guint i = 0; i < tables->len; i++) {
         write_table *wt = &g_array_index(tables, write_table, i);
         total += json_array_size(wt->list);
-        ddb_ttl_purge(wt->t, c->now_ms);
     }
     size_t skipped = svc_fault_share(c, "unprocessed", total);
     bool want_metrics = g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0;

@@ -552,13 +552,33 @@ static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, boo
             json_array_append(defs, d);
     }
     g_hash_table_destroy(known);
+    /* DynamoDB counts the creations and deletions, the call's and those
+     * under way, before it looks for the indexes they name: too many is
+     * LimitExceededException whatever they name. Deleting an index being
+     * created (its cancellation) frees its place. */
     int online = 0;
-    for (guint k = 0; k < t->gsis->len; k++) {
-        ddb_status s = ddb_index_status(t->gsis->pdata[k], c->now_ms);
-        if (s == DDB_CREATING || s == DDB_DELETING)
+    GHashTable *deleted = g_hash_table_new(g_str_hash, g_str_equal);
+    json_t *u;
+    json_array_foreach(gu, i, u) {
+        json_t *del = json_object_get(u, "Delete");
+        if (del && svc_str(del, "IndexName"))
+            g_hash_table_add(deleted, (gpointer)svc_str(del, "IndexName"));
+        if (del || json_object_get(u, "Create"))
             online++;
     }
-    json_t *u;
+    for (guint k = 0; k < t->gsis->len; k++) {
+        ddb_index *ix = t->gsis->pdata[k];
+        ddb_status s = ddb_index_status(ix, c->now_ms);
+        if ((s == DDB_CREATING && !g_hash_table_contains(deleted, ix->name)) || s == DDB_DELETING)
+            online++;
+    }
+    g_hash_table_destroy(deleted);
+    if (online > 1) {
+        json_decref(defs);
+        return aws_error_set(&c->err, "LimitExceededException",
+                             "Subscriber limit exceeded: Only 1 online index can be created or deleted "
+                             "simultaneously per table");
+    }
     /* first every check, then every change */
     json_array_foreach(gu, i, u) {
         json_t *cr = json_object_get(u, "Create"), *del = json_object_get(u, "Delete");
@@ -566,14 +586,6 @@ static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, boo
         json_t *any = cr ? cr : del ? del : up;
         const char *ixn = svc_str(any, "IndexName");
         ddb_index *ix = ddb_table_index(t, ixn);
-        if (cr || del)
-            online++;
-        if (online > 1) {
-            json_decref(defs);
-            return aws_error_set(&c->err, "LimitExceededException",
-                                 "Subscriber limit exceeded: Only 1 online index can be created or deleted "
-                                 "simultaneously per table");
-        }
         if (cr) {
             if (ix) {
                 json_decref(defs);
@@ -654,6 +666,7 @@ static int gsi_updates(svc_call *c, ddb_table *t, json_t *gu, int64_t until, boo
                 ix->items = NULL;
             } else {
                 json_t *pt = json_object_get(up, "ProvisionedThroughput");
+                ix->was = (ddb_throughput_was){pt != NULL, ix->rcu, ix->wcu};
                 if (pt) {
                     ix->rcu = json_integer_value(json_object_get(pt, "ReadCapacityUnits"));
                     ix->wcu = json_integer_value(json_object_get(pt, "WriteCapacityUnits"));
@@ -759,6 +772,8 @@ int ddb_update_table(svc_call *c)
         t->pay_per_request = was_ppr;
         return -1;
     }
+    /* an update that does not change the throughput describes it as it is */
+    t->was.set = false;
     if (pt) {
         if (!to_prov || !was_ppr) {
             if (r > t->rcu || w > t->wcu)
@@ -768,6 +783,7 @@ int ddb_update_table(svc_call *c)
                 t->decreases_today++;
             }
         }
+        t->was = (ddb_throughput_was){!was_ppr, t->rcu, t->wcu};
         t->rcu = r;
         t->wcu = w;
         changed = true;

@@ -3,8 +3,8 @@
  * One state per account and region (table.h). The handlers live in ddl.c
  * (control plane), item.c (single items), query.c (Query, Scan), batch.c
  * (BatchGetItem, BatchWriteItem), transact.c (TransactWriteItems,
- * TransactGetItems), ttl.c (time to live) and partiql_exec.c (PartiQL, read
- * by partiql.c); the expression language in
+ * TransactGetItems), ttl.c (time to live), backup.c (continuous backups)
+ * and partiql_exec.c (PartiQL, read by partiql.c); the expression language in
  * expr_lex / expr_parse / expr_eval (key conditions in keycond), numbers in
  * num, attribute values in value, item storage in store, secondary indexes
  * in index, every change of items in write, throughput emulation in
@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "services/dynamodb/backup.h"
 #include "services/dynamodb/batch.h"
 #include "services/dynamodb/ddl.h"
 #include "services/dynamodb/fixture.h"
@@ -24,12 +25,15 @@
 #include "services/dynamodb/transact.h"
 #include "services/dynamodb/ttl.h"
 #include "services/service.h"
+#include "services/svc_api.h"
 #include "wire/wire.h"
 
 static void *config_new(const mockaws_options *opts)
 {
     ddb_config *cfg = g_new(ddb_config, 1);
     cfg->delay_ms = opts->dynamodb_delay_set ? (int64_t)opts->dynamodb_delay_ms : DDB_DEFAULT_DELAY_MS;
+    cfg->ttl_delay_ms =
+        opts->dynamodb_ttl_delay_set ? (int64_t)opts->dynamodb_ttl_delay_ms : DDB_DEFAULT_TTL_DELAY_MS;
     cfg->emulate_all = opts->dynamodb_throughput != 0;
     return cfg;
 }
@@ -208,12 +212,45 @@ static const svc_op ops[] = {
     {"ExecuteStatement", ddb_execute_statement, SVC_LOCK_EXCLUSIVE},
     {"BatchExecuteStatement", ddb_batch_execute_statement, SVC_LOCK_EXCLUSIVE},
     {"ExecuteTransaction", ddb_execute_transaction, SVC_LOCK_EXCLUSIVE},
+    {"DescribeContinuousBackups", ddb_describe_continuous_backups, SVC_LOCK_SHARED},
+    {"UpdateContinuousBackups", ddb_update_continuous_backups, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
 /* DynamoDB stores a string holding U+0000 as it came: values are read by
  * their length everywhere (value.h). Attribute names are not. */
 static const char *const nul_strings[] = {"StringAttributeValue", NULL};
+
+/* GET / DELETE /_mockaws/dynamodb/ttl-deletions: what the TTL sweeper
+ * deleted (ttl.h); filters account, region, table. */
+typedef struct records_ctx {
+    const char *table;
+    json_t *out;
+} records_ctx;
+
+static void records_of(void *state, const char *account, const char *region, void *arg)
+{
+    records_ctx *r = arg;
+    if (r->out)
+        ddb_ttl_records(state, account, region, r->table, r->out);
+    else
+        ddb_ttl_records_clear(state);
+}
+
+static json_t *control(server *s, const char *method, const char *subpath, const http_params *query, int *status)
+{
+    if (strcmp(subpath, "ttl-deletions") != 0)
+        return NULL;
+    bool clear = strcmp(method, "DELETE") == 0;
+    if (!clear && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        *status = 405;
+        return json_pack("{s:s}", "error", "dynamodb/ttl-deletions takes GET or DELETE");
+    }
+    records_ctx r = {http_params_get(query, "table"), clear ? NULL : json_array()};
+    svc_foreach_state(s, &dynamodb_service, http_params_get(query, "account"), http_params_get(query, "region"),
+                      clear ? SVC_LOCK_EXCLUSIVE : SVC_LOCK_SHARED, records_of, &r);
+    return clear ? json_pack("{s:b}", "cleared", 1) : json_pack("{s:o}", "deletions", r.out);
+}
 
 /* batch.h, transact.h */
 static const char *const partial_actions[] = {"unprocessed", "transaction_conflict", NULL};
@@ -239,4 +276,7 @@ const svc_def dynamodb_service = {
     .unknown_operation_status = 400,
     .partial_actions = partial_actions,
     .body_crc32 = true,
+    .control = control,
+    .due_ms = ddb_ttl_due,
+    .maintain = ddb_ttl_sweep,
 };

@@ -33,14 +33,29 @@ json_t *ddb_path_get(json_t *item, const ddb_path *path)
 
 /* ---- conditions ---- */
 
+static long utf16_units(json_t *s)
+{
+    const unsigned char *b = (const unsigned char *)json_string_value(s);
+    size_t len = json_string_length(s);
+    long n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += ((b[i] & 0xC0) != 0x80) + (b[i] >= 0xF0);
+    return n;
+}
+
 static json_t *size_of(json_t *v)
 {
     json_t *p = ddb_value_payload(v);
     long n;
     switch (ddb_value_type(v)) {
     case DDB_T_S:
-        /* DynamoDB counts a string's length in bytes of UTF-8 */
+        /* DynamoDB counts a string's length in UTF-16 code units (Java's
+         * String.length()): one per character, two for one past U+FFFF,
+         * which UTF-8 writes in four bytes (lead bytes 0xF0 and up) */
+        n = utf16_units(p);
+        break;
     case DDB_T_B:
+        /* a binary's size is its bytes */
         n = (long)json_string_length(p);
         break;
     case DDB_T_SS:
@@ -434,7 +449,23 @@ typedef struct slotref {
     const char *key;
     json_t *list; /* array of values, or NULL */
     size_t index;
+    GArray *appends; /* tail_write: writes past a list's end, kept for the end */
 } slotref;
+
+/* A write to a list index past its end. DynamoDB appends these after the
+ * update's other actions, in index order (not the order written), so that
+ * SET c[4] = :x, c[2] = :y on [1, 3] gives [1, 3, y, x]. */
+typedef struct tail_write {
+    json_t *list;
+    size_t index;
+    json_t *value; /* owned */
+} tail_write;
+
+static gint tail_cmp(gconstpointer pa, gconstpointer pb)
+{
+    const tail_write *a = pa, *b = pb;
+    return a->index < b->index ? -1 : a->index > b->index;
+}
 
 static bool locate(json_t *item, const ddb_path *path, slotref *out)
 {
@@ -473,15 +504,17 @@ static json_t *slot_get(const slotref *s)
     return json_is_object(v) ? v : NULL;
 }
 
-/* Steals v. A list index past the end appends, as DynamoDB does. */
+/* Steals v. A list index past the end waits in s->appends. */
 static void slot_set(const slotref *s, json_t *v)
 {
-    if (s->map)
+    if (s->map) {
         json_object_set_new(s->map, s->key, v);
-    else if (s->index < json_array_size(s->list))
+    } else if (s->index < json_array_size(s->list)) {
         json_array_set_new(s->list, s->index, v);
-    else
-        json_array_append_new(s->list, v);
+    } else {
+        tail_write w = {s->list, s->index, v};
+        g_array_append_val(s->appends, w);
+    }
 }
 
 static bool is_set(ddb_type t)
@@ -575,6 +608,7 @@ json_t *ddb_update_apply(const ddb_update *u, json_t *item, char **err)
             set_values[i] = update_operand(u->actions[i].value, orig, err);
 
     GPtrArray *holed = g_ptr_array_new(); /* lists with removed elements */
+    GArray *appends = g_array_new(FALSE, FALSE, sizeof(tail_write));
     if (!*err) {
         out = json_deep_copy(orig);
         for (size_t i = 0; i < u->n && !*err; i++) {
@@ -584,6 +618,7 @@ json_t *ddb_update_apply(const ddb_update *u, json_t *item, char **err)
                 *err = g_strdup(INVALID_PATH);
                 break;
             }
+            s.appends = appends;
             switch (a->kind) {
             case DDB_U_SET:
                 slot_set(&s, json_deep_copy(set_values[i]));
@@ -616,12 +651,23 @@ json_t *ddb_update_apply(const ddb_update *u, json_t *item, char **err)
                 if (json_is_null(json_array_get(list, i)))
                     json_array_remove(list, i);
         }
+        /* an update names each path once, so no index repeats within a
+         * list; each list receives its own in index order */
+        g_array_sort(appends, tail_cmp);
+        for (guint k = 0; k < appends->len; k++) {
+            tail_write *w = &g_array_index(appends, tail_write, k);
+            json_array_append_new(w->list, w->value);
+            w->value = NULL;
+        }
         if (*err) {
             json_decref(out);
             out = NULL;
         }
     }
     g_ptr_array_unref(holed);
+    for (guint k = 0; k < appends->len; k++)
+        json_decref(g_array_index(appends, tail_write, k).value);
+    g_array_unref(appends);
     for (size_t i = 0; i < u->n; i++)
         json_decref(set_values[i]);
     g_free(set_values);

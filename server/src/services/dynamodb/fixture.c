@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "services/dynamodb/backup.h"
 #include "services/dynamodb/ddl.h"
 #include "services/dynamodb/item.h"
 #include "services/dynamodb/table.h"
@@ -131,7 +132,8 @@ static int generate_items(ddb_table *t, json_t *gen, char *err, size_t errlen)
 }
 
 /* A table's own switches beyond CreateTable's shape. */
-static int table_extras(ddb_table *t, json_t *def, const svc_fixture_ctx *ctx, char *err, size_t errlen)
+static int table_extras(ddb_state *st, ddb_table *t, json_t *def, const svc_fixture_ctx *ctx, char *err,
+                        size_t errlen)
 {
     json_t *em = json_object_get(def, "emulate_throughput");
     if (em && !json_is_boolean(em)) {
@@ -146,8 +148,10 @@ static int table_extras(ddb_table *t, json_t *def, const svc_fixture_ctx *ctx, c
             g_snprintf(err, errlen, "table %s: TimeToLiveSpecification needs an AttributeName and Enabled", t->name);
             return -1;
         }
-        ddb_ttl_set(t, json_string_value(an), !on || json_is_true(on), 0, ctx->now_ms);
+        ddb_ttl_set(st, t, json_string_value(an), !on || json_is_true(on), 0, ctx->now_ms);
     }
+    if (ddb_backup_load(t, json_object_get(def, "PointInTimeRecoverySpecification"), ctx->now_ms, err, errlen) != 0)
+        return -1;
     json_t *gen = json_object_get(def, "generate");
     return gen ? generate_items(t, gen, err, errlen) : 0;
 }
@@ -177,6 +181,21 @@ static int throughput_switch(ddb_state *st, json_t *v, char *err, size_t errlen)
     return 0;
 }
 
+/* A setting of the section that is a count (ms, seconds): 1 and *out when
+ * there, 0 when not, -1 and err when it is no non-negative integer. */
+static int count_setting(json_t *section, const char *key, int64_t *out, char *err, size_t errlen)
+{
+    json_t *v = json_is_object(section) ? json_object_get(section, key) : NULL;
+    if (!v)
+        return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < 0) {
+        g_snprintf(err, errlen, "%s must be a non-negative integer", key);
+        return -1;
+    }
+    *out = json_integer_value(v);
+    return 1;
+}
+
 int ddb_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
     ddb_state *st = state;
@@ -185,14 +204,12 @@ int ddb_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, c
         g_snprintf(err, errlen, "the dynamodb section must be an object with \"tables\" or a list of tables");
         return -1;
     }
-    json_t *delay = json_is_object(section) ? json_object_get(section, "table_delay_ms") : NULL;
-    if (delay) {
-        if (!json_is_integer(delay) || json_integer_value(delay) < 0) {
-            g_snprintf(err, errlen, "table_delay_ms must be a non-negative integer");
-            return -1;
-        }
-        st->delay_ms = json_integer_value(delay);
-    }
+    int ttl_set;
+    if (count_setting(section, "table_delay_ms", &st->delay_ms, err, errlen) < 0 ||
+        (ttl_set = count_setting(section, "ttl_delay_ms", &st->ttl_delay_ms, err, errlen)) < 0)
+        return -1;
+    if (ttl_set)
+        ddb_ttl_delay_changed(st);
     if (tables && !json_is_array(tables)) {
         g_snprintf(err, errlen, "\"tables\" must be a list");
         return -1;
@@ -226,20 +243,14 @@ int ddb_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, c
         g_free(arn);
         g_free(id);
         if (load_items(t, json_object_get(def, "items"), err, errlen) != 0 ||
-            table_extras(t, def, ctx, err, errlen) != 0) {
+            table_extras(st, t, def, ctx, err, errlen) != 0) {
             ddb_table_free(t);
             return -1;
         }
         g_tree_replace(st->tables, t->name, t);
     }
-    json_t *burst = json_is_object(section) ? json_object_get(section, "burst_seconds") : NULL;
-    if (burst) {
-        if (!json_is_integer(burst) || json_integer_value(burst) < 0) {
-            g_snprintf(err, errlen, "burst_seconds must be a non-negative integer");
-            return -1;
-        }
-        st->burst_s = json_integer_value(burst);
-    }
+    if (count_setting(section, "burst_seconds", &st->burst_s, err, errlen) < 0)
+        return -1;
     json_t *te = json_is_object(section) ? json_object_get(section, "throughput_emulation") : NULL;
     if (te && throughput_switch(st, te, err, errlen) != 0)
         return -1;
@@ -303,6 +314,9 @@ static gboolean dump_table(gpointer key, gpointer value, gpointer arg)
     json_t *ttl = ddb_ttl_spec(t);
     if (ttl)
         json_object_set_new(d, "TimeToLiveSpecification", ttl);
+    json_t *pitr = ddb_backup_spec(t);
+    if (pitr)
+        json_object_set_new(d, "PointInTimeRecoverySpecification", pitr);
     if (t->emulate)
         json_object_set_new(d, "emulate_throughput", json_true());
     json_t *items = json_array();
@@ -320,13 +334,15 @@ json_t *ddb_fixture_dump(void *state)
     json_t *tables = json_array();
     g_tree_foreach(st->tables, dump_table, tables);
     if (json_array_size(tables) == 0 && st->delay_ms == DDB_DEFAULT_DELAY_MS && !st->emulate_all &&
-        st->burst_s == DDB_DEFAULT_BURST_S) {
+        st->burst_s == DDB_DEFAULT_BURST_S && st->ttl_delay_ms == DDB_DEFAULT_TTL_DELAY_MS) {
         json_decref(tables);
         return NULL;
     }
     json_t *out = json_pack("{s:o}", "tables", tables);
     if (st->delay_ms != DDB_DEFAULT_DELAY_MS)
         json_object_set_new(out, "table_delay_ms", json_integer(st->delay_ms));
+    if (st->ttl_delay_ms != DDB_DEFAULT_TTL_DELAY_MS)
+        json_object_set_new(out, "ttl_delay_ms", json_integer(st->ttl_delay_ms));
     if (st->emulate_all)
         json_object_set_new(out, "throughput_emulation", json_true());
     if (st->burst_s != DDB_DEFAULT_BURST_S)

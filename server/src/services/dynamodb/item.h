@@ -56,7 +56,8 @@ typedef struct ddb_op {
 int ddb_op_parse(svc_call *c, ddb_op *op, ddb_op_kind kind, json_t *in, bool single);
 /* The table (ACTIVE or UPDATING) and the key checked against it. */
 int ddb_op_bind(svc_call *c, ddb_op *op);
-/* The stored entry under the op's key, expired items counting as none. */
+/* The stored entry under the op's key: an expired item too, until the TTL
+ * sweeper deletes it (ttl.h). c: the call, unused since then. */
 const ddb_entry *ddb_op_current(svc_call *c, const ddb_op *op);
 /* Whether the op's condition (if any) holds on the stored item. */
 bool ddb_op_condition(const ddb_op *op, const ddb_entry *old);

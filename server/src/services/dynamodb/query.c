@@ -46,6 +46,8 @@ typedef struct page {
     json_t *items;
     json_int_t count, scanned;
     uint64_t bytes;
+    double fetch_units; /* fetch_base: the table reads, each item's whole size in
+                           read units (DynamoDB's LSI fetch cost) */
     const ddb_entry *last;
     bool stopped; /* at Limit or 1 MB: there may be more */
 } page;
@@ -382,11 +384,11 @@ static int table_checks(svc_call *c, read_req *r)
 static bool visit(read_req *r, page *pg, const ddb_entry *e)
 {
     json_t *whole = e->base ? e->base : e->item;
-    if (ddb_ttl_expired(r->t, whole, r->c->now_ms))
-        return true;
     pg->scanned++;
     pg->bytes += e->size;
     pg->last = e;
+    if (r->fetch_base)
+        pg->fetch_units += ddb_units(ddb_item_size(whole), true, r->consistent);
     json_t *view = r->fetch_base ? whole : e->item;
     if (!r->filter || ddb_cond_eval(r->filter, view)) {
         pg->count++;
@@ -603,7 +605,9 @@ static json_t *last_key(const read_req *r, const ddb_entry *e)
     return k;
 }
 
-static void consumed(svc_call *c, const read_req *r, double units)
+/* units: the read of the table or index; fetch_units: an LSI's reads of
+ * the table for what it does not project, which the table is charged. */
+static void consumed(svc_call *c, const read_req *r, double units, double fetch_units)
 {
     json_t *gsis = NULL, *lsis = NULL;
     double table_units = units;
@@ -613,7 +617,7 @@ static void consumed(svc_call *c, const read_req *r, double units)
             gsis = m;
         else
             lsis = m;
-        table_units = 0;
+        table_units = fetch_units;
     }
     json_t *cc = ddb_consumed_units(c, r->t->name, table_units, gsis, lsis);
     if (cc)
@@ -633,7 +637,7 @@ static int read_op(svc_call *c, bool query)
     else if (scan_walk(&r, &pg) != 0)
         goto out;
     double units = ddb_units(pg.bytes, true, r.consistent);
-    ddb_cap cap = ddb_capacity_read(c->state, r.t, r.ix, units, c->now_ms);
+    ddb_cap cap = ddb_capacity_read(c->state, r.t, r.ix, units + pg.fetch_units, c->now_ms);
     if (cap != DDB_CAP_OK) {
         ddb_capacity_error(c, cap, true);
         goto out;
@@ -645,7 +649,7 @@ static int read_op(svc_call *c, bool query)
     json_object_set_new(c->output, "ScannedCount", json_integer(pg.scanned));
     if (pg.stopped && pg.last)
         json_object_set_new(c->output, "LastEvaluatedKey", last_key(&r, pg.last));
-    consumed(c, &r, units);
+    consumed(c, &r, units, pg.fetch_units);
     rc = 0;
 out:
     json_decref(pg.items);

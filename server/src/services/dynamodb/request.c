@@ -250,6 +250,19 @@ int ddb_expression_params(svc_call *c, json_t *in, const char *const *exprs, con
     return rc;
 }
 
+ddb_table *ddb_named_table(svc_call *c, const char *code, const char *missing_fmt)
+{
+    char *name;
+    if (ddb_table_name(c, DDB_NAME_DATA, &name) != 0)
+        return NULL;
+    ddb_table *t = ddb_state_table(c->state, name, c->now_ms);
+    /* a table ARN of another account or region is marked by \x01 */
+    if (!t)
+        aws_error_set(&c->err, code, missing_fmt, name[0] == '\x01' ? name + 1 : name);
+    g_free(name);
+    return t;
+}
+
 ddb_table *ddb_usable_table(svc_call *c, const char *name)
 {
     ddb_table *t = ddb_state_table(c->state, name, c->now_ms);

@@ -60,6 +60,11 @@ int ddb_expression_params(svc_call *c, json_t *in, const char *const *exprs, con
  * missing. NULL with c->err set. */
 ddb_table *ddb_usable_table(svc_call *c, const char *name);
 
+/* The table the request's TableName names (in any status but gone), for
+ * operations that word a missing one their own way: the error code, and a
+ * message whose one %s is the name as given. NULL with c->err set. */
+ddb_table *ddb_named_table(svc_call *c, const char *code, const char *missing_fmt);
+
 /* ConsumedCapacity for ReturnConsumedCapacity (NULL when not asked):
  * units as DynamoDB rounds them (writes: 1 per KB, reads: 1 per 4 KB,
  * halved when eventually consistent). size: the larger item involved, 0

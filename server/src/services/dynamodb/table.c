@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/dynamodb/transact.h"
 #include "services/dynamodb/ttl.h"
 #include "services/service.h"
 
@@ -65,6 +66,9 @@ ddb_state *ddb_state_new(const ddb_config *cfg)
     st->burst_s = DDB_DEFAULT_BURST_S;
     st->tokens = g_hash_table_new(g_str_hash, g_str_equal);
     st->token_queue = g_queue_new();
+    st->ttl_delay_ms = cfg ? cfg->ttl_delay_ms : DDB_DEFAULT_TTL_DELAY_MS;
+    atomic_init(&st->ttl_due_ms, INT64_MAX);
+    st->ttl_deleted = g_queue_new();
     return st;
 }
 
@@ -74,7 +78,8 @@ void ddb_state_free(ddb_state *st)
         return;
     g_tree_destroy(st->tables);
     g_hash_table_destroy(st->tokens);
-    g_queue_free_full(st->token_queue, g_free);
+    g_queue_free_full(st->token_queue, ddb_token_free);
+    g_queue_free_full(st->ttl_deleted, (GDestroyNotify)json_decref);
     g_free(st);
 }
 
@@ -242,6 +247,16 @@ static void merge_extra(json_t *into, json_t *extra)
     json_object_foreach(extra, k, v) json_object_set_new(into, k, json_deep_copy(v));
 }
 
+/* The provisioned throughput to describe: the old one while the update
+ * that changed it is UPDATING. */
+static void shown(int64_t *rcu, int64_t *wcu, const ddb_throughput_was *was, ddb_status s)
+{
+    if (was->set && s == DDB_UPDATING) {
+        *rcu = was->rcu;
+        *wcu = was->wcu;
+    }
+}
+
 static json_t *describe_index(const ddb_table *t, const ddb_index *ix, int64_t now)
 {
     json_t *o = json_object();
@@ -256,8 +271,10 @@ static json_t *describe_index(const ddb_table *t, const ddb_index *ix, int64_t n
         if (ix->status == DDB_CREATING && ddb_index_status(ix, now) == DDB_CREATING &&
             ddb_table_status(t, now) != DDB_CREATING)
             json_object_set_new(o, "Backfilling", json_true());
+        int64_t rcu = ix->rcu, wcu = ix->wcu;
+        shown(&rcu, &wcu, &ix->was, ddb_index_status(ix, now));
         json_object_set_new(o, "ProvisionedThroughput",
-                            throughput(t->pay_per_request ? 0 : ix->rcu, t->pay_per_request ? 0 : ix->wcu, 0, 0, 0));
+                            throughput(t->pay_per_request ? 0 : rcu, t->pay_per_request ? 0 : wcu, 0, 0, 0));
     }
     json_object_set_new(o, "IndexSizeBytes", json_integer(ix->items ? (json_int_t)ddb_store_bytes(ix->items) : 0));
     json_object_set_new(o, "ItemCount", json_integer(ix->items ? (json_int_t)ddb_store_count(ix->items) : 0));
@@ -275,15 +292,14 @@ json_t *ddb_table_describe(const ddb_table *t, int64_t now)
     ddb_status s = ddb_table_status(t, now);
     json_object_set_new(d, "TableStatus", json_string(ddb_status_name(s)));
     json_object_set_new(d, "CreationDateTime", epoch(t->created_ms));
+    int64_t rcu = t->rcu, wcu = t->wcu;
+    shown(&rcu, &wcu, &t->was, s);
     json_object_set_new(d, "ProvisionedThroughput",
-                        throughput(t->pay_per_request ? 0 : t->rcu, t->pay_per_request ? 0 : t->wcu,
+                        throughput(t->pay_per_request ? 0 : rcu, t->pay_per_request ? 0 : wcu,
                                    t->last_increase_ms, t->last_decrease_ms, t->decreases_today));
-    /* items expired but not yet deleted by a writer are gone already */
-    size_t expired;
-    uint64_t expired_bytes;
-    ddb_ttl_pending(t, now, &expired, &expired_bytes);
-    json_object_set_new(d, "TableSizeBytes", json_integer((json_int_t)(ddb_store_bytes(t->items) - expired_bytes)));
-    json_object_set_new(d, "ItemCount", json_integer((json_int_t)(ddb_store_count(t->items) - expired)));
+    /* expired items count until the TTL sweeper deletes them, as in DynamoDB */
+    json_object_set_new(d, "TableSizeBytes", json_integer((json_int_t)ddb_store_bytes(t->items)));
+    json_object_set_new(d, "ItemCount", json_integer((json_int_t)ddb_store_count(t->items)));
     json_object_set_new(d, "TableArn", json_string(t->arn));
     json_object_set_new(d, "TableId", json_string(t->id));
     if (t->pay_per_request || t->billing_given) {

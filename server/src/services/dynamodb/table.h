@@ -21,6 +21,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -34,6 +35,13 @@
 #define DDB_DEFAULT_DELAY_MS 500
 /* DynamoDB keeps up to five minutes of unused throughput for bursts. */
 #define DDB_DEFAULT_BURST_S 300
+/* How long after an item's expiry the TTL sweeper deletes it, by default
+ * (server time; ttl.h): DynamoDB takes up to a few days, which no test can
+ * wait for, while 5 s is ten times the table delay, so that a test sees an
+ * expired item still returned and then, after moving the virtual clock (or
+ * sleeping), gone. A fixture's "ttl_delay_ms" or --dynamodb-ttl-delay-ms
+ * (MOCKAWS_DYNAMODB_TTL_DELAY_MS) changes it. */
+#define DDB_DEFAULT_TTL_DELAY_MS 5000
 
 typedef enum ddb_status {
     DDB_CREATING,
@@ -69,7 +77,16 @@ typedef struct ddb_ttl {
     int64_t until_ms;    /* ENABLING / DISABLING until then */
     int64_t changed_ms;  /* last change (0: never): changes are one per hour */
     GTree *expiry;       /* while enabled: ddb_ttl_key* -> NULL, by expiry time */
+    struct ddb_state *state; /* while enabled: the table's state (borrowed), whose
+                                sweep time each newly tracked item may bring forward */
 } ddb_ttl;
+
+/* DynamoDB describes the old provisioned throughput of a table or index
+ * while an UpdateTable that changes it is UPDATING, the new one after. */
+typedef struct ddb_throughput_was {
+    bool set; /* the last update changed the throughput */
+    int64_t rcu, wcu;
+} ddb_throughput_was;
 
 typedef struct ddb_keydef {
     char *name; /* NULL: no such key (a table without a sort key) */
@@ -84,6 +101,7 @@ typedef struct ddb_index {
     json_t *projection; /* as declared (Projection) */
     bool provisioned;   /* GSI with its own throughput */
     int64_t rcu, wcu;
+    ddb_throughput_was was; /* while UPDATING */
     json_t *extra;      /* other declared members echoed back (OnDemandThroughput, WarmThroughput) */
     ddb_status status;  /* GSI: CREATING / UPDATING until until_ms, DELETING until gone */
     int64_t until_ms;
@@ -105,7 +123,8 @@ typedef struct ddb_table {
 
     bool pay_per_request;
     bool billing_given;  /* BillingMode was named (it is then described) */
-    int64_t rcu, wcu;
+    int64_t rcu, wcu;    /* as last asked */
+    ddb_throughput_was was; /* while UPDATING */
     int64_t last_increase_ms, last_decrease_ms; /* 0: never */
     int64_t decreases_today;
     int64_t ppr_since_ms; /* when it became PAY_PER_REQUEST */
@@ -125,6 +144,9 @@ typedef struct ddb_table {
     ddb_store *items;
 
     ddb_ttl ttl;
+    bool pitr;             /* point-in-time recovery on (backup.h) */
+    int64_t pitr_since_ms; /* since then */
+    int64_t pitr_days;     /* its RecoveryPeriodInDays */
     bool emulate;       /* throughput emulation asked for this table */
     ddb_bucket rd, wr;
     GMutex cap_lock;    /* the buckets change under the namespace's read lock too */
@@ -140,12 +162,16 @@ typedef struct ddb_state {
     GHashTable *tokens;  /* TransactWriteItems ClientRequestToken -> its record
                             (transact.c), for idempotency; the queue owns them */
     GQueue *token_queue; /* the records, oldest first, for expiry */
+    int64_t ttl_delay_ms;      /* the TTL sweeper deletes an item this long after it expires */
+    _Atomic int64_t ttl_due_ms; /* its next work (INT64_MAX: none); read without the lock */
+    GQueue *ttl_deleted;       /* its deletions as records (ttl.h; owned), oldest first */
 } ddb_state;
 
 /* The server's DynamoDB settings (mockaws_options, through svc_def's
  * config_new): where a namespace's state starts, before its fixture. */
 typedef struct ddb_config {
     int64_t delay_ms;  /* CREATING / UPDATING / DELETING last this long */
+    int64_t ttl_delay_ms; /* expired items stay this long (ttl.h) */
     bool emulate_all;  /* throughput emulation for every provisioned table */
 } ddb_config;
 

@@ -17,7 +17,8 @@
 /* A remembered token: what the request was, until when. */
 typedef struct token_rec {
     int64_t expires_ms;
-    char digest[65];
+    json_t *request; /* what made it this request (owned): compared with
+                        json_equal, which binaries and member order cannot fool */
     char token[];
 } token_rec;
 
@@ -52,29 +53,31 @@ static void tokens_expire(ddb_state *st, int64_t now_ms)
         /* a token reused after expiry maps to its newer record */
         if (g_hash_table_lookup(st->tokens, r->token) == r)
             g_hash_table_remove(st->tokens, r->token);
-        g_free(r);
+        ddb_token_free(r);
     }
 }
 
-/* What makes two requests with one token the same request. */
-static void request_digest(json_t *in, char out[65])
+void ddb_token_free(void *rec)
 {
-    json_t *what = json_pack("{s:O*, s:O*}", "TransactItems", json_object_get(in, "TransactItems"),
-                             "ReturnItemCollectionMetrics", json_object_get(in, "ReturnItemCollectionMetrics"));
-    char *text = json_dumps(what, JSON_SORT_KEYS | JSON_COMPACT);
-    char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, text ? text : "", -1);
-    g_strlcpy(out, sum, 65);
-    g_free(sum);
-    free(text);
-    json_decref(what);
+    token_rec *r = rec;
+    json_decref(r->request);
+    g_free(r);
 }
 
-static void token_remember(ddb_state *st, const char *token, const char *digest, int64_t now_ms)
+/* What makes two requests with one token the same request (new reference). */
+static json_t *request_identity(json_t *in)
+{
+    return json_pack("{s:O*, s:O*}", "TransactItems", json_object_get(in, "TransactItems"),
+                     "ReturnItemCollectionMetrics", json_object_get(in, "ReturnItemCollectionMetrics"));
+}
+
+/* Steals request. */
+static void token_remember(ddb_state *st, const char *token, json_t *request, int64_t now_ms)
 {
     size_t n = strlen(token);
     token_rec *r = g_malloc(sizeof *r + n + 1);
     r->expires_ms = now_ms + TOKEN_MS;
-    g_strlcpy(r->digest, digest, sizeof r->digest);
+    r->request = request;
     memcpy(r->token, token, n + 1);
     g_queue_push_tail(st->token_queue, r);
     g_hash_table_replace(st->tokens, r->token, r);
@@ -101,16 +104,17 @@ static const char *action_kind(json_t *ti, const char *const *kinds, size_t nkin
 /* No item twice in one transaction. */
 static int distinct_items(svc_call *c, action *a, size_t n)
 {
-    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *seen = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
+        /* lengths first: binary keys may hold NULs and any separator */
         GString *k = g_string_new(a[i].op.t->name);
-        g_string_append_c(k, '\n');
-        g_string_append_c(k, a[i].op.h.type);
+        g_string_append_printf(k, "\n%c%zu:", a[i].op.h.type, a[i].op.h.len);
         g_string_append_len(k, a[i].op.h.data, (gssize)a[i].op.h.len);
-        g_string_append_printf(k, "\n%c", a[i].op.r.type ? a[i].op.r.type : '-');
+        g_string_append_printf(k, "%c%zu:", a[i].op.r.type ? a[i].op.r.type : '-', a[i].op.r.len);
         g_string_append_len(k, a[i].op.r.data, (gssize)a[i].op.r.len);
-        if (!g_hash_table_add(seen, g_string_free(k, FALSE)))
+        gsize len = k->len;
+        if (!g_hash_table_add(seen, g_bytes_new_take(g_string_free(k, FALSE), len)))
             rc = ddb_validation(c, "Transaction request cannot include multiple operations on one item");
     }
     g_hash_table_destroy(seen);
@@ -269,17 +273,17 @@ int ddb_transact_write_items(svc_call *c)
     size_t n = json_array_size(items);
     action *a = g_new0(action, n ? n : 1);
     json_t *per_table = json_object();
+    json_t *identity = NULL; /* with a ClientRequestToken */
     int rc = -1;
     if (parse_writes(c, items, a) != 0)
         goto out;
     const char *token = svc_str(c->input, "ClientRequestToken");
-    char digest[65] = "";
     tokens_expire(st, c->now_ms);
     if (token) {
-        request_digest(c->input, digest);
+        identity = request_identity(c->input);
         token_rec *seen = g_hash_table_lookup(st->tokens, token);
         if (seen && seen->expires_ms > c->now_ms) {
-            if (strcmp(seen->digest, digest) != 0) {
+            if (!json_equal(seen->request, identity)) {
                 aws_error_set(&c->err, "IdempotentParameterMismatchException",
                               "Request parameters do not match the parameters of the previous request with the "
                               "same client token");
@@ -297,8 +301,6 @@ int ddb_transact_write_items(svc_call *c)
             goto out;
     if (distinct_items(c, a, n) != 0)
         goto out;
-    for (size_t i = 0; i < n; i++)
-        ddb_ttl_purge(a[i].op.t, c->now_ms);
     size_t conflicts = svc_fault_share(c, "transaction_conflict", n);
     bool indexes;
     ddb_consumed_wanted(c, &indexes);
@@ -314,7 +316,8 @@ int ddb_transact_write_items(svc_call *c)
     for (size_t i = 0; i < n; i++)
         apply(&a[i]);
     if (token)
-        token_remember(st, token, digest, c->now_ms);
+        /* a copy: the request's trees may be shared with what it stored */
+        token_remember(st, token, json_deep_copy(identity), c->now_ms);
     c->output = json_object();
     consumed_out(c, per_table);
     if (g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0) {
@@ -334,6 +337,7 @@ int ddb_transact_write_items(svc_call *c)
     }
     rc = 0;
 out:
+    json_decref(identity);
     json_decref(per_table);
     actions_free(a, n);
     return rc;

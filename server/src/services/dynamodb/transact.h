@@ -27,4 +27,7 @@
 int ddb_transact_write_items(svc_call *c);
 int ddb_transact_get_items(svc_call *c);
 
+/* Frees a ClientRequestToken record of ddb_state's token queue. */
+void ddb_token_free(void *rec);
+
 #endif

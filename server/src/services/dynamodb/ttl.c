@@ -1,6 +1,7 @@
 #include "services/dynamodb/ttl.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "services/dynamodb/request.h"
@@ -50,15 +51,17 @@ static bool active(const ddb_table *t)
     return t->ttl.enabled && t->ttl.attr;
 }
 
-static bool expired_at(int64_t at_ms, int64_t now_ms)
+/* When the sweeper deletes an item expiring at at_ms. */
+static int64_t sweep_time(const ddb_state *st, int64_t at_ms)
 {
-    return at_ms <= now_ms && at_ms > now_ms - FIVE_YEARS_MS;
+    return at_ms > INT64_MAX - st->ttl_delay_ms ? INT64_MAX : at_ms + st->ttl_delay_ms;
 }
 
-bool ddb_ttl_expired(const ddb_table *t, json_t *item, int64_t now_ms)
+static void due_at_most(ddb_state *st, int64_t t)
 {
-    int64_t at;
-    return active(t) && expiry_of(t, item, &at) && expired_at(at, now_ms);
+    int64_t cur = atomic_load(&st->ttl_due_ms);
+    while (t < cur && !atomic_compare_exchange_weak(&st->ttl_due_ms, &cur, t))
+        ;
 }
 
 void ddb_ttl_track(ddb_table *t, json_t *item)
@@ -69,6 +72,8 @@ void ddb_ttl_track(ddb_table *t, json_t *item)
     ttl_key *k = g_new(ttl_key, 1);
     *k = (ttl_key){at, item};
     g_tree_insert(t->ttl.expiry, k, NULL);
+    if (t->ttl.state)
+        due_at_most(t->ttl.state, sweep_time(t->ttl.state, at));
 }
 
 void ddb_ttl_untrack(ddb_table *t, json_t *item)
@@ -80,19 +85,42 @@ void ddb_ttl_untrack(ddb_table *t, json_t *item)
     g_tree_remove(t->ttl.expiry, &probe);
 }
 
-void ddb_ttl_purge(ddb_table *t, int64_t now_ms)
+/* A deletion by the TTL service, as a DynamoDB Streams record shows it. */
+static void record(ddb_state *st, const ddb_table *t, json_t *item, int64_t now_ms)
+{
+    json_t *keys = json_object();
+    const ddb_keydef *ks[2] = {&t->hash, &t->range};
+    for (int i = 0; i < 2; i++)
+        if (ks[i]->name && json_object_get(item, ks[i]->name))
+            json_object_set(keys, ks[i]->name, json_object_get(item, ks[i]->name));
+    json_t *r = json_pack("{s:s, s:s, s:s, s:s, s:{s:I, s:o, s:o, s:s}, s:{s:s, s:s}}", "eventName", "REMOVE",
+                          "eventSource", "aws:dynamodb", "tableName", t->name, "tableArn", t->arn, "dynamodb",
+                          "ApproximateCreationDateTime", (json_int_t)(now_ms / 1000), "Keys",
+                          ddb_item_to_wire(keys), "OldImage", ddb_item_to_wire(item), "StreamViewType",
+                          "NEW_AND_OLD_IMAGES", "userIdentity", "type", "Service", "principalId",
+                          "dynamodb.amazonaws.com");
+    json_decref(keys);
+    g_queue_push_tail(st->ttl_deleted, r);
+    while (g_queue_get_length(st->ttl_deleted) > DDB_TTL_RECORDS)
+        json_decref(g_queue_pop_head(st->ttl_deleted));
+}
+
+/* Deletes t's items due at now_ms; the sweep time of the next one. */
+static int64_t sweep_table(ddb_state *st, ddb_table *t, int64_t now_ms)
 {
     if (!active(t) || !t->ttl.expiry)
-        return;
+        return INT64_MAX;
     GTreeNode *n;
     while ((n = g_tree_node_first(t->ttl.expiry))) {
         ttl_key *k = g_tree_node_key(n);
-        if (k->at_ms > now_ms)
-            break;
-        if (expired_at(k->at_ms, now_ms)) {
+        int64_t due = sweep_time(st, k->at_ms);
+        if (due > now_ms)
+            return due;
+        if (k->at_ms > now_ms - FIVE_YEARS_MS) {
             /* the delete untracks the item, which frees k */
             json_t *item = json_incref(k->item);
             ttl_key copy = *k;
+            record(st, t, item, now_ms);
             ddb_write_delete(t, item);
             /* never spin on an entry the delete did not take away */
             g_tree_remove(t->ttl.expiry, &copy);
@@ -102,23 +130,61 @@ void ddb_ttl_purge(ddb_table *t, int64_t now_ms)
             g_tree_remove(t->ttl.expiry, k);
         }
     }
+    return INT64_MAX;
 }
 
-void ddb_ttl_pending(const ddb_table *t, int64_t now_ms, size_t *count, uint64_t *bytes)
+typedef struct sweep_ctx {
+    ddb_state *st;
+    int64_t now, next;
+} sweep_ctx;
+
+static gboolean sweep_one(gpointer key, gpointer value, gpointer arg)
 {
-    *count = 0;
-    *bytes = 0;
-    if (!active(t) || !t->ttl.expiry)
-        return;
-    for (GTreeNode *n = g_tree_node_first(t->ttl.expiry); n; n = g_tree_node_next(n)) {
-        ttl_key *k = g_tree_node_key(n);
-        if (k->at_ms > now_ms)
-            break;
-        if (expired_at(k->at_ms, now_ms)) {
-            (*count)++;
-            *bytes += ddb_item_size(k->item);
-        }
+    sweep_ctx *c = arg;
+    int64_t next = sweep_table(c->st, value, c->now);
+    if (next < c->next)
+        c->next = next;
+    return FALSE;
+}
+
+int64_t ddb_ttl_due(void *state)
+{
+    return atomic_load(&((ddb_state *)state)->ttl_due_ms);
+}
+
+void ddb_ttl_sweep(svc_call *call)
+{
+    ddb_state *st = call->state;
+    int64_t now_ms = call->now_ms;
+    /* tables gone by now are not swept */
+    ddb_state_settle(st, now_ms);
+    sweep_ctx c = {st, now_ms, INT64_MAX};
+    g_tree_foreach(st->tables, sweep_one, &c);
+    atomic_store(&st->ttl_due_ms, c.next);
+}
+
+void ddb_ttl_delay_changed(ddb_state *st)
+{
+    /* the next request sweeps and finds the next time */
+    atomic_store(&st->ttl_due_ms, 0);
+}
+
+void ddb_ttl_records(ddb_state *st, const char *account, const char *region, const char *table, json_t *out)
+{
+    for (GList *l = st->ttl_deleted->head; l; l = l->next) {
+        json_t *r = l->data;
+        if (table && g_strcmp0(svc_str(r, "tableName"), table) != 0)
+            continue;
+        json_t *o = json_deep_copy(r);
+        json_object_set_new(o, "account", json_string(account));
+        json_object_set_new(o, "awsRegion", json_string(region));
+        json_array_append_new(out, o);
     }
+}
+
+void ddb_ttl_records_clear(ddb_state *st)
+{
+    g_queue_clear_full(st->ttl_deleted, (GDestroyNotify)json_decref);
 }
 
 static bool track_one(const ddb_entry *e, void *arg)
@@ -127,7 +193,7 @@ static bool track_one(const ddb_entry *e, void *arg)
     return true;
 }
 
-void ddb_ttl_set(ddb_table *t, const char *attr, bool enabled, int64_t now_ms, int64_t until_ms)
+void ddb_ttl_set(ddb_state *st, ddb_table *t, const char *attr, bool enabled, int64_t now_ms, int64_t until_ms)
 {
     if (t->ttl.expiry) {
         g_tree_destroy(t->ttl.expiry);
@@ -140,6 +206,7 @@ void ddb_ttl_set(ddb_table *t, const char *attr, bool enabled, int64_t now_ms, i
     t->ttl.enabled = enabled;
     t->ttl.until_ms = until_ms;
     t->ttl.changed_ms = now_ms;
+    t->ttl.state = enabled ? st : NULL;
     if (enabled) {
         t->ttl.expiry = g_tree_new_full(ttl_key_cmp, NULL, g_free, NULL);
         ddb_store_foreach(t->items, track_one, t);
@@ -167,15 +234,7 @@ json_t *ddb_ttl_spec(const ddb_table *t)
 
 static ddb_table *ttl_table(svc_call *c)
 {
-    char *name;
-    if (ddb_table_name(c, DDB_NAME_DATA, &name) != 0)
-        return NULL;
-    ddb_table *t = ddb_state_table(c->state, name, c->now_ms);
-    if (!t)
-        aws_error_set(&c->err, "ResourceNotFoundException", "Requested resource not found: Table: %s not found",
-                      name[0] == '\x01' ? name + 1 : name);
-    g_free(name);
-    return t;
+    return ddb_named_table(c, "ResourceNotFoundException", "Requested resource not found: Table: %s not found");
 }
 
 int ddb_update_ttl(svc_call *c)
@@ -206,9 +265,8 @@ int ddb_update_ttl(svc_call *c)
     if (t->ttl.changed_ms && c->now_ms - t->ttl.changed_ms < CHANGE_INTERVAL_MS)
         return ddb_validation(c, "Time to live has been modified multiple times within a fixed interval");
     ddb_state *st = c->state;
-    ddb_ttl_set(t, attr, enable, c->now_ms, c->now_ms + st->delay_ms);
-    /* items already expired go at once */
-    ddb_ttl_purge(t, c->now_ms);
+    /* items expired already go when the sweeper comes */
+    ddb_ttl_set(st, t, attr, enable, c->now_ms, c->now_ms + st->delay_ms);
     c->output = json_pack("{s:{s:b, s:s}}", "TimeToLiveSpecification", "Enabled", enable, "AttributeName", attr);
     return 0;
 }

@@ -2,13 +2,19 @@
  * the expiry of items.
  *
  * An item expires when the table's TTL attribute holds a number of epoch
- * seconds at or before the server clock (and, as in DynamoDB, not more
- * than five years before it: such items are never deleted). Real DynamoDB
- * deletes expired items within days; here they are gone at once: readers
- * skip them as soon as the clock passes their time (a virtual clock can
- * jump past them), and writers delete them for good (ddb_ttl_purge) from
- * a tree of items ordered by expiry, in O(log n) each, so that item counts,
- * indexes and conditions agree with what reads see.
+ * seconds at or before the server clock. As in DynamoDB, an expired item is
+ * not hidden: reads, queries, scans and conditions keep seeing it until a
+ * background sweeper deletes it, which DynamoDB does "typically within a
+ * few days" and here the state's ttl_delay_ms after the expiry time, on the
+ * server clock (a virtual clock moves it; DDB_DEFAULT_TTL_DELAY_MS). Items
+ * whose expiry is more than five years before the sweep are never deleted.
+ * Expiring items sit in a tree ordered by expiry; the sweep is svc_def's
+ * maintain hook, run before a request once the clock passes ddb_ttl_due,
+ * so it costs O(log n) per deleted item and nothing when nothing is due.
+ * Each deletion is the TTL service's, as DynamoDB Streams shows it: a
+ * REMOVE record whose userIdentity is {"type": "Service", "principalId":
+ * "dynamodb.amazonaws.com"}, kept in the state's ttl_deleted (the last
+ * DDB_TTL_RECORDS) for GET /_mockaws/dynamodb/ttl-deletions.
  *
  * A change of the TTL setting is ENABLING / DISABLING for the namespace's
  * table delay, and DynamoDB allows one change per table per hour. */
@@ -25,22 +31,29 @@
 int ddb_update_ttl(svc_call *c);
 int ddb_describe_ttl(svc_call *c);
 
-/* Whether item (a table item) has expired at now_ms under t's TTL. */
-bool ddb_ttl_expired(const ddb_table *t, json_t *item, int64_t now_ms);
+/* The sweeper's records kept per namespace. */
+#define DDB_TTL_RECORDS 10000
 
 /* Writers: item enters / leaves the table (borrowed; called by write.h). */
 void ddb_ttl_track(ddb_table *t, json_t *item);
 void ddb_ttl_untrack(ddb_table *t, json_t *item);
 
-/* Writers: deletes every item of t expired at now_ms. */
-void ddb_ttl_purge(ddb_table *t, int64_t now_ms);
+/* svc_def's due_ms and maintain: when the sweeper next has work, and the
+ * sweep (deletes every item expired ttl_delay_ms or more before
+ * call->now_ms). */
+int64_t ddb_ttl_due(void *state);
+void ddb_ttl_sweep(svc_call *call);
+/* After a change of st->ttl_delay_ms: the sweep time is found anew. */
+void ddb_ttl_delay_changed(ddb_state *st);
 
-/* Readers: items expired at now_ms that no writer has deleted yet. */
-void ddb_ttl_pending(const ddb_table *t, int64_t now_ms, size_t *count, uint64_t *bytes);
+/* The sweeper's records of namespace st (account, region) appended to out,
+ * of table (NULL: any); or forgotten. */
+void ddb_ttl_records(ddb_state *st, const char *account, const char *region, const char *table, json_t *out);
+void ddb_ttl_records_clear(ddb_state *st);
 
-/* Turns TTL on or off on attr (fixtures; no checks, no transition when
- * until_ms <= now). */
-void ddb_ttl_set(ddb_table *t, const char *attr, bool enabled, int64_t now_ms, int64_t until_ms);
+/* Turns TTL on or off on attr for t, a table of st (fixtures; no checks,
+ * no transition when until_ms <= now). */
+void ddb_ttl_set(ddb_state *st, ddb_table *t, const char *attr, bool enabled, int64_t now_ms, int64_t until_ms);
 
 /* The table's setting as the fixture format keeps it
  * ({"AttributeName", "Enabled"}), or NULL when never set. New reference. */

@@ -324,6 +324,48 @@ bool ddb_set_index_has(GHashTable *idx, json_t *m, bool numbers)
     return found;
 }
 
+static guint bytes_hash(const char *s, size_t n)
+{
+    guint h = 2166136261u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 16777619u;
+    return h;
+}
+
+guint ddb_json_hash(gconstpointer p)
+{
+    json_t *v = (json_t *)p;
+    guint h = (guint)json_typeof(v) * 0x9e3779b9u;
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return h ^ bytes_hash(json_string_value(v), json_string_length(v));
+    case JSON_INTEGER:
+        return h ^ (guint)json_integer_value(v) ^ (guint)((guint64)json_integer_value(v) >> 32);
+    case JSON_REAL:
+        return h ^ g_double_hash(&(gdouble){json_real_value(v)});
+    case JSON_ARRAY: {
+        size_t i;
+        json_t *m;
+        json_array_foreach(v, i, m) h = h * 31 + ddb_json_hash(m);
+        return h;
+    }
+    case JSON_OBJECT: {
+        /* a sum: the members' order does not matter */
+        const char *k;
+        json_t *m;
+        json_object_foreach(v, k, m) h += bytes_hash(k, strlen(k)) * 31 ^ ddb_json_hash(m);
+        return h;
+    }
+    default:
+        return h;
+    }
+}
+
+gboolean ddb_json_equal(gconstpointer a, gconstpointer b)
+{
+    return json_equal((json_t *)a, (json_t *)b);
+}
+
 bool ddb_value_equal(json_t *a, json_t *b)
 {
     ddb_type t = ddb_value_type(a);

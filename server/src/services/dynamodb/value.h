@@ -74,6 +74,14 @@ bool ddb_set_index_has(GHashTable *idx, json_t *m, bool numbers);
  * 0 for other types. */
 int ddb_value_cmp(json_t *a, json_t *b);
 
+/* A hash of a JSON tree (keys, items, requests) that agrees with
+ * json_equal, which compares strings by their bytes (binaries are not
+ * UTF-8 and may hold NULs) and objects whatever their member order: a
+ * GHashTable of json_t* with these two tells keys apart in time linear in
+ * their size. */
+guint ddb_json_hash(gconstpointer v);
+gboolean ddb_json_equal(gconstpointer a, gconstpointer b);
+
 /* A number value's decimal; false when av is not a valid number. */
 bool ddb_value_dec(json_t *av, ddb_dec *out);
 /* A new number value. */
