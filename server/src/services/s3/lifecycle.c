@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "services/s3/config.h"
+#include "services/s3/version.h"
 #include "services/service.h"
 
 #define DAY_MS ((int64_t)86400 * 1000)
@@ -109,23 +110,130 @@ static int64_t upload_abort_time(const s3_bucket *b, const s3_upload *u)
     return best;
 }
 
+/* The earliest any of b's rules can act on what a write at now_ms made: a
+ * new object or upload, a version made noncurrent, a delete marker. */
+static int64_t write_due(const s3_bucket *b, int64_t now_ms)
+{
+    int64_t earliest = NEVER;
+    size_t i;
+    json_t *rule;
+    json_array_foreach(rules_of(b), i, rule) {
+        json_t *exp = json_object_get(rule, "Expiration");
+        json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
+        json_t *nve = json_object_get(rule, "NoncurrentVersionExpiration");
+        json_t *abort = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
+        if (days)
+            earliest = MIN(earliest, midnight_after(now_ms + json_integer_value(days) * DAY_MS));
+        if (date)
+            earliest = MIN(earliest, (int64_t)(json_number_value(date) * 1000));
+        if (json_is_true(json_object_get(exp, "ExpiredObjectDeleteMarker")))
+            earliest = MIN(earliest, midnight_after(now_ms + 1));
+        if (nve)
+            earliest = MIN(earliest, midnight_after(now_ms + json_integer_value(json_object_get(nve, "NoncurrentDays")) * DAY_MS));
+        if (abort)
+            earliest = MIN(earliest, midnight_after(now_ms + json_integer_value(abort) * DAY_MS));
+    }
+    return earliest;
+}
+
+/* When the delete marker m, current and its key's only entry, goes: by an
+ * ExpiredObjectDeleteMarker rule at the first midnight after it was made
+ * (the versions under it may have gone later: then at the next sweep), or
+ * by an Expiration Days rule once it is as old as an object would be
+ * (DOCS lifecycle-expire-general-considerations, ManagingDelMarkers). */
+static int64_t lone_marker_time(const s3_bucket *b, const s3_object *m)
+{
+    int64_t best = NEVER;
+    size_t i;
+    json_t *rule;
+    json_array_foreach(rules_of(b), i, rule) {
+        json_t *exp = json_object_get(rule, "Expiration");
+        json_t *days = json_object_get(exp, "Days");
+        bool eodm = json_is_true(json_object_get(exp, "ExpiredObjectDeleteMarker"));
+        if ((!days && !eodm) || !rule_matches(rule, m->key, -1, NULL))
+            continue;
+        int64_t at = midnight_after(S3_MTIME_MS(m) + (days ? json_integer_value(days) * DAY_MS : 1));
+        best = MIN(best, at);
+    }
+    return best;
+}
+
+/* When v, noncurrent since since_ms and with newer noncurrent entries of
+ * its key above it, goes by a NoncurrentVersionExpiration rule: NoncurrentDays
+ * after it became noncurrent, unless it is one of the rule's
+ * NewerNoncurrentVersions newest noncurrent ones. */
+static int64_t noncurrent_time(const s3_bucket *b, const s3_object *v, int64_t since_ms, int64_t newer)
+{
+    int64_t best = NEVER;
+    json_t *tags = v->meta ? v->meta->tags : NULL;
+    int64_t size = v->blob ? (int64_t)v->blob->len : -1;
+    size_t i;
+    json_t *rule;
+    json_array_foreach(rules_of(b), i, rule) {
+        json_t *nve = json_object_get(rule, "NoncurrentVersionExpiration");
+        if (!nve || newer < json_integer_value(json_object_get(nve, "NewerNoncurrentVersions")) ||
+            !rule_matches(rule, v->key, size, tags))
+            continue;
+        int64_t at = midnight_after(since_ms + json_integer_value(json_object_get(nve, "NoncurrentDays")) * DAY_MS);
+        best = MIN(best, at);
+    }
+    return best;
+}
+
 typedef struct sweep {
     const s3_bucket *b;
     int64_t now, next;
-    GPtrArray *gone; /* keys, or uploads */
+    GPtrArray *gone;     /* keys to expire, or uploads */
+    GPtrArray *versions; /* versions to remove for good */
+    /* walking the versions tree: the entry before (newer, same key or not), and
+     * how many noncurrent entries of its key came before */
+    const s3_object *newer;
+    int64_t noncurrent;
 } sweep;
+
+/* Whether v is due by sw->now; else lowers sw->next to its time. */
+static bool due(sweep *sw, int64_t at)
+{
+    if (at <= sw->now)
+        return true;
+    sw->next = MIN(sw->next, at);
+    return false;
+}
 
 static gboolean sweep_object(gpointer k, gpointer v, gpointer arg)
 {
     sweep *sw = arg;
-    /* On a versioned bucket an expired current version gets a delete
-     * marker (s3_object_remove, below). Not yet: noncurrent versions going
-     * NoncurrentDays after they became noncurrent. */
-    int64_t at = s3_lifecycle_expiry(sw->b, v, NULL);
-    if (at <= sw->now)
+    /* on a versioned bucket an expired current version gets a delete
+     * marker (s3_object_remove, below) */
+    if (due(sw, s3_lifecycle_expiry(sw->b, v, NULL)))
         g_ptr_array_add(sw->gone, g_strdup(k));
-    else if (at < sw->next)
-        sw->next = at;
+    return FALSE;
+}
+
+/* Versioned buckets: every entry, each key's newest (current) first. */
+static gboolean sweep_version(gpointer k, gpointer value, gpointer arg)
+{
+    sweep *sw = arg;
+    s3_object *v = value;
+    const s3_object *newer = sw->newer;
+    sw->newer = v;
+    if (!newer || strcmp(newer->key, v->key) != 0) {
+        sw->noncurrent = 0;
+        if (!(v->vflags & S3_V_MARKER))
+            return sweep_object(v->key, v, arg);
+        /* a marker alone under its key */
+        GTreeNode *n = s3_version_seek((s3_bucket *)sw->b, v->key, v->vseq);
+        const s3_object *older = n ? g_tree_node_value(n) : NULL;
+        if ((!older || strcmp(older->key, v->key) != 0) && due(sw, lone_marker_time(sw->b, v)))
+            g_ptr_array_add(sw->versions, value);
+        return FALSE;
+    }
+    /* noncurrent since newer was written */
+    int64_t at = noncurrent_time(sw->b, v, S3_MTIME_MS(newer), sw->noncurrent++);
+    if (at != NEVER && s3_lock_protects(v, sw->now)) /* lifecycle removes no locked version */
+        at = v->meta->lock_hold == 'Y' ? NEVER : MAX(at, v->meta->lock_until_ms);
+    if (due(sw, at))
+        g_ptr_array_add(sw->versions, value);
     return FALSE;
 }
 
@@ -145,10 +253,21 @@ static int64_t sweep_bucket(s3_bucket *b, int64_t now)
 {
     if (!rules_of(b))
         return NEVER;
-    sweep sw = {.b = b, .now = now, .next = NEVER, .gone = g_ptr_array_new_with_free_func(g_free)};
-    g_tree_foreach(b->objects, sweep_object, &sw);
+    sweep sw = {.b = b, .now = now, .next = NEVER, .gone = g_ptr_array_new_with_free_func(g_free),
+                .versions = g_ptr_array_new()};
+    if (b->versions)
+        g_tree_foreach(b->versions, sweep_version, &sw);
+    else
+        g_tree_foreach(b->objects, sweep_object, &sw);
+    for (guint i = 0; i < sw.versions->len; i++)
+        s3_version_delete(b, g_ptr_array_index(sw.versions, i));
     for (guint i = 0; i < sw.gone->len; i++)
         s3_object_remove(b, g_ptr_array_index(sw.gone, i), now);
+    /* what this sweep did is a write: markers just made, versions just
+     * made noncurrent or left alone under a marker */
+    if (sw.gone->len || sw.versions->len)
+        sw.next = MIN(sw.next, write_due(b, now));
+    g_ptr_array_free(sw.versions, TRUE);
     g_ptr_array_free(sw.gone, TRUE);
     sw.gone = g_ptr_array_new();
     g_tree_foreach(b->uploads, sweep_upload, &sw);
@@ -180,22 +299,7 @@ void s3_lifecycle_run(void *state, int64_t now_ms)
 
 void s3_lifecycle_note_write(s3_state *st, s3_bucket *b, int64_t now_ms)
 {
-    int64_t earliest = NEVER;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(rules_of(b), i, rule) {
-        json_t *exp = json_object_get(rule, "Expiration");
-        json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
-        json_t *abort = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
-        int64_t at = days    ? midnight_after(now_ms + json_integer_value(days) * DAY_MS)
-                     : date  ? (int64_t)(json_number_value(date) * 1000)
-                     : abort ? midnight_after(now_ms + json_integer_value(abort) * DAY_MS)
-                             : NEVER;
-        if (days && abort)
-            at = MIN(at, midnight_after(now_ms + json_integer_value(abort) * DAY_MS));
-        if (at < earliest)
-            earliest = at;
-    }
+    int64_t earliest = write_due(b, now_ms);
     due_at_most(&b->lifecycle_due_ms, earliest);
     due_at_most(&st->lifecycle_due_ms, earliest);
 }

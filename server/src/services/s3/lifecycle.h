@@ -9,10 +9,14 @@
  * at its objects once and sets the next time. Writes lower a bucket's time to
  * the earliest a new object could expire (s3_lifecycle_note_write).
  *
- * Versioning (another part of S3) hooks in here: on a versioned bucket
- * Expiration adds a delete marker instead of deleting, and
- * NoncurrentVersionExpiration (stored and validated now) removes noncurrent
- * versions; see the VERSIONING marks in lifecycle.c. */
+ * On a versioned bucket a sweep walks the versions tree once, each key's
+ * newest first: Expiration adds a delete marker instead of deleting;
+ * NoncurrentVersionExpiration removes a version NoncurrentDays after it
+ * became noncurrent (when the entry above it was written), keeping the
+ * NewerNoncurrentVersions newest noncurrent ones; a delete marker left alone
+ * goes by ExpiredObjectDeleteMarker (the midnight after it was made) or by an
+ * Expiration Days rule (once as old as an object would be). Versions under a
+ * legal hold or retention stay (until the retention ends). */
 #ifndef MOCKAWS_S3_LIFECYCLE_H
 #define MOCKAWS_S3_LIFECYCLE_H
 

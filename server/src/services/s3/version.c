@@ -248,14 +248,18 @@ static bool retained(const s3_meta *m, int64_t now_ms)
     return m && m->lock_mode && m->lock_until_ms > now_ms;
 }
 
+bool s3_lock_protects(const s3_object *v, int64_t now_ms)
+{
+    const s3_meta *m = v->meta;
+    return m && !(v->vflags & S3_V_MARKER) && (m->lock_hold == 'Y' || retained(m, now_ms));
+}
+
 int s3_lock_check_delete(svc_call *c, const s3_bucket *b, const s3_object *v, bool bypass)
 {
     const s3_meta *m = v->meta;
-    if (!m || (v->vflags & S3_V_MARKER))
+    if (!s3_lock_protects(v, c->now_ms))
         return 0;
-    if (m->lock_hold == 'Y')
-        return err_locked(c);
-    if (retained(m, c->now_ms) && (m->lock_mode == 'C' || !bypass))
+    if (m->lock_hold == 'Y' || m->lock_mode == 'C' || !bypass)
         return err_locked(c);
     return 0;
 }
