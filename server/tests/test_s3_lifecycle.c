@@ -4,7 +4,7 @@
  * rounds to, keeping the NewerNoncurrentVersions newest noncurrent ones;
  * ExpiredObjectDeleteMarker removes a delete marker left alone; locked
  * versions stay. Each boundary is checked one millisecond before and at
- * the time. */
+ * the time. CreateMultipartUpload and ListParts name the abort date. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -173,12 +173,80 @@ static void locked_versions_stay(void **st)
     assert_entries(s, "lk2", "free", "1/0");
 }
 
+static void assert_header(const s3r *r, const char *name, const char *want)
+{
+    const char *got = s3r_header(r, name);
+    assert_non_null(got);
+    assert_string_equal(got, want);
+}
+
+/* The HTTP date S3 writes for a time (ms). */
+static char *http_date(int64_t ms)
+{
+    GDateTime *t = g_date_time_new_from_unix_utc(ms / 1000);
+    char *out = g_date_time_format(t, "%a, %d %b %Y %H:%M:%S GMT");
+    g_date_time_unref(t);
+    return out;
+}
+
+/* CreateMultipartUpload and ListParts name the abort date (initiation +
+ * DaysAfterInitiation, rounded up to midnight UTC) and the rule of the
+ * earliest enabled abort rule for the key; none when no rule applies. */
+static void abort_date_headers(void **st)
+{
+    server *s = *st;
+    s3_ok(s, "PUT", "/abt", NULL, NULL);
+    s3_ok(s, "PUT", "/abt", "lifecycle",
+          "<LifecycleConfiguration><Rule><ID>two-days</ID><Filter><Prefix>up/</Prefix></Filter><Status>Enabled</Status>"
+          "<AbortIncompleteMultipartUpload><DaysAfterInitiation>2</DaysAfterInitiation></AbortIncompleteMultipartUpload>"
+          "</Rule><Rule><ID>off</ID><Filter><Prefix>up/</Prefix></Filter><Status>Disabled</Status>"
+          "<AbortIncompleteMultipartUpload><DaysAfterInitiation>1</DaysAfterInitiation></AbortIncompleteMultipartUpload>"
+          "</Rule><Rule><ID>five</ID><Filter></Filter><Status>Enabled</Status>"
+          "<AbortIncompleteMultipartUpload><DaysAfterInitiation>5</DaysAfterInitiation></AbortIncompleteMultipartUpload>"
+          "</Rule><Rule><ID>exp</ID><Filter><Prefix>x/</Prefix></Filter><Status>Enabled</Status>"
+          "<Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>");
+    mockaws_clock_advance(s, 12345); /* not on a second */
+    int64_t now = mockaws_clock_now_ms(s);
+    const struct {
+        const char *path, *rule;
+        int days;
+    } cases[] = {{"/abt/up/a", "two-days", 2}, {"/abt/down/a", "five", 5}};
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *want = http_date(midnight_after(now + cases[i].days * DAY_MS));
+        s3r r = s3_call(s, "POST", cases[i].path, "uploads", NULL, 0, NULL);
+        assert_int_equal(r.status, 200);
+        assert_header(&r, "x-amz-abort-date", want);
+        assert_header(&r, "x-amz-abort-rule-id", cases[i].rule);
+        char *id = s3_xml_text(r.body, "UploadId");
+        s3r_free(&r);
+        char *q = g_strdup_printf("uploadId=%s", id);
+        mockaws_clock_advance(s, DAY_MS); /* the date stays the initiation's */
+        r = s3_call(s, "GET", cases[i].path, q, NULL, 0, NULL);
+        assert_int_equal(r.status, 200);
+        assert_header(&r, "x-amz-abort-date", want);
+        assert_header(&r, "x-amz-abort-rule-id", cases[i].rule);
+        s3r_free(&r);
+        now = mockaws_clock_now_ms(s);
+        g_free(q);
+        g_free(id);
+        g_free(want);
+    }
+    /* no abort rule for the bucket's keys: no headers */
+    s3_ok(s, "PUT", "/abt2", NULL, NULL);
+    s3r r = s3_call(s, "POST", "/abt2/up/a", "uploads", NULL, 0, NULL);
+    assert_int_equal(r.status, 200);
+    assert_null(s3r_header(&r, "x-amz-abort-date"));
+    assert_null(s3r_header(&r, "x-amz-abort-rule-id"));
+    s3r_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(noncurrent_versions_expire, setup, s3_teardown),
         cmocka_unit_test_setup_teardown(expired_delete_markers_go, setup, s3_teardown),
         cmocka_unit_test_setup_teardown(locked_versions_stay, setup, s3_teardown),
+        cmocka_unit_test_setup_teardown(abort_date_headers, setup, s3_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -431,6 +431,23 @@ class Lifecycle(S3TestCase):
         self.assertEqual(listed("gone/"), ([], 0))
         self.assertEqual(self.s3.get_object(Bucket="bkt", Key="k")["Body"].read(), b"3")
 
+    def test_uploads_name_their_abort_date_and_rule(self):
+        self.s3.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [
+            {"ID": "abort-tmp", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled",
+             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 3}}]})
+        created = self.s3.create_multipart_upload(Bucket="bkt", Key="tmp/big")
+        # initiation + 3 days, rounded up to the next midnight UTC
+        initiated = self.s3.list_multipart_uploads(Bucket="bkt")["Uploads"][0]["Initiated"].timestamp()
+        midnight = (int(initiated) + 3 * 86400) // 86400 * 86400 + 86400
+        self.assertEqual(created["AbortDate"].timestamp(), midnight)
+        self.assertEqual(created["AbortRuleId"], "abort-tmp")
+        parts = self.s3.list_parts(Bucket="bkt", Key="tmp/big", UploadId=created["UploadId"])
+        self.assertEqual(parts["AbortDate"], created["AbortDate"])
+        self.assertEqual(parts["AbortRuleId"], "abort-tmp")
+        other = self.s3.create_multipart_upload(Bucket="bkt", Key="keep/big")
+        self.assertNotIn("AbortDate", other)
+        self.assertNotIn("AbortRuleId", other)
+
     def test_abort_incomplete_uploads(self):
         self.s3.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [
             {"ID": "abort", "Filter": {"Prefix": ""}, "Status": "Enabled",

@@ -70,21 +70,20 @@ static json_t *rules_of(const s3_bucket *b)
     return json_object_get(s3_config_get(b, S3_CFG_LIFECYCLE), "Rules");
 }
 
-int64_t s3_lifecycle_expiry(const s3_bucket *b, const s3_object *o, const char **rule_id)
+/* When one rule acts on the thing arg points to (NEVER: it does not). */
+typedef int64_t (*rule_time)(json_t *rule, const void *arg);
+
+/* The earliest time any of b's rules acts, and that rule's ID (borrowed,
+ * NULL when none or no ID) when rule_id is not NULL. */
+static int64_t earliest_rule(const s3_bucket *b, rule_time when, const void *arg, const char **rule_id)
 {
     int64_t best = NEVER;
     if (rule_id)
         *rule_id = NULL;
-    json_t *tags = o->meta ? o->meta->tags : NULL;
     size_t i;
     json_t *rule;
     json_array_foreach(rules_of(b), i, rule) {
-        json_t *exp = json_object_get(rule, "Expiration");
-        json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
-        if ((!days && !date) || !rule_matches(rule, o->key, (int64_t)o->blob->len, tags))
-            continue;
-        int64_t at = days ? midnight_after(S3_MTIME_MS(o) + json_integer_value(days) * DAY_MS)
-                          : (int64_t)(json_number_value(date) * 1000);
+        int64_t at = when(rule, arg);
         if (at < best) {
             best = at;
             if (rule_id)
@@ -94,46 +93,65 @@ int64_t s3_lifecycle_expiry(const s3_bucket *b, const s3_object *o, const char *
     return best;
 }
 
-static int64_t upload_abort_time(const s3_bucket *b, const s3_upload *u)
+static int64_t days_after(int64_t from_ms, json_t *days)
 {
-    int64_t best = NEVER;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(rules_of(b), i, rule) {
-        json_t *days = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
-        if (!days || !rule_matches(rule, u->key, -1, u->meta ? u->meta->tags : NULL))
-            continue;
-        int64_t at = midnight_after(u->initiated_ms + json_integer_value(days) * DAY_MS);
-        if (at < best)
-            best = at;
-    }
-    return best;
+    return midnight_after(from_ms + json_integer_value(days) * DAY_MS);
 }
 
-/* The earliest any of b's rules can act on what a write at now_ms made: a
- * new object or upload, a version made noncurrent, a delete marker. */
+static int64_t expiry_time(json_t *rule, const void *arg)
+{
+    const s3_object *o = arg;
+    json_t *exp = json_object_get(rule, "Expiration");
+    json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
+    if ((!days && !date) || !rule_matches(rule, o->key, (int64_t)o->blob->len, o->meta ? o->meta->tags : NULL))
+        return NEVER;
+    return days ? days_after(S3_MTIME_MS(o), days) : (int64_t)(json_number_value(date) * 1000);
+}
+
+int64_t s3_lifecycle_expiry(const s3_bucket *b, const s3_object *o, const char **rule_id)
+{
+    return earliest_rule(b, expiry_time, o, rule_id);
+}
+
+static int64_t abort_time(json_t *rule, const void *arg)
+{
+    const s3_upload *u = arg;
+    json_t *days = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
+    if (!days || !rule_matches(rule, u->key, -1, u->meta ? u->meta->tags : NULL))
+        return NEVER;
+    return days_after(u->initiated_ms, days);
+}
+
+int64_t s3_lifecycle_abort(const s3_bucket *b, const s3_upload *u, const char **rule_id)
+{
+    return earliest_rule(b, abort_time, u, rule_id);
+}
+
+/* The earliest one rule can act on what a write at *now_ms made: a new
+ * object or upload, a version made noncurrent, a delete marker. */
+static int64_t write_time(json_t *rule, const void *arg)
+{
+    int64_t now_ms = *(const int64_t *)arg, at = NEVER;
+    json_t *exp = json_object_get(rule, "Expiration");
+    json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
+    json_t *nve = json_object_get(rule, "NoncurrentVersionExpiration");
+    json_t *abort = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
+    if (days)
+        at = MIN(at, days_after(now_ms, days));
+    if (date)
+        at = MIN(at, (int64_t)(json_number_value(date) * 1000));
+    if (json_is_true(json_object_get(exp, "ExpiredObjectDeleteMarker")))
+        at = MIN(at, midnight_after(now_ms + 1));
+    if (nve)
+        at = MIN(at, days_after(now_ms, json_object_get(nve, "NoncurrentDays")));
+    if (abort)
+        at = MIN(at, days_after(now_ms, abort));
+    return at;
+}
+
 static int64_t write_due(const s3_bucket *b, int64_t now_ms)
 {
-    int64_t earliest = NEVER;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(rules_of(b), i, rule) {
-        json_t *exp = json_object_get(rule, "Expiration");
-        json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
-        json_t *nve = json_object_get(rule, "NoncurrentVersionExpiration");
-        json_t *abort = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
-        if (days)
-            earliest = MIN(earliest, midnight_after(now_ms + json_integer_value(days) * DAY_MS));
-        if (date)
-            earliest = MIN(earliest, (int64_t)(json_number_value(date) * 1000));
-        if (json_is_true(json_object_get(exp, "ExpiredObjectDeleteMarker")))
-            earliest = MIN(earliest, midnight_after(now_ms + 1));
-        if (nve)
-            earliest = MIN(earliest, midnight_after(now_ms + json_integer_value(json_object_get(nve, "NoncurrentDays")) * DAY_MS));
-        if (abort)
-            earliest = MIN(earliest, midnight_after(now_ms + json_integer_value(abort) * DAY_MS));
-    }
-    return earliest;
+    return earliest_rule(b, write_time, &now_ms, NULL);
 }
 
 /* When the delete marker m, current and its key's only entry, goes: by an
@@ -141,43 +159,36 @@ static int64_t write_due(const s3_bucket *b, int64_t now_ms)
  * (the versions under it may have gone later: then at the next sweep), or
  * by an Expiration Days rule once it is as old as an object would be
  * (DOCS lifecycle-expire-general-considerations, ManagingDelMarkers). */
-static int64_t lone_marker_time(const s3_bucket *b, const s3_object *m)
+static int64_t lone_marker_time(json_t *rule, const void *arg)
 {
-    int64_t best = NEVER;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(rules_of(b), i, rule) {
-        json_t *exp = json_object_get(rule, "Expiration");
-        json_t *days = json_object_get(exp, "Days");
-        bool eodm = json_is_true(json_object_get(exp, "ExpiredObjectDeleteMarker"));
-        if ((!days && !eodm) || !rule_matches(rule, m->key, -1, NULL))
-            continue;
-        int64_t at = midnight_after(S3_MTIME_MS(m) + (days ? json_integer_value(days) * DAY_MS : 1));
-        best = MIN(best, at);
-    }
-    return best;
+    const s3_object *m = arg;
+    json_t *exp = json_object_get(rule, "Expiration");
+    json_t *days = json_object_get(exp, "Days");
+    bool eodm = json_is_true(json_object_get(exp, "ExpiredObjectDeleteMarker"));
+    if ((!days && !eodm) || !rule_matches(rule, m->key, -1, NULL))
+        return NEVER;
+    return days ? days_after(S3_MTIME_MS(m), days) : midnight_after(S3_MTIME_MS(m) + 1);
 }
 
-/* When v, noncurrent since since_ms and with newer noncurrent entries of
- * its key above it, goes by a NoncurrentVersionExpiration rule: NoncurrentDays
- * after it became noncurrent, unless it is one of the rule's
+/* A noncurrent version: noncurrent since since_ms, with newer noncurrent
+ * entries of its key above it. */
+typedef struct noncurrent {
+    const s3_object *v;
+    int64_t since_ms, newer;
+} noncurrent;
+
+/* When a NoncurrentVersionExpiration rule removes it: NoncurrentDays after
+ * it became noncurrent, unless it is one of the rule's
  * NewerNoncurrentVersions newest noncurrent ones. */
-static int64_t noncurrent_time(const s3_bucket *b, const s3_object *v, int64_t since_ms, int64_t newer)
+static int64_t noncurrent_time(json_t *rule, const void *arg)
 {
-    int64_t best = NEVER;
-    json_t *tags = v->meta ? v->meta->tags : NULL;
-    int64_t size = v->blob ? (int64_t)v->blob->len : -1;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(rules_of(b), i, rule) {
-        json_t *nve = json_object_get(rule, "NoncurrentVersionExpiration");
-        if (!nve || newer < json_integer_value(json_object_get(nve, "NewerNoncurrentVersions")) ||
-            !rule_matches(rule, v->key, size, tags))
-            continue;
-        int64_t at = midnight_after(since_ms + json_integer_value(json_object_get(nve, "NoncurrentDays")) * DAY_MS);
-        best = MIN(best, at);
-    }
-    return best;
+    const noncurrent *nc = arg;
+    const s3_object *v = nc->v;
+    json_t *nve = json_object_get(rule, "NoncurrentVersionExpiration");
+    if (!nve || nc->newer < json_integer_value(json_object_get(nve, "NewerNoncurrentVersions")) ||
+        !rule_matches(rule, v->key, v->blob ? (int64_t)v->blob->len : -1, v->meta ? v->meta->tags : NULL))
+        return NEVER;
+    return days_after(nc->since_ms, json_object_get(nve, "NoncurrentDays"));
 }
 
 typedef struct sweep {
@@ -191,7 +202,7 @@ typedef struct sweep {
     int64_t noncurrent;
 } sweep;
 
-/* Whether v is due by sw->now; else lowers sw->next to its time. */
+/* Whether a time is due by sw->now; else lowers sw->next to it. */
 static bool due(sweep *sw, int64_t at)
 {
     if (at <= sw->now)
@@ -224,12 +235,13 @@ static gboolean sweep_version(gpointer k, gpointer value, gpointer arg)
         /* a marker alone under its key */
         GTreeNode *n = s3_version_seek((s3_bucket *)sw->b, v->key, v->vseq);
         const s3_object *older = n ? g_tree_node_value(n) : NULL;
-        if ((!older || strcmp(older->key, v->key) != 0) && due(sw, lone_marker_time(sw->b, v)))
+        if ((!older || strcmp(older->key, v->key) != 0) && due(sw, earliest_rule(sw->b, lone_marker_time, v, NULL)))
             g_ptr_array_add(sw->versions, value);
         return FALSE;
     }
     /* noncurrent since newer was written */
-    int64_t at = noncurrent_time(sw->b, v, S3_MTIME_MS(newer), sw->noncurrent++);
+    noncurrent nc = {.v = v, .since_ms = S3_MTIME_MS(newer), .newer = sw->noncurrent++};
+    int64_t at = earliest_rule(sw->b, noncurrent_time, &nc, NULL);
     if (at != NEVER && s3_lock_protects(v, sw->now)) /* lifecycle removes no locked version */
         at = v->meta->lock_hold == 'Y' ? NEVER : MAX(at, v->meta->lock_until_ms);
     if (due(sw, at))
@@ -240,11 +252,8 @@ static gboolean sweep_version(gpointer k, gpointer value, gpointer arg)
 static gboolean sweep_upload(gpointer k, gpointer v, gpointer arg)
 {
     sweep *sw = arg;
-    int64_t at = upload_abort_time(sw->b, v);
-    if (at <= sw->now)
+    if (due(sw, s3_lifecycle_abort(sw->b, v, NULL)))
         g_ptr_array_add(sw->gone, v);
-    else if (at < sw->next)
-        sw->next = at;
     return FALSE;
 }
 

@@ -41,5 +41,9 @@ void s3_lifecycle_note_config(s3_state *st, s3_bucket *b);
  * and the rule's ID (borrowed, NULL when none or no ID), for the
  * x-amz-expiration header. */
 int64_t s3_lifecycle_expiry(const s3_bucket *b, const s3_object *o, const char **rule_id);
+/* The same for an upload by an enabled AbortIncompleteMultipartUpload rule
+ * (initiation + DaysAfterInitiation, rounded up to midnight UTC), for
+ * x-amz-abort-date and x-amz-abort-rule-id. */
+int64_t s3_lifecycle_abort(const s3_bucket *b, const s3_upload *u, const char **rule_id);
 
 #endif
