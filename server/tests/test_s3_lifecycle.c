@@ -240,6 +240,54 @@ static void abort_date_headers(void **st)
     s3r_free(&r);
 }
 
+/* NoncurrentDays is required by S3 (optional in the model) and positive,
+ * as NewerNoncurrentVersions is; an empty NoncurrentVersionExpiration is
+ * MalformedXML. Nothing is stored. */
+static void noncurrent_rule_errors(void **st)
+{
+    server *s = *st;
+    s3_ok(s, "PUT", "/ncbad", NULL, NULL);
+    static const struct {
+        const char *nve, *code, *arg;
+    } bad[] = {
+        {"<NewerNoncurrentVersions>2</NewerNoncurrentVersions>", "InvalidArgument", "NoncurrentDays"},
+        {"<NoncurrentDays>0</NoncurrentDays>", "InvalidArgument", "NoncurrentDays"},
+        {"<NoncurrentDays>-3</NoncurrentDays>", "InvalidArgument", "NoncurrentDays"},
+        {"<NoncurrentDays>1</NoncurrentDays><NewerNoncurrentVersions>0</NewerNoncurrentVersions>", "InvalidArgument",
+         "NewerNoncurrentVersions"},
+        {"", "MalformedXML", NULL},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        char *doc = g_strdup_printf("<LifecycleConfiguration><Rule><Filter></Filter><Status>Enabled</Status>"
+                                    "<NoncurrentVersionExpiration>%s</NoncurrentVersionExpiration></Rule>"
+                                    "</LifecycleConfiguration>",
+                                    bad[i].nve);
+        s3r r = s3_call(s, "PUT", "/ncbad", "lifecycle", doc, strlen(doc), NULL);
+        assert_int_equal(r.status, 400);
+        char *code = s3_xml_text(r.body, "Code");
+        assert_string_equal(code, bad[i].code);
+        g_free(code);
+        if (bad[i].arg) {
+            char *arg = s3_xml_text(r.body, "ArgumentName");
+            assert_string_equal(arg, bad[i].arg);
+            char *msg = s3_xml_text(r.body, "Message");
+            /* as the body spells it: the XML writer escapes the quotes */
+            char *want = g_strdup_printf("&apos;%s&apos; for NoncurrentVersionExpiration action must be a positive "
+                                         "integer",
+                                         bad[i].arg);
+            assert_string_equal(msg, want);
+            g_free(want);
+            g_free(msg);
+            g_free(arg);
+        }
+        s3r_free(&r);
+        g_free(doc);
+    }
+    s3r r = s3_call(s, "GET", "/ncbad", "lifecycle", NULL, 0, NULL);
+    assert_int_equal(r.status, 404);
+    s3r_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -247,6 +295,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(expired_delete_markers_go, setup, s3_teardown),
         cmocka_unit_test_setup_teardown(locked_versions_stay, setup, s3_teardown),
         cmocka_unit_test_setup_teardown(abort_date_headers, setup, s3_teardown),
+        cmocka_unit_test_setup_teardown(noncurrent_rule_errors, setup, s3_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

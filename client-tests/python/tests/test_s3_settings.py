@@ -472,6 +472,14 @@ class Lifecycle(S3TestCase):
         # ExpiredObjectDeleteMarker with Days
         self.assertS3Error("MalformedXML", 400, put, {"Status": "Enabled", "Filter": {},
                                                       "Expiration": {"Days": 1, "ExpiredObjectDeleteMarker": True}})
+        # NoncurrentDays is optional in the model but not to S3; neither may be zero
+        for nve, name in [({"NewerNoncurrentVersions": 2}, "NoncurrentDays"),
+                          ({"NoncurrentDays": 0}, "NoncurrentDays"),
+                          ({"NoncurrentDays": 1, "NewerNoncurrentVersions": 0}, "NewerNoncurrentVersions")]:
+            err, _ = self.assertS3Error("InvalidArgument", 400, put, {"Status": "Enabled", "Filter": {},
+                                                                      "NoncurrentVersionExpiration": nve})
+            self.assertEqual(err["Message"],
+                             f"'{name}' for NoncurrentVersionExpiration action must be a positive integer")
         err, _ = self.assertS3Error("InvalidArgument", 400, put,
                                     {"Status": "Enabled", "Filter": {},
                                      "Expiration": {"Date": "2030-01-01T12:00:00Z"}})
