@@ -313,6 +313,21 @@ void s3_lifecycle_note_write(s3_state *st, s3_bucket *b, int64_t now_ms)
     due_at_most(&st->lifecycle_due_ms, earliest);
 }
 
+void s3_lifecycle_note_lock(s3_state *st, s3_bucket *b, const s3_object *v)
+{
+    GTreeNode *n = b->versions ? g_tree_lookup_node(b->versions, v) : NULL;
+    GTreeNode *up = n ? g_tree_node_previous(n) : NULL;
+    const s3_object *newer = up ? g_tree_node_value(up) : NULL;
+    if (!newer || strcmp(newer->key, v->key) != 0)
+        return; /* current: lifecycle only ever removes noncurrent versions */
+    /* the earliest a rule could take it, NewerNoncurrentVersions aside (the
+     * sweep counts those): a sweep then finds whether it is due */
+    noncurrent nc = {.v = v, .since_ms = S3_MTIME_MS(newer), .newer = INT64_MAX};
+    int64_t at = earliest_rule(b, noncurrent_time, &nc, NULL);
+    due_at_most(&b->lifecycle_due_ms, at);
+    due_at_most(&st->lifecycle_due_ms, at);
+}
+
 void s3_lifecycle_note_config(s3_state *st, s3_bucket *b)
 {
     due_at_most(&b->lifecycle_due_ms, 0);

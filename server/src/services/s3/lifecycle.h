@@ -16,7 +16,8 @@
  * NewerNoncurrentVersions newest noncurrent ones; a delete marker left alone
  * goes by ExpiredObjectDeleteMarker (the midnight after it was made) or by an
  * Expiration Days rule (once as old as an object would be). Versions under a
- * legal hold or retention stay (until the retention ends). */
+ * legal hold or retention stay (until the retention ends; a lifted hold or a
+ * shortened retention brings the bucket's time forward). */
 #ifndef MOCKAWS_S3_LIFECYCLE_H
 #define MOCKAWS_S3_LIFECYCLE_H
 
@@ -34,6 +35,9 @@ void s3_lifecycle_run(void *state, int64_t now_ms);
  * lifecycle configuration: b is due no later than the earliest its rules can
  * act on what the write made. Any lock (atomic). */
 void s3_lifecycle_note_write(s3_state *st, s3_bucket *b, int64_t now_ms);
+/* v's legal hold or retention changed: a sweep may have skipped it while
+ * it was locked, so b is due no later than a rule could remove it. O(log n). */
+void s3_lifecycle_note_lock(s3_state *st, s3_bucket *b, const s3_object *v);
 /* A new lifecycle configuration: sweep b at the next request. */
 void s3_lifecycle_note_config(s3_state *st, s3_bucket *b);
 
