@@ -17,8 +17,9 @@ keys are added:
   metadata.x-mockaws-error-namespace(s)  DynamoDB's __type prefixes
 
 and, for S3, the XML root element of outputs whose root is not the shape name
-(see S3_ROOTS), and x-mockaws-xml-text on the member that is its root's text
-(see S3_XML_TEXT).
+(see S3_ROOTS), x-mockaws-xml-text on the member that is its root's text
+(see S3_XML_TEXT), and x-mockaws-xml-interleave on flattened lists written as
+one sequence (see S3_XML_INTERLEAVE).
 
 The output is deterministic: object keys are sorted, except the "members" of a
 structure, whose order is the order of the XML elements on the wire and of the
@@ -130,6 +131,11 @@ S3_ROOTS = {
 # child of it: GetBucketLocation answers
 # <LocationConstraint xmlns="...">eu-west-1</LocationConstraint>.
 S3_XML_TEXT = {"GetBucketLocationOutput": "LocationConstraint"}
+
+# Flattened output lists whose elements S3 mixes in one listing order:
+# ListObjectVersions lists <Version> and <DeleteMarker> by key, then newest
+# first (wire/restxml.h, RESTXML_ORDER_KEY).
+S3_XML_INTERLEAVE = {"ListObjectVersionsOutput": ["Versions", "DeleteMarkers"]}
 
 # Enums S3 itself reads more leniently than the model says: notification
 # filter rule names are taken in any case ("PREFIX") and stored as
@@ -323,6 +329,9 @@ def trim(service, full):
                 shapes[name]["xmlNamespace"] = dict(S3_NS)
         for name, member in S3_XML_TEXT.items():
             shapes[name]["members"][member]["x-mockaws-xml-text"] = True
+        for name, members in S3_XML_INTERLEAVE.items():
+            for member in members:
+                shapes[name]["members"][member]["x-mockaws-xml-interleave"] = True
         for name in S3_LENIENT_ENUMS:
             shapes[name].pop("enum", None)
         pre_ops, pre_shapes = s3_preflight_ops()

@@ -379,6 +379,51 @@ static void object_fields(void **st)
     expect_error(&r, 400, "BadDigest", NULL);
 }
 
+/* The acl field is PutObject's x-amz-acl: refused with
+ * AccessControlListNotSupported where Object Ownership disables ACLs
+ * (nothing stored), else the new object's ACL. */
+static void acl_field(void **st)
+{
+    server *s = *st;
+    s3_ok(s, "PUT", "/post-acl", NULL, NULL); /* BucketOwnerEnforced */
+    const char *cond = "{\"key\": \"o\"}, [\"starts-with\", \"$acl\", \"\"]";
+    s3r r = post_v4(s, "post-acl", cond, "x", 1, "key", "o", "acl", "public-read", NULL);
+    expect_error(&r, 400, "AccessControlListNotSupported", "The bucket does not allow ACLs");
+    r = s3_call(s, "HEAD", "/post-acl/o", NULL, NULL, 0, NULL);
+    assert_int_equal(r.status, 404);
+    s3r_free(&r);
+    const char *allowed[] = {"bucket-owner-full-control", "private"};
+    for (size_t i = 0; i < G_N_ELEMENTS(allowed); i++) {
+        r = post_v4(s, "post-acl", cond, "x", 1, "key", "o", "acl", allowed[i], NULL);
+        assert_int_equal(r.status, 204);
+        s3r_free(&r);
+    }
+    r = post_v4(s, "post-acl", cond, "x", 1, "key", "o", "acl", "everyone", NULL);
+    expect_error(&r, 400, "InvalidArgument", NULL);
+
+    /* a bucket that takes ACLs: the object gets the canned grants */
+    s3_ok(s, "PUT", "/post-acl2", NULL, NULL);
+    s3_ok(s, "PUT", "/post-acl2", "ownershipControls",
+          "<OwnershipControls><Rule><ObjectOwnership>ObjectWriter</ObjectOwnership></Rule></OwnershipControls>");
+    s3_ok(s, "DELETE", "/post-acl2", "publicAccessBlock", NULL);
+    r = post_v4(s, "post-acl2", cond, "x", 1, "key", "o", "acl", "public-read", NULL);
+    assert_int_equal(r.status, 204);
+    s3r_free(&r);
+    r = s3_call(s, "GET", "/post-acl2/o", "acl", NULL, 0, NULL);
+    assert_int_equal(r.status, 200);
+    assert_int_equal(s3_count(r.body, "<Grant>"), 2);
+    assert_non_null(strstr(r.body, "<URI>http://acs.amazonaws.com/groups/global/AllUsers</URI>"));
+    assert_non_null(strstr(r.body, "<Permission>READ</Permission>"));
+    s3r_free(&r);
+    /* a later upload without acl is private again */
+    r = post_v4(s, "post-acl2", "{\"key\": \"o\"}", "y", 1, "key", "o", NULL);
+    assert_int_equal(r.status, 204);
+    s3r_free(&r);
+    r = s3_call(s, "GET", "/post-acl2/o", "acl", NULL, 0, NULL);
+    assert_int_equal(s3_count(r.body, "<Grant>"), 1);
+    s3r_free(&r);
+}
+
 static void virtual_host(void **st)
 {
     server *s = *st;
@@ -518,6 +563,7 @@ int main(void)
         cmocka_unit_test(policy_document_errors),
         cmocka_unit_test(form_errors),
         cmocka_unit_test(object_fields),
+        cmocka_unit_test(acl_field),
         cmocka_unit_test(virtual_host),
         cmocka_unit_test(hostile_bodies),
         cmocka_unit_test(form_parse_unit),

@@ -13,6 +13,7 @@
 #include "services/s3/store.h"
 #include "services/s3/version.h"
 #include "test_s3_call.h"
+#include "wire/restxml.h"
 
 static s3_object *obj(s3_bucket *b, const char *key, const char *body)
 {
@@ -207,6 +208,52 @@ static void list_versions_pages(void **st)
     s3r_free(&r);
 }
 
+/* The page's <Version> / <DeleteMarker> elements in document order, as
+ * "V" / "D" each followed by its <Key>. */
+static char *entry_order(const char *xml)
+{
+    GString *g = g_string_new(NULL);
+    for (const char *p = xml; (p = strstr(p, "<")); p++) {
+        bool v = g_str_has_prefix(p, "<Version>"), d = g_str_has_prefix(p, "<DeleteMarker>");
+        if (!v && !d)
+            continue;
+        char *key = s3_xml_text(p, "Key");
+        g_string_append_printf(g, "%s%c%s", g->len ? " " : "", v ? 'V' : 'D', key);
+        g_free(key);
+    }
+    return g_string_free(g, FALSE);
+}
+
+/* Versions and delete markers are one listing: by key, then newest first,
+ * markers and versions mixed as they were written (not all Versions
+ * first), and a page cut in the middle keeps that order. */
+static void list_versions_interleaved(void **st)
+{
+    server *s = *st;
+    s3_ok(s, "PUT", "/mixed", NULL, NULL);
+    s3_ok(s, "PUT", "/mixed", "versioning",
+          "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>");
+    s3_ok(s, "PUT", "/mixed/a", NULL, "1");
+    s3_ok(s, "DELETE", "/mixed/a", NULL, NULL);
+    s3_ok(s, "PUT", "/mixed/a", NULL, "2");
+    s3_ok(s, "DELETE", "/mixed/b", NULL, NULL);
+    s3_ok(s, "PUT", "/mixed/c", NULL, "3");
+    s3_ok(s, "DELETE", "/mixed/c", NULL, NULL);
+    s3r r = s3_call(s, "GET", "/mixed", "versions", NULL, 0, NULL);
+    assert_int_equal(r.status, 200);
+    char *got = entry_order(r.body);
+    assert_string_equal(got, "Va Da Va Db Dc Vc");
+    g_free(got);
+    s3r_free(&r);
+    r = s3_call(s, "GET", "/mixed", "versions&max-keys=4", NULL, 0, NULL);
+    got = entry_order(r.body);
+    assert_string_equal(got, "Va Da Va Db");
+    g_free(got);
+    /* the listing position is the serializer's, never the client's */
+    assert_null(strstr(r.body, RESTXML_ORDER_KEY));
+    s3r_free(&r);
+}
+
 /* Fixtures: a versioned bucket's generated keys are written as versions,
  * and the dump names the versioning state. */
 static void fixture_versions(void **st)
@@ -244,6 +291,7 @@ int main(void)
         cmocka_unit_test(suspended_writes_share_the_null_version),
         cmocka_unit_test(version_ids),
         cmocka_unit_test_setup_teardown(list_versions_pages, s3_setup, s3_teardown),
+        cmocka_unit_test_setup_teardown(list_versions_interleaved, s3_setup, s3_teardown),
         cmocka_unit_test_setup_teardown(fixture_versions, s3_setup, s3_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -148,6 +148,32 @@ class PresignedPostTest(ServerTestCase):
                                   "If it is specified, please check the order of the fields.")
         self.assertEqual(root.findtext("ArgumentName"), spelled)
 
+    def test_acl_field(self):
+        # a fresh bucket is BucketOwnerEnforced: acl public-read is refused as PutObject's x-amz-acl is
+        p = self.presigner.generate_presigned_post(
+            "uploads", "pub.txt", Fields={"acl": "public-read"}, Conditions=[{"acl": "public-read"}], ExpiresIn=600)
+        status, _, body = self.post(p, b"x")
+        self.assertEqual(status, 400, body)
+        self.assertEqual(self.error(body)[:2], ("AccessControlListNotSupported", "The bucket does not allow ACLs"))
+        self.assertNotIn("Contents", self.s3.list_objects_v2(Bucket="uploads"))
+        owner_full = self.presigner.generate_presigned_post(
+            "uploads", "mine.txt", Fields={"acl": "bucket-owner-full-control"},
+            Conditions=[{"acl": "bucket-owner-full-control"}], ExpiresIn=600)
+        self.assertEqual(self.post(owner_full, b"x")[0], 204)
+
+        # where ACLs are on, the object gets the canned ACL's grants
+        self.s3.create_bucket(Bucket="open-uploads", ObjectOwnership="ObjectWriter")
+        self.s3.delete_public_access_block(Bucket="open-uploads")
+        p = self.presigner.generate_presigned_post(
+            "open-uploads", "pub.txt", Fields={"acl": "public-read"}, Conditions=[{"acl": "public-read"}],
+            ExpiresIn=600)
+        status, _, body = self.post(p, b"x")
+        self.assertEqual(status, 204, body)
+        grants = self.s3.get_object_acl(Bucket="open-uploads", Key="pub.txt")["Grants"]
+        self.assertEqual(sorted((g["Grantee"]["Type"], g["Grantee"].get("URI"), g["Permission"]) for g in grants),
+                         [("CanonicalUser", None, "FULL_CONTROL"),
+                          ("Group", "http://acs.amazonaws.com/groups/global/AllUsers", "READ")])
+
     def test_not_a_form(self):
         status, _, body = self.server.request("POST", "/uploads", b"key=k",
                                               {"Content-Type": "application/x-www-form-urlencoded"})

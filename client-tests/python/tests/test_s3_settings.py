@@ -404,6 +404,50 @@ class Lifecycle(S3TestCase):
         self.advance_days(2)
         self.assertEqual(self.keys(), ["keep/me"])
 
+    def test_noncurrent_versions_and_lone_delete_markers_expire(self):
+        self.s3.put_bucket_versioning(Bucket="bkt", VersioningConfiguration={"Status": "Enabled"})
+        self.s3.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [
+            {"ID": "old", "Filter": {"Prefix": "k"}, "Status": "Enabled",
+             "NoncurrentVersionExpiration": {"NoncurrentDays": 1, "NewerNoncurrentVersions": 1}},
+            {"ID": "markers", "Filter": {"Prefix": "gone/"}, "Status": "Enabled",
+             "NoncurrentVersionExpiration": {"NoncurrentDays": 1},
+             "Expiration": {"ExpiredObjectDeleteMarker": True}}]})
+        ids = [self.s3.put_object(Bucket="bkt", Key="k", Body=body)["VersionId"] for body in (b"1", b"2", b"3")]
+        self.s3.put_object(Bucket="bkt", Key="gone/x", Body=b"x")
+        self.s3.delete_object(Bucket="bkt", Key="gone/x")
+
+        def listed(prefix):
+            page = self.s3.list_object_versions(Bucket="bkt", Prefix=prefix)
+            return ([v["VersionId"] for v in page.get("Versions", [])],
+                    len(page.get("DeleteMarkers", [])))
+        self.assertEqual(listed("k"), (ids[::-1], 0))
+        # noncurrent for a day, rounded up to midnight UTC: gone within two days
+        self.advance_days(2)
+        # the newest noncurrent version is kept (NewerNoncurrentVersions), the older one goes
+        self.assertEqual(listed("k"), ([ids[2], ids[1]], 0))
+        # gone/x's version went as noncurrent, leaving its marker alone, which goes next
+        self.assertEqual(listed("gone/")[0], [])
+        self.advance_days(1)
+        self.assertEqual(listed("gone/"), ([], 0))
+        self.assertEqual(self.s3.get_object(Bucket="bkt", Key="k")["Body"].read(), b"3")
+
+    def test_uploads_name_their_abort_date_and_rule(self):
+        self.s3.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [
+            {"ID": "abort-tmp", "Filter": {"Prefix": "tmp/"}, "Status": "Enabled",
+             "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 3}}]})
+        created = self.s3.create_multipart_upload(Bucket="bkt", Key="tmp/big")
+        # initiation + 3 days, rounded up to the next midnight UTC
+        initiated = self.s3.list_multipart_uploads(Bucket="bkt")["Uploads"][0]["Initiated"].timestamp()
+        midnight = (int(initiated) + 3 * 86400) // 86400 * 86400 + 86400
+        self.assertEqual(created["AbortDate"].timestamp(), midnight)
+        self.assertEqual(created["AbortRuleId"], "abort-tmp")
+        parts = self.s3.list_parts(Bucket="bkt", Key="tmp/big", UploadId=created["UploadId"])
+        self.assertEqual(parts["AbortDate"], created["AbortDate"])
+        self.assertEqual(parts["AbortRuleId"], "abort-tmp")
+        other = self.s3.create_multipart_upload(Bucket="bkt", Key="keep/big")
+        self.assertNotIn("AbortDate", other)
+        self.assertNotIn("AbortRuleId", other)
+
     def test_abort_incomplete_uploads(self):
         self.s3.put_bucket_lifecycle_configuration(Bucket="bkt", LifecycleConfiguration={"Rules": [
             {"ID": "abort", "Filter": {"Prefix": ""}, "Status": "Enabled",
@@ -428,6 +472,14 @@ class Lifecycle(S3TestCase):
         # ExpiredObjectDeleteMarker with Days
         self.assertS3Error("MalformedXML", 400, put, {"Status": "Enabled", "Filter": {},
                                                       "Expiration": {"Days": 1, "ExpiredObjectDeleteMarker": True}})
+        # NoncurrentDays is optional in the model but not to S3; neither may be zero
+        for nve, name in [({"NewerNoncurrentVersions": 2}, "NoncurrentDays"),
+                          ({"NoncurrentDays": 0}, "NoncurrentDays"),
+                          ({"NoncurrentDays": 1, "NewerNoncurrentVersions": 0}, "NewerNoncurrentVersions")]:
+            err, _ = self.assertS3Error("InvalidArgument", 400, put, {"Status": "Enabled", "Filter": {},
+                                                                      "NoncurrentVersionExpiration": nve})
+            self.assertEqual(err["Message"],
+                             f"'{name}' for NoncurrentVersionExpiration action must be a positive integer")
         err, _ = self.assertS3Error("InvalidArgument", 400, put,
                                     {"Status": "Enabled", "Filter": {},
                                      "Expiration": {"Date": "2030-01-01T12:00:00Z"}})

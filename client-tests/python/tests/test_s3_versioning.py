@@ -8,8 +8,9 @@ lock", "Bucket settings on a fresh bucket"), not whatever mockaws answers.
 """
 import datetime
 import re
+import xml.etree.ElementTree as ET
 
-from .s3util import S3TestCase, content_md5, raw_s3, xml_error
+from .s3util import S3_NS, S3TestCase, content_md5, raw_s3, xml_error
 
 VERSION_ID = re.compile(r"^[A-Za-z0-9._]{32}$")
 
@@ -242,6 +243,30 @@ class ListVersions(S3TestCase):
         self.assertEqual(v["Size"], 1)
         self.assertEqual(v["StorageClass"], "STANDARD")
         self.assertTrue(v["Owner"]["ID"])
+
+    def test_versions_and_markers_are_one_sequence_on_the_wire(self):
+        # e: a version, a marker over it, a version over that; listing order is
+        # newest first with markers and versions mixed, not all Versions first
+        e = [self.s3.put_object(Bucket="lbkt", Key="e", Body=b"e")["VersionId"]]
+        e.insert(0, self.s3.delete_object(Bucket="lbkt", Key="e")["VersionId"])
+        e.insert(0, self.s3.put_object(Bucket="lbkt", Key="e", Body=b"e")["VersionId"])
+        raw = []
+        self.s3.meta.events.register("after-call.s3.ListObjectVersions",
+                                     lambda http_response, **kw: raw.append(http_response.content))
+        page = self.s3.list_object_versions(Bucket="lbkt", Prefix="b")
+        page_e = self.s3.list_object_versions(Bucket="lbkt", Prefix="e")
+        order = [(el.tag.replace(S3_NS, ""), el.findtext(f"{S3_NS}VersionId"))
+                 for body in raw for el in ET.fromstring(body)
+                 if el.tag in (f"{S3_NS}Version", f"{S3_NS}DeleteMarker")]
+        self.assertEqual(order, [("DeleteMarker", self.ids["b"][0]), ("Version", self.ids["b"][1]),
+                                 ("Version", self.ids["b"][2]),
+                                 ("Version", e[0]), ("DeleteMarker", e[1]), ("Version", e[2])])
+        # boto3 still reads both lists out of the mixed sequence
+        self.assertEqual([m["VersionId"] for m in page["DeleteMarkers"]], self.ids["b"][:1])
+        self.assertEqual([v["VersionId"] for v in page["Versions"]], self.ids["b"][1:])
+        self.assertEqual([(v["VersionId"], v["IsLatest"]) for v in page_e["Versions"]],
+                         [(e[0], True), (e[2], False)])
+        self.assertEqual([(m["VersionId"], m["IsLatest"]) for m in page_e["DeleteMarkers"]], [(e[1], False)])
 
     def test_paging_by_one_visits_each_entry_once(self):
         full, _ = self.everything()

@@ -129,6 +129,7 @@ static const struct {
     {"sensitive", MF_SENSITIVE},     {"box", MF_BOX},
     {"requiresLength", MF_REQUIRES_LENGTH},
     {"x-mockaws-xml-text", MF_XML_TEXT},
+    {"x-mockaws-xml-interleave", MF_XML_INTERLEAVE},
 };
 
 static void traits(build *b, json_t *o, mtraits *t)

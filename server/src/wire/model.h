@@ -84,6 +84,9 @@ enum {
     MF_RECEIVER_FAULT = 1u << 23, /* shape: "error"."senderFault" is false (said, not missing) */
     MF_XML_TEXT = 1u << 24,    /* reference: "x-mockaws-xml-text", the member is the text of its
                                   structure's own element (S3's <LocationConstraint>region<) */
+    MF_XML_INTERLEAVE = 1u << 25, /* reference: "x-mockaws-xml-interleave", a flattened list whose
+                                  items are written merged with those of its structure's other
+                                  such lists, in one listing order (restxml.c) */
 };
 
 /* The traits a reference and a shape may both carry; a member's effective

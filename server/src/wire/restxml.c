@@ -518,9 +518,48 @@ static void write_ns(xmlw *w, const char *uri, const char *prefix)
 
 static void xml_write(rx *c, xmlw *w, const char *name, const mmember *r, json_t *v);
 
+static bool is_interleaved(const mmember *r)
+{
+    return (r->t.flags & MF_XML_INTERLEAVE) && r->shape->kind == MK_LIST && mmember_flag(r, MF_FLATTENED);
+}
+
+static json_int_t item_order(json_t *item)
+{
+    json_t *o = json_object_get(item, RESTXML_ORDER_KEY);
+    return json_is_integer(o) ? json_integer_value(o) : (json_int_t)INT64_MAX;
+}
+
+/* The items of s's interleaved lists (restxml.h) as one run: each step
+ * writes the lowest-ordered head among the lists, so the cost is the items
+ * times the number of such lists. */
+static void xml_write_interleaved(rx *c, xmlw *w, const mshape *s, json_t *v)
+{
+    size_t *next = g_new0(size_t, s->nmembers);
+    for (;;) {
+        const mmember *best = NULL;
+        json_t *best_item = NULL;
+        json_int_t best_order = 0;
+        for (uint32_t i = 0; i < s->nmembers; i++) {
+            const mmember *r = &s->members[i];
+            json_t *item = is_interleaved(r) ? json_array_get(json_object_get(v, r->name), next[i]) : NULL;
+            if (item && (!best || item_order(item) < best_order)) {
+                best = r;
+                best_item = item;
+                best_order = item_order(item);
+            }
+        }
+        if (!best)
+            break;
+        next[best - s->members]++;
+        xml_write(c, w, member_xml_name(best), best->shape->member, best_item);
+    }
+    g_free(next);
+}
+
 /* <name ns attrs>members</name>, members in the model's order. A member
  * marked MF_XML_TEXT is the element's own text, written even when the tree
- * has none (<LocationConstraint xmlns="..."></LocationConstraint>). */
+ * has none (<LocationConstraint xmlns="..."></LocationConstraint>).
+ * Interleaved lists are written together where the first of them is. */
 static void xml_write_struct(rx *c, xmlw *w, const char *name, const char *ns_uri,
                              const char *ns_prefix, const mshape *s, json_t *v)
 {
@@ -537,9 +576,16 @@ static void xml_write_struct(rx *c, xmlw *w, const char *name, const char *ns_ur
             xmlw_attr(w, member_xml_name(r), t->str);
         g_string_free(t, TRUE);
     }
+    bool interleaved = false;
     for (uint32_t i = 0; i < s->nmembers; i++) {
         const mmember *r = &s->members[i];
         json_t *mv = json_object_get(v, r->name);
+        if (is_interleaved(r)) {
+            if (!interleaved)
+                xml_write_interleaved(c, w, s, v);
+            interleaved = true;
+            continue;
+        }
         if (r->t.flags & MF_XML_TEXT) {
             GString *t = g_string_new(NULL);
             if (mv && !json_is_null(mv))

@@ -16,6 +16,17 @@
 #include "model.h"
 #include "wire.h"
 
+/* Output lists in one listing order. S3 mixes two flattened lists in one
+ * sequence (ListObjectVersions: <Version> and <DeleteMarker> elements by
+ * key, then newest first), which model order (all of one, then all of the
+ * other) cannot say. A flattened list member marked "x-mockaws-xml-interleave"
+ * (MF_XML_INTERLEAVE) is written together with its structure's other such
+ * members, where the first of them stands, items in ascending order of the
+ * integer each carries under this key (the handler's listing position; it
+ * is not a model member, so nothing else writes it). Items without one come
+ * after, in model order. */
+#define RESTXML_ORDER_KEY "x-mockaws-order"
+
 /* The operations whose http.method and http.requestUri match the request,
  * best first. Ranking, most important first:
  *   1. the number of query literals the template requires ("?uploads",

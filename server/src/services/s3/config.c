@@ -186,6 +186,15 @@ static int check_lifecycle_rule(svc_call *c, json_t *r)
     json_t *nve = json_object_get(r, "NoncurrentVersionExpiration");
     if (nve && !json_object_get(nve, "NoncurrentDays") && !json_object_get(nve, "NewerNoncurrentVersions"))
         return malformed_xml(c);
+    /* NoncurrentDays is optional in the model, not to S3 (AWS-FACTS "Lifecycle") */
+    if (nve && json_integer_value(json_object_get(nve, "NoncurrentDays")) <= 0)
+        return s3_err_invalid_argument(c, "NoncurrentDays", NULL,
+                                       "'NoncurrentDays' for NoncurrentVersionExpiration action must be a positive integer");
+    json_t *newer = json_object_get(nve, "NewerNoncurrentVersions");
+    if (newer && json_integer_value(newer) <= 0)
+        return s3_err_invalid_argument(c, "NewerNoncurrentVersions", NULL,
+                                       "'NewerNoncurrentVersions' for NoncurrentVersionExpiration action must be a "
+                                       "positive integer");
     json_t *abort = json_object_get(r, "AbortIncompleteMultipartUpload");
     if (abort && json_integer_value(json_object_get(abort, "DaysAfterInitiation")) <= 0)
         return s3_err_invalid_argument(c, "DaysAfterInitiation", NULL,

@@ -5,6 +5,7 @@
 
 #include "services/s3/config.h"
 #include "services/s3/notify.h"
+#include "services/s3/version.h"
 #include "services/service.h"
 
 #define DAY_MS ((int64_t)86400 * 1000)
@@ -70,21 +71,20 @@ static json_t *rules_of(const s3_bucket *b)
     return json_object_get(s3_config_get(b, S3_CFG_LIFECYCLE), "Rules");
 }
 
-int64_t s3_lifecycle_expiry(const s3_bucket *b, const s3_object *o, const char **rule_id)
+/* When one rule acts on the thing arg points to (NEVER: it does not). */
+typedef int64_t (*rule_time)(json_t *rule, const void *arg);
+
+/* The earliest time any of b's rules acts, and that rule's ID (borrowed,
+ * NULL when none or no ID) when rule_id is not NULL. */
+static int64_t earliest_rule(const s3_bucket *b, rule_time when, const void *arg, const char **rule_id)
 {
     int64_t best = NEVER;
     if (rule_id)
         *rule_id = NULL;
-    json_t *tags = o->meta ? o->meta->tags : NULL;
     size_t i;
     json_t *rule;
     json_array_foreach(rules_of(b), i, rule) {
-        json_t *exp = json_object_get(rule, "Expiration");
-        json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
-        if ((!days && !date) || !rule_matches(rule, o->key, (int64_t)o->blob->len, tags))
-            continue;
-        int64_t at = days ? midnight_after(S3_MTIME_MS(o) + json_integer_value(days) * DAY_MS)
-                          : (int64_t)(json_number_value(date) * 1000);
+        int64_t at = when(rule, arg);
         if (at < best) {
             best = at;
             if (rule_id)
@@ -94,51 +94,168 @@ int64_t s3_lifecycle_expiry(const s3_bucket *b, const s3_object *o, const char *
     return best;
 }
 
-static int64_t upload_abort_time(const s3_bucket *b, const s3_upload *u)
+static int64_t days_after(int64_t from_ms, json_t *days)
 {
-    int64_t best = NEVER;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(rules_of(b), i, rule) {
-        json_t *days = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
-        if (!days || !rule_matches(rule, u->key, -1, u->meta ? u->meta->tags : NULL))
-            continue;
-        int64_t at = midnight_after(u->initiated_ms + json_integer_value(days) * DAY_MS);
-        if (at < best)
-            best = at;
-    }
-    return best;
+    return midnight_after(from_ms + json_integer_value(days) * DAY_MS);
+}
+
+static int64_t expiry_time(json_t *rule, const void *arg)
+{
+    const s3_object *o = arg;
+    json_t *exp = json_object_get(rule, "Expiration");
+    json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
+    if ((!days && !date) || !rule_matches(rule, o->key, (int64_t)o->blob->len, o->meta ? o->meta->tags : NULL))
+        return NEVER;
+    return days ? days_after(S3_MTIME_MS(o), days) : (int64_t)(json_number_value(date) * 1000);
+}
+
+int64_t s3_lifecycle_expiry(const s3_bucket *b, const s3_object *o, const char **rule_id)
+{
+    return earliest_rule(b, expiry_time, o, rule_id);
+}
+
+static int64_t abort_time(json_t *rule, const void *arg)
+{
+    const s3_upload *u = arg;
+    json_t *days = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
+    if (!days || !rule_matches(rule, u->key, -1, u->meta ? u->meta->tags : NULL))
+        return NEVER;
+    return days_after(u->initiated_ms, days);
+}
+
+int64_t s3_lifecycle_abort(const s3_bucket *b, const s3_upload *u, const char **rule_id)
+{
+    return earliest_rule(b, abort_time, u, rule_id);
+}
+
+/* The earliest one rule can act on what a write at *now_ms made: a new
+ * object or upload, a version made noncurrent, a delete marker. */
+static int64_t write_time(json_t *rule, const void *arg)
+{
+    int64_t now_ms = *(const int64_t *)arg, at = NEVER;
+    json_t *exp = json_object_get(rule, "Expiration");
+    json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
+    json_t *nve = json_object_get(rule, "NoncurrentVersionExpiration");
+    json_t *abort = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
+    if (days)
+        at = MIN(at, days_after(now_ms, days));
+    if (date)
+        at = MIN(at, (int64_t)(json_number_value(date) * 1000));
+    if (json_is_true(json_object_get(exp, "ExpiredObjectDeleteMarker")))
+        at = MIN(at, midnight_after(now_ms + 1));
+    if (nve)
+        at = MIN(at, days_after(now_ms, json_object_get(nve, "NoncurrentDays")));
+    if (abort)
+        at = MIN(at, days_after(now_ms, abort));
+    return at;
+}
+
+static int64_t write_due(const s3_bucket *b, int64_t now_ms)
+{
+    return earliest_rule(b, write_time, &now_ms, NULL);
+}
+
+/* When the delete marker m, current and its key's only entry, goes: by an
+ * ExpiredObjectDeleteMarker rule at the first midnight after it was made
+ * (the versions under it may have gone later: then at the next sweep), or
+ * by an Expiration Days rule once it is as old as an object would be
+ * (DOCS lifecycle-expire-general-considerations, ManagingDelMarkers). */
+static int64_t lone_marker_time(json_t *rule, const void *arg)
+{
+    const s3_object *m = arg;
+    json_t *exp = json_object_get(rule, "Expiration");
+    json_t *days = json_object_get(exp, "Days");
+    bool eodm = json_is_true(json_object_get(exp, "ExpiredObjectDeleteMarker"));
+    if ((!days && !eodm) || !rule_matches(rule, m->key, -1, NULL))
+        return NEVER;
+    return days ? days_after(S3_MTIME_MS(m), days) : midnight_after(S3_MTIME_MS(m) + 1);
+}
+
+/* A noncurrent version: noncurrent since since_ms, with newer noncurrent
+ * entries of its key above it. */
+typedef struct noncurrent {
+    const s3_object *v;
+    int64_t since_ms, newer;
+} noncurrent;
+
+/* When a NoncurrentVersionExpiration rule removes it: NoncurrentDays after
+ * it became noncurrent, unless it is one of the rule's
+ * NewerNoncurrentVersions newest noncurrent ones. */
+static int64_t noncurrent_time(json_t *rule, const void *arg)
+{
+    const noncurrent *nc = arg;
+    const s3_object *v = nc->v;
+    json_t *nve = json_object_get(rule, "NoncurrentVersionExpiration");
+    if (!nve || nc->newer < json_integer_value(json_object_get(nve, "NewerNoncurrentVersions")) ||
+        !rule_matches(rule, v->key, v->blob ? (int64_t)v->blob->len : -1, v->meta ? v->meta->tags : NULL))
+        return NEVER;
+    return days_after(nc->since_ms, json_object_get(nve, "NoncurrentDays"));
 }
 
 typedef struct sweep {
     svc_call *c;
     s3_bucket *b;
     int64_t now, next;
-    GPtrArray *gone; /* keys, or uploads */
+    GPtrArray *gone;     /* keys to expire, or uploads */
+    GPtrArray *versions; /* versions to remove for good */
+    /* walking the versions tree: the entry before (newer, same key or not), and
+     * how many noncurrent entries of its key came before */
+    const s3_object *newer;
+    int64_t noncurrent;
 } sweep;
+
+/* Whether a time is due by sw->now; else lowers sw->next to it. */
+static bool due(sweep *sw, int64_t at)
+{
+    if (at <= sw->now)
+        return true;
+    sw->next = MIN(sw->next, at);
+    return false;
+}
 
 static gboolean sweep_object(gpointer k, gpointer v, gpointer arg)
 {
     sweep *sw = arg;
-    /* On a versioned bucket an expired current version gets a delete
-     * marker (s3_object_remove, below). Not yet: noncurrent versions going
-     * NoncurrentDays after they became noncurrent. */
-    int64_t at = s3_lifecycle_expiry(sw->b, v, NULL);
-    if (at <= sw->now)
+    /* on a versioned bucket an expired current version gets a delete
+     * marker (s3_object_remove, below) */
+    if (due(sw, s3_lifecycle_expiry(sw->b, v, NULL)))
         g_ptr_array_add(sw->gone, g_strdup(k));
-    else if (at < sw->next)
-        sw->next = at;
+    return FALSE;
+}
+
+/* Versioned buckets: every entry, each key's newest (current) first. */
+static gboolean sweep_version(gpointer k, gpointer value, gpointer arg)
+{
+    sweep *sw = arg;
+    s3_object *v = value;
+    const s3_object *newer = sw->newer;
+    sw->newer = v;
+    if (!newer || strcmp(newer->key, v->key) != 0) {
+        sw->noncurrent = 0;
+        if (!(v->vflags & S3_V_MARKER))
+            return sweep_object(v->key, v, arg);
+        /* a marker alone under its key */
+        GTreeNode *n = s3_version_seek((s3_bucket *)sw->b, v->key, v->vseq);
+        const s3_object *older = n ? g_tree_node_value(n) : NULL;
+        if ((!older || strcmp(older->key, v->key) != 0) && due(sw, earliest_rule(sw->b, lone_marker_time, v, NULL)))
+            g_ptr_array_add(sw->versions, value);
+        return FALSE;
+    }
+    /* noncurrent since newer was written */
+    noncurrent nc = {.v = v, .since_ms = S3_MTIME_MS(newer), .newer = sw->noncurrent++};
+    int64_t at = earliest_rule(sw->b, noncurrent_time, &nc, NULL);
+    if (at != NEVER && s3_lock_protects(v, sw->now)) /* lifecycle removes no locked version */
+        at = v->meta->lock_hold == 'Y' ? NEVER : MAX(at, v->meta->lock_until_ms);
+    if (due(sw, at))
+        g_ptr_array_add(sw->versions, value);
     return FALSE;
 }
 
 static gboolean sweep_upload(gpointer k, gpointer v, gpointer arg)
 {
     sweep *sw = arg;
-    int64_t at = upload_abort_time(sw->b, v);
-    if (at <= sw->now)
+    if (due(sw, s3_lifecycle_abort(sw->b, v, NULL)))
         g_ptr_array_add(sw->gone, v);
-    else if (at < sw->next)
-        sw->next = at;
     return FALSE;
 }
 
@@ -165,10 +282,25 @@ static int64_t sweep_bucket(svc_call *c, s3_bucket *b, int64_t now)
 {
     if (!rules_of(b))
         return NEVER;
-    sweep sw = {.c = c, .b = b, .now = now, .next = NEVER, .gone = g_ptr_array_new_with_free_func(g_free)};
-    g_tree_foreach(b->objects, sweep_object, &sw);
+    sweep sw = {.c = c, .b = b, .now = now, .next = NEVER, .gone = g_ptr_array_new_with_free_func(g_free),
+                .versions = g_ptr_array_new()};
+    if (b->versions)
+        g_tree_foreach(b->versions, sweep_version, &sw);
+    else
+        g_tree_foreach(b->objects, sweep_object, &sw);
+    for (guint i = 0; i < sw.versions->len; i++) {
+        s3_object *v = g_ptr_array_index(sw.versions, i);
+        /* told while the version is still there */
+        s3_notify_object(c, b, "LifecycleExpiration:Delete", v, NULL);
+        s3_version_delete(b, v);
+    }
     for (guint i = 0; i < sw.gone->len; i++)
         expire(c, b, g_ptr_array_index(sw.gone, i), now);
+    /* what this sweep did is a write: markers just made, versions just
+     * made noncurrent or left alone under a marker */
+    if (sw.gone->len || sw.versions->len)
+        sw.next = MIN(sw.next, write_due(b, now));
+    g_ptr_array_free(sw.versions, TRUE);
     g_ptr_array_free(sw.gone, TRUE);
     sw.gone = g_ptr_array_new();
     g_tree_foreach(b->uploads, sweep_upload, &sw);
@@ -205,24 +337,24 @@ void s3_lifecycle_run(svc_call *c)
 
 void s3_lifecycle_note_write(s3_state *st, s3_bucket *b, int64_t now_ms)
 {
-    int64_t earliest = NEVER;
-    size_t i;
-    json_t *rule;
-    json_array_foreach(rules_of(b), i, rule) {
-        json_t *exp = json_object_get(rule, "Expiration");
-        json_t *days = json_object_get(exp, "Days"), *date = json_object_get(exp, "Date");
-        json_t *abort = json_object_get(json_object_get(rule, "AbortIncompleteMultipartUpload"), "DaysAfterInitiation");
-        int64_t at = days    ? midnight_after(now_ms + json_integer_value(days) * DAY_MS)
-                     : date  ? (int64_t)(json_number_value(date) * 1000)
-                     : abort ? midnight_after(now_ms + json_integer_value(abort) * DAY_MS)
-                             : NEVER;
-        if (days && abort)
-            at = MIN(at, midnight_after(now_ms + json_integer_value(abort) * DAY_MS));
-        if (at < earliest)
-            earliest = at;
-    }
+    int64_t earliest = write_due(b, now_ms);
     due_at_most(&b->lifecycle_due_ms, earliest);
     due_at_most(&st->lifecycle_due_ms, earliest);
+}
+
+void s3_lifecycle_note_lock(s3_state *st, s3_bucket *b, const s3_object *v)
+{
+    GTreeNode *n = b->versions ? g_tree_lookup_node(b->versions, v) : NULL;
+    GTreeNode *up = n ? g_tree_node_previous(n) : NULL;
+    const s3_object *newer = up ? g_tree_node_value(up) : NULL;
+    if (!newer || strcmp(newer->key, v->key) != 0)
+        return; /* current: lifecycle only ever removes noncurrent versions */
+    /* the earliest a rule could take it, NewerNoncurrentVersions aside (the
+     * sweep counts those): a sweep then finds whether it is due */
+    noncurrent nc = {.v = v, .since_ms = S3_MTIME_MS(newer), .newer = INT64_MAX};
+    int64_t at = earliest_rule(b, noncurrent_time, &nc, NULL);
+    due_at_most(&b->lifecycle_due_ms, at);
+    due_at_most(&st->lifecycle_due_ms, at);
 }
 
 void s3_lifecycle_note_config(s3_state *st, s3_bucket *b)

@@ -9,10 +9,15 @@
  * at its objects once and sets the next time. Writes lower a bucket's time to
  * the earliest a new object could expire (s3_lifecycle_note_write).
  *
- * Versioning (another part of S3) hooks in here: on a versioned bucket
- * Expiration adds a delete marker instead of deleting, and
- * NoncurrentVersionExpiration (stored and validated now) removes noncurrent
- * versions; see the VERSIONING marks in lifecycle.c. */
+ * On a versioned bucket a sweep walks the versions tree once, each key's
+ * newest first: Expiration adds a delete marker instead of deleting;
+ * NoncurrentVersionExpiration removes a version NoncurrentDays after it
+ * became noncurrent (when the entry above it was written), keeping the
+ * NewerNoncurrentVersions newest noncurrent ones; a delete marker left alone
+ * goes by ExpiredObjectDeleteMarker (the midnight after it was made) or by an
+ * Expiration Days rule (once as old as an object would be). Versions under a
+ * legal hold or retention stay (until the retention ends; a lifted hold or a
+ * shortened retention brings the bucket's time forward). */
 #ifndef MOCKAWS_S3_LIFECYCLE_H
 #define MOCKAWS_S3_LIFECYCLE_H
 
@@ -30,6 +35,9 @@ void s3_lifecycle_run(svc_call *c);
  * lifecycle configuration: b is due no later than the earliest its rules can
  * act on what the write made. Any lock (atomic). */
 void s3_lifecycle_note_write(s3_state *st, s3_bucket *b, int64_t now_ms);
+/* v's legal hold or retention changed: a sweep may have skipped it while
+ * it was locked, so b is due no later than a rule could remove it. O(log n). */
+void s3_lifecycle_note_lock(s3_state *st, s3_bucket *b, const s3_object *v);
 /* A new lifecycle configuration: sweep b at the next request. */
 void s3_lifecycle_note_config(s3_state *st, s3_bucket *b);
 
@@ -37,5 +45,9 @@ void s3_lifecycle_note_config(s3_state *st, s3_bucket *b);
  * and the rule's ID (borrowed, NULL when none or no ID), for the
  * x-amz-expiration header. */
 int64_t s3_lifecycle_expiry(const s3_bucket *b, const s3_object *o, const char **rule_id);
+/* The same for an upload by an enabled AbortIncompleteMultipartUpload rule
+ * (initiation + DaysAfterInitiation, rounded up to midnight UTC), for
+ * x-amz-abort-date and x-amz-abort-rule-id. */
+int64_t s3_lifecycle_abort(const s3_bucket *b, const s3_upload *u, const char **rule_id);
 
 #endif

@@ -6,6 +6,7 @@
 #include "services/s3/token.h"
 #include "services/s3/version.h"
 #include "services/service.h"
+#include "wire/restxml.h"
 
 #define MAX_KEYS 1000
 
@@ -218,12 +219,14 @@ int s3_list_objects(svc_call *c)
 
 /* ---- ListObjectVersions ---- */
 
-static json_t *version_entry(const s3_object *v, bool latest, bool url, json_t *owner)
+/* The entry at position pos of the page: versions and markers share one
+ * order, which the serializer keeps (RESTXML_ORDER_KEY). */
+static json_t *version_entry(const s3_object *v, bool latest, bool url, json_t *owner, json_int_t pos)
 {
     char id[S3_VERSION_ID_LEN + 1];
     s3_version_id(v, id);
-    json_t *e = json_pack("{s:o, s:s, s:b, s:o}", "Key", s3_encoded(v->key, url), "VersionId", id, "IsLatest",
-                          latest, "LastModified", s3_time_json(S3_MTIME_MS(v)));
+    json_t *e = json_pack("{s:o, s:s, s:b, s:o, s:I}", "Key", s3_encoded(v->key, url), "VersionId", id, "IsLatest",
+                          latest, "LastModified", s3_time_json(S3_MTIME_MS(v)), RESTXML_ORDER_KEY, pos);
     if (!(v->vflags & S3_V_MARKER)) {
         char etag[48];
         s3_object_etag(v, true, etag);
@@ -331,7 +334,7 @@ int s3_list_object_versions(svc_call *c)
             continue;
         }
         bool latest = !prev || strcmp(prev, v->key) != 0;
-        json_array_append_new(v->vflags & S3_V_MARKER ? markers : versions, version_entry(v, latest, url, owner));
+        json_array_append_new(v->vflags & S3_V_MARKER ? markers : versions, version_entry(v, latest, url, owner, count));
         last_v = v;
         prev = v->key;
         g_free(last_cp);

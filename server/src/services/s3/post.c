@@ -4,6 +4,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
+#include "services/s3/config.h"
 #include "services/s3/object.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
@@ -570,6 +571,8 @@ static int input_from_form(svc_call *c, const s3_post_form *f, const char *bucke
     }
     if ((v = field(f, "acl")) && !in_enum(c, "ObjectCannedACL", v))
         return s3_err_invalid_argument(c, "acl", v, "Invalid canned ACL");
+    if (v) /* x-amz-acl's member: the ACL store reads it there */
+        json_object_set_new(c->input, "ACL", json_string(v));
     if ((v = field(f, "x-amz-server-side-encryption")) && !in_enum(c, "ServerSideEncryption", v))
         return s3_err_invalid_argument(c, "x-amz-server-side-encryption", v,
                                        "The encryption method specified is not supported");
@@ -770,9 +773,14 @@ int s3_post_object(svc_call *c)
     blob = s3_blob_slice(f.bytes, f.file_off, f.file_len);
     svc_lock_exclusive(c);
     s3_bucket *b = s3_bucket_lookup(c, bucket, NULL); /* it may have gone meanwhile */
+    /* the acl field as PutObject's x-amz-acl: refused where Object
+     * Ownership disables ACLs, else the new object's ACL */
+    if (b && s3_config_check_object_acl(c, b) != 0)
+        b = NULL;
     if (b) {
         s3_object_put(b, s3_object_new(key, blob, m, c->now_ms, md5, 0));
         m = NULL;
+        s3_config_store_object_acl(c, b);
     }
     svc_unlock_exclusive(c);
     if (b) {

@@ -545,6 +545,21 @@ static void expiration_header(svc_call *c, s3_bucket *b)
     g_string_free(date, TRUE);
 }
 
+/* x-amz-abort-date and x-amz-abort-rule-id on CreateMultipartUpload and
+ * ListParts: when an enabled AbortIncompleteMultipartUpload rule ends the
+ * upload. */
+static void abort_headers(svc_call *c, s3_bucket *b)
+{
+    s3_upload *u = s3_upload_get(b, svc_str(c->output, "UploadId"));
+    const char *rule_id;
+    int64_t at = u ? s3_lifecycle_abort(b, u, &rule_id) : INT64_MAX;
+    if (at == INT64_MAX)
+        return;
+    json_object_set_new(c->output, "AbortDate", json_integer(at / 1000));
+    if (rule_id)
+        json_object_set_new(c->output, "AbortRuleId", json_string(rule_id));
+}
+
 /* What every S3 answer gets besides the handler's own: CORS headers, the
  * bucket's default encryption, and the lifecycle's view of what the call
  * wrote or read. */
@@ -564,6 +579,8 @@ static void after_call(svc_call *c, int rc)
     const char *op = c->operation;
     if (strcmp(op, "PutObject") == 0 || strcmp(op, "GetObject") == 0 || strcmp(op, "HeadObject") == 0)
         expiration_header(c, b);
+    if (c->output && (strcmp(op, "CreateMultipartUpload") == 0 || strcmp(op, "ListParts") == 0))
+        abort_headers(c, b);
     if (!g_str_has_prefix(op, "Get") && !g_str_has_prefix(op, "Head") && !g_str_has_prefix(op, "List"))
         s3_lifecycle_note_write(s3_st(c), b, c->now_ms);
 }

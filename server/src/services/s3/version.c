@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "services/s3/lifecycle.h"
 #include "services/s3/payload.h"
 #include "services/s3/s3.h"
 #include "services/service.h"
@@ -248,14 +249,18 @@ static bool retained(const s3_meta *m, int64_t now_ms)
     return m && m->lock_mode && m->lock_until_ms > now_ms;
 }
 
+bool s3_lock_protects(const s3_object *v, int64_t now_ms)
+{
+    const s3_meta *m = v->meta;
+    return m && !(v->vflags & S3_V_MARKER) && (m->lock_hold == 'Y' || retained(m, now_ms));
+}
+
 int s3_lock_check_delete(svc_call *c, const s3_bucket *b, const s3_object *v, bool bypass)
 {
     const s3_meta *m = v->meta;
-    if (!m || (v->vflags & S3_V_MARKER))
+    if (!s3_lock_protects(v, c->now_ms))
         return 0;
-    if (m->lock_hold == 'Y')
-        return err_locked(c);
-    if (retained(m, c->now_ms) && (m->lock_mode == 'C' || !bypass))
+    if (m->lock_hold == 'Y' || m->lock_mode == 'C' || !bypass)
         return err_locked(c);
     return 0;
 }
@@ -335,13 +340,15 @@ int s3_get_object_lock_configuration(svc_call *c)
 
 /* The version a retention or legal hold request names, on a bucket with
  * object lock (after the checks every request gets). */
-static s3_object *lock_target(svc_call *c)
+static s3_object *lock_target(svc_call *c, s3_bucket **bp)
 {
     if (s3_check_request(c) != 0)
         return NULL;
     s3_bucket *b = s3_bucket_for(c, s3_in(c, "Bucket"));
     if (!b)
         return NULL;
+    if (bp)
+        *bp = b;
     const char *key = s3_in(c, "Key");
     if (s3_check_key(c, key) != 0)
         return NULL;
@@ -373,7 +380,8 @@ static int err_no_lock_config(svc_call *c)
 
 int s3_put_object_retention(svc_call *c)
 {
-    s3_object *v = lock_target(c);
+    s3_bucket *b;
+    s3_object *v = lock_target(c, &b);
     if (!v)
         return -1;
     if (lock_body(c) != 0)
@@ -400,12 +408,13 @@ int s3_put_object_retention(svc_call *c)
     v->meta->lock_mode = lm;
     v->meta->lock_until_ms = until_ms;
     v->meta = s3_meta_compact(v->meta);
+    s3_lifecycle_note_lock(s3_st(c), b, v);
     return 0;
 }
 
 int s3_get_object_retention(svc_call *c)
 {
-    s3_object *v = lock_target(c);
+    s3_object *v = lock_target(c, NULL);
     if (!v)
         return -1;
     if (!v->meta || !v->meta->lock_mode)
@@ -417,7 +426,8 @@ int s3_get_object_retention(svc_call *c)
 
 int s3_put_object_legal_hold(svc_call *c)
 {
-    s3_object *v = lock_target(c);
+    s3_bucket *b;
+    s3_object *v = lock_target(c, &b);
     if (!v)
         return -1;
     if (lock_body(c) != 0)
@@ -428,12 +438,13 @@ int s3_put_object_legal_hold(svc_call *c)
     if (!v->meta)
         v->meta = s3_meta_new();
     v->meta->lock_hold = strcmp(status, "ON") == 0 ? 'Y' : 'N';
+    s3_lifecycle_note_lock(s3_st(c), b, v);
     return 0;
 }
 
 int s3_get_object_legal_hold(svc_call *c)
 {
-    s3_object *v = lock_target(c);
+    s3_object *v = lock_target(c, NULL);
     if (!v)
         return -1;
     if (!v->meta || !v->meta->lock_hold)

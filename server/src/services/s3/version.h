@@ -48,6 +48,9 @@ void s3_version_output(const s3_bucket *b, const s3_object *v, json_t *out);
  * the request and sets m's lock from them or the bucket's default. 0, or
  * -1 with c->err set. */
 int s3_lock_for_new(svc_call *c, const s3_bucket *b, s3_meta **m);
+/* Does v's legal hold or retention keep it from being deleted at now_ms
+ * (bypass aside)? */
+bool s3_lock_protects(const s3_object *v, int64_t now_ms);
 /* May v be deleted by this request? -1 with c->err set (AccessDenied)
  * when its retention or legal hold forbid it. Checks nothing else. */
 int s3_lock_check_delete(svc_call *c, const s3_bucket *b, const s3_object *v, bool bypass);
