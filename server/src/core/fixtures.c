@@ -95,7 +95,7 @@ static int load_one(server *s, json_t *doc, const char *base_dir, char *err, siz
             return -1;
         }
         ns *n = ns_get(s->ns, rt->def, account, region);
-        svc_fixture_ctx ctx = {account, region, base_dir, clock_now_ms(&s->clock), fixture_check_input, rt};
+        svc_fixture_ctx ctx = {account, region, base_dir, clock_now_ms(&s->clock), fixture_check_input, rt, s};
         char serr[400];
         g_rw_lock_writer_lock(&n->lock);
         int rc = rt->def->state_load(n->state, section, &ctx, serr, sizeof serr);

@@ -53,6 +53,10 @@ void server_cred_clear(server_cred *c)
     g_free(c->account);
     g_free(c->arn);
     g_free(c->user_id);
+    g_free(c->secret);
+    g_free(c->session_token);
+    g_free(c->role_arn);
+    g_free(c->session_policy);
     memset(c, 0, sizeof *c);
 }
 
@@ -69,6 +73,10 @@ static void cred_copy(server_cred *dst, const server_cred *src)
     dst->arn = g_strdup(src->arn);
     dst->user_id = g_strdup(src->user_id);
     dst->expires_ms = src->expires_ms;
+    dst->secret = g_strdup(src->secret);
+    dst->session_token = g_strdup(src->session_token);
+    dst->role_arn = g_strdup(src->role_arn);
+    dst->session_policy = g_strdup(src->session_policy);
 }
 
 void server_cred_add(server *s, const server_cred *c)
@@ -77,6 +85,13 @@ void server_cred_add(server *s, const server_cred *c)
     cred_copy(copy, c);
     g_mutex_lock(&s->cred_lock);
     g_hash_table_replace(s->creds, copy->access_key, copy);
+    g_mutex_unlock(&s->cred_lock);
+}
+
+void server_cred_remove(server *s, const char *access_key)
+{
+    g_mutex_lock(&s->cred_lock);
+    g_hash_table_remove(s->creds, access_key);
     g_mutex_unlock(&s->cred_lock);
 }
 

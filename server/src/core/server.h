@@ -35,7 +35,11 @@ typedef struct server_cred {
     char *account;
     char *arn;
     char *user_id;
-    int64_t expires_ms;
+    int64_t expires_ms;     /* server clock; 0: never (an IAM user's key) */
+    char *secret;           /* the secret access key, or NULL (not checked) */
+    char *session_token;    /* temporary credentials' token, or NULL */
+    char *role_arn;         /* an assumed role's ARN, whose policies apply, or NULL */
+    char *session_policy;   /* a session policy's text, or NULL */
 } server_cred;
 
 struct mockaws {
@@ -120,6 +124,8 @@ void server_cred_add(server *s, const server_cred *c);
 /* Copies the entry into *out (strings g_malloc'd: server_cred_clear). */
 bool server_cred_lookup(server *s, const char *access_key, server_cred *out);
 void server_cred_clear(server_cred *c);
+/* Forgets access_key (nothing when unknown). */
+void server_cred_remove(server *s, const char *access_key);
 
 /* The account a request is in, from its access key. */
 void server_account_for_key(server *s, const char *access_key, char out[13]);

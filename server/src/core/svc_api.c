@@ -41,15 +41,23 @@ void svc_account_for_key(svc_call *c, const char *access_key, char out[13])
     server_account_for_key(c->srv, access_key, out);
 }
 
-void svc_credentials_add(svc_call *c, const svc_credentials *cred)
+void svc_credentials_add_to(server *s, const svc_credentials *cred)
 {
     /* server_cred_add copies: the casts only drop const for the struct */
-    server_cred_add(c->srv, &(server_cred){.access_key = (char *)cred->access_key,
-                                           .account = (char *)cred->account,
-                                           .arn = (char *)cred->arn,
-                                           .user_id = (char *)cred->user_id,
-                                           .expires_ms = cred->expires_ms});
+    server_cred_add(s, &(server_cred){.access_key = (char *)cred->access_key,
+                                      .account = (char *)cred->account,
+                                      .arn = (char *)cred->arn,
+                                      .user_id = (char *)cred->user_id,
+                                      .expires_ms = cred->expires_ms,
+                                      .secret = (char *)cred->secret,
+                                      .session_token = (char *)cred->session_token,
+                                      .role_arn = (char *)cred->role_arn,
+                                      .session_policy = (char *)cred->session_policy});
 }
+
+void svc_credentials_add(svc_call *c, const svc_credentials *cred) { svc_credentials_add_to(c->srv, cred); }
+
+void svc_credentials_remove(svc_call *c, const char *access_key) { server_cred_remove(c->srv, access_key); }
 
 const char *svc_endpoint(svc_call *c) { return c->srv->endpoint; }
 

@@ -93,6 +93,8 @@ typedef struct svc_fixture_ctx {
     int (*check_input)(const struct svc_fixture_ctx *ctx, const char *op, json_t *value, char *err,
                        size_t errlen);
     void *core; /* check_input's own */
+    server *srv; /* the server, for the svc_api.h calls that take one (credentials a
+                    fixture hands out: svc_credentials_add_to) */
 } svc_fixture_ctx;
 
 /* How far one state object reaches. */
@@ -199,6 +201,16 @@ struct svc_def {
      * of a request with Origin), and what a write leaves besides the
      * handler's own work. rc is the handler's. NULL: none. */
     void (*after_call)(svc_call *c, int rc);
+
+    /* For the service that holds identities (IAM): the identity-based
+     * policies that apply to principal_arn, one of this namespace's users
+     * or roles (a user's inline and attached policies and its groups'; a
+     * role's), as an array of parsed policy documents (new reference; empty
+     * when it has none or is unknown), and *boundary its permissions
+     * boundary's document (new reference) or NULL. The core asks it under
+     * the namespace's shared lock when it evaluates a request (--auth
+     * enforce). NULL: the service holds none. */
+    json_t *(*identity_policies)(void *state, const char *principal_arn, json_t **boundary);
 
     /* Routing by Host, for requests routed to this service (S3's
      * virtual-hosted buckets): the path the request has when addressed

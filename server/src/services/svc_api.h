@@ -48,9 +48,19 @@ typedef struct svc_credentials {
     const char *account;
     const char *arn;
     const char *user_id;
-    int64_t expires_ms; /* server clock */
+    int64_t expires_ms;         /* server clock; 0: never expires (an IAM user's key) */
+    const char *secret;         /* the secret, which --auth verify checks signatures with;
+                                   NULL: any */
+    const char *session_token;  /* temporary credentials' token, which requests must carry
+                                   (X-Amz-Security-Token), or NULL */
+    const char *role_arn;       /* an assumed role: the role whose policies apply, or NULL */
+    const char *session_policy; /* a session policy's text, or NULL */
 } svc_credentials;
 void svc_credentials_add(svc_call *c, const svc_credentials *cred);
+/* The same outside a request (a fixture's keys: svc_fixture_ctx.srv). */
+void svc_credentials_add_to(server *s, const svc_credentials *cred);
+/* Forgets a key (an IAM access key deleted or made inactive). */
+void svc_credentials_remove(svc_call *c, const char *access_key);
 
 /* ---- the server ---- */
 
