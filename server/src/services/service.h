@@ -9,6 +9,7 @@
 #ifndef MOCKAWS_SERVICES_SERVICE_H
 #define MOCKAWS_SERVICES_SERVICE_H
 
+#include <glib.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -202,6 +203,14 @@ struct svc_def {
      * handler's own work. rc is the handler's. NULL: none. */
     void (*after_call)(svc_call *c, int rc);
 
+    /* The authorizations c's request needs under --auth enforce, appended
+     * to out (svc_authz, in the order they are checked), and the request's
+     * own condition keys set in context (names lowercased: "s3:prefix",
+     * "dynamodb:leadingkeys"). Reads c->input, c->operation, c->account,
+     * c->region only: it runs before the handler, with no lock held. NULL:
+     * the service's requests are not checked. */
+    void (*authorize)(svc_call *c, GArray *out, json_t *context);
+
     /* For the service that holds identities (IAM): the identity-based
      * policies that apply to principal_arn, one of this namespace's users
      * or roles (a user's inline and attached policies and its groups'; a
@@ -218,6 +227,24 @@ struct svc_def {
      * (g_malloc'd) when the host names one. NULL: the host routes nothing. */
     char *(*route_host)(const http_request *req, char **region);
 };
+
+/* One IAM authorization a request needs under --auth enforce: an action on
+ * a resource, as the Service Authorization Reference lists them. */
+typedef struct svc_authz {
+    char action[64]; /* "s3:GetObject" */
+    char *resource;  /* the resource's ARN ("*" for an action on none), g_malloc'd */
+    int entry;       /* -1: the request stands or falls by it; i: the batch entry i
+                        alone (S3 DeleteObjects answers a denied key in its result) */
+} svc_authz;
+
+/* Appends an authorization to out (a GArray of svc_authz), taking
+ * resource (g_malloc'd). */
+static inline void svc_authz_add(GArray *out, const char *action, char *resource, int entry)
+{
+    svc_authz a = {.resource = resource, .entry = entry};
+    g_strlcpy(a.action, action, sizeof a.action);
+    g_array_append_val(out, a);
+}
 
 /* The request body, handed over without a copy when the server allows it
  * (else copied), finished (body_data / body_len). The caller owns the result

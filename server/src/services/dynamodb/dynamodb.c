@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "services/dynamodb/authz.h"
 #include "services/dynamodb/backup.h"
 #include "services/dynamodb/batch.h"
 #include "services/dynamodb/ddl.h"
@@ -279,4 +280,5 @@ const svc_def dynamodb_service = {
     .control = control,
     .due_ms = ddb_ttl_due,
     .maintain = ddb_ttl_sweep,
+    .authorize = ddb_authorize,
 };

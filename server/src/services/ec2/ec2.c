@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/ec2/authz.h"
 #include "services/ec2/filter.h"
 #include "services/ec2/instance.h"
 #include "services/svc_api.h"
@@ -1418,4 +1419,5 @@ const svc_def ec2_service = {
     .resource_of = ec2_resource_of,
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
+    .authorize = ec2_authorize,
 };

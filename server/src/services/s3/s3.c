@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/s3/authz.h"
 #include "services/s3/bucket.h"
 #include "services/s3/config.h"
 #include "services/s3/fixture.h"
@@ -642,4 +643,5 @@ const svc_def s3_service = {
     .due_ms = due_ms,
     .maintain = maintain,
     .invoke_rank = 1, /* publishes events to SNS */
+    .authorize = s3_authorize,
 };

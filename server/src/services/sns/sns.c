@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/sns/authz.h"
 #include "services/sns/httpc.h"
 #include "services/sns/store.h"
 #include "services/svc_api.h"
@@ -1263,4 +1264,5 @@ const svc_def sns_service = {
     .unknown_operation_status = 400,
     .partial_actions = partial_actions,
     .invoke_rank = 2, /* S3 publishes to it */
+    .authorize = sns_authorize,
 };

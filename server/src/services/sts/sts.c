@@ -4,6 +4,7 @@
  * role's account, as the role. STS keeps no state of its own. */
 #include <string.h>
 
+#include "services/sts/authz.h"
 #include "services/svc_api.h"
 
 #define KEY_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -132,4 +133,5 @@ const svc_def sts_service = {
     .validation_code = "ValidationError",
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
+    .authorize = sts_authorize,
 };

@@ -1,0 +1,84 @@
+#include "services/ec2/authz.h"
+
+#include <string.h>
+
+/* A resource id's ARN, by its prefix; images are regional but belong to no
+ * account in their ARN. */
+static char *arn_of_id(svc_call *c, const char *id)
+{
+    static const char *const types[][2] = {
+        {"i-", "instance"},       {"vol-", "volume"}, {"sg-", "security-group"}, {"subnet-", "subnet"},
+        {"vpc-", "vpc"},          {"eni-", "network-interface"}, {"snap-", "snapshot"}, {"lt-", "launch-template"},
+        {"igw-", "internet-gateway"}, {"rtb-", "route-table"},
+    };
+    if (g_str_has_prefix(id, "ami-"))
+        return g_strdup_printf("arn:aws:ec2:%s::image/%s", c->region, id);
+    for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
+        if (g_str_has_prefix(id, types[i][0]))
+            return g_strdup_printf("arn:aws:ec2:%s:%s:%s/%s", c->region, c->account, types[i][1], id);
+    return g_strdup_printf("arn:aws:ec2:%s:%s:*/%s", c->region, c->account, id);
+}
+
+static char *arn_of(svc_call *c, const char *type, const char *id)
+{
+    return g_strdup_printf("arn:aws:ec2:%s:%s:%s/%s", c->region, c->account, type, id);
+}
+
+static void each_id(svc_call *c, GArray *out, const char *action, json_t *ids)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        if (json_is_string(v))
+            svc_authz_add(out, action, arn_of_id(c, json_string_value(v)), -1);
+    }
+}
+
+/* RunInstances: every resource the launch touches. */
+static void run_instances(svc_call *c, GArray *out)
+{
+    json_t *in = c->input;
+    const char *a = "ec2:RunInstances";
+    svc_authz_add(out, a, arn_of(c, "instance", "*"), -1);
+    if (svc_str(in, "ImageId"))
+        svc_authz_add(out, a, arn_of_id(c, svc_str(in, "ImageId")), -1);
+    svc_authz_add(out, a, svc_str(in, "SubnetId") ? arn_of_id(c, svc_str(in, "SubnetId")) : arn_of(c, "subnet", "*"),
+                  -1);
+    svc_authz_add(out, a, arn_of(c, "network-interface", "*"), -1);
+    json_t *groups = json_object_get(in, "SecurityGroupIds");
+    if (json_array_size(groups))
+        each_id(c, out, a, groups);
+    else
+        svc_authz_add(out, a, arn_of(c, "security-group", "*"), -1);
+    svc_authz_add(out, a, arn_of(c, "volume", "*"), -1);
+    if (svc_str(in, "KeyName"))
+        svc_authz_add(out, a, arn_of(c, "key-pair", svc_str(in, "KeyName")), -1);
+    if (json_array_size(json_object_get(in, "TagSpecifications"))) {
+        svc_authz_add(out, "ec2:CreateTags", arn_of(c, "instance", "*"), -1);
+        svc_authz_add(out, "ec2:CreateTags", arn_of(c, "volume", "*"), -1);
+    }
+}
+
+void ec2_authorize(svc_call *c, GArray *out, json_t *context)
+{
+    const char *op = c->operation;
+    char action[64];
+    g_snprintf(action, sizeof action, "ec2:%s", op);
+    if (strcmp(op, "RunInstances") == 0) {
+        run_instances(c, out);
+        return;
+    }
+    if (strcmp(op, "CreateTags") == 0 || strcmp(op, "DeleteTags") == 0) {
+        each_id(c, out, action, json_object_get(c->input, "Resources"));
+        if (strcmp(op, "CreateTags") == 0)
+            json_object_set_new(context, "ec2:createaction", json_string("CreateTags"));
+        return;
+    }
+    json_t *ids = json_object_get(c->input, "InstanceIds");
+    if (!g_str_has_prefix(op, "Describe") && json_array_size(ids)) {
+        each_id(c, out, action, ids);
+        return;
+    }
+    /* Describe* and the rest: no resource-level permissions */
+    svc_authz_add(out, action, g_strdup("*"), -1);
+}

@@ -1,0 +1,40 @@
+#include "services/sns/authz.h"
+
+#include <string.h>
+
+/* A subscription's topic: its ARN less the last ":id". */
+static char *topic_of_subscription(const char *arn)
+{
+    const char *colon = strrchr(arn, ':');
+    return colon ? g_strndup(arn, (size_t)(colon - arn)) : g_strdup(arn);
+}
+
+void sns_authorize(svc_call *c, GArray *out, json_t *context)
+{
+    const char *op = c->operation;
+    json_t *in = c->input;
+    char action[64];
+    /* Publish and PublishBatch are both sns:Publish */
+    g_snprintf(action, sizeof action, "sns:%s", strcmp(op, "PublishBatch") == 0 ? "Publish" : op);
+    const char *topic = svc_str(in, "TopicArn");
+    if (!topic)
+        topic = svc_str(in, "TargetArn");
+    if (!topic)
+        topic = svc_str(in, "ResourceArn");
+    char *resource = NULL;
+    if (topic)
+        resource = g_strdup(topic);
+    else if (strcmp(op, "CreateTopic") == 0 && svc_str(in, "Name"))
+        resource = g_strdup_printf("arn:aws:sns:%s:%s:%s", c->region, c->account, svc_str(in, "Name"));
+    else if (svc_str(in, "SubscriptionArn"))
+        resource = topic_of_subscription(svc_str(in, "SubscriptionArn"));
+    else
+        resource = g_strdup("*"); /* listings, SMS settings, a publish to a phone number */
+    if (strcmp(op, "Subscribe") == 0) {
+        if (svc_str(in, "Protocol"))
+            json_object_set_new(context, "sns:protocol", json_string(svc_str(in, "Protocol")));
+        if (svc_str(in, "Endpoint"))
+            json_object_set_new(context, "sns:endpoint", json_string(svc_str(in, "Endpoint")));
+    }
+    svc_authz_add(out, action, resource, -1);
+}

@@ -1,0 +1,11 @@
+/* authz: the IAM authorizations an SNS request needs (svc_def.authorize):
+ * sns:<Operation> on the topic it concerns, "*" for the listings
+ * (docs/AWS-FACTS.md, "Service Authorization Reference"). */
+#ifndef MOCKAWS_SNS_AUTHZ_H
+#define MOCKAWS_SNS_AUTHZ_H
+
+#include "services/service.h"
+
+void sns_authorize(svc_call *c, GArray *out, json_t *context);
+
+#endif

@@ -1,0 +1,20 @@
+#include "services/sts/authz.h"
+
+#include <string.h>
+
+void sts_authorize(svc_call *c, GArray *out, json_t *context)
+{
+    (void)context;
+    const char *op = c->operation;
+    if (strcmp(op, "AssumeRole") == 0 && svc_str(c->input, "RoleArn"))
+        svc_authz_add(out, "sts:AssumeRole", g_strdup(svc_str(c->input, "RoleArn")), -1);
+    else if (strcmp(op, "GetFederationToken") == 0 && svc_str(c->input, "Name"))
+        svc_authz_add(out, "sts:GetFederationToken",
+                      g_strdup_printf("arn:aws:sts::%s:federated-user/%s", c->account, svc_str(c->input, "Name")), -1);
+    else if (strcmp(op, "DecodeAuthorizationMessage") == 0 || strcmp(op, "GetAccessKeyInfo") == 0)
+        svc_authz_add(out, strcmp(op, "GetAccessKeyInfo") == 0 ? "sts:GetAccessKeyInfo"
+                                                                : "sts:DecodeAuthorizationMessage",
+                      g_strdup("*"), -1);
+    /* GetCallerIdentity, GetSessionToken, the web identity and SAML
+     * operations: no permission is needed */
+}

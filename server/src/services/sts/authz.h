@@ -1,0 +1,11 @@
+/* authz: the IAM authorizations an STS request needs (svc_def.authorize):
+ * sts:AssumeRole on the role (its trust policy decides too, in STS), none
+ * for GetCallerIdentity and GetSessionToken (docs/AWS-FACTS.md). */
+#ifndef MOCKAWS_STS_AUTHZ_H
+#define MOCKAWS_STS_AUTHZ_H
+
+#include "services/service.h"
+
+void sts_authorize(svc_call *c, GArray *out, json_t *context);
+
+#endif
