@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "services/service.h"
+#include "services/svc_api.h"
 
 typedef struct authz_case {
     const char *service, *operation, *input, *want, *context;
@@ -54,7 +55,8 @@ static const authz_case cases[] = {
      "dynamodb:GetItem arn:aws:dynamodb:us-east-1:123456789012:table/orders", NULL},
     {"dynamodb", "Query", "{\"TableName\":\"orders\",\"IndexName\":\"by-day\"}",
      "dynamodb:Query arn:aws:dynamodb:us-east-1:123456789012:table/orders/index/by-day", NULL},
-    {"dynamodb", "ListTables", "{}", "dynamodb:ListTables *", NULL},
+    {"dynamodb", "ListTables", "{}", "dynamodb:ListTables arn:aws:dynamodb:us-east-1:123456789012:table/*", NULL},
+    {"dynamodb", "DescribeLimits", "{}", "dynamodb:DescribeLimits *", NULL},
     {"dynamodb", "BatchWriteItem", "{\"RequestItems\":{\"a\":[],\"b\":[]}}",
      "dynamodb:BatchWriteItem arn:aws:dynamodb:us-east-1:123456789012:table/a | dynamodb:BatchWriteItem "
      "arn:aws:dynamodb:us-east-1:123456789012:table/b",
@@ -148,10 +150,93 @@ static void every_case(void **state)
     }
 }
 
+/* svc_def.access_denied: each service's code, status and sentence. */
+static void denials(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *service, *action, *resource;
+        bool explicit_deny;
+        const char *by, *code;
+        int status;
+        const char *message; /* a prefix of it */
+    } rows[] = {
+        {"s3", "s3:GetObject", "arn:aws:s3:::b/k", false, "identity-based policy", "AccessDenied", 403,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: s3:GetObject on resource: "
+         "\"arn:aws:s3:::b/k\" because no identity-based policy allows the s3:GetObject action"},
+        {"s3", "s3:PutObject", "arn:aws:s3:::b/k", true, "resource-based policy", "AccessDenied", 403,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: s3:PutObject on resource: "
+         "\"arn:aws:s3:::b/k\" with an explicit deny in a resource-based policy"},
+        {"dynamodb", "dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:123456789012:table/T", false,
+         "identity-based policy", "AccessDeniedException", 400,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: dynamodb:PutItem on resource: "
+         "arn:aws:dynamodb:us-east-1:123456789012:table/T because no identity-based policy allows the "
+         "dynamodb:PutItem action"},
+        {"dynamodb", "dynamodb:Query", "arn:aws:dynamodb:us-east-1:123456789012:table/T/index/I", true,
+         "identity-based policy", "AccessDeniedException", 400,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: dynamodb:Query on resource: "
+         "arn:aws:dynamodb:us-east-1:123456789012:table/T/index/I with an explicit deny in an identity-based policy"},
+        {"sns", "sns:Publish", "arn:aws:sns:us-east-1:123456789012:t", false, "identity-based policy",
+         "AuthorizationError", 403,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: SNS:Publish on resource: "
+         "arn:aws:sns:us-east-1:123456789012:t because no identity-based policy allows the SNS:Publish action"},
+        {"ec2", "ec2:RunInstances", "arn:aws:ec2:us-east-1:123456789012:instance/*", false, "identity-based policy",
+         "UnauthorizedOperation", 403,
+         "You are not authorized to perform this operation. User: arn:aws:iam::123456789012:user/alice is not "
+         "authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:123456789012:instance/* "
+         "because no identity-based policy allows the ec2:RunInstances action. Encoded authorization failure "
+         "message: "},
+        {"sts", "sts:AssumeRole", "arn:aws:iam::123456789012:role/r", false, "identity-based policy", "AccessDenied",
+         403,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: "
+         "arn:aws:iam::123456789012:role/r"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        const svc_def *def = services_find(rows[i].service);
+        assert_non_null(def->access_denied);
+        svc_call c = {.svc = def, .account = "123456789012", .region = "us-east-1", .access_key = "AKID"};
+        svc_authz a = {.resource = (char *)rows[i].resource, .entry = -1};
+        g_strlcpy(a.action, rows[i].action, sizeof a.action);
+        aws_error err = AWS_ERROR_INIT;
+        def->access_denied(&c, "arn:aws:iam::123456789012:user/alice", &a, rows[i].explicit_deny, rows[i].by, &err);
+        assert_string_equal(err.code, rows[i].code);
+        assert_int_equal(err.status, rows[i].status);
+        if (!g_str_has_prefix(err.message, rows[i].message))
+            fail_msg("%s: \"%s\"", rows[i].service, err.message);
+        if (strcmp(rows[i].service, "ec2") == 0) {
+            /* the encoded message decodes to DecodeAuthorizationMessage's JSON */
+            char *blob = g_strdup(err.message + strlen(rows[i].message));
+            for (char *p = blob; *p; p++)
+                *p = *p == '-' ? '+' : *p == '_' ? '/' : *p;
+            gsize n;
+            guchar *text = g_base64_decode(blob, &n);
+            json_t *d = json_loadb((const char *)text, n, 0, NULL);
+            assert_non_null(d);
+            assert_true(json_is_false(json_object_get(d, "allowed")));
+            assert_string_equal(json_string_value(json_object_get(json_object_get(d, "context"), "action")),
+                                "ec2:RunInstances");
+            json_decref(d);
+            g_free(text);
+            g_free(blob);
+        } else {
+            assert_string_equal(err.message, rows[i].message);
+        }
+        aws_error_clear(&err);
+    }
+    /* an unsigned S3 request: S3's bare words */
+    svc_call anon = {.svc = services_find("s3"), .account = "123456789012", .region = "us-east-1", .access_key = ""};
+    svc_authz a = {.resource = "arn:aws:s3:::b/k", .entry = -1, .action = "s3:GetObject"};
+    aws_error err = AWS_ERROR_INIT;
+    anon.svc->access_denied(&anon, NULL, &a, false, "identity-based policy", &err);
+    assert_string_equal(err.message, "Access Denied");
+    aws_error_clear(&err);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_case),
+        cmocka_unit_test(denials),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -185,3 +185,18 @@ int svc_fixture_read_file(const svc_fixture_ctx *ctx, const char *name, char **d
 {
     return fsref_read(ctx->base_dir, name, FSREF_MAX_FILE, data, len, NULL, err, errlen);
 }
+
+/* ---- access denied ---- */
+
+char *svc_denied_message(const char *principal, const char *action, const char *resource, bool quote,
+                         bool explicit_deny, const char *by)
+{
+    GString *m = g_string_new(NULL);
+    g_string_printf(m, "User: %s is not authorized to perform: %s on resource: %s%s%s", principal, action,
+                    quote ? "\"" : "", resource, quote ? "\"" : "");
+    if (explicit_deny)
+        g_string_append_printf(m, " with an explicit deny in %s %s", strchr("aeiou", by[0]) ? "an" : "a", by);
+    else
+        g_string_append_printf(m, " because no %s allows the %s action", by, action);
+    return g_string_free(m, FALSE);
+}

@@ -108,6 +108,24 @@ typedef enum svc_scope {
 /* The most violations a service may list in one answer (max_violations). */
 #define SVC_MAX_VIOLATIONS 16
 
+/* One IAM authorization a request needs under --auth enforce: an action on
+ * a resource, as the Service Authorization Reference lists them. */
+typedef struct svc_authz {
+    char action[64]; /* "s3:GetObject" */
+    char *resource;  /* the resource's ARN ("*" for an action on none), g_malloc'd */
+    int entry;       /* -1: the request stands or falls by it; i: the batch entry i
+                        alone (S3 DeleteObjects answers a denied key in its result) */
+} svc_authz;
+
+/* Appends an authorization to out (a GArray of svc_authz), taking
+ * resource (g_malloc'd). */
+static inline void svc_authz_add(GArray *out, const char *action, char *resource, int entry)
+{
+    svc_authz a = {.resource = resource, .entry = entry};
+    g_strlcpy(a.action, action, sizeof a.action);
+    g_array_append_val(out, a);
+}
+
 struct svc_def {
     const char *name;        /* signing name: "s3", "dynamodb", "sns", "ec2", "sts"; also names
                                 the model (server/models/NAME.json) and error catalog
@@ -211,6 +229,15 @@ struct svc_def {
      * the service's requests are not checked. */
     void (*authorize)(svc_call *c, GArray *out, json_t *context);
 
+    /* The error a request denied under --auth enforce gets, in the
+     * service's own code, status and words: principal_arn is the caller's,
+     * a the check that failed, explicit_deny whether a Deny statement
+     * decided, by the kind of policy that did (or that no Allow was found
+     * in): "identity-based policy", "resource-based policy", "permissions
+     * boundary", "session policy". NULL: 403 AccessDenied "Access Denied". */
+    void (*access_denied)(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
+                          const char *by, aws_error *err);
+
     /* For the service that holds identities (IAM): the identity-based
      * policies that apply to principal_arn, one of this namespace's users
      * or roles (a user's inline and attached policies and its groups'; a
@@ -227,24 +254,6 @@ struct svc_def {
      * (g_malloc'd) when the host names one. NULL: the host routes nothing. */
     char *(*route_host)(const http_request *req, char **region);
 };
-
-/* One IAM authorization a request needs under --auth enforce: an action on
- * a resource, as the Service Authorization Reference lists them. */
-typedef struct svc_authz {
-    char action[64]; /* "s3:GetObject" */
-    char *resource;  /* the resource's ARN ("*" for an action on none), g_malloc'd */
-    int entry;       /* -1: the request stands or falls by it; i: the batch entry i
-                        alone (S3 DeleteObjects answers a denied key in its result) */
-} svc_authz;
-
-/* Appends an authorization to out (a GArray of svc_authz), taking
- * resource (g_malloc'd). */
-static inline void svc_authz_add(GArray *out, const char *action, char *resource, int entry)
-{
-    svc_authz a = {.resource = resource, .entry = entry};
-    g_strlcpy(a.action, action, sizeof a.action);
-    g_array_append_val(out, a);
-}
 
 /* The request body, handed over without a copy when the server allows it
  * (else copied), finished (body_data / body_len). The caller owns the result

@@ -88,6 +88,14 @@ typedef void (*svc_state_fn)(void *state, const char *account, const char *regio
 void svc_foreach_state(server *s, const svc_def *svc, const char *account, const char *region, svc_lock_mode mode,
                        svc_state_fn fn, void *arg);
 
+/* ---- access denied ----
+ * AWS's sentence for a request a policy refused: "User: PRINCIPAL is not
+ * authorized to perform: ACTION on resource: RESOURCE because no BY allows
+ * the ACTION action", or "... with an explicit deny in a(n) BY" when a
+ * Deny decided (g_malloc'd). quote: RESOURCE in double quotes (S3). */
+char *svc_denied_message(const char *principal, const char *action, const char *resource, bool quote,
+                         bool explicit_deny, const char *by);
+
 /* ---- partial-failure faults ----
  * A fault rule's partial action (svc_def.partial_actions; its value a share
  * f from 0 to 1, in c->fault) fails that share of a batch of n entries. One

@@ -8,5 +8,8 @@
 #include "services/service.h"
 
 void ddb_authorize(svc_call *c, GArray *out, json_t *context);
+/* svc_def.access_denied: 400 AccessDeniedException, the resource bare. */
+void ddb_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
+                       const char *by, aws_error *err);
 
 #endif

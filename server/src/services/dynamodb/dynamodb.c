@@ -281,4 +281,5 @@ const svc_def dynamodb_service = {
     .due_ms = ddb_ttl_due,
     .maintain = ddb_ttl_sweep,
     .authorize = ddb_authorize,
+    .access_denied = ddb_access_denied,
 };

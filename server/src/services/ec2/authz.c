@@ -1,6 +1,9 @@
 #include "services/ec2/authz.h"
 
+#include <stdlib.h>
 #include <string.h>
+
+#include "services/svc_api.h"
 
 /* A resource id's ARN, by its prefix; images are regional but belong to no
  * account in their ARN. */
@@ -81,4 +84,27 @@ void ec2_authorize(svc_call *c, GArray *out, json_t *context)
     }
     /* Describe* and the rest: no resource-level permissions */
     svc_authz_add(out, action, g_strdup("*"), -1);
+}
+
+void ec2_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
+                       const char *by, aws_error *err)
+{
+    (void)c;
+    json_t *decoded = json_pack("{s:b, s:b, s:{s:[]}, s:{s:[]}, s:{s:{s:s}, s:s, s:s, s:{s:[]}}}", "allowed", 0,
+                                "explicitDeny", explicit_deny, "matchedStatements", "items", "failures", "items",
+                                "context", "principal", "arn", principal_arn, "action", a->action, "resource",
+                                a->resource, "conditions", "items");
+    char *text = json_dumps(decoded, JSON_COMPACT);
+    char *blob = g_base64_encode((const guchar *)text, strlen(text));
+    for (char *p = blob; *p; p++)
+        *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+    char *m = svc_denied_message(principal_arn, a->action, a->resource, false, explicit_deny, by);
+    aws_error_set_status(err, 403, "UnauthorizedOperation",
+                         "You are not authorized to perform this operation. %s. Encoded authorization failure "
+                         "message: %s",
+                         m, blob);
+    g_free(m);
+    g_free(blob);
+    free(text);
+    json_decref(decoded);
 }

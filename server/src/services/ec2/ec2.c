@@ -1420,4 +1420,5 @@ const svc_def ec2_service = {
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
     .authorize = ec2_authorize,
+    .access_denied = ec2_access_denied,
 };

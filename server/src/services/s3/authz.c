@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "services/svc_api.h"
+
 #include "services/s3/post.h"
 #include "services/s3/s3.h"
 
@@ -202,4 +204,16 @@ void s3_authorize(svc_call *c, GArray *out, json_t *context)
             set_context(context, "s3:versionid", json_object_get(in, "VersionId"));
         return;
     }
+}
+
+void s3_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
+                      const char *by, aws_error *err)
+{
+    if (!c->access_key[0] || !principal_arn) {
+        aws_error_set_status(err, 403, "AccessDenied", "Access Denied");
+        return;
+    }
+    char *m = svc_denied_message(principal_arn, a->action, a->resource, true, explicit_deny, by);
+    aws_error_set_status(err, 403, "AccessDenied", "%s", m);
+    g_free(m);
 }

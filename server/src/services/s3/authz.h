@@ -8,5 +8,9 @@
 #include "services/service.h"
 
 void s3_authorize(svc_call *c, GArray *out, json_t *context);
+/* svc_def.access_denied: 403 AccessDenied, the resource in quotes as S3
+ * writes it; an unsigned request gets S3's bare "Access Denied". */
+void s3_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
+                      const char *by, aws_error *err);
 
 #endif

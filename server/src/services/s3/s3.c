@@ -644,4 +644,5 @@ const svc_def s3_service = {
     .maintain = maintain,
     .invoke_rank = 1, /* publishes events to SNS */
     .authorize = s3_authorize,
+    .access_denied = s3_access_denied,
 };

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "services/svc_api.h"
+
 /* A subscription's topic: its ARN less the last ":id". */
 static char *topic_of_subscription(const char *arn)
 {
@@ -37,4 +39,15 @@ void sns_authorize(svc_call *c, GArray *out, json_t *context)
             json_object_set_new(context, "sns:endpoint", json_string(svc_str(in, "Endpoint")));
     }
     svc_authz_add(out, action, resource, -1);
+}
+
+void sns_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
+                       const char *by, aws_error *err)
+{
+    (void)c;
+    char action[64];
+    g_snprintf(action, sizeof action, "SNS:%s", g_str_has_prefix(a->action, "sns:") ? a->action + 4 : a->action);
+    char *m = svc_denied_message(principal_arn, action, a->resource, false, explicit_deny, by);
+    aws_error_set_status(err, 403, "AuthorizationError", "%s", m);
+    g_free(m);
 }

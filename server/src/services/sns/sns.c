@@ -1265,4 +1265,5 @@ const svc_def sns_service = {
     .partial_actions = partial_actions,
     .invoke_rank = 2, /* S3 publishes to it */
     .authorize = sns_authorize,
+    .access_denied = sns_access_denied,
 };

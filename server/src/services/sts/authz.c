@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "services/svc_api.h"
+
 void sts_authorize(svc_call *c, GArray *out, json_t *context)
 {
     (void)context;
@@ -17,4 +19,14 @@ void sts_authorize(svc_call *c, GArray *out, json_t *context)
                       g_strdup("*"), -1);
     /* GetCallerIdentity, GetSessionToken, the web identity and SAML
      * operations: no permission is needed */
+}
+
+void sts_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
+                       const char *by, aws_error *err)
+{
+    (void)c;
+    (void)explicit_deny;
+    (void)by;
+    aws_error_set_status(err, 403, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s",
+                         principal_arn, a->action, a->resource);
 }

@@ -7,5 +7,9 @@
 #include "services/service.h"
 
 void sts_authorize(svc_call *c, GArray *out, json_t *context);
+/* svc_def.access_denied: 403 AccessDenied; STS's sentence has no reason
+ * after the resource. */
+void sts_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
+                       const char *by, aws_error *err);
 
 #endif

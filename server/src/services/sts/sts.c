@@ -134,4 +134,5 @@ const svc_def sts_service = {
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
     .authorize = sts_authorize,
+    .access_denied = sts_access_denied,
 };
