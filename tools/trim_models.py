@@ -38,7 +38,8 @@ import botocore
 import botocore.loaders
 
 KEEP = {
-    "sts": ["GetCallerIdentity", "AssumeRole", "GetSessionToken", "GetAccessKeyInfo"],
+    "sts": ["GetCallerIdentity", "AssumeRole", "GetSessionToken", "GetAccessKeyInfo",
+            "DecodeAuthorizationMessage"],
     "s3": [
         "CreateBucket", "DeleteBucket", "HeadBucket", "ListBuckets", "GetBucketLocation",
         "PutObject", "GetObject", "HeadObject", "DeleteObject", "DeleteObjects", "CopyObject",

@@ -336,7 +336,7 @@ static void shipped_models(void **st)
         {"dynamodb", "json", 27, "ExecuteStatement", "CreateBackup"},
         {"sns", "query", 17, "PublishBatch", "CreatePlatformApplication"},
         {"ec2", "ec2", 12, "RunInstances", "CreateVpc"},
-        {"sts", "query", 4, "AssumeRole", "AssumeRoleWithSAML"},
+        {"sts", "query", 5, "AssumeRole", "AssumeRoleWithSAML"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
         const model *m = shipped_model(want[i].svc);

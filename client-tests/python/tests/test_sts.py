@@ -1,5 +1,7 @@
 """STS through boto3: identity by access key, AssumeRole, errors, SDK retry headers."""
+import base64
 import datetime
+import json
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -191,3 +193,29 @@ class SessionTokenAndKeyInfo(ServerTestCase):
         self.assertEqual(info["Account"], ROLE_ACCOUNT)
         info = sts.get_access_key_info(AccessKeyId="AKIAIOSFODNN7EXAMPLE")
         self.assertEqual(info["Account"], DEFAULT_ACCOUNT)
+
+
+class DecodeAuthorizationMessage(ServerTestCase):
+    """The encoded message of an EC2 denial decodes to the JSON AWS documents
+    (allowed, explicitDeny, matchedStatements, failures, context); anything else
+    is InvalidAuthorizationMessageException."""
+
+    def test_an_encoded_denial_decodes(self):
+        message = {"allowed": False, "explicitDeny": False, "matchedStatements": {"items": []},
+                   "failures": {"items": []},
+                   "context": {"principal": {"arn": f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/alice"},
+                               "action": "ec2:RunInstances",
+                               "resource": f"arn:aws:ec2:us-east-1:{DEFAULT_ACCOUNT}:instance/*",
+                               "conditions": {"items": []}}}
+        blob = base64.urlsafe_b64encode(json.dumps(message).encode()).decode()
+        decoded = self.server.client("sts").decode_authorization_message(EncodedMessage=blob)["DecodedMessage"]
+        self.assertEqual(json.loads(decoded), message)
+
+    def test_anything_else_is_refused(self):
+        sts = self.server.client("sts")
+        for blob in ("not base64!", base64.urlsafe_b64encode(b"[1, 2]").decode()):
+            with self.subTest(blob=blob), self.assertRaises(ClientError) as ctx:
+                sts.decode_authorization_message(EncodedMessage=blob)
+            err = ctx.exception.response
+            self.assertEqual(err["Error"]["Code"], "InvalidAuthorizationMessageException")
+            self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"], 400)

@@ -1,5 +1,6 @@
 #include "services/sts/authz.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "services/svc_api.h"
@@ -29,4 +30,29 @@ void sts_access_denied(svc_call *c, const char *principal_arn, const svc_authz *
     (void)by;
     aws_error_set_status(err, 403, "AccessDenied", "User: %s is not authorized to perform: %s on resource: %s",
                          principal_arn, a->action, a->resource);
+}
+
+int sts_decode_authorization_message(svc_call *c)
+{
+    /* the blob is what access_denied encoded (ec2/authz.c): the message's
+     * JSON in URL-safe base64 */
+    const char *blob = svc_str(c->input, "EncodedMessage");
+    char *std = g_strdup(blob ? blob : "");
+    for (char *p = std; *p; p++)
+        *p = *p == '-' ? '+' : *p == '_' ? '/' : *p;
+    char *text = NULL;
+    size_t len = 0;
+    json_t *doc = svc_base64_decode(std, strlen(std), &text, &len) ? json_loadb(text, len, 0, NULL) : NULL;
+    g_free(std);
+    g_free(text);
+    if (!json_is_object(doc)) {
+        json_decref(doc);
+        return aws_error_set(&c->err, "InvalidAuthorizationMessageException",
+                             "The encoded authorization message is invalid.");
+    }
+    char *decoded = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    c->output = json_pack("{s:s}", "DecodedMessage", decoded);
+    free(decoded);
+    return 0;
 }

@@ -12,4 +12,9 @@ void sts_authorize(svc_call *c, GArray *out, json_t *context);
 void sts_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
                        const char *by, aws_error *err);
 
+/* DecodeAuthorizationMessage: the JSON an EC2 denial encoded (its
+ * "Encoded authorization failure message"); InvalidAuthorizationMessageException
+ * for anything else. Needs sts:DecodeAuthorizationMessage under enforce. */
+int sts_decode_authorization_message(svc_call *c);
+
 #endif

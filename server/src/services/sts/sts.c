@@ -123,6 +123,7 @@ static const svc_op ops[] = {
     {"AssumeRole", assume_role, SVC_LOCK_EXCLUSIVE},
     {"GetSessionToken", get_session_token, SVC_LOCK_EXCLUSIVE},
     {"GetAccessKeyInfo", get_access_key_info, SVC_LOCK_SHARED},
+    {"DecodeAuthorizationMessage", sts_decode_authorization_message, SVC_LOCK_SHARED},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
