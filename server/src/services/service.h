@@ -229,6 +229,16 @@ struct svc_def {
      * the service's requests are not checked. */
     void (*authorize)(svc_call *c, GArray *out, json_t *context);
 
+    /* The resource-based policy of the resource an authorization names
+     * (S3: the bucket's policy, for the bucket and its objects; SNS: the
+     * topic's, its default included), parsed (new reference), and the
+     * account that owns the resource in owner; NULL when the resource has
+     * none or does not exist. state is the namespace of (account, region),
+     * the caller's, read under its shared lock. NULL hook: the service's
+     * resources have no policies. */
+    json_t *(*resource_policy)(void *state, const char *account, const char *region, const char *resource_arn,
+                               char owner[13]);
+
     /* The error a request denied under --auth enforce gets, in the
      * service's own code, status and words: principal_arn is the caller's,
      * a the check that failed, explicit_deny whether a Deny statement

@@ -4,6 +4,7 @@
 
 #include "services/svc_api.h"
 
+#include "services/s3/config.h"
 #include "services/s3/post.h"
 #include "services/s3/s3.h"
 
@@ -216,4 +217,23 @@ void s3_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a
     char *m = svc_denied_message(principal_arn, a->action, a->resource, true, explicit_deny, by);
     aws_error_set_status(err, 403, "AccessDenied", "%s", m);
     g_free(m);
+}
+
+json_t *s3_resource_policy(void *state, const char *account, const char *region, const char *resource_arn,
+                           char owner[13])
+{
+    (void)account;
+    (void)region;
+    if (!g_str_has_prefix(resource_arn, "arn:aws:s3:::"))
+        return NULL;
+    const char *name = resource_arn + strlen("arn:aws:s3:::");
+    const char *slash = strchr(name, '/');
+    char *bucket = slash ? g_strndup(name, (size_t)(slash - name)) : g_strdup(name);
+    s3_bucket *b = g_tree_lookup(((s3_state *)state)->buckets, bucket);
+    g_free(bucket);
+    if (!b)
+        return NULL;
+    g_strlcpy(owner, b->owner, 13);
+    json_t *text = s3_config_get(b, "Policy");
+    return text ? json_loads(json_string_value(text), 0, NULL) : NULL;
 }

@@ -13,4 +13,9 @@ void s3_authorize(svc_call *c, GArray *out, json_t *context);
 void s3_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
                       const char *by, aws_error *err);
 
+/* svc_def.resource_policy: the bucket's policy, for "arn:aws:s3:::B" and
+ * "arn:aws:s3:::B/KEY"; owner is the bucket's owner. */
+json_t *s3_resource_policy(void *state, const char *account, const char *region, const char *resource_arn,
+                           char owner[13]);
+
 #endif

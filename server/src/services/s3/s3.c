@@ -645,4 +645,5 @@ const svc_def s3_service = {
     .invoke_rank = 1, /* publishes events to SNS */
     .authorize = s3_authorize,
     .access_denied = s3_access_denied,
+    .resource_policy = s3_resource_policy,
 };

@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "services/sns/store.h"
 #include "services/svc_api.h"
 
 /* A subscription's topic: its ARN less the last ":id". */
@@ -50,4 +51,18 @@ void sns_access_denied(svc_call *c, const char *principal_arn, const svc_authz *
     char *m = svc_denied_message(principal_arn, action, a->resource, false, explicit_deny, by);
     aws_error_set_status(err, 403, "AuthorizationError", "%s", m);
     g_free(m);
+}
+
+json_t *sns_resource_policy(void *state, const char *account, const char *region, const char *resource_arn,
+                            char owner[13])
+{
+    (void)region;
+    sns_topic *t = sns_topic_find(state, resource_arn);
+    if (!t)
+        return NULL;
+    g_strlcpy(owner, account, 13);
+    json_t *attrs = sns_topic_attributes(t, account);
+    json_t *doc = json_loads(svc_str(attrs, "Policy"), 0, NULL);
+    json_decref(attrs);
+    return doc;
 }

@@ -12,4 +12,9 @@ void sns_authorize(svc_call *c, GArray *out, json_t *context);
 void sns_access_denied(svc_call *c, const char *principal_arn, const svc_authz *a, bool explicit_deny,
                        const char *by, aws_error *err);
 
+/* svc_def.resource_policy: the topic's policy (SNS's default one when none
+ * was set); owner is the topic's account. */
+json_t *sns_resource_policy(void *state, const char *account, const char *region, const char *resource_arn,
+                            char owner[13]);
+
 #endif

@@ -1266,4 +1266,5 @@ const svc_def sns_service = {
     .invoke_rank = 2, /* S3 publishes to it */
     .authorize = sns_authorize,
     .access_denied = sns_access_denied,
+    .resource_policy = sns_resource_policy,
 };
