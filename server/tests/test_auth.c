@@ -38,6 +38,40 @@ static void amz_date(int64_t ms, char out[17])
     g_date_time_unref(t);
 }
 
+static result run(server *s, const http_request *req)
+{
+    http_response resp;
+    http_response_init(&resp);
+    pipeline_outcome out;
+    pipeline_handle(s, req, 1, false, &resp, &out);
+    size_t len;
+    const char *b = http_response_body(&resp, &len);
+    result r = {resp.status, g_strndup(b, len)};
+    http_response_clear(&resp);
+    return r;
+}
+
+/* The SigV4 signature of a request, region us-east-1, at date (basic form). */
+static void sign(const char *method, const char *path, const char *query, bool normalize, const http_header *h,
+                 size_t n, const char *signed_names, const char *payload, const char *date, const char *service,
+                 const char *secret, char sig[65])
+{
+    GString *uri = g_string_new(NULL), *creq = g_string_new(NULL), *sts = g_string_new(NULL);
+    sigv4_canonical_uri(uri, path, strlen(path), normalize);
+    sigv4_canonical_request(creq, method, uri->str, query, NULL, h, n, signed_names, payload);
+    char *scope = g_strdup_printf("%.8s/us-east-1/%s/aws4_request", date, service);
+    sigv4_string_to_sign(sts, date, scope, creq->str, creq->len);
+    guint8 k[SIGV4_KEY_LEN];
+    char dshort[9];
+    g_strlcpy(dshort, date, sizeof dshort);
+    sigv4_signing_key(secret, dshort, "us-east-1", service, k);
+    sigv4_hmac_hex(k, sizeof k, sts->str, sts->len, sig);
+    g_free(scope);
+    g_string_free(uri, TRUE);
+    g_string_free(creq, TRUE);
+    g_string_free(sts, TRUE);
+}
+
 static result send_req(server *s, const req_spec *rs)
 {
     const char *body = rs->body ? rs->body : "";
@@ -68,36 +102,17 @@ static result send_req(server *s, const req_spec *rs)
                 g_string_append_printf(signed_names, "%s%s", signed_names->len ? ";" : "", order[o]);
     char *auth = NULL;
     if (rs->key) {
-        GString *uri = g_string_new(NULL), *creq = g_string_new(NULL), *sts = g_string_new(NULL);
-        sigv4_canonical_uri(uri, rs->path, strlen(rs->path), !s3);
-        sigv4_canonical_request(creq, rs->method, uri->str, rs->query ? rs->query : "", NULL, h, n,
-                                signed_names->str, hash);
-        char *scope = g_strdup_printf("%.8s/us-east-1/%s/aws4_request", date, rs->service);
-        sigv4_string_to_sign(sts, date, scope, creq->str, creq->len);
-        guint8 k[SIGV4_KEY_LEN];
-        char dshort[9];
-        g_strlcpy(dshort, date, sizeof dshort);
-        sigv4_signing_key(rs->secret, dshort, "us-east-1", rs->service, k);
         char sig[65];
-        sigv4_hmac_hex(k, sizeof k, sts->str, sts->len, sig);
-        auth = g_strdup_printf("AWS4-HMAC-SHA256 Credential=%s/%s, SignedHeaders=%s, Signature=%s", rs->key, scope,
-                               signed_names->str, sig);
+        sign(rs->method, rs->path, rs->query ? rs->query : "", !s3, h, n, signed_names->str, hash, date,
+             rs->service, rs->secret, sig);
+        auth = g_strdup_printf("AWS4-HMAC-SHA256 Credential=%s/%.8s/us-east-1/%s/aws4_request, SignedHeaders=%s, "
+                               "Signature=%s",
+                               rs->key, date, rs->service, signed_names->str, sig);
         h[n++] = (http_header){"authorization", auth};
-        g_free(scope);
-        g_string_free(uri, TRUE);
-        g_string_free(creq, TRUE);
-        g_string_free(sts, TRUE);
     }
     http_request req = {.method = rs->method, .path = rs->path, .query = rs->query ? rs->query : "",
                         .host = "localhost", .headers = h, .nheaders = n, .body = body, .body_len = strlen(body)};
-    http_response resp;
-    http_response_init(&resp);
-    pipeline_outcome out;
-    pipeline_handle(s, &req, 1, false, &resp, &out);
-    size_t len;
-    const char *b = http_response_body(&resp, &len);
-    result r = {resp.status, g_strndup(b, len)};
-    http_response_clear(&resp);
+    result r = run(s, &req);
     g_free(auth);
     g_string_free(signed_names, TRUE);
     return r;
@@ -240,6 +255,70 @@ static void s3_content_sha256(void **st)
     g_free(r.body);
 }
 
+/* An aws-chunked upload signed chunk by chunk: right, then with one chunk's
+ * signature off (S3 would store bytes nobody signed). */
+static result chunked_put(server *s, bool tamper)
+{
+    char date[17];
+    amz_date(clock_now_ms(&s->clock), date);
+    const char *signed_names = "content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length";
+    http_header h[6] = {{"content-encoding", "aws-chunked"},
+                        {"host", "localhost"},
+                        {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
+                        {"x-amz-date", date},
+                        {"x-amz-decoded-content-length", "11"}};
+    char seed[65];
+    sign("PUT", "/bkt/obj", "", false, h, 5, signed_names, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", date, "s3", "test",
+         seed);
+    char *auth = g_strdup_printf("AWS4-HMAC-SHA256 Credential=test/%.8s/us-east-1/s3/aws4_request, SignedHeaders=%s, "
+                                 "Signature=%s",
+                                 date, signed_names, seed);
+    h[5] = (http_header){"authorization", auth};
+    /* chunks "hello world" in two, then the final empty one */
+    const char *parts[] = {"hello ", "world", ""};
+    guint8 key[SIGV4_KEY_LEN];
+    char dshort[9];
+    g_strlcpy(dshort, date, sizeof dshort);
+    sigv4_signing_key("test", dshort, "us-east-1", "s3", key);
+    GString *body = g_string_new(NULL), *sts = g_string_new(NULL);
+    char prev[65];
+    g_strlcpy(prev, seed, sizeof prev);
+    for (int i = 0; i < 3; i++) {
+        char hash[65];
+        sigv4_sha256_hex(parts[i], strlen(parts[i]), hash);
+        g_string_printf(sts, "AWS4-HMAC-SHA256-PAYLOAD\n%s\n%.8s/us-east-1/s3/aws4_request\n%s\n%s\n%s", date, date,
+                        prev, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", hash);
+        sigv4_hmac_hex(key, sizeof key, sts->str, sts->len, prev);
+        if (tamper && i == 1)
+            prev[0] = prev[0] == '0' ? '1' : '0';
+        g_string_append_printf(body, "%zx;chunk-signature=%s\r\n%s\r\n", strlen(parts[i]), prev, parts[i]);
+    }
+    http_request req = {.method = "PUT", .path = "/bkt/obj", .query = "", .host = "localhost", .headers = h,
+                        .nheaders = 6, .body = body->str, .body_len = body->len};
+    result r = run(s, &req);
+    g_free(auth);
+    g_string_free(body, TRUE);
+    g_string_free(sts, TRUE);
+    return r;
+}
+
+static void s3_chunk_signatures(void **st)
+{
+    req_spec mk = {.service = "s3", .method = "PUT", .path = "/bkt", .key = "test", .secret = "test"};
+    result r = send_req(*st, &mk);
+    assert_int_equal(r.status, 200);
+    g_free(r.body);
+    r = chunked_put(*st, false);
+    if (r.status != 200)
+        fail_msg("chunked PUT: %d %s", r.status, r.body);
+    g_free(r.body);
+    r = chunked_put(*st, true);
+    assert_int_equal(r.status, 403);
+    assert_non_null(strstr(r.body, "<Code>SignatureDoesNotMatch</Code>"));
+    assert_non_null(strstr(r.body, "<StringToSign>AWS4-HMAC-SHA256-PAYLOAD\n"));
+    g_free(r.body);
+}
+
 static void off_checks_nothing(void **st)
 {
     (void)st;
@@ -259,7 +338,8 @@ int main(void)
         cmocka_unit_test(root_keys_with_secret_test), cmocka_unit_test(wrong_secret),
         cmocka_unit_test(unknown_key),                 cmocka_unit_test(skew),
         cmocka_unit_test(unsigned_requests),           cmocka_unit_test(session_tokens),
-        cmocka_unit_test(s3_content_sha256),           cmocka_unit_test(off_checks_nothing),
+        cmocka_unit_test(s3_content_sha256),           cmocka_unit_test(s3_chunk_signatures),
+        cmocka_unit_test(off_checks_nothing),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

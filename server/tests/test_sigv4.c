@@ -94,6 +94,51 @@ static void test_s3_example(void **state)
     g_string_free(sts, TRUE);
 }
 
+/* S3's chunked-upload example ("… Transferring Payload in Multiple
+ * Chunks"): the seed signature, then each chunk's signing the one before. */
+static void test_s3_chunked_example(void **state)
+{
+    (void)state;
+    http_header h[] = {{"content-encoding", "aws-chunked"},
+                       {"content-length", "66824"},
+                       {"host", "s3.amazonaws.com"},
+                       {"x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"},
+                       {"x-amz-date", "20130524T000000Z"},
+                       {"x-amz-decoded-content-length", "66560"},
+                       {"x-amz-storage-class", "REDUCED_REDUNDANCY"}};
+    const char *scope = "20130524/us-east-1/s3/aws4_request";
+    GString *uri = g_string_new(NULL), *creq = g_string_new(NULL), *sts = g_string_new(NULL);
+    sigv4_canonical_uri(uri, "/examplebucket/chunkObject.txt", 30, false);
+    assert_true(sigv4_canonical_request(creq, "PUT", uri->str, "", NULL, h, G_N_ELEMENTS(h),
+                                        "content-encoding;content-length;host;x-amz-content-sha256;x-amz-date;"
+                                        "x-amz-decoded-content-length;x-amz-storage-class",
+                                        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"));
+    sigv4_string_to_sign(sts, "20130524T000000Z", scope, creq->str, creq->len);
+    guint8 key[SIGV4_KEY_LEN];
+    sigv4_signing_key("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "20130524", "us-east-1", "s3", key);
+    char sig[65];
+    sigv4_hmac_hex(key, sizeof key, sts->str, sts->len, sig);
+    assert_string_equal(sig, "4f232c4386841ef735655705268965c44a0e4690baa4adea153f7db9fa80a0a9");
+
+    static const char *const want[] = {"ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648",
+                                       "0055627c9e194cb4542bae2aa5492e3c1575bbb81b612b7d234b86a503ef5497",
+                                       "b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9"};
+    static const size_t sizes[] = {65536, 1024, 0};
+    char *data = g_malloc(65536);
+    memset(data, 'a', 65536);
+    for (int i = 0; i < 3; i++) {
+        char hash[65];
+        sigv4_sha256_hex(data, sizes[i], hash);
+        g_string_printf(sts, "AWS4-HMAC-SHA256-PAYLOAD\n20130524T000000Z\n%s\n%s\n%s\n%s", scope, sig, EMPTY_SHA, hash);
+        sigv4_hmac_hex(key, sizeof key, sts->str, sts->len, sig);
+        assert_string_equal(sig, want[i]);
+    }
+    g_free(data);
+    g_string_free(uri, TRUE);
+    g_string_free(creq, TRUE);
+    g_string_free(sts, TRUE);
+}
+
 static void test_query_encoding(void **state)
 {
     (void)state;
@@ -130,7 +175,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_suite_paths), cmocka_unit_test(test_suite_query_and_headers),
-        cmocka_unit_test(test_s3_example),  cmocka_unit_test(test_query_encoding),
+        cmocka_unit_test(test_s3_example),  cmocka_unit_test(test_s3_chunked_example),
+        cmocka_unit_test(test_query_encoding),
         cmocka_unit_test(test_v2_and_equal),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

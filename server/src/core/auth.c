@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/sigv4.h"
+#include "wire/chunked.h"
 #include "wire/timefmt.h"
 
 #define ROOT_SECRET "test"
@@ -263,10 +264,57 @@ static void hex_bytes(GString *out, const char *s, size_t n)
         g_string_append_printf(out, i ? " %02x" : "%02x", (unsigned char)s[i]);
 }
 
+/* What S3 tells of a string to sign it computed and a signature that does
+ * not match it. */
+static void s3_mismatch_fields(check *c, const char *key, const GString *sts, const char *given)
+{
+    GString *b = g_string_new(NULL);
+    hex_bytes(b, sts->str, sts->len);
+    aws_error_field(c->err, "AWSAccessKeyId", json_string(key));
+    aws_error_field(c->err, "StringToSign", json_stringn(sts->str, sts->len));
+    aws_error_field(c->err, "SignatureProvided", json_string(given));
+    aws_error_field(c->err, "StringToSignBytes", json_stringn(b->str, b->len));
+    g_string_free(b, TRUE);
+}
+
+/* The chain of an aws-chunked upload's signatures: each chunk's signs the
+ * one before it (the seed: the Authorization header's). */
+typedef struct chunk_chain {
+    check *c;
+    const v4 *v;
+    const char *amz_date;
+    const guint8 *key;
+    char prev[SIGV4_HEX_LEN + 1];
+    bool failed;
+} chunk_chain;
+
+static bool chunk_signed_right(const char *data, size_t len, const char *sig, bool is_trailer, void *arg)
+{
+    chunk_chain *ch = arg;
+    char hash[SIGV4_HEX_LEN + 1], want[SIGV4_HEX_LEN + 1];
+    sigv4_sha256_hex(data, len, hash);
+    GString *sts = g_string_new(NULL);
+    if (is_trailer)
+        g_string_printf(sts, "AWS4-HMAC-SHA256-TRAILER\n%s\n%s\n%s\n%s", ch->amz_date, ch->v->scope, ch->prev, hash);
+    else
+        g_string_printf(sts, "AWS4-HMAC-SHA256-PAYLOAD\n%s\n%s\n%s\n%s\n%s", ch->amz_date, ch->v->scope, ch->prev,
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", hash);
+    sigv4_hmac_hex(ch->key, SIGV4_KEY_LEN, sts->str, sts->len, want);
+    bool ok = sigv4_equal(want, sig);
+    if (!ok) {
+        fail(ch->c, K_SIGNATURE, NULL);
+        s3_mismatch_fields(ch->c, ch->v->key, sts, sig);
+        ch->failed = true;
+    }
+    g_strlcpy(ch->prev, sig, sizeof ch->prev);
+    g_string_free(sts, TRUE);
+    return ok;
+}
+
 /* Compares the signature with the one computed over the canonical request;
  * S3's mismatch carries what it computed. */
 static int v4_compare(check *c, const v4 *v, const char *secret, const char *amz_date, bool presigned,
-                      const char *payload_hash)
+                      const char *payload_hash, guint8 key[SIGV4_KEY_LEN])
 {
     GString *uri = g_string_new(NULL);
     const char *path = c->req->path;
@@ -289,21 +337,15 @@ static int v4_compare(check *c, const v4 *v, const char *secret, const char *amz
     }
     GString *sts = g_string_new(NULL);
     sigv4_string_to_sign(sts, amz_date, v->scope, creq->str, creq->len);
-    guint8 key[SIGV4_KEY_LEN];
     signing_key(c->s, secret, v->date, v->region, v->service, key);
     char want[SIGV4_HEX_LEN + 1];
-    sigv4_hmac_hex(key, sizeof key, sts->str, sts->len, want);
+    sigv4_hmac_hex(key, SIGV4_KEY_LEN, sts->str, sts->len, want);
     if (!sigv4_equal(want, v->signature)) {
         rc = fail(c, K_SIGNATURE, NULL);
         if (c->fam == FAM_S3) {
+            s3_mismatch_fields(c, v->key, sts, v->signature);
             GString *b = g_string_new(NULL);
-            aws_error_field(c->err, "AWSAccessKeyId", json_string(v->key));
-            aws_error_field(c->err, "StringToSign", json_stringn(sts->str, sts->len));
-            aws_error_field(c->err, "SignatureProvided", json_string(v->signature));
-            hex_bytes(b, sts->str, sts->len);
-            aws_error_field(c->err, "StringToSignBytes", json_stringn(b->str, b->len));
             aws_error_field(c->err, "CanonicalRequest", json_stringn(creq->str, creq->len));
-            g_string_truncate(b, 0);
             hex_bytes(b, creq->str, creq->len);
             aws_error_field(c->err, "CanonicalRequestBytes", json_stringn(b->str, b->len));
             g_string_free(b, TRUE);
@@ -442,7 +484,16 @@ static int check_v4_header(check *c, const char *auth)
     if (!secret) {
         rc = 0;
     } else if (payload_hash(c, &v, hash, &literal) == 0) {
-        rc = v4_compare(c, &v, secret, amz_date, false, literal ? literal : hash);
+        guint8 key[SIGV4_KEY_LEN];
+        rc = v4_compare(c, &v, secret, amz_date, false, literal ? literal : hash, key);
+        /* a signed streaming upload: each chunk's signature too (a body
+         * whose framing is wrong is S3's to refuse, as it decodes it) */
+        if (rc == 0 && literal && g_str_has_prefix(literal, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
+            chunk_chain ch = {.c = c, .v = &v, .amz_date = amz_date, .key = key};
+            g_strlcpy(ch.prev, v.signature, sizeof ch.prev);
+            chunked_signatures(c->req->body, c->req->body_len, chunk_signed_right, &ch);
+            rc = ch.failed ? -1 : 0;
+        }
     }
     g_free(secret);
 out:
@@ -539,7 +590,8 @@ static int check_v4_query(check *c)
             sigv4_sha256_hex(c->req->body, c->req->body_len, hash);
             ph = hash;
         }
-        rc = v4_compare(c, &v, secret, date, true, ph);
+        guint8 key[SIGV4_KEY_LEN];
+        rc = v4_compare(c, &v, secret, date, true, ph, key);
     }
     g_free(secret);
 out:
@@ -616,13 +668,7 @@ static int v2_compare(check *c, const char *key, const char *secret, const char 
     int rc = 0;
     if (!sigv4_equal(want, given)) {
         rc = fail(c, K_SIGNATURE, NULL);
-        GString *b = g_string_new(NULL);
-        hex_bytes(b, sts->str, sts->len);
-        aws_error_field(c->err, "AWSAccessKeyId", json_string(key));
-        aws_error_field(c->err, "StringToSign", json_stringn(sts->str, sts->len));
-        aws_error_field(c->err, "SignatureProvided", json_string(given));
-        aws_error_field(c->err, "StringToSignBytes", json_stringn(b->str, b->len));
-        g_string_free(b, TRUE);
+        s3_mismatch_fields(c, key, sts, given);
     }
     g_free(want);
     g_string_free(sts, TRUE);
