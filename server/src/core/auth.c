@@ -157,9 +157,13 @@ static int key_secret(check *c, const char *key, const char *token, char **secre
         return 0;
     }
     server_cred cred;
-    if (!server_cred_lookup(c->s, key, &cred) || (cred.session_token && !token)) {
-        if (server_cred_lookup(c->s, key, &cred))
-            server_cred_clear(&cred);
+    bool known = server_cred_lookup(c->s, key, &cred);
+    /* a temporary key without its token is no key AWS knows */
+    if (known && cred.session_token && !token) {
+        server_cred_clear(&cred);
+        known = false;
+    }
+    if (!known) {
         if (c->fam == FAM_S3) {
             fail(c, K_UNKNOWN_KEY, NULL);
             aws_error_field(c->err, "AWSAccessKeyId", json_string(key));
