@@ -362,6 +362,20 @@ out:
     return rc;
 }
 
+/* Whether a SignedHeaders list (";"-separated) names name. */
+static bool signed_list_has(const char *list, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ';');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == nl && strncmp(p, name, n) == 0)
+            return true;
+        p += n + (end ? 1 : 0);
+    }
+    return false;
+}
+
 /* The hashed payload a header-signed request signs. */
 static int payload_hash(check *c, const v4 *v, char out[SIGV4_HEX_LEN + 1], const char **literal)
 {
@@ -376,15 +390,7 @@ static int payload_hash(check *c, const v4 *v, char out[SIGV4_HEX_LEN + 1], cons
                              "Missing required header for this request: x-amz-content-sha256");
         return -1;
     }
-    bool listed = false;
-    for (const char *p = v->signed_headers; p && *p;) {
-        const char *end = strchr(p, ';');
-        size_t n = end ? (size_t)(end - p) : strlen(p);
-        if (n == 20 && strncmp(p, "x-amz-content-sha256", 20) == 0)
-            listed = true;
-        p += n + (end ? 1 : 0);
-    }
-    if (!listed) {
+    if (!signed_list_has(v->signed_headers, "x-amz-content-sha256")) {
         aws_error_set_status(c->err, 400, "InvalidRequest",
                              "header 'x-amz-content-sha256' must be included in signature");
         return -1;
@@ -576,6 +582,12 @@ static int check_v4_query(check *c)
             aws_error_field(c->err, "Expires", json_string(expiry));
         }
         aws_error_field(c->err, "ServerTime", json_string(server_time));
+        goto out;
+    }
+    if (c->fam == FAM_S3 && !signed_list_has(v.signed_headers, "host")) {
+        /* what a presigned URL is for must be signed: its host */
+        aws_error_set_status(c->err, 403, "AccessDenied", "There were headers present in the request which were not signed");
+        aws_error_field(c->err, "HeadersNotSigned", json_string("host"));
         goto out;
     }
     char *secret;
