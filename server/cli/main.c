@@ -67,6 +67,11 @@ static void usage(FILE *f)
             "  --s3-restore-ms MS     how long an S3 RestoreObject of a GLACIER or\n"
             "                         DEEP_ARCHIVE object takes (default 1000)       MOCKAWS_S3_RESTORE_MS\n"
             "\n"
+            "Authentication (README \"Authentication\"):\n"
+            "  --auth MODE        off (any credentials), verify (signatures, keys,   MOCKAWS_AUTH\n"
+            "                         session tokens, clock skew) or enforce (verify,\n"
+            "                         then policies: for now verify) (default off)\n"
+            "\n"
             "  --version          print the version and exit\n"
             "  --help             print this and exit\n");
 }
@@ -109,6 +114,18 @@ static int parse_format(const char *s, mockaws_log_format *out)
     return 0;
 }
 
+static int parse_auth(const char *s, mockaws_auth_mode *out)
+{
+    static const char *const names[] = {"off", "verify", "enforce"};
+    for (int i = 0; i < 3; i++)
+        if (strcmp(s, names[i]) == 0) {
+            *out = (mockaws_auth_mode)i;
+            return 0;
+        }
+    fprintf(stderr, "mockaws: --auth: '%s' is not off, verify or enforce\n", s);
+    return -1;
+}
+
 /* Flags of the edge and of services, without a short letter. */
 enum {
     OPT_BODY_SPILL = 1000,
@@ -119,6 +136,7 @@ enum {
     OPT_DDB_TTL_DELAY,
     OPT_DDB_THROUGHPUT,
     OPT_S3_RESTORE,
+    OPT_AUTH,
 };
 
 typedef struct config {
@@ -241,6 +259,8 @@ static int apply(config *c, int opt, const char *v)
         c->o.s3_restore_set = 1;
         c->o.s3_restore_ms = (unsigned)n;
         return 0;
+    case OPT_AUTH:
+        return parse_auth(v, &c->o.auth);
     case OPT_DDB_THROUGHPUT:
         /* the flag takes no value; its variable 1 / true or 0 / false */
         if (!v || !strcmp(v, "1") || !strcasecmp(v, "true"))
@@ -272,7 +292,8 @@ static int from_env(config *c)
                 /* services */
                 {"MOCKAWS_DYNAMODB_DELAY_MS", OPT_DDB_DELAY}, {"MOCKAWS_DYNAMODB_THROUGHPUT", OPT_DDB_THROUGHPUT},
                 {"MOCKAWS_DYNAMODB_TTL_DELAY_MS", OPT_DDB_TTL_DELAY},
-                {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE}};
+                {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE},
+                {"MOCKAWS_AUTH", OPT_AUTH}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
         if (v && *v && apply(c, vars[i].opt, v) != 0)
@@ -409,6 +430,7 @@ int main(int argc, char **argv)
         {"dynamodb-throughput", no_argument, NULL, OPT_DDB_THROUGHPUT},
         {"dynamodb-ttl-delay-ms", required_argument, NULL, OPT_DDB_TTL_DELAY},
         {"s3-restore-ms", required_argument, NULL, OPT_S3_RESTORE},
+        {"auth", required_argument, NULL, OPT_AUTH},
         {NULL, 0, NULL, 0},
     };
     bool run_mode = argc > 1 && strcmp(argv[1], "run") == 0;

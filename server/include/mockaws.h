@@ -39,6 +39,13 @@ typedef enum mockaws_log_level {
     MOCKAWS_LOG_DEBUG,
 } mockaws_log_level;
 
+/* Who may call (README "Authentication"). */
+typedef enum mockaws_auth_mode {
+    MOCKAWS_AUTH_OFF = 0, /* the default: any credentials, or none, work */
+    MOCKAWS_AUTH_VERIFY,  /* signatures, access keys, session tokens and clock skew are checked */
+    MOCKAWS_AUTH_ENFORCE, /* verify, then policies (for now: verify only) */
+} mockaws_auth_mode;
+
 /* All zero = defaults. */
 typedef struct mockaws_options {
     const char *host;        /* address to listen on; NULL = "127.0.0.1" */
@@ -78,6 +85,8 @@ typedef struct mockaws_options {
     /* S3 (README "S3"). */
     int s3_restore_set;           /* nonzero: s3_restore_ms applies; 0 = the default, 1000 ms */
     unsigned s3_restore_ms;       /* how long a RestoreObject of an archived object takes */
+
+    mockaws_auth_mode auth;       /* 0 = off */
 } mockaws_options;
 
 /* Starts a server. NULL and a message in err on failure. opts may be NULL. */

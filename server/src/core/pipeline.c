@@ -4,6 +4,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "core/auth.h"
 #include "core/call.h"
 #include "core/control.h"
 #include "core/registry.h"
@@ -170,6 +171,13 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         char ddbid[53];
         reqid_dynamodb(x->request_id, ddbid);
         g_strlcpy(x->request_id, ddbid, sizeof x->request_id);
+    }
+
+    /* who signed it (--auth verify, enforce), against the request as sent */
+    if (s->auth != MOCKAWS_AUTH_OFF && auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &err) != 0) {
+        answer_error(x, rt, NULL, &err);
+        aws_error_clear(&err);
+        return;
     }
 
     if (too_large) {

@@ -171,6 +171,10 @@ server *server_new(const mockaws_options *opts, const svc_def *const *services)
     s->journal = journal_new(opts->journal_size ? opts->journal_size : DEFAULT_JOURNAL);
     s->ns = ns_table_new(services, opts);
     s->creds = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cred_free);
+    s->auth = opts->auth;
+    g_mutex_init(&s->sigkey_lock);
+    if (s->auth != MOCKAWS_AUTH_OFF)
+        s->sigkeys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
     s->log_level = opts->log_level;
     s->log_format = opts->log_format;
     s->log = opts->log_stream ? (FILE *)opts->log_stream : stderr;
@@ -197,6 +201,9 @@ void server_free(server *s)
     journal_free(s->journal);
     if (s->creds)
         g_hash_table_destroy(s->creds);
+    if (s->sigkeys)
+        g_hash_table_destroy(s->sigkeys);
+    g_mutex_clear(&s->sigkey_lock);
     if (s->rand)
         g_rand_free(s->rand);
     clock_clear(&s->clock);

@@ -73,6 +73,12 @@ struct mockaws {
     GMutex cred_lock;
     GHashTable *creds; /* access key -> server_cred* */
 
+    /* --auth (core/auth.c) */
+    mockaws_auth_mode auth;
+    GMutex sigkey_lock;
+    GHashTable *sigkeys; /* "secret\nDATE/REGION/SERVICE" -> its SigV4 signing key (32
+                            bytes); both owned; NULL under --auth off */
+
     _Atomic uint64_t next_conn;
 
     mockaws_log_level log_level;

@@ -95,8 +95,9 @@ static size_t line_end(const parser *p, size_t max)
     return (size_t)-1;
 }
 
-/* hex-size [;chunk-signature=sig] CRLF. Sets *size and *is_signed. */
-static int parse_chunk_header(parser *p, size_t *size, bool *is_signed)
+/* hex-size [;chunk-signature=sig] CRLF. Sets *size, *is_signed and, when
+ * signed, *sig_at (the signature's offset). */
+static int parse_chunk_header(parser *p, size_t *size, bool *is_signed, size_t *sig_at)
 {
     if (p->r >= p->len)
         return fail(p, "ends before the final zero-size chunk");
@@ -136,6 +137,7 @@ static int parse_chunk_header(parser *p, size_t *size, bool *is_signed)
             return fail(p, "malformed chunk-signature");
         }
         *is_signed = true;
+        *sig_at = start;
     }
     if (!at_crlf(p, p->r))
         return fail(p, p->r >= p->len ? "chunk header is cut short"
@@ -251,8 +253,8 @@ static int decode(char *buf, size_t len, sig_rule rule, chunked_result *out, cha
     for (;;) {
         size_t size = 0;
         bool is_signed = false;
-        size_t header_at = p.r;
-        if (parse_chunk_header(&p, &size, &is_signed) != 0)
+        size_t header_at = p.r, sig_at;
+        if (parse_chunk_header(&p, &size, &is_signed, &sig_at) != 0)
             return -1;
         if (chunks_signed >= 0 && is_signed != (chunks_signed == 1)) {
             p.r = header_at;
@@ -320,6 +322,61 @@ int chunked_decode_as(char *buf, size_t len, const char *content_sha256, chunked
     if (err && errlen)
         snprintf(err, errlen, "unsupported x-amz-content-sha256 %.80s", content_sha256);
     return -1;
+}
+
+int chunked_signatures(const char *buf, size_t len, chunked_sig_fn fn, void *arg)
+{
+    /* the parser only reads: the cast does not lead to a write */
+    parser p = {.buf = (char *)buf, .len = len};
+    char sig[SIGV4_SIG_LEN + 1];
+    for (;;) {
+        size_t size = 0, sig_at = 0;
+        bool is_signed = false;
+        if (parse_chunk_header(&p, &size, &is_signed, &sig_at) != 0 || !is_signed ||
+            !is_signature(buf + sig_at, SIGV4_SIG_LEN) || buf[sig_at + SIGV4_SIG_LEN] != '\r')
+            return -1;
+        if (len - p.r < size || !at_crlf(&p, p.r + size))
+            return -1;
+        memcpy(sig, buf + sig_at, SIGV4_SIG_LEN);
+        sig[SIGV4_SIG_LEN] = '\0';
+        if (!fn(buf + p.r, size, sig, false, arg))
+            return 0;
+        if (size == 0)
+            break;
+        p.r += size + 2;
+    }
+    /* the trailers as signed: each line "name:value\n", the signature's aside */
+    GString *lines = g_string_new(NULL);
+    bool have_sig = false;
+    int rc = -1;
+    static const char sig_name[] = "x-amz-trailer-signature:";
+    while (!at_crlf(&p, p.r)) {
+        size_t eol = line_end(&p, MAX_TRAILER_LINE);
+        if (eol == (size_t)-1 || have_sig)
+            goto out;
+        size_t n = eol - p.r;
+        if (n > sizeof sig_name - 1 && g_ascii_strncasecmp(buf + p.r, sig_name, sizeof sig_name - 1) == 0) {
+            const char *v = buf + p.r + sizeof sig_name - 1;
+            size_t vn = n - (sizeof sig_name - 1);
+            while (vn && *v == ' ')
+                v++, vn--;
+            if (vn != SIGV4_SIG_LEN || !is_signature(v, vn))
+                goto out;
+            memcpy(sig, v, SIGV4_SIG_LEN);
+            have_sig = true;
+        } else {
+            g_string_append_len(lines, buf + p.r, (gssize)n);
+            g_string_append_c(lines, '\n');
+        }
+        p.r = eol + 2;
+    }
+    if (lines->len == 0 && !have_sig)
+        rc = 1;
+    else if (have_sig)
+        rc = fn(lines->str, lines->len, sig, true, arg) ? 1 : 0;
+out:
+    g_string_free(lines, TRUE);
+    return rc;
 }
 
 void chunked_result_clear(chunked_result *r)

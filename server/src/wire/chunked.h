@@ -6,8 +6,9 @@
  *
  * x-amz-content-sha256 says which form: STREAMING-AWS4-HMAC-SHA256-PAYLOAD
  * (signed chunks), STREAMING-UNSIGNED-PAYLOAD-TRAILER (unsigned chunks and
- * trailers), STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER (both). Signatures
- * are not verified (mockaws checks no signature), but their syntax is. */
+ * trailers), STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER (both). Decoding
+ * checks the signatures' syntax; chunked_signatures hands them to --auth
+ * verify (core/auth.c), which checks their values. */
 #ifndef MOCKAWS_WIRE_CHUNKED_H
 #define MOCKAWS_WIRE_CHUNKED_H
 
@@ -49,5 +50,16 @@ const char *chunked_trailer_get(const chunked_result *r, const char *name);
  * partly decoded bytes. */
 int chunked_decode_as(char *buf, size_t len, const char *content_sha256, chunked_result *out,
                       char *err, size_t errlen);
+
+/* The SigV4 signatures of a signed aws-chunked body, read without decoding
+ * it: fn gets each chunk's data and chunk-signature in order (the final
+ * zero-size chunk too) with is_trailer false, then, when the body has
+ * trailers, the trailer lines as they are signed ("name:value\n" each, the
+ * x-amz-trailer-signature line left out) and that signature with is_trailer
+ * true. fn returns false to stop. Returns 1 when fn accepted every
+ * signature, 0 when it stopped, -1 when the body is malformed or not signed
+ * with SigV4 (chunked_decode_as names what is wrong). */
+typedef bool (*chunked_sig_fn)(const char *data, size_t len, const char *signature, bool is_trailer, void *arg);
+int chunked_signatures(const char *buf, size_t len, chunked_sig_fn fn, void *arg);
 
 #endif

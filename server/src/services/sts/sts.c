@@ -23,8 +23,12 @@ static bool split_arn(const char *arn, char **account, char **resource)
     return ok;
 }
 
+/* New temporary credentials, registered with their secret and token (which
+ * --auth verify checks) and, for an assumed role, the role and the session
+ * policy (which enforcement will apply). */
 static json_t *credentials(svc_call *c, const char *prefix, const char *account, const char *arn,
-                           const char *user_id, int64_t duration_s)
+                           const char *user_id, int64_t duration_s, const char *role_arn,
+                           const char *session_policy)
 {
     char key[21], secret[41], token[161];
     memcpy(key, prefix, 4);
@@ -33,8 +37,15 @@ static json_t *credentials(svc_call *c, const char *prefix, const char *account,
     memcpy(token, "FwoGZXIvYXdzE", 13);
     svc_random_string(c, token + 13, sizeof token - 14, SECRET_CHARS);
     int64_t expires_ms = c->now_ms + duration_s * 1000;
-    svc_credentials_add(c, &(svc_credentials){.access_key = key, .account = account, .arn = arn,
-                                              .user_id = user_id, .expires_ms = expires_ms});
+    svc_credentials_add(c, &(svc_credentials){.access_key = key,
+                                              .account = account,
+                                              .arn = arn,
+                                              .user_id = user_id,
+                                              .expires_ms = expires_ms,
+                                              .secret = secret,
+                                              .session_token = token,
+                                              .role_arn = role_arn,
+                                              .session_policy = session_policy});
     return json_pack("{s:s, s:s, s:s, s:I}", "AccessKeyId", key, "SecretAccessKey", secret,
                      "SessionToken", token, "Expiration", (json_int_t)(expires_ms / 1000));
 }
@@ -74,7 +85,8 @@ static int assume_role(svc_call *c)
     memcpy(role_id, "AROA", 4);
     svc_random_string(c, role_id + 4, 17, KEY_CHARS);
     char *assumed_id = g_strdup_printf("%s:%s", role_id, session);
-    json_t *creds = credentials(c, "ASIA", account, arn, assumed_id, duration(c, 3600));
+    json_t *creds = credentials(c, "ASIA", account, arn, assumed_id, duration(c, 3600), role_arn,
+                                svc_str(c->input, "Policy"));
     c->output = json_pack("{s:o, s:{s:s, s:s}}", "Credentials", creds, "AssumedRoleUser", "AssumedRoleId",
                           assumed_id, "Arn", arn);
     json_t *policy = json_object_get(c->input, "Policy");
@@ -103,7 +115,7 @@ static int get_session_token(svc_call *c)
                              d < 900 ? "900" : "129600");
     char *arn, *user_id;
     svc_principal(c, &arn, &user_id);
-    c->output = json_pack("{s:o}", "Credentials", credentials(c, "ASIA", c->account, arn, user_id, d));
+    c->output = json_pack("{s:o}", "Credentials", credentials(c, "ASIA", c->account, arn, user_id, d, NULL, NULL));
     g_free(arn);
     g_free(user_id);
     return 0;

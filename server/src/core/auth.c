@@ -1,0 +1,787 @@
+#include "core/auth.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sigv4.h"
+#include "wire/chunked.h"
+#include "wire/timefmt.h"
+
+#define ROOT_SECRET "test"
+#define MAX_SKEW_MS (15 * 60 * 1000LL)
+#define MAX_PRESIGN_S 604800
+#define SIGKEY_CACHE_MAX 4096
+
+/* Which error table a service answers from. */
+typedef enum { FAM_S3, FAM_JSON, FAM_QUERY, FAM_EC2 } family;
+
+/* What went wrong. */
+typedef enum { K_MISSING, K_MALFORMED, K_UNKNOWN_KEY, K_TOKEN_INVALID, K_TOKEN_EXPIRED, K_SIGNATURE, K_SKEW, K_NKINDS } kind;
+
+static const struct {
+    const char *code;
+    int status;
+} errors[4][K_NKINDS] = {
+    [FAM_S3] = {{"AccessDenied", 403},
+                {"AuthorizationHeaderMalformed", 400},
+                {"InvalidAccessKeyId", 403},
+                {"InvalidToken", 400},
+                {"ExpiredToken", 400},
+                {"SignatureDoesNotMatch", 403},
+                {"RequestTimeTooSkewed", 403}},
+    [FAM_JSON] = {{"MissingAuthenticationTokenException", 400},
+                  {"IncompleteSignatureException", 400},
+                  {"UnrecognizedClientException", 400},
+                  {"UnrecognizedClientException", 400},
+                  {"ExpiredTokenException", 400},
+                  {"InvalidSignatureException", 400},
+                  {"InvalidSignatureException", 400}},
+    [FAM_QUERY] = {{"MissingAuthenticationToken", 403},
+                   {"IncompleteSignature", 400},
+                   {"InvalidClientTokenId", 403},
+                   {"InvalidClientTokenId", 403},
+                   {"ExpiredToken", 403},
+                   {"SignatureDoesNotMatch", 403},
+                   {"SignatureDoesNotMatch", 403}},
+    [FAM_EC2] = {{"MissingAuthenticationToken", 401},
+                 {"IncompleteSignature", 400},
+                 {"AuthFailure", 401},
+                 {"AuthFailure", 401},
+                 {"RequestExpired", 400},
+                 {"SignatureDoesNotMatch", 403},
+                 {"RequestExpired", 400}},
+};
+
+/* One request being checked. */
+typedef struct check {
+    server *s;
+    family fam;
+    const char *service;
+    const http_request *req;
+    const char *svc_path;
+    http_params query;   /* form-decoded, for reading parameters */
+    int64_t now_ms;
+    aws_error *err;
+} check;
+
+static int fail(check *c, kind k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fail(check *c, kind k, const char *fmt, ...)
+{
+    aws_error_set_status(c->err, errors[c->fam][k].status, errors[c->fam][k].code, NULL);
+    if (fmt) {
+        va_list ap;
+        va_start(ap, fmt);
+        c->err->message = g_strdup_vprintf(fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* ---- time ---- */
+
+/* YYYYMMDDTHHMMSSZ -> ms since the epoch; false when it is not that. */
+static bool parse_amz_date(const char *v, int64_t *ms)
+{
+    int Y, M, D, h, m, sec;
+    char z;
+    if (!v || strlen(v) != 16 || sscanf(v, "%4d%2d%2dT%2d%2d%2d%c", &Y, &M, &D, &h, &m, &sec, &z) != 7 || z != 'Z')
+        return false;
+    GDateTime *t = g_date_time_new_utc(Y, M, D, h, m, sec);
+    if (!t)
+        return false;
+    *ms = g_date_time_to_unix(t) * 1000;
+    g_date_time_unref(t);
+    return true;
+}
+
+/* ms -> "%Y%m%dT%H%M%SZ" (basic) or "%Y-%m-%dT%H:%M:%SZ" (extended). */
+static void format_time(int64_t ms, bool extended, char out[24])
+{
+    GDateTime *t = g_date_time_new_from_unix_utc(ms / 1000);
+    char *s = g_date_time_format(t, extended ? "%Y-%m-%dT%H:%M:%SZ" : "%Y%m%dT%H%M%SZ");
+    g_strlcpy(out, s ? s : "", 24);
+    g_free(s);
+    g_date_time_unref(t);
+}
+
+/* The request time against the server's: 0 within 15 minutes, else the
+ * service's skew error. */
+static int check_skew(check *c, int64_t req_ms, const char *as_sent)
+{
+    int64_t d = req_ms - c->now_ms;
+    if (d <= MAX_SKEW_MS && d >= -MAX_SKEW_MS)
+        return 0;
+    char req[24], now[24], edge[24];
+    format_time(req_ms, false, req);
+    format_time(c->now_ms, false, now);
+    if (c->fam == FAM_S3) {
+        char server_time[24];
+        format_time(c->now_ms, true, server_time);
+        fail(c, K_SKEW, NULL);
+        aws_error_field(c->err, "RequestTime", json_string(as_sent));
+        aws_error_field(c->err, "ServerTime", json_string(server_time));
+        aws_error_field(c->err, "MaxAllowedSkewMilliseconds", json_string("900000"));
+        return -1;
+    }
+    if (c->fam == FAM_EC2)
+        return fail(c, K_SKEW, NULL);
+    if (d < 0) {
+        format_time(c->now_ms - MAX_SKEW_MS, false, edge);
+        return fail(c, K_SKEW, "Signature expired: %s is now earlier than %s (%s - 15 min.)", req, edge, now);
+    }
+    format_time(c->now_ms + MAX_SKEW_MS, false, edge);
+    return fail(c, K_SKEW, "Signature not yet current: %s is still later than %s (%s + 15 min.)", req, edge, now);
+}
+
+/* ---- keys ---- */
+
+static bool is_root_key(const char *key)
+{
+    if (strcmp(key, "test") == 0)
+        return true;
+    size_t n = strlen(key);
+    for (size_t i = 0; i < n; i++)
+        if (!g_ascii_isdigit(key[i]))
+            return false;
+    return n == 12;
+}
+
+/* The secret of key (g_free; NULL: any signature goes) after its session
+ * token's checks; -1 with the error when the key is refused. */
+static int key_secret(check *c, const char *key, const char *token, char **secret)
+{
+    *secret = NULL;
+    if (is_root_key(key)) {
+        *secret = g_strdup(ROOT_SECRET);
+        return 0;
+    }
+    server_cred cred;
+    bool known = server_cred_lookup(c->s, key, &cred);
+    /* a temporary key without its token is no key AWS knows */
+    if (known && cred.session_token && !token) {
+        server_cred_clear(&cred);
+        known = false;
+    }
+    if (!known) {
+        if (c->fam == FAM_S3) {
+            fail(c, K_UNKNOWN_KEY, NULL);
+            aws_error_field(c->err, "AWSAccessKeyId", json_string(key));
+            return -1;
+        }
+        return fail(c, K_UNKNOWN_KEY, strcmp(c->service, "sts") == 0 || c->fam == FAM_JSON
+                                          ? "The security token included in the request is invalid"
+                                          : NULL);
+    }
+    int rc = 0;
+    if (cred.session_token && !sigv4_equal(cred.session_token, token))
+        rc = fail(c, K_TOKEN_INVALID,
+                  strcmp(c->service, "sts") == 0 || c->fam == FAM_JSON
+                      ? "The security token included in the request is invalid"
+                      : NULL);
+    else if (cred.expires_ms && c->now_ms >= cred.expires_ms) {
+        rc = fail(c, K_TOKEN_EXPIRED, NULL);
+        if (c->fam == FAM_S3 && token)
+            aws_error_field(c->err, "Token-0", json_string(token));
+    } else
+        *secret = g_strdup(cred.secret);
+    server_cred_clear(&cred);
+    return rc;
+}
+
+/* The signing key for the scope, from the cache when it was made before. */
+static void signing_key(server *s, const char *secret, const char *date, const char *region, const char *service,
+                        guint8 out[SIGV4_KEY_LEN])
+{
+    char *id = g_strdup_printf("%s\n%s/%s/%s", secret, date, region, service);
+    g_mutex_lock(&s->sigkey_lock);
+    const guint8 *hit = g_hash_table_lookup(s->sigkeys, id);
+    if (hit)
+        memcpy(out, hit, SIGV4_KEY_LEN);
+    g_mutex_unlock(&s->sigkey_lock);
+    if (hit) {
+        g_free(id);
+        return;
+    }
+    sigv4_signing_key(secret, date, region, service, out);
+    g_mutex_lock(&s->sigkey_lock);
+    /* dates roll and STS mints secrets: the cache starts over rather than grow */
+    if (g_hash_table_size(s->sigkeys) >= SIGKEY_CACHE_MAX)
+        g_hash_table_remove_all(s->sigkeys);
+    g_hash_table_replace(s->sigkeys, id, g_memdup2(out, SIGV4_KEY_LEN));
+    g_mutex_unlock(&s->sigkey_lock);
+}
+
+/* ---- SigV4 ---- */
+
+/* The pieces of an Authorization header or of presign parameters. */
+typedef struct v4 {
+    char *key, *date, *region, *service; /* from the credential scope */
+    char *scope;                          /* DATE/REGION/SERVICE/aws4_request */
+    char *signed_headers;
+    char *signature;
+} v4;
+
+static void v4_clear(v4 *v)
+{
+    g_free(v->key);
+    g_free(v->date);
+    g_free(v->region);
+    g_free(v->service);
+    g_free(v->scope);
+    g_free(v->signed_headers);
+    g_free(v->signature);
+}
+
+/* AKID/DATE/REGION/SERVICE/aws4_request */
+static bool parse_credential(const char *cred, size_t len, v4 *v)
+{
+    char *copy = g_strndup(cred, len);
+    char **p = g_strsplit(copy, "/", 6);
+    bool ok = g_strv_length(p) == 5 && p[0][0] && strlen(p[1]) == 8 && p[2][0] && p[3][0] &&
+              strcmp(p[4], "aws4_request") == 0;
+    if (ok) {
+        v->key = g_strdup(p[0]);
+        v->date = g_strdup(p[1]);
+        v->region = g_strdup(p[2]);
+        v->service = g_strdup(p[3]);
+        v->scope = g_strdup(strchr(copy, '/') + 1);
+    }
+    g_strfreev(p);
+    g_free(copy);
+    return ok;
+}
+
+static bool is_hex64(const char *s)
+{
+    if (!s || strlen(s) != SIGV4_HEX_LEN)
+        return false;
+    for (int i = 0; i < SIGV4_HEX_LEN; i++)
+        if (!g_ascii_isxdigit(s[i]))
+            return false;
+    return true;
+}
+
+static void hex_bytes(GString *out, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        g_string_append_printf(out, i ? " %02x" : "%02x", (unsigned char)s[i]);
+}
+
+/* What S3 tells of a string to sign it computed and a signature that does
+ * not match it. */
+static void s3_mismatch_fields(check *c, const char *key, const GString *sts, const char *given)
+{
+    GString *b = g_string_new(NULL);
+    hex_bytes(b, sts->str, sts->len);
+    aws_error_field(c->err, "AWSAccessKeyId", json_string(key));
+    aws_error_field(c->err, "StringToSign", json_stringn(sts->str, sts->len));
+    aws_error_field(c->err, "SignatureProvided", json_string(given));
+    aws_error_field(c->err, "StringToSignBytes", json_stringn(b->str, b->len));
+    g_string_free(b, TRUE);
+}
+
+/* The chain of an aws-chunked upload's signatures: each chunk's signs the
+ * one before it (the seed: the Authorization header's). */
+typedef struct chunk_chain {
+    check *c;
+    const v4 *v;
+    const char *amz_date;
+    const guint8 *key;
+    char prev[SIGV4_HEX_LEN + 1];
+    bool failed;
+} chunk_chain;
+
+static bool chunk_signed_right(const char *data, size_t len, const char *sig, bool is_trailer, void *arg)
+{
+    chunk_chain *ch = arg;
+    char hash[SIGV4_HEX_LEN + 1], want[SIGV4_HEX_LEN + 1];
+    sigv4_sha256_hex(data, len, hash);
+    GString *sts = g_string_new(NULL);
+    if (is_trailer)
+        g_string_printf(sts, "AWS4-HMAC-SHA256-TRAILER\n%s\n%s\n%s\n%s", ch->amz_date, ch->v->scope, ch->prev, hash);
+    else
+        g_string_printf(sts, "AWS4-HMAC-SHA256-PAYLOAD\n%s\n%s\n%s\n%s\n%s", ch->amz_date, ch->v->scope, ch->prev,
+                        "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", hash);
+    sigv4_hmac_hex(ch->key, SIGV4_KEY_LEN, sts->str, sts->len, want);
+    bool ok = sigv4_equal(want, sig);
+    if (!ok) {
+        fail(ch->c, K_SIGNATURE, NULL);
+        s3_mismatch_fields(ch->c, ch->v->key, sts, sig);
+        ch->failed = true;
+    }
+    g_strlcpy(ch->prev, sig, sizeof ch->prev);
+    g_string_free(sts, TRUE);
+    return ok;
+}
+
+/* Compares the signature with the one computed over the canonical request;
+ * S3's mismatch carries what it computed. */
+static int v4_compare(check *c, const v4 *v, const char *secret, const char *amz_date, bool presigned,
+                      const char *payload_hash, guint8 key[SIGV4_KEY_LEN])
+{
+    GString *uri = g_string_new(NULL);
+    const char *path = c->req->path;
+    if (c->fam == FAM_S3) {
+        /* S3 signs the key encoded once, as it is: decode what came */
+        size_t n;
+        char *dec = http_percent_decode(path, strlen(path), false, &n);
+        sigv4_canonical_uri(uri, dec ? dec : path, dec ? n : strlen(path), false);
+        g_free(dec);
+    } else {
+        sigv4_canonical_uri(uri, path, strlen(path), true);
+    }
+    GString *creq = g_string_new(NULL);
+    int rc = 0;
+    if (!sigv4_canonical_request(creq, c->req->method, uri->str, c->req->query,
+                                 presigned ? "X-Amz-Signature" : NULL, c->req->headers, c->req->nheaders,
+                                 v->signed_headers, payload_hash)) {
+        rc = fail(c, K_SIGNATURE, NULL);
+        goto out;
+    }
+    GString *sts = g_string_new(NULL);
+    sigv4_string_to_sign(sts, amz_date, v->scope, creq->str, creq->len);
+    signing_key(c->s, secret, v->date, v->region, v->service, key);
+    char want[SIGV4_HEX_LEN + 1];
+    sigv4_hmac_hex(key, SIGV4_KEY_LEN, sts->str, sts->len, want);
+    if (!sigv4_equal(want, v->signature)) {
+        rc = fail(c, K_SIGNATURE, NULL);
+        if (c->fam == FAM_S3) {
+            s3_mismatch_fields(c, v->key, sts, v->signature);
+            GString *b = g_string_new(NULL);
+            aws_error_field(c->err, "CanonicalRequest", json_stringn(creq->str, creq->len));
+            hex_bytes(b, creq->str, creq->len);
+            aws_error_field(c->err, "CanonicalRequestBytes", json_stringn(b->str, b->len));
+            g_string_free(b, TRUE);
+        }
+    }
+    g_string_free(sts, TRUE);
+out:
+    g_string_free(uri, TRUE);
+    g_string_free(creq, TRUE);
+    return rc;
+}
+
+/* Whether a SignedHeaders list (";"-separated) names name. */
+static bool signed_list_has(const char *list, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = list; p && *p;) {
+        const char *end = strchr(p, ';');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n == nl && strncmp(p, name, n) == 0)
+            return true;
+        p += n + (end ? 1 : 0);
+    }
+    return false;
+}
+
+/* The hashed payload a header-signed request signs. */
+static int payload_hash(check *c, const v4 *v, char out[SIGV4_HEX_LEN + 1], const char **literal)
+{
+    *literal = NULL;
+    if (c->fam != FAM_S3) {
+        sigv4_sha256_hex(c->req->body, c->req->body_len, out);
+        return 0;
+    }
+    const char *h = http_request_header(c->req, "x-amz-content-sha256");
+    if (!h) {
+        aws_error_set_status(c->err, 400, "InvalidRequest",
+                             "Missing required header for this request: x-amz-content-sha256");
+        return -1;
+    }
+    if (!signed_list_has(v->signed_headers, "x-amz-content-sha256")) {
+        aws_error_set_status(c->err, 400, "InvalidRequest",
+                             "header 'x-amz-content-sha256' must be included in signature");
+        return -1;
+    }
+    if (!is_hex64(h)) {
+        /* UNSIGNED-PAYLOAD and the STREAMING-* values sign as themselves */
+        *literal = h;
+        return 0;
+    }
+    sigv4_sha256_hex(c->req->body, c->req->body_len, out);
+    if (g_ascii_strcasecmp(out, h) != 0) {
+        aws_error_set_status(c->err, 400, "XAmzContentSHA256Mismatch",
+                             "The provided 'x-amz-content-sha256' header does not match what was computed.");
+        aws_error_field(c->err, "ClientComputedContentSHA256", json_string(h));
+        aws_error_field(c->err, "S3ComputedContentSHA256", json_string(out));
+        return -1;
+    }
+    return 0;
+}
+
+/* The value of "Name=" in an Authorization header's comma-separated list. */
+static char *auth_part(const char *auth, const char *name)
+{
+    size_t nl = strlen(name);
+    for (const char *p = auth; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (n > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+            char *v = g_strndup(p + nl + 1, n - nl - 1);
+            return g_strchomp(v);
+        }
+        p += n;
+    }
+    return NULL;
+}
+
+static int check_v4_header(check *c, const char *auth)
+{
+    v4 v = {0};
+    int rc = -1;
+    const char *rest = auth + strlen("AWS4-HMAC-SHA256");
+    char *cred = auth_part(rest, "Credential");
+    v.signed_headers = auth_part(rest, "SignedHeaders");
+    v.signature = auth_part(rest, "Signature");
+    if (!cred || !parse_credential(cred, strlen(cred), &v)) {
+        if (c->fam == FAM_S3)
+            fail(c, K_MALFORMED, "The authorization header is malformed; the Credential is mal-formed; "
+                                 "expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+        else
+            fail(c, K_MALFORMED, "Authorization header requires 'Credential' parameter. Authorization=%s", auth);
+        goto out;
+    }
+    if (!v.signed_headers || !v.signature) {
+        fail(c, K_MALFORMED, "Authorization header requires '%s' parameter. Authorization=%s",
+             !v.signed_headers ? "SignedHeaders" : "Signature", auth);
+        goto out;
+    }
+    const char *amz_date = http_request_header(c->req, "x-amz-date");
+    const char *date_hdr = amz_date ? NULL : http_request_header(c->req, "date");
+    int64_t req_ms = 0;
+    char iso[24];
+    if (amz_date) {
+        if (!parse_amz_date(amz_date, &req_ms))
+            amz_date = NULL;
+    } else if (date_hdr) {
+        double t;
+        if (timefmt_parse(date_hdr, &t)) {
+            req_ms = (int64_t)t * 1000;
+            format_time(req_ms, false, iso);
+            amz_date = iso;
+        }
+    }
+    if (!amz_date) {
+        if (c->fam == FAM_S3)
+            aws_error_set_status(c->err, 403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+        else
+            fail(c, K_MALFORMED, "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header. Authorization=%s", auth);
+        goto out;
+    }
+    if (strncmp(v.date, amz_date, 8) != 0) {
+        if (c->fam == FAM_S3)
+            fail(c, K_MALFORMED, "The authorization header is malformed; Invalid credential date. Date is not the same as X-Amz-Date.");
+        else
+            fail(c, K_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%.8s', from '%s'.",
+                 v.date, amz_date, amz_date);
+        goto out;
+    }
+    /* the key and its token before the skew: credentials the server's
+     * clock has expired say so even to a client whose clock lags it */
+    char *secret;
+    if (key_secret(c, v.key, http_request_header(c->req, "x-amz-security-token"), &secret) != 0)
+        goto out;
+    char hash[SIGV4_HEX_LEN + 1];
+    const char *literal;
+    if (check_skew(c, req_ms, date_hdr ? date_hdr : amz_date)) {
+        g_free(secret);
+        goto out;
+    }
+    if (!secret) {
+        rc = 0;
+    } else if (payload_hash(c, &v, hash, &literal) == 0) {
+        guint8 key[SIGV4_KEY_LEN];
+        rc = v4_compare(c, &v, secret, amz_date, false, literal ? literal : hash, key);
+        /* a signed streaming upload: each chunk's signature too (a body
+         * whose framing is wrong is S3's to refuse, as it decodes it) */
+        if (rc == 0 && literal && g_str_has_prefix(literal, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
+            chunk_chain ch = {.c = c, .v = &v, .amz_date = amz_date, .key = key};
+            g_strlcpy(ch.prev, v.signature, sizeof ch.prev);
+            chunked_signatures(c->req->body, c->req->body_len, chunk_signed_right, &ch);
+            rc = ch.failed ? -1 : 0;
+        }
+    }
+    g_free(secret);
+out:
+    g_free(cred);
+    v4_clear(&v);
+    return rc;
+}
+
+static int check_v4_query(check *c)
+{
+    const http_params *q = &c->query;
+    const char *alg = http_params_get(q, "X-Amz-Algorithm"), *cred = http_params_get(q, "X-Amz-Credential"),
+               *date = http_params_get(q, "X-Amz-Date"), *exp = http_params_get(q, "X-Amz-Expires");
+    v4 v = {0};
+    int rc = -1;
+    if (!alg || !cred || !date || !exp || !http_params_get(q, "X-Amz-SignedHeaders") ||
+        !http_params_get(q, "X-Amz-Signature")) {
+        if (c->fam == FAM_S3)
+            aws_error_set_status(c->err, 400, "AuthorizationQueryParametersError",
+                                 "Query-string authentication version 4 requires the X-Amz-Algorithm, "
+                                 "X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and "
+                                 "X-Amz-Expires parameters.");
+        else
+            fail(c, K_MALFORMED, "AWS query-string parameters must include 'X-Amz-Algorithm', "
+                                 "'X-Amz-Credential', 'X-Amz-Signature', 'X-Amz-Date', 'X-Amz-SignedHeaders' "
+                                 "and 'X-Amz-Expires'.");
+        return -1;
+    }
+    v.signed_headers = g_strdup(http_params_get(q, "X-Amz-SignedHeaders"));
+    v.signature = g_strdup(http_params_get(q, "X-Amz-Signature"));
+    char *end;
+    long long expires = strtoll(exp, &end, 10);
+    int64_t req_ms;
+    if (strcmp(alg, "AWS4-HMAC-SHA256") != 0 || !parse_credential(cred, strlen(cred), &v) ||
+        !parse_amz_date(date, &req_ms) || !*exp || *end || expires < 0 || expires > MAX_PRESIGN_S) {
+        const char *why = expires > MAX_PRESIGN_S && !*end
+                              ? "X-Amz-Expires must be less than a week (in seconds); that is, the given "
+                                "X-Amz-Expires must be less than 604800 seconds"
+                          : !*exp || *end || expires < 0 ? "X-Amz-Expires should be a number between 0 and 604800"
+                          : strcmp(alg, "AWS4-HMAC-SHA256") != 0
+                              ? "X-Amz-Algorithm only supports \"AWS4-HMAC-SHA256\""
+                              : v.key ? "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\""
+                                      : "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
+                                        "expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".";
+        if (c->fam == FAM_S3)
+            aws_error_set_status(c->err, 400, "AuthorizationQueryParametersError", "%s", why);
+        else
+            fail(c, K_MALFORMED, "%s", why);
+        goto out;
+    }
+    if (strncmp(v.date, date, 8) != 0) {
+        if (c->fam == FAM_S3)
+            aws_error_set_status(c->err, 400, "AuthorizationQueryParametersError",
+                                 "Invalid credential date \"%s\". This date is not the same as X-Amz-Date: \"%.8s\".",
+                                 v.date, date);
+        else
+            fail(c, K_SIGNATURE, "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '%s' != '%.8s', from '%s'.",
+                 v.date, date, date);
+        goto out;
+    }
+    /* bounded by X-Amz-Expires, not by the skew window */
+    if (c->now_ms + MAX_SKEW_MS < req_ms || c->now_ms > req_ms + expires * 1000) {
+        bool early = c->now_ms + MAX_SKEW_MS < req_ms;
+        if (c->fam != FAM_S3) {
+            rc = check_skew(c, req_ms, date);
+            if (rc == 0)
+                rc = fail(c, K_SKEW, "Signature expired: %s is now earlier than the expiry of %lld seconds", date, expires);
+            goto out;
+        }
+        char server_time[24], expiry[24];
+        format_time(c->now_ms, true, server_time);
+        format_time(req_ms + expires * 1000, true, expiry);
+        aws_error_set_status(c->err, 403, "AccessDenied", early ? "Request is not yet valid" : "Request has expired");
+        if (!early) {
+            aws_error_field(c->err, "X-Amz-Expires", json_string(exp));
+            aws_error_field(c->err, "Expires", json_string(expiry));
+        }
+        aws_error_field(c->err, "ServerTime", json_string(server_time));
+        goto out;
+    }
+    if (c->fam == FAM_S3 && !signed_list_has(v.signed_headers, "host")) {
+        /* what a presigned URL is for must be signed: its host */
+        aws_error_set_status(c->err, 403, "AccessDenied", "There were headers present in the request which were not signed");
+        aws_error_field(c->err, "HeadersNotSigned", json_string("host"));
+        goto out;
+    }
+    char *secret;
+    if (key_secret(c, v.key, http_params_get(q, "X-Amz-Security-Token"), &secret) != 0)
+        goto out;
+    if (!secret) {
+        rc = 0;
+    } else {
+        char hash[SIGV4_HEX_LEN + 1];
+        const char *ph = http_params_get(q, "X-Amz-Content-Sha256");
+        if (!ph)
+            ph = http_request_header(c->req, "x-amz-content-sha256");
+        if (!ph && c->fam == FAM_S3)
+            ph = "UNSIGNED-PAYLOAD";
+        if (!ph) {
+            sigv4_sha256_hex(c->req->body, c->req->body_len, hash);
+            ph = hash;
+        }
+        guint8 key[SIGV4_KEY_LEN];
+        rc = v4_compare(c, &v, secret, date, true, ph, key);
+    }
+    g_free(secret);
+out:
+    v4_clear(&v);
+    return rc;
+}
+
+/* ---- SigV2 (S3) ---- */
+
+/* S3's sub-resources that SigV2 signs, sorted. */
+static const char *const v2_subresources[] = {
+    "accelerate", "acl", "analytics", "cors", "delete", "encryption", "intelligent-tiering", "inventory",
+    "legal-hold", "lifecycle", "location", "logging", "metrics", "notification", "object-lock",
+    "ownershipControls", "partNumber", "policy", "publicAccessBlock", "replication", "requestPayment",
+    "response-cache-control", "response-content-disposition", "response-content-encoding",
+    "response-content-language", "response-content-type", "response-expires", "restore", "retention",
+    "tagging", "torrent", "uploadId", "uploads", "versionId", "versioning", "versions", "website",
+};
+
+static int str_cmp(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+
+static int v2_param_cmp(gconstpointer a, gconstpointer b)
+{
+    return strcmp(((const http_param *)a)->name, ((const http_param *)b)->name);
+}
+
+/* VERB\nContent-MD5\nContent-Type\nDATE\n x-amz-* headers, resource */
+static void v2_string_to_sign(check *c, const char *date, GString *out)
+{
+    const http_request *r = c->req;
+    const char *md5 = http_request_header(r, "content-md5"), *ct = http_request_header(r, "content-type");
+    g_string_append_printf(out, "%s\n%s\n%s\n%s\n", r->method, md5 ? md5 : "", ct ? ct : "", date);
+    /* x-amz-* headers (and, presigned, x-amz-* parameters), lower case and sorted */
+    GPtrArray *amz = g_ptr_array_new_with_free_func(g_free);
+    for (size_t i = 0; i < r->nheaders; i++)
+        if (g_str_has_prefix(r->headers[i].name, "x-amz-")) {
+            char *v = g_strstrip(g_strdup(r->headers[i].value));
+            g_ptr_array_add(amz, g_strdup_printf("%s:%s", r->headers[i].name, v));
+            g_free(v);
+        }
+    for (guint i = 0; c->query.items && i < c->query.items->len; i++) {
+        const http_param *p = &g_array_index(c->query.items, http_param, i);
+        if (g_ascii_strncasecmp(p->name, "x-amz-", 6) == 0) {
+            char *low = g_ascii_strdown(p->name, -1);
+            g_ptr_array_add(amz, g_strdup_printf("%s:%s", low, p->value));
+            g_free(low);
+        }
+    }
+    g_ptr_array_sort(amz, str_cmp);
+    for (guint i = 0; i < amz->len; i++)
+        g_string_append_printf(out, "%s\n", (const char *)g_ptr_array_index(amz, i));
+    g_ptr_array_free(amz, TRUE);
+    g_string_append(out, c->svc_path);
+    GArray *sub = g_array_new(FALSE, FALSE, sizeof(http_param));
+    for (guint i = 0; c->query.items && i < c->query.items->len; i++) {
+        const http_param *p = &g_array_index(c->query.items, http_param, i);
+        if (bsearch(&p->name, v2_subresources, G_N_ELEMENTS(v2_subresources), sizeof *v2_subresources, str_cmp))
+            g_array_append_val(sub, *p);
+    }
+    g_array_sort(sub, v2_param_cmp);
+    for (guint i = 0; i < sub->len; i++) {
+        const http_param *p = &g_array_index(sub, http_param, i);
+        g_string_append_printf(out, "%c%s%s%s", i ? '&' : '?', p->name, p->value_len || strchr(c->req->query, '=') ? "=" : "",
+                               p->value);
+    }
+    g_array_free(sub, TRUE);
+}
+
+static int v2_compare(check *c, const char *key, const char *secret, const char *date, const char *given)
+{
+    GString *sts = g_string_new(NULL);
+    v2_string_to_sign(c, date, sts);
+    char *want = sigv4_v2_signature(secret, sts->str, sts->len);
+    int rc = 0;
+    if (!sigv4_equal(want, given)) {
+        rc = fail(c, K_SIGNATURE, NULL);
+        s3_mismatch_fields(c, key, sts, given);
+    }
+    g_free(want);
+    g_string_free(sts, TRUE);
+    return rc;
+}
+
+static int check_v2_query(check *c)
+{
+    const char *key = http_params_get(&c->query, "AWSAccessKeyId"), *exp = http_params_get(&c->query, "Expires"),
+               *sig = http_params_get(&c->query, "Signature");
+    char *end = NULL;
+    long long expires = exp ? strtoll(exp, &end, 10) : 0;
+    if (!key || !sig || !exp || !*exp || *end) {
+        aws_error_set_status(c->err, 403, "AccessDenied",
+                             "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters");
+        return -1;
+    }
+    if (c->now_ms / 1000 > expires) {
+        char server_time[24], expiry[24];
+        format_time(c->now_ms, true, server_time);
+        format_time(expires * 1000, true, expiry);
+        aws_error_set_status(c->err, 403, "AccessDenied", "Request has expired");
+        aws_error_field(c->err, "Expires", json_string(expiry));
+        aws_error_field(c->err, "ServerTime", json_string(server_time));
+        return -1;
+    }
+    char *secret;
+    if (key_secret(c, key, http_params_get(&c->query, "x-amz-security-token"), &secret) != 0)
+        return -1;
+    int rc = secret ? v2_compare(c, key, secret, exp, sig) : 0;
+    g_free(secret);
+    return rc;
+}
+
+static int check_v2_header(check *c, const char *auth)
+{
+    const char *colon = strrchr(auth, ':');
+    if (!colon || colon == auth + 4)
+        return fail(c, K_MALFORMED, "The authorization header is malformed");
+    char *key = g_strndup(auth + 4, (gsize)(colon - auth - 4));
+    const char *amz_date = http_request_header(c->req, "x-amz-date"), *date = http_request_header(c->req, "date");
+    const char *when = amz_date ? amz_date : date;
+    double t;
+    int rc = -1;
+    if (!when || !timefmt_parse(when, &t)) {
+        aws_error_set_status(c->err, 403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+        goto out;
+    }
+    char *secret;
+    if (key_secret(c, key, http_request_header(c->req, "x-amz-security-token"), &secret) != 0)
+        goto out;
+    if (check_skew(c, (int64_t)t * 1000, when)) {
+        g_free(secret);
+        goto out;
+    }
+    /* with x-amz-date the Date line is empty: the header counts among the x-amz-* ones */
+    rc = secret ? v2_compare(c, key, secret, amz_date ? "" : date, colon + 1) : 0;
+    g_free(secret);
+out:
+    g_free(key);
+    return rc;
+}
+
+/* ---- the entry point ---- */
+
+int auth_check(server *s, const char *service, const char *protocol, const http_request *req,
+               const char *svc_path, aws_error *err)
+{
+    check c = {
+        .s = s,
+        .fam = strcmp(service, "s3") == 0       ? FAM_S3
+               : strcmp(service, "ec2") == 0    ? FAM_EC2
+               : strcmp(protocol, "json") == 0  ? FAM_JSON
+                                                : FAM_QUERY,
+        .service = service,
+        .req = req,
+        .svc_path = svc_path,
+        .now_ms = clock_now_ms(&s->clock),
+        .err = err,
+    };
+    if (!http_params_parse(&c.query, req->query, strlen(req->query), true))
+        return fail(&c, K_MALFORMED, "The query string is not validly percent-encoded");
+    const char *auth = http_request_header(req, "authorization");
+    int rc;
+    if (auth && g_str_has_prefix(auth, "AWS4-HMAC-SHA256 "))
+        rc = check_v4_header(&c, auth);
+    else if (auth && c.fam == FAM_S3 && g_str_has_prefix(auth, "AWS "))
+        rc = check_v2_header(&c, auth);
+    else if (auth)
+        rc = c.fam == FAM_S3 ? (aws_error_set_status(err, 400, "InvalidArgument", "Unsupported Authorization Type"), -1)
+                             : fail(&c, K_MALFORMED, "Unsupported Authorization Type");
+    else if (http_params_get(&c.query, "X-Amz-Algorithm") || http_params_get(&c.query, "X-Amz-Credential"))
+        rc = check_v4_query(&c);
+    else if (c.fam == FAM_S3 && (http_params_get(&c.query, "AWSAccessKeyId") || http_params_get(&c.query, "Signature")))
+        rc = check_v2_query(&c);
+    else
+        rc = fail(&c, K_MISSING, c.fam == FAM_S3 ? "Access Denied" : "Request is missing Authentication Token");
+    http_params_clear(&c.query);
+    return rc;
+}

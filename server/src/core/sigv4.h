@@ -1,0 +1,59 @@
+/* sigv4: AWS Signature Version 4 (and the SigV2 query signature S3 still
+ * takes) as pure functions: the canonical request, the string to sign, the
+ * signing key and the signature. No server, no I/O: core/auth.c verifies
+ * requests with them, and the AWS test-suite vectors check them
+ * (server/tests/test_sigv4.c). docs/AWS-FACTS.md "SigV4 verification" has
+ * the rules. */
+#ifndef MOCKAWS_CORE_SIGV4_H
+#define MOCKAWS_CORE_SIGV4_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "wire/http.h"
+
+#define SIGV4_KEY_LEN 32
+#define SIGV4_HEX_LEN 64
+
+/* Appends the canonical URI of path. normalize (every service but S3):
+ * "." and ".." segments resolved and runs of '/' collapsed first. The path
+ * is encoded once as given: callers pass S3's path decoded (S3 signs the
+ * key encoded once) and other services' path as sent (encoded again). */
+void sigv4_canonical_uri(GString *out, const char *path, size_t len, bool normalize);
+
+/* Appends the canonical query of a raw query string: each name and value
+ * decoded then encoded, sorted by name then value; skip (or NULL) names a
+ * parameter left out (X-Amz-Signature of a presigned URL). Returns false
+ * on a malformed escape. */
+bool sigv4_canonical_query(GString *out, const char *query, const char *skip);
+
+/* Appends the canonical request. signed_headers: the request's
+ * SignedHeaders value (";"-separated, lower case); a name it lists that the
+ * request lacks signs as an empty value, as the signer could not have sent
+ * it. canonical_uri: from sigv4_canonical_uri. Returns false when the query
+ * is malformed. */
+bool sigv4_canonical_request(GString *out, const char *method, const char *canonical_uri, const char *query,
+                             const char *query_skip, const http_header *headers, size_t nheaders,
+                             const char *signed_headers, const char *payload_hash);
+
+/* "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex sha256(canonical request)>" */
+void sigv4_string_to_sign(GString *out, const char *amz_date, const char *scope, const char *creq, size_t creq_len);
+
+/* kSigning from the secret and the scope's date (YYYYMMDD), region, service. */
+void sigv4_signing_key(const char *secret, const char *date, const char *region, const char *service,
+                       guint8 out[SIGV4_KEY_LEN]);
+
+/* hex HMAC-SHA256(key, data): 64 lower-case hex digits and a NUL. */
+void sigv4_hmac_hex(const guint8 *key, size_t key_len, const char *data, size_t len, char out[SIGV4_HEX_LEN + 1]);
+
+/* hex SHA-256 of data. */
+void sigv4_sha256_hex(const void *data, size_t len, char out[SIGV4_HEX_LEN + 1]);
+
+/* SigV2 (S3): base64 HMAC-SHA1(secret, string_to_sign), g_free. */
+char *sigv4_v2_signature(const char *secret, const char *string_to_sign, size_t len);
+
+/* Constant-time comparison of two NUL-terminated strings. */
+bool sigv4_equal(const char *a, const char *b);
+
+#endif
