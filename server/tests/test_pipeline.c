@@ -119,9 +119,9 @@ static void validation_and_unknown_actions(void **st)
     assert_non_null(strstr(r.body, "<Code>InvalidAction</Code>"));
     result_free(&r);
     /* exists in AWS, not (yet) in mockaws */
-    r = call(s, "POST", "/", NULL, AUTH("AKIDEXAMPLE"), NULL, "Action=DecodeAuthorizationMessage&Version=2011-06-15&EncodedMessage=x");
+    r = call(s, "POST", "/", NULL, AUTH("AKIDEXAMPLE"), NULL, "Action=GetFederationToken&Version=2011-06-15&Name=x");
     assert_int_equal(r.status, 501);
-    assert_non_null(strstr(r.body, "DecodeAuthorizationMessage"));
+    assert_non_null(strstr(r.body, "GetFederationToken"));
     result_free(&r);
 }
 
