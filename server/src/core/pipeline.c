@@ -7,6 +7,7 @@
 #include "core/auth.h"
 #include "core/call.h"
 #include "core/control.h"
+#include "core/enforce.h"
 #include "core/registry.h"
 #include "core/reqid.h"
 #include "core/route.h"
@@ -153,6 +154,37 @@ void svc_unlock_shared(svc_call *c) { g_rw_lock_reader_unlock(call_lock(c)); }
 void svc_lock_exclusive(svc_call *c) { g_rw_lock_writer_lock(call_lock(c)); }
 void svc_unlock_exclusive(svc_call *c) { g_rw_lock_writer_unlock(call_lock(c)); }
 
+/* --auth enforce: the caller the signature check let through (its key's
+ * root, or the credentials the server handed out) against what the
+ * request asks. 0, or -1 with err in the service's words. */
+static int enforce_call(server *s, svc_rt *rt, const route *r, const char *account, const char *op, json_t *input,
+                        GArray **denied, aws_error *err)
+{
+    if (!rt->def->authorize)
+        return 0;
+    server_cred cred = {0};
+    bool known = r->access_key[0] && server_cred_lookup(s, r->access_key, &cred);
+    char *root = known ? NULL : g_strdup_printf("arn:aws:iam::%s:root", account);
+    enforce_caller who = {.principal_arn = known ? cred.arn : root,
+                          .account = known ? cred.account : account,
+                          .user_id = known ? cred.user_id : account,
+                          .role_arn = cred.role_arn,
+                          .session_policy = cred.session_policy};
+    svc_call probe = {.srv = s,
+                      .svc = rt->def,
+                      .model = rt->model,
+                      .account = account,
+                      .region = r->region,
+                      .access_key = r->access_key,
+                      .operation = op,
+                      .input = input,
+                      .now_ms = clock_now_ms(&s->clock)};
+    int rc = enforce_request(s, rt, &probe, &who, denied, err);
+    g_free(root);
+    server_cred_clear(&cred);
+    return rc;
+}
+
 static void run_service(exchange *x, svc_rt *rt, const route *r, const http_request *req,
                         bool too_large, const svc_park_state *can_park, pipeline_outcome *out)
 {
@@ -233,6 +265,16 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         }
     }
 
+    /* what the caller may do (--auth enforce), once the input says what it
+     * asks for */
+    GArray *denied = NULL;
+    if (s->auth == MOCKAWS_AUTH_ENFORCE && enforce_call(s, rt, r, account, op, input, &denied, &err) != 0) {
+        answer_error(x, rt, op, &err);
+        aws_error_clear(&err);
+        json_decref(input);
+        return;
+    }
+
     char *resource = rt->def->resource_of ? rt->def->resource_of(op, input) : NULL;
     fault_decision fd;
     if (fault_set_decide(s->faults, &(fault_request){rt->def->name, op, resource, account, r->region},
@@ -253,6 +295,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
             x->je.resource = resource;
             fault_decision_clear(&fd);
             json_decref(input);
+            if (denied)
+                g_array_unref(denied);
             return;
         }
     }
@@ -276,6 +320,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         .resp = x->resp,
         .fault = fd.partial,
         .park = &park,
+        .denied = denied,
     };
     int rc = call_handler(rt, handler, n, &c);
 
@@ -310,6 +355,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     json_decref(c.output);
     json_decref(input);
     fault_decision_clear(&fd);
+    if (denied)
+        g_array_unref(denied);
 }
 
 void pipeline_handle(server *s, const http_request *req, uint64_t conn, bool too_large,

@@ -648,6 +648,26 @@ int s3_delete_object(svc_call *c)
     return 0;
 }
 
+/* Whether --auth enforce refused entry i of the batch (c->denied, in
+ * ascending order: a binary search). */
+static bool entry_denied(svc_call *c, size_t i)
+{
+    if (!c->denied)
+        return false;
+    guint lo = 0, hi = c->denied->len;
+    while (lo < hi) {
+        guint mid = (lo + hi) / 2;
+        int v = g_array_index(c->denied, int, mid);
+        if ((size_t)v == i)
+            return true;
+        if ((size_t)v < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return false;
+}
+
 int s3_delete_objects(svc_call *c)
 {
     s3_bucket *b = s3_call_bucket(c);
@@ -677,6 +697,10 @@ int s3_delete_objects(svc_call *c)
         if (!key || strlen(key) != klen || !g_utf8_validate(key, (gssize)klen, NULL)) {
             code = "InvalidArgument";
             msg = "Invalid key";
+        } else if (entry_denied(c, i)) {
+            /* --auth enforce refused this key alone */
+            code = "AccessDenied";
+            msg = "Access Denied";
         } else if (klen > S3_MAX_KEY) {
             code = "KeyTooLongError";
             msg = "Your key is too long";

@@ -1,0 +1,92 @@
+"""--auth enforce through boto3: the account's root may do anything in its own account;
+a caller with no policy that allows an action is refused in each service's own words
+(S3 403 AccessDenied with the resource quoted, DynamoDB 400 AccessDeniedException, SNS
+403 AuthorizationError, EC2 403 UnauthorizedOperation with a message STS decodes);
+S3 DeleteObjects refuses the denied keys one by one; another account's bucket needs its
+policy's Allow.
+
+Expected wording: docs/AWS-FACTS.md, "AccessDenied per service".
+"""
+import base64
+import json
+
+from botocore.exceptions import ClientError
+
+from .server import DEFAULT_ACCOUNT, ServerTestCase
+
+ROLE_ARN = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/worker"
+SESSION_ARN = f"arn:aws:sts::{DEFAULT_ACCOUNT}:assumed-role/worker/job"
+
+
+class Enforce(ServerTestCase):
+    server_args = ("--auth", "enforce")
+
+    def setUp(self):
+        super().setUp()
+        self.root = {svc: self.server.client(svc, key="test", secret="test")
+                     for svc in ("s3", "dynamodb", "sns", "ec2", "sts")}
+        self.root["s3"].create_bucket(Bucket="data")
+        self.root["s3"].put_object(Bucket="data", Key="reports/a", Body=b"a")
+        creds = self.root["sts"].assume_role(RoleArn=ROLE_ARN, RoleSessionName="job")["Credentials"]
+        # a role with no policies: every check of its session is an implicit deny
+        self.worker = lambda svc: self.server.client(svc, key=creds["AccessKeyId"],
+                                                     secret=creds["SecretAccessKey"],
+                                                     token=creds["SessionToken"])
+
+    def refused(self, call):
+        with self.assertRaises(ClientError) as cm:
+            call()
+        err = cm.exception.response
+        return err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Code"], err["Error"].get("Message", "")
+
+    def test_root_may_do_anything_in_its_account(self):
+        self.assertEqual(self.root["s3"].get_object(Bucket="data", Key="reports/a")["Body"].read(), b"a")
+        self.root["dynamodb"].list_tables()
+        self.root["sns"].create_topic(Name="t")
+        self.root["ec2"].describe_instances()
+
+    def test_no_policy_allows_it(self):
+        status, code, msg = self.refused(lambda: self.worker("s3").get_object(Bucket="data", Key="reports/a"))
+        self.assertEqual((status, code), (403, "AccessDenied"))
+        self.assertEqual(msg, f'User: {SESSION_ARN} is not authorized to perform: s3:GetObject on resource: '
+                              f'"arn:aws:s3:::data/reports/a" because no identity-based policy allows the '
+                              f's3:GetObject action')
+        status, code, msg = self.refused(lambda: self.worker("s3").list_objects_v2(Bucket="data"))
+        self.assertIn('s3:ListBucket on resource: "arn:aws:s3:::data"', msg)
+        status, code, msg = self.refused(lambda: self.worker("dynamodb").list_tables())
+        self.assertEqual((status, code), (400, "AccessDeniedException"))
+        self.assertIn(f"dynamodb:ListTables on resource: arn:aws:dynamodb:us-east-1:{DEFAULT_ACCOUNT}:table/*",
+                      msg)
+        status, code, msg = self.refused(
+            lambda: self.worker("sns").publish(TopicArn=f"arn:aws:sns:us-east-1:{DEFAULT_ACCOUNT}:t",
+                                               Message="m"))
+        self.assertEqual((status, code), (403, "AuthorizationError"))
+        self.assertIn("SNS:Publish", msg)
+
+    def test_ec2_denial_decodes(self):
+        status, code, msg = self.refused(
+            lambda: self.worker("ec2").run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1))
+        self.assertEqual((status, code), (403, "UnauthorizedOperation"))
+        self.assertTrue(msg.startswith("You are not authorized to perform this operation. User: "), msg)
+        blob = msg.split("Encoded authorization failure message: ", 1)[1]
+        decoded = json.loads(self.root["sts"].decode_authorization_message(EncodedMessage=blob)["DecodedMessage"])
+        self.assertFalse(decoded["allowed"])
+        self.assertEqual(decoded["context"]["action"], "ec2:RunInstances")
+        self.assertEqual(decoded["context"]["principal"]["arn"], SESSION_ARN)
+        # the blob is URL-safe base64 of that JSON
+        self.assertEqual(json.loads(base64.urlsafe_b64decode(blob)), decoded)
+
+    def test_delete_objects_refuses_key_by_key(self):
+        out = self.worker("s3").delete_objects(Bucket="data", Delete={"Objects": [{"Key": "reports/a"}]})
+        self.assertEqual([(e["Key"], e["Code"]) for e in out["Errors"]], [("reports/a", "AccessDenied")])
+        self.assertNotIn("Deleted", out)
+        # nothing was deleted
+        self.root["s3"].head_object(Bucket="data", Key="reports/a")
+
+    def test_another_accounts_bucket_needs_its_policy(self):
+        other = self.server.client("s3", key="111122223333", secret="test")
+        other.create_bucket(Bucket="theirs")
+        other.put_object(Bucket="theirs", Key="k", Body=b"x")
+        status, code, _ = self.refused(lambda: self.root["s3"].get_object(Bucket="theirs", Key="k"))
+        self.assertEqual((status, code), (403, "AccessDenied"))
+        self.assertEqual(other.get_object(Bucket="theirs", Key="k")["Body"].read(), b"x")

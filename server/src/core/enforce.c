@@ -1,0 +1,162 @@
+#include "core/enforce.h"
+
+#include <string.h>
+
+#include "core/server.h"
+#include "policy/policy.h"
+#include "state/ns.h"
+#include "wire/timefmt.h"
+
+static bool is_root(const enforce_caller *who)
+{
+    return who->principal_arn && g_str_has_suffix(who->principal_arn, ":root");
+}
+
+/* The condition keys every request carries (policy_request.context). */
+static json_t *global_context(const svc_call *c, const enforce_caller *who)
+{
+    json_t *ctx = json_object();
+    const char *arn = who->principal_arn ? who->principal_arn : "";
+    if (who->principal_arn) {
+        json_object_set_new(ctx, "aws:principalarn", json_string(arn));
+        json_object_set_new(ctx, "aws:principalaccount", json_string(who->account));
+        json_object_set_new(ctx, "aws:userid", json_string(who->user_id ? who->user_id : who->account));
+        json_object_set_new(ctx, "aws:principaltype",
+                            json_string(is_root(who) ? "Account" : who->role_arn ? "AssumedRole" : "User"));
+    } else {
+        json_object_set_new(ctx, "aws:principaltype", json_string("Anonymous"));
+    }
+    const char *user = strstr(arn, ":user/");
+    if (user) /* the name after the path */
+        json_object_set_new(ctx, "aws:username", json_string(strrchr(user, '/') + 1));
+    GString *t = g_string_new(NULL);
+    timefmt_format(t, (double)(c->now_ms / 1000), TIMEFMT_ISO8601);
+    json_object_set_new(ctx, "aws:currenttime", json_string(t->str));
+    g_string_free(t, TRUE);
+    json_object_set_new(ctx, "aws:epochtime", json_sprintf("%" G_GINT64_FORMAT, c->now_ms / 1000));
+    json_object_set_new(ctx, "aws:securetransport", json_string("false"));
+    json_object_set_new(ctx, "aws:sourceip", json_string("127.0.0.1"));
+    json_object_set_new(ctx, "aws:requestedregion", json_string(c->region));
+    return ctx;
+}
+
+/* The caller's identity-based policies and boundary, from the service
+ * that holds identities (none registered: no policies). */
+static json_t *identity_policies(server *s, const enforce_caller *who, json_t **boundary)
+{
+    *boundary = NULL;
+    for (size_t i = 0; i < s->nsvcs; i++) {
+        svc_rt *rt = &s->svcs[i];
+        if (!rt->def->identity_policies)
+            continue;
+        ns *n = ns_get(s->ns, rt->def, who->account, "");
+        g_rw_lock_reader_lock(&n->lock);
+        json_t *docs = rt->def->identity_policies(n->state, who->role_arn ? who->role_arn : who->principal_arn,
+                                                  boundary);
+        g_rw_lock_reader_unlock(&n->lock);
+        return docs;
+    }
+    return json_array();
+}
+
+/* The resource's policy and owner: in the namespace its ARN names
+ * (arn:PARTITION:SERVICE:REGION:ACCOUNT:...), the call's where it names
+ * none (S3's global ARNs). */
+static json_t *resource_policy(server *s, svc_rt *rt, svc_call *c, const char *arn, char owner[13])
+{
+    owner[0] = '\0';
+    if (!rt->def->resource_policy || strcmp(arn, "*") == 0)
+        return NULL;
+    gchar **p = g_strsplit(arn, ":", 6);
+    bool parts = g_strv_length(p) == 6;
+    const char *region = parts && *p[3] ? p[3] : c->region, *account = parts && *p[4] ? p[4] : c->account;
+    ns *n = ns_get(s->ns, rt->def, account, region);
+    g_rw_lock_reader_lock(&n->lock);
+    json_t *doc = rt->def->resource_policy(n->state, account, region, arn, owner);
+    g_rw_lock_reader_unlock(&n->lock);
+    g_strfreev(p);
+    return doc;
+}
+
+/* One check: the decision, and in *by which kind of policy made it. */
+static policy_decision check(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, const policy_set *mine,
+                             const svc_authz *a, json_t *context, char **by)
+{
+    char owner[13];
+    json_t *resource = resource_policy(s, rt, c, a->resource, owner);
+    policy_request r = {.principal_arn = who->principal_arn,
+                        .principal_account = who->account,
+                        .action = a->action,
+                        .resource = a->resource,
+                        .context = context};
+    policy_result res = {0};
+    if (is_root(who) && (!*owner || strcmp(owner, who->account) == 0)) {
+        /* the root user in its own account: only an explicit deny in the
+         * resource's policy stops it */
+        char *statement = NULL;
+        res.decision = resource && policy_match(resource, &r, &statement) == POLICY_EXPLICIT_DENY
+                           ? POLICY_EXPLICIT_DENY
+                           : POLICY_ALLOW;
+        res.by = "resource-based policy";
+        g_free(statement);
+    } else {
+        policy_set set = *mine;
+        set.resource = resource;
+        set.resource_account = *owner ? owner : who->account;
+        policy_evaluate(&set, &r, &res);
+    }
+    policy_decision d = res.decision;
+    *by = g_strdup(res.by ? res.by : "identity-based policy");
+    policy_result_clear(&res);
+    json_decref(resource);
+    return d;
+}
+
+int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, GArray **denied,
+                    aws_error *err)
+{
+    if (denied)
+        *denied = NULL;
+    if (!rt->def->authorize)
+        return 0;
+    GArray *checks = g_array_new(FALSE, TRUE, sizeof(svc_authz));
+    json_t *context = global_context(c, who);
+    rt->def->authorize(c, checks, context);
+    policy_set mine = {0};
+    if (checks->len && who->principal_arn && !is_root(who))
+        mine.identity = identity_policies(s, who, &mine.boundary);
+    if (who->session_policy) {
+        json_t *doc = json_loads(who->session_policy, 0, NULL);
+        mine.session = json_array();
+        if (doc)
+            json_array_append_new(mine.session, doc);
+    }
+    int rc = 0;
+    for (guint i = 0; i < checks->len && rc == 0; i++) {
+        svc_authz *a = &g_array_index(checks, svc_authz, i);
+        char *by = NULL;
+        policy_decision d = check(s, rt, c, who, &mine, a, context, &by);
+        if (d != POLICY_ALLOW) {
+            if (a->entry >= 0 && denied) {
+                if (!*denied)
+                    *denied = g_array_new(FALSE, FALSE, sizeof(int));
+                g_array_append_val(*denied, a->entry);
+            } else if (rt->def->access_denied) {
+                rt->def->access_denied(c, who->principal_arn, a, d == POLICY_EXPLICIT_DENY, by, err);
+                rc = -1;
+            } else {
+                aws_error_set_status(err, 403, "AccessDenied", "Access Denied");
+                rc = -1;
+            }
+        }
+        g_free(by);
+    }
+    for (guint i = 0; i < checks->len; i++)
+        g_free(g_array_index(checks, svc_authz, i).resource);
+    g_array_free(checks, TRUE);
+    json_decref(context);
+    json_decref(mine.identity);
+    json_decref(mine.boundary);
+    json_decref(mine.session);
+    return rc;
+}
