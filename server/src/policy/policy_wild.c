@@ -98,10 +98,12 @@ json_t *policy_wild_context(json_t *ctx, const char *name, size_t len)
     return json_is_null(v) ? NULL : v;
 }
 
-static void append_escaped(GString *out, const char *s, size_t n)
+/* s as literal text in an escaped pattern; wild: its '*' and '?' stay
+ * wildcards (the document's own text around variables). */
+static void append_escaped(GString *out, const char *s, size_t n, bool wild)
 {
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '*' || s[i] == '?' || s[i] == '\\')
+        if (((s[i] == '*' || s[i] == '?') && !wild) || s[i] == '\\')
             g_string_append_c(out, '\\');
         g_string_append_c(out, s[i]);
     }
@@ -124,7 +126,7 @@ static bool expand_one(const char *in, const char *end, json_t *ctx, GString *ou
     const char *ie;
     const char *name = trim(in, end, &ie);
     if (ie - name == 1 && (*name == '*' || *name == '?' || *name == '$')) {
-        append_escaped(out, name, 1);
+        append_escaped(out, name, 1, false);
         return true;
     }
     const char *comma = memchr(name, ',', (size_t)(ie - name));
@@ -133,7 +135,7 @@ static bool expand_one(const char *in, const char *end, json_t *ctx, GString *ou
     name = trim(name, ne, &nt);
     json_t *v = policy_wild_context(ctx, name, (size_t)(nt - name));
     if (json_is_string(v)) {
-        append_escaped(out, json_string_value(v), json_string_length(v));
+        append_escaped(out, json_string_value(v), json_string_length(v), false);
         return true;
     }
     if (!comma)
@@ -141,7 +143,7 @@ static bool expand_one(const char *in, const char *end, json_t *ctx, GString *ou
     const char *de;
     const char *d = trim(comma + 1, ie, &de);
     if (de - d >= 2 && *d == '\'' && de[-1] == '\'') {
-        append_escaped(out, d + 1, (size_t)(de - d - 2));
+        append_escaped(out, d + 1, (size_t)(de - d - 2), false);
         return true;
     }
     return false;
@@ -155,10 +157,10 @@ bool policy_wild_expand(const char *value, json_t *ctx, GString *out)
         const char *open = strstr(s, "${");
         const char *close = open ? strchr(open + 2, '}') : NULL;
         if (!close) {
-            append_escaped(out, s, strlen(s));
+            append_escaped(out, s, strlen(s), true);
             return true;
         }
-        append_escaped(out, s, (size_t)(open - s));
+        append_escaped(out, s, (size_t)(open - s), true);
         if (!expand_one(open + 2, close, ctx, out))
             return false;
         s = close + 1;
