@@ -192,18 +192,26 @@ static int check_statement(json_t *st, policy_kind kind, GHashTable *sids, char 
     return cond ? policy_condition_check(cond, err, errlen) : 0;
 }
 
-/* A document's statements as an array (new reference), or NULL. */
-static json_t *statements(json_t *doc)
+/* A document's statements: its array's, or its one statement object's
+ * (borrowed; no allocation). n is 0 when Statement is neither. */
+typedef struct statements {
+    json_t *array, *one;
+    size_t n;
+} statements;
+
+static statements statements_of(json_t *doc)
 {
     json_t *sts = json_object_get(doc, "Statement");
     if (json_is_array(sts))
-        return json_incref(sts);
-    if (json_is_object(sts)) {
-        json_t *one = json_array();
-        json_array_append(one, sts);
-        return one;
-    }
-    return NULL;
+        return (statements){sts, NULL, json_array_size(sts)};
+    if (json_is_object(sts))
+        return (statements){NULL, sts, 1};
+    return (statements){NULL, NULL, 0};
+}
+
+static json_t *statement_at(const statements *s, size_t i)
+{
+    return s->array ? json_array_get(s->array, i) : s->one;
 }
 
 static int check_document(json_t *d, policy_kind kind, char *err, size_t errlen)
@@ -223,21 +231,14 @@ static int check_document(json_t *d, policy_kind kind, char *err, size_t errlen)
     json_t *id = json_object_get(d, "Id");
     if (id && !json_is_string(id))
         return fail(err, errlen, SYNTAX);
-    json_t *sts = statements(d);
-    if (!sts || json_array_size(sts) == 0) {
-        json_decref(sts);
+    statements sts = statements_of(d);
+    if (sts.n == 0)
         return fail(err, errlen, SYNTAX);
-    }
     GHashTable *sids = g_hash_table_new(g_str_hash, g_str_equal);
     int rc = 0;
-    size_t i;
-    json_t *st;
-    json_array_foreach(sts, i, st) {
-        if ((rc = check_statement(st, kind, sids, err, errlen)) < 0)
-            break;
-    }
+    for (size_t i = 0; i < sts.n && rc == 0; i++)
+        rc = check_statement(statement_at(&sts, i), kind, sids, err, errlen);
     g_hash_table_destroy(sids);
-    json_decref(sts);
     return rc;
 }
 
@@ -412,7 +413,7 @@ typedef struct resource_arg {
     const char *resource;
     json_t *ctx;
     bool vars;
-    GString *scratch;
+    GString **scratch; /* for substituted variables, made when one is met */
 } resource_arg;
 
 static bool resource_pred(const char *pattern, const void *arg)
@@ -421,10 +422,12 @@ static bool resource_pred(const char *pattern, const void *arg)
     size_t pn = strlen(pattern);
     bool esc = false;
     if (a->vars && strstr(pattern, "${")) {
-        if (!policy_wild_expand(pattern, a->ctx, a->scratch))
+        if (!*a->scratch)
+            *a->scratch = g_string_sized_new(64);
+        if (!policy_wild_expand(pattern, a->ctx, *a->scratch))
             return false;
-        pattern = a->scratch->str;
-        pn = a->scratch->len;
+        pattern = (*a->scratch)->str;
+        pn = (*a->scratch)->len;
         esc = true;
     }
     return policy_wild_arn(pattern, pn, a->resource, strlen(a->resource), esc);
@@ -432,7 +435,7 @@ static bool resource_pred(const char *pattern, const void *arg)
 
 /* How st applies to r: PRIN_NONE when it does not; for a statement
  * without Principal (identity policies), PRIN_DIRECT. */
-static prin_match statement_applies(json_t *st, const policy_request *r, bool vars, GString *scratch)
+static prin_match statement_applies(json_t *st, const policy_request *r, bool vars, GString **scratch)
 {
     prin_match how = PRIN_DIRECT;
     json_t *p = json_object_get(st, "Principal"), *np = json_object_get(st, "NotPrincipal");
@@ -471,45 +474,42 @@ static policy_decision match_doc(json_t *doc, const policy_request *r, char **st
     if (statement)
         *statement = NULL;
     *allowed_as = PRIN_NONE;
-    json_t *sts = statements(doc);
-    if (!sts)
-        return POLICY_IMPLICIT_DENY;
+    statements sts = statements_of(doc);
     const char *ver = json_string_value(json_object_get(doc, "Version"));
     /* variables are text under the 2008 grammar */
     bool vars = ver && strcmp(ver, "2012-10-17") == 0;
-    GString *scratch = g_string_sized_new(0);
+    GString *scratch = NULL;
     policy_decision d = POLICY_IMPLICIT_DENY;
-    size_t allow_at = 0;
-    size_t i;
-    json_t *st;
-    json_array_foreach(sts, i, st) {
+    size_t decided_at = 0;
+    for (size_t i = 0; i < sts.n; i++) {
+        json_t *st = statement_at(&sts, i);
         const char *effect = json_string_value(json_object_get(st, "Effect"));
-        if (!effect || !json_is_object(st))
+        if (!effect)
             continue;
         bool deny = strcmp(effect, "Deny") == 0;
         if (!deny && strcmp(effect, "Allow") != 0)
             continue;
         if (!deny && *allowed_as == PRIN_DIRECT)
             continue; /* nothing stronger to find */
-        prin_match how = statement_applies(st, r, vars, scratch);
+        prin_match how = statement_applies(st, r, vars, &scratch);
         if (how == PRIN_NONE)
             continue;
         if (deny) {
             d = POLICY_EXPLICIT_DENY;
-            allow_at = i;
+            decided_at = i;
             *allowed_as = PRIN_NONE;
             break;
         }
         if (how > *allowed_as) {
             *allowed_as = how;
-            allow_at = i;
+            decided_at = i;
             d = POLICY_ALLOW;
         }
     }
     if (statement && d != POLICY_IMPLICIT_DENY)
-        *statement = statement_name(json_array_get(sts, allow_at), allow_at);
-    g_string_free(scratch, TRUE);
-    json_decref(sts);
+        *statement = statement_name(statement_at(&sts, decided_at), decided_at);
+    if (scratch)
+        g_string_free(scratch, TRUE);
     return d;
 }
 

@@ -265,7 +265,7 @@ static bool one_value(const cond_op *op, const char *want, size_t wn, bool esc, 
 
 /* Whether have matches any of the policy's values for the key (OR). */
 static bool any_policy_value(const cond_op *op, json_t *wants, const char *have, json_t *ctx, bool vars,
-                             GString *scratch)
+                             GString **scratch)
 {
     json_t *one[1] = {wants};
     json_t **list = json_is_array(wants) ? NULL : one;
@@ -278,10 +278,12 @@ static bool any_policy_value(const cond_op *op, json_t *wants, const char *have,
         bool esc = false;
         size_t wn = strlen(want);
         if (vars && strstr(want, "${")) {
-            if (!policy_wild_expand(want, ctx, scratch))
+            if (!*scratch)
+                *scratch = g_string_sized_new(64);
+            if (!policy_wild_expand(want, ctx, *scratch))
                 continue; /* an absent variable: this value matches nothing */
-            want = scratch->str;
-            wn = scratch->len;
+            want = (*scratch)->str;
+            wn = (*scratch)->len;
             esc = true;
         }
         if (one_value(op, want, wn, esc, have))
@@ -295,7 +297,7 @@ static bool is_absent(json_t *have)
     return !have || json_is_null(have) || (json_is_array(have) && json_array_size(have) == 0);
 }
 
-static bool key_holds(const cond_op *op, const char *key, json_t *wants, json_t *ctx, bool vars, GString *scratch)
+static bool key_holds(const cond_op *op, const char *key, json_t *wants, json_t *ctx, bool vars, GString **scratch)
 {
     json_t *have = policy_wild_context(ctx, key, strlen(key));
     bool absent = is_absent(have);
@@ -346,7 +348,7 @@ bool policy_condition_holds(json_t *cond, json_t *ctx, bool vars)
 {
     if (!json_is_object(cond))
         return true;
-    GString *scratch = NULL;
+    GString *scratch = NULL; /* for substituted variables, made when one is met */
     bool ok = true;
     const char *name;
     json_t *keys;
@@ -359,9 +361,7 @@ bool policy_condition_holds(json_t *cond, json_t *ctx, bool vars)
         const char *key;
         json_t *wants;
         json_object_foreach(keys, key, wants) {
-            if (!scratch)
-                scratch = g_string_sized_new(64);
-            if (!key_holds(&op, key, wants, ctx, vars, scratch)) {
+            if (!key_holds(&op, key, wants, ctx, vars, &scratch)) {
                 ok = false;
                 break;
             }
