@@ -564,6 +564,8 @@ static const valid_case valid_cases[] = {
     {POLICY_IDENTITY, V("{'Effect':'Allow','Action':'s3:Get:Object','Resource':'*'}"),
      "Actions/Condition can contain only one colon."},
     {POLICY_IDENTITY, V("{'Effect':'Allow','Action':'s 3:Get','Resource':'*'}"), "Vendor s 3 is not valid"},
+    {POLICY_IDENTITY, V("{'Effect':'Allow','Action':['s3:GetObject','*:Untag*'],'Resource':'*'}"),
+     "Action vendors (e.g., aws, ec2, etc.) must not contain wildcards"},
     {POLICY_IDENTITY, V("{'Effect':'Allow','Action':[],'Resource':'*'}"), "Syntax errors in policy."},
     {POLICY_IDENTITY, V("{'Effect':'Allow','Action':[1],'Resource':'*'}"), "Syntax errors in policy."},
     {POLICY_IDENTITY, V("{'Effect':'Allow','Action':'s3:*'}"), "Policy statement must contain resources."},

@@ -56,7 +56,11 @@ static int check_action(const char *a, char *err, size_t errlen)
     if (strchr(colon + 1, ':'))
         return fail(err, errlen, "Actions/Condition can contain only one colon.");
     for (const char *c = a; c < colon; c++) {
-        if (!g_ascii_isalnum(*c) && *c != '-' && *c != '*' && *c != '?') {
+        if (*c == '*' || *c == '?')
+            return fail(err, errlen, "Action vendors (e.g., aws, ec2, etc.) must not contain wildcards");
+    }
+    for (const char *c = a; c < colon; c++) {
+        if (!g_ascii_isalnum(*c) && *c != '-') {
             g_snprintf(err, errlen, "Vendor %.*s is not valid", (int)(colon - a), a);
             return -1;
         }
