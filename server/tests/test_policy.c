@@ -617,6 +617,8 @@ static const valid_case valid_cases[] = {
      "Has prohibited field Resource"},
     {POLICY_TRUST, V("{'Effect':'Allow','Principal':{'AWS':'bob'},'Action':'sts:AssumeRole'}"),
      "Invalid principal in policy: \"AWS\":\"bob\""},
+    {POLICY_TRUST, V("{'Effect':'Allow','Principal':{'AWS':'AROAEXAMPLE123456789'},'Action':'sts:AssumeRole'}"),
+     NULL},
     {POLICY_TRUST, V("{'Effect':'Allow','Principal':{'Person':'x'},'Action':'sts:AssumeRole'}"),
      "Syntax errors in policy."},
     {POLICY_TRUST, V("{'Effect':'Allow','Principal':'someone','Action':'sts:AssumeRole'}"),

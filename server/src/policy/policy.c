@@ -89,10 +89,25 @@ static bool all_digits(const char *s, size_t n)
     return n > 0;
 }
 
+/* A unique id (AIDA..., AROA...), which IAM writes into a stored trust
+ * policy in place of a deleted user or role: a stored document read back
+ * must pass. */
+static bool unique_id(const char *p)
+{
+    size_t n = strlen(p);
+    if (n < 16 || n > 128 || p[0] != 'A')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (!g_ascii_isupper(p[i]) && !g_ascii_isdigit(p[i]))
+            return false;
+    }
+    return true;
+}
+
 static int check_aws_principal(const char *p, char *err, size_t errlen)
 {
     if (strcmp(p, "*") == 0 || (strlen(p) == 12 && all_digits(p, 12)) || g_str_has_prefix(p, "arn:aws:iam::") ||
-        g_str_has_prefix(p, "arn:aws:sts::"))
+        g_str_has_prefix(p, "arn:aws:sts::") || unique_id(p))
         return 0;
     g_snprintf(err, errlen, "Invalid principal in policy: \"AWS\":\"%s\"", p);
     return -1;

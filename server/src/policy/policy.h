@@ -75,7 +75,9 @@ typedef struct policy_result {
     policy_decision decision;
     char *statement; /* the deciding statement (policy_match's form), or NULL; g_malloc'd */
     const char *by;  /* which kind decided: "identity-based policy", "resource-based policy",
-                        "permissions boundary", "session policy", or NULL */
+                        "permissions boundary", "session policy"; for an implicit deny, the kind
+                        whose Allow was missing (AccessDenied's "because no ... allows"); NULL
+                        for the account root's Allow, which no statement gives */
 } policy_result;
 
 /* AWS's evaluation of r against every policy in set: an explicit Deny in
