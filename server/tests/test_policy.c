@@ -134,6 +134,8 @@ static const match_case match_cases[] = {
      "s3:ListBucket", "*", "{'s3:max-keys':'2'}", POLICY_IMPLICIT_DENY},
     {"Numeric on text fails", "{" ALLOW_ALL ",'Condition':{'NumericLessThan':{'s3:max-keys':'10'}}}",
      "s3:ListBucket", "*", "{'s3:max-keys':'five'}", POLICY_IMPLICIT_DENY},
+    {"Numeric takes no hex", "{" ALLOW_ALL ",'Condition':{'NumericEquals':{'s3:max-keys':'16'}}}", "s3:ListBucket",
+     "*", "{'s3:max-keys':'0x10'}", POLICY_IMPLICIT_DENY},
     {"NumericNotEquals missing", "{" ALLOW_ALL ",'Condition':{'NumericNotEquals':{'s3:max-keys':'1'}}}",
      "s3:ListBucket", "*", NULL, POLICY_ALLOW},
 

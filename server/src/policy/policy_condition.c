@@ -114,9 +114,10 @@ static const char *scalar(json_t *v, char buf[static 64])
     return NULL;
 }
 
+/* A decimal number ("10", "-1.5", "1e3"); not strtod's hex, inf or nan. */
 static bool parse_number(const char *s, double *out)
 {
-    if (!*s || g_ascii_isspace(*s))
+    if (!*s || g_ascii_isspace(*s) || strpbrk(s, "xXnN"))
         return false;
     char *end;
     *out = g_ascii_strtod(s, &end);
