@@ -323,17 +323,17 @@ static bool key_holds(const cond_op *op, const char *key, json_t *wants, json_t 
             return true;
         return op->negate;
     }
+    /* a set qualifier asks it of each request value (for a negated
+     * operator: the value matches none of the policy's values); a plain
+     * operator asks whether any request value matches, then negates */
+    bool per_value_negate = op->negate && op->set != SET_PLAIN;
     size_t n = json_is_array(have) ? json_array_size(have) : 1;
     bool any = false, all = true;
     for (size_t i = 0; i < n; i++) {
         char buf[64];
         const char *h = scalar(json_is_array(have) ? json_array_get(have, i) : have, buf);
         bool hit = h && any_policy_value(op, wants, h, ctx, vars, scratch);
-        /* for a negated operator, one request value holds when it matches
-         * none of the policy's values */
-        bool holds = op->negate ? !hit : hit;
-        if (op->set == SET_PLAIN)
-            holds = hit;
+        bool holds = per_value_negate ? !hit : hit;
         any = any || holds;
         all = all && holds;
     }
