@@ -95,12 +95,27 @@ static void deny_wins_and_bad_documents(void **state)
     g_string_free(res, TRUE);
 }
 
+/* NotPrincipal, NotAction and NotResource are evaluated as IAM does (they
+ * were once taken never to apply) */
+static void negated_elements(void **state)
+{
+    (void)state;
+    /* deny everyone but EventBridge: S3 is denied */
+    assert_false(allows("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"sns:Publish\",\"Resource\":\"*\"},"
+                        "{\"Effect\":\"Deny\",\"NotPrincipal\":{\"Service\":\"events.amazonaws.com\"},"
+                        "\"Action\":\"sns:Publish\",\"Resource\":\"*\"}"));
+    assert_true(allows("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"NotAction\":\"sns:Subscribe\","
+                       "\"NotResource\":\"arn:aws:sns:us-east-1:123456789012:other\"}"));
+    assert_false(allows("{\"Effect\":\"Allow\",\"Principal\":\"*\",\"NotAction\":\"sns:Pub*\",\"Resource\":\"*\"}"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(principals_and_actions),
         cmocka_unit_test(conditions),
         cmocka_unit_test(deny_wins_and_bad_documents),
+        cmocka_unit_test(negated_elements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

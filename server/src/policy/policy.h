@@ -28,6 +28,12 @@ typedef enum policy_kind {
  * policy.", ...). Linear in the text. */
 int policy_validate(const char *text, size_t len, policy_kind kind, json_t **doc, char *err, size_t errlen);
 
+/* A document's size as IAM counts it for its quotas (PolicySize,
+ * ACLSizePerRole, the inline aggregates): its characters outside JSON
+ * whitespace. The caller compares it with the quota of where the document
+ * goes (LimitExceeded is the caller's answer, not MalformedPolicyDocument). */
+size_t policy_size(const char *text, size_t len);
+
 /* A request as policies see it. */
 typedef struct policy_request {
     const char *principal_arn; /* arn:aws:iam::ACCOUNT:user/NAME, an assumed-role session's
@@ -51,7 +57,9 @@ typedef enum policy_decision {
 /* What one document says about r: an Allow or a Deny statement that
  * applies, or neither (implicit deny); Deny wins within the document.
  * *statement (if not NULL) is set to the deciding statement's Sid, or
- * "Statement[N]" (g_malloc'd) when it has none; NULL when none decided. */
+ * "Statement[N]" (N counted from 0) when it has none (g_malloc'd);
+ * NULL when none decided. Linear in the document times the request's
+ * strings; allocates only for substituted variables and the name. */
 policy_decision policy_match(json_t *doc, const policy_request *r, char **statement);
 
 /* Every policy that applies to a request. */
@@ -67,7 +75,9 @@ typedef struct policy_result {
     policy_decision decision;
     char *statement; /* the deciding statement (policy_match's form), or NULL; g_malloc'd */
     const char *by;  /* which kind decided: "identity-based policy", "resource-based policy",
-                        "permissions boundary", "session policy", or NULL */
+                        "permissions boundary", "session policy"; for an implicit deny, the kind
+                        whose Allow was missing (AccessDenied's "because no ... allows"); NULL
+                        for the account root's Allow, which no statement gives */
 } policy_result;
 
 /* AWS's evaluation of r against every policy in set: an explicit Deny in

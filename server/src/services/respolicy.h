@@ -1,11 +1,10 @@
 /* respolicy: whether a resource policy (an SNS topic's, later an SQS
  * queue's) lets an AWS service act on the resource for a source, as AWS
- * decides it when S3 checks an event destination. Only what such a check
- * needs: the service principal, the action, the resource, and conditions
- * on aws:SourceArn and aws:SourceAccount; any other condition key is
- * absent from the request, so its condition fails (IfExists and Null as
- * IAM treats an absent key). An explicit Deny wins over any Allow.
- * The full evaluation of identities and policies is the IAM issue's. */
+ * decides it when S3 checks an event destination: policy/policy.h's
+ * policy_match on a request whose principal is the service, whose context
+ * holds aws:SourceArn and aws:SourceAccount (any other condition key is
+ * absent, and each operator treats an absent key as IAM does). An explicit
+ * Deny wins over any Allow. */
 #ifndef MOCKAWS_SERVICES_RESPOLICY_H
 #define MOCKAWS_SERVICES_RESPOLICY_H
 
