@@ -252,9 +252,13 @@ static int load_versions(loader *l, iam_managed *m, json_t *versions)
         char *text = doc_text(json_object_get(v, "Document"));
         const char *vid = svc_str(v, "VersionId");
         int n = vid && vid[0] == 'v' ? atoi(vid + 1) : 0;
-        if (!text || (vid && n < 1) || check_doc(l, m->arn, text, POLICY_IDENTITY) != 0) {
+        if (!text || (vid && n < 1)) {
             g_free(text);
-            return l->err[0] ? -1 : fail(l, "%s: version %zu needs a Document and a VersionId of v1, v2, ...", m->arn, i);
+            return fail(l, "%s: version %zu needs a Document and a VersionId of v1, v2, ...", m->arn, i);
+        }
+        if (check_doc(l, m->arn, text, POLICY_IDENTITY) != 0) {
+            g_free(text);
+            return -1;
         }
         if (vid && iam_managed_version(m, vid)) {
             g_free(text);
@@ -280,15 +284,12 @@ static int load_versions(loader *l, iam_managed *m, json_t *versions)
 static int load_policy(loader *l, json_t *o, size_t i)
 {
     json_t *versions = json_object_get(o, "Versions");
-    json_t *e = entry(l, o, "policy", i, "CreatePolicy", versions ? NULL : "PolicyDocument");
-    if (!e && versions && json_is_object(o) && !json_object_get(o, "PolicyDocument")) {
-        /* Versions instead of PolicyDocument: check the rest with a stand-in document */
-        l->err[0] = '\0';
-        json_t *o2 = json_deep_copy(o);
-        json_object_set_new(o2, "PolicyDocument", json_string("{}"));
-        e = entry(l, o2, "policy", i, "CreatePolicy", NULL);
-        json_decref(o2);
-    }
+    /* Versions stand for PolicyDocument: the rest is checked with a stand-in */
+    json_t *given = versions ? json_deep_copy(o) : json_incref(o);
+    if (versions)
+        json_object_set_new(given, "PolicyDocument", json_string("{}"));
+    json_t *e = entry(l, given, "policy", i, "CreatePolicy", "PolicyDocument");
+    json_decref(given);
     if (!e)
         return -1;
     const char *name = svc_str(e, "PolicyName"), *path = svc_str(e, "Path") ? svc_str(e, "Path") : "/";
@@ -330,14 +331,11 @@ static int load_groups_of(loader *l, iam_entity *u, json_t *groups)
     return 0;
 }
 
-static json_t *list_of(loader *l, json_t *section, const char *name)
+/* section[name] (borrowed; NULL when absent, which loops take as empty). */
+static int list_of(loader *l, json_t *section, const char *name, json_t **out)
 {
-    json_t *a = json_object_get(section, name);
-    if (a && !json_is_array(a)) {
-        fail(l, "\"%s\" must be a list", name);
-        return NULL;
-    }
-    return a ? a : json_array();
+    *out = json_object_get(section, name);
+    return *out && !json_is_array(*out) ? fail(l, "\"%s\" must be a list", name) : 0;
 }
 
 int iam_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
@@ -358,7 +356,7 @@ int iam_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, c
     }
     json_t *lists[G_N_ELEMENTS(known)];
     for (size_t i = 0; i < G_N_ELEMENTS(known); i++)
-        if (!(lists[i] = list_of(&l, section, known[i])))
+        if (list_of(&l, section, known[i], &lists[i]) != 0)
             return -1;
     size_t i;
     /* policies first: the others attach them; groups before the users in them */
