@@ -579,6 +579,20 @@ static void roles_trust_boundaries_and_tags(void **st)
     expect_error(r, 400, "MalformedPolicyDocument", NULL);
     rfree(&r);
 
+    /* a policy's tags and description: GetPolicy shows them, listings do not */
+    r = with_doc(s, "Action=CreatePolicy&PolicyName=tagged&Description=d&Tags.member.1.Key=team&Tags.member.1.Value=a",
+                 ALLOW_S3);
+    expect_ok(r, "CreatePolicy with tags");
+    rfree(&r);
+    r = iam(s, "Action=GetPolicy&PolicyArn=arn:aws:iam::123456789012:policy/tagged");
+    assert_non_null(strstr(r.body, "<Key>team</Key>"));
+    assert_non_null(strstr(r.body, "<Description>d</Description>"));
+    rfree(&r);
+    r = iam(s, "Action=ListPolicies");
+    assert_non_null(strstr(r.body, "<PolicyName>tagged</PolicyName>"));
+    assert_null(strstr(r.body, "<Key>team</Key>"));
+    rfree(&r);
+
     char *arn = create_policy(s, "bound", ALLOW_S3);
     OK(s, "Action=PutRolePermissionsBoundary&RoleName=app&PermissionsBoundary=%s", arn);
     r = iam(s, "Action=GetRole&RoleName=app");
@@ -602,6 +616,23 @@ static void roles_trust_boundaries_and_tags(void **st)
     r = iam(s, "Action=ListRoleTags&RoleName=app");
     assert_int_equal(count_of(r.body, "<Key>"), 1);
     rfree(&r);
+
+    /* keys differ by more than case, a request names each once, 50 in all */
+    OK(s, "Action=TagRole&RoleName=app&Tags.member.1.Key=ENV&Tags.member.1.Value=y");
+    r = iam(s, "Action=ListRoleTags&RoleName=app");
+    assert_int_equal(count_of(r.body, "<Key>"), 1);
+    assert_non_null(strstr(r.body, "<Key>ENV</Key><Value>y</Value>"));
+    rfree(&r);
+    ERR(400, "InvalidInput", "Duplicate tag keys found. Please note that Tag keys are case insensitive.", s,
+        "Action=TagRole&RoleName=app&Tags.member.1.Key=a&Tags.member.1.Value=1&Tags.member.2.Key=A&Tags.member.2.Value=2");
+    GString *many = g_string_new("Action=TagRole&RoleName=app");
+    for (int i = 1; i <= 49; i++)
+        g_string_append_printf(many, "&Tags.member.%d.Key=k%d&Tags.member.%d.Value=v", i, i, i);
+    OK(s, "%s", many->str);
+    g_string_free(many, TRUE);
+    ERR(409, "LimitExceeded", "Cannot exceed quota for TagsPerRole: 50", s,
+        "Action=TagRole&RoleName=app&Tags.member.1.Key=one-more&Tags.member.1.Value=v");
+    OK(s, "Action=TagRole&RoleName=app&Tags.member.1.Key=k1&Tags.member.1.Value=new"); /* a new value, no new key */
 
     r = iam(s, "Action=ListRoles");
     assert_non_null(strstr(r.body, "<RoleName>app</RoleName>"));

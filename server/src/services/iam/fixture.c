@@ -3,7 +3,7 @@
  * model as a request's is) plus what later requests would have added:
  *
  *   {"root_keys": [{"AccessKeyId", "SecretAccessKey"}],
- *    "policies": [{"PolicyName", "Path", "Description", "PolicyDocument",
+ *    "policies": [{"PolicyName", "Path", "Description", "PolicyDocument", "Tags",
  *                  "PolicyId", "Versions": [{"VersionId", "Document", "IsDefaultVersion"}]}],
  *    "groups":   [{"GroupName", "Path", "GroupId", "Policies": {NAME: DOC}, "AttachedPolicies": [ARN]}],
  *    "users":    [{"UserName", "Path", "UserId", "PermissionsBoundary", "Tags",
@@ -305,6 +305,9 @@ static int load_policy(loader *l, json_t *o, size_t i)
         const char *doc = versions ? "{}" : svc_str(e, "PolicyDocument");
         iam_managed *m = iam_store_policy_add(l->st, l->ctx->account, name, path, id, doc, l->ctx->now_ms);
         m->description = g_strdup(svc_str(e, "Description"));
+        json_t *tags = json_object_get(e, "Tags");
+        if (tags)
+            json_array_extend(m->tags, tags);
         if (versions)
             rc = load_versions(l, m, versions);
     }
@@ -427,6 +430,8 @@ static json_t *policy_dump(const iam_managed *m)
     json_t *o = json_pack("{s:s, s:s, s:s}", "PolicyName", m->name, "Path", m->path, "PolicyId", m->id);
     if (m->description)
         json_object_set_new(o, "Description", json_string(m->description));
+    if (json_array_size(m->tags))
+        json_object_set(o, "Tags", m->tags);
     json_t *versions = json_array();
     for (guint i = 0; i < m->versions->len; i++) {
         iam_version *v = g_ptr_array_index(m->versions, i);

@@ -21,6 +21,7 @@
 #define MAX_VERSIONS 5
 #define MANAGED_SIZE 6144
 #define TRUST_SIZE 2048
+#define MAX_TAGS 50
 
 /* ---- small pieces ---- */
 
@@ -119,6 +120,8 @@ static json_t *managed_json(const iam_managed *m)
                           (json_int_t)(m->update_ms / 1000));
     if (m->description)
         json_object_set_new(o, "Description", json_string(m->description));
+    if (json_array_size(m->tags))
+        json_object_set(o, "Tags", m->tags);
     return o;
 }
 
@@ -175,6 +178,50 @@ static void pg_answer(svc_call *c, GPtrArray *items, const char *member)
     g_ptr_array_free(items, TRUE);
 }
 
+/* ---- tags ---- */
+
+/* IAM's tag keys differ by more than case. */
+static int tag_index(json_t *tags, const char *key)
+{
+    size_t i;
+    json_t *t;
+    json_array_foreach(tags, i, t) if (g_ascii_strcasecmp(svc_str(t, "Key"), key) == 0) return (int)i;
+    return -1;
+}
+
+/* Adds tags (the input's list, or NULL) to into, a key given again taking
+ * the new value, after IAM's checks: no key twice in one request, at most
+ * MAX_TAGS in all (quota names the limit: "TagsPerUser"). */
+static int merge_tags(svc_call *c, json_t *into, json_t *tags, const char *quota)
+{
+    size_t i, added = 0;
+    json_t *t;
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    json_array_foreach(tags, i, t) {
+        char *low = g_ascii_strdown(svc_str(t, "Key"), -1);
+        bool again = !g_hash_table_add(seen, low);
+        added += !again && tag_index(into, svc_str(t, "Key")) < 0;
+        if (again) {
+            g_hash_table_destroy(seen);
+            return aws_error_set(&c->err, "InvalidInput",
+                                 "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+        }
+    }
+    g_hash_table_destroy(seen);
+    if (json_array_size(into) + added > MAX_TAGS)
+        return aws_error_set(&c->err, "LimitExceeded", "Cannot exceed quota for %s: %d", quota, MAX_TAGS);
+    json_array_foreach(tags, i, t) {
+        int at = tag_index(into, svc_str(t, "Key"));
+        if (at >= 0)
+            json_array_set(into, (size_t)at, t);
+        else
+            json_array_append(into, t);
+    }
+    return 0;
+}
+
+static const char *tag_quota(iam_kind k) { return k == IAM_USER ? "TagsPerUser" : "TagsPerRole"; }
+
 /* ---- users, roles, groups ---- */
 
 static int create_entity(svc_call *c, iam_kind k)
@@ -194,6 +241,11 @@ static int create_entity(svc_call *c, iam_kind k)
     iam_managed *boundary = NULL;
     if (json_object_get(c->input, "PermissionsBoundary") && !(boundary = need_policy(c, "PermissionsBoundary", true)))
         return -1;
+    json_t *tags = json_array();
+    if (merge_tags(c, tags, json_object_get(c->input, "Tags"), tag_quota(k)) != 0) {
+        json_decref(tags);
+        return -1;
+    }
     char id[22];
     new_id(c, ki->id_prefix, id);
     iam_entity *e = iam_store_add(st, k, c->account, name, in_path(c), id, c->now_ms);
@@ -205,9 +257,8 @@ static int create_entity(svc_call *c, iam_kind k)
         e->max_session = json_integer_value(msd);
     if (boundary)
         iam_store_set_boundary(st, e, boundary);
-    json_t *tags = json_object_get(c->input, "Tags");
-    if (tags)
-        json_array_extend(e->tags, tags);
+    json_decref(e->tags);
+    e->tags = tags;
     c->output = json_pack("{s:o}", ki->Noun, entity_json(e, true));
     json_object_del(json_object_get(c->output, ki->Noun), "RoleLastUsed");
     return 0;
@@ -395,29 +446,12 @@ static int delete_boundary(svc_call *c, iam_kind k)
     return 0;
 }
 
-static int tag_index(json_t *tags, const char *key)
-{
-    size_t i;
-    json_t *t;
-    json_array_foreach(tags, i, t) if (strcmp(svc_str(t, "Key"), key) == 0) return (int)i;
-    return -1;
-}
-
 static int tag(svc_call *c, iam_kind k)
 {
     iam_entity *e = need(c, k);
     if (!e)
         return -1;
-    size_t i;
-    json_t *t;
-    json_array_foreach(json_object_get(c->input, "Tags"), i, t) {
-        int at = tag_index(e->tags, svc_str(t, "Key"));
-        if (at >= 0)
-            json_array_set(e->tags, (size_t)at, t);
-        else
-            json_array_append(e->tags, t);
-    }
-    return 0;
+    return merge_tags(c, e->tags, json_object_get(c->input, "Tags"), tag_quota(k));
 }
 
 static int untag(svc_call *c, iam_kind k)
@@ -694,10 +728,17 @@ static int create_policy(svc_call *c)
                              "A policy called %s already exists. Duplicate names are not allowed.", name);
     if (check_managed(c, doc) != 0)
         return -1;
+    json_t *tags = json_array();
+    if (merge_tags(c, tags, json_object_get(c->input, "Tags"), "TagsPerPolicy") != 0) {
+        json_decref(tags);
+        return -1;
+    }
     char id[22];
     new_id(c, "ANPA", id);
     iam_managed *m = iam_store_policy_add(st, c->account, name, in_path(c), id, doc, c->now_ms);
     m->description = g_strdup(svc_str(c->input, "Description"));
+    json_decref(m->tags);
+    m->tags = tags;
     c->output = json_pack("{s:o}", "Policy", managed_json(m));
     /* CreatePolicy's answer leaves the description out (GetPolicy has it) */
     json_object_del(json_object_get(c->output, "Policy"), "Description");
@@ -723,8 +764,13 @@ static int list_policies(svc_call *c)
     if (!scope || strcmp(scope, "AWS") != 0)
         for (GTreeNode *n = g_tree_node_first(((iam_state *)c->state)->policies); n; n = g_tree_node_next(n)) {
             iam_managed *m = g_tree_node_value(n);
-            if ((!prefix || g_str_has_prefix(m->path, prefix)) && (!only_attached || m->attachments > 0))
-                pg_add(items, g_strdup(g_tree_node_key(n)), managed_json(m));
+            if ((!prefix || g_str_has_prefix(m->path, prefix)) && (!only_attached || m->attachments > 0)) {
+                /* listings leave out what only GetPolicy shows */
+                json_t *o = managed_json(m);
+                json_object_del(o, "Description");
+                json_object_del(o, "Tags");
+                pg_add(items, g_strdup(g_tree_node_key(n)), o);
+            }
         }
     pg_answer(c, items, "Policies");
     return 0;

@@ -70,6 +70,7 @@ static void managed_free(gpointer p)
     g_free(m->description);
     g_ptr_array_free(m->versions, TRUE);
     g_free(m->default_version);
+    json_decref(m->tags);
     g_free(m);
 }
 
@@ -167,6 +168,7 @@ iam_managed *iam_store_policy_add(iam_state *st, const char *account, const char
     m->versions = g_ptr_array_new_with_free_func(version_free);
     m->next_version = 1;
     m->create_ms = m->update_ms = now_ms;
+    m->tags = json_array();
     m->default_version = g_strdup(iam_managed_add_version(m, document, now_ms)->id);
     g_tree_insert(st->policies, g_ascii_strdown(name, -1), m);
     return m;

@@ -61,6 +61,7 @@ typedef struct iam_managed {
     int64_t create_ms, update_ms;
     int attachments;     /* users, roles and groups it is attached to */
     int boundaries;      /* users and roles it bounds */
+    json_t *tags;        /* array of {"Key", "Value"}, owned */
 } iam_managed;
 
 typedef struct iam_state {
