@@ -807,6 +807,25 @@ static void fixtures_load_and_dump(void **st)
     g_free(dump);
 }
 
+/* The README's example loads, and its keys sign as the people it names. */
+static void example_fixture_loads(void **st)
+{
+    server *s = *st;
+    char err[400];
+    if (mockaws_load_fixtures_file(s, MOCKAWS_SOURCE_DIR "/fixtures/iam-example.json", err, sizeof err) != 0)
+        fail_msg("load: %s", err);
+    char *arn = caller_arn(s, "AKIAEXAMPLECI0000001");
+    assert_string_equal(arn, "arn:aws:iam::123456789012:user/bots/ci");
+    g_free(arn);
+    ask a = identity(s, "arn:aws:iam::123456789012:user/bots/ci");
+    assert_int_equal(json_array_size(a.policies), 2); /* its own, and its group's managed policy */
+    assert_non_null(a.boundary);
+    ask_clear(&a);
+    a = identity(s, "arn:aws:iam::123456789012:role/worker");
+    assert_int_equal(json_array_size(a.policies), 1);
+    ask_clear(&a);
+}
+
 static void bad_fixtures_are_refused(void **st)
 {
     server *s = *st;
@@ -853,6 +872,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(roles_trust_boundaries_and_tags, setup, teardown),
         cmocka_unit_test_setup_teardown(identity_policies_of_users_and_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(fixtures_load_and_dump, setup, teardown),
+        cmocka_unit_test_setup_teardown(example_fixture_loads, setup, teardown),
         cmocka_unit_test_setup_teardown(bad_fixtures_are_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
