@@ -27,7 +27,7 @@ typedef struct result {
 } result;
 
 /* A query request signed (in the scope only: --auth off) with key for
- * service; params already URL-encoded. */
+ * service, or unsigned (key NULL); params already URL-encoded. */
 static result call(server *s, const char *key, const char *service, const char *params)
 {
     const char *version = strcmp(service, "iam") == 0 ? "2010-05-08" : "2011-06-15";
@@ -35,10 +35,10 @@ static result call(server *s, const char *key, const char *service, const char *
                                  "SignedHeaders=host, Signature=0",
                                  key, service);
     char *body = g_strdup_printf("Version=%s&%s", version, params);
-    http_header h[2] = {{"authorization", auth},
-                        {"content-type", "application/x-www-form-urlencoded; charset=utf-8"}};
+    http_header h[2] = {{"content-type", "application/x-www-form-urlencoded; charset=utf-8"},
+                        {"authorization", auth}};
     http_request req = {.method = "POST", .path = "/", .query = "", .host = "localhost", .headers = h,
-                        .nheaders = 2, .body = body, .body_len = strlen(body)};
+                        .nheaders = key ? 2 : 1, .body = body, .body_len = strlen(body)};
     http_response resp;
     http_response_init(&resp);
     pipeline_outcome out;
@@ -217,6 +217,13 @@ static void users_are_created_found_and_deleted(void **st)
 
     OK(s, "Action=DeleteUser&UserName=alice");
     ERR(404, "NoSuchEntity", "The user with name alice cannot be found.", s, "Action=DeleteUser&UserName=alice");
+
+    /* unsigned, the API version alone routes to IAM */
+    r = call(s, NULL, "iam", "Action=ListUsers");
+    expect_ok(r, "unsigned ListUsers");
+    assert_non_null(strstr(r.body, "<ListUsersResponse"));
+    assert_non_null(strstr(r.body, "<UserName>bob</UserName>"));
+    rfree(&r);
     g_free(id);
     g_free(id2);
 }

@@ -210,12 +210,13 @@ static int merge_tags(svc_call *c, json_t *into, json_t *tags, const char *quota
     g_hash_table_destroy(seen);
     if (json_array_size(into) + added > MAX_TAGS)
         return aws_error_set(&c->err, "LimitExceeded", "Cannot exceed quota for %s: %d", quota, MAX_TAGS);
+    /* copies: the store keeps nothing of the request's tree */
     json_array_foreach(tags, i, t) {
         int at = tag_index(into, svc_str(t, "Key"));
         if (at >= 0)
-            json_array_set(into, (size_t)at, t);
+            json_array_set_new(into, (size_t)at, json_deep_copy(t));
         else
-            json_array_append(into, t);
+            json_array_append_new(into, json_deep_copy(t));
     }
     return 0;
 }
