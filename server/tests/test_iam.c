@@ -649,6 +649,65 @@ static void roles_trust_boundaries_and_tags(void **st)
     g_free(arn);
 }
 
+static void the_caller_without_user_name(void **st)
+{
+    server *s = *st;
+    /* the root user's own keys */
+    result r = iam(s, "Action=CreateAccessKey");
+    expect_ok(r, "CreateAccessKey for the root user");
+    assert_null(strstr(r.body, "<UserName>"));
+    char *key = elem(r.body, "AccessKeyId");
+    rfree(&r);
+    char *arn = caller_arn(s, key);
+    assert_string_equal(arn, "arn:aws:iam::123456789012:root");
+    g_free(arn);
+    r = iam(s, "Action=ListAccessKeys");
+    assert_non_null(strstr(r.body, key));
+    rfree(&r);
+    g_free(key);
+
+    /* a role session is no user */
+    r = call(s, "AKIDEXAMPLE", "sts",
+             "Action=AssumeRole&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=sess");
+    expect_ok(r, "AssumeRole");
+    char *session = elem(r.body, "AccessKeyId");
+    rfree(&r);
+    r = call(s, session, "iam", "Action=GetUser");
+    expect_error(r, 400, "ValidationError", "Must specify userName when calling with non-User credentials");
+    rfree(&r);
+    r = call(s, session, "iam", "Action=ListAccessKeys");
+    expect_error(r, 400, "ValidationError", NULL);
+    rfree(&r);
+    g_free(session);
+}
+
+static void hostile_inputs_get_iam_errors(void **st)
+{
+    server *s = *st;
+    OK(s, "Action=CreateUser&UserName=alice");
+    ERR(400, "ValidationError", NULL, s, "Action=GetPolicy&PolicyArn=x");
+    ERR(404, "NoSuchEntity", NULL, s, "Action=GetPolicy&PolicyArn=arn:aws:iam::123456789012:policy/");
+    ERR(404, "NoSuchEntity", NULL, s, "Action=GetPolicy&PolicyArn=arn:aws:iam::123456789012:nopolicyhere");
+    ERR(404, "NoSuchEntity", NULL, s, "Action=AttachUserPolicy&UserName=alice&PolicyArn=arn:aws:iam::aws:policy/ReadOnlyAccess");
+    ERR(400, "ValidationError", NULL, s, "Action=ListUsers&MaxItems=1001");
+    ERR(400, "ValidationError", NULL, s, "Action=ListUsers&PathPrefix=nope");
+    ERR(400, "ValidationError", NULL, s, "Action=CreateUser&UserName=%s",
+        "a123456789b123456789c123456789d123456789e123456789f123456789g12345");
+    ERR(400, "ValidationError", NULL, s, "Action=CreateUser&UserName=x&Path=no-slashes");
+    ERR(400, "ValidationError", NULL, s, "Action=CreateUser&UserName=a%%00b");
+    ERR(400, "ValidationError", NULL, s, "Action=GetUser&UserName=");
+    /* a marker past every name is an empty last page */
+    result r = iam(s, "Action=ListUsers&Marker=%%7E%%7E%%7E");
+    expect_ok(r, "ListUsers past the end");
+    assert_non_null(strstr(r.body, "<IsTruncated>false</IsTruncated>"));
+    assert_null(strstr(r.body, "<UserName>"));
+    rfree(&r);
+    /* a document that is not UTF-8 */
+    r = iam(s, "Action=PutUserPolicy&UserName=alice&PolicyName=p&PolicyDocument=%%7B%%22a%%22%%3A%%22%%FF%%22%%7D");
+    assert_int_equal(r.status, 400);
+    rfree(&r);
+}
+
 /* ---- what the core asks ---- */
 
 typedef struct ask {
@@ -877,6 +936,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(lists_page_with_marker, setup, teardown),
         cmocka_unit_test_setup_teardown(groups_hold_users, setup, teardown),
         cmocka_unit_test_setup_teardown(roles_trust_boundaries_and_tags, setup, teardown),
+        cmocka_unit_test_setup_teardown(the_caller_without_user_name, setup, teardown),
+        cmocka_unit_test_setup_teardown(hostile_inputs_get_iam_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(identity_policies_of_users_and_roles, setup, teardown),
         cmocka_unit_test_setup_teardown(fixtures_load_and_dump, setup, teardown),
         cmocka_unit_test_setup_teardown(example_fixture_loads, setup, teardown),
