@@ -914,6 +914,10 @@ static void bad_fixtures_are_refused(void **st)
         "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\"}]}}",
         "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": []}]}}",
         "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"x\", \"Document\": {}}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v1x\", \"Document\": {}}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v01\", \"Document\": {}}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v99999999999999999999\", \"Document\": {}}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v1\", \"Document\": {}}, {\"VersionId\": \"v1\", \"Document\": {}}]}]}}",
         "{\"iam\": {\"root_keys\": [{\"AccessKeyId\": \"AKIAAAAAAAAAAAAAAAA1\", \"SecretAccessKey\": \"s\", \"Status\": \"Maybe\"}]}}",
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {

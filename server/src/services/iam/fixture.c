@@ -251,8 +251,11 @@ static int load_versions(loader *l, iam_managed *m, json_t *versions)
     json_array_foreach(versions, i, v) {
         char *text = doc_text(json_object_get(v, "Document"));
         const char *vid = svc_str(v, "VersionId");
-        int n = vid && vid[0] == 'v' ? atoi(vid + 1) : 0;
-        if (!text || (vid && n < 1)) {
+        guint64 n = 0;
+        /* v1, v2, ...: the form IAM gives them (and GetPolicyVersion's pattern) */
+        bool id_ok = !vid || (vid[0] == 'v' && vid[1] != '0' &&
+                              g_ascii_string_to_unsigned(vid + 1, 10, 1, 1000000, &n, NULL));
+        if (!text || !id_ok) {
             g_free(text);
             return fail(l, "%s: version %zu needs a Document and a VersionId of v1, v2, ...", m->arn, i);
         }
@@ -264,8 +267,8 @@ static int load_versions(loader *l, iam_managed *m, json_t *versions)
             g_free(text);
             return fail(l, "%s: version %s given twice", m->arn, vid);
         }
-        if (n >= m->next_version)
-            m->next_version = n;
+        if (vid && (int)n >= m->next_version)
+            m->next_version = (int)n;
         iam_version *ver = iam_managed_add_version(m, text, l->ctx->now_ms);
         g_free(text);
         if (vid) {
