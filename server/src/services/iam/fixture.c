@@ -112,6 +112,14 @@ static json_t *entry(loader *l, json_t *o, const char *what, size_t i, const cha
     return e;
 }
 
+/* Copies of the document's tags: the store shares nothing with it. */
+static void add_tags(json_t *into, json_t *tags)
+{
+    json_t *copy = json_deep_copy(tags);
+    json_array_extend(into, copy);
+    json_decref(copy);
+}
+
 static int check_doc(loader *l, const char *who, const char *text, policy_kind kind)
 {
     char verr[256];
@@ -163,7 +171,7 @@ static int load_policies(loader *l, iam_entity *e, json_t *o)
         iam_store_set_boundary(l->st, e, m);
     json_t *tags = json_object_get(o, "Tags");
     if (tags)
-        json_array_extend(e->tags, tags);
+        add_tags(e->tags, tags);
     return 0;
 }
 
@@ -310,7 +318,7 @@ static int load_policy(loader *l, json_t *o, size_t i)
         m->description = g_strdup(svc_str(e, "Description"));
         json_t *tags = json_object_get(e, "Tags");
         if (tags)
-            json_array_extend(m->tags, tags);
+            add_tags(m->tags, tags);
         if (versions)
             rc = load_versions(l, m, versions);
     }
@@ -420,7 +428,7 @@ static json_t *entity_dump(const iam_entity *e)
     if (e->boundary)
         json_object_set_new(o, "PermissionsBoundary", json_string(e->boundary));
     if (json_array_size(e->tags))
-        json_object_set(o, "Tags", e->tags);
+        json_object_set_new(o, "Tags", json_deep_copy(e->tags)); /* dumps outlive the lock */
     if (e->kind == IAM_USER && e->keys->len)
         json_object_set_new(o, "AccessKeys", keys_json(e->keys));
     if (e->kind == IAM_USER && e->members->len)
@@ -434,7 +442,7 @@ static json_t *policy_dump(const iam_managed *m)
     if (m->description)
         json_object_set_new(o, "Description", json_string(m->description));
     if (json_array_size(m->tags))
-        json_object_set(o, "Tags", m->tags);
+        json_object_set_new(o, "Tags", json_deep_copy(m->tags));
     json_t *versions = json_array();
     for (guint i = 0; i < m->versions->len; i++) {
         iam_version *v = g_ptr_array_index(m->versions, i);

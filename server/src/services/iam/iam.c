@@ -105,7 +105,7 @@ static json_t *entity_json(const iam_entity *e, bool full)
     if (full && e->boundary)
         json_object_set_new(o, "PermissionsBoundary", boundary_json(e->boundary));
     if (full && json_array_size(e->tags))
-        json_object_set(o, "Tags", e->tags);
+        json_object_set_new(o, "Tags", json_deep_copy(e->tags)); /* answers outlive the lock */
     if (full && e->kind == IAM_ROLE)
         json_object_set_new(o, "RoleLastUsed", json_object());
     return o;
@@ -121,7 +121,7 @@ static json_t *managed_json(const iam_managed *m)
     if (m->description)
         json_object_set_new(o, "Description", json_string(m->description));
     if (json_array_size(m->tags))
-        json_object_set(o, "Tags", m->tags);
+        json_object_set_new(o, "Tags", json_deep_copy(m->tags));
     return o;
 }
 
@@ -478,7 +478,7 @@ static int list_tags(svc_call *c, iam_kind k)
     GPtrArray *items = pg_new();
     size_t i;
     json_t *t;
-    json_array_foreach(e->tags, i, t) pg_add(items, g_strdup(svc_str(t, "Key")), json_incref(t));
+    json_array_foreach(e->tags, i, t) pg_add(items, g_strdup(svc_str(t, "Key")), json_deep_copy(t));
     pg_answer(c, items, "Tags");
     return 0;
 }
