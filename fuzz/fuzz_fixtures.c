@@ -1,7 +1,7 @@
 /* fuzz_fixtures: the fixture / state loader (fixtures_load, which
  * mockaws_load_fixtures_json, --fixtures files, scenarios and the control
  * API's POST /_mockaws/state all go through) with every service's section
- * (s3, dynamodb, sns, ec2), and the state dump.
+ * (s3, dynamodb, sns, ec2, iam), and the state dump.
  *
  * An input is a fixture document (JSON). Relative "file" paths resolve
  * against fixtures/. Beyond crashes it checks the documented round trip:

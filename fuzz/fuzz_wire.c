@@ -52,7 +52,7 @@ static void add_model(const char *name, const model *m, const char *op)
 
 static void load_real_models(void)
 {
-    static const char *const services[] = {"s3", "dynamodb", "sts", "sns", "ec2"};
+    static const char *const services[] = {"s3", "dynamodb", "sts", "sns", "ec2", "iam"};
     for (size_t i = 0; i < G_N_ELEMENTS(services); i++) {
         const model *m = embedded_model(services[i]);
         if (!m) {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate server/models/{s3,dynamodb,sns,ec2,sts}.json from the installed botocore.
+"""Generate server/models/{s3,dynamodb,sns,ec2,sts,iam}.json from the installed botocore.
 
 Each model keeps the operations mockaws implements, the shapes they reach
 (input, output and error shapes, transitively), and the metadata; documentation
@@ -38,6 +38,21 @@ import botocore
 import botocore.loaders
 
 KEEP = {
+    "iam": [
+        "CreateUser", "GetUser", "ListUsers", "DeleteUser", "CreateRole", "GetRole", "ListRoles",
+        "DeleteRole", "CreateGroup", "GetGroup", "ListGroups", "DeleteGroup", "CreatePolicy",
+        "GetPolicy", "ListPolicies", "DeletePolicy", "CreateAccessKey", "ListAccessKeys",
+        "DeleteAccessKey", "UpdateAccessKey", "PutUserPolicy", "GetUserPolicy", "DeleteUserPolicy",
+        "ListUserPolicies", "PutRolePolicy", "GetRolePolicy", "DeleteRolePolicy", "ListRolePolicies",
+        "PutGroupPolicy", "GetGroupPolicy", "DeleteGroupPolicy", "ListGroupPolicies",
+        "AttachUserPolicy", "DetachUserPolicy", "ListAttachedUserPolicies", "AttachRolePolicy",
+        "DetachRolePolicy", "ListAttachedRolePolicies", "AttachGroupPolicy", "DetachGroupPolicy",
+        "ListAttachedGroupPolicies", "AddUserToGroup", "RemoveUserFromGroup", "ListGroupsForUser",
+        "GetPolicyVersion", "CreatePolicyVersion", "ListPolicyVersions", "DeletePolicyVersion",
+        "SetDefaultPolicyVersion", "UpdateAssumeRolePolicy", "PutUserPermissionsBoundary",
+        "DeleteUserPermissionsBoundary", "PutRolePermissionsBoundary", "DeleteRolePermissionsBoundary",
+        "TagUser", "UntagUser", "ListUserTags", "TagRole", "UntagRole", "ListRoleTags",
+    ],
     "sts": ["GetCallerIdentity", "AssumeRole", "GetSessionToken", "GetAccessKeyInfo",
             "DecodeAuthorizationMessage"],
     "s3": [

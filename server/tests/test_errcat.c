@@ -212,7 +212,7 @@ static void resolve_unknown(void **st)
 
 /* ---- the shipped data ---- */
 
-static const char *SERVICES[] = {"s3", "dynamodb", "sns", "ec2", "sts"};
+static const char *SERVICES[] = {"s3", "dynamodb", "sns", "ec2", "sts", "iam"};
 
 static const errcat *shipped_catalog(const char *svc)
 {
@@ -337,6 +337,7 @@ static void shipped_models(void **st)
         {"sns", "query", 17, "PublishBatch", "CreatePlatformApplication"},
         {"ec2", "ec2", 12, "RunInstances", "CreateVpc"},
         {"sts", "query", 5, "AssumeRole", "AssumeRoleWithSAML"},
+        {"iam", "query", 60, "CreateRole", "CreateLoginProfile"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
         const model *m = shipped_model(want[i].svc);
