@@ -355,7 +355,7 @@ static void inline_policies(void **st)
     OK(s, "Action=DeleteUser&UserName=alice");
 
     /* roles and groups have theirs, with their own nouns */
-    doc_ok(s, "Action=CreateRole&RoleName=r", "{}"); /* stand-in check: the trust document is an object */
+    doc_ok(s, "Action=CreateRole&RoleName=r", TRUST);
     ERR(404, "NoSuchEntity", "The role policy with name p cannot be found.", s,
         "Action=GetRolePolicy&RoleName=r&PolicyName=p");
     OK(s, "Action=CreateGroup&GroupName=g");
@@ -462,7 +462,7 @@ static void managed_policies_and_versions(void **st)
     ERR(404, "NoSuchEntity", NULL, s, "Action=GetPolicy&PolicyArn=%s", arn);
 
     /* ten attached per principal */
-    OK(s, "Action=CreateRole&RoleName=r&AssumeRolePolicyDocument=%%7B%%7D");
+    doc_ok(s, "Action=CreateRole&RoleName=r", TRUST);
     for (int i = 0; i <= 10; i++) {
         char name[8];
         g_snprintf(name, sizeof name, "p%02d", i);
@@ -579,7 +579,7 @@ static void roles_trust_boundaries_and_tags(void **st)
     g_free(want);
     assert_non_null(strstr(r.body, "<Key>team</Key>"));
     rfree(&r);
-    r = iam(s, "Action=UpdateAssumeRolePolicy&RoleName=app&PolicyDocument=%%7B%%22Version%%22%%3A%%222012-10-17%%22%%7D");
+    r = with_doc(s, "Action=UpdateAssumeRolePolicy&RoleName=app", TRUST);
     expect_ok(r, "UpdateAssumeRolePolicy");
     rfree(&r);
     r = iam(s, "Action=UpdateAssumeRolePolicy&RoleName=app&PolicyDocument=%%5B%%5D");
@@ -913,11 +913,11 @@ static void bad_fixtures_are_refused(void **st)
         "{\"iam\": {\"roles\": [{\"RoleName\": \"r\", \"AssumeRolePolicyDocument\": [1]}]}}",
         "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\"}]}}",
         "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": []}]}}",
-        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"x\", \"Document\": {}}]}]}}",
-        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v1x\", \"Document\": {}}]}]}}",
-        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v01\", \"Document\": {}}]}]}}",
-        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v99999999999999999999\", \"Document\": {}}]}]}}",
-        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v1\", \"Document\": {}}, {\"VersionId\": \"v1\", \"Document\": {}}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"x\", \"Document\": " ALLOW_S3 "}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v1x\", \"Document\": " ALLOW_S3 "}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v01\", \"Document\": " ALLOW_S3 "}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v99999999999999999999\", \"Document\": " ALLOW_S3 "}]}]}}",
+        "{\"iam\": {\"policies\": [{\"PolicyName\": \"p\", \"Versions\": [{\"VersionId\": \"v1\", \"Document\": " ALLOW_S3 "}, {\"VersionId\": \"v1\", \"Document\": " ALLOW_S3 "}]}]}}",
         "{\"iam\": {\"root_keys\": [{\"AccessKeyId\": \"AKIAAAAAAAAAAAAAAAA1\", \"SecretAccessKey\": \"s\", \"Status\": \"Maybe\"}]}}",
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {

@@ -90,3 +90,89 @@ class Enforce(ServerTestCase):
         status, code, _ = self.refused(lambda: self.root["s3"].get_object(Bucket="theirs", Key="k"))
         self.assertEqual((status, code), (403, "AccessDenied"))
         self.assertEqual(other.get_object(Bucket="theirs", Key="k")["Body"].read(), b"x")
+
+
+def policy(*statements):
+    return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
+
+
+class EnforceWithIam(ServerTestCase):
+    """IAM users and their policies decide: the scenarios of issue 15's tests."""
+    server_args = ("--auth", "enforce")
+
+    def setUp(self):
+        super().setUp()
+        self.iam = self.server.client("iam", key="test", secret="test")
+        self.s3_root = self.server.client("s3", key="test", secret="test")
+        self.s3_root.create_bucket(Bucket="corp")
+        for key in ("reports/q1", "payroll/x"):
+            self.s3_root.put_object(Bucket="corp", Key=key, Body=b"data")
+
+    def user(self, name, *statements):
+        """An IAM user with an inline policy of the statements; its S3 client."""
+        self.iam.create_user(UserName=name)
+        if statements:
+            self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
+        key = self.iam.create_access_key(UserName=name)["AccessKey"]
+        return lambda svc: self.server.client(svc, key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+
+    def code(self, call):
+        with self.assertRaises(ClientError) as cm:
+            call()
+        return cm.exception.response["Error"]["Code"]
+
+    def test_a_user_limited_to_reports(self):
+        alice = self.user("alice",
+                          {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::corp/reports/*"},
+                          {"Effect": "Allow", "Action": "s3:ListBucket", "Resource": "arn:aws:s3:::corp",
+                           "Condition": {"StringLike": {"s3:prefix": "reports/*"}}})
+        s3 = alice("s3")
+        self.assertEqual(s3.get_object(Bucket="corp", Key="reports/q1")["Body"].read(), b"data")
+        self.assertEqual([o["Key"] for o in s3.list_objects_v2(Bucket="corp", Prefix="reports/")["Contents"]],
+                         ["reports/q1"])
+        self.assertEqual(self.code(lambda: s3.get_object(Bucket="corp", Key="payroll/x")), "AccessDenied")
+        self.assertEqual(self.code(lambda: s3.list_objects_v2(Bucket="corp", Prefix="payroll/")), "AccessDenied")
+        self.assertEqual(self.code(lambda: s3.put_object(Bucket="corp", Key="reports/q2", Body=b"x")),
+                         "AccessDenied")
+
+    def test_an_explicit_deny_wins(self):
+        bob = self.user("bob", {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
+                        {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::corp/payroll/*"})
+        s3 = bob("s3")
+        s3.get_object(Bucket="corp", Key="reports/q1")
+        with self.assertRaises(ClientError) as cm:
+            s3.get_object(Bucket="corp", Key="payroll/x")
+        self.assertIn("with an explicit deny in an identity-based policy", cm.exception.response["Error"]["Message"])
+
+    def test_a_bucket_policy_denying_unencrypted_uploads(self):
+        self.s3_root.put_bucket_policy(Bucket="corp", Policy=policy(
+            {"Effect": "Deny", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::corp/*",
+             "Condition": {"StringNotEquals": {"s3:x-amz-server-side-encryption": "aws:kms"}}}))
+        # the root user too: an explicit deny in a resource policy stops everyone
+        with self.assertRaises(ClientError) as cm:
+            self.s3_root.put_object(Bucket="corp", Key="plain", Body=b"x")
+        self.assertEqual(cm.exception.response["Error"]["Code"], "AccessDenied")
+        self.s3_root.put_object(Bucket="corp", Key="sealed", Body=b"x", ServerSideEncryption="aws:kms")
+
+    def test_groups_and_managed_policies(self):
+        arn = self.iam.create_policy(PolicyName="tables", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:GetItem"],
+             "Resource": f"arn:aws:dynamodb:us-east-1:{DEFAULT_ACCOUNT}:table/orders"}))["Policy"]["Arn"]
+        self.iam.create_group(GroupName="writers")
+        self.iam.attach_group_policy(GroupName="writers", PolicyArn=arn)
+        carol = self.user("carol")
+        self.iam.add_user_to_group(GroupName="writers", UserName="carol")
+        ddb_root = self.server.client("dynamodb", key="test", secret="test")
+        for name in ("orders", "audit"):
+            ddb_root.create_table(TableName=name, KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                                  AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+                                  BillingMode="PAY_PER_REQUEST")
+        ddb_root.get_waiter("table_exists").wait(TableName="orders", WaiterConfig={"Delay": 0.1})
+        ddb_root.get_waiter("table_exists").wait(TableName="audit", WaiterConfig={"Delay": 0.1})
+        ddb = carol("dynamodb")
+        ddb.put_item(TableName="orders", Item={"id": {"S": "1"}})
+        self.assertEqual(self.code(lambda: ddb.put_item(TableName="audit", Item={"id": {"S": "1"}})),
+                         "AccessDeniedException")
+        self.iam.remove_user_from_group(GroupName="writers", UserName="carol")
+        self.assertEqual(self.code(lambda: ddb.get_item(TableName="orders", Key={"id": {"S": "1"}})),
+                         "AccessDeniedException")
