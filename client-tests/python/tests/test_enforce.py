@@ -27,8 +27,20 @@ class Enforce(ServerTestCase):
                      for svc in ("s3", "dynamodb", "sns", "ec2", "sts")}
         self.root["s3"].create_bucket(Bucket="data")
         self.root["s3"].put_object(Bucket="data", Key="reports/a", Body=b"a")
-        creds = self.root["sts"].assume_role(RoleArn=ROLE_ARN, RoleSessionName="job")["Credentials"]
-        # a role with no policies: every check of its session is an implicit deny
+        # a user that may assume the role, and a role that trusts it but has no policies:
+        # every check of the role's session is an implicit deny
+        iam = self.server.client("iam", key="test", secret="test")
+        iam.create_user(UserName="runner")
+        iam.put_user_policy(UserName="runner", PolicyName="assume", PolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole", "Resource": ROLE_ARN}]}))
+        iam.create_role(RoleName="worker", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                           "Principal": {"AWS": f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/runner"}}]}))
+        key = iam.create_access_key(UserName="runner")["AccessKey"]
+        self.runner = self.server.client("sts", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        creds = self.runner.assume_role(RoleArn=ROLE_ARN, RoleSessionName="job")["Credentials"]
         self.worker = lambda svc: self.server.client(svc, key=creds["AccessKeyId"],
                                                      secret=creds["SecretAccessKey"],
                                                      token=creds["SessionToken"])
@@ -38,6 +50,34 @@ class Enforce(ServerTestCase):
             call()
         err = cm.exception.response
         return err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Code"], err["Error"].get("Message", "")
+
+    def test_assume_role_follows_the_trust_policy(self):
+        with self.assertRaises(ClientError) as cm:
+            self.root["sts"].assume_role(RoleArn=ROLE_ARN, RoleSessionName="ss")
+        self.assertEqual(cm.exception.response["Error"]["Message"], "Roles may not be assumed by root accounts.")
+        self.assertEqual(cm.exception.response["ResponseMetadata"]["HTTPStatusCode"], 403)
+        # a role whose trust policy names someone else
+        iam = self.server.client("iam", key="test", secret="test")
+        iam.create_role(RoleName="other", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                           "Principal": {"Service": "ec2.amazonaws.com"}}]}))
+        iam.put_user_policy(UserName="runner", PolicyName="all", PolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:*", "Resource": "*"}]}))
+        other = f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/other"
+        status, code, msg = self.refused(lambda: self.runner.assume_role(RoleArn=other, RoleSessionName="ss"))
+        self.assertEqual((status, code), (403, "AccessDenied"))
+        self.assertEqual(msg, f"User: arn:aws:iam::{DEFAULT_ACCOUNT}:user/runner is not authorized to perform: "
+                              f"sts:AssumeRole on resource: {other}")
+        # a role that does not exist, likewise
+        status, code, _ = self.refused(lambda: self.runner.assume_role(
+            RoleArn=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/none", RoleSessionName="ss"))
+        self.assertEqual((status, code), (403, "AccessDenied"))
+        # longer than the role's MaxSessionDuration (3600 by default)
+        status, code, msg = self.refused(lambda: self.runner.assume_role(RoleArn=ROLE_ARN, RoleSessionName="ss",
+                                                                         DurationSeconds=7200))
+        self.assertEqual((status, code), (400, "ValidationError"))
+        self.assertEqual(msg, "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.")
 
     def test_root_may_do_anything_in_its_account(self):
         self.assertEqual(self.root["s3"].get_object(Bucket="data", Key="reports/a")["Body"].read(), b"a")
@@ -134,6 +174,24 @@ class EnforceWithIam(ServerTestCase):
         self.assertEqual(self.code(lambda: s3.list_objects_v2(Bucket="corp", Prefix="payroll/")), "AccessDenied")
         self.assertEqual(self.code(lambda: s3.put_object(Bucket="corp", Key="reports/q2", Body=b"x")),
                          "AccessDenied")
+
+    def test_the_journal_says_who_and_why(self):
+        alice = self.user("alice", {"Sid": "Reports", "Effect": "Allow", "Action": "s3:GetObject",
+                                    "Resource": "arn:aws:s3:::corp/reports/*"})
+        s3 = alice("s3")
+        s3.get_object(Bucket="corp", Key="reports/q1")
+        with self.assertRaises(ClientError):
+            s3.get_object(Bucket="corp", Key="payroll/x")
+        _, doc = self.server.control("GET", "/_mockaws/journal", query={"operation": "GetObject"})
+        ok, refused = doc["entries"][-2:]
+        self.assertEqual(ok["principal"], f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/alice")
+        self.assertEqual(ok["authz"], "s3:GetObject on arn:aws:s3:::corp/reports/q1: allowed by Reports of the "
+                                      "identity-based policy")
+        self.assertEqual(refused["authz"], "s3:GetObject on arn:aws:s3:::corp/payroll/x: denied: no "
+                                           "identity-based policy allows it")
+        self.assertEqual(refused["error"], "AccessDenied")
+        # no secret reaches the journal
+        self.assertNotIn("Secret", json.dumps(doc))
 
     def test_an_explicit_deny_wins(self):
         bob = self.user("bob", {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},

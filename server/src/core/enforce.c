@@ -78,9 +78,10 @@ static json_t *resource_policy(server *s, svc_rt *rt, svc_call *c, const char *a
     return doc;
 }
 
-/* One check: the decision, and in *by which kind of policy made it. */
+/* One check: the decision, in *by which kind of policy made it, and in
+ * *statement (g_free) the statement that did, when one did. */
 static policy_decision check(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, const policy_set *mine,
-                             const svc_authz *a, json_t *context, char **by)
+                             const svc_authz *a, json_t *context, char **by, char **statement)
 {
     char owner[13];
     json_t *resource = resource_policy(s, rt, c, a->resource, owner);
@@ -93,12 +94,10 @@ static policy_decision check(server *s, svc_rt *rt, svc_call *c, const enforce_c
     if (is_root(who) && (!*owner || strcmp(owner, who->account) == 0)) {
         /* the root user in its own account: only an explicit deny in the
          * resource's policy stops it */
-        char *statement = NULL;
-        res.decision = resource && policy_match(resource, &r, &statement) == POLICY_EXPLICIT_DENY
+        res.decision = resource && policy_match(resource, &r, &res.statement) == POLICY_EXPLICIT_DENY
                            ? POLICY_EXPLICIT_DENY
                            : POLICY_ALLOW;
-        res.by = "resource-based policy";
-        g_free(statement);
+        res.by = res.decision == POLICY_ALLOW ? "the account's root user" : "resource-based policy";
     } else {
         policy_set set = *mine;
         set.resource = resource;
@@ -107,16 +106,32 @@ static policy_decision check(server *s, svc_rt *rt, svc_call *c, const enforce_c
     }
     policy_decision d = res.decision;
     *by = g_strdup(res.by ? res.by : "identity-based policy");
+    *statement = res.statement;
+    res.statement = NULL;
     policy_result_clear(&res);
     json_decref(resource);
     return d;
 }
 
+/* The journal's account of one check. */
+static char *explain(const svc_authz *a, policy_decision d, const char *by, const char *statement)
+{
+    if (d == POLICY_ALLOW)
+        return statement ? g_strdup_printf("%s on %s: allowed by %s of the %s", a->action, a->resource, statement, by)
+                         : g_strdup_printf("%s on %s: allowed as %s", a->action, a->resource, by);
+    if (d == POLICY_EXPLICIT_DENY)
+        return g_strdup_printf("%s on %s: explicitly denied by %s of the %s", a->action, a->resource,
+                               statement ? statement : "a statement", by);
+    return g_strdup_printf("%s on %s: denied: no %s allows it", a->action, a->resource, by);
+}
+
 int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, GArray **denied,
-                    aws_error *err)
+                    aws_error *err, char **why)
 {
     if (denied)
         *denied = NULL;
+    if (why)
+        *why = NULL;
     if (!rt->def->authorize)
         return 0;
     GArray *checks = g_array_new(FALSE, TRUE, sizeof(svc_authz));
@@ -132,10 +147,18 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
             json_array_append_new(mine.session, doc);
     }
     int rc = 0;
+    bool refused = false;
     for (guint i = 0; i < checks->len && rc == 0; i++) {
         svc_authz *a = &g_array_index(checks, svc_authz, i);
-        char *by = NULL;
-        policy_decision d = check(s, rt, c, who, &mine, a, context, &by);
+        char *by = NULL, *statement = NULL;
+        policy_decision d = check(s, rt, c, who, &mine, a, context, &by, &statement);
+        /* the journal keeps the first refusal, else the last check */
+        if (why && !refused) {
+            g_free(*why);
+            *why = explain(a, d, by, statement);
+            refused = d != POLICY_ALLOW;
+        }
+        g_free(statement);
         if (d != POLICY_ALLOW) {
             if (a->entry >= 0 && denied) {
                 if (!*denied)

@@ -35,6 +35,12 @@ typedef struct enforce_caller {
  * when a check the request stands or falls by fails. A service without an
  * authorize hook is not checked. */
 int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, GArray **denied,
-                    aws_error *err);
+                    aws_error *err, char **why);
+
+/* *why (enforce_request's last argument, if not NULL) says what decided,
+ * for the journal (g_malloc'd, no secrets): "s3:GetObject on
+ * arn:aws:s3:::b/k: allowed by Statement[0] of an identity-based policy",
+ * "... denied: no identity-based policy allows it", "... explicitly denied
+ * by Sid of a resource-based policy"; NULL when nothing was checked. */
 
 #endif

@@ -62,7 +62,8 @@ uint64_t journal_add(journal *j, const journal_entry *e)
 /* The entry's strings, each with its NUL, and where they go in a slot. */
 #define ENTRY_STRINGS(e)                                                                          \
     {&(e)->request_id, &(e)->account,  &(e)->region, &(e)->service,      &(e)->operation,      \
-     &(e)->resource,   &(e)->error,    &(e)->fault,  &(e)->invocation_id, &(e)->caller}
+     &(e)->resource,   &(e)->error,    &(e)->fault,  &(e)->invocation_id, &(e)->caller,  \
+     &(e)->principal,  &(e)->authz}
 
 /* Under the lock. Copies e into sl, its strings into sl's buffer. */
 static void slot_fill(slot *sl, const journal_entry *e, size_t need)
@@ -148,6 +149,10 @@ json_t *journal_entry_json(const journal_entry *e)
         json_object_set_new(o, "max_attempts", json_integer(e->max_attempts));
     if (e->caller)
         json_object_set_new(o, "caller", json_string(e->caller));
+    if (e->principal)
+        json_object_set_new(o, "principal", json_string(e->principal));
+    if (e->authz)
+        json_object_set_new(o, "authz", json_string(e->authz));
     g_free(iso);
     return o;
 }

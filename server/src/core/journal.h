@@ -27,6 +27,8 @@ typedef struct journal_entry {
     int max_attempts;        /* from amz-sdk-request: max=M; 0 when absent */
     const char *caller;      /* a call one service made to another (svc_invoke): the
                                 calling service; NULL for a client's request */
+    const char *principal;   /* --auth verify / enforce: who signed it (an ARN), or NULL */
+    const char *authz;       /* --auth enforce: what decided (core/enforce.h), or NULL */
 } journal_entry;
 
 typedef struct journal_filter {

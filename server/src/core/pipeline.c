@@ -27,6 +27,8 @@ typedef struct exchange {
     char *error;       /* owned: the error code answered, when not a literal */
     char *fault;       /* owned: the id of the fault rule that fired */
     char *resource;    /* owned */
+    char *principal;   /* owned: who signed it (--auth verify, enforce) */
+    char *authz;       /* owned: what decided (--auth enforce) */
     int64_t start_us;
 } exchange;
 
@@ -157,9 +159,10 @@ void svc_unlock_exclusive(svc_call *c) { g_rw_lock_writer_unlock(call_lock(c)); 
 /* --auth enforce: the caller the signature check let through (its key's
  * root, or the credentials the server handed out) against what the
  * request asks. 0, or -1 with err in the service's words. */
-static int enforce_call(server *s, svc_rt *rt, const route *r, const char *account, const char *op, json_t *input,
-                        GArray **denied, aws_error *err)
+static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *account, const char *op,
+                        json_t *input, GArray **denied, aws_error *err)
 {
+    server *s = x->s;
     if (!rt->def->authorize)
         return 0;
     server_cred cred = {0};
@@ -179,7 +182,8 @@ static int enforce_call(server *s, svc_rt *rt, const route *r, const char *accou
                       .operation = op,
                       .input = input,
                       .now_ms = clock_now_ms(&s->clock)};
-    int rc = enforce_request(s, rt, &probe, &who, denied, err);
+    int rc = enforce_request(s, rt, &probe, &who, denied, err, &x->authz);
+    x->je.authz = x->authz;
     g_free(root);
     server_cred_clear(&cred);
     return rc;
@@ -210,6 +214,17 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);
         return;
+    }
+    if (s->auth != MOCKAWS_AUTH_OFF) {
+        /* the journal names who signed it */
+        server_cred cred;
+        if (r->access_key[0] && server_cred_lookup(s, r->access_key, &cred)) {
+            x->principal = g_strdup(cred.arn);
+            server_cred_clear(&cred);
+        } else {
+            x->principal = g_strdup_printf("arn:aws:iam::%s:root", account);
+        }
+        x->je.principal = x->principal;
     }
 
     if (too_large) {
@@ -268,7 +283,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     /* what the caller may do (--auth enforce), once the input says what it
      * asks for */
     GArray *denied = NULL;
-    if (s->auth == MOCKAWS_AUTH_ENFORCE && enforce_call(s, rt, r, account, op, input, &denied, &err) != 0) {
+    if (s->auth == MOCKAWS_AUTH_ENFORCE && enforce_call(x, rt, r, account, op, input, &denied, &err) != 0) {
         answer_error(x, rt, op, &err);
         aws_error_clear(&err);
         json_decref(input);
@@ -442,4 +457,6 @@ done:
     g_free(x.error);
     g_free(x.fault);
     g_free(x.resource);
+    g_free(x.principal);
+    g_free(x.authz);
 }

@@ -59,6 +59,8 @@ void svc_credentials_add(svc_call *c, const svc_credentials *cred) { svc_credent
 
 void svc_credentials_remove(svc_call *c, const char *access_key) { server_cred_remove(c->srv, access_key); }
 
+bool svc_auth_enforced(svc_call *c) { return c->srv->auth == MOCKAWS_AUTH_ENFORCE; }
+
 const char *svc_endpoint(svc_call *c) { return c->srv->endpoint; }
 
 char *svc_url(svc_call *c, const char *query)

@@ -62,6 +62,11 @@ void svc_credentials_add_to(server *s, const svc_credentials *cred);
 /* Forgets a key (an IAM access key deleted or made inactive). */
 void svc_credentials_remove(svc_call *c, const char *access_key);
 
+/* Whether the server decides what callers may do (--auth enforce): then
+ * a service applies the policies it owns itself (STS: a role's trust
+ * policy). */
+bool svc_auth_enforced(svc_call *c);
+
 /* ---- the server ---- */
 
 /* "http://HOST:PORT", borrowed for the server's life. */

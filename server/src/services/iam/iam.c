@@ -1049,4 +1049,5 @@ const svc_def iam_service = {
     .unknown_operation_status = 400,
     .resource_of = resource_of,
     .identity_policies = identity_policies,
+    .invoke_rank = 4, /* STS reads roles from it */
 };

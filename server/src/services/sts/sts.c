@@ -4,6 +4,7 @@
  * role's account, as the role. STS keeps no state of its own. */
 #include <string.h>
 
+#include "policy/policy.h"
 #include "services/sts/authz.h"
 #include "services/svc_api.h"
 
@@ -66,6 +67,58 @@ static int64_t duration(svc_call *c, int64_t dflt)
     return d ? json_integer_value(d) : dflt;
 }
 
+/* Under --auth enforce, the role as IAM has it and its trust policy's
+ * answer for the caller: 0 with *role_id (g_free) and *max_s (the role's
+ * MaxSessionDuration), or -1 with STS's AccessDenied or ValidationError. */
+static int trusted(svc_call *c, const char *role_arn, const char *account, const char *name, char **role_id,
+                   int64_t *max_s)
+{
+    char *caller, *caller_id;
+    svc_principal(c, &caller, &caller_id);
+    int rc = 0;
+    json_t *in = json_pack("{s:s}", "RoleName", name), *out = NULL;
+    aws_error err = AWS_ERROR_INIT;
+    char *trust = NULL;
+    if (g_str_has_suffix(caller, ":root")) {
+        rc = aws_error_set_status(&c->err, 403, "AccessDenied", "Roles may not be assumed by root accounts.");
+        goto done;
+    }
+    json_t *role = NULL;
+    if (svc_invoke(c, "iam", account, "", "GetRole", in, &out, &err) == 0)
+        role = json_object_get(out, "Role");
+    const char *doc = svc_str(role, "AssumeRolePolicyDocument");
+    size_t n = 0;
+    trust = doc ? http_percent_decode(doc, strlen(doc), false, &n) : NULL;
+    json_t *policy = trust && strcmp(svc_str(role, "Arn"), role_arn) == 0 ? json_loadb(trust, n, 0, NULL) : NULL;
+    json_t *context = json_pack("{s:s, s:s}", "aws:principalarn", caller, "aws:principalaccount", c->account);
+    if (svc_str(c->input, "ExternalId"))
+        json_object_set_new(context, "sts:externalid", json_string(svc_str(c->input, "ExternalId")));
+    policy_request r = {.principal_arn = caller,
+                        .principal_account = c->account,
+                        .action = "sts:AssumeRole",
+                        .resource = role_arn,
+                        .context = context};
+    if (!policy || policy_match(policy, &r, NULL) != POLICY_ALLOW) {
+        /* a role that does not exist is refused the same way */
+        rc = aws_error_set_status(&c->err, 403, "AccessDenied",
+                                  "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller,
+                                  role_arn);
+    } else {
+        *role_id = g_strdup(svc_str(role, "RoleId"));
+        *max_s = json_integer_value(json_object_get(role, "MaxSessionDuration"));
+    }
+    json_decref(policy);
+    json_decref(context);
+done:
+    g_free(trust);
+    aws_error_clear(&err);
+    json_decref(out);
+    json_decref(in);
+    g_free(caller);
+    g_free(caller_id);
+    return rc;
+}
+
 static int assume_role(svc_call *c)
 {
     const char *role_arn = svc_str(c->input, "RoleArn");
@@ -80,12 +133,33 @@ static int assume_role(svc_call *c)
     }
     /* The role name is the last path element of role/PATH/NAME. */
     const char *name = strrchr(resource, '/') + 1;
+    char *known_id = NULL;
+    int64_t max_s = 43200, want_s = duration(c, 3600);
+    if (svc_auth_enforced(c)) {
+        if (trusted(c, role_arn, account, name, &known_id, &max_s) != 0) {
+            g_free(account);
+            g_free(resource);
+            return -1;
+        }
+        if (want_s > max_s) {
+            g_free(known_id);
+            g_free(account);
+            g_free(resource);
+            return aws_error_set(&c->err, "ValidationError",
+                                 "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
+        }
+    }
     char *arn = g_strdup_printf("arn:aws:sts::%s:assumed-role/%s/%s", account, name, session);
     char role_id[22];
-    memcpy(role_id, "AROA", 4);
-    svc_random_string(c, role_id + 4, 17, KEY_CHARS);
+    if (known_id) {
+        g_strlcpy(role_id, known_id, sizeof role_id);
+        g_free(known_id);
+    } else {
+        memcpy(role_id, "AROA", 4);
+        svc_random_string(c, role_id + 4, 17, KEY_CHARS);
+    }
     char *assumed_id = g_strdup_printf("%s:%s", role_id, session);
-    json_t *creds = credentials(c, "ASIA", account, arn, assumed_id, duration(c, 3600), role_arn,
+    json_t *creds = credentials(c, "ASIA", account, arn, assumed_id, want_s, role_arn,
                                 svc_str(c->input, "Policy"));
     c->output = json_pack("{s:o, s:{s:s, s:s}}", "Credentials", creds, "AssumedRoleUser", "AssumedRoleId",
                           assumed_id, "Arn", arn);
@@ -147,5 +221,6 @@ const svc_def sts_service = {
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
     .authorize = sts_authorize,
+    .invoke_rank = 1, /* reads roles from IAM */
     .access_denied = sts_access_denied,
 };
