@@ -193,6 +193,24 @@ class EnforceWithIam(ServerTestCase):
         # no secret reaches the journal
         self.assertNotIn("Secret", json.dumps(doc))
 
+    def test_leading_keys_keep_a_user_in_its_partition(self):
+        ddb_root = self.server.client("dynamodb", key="test", secret="test")
+        ddb_root.create_table(TableName="notes", KeySchema=[{"AttributeName": "owner", "KeyType": "HASH"}],
+                              AttributeDefinitions=[{"AttributeName": "owner", "AttributeType": "S"}],
+                              BillingMode="PAY_PER_REQUEST")
+        ddb_root.get_waiter("table_exists").wait(TableName="notes", WaiterConfig={"Delay": 0.1})
+        alice = self.user("alice", {
+            "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:PutItem"],
+            "Resource": f"arn:aws:dynamodb:us-east-1:{DEFAULT_ACCOUNT}:table/notes",
+            "Condition": {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:username}"]}}})
+        ddb = alice("dynamodb")
+        ddb.put_item(TableName="notes", Item={"owner": {"S": "alice"}, "text": {"S": "mine"}})
+        self.assertEqual(ddb.get_item(TableName="notes", Key={"owner": {"S": "alice"}})["Item"]["text"]["S"], "mine")
+        self.assertEqual(self.code(lambda: ddb.put_item(TableName="notes", Item={"owner": {"S": "bob"}})),
+                         "AccessDeniedException")
+        self.assertEqual(self.code(lambda: ddb.get_item(TableName="notes", Key={"owner": {"S": "bob"}})),
+                         "AccessDeniedException")
+
     def test_an_explicit_deny_wins(self):
         bob = self.user("bob", {"Effect": "Allow", "Action": "s3:*", "Resource": "*"},
                         {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::corp/payroll/*"})

@@ -181,6 +181,7 @@ static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *acc
                       .access_key = r->access_key,
                       .operation = op,
                       .input = input,
+                      .state = ns_get(s->ns, rt->def, account, r->region)->state,
                       .now_ms = clock_now_ms(&s->clock)};
     int rc = enforce_request(s, rt, &probe, &who, denied, err, &x->authz);
     x->je.authz = x->authz;

@@ -228,8 +228,10 @@ struct svc_def {
      * to out (svc_authz, in the order they are checked), and the request's
      * own condition keys set in context (names lowercased: "s3:prefix",
      * "dynamodb:leadingkeys"). Reads c->input, c->operation, c->account,
-     * c->region only: it runs before the handler, with no lock held. NULL:
-     * the service's requests are not checked. */
+     * c->region, and c->state only under a lock it takes itself
+     * (svc_lock_shared: DynamoDB reads a table's key schema): it runs before
+     * the handler, with no lock held. NULL: the service's requests are not
+     * checked. */
     void (*authorize)(svc_call *c, GArray *out, json_t *context);
 
     /* The resource-based policy of the resource an authorization names

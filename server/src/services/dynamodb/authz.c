@@ -5,6 +5,8 @@
 #include "services/svc_api.h"
 
 #include "services/dynamodb/partiql.h"
+#include "services/dynamodb/table.h"
+#include "services/svc_api.h"
 
 /* A table's ARN: TableName may already be one. */
 static char *table_arn(svc_call *c, const char *table)
@@ -55,9 +57,63 @@ static void statements(svc_call *c, GArray *out, json_t *list)
     }
 }
 
+/* A key attribute's value as condition keys compare it: the text of an S
+ * or N, the base64 of a B. */
+static const char *key_text(json_t *av)
+{
+    const char *t = svc_str(av, "S");
+    if (!t)
+        t = svc_str(av, "N");
+    if (!t)
+        t = svc_str(av, "B");
+    return t;
+}
+
+/* dynamodb:LeadingKeys: the partition key values of the items the request
+ * names (key or item maps of a table, whose schema is read under the
+ * shared lock). The key of a Query or Scan is not collected. */
+static void leading_key(svc_call *c, const char *table, json_t *item, json_t *keys)
+{
+    if (!c->state || !table || !json_is_object(item))
+        return;
+    svc_lock_shared(c);
+    ddb_table *t = g_tree_lookup(((ddb_state *)c->state)->tables, table);
+    const char *v = t && t->hash.name ? key_text(json_object_get(item, t->hash.name)) : NULL;
+    if (v)
+        json_array_append_new(keys, json_string(v));
+    svc_unlock_shared(c);
+}
+
+static void leading_keys(svc_call *c, json_t *context)
+{
+    json_t *in = c->input, *keys = json_array();
+    const char *op = c->operation;
+    if (strcmp(op, "GetItem") == 0 || strcmp(op, "DeleteItem") == 0 || strcmp(op, "UpdateItem") == 0)
+        leading_key(c, svc_str(in, "TableName"), json_object_get(in, "Key"), keys);
+    else if (strcmp(op, "PutItem") == 0)
+        leading_key(c, svc_str(in, "TableName"), json_object_get(in, "Item"), keys);
+    else if (strcmp(op, "BatchGetItem") == 0 || strcmp(op, "BatchWriteItem") == 0) {
+        const char *table;
+        json_t *v;
+        json_object_foreach(json_object_get(in, "RequestItems"), table, v) {
+            size_t i;
+            json_t *k;
+            json_array_foreach(json_object_get(v, "Keys"), i, k) leading_key(c, table, k, keys);
+            json_array_foreach(v, i, k) {
+                leading_key(c, table, json_object_get(json_object_get(k, "PutRequest"), "Item"), keys);
+                leading_key(c, table, json_object_get(json_object_get(k, "DeleteRequest"), "Key"), keys);
+            }
+        }
+    }
+    if (json_array_size(keys))
+        json_object_set_new(context, "dynamodb:leadingkeys", keys);
+    else
+        json_decref(keys);
+}
+
 void ddb_authorize(svc_call *c, GArray *out, json_t *context)
 {
-    (void)context; /* dynamodb:LeadingKeys and dynamodb:Attributes need the key schema: with enforcement */
+    leading_keys(c, context);
     const char *op = c->operation;
     json_t *in = c->input;
     if (strcmp(op, "ListTables") == 0) {
