@@ -907,9 +907,9 @@ static int update_assume_role_policy(svc_call *c)
 
 /* ---- what the core asks: a principal's identity-based policies ---- */
 
-static void add_doc(json_t *out, const char *text)
+static void add_doc(iam_state *st, json_t *out, const char *text)
 {
-    json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
+    json_t *doc = text ? iam_store_parsed(st, text) : NULL;
     if (doc)
         json_array_append_new(out, doc);
 }
@@ -918,13 +918,13 @@ static void add_default(iam_state *st, json_t *out, const char *arn)
 {
     iam_managed *m = iam_store_policy(st, arn);
     if (m)
-        add_doc(out, iam_managed_version(m, m->default_version)->document);
+        add_doc(st, out, iam_managed_version(m, m->default_version)->document);
 }
 
 static void add_own(iam_state *st, json_t *out, iam_entity *e)
 {
     for (GTreeNode *t = g_tree_node_first(e->inline_policies); t; t = g_tree_node_next(t))
-        add_doc(out, g_tree_node_value(t));
+        add_doc(st, out, g_tree_node_value(t));
     for (guint i = 0; i < e->attached->len; i++)
         add_default(st, out, g_ptr_array_index(e->attached, i));
 }

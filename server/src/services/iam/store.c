@@ -81,7 +81,30 @@ iam_state *iam_store_new(void)
         st->entities[k] = g_tree_new_full(key_cmp, NULL, g_free, entity_free);
     st->policies = g_tree_new_full(key_cmp, NULL, g_free, managed_free);
     st->root_keys = g_ptr_array_new_with_free_func(iam_key_free);
+    st->parsed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_decref);
+    g_mutex_init(&st->parsed_lock);
     return st;
+}
+
+/* Documents no longer stored stay cached until the cache is this full,
+ * then it starts again. */
+#define PARSED_MAX 4096
+
+json_t *iam_store_parsed(iam_state *st, const char *text)
+{
+    g_mutex_lock(&st->parsed_lock);
+    json_t *doc = g_hash_table_lookup(st->parsed, text);
+    if (!doc) {
+        doc = json_loads(text, 0, NULL);
+        if (doc) {
+            if (g_hash_table_size(st->parsed) >= PARSED_MAX)
+                g_hash_table_remove_all(st->parsed);
+            g_hash_table_insert(st->parsed, g_strdup(text), doc);
+        }
+    }
+    json_incref(doc);
+    g_mutex_unlock(&st->parsed_lock);
+    return doc;
 }
 
 void iam_store_free(iam_state *st)
@@ -92,6 +115,8 @@ void iam_store_free(iam_state *st)
         g_tree_destroy(st->entities[k]);
     g_tree_destroy(st->policies);
     g_ptr_array_free(st->root_keys, TRUE);
+    g_hash_table_destroy(st->parsed);
+    g_mutex_clear(&st->parsed_lock);
     g_free(st);
 }
 

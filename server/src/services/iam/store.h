@@ -68,7 +68,16 @@ typedef struct iam_state {
     GTree *entities[IAM_NKINDS]; /* lowercased name -> iam_entity* (owned) */
     GTree *policies;             /* lowercased name -> iam_managed* (owned) */
     GPtrArray *root_keys;        /* iam_key*: the account's root user's keys (owned) */
+    /* Policy documents parsed for the core's checks (identity_policies),
+     * by their text: each is parsed once, not on every request. Readers
+     * share the namespace lock, so the cache has a lock of its own. */
+    GHashTable *parsed;          /* text (owned) -> json_t* (one reference) */
+    GMutex parsed_lock;
 } iam_state;
+
+/* The parsed form of a stored document's text (new reference), or NULL
+ * when it does not parse. Thread-safe. */
+json_t *iam_store_parsed(iam_state *st, const char *text);
 
 iam_state *iam_store_new(void);
 void iam_store_free(iam_state *st);
