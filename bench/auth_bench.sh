@@ -13,6 +13,9 @@
 #
 #   bench/auth_bench.sh                  defaults: 5 s per turn, 2 rounds, 2 threads, 32 connections
 #   DURATION=10s ROUNDS=3 bench/auth_bench.sh
+#   PERF=/tmp/prof bench/auth_bench.sh   then one more turn of each op on the enforce server under
+#                                        `perf record -g` (kept there), by library and function
+#                                        (perf_by_lib.py; TOP=N functions, default 25)
 set -euo pipefail
 source "$(cd "$(dirname "$0")" && pwd)/common.sh"
 source "$here/wrkstat.sh"
@@ -94,4 +97,14 @@ for r in $(seq 1 "$rounds"); do
     done
   done
 done
+if [[ -n "${PERF:-}" ]]; then
+  mkdir -p "$PERF"
+  for op in "${ops[@]}"; do
+    perf record -q -g -p "${spids[enforce]}" -o "$PERF/perf-enforce-$op.data" -- \
+      wrk -t"$threads" -c"$conns" -d"$duration" -s "$work/enforce.$op.lua" "http://127.0.0.1:${ports[enforce]}" \
+      >"$work/wrk.perf" 2>/dev/null
+    echo; echo "## enforce, $op, under perf: $(rps "$work/wrk.perf") req/s"
+    python3 "$here/perf_by_lib.py" "$PERF/perf-enforce-$op.data" "$bin" "$(dirname "$bin")/.." "${TOP:-25}"
+  done
+fi
 exit "$failed"
