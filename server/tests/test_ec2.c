@@ -11,15 +11,11 @@
 #include <string.h>
 
 #include "core/pipeline.h"
+#include "test_form_call.h"
 #include "core/server.h"
 #include "services/ec2/filter.h"
 
 #define AUTH_EC2 "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/ec2/aws4_request, SignedHeaders=host, Signature=0"
-
-typedef struct result {
-    int status;
-    char *body;
-} result;
 
 static result ec2(server *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static result ec2(server *s, const char *fmt, ...)
@@ -29,24 +25,12 @@ static result ec2(server *s, const char *fmt, ...)
     char *params = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     char *body = g_strdup_printf("Version=2016-11-15&%s", params);
-    http_header h[2] = {{"authorization", AUTH_EC2},
-                        {"content-type", "application/x-www-form-urlencoded; charset=utf-8"}};
-    http_request req = {.method = "POST", .path = "/", .query = "", .host = "localhost", .headers = h,
-                        .nheaders = 2, .body = body, .body_len = strlen(body)};
-    http_response resp;
-    http_response_init(&resp);
-    pipeline_outcome out;
-    pipeline_handle(s, &req, 1, false, &resp, &out);
-    size_t len;
-    const char *b = http_response_body(&resp, &len);
-    result r = {resp.status, g_strndup(b, len)};
-    http_response_clear(&resp);
+    result r = form_call(s, "POST", NULL, AUTH_EC2, body);
     g_free(body);
     g_free(params);
     return r;
 }
 
-static void rfree(result *r) { g_free(r->body); }
 
 static int count_of(const char *hay, const char *needle)
 {

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/pipeline.h"
+#include "test_form_call.h"
 #include "core/server.h"
 #include "services/iam/iam.h"
 #include "services/svc_api.h"
@@ -21,11 +22,6 @@
     "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"               \
     "\"ec2.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}"
 
-typedef struct result {
-    int status;
-    char *body;
-} result;
-
 /* A query request signed (in the scope only: --auth off) with key for
  * service, or unsigned (key NULL); params already URL-encoded. */
 static result call(server *s, const char *key, const char *service, const char *params)
@@ -35,18 +31,7 @@ static result call(server *s, const char *key, const char *service, const char *
                                  "SignedHeaders=host, Signature=0",
                                  key, service);
     char *body = g_strdup_printf("Version=%s&%s", version, params);
-    http_header h[2] = {{"content-type", "application/x-www-form-urlencoded; charset=utf-8"},
-                        {"authorization", auth}};
-    http_request req = {.method = "POST", .path = "/", .query = "", .host = "localhost", .headers = h,
-                        .nheaders = key ? 2 : 1, .body = body, .body_len = strlen(body)};
-    http_response resp;
-    http_response_init(&resp);
-    pipeline_outcome out;
-    pipeline_handle(s, &req, 1, false, &resp, &out);
-    size_t len;
-    const char *b = http_response_body(&resp, &len);
-    result r = {resp.status, g_strndup(b, len)};
-    http_response_clear(&resp);
+    result r = form_call(s, "POST", NULL, key ? auth : NULL, body);
     g_free(body);
     g_free(auth);
     return r;
@@ -64,7 +49,6 @@ static result iam(server *s, const char *fmt, ...)
     return r;
 }
 
-static void rfree(result *r) { g_free(r->body); }
 
 /* Text of the first <tag> element at or after from, XML's entities
  * undone, g_malloc'd, or NULL. */

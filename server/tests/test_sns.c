@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/pipeline.h"
+#include "test_form_call.h"
 #include "core/server.h"
 #include "services/sns/httpc.h"
 #include "services/sns/policy.h"
@@ -143,31 +144,6 @@ static char *endpoint_of(subscriber *sb, const char *path)
 
 /* ---- calling SNS ---- */
 
-typedef struct result {
-    int status;
-    char *body;
-} result;
-
-static result call_raw(server *s, const char *method, const char *query, const char *auth, const char *body)
-{
-    http_header h[2];
-    size_t n = 0;
-    if (auth)
-        h[n++] = (http_header){"authorization", (char *)auth};
-    h[n++] = (http_header){"content-type", "application/x-www-form-urlencoded; charset=utf-8"};
-    http_request req = {.method = method, .path = "/", .query = query ? query : "", .host = "localhost", .headers = h,
-                        .nheaders = n, .body = body ? body : "", .body_len = body ? strlen(body) : 0};
-    http_response resp;
-    http_response_init(&resp);
-    pipeline_outcome out;
-    pipeline_handle(s, &req, 1, false, &resp, &out);
-    size_t len;
-    const char *b = http_response_body(&resp, &len);
-    result r = {resp.status, g_strndup(b, len)};
-    http_response_clear(&resp);
-    return r;
-}
-
 static result sns_in(server *s, const char *region, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static result sns_in(server *s, const char *region, const char *fmt, ...)
 {
@@ -178,7 +154,7 @@ static result sns_in(server *s, const char *region, const char *fmt, ...)
     char *body = g_strdup_printf("Version=2010-03-31&%s", params);
     char *auth = g_strdup_printf(
         "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/%s/sns/aws4_request, SignedHeaders=host, Signature=0", region);
-    result r = call_raw(s, "POST", NULL, auth, body);
+    result r = form_call(s, "POST", NULL, auth, body);
     g_free(auth);
     g_free(body);
     g_free(params);
@@ -187,7 +163,6 @@ static result sns_in(server *s, const char *region, const char *fmt, ...)
 
 #define sns(s, ...) sns_in(s, "us-east-1", __VA_ARGS__)
 
-static void rfree(result *r) { g_free(r->body); }
 
 static char *unescaped(const char *xml)
 {
@@ -874,7 +849,7 @@ static result follow(server *s, const char *url)
 {
     const char *q = strchr(url, '?');
     assert_non_null(q);
-    return call_raw(s, "GET", q + 1, NULL, NULL);
+    return form_call(s, "GET", q + 1, NULL, NULL);
 }
 
 static char *json_field(const char *request, const char *field)
