@@ -73,6 +73,16 @@ class Enforce(ServerTestCase):
         status, code, _ = self.refused(lambda: self.runner.assume_role(
             RoleArn=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/none", RoleSessionName="ss"))
         self.assertEqual((status, code), (403, "AccessDenied"))
+        # a user of the same account that the trust policy names needs no policy of its own
+        iam.create_user(UserName="direct")
+        iam.create_role(RoleName="named", AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17",
+            "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                           "Principal": {"AWS": f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/direct"}}]}))
+        key = iam.create_access_key(UserName="direct")["AccessKey"]
+        direct = self.server.client("sts", key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        named = direct.assume_role(RoleArn=f"arn:aws:iam::{DEFAULT_ACCOUNT}:role/named", RoleSessionName="ss")
+        self.assertEqual(named["AssumedRoleUser"]["Arn"], f"arn:aws:sts::{DEFAULT_ACCOUNT}:assumed-role/named/ss")
         # longer than the role's MaxSessionDuration (3600 by default)
         status, code, msg = self.refused(lambda: self.runner.assume_role(RoleArn=ROLE_ARN, RoleSessionName="ss",
                                                                          DurationSeconds=7200))

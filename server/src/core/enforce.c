@@ -59,17 +59,23 @@ static json_t *identity_policies(server *s, const enforce_caller *who, json_t **
     return json_array();
 }
 
-/* The resource's policy and owner: in the namespace its ARN names
- * (arn:PARTITION:SERVICE:REGION:ACCOUNT:...), the call's where it names
- * none (S3's global ARNs). */
-static json_t *resource_policy(server *s, svc_rt *rt, svc_call *c, const char *arn, char owner[13])
+/* The resource's policy and owner, asked of the service its ARN names
+ * (arn:PARTITION:SERVICE:REGION:ACCOUNT:...: an IAM role's trust policy for
+ * sts:AssumeRole comes from IAM), in the namespace the ARN names, the
+ * call's where it names none (S3's global ARNs). */
+static json_t *resource_policy(server *s, svc_call *c, const char *arn, char owner[13])
 {
     owner[0] = '\0';
-    if (!rt->def->resource_policy || strcmp(arn, "*") == 0)
+    if (strcmp(arn, "*") == 0)
         return NULL;
     gchar **p = g_strsplit(arn, ":", 6);
     bool parts = g_strv_length(p) == 6;
-    const char *region = parts && *p[3] ? p[3] : c->region, *account = parts && *p[4] ? p[4] : c->account;
+    svc_rt *rt = parts ? registry_service(s, p[2]) : NULL;
+    if (!rt || !rt->def->resource_policy) {
+        g_strfreev(p);
+        return NULL;
+    }
+    const char *region = *p[3] ? p[3] : c->region, *account = *p[4] ? p[4] : c->account;
     ns *n = ns_get(s->ns, rt->def, account, region);
     g_rw_lock_reader_lock(&n->lock);
     json_t *doc = rt->def->resource_policy(n->state, account, region, arn, owner);
@@ -80,11 +86,11 @@ static json_t *resource_policy(server *s, svc_rt *rt, svc_call *c, const char *a
 
 /* One check: the decision, in *by which kind of policy made it, and in
  * *statement (g_free) the statement that did, when one did. */
-static policy_decision check(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, const policy_set *mine,
+static policy_decision check(server *s, svc_call *c, const enforce_caller *who, const policy_set *mine,
                              const svc_authz *a, json_t *context, char **by, char **statement)
 {
     char owner[13];
-    json_t *resource = resource_policy(s, rt, c, a->resource, owner);
+    json_t *resource = resource_policy(s, c, a->resource, owner);
     policy_request r = {.principal_arn = who->principal_arn,
                         .principal_account = who->account,
                         .action = a->action,
@@ -151,7 +157,7 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
     for (guint i = 0; i < checks->len && rc == 0; i++) {
         svc_authz *a = &g_array_index(checks, svc_authz, i);
         char *by = NULL, *statement = NULL;
-        policy_decision d = check(s, rt, c, who, &mine, a, context, &by, &statement);
+        policy_decision d = check(s, c, who, &mine, a, context, &by, &statement);
         /* the journal keeps the first refusal, else the last check */
         if (why && !refused) {
             g_free(*why);

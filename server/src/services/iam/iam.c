@@ -953,6 +953,22 @@ static json_t *identity_policies(void *state, const char *principal_arn, json_t 
     return out;
 }
 
+/* svc_def.resource_policy: a role's trust policy, the resource policy of
+ * sts:AssumeRole on it. */
+static json_t *resource_policy(void *state, const char *account, const char *region, const char *resource_arn,
+                               char owner[13])
+{
+    (void)region;
+    const char *slash = strrchr(resource_arn, '/');
+    if (!strstr(resource_arn, ":role/") || !slash)
+        return NULL;
+    iam_entity *r = iam_store_find(state, IAM_ROLE, slash + 1);
+    if (!r || strcmp(r->arn, resource_arn) != 0 || !r->trust)
+        return NULL;
+    g_strlcpy(owner, account, 13);
+    return iam_store_parsed(state, r->trust);
+}
+
 /* ---- the operation table ---- */
 
 #define FOR_KIND(fn, kind, op) \
@@ -1049,5 +1065,6 @@ const svc_def iam_service = {
     .unknown_operation_status = 400,
     .resource_of = resource_of,
     .identity_policies = identity_policies,
+    .resource_policy = resource_policy,
     .invoke_rank = 4, /* STS reads roles from it */
 };
