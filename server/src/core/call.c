@@ -24,6 +24,15 @@ static void validation_failure(svc_rt *rt, const violation *v, size_t n, aws_err
     g_string_free(msg, TRUE);
 }
 
+void call_resolve_error(svc_rt *rt, aws_error *err)
+{
+    errcat_resolve(rt->errors, rt->model, err);
+    if (!err->message && !err->bare) {
+        const errcat_entry *ce = errcat_lookup(rt->errors, err->code);
+        err->message = g_strdup(ce && ce->message ? ce->message : err->code);
+    }
+}
+
 int call_validate(svc_rt *rt, const mshape *shape, json_t *input, aws_error *err)
 {
     violation v[SVC_MAX_VIOLATIONS];
@@ -173,11 +182,7 @@ int svc_invoke(svc_call *c, const char *service, const char *account, const char
         http_response_clear(&resp);
     }
     if (rc != 0) {
-        errcat_resolve(rt->errors, rt->model, err);
-        if (!err->message) {
-            const errcat_entry *ce = errcat_lookup(rt->errors, err->code);
-            err->message = g_strdup(ce && ce->message ? ce->message : err->code);
-        }
+        call_resolve_error(rt, err);
         je.error = err->code;
     }
     je.resource = resource;

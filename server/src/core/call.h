@@ -33,6 +33,10 @@ typedef struct svc_park_state {
  * that parked). The handler's rc. */
 int call_handler(svc_rt *rt, const svc_op *handler, ns *n, svc_call *c);
 
+/* An error of rt's completed from its catalog and model: status, sender,
+ * and the catalog's message when the error has none (and is not bare). */
+void call_resolve_error(svc_rt *rt, aws_error *err);
+
 /* Checks input against shape with rt's validator: 0, or -1 with the
  * violations (as many as the service lists, svc_def.max_violations)
  * worded the service's way in err. */

@@ -28,6 +28,8 @@ typedef struct exchange {
     char *fault;       /* owned: the id of the fault rule that fired */
     char *resource;    /* owned */
     char *principal;   /* owned: who signed it (--auth verify, enforce) */
+    server_cred cred;  /* owned: the signer's credentials, when the server handed
+                          them out (arn NULL: the key is its account's root) */
     char *authz;       /* owned: what decided (--auth enforce) */
     int64_t start_us;
 } exchange;
@@ -106,11 +108,7 @@ static void standard_headers(exchange *x, const svc_rt *rt)
  * in its envelope. */
 static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err)
 {
-    errcat_resolve(rt->errors, rt->model, err);
-    if (!err->message && !err->bare) {
-        const errcat_entry *ce = errcat_lookup(rt->errors, err->code);
-        err->message = g_strdup(ce && ce->message ? ce->message : err->code);
-    }
+    call_resolve_error(rt, err);
     /* Headers a handler set stay (a 304 carries its ETag and Last-Modified);
      * whatever body it began does not. */
     http_response_reset_body(x->resp);
@@ -165,14 +163,14 @@ static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *acc
     server *s = x->s;
     if (!rt->def->authorize)
         return 0;
-    server_cred cred = {0};
-    bool known = r->access_key[0] && server_cred_lookup(s, r->access_key, &cred);
-    char *root = known ? NULL : g_strdup_printf("arn:aws:iam::%s:root", account);
-    enforce_caller who = {.principal_arn = known ? cred.arn : root,
-                          .account = known ? cred.account : account,
-                          .user_id = known ? cred.user_id : account,
-                          .role_arn = cred.role_arn,
-                          .session_policy = cred.session_policy};
+    /* run_service found the signer: x->cred, or the root of x->principal */
+    const server_cred *cred = &x->cred;
+    bool known = cred->arn != NULL;
+    enforce_caller who = {.principal_arn = x->principal,
+                          .account = known ? cred->account : account,
+                          .user_id = known ? cred->user_id : account,
+                          .role_arn = cred->role_arn,
+                          .session_policy = cred->session_policy};
     svc_call probe = {.srv = s,
                       .svc = rt->def,
                       .model = rt->model,
@@ -185,8 +183,6 @@ static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *acc
                       .now_ms = clock_now_ms(&s->clock)};
     int rc = enforce_request(s, rt, &probe, &who, denied, err, &x->authz);
     x->je.authz = x->authz;
-    g_free(root);
-    server_cred_clear(&cred);
     return rc;
 }
 
@@ -217,11 +213,9 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         return;
     }
     if (s->auth != MOCKAWS_AUTH_OFF) {
-        /* the journal names who signed it */
-        server_cred cred;
-        if (r->access_key[0] && server_cred_lookup(s, r->access_key, &cred)) {
-            x->principal = g_strdup(cred.arn);
-            server_cred_clear(&cred);
+        /* the journal names who signed it (and enforce decides for it) */
+        if (r->access_key[0] && server_cred_lookup(s, r->access_key, &x->cred)) {
+            x->principal = g_strdup(x->cred.arn);
         } else {
             x->principal = g_strdup_printf("arn:aws:iam::%s:root", account);
         }
@@ -460,4 +454,5 @@ done:
     g_free(x.resource);
     g_free(x.principal);
     g_free(x.authz);
+    server_cred_clear(&x.cred);
 }
