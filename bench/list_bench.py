@@ -25,13 +25,9 @@ Cases (the same request against both buckets):
   MOCKAWS_BIN=path bench/list_bench.py
 Everything listens on 127.0.0.1 and is stopped on exit.
 """
-import argparse
-import json
 import os
 import re
-import shutil
 import sys
-import tempfile
 import time
 import urllib.parse
 
@@ -130,24 +126,12 @@ pct = scale.pct
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--bin", default=os.environ.get("MOCKAWS_BIN",
-                                                    os.path.join(HERE, "..", "build", "bin",
-                                                                 "mockaws")))
-    ap.add_argument("--count", type=int, default=1_000_000, help="keys in the big bucket")
-    ap.add_argument("--small", type=int, default=1_000, help="keys in the small bucket")
-    ap.add_argument("--reps", type=int, default=200, help="timed pages per case and size")
-    ap.add_argument("--warmup", type=int, default=20)
+    ap = scale.arg_parser(__doc__, "keys in the big bucket", "keys in the small bucket", reps=200, warmup=20)
     ap.add_argument("--no-dirs", action="store_true", help="skip the 'dirs' bucket")
-    ap.add_argument("--json", help="also write the results here")
-    args = ap.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"no mockaws binary at {args.bin} (build first)")
+    args = scale.parse(ap)
     dirs = not args.no_dirs
 
-    work = tempfile.mkdtemp(prefix="mockaws-list-bench-")
-    servers = []
-    try:
+    with scale.workspace("mockaws-list-bench-") as (work, servers):
         idle = Server(args.bin, work, "idle")
         servers.append(idle)
         time.sleep(0.2)
@@ -195,19 +179,12 @@ def main():
         result["worst_ratio"] = worst
         result["worst_ratio_all_cases"] = worst_all
         print()
-        verdict = "meets" if worst <= 1.5 else "MISSES"
+        verdict = "meets" if worst <= scale.TARGET else "MISSES"
         print(f"worst big/small median ratio of the key pages ({', '.join(KEY_PAGES)}): "
               f"{worst:.2f} ({verdict} the issue's 1.5x target)")
         print(f"worst over every case, delimiter roll-ups included: {worst_all:.2f} "
               f"(informational: a roll-up page seeks once per common prefix, O(page log n))")
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump(result, f, indent=1)
-        return 0 if worst <= 1.5 else 1
-    finally:
-        for s in servers:
-            s.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        return scale.finish(result, worst, args.json)
 
 
 if __name__ == "__main__":

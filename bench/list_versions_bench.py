@@ -24,12 +24,8 @@ Cases (the same request against both buckets):
   MOCKAWS_BIN=path bench/list_versions_bench.py
 Everything listens on 127.0.0.1 and is stopped on exit.
 """
-import argparse
-import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 import urllib.parse
 
@@ -120,22 +116,10 @@ def check(server, case, spec, status, body):
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--bin", default=os.environ.get("MOCKAWS_BIN",
-                                                    os.path.join(HERE, "..", "build", "bin",
-                                                                 "mockaws")))
-    ap.add_argument("--count", type=int, default=1_000_000, help="versions in each big bucket")
-    ap.add_argument("--small", type=int, default=1_000, help="versions in each small bucket")
-    ap.add_argument("--reps", type=int, default=200, help="timed pages per case and size")
-    ap.add_argument("--warmup", type=int, default=20)
-    ap.add_argument("--json", help="also write the results here")
-    args = ap.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"no mockaws binary at {args.bin} (build first)")
+    ap = scale.arg_parser(__doc__, "versions in each big bucket", "versions in each small bucket", reps=200, warmup=20)
+    args = scale.parse(ap)
 
-    work = tempfile.mkdtemp(prefix="mockaws-versions-bench-")
-    servers = []
-    try:
+    with scale.workspace("mockaws-versions-bench-") as (work, servers):
         idle = Server(args.bin, work, "idle")
         servers.append(idle)
         time.sleep(0.2)
@@ -173,16 +157,9 @@ def main():
                   f"{rss_loaded[name] / 1024:.1f} MiB | {per:.0f} B |")
         result["worst_ratio"] = worst
         print()
-        verdict = "meets" if worst <= 1.5 else "MISSES"
+        verdict = "meets" if worst <= scale.TARGET else "MISSES"
         print(f"worst big/small median ratio: {worst:.2f} ({verdict} the 1.5x target)")
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump(result, f, indent=1)
-        return 0 if worst <= 1.5 else 1
-    finally:
-        for s in servers:
-            s.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        return scale.finish(result, worst, args.json)
 
 
 if __name__ == "__main__":

@@ -23,12 +23,9 @@ Cases (the same request against both tables; pages of --page items):
   MOCKAWS_BIN=path bench/query_bench.py
 Everything listens on 127.0.0.1 and is stopped on exit.
 """
-import argparse
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -105,24 +102,12 @@ pct = scale.pct
 
 
 def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--bin", default=os.environ.get("MOCKAWS_BIN",
-                                                    os.path.join(HERE, "..", "build", "bin",
-                                                                 "mockaws")))
-    ap.add_argument("--count", type=int, default=1_000_000, help="items in the big partition")
-    ap.add_argument("--small", type=int, default=1_000, help="items in the small partition")
+    ap = scale.arg_parser(__doc__, "items in the big partition", "items in the small partition", reps=300, warmup=30)
     ap.add_argument("--page", type=int, default=100, help="items per page (Limit)")
     ap.add_argument("--size", type=int, default=100, help="payload bytes per item")
-    ap.add_argument("--reps", type=int, default=300, help="timed pages per case and size")
-    ap.add_argument("--warmup", type=int, default=30)
-    ap.add_argument("--json", help="also write the results here")
-    args = ap.parse_args()
-    if not os.access(args.bin, os.X_OK):
-        raise SystemExit(f"no mockaws binary at {args.bin} (build first)")
+    args = scale.parse(ap)
 
-    work = tempfile.mkdtemp(prefix="mockaws-query-bench-")
-    servers = []
-    try:
+    with scale.workspace("mockaws-query-bench-") as (work, servers):
         idle = Server(args.bin, work, "idle")
         servers.append(idle)
         time.sleep(0.2)
@@ -159,16 +144,9 @@ def main():
         result["idle_rss_kib"] = idle_rss
         result["worst_ratio"] = worst
         print()
-        verdict = "meets" if worst <= 1.5 else "MISSES"
+        verdict = "meets" if worst <= scale.TARGET else "MISSES"
         print(f"worst big/small median ratio: {worst:.2f} ({verdict} the issue's 1.5x target)")
-        if args.json:
-            with open(args.json, "w") as f:
-                json.dump(result, f, indent=1)
-        return 0 if worst <= 1.5 else 1
-    finally:
-        for s in servers:
-            s.stop()
-        shutil.rmtree(work, ignore_errors=True)
+        return scale.finish(result, worst, args.json)
 
 
 if __name__ == "__main__":

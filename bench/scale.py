@@ -1,16 +1,66 @@
 """What the scale benchmarks (list_bench.py, query_bench.py, list_versions_bench.py)
-share: a mockaws server started on a fixture with its keep-alive connection, the
-alternating timing loop, and the big/small ratio table.
+share: their command line, a work directory whose servers are stopped whatever
+happens, a mockaws server started on a fixture with its keep-alive connection, the
+alternating timing loop, the big/small ratio table and the verdict.
 
 Each of them runs the same requests against a small and a big server side by side and
 reports per case the median and p90 at both sizes and their ratio."""
+import argparse
+import contextlib
 import http.client
 import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
+import tempfile
 import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TARGET = 1.5  # the worst big/small median ratio a scale benchmark accepts
+
+
+def arg_parser(doc, big_help, small_help, reps, warmup):
+    """The options every scale benchmark takes; a script adds its own before parsing."""
+    ap = argparse.ArgumentParser(description=doc.split("\n")[0])
+    ap.add_argument("--bin", default=os.environ.get("MOCKAWS_BIN",
+                                                    os.path.join(HERE, "..", "build", "bin", "mockaws")))
+    ap.add_argument("--count", type=int, default=1_000_000, help=big_help)
+    ap.add_argument("--small", type=int, default=1_000, help=small_help)
+    ap.add_argument("--reps", type=int, default=reps, help="timed pages per case and size")
+    ap.add_argument("--warmup", type=int, default=warmup)
+    ap.add_argument("--json", help="also write the results here")
+    return ap
+
+
+def parse(ap):
+    args = ap.parse_args()
+    if not os.access(args.bin, os.X_OK):
+        raise SystemExit(f"no mockaws binary at {args.bin} (build first)")
+    return args
+
+
+@contextlib.contextmanager
+def workspace(prefix):
+    """A temporary directory and the list of servers started in it, all stopped and
+    the directory removed on the way out."""
+    work = tempfile.mkdtemp(prefix=prefix)
+    servers = []
+    try:
+        yield work, servers
+    finally:
+        for s in servers:
+            s.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def finish(result, worst, json_path):
+    """Writes the results when asked; the exit status: 0 when worst meets TARGET."""
+    if json_path:
+        with open(json_path, "w") as f:
+            json.dump(result, f, indent=1)
+    return 0 if worst <= TARGET else 1
 
 
 class Server:
