@@ -785,3 +785,95 @@ int auth_check(server *s, const char *service, const char *protocol, const http_
     http_params_clear(&c.query);
     return rc;
 }
+
+/* ---- POST Object forms ---- */
+
+bool auth_form_pending(const char *service, const http_request *req)
+{
+    const char *ct = http_request_header(req, "content-type");
+    return strcmp(service, "s3") == 0 && strcmp(req->method, "POST") == 0 && ct &&
+           g_ascii_strncasecmp(ct, "multipart/form-data", 19) == 0 && !http_request_header(req, "authorization") &&
+           !strstr(req->query, "X-Amz-") && !strstr(req->query, "AWSAccessKeyId") &&
+           !strstr(req->query, "Signature");
+}
+
+void auth_signer_clear(svc_signer *who)
+{
+    g_free(who->access_key);
+    g_free(who->principal);
+    g_free(who->authz);
+    memset(who, 0, sizeof *who);
+}
+
+/* The form's x-amz-credential, which S3 reads as it reads the presigned
+ * URL's parameter of that name, and in the same words. */
+static int form_scope(check *c, const auth_form *f, v4 *v)
+{
+    int64_t ms;
+    if (!parse_credential(f->credential, strlen(f->credential), v))
+        return aws_error_set_status(c->err, 400, "AuthorizationQueryParametersError",
+                                    "Error parsing the X-Amz-Credential parameter; the Credential is mal-formed; "
+                                    "expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
+    if (strcmp(v->service, "s3") != 0)
+        return aws_error_set_status(c->err, 400, "AuthorizationQueryParametersError",
+                                    "Error parsing the X-Amz-Credential parameter; incorrect service \"%s\". "
+                                    "This endpoint belongs to \"s3\".",
+                                    v->service);
+    if (!parse_amz_date(f->date, &ms))
+        return aws_error_set_status(c->err, 400, "AuthorizationQueryParametersError",
+                                    "X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+    if (strncmp(v->date, f->date, 8) != 0)
+        return aws_error_set_status(c->err, 400, "AuthorizationQueryParametersError",
+                                    "Invalid credential date \"%s\". This date is not the same as X-Amz-Date: "
+                                    "\"%.8s\".",
+                                    v->date, f->date);
+    return 0;
+}
+
+int auth_form_check(server *s, const auth_form *f, char **access_key, char **region, aws_error *err)
+{
+    check c = {.s = s, .fam = FAM_S3, .service = "s3", .now_ms = clock_now_ms(&s->clock), .err = err};
+    *access_key = *region = NULL;
+    bool sig4 = f->algorithm || f->credential || f->date || f->signature;
+    if (sig4 ? !f->credential || !f->date || !f->signature : !f->access_key_id || !f->signature_v2)
+        return fail(&c, K_MISSING, "Access Denied"); /* anonymous: no public-write buckets here */
+    if (!f->policy)
+        return fail(&c, K_MISSING, "Access Denied");
+    v4 v = {0};
+    char *secret = NULL;
+    const char *key = sig4 ? NULL : f->access_key_id;
+    int rc = -1;
+    if (sig4) {
+        if (form_scope(&c, f, &v) != 0)
+            goto out;
+        key = v.key;
+    }
+    if (key_secret(&c, key, f->security_token, &secret) != 0)
+        goto out;
+    const char *given = sig4 ? f->signature : f->signature_v2;
+    char hex[SIGV4_HEX_LEN + 1];
+    char *b64 = NULL;
+    if (secret && sig4) {
+        guint8 skey[SIGV4_KEY_LEN];
+        signing_key(s, secret, v.date, v.region, v.service, skey);
+        sigv4_hmac_hex(skey, SIGV4_KEY_LEN, f->policy, strlen(f->policy), hex);
+    } else if (secret) {
+        b64 = sigv4_v2_signature(secret, f->policy, strlen(f->policy));
+    }
+    /* what S3 signs for a form is the policy as sent: its StringToSign */
+    if (secret && !sigv4_equal(sig4 ? hex : b64, given)) {
+        GString *sts = g_string_new(f->policy);
+        fail(&c, K_SIGNATURE, NULL);
+        s3_mismatch_fields(&c, key, sts, given);
+        g_string_free(sts, TRUE);
+    } else {
+        *access_key = g_strdup(key);
+        *region = g_strdup(v.region);
+        rc = 0;
+    }
+    g_free(b64);
+out:
+    g_free(secret);
+    v4_clear(&v);
+    return rc;
+}

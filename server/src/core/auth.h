@@ -26,4 +26,49 @@
 int auth_check(server *s, const char *service, const char *protocol, const http_request *req,
                const char *svc_path, aws_error *err);
 
+/* ---- POST Object forms ----
+ * A browser form upload (S3's POST Object) is signed in its body, not its
+ * headers: its fields sign the base64 policy document. The pipeline cannot
+ * read them (the service splits the multipart body after the auth step),
+ * so it lets such a request past auth_check with no signer, and the
+ * service's handler calls svc_form_signed (services/svc_api.h), which
+ * lands in auth_form_check once the fields are read. */
+
+/* Whether req may be a form upload whose signature is in its body: an S3
+ * POST of multipart/form-data with no Authorization header and no
+ * query-string credentials. The pipeline defers the check of such a
+ * request to its handler only when the operation turns out to be one the
+ * model does not describe (a form upload); any other is checked as usual. */
+bool auth_form_pending(const char *service, const http_request *req);
+
+/* The signature fields of a form, as sent (NULL: absent). */
+typedef struct auth_form {
+    const char *policy;        /* the base64 policy: what is signed */
+    const char *algorithm;     /* SigV4: x-amz-algorithm, x-amz-credential, */
+    const char *credential;    /* x-amz-date, x-amz-signature */
+    const char *date;
+    const char *signature;
+    const char *access_key_id; /* SigV2: AWSAccessKeyId, signature */
+    const char *signature_v2;
+    const char *security_token; /* x-amz-security-token (either) */
+} auth_form;
+
+/* Checks a form's signature over its policy as S3 does: the credential
+ * scope (an s3 scope; the date the x-amz-date's), the access key, its
+ * session token and expiry, then hex HMAC-SHA256 (SigV4) or base64
+ * HMAC-SHA1 (SigV2) of the policy as sent. 0 with *access_key (the
+ * signer's key) and *region (the scope's region; NULL for SigV2) set,
+ * both g_malloc'd; or -1 with err in S3's words (a form with no signature
+ * fields: AccessDenied, anonymous). */
+int auth_form_check(server *s, const auth_form *f, char **access_key, char **region, aws_error *err);
+
+/* Who a checked form names (svc_call.signer): filled by svc_form_signed and
+ * svc_authorize, read by the pipeline for the journal. Strings owned. */
+typedef struct svc_signer {
+    char *access_key;
+    char *principal; /* the signer's ARN */
+    char *authz;     /* --auth enforce: what decided */
+} svc_signer;
+void auth_signer_clear(svc_signer *who);
+
 #endif

@@ -206,13 +206,18 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         g_strlcpy(x->request_id, ddbid, sizeof x->request_id);
     }
 
-    /* who signed it (--auth verify, enforce), against the request as sent */
-    if (s->auth != MOCKAWS_AUTH_OFF && auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &err) != 0) {
+    /* who signed it (--auth verify, enforce), against the request as sent;
+     * a form upload's signature is in its body: its handler checks it
+     * (svc_form_signed), and any other operation the request turns out to
+     * be is checked below, once named */
+    bool form = s->auth != MOCKAWS_AUTH_OFF && auth_form_pending(rt->def->name, x->req);
+    if (s->auth != MOCKAWS_AUTH_OFF && !form &&
+        auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &err) != 0) {
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);
         return;
     }
-    if (s->auth != MOCKAWS_AUTH_OFF) {
+    if (s->auth != MOCKAWS_AUTH_OFF && !form) {
         /* the journal names who signed it (and enforce decides for it) */
         if (r->access_key[0] && server_cred_lookup(s, r->access_key, &x->cred)) {
             x->principal = g_strdup(x->cred.arn);
@@ -240,6 +245,13 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         return;
     }
     x->je.operation = op;
+    const mop *mo = model_find_op(rt->model, op);
+    if (form && mo && auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &err) != 0) {
+        answer_error(x, rt, op, &err);
+        aws_error_clear(&err);
+        return;
+    }
+    form = form && !mo;
     const svc_op *handler = g_hash_table_lookup(rt->handlers, op);
     if (!handler) {
         if (model_find_op(rt->model, op))
@@ -256,7 +268,6 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
      * (S3's POST Object, a form upload): nothing to parse or validate. Its
      * handler reads the raw request, gets an empty input object to fill as
      * it likes, and writes its whole answer into c->resp. */
-    const mop *mo = model_find_op(rt->model, op);
     json_t *input = NULL;
     if (!mo)
         input = json_object();
@@ -312,6 +323,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     ns *n = ns_get(s->ns, rt->def, account, r->region);
+    svc_signer signer = {0};
     svc_park_state park = {.edge = can_park ? can_park->edge : NULL, .expired = can_park && can_park->expired};
     svc_call c = {
         .srv = s,
@@ -330,9 +342,21 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         .resp = x->resp,
         .fault = fd.partial,
         .park = &park,
+        .signer = form ? &signer : NULL,
         .denied = denied,
     };
     int rc = call_handler(rt, handler, n, &c);
+    if (signer.principal) {
+        /* the form's signer, as svc_form_signed found it */
+        x->principal = g_steal_pointer(&signer.principal);
+        x->je.principal = x->principal;
+        if (signer.authz) {
+            g_free(x->authz);
+            x->authz = g_steal_pointer(&signer.authz);
+            x->je.authz = x->authz;
+        }
+    }
+    auth_signer_clear(&signer);
 
     if (c.resource) {
         g_free(resource);

@@ -7,10 +7,13 @@
 #include <math.h>
 #include <string.h>
 
+#include "core/auth.h"
+#include "core/enforce.h"
 #include "core/fsref.h"
 #include "core/edge.h"
 #include "core/jtext.h"
 #include "core/pipeline.h"
+#include "core/registry.h"
 #include "core/route.h"
 #include "core/server.h"
 
@@ -201,4 +204,67 @@ char *svc_denied_message(const char *principal, const char *action, const char *
     else
         g_string_append_printf(m, " because no %s allows the %s action", by, action);
     return g_string_free(m, FALSE);
+}
+
+/* ---- forms signed in their body ---- */
+
+int svc_form_signed(svc_call *c, GHashTable *fields, char **region)
+{
+    *region = NULL;
+    if (c->srv->auth == MOCKAWS_AUTH_OFF)
+        return 0;
+    auth_form f = {.policy = g_hash_table_lookup(fields, "policy"),
+                   .algorithm = g_hash_table_lookup(fields, "x-amz-algorithm"),
+                   .credential = g_hash_table_lookup(fields, "x-amz-credential"),
+                   .date = g_hash_table_lookup(fields, "x-amz-date"),
+                   .signature = g_hash_table_lookup(fields, "x-amz-signature"),
+                   .access_key_id = g_hash_table_lookup(fields, "awsaccesskeyid"),
+                   .signature_v2 = g_hash_table_lookup(fields, "signature"),
+                   .security_token = g_hash_table_lookup(fields, "x-amz-security-token")};
+    char *key;
+    if (auth_form_check(c->srv, &f, &key, region, &c->err) != 0)
+        return -1;
+    if (!c->signer) {
+        g_free(key); /* not a client's request: nobody to name */
+        return 0;
+    }
+    svc_signer *who = c->signer;
+    auth_signer_clear(who);
+    who->access_key = key;
+    server_cred cred;
+    if (server_cred_lookup(c->srv, key, &cred)) {
+        who->principal = g_strdup(cred.arn);
+        server_cred_clear(&cred);
+    } else {
+        char account[13];
+        server_account_for_key(c->srv, key, account);
+        who->principal = g_strdup_printf("arn:aws:iam::%s:root", account);
+    }
+    c->access_key = who->access_key;
+    return 0;
+}
+
+int svc_authorize(svc_call *c)
+{
+    if (c->srv->auth != MOCKAWS_AUTH_ENFORCE)
+        return 0;
+    svc_rt *rt = registry_service(c->srv, c->svc->name);
+    svc_signer *who = c->signer;
+    server_cred cred = {0};
+    bool known = who && who->access_key && server_cred_lookup(c->srv, who->access_key, &cred);
+    enforce_caller caller = {.principal_arn = who ? who->principal : NULL,
+                             .account = known ? cred.account : c->account,
+                             .user_id = known ? cred.user_id : c->account,
+                             .role_arn = cred.role_arn,
+                             .session_policy = cred.session_policy};
+    char *why = NULL;
+    int rc = rt ? enforce_request(c->srv, rt, c, &caller, NULL, &c->err, &why) : 0;
+    if (who && why) {
+        g_free(who->authz);
+        who->authz = why;
+    } else {
+        g_free(why);
+    }
+    server_cred_clear(&cred);
+    return rc;
 }

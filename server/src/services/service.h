@@ -47,6 +47,8 @@ typedef struct svc_call {
                                 request ({"unprocessed": 0.5}, ...: names from
                                 svc_def.partial_actions), or NULL */
     struct svc_park_state *park; /* the core's, for svc_park (services/svc_api.h) */
+    struct svc_signer *signer;   /* the core's, for svc_form_signed (services/svc_api.h);
+                                    NULL outside a client's request */
     const GArray *denied;    /* --auth enforce: the batch entries (int indexes, svc_authz.entry)
                                 the caller may not touch, which the handler answers as
                                 refused one by one (S3 DeleteObjects); NULL: none */

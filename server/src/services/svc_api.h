@@ -62,6 +62,31 @@ void svc_credentials_add_to(server *s, const svc_credentials *cred);
 /* Forgets a key (an IAM access key deleted or made inactive). */
 void svc_credentials_remove(svc_call *c, const char *access_key);
 
+/* ---- forms signed in their body ----
+ * S3's POST Object is signed by fields of its multipart body, which only
+ * the handler reads: the core lets an unsigned multipart/form-data POST
+ * that names an operation outside the model through its own signature
+ * check (docs/ARCHITECTURE.md, "Who signed it"), and the handler must call
+ * svc_form_signed before it acts, then svc_authorize once its input says
+ * what the request does.
+ *
+ * svc_form_signed: under --auth verify and enforce, checks the signature
+ * fields (names lower case: x-amz-algorithm, x-amz-credential, x-amz-date,
+ * x-amz-signature, awsaccesskeyid, signature, x-amz-security-token) over
+ * the "policy" field as sent, as core/auth.c checks a header signature:
+ * access key, session token, expiry, signature. The signer becomes the
+ * call's: c->access_key (for the rest of the call) and the journal's
+ * principal. *region: the credential scope's (g_malloc'd; NULL for SigV2
+ * and under --auth off, which checks nothing). 0, or -1 with c->err set in
+ * S3's words. fields: lower-case name -> value, borrowed. */
+int svc_form_signed(svc_call *c, GHashTable *fields, char **region);
+/* Under --auth enforce, the service's authorize hook on c->input as the
+ * handler has filled it, for the signer svc_form_signed set (the pipeline
+ * checked the operation's empty input before the handler); the journal
+ * records what decided. 0 (also under off and verify), or -1 with c->err
+ * the service's access_denied. */
+int svc_authorize(svc_call *c);
+
 /* Whether the server decides what callers may do (--auth enforce): then
  * a service applies the policies it owns itself (STS: a role's trust
  * policy). */

@@ -705,6 +705,21 @@ static char *path_bucket(const char *path)
     return g_strndup(p, end ? (size_t)(end - p) : strlen(p));
 }
 
+/* A SigV4 form is signed for its scope's region, which must be the
+ * bucket's, as a presigned URL's X-Amz-Credential must (S3's words for
+ * that parameter; the form's own are unconfirmed). */
+static bool wrong_region(svc_call *c, const s3_bucket *b, const char *region)
+{
+    if (strcmp(b->region, region) == 0)
+        return false;
+    http_response_set_header(c->resp, "x-amz-bucket-region", b->region);
+    aws_error_set_status(&c->err, 400, "AuthorizationQueryParametersError",
+                         "Error parsing the X-Amz-Credential parameter; the region '%s' is wrong; expecting '%s'",
+                         region, b->region);
+    aws_error_field(&c->err, "Region", json_string(b->region));
+    return true;
+}
+
 /* Runs with no namespace lock, as PutObject: the form is parsed and hashed
  * with none held, and the object stored under the exclusive lock. */
 int s3_post_object(svc_call *c)
@@ -724,7 +739,7 @@ int s3_post_object(svc_call *c)
         return -1;
     }
     int rc = -1;
-    char *key = NULL, *b64 = NULL;
+    char *key = NULL, *b64 = NULL, *scope_region = NULL;
     s3_meta *m = NULL;
     s3_blob *blob = NULL;
     const char *akid = form_access_key(c, &f);
@@ -738,6 +753,10 @@ int s3_post_object(svc_call *c)
         s3_err_invalid_argument(c, "file", "", "POST requires exactly one file upload per request.");
         goto done;
     }
+    /* the signature before the policy it signs is read (a tampered policy
+     * is a signature that does not match), under --auth verify and enforce */
+    if (svc_form_signed(c, f.fields, &scope_region) != 0)
+        goto done;
     /* the account of the form's key owns what it writes (the request has
      * no Authorization header to route by) */
     char account[13];
@@ -754,9 +773,12 @@ int s3_post_object(svc_call *c)
     if (s3_check_key(c, key) != 0 || s3_post_policy_check(field(&f, "policy"), &f, bucket, c->now_ms, &c->err) != 0)
         goto done;
     svc_lock_shared(c);
-    bool found = s3_bucket_lookup(c, bucket, NULL) != NULL;
+    const s3_bucket *sb = s3_bucket_lookup(c, bucket, NULL);
+    bool found = sb && !(scope_region && wrong_region(c, sb, scope_region));
     svc_unlock_shared(c);
-    if (!found || input_from_form(c, &f, bucket, key) != 0)
+    /* the signer may put this object (--auth enforce), as the form's
+     * fields ask to put it */
+    if (!found || input_from_form(c, &f, bucket, key) != 0 || svc_authorize(c) != 0)
         goto done;
     m = s3_meta_from_input(c);
     if (s3_user_metadata(c, &m->user) != 0 || s3_tags_from_header(c, &m->tags) != 0)
@@ -790,6 +812,7 @@ int s3_post_object(svc_call *c)
         rc = 0;
     }
 done:
+    g_free(scope_region);
     s3_blob_unref(blob);
     s3_meta_free(m);
     g_free(b64);

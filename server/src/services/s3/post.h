@@ -9,10 +9,12 @@
  * is enforced; the object is stored as PutObject stores one, its bytes a
  * slice of the parsed body, without a further copy.
  *
- * Signatures are not verified (mockaws verifies none, docs/ARCHITECTURE.md
- * step 4): the SigV4 and SigV2 fields must be present and name the access
- * key, whose account must own the bucket, and only the policy is
- * enforced. */
+ * The SigV4 and SigV2 fields must be present and name the access key,
+ * whose account owns what the form writes. Under --auth verify and enforce
+ * the signature over the policy is checked (svc_form_signed: the pipeline
+ * leaves a form's signature to this handler, which alone reads the body)
+ * and, under enforce, the signer must be allowed s3:PutObject on the key
+ * (svc_authorize, once the input is filled). */
 #ifndef MOCKAWS_S3_POST_H
 #define MOCKAWS_S3_POST_H
 
