@@ -133,9 +133,9 @@ class PresignedPostTest(ServerTestCase):
                                                 "Invalid according to Policy: Extra input fields: x-amz-meta-sneaky"))
 
     def test_tampered_signature_fields(self):
-        # mockaws verifies no signature (docs/ARCHITECTURE.md, routing), so a
-        # changed signature value cannot be caught; a form stripped of it is
-        # refused as S3 refuses it
+        # under --auth off (these tests) no signature is verified, so a changed
+        # value goes unnoticed (test_s3_post_auth.py checks them under verify);
+        # a form stripped of it is refused as S3 refuses it
         p = self.presigner.generate_presigned_post("uploads", "k", ExpiresIn=600)
         name = "x-amz-signature" if "x-amz-signature" in p["fields"] else "signature"
         del p["fields"][name]
