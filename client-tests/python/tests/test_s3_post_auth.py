@@ -150,10 +150,13 @@ class PostVerify(FormCase):
         self.assertEqual((root.findtext("StringToSign"), root.findtext("SignatureProvided")), (policy, wrong))
 
     def test_an_unsigned_multipart_post_to_another_operation_is_refused(self):
-        # only the form upload is signed in its body: ?delete is checked as any request
-        status, _, body = self.server.request("POST", "/uploads?delete", b"--x--\r\n",
-                                              {"Content-Type": "multipart/form-data; boundary=x"})
-        self.assertEqual(self.error(status, body)[:3], (403, "AccessDenied", "Access Denied"))
+        # only the form upload is signed in its body: ?delete, or a POST on an object
+        # (no operation of S3's), is refused as any unsigned request
+        for path in ("/uploads?delete", "/uploads/some-key"):
+            with self.subTest(path=path):
+                status, _, body = self.server.request("POST", path, b"--x--\r\n",
+                                                      {"Content-Type": "multipart/form-data; boundary=x"})
+                self.assertEqual(self.error(status, body)[:3], (403, "AccessDenied", "Access Denied"))
 
 
 class PostOff(FormCase):

@@ -239,20 +239,26 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     const char *op = rt->def->choose_operation
                          ? rt->def->choose_operation(rt->model, req, x->opbuf, sizeof x->opbuf, &err)
                          : rt->proto->operation_name(rt->model, req, x->opbuf, sizeof x->opbuf, &err);
+    const mop *mo = op ? model_find_op(rt->model, op) : NULL;
+    const svc_op *handler = op ? g_hash_table_lookup(rt->handlers, op) : NULL;
+    if (form && (!handler || mo)) {
+        /* no form upload after all: refused as the unsigned request it is */
+        aws_error unsigned_err = AWS_ERROR_INIT;
+        if (auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &unsigned_err) != 0) {
+            aws_error_clear(&err);
+            x->je.operation = op;
+            answer_error(x, rt, op, &unsigned_err);
+            aws_error_clear(&unsigned_err);
+            return;
+        }
+        form = false; /* not reached: such a request carries no credentials */
+    }
     if (!op) {
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);
         return;
     }
     x->je.operation = op;
-    const mop *mo = model_find_op(rt->model, op);
-    if (form && mo && auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &err) != 0) {
-        answer_error(x, rt, op, &err);
-        aws_error_clear(&err);
-        return;
-    }
-    form = form && !mo;
-    const svc_op *handler = g_hash_table_lookup(rt->handlers, op);
     if (!handler) {
         if (model_find_op(rt->model, op))
             aws_error_set_status(&err, 501, "NotImplemented", "mockaws does not implement %s yet", op);
