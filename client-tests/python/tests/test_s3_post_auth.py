@@ -197,3 +197,16 @@ class PostEnforce(FormCase):
 
     def test_the_root_key_posts_anywhere_in_its_account(self):
         self.assertEqual(self.post(self.presigned("any/where"))[0], 204)
+
+    def test_a_form_signed_in_its_headers_too(self):
+        # no browser sends one, but a client may: the headers' signer is checked as for any
+        # request, and decides
+        from botocore.auth import S3SigV4Auth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        body, ctype = multipart(self.presigned("signed/twice"), b"x")
+        req = AWSRequest("POST", f"{self.server.endpoint}/uploads", data=body, headers={"Content-Type": ctype})
+        S3SigV4Auth(Credentials("test", "test"), "s3", "us-east-1").add_auth(req)
+        status, _, answer = self.server.request("POST", "/uploads", body, dict(req.headers.items()))
+        self.assertEqual(status, 204, answer)
+        self.assertEqual(self.stored(), ["signed/twice"])

@@ -260,7 +260,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
     x->je.operation = op;
     if (!handler) {
-        if (model_find_op(rt->model, op))
+        if (mo)
             aws_error_set_status(&err, 501, "NotImplemented", "mockaws does not implement %s yet", op);
         else
             aws_error_set_status(&err, rt->def->unknown_operation_status, rt->def->unknown_operation_code,

@@ -249,22 +249,24 @@ int svc_authorize(svc_call *c)
     if (c->srv->auth != MOCKAWS_AUTH_ENFORCE)
         return 0;
     svc_rt *rt = registry_service(c->srv, c->svc->name);
-    svc_signer *who = c->signer;
+    /* the call's key: the form's (svc_form_signed), else its headers' */
     server_cred cred = {0};
-    bool known = who && who->access_key && server_cred_lookup(c->srv, who->access_key, &cred);
-    enforce_caller caller = {.principal_arn = who ? who->principal : NULL,
+    bool known = c->access_key[0] && server_cred_lookup(c->srv, c->access_key, &cred);
+    char *root = known ? NULL : g_strdup_printf("arn:aws:iam::%s:root", c->account);
+    enforce_caller caller = {.principal_arn = known ? cred.arn : root,
                              .account = known ? cred.account : c->account,
                              .user_id = known ? cred.user_id : c->account,
                              .role_arn = cred.role_arn,
                              .session_policy = cred.session_policy};
     char *why = NULL;
     int rc = rt ? enforce_request(c->srv, rt, c, &caller, NULL, &c->err, &why) : 0;
-    if (who && why) {
-        g_free(who->authz);
-        who->authz = why;
+    if (c->signer) {
+        g_free(c->signer->authz);
+        c->signer->authz = why;
     } else {
         g_free(why);
     }
+    g_free(root);
     server_cred_clear(&cred);
     return rc;
 }
