@@ -81,10 +81,11 @@ void svc_credentials_remove(svc_call *c, const char *access_key);
  * S3's words. fields: lower-case name -> value, borrowed. */
 int svc_form_signed(svc_call *c, GHashTable *fields, char **region);
 /* Under --auth enforce, the service's authorize hook on c->input as the
- * handler has filled it, for the signer svc_form_signed set (the pipeline
- * checked the operation's empty input before the handler); the journal
- * records what decided. 0 (also under off and verify), or -1 with c->err
- * the service's access_denied. */
+ * handler has filled it, for the caller c->access_key names (the form's
+ * signer, which svc_form_signed set; the pipeline checked the operation's
+ * empty input before the handler); the journal records what decided. 0
+ * (also under off and verify), or -1 with c->err the service's
+ * access_denied. */
 int svc_authorize(svc_call *c);
 
 /* Whether the server decides what callers may do (--auth enforce): then
