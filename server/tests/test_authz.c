@@ -148,7 +148,7 @@ static const authz_case cases[] = {
      "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1 | ec2:RunInstances "
      "arn:aws:ec2:us-east-1:123456789012:volume/* | ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:instance/* | "
      "ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:volume/*",
-     "{\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
+     "{\"ec2:createaction\":\"RunInstances\",\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
     /* STS */
     {"sts", "AssumeRole", "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"RoleSessionName\":\"s\"}",
      "sts:AssumeRole arn:aws:iam::123456789012:role/r", NULL},

@@ -93,9 +93,12 @@ void ec2_authorize(svc_call *c, GArray *out, json_t *context)
     if (strcmp(op, "RunInstances") == 0) {
         run_instances(c, out);
         /* the tags of every TagSpecification (a tag without a value is
-         * created with an empty one) */
+         * created with an empty one); its ec2:CreateTags checks are
+         * asked with the action that creates the resources */
         size_t i;
         json_t *spec;
+        if (json_array_size(json_object_get(c->input, "TagSpecifications")))
+            json_object_set_new(context, "ec2:createaction", json_string("RunInstances"));
         json_array_foreach(json_object_get(c->input, "TagSpecifications"), i, spec)
             tagctx_request(context, json_object_get(spec, "Tags"), "");
         return;
