@@ -149,6 +149,27 @@ static const authz_case cases[] = {
      "arn:aws:ec2:us-east-1:123456789012:volume/* | ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:instance/* | "
      "ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:volume/*",
      "{\"ec2:createaction\":\"RunInstances\",\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
+    /* IAM: the entity's ARN with its path; the policy an attachment names */
+    {"iam", "CreateUser",
+     "{\"UserName\":\"u\",\"Path\":\"/eng/\",\"Tags\":[{\"Key\":\"Team\",\"Value\":\"red\"}]}",
+     "iam:CreateUser arn:aws:iam::123456789012:user/eng/u",
+     "{\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"Team\"]}"},
+    {"iam", "AttachRolePolicy", "{\"RoleName\":\"r\",\"PolicyArn\":\"arn:aws:iam::aws:policy/ReadOnlyAccess\"}",
+     "iam:AttachRolePolicy arn:aws:iam::123456789012:role/r",
+     "{\"iam:policyarn\":\"arn:aws:iam::aws:policy/ReadOnlyAccess\"}"},
+    {"iam", "PutUserPermissionsBoundary",
+     "{\"UserName\":\"u\",\"PermissionsBoundary\":\"x\",\"PolicyArn\":\"arn:aws:iam::123456789012:policy/b\"}",
+     "iam:PutUserPermissionsBoundary arn:aws:iam::123456789012:user/u",
+     "{\"iam:permissionsboundary\":\"arn:aws:iam::123456789012:policy/b\"}"},
+    {"iam", "AddUserToGroup", "{\"UserName\":\"u\",\"GroupName\":\"g\"}",
+     "iam:AddUserToGroup arn:aws:iam::123456789012:group/g", NULL},
+    {"iam", "CreatePolicy", "{\"PolicyName\":\"p\",\"Path\":\"/app/\",\"PolicyDocument\":\"{}\"}",
+     "iam:CreatePolicy arn:aws:iam::123456789012:policy/app/p", NULL},
+    {"iam", "GetPolicyVersion", "{\"PolicyArn\":\"arn:aws:iam::123456789012:policy/p\",\"VersionId\":\"v1\"}",
+     "iam:GetPolicyVersion arn:aws:iam::123456789012:policy/p", NULL},
+    {"iam", "UntagRole", "{\"RoleName\":\"r\",\"TagKeys\":[\"a\"]}", "iam:UntagRole arn:aws:iam::123456789012:role/r",
+     "{\"aws:tagkeys\":[\"a\"]}"},
+    {"iam", "ListUsers", "{}", "iam:ListUsers *", NULL},
     /* STS */
     {"sts", "AssumeRole", "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"RoleSessionName\":\"s\"}",
      "sts:AssumeRole arn:aws:iam::123456789012:role/r", NULL},
@@ -235,6 +256,10 @@ static void denials(void **state)
          "authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:123456789012:instance/* "
          "because no identity-based policy allows the ec2:RunInstances action. Encoded authorization failure "
          "message: "},
+        {"iam", "iam:CreateUser", "arn:aws:iam::123456789012:user/u", false, "identity-based policy", "AccessDenied",
+         403,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:CreateUser on resource: "
+         "arn:aws:iam::123456789012:user/u because no identity-based policy allows the iam:CreateUser action"},
         {"sts", "sts:AssumeRole", "arn:aws:iam::123456789012:role/r", false, "identity-based policy", "AccessDenied",
          403,
          "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: "
@@ -301,7 +326,7 @@ static const char state_fixture[] =
     " \"s3\": {\"buckets\": [{\"name\": \"docs\", \"objects\": ["
     "  {\"key\": \"public.txt\", \"body\": \"x\", \"tags\": {\"Classification\": \"public\"}},"
     "  {\"key\": \"plain.txt\", \"body\": \"y\"}]}]},"
-    " \"iam\": {\"users\": [{\"UserName\": \"alice\", \"Tags\": [{\"Key\": \"team\", \"Value\": \"red\"}]},"
+    " \"iam\": {\"users\": [{\"UserName\": \"alice\", \"Path\": \"/eng/\", \"Tags\": [{\"Key\": \"team\", \"Value\": \"red\"}]},"
     "                      {\"UserName\": \"bob\"}],"
     "          \"roles\": [{\"RoleName\": \"r\", \"Tags\": [{\"Key\": \"Dept\", \"Value\": \"ops\"}],"
     "            \"AssumeRolePolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\","
@@ -312,17 +337,18 @@ static void from_state(void **state)
     (void)state;
     static const struct {
         const char *service, *operation, *input, *context;
+        const char *want; /* the checks as every_case writes them, or NULL: not compared */
     } rows[] = {
         /* a table's tags, whatever names it; an item's partition key */
         {"dynamodb", "GetItem", "{\"TableName\":\"orders\",\"Key\":{\"customer\":{\"S\":\"alice\"},\"placed\":{\"N\":\"1\"}}}",
-         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"alice\"]}"},
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"alice\"]}", NULL},
         {"dynamodb", "DescribeTable", "{\"TableName\":\"arn:aws:dynamodb:us-east-1:123456789012:table/orders\"}",
-         "{\"aws:resourcetag/team\":\"red\"}"},
-        {"dynamodb", "DescribeTable", "{\"TableName\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/orders\"}", "{}"},
-        {"dynamodb", "DescribeTable", "{\"TableName\":\"nothere\"}", "{}"},
+         "{\"aws:resourcetag/team\":\"red\"}", NULL},
+        {"dynamodb", "DescribeTable", "{\"TableName\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/orders\"}", "{}", NULL},
+        {"dynamodb", "DescribeTable", "{\"TableName\":\"nothere\"}", "{}", NULL},
         {"dynamodb", "UntagResource",
          "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/orders\",\"TagKeys\":[\"Team\"]}",
-         "{\"aws:resourcetag/team\":\"red\",\"aws:tagkeys\":[\"Team\"]}"},
+         "{\"aws:resourcetag/team\":\"red\",\"aws:tagkeys\":[\"Team\"]}", NULL},
         /* a Query's equality on the partition key, by expression (names
          * and values substituted) or KeyConditions; on an index, the
          * index's partition key */
@@ -330,39 +356,48 @@ static void from_state(void **state)
          "{\"TableName\":\"orders\",\"KeyConditionExpression\":\"#c = :c AND placed > :p\","
          "\"ExpressionAttributeNames\":{\"#c\":\"customer\"},"
          "\"ExpressionAttributeValues\":{\":c\":{\"S\":\"bob\"},\":p\":{\"N\":\"0\"}}}",
-         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"bob\"]}"},
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"bob\"]}", NULL},
         {"dynamodb", "Query",
          "{\"TableName\":\"orders\",\"KeyConditions\":{\"customer\":{\"ComparisonOperator\":\"EQ\","
          "\"AttributeValueList\":[{\"S\":\"carol\"}]}}}",
-         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"carol\"]}"},
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"carol\"]}", NULL},
         {"dynamodb", "Query",
          "{\"TableName\":\"orders\",\"IndexName\":\"by-day\",\"KeyConditionExpression\":\"#d = :d\","
          "\"ExpressionAttributeNames\":{\"#d\":\"day\"},\"ExpressionAttributeValues\":{\":d\":{\"S\":\"mon\"}}}",
-         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"mon\"]}"},
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"mon\"]}", NULL},
         /* no equality on the partition key, or an expression that does not
          * parse: no leading key */
         {"dynamodb", "Query",
          "{\"TableName\":\"orders\",\"KeyConditionExpression\":\"customer = :c OR customer = :d\","
          "\"ExpressionAttributeValues\":{\":c\":{\"S\":\"a\"},\":d\":{\"S\":\"b\"}}}",
-         "{\"aws:resourcetag/team\":\"red\"}"},
+         "{\"aws:resourcetag/team\":\"red\"}", NULL},
         {"dynamodb", "Query", "{\"TableName\":\"orders\",\"KeyConditionExpression\":\"customer = :missing\"}",
-         "{\"aws:resourcetag/team\":\"red\"}"},
+         "{\"aws:resourcetag/team\":\"red\"}", NULL},
         {"sns", "Publish", "{\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:alerts\",\"Message\":\"m\"}",
-         "{\"aws:resourcetag/team\":\"red\"}"},
+         "{\"aws:resourcetag/team\":\"red\"}", NULL},
         {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-0123456789abcdef0\"]}",
-         "{\"ec2:resourcetag/team\":\"red\",\"aws:resourcetag/team\":\"red\"}"},
+         "{\"ec2:resourcetag/team\":\"red\",\"aws:resourcetag/team\":\"red\"}", NULL},
         /* several resources, whose tags may differ: none */
-        {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-0123456789abcdef0\",\"i-0123456789abcdef1\"]}", "{}"},
+        {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-0123456789abcdef0\",\"i-0123456789abcdef1\"]}", "{}", NULL},
         {"s3", "GetObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}",
-         "{\"s3:existingobjecttag/classification\":\"public\"}"},
+         "{\"s3:existingobjecttag/classification\":\"public\"}", NULL},
         {"s3", "GetObjectTagging", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}",
-         "{\"s3:existingobjecttag/classification\":\"public\"}"},
-        {"s3", "GetObject", "{\"Bucket\":\"docs\",\"Key\":\"plain.txt\"}", "{}"},
+         "{\"s3:existingobjecttag/classification\":\"public\"}", NULL},
+        {"s3", "GetObject", "{\"Bucket\":\"docs\",\"Key\":\"plain.txt\"}", "{}", NULL},
         {"s3", "GetObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\",\"VersionId\":\"bad\"}",
-         "{\"s3:versionid\":\"bad\"}"},
+         "{\"s3:versionid\":\"bad\"}", NULL},
         /* S3 has no existing-tag key for writes and deletes */
-        {"s3", "DeleteObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}", "{}"},
-        {"s3", "PutObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}", "{}"},
+        {"s3", "DeleteObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}", "{}", NULL},
+        {"s3", "PutObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}", "{}", NULL},
+        /* an IAM user's or role's tags, both spellings; its ARN as stored */
+        {"iam", "GetUser", "{\"UserName\":\"ALICE\"}", "{\"iam:resourcetag/team\":\"red\",\"aws:resourcetag/team\":\"red\"}",
+         "iam:GetUser arn:aws:iam::123456789012:user/eng/alice"},
+        {"iam", "TagRole", "{\"RoleName\":\"r\",\"Tags\":[{\"Key\":\"x\",\"Value\":\"1\"}]}",
+         "{\"aws:requesttag/x\":\"1\",\"aws:tagkeys\":[\"x\"],\"iam:resourcetag/dept\":\"ops\","
+         "\"aws:resourcetag/dept\":\"ops\"}",
+         "iam:TagRole arn:aws:iam::123456789012:role/r"},
+        /* no UserName: the caller's own (the test key is its account's root) */
+        {"iam", "ListAccessKeys", "{}", "{}", "iam:ListAccessKeys arn:aws:iam::123456789012:root"},
     };
     char err[256];
     mockaws *m = mockaws_start(NULL, err, sizeof err);
@@ -390,8 +425,16 @@ static void from_state(void **state)
             fail_msg("%s %s (row %zu): context %s, want %s", rows[i].service, rows[i].operation, i, t,
                      rows[i].context);
         }
-        for (guint j = 0; j < out->len; j++)
-            g_free(g_array_index(out, svc_authz, j).resource);
+        GString *got = g_string_new(NULL);
+        for (guint j = 0; j < out->len; j++) {
+            svc_authz *a = &g_array_index(out, svc_authz, j);
+            g_string_append_printf(got, "%s%s %s", j ? " | " : "", a->action, a->resource);
+            g_free(a->resource);
+        }
+        if (rows[i].want && strcmp(got->str, rows[i].want) != 0)
+            fail_msg("%s %s (row %zu): got \"%s\", want \"%s\"", rows[i].service, rows[i].operation, i, got->str,
+                     rows[i].want);
+        g_string_free(got, TRUE);
         g_array_free(out, TRUE);
         json_decref(context);
         json_decref(want);
@@ -401,7 +444,7 @@ static void from_state(void **state)
     const svc_def *iam = services_find("iam");
     assert_non_null(iam->principal_tags);
     void *st = ns_get(s->ns, iam, "123456789012", "")->state;
-    json_t *tags = iam->principal_tags(st, "arn:aws:iam::123456789012:user/alice");
+    json_t *tags = iam->principal_tags(st, "arn:aws:iam::123456789012:user/eng/alice");
     json_t *want = json_pack("{s:s}", "team", "red");
     assert_true(json_equal(tags, want));
     json_decref(tags);
@@ -413,7 +456,8 @@ static void from_state(void **state)
     json_decref(want);
     assert_null(iam->principal_tags(st, "arn:aws:iam::123456789012:user/bob"));
     assert_null(iam->principal_tags(st, "arn:aws:iam::123456789012:user/nobody"));
-    assert_null(iam->principal_tags(st, "arn:aws:iam::999999999999:user/alice"));
+    assert_null(iam->principal_tags(st, "arn:aws:iam::999999999999:user/eng/alice"));
+    assert_null(iam->principal_tags(st, "arn:aws:iam::123456789012:user/alice")); /* not its path */
     mockaws_stop(m);
 }
 

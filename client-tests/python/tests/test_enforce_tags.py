@@ -132,3 +132,25 @@ class EnforceTags(ServerTestCase):
         s3.put_object_tagging(Bucket="docs", Key="closed.txt",
                               Tagging={"TagSet": [{"Key": "classification", "Value": "public"}]})
         self.assertEqual(mine.get_object(Bucket="docs", Key="closed.txt")["Body"].read(), b"closed")
+
+    def test_iam_by_request_and_resource_tags(self):
+        ann = self.user("ann", {"team": "red"}, {
+            "Effect": "Allow", "Action": "iam:CreateUser", "Resource": "*", "Condition": self.REQUEST_TAG}, {
+            "Effect": "Allow", "Action": ["iam:GetUser", "iam:DeleteUser"], "Resource": "*",
+            "Condition": {"StringEquals": {"iam:ResourceTag/team": "${aws:PrincipalTag/team}"}}})
+        iam = ann("iam")
+        with self.assertRaises(ClientError) as cm:
+            iam.create_user(UserName="untagged")
+        err = cm.exception.response
+        self.assertEqual((err["ResponseMetadata"]["HTTPStatusCode"], err["Error"]["Code"]), (403, "AccessDenied"))
+        self.assertEqual(err["Error"]["Message"],
+                         f"User: arn:aws:iam::{DEFAULT_ACCOUNT}:user/ann is not authorized to perform: "
+                         f"iam:CreateUser on resource: arn:aws:iam::{DEFAULT_ACCOUNT}:user/untagged because no "
+                         f"identity-based policy allows the iam:CreateUser action")
+        made = iam.create_user(UserName="bot", Path="/bots/", Tags=[{"Key": "team", "Value": "red"}])["User"]
+        self.assertEqual(made["Arn"], f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/bots/bot")
+        self.assertEqual(iam.get_user(UserName="bot")["User"]["Arn"], made["Arn"])
+        self.iam.create_user(UserName="other", Tags=[{"Key": "team", "Value": "blue"}])
+        self.refused(lambda: iam.get_user(UserName="other"), "AccessDenied")
+        self.refused(lambda: iam.delete_user(UserName="other"), "AccessDenied")
+        iam.delete_user(UserName="bot")

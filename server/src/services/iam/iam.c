@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "policy/policy.h"
+#include "services/iam/authz.h"
 #include "services/iam/fixture.h"
 #include "services/iam/store.h"
 #include "services/svc_api.h"
@@ -1087,6 +1088,8 @@ const svc_def iam_service = {
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
     .resource_of = resource_of,
+    .authorize = iam_authorize,
+    .access_denied = iam_access_denied,
     .identity_policies = identity_policies,
     .principal_tags = principal_tags,
     .resource_policy = resource_policy,
