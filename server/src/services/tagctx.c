@@ -3,16 +3,13 @@
 #include <glib.h>
 #include <string.h>
 
+#include "services/service.h"
+
 /* One tag of a list entry: its key and value (either NULL when absent). */
 static void entry(json_t *t, const char **key, const char **value)
 {
-    json_t *k = json_object_get(t, "Key"), *v = json_object_get(t, "Value");
-    if (!k)
-        k = json_object_get(t, "key");
-    if (!v)
-        v = json_object_get(t, "value");
-    *key = json_is_string(t) ? json_string_value(t) : json_string_value(k);
-    *value = json_string_value(v);
+    *key = json_is_string(t) ? json_string_value(t) : svc_str(t, "Key");
+    *value = svc_str(t, "Value");
 }
 
 static void set_one(json_t *context, GString *name, size_t plen, const char *key, const char *value)
@@ -28,6 +25,8 @@ static void set_one(json_t *context, GString *name, size_t plen, const char *key
 
 void tagctx_set(json_t *context, const char *prefix, json_t *tags, const char *absent_value)
 {
+    if (!json_object_size(tags) && !json_array_size(tags))
+        return; /* the common case, untagged: nothing to make */
     GString *name = g_string_new(prefix);
     size_t plen = name->len;
     const char *key;

@@ -15,7 +15,7 @@
 
 /* Sets PREFIX+KEY (prefix already lowercase, "aws:resourcetag/") to each
  * tag's value. tags (borrowed): a {key: value} object, or a list of
- * {"Key", "Value"} (also spelled "key"/"value"); a listed tag without a
+ * {"Key", "Value"}; a listed tag without a
  * Value takes absent_value, or sets nothing when that is NULL. Anything
  * else, or NULL, sets nothing. */
 void tagctx_set(json_t *context, const char *prefix, json_t *tags, const char *absent_value);
