@@ -13,8 +13,11 @@
 #include <glib.h>
 #include <string.h>
 
+#include "core/server.h"
+#include "mockaws.h"
 #include "services/service.h"
 #include "services/svc_api.h"
+#include "state/ns.h"
 
 typedef struct authz_case {
     const char *service, *operation, *input, *want, *context;
@@ -32,7 +35,7 @@ static const authz_case cases[] = {
     {"s3", "ListBuckets", "{}", "s3:ListAllMyBuckets *", NULL},
     {"s3", "PutObject", "{\"Bucket\":\"b\",\"Key\":\"k\",\"ACL\":\"public-read\",\"Tagging\":\"a=1\"}",
      "s3:PutObject arn:aws:s3:::b/k | s3:PutObjectAcl arn:aws:s3:::b/k | s3:PutObjectTagging arn:aws:s3:::b/k",
-     "{\"s3:x-amz-acl\":\"public-read\"}"},
+     "{\"s3:x-amz-acl\":\"public-read\",\"s3:requestobjecttag/a\":\"1\",\"s3:requestobjecttagkeys\":[\"a\"]}"},
     {"s3", "CopyObject", "{\"Bucket\":\"b\",\"Key\":\"dst\",\"CopySource\":\"/src/a%20b?versionId=x\"}",
      "s3:GetObjectVersion arn:aws:s3:::src/a b | s3:PutObject arn:aws:s3:::b/dst", NULL},
     {"s3", "DeleteObjects",
@@ -50,6 +53,18 @@ static const authz_case cases[] = {
     {"s3", "ListParts", "{\"Bucket\":\"b\",\"Key\":\"k\",\"UploadId\":\"u\"}",
      "s3:ListMultipartUploadParts arn:aws:s3:::b/k", NULL},
     {"s3", "MockawsPreflightObject", "{\"Bucket\":\"b\",\"Key\":\"k\"}", "", NULL},
+    /* the tags a write gives its object: s3:RequestObjectTag/KEY (the key
+     * lowercased, as condition key names are matched) and
+     * s3:RequestObjectTagKeys as spelled */
+    {"s3", "PutObject", "{\"Bucket\":\"b\",\"Key\":\"k\",\"Tagging\":\"Team=red&env=a%20b\"}",
+     "s3:PutObject arn:aws:s3:::b/k | s3:PutObjectTagging arn:aws:s3:::b/k",
+     "{\"s3:requestobjecttag/team\":\"red\",\"s3:requestobjecttag/env\":\"a b\","
+     "\"s3:requestobjecttagkeys\":[\"Team\",\"env\"]}"},
+    {"s3", "PutObjectTagging",
+     "{\"Bucket\":\"b\",\"Key\":\"k\",\"Tagging\":{\"TagSet\":[{\"Key\":\"a\",\"Value\":\"1\"}]}}",
+     "s3:PutObjectTagging arn:aws:s3:::b/k", "{\"s3:requestobjecttag/a\":\"1\",\"s3:requestobjecttagkeys\":[\"a\"]}"},
+    {"s3", "PutObject", "{\"Bucket\":\"b\",\"Key\":\"k\",\"Tagging\":\"a=%zz\"}",
+     "s3:PutObject arn:aws:s3:::b/k | s3:PutObjectTagging arn:aws:s3:::b/k", NULL},
     /* DynamoDB */
     {"dynamodb", "GetItem", "{\"TableName\":\"orders\",\"Key\":{}}",
      "dynamodb:GetItem arn:aws:dynamodb:us-east-1:123456789012:table/orders", NULL},
@@ -73,6 +88,17 @@ static const authz_case cases[] = {
      "dynamodb:PartiQLDelete arn:aws:dynamodb:us-east-1:123456789012:table/t", NULL},
     {"dynamodb", "DescribeTable", "{\"TableName\":\"arn:aws:dynamodb:eu-west-1:111122223333:table/x\"}",
      "dynamodb:DescribeTable arn:aws:dynamodb:eu-west-1:111122223333:table/x", NULL},
+    {"dynamodb", "CreateTable", "{\"TableName\":\"t\",\"Tags\":[{\"Key\":\"Team\",\"Value\":\"red\"}]}",
+     "dynamodb:CreateTable arn:aws:dynamodb:us-east-1:123456789012:table/t",
+     "{\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"Team\"]}"},
+    {"dynamodb", "TagResource",
+     "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/t\",\"Tags\":[{\"Key\":\"a\",\"Value\":\"1\"},"
+     "{\"Key\":\"b\",\"Value\":\"2\"}]}",
+     "dynamodb:TagResource arn:aws:dynamodb:us-east-1:123456789012:table/t",
+     "{\"aws:requesttag/a\":\"1\",\"aws:requesttag/b\":\"2\",\"aws:tagkeys\":[\"a\",\"b\"]}"},
+    {"dynamodb", "UntagResource",
+     "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/t\",\"TagKeys\":[\"a\"]}",
+     "dynamodb:UntagResource arn:aws:dynamodb:us-east-1:123456789012:table/t", "{\"aws:tagkeys\":[\"a\"]}"},
     /* SNS */
     {"sns", "Publish", "{\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:t\",\"Message\":\"m\"}",
      "sns:Publish arn:aws:sns:us-east-1:123456789012:t", NULL},
@@ -85,6 +111,11 @@ static const authz_case cases[] = {
      "{\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:t\",\"Protocol\":\"sqs\",\"Endpoint\":\"arn:q\"}",
      "sns:Subscribe arn:aws:sns:us-east-1:123456789012:t", "{\"sns:protocol\":\"sqs\",\"sns:endpoint\":\"arn:q\"}"},
     {"sns", "ListTopics", "{}", "sns:ListTopics *", NULL},
+    {"sns", "CreateTopic", "{\"Name\":\"t\",\"Tags\":[{\"Key\":\"team\",\"Value\":\"red\"}]}",
+     "sns:CreateTopic arn:aws:sns:us-east-1:123456789012:t",
+     "{\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
+    {"sns", "UntagResource", "{\"ResourceArn\":\"arn:aws:sns:us-east-1:123456789012:t\",\"TagKeys\":[\"x\",\"y\"]}",
+     "sns:UntagResource arn:aws:sns:us-east-1:123456789012:t", "{\"aws:tagkeys\":[\"x\",\"y\"]}"},
     /* EC2 */
     {"ec2", "DescribeInstances", "{\"InstanceIds\":[\"i-1\"]}", "ec2:DescribeInstances *", NULL},
     {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-1\",\"i-2\"]}",
@@ -100,6 +131,45 @@ static const authz_case cases[] = {
      NULL},
     {"ec2", "CreateTags", "{\"Resources\":[\"vol-1\"],\"Tags\":[]}",
      "ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "{\"ec2:createaction\":\"CreateTags\"}"},
+    /* a tag created without a value has an empty one */
+    {"ec2", "CreateTags", "{\"Resources\":[\"i-1\"],\"Tags\":[{\"Key\":\"team\",\"Value\":\"red\"},{\"Key\":\"x\"}]}",
+     "ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:instance/i-1",
+     "{\"ec2:createaction\":\"CreateTags\",\"aws:requesttag/team\":\"red\",\"aws:requesttag/x\":\"\","
+     "\"aws:tagkeys\":[\"team\",\"x\"]}"},
+    /* a tag deleted without a value names no value */
+    {"ec2", "DeleteTags", "{\"Resources\":[\"i-1\"],\"Tags\":[{\"Key\":\"x\"}]}",
+     "ec2:DeleteTags arn:aws:ec2:us-east-1:123456789012:instance/i-1", "{\"aws:tagkeys\":[\"x\"]}"},
+    {"ec2", "RunInstances",
+     "{\"ImageId\":\"ami-1\",\"SubnetId\":\"subnet-1\",\"SecurityGroupIds\":[\"sg-1\"],\"MinCount\":1,\"MaxCount\":1,"
+     "\"TagSpecifications\":[{\"ResourceType\":\"instance\",\"Tags\":[{\"Key\":\"team\",\"Value\":\"red\"}]}]}",
+     "ec2:RunInstances arn:aws:ec2:us-east-1:123456789012:instance/* | ec2:RunInstances "
+     "arn:aws:ec2:us-east-1::image/ami-1 | ec2:RunInstances arn:aws:ec2:us-east-1:123456789012:subnet/subnet-1 | "
+     "ec2:RunInstances arn:aws:ec2:us-east-1:123456789012:network-interface/* | ec2:RunInstances "
+     "arn:aws:ec2:us-east-1:123456789012:security-group/sg-1 | ec2:RunInstances "
+     "arn:aws:ec2:us-east-1:123456789012:volume/* | ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:instance/* | "
+     "ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:volume/*",
+     "{\"ec2:createaction\":\"RunInstances\",\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
+    /* IAM: the entity's ARN with its path; the policy an attachment names */
+    {"iam", "CreateUser",
+     "{\"UserName\":\"u\",\"Path\":\"/eng/\",\"Tags\":[{\"Key\":\"Team\",\"Value\":\"red\"}]}",
+     "iam:CreateUser arn:aws:iam::123456789012:user/eng/u",
+     "{\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"Team\"]}"},
+    {"iam", "AttachRolePolicy", "{\"RoleName\":\"r\",\"PolicyArn\":\"arn:aws:iam::aws:policy/ReadOnlyAccess\"}",
+     "iam:AttachRolePolicy arn:aws:iam::123456789012:role/r",
+     "{\"iam:policyarn\":\"arn:aws:iam::aws:policy/ReadOnlyAccess\"}"},
+    {"iam", "PutUserPermissionsBoundary",
+     "{\"UserName\":\"u\",\"PermissionsBoundary\":\"x\",\"PolicyArn\":\"arn:aws:iam::123456789012:policy/b\"}",
+     "iam:PutUserPermissionsBoundary arn:aws:iam::123456789012:user/u",
+     "{\"iam:permissionsboundary\":\"arn:aws:iam::123456789012:policy/b\"}"},
+    {"iam", "AddUserToGroup", "{\"UserName\":\"u\",\"GroupName\":\"g\"}",
+     "iam:AddUserToGroup arn:aws:iam::123456789012:group/g", NULL},
+    {"iam", "CreatePolicy", "{\"PolicyName\":\"p\",\"Path\":\"/app/\",\"PolicyDocument\":\"{}\"}",
+     "iam:CreatePolicy arn:aws:iam::123456789012:policy/app/p", NULL},
+    {"iam", "GetPolicyVersion", "{\"PolicyArn\":\"arn:aws:iam::123456789012:policy/p\",\"VersionId\":\"v1\"}",
+     "iam:GetPolicyVersion arn:aws:iam::123456789012:policy/p", NULL},
+    {"iam", "UntagRole", "{\"RoleName\":\"r\",\"TagKeys\":[\"a\"]}", "iam:UntagRole arn:aws:iam::123456789012:role/r",
+     "{\"aws:tagkeys\":[\"a\"]}"},
+    {"iam", "ListUsers", "{}", "iam:ListUsers *", NULL},
     /* STS */
     {"sts", "AssumeRole", "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"RoleSessionName\":\"s\"}",
      "sts:AssumeRole arn:aws:iam::123456789012:role/r", NULL},
@@ -186,6 +256,10 @@ static void denials(void **state)
          "authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:123456789012:instance/* "
          "because no identity-based policy allows the ec2:RunInstances action. Encoded authorization failure "
          "message: "},
+        {"iam", "iam:CreateUser", "arn:aws:iam::123456789012:user/u", false, "identity-based policy", "AccessDenied",
+         403,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: iam:CreateUser on resource: "
+         "arn:aws:iam::123456789012:user/u because no identity-based policy allows the iam:CreateUser action"},
         {"sts", "sts:AssumeRole", "arn:aws:iam::123456789012:role/r", false, "identity-based policy", "AccessDenied",
          403,
          "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: "
@@ -232,11 +306,167 @@ static void denials(void **state)
     aws_error_clear(&err);
 }
 
+/* The condition keys authorize reads from the state (under the shared
+ * lock): a resource's tags, an object's, a Query's partition key. */
+static const char state_fixture[] =
+    "{\"account\": \"123456789012\", \"region\": \"us-east-1\","
+    " \"dynamodb\": {\"tables\": [{\"TableName\": \"orders\", \"BillingMode\": \"PAY_PER_REQUEST\","
+    "  \"KeySchema\": [{\"AttributeName\": \"customer\", \"KeyType\": \"HASH\"},"
+    "                {\"AttributeName\": \"placed\", \"KeyType\": \"RANGE\"}],"
+    "  \"AttributeDefinitions\": [{\"AttributeName\": \"customer\", \"AttributeType\": \"S\"},"
+    "                          {\"AttributeName\": \"placed\", \"AttributeType\": \"N\"},"
+    "                          {\"AttributeName\": \"day\", \"AttributeType\": \"S\"}],"
+    "  \"GlobalSecondaryIndexes\": [{\"IndexName\": \"by-day\","
+    "    \"KeySchema\": [{\"AttributeName\": \"day\", \"KeyType\": \"HASH\"}],"
+    "    \"Projection\": {\"ProjectionType\": \"ALL\"}}],"
+    "  \"Tags\": [{\"Key\": \"Team\", \"Value\": \"red\"}]}]},"
+    " \"sns\": {\"topics\": [{\"name\": \"alerts\", \"tags\": {\"team\": \"red\"}}]},"
+    " \"ec2\": {\"instances\": [{\"id\": \"i-0123456789abcdef0\", \"state\": \"running\", \"type\": \"t3.micro\","
+    "  \"image\": \"ami-0abcdef1234567890\", \"tags\": {\"team\": \"red\"}}]},"
+    " \"s3\": {\"buckets\": [{\"name\": \"docs\", \"objects\": ["
+    "  {\"key\": \"public.txt\", \"body\": \"x\", \"tags\": {\"Classification\": \"public\"}},"
+    "  {\"key\": \"plain.txt\", \"body\": \"y\"}]}]},"
+    " \"iam\": {\"users\": [{\"UserName\": \"alice\", \"Path\": \"/eng/\", \"Tags\": [{\"Key\": \"team\", \"Value\": \"red\"}]},"
+    "                      {\"UserName\": \"bob\"}],"
+    "          \"roles\": [{\"RoleName\": \"r\", \"Tags\": [{\"Key\": \"Dept\", \"Value\": \"ops\"}],"
+    "            \"AssumeRolePolicyDocument\": {\"Version\": \"2012-10-17\", \"Statement\": [{\"Effect\": \"Allow\","
+    "             \"Principal\": {\"AWS\": \"arn:aws:iam::123456789012:root\"}, \"Action\": \"sts:AssumeRole\"}]}}]}}";
+
+static void from_state(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *service, *operation, *input, *context;
+        const char *want; /* the checks as every_case writes them, or NULL: not compared */
+    } rows[] = {
+        /* a table's tags, whatever names it; an item's partition key */
+        {"dynamodb", "GetItem", "{\"TableName\":\"orders\",\"Key\":{\"customer\":{\"S\":\"alice\"},\"placed\":{\"N\":\"1\"}}}",
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"alice\"]}", NULL},
+        {"dynamodb", "DescribeTable", "{\"TableName\":\"arn:aws:dynamodb:us-east-1:123456789012:table/orders\"}",
+         "{\"aws:resourcetag/team\":\"red\"}", NULL},
+        {"dynamodb", "DescribeTable", "{\"TableName\":\"arn:aws:dynamodb:eu-west-1:123456789012:table/orders\"}", "{}", NULL},
+        {"dynamodb", "DescribeTable", "{\"TableName\":\"nothere\"}", "{}", NULL},
+        {"dynamodb", "UntagResource",
+         "{\"ResourceArn\":\"arn:aws:dynamodb:us-east-1:123456789012:table/orders\",\"TagKeys\":[\"Team\"]}",
+         "{\"aws:resourcetag/team\":\"red\",\"aws:tagkeys\":[\"Team\"]}", NULL},
+        /* a Query's equality on the partition key, by expression (names
+         * and values substituted) or KeyConditions; on an index, the
+         * index's partition key */
+        {"dynamodb", "Query",
+         "{\"TableName\":\"orders\",\"KeyConditionExpression\":\"#c = :c AND placed > :p\","
+         "\"ExpressionAttributeNames\":{\"#c\":\"customer\"},"
+         "\"ExpressionAttributeValues\":{\":c\":{\"S\":\"bob\"},\":p\":{\"N\":\"0\"}}}",
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"bob\"]}", NULL},
+        {"dynamodb", "Query",
+         "{\"TableName\":\"orders\",\"KeyConditions\":{\"customer\":{\"ComparisonOperator\":\"EQ\","
+         "\"AttributeValueList\":[{\"S\":\"carol\"}]}}}",
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"carol\"]}", NULL},
+        {"dynamodb", "Query",
+         "{\"TableName\":\"orders\",\"IndexName\":\"by-day\",\"KeyConditionExpression\":\"#d = :d\","
+         "\"ExpressionAttributeNames\":{\"#d\":\"day\"},\"ExpressionAttributeValues\":{\":d\":{\"S\":\"mon\"}}}",
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"mon\"]}", NULL},
+        /* no equality on the partition key, or an expression that does not
+         * parse: no leading key */
+        {"dynamodb", "Query",
+         "{\"TableName\":\"orders\",\"KeyConditionExpression\":\"customer = :c OR customer = :d\","
+         "\"ExpressionAttributeValues\":{\":c\":{\"S\":\"a\"},\":d\":{\"S\":\"b\"}}}",
+         "{\"aws:resourcetag/team\":\"red\"}", NULL},
+        {"dynamodb", "Query", "{\"TableName\":\"orders\",\"KeyConditionExpression\":\"customer = :missing\"}",
+         "{\"aws:resourcetag/team\":\"red\"}", NULL},
+        {"sns", "Publish", "{\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:alerts\",\"Message\":\"m\"}",
+         "{\"aws:resourcetag/team\":\"red\"}", NULL},
+        {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-0123456789abcdef0\"]}",
+         "{\"ec2:resourcetag/team\":\"red\",\"aws:resourcetag/team\":\"red\"}", NULL},
+        /* several resources, whose tags may differ: none */
+        {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-0123456789abcdef0\",\"i-0123456789abcdef1\"]}", "{}", NULL},
+        {"s3", "GetObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}",
+         "{\"s3:existingobjecttag/classification\":\"public\"}", NULL},
+        {"s3", "GetObjectTagging", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}",
+         "{\"s3:existingobjecttag/classification\":\"public\"}", NULL},
+        {"s3", "GetObject", "{\"Bucket\":\"docs\",\"Key\":\"plain.txt\"}", "{}", NULL},
+        {"s3", "GetObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\",\"VersionId\":\"bad\"}",
+         "{\"s3:versionid\":\"bad\"}", NULL},
+        /* S3 has no existing-tag key for writes and deletes */
+        {"s3", "DeleteObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}", "{}", NULL},
+        {"s3", "PutObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}", "{}", NULL},
+        /* an IAM user's or role's tags, both spellings; its ARN as stored */
+        {"iam", "GetUser", "{\"UserName\":\"ALICE\"}", "{\"iam:resourcetag/team\":\"red\",\"aws:resourcetag/team\":\"red\"}",
+         "iam:GetUser arn:aws:iam::123456789012:user/eng/alice"},
+        {"iam", "TagRole", "{\"RoleName\":\"r\",\"Tags\":[{\"Key\":\"x\",\"Value\":\"1\"}]}",
+         "{\"aws:requesttag/x\":\"1\",\"aws:tagkeys\":[\"x\"],\"iam:resourcetag/dept\":\"ops\","
+         "\"aws:resourcetag/dept\":\"ops\"}",
+         "iam:TagRole arn:aws:iam::123456789012:role/r"},
+        /* no UserName: the caller's own (the test key is its account's root) */
+        {"iam", "ListAccessKeys", "{}", "{}", "iam:ListAccessKeys arn:aws:iam::123456789012:root"},
+    };
+    char err[256];
+    mockaws *m = mockaws_start(NULL, err, sizeof err);
+    assert_non_null(m);
+    if (mockaws_load_fixtures_json(m, state_fixture, err, sizeof err) != 0)
+        fail_msg("fixture: %s", err);
+    server *s = m;
+    for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
+        const svc_def *def = services_find(rows[i].service);
+        json_t *input = json_loads(rows[i].input, 0, NULL);
+        assert_non_null(input);
+        svc_call c = {.srv = s,
+                      .svc = def,
+                      .account = "123456789012",
+                      .region = "us-east-1",
+                      .access_key = "AKID",
+                      .operation = rows[i].operation,
+                      .input = input,
+                      .state = ns_get(s->ns, def, "123456789012", "us-east-1")->state};
+        GArray *out = g_array_new(FALSE, TRUE, sizeof(svc_authz));
+        json_t *context = json_object(), *want = json_loads(rows[i].context, 0, NULL);
+        def->authorize(&c, out, context);
+        if (!json_equal(want, context)) {
+            char *t = json_dumps(context, JSON_COMPACT);
+            fail_msg("%s %s (row %zu): context %s, want %s", rows[i].service, rows[i].operation, i, t,
+                     rows[i].context);
+        }
+        GString *got = g_string_new(NULL);
+        for (guint j = 0; j < out->len; j++) {
+            svc_authz *a = &g_array_index(out, svc_authz, j);
+            g_string_append_printf(got, "%s%s %s", j ? " | " : "", a->action, a->resource);
+            g_free(a->resource);
+        }
+        if (rows[i].want && strcmp(got->str, rows[i].want) != 0)
+            fail_msg("%s %s (row %zu): got \"%s\", want \"%s\"", rows[i].service, rows[i].operation, i, got->str,
+                     rows[i].want);
+        g_string_free(got, TRUE);
+        g_array_free(out, TRUE);
+        json_decref(context);
+        json_decref(want);
+        json_decref(input);
+    }
+    /* IAM answers a user's or role's tags, for aws:PrincipalTag/KEY */
+    const svc_def *iam = services_find("iam");
+    assert_non_null(iam->principal_tags);
+    void *st = ns_get(s->ns, iam, "123456789012", "")->state;
+    json_t *tags = iam->principal_tags(st, "arn:aws:iam::123456789012:user/eng/alice");
+    json_t *want = json_pack("{s:s}", "team", "red");
+    assert_true(json_equal(tags, want));
+    json_decref(tags);
+    json_decref(want);
+    tags = iam->principal_tags(st, "arn:aws:iam::123456789012:role/r");
+    want = json_pack("{s:s}", "Dept", "ops");
+    assert_true(json_equal(tags, want));
+    json_decref(tags);
+    json_decref(want);
+    assert_null(iam->principal_tags(st, "arn:aws:iam::123456789012:user/bob"));
+    assert_null(iam->principal_tags(st, "arn:aws:iam::123456789012:user/nobody"));
+    assert_null(iam->principal_tags(st, "arn:aws:iam::999999999999:user/eng/alice"));
+    assert_null(iam->principal_tags(st, "arn:aws:iam::123456789012:user/alice")); /* not its path */
+    mockaws_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(every_case),
         cmocka_unit_test(denials),
+        cmocka_unit_test(from_state),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -271,6 +271,21 @@ static const match_case match_cases[] = {
     {"variable in a condition",
      "{" ALLOW_ALL ",'Condition':{'StringLike':{'s3:prefix':['${aws:username}/*','']}}}", "s3:ListBucket", "*",
      "{'aws:username':'alice','s3:prefix':'alice/docs'}", POLICY_ALLOW},
+    /* ABAC: the resource's tag against the caller's, the tag key in either
+     * name spelled in any case (the context holds names lowercased) */
+    {"ResourceTag equals PrincipalTag",
+     "{" ALLOW_ALL ",'Condition':{'StringEquals':{'aws:ResourceTag/Team':'${aws:PrincipalTag/TEAM}'}}}", S3GET, OBJ,
+     "{'aws:principaltag/team':'red','aws:resourcetag/team':'red'}", POLICY_ALLOW},
+    {"ResourceTag of another team",
+     "{" ALLOW_ALL ",'Condition':{'StringEquals':{'aws:ResourceTag/team':'${aws:PrincipalTag/team}'}}}", S3GET, OBJ,
+     "{'aws:principaltag/team':'red','aws:resourcetag/team':'blue'}", POLICY_IMPLICIT_DENY},
+    {"an untagged caller matches no tag",
+     "{" ALLOW_ALL ",'Condition':{'StringEquals':{'aws:ResourceTag/team':'${aws:PrincipalTag/team}'}}}", S3GET, OBJ,
+     "{'aws:resourcetag/team':'red'}", POLICY_IMPLICIT_DENY},
+    {"RequestTag and TagKeys together",
+     "{" ALLOW_ALL ",'Condition':{'StringEquals':{'aws:RequestTag/team':'red'},"
+     "'ForAllValues:StringEquals':{'aws:TagKeys':['team']}}}",
+     "sns:CreateTopic", "*", "{'aws:requesttag/team':'red','aws:tagkeys':['team','cost']}", POLICY_IMPLICIT_DENY},
 };
 
 static policy_request request(const char *action, const char *resource, json_t *ctx)

@@ -4,10 +4,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
-import { DynamoDBClient, CreateTableCommand, GetItemCommand, PutItemCommand, waitUntilTableExists }
+import { DynamoDBClient, CreateTableCommand, GetItemCommand, PutItemCommand, QueryCommand, waitUntilTableExists }
   from '@aws-sdk/client-dynamodb';
 import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
-import { IAMClient, CreateUserCommand, PutUserPolicyCommand, CreateAccessKeyCommand } from '@aws-sdk/client-iam';
+import { IAMClient, CreateUserCommand, PutUserPolicyCommand, CreateAccessKeyCommand, TagUserCommand }
+  from '@aws-sdk/client-iam';
 import { startServer } from './server.mjs';
 
 const ACCOUNT = '123456789012';
@@ -93,4 +94,39 @@ test('EC2 DryRun: DryRunOperation when ec2:RunInstances is allowed, Unauthorized
       assert.match(e.message, /^You are not authorized to perform this operation\. User: arn:aws:iam::\d{12}:user\/js-viewer is not authorized to perform: ec2:RunInstances on resource: arn:aws:ec2:us-east-1:\d{12}:\S+ because no identity-based policy allows the ec2:RunInstances action\. Encoded authorization failure message: [A-Za-z0-9_=-]+$/);
       return true;
     }));
+});
+
+// the tag condition keys: a user tagged team=red whose policy asks aws:ResourceTag/team to equal
+// ${aws:PrincipalTag/team} reads the tables tagged team=red and is refused those tagged team=blue;
+// dynamodb:LeadingKeys holds a Query's partition key
+test('a user tagged team=red reads the tables of its team, and only its own partition', async () => {
+  for (const [TableName, team] of [['js-red', 'red'], ['js-blue', 'blue']]) {
+    await ddb(root).send(new CreateTableCommand({
+      TableName, BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'owner', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'owner', AttributeType: 'S' }],
+      Tags: [{ Key: 'team', Value: team }] }));
+    await waitUntilTableExists({ client: ddb(root), minDelay: 1, maxWaitTime: 30 }, { TableName });
+    for (const owner of ['js-ann', 'js-zed']) {
+      await ddb(root).send(new PutItemCommand({ TableName, Item: { owner: { S: owner } } }));
+    }
+  }
+  const ann = ddb(await userWith('js-ann', {
+    Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Query'], Resource: '*',
+    Condition: {
+      StringEquals: { 'aws:ResourceTag/team': '${aws:PrincipalTag/team}' },
+      'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['${aws:username}'] } } }));
+  await new IAMClient(cfg(root)).send(new TagUserCommand({ UserName: 'js-ann', Tags: [{ Key: 'team', Value: 'red' }] }));
+  const key = (owner) => ({ owner: { S: owner } });
+  const query = (TableName, owner) => new QueryCommand({
+    TableName, KeyConditionExpression: '#o = :o', ExpressionAttributeNames: { '#o': 'owner' },
+    ExpressionAttributeValues: { ':o': { S: owner } } });
+  const denied = refusedWith('AccessDeniedException', 400);
+
+  const got = await ann.send(new GetItemCommand({ TableName: 'js-red', Key: key('js-ann') }));
+  assert.deepEqual(got.Item, key('js-ann'));
+  assert.equal((await ann.send(query('js-red', 'js-ann'))).Count, 1);
+  await assert.rejects(ann.send(new GetItemCommand({ TableName: 'js-blue', Key: key('js-ann') })), denied);
+  await assert.rejects(ann.send(query('js-blue', 'js-ann')), denied);
+  await assert.rejects(ann.send(query('js-red', 'js-zed')), denied);
 });

@@ -146,6 +146,16 @@ def policy(*statements):
     return json.dumps({"Version": "2012-10-17", "Statement": list(statements)})
 
 
+def iam_user(server, iam, name, *statements, tags=None):
+    """An IAM user (tagged {key: value}) with an inline policy of the statements: a function
+    giving its client of a service."""
+    iam.create_user(UserName=name, Tags=[{"Key": k, "Value": v} for k, v in (tags or {}).items()])
+    if statements:
+        iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
+    key = iam.create_access_key(UserName=name)["AccessKey"]
+    return lambda svc: server.client(svc, key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+
+
 class EnforceWithIam(ServerTestCase):
     """IAM users and their policies decide: the scenarios of issue 15's tests."""
     server_args = ("--auth", "enforce")
@@ -159,12 +169,7 @@ class EnforceWithIam(ServerTestCase):
             self.s3_root.put_object(Bucket="corp", Key=key, Body=b"data")
 
     def user(self, name, *statements):
-        """An IAM user with an inline policy of the statements; its S3 client."""
-        self.iam.create_user(UserName=name)
-        if statements:
-            self.iam.put_user_policy(UserName=name, PolicyName="p", PolicyDocument=policy(*statements))
-        key = self.iam.create_access_key(UserName=name)["AccessKey"]
-        return lambda svc: self.server.client(svc, key=key["AccessKeyId"], secret=key["SecretAccessKey"])
+        return iam_user(self.server, self.iam, name, *statements)
 
     def code(self, call):
         with self.assertRaises(ClientError) as cm:

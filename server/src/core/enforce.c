@@ -4,12 +4,46 @@
 
 #include "core/server.h"
 #include "policy/policy.h"
+#include "services/tagctx.h"
 #include "state/ns.h"
 #include "wire/timefmt.h"
 
 static bool is_root(const enforce_caller *who)
 {
     return who->principal_arn && g_str_has_suffix(who->principal_arn, ":root");
+}
+
+/* The service that holds identities (IAM) and the caller's namespace of
+ * it, or NULL when none is registered. */
+static const svc_def *identities(server *s, const enforce_caller *who, ns **n)
+{
+    for (size_t i = 0; i < s->nsvcs; i++) {
+        if (s->svcs[i].def->identity_policies) {
+            *n = ns_get(s->ns, s->svcs[i].def, who->account, "");
+            return s->svcs[i].def;
+        }
+    }
+    return NULL;
+}
+
+/* The ARN that names the caller's IAM user or role. */
+static const char *identity_arn(const enforce_caller *who)
+{
+    return who->role_arn ? who->role_arn : who->principal_arn;
+}
+
+/* aws:PrincipalTag/KEY: the caller's tags (a user's or role's). */
+static void principal_tags(server *s, const enforce_caller *who, json_t *ctx)
+{
+    ns *n;
+    const svc_def *def = identities(s, who, &n);
+    if (!def || !def->principal_tags)
+        return;
+    g_rw_lock_reader_lock(&n->lock);
+    json_t *tags = def->principal_tags(n->state, identity_arn(who));
+    g_rw_lock_reader_unlock(&n->lock);
+    tagctx_set(ctx, "aws:principaltag/", tags, NULL);
+    json_decref(tags);
 }
 
 /* The condition keys every request carries (policy_request.context). */
@@ -37,6 +71,8 @@ static json_t *global_context(const svc_call *c, const enforce_caller *who)
     json_object_set_new(ctx, "aws:securetransport", json_string("false"));
     json_object_set_new(ctx, "aws:sourceip", json_string("127.0.0.1"));
     json_object_set_new(ctx, "aws:requestedregion", json_string(c->region));
+    if (who->principal_arn && !is_root(who) && c->srv)
+        principal_tags(c->srv, who, ctx);
     return ctx;
 }
 
@@ -45,18 +81,14 @@ static json_t *global_context(const svc_call *c, const enforce_caller *who)
 static json_t *identity_policies(server *s, const enforce_caller *who, json_t **boundary)
 {
     *boundary = NULL;
-    for (size_t i = 0; i < s->nsvcs; i++) {
-        svc_rt *rt = &s->svcs[i];
-        if (!rt->def->identity_policies)
-            continue;
-        ns *n = ns_get(s->ns, rt->def, who->account, "");
-        g_rw_lock_reader_lock(&n->lock);
-        json_t *docs = rt->def->identity_policies(n->state, who->role_arn ? who->role_arn : who->principal_arn,
-                                                  boundary);
-        g_rw_lock_reader_unlock(&n->lock);
-        return docs;
-    }
-    return json_array();
+    ns *n;
+    const svc_def *def = identities(s, who, &n);
+    if (!def)
+        return json_array();
+    g_rw_lock_reader_lock(&n->lock);
+    json_t *docs = def->identity_policies(n->state, identity_arn(who), boundary);
+    g_rw_lock_reader_unlock(&n->lock);
+    return docs;
 }
 
 /* The resource's policy and owner, asked of the service its ARN names

@@ -264,6 +264,13 @@ struct svc_def {
      * the namespace's shared lock when it evaluates a request (--auth
      * enforce). NULL: the service holds none. */
     json_t *(*identity_policies)(void *state, const char *principal_arn, json_t **boundary);
+    /* For the service that holds identities (IAM): the tags of
+     * principal_arn, one of this namespace's users or roles, as a {key:
+     * value} object (new reference), or NULL when it has none or is
+     * unknown: the aws:PrincipalTag/KEY condition keys (and policy
+     * variables) of its requests. Asked as identity_policies is. NULL:
+     * the service holds none. */
+    json_t *(*principal_tags)(void *state, const char *principal_arn);
 
     /* Routing by Host, for requests routed to this service (S3's
      * virtual-hosted buckets): the path the request has when addressed

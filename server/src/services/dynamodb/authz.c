@@ -3,10 +3,12 @@
 #include <string.h>
 
 #include "services/svc_api.h"
+#include "services/tagctx.h"
 
+#include "services/dynamodb/expr_parse.h"
+#include "services/dynamodb/keycond.h"
 #include "services/dynamodb/partiql.h"
 #include "services/dynamodb/table.h"
-#include "services/svc_api.h"
 
 /* A table's ARN: TableName may already be one. */
 static char *table_arn(svc_call *c, const char *table)
@@ -69,9 +71,9 @@ static const char *key_text(json_t *av)
     return t;
 }
 
-/* dynamodb:LeadingKeys: the partition key values of the items the request
- * names (key or item maps of a table, whose schema is read under the
- * shared lock). The key of a Query or Scan is not collected. */
+/* dynamodb:LeadingKeys of a batch: the partition key values of the items
+ * it names (key or item maps of a table, whose schema is read under the
+ * shared lock). */
 static void leading_key(svc_call *c, const char *table, json_t *item, json_t *keys)
 {
     if (!c->state || !table || !json_is_object(item))
@@ -84,25 +86,18 @@ static void leading_key(svc_call *c, const char *table, json_t *item, json_t *ke
     svc_unlock_shared(c);
 }
 
-static void leading_keys(svc_call *c, json_t *context)
+static void batch_leading_keys(svc_call *c, json_t *context)
 {
     json_t *in = c->input, *keys = json_array();
-    const char *op = c->operation;
-    if (strcmp(op, "GetItem") == 0 || strcmp(op, "DeleteItem") == 0 || strcmp(op, "UpdateItem") == 0)
-        leading_key(c, svc_str(in, "TableName"), json_object_get(in, "Key"), keys);
-    else if (strcmp(op, "PutItem") == 0)
-        leading_key(c, svc_str(in, "TableName"), json_object_get(in, "Item"), keys);
-    else if (strcmp(op, "BatchGetItem") == 0 || strcmp(op, "BatchWriteItem") == 0) {
-        const char *table;
-        json_t *v;
-        json_object_foreach(json_object_get(in, "RequestItems"), table, v) {
-            size_t i;
-            json_t *k;
-            json_array_foreach(json_object_get(v, "Keys"), i, k) leading_key(c, table, k, keys);
-            json_array_foreach(v, i, k) {
-                leading_key(c, table, json_object_get(json_object_get(k, "PutRequest"), "Item"), keys);
-                leading_key(c, table, json_object_get(json_object_get(k, "DeleteRequest"), "Key"), keys);
-            }
+    const char *table;
+    json_t *v;
+    json_object_foreach(json_object_get(in, "RequestItems"), table, v) {
+        size_t i;
+        json_t *k;
+        json_array_foreach(json_object_get(v, "Keys"), i, k) leading_key(c, table, k, keys);
+        json_array_foreach(v, i, k) {
+            leading_key(c, table, json_object_get(json_object_get(k, "PutRequest"), "Item"), keys);
+            leading_key(c, table, json_object_get(json_object_get(k, "DeleteRequest"), "Key"), keys);
         }
     }
     if (json_array_size(keys))
@@ -111,9 +106,93 @@ static void leading_keys(svc_call *c, json_t *context)
         json_decref(keys);
 }
 
+/* A Query's key conditions, from its KeyConditionExpression or
+ * KeyConditions (false when it has neither or they do not parse: the
+ * handler refuses it). The values are borrowed from the request; *x holds
+ * the parsed expression (ddb_exprs_free) or stays NULL. */
+static bool query_keyconds(json_t *in, ddb_keyconds *kc, ddb_exprs **x)
+{
+    *x = NULL;
+    const char *src = svc_str(in, "KeyConditionExpression");
+    char *err = NULL;
+    if (!src) {
+        json_t *legacy = json_object_get(in, "KeyConditions");
+        if (!json_is_object(legacy))
+            return false;
+        err = ddb_keyconds_from_legacy(legacy, kc);
+    } else {
+        *x = ddb_exprs_new(json_object_get(in, "ExpressionAttributeNames"),
+                           json_object_get(in, "ExpressionAttributeValues"));
+        err = ddb_exprs_check_maps(*x);
+        ddb_cond *cond = err ? NULL : ddb_parse_condition(*x, "KeyConditionExpression", src, &err);
+        if (cond && !err)
+            err = ddb_keyconds_from_expr(cond, kc);
+    }
+    if (err) {
+        g_free(err);
+        return false;
+    }
+    return true;
+}
+
+/* The table an operation names by TableName or ResourceArn, in this
+ * namespace, or NULL. */
+static ddb_table *named_table(svc_call *c, const char *name)
+{
+    const char *slash = g_str_has_prefix(name, "arn:") ? strstr(name, ":table/") : NULL;
+    if (!slash)
+        return g_tree_lookup(((ddb_state *)c->state)->tables, name);
+    char *table = g_strdup(slash + strlen(":table/"));
+    char *rest = strchr(table, '/'); /* an index's or stream's ARN names its table first */
+    if (rest)
+        *rest = '\0';
+    ddb_table *t = g_tree_lookup(((ddb_state *)c->state)->tables, table);
+    g_free(table);
+    return t && g_str_has_prefix(name, t->arn) ? t : NULL;
+}
+
+/* The condition keys of an operation on one table, read from its state
+ * under one shared lock: the table's tags (aws:ResourceTag/KEY) and the
+ * partition key value the operation names (dynamodb:LeadingKeys: an
+ * item's key, or a Query's equality on the partition key of the table or
+ * of the index it reads). */
+static void table_keys(svc_call *c, json_t *context, const char *name)
+{
+    if (!c->state)
+        return;
+    const char *op = c->operation;
+    json_t *in = c->input, *item = NULL;
+    if (strcmp(op, "GetItem") == 0 || strcmp(op, "DeleteItem") == 0 || strcmp(op, "UpdateItem") == 0)
+        item = json_object_get(in, "Key");
+    else if (strcmp(op, "PutItem") == 0)
+        item = json_object_get(in, "Item");
+    ddb_keyconds kc;
+    ddb_exprs *x = NULL;
+    bool query = strcmp(op, "Query") == 0 && query_keyconds(in, &kc, &x);
+    svc_lock_shared(c);
+    ddb_table *t = named_table(c, name);
+    if (t) {
+        tagctx_set(context, "aws:resourcetag/", t->tags, NULL);
+        const char *hash = t->hash.name, *v = NULL;
+        if (query && svc_str(in, "IndexName")) {
+            ddb_index *ix = ddb_table_index(t, svc_str(in, "IndexName"));
+            hash = ix ? ix->hash.name : NULL;
+        }
+        if (item && hash)
+            v = key_text(json_object_get(item, hash));
+        const ddb_keycond *k = query && hash ? ddb_keyconds_find(&kc, hash) : NULL;
+        if (k && k->op == DDB_KC_EQ && k->nv == 1)
+            v = key_text(k->v[0]);
+        if (v)
+            json_object_set_new(context, "dynamodb:leadingkeys", json_pack("[s]", v));
+    }
+    svc_unlock_shared(c);
+    if (x)
+        ddb_exprs_free(x);
+}
+
 void ddb_authorize(svc_call *c, GArray *out, json_t *context)
 {
-    leading_keys(c, context);
     const char *op = c->operation;
     json_t *in = c->input;
     if (strcmp(op, "ListTables") == 0) {
@@ -140,6 +219,7 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
         json_object_foreach(json_object_get(in, "RequestItems"), table, v) {
             svc_authz_add(out, action, table_arn(c, table), -1);
         }
+        batch_leading_keys(c, context);
         return;
     }
     if (strcmp(op, "TransactGetItems") == 0 || strcmp(op, "TransactWriteItems") == 0) {
@@ -179,6 +259,12 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
         table = svc_str(in, "ResourceArn"); /* TagResource, UntagResource, ListTagsOfResource */
     if (!table)
         return;
+    if (strcmp(op, "CreateTable") == 0 || strcmp(op, "TagResource") == 0)
+        tagctx_request(context, json_object_get(in, "Tags"), NULL);
+    else if (strcmp(op, "UntagResource") == 0)
+        tagctx_keys(context, "aws:tagkeys", json_object_get(in, "TagKeys"));
+    if (strcmp(op, "CreateTable") != 0)
+        table_keys(c, context, table);
     char action[64];
     g_snprintf(action, sizeof action, "dynamodb:%s", op);
     const char *index = svc_str(in, "IndexName");

@@ -4,6 +4,9 @@
 #include <string.h>
 
 #include "services/svc_api.h"
+#include "services/tagctx.h"
+
+#include "services/ec2/instance.h"
 
 /* A resource id's ARN, by its prefix; images are regional but belong to no
  * account in their ARN. */
@@ -62,6 +65,26 @@ static void run_instances(svc_call *c, GArray *out)
     }
 }
 
+/* The tags of the one resource ids names (an instance, or a resource
+ * whose tags alone mockaws keeps), as ec2:ResourceTag/KEY and
+ * aws:ResourceTag/KEY, read under the shared lock. A request naming
+ * several resources gets neither: the context is the request's, and their
+ * tags may differ. */
+static void resource_tags(svc_call *c, json_t *context, json_t *ids)
+{
+    const char *id = json_string_value(json_array_get(ids, 0));
+    if (!c->state || json_array_size(ids) != 1 || !id)
+        return;
+    svc_lock_shared(c);
+    ec2_state *st = c->state;
+    /* no ec2_state_get: it settles the instance, a write */
+    ec2_instance *in = g_hash_table_lookup(st->by_id, id);
+    json_t *tags = in ? in->tags : g_hash_table_lookup(st->tags, id);
+    tagctx_set(context, "ec2:resourcetag/", tags, NULL);
+    tagctx_set(context, "aws:resourcetag/", tags, NULL);
+    svc_unlock_shared(c);
+}
+
 void ec2_authorize(svc_call *c, GArray *out, json_t *context)
 {
     const char *op = c->operation;
@@ -69,17 +92,33 @@ void ec2_authorize(svc_call *c, GArray *out, json_t *context)
     g_snprintf(action, sizeof action, "ec2:%s", op);
     if (strcmp(op, "RunInstances") == 0) {
         run_instances(c, out);
+        /* the tags of every TagSpecification (a tag without a value is
+         * created with an empty one); its ec2:CreateTags checks are
+         * asked with the action that creates the resources */
+        size_t i;
+        json_t *spec;
+        if (json_array_size(json_object_get(c->input, "TagSpecifications")))
+            json_object_set_new(context, "ec2:createaction", json_string("RunInstances"));
+        json_array_foreach(json_object_get(c->input, "TagSpecifications"), i, spec)
+            tagctx_request(context, json_object_get(spec, "Tags"), "");
         return;
     }
     if (strcmp(op, "CreateTags") == 0 || strcmp(op, "DeleteTags") == 0) {
-        each_id(c, out, action, json_object_get(c->input, "Resources"));
-        if (strcmp(op, "CreateTags") == 0)
+        json_t *ids = json_object_get(c->input, "Resources");
+        each_id(c, out, action, ids);
+        bool create = strcmp(op, "CreateTags") == 0;
+        if (create)
             json_object_set_new(context, "ec2:createaction", json_string("CreateTags"));
+        /* DeleteTags: a tag without a value removes the key whatever its
+         * value, and so names no value */
+        tagctx_request(context, json_object_get(c->input, "Tags"), create ? "" : NULL);
+        resource_tags(c, context, ids);
         return;
     }
     json_t *ids = json_object_get(c->input, "InstanceIds");
     if (!g_str_has_prefix(op, "Describe") && json_array_size(ids)) {
         each_id(c, out, action, ids);
+        resource_tags(c, context, ids);
         return;
     }
     /* Describe* and the rest: no resource-level permissions */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "policy/policy.h"
+#include "services/iam/authz.h"
 #include "services/iam/fixture.h"
 #include "services/iam/store.h"
 #include "services/svc_api.h"
@@ -929,26 +930,49 @@ static void add_own(iam_state *st, json_t *out, iam_entity *e)
         add_default(st, out, g_ptr_array_index(e->attached, i));
 }
 
+/* The user or role a principal ARN names, or NULL. */
+static iam_entity *principal(iam_state *st, const char *principal_arn)
+{
+    const char *slash = principal_arn ? strrchr(principal_arn, '/') : NULL;
+    iam_kind k = principal_arn && strstr(principal_arn, ":user/") ? IAM_USER : IAM_ROLE;
+    if (!slash || (k == IAM_ROLE && !strstr(principal_arn, ":role/")))
+        return NULL;
+    iam_entity *e = iam_store_find(st, k, slash + 1);
+    return e && strcmp(e->arn, principal_arn) == 0 ? e : NULL;
+}
+
 static json_t *identity_policies(void *state, const char *principal_arn, json_t **boundary)
 {
     iam_state *st = state;
     json_t *out = json_array();
     *boundary = NULL;
-    const char *slash = principal_arn ? strrchr(principal_arn, '/') : NULL;
-    iam_kind k = principal_arn && strstr(principal_arn, ":user/") ? IAM_USER : IAM_ROLE;
-    if (!slash || (k == IAM_ROLE && !strstr(principal_arn, ":role/")))
-        return out;
-    iam_entity *e = iam_store_find(st, k, slash + 1);
-    if (!e || strcmp(e->arn, principal_arn) != 0)
+    iam_entity *e = principal(st, principal_arn);
+    if (!e)
         return out;
     add_own(st, out, e);
-    for (guint i = 0; k == IAM_USER && i < e->members->len; i++)
+    for (guint i = 0; e->kind == IAM_USER && i < e->members->len; i++)
         add_own(st, out, iam_store_find(st, IAM_GROUP, g_ptr_array_index(e->members, i)));
     if (e->boundary) {
         json_t *b = json_array();
         add_default(st, b, e->boundary);
         *boundary = json_incref(json_array_get(b, 0));
         json_decref(b);
+    }
+    return out;
+}
+
+/* svc_def.principal_tags: the user's or role's tags, as {key: value}. */
+static json_t *principal_tags(void *state, const char *principal_arn)
+{
+    iam_entity *e = principal(state, principal_arn);
+    if (!e || !json_array_size(e->tags))
+        return NULL;
+    json_t *out = json_object();
+    size_t i;
+    json_t *t;
+    json_array_foreach(e->tags, i, t) {
+        if (svc_str(t, "Key") && svc_str(t, "Value"))
+            json_object_set_new(out, svc_str(t, "Key"), json_string(svc_str(t, "Value")));
     }
     return out;
 }
@@ -1064,7 +1088,10 @@ const svc_def iam_service = {
     .unknown_operation_code = "InvalidAction",
     .unknown_operation_status = 400,
     .resource_of = resource_of,
+    .authorize = iam_authorize,
+    .access_denied = iam_access_denied,
     .identity_policies = identity_policies,
+    .principal_tags = principal_tags,
     .resource_policy = resource_policy,
     .invoke_rank = 4, /* STS reads roles from it */
 };

@@ -3,10 +3,14 @@
 #include <string.h>
 
 #include "services/svc_api.h"
+#include "services/tagctx.h"
 
 #include "services/s3/config.h"
+#include "services/s3/object.h"
 #include "services/s3/post.h"
 #include "services/s3/s3.h"
+#include "services/s3/store.h"
+#include "services/s3/version.h"
 
 /* Operations whose action is on the bucket, and that action (the names
  * S3's actions have differ from the operations' in places: a delete of a
@@ -131,6 +135,43 @@ static void set_context(json_t *context, const char *key, json_t *value)
         json_object_set(context, key, value);
 }
 
+/* s3:ExistingObjectTag/KEY: the tags of the object (or version) the
+ * request names, read under the shared lock. S3 does not have it for the
+ * actions that write or delete the object (PutObject, DeleteObject). */
+static void existing_tags(svc_call *c, json_t *context, const char *bucket, const char *key)
+{
+    if (!c->state)
+        return;
+    const char *vid = s3_in(c, "VersionId");
+    uint64_t vseq = 0;
+    if (vid && s3_version_parse(vid, &vseq) != S3_VID_OK)
+        return;
+    svc_lock_shared(c);
+    s3_bucket *b = g_tree_lookup(s3_st(c)->buckets, bucket);
+    s3_object *o = !b ? NULL : vid ? s3_version_get(b, key, vseq) : s3_object_get(b, key);
+    if (o && o->meta)
+        tagctx_set(context, "s3:existingobjecttag/", o->meta->tags, NULL);
+    svc_unlock_shared(c);
+}
+
+/* s3:RequestObjectTag/KEY and s3:RequestObjectTagKeys: the tags a write
+ * gives its object (the x-amz-tagging header), or PutObjectTagging's tag
+ * set. A header that does not parse sets none (the handler refuses it). */
+static void request_tags(svc_call *c, json_t *context)
+{
+    json_t *set = json_object_get(json_object_get(c->input, "Tagging"), "TagSet"), *own = NULL;
+    if (!set) {
+        svc_call probe = *c;
+        probe.err = (aws_error)AWS_ERROR_INIT;
+        if (s3_tags_from_header(&probe, &own) != 0)
+            aws_error_clear(&probe.err);
+        set = own;
+    }
+    tagctx_set(context, "s3:requestobjecttag/", set, NULL);
+    tagctx_keys(context, "s3:requestobjecttagkeys", set);
+    json_decref(own);
+}
+
 void s3_authorize(svc_call *c, GArray *out, json_t *context)
 {
     const char *op = c->operation, *bucket = s3_in(c, "Bucket"), *key = s3_in(c, "Key");
@@ -203,6 +244,12 @@ void s3_authorize(svc_call *c, GArray *out, json_t *context)
         }
         if (s3_in(c, "VersionId"))
             set_context(context, "s3:versionid", json_object_get(in, "VersionId"));
+        bool writes = strcmp(object_actions[i][1], "s3:PutObject") == 0;
+        if ((writes && strcmp(op, S3_POST_OBJECT) != 0) || strcmp(op, "PutObjectTagging") == 0)
+            request_tags(c, context);
+        if (!writes && strcmp(op, "DeleteObject") != 0 && strcmp(op, "AbortMultipartUpload") != 0 &&
+            strcmp(op, "ListParts") != 0)
+            existing_tags(c, context, bucket, key);
         return;
     }
 }

@@ -4,6 +4,7 @@
 
 #include "services/sns/store.h"
 #include "services/svc_api.h"
+#include "services/tagctx.h"
 
 /* A subscription's topic: its ARN less the last ":id". */
 static char *topic_of_subscription(const char *arn)
@@ -38,6 +39,19 @@ void sns_authorize(svc_call *c, GArray *out, json_t *context)
             json_object_set_new(context, "sns:protocol", json_string(svc_str(in, "Protocol")));
         if (svc_str(in, "Endpoint"))
             json_object_set_new(context, "sns:endpoint", json_string(svc_str(in, "Endpoint")));
+    }
+    /* the tags a request sets (CreateTopic, TagResource) or removes
+     * (UntagResource), and the topic's own */
+    if (strcmp(op, "CreateTopic") == 0 || strcmp(op, "TagResource") == 0)
+        tagctx_request(context, json_object_get(in, "Tags"), NULL);
+    else if (strcmp(op, "UntagResource") == 0)
+        tagctx_keys(context, "aws:tagkeys", json_object_get(in, "TagKeys"));
+    if (c->state && strcmp(resource, "*") != 0) {
+        svc_lock_shared(c);
+        sns_topic *t = sns_topic_find(c->state, resource);
+        if (t)
+            tagctx_set(context, "aws:resourcetag/", t->tags, NULL);
+        svc_unlock_shared(c);
     }
     svc_authz_add(out, action, resource, -1);
 }
