@@ -16,10 +16,15 @@ static pcre2_match_context *limits(void)
     return ctx;
 }
 
-bool regex_match(const pcre2_code *re, const char *s, size_t len, pcre2_match_data *md)
+int regex_exec(const pcre2_code *re, const char *s, size_t len, pcre2_match_data *md)
 {
     pcre2_match_data *own = md ? NULL : pcre2_match_data_create(1, NULL);
     int rc = pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md ? md : own, limits());
     pcre2_match_data_free(own);
-    return rc >= 0;
+    return rc;
+}
+
+bool regex_match(const pcre2_code *re, const char *s, size_t len, pcre2_match_data *md)
+{
+    return regex_exec(re, s, len, md) >= 0;
 }

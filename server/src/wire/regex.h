@@ -22,5 +22,9 @@
 /* Whether s (len bytes) matches re. md: match data to reuse, or NULL for one
  * made for this call. */
 bool regex_match(const pcre2_code *re, const char *s, size_t len, pcre2_match_data *md);
+/* The same match, with PCRE2's own result: > 0 a match, PCRE2_ERROR_NOMATCH,
+ * PCRE2_ERROR_MATCHLIMIT or PCRE2_ERROR_DEPTHLIMIT when the limits stopped
+ * it (so a test can tell bounded work from a quick answer). */
+int regex_exec(const pcre2_code *re, const char *s, size_t len, pcre2_match_data *md);
 
 #endif
