@@ -214,6 +214,21 @@ static bool name_chars_ok(const char *name, size_t len)
     return true;
 }
 
+/* What is wrong with a queue name (SQS's words), or NULL. */
+static const char *name_problem(const char *name, bool fifo)
+{
+    size_t len = strlen(name);
+    if (fifo) {
+        bool suffix = len > 5 && strcmp(name + len - 5, ".fifo") == 0;
+        if (!suffix || len > MAX_QUEUE_NAME || !name_chars_ok(name, len - 5))
+            return "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must "
+                   "end with .fifo suffix and be 1 to 80 in length.";
+    } else if (len == 0 || len > MAX_QUEUE_NAME || !name_chars_ok(name, len)) {
+        return "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length";
+    }
+    return NULL;
+}
+
 static int check_tags(svc_call *c, json_t *tags)
 {
     if (json_object_size(tags) > MAX_TAGS)
@@ -237,17 +252,11 @@ static int create_queue(svc_call *c)
     const char *name = svc_str(c->input, "QueueName");
     json_t *given = json_object_get(c->input, "Attributes");
     json_t *tags = json_object_get(c->input, "tags");
-    size_t len = strlen(name);
-    bool suffix = len > 5 && strcmp(name + len - 5, ".fifo") == 0;
     const char *fifo_attr = svc_str(given, "FifoQueue");
     bool fifo = fifo_attr && strcmp(fifo_attr, "true") == 0;
-    if (fifo) {
-        if (!suffix || len > MAX_QUEUE_NAME || !name_chars_ok(name, len - 5))
-            return sqs_invalid(c, "The name of a FIFO queue can only include alphanumeric characters, hyphens, or "
-                                  "underscores, must end with .fifo suffix and be 1 to 80 in length.");
-    } else if (len == 0 || len > MAX_QUEUE_NAME || !name_chars_ok(name, len)) {
-        return sqs_invalid(c, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
-    }
+    const char *why = name_problem(name, fifo);
+    if (why)
+        return sqs_invalid(c, "%s", why);
     const char *k;
     json_t *v;
     json_object_foreach(given, k, v) {
@@ -588,6 +597,12 @@ static int state_load(void *state, json_t *section, const svc_fixture_ctx *ctx, 
         }
         const char *fifo_attr = svc_str(attrs, "FifoQueue");
         bool fifo = fifo_attr && strcmp(fifo_attr, "true") == 0;
+        const char *why = name_problem(name, fifo);
+        if (why) {
+            g_snprintf(err, errlen, "queues[%zu]: %s", i, why);
+            json_decref(in);
+            return -1;
+        }
         json_t *a = default_attrs(fifo);
         const char *ak;
         json_t *av;
