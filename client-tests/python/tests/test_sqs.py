@@ -142,6 +142,19 @@ class TestQueues(SqsCase):
         self.sqs.untag_queue(QueueUrl=url, TagKeys=["a"])
         self.assertEqual(self.sqs.list_queue_tags(QueueUrl=url)["Tags"], {"b": "2"})
 
+    def test_messages_inspection(self):
+        url = self.queue("seen")
+        self.sqs.send_message(QueueUrl=url, MessageBody="now")
+        self.sqs.send_message(QueueUrl=url, MessageBody="later", DelaySeconds=60)
+        self.queue("empty")
+        status, doc = self.server.control("GET", "/_mockaws/sqs/messages", query={"queue": "seen"})
+        self.assertEqual(status, 200)
+        [q] = doc["queues"]
+        self.assertEqual(q["arn"], f"arn:aws:sqs:us-east-1:{DEFAULT_ACCOUNT}:seen")
+        self.assertEqual([m["body"] for m in q["messages"]], ["now", "later"])
+        self.assertNotIn("delayed_until", q["messages"][0])
+        self.assertIn("delayed_until", q["messages"][1])
+
     def test_purge_once_a_minute(self):
         self.clock(mode="virtual")
         url = self.queue("purged")

@@ -668,6 +668,54 @@ static json_t *state_dump(void *state)
     return json_pack("{s:o}", "queues", list);
 }
 
+/* ---- GET /_mockaws/sqs/messages ---- */
+
+typedef struct peek {
+    const char *queue; /* a queue name, or NULL for all */
+    json_t *out;
+} peek;
+
+static void peek_ns(void *state, const char *account, const char *region, void *arg)
+{
+    peek *p = arg;
+    sqs_state *st = state;
+    for (GTreeNode *n = g_tree_node_first(st->queues); n; n = g_tree_node_next(n)) {
+        sqs_queue *q = g_tree_node_value(n);
+        if (p->queue && strcmp(p->queue, q->name) != 0)
+            continue;
+        json_t *msgs = json_array();
+        for (GTreeNode *mn = g_tree_node_first(q->by_seq); mn; mn = g_tree_node_next(mn)) {
+            const sqs_msg *m = g_tree_node_value(mn);
+            json_t *o = sqs_message_dump(m);
+            /* as of the last request to the queue: a timeout may have run out since */
+            if (m->state != SQS_VISIBLE)
+                json_object_set_new(o, m->state == SQS_INFLIGHT ? "in_flight_until" : "delayed_until",
+                                    json_integer(m->visible_ms));
+            json_array_append_new(msgs, o);
+        }
+        json_array_append_new(p->out, json_pack("{s:s, s:s, s:s, s:s, s:o}", "account", account, "region", region,
+                                                "name", q->name, "arn", q->arn, "messages", msgs));
+    }
+}
+
+extern const svc_def sqs_service;
+
+/* What each queue holds, for tests that look inside: filters queue (a
+ * name), account, region. */
+static json_t *control(server *s, const char *method, const char *subpath, const http_params *query, int *status)
+{
+    if (strcmp(subpath, "messages") != 0)
+        return NULL;
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        *status = 405;
+        return json_pack("{s:s}", "error", "sqs/messages takes GET");
+    }
+    peek p = {http_params_get(query, "queue"), json_array()};
+    svc_foreach_state(s, &sqs_service, http_params_get(query, "account"), http_params_get(query, "region"),
+                      SVC_LOCK_SHARED, peek_ns, &p);
+    return json_pack("{s:o}", "queues", p.out);
+}
+
 /* ---- validation, resources ---- */
 
 /* Model violations the way SQS words them: a missing member is
@@ -745,6 +793,7 @@ const svc_def sqs_service = {
     .state_dump = state_dump,
     .validation_error = validation_error,
     .resource_of = resource_of,
+    .control = control,
     .unknown_operation_code = "UnknownOperationException",
     .unknown_operation_status = 400,
     .partial_actions = partial_actions,
