@@ -320,6 +320,28 @@ static void fixtures_round_trip(void **st)
     mockaws_free(out);
 }
 
+static void example_fixture(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    char err[256];
+    assert_int_equal(mockaws_load_fixtures_file(s, MOCKAWS_SOURCE_DIR "/fixtures/sqs-example.json", err, sizeof err),
+                     0);
+    json_t *r = ok(s, "GetQueueAttributes",
+                   "{'QueueUrl': '" Q "orders-created', 'AttributeNames': ['ApproximateNumberOfMessages', "
+                   "'ApproximateNumberOfMessagesDelayed']}");
+    json_t *a = json_object_get(r, "Attributes");
+    assert_string_equal(json_string_value(json_object_get(a, "ApproximateNumberOfMessages")), "1");
+    assert_string_equal(json_string_value(json_object_get(a, "ApproximateNumberOfMessagesDelayed")), "1");
+    json_decref(r);
+    r = ok(s, "ListDeadLetterSourceQueues", "{'QueueUrl': '" Q "orders-dlq'}");
+    assert_non_null(strstr(json_string_value(json_array_get(json_object_get(r, "queueUrls"), 0)), "/orders-created"));
+    json_decref(r);
+    r = receive(s, "payments.fifo", 1);
+    assert_string_equal(str_at(r, "Messages", 0, "Body"), "pay 1");
+    json_decref(r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -329,6 +351,7 @@ int main(void)
         cmocka_unit_test(dead_letter_on_the_receive_past_the_count),
         cmocka_unit_test(fifo_groups_and_dedup),
         cmocka_unit_test(fixtures_round_trip),
+        cmocka_unit_test(example_fixture),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
