@@ -320,6 +320,83 @@ static void fixtures_round_trip(void **st)
     mockaws_free(out);
 }
 
+static void retention_drops_old_messages(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    json_decref(ok(s, "CreateQueue", "{'QueueName': 'r', 'Attributes': {'MessageRetentionPeriod': '60'}}"));
+    json_decref(ok(s, "SendMessage", "{'QueueUrl': '" Q "r', 'MessageBody': 'old'}"));
+    mockaws_clock_advance(s, 30000);
+    json_decref(ok(s, "SendMessage", "{'QueueUrl': '" Q "r', 'MessageBody': 'young'}"));
+    mockaws_clock_advance(s, 30000);
+    json_t *r = receive(s, "r", 10);
+    assert_int_equal(json_array_size(json_object_get(r, "Messages")), 1);
+    assert_string_equal(str_at(r, "Messages", 0, "Body"), "young");
+    json_decref(r);
+}
+
+/* Malformed input of every kind gets a 4xx in SQS's envelope, never a
+ * crash or a 5xx. */
+static void bad_input_is_refused(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    json_decref(ok(s, "CreateQueue", "{'QueueName': 'h'}"));
+    json_decref(ok(s, "CreateQueue", "{'QueueName': 'h.fifo', 'Attributes': {'FifoQueue': 'true'}}"));
+    static const char *const cases[][2] = {
+        {"CreateQueue", "{'QueueName': ''}"},
+        {"CreateQueue", "{'QueueName': 'x', 'Attributes': {'VisibilityTimeout': ''}}"},
+        {"CreateQueue", "{'QueueName': 'x', 'Attributes': {'VisibilityTimeout': '99999999999999999999'}}"},
+        {"CreateQueue", "{'QueueName': 'x', 'Attributes': {'RedrivePolicy': '[]'}}"},
+        {"CreateQueue", "{'QueueName': 'x', 'Attributes': {'RedriveAllowPolicy': '{}'}}"},
+        {"CreateQueue", "{'QueueName': 'x', 'Attributes': {'Policy': 'nope'}}"},
+        {"CreateQueue", "{'QueueName': 'x', 'Attributes': 7}"},
+        {"CreateQueue", "{'QueueName': 'x', 'Attributes': {'FifoQueue': 'maybe'}}"},
+        {"SendMessage", "{'QueueUrl': '', 'MessageBody': 'x'}"},
+        {"SendMessage", "{'QueueUrl': 'http://', 'MessageBody': 'x'}"},
+        {"SendMessage", "{'QueueUrl': '/123456789012/h/extra', 'MessageBody': 'x'}"},
+        {"SendMessage", "{'QueueUrl': '" Q "h', 'MessageBody': ''}"},
+        {"SendMessage", "{'QueueUrl': '" Q "h', 'MessageBody': 'x', 'DelaySeconds': -1}"},
+        {"SendMessage", "{'QueueUrl': '" Q "h', 'MessageBody': 'x', 'MessageAttributes': {'a': {}}}"},
+        {"SendMessage", "{'QueueUrl': '" Q "h', 'MessageBody': 'x', 'MessageAttributes': {'a': {'DataType': "
+                        "'Number', 'StringValue': 'abc'}}}"},
+        {"SendMessage", "{'QueueUrl': '" Q "h', 'MessageBody': 'x', 'MessageAttributes': {'a': {'DataType': "
+                        "'Binary', 'StringValue': 'abc'}}}"},
+        {"SendMessage", "{'QueueUrl': '" Q "h', 'MessageBody': 'x', 'MessageSystemAttributes': {'Other': "
+                        "{'DataType': 'String', 'StringValue': 'v'}}}"},
+        {"SendMessage", "{'QueueUrl': '" Q "h.fifo', 'MessageBody': 'x', 'MessageGroupId': 'g\\u00e9', "
+                        "'MessageDeduplicationId': 'd'}"},
+        {"SendMessageBatch", "{'QueueUrl': '" Q "h', 'Entries': [{'Id': '', 'MessageBody': 'x'}]}"},
+        {"SendMessageBatch", "{'QueueUrl': '" Q "h', 'Entries': {}}"},
+        {"ReceiveMessage", "{'QueueUrl': '" Q "h', 'MaxNumberOfMessages': 0}"},
+        {"ReceiveMessage", "{'QueueUrl': '" Q "h', 'VisibilityTimeout': -5}"},
+        {"ReceiveMessage", "{'QueueUrl': '" Q "h', 'MessageSystemAttributeNames': ['Nope']}"},
+        {"ReceiveMessage", "{'QueueUrl': '" Q "h.fifo', 'ReceiveRequestAttemptId': ''}"},
+        {"DeleteMessage", "{'QueueUrl': '" Q "h', 'ReceiptHandle': '" "MToxOmFybjphd3M6c3FzOnVzLWVhc3QtMToxMjM0NTY3ODkwMTI6eg==" "'}"},
+        {"DeleteMessage", "{'QueueUrl': '" Q "h', 'ReceiptHandle': '===='}"},
+        {"ChangeMessageVisibility", "{'QueueUrl': '" Q "h', 'ReceiptHandle': 'x', 'VisibilityTimeout': 1}"},
+        {"DeleteMessageBatch", "{'QueueUrl': '" Q "h', 'Entries': []}"},
+        {"ListQueues", "{'MaxResults': 1001}"},
+        {"ListQueues", "{'MaxResults': 1, 'NextToken': '!!'}"},
+        {"TagQueue", "{'QueueUrl': '" Q "h', 'Tags': {'aws:x': 'y'}}"},
+        {"StartMessageMoveTask", "{'SourceArn': 'arn:aws:sqs:us-east-1:123456789012:none'}"},
+        {"StartMessageMoveTask", "{'SourceArn': 'arn:aws:sqs:us-east-1:123456789012:h'}"},
+        {"CancelMessageMoveTask", "{'TaskHandle': 'bm90IGpzb24='}"},
+        {"ListMessageMoveTasks", "{'SourceArn': 'arn:aws:sqs:us-east-1:123456789012:h', 'MaxResults': 11}"},
+        {"GetQueueAttributes", "{'QueueUrl': '" Q "h', 'AttributeNames': ['Nope']}"},
+        {"SetQueueAttributes", "{'QueueUrl': '" Q "h', 'Attributes': {'QueueArn': 'x'}}"},
+        {"SetQueueAttributes", "{'QueueUrl': '" Q "h', 'Attributes': {'FifoQueue': 'true'}}"},
+        {"AddPermission", "{'QueueUrl': '" Q "h', 'Label': 'l', 'AWSAccountIds': [], 'Actions': []}"},
+        {"NoSuchOperation", "{}"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        reply r = call(s, cases[i][0], "%s", cases[i][1]);
+        if (r.status < 400 || (r.status >= 500 && strcmp(cases[i][0], "AddPermission") != 0) || !r.query_error)
+            fail_msg("%s %s: %d %s", cases[i][0], cases[i][1], r.status, json_dumps(r.body, 0));
+        reply_free(&r);
+    }
+}
+
 static void example_fixture(void **st)
 {
     server *s = *st;
@@ -352,6 +429,8 @@ int main(void)
         cmocka_unit_test(fifo_groups_and_dedup),
         cmocka_unit_test(fixtures_round_trip),
         cmocka_unit_test(example_fixture),
+        cmocka_unit_test(retention_drops_old_messages),
+        cmocka_unit_test(bad_input_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
