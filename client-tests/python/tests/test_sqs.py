@@ -283,6 +283,28 @@ class TestMessages(SqsCase):
         self.assertLess(time.monotonic() - t0, 2)
         other.join()
 
+    def test_long_poll_woken_for_nothing_keeps_its_own_deadline(self):
+        url = self.queue("race")
+        results = {}
+
+        def poll(name):
+            t0 = time.monotonic()
+            msgs = self.server.client("sqs").receive_message(QueueUrl=url, WaitTimeSeconds=4).get("Messages", [])
+            results[name] = (time.monotonic() - t0, len(msgs))
+
+        threads = [threading.Thread(target=poll, args=(n,)) for n in ("a", "b")]
+        for t in threads:
+            t.start()
+        time.sleep(2)
+        self.sqs.send_message(QueueUrl=url, MessageBody="one")  # wakes both, one gets it
+        for t in threads:
+            t.join()
+        self.assertEqual(sorted(n for _, n in results.values()), [0, 1])
+        loser = [e for e, n in results.values() if n == 0][0]
+        # parked again for what was left of its 4 s, not for 4 s more
+        self.assertGreaterEqual(loser, 3.9)
+        self.assertLess(loser, 5.5)
+
     def test_long_poll_times_out_empty(self):
         url = self.queue("quiet")
         t0 = time.monotonic()

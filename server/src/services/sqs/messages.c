@@ -459,7 +459,10 @@ int sqs_receive_message(svc_call *c)
         }
     }
     sqs_note_due(c->state, q);
-    if (!got->len && wait > 0 && !svc_park_expired(c) && svc_park(c, q->arn, (int64_t)wait * 1000)) {
+    /* a run woken early (another consumer took the message) waits out what
+     * is left of the request's own time */
+    int64_t left_ms = (int64_t)wait * 1000 - svc_park_waited_ms(c);
+    if (!got->len && left_ms > 0 && !svc_park_expired(c) && svc_park(c, q->arn, left_ms)) {
         g_ptr_array_free(got, TRUE);
         return 0; /* answered when a message arrives or the wait is over */
     }
