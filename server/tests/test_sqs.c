@@ -158,6 +158,24 @@ static void errors_carry_the_query_code(void **st)
 {
     server *s = *st;
     fresh(s);
+    /* SQS's request ids are UUIDs, not DynamoDB's 52 characters */
+    http_header h[2] = {
+        {"authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/sqs/aws4_request, "
+                          "SignedHeaders=host, Signature=0"},
+        {"x-amz-target", "AmazonSQS.ListQueues"},
+    };
+    http_request req = {.method = "POST", .path = "/", .query = "", .host = "localhost", .headers = h,
+                        .nheaders = 2, .body = "{}", .body_len = 2};
+    http_response resp;
+    http_response_init(&resp);
+    pipeline_outcome out;
+    pipeline_handle(s, &req, 1, false, &resp, &out);
+    const char *id = http_response_header(&resp, "x-amzn-RequestId");
+    assert_non_null(id);
+    assert_int_equal(strlen(id), 36);
+    assert_int_equal(id[8], '-');
+    http_response_clear(&resp);
+
     expect_error(call(s, "GetQueueUrl", "{'QueueName': 'none'}"), 400, "com.amazonaws.sqs#QueueDoesNotExist",
                  "AWS.SimpleQueueService.NonExistentQueue;Sender");
     json_decref(ok(s, "CreateQueue", "{'QueueName': 'q'}"));
