@@ -200,7 +200,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         char s3id[17];
         reqid_s3(x->request_id, s3id);
         g_strlcpy(x->request_id, s3id, sizeof x->request_id);
-    } else if (rt->proto->reqid_style == WIRE_REQID_BASE32_52) {
+    } else if (rt->proto->reqid_style == WIRE_REQID_BASE32_52 && !rt->model->query_compatible) {
+        /* (a service that came from the query protocol, SQS, kept its UUIDs) */
         char ddbid[53];
         reqid_dynamodb(x->request_id, ddbid);
         g_strlcpy(x->request_id, ddbid, sizeof x->request_id);
@@ -330,7 +331,9 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
 
     ns *n = ns_get(s->ns, rt->def, account, r->region);
     svc_signer signer = {0};
-    svc_park_state park = {.edge = can_park ? can_park->edge : NULL, .expired = can_park && can_park->expired};
+    svc_park_state park = {.edge = can_park ? can_park->edge : NULL,
+                           .expired = can_park && can_park->expired,
+                           .waited_ms = can_park ? can_park->waited_ms : 0};
     svc_call c = {
         .srv = s,
         .svc = rt->def,
