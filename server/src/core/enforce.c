@@ -1,5 +1,6 @@
 #include "core/enforce.h"
 
+#include <stdatomic.h>
 #include <string.h>
 
 #include "core/server.h"
@@ -84,10 +85,122 @@ static json_t *resource_policy(server *s, svc_call *c, const char *arn, char own
     return doc;
 }
 
+/* ---- the decision cache ---- */
+
+#define DECISION_CACHE_MAX 4096
+
+/* A decision as check() made it: enough to answer and explain it again. */
+typedef struct cached_decision {
+    policy_decision d;
+    char *by;        /* owned */
+    char *statement; /* owned, or NULL */
+} cached_decision;
+
+struct enforce_cache {
+    _Atomic uint64_t generation; /* moved by every write that can change a decision */
+    GRWLock lock;                /* guards what follows */
+    uint64_t decided_at;         /* the generation the entries were made in */
+    GHashTable *entries;         /* decision_key -> cached_decision*, both owned */
+};
+
+static void cached_free(gpointer p)
+{
+    cached_decision *e = p;
+    g_free(e->by);
+    g_free(e->statement);
+    g_free(e);
+}
+
+enforce_cache *enforce_cache_new(void)
+{
+    enforce_cache *k = g_new0(enforce_cache, 1);
+    g_rw_lock_init(&k->lock);
+    k->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
+    return k;
+}
+
+void enforce_cache_free(enforce_cache *k)
+{
+    if (!k)
+        return;
+    g_hash_table_destroy(k->entries);
+    g_rw_lock_clear(&k->lock);
+    g_free(k);
+}
+
+void enforce_policies_changed(server *s)
+{
+    if (s->decisions)
+        atomic_fetch_add(&s->decisions->generation, 1);
+}
+
+/* Each part length-prefixed: an S3 key may hold any byte, so no separator
+ * could tell the parts apart. */
+static void key_part(GString *k, const char *v)
+{
+    g_string_append_printf(k, "%zu:", v ? strlen(v) : (size_t)0);
+    if (v)
+        g_string_append(k, v);
+    g_string_append_c(k, v ? ';' : '-');
+}
+
+/* Everything check() reads but the context and the stored policies (which
+ * the generation covers): the caller, the call's namespace (the resource's
+ * where its ARN names none), the action and the resource. */
+static char *decision_key(const svc_call *c, const enforce_caller *who, const svc_authz *a)
+{
+    GString *k = g_string_sized_new(160);
+    key_part(k, who->principal_arn);
+    key_part(k, who->account);
+    key_part(k, who->role_arn);
+    key_part(k, c->account);
+    key_part(k, c->region);
+    key_part(k, a->action);
+    key_part(k, a->resource);
+    return g_string_free(k, FALSE);
+}
+
+static bool cache_get(enforce_cache *k, const char *key, policy_decision *d, char **by, char **statement)
+{
+    uint64_t now = atomic_load(&k->generation);
+    g_rw_lock_reader_lock(&k->lock);
+    const cached_decision *e = k->decided_at == now ? g_hash_table_lookup(k->entries, key) : NULL;
+    if (e) {
+        *d = e->d;
+        *by = g_strdup(e->by);
+        *statement = g_strdup(e->statement);
+    }
+    g_rw_lock_reader_unlock(&k->lock);
+    return e != NULL;
+}
+
+/* Keeps a decision made on the policies of generation gen (read before
+ * they were), unless a write has moved the generation since. Takes key. */
+static void cache_put(enforce_cache *k, uint64_t gen, char *key, policy_decision d, const char *by,
+                      const char *statement)
+{
+    g_rw_lock_writer_lock(&k->lock);
+    if (gen != atomic_load(&k->generation)) {
+        g_rw_lock_writer_unlock(&k->lock);
+        g_free(key);
+        return;
+    }
+    /* a new generation, or hostile variety (every key of a bucket): start
+     * over rather than grow */
+    if (k->decided_at != gen || g_hash_table_size(k->entries) >= DECISION_CACHE_MAX) {
+        g_hash_table_remove_all(k->entries);
+        k->decided_at = gen;
+    }
+    cached_decision *e = g_new(cached_decision, 1);
+    *e = (cached_decision){d, g_strdup(by), g_strdup(statement)};
+    g_hash_table_replace(k->entries, key, e);
+    g_rw_lock_writer_unlock(&k->lock);
+}
+
 /* One check: the decision, in *by which kind of policy made it, and in
  * *statement (g_free) the statement that did, when one did. */
 static policy_decision check(server *s, svc_call *c, const enforce_caller *who, const policy_set *mine,
-                             const svc_authz *a, json_t *context, char **by, char **statement)
+                             const svc_authz *a, json_t *context, char **by, char **statement, bool *read_context)
 {
     char owner[13];
     json_t *resource = resource_policy(s, c, a->resource, owner);
@@ -95,7 +208,8 @@ static policy_decision check(server *s, svc_call *c, const enforce_caller *who, 
                         .principal_account = who->account,
                         .action = a->action,
                         .resource = a->resource,
-                        .context = context};
+                        .context = context,
+                        .read_context = read_context};
     policy_result res = {0};
     if (is_root(who) && (!*owner || strcmp(owner, who->account) == 0)) {
         /* the root user in its own account: only an explicit deny in the
@@ -131,6 +245,33 @@ static char *explain(const svc_authz *a, policy_decision d, const char *by, cons
     return g_strdup_printf("%s on %s: denied: no %s allows it", a->action, a->resource, by);
 }
 
+/* What the checks that miss the cache need, made once, on the first. */
+typedef struct lazy {
+    bool made;
+    json_t *context; /* the service's keys, then the global ones under them */
+    policy_set mine;
+} lazy;
+
+static void lazy_make(lazy *l, server *s, const svc_call *c, const enforce_caller *who)
+{
+    if (l->made)
+        return;
+    l->made = true;
+    /* the request-wide keys under the service's (which win, as when they
+     * were set first and the service's over them) */
+    json_t *global = global_context(c, who);
+    json_object_update_missing(l->context, global);
+    json_decref(global);
+    if (who->principal_arn && !is_root(who))
+        l->mine.identity = identity_policies(s, who, &l->mine.boundary);
+    if (who->session_policy) {
+        json_t *doc = json_loads(who->session_policy, 0, NULL);
+        l->mine.session = json_array();
+        if (doc)
+            json_array_append_new(l->mine.session, doc);
+    }
+}
+
 int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, GArray **denied,
                     aws_error *err, char **why)
 {
@@ -140,24 +281,36 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
         *why = NULL;
     if (!rt->def->authorize)
         return 0;
+    /* the generation before any policy is read: a decision made on what a
+     * write then changes is not kept */
+    enforce_cache *cache = s->decisions;
+    uint64_t gen = cache ? atomic_load(&cache->generation) : 0;
     GArray *checks = g_array_new(FALSE, TRUE, sizeof(svc_authz));
-    json_t *context = global_context(c, who);
-    rt->def->authorize(c, checks, context);
-    policy_set mine = {0};
-    if (checks->len && who->principal_arn && !is_root(who))
-        mine.identity = identity_policies(s, who, &mine.boundary);
-    if (who->session_policy) {
-        json_t *doc = json_loads(who->session_policy, 0, NULL);
-        mine.session = json_array();
-        if (doc)
-            json_array_append_new(mine.session, doc);
-    }
+    lazy l = {.context = json_object()};
+    rt->def->authorize(c, checks, l.context);
+    /* A session policy is the credentials', not the principal's: such a
+     * caller's decisions are not kept. */
+    bool cacheable = cache && !who->session_policy;
     int rc = 0;
     bool refused = false;
     for (guint i = 0; i < checks->len && rc == 0; i++) {
         svc_authz *a = &g_array_index(checks, svc_authz, i);
         char *by = NULL, *statement = NULL;
-        policy_decision d = check(s, c, who, &mine, a, context, &by, &statement);
+        char *key = cacheable ? decision_key(c, who, a) : NULL;
+        policy_decision d;
+        if (!key || !cache_get(cache, key, &d, &by, &statement)) {
+            lazy_make(&l, s, c, who);
+            /* Kept only when no condition key was read: the decision is then
+             * a function of the key's parts and the stored policies, and a
+             * write to those moves the generation (enforce_policies_changed). */
+            bool read_context = false;
+            d = check(s, c, who, &l.mine, a, l.context, &by, &statement, &read_context);
+            if (key && !read_context) {
+                cache_put(cache, gen, key, d, by, statement);
+                key = NULL;
+            }
+        }
+        g_free(key);
         /* the journal keeps the first refusal, else the last check */
         if (why && !refused) {
             g_free(*why);
@@ -183,9 +336,9 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
     for (guint i = 0; i < checks->len; i++)
         g_free(g_array_index(checks, svc_authz, i).resource);
     g_array_free(checks, TRUE);
-    json_decref(context);
-    json_decref(mine.identity);
-    json_decref(mine.boundary);
-    json_decref(mine.session);
+    json_decref(l.context);
+    json_decref(l.mine.identity);
+    json_decref(l.mine.boundary);
+    json_decref(l.mine.session);
     return rc;
 }

@@ -78,6 +78,7 @@ struct mockaws {
     GMutex sigkey_lock;
     GHashTable *sigkeys; /* "secret\nDATE/REGION/SERVICE" -> its SigV4 signing key (32
                             bytes); both owned; NULL under --auth off */
+    struct enforce_cache *decisions; /* core/enforce.h; owned; NULL but under --auth enforce */
 
     _Atomic uint64_t next_conn;
 
