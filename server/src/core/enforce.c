@@ -89,11 +89,12 @@ static json_t *resource_policy(server *s, svc_call *c, const char *arn, char own
 
 #define DECISION_CACHE_MAX 4096
 
-/* A decision as check() made it: enough to answer and explain it again. */
+/* A decision as check() made it, and the journal's account of it. */
 typedef struct cached_decision {
     policy_decision d;
     char *by;        /* owned */
     char *statement; /* owned, or NULL */
+    char *why;       /* owned: explain()'s */
 } cached_decision;
 
 struct enforce_cache {
@@ -108,6 +109,7 @@ static void cached_free(gpointer p)
     cached_decision *e = p;
     g_free(e->by);
     g_free(e->statement);
+    g_free(e->why);
     g_free(e);
 }
 
@@ -135,13 +137,20 @@ void enforce_policies_changed(server *s)
 }
 
 /* Each part length-prefixed: an S3 key may hold any byte, so no separator
- * could tell the parts apart. */
+ * could tell the parts apart. (No printf: this runs on every request.) */
 static void key_part(GString *k, const char *v)
 {
-    g_string_append_printf(k, "%zu:", v ? strlen(v) : (size_t)0);
+    size_t n = v ? strlen(v) : 0;
+    char digits[24];
+    size_t i = sizeof digits;
+    do {
+        digits[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    g_string_append_len(k, digits + i, (gssize)(sizeof digits - i));
+    g_string_append_c(k, v ? ':' : '-');
     if (v)
         g_string_append(k, v);
-    g_string_append_c(k, v ? ';' : '-');
 }
 
 /* Everything check() reads but the context and the stored policies (which
@@ -160,7 +169,8 @@ static char *decision_key(const svc_call *c, const enforce_caller *who, const sv
     return g_string_free(k, FALSE);
 }
 
-static bool cache_get(enforce_cache *k, const char *key, policy_decision *d, char **by, char **statement)
+static bool cache_get(enforce_cache *k, const char *key, policy_decision *d, char **by, char **statement,
+                      char **why)
 {
     uint64_t now = atomic_load(&k->generation);
     g_rw_lock_reader_lock(&k->lock);
@@ -169,6 +179,7 @@ static bool cache_get(enforce_cache *k, const char *key, policy_decision *d, cha
         *d = e->d;
         *by = g_strdup(e->by);
         *statement = g_strdup(e->statement);
+        *why = g_strdup(e->why);
     }
     g_rw_lock_reader_unlock(&k->lock);
     return e != NULL;
@@ -177,7 +188,7 @@ static bool cache_get(enforce_cache *k, const char *key, policy_decision *d, cha
 /* Keeps a decision made on the policies of generation gen (read before
  * they were), unless a write has moved the generation since. Takes key. */
 static void cache_put(enforce_cache *k, uint64_t gen, char *key, policy_decision d, const char *by,
-                      const char *statement)
+                      const char *statement, const char *why)
 {
     g_rw_lock_writer_lock(&k->lock);
     if (gen != atomic_load(&k->generation)) {
@@ -192,7 +203,7 @@ static void cache_put(enforce_cache *k, uint64_t gen, char *key, policy_decision
         k->decided_at = gen;
     }
     cached_decision *e = g_new(cached_decision, 1);
-    *e = (cached_decision){d, g_strdup(by), g_strdup(statement)};
+    *e = (cached_decision){d, g_strdup(by), g_strdup(statement), g_strdup(why)};
     g_hash_table_replace(k->entries, key, e);
     g_rw_lock_writer_unlock(&k->lock);
 }
@@ -295,18 +306,19 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
     bool refused = false;
     for (guint i = 0; i < checks->len && rc == 0; i++) {
         svc_authz *a = &g_array_index(checks, svc_authz, i);
-        char *by = NULL, *statement = NULL;
+        char *by = NULL, *statement = NULL, *text = NULL;
         char *key = cacheable ? decision_key(c, who, a) : NULL;
         policy_decision d;
-        if (!key || !cache_get(cache, key, &d, &by, &statement)) {
+        if (!key || !cache_get(cache, key, &d, &by, &statement, &text)) {
             lazy_make(&l, s, c, who);
             /* Kept only when no condition key was read: the decision is then
              * a function of the key's parts and the stored policies, and a
              * write to those moves the generation (enforce_policies_changed). */
             bool read_context = false;
             d = check(s, c, who, &l.mine, a, l.context, &by, &statement, &read_context);
+            text = explain(a, d, by, statement);
             if (key && !read_context) {
-                cache_put(cache, gen, key, d, by, statement);
+                cache_put(cache, gen, key, d, by, statement, text);
                 key = NULL;
             }
         }
@@ -314,9 +326,11 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
         /* the journal keeps the first refusal, else the last check */
         if (why && !refused) {
             g_free(*why);
-            *why = explain(a, d, by, statement);
+            *why = text;
+            text = NULL;
             refused = d != POLICY_ALLOW;
         }
+        g_free(text);
         g_free(statement);
         if (d != POLICY_ALLOW) {
             if (a->entry >= 0 && denied) {

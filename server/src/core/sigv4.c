@@ -195,7 +195,12 @@ void sigv4_string_to_sign(GString *out, const char *amz_date, const char *scope,
 {
     char hash[SIGV4_HEX_LEN + 1];
     sigv4_sha256_hex(creq, creq_len, hash);
-    g_string_append_printf(out, "AWS4-HMAC-SHA256\n%s\n%s\n%s", amz_date, scope, hash);
+    g_string_append(out, "AWS4-HMAC-SHA256\n");
+    g_string_append(out, amz_date);
+    g_string_append_c(out, '\n');
+    g_string_append(out, scope);
+    g_string_append_c(out, '\n');
+    g_string_append_len(out, hash, SIGV4_HEX_LEN);
 }
 
 static void hmac(const uint8_t *key, size_t key_len, const char *data, size_t len, uint8_t out[SIGV4_KEY_LEN])
