@@ -94,21 +94,21 @@ bool sigv4_canonical_query(GString *out, const char *query, const char *skip)
     return true;
 }
 
-/* A header value trimmed, its inner runs of spaces collapsed to one. */
+/* A header value trimmed, its inner runs of spaces collapsed to one: the
+ * runs between spaces appended whole (this runs for every signed header). */
 static void append_trimmed(GString *out, const char *v)
 {
-    while (*v == ' ' || *v == '\t')
-        v++;
-    bool space = false;
-    for (; *v; v++) {
-        if (*v == ' ' || *v == '\t') {
-            space = true;
-            continue;
-        }
-        if (space)
+    bool first = true;
+    for (;;) {
+        v += strspn(v, " \t");
+        if (!*v)
+            return;
+        size_t n = strcspn(v, " \t");
+        if (!first)
             g_string_append_c(out, ' ');
-        space = false;
-        g_string_append_c(out, *v);
+        g_string_append_len(out, v, (gssize)n);
+        first = false;
+        v += n;
     }
 }
 
