@@ -1,6 +1,6 @@
 /* Requests signed with core/sigv4.h through the whole pipeline, without
  * sockets, for the suites of --auth verify and enforce (test_auth.c,
- * test_enforce_cache.c). */
+ * test_auth_caches.c). */
 #ifndef MOCKAWS_TEST_SIGNED_CALL_H
 #define MOCKAWS_TEST_SIGNED_CALL_H
 

@@ -5,7 +5,7 @@
 
 #include <string.h>
 
-#include "core/enforce.h"
+#include "core/decisions.h"
 #include "core/jtext.h"
 #include "core/registry.h"
 #include "core/reqid.h"
@@ -60,7 +60,7 @@ static void run_due_work(svc_rt *rt, ns *n, svc_call *c)
     if (rt->def->due_ms(n->state) <= c->now_ms)
         rt->def->maintain(c);
     if (holds_policies(rt))
-        enforce_policies_changed(c->srv);
+        decisions_forget(c->srv->decisions);
     g_rw_lock_writer_unlock(&n->lock);
 }
 
@@ -84,7 +84,7 @@ int call_handler(svc_rt *rt, const svc_op *handler, ns *n, svc_call *c)
     }
     /* any write, whatever its outcome: a failed one may have changed part */
     if (handler->lock != SVC_LOCK_SHARED && holds_policies(rt))
-        enforce_policies_changed(c->srv);
+        decisions_forget(c->srv->decisions);
     if (handler->lock == SVC_LOCK_SHARED)
         g_rw_lock_reader_unlock(&n->lock);
     else if (handler->lock == SVC_LOCK_EXCLUSIVE)

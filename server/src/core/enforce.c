@@ -1,8 +1,8 @@
 #include "core/enforce.h"
 
-#include <stdatomic.h>
 #include <string.h>
 
+#include "core/decisions.h"
 #include "core/server.h"
 #include "policy/policy.h"
 #include "state/ns.h"
@@ -85,56 +85,7 @@ static json_t *resource_policy(server *s, svc_call *c, const char *arn, char own
     return doc;
 }
 
-/* ---- the decision cache ---- */
-
-#define DECISION_CACHE_MAX 4096
-
-/* A decision as check() made it, and the journal's account of it. */
-typedef struct cached_decision {
-    policy_decision d;
-    char *by;        /* owned */
-    char *statement; /* owned, or NULL */
-    char *why;       /* owned: explain()'s */
-} cached_decision;
-
-struct enforce_cache {
-    _Atomic uint64_t generation; /* moved by every write that can change a decision */
-    GRWLock lock;                /* guards what follows */
-    uint64_t decided_at;         /* the generation the entries were made in */
-    GHashTable *entries;         /* decision_key -> cached_decision*, both owned */
-};
-
-static void cached_free(gpointer p)
-{
-    cached_decision *e = p;
-    g_free(e->by);
-    g_free(e->statement);
-    g_free(e->why);
-    g_free(e);
-}
-
-enforce_cache *enforce_cache_new(void)
-{
-    enforce_cache *k = g_new0(enforce_cache, 1);
-    g_rw_lock_init(&k->lock);
-    k->entries = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, cached_free);
-    return k;
-}
-
-void enforce_cache_free(enforce_cache *k)
-{
-    if (!k)
-        return;
-    g_hash_table_destroy(k->entries);
-    g_rw_lock_clear(&k->lock);
-    g_free(k);
-}
-
-void enforce_policies_changed(server *s)
-{
-    if (s->decisions)
-        atomic_fetch_add(&s->decisions->generation, 1);
-}
+/* ---- the decisions kept (core/decisions.h) ---- */
 
 /* Each part length-prefixed: an S3 key may hold any byte, so no separator
  * could tell the parts apart. (No printf: this runs on every request.) */
@@ -167,45 +118,6 @@ static char *decision_key(const svc_call *c, const enforce_caller *who, const sv
     key_part(k, a->action);
     key_part(k, a->resource);
     return g_string_free(k, FALSE);
-}
-
-static bool cache_get(enforce_cache *k, const char *key, policy_decision *d, char **by, char **statement,
-                      char **why)
-{
-    uint64_t now = atomic_load(&k->generation);
-    g_rw_lock_reader_lock(&k->lock);
-    const cached_decision *e = k->decided_at == now ? g_hash_table_lookup(k->entries, key) : NULL;
-    if (e) {
-        *d = e->d;
-        *by = g_strdup(e->by);
-        *statement = g_strdup(e->statement);
-        *why = g_strdup(e->why);
-    }
-    g_rw_lock_reader_unlock(&k->lock);
-    return e != NULL;
-}
-
-/* Keeps a decision made on the policies of generation gen (read before
- * they were), unless a write has moved the generation since. Takes key. */
-static void cache_put(enforce_cache *k, uint64_t gen, char *key, policy_decision d, const char *by,
-                      const char *statement, const char *why)
-{
-    g_rw_lock_writer_lock(&k->lock);
-    if (gen != atomic_load(&k->generation)) {
-        g_rw_lock_writer_unlock(&k->lock);
-        g_free(key);
-        return;
-    }
-    /* a new generation, or hostile variety (every key of a bucket): start
-     * over rather than grow */
-    if (k->decided_at != gen || g_hash_table_size(k->entries) >= DECISION_CACHE_MAX) {
-        g_hash_table_remove_all(k->entries);
-        k->decided_at = gen;
-    }
-    cached_decision *e = g_new(cached_decision, 1);
-    *e = (cached_decision){d, g_strdup(by), g_strdup(statement), g_strdup(why)};
-    g_hash_table_replace(k->entries, key, e);
-    g_rw_lock_writer_unlock(&k->lock);
 }
 
 /* One check: the decision, in *by which kind of policy made it, and in
@@ -294,8 +206,8 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
         return 0;
     /* the generation before any policy is read: a decision made on what a
      * write then changes is not kept */
-    enforce_cache *cache = s->decisions;
-    uint64_t gen = cache ? atomic_load(&cache->generation) : 0;
+    decisions *cache = s->decisions;
+    uint64_t gen = decisions_generation(cache);
     GArray *checks = g_array_new(FALSE, TRUE, sizeof(svc_authz));
     lazy l = {.context = json_object()};
     rt->def->authorize(c, checks, l.context);
@@ -309,16 +221,16 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
         char *by = NULL, *statement = NULL, *text = NULL;
         char *key = cacheable ? decision_key(c, who, a) : NULL;
         policy_decision d;
-        if (!key || !cache_get(cache, key, &d, &by, &statement, &text)) {
+        if (!key || !decisions_get(cache, key, &d, &by, &statement, &text)) {
             lazy_make(&l, s, c, who);
             /* Kept only when no condition key was read: the decision is then
              * a function of the key's parts and the stored policies, and a
-             * write to those moves the generation (enforce_policies_changed). */
+             * write to those moves the generation (decisions_forget). */
             bool read_context = false;
             d = check(s, c, who, &l.mine, a, l.context, &by, &statement, &read_context);
             text = explain(a, d, by, statement);
             if (key && !read_context) {
-                cache_put(cache, gen, key, d, by, statement, text);
+                decisions_put(cache, gen, key, d, by, statement, text);
                 key = NULL;
             }
         }

@@ -43,19 +43,4 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
  * "... denied: no identity-based policy allows it", "... explicitly denied
  * by Sid of a resource-based policy"; NULL when nothing was checked. */
 
-/* The decisions enforce keeps (server.decisions, under --auth enforce
- * only): per caller, action and resource, for the checks whose decision
- * read no condition key and whose caller has no session policy, until the
- * next write that can change a decision. Bounded (it starts over when
- * full); thread-safe. */
-typedef struct enforce_cache enforce_cache;
-enforce_cache *enforce_cache_new(void);
-void enforce_cache_free(enforce_cache *k); /* NULL: nothing */
-
-/* Forgets every kept decision: called after each write that can change
- * one (core/call.c: a non-read operation of a service with identity or
- * resource policies, its work on the clock; core/fixtures.c: a load, a
- * reset). Nothing under --auth off or verify. */
-void enforce_policies_changed(server *s);
-
 #endif
