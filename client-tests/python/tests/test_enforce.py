@@ -267,3 +267,31 @@ class EnforceWithIam(ServerTestCase):
         self.iam.remove_user_from_group(GroupName="writers", UserName="carol")
         self.assertEqual(self.code(lambda: ddb.get_item(TableName="orders", Key={"id": {"S": "1"}})),
                          "AccessDeniedException")
+
+    def test_a_policy_change_decides_the_next_identical_request(self):
+        # enforce keeps decisions between identical requests; every policy write forgets them
+        dave = self.user("dave", {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::corp/*"})
+        s3 = dave("s3")
+        get = lambda: s3.get_object(Bucket="corp", Key="reports/q1")  # noqa: E731
+        get()
+        get()
+        self.iam.put_user_policy(UserName="dave", PolicyName="p", PolicyDocument=policy(
+            {"Effect": "Deny", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::corp/*"}))
+        self.assertEqual(self.code(get), "AccessDenied")
+        self.iam.delete_user_policy(UserName="dave", PolicyName="p")
+        self.assertEqual(self.code(get), "AccessDenied")
+        self.assertEqual(self.code(get), "AccessDenied")
+        # a group's managed policy, then a bucket policy's deny over it
+        arn = self.iam.create_policy(PolicyName="read-corp", PolicyDocument=policy(
+            {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::corp/*"}))["Policy"]["Arn"]
+        self.iam.create_group(GroupName="readers")
+        self.iam.attach_group_policy(GroupName="readers", PolicyArn=arn)
+        self.assertEqual(self.code(get), "AccessDenied")
+        self.iam.add_user_to_group(GroupName="readers", UserName="dave")
+        self.assertEqual(get()["Body"].read(), b"data")
+        self.s3_root.put_bucket_policy(Bucket="corp", Policy=policy(
+            {"Effect": "Deny", "Principal": {"AWS": f"arn:aws:iam::{DEFAULT_ACCOUNT}:user/dave"},
+             "Action": "s3:GetObject", "Resource": "arn:aws:s3:::corp/*"}))
+        self.assertEqual(self.code(get), "AccessDenied")
+        self.s3_root.delete_bucket_policy(Bucket="corp")
+        self.assertEqual(get()["Body"].read(), b"data")

@@ -83,11 +83,20 @@ static int fail(check *c, kind k, const char *fmt, ...)
 /* YYYYMMDDTHHMMSSZ -> ms since the epoch; false when it is not that. */
 static bool parse_amz_date(const char *v, int64_t *ms)
 {
-    int Y, M, D, h, m, sec;
-    char z;
-    if (!v || strlen(v) != 16 || sscanf(v, "%4d%2d%2dT%2d%2d%2d%c", &Y, &M, &D, &h, &m, &sec, &z) != 7 || z != 'Z')
+    if (!v || strlen(v) != 16 || v[8] != 'T' || v[15] != 'Z')
         return false;
-    GDateTime *t = g_date_time_new_utc(Y, M, D, h, m, sec);
+    int f[6]; /* Y M D h m s, from their fixed places (no sscanf: every request) */
+    static const int at[6] = {0, 4, 6, 9, 11, 13}, width[6] = {4, 2, 2, 2, 2, 2};
+    for (int i = 0; i < 6; i++) {
+        f[i] = 0;
+        for (int j = 0; j < width[i]; j++) {
+            char d = v[at[i] + j];
+            if (!g_ascii_isdigit(d))
+                return false;
+            f[i] = f[i] * 10 + (d - '0');
+        }
+    }
+    GDateTime *t = g_date_time_new_utc(f[0], f[1], f[2], f[3], f[4], f[5]);
     if (!t)
         return false;
     *ms = g_date_time_to_unix(t) * 1000;
@@ -193,7 +202,9 @@ static int key_secret(check *c, const char *key, const char *token, char **secre
 static void signing_key(server *s, const char *secret, const char *date, const char *region, const char *service,
                         guint8 out[SIGV4_KEY_LEN])
 {
-    char *id = g_strdup_printf("%s\n%s/%s/%s", secret, date, region, service);
+    /* unambiguous read from its end: the scope's parts hold no '/' and the
+     * date is 8 characters */
+    char *id = g_strconcat(secret, "\n", date, "/", region, "/", service, NULL);
     g_mutex_lock(&s->sigkey_lock);
     const guint8 *hit = g_hash_table_lookup(s->sigkeys, id);
     if (hit)
@@ -236,20 +247,28 @@ static void v4_clear(v4 *v)
 /* AKID/DATE/REGION/SERVICE/aws4_request */
 static bool parse_credential(const char *cred, size_t len, v4 *v)
 {
-    char *copy = g_strndup(cred, len);
-    char **p = g_strsplit(copy, "/", 6);
-    bool ok = g_strv_length(p) == 5 && p[0][0] && strlen(p[1]) == 8 && p[2][0] && p[3][0] &&
-              strcmp(p[4], "aws4_request") == 0;
-    if (ok) {
-        v->key = g_strdup(p[0]);
-        v->date = g_strdup(p[1]);
-        v->region = g_strdup(p[2]);
-        v->service = g_strdup(p[3]);
-        v->scope = g_strdup(strchr(copy, '/') + 1);
+    /* exactly five parts between slashes (no g_strsplit: every request) */
+    const char *part[5];
+    size_t n[5], k = 0;
+    const char *start = cred;
+    for (size_t i = 0; i <= len; i++) {
+        if (i < len && cred[i] != '/')
+            continue;
+        if (k == 5)
+            return false;
+        part[k] = start;
+        n[k++] = (size_t)(cred + i - start);
+        start = cred + i + 1;
     }
-    g_strfreev(p);
-    g_free(copy);
-    return ok;
+    if (k != 5 || !n[0] || n[1] != 8 || !n[2] || !n[3] || n[4] != strlen("aws4_request") ||
+        memcmp(part[4], "aws4_request", n[4]) != 0)
+        return false;
+    v->key = g_strndup(part[0], n[0]);
+    v->date = g_strndup(part[1], n[1]);
+    v->region = g_strndup(part[2], n[2]);
+    v->service = g_strndup(part[3], n[3]);
+    v->scope = g_strndup(part[1], len - (size_t)(part[1] - cred));
+    return true;
 }
 
 static bool is_hex64(const char *s)

@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "core/decisions.h"
 #include "core/jtext.h"
 #include "core/registry.h"
 #include "core/reqid.h"
@@ -44,6 +45,11 @@ int call_validate(svc_rt *rt, const mshape *shape, json_t *input, aws_error *err
     return -1;
 }
 
+/* Whether writes to the service's state can change what --auth enforce
+ * decides (it reads the service's policies, and keeps decisions until such
+ * a write: core/enforce.h). */
+static bool holds_policies(const svc_rt *rt) { return rt->def->identity_policies || rt->def->resource_policy; }
+
 /* The service's work due on the server clock (svc_def.maintain), done
  * under the namespace's exclusive lock by the call c that found it due. */
 static void run_due_work(svc_rt *rt, ns *n, svc_call *c)
@@ -53,6 +59,8 @@ static void run_due_work(svc_rt *rt, ns *n, svc_call *c)
     g_rw_lock_writer_lock(&n->lock);
     if (rt->def->due_ms(n->state) <= c->now_ms)
         rt->def->maintain(c);
+    if (holds_policies(rt))
+        decisions_forget(c->srv->decisions);
     g_rw_lock_writer_unlock(&n->lock);
 }
 
@@ -74,6 +82,9 @@ int call_handler(svc_rt *rt, const svc_op *handler, ns *n, svc_call *c)
         if (handler->lock == SVC_LOCK_NONE)
             g_rw_lock_writer_unlock(&n->lock);
     }
+    /* any write, whatever its outcome: a failed one may have changed part */
+    if (handler->lock != SVC_LOCK_SHARED && holds_policies(rt))
+        decisions_forget(c->srv->decisions);
     if (handler->lock == SVC_LOCK_SHARED)
         g_rw_lock_reader_unlock(&n->lock);
     else if (handler->lock == SVC_LOCK_EXCLUSIVE)

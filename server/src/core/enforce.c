@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "core/decisions.h"
 #include "core/server.h"
 #include "policy/policy.h"
 #include "services/tagctx.h"
@@ -116,10 +117,45 @@ static json_t *resource_policy(server *s, svc_call *c, const char *arn, char own
     return doc;
 }
 
+/* ---- the decisions kept (core/decisions.h) ---- */
+
+/* Each part length-prefixed: an S3 key may hold any byte, so no separator
+ * could tell the parts apart. (No printf: this runs on every request.) */
+static void key_part(GString *k, const char *v)
+{
+    size_t n = v ? strlen(v) : 0;
+    char digits[24];
+    size_t i = sizeof digits;
+    do {
+        digits[--i] = (char)('0' + n % 10);
+        n /= 10;
+    } while (n);
+    g_string_append_len(k, digits + i, (gssize)(sizeof digits - i));
+    g_string_append_c(k, v ? ':' : '-');
+    if (v)
+        g_string_append(k, v);
+}
+
+/* Everything check() reads but the context and the stored policies (which
+ * the generation covers): the caller, the call's namespace (the resource's
+ * where its ARN names none), the action and the resource. */
+static char *decision_key(const svc_call *c, const enforce_caller *who, const svc_authz *a)
+{
+    GString *k = g_string_sized_new(160);
+    key_part(k, who->principal_arn);
+    key_part(k, who->account);
+    key_part(k, who->role_arn);
+    key_part(k, c->account);
+    key_part(k, c->region);
+    key_part(k, a->action);
+    key_part(k, a->resource);
+    return g_string_free(k, FALSE);
+}
+
 /* One check: the decision, in *by which kind of policy made it, and in
  * *statement (g_free) the statement that did, when one did. */
 static policy_decision check(server *s, svc_call *c, const enforce_caller *who, const policy_set *mine,
-                             const svc_authz *a, json_t *context, char **by, char **statement)
+                             const svc_authz *a, json_t *context, char **by, char **statement, bool *read_context)
 {
     char owner[13];
     json_t *resource = resource_policy(s, c, a->resource, owner);
@@ -127,7 +163,8 @@ static policy_decision check(server *s, svc_call *c, const enforce_caller *who, 
                         .principal_account = who->account,
                         .action = a->action,
                         .resource = a->resource,
-                        .context = context};
+                        .context = context,
+                        .read_context = read_context};
     policy_result res = {0};
     if (is_root(who) && (!*owner || strcmp(owner, who->account) == 0)) {
         /* the root user in its own account: only an explicit deny in the
@@ -163,6 +200,33 @@ static char *explain(const svc_authz *a, policy_decision d, const char *by, cons
     return g_strdup_printf("%s on %s: denied: no %s allows it", a->action, a->resource, by);
 }
 
+/* What the checks that miss the cache need, made once, on the first. */
+typedef struct lazy {
+    bool made;
+    json_t *context; /* the service's keys, then the global ones under them */
+    policy_set mine;
+} lazy;
+
+static void lazy_make(lazy *l, server *s, const svc_call *c, const enforce_caller *who)
+{
+    if (l->made)
+        return;
+    l->made = true;
+    /* the request-wide keys under the service's (which win, as when they
+     * were set first and the service's over them) */
+    json_t *global = global_context(c, who);
+    json_object_update_missing(l->context, global);
+    json_decref(global);
+    if (who->principal_arn && !is_root(who))
+        l->mine.identity = identity_policies(s, who, &l->mine.boundary);
+    if (who->session_policy) {
+        json_t *doc = json_loads(who->session_policy, 0, NULL);
+        l->mine.session = json_array();
+        if (doc)
+            json_array_append_new(l->mine.session, doc);
+    }
+}
+
 int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, GArray **denied,
                     aws_error *err, char **why)
 {
@@ -172,30 +236,45 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
         *why = NULL;
     if (!rt->def->authorize)
         return 0;
+    /* the generation before any policy is read: a decision made on what a
+     * write then changes is not kept */
+    decisions *cache = s->decisions;
+    uint64_t gen = decisions_generation(cache);
     GArray *checks = g_array_new(FALSE, TRUE, sizeof(svc_authz));
-    json_t *context = global_context(c, who);
-    rt->def->authorize(c, checks, context);
-    policy_set mine = {0};
-    if (checks->len && who->principal_arn && !is_root(who))
-        mine.identity = identity_policies(s, who, &mine.boundary);
-    if (who->session_policy) {
-        json_t *doc = json_loads(who->session_policy, 0, NULL);
-        mine.session = json_array();
-        if (doc)
-            json_array_append_new(mine.session, doc);
-    }
+    lazy l = {.context = json_object()};
+    rt->def->authorize(c, checks, l.context);
+    /* A session policy is the credentials', not the principal's: such a
+     * caller's decisions are not kept. */
+    bool cacheable = cache && !who->session_policy;
     int rc = 0;
     bool refused = false;
     for (guint i = 0; i < checks->len && rc == 0; i++) {
         svc_authz *a = &g_array_index(checks, svc_authz, i);
-        char *by = NULL, *statement = NULL;
-        policy_decision d = check(s, c, who, &mine, a, context, &by, &statement);
+        char *by = NULL, *statement = NULL, *text = NULL;
+        char *key = cacheable ? decision_key(c, who, a) : NULL;
+        policy_decision d;
+        if (!key || !decisions_get(cache, key, &d, &by, &statement, &text)) {
+            lazy_make(&l, s, c, who);
+            /* Kept only when no condition key was read: the decision is then
+             * a function of the key's parts and the stored policies, and a
+             * write to those moves the generation (decisions_forget). */
+            bool read_context = false;
+            d = check(s, c, who, &l.mine, a, l.context, &by, &statement, &read_context);
+            text = explain(a, d, by, statement);
+            if (key && !read_context) {
+                decisions_put(cache, gen, key, d, by, statement, text);
+                key = NULL;
+            }
+        }
+        g_free(key);
         /* the journal keeps the first refusal, else the last check */
         if (why && !refused) {
             g_free(*why);
-            *why = explain(a, d, by, statement);
+            *why = text;
+            text = NULL;
             refused = d != POLICY_ALLOW;
         }
+        g_free(text);
         g_free(statement);
         if (d != POLICY_ALLOW) {
             if (a->entry >= 0 && denied) {
@@ -215,9 +294,9 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
     for (guint i = 0; i < checks->len; i++)
         g_free(g_array_index(checks, svc_authz, i).resource);
     g_array_free(checks, TRUE);
-    json_decref(context);
-    json_decref(mine.identity);
-    json_decref(mine.boundary);
-    json_decref(mine.session);
+    json_decref(l.context);
+    json_decref(l.mine.identity);
+    json_decref(l.mine.boundary);
+    json_decref(l.mine.session);
     return rc;
 }

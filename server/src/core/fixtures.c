@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/decisions.h"
 #include "core/fsref.h"
 #include "core/jtext.h"
 #include "core/registry.h"
@@ -22,6 +23,7 @@ void fixtures_reset(server *s)
     g_hash_table_remove_all(s->creds);
     g_mutex_unlock(&s->cred_lock);
     journal_clear(s->journal);
+    decisions_forget(s->decisions);
     g_rw_lock_writer_unlock(&s->reset_lock);
 }
 
@@ -99,6 +101,7 @@ static int load_one(server *s, json_t *doc, const char *base_dir, char *err, siz
         char serr[400];
         g_rw_lock_writer_lock(&n->lock);
         int rc = rt->def->state_load(n->state, section, &ctx, serr, sizeof serr);
+        decisions_forget(s->decisions); /* users, keys, policies may have come */
         g_rw_lock_writer_unlock(&n->lock);
         if (rc != 0) {
             g_snprintf(err, errlen, "%s: %s", key, serr);

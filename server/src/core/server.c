@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/decisions.h"
 #include "core/jtext.h"
 
 #define DEFAULT_JOURNAL 10000
@@ -175,6 +176,8 @@ server *server_new(const mockaws_options *opts, const svc_def *const *services)
     g_mutex_init(&s->sigkey_lock);
     if (s->auth != MOCKAWS_AUTH_OFF)
         s->sigkeys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    if (s->auth == MOCKAWS_AUTH_ENFORCE)
+        s->decisions = decisions_new();
     s->log_level = opts->log_level;
     s->log_format = opts->log_format;
     s->log = opts->log_stream ? (FILE *)opts->log_stream : stderr;
@@ -204,6 +207,7 @@ void server_free(server *s)
     if (s->sigkeys)
         g_hash_table_destroy(s->sigkeys);
     g_mutex_clear(&s->sigkey_lock);
+    decisions_free(s->decisions);
     if (s->rand)
         g_rand_free(s->rand);
     clock_clear(&s->clock);

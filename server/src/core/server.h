@@ -78,6 +78,8 @@ struct mockaws {
     GMutex sigkey_lock;
     GHashTable *sigkeys; /* "secret\nDATE/REGION/SERVICE" -> its SigV4 signing key (32
                             bytes); both owned; NULL under --auth off */
+    struct decisions *decisions; /* what enforce decided (core/decisions.h); owned; NULL but
+                                    under --auth enforce */
 
     _Atomic uint64_t next_conn;
 

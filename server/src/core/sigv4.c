@@ -1,5 +1,9 @@
 #include "core/sigv4.h"
 
+#include <nettle/base16.h>
+#include <nettle/hmac.h>
+#include <nettle/sha1.h>
+#include <nettle/sha2.h>
 #include <string.h>
 
 void sigv4_canonical_uri(GString *out, const char *path, size_t len, bool normalize)
@@ -90,21 +94,21 @@ bool sigv4_canonical_query(GString *out, const char *query, const char *skip)
     return true;
 }
 
-/* A header value trimmed, its inner runs of spaces collapsed to one. */
+/* A header value trimmed, its inner runs of spaces collapsed to one: the
+ * runs between spaces appended whole (this runs for every signed header). */
 static void append_trimmed(GString *out, const char *v)
 {
-    while (*v == ' ' || *v == '\t')
-        v++;
-    bool space = false;
-    for (; *v; v++) {
-        if (*v == ' ' || *v == '\t') {
-            space = true;
-            continue;
-        }
-        if (space)
+    bool first = true;
+    for (;;) {
+        v += strspn(v, " \t");
+        if (!*v)
+            return;
+        size_t n = strcspn(v, " \t");
+        if (!first)
             g_string_append_c(out, ' ');
-        space = false;
-        g_string_append_c(out, *v);
+        g_string_append_len(out, v, (gssize)n);
+        first = false;
+        v += n;
     }
 }
 
@@ -168,59 +172,72 @@ bool sigv4_canonical_request(GString *out, const char *method, const char *canon
     return true;
 }
 
+/* Lower-case hex of n bytes (nettle's base16 alphabet is lower case). */
+static void to_hex(const uint8_t *bytes, size_t n, char *out)
+{
+    base16_encode_update(out, n, bytes);
+    out[2 * n] = '\0';
+}
+
+/* The hashes are nettle's: no allocation per call (GChecksum and GHmac
+ * allocated several times each), and SHA-NI where the CPU has it. */
 void sigv4_sha256_hex(const void *data, size_t len, char out[SIGV4_HEX_LEN + 1])
 {
-    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(ck, data, (gssize)len);
-    g_strlcpy(out, g_checksum_get_string(ck), SIGV4_HEX_LEN + 1);
-    g_checksum_free(ck);
+    struct sha256_ctx ctx;
+    uint8_t d[SHA256_DIGEST_SIZE];
+    sha256_init(&ctx);
+    sha256_update(&ctx, len, data);
+    sha256_digest(&ctx, sizeof d, d);
+    to_hex(d, sizeof d, out);
 }
 
 void sigv4_string_to_sign(GString *out, const char *amz_date, const char *scope, const char *creq, size_t creq_len)
 {
     char hash[SIGV4_HEX_LEN + 1];
     sigv4_sha256_hex(creq, creq_len, hash);
-    g_string_append_printf(out, "AWS4-HMAC-SHA256\n%s\n%s\n%s", amz_date, scope, hash);
+    g_string_append(out, "AWS4-HMAC-SHA256\n");
+    g_string_append(out, amz_date);
+    g_string_append_c(out, '\n');
+    g_string_append(out, scope);
+    g_string_append_c(out, '\n');
+    g_string_append_len(out, hash, SIGV4_HEX_LEN);
 }
 
-static void hmac(const guint8 *key, size_t key_len, const char *data, guint8 out[SIGV4_KEY_LEN])
+static void hmac(const uint8_t *key, size_t key_len, const char *data, size_t len, uint8_t out[SIGV4_KEY_LEN])
 {
-    GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, key, key_len);
-    g_hmac_update(h, (const guchar *)data, (gssize)strlen(data));
-    gsize n = SIGV4_KEY_LEN;
-    g_hmac_get_digest(h, out, &n);
-    g_hmac_unref(h);
+    struct hmac_sha256_ctx ctx;
+    hmac_sha256_set_key(&ctx, key_len, key);
+    hmac_sha256_update(&ctx, len, (const uint8_t *)data);
+    hmac_sha256_digest(&ctx, SIGV4_KEY_LEN, out);
 }
 
 void sigv4_signing_key(const char *secret, const char *date, const char *region, const char *service,
                        guint8 out[SIGV4_KEY_LEN])
 {
     char *k = g_strconcat("AWS4", secret, NULL);
-    guint8 a[SIGV4_KEY_LEN], b[SIGV4_KEY_LEN];
-    hmac((const guint8 *)k, strlen(k), date, a);
-    hmac(a, sizeof a, region, b);
-    hmac(b, sizeof b, service, a);
-    hmac(a, sizeof a, "aws4_request", out);
+    uint8_t a[SIGV4_KEY_LEN], b[SIGV4_KEY_LEN];
+    hmac((const uint8_t *)k, strlen(k), date, strlen(date), a);
+    hmac(a, sizeof a, region, strlen(region), b);
+    hmac(b, sizeof b, service, strlen(service), a);
+    hmac(a, sizeof a, "aws4_request", strlen("aws4_request"), out);
     g_free(k);
 }
 
 void sigv4_hmac_hex(const guint8 *key, size_t key_len, const char *data, size_t len, char out[SIGV4_HEX_LEN + 1])
 {
-    GHmac *h = g_hmac_new(G_CHECKSUM_SHA256, key, key_len);
-    g_hmac_update(h, (const guchar *)data, (gssize)len);
-    g_strlcpy(out, g_hmac_get_string(h), SIGV4_HEX_LEN + 1);
-    g_hmac_unref(h);
+    uint8_t d[SIGV4_KEY_LEN];
+    hmac(key, key_len, data, len, d);
+    to_hex(d, sizeof d, out);
 }
 
 char *sigv4_v2_signature(const char *secret, const char *string_to_sign, size_t len)
 {
-    GHmac *h = g_hmac_new(G_CHECKSUM_SHA1, (const guchar *)secret, strlen(secret));
-    g_hmac_update(h, (const guchar *)string_to_sign, (gssize)len);
-    guint8 d[20];
-    gsize n = sizeof d;
-    g_hmac_get_digest(h, d, &n);
-    g_hmac_unref(h);
-    return g_base64_encode(d, n);
+    struct hmac_sha1_ctx ctx;
+    uint8_t d[SHA1_DIGEST_SIZE];
+    hmac_sha1_set_key(&ctx, strlen(secret), (const uint8_t *)secret);
+    hmac_sha1_update(&ctx, len, (const uint8_t *)string_to_sign);
+    hmac_sha1_digest(&ctx, sizeof d, d);
+    return g_base64_encode(d, sizeof d);
 }
 
 bool sigv4_equal(const char *a, const char *b)

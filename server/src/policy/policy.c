@@ -432,7 +432,8 @@ typedef struct resource_arg {
     const char *resource;
     json_t *ctx;
     bool vars;
-    GString **scratch; /* for substituted variables, made when one is met */
+    GString **scratch;  /* for substituted variables, made when one is met */
+    bool *read_context; /* policy_request.read_context */
 } resource_arg;
 
 static bool resource_pred(const char *pattern, const void *arg)
@@ -441,6 +442,8 @@ static bool resource_pred(const char *pattern, const void *arg)
     size_t pn = strlen(pattern);
     bool esc = false;
     if (a->vars && strstr(pattern, "${")) {
+        if (a->read_context)
+            *a->read_context = true;
         if (!*a->scratch)
             *a->scratch = g_string_sized_new(64);
         if (!policy_wild_expand(pattern, a->ctx, *a->scratch))
@@ -471,11 +474,13 @@ static prin_match statement_applies(json_t *st, const policy_request *r, bool va
         return PRIN_NONE;
 
     json_t *res = json_object_get(st, "Resource"), *nres = json_object_get(st, "NotResource");
-    resource_arg ra = {r->resource ? r->resource : "", r->context, vars, scratch};
+    resource_arg ra = {r->resource ? r->resource : "", r->context, vars, scratch, r->read_context};
     if (res ? !lists(res, resource_pred, &ra) : (nres && lists(nres, resource_pred, &ra)))
         return PRIN_NONE;
 
     json_t *cond = json_object_get(st, "Condition");
+    if (cond && r->read_context)
+        *r->read_context = true;
     if (cond && !policy_condition_holds(cond, r->context, vars))
         return PRIN_NONE;
     return how;

@@ -46,6 +46,11 @@ typedef struct policy_request {
                                   "s3:prefix", "aws:principaltag/team"), each a string, or an
                                   array of strings for multivalued keys (borrowed; NULL: none).
                                   Policy variables (${aws:username}) are read from it too. */
+    bool *read_context;        /* if not NULL, set to true when the decision read context: a
+                                  statement's Condition was evaluated or a policy variable
+                                  substituted. Left alone, the decision is a function of the
+                                  documents, the principal, the action and the resource only
+                                  (what core/enforce.c's decision cache relies on). */
 } policy_request;
 
 typedef enum policy_decision {
