@@ -1093,7 +1093,11 @@ static void structured_messages_and_unsupported_endpoints(void **st)
                         "https delivery is not supported by mockaws");
     assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 1), "status")), "failed");
     assert_non_null(strstr(json_string_value(json_object_get(json_array_get(ds, 1), "error")), "loopback"));
-    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 2), "status")), "recorded");
+    /* an sqs subscription whose queue does not exist: delivery fails, the
+     * publish does not */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 2), "status")), "failed");
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(ds, 2), "error")),
+                           "AWS.SimpleQueueService.NonExistentQueue"));
     json_decref(j);
 
     /* inspection filters and clearing */
@@ -1141,7 +1145,8 @@ static void fixtures_and_scenario(void **st)
     rfree(&r);
     json_t *j = messages(s, "orders");
     json_t *ds = json_object_get(json_array_get(json_object_get(j, "messages"), 0), "deliveries");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 0), "status")), "recorded");
+    /* the fixture's queue is not there */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 0), "status")), "failed");
     assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 1), "status")), "pending_confirmation");
     json_decref(j);
     char *dump = mockaws_state_json(s);

@@ -1,8 +1,10 @@
 #include "services/respolicy.h"
 
 #include <jansson.h>
+#include <string.h>
 
 #include "policy/policy.h"
+#include "services/svc_api.h"
 
 bool respolicy_allows(const char *policy, const respolicy_request *r)
 {
@@ -24,4 +26,39 @@ bool respolicy_allows(const char *policy, const respolicy_request *r)
     json_decref(ctx);
     json_decref(doc);
     return ok;
+}
+
+respolicy_queue_status respolicy_queue(svc_call *c, const respolicy_request *r, char **url)
+{
+    *url = NULL;
+    gchar **p = g_strsplit(r->resource ? r->resource : "", ":", 6);
+    if (g_strv_length(p) != 6 || strcmp(p[0], "arn") != 0 || strcmp(p[2], "sqs") != 0 || !*p[3] || !*p[4] ||
+        !*p[5]) {
+        g_strfreev(p);
+        return RESPOLICY_QUEUE_MISSING;
+    }
+    /* p[3] region, p[4] account, p[5] the queue's name */
+    respolicy_queue_status st = RESPOLICY_QUEUE_MISSING;
+    aws_error err = AWS_ERROR_INIT;
+    json_t *in = json_pack("{s:s, s:s}", "QueueName", p[5], "QueueOwnerAWSAccountId", p[4]), *out = NULL;
+    if (svc_invoke(c, "sqs", p[4], p[3], "GetQueueUrl", in, &out, &err) == 0 && svc_str(out, "QueueUrl")) {
+        *url = g_strdup(svc_str(out, "QueueUrl"));
+        json_decref(in);
+        json_decref(out);
+        out = NULL;
+        in = json_pack("{s:s, s:[s]}", "QueueUrl", *url, "AttributeNames", "Policy");
+        aws_error_clear(&err);
+        if (svc_invoke(c, "sqs", p[4], p[3], "GetQueueAttributes", in, &out, &err) == 0)
+            st = respolicy_allows(svc_str(json_object_get(out, "Attributes"), "Policy"), r) ? RESPOLICY_QUEUE_OK
+                                                                                          : RESPOLICY_QUEUE_DENIED;
+        if (st == RESPOLICY_QUEUE_MISSING) {
+            g_free(*url);
+            *url = NULL;
+        }
+    }
+    aws_error_clear(&err);
+    json_decref(in);
+    json_decref(out);
+    g_strfreev(p);
+    return st;
 }

@@ -174,6 +174,25 @@ static char *topic_problem(svc_call *c, s3_bucket *b, const char *arn, gchar **p
     return why;
 }
 
+/* The same for a queue: it must exist and its policy let s3.amazonaws.com
+ * sqs:SendMessage for this bucket. */
+static char *queue_problem(svc_call *c, s3_bucket *b, const char *arn)
+{
+    char *bucket_arn = g_strdup_printf("arn:aws:s3:::%s", b->name), *url = NULL;
+    respolicy_request r = {.service = "s3.amazonaws.com",
+                           .action = "sqs:SendMessage",
+                           .resource = arn,
+                           .source_arn = bucket_arn,
+                           .source_account = b->owner};
+    respolicy_queue_status st = respolicy_queue(c, &r, &url);
+    g_free(url);
+    g_free(bucket_arn);
+    return st == RESPOLICY_QUEUE_OK        ? NULL
+           : st == RESPOLICY_QUEUE_MISSING ? g_strdup("The destination queue does not exist")
+                                           : g_strdup("Permissions on the destination queue do not allow S3 to "
+                                                      "publish notifications from this bucket");
+}
+
 int s3_notify_check(svc_call *c, s3_bucket *b, json_t *doc)
 {
     /* the ARNs parse and the filters are S3's, before anything is asked of
@@ -226,7 +245,7 @@ int s3_notify_check(svc_call *c, s3_bucket *b, json_t *doc)
             } else if (k == 0) {
                 why = topic_problem(c, b, arn, parts);
             } else if (k == 1) {
-                why = g_strdup("The destination queue does not exist");
+                why = queue_problem(c, b, arn);
             } else {
                 why = g_strdup_printf("Not authorized to invoke function [%s]", arn);
             }
@@ -266,28 +285,45 @@ static void iso_ms(int64_t ms, char out[32])
     g_string_free(t, TRUE);
 }
 
-/* Publishes text to topic arn for S3; a failed delivery is in the journal
- * (the Publish's own entry) and nowhere else, as with S3. */
-static void publish(svc_call *c, const char *arn, const char *text)
+/* Sends text to a destination for S3: a topic's Publish (with S3's
+ * subject), or a queue's SendMessage (the text is the message's body; the
+ * queue's URL from GetQueueUrl). A failed delivery is in the journal (the
+ * call's own entry) and nowhere else, as with S3. */
+static void send_to(svc_call *c, const dest_kind *kind, const char *arn, const char *text)
 {
-    gchar **parts = arn_split(arn, "sns");
+    gchar **parts = arn_split(arn, kind->service);
     if (!parts)
         return;
-    json_t *in = json_pack("{s:s, s:s, s:s}", "TopicArn", arn, "Subject", EVENT_SUBJECT, "Message", text);
-    json_t *out = NULL;
+    json_t *in = NULL, *out = NULL;
     aws_error err = AWS_ERROR_INIT;
-    svc_invoke(c, "sns", parts[4], parts[3], "Publish", in, &out, &err);
+    if (strcmp(kind->service, "sns") == 0) {
+        in = json_pack("{s:s, s:s, s:s}", "TopicArn", arn, "Subject", EVENT_SUBJECT, "Message", text);
+        svc_invoke(c, "sns", parts[4], parts[3], "Publish", in, &out, &err);
+    } else if (strcmp(kind->service, "sqs") == 0) {
+        in = json_pack("{s:s, s:s}", "QueueName", parts[5], "QueueOwnerAWSAccountId", parts[4]);
+        if (svc_invoke(c, "sqs", parts[4], parts[3], "GetQueueUrl", in, &out, &err) == 0) {
+            json_t *send = json_pack("{s:O, s:s}", "QueueUrl", json_object_get(out, "QueueUrl"), "MessageBody", text);
+            json_decref(out);
+            out = NULL;
+            svc_invoke(c, "sqs", parts[4], parts[3], "SendMessage", send, &out, &err);
+            json_decref(send);
+        }
+    }
     aws_error_clear(&err);
     json_decref(out);
     json_decref(in);
     g_strfreev(parts);
 }
 
+/* The destinations events go to: topics and queues (mockaws runs no
+ * functions). */
+static const dest_kind *const delivered[] = {&kinds[0], &kinds[1]};
+
 void s3_notify_configured(svc_call *c, s3_bucket *b)
 {
     json_t *doc = s3_config_get(b, S3_CFG_NOTIFICATION);
-    json_t *topics = json_object_get(doc, "TopicConfigurations");
-    if (!json_array_size(topics))
+    if (!json_array_size(json_object_get(doc, "TopicConfigurations")) &&
+        !json_array_size(json_object_get(doc, "QueueConfigurations")))
         return;
     char when[32];
     iso_ms(c->now_ms, when);
@@ -296,14 +332,16 @@ void s3_notify_configured(svc_call *c, s3_bucket *b)
     json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "Service", "Amazon S3", "Event", "s3:TestEvent", "Time",
                            when, "Bucket", b->name, "RequestId", c->request_id, "HostId", host->str);
     char *text = json_dumps(ev, JSON_COMPACT);
-    /* once to each topic, however many configurations name it */
+    /* once to each destination, however many configurations name it */
     GHashTable *sent = g_hash_table_new(g_str_hash, g_str_equal);
-    size_t i;
-    json_t *cfg;
-    json_array_foreach(topics, i, cfg) {
-        const char *arn = svc_str(cfg, "TopicArn");
-        if (arn && g_hash_table_add(sent, (gpointer)arn))
-            publish(c, arn, text);
+    for (size_t k = 0; k < G_N_ELEMENTS(delivered); k++) {
+        size_t i;
+        json_t *cfg;
+        json_array_foreach(json_object_get(doc, delivered[k]->list), i, cfg) {
+            const char *arn = svc_str(cfg, delivered[k]->arn);
+            if (arn && g_hash_table_add(sent, (gpointer)arn))
+                send_to(c, delivered[k], arn, text);
+        }
     }
     g_hash_table_destroy(sent);
     free(text);
@@ -408,17 +446,19 @@ static bool config_takes(json_t *cfg, const s3_event *ev)
 void s3_notify(svc_call *c, s3_bucket *b, const s3_event *ev)
 {
     json_t *doc = s3_config_get(b, S3_CFG_NOTIFICATION);
-    size_t i;
-    json_t *cfg;
-    json_array_foreach(json_object_get(doc, "TopicConfigurations"), i, cfg) {
-        const char *arn = svc_str(cfg, "TopicArn");
-        if (!arn || !config_takes(cfg, ev))
-            continue;
-        json_t *msg = json_pack("{s:[o]}", "Records", record(c, b, ev, svc_str(cfg, "Id")));
-        char *text = json_dumps(msg, JSON_COMPACT);
-        publish(c, arn, text);
-        free(text);
-        json_decref(msg);
+    for (size_t k = 0; k < G_N_ELEMENTS(delivered); k++) {
+        size_t i;
+        json_t *cfg;
+        json_array_foreach(json_object_get(doc, delivered[k]->list), i, cfg) {
+            const char *arn = svc_str(cfg, delivered[k]->arn);
+            if (!arn || !config_takes(cfg, ev))
+                continue;
+            json_t *msg = json_pack("{s:[o]}", "Records", record(c, b, ev, svc_str(cfg, "Id")));
+            char *text = json_dumps(msg, JSON_COMPACT);
+            send_to(c, delivered[k], arn, text);
+            free(text);
+            json_decref(msg);
+        }
     }
 }
 
