@@ -397,6 +397,8 @@ static void emit_model(FILE *out, const layout *l)
             fputs(",\n", out);
         }
     }
+    if (m->query_compatible)
+        fputs("    .query_compatible = true,\n", out);
     emit_array_ref(out, "error_namespaces", l->id, "error_namespaces", m->nerror_namespaces);
     emit_array_ref(out, "ops", l->id, "ops", m->nops);
     emit_array_ref(out, "shapes", l->id, "shapes", m->nshapes);

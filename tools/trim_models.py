@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate server/models/{s3,dynamodb,sns,ec2,sts,iam}.json from the installed botocore.
+"""Generate server/models/{s3,dynamodb,sns,ec2,sts,iam,sqs}.json from the installed botocore.
 
 Each model keeps the operations mockaws implements, the shapes they reach
 (input, output and error shapes, transitively), and the metadata; documentation
@@ -14,7 +14,11 @@ keys are added:
   metadata.x-mockaws-all-operations every operation of the full model, so the
                                     server can tell "not implemented by mockaws"
                                     from "no such operation"
-  metadata.x-mockaws-error-namespace(s)  DynamoDB's __type prefixes
+  metadata.x-mockaws-error-namespace(s)  DynamoDB's and SQS's __type prefixes
+
+and, for SQS (awsQueryCompatible), each error shape's query-era code and
+status ("error": {"code", "httpStatusCode", "senderFault"}; see
+SQS_QUERY_ERRORS), which the JSON protocol sends in x-amzn-query-error,
 
 and, for S3, the XML root element of outputs whose root is not the shape name
 (see S3_ROOTS), x-mockaws-xml-text on the member that is its root's text
@@ -38,6 +42,13 @@ import botocore
 import botocore.loaders
 
 KEEP = {
+    "sqs": [
+        "CreateQueue", "GetQueueUrl", "ListQueues", "DeleteQueue", "GetQueueAttributes",
+        "SetQueueAttributes", "PurgeQueue", "TagQueue", "UntagQueue", "ListQueueTags",
+        "SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "DeleteMessageBatch",
+        "ChangeMessageVisibility", "ChangeMessageVisibilityBatch", "ListDeadLetterSourceQueues",
+        "StartMessageMoveTask", "ListMessageMoveTasks", "CancelMessageMoveTask",
+    ],
     "iam": [
         "CreateUser", "GetUser", "ListUsers", "DeleteUser", "CreateRole", "GetRole", "ListRoles",
         "DeleteRole", "CreateGroup", "GetGroup", "ListGroups", "DeleteGroup", "CreatePolicy",
@@ -233,6 +244,40 @@ DYNAMODB_NAMESPACES = {
     "ThrottlingException": "com.amazon.coral.availability#",
 }
 
+SQS_NS = "com.amazonaws.sqs#"
+# SQS moved from the query protocol to JSON 1.0 keeping its query-era error
+# codes (Smithy's awsQueryError trait, which botocore's model does not carry):
+# the service sends them in x-amzn-query-error and SDKs report them as the
+# error code. Shape -> (query code, HTTP status), from the SQS Smithy model
+# (docs/AWS-FACTS.md, "SQS"). Shapes not listed have no such trait: their
+# query code is their name and their status 400.
+SQS_QUERY_ERRORS = {
+    "BatchEntryIdsNotDistinct": ("AWS.SimpleQueueService.BatchEntryIdsNotDistinct", 400),
+    "BatchRequestTooLong": ("AWS.SimpleQueueService.BatchRequestTooLong", 400),
+    "EmptyBatchRequest": ("AWS.SimpleQueueService.EmptyBatchRequest", 400),
+    "InvalidAddress": ("InvalidAddress", 404),
+    "InvalidBatchEntryId": ("AWS.SimpleQueueService.InvalidBatchEntryId", 400),
+    "InvalidSecurity": ("InvalidSecurity", 403),
+    "KmsAccessDenied": ("KMS.AccessDeniedException", 400),
+    "KmsDisabled": ("KMS.DisabledException", 400),
+    "KmsInvalidKeyUsage": ("KMS.InvalidKeyUsageException", 400),
+    "KmsInvalidState": ("KMS.InvalidStateException", 400),
+    "KmsNotFound": ("KMS.NotFoundException", 400),
+    "KmsOptInRequired": ("KMS.OptInRequired", 403),
+    "KmsThrottled": ("KMS.ThrottlingException", 400),
+    "MessageNotInflight": ("AWS.SimpleQueueService.MessageNotInflight", 400),
+    "OverLimit": ("OverLimit", 403),
+    "PurgeQueueInProgress": ("AWS.SimpleQueueService.PurgeQueueInProgress", 403),
+    "QueueDeletedRecently": ("AWS.SimpleQueueService.QueueDeletedRecently", 400),
+    "QueueDoesNotExist": ("AWS.SimpleQueueService.NonExistentQueue", 400),
+    "QueueNameExists": ("QueueAlreadyExists", 400),
+    "ReceiptHandleIsInvalid": ("ReceiptHandleIsInvalid", 404),
+    "RequestThrottled": ("RequestThrottled", 403),
+    "ResourceNotFoundException": ("ResourceNotFoundException", 404),
+    "TooManyEntriesInBatchRequest": ("AWS.SimpleQueueService.TooManyEntriesInBatchRequest", 400),
+    "UnsupportedOperation": ("AWS.SimpleQueueService.UnsupportedOperation", 400),
+}
+
 NOTICE = """\
 The service models in this directory
 
@@ -359,6 +404,11 @@ def trim(service, full):
 
     meta = strip(full["metadata"])
     meta["x-mockaws-all-operations"] = sorted(full["operations"])
+    if service == "sqs":
+        meta["x-mockaws-error-namespace"] = SQS_NS
+        for name, (code, status) in SQS_QUERY_ERRORS.items():
+            if name in shapes:
+                shapes[name]["error"] = {"code": code, "httpStatusCode": status, "senderFault": True}
     if service == "dynamodb":
         meta["x-mockaws-error-namespace"] = DYNAMODB_NS
         meta["x-mockaws-error-namespaces"] = dict(DYNAMODB_NAMESPACES)

@@ -212,7 +212,7 @@ static void resolve_unknown(void **st)
 
 /* ---- the shipped data ---- */
 
-static const char *SERVICES[] = {"s3", "dynamodb", "sns", "ec2", "sts", "iam"};
+static const char *SERVICES[] = {"s3", "dynamodb", "sns", "ec2", "sts", "iam", "sqs"};
 
 static const errcat *shipped_catalog(const char *svc)
 {
@@ -338,6 +338,7 @@ static void shipped_models(void **st)
         {"ec2", "ec2", 12, "RunInstances", "CreateVpc"},
         {"sts", "query", 5, "AssumeRole", "AssumeRoleWithSAML"},
         {"iam", "query", 60, "CreateRole", "CreateLoginProfile"},
+        {"sqs", "json", 21, "ReceiveMessage", "AddPermission"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
         const model *m = shipped_model(want[i].svc);

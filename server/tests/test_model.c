@@ -438,6 +438,7 @@ static void same_model(const walk *w)
     for (size_t i = 0; i < G_N_ELEMENTS(meta); i++)
         same_str(w, "metadata", meta[i].field, *(const char *const *)((const char *)a + meta[i].off),
                  *(const char *const *)((const char *)b + meta[i].off));
+    same_int(w, "model", "query_compatible", a->query_compatible, b->query_compatible);
     same_int(w, "model", "nerror_namespaces", a->nerror_namespaces, b->nerror_namespaces);
     for (uint32_t i = 0; i < a->nerror_namespaces; i++) {
         same_str(w, "error_namespaces", "key", a->error_namespaces[i].key, b->error_namespaces[i].key);

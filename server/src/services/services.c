@@ -9,9 +9,10 @@ extern const svc_def s3_service;
 extern const svc_def ec2_service;
 extern const svc_def sns_service;
 extern const svc_def iam_service;
+extern const svc_def sqs_service;
 
 const svc_def *const services_all[] = {&dynamodb_service, &ec2_service, &s3_service, &sns_service, &sts_service,
-                                        &iam_service, NULL};
+                                        &iam_service, &sqs_service, NULL};
 
 const svc_def *services_find(const char *name)
 {

@@ -679,6 +679,16 @@ static void json_serialize_error(const model *m, const char *op, const aws_error
     }
     resp->status = err->status ? err->status : (err->sender == 0 ? 500 : 400);
     http_response_set_header(resp, "Content-Type", JSON_CONTENT_TYPE);
+    if (m && m->query_compatible) {
+        /* awsQueryCompatible (SQS): the query-era code, which SDKs report
+         * instead of __type's, and the fault; the code is the error
+         * shape's "error"."code", else the bare code (AWS-FACTS.md, "SQS") */
+        const char *qcode = shape && shape->error_code ? shape->error_code : hash ? hash + 1 : code;
+        bool sender = err->sender == 1 || (err->sender == -1 && resp->status < 500);
+        char *qe = g_strdup_printf("%s;%s", qcode, sender ? "Sender" : "Receiver");
+        http_response_set_header(resp, "x-amzn-query-error", qe);
+        g_free(qe);
+    }
 }
 
 /* botocore's reading of an error code: "ns#Code:uri" -> "Code". New string. */

@@ -388,6 +388,7 @@ static void compile_metadata(build *b, json_t *meta)
     m->service_id = get_str(b, meta, "serviceId");
     m->signing_name = get_str(b, meta, "signingName");
     m->error_namespace = get_str(b, meta, "x-mockaws-error-namespace");
+    m->query_compatible = json_object_get(meta, "awsQueryCompatible") != NULL;
     json_t *nss = json_object_get(meta, "x-mockaws-error-namespaces");
     size_t n;
     const char **keys = sorted_keys(nss, &n);

@@ -177,6 +177,8 @@ typedef struct model {
     const mpair *error_namespaces; /* x-mockaws-error-namespaces, sorted by key */
     uint32_t nerror_namespaces;
     const char *source;          /* x-mockaws-source: where the data came from */
+    bool query_compatible;       /* metadata.awsQueryCompatible: a JSON service that kept its
+                                    query-era error codes (SQS), sent in x-amzn-query-error */
 
     const mop *ops;       /* sorted by name (strcmp) */
     uint32_t nops;
