@@ -774,10 +774,9 @@ static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, 
             return invalid(c, "SQS endpoint ARN");
         bool q_fifo = g_str_has_suffix(endpoint, ".fifo");
         if (q_fifo && !t->fifo)
-            return invalid(c, "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard "
-                              "SNS topics");
+            return invalid(c, "Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
         if (!q_fifo && t->fifo)
-            return invalid(c, "Invalid parameter: Endpoint Reason: Please use FIFO SQS queue");
+            return invalid(c, "Endpoint Reason: Please use FIFO SQS queue");
     } else if (!strcmp(proto, "lambda")) {
         if (!arn_of_service(endpoint, "lambda"))
             return invalid(c, "Lambda endpoint ARN");
