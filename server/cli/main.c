@@ -22,7 +22,7 @@ static void usage(FILE *f)
             "       mockaws run --scenario FILE [options] [-- COMMAND [ARGS...]]\n"
             "       mockaws check FILE...\n"
             "\n"
-            "Serves S3, DynamoDB, SNS, EC2, STS and IAM on one port for tests.\n"
+            "Serves S3, DynamoDB, SNS, SQS, EC2, STS and IAM on one port for tests.\n"
             "`run` starts a server on a free port, loads the scenario's fixtures, faults and\n"
             "clock, runs COMMAND with AWS_ENDPOINT_URL (and test credentials, where unset)\n"
             "pointing at it, then checks the scenario's expectations against the journal.\n"

@@ -104,6 +104,17 @@ static const authz_case cases[] = {
     {"sts", "AssumeRole", "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"RoleSessionName\":\"s\"}",
      "sts:AssumeRole arn:aws:iam::123456789012:role/r", NULL},
     {"sts", "GetCallerIdentity", "{}", "", NULL},
+    /* SQS: any host form of a queue URL; batches are their single action */
+    {"sqs", "SendMessageBatch", "{\"QueueUrl\":\"https://sqs.us-east-1.amazonaws.com/123456789012/q\"}",
+     "sqs:SendMessage arn:aws:sqs:us-east-1:123456789012:q", NULL},
+    {"sqs", "ReceiveMessage", "{\"QueueUrl\":\"http://localhost:4566/123456789012/q\"}",
+     "sqs:ReceiveMessage arn:aws:sqs:us-east-1:123456789012:q", NULL},
+    {"sqs", "CreateQueue", "{\"QueueName\":\"q\"}", "sqs:CreateQueue arn:aws:sqs:us-east-1:123456789012:q", NULL},
+    {"sqs", "GetQueueUrl", "{\"QueueName\":\"q\",\"QueueOwnerAWSAccountId\":\"210987654321\"}",
+     "sqs:GetQueueUrl arn:aws:sqs:us-east-1:210987654321:q", NULL},
+    {"sqs", "StartMessageMoveTask", "{\"SourceArn\":\"arn:aws:sqs:us-east-1:123456789012:dlq\"}",
+     "sqs:StartMessageMoveTask arn:aws:sqs:us-east-1:123456789012:dlq", NULL},
+    {"sqs", "ListQueues", "{}", "sqs:ListQueues *", NULL},
 };
 
 static void every_case(void **state)
@@ -190,6 +201,10 @@ static void denials(void **state)
          403,
          "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sts:AssumeRole on resource: "
          "arn:aws:iam::123456789012:role/r"},
+        {"sqs", "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:q", false, "identity-based policy",
+         "AccessDenied", 403,
+         "User: arn:aws:iam::123456789012:user/alice is not authorized to perform: sqs:SendMessage on resource: "
+         "arn:aws:sqs:us-east-1:123456789012:q because no identity-based policy allows the sqs:SendMessage action"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(rows); i++) {
         const svc_def *def = services_find(rows[i].service);

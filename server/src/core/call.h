@@ -23,6 +23,8 @@ typedef struct svc_park_state {
     void *edge;         /* in: the edge's context for the request (edge_park_begin),
                            or NULL when nothing can hold it */
     bool expired;       /* in: this run follows a parked one whose time ran out */
+    int64_t waited_ms;  /* in: how long the request has been parked so far (real time), 0
+                           on its first run */
     bool parked;        /* out: svc_park was called (and registered with the edge) */
     int64_t timeout_ms; /* out */
 } svc_park_state;

@@ -130,6 +130,7 @@ typedef struct req_ctx {
                               woken or due; g_malloc'd, or NULL */
     bool park_woken;       /* taken off the key by edge_wake rather than its timer */
     bool park_suspended;   /* its connection is suspended (in delayed) */
+    int64_t parked_since_us; /* monotonic time its first park began, 0: never parked */
     struct MHD_Connection *conn;
     head_size head;        /* of its headers, measured with the head */
 } req_ctx;
@@ -727,6 +728,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
     if (c->park_key) {
         /* resumed: run it again; the handler learns whether its time ran out */
         park_in.expired = !c->park_woken;
+        park_in.waited_ms = (g_get_monotonic_time() - c->parked_since_us) / 1000;
         g_free(c->park_key); /* off the lists already: woken, timed out or stopping */
         c->park_key = NULL;
         c->park_suspended = false;
@@ -820,9 +822,12 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         }
         /* nothing to answer yet */
         http_response_clear(&resp);
+        if (!c->parked_since_us)
+            c->parked_since_us = g_get_monotonic_time();
         park_result pr = park(s, c, out.park_ms);
         if (pr == PARK_RUN_AGAIN) {
             park_in.expired = false;
+            park_in.waited_ms = (g_get_monotonic_time() - c->parked_since_us) / 1000;
             continue;
         }
         if (!ci)

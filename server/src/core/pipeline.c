@@ -315,7 +315,9 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     ns *n = ns_get(s->ns, rt->def, account, r->region);
-    svc_park_state park = {.edge = can_park ? can_park->edge : NULL, .expired = can_park && can_park->expired};
+    svc_park_state park = {.edge = can_park ? can_park->edge : NULL,
+                           .expired = can_park && can_park->expired,
+                           .waited_ms = can_park ? can_park->waited_ms : 0};
     svc_call c = {
         .srv = s,
         .svc = rt->def,

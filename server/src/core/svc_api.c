@@ -157,6 +157,8 @@ bool svc_park(svc_call *c, const char *key, int64_t timeout_ms)
 
 bool svc_park_expired(const svc_call *c) { return c->park && c->park->expired; }
 
+int64_t svc_park_waited_ms(const svc_call *c) { return c->park ? c->park->waited_ms : 0; }
+
 size_t svc_wake(svc_call *c, const char *key)
 {
     char *k = park_key(c, key);

@@ -141,6 +141,10 @@ bool svc_fault_hits(size_t i, size_t k, size_t n);
 #define SVC_PARK_MAX_MS ((int64_t)3600 * 1000)
 bool svc_park(svc_call *c, const char *key, int64_t timeout_ms);
 bool svc_park_expired(const svc_call *c);
+/* How long the request has been parked so far, in real milliseconds (0 on
+ * its first run): a run woken early that still has nothing parks again for
+ * what is left of its own time. */
+int64_t svc_park_waited_ms(const svc_call *c);
 /* Wakes every request parked on key in c's namespace; how many. */
 size_t svc_wake(svc_call *c, const char *key);
 /* How many requests are parked on key in c's namespace. */

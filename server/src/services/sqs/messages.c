@@ -15,7 +15,6 @@
 #define MAX_VISIBILITY 43200
 #define MAX_DELAY 900
 #define MAX_WAIT 20
-#define ATTEMPT_MS (5 * 60 * 1000)
 #define SEQ_BASE UINT64_C(10000000000000000000)
 
 /* ---- receipt handles ----
@@ -433,8 +432,8 @@ int sqs_receive_message(svc_call *c)
                                  "1 to 128 in length.");
 
     GPtrArray *got = g_ptr_array_new();
-    sqs_attempt *prior = attempt_id ? g_hash_table_lookup(q->attempts, attempt_id) : NULL;
-    if (prior && prior->expires_ms > c->now_ms) {
+    sqs_attempt *prior = attempt_id ? sqs_attempt_find(q, attempt_id, c->now_ms) : NULL;
+    if (prior) {
         /* a retry: the same messages, their visibility timeout begun anew */
         for (guint i = 0; i < prior->seqs->len; i++) {
             sqs_msg *m = sqs_msg_find(q, g_array_index(prior->seqs, uint64_t, i));
@@ -450,16 +449,17 @@ int sqs_receive_message(svc_call *c)
         sqs_receive(q, (int)max, (int)vis, dlq ? max_receives : 0, dlq ? to_dead_letter : NULL, &d, c->now_ms,
                     got);
         if (attempt_id && got->len) {
-            sqs_attempt *a = g_new0(sqs_attempt, 1);
-            a->expires_ms = c->now_ms + ATTEMPT_MS;
-            a->seqs = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+            GArray *seqs = g_array_new(FALSE, FALSE, sizeof(uint64_t));
             for (guint i = 0; i < got->len; i++)
-                g_array_append_val(a->seqs, ((sqs_msg *)got->pdata[i])->seq);
-            g_hash_table_replace(q->attempts, g_strdup(attempt_id), a);
+                g_array_append_val(seqs, ((sqs_msg *)got->pdata[i])->seq);
+            sqs_attempt_record(q, attempt_id, seqs, c->now_ms);
         }
     }
     sqs_note_due(c->state, q);
-    if (!got->len && wait > 0 && !svc_park_expired(c) && svc_park(c, q->arn, (int64_t)wait * 1000)) {
+    /* a run woken early (another consumer took the message) waits out what
+     * is left of the request's own time */
+    int64_t left_ms = (int64_t)wait * 1000 - svc_park_waited_ms(c);
+    if (!got->len && left_ms > 0 && !svc_park_expired(c) && svc_park(c, q->arn, left_ms)) {
         g_ptr_array_free(got, TRUE);
         return 0; /* answered when a message arrives or the wait is over */
     }

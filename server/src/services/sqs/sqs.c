@@ -214,6 +214,21 @@ static bool name_chars_ok(const char *name, size_t len)
     return true;
 }
 
+/* What is wrong with a queue name (SQS's words), or NULL. */
+static const char *name_problem(const char *name, bool fifo)
+{
+    size_t len = strlen(name);
+    if (fifo) {
+        bool suffix = len > 5 && strcmp(name + len - 5, ".fifo") == 0;
+        if (!suffix || len > MAX_QUEUE_NAME || !name_chars_ok(name, len - 5))
+            return "The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must "
+                   "end with .fifo suffix and be 1 to 80 in length.";
+    } else if (len == 0 || len > MAX_QUEUE_NAME || !name_chars_ok(name, len)) {
+        return "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length";
+    }
+    return NULL;
+}
+
 static int check_tags(svc_call *c, json_t *tags)
 {
     if (json_object_size(tags) > MAX_TAGS)
@@ -237,17 +252,11 @@ static int create_queue(svc_call *c)
     const char *name = svc_str(c->input, "QueueName");
     json_t *given = json_object_get(c->input, "Attributes");
     json_t *tags = json_object_get(c->input, "tags");
-    size_t len = strlen(name);
-    bool suffix = len > 5 && strcmp(name + len - 5, ".fifo") == 0;
     const char *fifo_attr = svc_str(given, "FifoQueue");
     bool fifo = fifo_attr && strcmp(fifo_attr, "true") == 0;
-    if (fifo) {
-        if (!suffix || len > MAX_QUEUE_NAME || !name_chars_ok(name, len - 5))
-            return sqs_invalid(c, "The name of a FIFO queue can only include alphanumeric characters, hyphens, or "
-                                  "underscores, must end with .fifo suffix and be 1 to 80 in length.");
-    } else if (len == 0 || len > MAX_QUEUE_NAME || !name_chars_ok(name, len)) {
-        return sqs_invalid(c, "Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length");
-    }
+    const char *why = name_problem(name, fifo);
+    if (why)
+        return sqs_invalid(c, "%s", why);
     const char *k;
     json_t *v;
     json_object_foreach(given, k, v) {
@@ -588,6 +597,12 @@ static int state_load(void *state, json_t *section, const svc_fixture_ctx *ctx, 
         }
         const char *fifo_attr = svc_str(attrs, "FifoQueue");
         bool fifo = fifo_attr && strcmp(fifo_attr, "true") == 0;
+        const char *why = name_problem(name, fifo);
+        if (why) {
+            g_snprintf(err, errlen, "queues[%zu]: %s", i, why);
+            json_decref(in);
+            return -1;
+        }
         json_t *a = default_attrs(fifo);
         const char *ak;
         json_t *av;
@@ -651,6 +666,54 @@ static json_t *state_dump(void *state)
     json_t *list = json_array();
     g_tree_foreach(st->queues, dump_one, list);
     return json_pack("{s:o}", "queues", list);
+}
+
+/* ---- GET /_mockaws/sqs/messages ---- */
+
+typedef struct peek {
+    const char *queue; /* a queue name, or NULL for all */
+    json_t *out;
+} peek;
+
+static void peek_ns(void *state, const char *account, const char *region, void *arg)
+{
+    peek *p = arg;
+    sqs_state *st = state;
+    for (GTreeNode *n = g_tree_node_first(st->queues); n; n = g_tree_node_next(n)) {
+        sqs_queue *q = g_tree_node_value(n);
+        if (p->queue && strcmp(p->queue, q->name) != 0)
+            continue;
+        json_t *msgs = json_array();
+        for (GTreeNode *mn = g_tree_node_first(q->by_seq); mn; mn = g_tree_node_next(mn)) {
+            const sqs_msg *m = g_tree_node_value(mn);
+            json_t *o = sqs_message_dump(m);
+            /* as of the last request to the queue: a timeout may have run out since */
+            if (m->state != SQS_VISIBLE)
+                json_object_set_new(o, m->state == SQS_INFLIGHT ? "in_flight_until" : "delayed_until",
+                                    json_integer(m->visible_ms));
+            json_array_append_new(msgs, o);
+        }
+        json_array_append_new(p->out, json_pack("{s:s, s:s, s:s, s:s, s:o}", "account", account, "region", region,
+                                                "name", q->name, "arn", q->arn, "messages", msgs));
+    }
+}
+
+extern const svc_def sqs_service;
+
+/* What each queue holds, for tests that look inside: filters queue (a
+ * name), account, region. */
+static json_t *control(server *s, const char *method, const char *subpath, const http_params *query, int *status)
+{
+    if (strcmp(subpath, "messages") != 0)
+        return NULL;
+    if (strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
+        *status = 405;
+        return json_pack("{s:s}", "error", "sqs/messages takes GET");
+    }
+    peek p = {http_params_get(query, "queue"), json_array()};
+    svc_foreach_state(s, &sqs_service, http_params_get(query, "account"), http_params_get(query, "region"),
+                      SVC_LOCK_SHARED, peek_ns, &p);
+    return json_pack("{s:o}", "queues", p.out);
 }
 
 /* ---- validation, resources ---- */
@@ -730,6 +793,7 @@ const svc_def sqs_service = {
     .state_dump = state_dump,
     .validation_error = validation_error,
     .resource_of = resource_of,
+    .control = control,
     .unknown_operation_code = "UnknownOperationException",
     .unknown_operation_status = 400,
     .partial_actions = partial_actions,

@@ -79,11 +79,13 @@ static void queue_free(gpointer p)
     if (q->groups)
         g_hash_table_destroy(q->groups);
     if (q->dedup) {
-        g_queue_clear(&q->dedup_order);
+        g_queue_clear_full(&q->dedup_order, g_free);
         g_hash_table_destroy(q->dedup);
     }
-    if (q->attempts)
+    if (q->attempts) {
+        g_queue_clear_full(&q->attempt_order, g_free);
         g_hash_table_destroy(q->attempts);
+    }
     g_tree_destroy(q->by_seq);
     g_ptr_array_free(q->tasks, TRUE);
     json_decref(q->attrs);
@@ -227,6 +229,31 @@ static void *tree_first(GTree *t)
 static sqs_msg *pending_first(sqs_queue *q) { return tree_first(q->pending); }
 static sqs_msg *oldest(sqs_queue *q) { return tree_first(q->by_seq); }
 
+/* Drops the expired entries of a table whose values begin with their
+ * expiry (int64_t), order holding the keys in the order they were
+ * recorded. A key recorded again stands in order twice: its first copy
+ * holds the sweep until the later expiry, which keeps the table within
+ * the entries of one interval more. */
+static void sweep(GHashTable *table, GQueue *order, int64_t now_ms)
+{
+    char *key;
+    while ((key = g_queue_peek_head(order))) {
+        const int64_t *exp = g_hash_table_lookup(table, key);
+        if (exp && *exp > now_ms)
+            break;
+        g_queue_pop_head(order);
+        g_hash_table_remove(table, key);
+        g_free(key);
+    }
+}
+
+/* Records key in table with value (its expiry first) and in order. */
+static void record(GHashTable *table, GQueue *order, const char *key, void *value)
+{
+    g_hash_table_replace(table, g_strdup(key), value);
+    g_queue_push_tail(order, g_strdup(key));
+}
+
 void sqs_settle(sqs_queue *q, int64_t now_ms)
 {
     sqs_msg *m;
@@ -238,14 +265,8 @@ void sqs_settle(sqs_queue *q, int64_t now_ms)
     while ((m = oldest(q)) && m->sent_ms + keep_ms <= now_ms)
         sqs_msg_delete(q, m);
     if (q->dedup) {
-        const char *id;
-        while ((id = g_queue_peek_head(&q->dedup_order))) {
-            gint64 *exp = g_hash_table_lookup(q->dedup, id);
-            if (exp && *exp > now_ms)
-                break;
-            g_queue_pop_head(&q->dedup_order);
-            g_hash_table_remove(q->dedup, id);
-        }
+        sweep(q->dedup, &q->dedup_order, now_ms);
+        sweep(q->attempts, &q->attempt_order, now_ms);
     }
 }
 
@@ -427,17 +448,27 @@ void sqs_purge(sqs_queue *q)
 
 bool sqs_dedup_seen(sqs_queue *q, const char *id, int64_t now_ms)
 {
-    gint64 *exp = g_hash_table_lookup(q->dedup, id);
+    int64_t *exp = g_hash_table_lookup(q->dedup, id);
     if (exp && *exp > now_ms)
         return true;
-    if (exp)
-        return false; /* expired but not yet swept: settle drops it; keep the first */
-    char *key = g_strdup(id);
-    exp = g_new(gint64, 1);
+    exp = g_new(int64_t, 1);
     *exp = now_ms + DEDUP_MS;
-    g_hash_table_insert(q->dedup, key, exp);
-    g_queue_push_tail(&q->dedup_order, key);
+    record(q->dedup, &q->dedup_order, id, exp);
     return false;
+}
+
+sqs_attempt *sqs_attempt_find(sqs_queue *q, const char *id, int64_t now_ms)
+{
+    sqs_attempt *a = g_hash_table_lookup(q->attempts, id);
+    return a && a->expires_ms > now_ms ? a : NULL;
+}
+
+void sqs_attempt_record(sqs_queue *q, const char *id, GArray *seqs, int64_t now_ms)
+{
+    sqs_attempt *a = g_new0(sqs_attempt, 1);
+    a->expires_ms = now_ms + DEDUP_MS;
+    a->seqs = seqs;
+    record(q->attempts, &q->attempt_order, id, a);
 }
 
 int64_t sqs_queue_due(sqs_queue *q)

@@ -75,7 +75,7 @@ typedef struct sqs_move_task {
 /* A FIFO ReceiveMessage's ReceiveRequestAttemptId: what it received, which
  * a retry within 5 minutes gets again. */
 typedef struct sqs_attempt {
-    int64_t expires_ms;
+    int64_t expires_ms; /* first: the sweep reads it (store.c) */
     GArray *seqs; /* uint64_t */
 } sqs_attempt;
 
@@ -93,9 +93,10 @@ struct sqs_queue {
     GTree *ready;          /* standard: seq -> sqs_msg, visible */
     GHashTable *groups;    /* FIFO: group id -> sqs_group (owned) */
     GTree *avail;          /* FIFO: avail_key -> sqs_group, groups with nothing in flight */
-    GHashTable *dedup;     /* FIFO: dedup id -> expiry ms (gint64*), 5 minutes */
-    GQueue dedup_order;    /* FIFO: dedup ids (char*, the table's keys) by expiry */
+    GHashTable *dedup;     /* FIFO: dedup id -> expiry ms (int64_t*), 5 minutes */
+    GQueue dedup_order;    /* FIFO: dedup ids as recorded (g_malloc'd copies), oldest first */
     GHashTable *attempts;  /* FIFO: ReceiveRequestAttemptId -> sqs_attempt (owned) */
+    GQueue attempt_order;  /* FIFO: attempt ids as recorded (g_malloc'd copies) */
     size_t n_inflight, n_delayed;
     GPtrArray *tasks;      /* sqs_move_task*, oldest first (owned) */
 };
@@ -152,6 +153,11 @@ void sqs_purge(sqs_queue *q);
 /* FIFO deduplication: whether id was seen within the 5-minute interval;
  * else records it. */
 bool sqs_dedup_seen(sqs_queue *q, const char *id, int64_t now_ms);
+
+/* FIFO ReceiveRequestAttemptId: what a receive with id got within the last
+ * 5 minutes (NULL: none), and recording it (seqs taken). */
+sqs_attempt *sqs_attempt_find(sqs_queue *q, const char *id, int64_t now_ms);
+void sqs_attempt_record(sqs_queue *q, const char *id, GArray *seqs, int64_t now_ms);
 
 /* The earliest time q has work on the clock (a delay or visibility timeout
  * ending, a message reaching its retention), INT64_MAX for none. */
