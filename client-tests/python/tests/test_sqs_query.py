@@ -19,9 +19,10 @@ FORM = "application/x-www-form-urlencoded; charset=utf-8"
 
 
 class QueryDoor(ServerTestCase):
-    def call(self, action, path="/", signed=True, **params):
-        """(status, headers, parsed XML root) of a query request."""
-        body = urllib.parse.urlencode({"Action": action, "Version": "2012-11-05", **params})
+    def call(self, action, path="/", signed=True, body=None, **params):
+        """(status, headers, parsed XML root) of a query request (body: the form as is)."""
+        if body is None:
+            body = urllib.parse.urlencode({"Action": action, "Version": "2012-11-05", **params})
         headers = {"Content-Type": FORM}
         if signed:
             req = AWSRequest(method="POST", url=self.server.endpoint + path, data=body, headers=headers)
@@ -112,6 +113,13 @@ class QueryDoor(ServerTestCase):
         self.assertTrue(err.find(f"{Q}Message").text)
         self.assertIsNotNone(err.find(f"{Q}Detail"))
         self.assertEqual(root.find(f"{Q}RequestId").text, hdrs["x-amzn-requestid"])
+        # forms the query protocol cannot read are its errors, not JSON's
+        for body, status, code in (("Version=2012-11-05&QueueName=q", 400, "MissingAction"),
+                                   ("Action=GetQueueUrl&Version=2012-11-05&QueueName=%zz", 404,
+                                    "MalformedQueryString")):
+            got, _, root = self.call(None, body=body)
+            self.assertEqual((got, root.tag, root.find(f"{Q}Error/{Q}Code").text),
+                             (status, f"{Q}ErrorResponse", code))
         # a request the JSON protocol would have refused the same way
         status, _, root = self.call("CreateQueue", QueueName="bad name!")
         self.assertEqual(status, 400)

@@ -427,8 +427,10 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
             http_request routed_req = *req;
             if (r.path)
                 routed_req.path = r.path;
-            bool names_action = http_params_get(&query, "Action") || (have_form && http_params_get(&form, "Action"));
-            x.proto = wire_protocol_for(rt->proto, rt->model, req, names_action);
+            /* a form (even a malformed one) or an Action in the query string
+             * is the query protocol's, never JSON's */
+            bool query_like = is_form(req) || http_params_get(&query, "Action");
+            x.proto = wire_protocol_for(rt->proto, rt->model, req, query_like);
             run_service(&x, rt, &r, &routed_req, too_large, park, out);
         }
     }

@@ -86,10 +86,10 @@ const wire_protocol *wire_protocol_find(const char *name);
 /* The protocol a request to a service speaks: own (the service's, by its
  * model), or wire_query_compat when the service is JSON and
  * awsQueryCompatible (SQS) and the request is not JSON (no X-Amz-Target)
- * but names an Action in its query string or form (names_action), as the
- * query-era SDKs send. */
+ * but looks like the query protocol (query_like: a form body, or an Action
+ * in its query string), as the query-era SDKs send. */
 const wire_protocol *wire_protocol_for(const wire_protocol *own, const model *m, const http_request *req,
-                                       bool names_action);
+                                       bool query_like);
 
 extern const wire_protocol wire_rest_xml;
 extern const wire_protocol wire_json;
