@@ -37,24 +37,18 @@ respolicy_queue_status respolicy_queue(svc_call *c, const respolicy_request *r, 
         g_strfreev(p);
         return RESPOLICY_QUEUE_MISSING;
     }
-    /* p[3] region, p[4] account, p[5] the queue's name */
+    /* p[3] region, p[4] account, p[5] the queue's name: the queue's URL as
+     * AWS writes it (SQS reads the account and name from its path) */
+    char *u = g_strdup_printf("https://sqs.%s.amazonaws.com/%s/%s", p[3], p[4], p[5]);
     respolicy_queue_status st = RESPOLICY_QUEUE_MISSING;
     aws_error err = AWS_ERROR_INIT;
-    json_t *in = json_pack("{s:s, s:s}", "QueueName", p[5], "QueueOwnerAWSAccountId", p[4]), *out = NULL;
-    if (svc_invoke(c, "sqs", p[4], p[3], "GetQueueUrl", in, &out, &err) == 0 && svc_str(out, "QueueUrl")) {
-        *url = g_strdup(svc_str(out, "QueueUrl"));
-        json_decref(in);
-        json_decref(out);
-        out = NULL;
-        in = json_pack("{s:s, s:[s]}", "QueueUrl", *url, "AttributeNames", "Policy");
-        aws_error_clear(&err);
-        if (svc_invoke(c, "sqs", p[4], p[3], "GetQueueAttributes", in, &out, &err) == 0)
-            st = respolicy_allows(svc_str(json_object_get(out, "Attributes"), "Policy"), r) ? RESPOLICY_QUEUE_OK
-                                                                                          : RESPOLICY_QUEUE_DENIED;
-        if (st == RESPOLICY_QUEUE_MISSING) {
-            g_free(*url);
-            *url = NULL;
-        }
+    json_t *in = json_pack("{s:s, s:[s]}", "QueueUrl", u, "AttributeNames", "Policy"), *out = NULL;
+    if (svc_invoke(c, "sqs", p[4], p[3], "GetQueueAttributes", in, &out, &err) == 0) {
+        st = respolicy_allows(svc_str(json_object_get(out, "Attributes"), "Policy"), r) ? RESPOLICY_QUEUE_OK
+                                                                                      : RESPOLICY_QUEUE_DENIED;
+        *url = u;
+    } else {
+        g_free(u);
     }
     aws_error_clear(&err);
     json_decref(in);

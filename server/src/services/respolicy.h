@@ -31,8 +31,8 @@ typedef enum respolicy_queue_status {
     RESPOLICY_QUEUE_DENIED,  /* its policy does not allow r */
 } respolicy_queue_status;
 
-/* Asks SQS, as the service c runs (svc_invoke: GetQueueUrl, then
- * GetQueueAttributes for its Policy), about the queue r->resource names
+/* Asks SQS, as the service c runs (svc_invoke: GetQueueAttributes for its
+ * Policy), about the queue r->resource names
  * ("arn:aws:sqs:REGION:ACCOUNT:NAME"), and whether its policy lets
  * r->service do r->action (sqs:SendMessage) for r's source. *url
  * (g_malloc'd, NULL unless the queue exists) is the queue's URL, what

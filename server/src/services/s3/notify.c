@@ -174,19 +174,27 @@ static char *topic_problem(svc_call *c, s3_bucket *b, const char *arn, gchar **p
     return why;
 }
 
-/* The same for a queue: it must exist and its policy let s3.amazonaws.com
- * sqs:SendMessage for this bucket. */
-static char *queue_problem(svc_call *c, s3_bucket *b, const char *arn)
+/* Whether the queue arn names exists and its policy lets s3.amazonaws.com
+ * sqs:SendMessage for b; *url as respolicy_queue gives it. */
+static respolicy_queue_status queue_for_bucket(svc_call *c, s3_bucket *b, const char *arn, char **url)
 {
-    char *bucket_arn = g_strdup_printf("arn:aws:s3:::%s", b->name), *url = NULL;
+    char *bucket_arn = g_strdup_printf("arn:aws:s3:::%s", b->name);
     respolicy_request r = {.service = "s3.amazonaws.com",
                            .action = "sqs:SendMessage",
                            .resource = arn,
                            .source_arn = bucket_arn,
                            .source_account = b->owner};
-    respolicy_queue_status st = respolicy_queue(c, &r, &url);
-    g_free(url);
+    respolicy_queue_status st = respolicy_queue(c, &r, url);
     g_free(bucket_arn);
+    return st;
+}
+
+/* The same for a queue. */
+static char *queue_problem(svc_call *c, s3_bucket *b, const char *arn)
+{
+    char *url = NULL;
+    respolicy_queue_status st = queue_for_bucket(c, b, arn, &url);
+    g_free(url);
     return st == RESPOLICY_QUEUE_OK        ? NULL
            : st == RESPOLICY_QUEUE_MISSING ? g_strdup("The destination queue does not exist")
                                            : g_strdup("Permissions on the destination queue do not allow S3 to "
@@ -286,10 +294,11 @@ static void iso_ms(int64_t ms, char out[32])
 }
 
 /* Sends text to a destination for S3: a topic's Publish (with S3's
- * subject), or a queue's SendMessage (the text is the message's body; the
- * queue's URL from GetQueueUrl). A failed delivery is in the journal (the
- * call's own entry) and nowhere else, as with S3. */
-static void send_to(svc_call *c, const dest_kind *kind, const char *arn, const char *text)
+ * subject), or a queue's SendMessage (the text is the message's body),
+ * while the queue's policy still lets S3 send, as S3 checks at each
+ * delivery. A failed delivery is in the journal (the calls' own entries)
+ * and nowhere else, as with S3. */
+static void send_to(svc_call *c, s3_bucket *b, const dest_kind *kind, const char *arn, const char *text)
 {
     gchar **parts = arn_split(arn, kind->service);
     if (!parts)
@@ -300,14 +309,12 @@ static void send_to(svc_call *c, const dest_kind *kind, const char *arn, const c
         in = json_pack("{s:s, s:s, s:s}", "TopicArn", arn, "Subject", EVENT_SUBJECT, "Message", text);
         svc_invoke(c, "sns", parts[4], parts[3], "Publish", in, &out, &err);
     } else if (strcmp(kind->service, "sqs") == 0) {
-        in = json_pack("{s:s, s:s}", "QueueName", parts[5], "QueueOwnerAWSAccountId", parts[4]);
-        if (svc_invoke(c, "sqs", parts[4], parts[3], "GetQueueUrl", in, &out, &err) == 0) {
-            json_t *send = json_pack("{s:O, s:s}", "QueueUrl", json_object_get(out, "QueueUrl"), "MessageBody", text);
-            json_decref(out);
-            out = NULL;
-            svc_invoke(c, "sqs", parts[4], parts[3], "SendMessage", send, &out, &err);
-            json_decref(send);
+        char *url = NULL;
+        if (queue_for_bucket(c, b, arn, &url) == RESPOLICY_QUEUE_OK) {
+            in = json_pack("{s:s, s:s}", "QueueUrl", url, "MessageBody", text);
+            svc_invoke(c, "sqs", parts[4], parts[3], "SendMessage", in, &out, &err);
         }
+        g_free(url);
     }
     aws_error_clear(&err);
     json_decref(out);
@@ -340,7 +347,7 @@ void s3_notify_configured(svc_call *c, s3_bucket *b)
         json_array_foreach(json_object_get(doc, delivered[k]->list), i, cfg) {
             const char *arn = svc_str(cfg, delivered[k]->arn);
             if (arn && g_hash_table_add(sent, (gpointer)arn))
-                send_to(c, delivered[k], arn, text);
+                send_to(c, b, delivered[k], arn, text);
         }
     }
     g_hash_table_destroy(sent);
@@ -455,7 +462,7 @@ void s3_notify(svc_call *c, s3_bucket *b, const s3_event *ev)
                 continue;
             json_t *msg = json_pack("{s:[o]}", "Records", record(c, b, ev, svc_str(cfg, "Id")));
             char *text = json_dumps(msg, JSON_COMPACT);
-            send_to(c, delivered[k], arn, text);
+            send_to(c, b, delivered[k], arn, text);
             free(text);
             json_decref(msg);
         }

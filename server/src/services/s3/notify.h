@@ -7,7 +7,7 @@
  * configuration's events and filters take is sent as S3's event record,
  * through svc_invoke: published to an SNS topic (the journal shows an SNS
  * Publish whose caller is s3), or as the body of a message to an SQS
- * queue (GetQueueUrl and SendMessage; no SNS envelope).
+ * queue (SendMessage, while its policy lets S3 send; no SNS envelope).
  *
  * Topics and queues are checked the same way (they exist, in the bucket's
  * region, and their policy lets s3.amazonaws.com publish or send for the
