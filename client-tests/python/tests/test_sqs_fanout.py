@@ -134,6 +134,20 @@ class SnsToSqs(FanoutCase):
         self.assertEqual(len({m["Attributes"]["MessageDeduplicationId"] for m in got}), 5)
         self.assert_empty(url)
 
+    def test_a_queue_in_another_account_and_region(self):
+        topic = self.sns.create_topic(Name="shared")["TopicArn"]
+        other = self.server.client("sqs", key="111122223333", region="eu-west-1")
+        url = other.create_queue(QueueName="inbox")["QueueUrl"]
+        arn = other.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.assertEqual(arn, "arn:aws:sqs:eu-west-1:111122223333:inbox")
+        other.set_queue_attributes(QueueUrl=url, Attributes={"Policy": allow("sns.amazonaws.com", arn, topic)})
+        self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+        self.sns.publish(TopicArn=topic, Message="across")
+        [m] = other.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+        self.assertEqual(m["Body"], "across")
+        # the topic's account has no such queue
+        self.assert_empty(self.queue("inbox")[0])
+
     def test_a_standard_topic_cannot_subscribe_a_fifo_queue(self):
         topic = self.sns.create_topic(Name="plain")["TopicArn"]
         _, arn = self.queue("jobs.fifo")
