@@ -1119,26 +1119,13 @@ static void structured_messages_and_unsupported_endpoints(void **st)
 static json_t *sqs_call(server *s, const char *op, const char *body, int want)
 {
     char *target = g_strdup_printf("AmazonSQS.%s", op);
-    http_header h[3] = {
-        {"authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/sqs/aws4_request, "
-                          "SignedHeaders=host, Signature=0"},
-        {"x-amz-target", target},
-        {"content-type", "application/x-amz-json-1.0"},
-    };
-    http_request req = {.method = "POST", .path = "/", .query = "", .host = "localhost", .headers = h,
-                        .nheaders = 3, .body = body, .body_len = strlen(body)};
-    http_response resp;
-    http_response_init(&resp);
-    pipeline_outcome out;
-    pipeline_handle(s, &req, 1, false, &resp, &out);
-    size_t len;
-    const char *b = http_response_body(&resp, &len);
-    if (resp.status != want)
-        fprintf(stderr, "%s %s -> %d %.*s\n", op, body, resp.status, (int)len, b);
-    assert_int_equal(resp.status, want);
-    json_t *j = json_loadb(b, len, 0, NULL);
+    result r = json_call(s, "sqs", target, body);
+    if (r.status != want)
+        fprintf(stderr, "%s %s -> %d %s\n", op, body, r.status, r.body);
+    assert_int_equal(r.status, want);
+    json_t *j = json_loads(r.body, 0, NULL);
     assert_non_null(j);
-    http_response_clear(&resp);
+    rfree(&r);
     g_free(target);
     return j;
 }

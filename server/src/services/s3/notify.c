@@ -15,6 +15,9 @@
 #define EVENT_SUBJECT "Amazon S3 Notification"
 /* The empty object's MD5: the eTag of a delete marker's record. */
 #define EMPTY_ETAG "d41d8cd98f00b204e9800998ecf8427e"
+/* "arn:aws:s3:::" and a bucket name (at most 255 bytes, as the oldest
+ * us-east-1 buckets may be). */
+#define BUCKET_ARN (13 + 255 + 1)
 
 /* The three kinds of destination, as the configuration lists them. */
 typedef struct dest_kind {
@@ -148,6 +151,20 @@ static int check_filters(svc_call *c, json_t *cfg)
 /* Why S3 could not use a topic as b's destination, or NULL when it can:
  * the topic must exist and its policy let s3.amazonaws.com publish for
  * this bucket. g_malloc'd. */
+/* What S3 asks of a destination's policy for b: may s3.amazonaws.com do
+ * action on arn for this bucket (aws:SourceArn) and its owner
+ * (aws:SourceAccount). bucket_arn: storage for the source ARN, which the
+ * request borrows. */
+static respolicy_request for_bucket(s3_bucket *b, const char *action, const char *arn, char bucket_arn[BUCKET_ARN])
+{
+    g_snprintf(bucket_arn, BUCKET_ARN, "arn:aws:s3:::%s", b->name);
+    return (respolicy_request){.service = "s3.amazonaws.com",
+                               .action = action,
+                               .resource = arn,
+                               .source_arn = bucket_arn,
+                               .source_account = b->owner};
+}
+
 static char *topic_problem(svc_call *c, s3_bucket *b, const char *arn, gchar **parts)
 {
     json_t *in = json_pack("{s:s}", "TopicArn", arn), *out = NULL;
@@ -157,16 +174,11 @@ static char *topic_problem(svc_call *c, s3_bucket *b, const char *arn, gchar **p
         why = g_strdup("Permissions on the destination topic do not allow S3 to publish notifications from this "
                        "bucket");
     } else {
-        char *bucket_arn = g_strdup_printf("arn:aws:s3:::%s", b->name);
-        respolicy_request r = {.service = "s3.amazonaws.com",
-                               .action = "sns:Publish",
-                               .resource = arn,
-                               .source_arn = bucket_arn,
-                               .source_account = b->owner};
+        char bucket_arn[BUCKET_ARN];
+        respolicy_request r = for_bucket(b, "sns:Publish", arn, bucket_arn);
         if (!respolicy_allows(svc_str(json_object_get(out, "Attributes"), "Policy"), &r))
             why = g_strdup("Permissions on the destination topic do not allow S3 to publish notifications from "
                            "this bucket");
-        g_free(bucket_arn);
     }
     aws_error_clear(&err);
     json_decref(out);
@@ -178,15 +190,9 @@ static char *topic_problem(svc_call *c, s3_bucket *b, const char *arn, gchar **p
  * sqs:SendMessage for b; *url as respolicy_queue gives it. */
 static respolicy_queue_status queue_for_bucket(svc_call *c, s3_bucket *b, const char *arn, char **url)
 {
-    char *bucket_arn = g_strdup_printf("arn:aws:s3:::%s", b->name);
-    respolicy_request r = {.service = "s3.amazonaws.com",
-                           .action = "sqs:SendMessage",
-                           .resource = arn,
-                           .source_arn = bucket_arn,
-                           .source_account = b->owner};
-    respolicy_queue_status st = respolicy_queue(c, &r, url);
-    g_free(bucket_arn);
-    return st;
+    char bucket_arn[BUCKET_ARN];
+    respolicy_request r = for_bucket(b, "sqs:SendMessage", arn, bucket_arn);
+    return respolicy_queue(c, &r, url);
 }
 
 /* The same for a queue. */
