@@ -158,6 +158,24 @@ static void errors_carry_the_query_code(void **st)
 {
     server *s = *st;
     fresh(s);
+    /* SQS's request ids are UUIDs, not DynamoDB's 52 characters */
+    http_header h[2] = {
+        {"authorization", "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/sqs/aws4_request, "
+                          "SignedHeaders=host, Signature=0"},
+        {"x-amz-target", "AmazonSQS.ListQueues"},
+    };
+    http_request req = {.method = "POST", .path = "/", .query = "", .host = "localhost", .headers = h,
+                        .nheaders = 2, .body = "{}", .body_len = 2};
+    http_response resp;
+    http_response_init(&resp);
+    pipeline_outcome out;
+    pipeline_handle(s, &req, 1, false, &resp, &out);
+    const char *id = http_response_header(&resp, "x-amzn-RequestId");
+    assert_non_null(id);
+    assert_int_equal(strlen(id), 36);
+    assert_int_equal(id[8], '-');
+    http_response_clear(&resp);
+
     expect_error(call(s, "GetQueueUrl", "{'QueueName': 'none'}"), 400, "com.amazonaws.sqs#QueueDoesNotExist",
                  "AWS.SimpleQueueService.NonExistentQueue;Sender");
     json_decref(ok(s, "CreateQueue", "{'QueueName': 'q'}"));
@@ -320,6 +338,30 @@ static void fixtures_round_trip(void **st)
     mockaws_free(out);
 }
 
+static void visibility_limit_counts_from_the_receive(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    json_decref(ok(s, "CreateQueue", "{'QueueName': 'lim'}"));
+    json_decref(ok(s, "SendMessage", "{'QueueUrl': '" Q "lim', 'MessageBody': 'x'}"));
+    json_t *r = receive(s, "lim", 1);
+    char *h = g_strdup(str_at(r, "Messages", 0, "ReceiptHandle"));
+    json_decref(r);
+    json_decref(ok(s, "ChangeMessageVisibility",
+                   "{'QueueUrl': '" Q "lim', 'ReceiptHandle': '%s', 'VisibilityTimeout': 43200}", h));
+    mockaws_clock_advance(s, 1000);
+    reply e = call(s, "ChangeMessageVisibility",
+                   "{'QueueUrl': '" Q "lim', 'ReceiptHandle': '%s', 'VisibilityTimeout': 43200}", h);
+    assert_int_equal(e.status, 400);
+    assert_string_equal(json_string_value(json_object_get(e.body, "message")),
+                        "Value 43200 for parameter VisibilityTimeout is invalid. Reason: Total VisibilityTimeout for "
+                        "the message is beyond the limit [43200 seconds]");
+    reply_free(&e);
+    json_decref(ok(s, "ChangeMessageVisibility",
+                   "{'QueueUrl': '" Q "lim', 'ReceiptHandle': '%s', 'VisibilityTimeout': 43199}", h));
+    g_free(h);
+}
+
 static void retention_drops_old_messages(void **st)
 {
     server *s = *st;
@@ -430,6 +472,7 @@ int main(void)
         cmocka_unit_test(fixtures_round_trip),
         cmocka_unit_test(example_fixture),
         cmocka_unit_test(retention_drops_old_messages),
+        cmocka_unit_test(visibility_limit_counts_from_the_receive),
         cmocka_unit_test(bad_input_is_refused),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -305,6 +305,27 @@ class TestMessages(SqsCase):
         self.assertGreaterEqual(loser, 3.9)
         self.assertLess(loser, 5.5)
 
+    def test_clock_moving_past_a_visibility_timeout_wakes_a_long_poll(self):
+        self.clock(mode="virtual")
+        url = self.queue("lapse", VisibilityTimeout=60)
+        self.sqs.send_message(QueueUrl=url, MessageBody="retry me")
+        self.receive(url)
+        got = {}
+
+        def poll():
+            t0 = time.monotonic()
+            got["msgs"] = self.server.client("sqs").receive_message(QueueUrl=url, WaitTimeSeconds=20).get(
+                "Messages", [])
+            got["elapsed"] = time.monotonic() - t0
+
+        t = threading.Thread(target=poll)
+        t.start()
+        time.sleep(0.5)
+        self.clock(advance_ms=60_000)
+        t.join()
+        self.assertEqual([m["Body"] for m in got["msgs"]], ["retry me"])
+        self.assertLess(got["elapsed"], 10, "answered when the clock moved, not at the end of the wait")
+
     def test_long_poll_times_out_empty(self):
         url = self.queue("quiet")
         t0 = time.monotonic()

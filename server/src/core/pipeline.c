@@ -203,7 +203,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         char s3id[17];
         reqid_s3(x->request_id, s3id);
         g_strlcpy(x->request_id, s3id, sizeof x->request_id);
-    } else if (x->proto->reqid_style == WIRE_REQID_BASE32_52) {
+    } else if (x->proto->reqid_style == WIRE_REQID_BASE32_52 && !rt->model->query_compatible) {
+        /* (a service that came from the query protocol, SQS, kept its UUIDs) */
         char ddbid[53];
         reqid_dynamodb(x->request_id, ddbid);
         g_strlcpy(x->request_id, ddbid, sizeof x->request_id);

@@ -27,7 +27,8 @@
 typedef enum wire_reqid_style {
     WIRE_REQID_UUID = 0, /* a UUID (query, ec2) */
     WIRE_REQID_HEX16,    /* 16 uppercase hex digits (rest-xml: S3) */
-    WIRE_REQID_BASE32_52, /* 52 characters of [0-9A-Z] (json: DynamoDB) */
+    WIRE_REQID_BASE32_52, /* 52 characters of [0-9A-Z] (json: DynamoDB; an
+                             awsQueryCompatible model, SQS, keeps the UUID) */
 } wire_reqid_style;
 
 typedef struct wire_protocol {

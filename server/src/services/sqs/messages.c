@@ -568,6 +568,13 @@ static int change_one(svc_call *c, sqs_queue *q, const char *handle, json_t *tim
                                  "Message does not exist or is not available for visibility timeout change.");
     if (m->state != SQS_INFLIGHT)
         return aws_error_set(&c->err, "MessageNotInflight", NULL);
+    /* 12 hours from the receive at most, however often it is extended */
+    if (c->now_ms - m->last_receive_ms + (int64_t)vis * 1000 > (int64_t)MAX_VISIBILITY * 1000) {
+        char num[32];
+        g_snprintf(num, sizeof num, "%ld", vis);
+        return sqs_invalid_value(c, num, "VisibilityTimeout",
+                                 "Total VisibilityTimeout for the message is beyond the limit [43200 seconds]");
+    }
     sqs_msg_set_visibility(q, m, (int)vis, c->now_ms);
     sqs_note_due(c->state, q);
     if (vis == 0)

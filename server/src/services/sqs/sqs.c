@@ -315,37 +315,7 @@ static int get_queue_url(svc_call *c)
     return 0;
 }
 
-/* ---- ListQueues (and the paging ListDeadLetterSourceQueues shares) ---- */
-
-typedef struct list_walk {
-    svc_call *c;
-    const char *prefix;
-    const char *after; /* the last name of the previous page, or NULL */
-    long max;          /* 0: no paging */
-    json_t *urls;
-    char *last;
-    bool more;
-} list_walk;
-
-static gboolean list_one(gpointer key, gpointer value, gpointer data)
-{
-    list_walk *w = data;
-    const char *name = key;
-    if (w->after && strcmp(name, w->after) <= 0)
-        return FALSE;
-    if (w->prefix && !g_str_has_prefix(name, w->prefix))
-        return strcmp(name, w->prefix) > 0; /* past every name with the prefix */
-    if (w->max && (long)json_array_size(w->urls) >= w->max) {
-        w->more = true;
-        return TRUE;
-    }
-    char *url = sqs_queue_url(w->c, value);
-    json_array_append_new(w->urls, json_string(url));
-    g_free(url);
-    g_free(w->last);
-    w->last = g_strdup(name);
-    return FALSE;
-}
+/* ---- ListQueues ---- */
 
 static int list_queues(svc_call *c)
 {
@@ -363,18 +333,37 @@ static int list_queues(svc_call *c)
         if (!svc_base64_decode(token, strlen(token), &after, &n) || n == 0 || strlen(after) != n)
             return sqs_invalid(c, "Invalid NextToken value.");
     }
-    list_walk w = {c, svc_str(in, "QueueNamePrefix"), after, max ? max : 1000, json_array(), NULL, false};
-    g_tree_foreach(st->queues, list_one, &w);
+    /* a seek to the page's first name, then the page: O(log n + page) */
+    const char *prefix = svc_str(in, "QueueNamePrefix");
+    long page = max ? max : 1000;
+    GTreeNode *node = after && (!prefix || strcmp(after, prefix) >= 0) ? g_tree_upper_bound(st->queues, after)
+                      : prefix                                         ? g_tree_lower_bound(st->queues, prefix)
+                                                                       : g_tree_node_first(st->queues);
+    json_t *urls = json_array();
+    const char *last = NULL;
+    bool more = false;
+    for (; node; node = g_tree_node_next(node)) {
+        const char *name = g_tree_node_key(node);
+        if (prefix && !g_str_has_prefix(name, prefix))
+            break; /* names are sorted: past every one with the prefix */
+        if ((long)json_array_size(urls) >= page) {
+            more = true;
+            break;
+        }
+        char *url = sqs_queue_url(c, g_tree_node_value(node));
+        json_array_append_new(urls, json_string(url));
+        g_free(url);
+        last = name;
+    }
     c->output = json_object();
-    if (json_array_size(w.urls))
-        json_object_set(c->output, "QueueUrls", w.urls);
-    if (w.more && max) {
-        gchar *t = g_base64_encode((const guchar *)w.last, strlen(w.last));
+    if (json_array_size(urls))
+        json_object_set(c->output, "QueueUrls", urls);
+    if (more && max) {
+        gchar *t = g_base64_encode((const guchar *)last, strlen(last));
         json_object_set_new(c->output, "NextToken", json_string(t));
         g_free(t);
     }
-    json_decref(w.urls);
-    g_free(w.last);
+    json_decref(urls);
     g_free(after);
     return 0;
 }

@@ -314,6 +314,7 @@ static void take_inflight(sqs_queue *q, sqs_msg *m, int visibility_s, int64_t no
     m->receipt_gen++;
     if (!m->first_receive_ms)
         m->first_receive_ms = now_ms;
+    m->last_receive_ms = now_ms;
     pending_add(q, m);
 }
 

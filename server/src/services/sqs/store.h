@@ -40,6 +40,7 @@ typedef struct sqs_msg {
     int64_t sent_ms;
     int64_t visible_ms;           /* delayed / in flight: when it is visible again */
     int64_t first_receive_ms;     /* 0: never received */
+    int64_t last_receive_ms;      /* the receive its visibility timeout runs from */
     int receive_count;
     uint32_t receipt_gen;         /* which receive the newest receipt handle is from */
     sqs_msg_state state;
