@@ -382,6 +382,7 @@ static void emit_model(FILE *out, const layout *l)
         {"target_prefix", offsetof(model, target_prefix)},
         {"json_version", offsetof(model, json_version)},
         {"xml_namespace", offsetof(model, xml_namespace)},
+        {"query_path_member", offsetof(model, query_path_member)},
         {"endpoint_prefix", offsetof(model, endpoint_prefix)},
         {"service_id", offsetof(model, service_id)},
         {"signing_name", offsetof(model, signing_name)},

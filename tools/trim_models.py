@@ -442,6 +442,94 @@ def render(doc):
     return json.dumps(ordered(doc), indent=1, separators=(",", ":"), ensure_ascii=False) + "\n"
 
 
+# SQS's query door (wire/query.c, FLAVOR_COMPAT). SQS moved from the query
+# protocol to JSON 1.0 late in 2023 and still answers the query protocol,
+# which older SDKs and the aws CLI of some distributions speak. Its JSON
+# model lost the query-era names, so they are kept here, from botocore's
+# last query model of SQS (botocore commit 79c92132e, 2023-11-22,
+# data/sqs/2012-11-05/service-2.json; Apache-2.0 like the rest): per shape,
+#   "flattened"          the list or map is flattened (Attribute.1.Name)
+#   "name"               the shape's own locationName
+#   "member", "key", "value"   the locationName of a list's member, a map's
+#                        key and value
+#   "members"            structure member -> locationName
+#   "flattened_members"  structure members flattened at the reference
+# They go into the JSON model as "x-mockaws-query-name" (a locationName
+# would rename the member on the JSON wire too) and "flattened" (which the
+# JSON protocol ignores). MessageSystemAttributeList came after the move:
+# its name follows AttributeNameList's.
+QUERY_NAMES = {
+    "sqs": {
+        "metadata": {"xmlNamespace": "http://queue.amazonaws.com/doc/2012-11-05/",
+                     "x-mockaws-query-path-member": "QueueUrl"},
+        "shapes": {
+            "AWSAccountIdList": {"flattened": True, "member": "AWSAccountId"},
+            "ActionNameList": {"flattened": True, "member": "ActionName"},
+            "AttributeNameList": {"flattened": True, "member": "AttributeName"},
+            "BatchResultErrorEntryList": {"flattened": True, "member": "BatchResultErrorEntry"},
+            "BinaryList": {"member": "BinaryListValue"},
+            "ChangeMessageVisibilityBatchRequestEntryList": {
+                "flattened": True, "member": "ChangeMessageVisibilityBatchRequestEntry"},
+            "ChangeMessageVisibilityBatchResultEntryList": {
+                "flattened": True, "member": "ChangeMessageVisibilityBatchResultEntry"},
+            "CreateQueueRequest": {"members": {"Attributes": "Attribute", "tags": "Tag"}},
+            "DeleteMessageBatchRequestEntryList": {"flattened": True, "member": "DeleteMessageBatchRequestEntry"},
+            "DeleteMessageBatchResultEntryList": {"flattened": True, "member": "DeleteMessageBatchResultEntry"},
+            "GetQueueAttributesResult": {"members": {"Attributes": "Attribute"}},
+            "ListMessageMoveTasksResultEntryList": {"flattened": True, "member": "ListMessageMoveTasksResultEntry"},
+            "ListQueueTagsResult": {"members": {"Tags": "Tag"}},
+            "Message": {"members": {"Attributes": "Attribute", "MessageAttributes": "MessageAttribute"}},
+            "MessageAttributeNameList": {"flattened": True, "member": "MessageAttributeName"},
+            "MessageAttributeValue": {
+                "members": {"StringListValues": "StringListValue", "BinaryListValues": "BinaryListValue"},
+                "flattened_members": ["StringListValues", "BinaryListValues"]},
+            "MessageBodyAttributeMap": {"flattened": True, "key": "Name", "value": "Value"},
+            "MessageBodySystemAttributeMap": {"flattened": True, "key": "Name", "value": "Value"},
+            "MessageList": {"flattened": True, "member": "Message"},
+            "MessageSystemAttributeList": {"flattened": True, "member": "MessageSystemAttributeName"},
+            "MessageSystemAttributeMap": {"flattened": True, "name": "Attribute", "key": "Name", "value": "Value"},
+            "MessageSystemAttributeValue": {
+                "members": {"StringListValues": "StringListValue", "BinaryListValues": "BinaryListValue"},
+                "flattened_members": ["StringListValues", "BinaryListValues"]},
+            "QueueAttributeMap": {"flattened": True, "name": "Attribute", "key": "Name", "value": "Value"},
+            "QueueUrlList": {"flattened": True, "member": "QueueUrl"},
+            "SendMessageBatchRequestEntry": {
+                "members": {"MessageAttributes": "MessageAttribute", "MessageSystemAttributes": "MessageSystemAttribute"}},
+            "SendMessageBatchRequestEntryList": {"flattened": True, "member": "SendMessageBatchRequestEntry"},
+            "SendMessageBatchResultEntryList": {"flattened": True, "member": "SendMessageBatchResultEntry"},
+            "SendMessageRequest": {
+                "members": {"MessageAttributes": "MessageAttribute", "MessageSystemAttributes": "MessageSystemAttribute"}},
+            "SetQueueAttributesRequest": {"members": {"Attributes": "Attribute"}},
+            "StringList": {"member": "StringListValue"},
+            "TagKeyList": {"flattened": True, "member": "TagKey"},
+            "TagMap": {"flattened": True, "name": "Tag", "key": "Key", "value": "Value"},
+        },
+    },
+}
+
+
+def add_query_names(doc, names):
+    """QUERY_NAMES[service] into a trimmed model (shapes it does not keep
+    are skipped)."""
+    doc["metadata"].update(names["metadata"])
+    qn = "x-mockaws-query-name"
+    for name, q in names["shapes"].items():
+        shape = doc["shapes"].get(name)
+        if shape is None:
+            continue
+        if q.get("flattened"):
+            shape["flattened"] = True
+        if "name" in q:
+            shape[qn] = q["name"]
+        for part in ("member", "key", "value"):
+            if part in q:
+                shape[part][qn] = q[part]
+        for member, wire in q.get("members", {}).items():
+            shape["members"][member][qn] = wire
+        for member in q.get("flattened_members", ()):
+            shape["members"][member]["flattened"] = True
+
+
 def main():
     ap = argparse.ArgumentParser()
     here = os.path.dirname(os.path.abspath(__file__))
@@ -458,6 +546,8 @@ def main():
         if missing:
             sys.exit("%s: botocore has no operation %s" % (service, ", ".join(missing)))
         doc = trim(service, full)
+        if service in QUERY_NAMES:
+            add_query_names(doc, QUERY_NAMES[service])
         doc["x-mockaws-source"] = (
             "botocore %s %s, trimmed by tools/trim_models.py; Apache-2.0, see server/models/NOTICE"
             % (botocore.__version__, source_file(loader, service, version)))

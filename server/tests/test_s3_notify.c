@@ -1,4 +1,4 @@
-/* S3 event notifications through the whole pipeline, S3 to SNS: the
+/* S3 event notifications through the whole pipeline, S3 to SNS and SQS: the
  * configuration's checks (ARNs, filters, overlaps, the destination's
  * existence and policy, x-amz-skip-destination-validation), the test event,
  * the records each operation publishes (created, removed, delete markers,
@@ -194,7 +194,7 @@ static void configuration_errors(void **st)
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(r.body, "The notification destination service region is not valid"));
     s3r_free(&r);
-    /* queues cannot be checked: mockaws serves no SQS yet */
+    /* a queue that is not there */
     r = put_config(s, "evbucket",
                    "<NotificationConfiguration><QueueConfiguration><Queue>arn:aws:sqs:us-east-1:123456789012:q"
                    "</Queue>" EV("s3:ObjectCreated:*") "</QueueConfiguration></NotificationConfiguration>",
@@ -202,6 +202,93 @@ static void configuration_errors(void **st)
     assert_int_equal(r.status, 400);
     assert_non_null(strstr(r.body, "<ArgumentValue1>The destination queue does not exist</ArgumentValue1>"));
     s3r_free(&r);
+}
+
+#define SQS_AUTH "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/sqs/aws4_request, SignedHeaders=host, Signature=0"
+#define QUEUE "arn:aws:sqs:us-east-1:123456789012:uploads"
+#define QUEUE_CONFIG                                                                                              \
+    "<NotificationConfiguration><QueueConfiguration><Id>to-queue</Id><Queue>" QUEUE "</Queue>"                    \
+    EV("s3:ObjectCreated:*") "</QueueConfiguration></NotificationConfiguration>"
+
+/* An SQS operation (JSON 1.0) that must succeed: its answer (a new reference). */
+static json_t *sqs_ok(server *s, const char *op, json_t *in)
+{
+    char *target = g_strdup_printf("AmazonSQS.%s", op);
+    char *body = json_dumps(in, JSON_COMPACT);
+    s3r r = s3_call(s, "POST", "/", NULL, body, strlen(body), "authorization", SQS_AUTH, "x-amz-target", target,
+                    "content-type", "application/x-amz-json-1.0", NULL);
+    if (r.status != 200)
+        fprintf(stderr, "%s %s -> %d %s\n", op, body, r.status, r.body);
+    assert_int_equal(r.status, 200);
+    json_t *out = json_loads(r.body, 0, NULL);
+    assert_non_null(out);
+    s3r_free(&r);
+    free(body);
+    g_free(target);
+    json_decref(in);
+    return out;
+}
+
+/* The body of the one message waiting in the queue at url, deleted (a new string). */
+static char *take_message(server *s, const char *url)
+{
+    json_t *got = sqs_ok(s, "ReceiveMessage", json_pack("{s:s, s:i}", "QueueUrl", url, "MaxNumberOfMessages", 10));
+    json_t *msgs = json_object_get(got, "Messages");
+    assert_int_equal(json_array_size(msgs), 1);
+    json_t *m = json_array_get(msgs, 0);
+    char *body = g_strdup(json_string_value(json_object_get(m, "Body")));
+    json_decref(sqs_ok(s, "DeleteMessage", json_pack("{s:s, s:O}", "QueueUrl", url, "ReceiptHandle",
+                                                     json_object_get(m, "ReceiptHandle"))));
+    json_decref(got);
+    return body;
+}
+
+static void queues_are_checked_and_sent_records(void **st)
+{
+    server *s = *st;
+    s3_ok(s, "PUT", "/evbucket", NULL, NULL);
+    json_t *q = sqs_ok(s, "CreateQueue", json_pack("{s:s}", "QueueName", "uploads"));
+    const char *url = json_string_value(json_object_get(q, "QueueUrl"));
+    /* the queue is there, but its (absent) policy does not let S3 send */
+    s3r r = put_config(s, "evbucket", QUEUE_CONFIG, NULL);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "<ArgumentName1>" QUEUE "</ArgumentName1>"));
+    assert_non_null(strstr(r.body, "<ArgumentValue1>Permissions on the destination queue do not allow S3 to "
+                                   "publish notifications from this bucket</ArgumentValue1>"));
+    s3r_free(&r);
+    char *policy = g_strdup_printf(
+        "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":"
+        "\"s3.amazonaws.com\"},\"Action\":\"sqs:SendMessage\",\"Resource\":\"%s\",\"Condition\":{\"ArnLike\":"
+        "{\"aws:SourceArn\":\"arn:aws:s3:::evbucket\"}}}]}",
+        QUEUE);
+    json_decref(sqs_ok(s, "SetQueueAttributes",
+                       json_pack("{s:s, s:{s:s}}", "QueueUrl", url, "Attributes", "Policy", policy)));
+    g_free(policy);
+    r = put_config(s, "evbucket", QUEUE_CONFIG, NULL);
+    assert_int_equal(r.status, 200);
+    s3r_free(&r);
+    /* the test event, as the message body itself */
+    char *body = take_message(s, url);
+    json_t *ev = json_loads(body, 0, NULL);
+    assert_string_equal(str_at(ev, "Event", NULL, NULL), "s3:TestEvent");
+    assert_string_equal(str_at(ev, "Bucket", NULL, NULL), "evbucket");
+    json_decref(ev);
+    g_free(body);
+    /* an upload's record */
+    s3_ok(s, "PUT", "/evbucket/in/a.txt", NULL, "hello");
+    body = take_message(s, url);
+    json_t *msg = json_loads(body, 0, NULL);
+    json_t *rec = json_array_get(json_object_get(msg, "Records"), 0);
+    assert_string_equal(str_at(rec, "eventName", NULL, NULL), "ObjectCreated:Put");
+    assert_string_equal(str_at(rec, "s3", "configurationId", NULL), "to-queue");
+    assert_string_equal(str_at(rec, "s3", "object", "key"), "in/a.txt");
+    json_decref(msg);
+    g_free(body);
+    /* S3's sends are in the journal as SQS calls made by S3 */
+    r = s3_call(s, "GET", "/_mockaws/journal", "operation=SendMessage", NULL, 0, NULL);
+    assert_int_equal(s3_count(r.body, "\"caller\":\"s3\""), 2);
+    s3r_free(&r);
+    json_decref(q);
 }
 
 static void events_are_published(void **st)
@@ -360,6 +447,7 @@ int main(void)
         cmocka_unit_test_setup(destination_is_checked, reset),
         cmocka_unit_test_setup(configuration_errors, reset),
         cmocka_unit_test_setup(events_are_published, reset),
+        cmocka_unit_test_setup(queues_are_checked_and_sent_records, reset),
         cmocka_unit_test_setup(versioned_deletes, reset),
         cmocka_unit_test_setup(clock_driven_events, reset),
     };

@@ -1093,7 +1093,11 @@ static void structured_messages_and_unsupported_endpoints(void **st)
                         "https delivery is not supported by mockaws");
     assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 1), "status")), "failed");
     assert_non_null(strstr(json_string_value(json_object_get(json_array_get(ds, 1), "error")), "loopback"));
-    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 2), "status")), "recorded");
+    /* an sqs subscription whose queue does not exist: delivery fails, the
+     * publish does not */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 2), "status")), "failed");
+    assert_non_null(strstr(json_string_value(json_object_get(json_array_get(ds, 2), "error")),
+                           "AWS.SimpleQueueService.NonExistentQueue"));
     json_decref(j);
 
     /* inspection filters and clearing */
@@ -1108,6 +1112,109 @@ static void structured_messages_and_unsupported_endpoints(void **st)
     assert_int_equal(json_array_size(json_object_get(j, "messages")), 0);
     json_decref(j);
     subscriber_stop(sb);
+}
+
+/* An SQS operation (JSON 1.0) through the pipeline: its answer (a new
+ * reference), the status checked. */
+static json_t *sqs_call(server *s, const char *op, const char *body, int want)
+{
+    char *target = g_strdup_printf("AmazonSQS.%s", op);
+    result r = json_call(s, "sqs", target, body);
+    if (r.status != want)
+        fprintf(stderr, "%s %s -> %d %s\n", op, body, r.status, r.body);
+    assert_int_equal(r.status, want);
+    json_t *j = json_loads(r.body, 0, NULL);
+    assert_non_null(j);
+    rfree(&r);
+    g_free(target);
+    return j;
+}
+
+#define QUEUE_URL "http://localhost/123456789012/"
+#define QUEUE_ARN "arn:aws:sqs:us-east-1:123456789012:"
+
+/* The bodies of the messages waiting in queue, deleted (a new array). */
+static json_t *drain(server *s, const char *queue)
+{
+    char *body = g_strdup_printf("{\"QueueUrl\":\"" QUEUE_URL "%s\",\"MaxNumberOfMessages\":10,"
+                                 "\"MessageAttributeNames\":[\"All\"]}",
+                                 queue);
+    json_t *got = sqs_call(s, "ReceiveMessage", body, 200);
+    g_free(body);
+    json_t *out = json_array();
+    size_t i;
+    json_t *m;
+    json_array_foreach(json_object_get(got, "Messages"), i, m) {
+        json_array_append(out, m);
+        char *del = g_strdup_printf("{\"QueueUrl\":\"" QUEUE_URL "%s\",\"ReceiptHandle\":\"%s\"}", queue,
+                                    json_string_value(json_object_get(m, "ReceiptHandle")));
+        json_decref(sqs_call(s, "DeleteMessage", del, 200));
+        g_free(del);
+    }
+    json_decref(got);
+    return out;
+}
+
+static void sqs_subscriptions_deliver_as_the_queue_policy_allows(void **st)
+{
+    server *s = *st;
+    result r = sns(s, "Action=CreateTopic&Name=t");
+    rfree(&r);
+    json_decref(sqs_call(s, "CreateQueue", "{\"QueueName\":\"open\"}", 200));
+    json_decref(sqs_call(s, "CreateQueue", "{\"QueueName\":\"closed\"}", 200));
+    /* open's policy lets this topic's SNS send; closed has none */
+    json_t *policy = json_pack(
+        "{s:s, s:[{s:s, s:{s:s}, s:s, s:s, s:{s:{s:s}}}]}", "Version", "2012-10-17", "Statement", "Effect", "Allow",
+        "Principal", "Service", "sns.amazonaws.com", "Action", "sqs:SendMessage", "Resource", QUEUE_ARN "open",
+        "Condition", "ArnEquals", "aws:SourceArn", TOPIC "t");
+    char *ptext = json_dumps(policy, JSON_COMPACT);
+    json_t *set = json_pack("{s:s, s:{s:s}}", "QueueUrl", QUEUE_URL "open", "Attributes", "Policy", ptext);
+    char *stext = json_dumps(set, JSON_COMPACT);
+    json_decref(sqs_call(s, "SetQueueAttributes", stext, 200));
+    free(stext);
+    free(ptext);
+    json_decref(set);
+    json_decref(policy);
+    r = sns(s, "Action=Subscribe&TopicArn=" TOPIC "t&Protocol=sqs&Endpoint=" QUEUE_ARN "open");
+    rfree(&r);
+    r = sns(s, "Action=Subscribe&TopicArn=" TOPIC "t&Protocol=sqs&Endpoint=" QUEUE_ARN "closed");
+    rfree(&r);
+    r = sns(s, "Action=Subscribe&TopicArn=" TOPIC "t&Protocol=sqs&Endpoint=" QUEUE_ARN "open-raw"
+               "&Attributes.entry.1.key=RawMessageDelivery&Attributes.entry.1.value=true");
+    rfree(&r);
+    r = sns(s, "Action=Publish&TopicArn=" TOPIC "t&Message=hi&Subject=S&MessageAttributes.entry.1.Name=k"
+               "&MessageAttributes.entry.1.Value.DataType=String&MessageAttributes.entry.1.Value.StringValue=v");
+    assert_int_equal(r.status, 200);
+    rfree(&r);
+
+    json_t *got = drain(s, "open");
+    assert_int_equal(json_array_size(got), 1);
+    const char *text = json_string_value(json_object_get(json_array_get(got, 0), "Body"));
+    /* SNS's layout, a member a line, the attributes as {Type, Value} */
+    assert_true(g_str_has_prefix(text, "{\n  \"Type\" : \"Notification\",\n  \"MessageId\" : \""));
+    assert_non_null(strstr(text, ",\n  \"Subject\" : \"S\",\n  \"Message\" : \"hi\",\n"));
+    assert_non_null(strstr(text, "\"MessageAttributes\" : {\n    \"k\" : {\"Type\":\"String\",\"Value\":\"v\"}\n  }\n}"));
+    json_t *env = json_loads(text, 0, NULL);
+    assert_string_equal(json_string_value(json_object_get(env, "TopicArn")), TOPIC "t");
+    json_decref(env);
+    json_decref(got);
+    got = drain(s, "closed");
+    assert_int_equal(json_array_size(got), 0);
+    json_decref(got);
+
+    json_t *j = messages(s, "t");
+    json_t *ds = json_object_get(json_array_get(json_object_get(j, "messages"), 0), "deliveries");
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 0), "status")), "delivered");
+    json_t *refused = json_array_get(ds, 1);
+    assert_string_equal(json_string_value(json_object_get(refused, "status")), "failed");
+    assert_int_equal(json_integer_value(json_object_get(refused, "http_status")), 403);
+    assert_true(g_str_has_prefix(json_string_value(json_object_get(refused, "error")), "AccessDenied: "));
+    /* open-raw does not exist */
+    json_t *missing = json_array_get(ds, 2);
+    assert_string_equal(json_string_value(json_object_get(missing, "status")), "failed");
+    assert_true(g_str_has_prefix(json_string_value(json_object_get(missing, "error")),
+                                 "AWS.SimpleQueueService.NonExistentQueue: "));
+    json_decref(j);
 }
 
 static void stopping_cancels_a_hanging_delivery(void **st)
@@ -1141,7 +1248,8 @@ static void fixtures_and_scenario(void **st)
     rfree(&r);
     json_t *j = messages(s, "orders");
     json_t *ds = json_object_get(json_array_get(json_object_get(j, "messages"), 0), "deliveries");
-    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 0), "status")), "recorded");
+    /* the fixture's queue is not there */
+    assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 0), "status")), "failed");
     assert_string_equal(json_string_value(json_object_get(json_array_get(ds, 1), "status")), "pending_confirmation");
     json_decref(j);
     char *dump = mockaws_state_json(s);
@@ -1368,6 +1476,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(structured_messages_and_unsupported_endpoints, setup, teardown),
         cmocka_unit_test_setup_teardown(stopping_cancels_a_hanging_delivery, setup, teardown),
         cmocka_unit_test_setup_teardown(fixtures_and_scenario, setup, teardown),
+        cmocka_unit_test_setup_teardown(sqs_subscriptions_deliver_as_the_queue_policy_allows, setup, teardown),
         cmocka_unit_test_setup_teardown(garbage_never_crashes, setup, teardown),
         cmocka_unit_test_setup_teardown(tag_limit_comes_first_and_is_linear, setup, teardown),
         cmocka_unit_test_setup_teardown(nul_is_never_a_place_to_cut, setup, teardown),

@@ -372,13 +372,22 @@ class HttpDelivery(SnsCase):
         statuses = [m["deliveries"][0]["status"] for m in self.messages(topic_arn=arn)["messages"]]
         self.assertEqual(statuses, ["delivered", "filtered", "filtered"])
 
-    def test_https_and_other_protocols_are_recorded(self):
+    def test_other_protocols_are_recorded(self):
+        arn = self.sns.create_topic(Name="t")["TopicArn"]
+        self.sns.subscribe(TopicArn=arn, Protocol="lambda",
+                           Endpoint=f"arn:aws:lambda:us-east-1:{DEFAULT_ACCOUNT}:function:f")
+        self.sns.publish(TopicArn=arn, Message="m")
+        [m] = self.messages(topic_arn=arn)["messages"]
+        self.assertEqual(m["deliveries"][0]["status"], "recorded")
+        self.assertEqual(m["deliveries"][0]["protocol"], "lambda")
+
+    def test_a_queue_that_is_not_there_fails_the_delivery_not_the_publish(self):
         arn = self.sns.create_topic(Name="t")["TopicArn"]
         self.sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=f"arn:aws:sqs:us-east-1:{DEFAULT_ACCOUNT}:q")
         self.sns.publish(TopicArn=arn, Message="m")
         [m] = self.messages(topic_arn=arn)["messages"]
-        self.assertEqual(m["deliveries"][0]["status"], "recorded")
-        self.assertEqual(m["deliveries"][0]["protocol"], "sqs")
+        self.assertEqual(m["deliveries"][0]["status"], "failed")
+        self.assertIn("NonExistentQueue", m["deliveries"][0]["error"])
 
 
 class Scenario(SnsCase):

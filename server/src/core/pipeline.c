@@ -18,6 +18,8 @@ typedef struct exchange {
     server *s;
     const http_request *req;
     http_response *resp;
+    const wire_protocol *proto; /* the protocol the request speaks: its service's, or
+                                   that service's query door (wire_protocol_for) */
     /* Its strings are borrowed (the journal copies them): from the buffers
      * below, the request, the route, the service's definition or literals. */
     journal_entry je;
@@ -57,7 +59,8 @@ static const char *svc_for_version(void *arg, const char *version)
     for (size_t i = 0; i < s->nsvcs; i++) {
         const wire_protocol *p = s->svcs[i].proto;
         const char *v = s->svcs[i].model->api_version;
-        if (p && p->routes_by_version && v && strcmp(v, version) == 0)
+        /* a JSON service with a query door (SQS) is named the query way too */
+        if (p && (p->routes_by_version || s->svcs[i].model->query_compatible) && v && strcmp(v, version) == 0)
             return s->svcs[i].def->name;
     }
     return NULL;
@@ -85,7 +88,7 @@ static bool is_form(const http_request *req)
 static void standard_headers(exchange *x, const svc_rt *rt)
 {
     if (rt)
-        rt->proto->finish_response(x->request_id, x->resp);
+        x->proto->finish_response(x->request_id, x->resp);
     else
         wire_amzn_request_id(x->request_id, x->resp);
     if (rt && rt->def->body_crc32) {
@@ -112,7 +115,7 @@ static void answer_error(exchange *x, svc_rt *rt, const char *op, aws_error *err
     /* Headers a handler set stay (a 304 carries its ETag and Last-Modified);
      * whatever body it began does not. */
     http_response_reset_body(x->resp);
-    rt->proto->serialize_error(rt->model, op, err, x->request_id, x->resp);
+    x->proto->serialize_error(rt->model, op, err, x->request_id, x->resp);
     if (!x->resp->status)
         x->resp->status = err->status ? err->status : 400;
     if (x->resp->status == 304) {
@@ -196,11 +199,11 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     x->je.account = account;
     x->je.region = r->region;
     x->je.service = rt->def->name;
-    if (rt->proto->reqid_style == WIRE_REQID_HEX16) {
+    if (x->proto->reqid_style == WIRE_REQID_HEX16) {
         char s3id[17];
         reqid_s3(x->request_id, s3id);
         g_strlcpy(x->request_id, s3id, sizeof x->request_id);
-    } else if (rt->proto->reqid_style == WIRE_REQID_BASE32_52 && !rt->model->query_compatible) {
+    } else if (x->proto->reqid_style == WIRE_REQID_BASE32_52 && !rt->model->query_compatible) {
         /* (a service that came from the query protocol, SQS, kept its UUIDs) */
         char ddbid[53];
         reqid_dynamodb(x->request_id, ddbid);
@@ -213,7 +216,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
      * be is checked below, once named */
     bool form = s->auth != MOCKAWS_AUTH_OFF && auth_form_pending(rt->def->name, x->req);
     if (s->auth != MOCKAWS_AUTH_OFF && !form &&
-        auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &err) != 0) {
+        auth_check(s, rt->def->name, x->proto->name, x->req, req->path, &err) != 0) {
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);
         return;
@@ -239,13 +242,13 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
 
     const char *op = rt->def->choose_operation
                          ? rt->def->choose_operation(rt->model, req, x->opbuf, sizeof x->opbuf, &err)
-                         : rt->proto->operation_name(rt->model, req, x->opbuf, sizeof x->opbuf, &err);
+                         : x->proto->operation_name(rt->model, req, x->opbuf, sizeof x->opbuf, &err);
     const mop *mo = op ? model_find_op(rt->model, op) : NULL;
     const svc_op *handler = op ? g_hash_table_lookup(rt->handlers, op) : NULL;
     if (form && (!handler || mo)) {
         /* no form upload after all: refused as the unsigned request it is */
         aws_error unsigned_err = AWS_ERROR_INIT;
-        if (auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &unsigned_err) != 0) {
+        if (auth_check(s, rt->def->name, x->proto->name, x->req, req->path, &unsigned_err) != 0) {
             aws_error_clear(&err);
             x->je.operation = op;
             answer_error(x, rt, op, &unsigned_err);
@@ -278,7 +281,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     json_t *input = NULL;
     if (!mo)
         input = json_object();
-    else if (rt->proto->parse_request(rt->model, op, req, &input, &err) != 0) {
+    else if (x->proto->parse_request(rt->model, op, req, &input, &err) != 0) {
         answer_error(x, rt, op, &err);
         aws_error_clear(&err);
         return;
@@ -387,7 +390,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     } else if (mo) {
         if (!c.output)
             c.output = json_object();
-        if (rt->proto->serialize_output(rt->model, op, c.output, x->request_id, x->resp) != 0) {
+        if (x->proto->serialize_output(rt->model, op, c.output, x->request_id, x->resp) != 0) {
             server_log(s, MOCKAWS_LOG_ERROR, "%s %s: output did not serialize", rt->def->name, op);
             aws_error_set_status(&c.err, 500, "InternalError",
                                  "We encountered an internal error. Please try again.");
@@ -455,6 +458,10 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
             http_request routed_req = *req;
             if (r.path)
                 routed_req.path = r.path;
+            /* a form (even a malformed one) or an Action in the query string
+             * is the query protocol's, never JSON's */
+            bool query_like = is_form(req) || http_params_get(&query, "Action");
+            x.proto = wire_protocol_for(rt->proto, rt->model, req, query_like);
             run_service(&x, rt, &r, &routed_req, too_large, park, out);
         }
     }

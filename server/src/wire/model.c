@@ -136,6 +136,8 @@ static void traits(build *b, json_t *o, mtraits *t)
 {
     t->location_name = get_str(b, o, "locationName");
     t->query_name = get_str(b, o, "queryName");
+    if (!t->query_name)
+        t->query_name = get_str(b, o, "x-mockaws-query-name");
     json_t *ns = json_object_get(o, "xmlNamespace");
     if (json_is_string(ns)) {
         t->xmlns_uri = str(b, json_string_value(ns));
@@ -384,6 +386,7 @@ static void compile_metadata(build *b, json_t *meta)
     m->target_prefix = get_str(b, meta, "targetPrefix");
     m->json_version = get_str(b, meta, "jsonVersion");
     m->xml_namespace = get_str(b, meta, "xmlNamespace");
+    m->query_path_member = get_str(b, meta, "x-mockaws-query-path-member");
     m->endpoint_prefix = get_str(b, meta, "endpointPrefix");
     m->service_id = get_str(b, meta, "serviceId");
     m->signing_name = get_str(b, meta, "signingName");

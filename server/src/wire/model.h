@@ -93,7 +93,8 @@ enum {
  * trait is the reference's, else its shape's (the mmember_* helpers). */
 typedef struct mtraits {
     const char *location_name; /* "locationName" */
-    const char *query_name;    /* "queryName" (EC2) */
+    const char *query_name;    /* "queryName" (EC2), or "x-mockaws-query-name": the name a JSON
+                                  service's member has in its query door (SQS) */
     const char *xmlns_uri;     /* "xmlNamespace" (its "uri", or the string form) */
     const char *xmlns_prefix;  /* "xmlNamespace"."prefix" */
     uint32_t flags;            /* MF_* */
@@ -170,6 +171,10 @@ typedef struct model {
     const char *target_prefix;   /* JSON protocol */
     const char *json_version;
     const char *xml_namespace;
+    const char *query_path_member; /* x-mockaws-query-path-member: for a JSON service's query
+                                      door (wire/query.c), the input member a request's path
+                                      stands for when absent (SQS's QueueUrl: the query-era
+                                      SDKs post to the queue's URL) */
     const char *endpoint_prefix;
     const char *service_id;
     const char *signing_name;

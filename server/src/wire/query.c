@@ -55,7 +55,25 @@
 /* How much of an offending value an error message quotes. */
 #define MAX_QUOTED 256
 
-typedef enum flavor { FLAVOR_QUERY, FLAVOR_EC2 } flavor;
+/* FLAVOR_COMPAT is the query protocol served for a JSON service that
+ * still takes it (awsQueryCompatible: SQS): its model is the JSON one, and
+ * the names the query protocol gives its members, lists' members and maps'
+ * keys and values are kept in query_name (x-mockaws-query-name), its
+ * locationNames being the JSON wire's. */
+typedef enum flavor { FLAVOR_QUERY, FLAVOR_EC2, FLAVOR_COMPAT } flavor;
+
+/* The name a reference goes by in a query form or answer (NULL: its
+ * member name, or the protocol's default): the locationName, or for
+ * FLAVOR_COMPAT the query-era name. own: the reference's trait alone (a
+ * list's member, a map's key and value), else merged with its shape's. */
+static const char *ref_wire_name(flavor fl, const mmember *ref, bool own)
+{
+    if (!ref)
+        return NULL;
+    if (fl == FLAVOR_COMPAT)
+        return own ? ref->t.query_name : mmember_query_name(ref);
+    return own ? ref->t.location_name : mmember_location_name(ref);
+}
 
 /* ---------------------------------------------------------------------- */
 /* shared model helpers                                                    */
@@ -338,8 +356,8 @@ static int too_deep(pctx *c)
  * locationName as it is ("label"), so both are accepted. */
 static int member_wire_names(flavor fl, const mmember *ref, wire_name names[2])
 {
-    const char *loc = mmember_location_name(ref);
-    if (fl == FLAVOR_QUERY) {
+    const char *loc = ref_wire_name(fl, ref, false);
+    if (fl != FLAVOR_EC2) {
         names[0] = (wire_name){loc ? loc : ref->name, false};
         return 1;
     }
@@ -359,7 +377,7 @@ static int member_wire_names(flavor fl, const mmember *ref, wire_name names[2])
  * locationName capitalized, both default to "key" / "value". */
 static wire_name map_part_name(flavor fl, const mmember *ref, const char *dflt)
 {
-    const char *loc = ref ? ref->t.location_name : NULL;
+    const char *loc = ref_wire_name(fl, ref, true);
     if (fl == FLAVOR_EC2) {
         const char *qn = ref ? ref->t.query_name : NULL;
         if (qn)
@@ -476,9 +494,9 @@ static int parse_list(pctx *c, const mmember *ref, const mshape *shape, json_t *
     if (!mref)
         return 0;
     char *orig = g_strdup(c->key->str);
-    bool flattened = c->fl == FLAVOR_QUERY && is_flattened(ref, shape);
-    const char *member_loc = mref->t.location_name;
-    if (c->fl == FLAVOR_QUERY && !flattened)
+    bool flattened = c->fl != FLAVOR_EC2 && is_flattened(ref, shape);
+    const char *member_loc = ref_wire_name(c->fl, mref, true);
+    if (c->fl != FLAVOR_EC2 && !flattened)
         key_push(c, member_loc ? member_loc : "member");
     GArray *idx = collect_indices(c);
     if (idx && idx->len == 0 && flattened && member_loc) {
@@ -534,7 +552,7 @@ static int parse_map(pctx *c, const mmember *ref, const mshape *shape, json_t **
     if (!vref)
         return 0;
     size_t save = c->key->len;
-    if (!(c->fl == FLAVOR_QUERY && is_flattened(ref, shape)))
+    if (!(c->fl != FLAVOR_EC2 && is_flattened(ref, shape)))
         key_push(c, "entry");
     GArray *idx = collect_indices(c);
     if (!idx || idx->len == 0) {
@@ -694,6 +712,23 @@ static int parse_value(pctx *c, const mmember *ref, const mshape *shape, json_t 
     return rc;
 }
 
+/* A JSON service's query door: a request sent to a resource's URL (SQS's
+ * query-era SDKs post to the queue's, /ACCOUNT/NAME) names the resource
+ * when the form does not, as the model's query_path_member: that member
+ * is set to the URL (this host, the path). */
+static void path_names_member(const model *m, const mshape *shape, const http_request *req, json_t *input)
+{
+    const char *member = m->query_path_member;
+    if (!member || !mshape_member(shape, member) || json_object_get(input, member) || !req->path ||
+        !req->path[0] || !req->path[1] || !req->host || !*req->host)
+        return;
+    char *url = g_strdup_printf("http://%s%s", req->host, req->path);
+    json_t *v = json_string(url); /* NULL when not UTF-8: left absent, for the validator */
+    if (v)
+        json_object_set_new(input, member, v);
+    g_free(url);
+}
+
 static int parse_request(flavor fl, const model *m, const char *op, const http_request *req,
                          json_t **input, aws_error *err)
 {
@@ -714,6 +749,8 @@ static int parse_request(flavor fl, const model *m, const char *op, const http_r
     if (rc < 0)
         return -1;
     *input = rc > 0 ? tree : json_object();
+    if (fl == FLAVOR_COMPAT)
+        path_names_member(m, shape, req, *input);
     return 0;
 }
 
@@ -727,6 +764,12 @@ static int ec2_parse_request(const model *m, const char *op, const http_request 
                              json_t **input, aws_error *err)
 {
     return parse_request(FLAVOR_EC2, m, op, req, input, err);
+}
+
+static int compat_parse_request(const model *m, const char *op, const http_request *req,
+                                json_t **input, aws_error *err)
+{
+    return parse_request(FLAVOR_COMPAT, m, op, req, input, err);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -814,7 +857,7 @@ static void write_members(wctx *c, const mshape *shape, json_t *obj, const char 
         json_t *v = json_object_get(obj, ref->name);
         if (skipped || !v || json_is_null(v))
             continue;
-        const char *loc = mmember_location_name(ref);
+        const char *loc = ref_wire_name(c->fl, ref, false);
         write_value(c, ref, ref->shape, loc ? loc : ref->name, v);
     }
 }
@@ -822,8 +865,8 @@ static void write_members(wctx *c, const mshape *shape, json_t *obj, const char 
 static void write_map_entry(wctx *c, const mshape *shape, const char *key, json_t *v)
 {
     const mmember *kref = shape->key, *vref = shape->value;
-    const char *kname = kref ? kref->t.location_name : NULL;
-    const char *vname = vref ? vref->t.location_name : NULL;
+    const char *kname = ref_wire_name(c->fl, kref, true);
+    const char *vname = ref_wire_name(c->fl, vref, true);
     xmlw_start(c->w, kname ? kname : "key");
     write_ref_namespace(c->w, kref);
     xmlw_text(c->w, key, strlen(key));
@@ -848,14 +891,16 @@ static void write_value(wctx *c, const mmember *ref, const mshape *shape, const 
             return;
         size_t i;
         json_t *item;
+        const char *iname = ref_wire_name(c->fl, mref, true);
         if (is_flattened(ref, shape)) {
-            /* one element per item, named as the member itself */
+            /* one element per item, named as the member itself (SQS
+             * names them after the list's member: <QueueUrl>, <Message>) */
+            const char *each = c->fl == FLAVOR_COMPAT && iname ? iname : name;
             json_array_foreach(v, i, item)
                 if (!json_is_null(item))
-                    write_value(c, mref, mref->shape, name, item);
+                    write_value(c, mref, mref->shape, each, item);
             return;
         }
-        const char *iname = mref->t.location_name;
         xmlw_start(c->w, name);
         write_ref_namespace(c->w, ref);
         json_array_foreach(v, i, item)
@@ -982,12 +1027,22 @@ static int ec2_serialize_output(const model *m, const char *op, json_t *output,
     return serialize_output(FLAVOR_EC2, m, op, output, request_id, resp);
 }
 
+static int compat_serialize_output(const model *m, const char *op, json_t *output,
+                                   const char *request_id, http_response *resp)
+{
+    return serialize_output(FLAVOR_COMPAT, m, op, output, request_id, resp);
+}
+
 /* Code, Message, then the error's other fields: by the model's error shape
  * when it has one, by their JSON types otherwise. */
 static void write_error_body(wctx *c, const model *m, const aws_error *err)
 {
     static const char *const envelope[] = {"Code", "Message", "Type", NULL};
-    xmlw_element(c->w, "Code", err->code ? err->code : "InternalError");
+    /* a JSON service's query door answers the query-era code of the error
+     * shape ("error"."code": AWS.SimpleQueueService.NonExistentQueue) */
+    const mshape *coded = c->fl == FLAVOR_COMPAT && err->code ? model_find_error(m, err->code) : NULL;
+    const char *code = coded && coded->error_code ? coded->error_code : err->code;
+    xmlw_element(c->w, "Code", code ? code : "InternalError");
     if (err->message)
         xmlw_element(c->w, "Message", err->message);
     if (!json_is_object(err->fields))
@@ -1031,6 +1086,8 @@ static void serialize_error(flavor fl, const model *m, const aws_error *err,
         xmlw_start(&w, "Error");
         xmlw_element(&w, "Type", sender ? "Sender" : "Receiver");
         write_error_body(&c, m, err);
+        if (fl == FLAVOR_COMPAT)
+            xmlw_element(&w, "Detail", ""); /* SQS's envelope has it, empty */
         xmlw_end(&w);
         xmlw_element(&w, "RequestId", request_id ? request_id : "");
     }
@@ -1050,6 +1107,12 @@ static void ec2_serialize_error(const model *m, const char *op, const aws_error 
                                 const char *request_id, http_response *resp)
 {
     serialize_error(FLAVOR_EC2, m, err, request_id, resp);
+}
+
+static void compat_serialize_error(const model *m, const char *op, const aws_error *err,
+                                   const char *request_id, http_response *resp)
+{
+    serialize_error(FLAVOR_COMPAT, m, err, request_id, resp);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1326,5 +1389,20 @@ const wire_protocol wire_ec2 = {
     .serialize_output = ec2_serialize_output,
     .serialize_error = ec2_serialize_error,
     .parse_response = ec2_parse_response,
+    .finish_response = wire_amzn_request_id,
+};
+
+/* Not in wire_protocol_find's table: the pipeline picks it for a request
+ * in the query protocol to a service whose model is JSON and
+ * awsQueryCompatible (wire_query_door). Its parse_response reads answers
+ * the plain query way. */
+const wire_protocol wire_query_compat = {
+    .name = "query",
+    .routes_by_version = true,
+    .operation_name = operation_name,
+    .parse_request = compat_parse_request,
+    .serialize_output = compat_serialize_output,
+    .serialize_error = compat_serialize_error,
+    .parse_response = query_parse_response,
     .finish_response = wire_amzn_request_id,
 };

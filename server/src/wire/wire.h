@@ -84,9 +84,22 @@ void wire_amzn_request_id(const char *request_id, http_response *resp);
 /* By metadata.protocol name; NULL when unknown. */
 const wire_protocol *wire_protocol_find(const char *name);
 
+/* The protocol a request to a service speaks: own (the service's, by its
+ * model), or wire_query_compat when the service is JSON and
+ * awsQueryCompatible (SQS) and the request is not JSON (no X-Amz-Target)
+ * but looks like the query protocol (query_like: a form body, or an Action
+ * in its query string), as the query-era SDKs send. */
+const wire_protocol *wire_protocol_for(const wire_protocol *own, const model *m, const http_request *req,
+                                       bool query_like);
+
 extern const wire_protocol wire_rest_xml;
 extern const wire_protocol wire_json;
 extern const wire_protocol wire_query;
 extern const wire_protocol wire_ec2;
+/* The query protocol served for a JSON service that still takes it
+ * (metadata.awsQueryCompatible: SQS), by the query-era names its model
+ * keeps (x-mockaws-query-name, wire/query.c); chosen per request by
+ * wire_query_door. */
+extern const wire_protocol wire_query_compat;
 
 #endif

@@ -15,6 +15,9 @@
 #define EVENT_SUBJECT "Amazon S3 Notification"
 /* The empty object's MD5: the eTag of a delete marker's record. */
 #define EMPTY_ETAG "d41d8cd98f00b204e9800998ecf8427e"
+/* "arn:aws:s3:::" and a bucket name (at most 255 bytes, as the oldest
+ * us-east-1 buckets may be). */
+#define BUCKET_ARN (13 + 255 + 1)
 
 /* The three kinds of destination, as the configuration lists them. */
 typedef struct dest_kind {
@@ -148,6 +151,20 @@ static int check_filters(svc_call *c, json_t *cfg)
 /* Why S3 could not use a topic as b's destination, or NULL when it can:
  * the topic must exist and its policy let s3.amazonaws.com publish for
  * this bucket. g_malloc'd. */
+/* What S3 asks of a destination's policy for b: may s3.amazonaws.com do
+ * action on arn for this bucket (aws:SourceArn) and its owner
+ * (aws:SourceAccount). bucket_arn: storage for the source ARN, which the
+ * request borrows. */
+static respolicy_request for_bucket(s3_bucket *b, const char *action, const char *arn, char bucket_arn[BUCKET_ARN])
+{
+    g_snprintf(bucket_arn, BUCKET_ARN, "arn:aws:s3:::%s", b->name);
+    return (respolicy_request){.service = "s3.amazonaws.com",
+                               .action = action,
+                               .resource = arn,
+                               .source_arn = bucket_arn,
+                               .source_account = b->owner};
+}
+
 static char *topic_problem(svc_call *c, s3_bucket *b, const char *arn, gchar **parts)
 {
     json_t *in = json_pack("{s:s}", "TopicArn", arn), *out = NULL;
@@ -157,21 +174,37 @@ static char *topic_problem(svc_call *c, s3_bucket *b, const char *arn, gchar **p
         why = g_strdup("Permissions on the destination topic do not allow S3 to publish notifications from this "
                        "bucket");
     } else {
-        char *bucket_arn = g_strdup_printf("arn:aws:s3:::%s", b->name);
-        respolicy_request r = {.service = "s3.amazonaws.com",
-                               .action = "sns:Publish",
-                               .resource = arn,
-                               .source_arn = bucket_arn,
-                               .source_account = b->owner};
+        char bucket_arn[BUCKET_ARN];
+        respolicy_request r = for_bucket(b, "sns:Publish", arn, bucket_arn);
         if (!respolicy_allows(svc_str(json_object_get(out, "Attributes"), "Policy"), &r))
             why = g_strdup("Permissions on the destination topic do not allow S3 to publish notifications from "
                            "this bucket");
-        g_free(bucket_arn);
     }
     aws_error_clear(&err);
     json_decref(out);
     json_decref(in);
     return why;
+}
+
+/* Whether the queue arn names exists and its policy lets s3.amazonaws.com
+ * sqs:SendMessage for b; *url as respolicy_queue gives it. */
+static respolicy_queue_status queue_for_bucket(svc_call *c, s3_bucket *b, const char *arn, char **url)
+{
+    char bucket_arn[BUCKET_ARN];
+    respolicy_request r = for_bucket(b, "sqs:SendMessage", arn, bucket_arn);
+    return respolicy_queue(c, &r, url);
+}
+
+/* The same for a queue. */
+static char *queue_problem(svc_call *c, s3_bucket *b, const char *arn)
+{
+    char *url = NULL;
+    respolicy_queue_status st = queue_for_bucket(c, b, arn, &url);
+    g_free(url);
+    return st == RESPOLICY_QUEUE_OK        ? NULL
+           : st == RESPOLICY_QUEUE_MISSING ? g_strdup("The destination queue does not exist")
+                                           : g_strdup("Permissions on the destination queue do not allow S3 to "
+                                                      "publish notifications from this bucket");
 }
 
 int s3_notify_check(svc_call *c, s3_bucket *b, json_t *doc)
@@ -226,7 +259,7 @@ int s3_notify_check(svc_call *c, s3_bucket *b, json_t *doc)
             } else if (k == 0) {
                 why = topic_problem(c, b, arn, parts);
             } else if (k == 1) {
-                why = g_strdup("The destination queue does not exist");
+                why = queue_problem(c, b, arn);
             } else {
                 why = g_strdup_printf("Not authorized to invoke function [%s]", arn);
             }
@@ -266,28 +299,44 @@ static void iso_ms(int64_t ms, char out[32])
     g_string_free(t, TRUE);
 }
 
-/* Publishes text to topic arn for S3; a failed delivery is in the journal
- * (the Publish's own entry) and nowhere else, as with S3. */
-static void publish(svc_call *c, const char *arn, const char *text)
+/* Sends text to a destination for S3: a topic's Publish (with S3's
+ * subject), or a queue's SendMessage (the text is the message's body),
+ * while the queue's policy still lets S3 send, as S3 checks at each
+ * delivery. A failed delivery is in the journal (the calls' own entries)
+ * and nowhere else, as with S3. */
+static void send_to(svc_call *c, s3_bucket *b, const dest_kind *kind, const char *arn, const char *text)
 {
-    gchar **parts = arn_split(arn, "sns");
+    gchar **parts = arn_split(arn, kind->service);
     if (!parts)
         return;
-    json_t *in = json_pack("{s:s, s:s, s:s}", "TopicArn", arn, "Subject", EVENT_SUBJECT, "Message", text);
-    json_t *out = NULL;
+    json_t *in = NULL, *out = NULL;
     aws_error err = AWS_ERROR_INIT;
-    svc_invoke(c, "sns", parts[4], parts[3], "Publish", in, &out, &err);
+    if (strcmp(kind->service, "sns") == 0) {
+        in = json_pack("{s:s, s:s, s:s}", "TopicArn", arn, "Subject", EVENT_SUBJECT, "Message", text);
+        svc_invoke(c, "sns", parts[4], parts[3], "Publish", in, &out, &err);
+    } else if (strcmp(kind->service, "sqs") == 0) {
+        char *url = NULL;
+        if (queue_for_bucket(c, b, arn, &url) == RESPOLICY_QUEUE_OK) {
+            in = json_pack("{s:s, s:s}", "QueueUrl", url, "MessageBody", text);
+            svc_invoke(c, "sqs", parts[4], parts[3], "SendMessage", in, &out, &err);
+        }
+        g_free(url);
+    }
     aws_error_clear(&err);
     json_decref(out);
     json_decref(in);
     g_strfreev(parts);
 }
 
+/* The destinations events go to: topics and queues (mockaws runs no
+ * functions). */
+static const dest_kind *const delivered[] = {&kinds[0], &kinds[1]};
+
 void s3_notify_configured(svc_call *c, s3_bucket *b)
 {
     json_t *doc = s3_config_get(b, S3_CFG_NOTIFICATION);
-    json_t *topics = json_object_get(doc, "TopicConfigurations");
-    if (!json_array_size(topics))
+    if (!json_array_size(json_object_get(doc, "TopicConfigurations")) &&
+        !json_array_size(json_object_get(doc, "QueueConfigurations")))
         return;
     char when[32];
     iso_ms(c->now_ms, when);
@@ -296,14 +345,16 @@ void s3_notify_configured(svc_call *c, s3_bucket *b)
     json_t *ev = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "Service", "Amazon S3", "Event", "s3:TestEvent", "Time",
                            when, "Bucket", b->name, "RequestId", c->request_id, "HostId", host->str);
     char *text = json_dumps(ev, JSON_COMPACT);
-    /* once to each topic, however many configurations name it */
+    /* once to each destination, however many configurations name it */
     GHashTable *sent = g_hash_table_new(g_str_hash, g_str_equal);
-    size_t i;
-    json_t *cfg;
-    json_array_foreach(topics, i, cfg) {
-        const char *arn = svc_str(cfg, "TopicArn");
-        if (arn && g_hash_table_add(sent, (gpointer)arn))
-            publish(c, arn, text);
+    for (size_t k = 0; k < G_N_ELEMENTS(delivered); k++) {
+        size_t i;
+        json_t *cfg;
+        json_array_foreach(json_object_get(doc, delivered[k]->list), i, cfg) {
+            const char *arn = svc_str(cfg, delivered[k]->arn);
+            if (arn && g_hash_table_add(sent, (gpointer)arn))
+                send_to(c, b, delivered[k], arn, text);
+        }
     }
     g_hash_table_destroy(sent);
     free(text);
@@ -408,17 +459,19 @@ static bool config_takes(json_t *cfg, const s3_event *ev)
 void s3_notify(svc_call *c, s3_bucket *b, const s3_event *ev)
 {
     json_t *doc = s3_config_get(b, S3_CFG_NOTIFICATION);
-    size_t i;
-    json_t *cfg;
-    json_array_foreach(json_object_get(doc, "TopicConfigurations"), i, cfg) {
-        const char *arn = svc_str(cfg, "TopicArn");
-        if (!arn || !config_takes(cfg, ev))
-            continue;
-        json_t *msg = json_pack("{s:[o]}", "Records", record(c, b, ev, svc_str(cfg, "Id")));
-        char *text = json_dumps(msg, JSON_COMPACT);
-        publish(c, arn, text);
-        free(text);
-        json_decref(msg);
+    for (size_t k = 0; k < G_N_ELEMENTS(delivered); k++) {
+        size_t i;
+        json_t *cfg;
+        json_array_foreach(json_object_get(doc, delivered[k]->list), i, cfg) {
+            const char *arn = svc_str(cfg, delivered[k]->arn);
+            if (!arn || !config_takes(cfg, ev))
+                continue;
+            json_t *msg = json_pack("{s:[o]}", "Records", record(c, b, ev, svc_str(cfg, "Id")));
+            char *text = json_dumps(msg, JSON_COMPACT);
+            send_to(c, b, delivered[k], arn, text);
+            free(text);
+            json_decref(msg);
+        }
     }
 }
 

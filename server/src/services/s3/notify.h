@@ -4,13 +4,15 @@
  * and lets S3 send to it, as S3 does unless the request says
  * x-amz-skip-destination-validation. A configuration that was stored sends
  * s3:TestEvent to its destinations; from then on each object event that a
- * configuration's events and filters take is published to its SNS topic as
- * S3's event record, through svc_invoke (the journal shows each delivery
- * as an SNS Publish whose caller is s3).
+ * configuration's events and filters take is sent as S3's event record,
+ * through svc_invoke: published to an SNS topic (the journal shows an SNS
+ * Publish whose caller is s3), or as the body of a message to an SQS
+ * queue (SendMessage, while its policy lets S3 send; no SNS envelope).
  *
- * Only SNS topics receive events: queue and function destinations fail the
- * destination check (mockaws serves neither SQS nor Lambda yet) and, when
- * that check is skipped, are stored and sent nothing. */
+ * Topics and queues are checked the same way (they exist, in the bucket's
+ * region, and their policy lets s3.amazonaws.com publish or send for the
+ * bucket: respolicy.h). Function destinations fail the check (mockaws
+ * serves no Lambda) and, when the check is skipped, are sent nothing. */
 #ifndef MOCKAWS_S3_NOTIFY_H
 #define MOCKAWS_S3_NOTIFY_H
 

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/respolicy.h"
 #include "services/sns/authz.h"
 #include "services/sns/httpc.h"
 #include "services/sns/store.h"
@@ -15,6 +16,8 @@
 #define MAX_MESSAGE 262144
 #define MAX_ATTRIBUTES 10
 #define MAX_BATCH 10
+/* SQS takes at most 10 message attributes: more fail a raw delivery */
+#define MAX_SQS_ATTRIBUTES 10
 #define API_VERSION "2010-03-31"
 #define HEX "0123456789abcdef"
 
@@ -311,6 +314,8 @@ typedef struct message {
     const char *sequence;   /* FIFO, or NULL */
     const char *group_id;
     const char *dedup_id;
+    const char *dedup_used; /* FIFO: the deduplication id in force (dedup_id, or the
+                               content's hash), passed on to FIFO queues */
 } message;
 
 /* The text a protocol gets: its own key of a structured message, or
@@ -321,6 +326,55 @@ static const char *text_for(const message *m, const char *protocol)
         return m->text;
     const char *own = svc_str(m->parsed, protocol);
     return own ? own : svc_str(m->parsed, "default");
+}
+
+/* Appends v as JSON text (compact). */
+static void append_json(GString *out, json_t *v)
+{
+    char *text = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT);
+    g_string_append(out, text ? text : "null");
+    free(text);
+}
+
+static void append_quoted(GString *out, const char *s)
+{
+    json_t *v = json_string(s);
+    append_json(out, v);
+    json_decref(v);
+}
+
+/* A notification's text as SNS lays it out: a member a line, " : "
+ * between name and value, each message attribute on a line of its own
+ * (consumers' fixtures are captures of it). env holds strings, and
+ * MessageAttributes' object of objects. */
+static char *envelope_text(json_t *env)
+{
+    GString *out = g_string_new("{");
+    const char *k, *ak;
+    json_t *v, *av;
+    bool first = true;
+    json_object_foreach(env, k, v) {
+        g_string_append(out, first ? "\n  " : ",\n  ");
+        first = false;
+        append_quoted(out, k);
+        g_string_append(out, " : ");
+        if (!json_is_object(v)) {
+            append_json(out, v);
+            continue;
+        }
+        g_string_append(out, "{");
+        bool afirst = true;
+        json_object_foreach(v, ak, av) {
+            g_string_append(out, afirst ? "\n    " : ",\n    ");
+            afirst = false;
+            append_quoted(out, ak);
+            g_string_append(out, " : ");
+            append_json(out, av);
+        }
+        g_string_append(out, afirst ? "}" : "\n  }");
+    }
+    g_string_append(out, "\n}");
+    return g_string_free(out, FALSE);
 }
 
 static char *notification_body(svc_call *c, sns_sub *s, const message *m, const char *when)
@@ -344,7 +398,7 @@ static char *notification_body(svc_call *c, sns_sub *s, const message *m, const 
     json_object_set_new(env, "UnsubscribeURL", json_string(unsub));
     if (json_object_size(m->attributes))
         json_object_set_new(env, "MessageAttributes", envelope_attributes(m->attributes));
-    char *body = dumps(env);
+    char *body = envelope_text(env);
     json_decref(env);
     g_free(sig);
     g_free(cert);
@@ -352,6 +406,66 @@ static char *notification_body(svc_call *c, sns_sub *s, const message *m, const 
     g_free(params);
     g_free(arn_enc);
     return body;
+}
+
+/* Delivers m to the SQS queue subscription s names, as SNS does: through
+ * SQS's SendMessage (svc_invoke: the journal shows it, caller "sns"),
+ * when the queue exists and its policy lets sns.amazonaws.com
+ * sqs:SendMessage for this topic (in the queue's own account too). A
+ * refusal fails the delivery, not the Publish; the outcome says why. */
+static sns_outcome *deliver_sqs(svc_call *c, sns_sub *s, const message *m, const char *when)
+{
+    sns_log *log = ((sns_state *)c->state)->log;
+    bool raw = sns_sub_raw(s);
+    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "failed", NULL);
+    if (raw && json_object_size(m->attributes) > MAX_SQS_ATTRIBUTES) {
+        sns_outcome_set(log, o, "failed", 1, 400,
+                        "raw delivery to SQS carries at most 10 message attributes (a client error: not retried)");
+        return o;
+    }
+    respolicy_request r = {.service = "sns.amazonaws.com",
+                           .action = "sqs:SendMessage",
+                           .resource = s->endpoint,
+                           .source_arn = s->topic->arn,
+                           .source_account = c->account};
+    char *url = NULL;
+    respolicy_queue_status qs = respolicy_queue(c, &r, &url);
+    if (qs == RESPOLICY_QUEUE_MISSING) {
+        sns_outcome_set(log, o, "failed", 1, 400,
+                        "AWS.SimpleQueueService.NonExistentQueue: the queue does not exist");
+        return o;
+    }
+    if (qs == RESPOLICY_QUEUE_DENIED) {
+        sns_outcome_set(log, o, "failed", 1, 403,
+                        "AccessDenied: the queue's policy does not allow sns.amazonaws.com sqs:SendMessage "
+                        "for this topic");
+        g_free(url);
+        return o;
+    }
+    char *body = raw ? g_strdup(text_for(m, s->protocol)) : notification_body(c, s, m, when);
+    json_t *in = json_pack("{s:s, s:s}", "QueueUrl", url, "MessageBody", body), *out = NULL;
+    if (raw && json_object_size(m->attributes))
+        json_object_set(in, "MessageAttributes", m->attributes);
+    if (m->group_id)
+        json_object_set_new(in, "MessageGroupId", json_string(m->group_id));
+    if (m->dedup_used)
+        json_object_set_new(in, "MessageDeduplicationId", json_string(m->dedup_used));
+    aws_error err = AWS_ERROR_INIT;
+    gchar **p = g_strsplit(s->endpoint, ":", 6); /* respolicy_queue found it an SQS ARN */
+    if (svc_invoke(c, "sqs", p[4], p[3], "SendMessage", in, &out, &err) == 0) {
+        sns_outcome_set(log, o, "delivered", 1, 200, NULL);
+    } else {
+        char *why = g_strdup_printf("%s: %s", err.code, err.message ? err.message : "");
+        sns_outcome_set(log, o, "failed", 1, err.status ? err.status : 400, why);
+        g_free(why);
+    }
+    g_strfreev(p);
+    aws_error_clear(&err);
+    json_decref(out);
+    json_decref(in);
+    g_free(body);
+    g_free(url);
+    return o;
 }
 
 /* Logs the message and delivers it to every subscription of the topic. */
@@ -390,6 +504,8 @@ static void deliver(svc_call *c, sns_topic *t, const message *m, const char *pho
             bool raw = sns_sub_raw(s);
             char *body = raw ? g_strdup(text_for(m, s->protocol)) : notification_body(c, s, m, when);
             submit_http(c, s, "Notification", m->id, body, o, sns_sub_retries(s), raw);
+        } else if (!strcmp(s->protocol, "sqs")) {
+            o = deliver_sqs(c, s, m, when);
         } else if (!strcmp(s->protocol, "https")) {
             o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "failed",
                                 "https delivery is not supported by mockaws");
@@ -658,10 +774,9 @@ static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, 
             return invalid(c, "SQS endpoint ARN");
         bool q_fifo = g_str_has_suffix(endpoint, ".fifo");
         if (q_fifo && !t->fifo)
-            return invalid(c, "Invalid parameter: Endpoint Reason: FIFO SQS Queues can not be subscribed to standard "
-                              "SNS topics");
+            return invalid(c, "Endpoint Reason: FIFO SQS Queues can not be subscribed to standard SNS topics");
         if (!q_fifo && t->fifo)
-            return invalid(c, "Invalid parameter: Endpoint Reason: Please use FIFO SQS queue");
+            return invalid(c, "Endpoint Reason: Please use FIFO SQS queue");
     } else if (!strcmp(proto, "lambda")) {
         if (!arn_of_service(endpoint, "lambda"))
             return invalid(c, "Lambda endpoint ARN");
@@ -1055,10 +1170,15 @@ static void publish_checked(svc_call *c, sns_topic *t, message *m, const char *p
         }
         g_snprintf(seq, 32, "%020" G_GUINT64_FORMAT, (guint64)10000000000000000000ULL + ++t->sequence);
         sns_topic_dedup_add(t, dedup, c->now_ms, message_id, seq);
+        m->id = message_id;
+        m->sequence = seq;
+        m->dedup_used = dedup;
+        deliver(c, t, m, phone);
         g_free(content_id);
+        return;
     }
     m->id = message_id;
-    m->sequence = seq[0] ? seq : NULL;
+    m->sequence = NULL;
     deliver(c, t, m, phone);
 }
 
