@@ -48,6 +48,7 @@ KEEP = {
         "SendMessage", "SendMessageBatch", "ReceiveMessage", "DeleteMessage", "DeleteMessageBatch",
         "ChangeMessageVisibility", "ChangeMessageVisibilityBatch", "ListDeadLetterSourceQueues",
         "StartMessageMoveTask", "ListMessageMoveTasks", "CancelMessageMoveTask",
+        "AddPermission", "RemovePermission",
     ],
     "iam": [
         "CreateUser", "GetUser", "ListUsers", "DeleteUser", "CreateRole", "GetRole", "ListRoles",
@@ -169,6 +170,13 @@ S3_XML_INTERLEAVE = {"ListObjectVersionsOutput": ["Versions", "DeleteMarkers"]}
 # Prefix / Suffix; anything else is S3's own InvalidArgument, not MalformedXML
 # (services/s3/config.c checks them).
 S3_LENIENT_ENUMS = ["FilterRuleName"]
+
+# ReceiveMessage's deprecated AttributeNames: botocore types it as
+# QueueAttributeName, but SQS takes the message system attribute names there
+# (MessageGroupId, SequenceNumber, ...; aws/aws-sdk issue 56), so the member
+# gets a list of plain strings of its own, which the handler checks against
+# both lists (services/sqs/messages.c). GetQueueAttributes keeps the enum.
+SQS_LENIENT_MEMBERS = {("ReceiveMessageRequest", "AttributeNames"): "ReceiveAttributeNameList"}
 
 # CORS preflight: browsers send OPTIONS to a bucket or an object, which S3
 # answers from the bucket's CORS configuration but botocore does not model
@@ -406,6 +414,9 @@ def trim(service, full):
     meta["x-mockaws-all-operations"] = sorted(full["operations"])
     if service == "sqs":
         meta["x-mockaws-error-namespace"] = SQS_NS
+        for (struct, member), list_name in SQS_LENIENT_MEMBERS.items():
+            shapes[list_name] = {"type": "list", "member": {"shape": "String"}}
+            shapes[struct]["members"][member]["shape"] = list_name
         for name, (code, status) in SQS_QUERY_ERRORS.items():
             if name in shapes:
                 shapes[name]["error"] = {"code": code, "httpStatusCode": status, "senderFault": True}
@@ -466,6 +477,7 @@ QUERY_NAMES = {
             "AWSAccountIdList": {"flattened": True, "member": "AWSAccountId"},
             "ActionNameList": {"flattened": True, "member": "ActionName"},
             "AttributeNameList": {"flattened": True, "member": "AttributeName"},
+            "ReceiveAttributeNameList": {"flattened": True, "member": "AttributeName"},
             "BatchResultErrorEntryList": {"flattened": True, "member": "BatchResultErrorEntry"},
             "BinaryList": {"member": "BinaryListValue"},
             "ChangeMessageVisibilityBatchRequestEntryList": {

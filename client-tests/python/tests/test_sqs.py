@@ -478,3 +478,166 @@ class TestFifo(SqsCase):
         self.assertEqual([(m["MessageId"], m["ReceiptHandle"]) for m in a],
                          [(m["MessageId"], m["ReceiptHandle"]) for m in b])
         self.assertEqual([m["Body"] for m in self.receive(url, MaxNumberOfMessages=10)], ["m2"])
+
+
+class TestReceiveAttributeNames(SqsCase):
+    def test_legacy_attribute_names_take_the_system_attribute_names(self):
+        url = self.queue("names.fifo", FifoQueue="true")
+        sent = self.sqs.send_message(QueueUrl=url, MessageBody="x", MessageGroupId="g1",
+                                     MessageDeduplicationId="d1")
+        names = ["MessageGroupId", "MessageDeduplicationId", "SequenceNumber", "AWSTraceHeader", "SenderId"]
+        m = self.receive(url, AttributeNames=names, VisibilityTimeout=0)[0]
+        self.assertEqual(m["Attributes"]["MessageGroupId"], "g1")
+        self.assertEqual(m["Attributes"]["MessageDeduplicationId"], "d1")
+        self.assertEqual(m["Attributes"]["SequenceNumber"], sent["SequenceNumber"])
+        self.assertNotIn("SentTimestamp", m["Attributes"])
+        # a queue attribute name (as the SDKs type the member) names nothing a message has
+        m = self.receive(url, AttributeNames=["VisibilityTimeout", "SentTimestamp"], VisibilityTimeout=0)[0]
+        self.assertEqual(set(m["Attributes"]), {"SentTimestamp"})
+        m = self.receive(url, MessageSystemAttributeNames=["MessageGroupId"], VisibilityTimeout=0)[0]
+        self.assertEqual(m["Attributes"], {"MessageGroupId": "g1"})
+        for member in ("AttributeNames", "MessageSystemAttributeNames"):
+            err = self.error(self.receive, "InvalidAttributeName", url=url, **{member: ["SentTimestamp", "Bogus"]})
+            self.assertEqual(err["Error"]["Message"], "Unknown Attribute Bogus.")
+        # the message system names are not queue attributes
+        self.error(self.sqs.get_queue_attributes, "InvalidAttributeName", QueueUrl=url,
+                   AttributeNames=["MessageGroupId"])
+
+
+class TestPermissions(SqsCase):
+    def policy(self, url):
+        import json
+        text = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"]).get(
+            "Attributes", {}).get("Policy")
+        return json.loads(text) if text else None
+
+    def test_add_and_remove_edit_the_policy(self):
+        url = self.queue("shared")
+        arn = self.attrs(url, "QueueArn")["QueueArn"]
+        self.sqs.add_permission(QueueUrl=url, Label="one", AWSAccountIds=["111122223333"],
+                                Actions=["SendMessage"])
+        self.sqs.add_permission(QueueUrl=url, Label="two", AWSAccountIds=["111122223333", "444455556666"],
+                                Actions=["ReceiveMessage", "DeleteMessage"])
+        doc = self.policy(url)
+        self.assertEqual(doc["Version"], "2012-10-17")
+        self.assertEqual(doc["Id"], f"{arn}/SQSDefaultPolicy")
+        self.assertEqual(doc["Statement"], [
+            {"Sid": "one", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+             "Action": "SQS:SendMessage", "Resource": arn},
+            {"Sid": "two", "Effect": "Allow",
+             "Principal": {"AWS": ["arn:aws:iam::111122223333:root", "arn:aws:iam::444455556666:root"]},
+             "Action": ["SQS:ReceiveMessage", "SQS:DeleteMessage"], "Resource": arn}])
+        self.sqs.remove_permission(QueueUrl=url, Label="one")
+        self.assertEqual([s["Sid"] for s in self.policy(url)["Statement"]], ["two"])
+        self.sqs.remove_permission(QueueUrl=url, Label="two")
+        self.assertIsNone(self.policy(url))
+
+    def test_errors(self):
+        url = self.queue("guarded")
+        add = self.sqs.add_permission
+        add(QueueUrl=url, Label="dup", AWSAccountIds=["111122223333"], Actions=["*"])
+        err = self.error(add, "InvalidParameterValue", QueueUrl=url, Label="dup", AWSAccountIds=["111122223333"],
+                         Actions=["SendMessage"])
+        self.assertEqual(err["Error"]["Message"], "Value dup for parameter Label is invalid. Reason: Already exists.")
+        err = self.error(self.sqs.remove_permission, "InvalidParameterValue", QueueUrl=url, Label="nope")
+        self.assertEqual(err["Error"]["Message"],
+                         "Value nope for parameter Label is invalid. Reason: can't find label on existing policy.")
+        err = self.error(add, "InvalidParameterValue", QueueUrl=url, Label="owner", AWSAccountIds=["111122223333"],
+                         Actions=["DeleteQueue"])
+        self.assertEqual(err["Error"]["Message"], "Value SQS:DeleteQueue for parameter ActionName is invalid. "
+                                                  "Reason: Only the queue owner is allowed to invoke this action.")
+        err = self.error(add, "InvalidParameterValue", QueueUrl=url, Label="bogus", AWSAccountIds=["111122223333"],
+                         Actions=["Fly"])
+        self.assertIn("Value SQS:Fly for parameter ActionName is invalid.", err["Error"]["Message"])
+        self.error(add, "InvalidParameterValue", QueueUrl=url, Label="bad label", AWSAccountIds=["111122223333"],
+                   Actions=["SendMessage"])
+        self.error(add, "InvalidParameterValue", QueueUrl=url, Label="acct", AWSAccountIds=["12"],
+                   Actions=["SendMessage"])
+        err = self.error(add, "OverLimit", 403, QueueUrl=url, Label="many", AWSAccountIds=["111122223333"],
+                         Actions=["SendMessage", "ReceiveMessage", "DeleteMessage", "ChangeMessageVisibility",
+                                  "GetQueueAttributes", "GetQueueUrl", "PurgeQueue", "ListDeadLetterSourceQueues"])
+        self.assertEqual(err["Error"]["Message"],
+                         "8 actions were found in a statement from the submitted policy, max allowed is 7")
+        for i in range(19):
+            add(QueueUrl=url, Label=f"l{i}", AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+        self.error(add, "OverLimit", 403, QueueUrl=url, Label="l20", AWSAccountIds=["111122223333"],
+                   Actions=["SendMessage"])
+        self.assertEqual(len(self.policy(url)["Statement"]), 20)
+        self.error(add, "AWS.SimpleQueueService.NonExistentQueue", QueueUrl=url + "-gone", Label="x",
+                   AWSAccountIds=["111122223333"], Actions=["SendMessage"])
+
+
+class TestQueryDoorUnknownAction(SqsCase):
+    def test_unknown_action_is_invalid_action(self):
+        import urllib.parse
+        import xml.etree.ElementTree as ET
+        body = urllib.parse.urlencode({"Action": "FlyAway", "Version": "2012-11-05"})
+        status, hdrs, data = self.server.request("POST", "/", body, {
+            "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            "Authorization": "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/sqs/aws4_request, "
+                             "SignedHeaders=host, Signature=00"})
+        self.assertEqual(status, 400, data)
+        ns = "{http://queue.amazonaws.com/doc/2012-11-05/}"
+        err = ET.fromstring(data).find(f"{ns}Error")
+        self.assertEqual(err.find(f"{ns}Code").text, "InvalidAction")
+        self.assertEqual(err.find(f"{ns}Message").text, "The action FlyAway is not valid for this web service.")
+        self.assertEqual(err.find(f"{ns}Type").text, "Sender")
+
+
+class TestFaults(SqsCase):
+    def rule(self, **rule):
+        status, doc = self.server.control("POST", "/_mockaws/faults", body={"service": "sqs", **rule})
+        self.assertEqual(status, 200, doc)
+
+    def test_throttled_send_is_retried_by_the_sdk(self):
+        url = self.queue("throttled")
+        self.rule(operation="SendMessage", error="RequestThrottled", times=2)
+        sqs = self.server.client("sqs", retries={"mode": "standard", "max_attempts": 5})
+        r = sqs.send_message(QueueUrl=url, MessageBody="x")
+        self.assertEqual(r["ResponseMetadata"]["RetryAttempts"], 2)
+        sent = self.server.journal(operation="SendMessage")
+        self.assertEqual([e["status"] for e in sent], [403, 403, 200])
+        self.assertEqual(len(self.receive(url)), 1)
+        # what the SDK saw on a throttled answer: the query-era code in x-amzn-query-error
+        self.rule(operation="SendMessage", error="RequestThrottled", times=1)
+        once = self.server.client("sqs", retries={"mode": "standard", "total_max_attempts": 1})
+        err = self.error(once.send_message, "RequestThrottled", 403, QueueUrl=url, MessageBody="y")
+        self.assertEqual(err["ResponseMetadata"]["HTTPHeaders"]["x-amzn-query-error"], "RequestThrottled;Sender")
+
+    def test_over_limit_on_receive(self):
+        url = self.queue("limited")
+        self.sqs.send_message(QueueUrl=url, MessageBody="x")
+        self.rule(operation="ReceiveMessage", error="OverLimit", times=1)
+        err = self.error(self.receive, "OverLimit", 403, url=url)
+        self.assertEqual(err["ResponseMetadata"]["HTTPHeaders"]["x-amzn-query-error"], "OverLimit;Sender")
+        self.assertEqual(len(self.receive(url)), 1)
+
+    def test_failed_entries_on_delete_and_visibility_batches(self):
+        url = self.queue("partial")
+        for i in range(4):
+            self.sqs.send_message(QueueUrl=url, MessageBody=str(i))
+        msgs = self.receive(url, MaxNumberOfMessages=10)
+        self.assertEqual(len(msgs), 4)
+        self.rule(operation="ChangeMessageVisibilityBatch", failed_entries=0.5)
+        r = self.sqs.change_message_visibility_batch(QueueUrl=url, Entries=[
+            {"Id": f"e{i}", "ReceiptHandle": m["ReceiptHandle"], "VisibilityTimeout": 60}
+            for i, m in enumerate(msgs)])
+        self.assertEqual((len(r["Successful"]), len(r["Failed"])), (2, 2))
+        self.assertEqual({(f["Code"], f["SenderFault"]) for f in r["Failed"]}, {("InternalError", False)})
+        self.rule(operation="DeleteMessageBatch", failed_entries=True)
+        r = self.sqs.delete_message_batch(QueueUrl=url, Entries=[
+            {"Id": f"e{i}", "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(msgs)])
+        self.assertEqual((r.get("Successful", []), len(r["Failed"])), ([], 4))
+        # nothing was deleted: the four are still there
+        status, doc = self.server.control("GET", "/_mockaws/sqs/messages", query={"queue": "partial"})
+        self.assertEqual(len(doc["queues"][0]["messages"]), 4)
+
+    def test_delay_on_receive(self):
+        url = self.queue("slow")
+        self.sqs.send_message(QueueUrl=url, MessageBody="x")
+        self.rule(operation="ReceiveMessage", delay_ms=300, times=1)
+        t0 = time.monotonic()
+        self.assertEqual(len(self.receive(url)), 1)
+        self.assertGreaterEqual(time.monotonic() - t0, 0.3)
+        entry = self.server.journal(operation="ReceiveMessage")[0]
+        self.assertIsNotNone(entry["fault"])

@@ -1042,6 +1042,10 @@ static void write_error_body(wctx *c, const model *m, const aws_error *err)
      * shape ("error"."code": AWS.SimpleQueueService.NonExistentQueue) */
     const mshape *coded = c->fl == FLAVOR_COMPAT && err->code ? model_find_error(m, err->code) : NULL;
     const char *code = coded && coded->error_code ? coded->error_code : err->code;
+    /* an operation the service lacks: the JSON era's UnknownOperationException
+     * was the query era's InvalidAction (400, the same sentence) */
+    if (c->fl == FLAVOR_COMPAT && code && strcmp(code, "UnknownOperationException") == 0)
+        code = "InvalidAction";
     xmlw_element(c->w, "Code", code ? code : "InternalError");
     if (err->message)
         xmlw_element(c->w, "Message", err->message);

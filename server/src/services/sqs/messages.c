@@ -294,17 +294,63 @@ typedef struct want {
     GPtrArray *user;       /* names, or prefixes ending ".*" */
 } want;
 
-static void want_names(want *w, json_t *list)
+/* Whether name is one of the values of the model's enum shape. */
+static bool in_enum(const svc_call *c, const char *shape, const char *name)
+{
+    const mshape *sh = model_find_shape(c->model, shape);
+    for (uint32_t i = 0; sh && i < sh->nenums; i++)
+        if (strcmp(sh->enums[i], name) == 0)
+            return true;
+    return false;
+}
+
+/* The system attribute names in list. MessageSystemAttributeNames takes the
+ * message system attribute names (the model's enum checked them); the
+ * deprecated AttributeNames takes those too (MessageGroupId, SequenceNumber:
+ * what SQS documents for it) and, as the SDKs type it, the queue attribute
+ * names, which name nothing a message has. Any other name:
+ * InvalidAttributeName, -1. */
+static int want_names(svc_call *c, want *w, json_t *list, bool legacy)
 {
     size_t i;
     json_t *v;
     json_array_foreach(list, i, v) {
         const char *s = json_string_value(v);
+        if (legacy && !in_enum(c, "MessageSystemAttributeName", s) && !in_enum(c, "QueueAttributeName", s))
+            return aws_error_set(&c->err, "InvalidAttributeName", "Unknown Attribute %s.", s);
         if (strcmp(s, "All") == 0)
             w->all_sys = true;
         else
             g_hash_table_add(w->sys, (gpointer)s);
     }
+    return 0;
+}
+
+/* What a receive asks to be answered with, from its input; -1 with c->err
+ * set for a name SQS does not know. */
+static int want_init(svc_call *c, want *w)
+{
+    *w = (want){false, g_hash_table_new(g_str_hash, g_str_equal), false, g_ptr_array_new()};
+    json_t *in = c->input;
+    if (want_names(c, w, json_object_get(in, "AttributeNames"), true) != 0 ||
+        want_names(c, w, json_object_get(in, "MessageSystemAttributeNames"), false) != 0)
+        return -1;
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(in, "MessageAttributeNames"), i, v) {
+        const char *s = json_string_value(v);
+        if (strcmp(s, "All") == 0 || strcmp(s, ".*") == 0)
+            w->all_user = true;
+        else
+            g_ptr_array_add(w->user, (gpointer)s);
+    }
+    return 0;
+}
+
+static void want_clear(want *w)
+{
+    g_hash_table_destroy(w->sys);
+    g_ptr_array_free(w->user, TRUE);
 }
 
 static bool want_sys(const want *w, const char *name)
@@ -431,6 +477,12 @@ int sqs_receive_message(svc_call *c)
                                  "ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. "
                                  "1 to 128 in length.");
 
+    want w;
+    if (want_init(c, &w) != 0) {
+        want_clear(&w);
+        return -1;
+    }
+
     GPtrArray *got = g_ptr_array_new();
     sqs_attempt *prior = attempt_id ? sqs_attempt_find(q, attempt_id, c->now_ms) : NULL;
     if (prior) {
@@ -461,26 +513,14 @@ int sqs_receive_message(svc_call *c)
     int64_t left_ms = (int64_t)wait * 1000 - svc_park_waited_ms(c);
     if (!got->len && left_ms > 0 && !svc_park_expired(c) && svc_park(c, q->arn, left_ms)) {
         g_ptr_array_free(got, TRUE);
+        want_clear(&w);
         return 0; /* answered when a message arrives or the wait is over */
     }
 
-    want w = {false, g_hash_table_new(g_str_hash, g_str_equal), false, g_ptr_array_new()};
-    want_names(&w, json_object_get(in, "AttributeNames"));
-    want_names(&w, json_object_get(in, "MessageSystemAttributeNames"));
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(in, "MessageAttributeNames"), i, v) {
-        const char *s = json_string_value(v);
-        if (strcmp(s, "All") == 0 || strcmp(s, ".*") == 0)
-            w.all_user = true;
-        else
-            g_ptr_array_add(w.user, (gpointer)s);
-    }
     json_t *msgs = json_array();
     for (guint j = 0; j < got->len; j++)
         json_array_append_new(msgs, message_out(c, q, got->pdata[j], &w));
-    g_hash_table_destroy(w.sys);
-    g_ptr_array_free(w.user, TRUE);
+    want_clear(&w);
     g_ptr_array_free(got, TRUE);
     c->output = json_object();
     if (json_array_size(msgs))

@@ -766,6 +766,8 @@ static const svc_op ops[] = {
     {"StartMessageMoveTask", sqs_start_move_task, SVC_LOCK_EXCLUSIVE},
     {"ListMessageMoveTasks", sqs_list_move_tasks, SVC_LOCK_SHARED},
     {"CancelMessageMoveTask", sqs_cancel_move_task, SVC_LOCK_EXCLUSIVE},
+    {"AddPermission", sqs_add_permission, SVC_LOCK_EXCLUSIVE},
+    {"RemovePermission", sqs_remove_permission, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 

@@ -1,7 +1,8 @@
 /* sqs: Amazon SQS (AWS JSON 1.0, awsQueryCompatible), one state per
  * account and region (services/sqs/store.h). sqs.c holds the svc_def, the
  * queue operations and the fixture section; messages.c the message
- * operations; redrive.c dead-letter queues and message move tasks. The
+ * operations; redrive.c dead-letter queues and message move tasks;
+ * permission.c AddPermission and RemovePermission. The
  * helpers here are what those files share. */
 #ifndef MOCKAWS_SQS_SQS_H
 #define MOCKAWS_SQS_SQS_H
@@ -52,5 +53,9 @@ int sqs_list_move_tasks(svc_call *c);
 int sqs_cancel_move_task(svc_call *c);
 /* Moves messages for the running tasks as the clock allows. */
 void sqs_run_move_tasks(svc_call *c, sqs_state *st);
+
+/* ---- permission.c ---- */
+int sqs_add_permission(svc_call *c);
+int sqs_remove_permission(svc_call *c);
 
 #endif
