@@ -51,7 +51,27 @@ static json_t *journal(void)
                       0, NULL);
 }
 
-static bool verify(const char *expect, char **message)
+/* a topic's deliveries to two queues and a bucket's to one, as the journal
+ * has them (a service's call names its caller), and a client's own send */
+static json_t *delivery_journal(void)
+{
+    return json_loads("["
+                      "{\"seq\": 1, \"service\": \"sqs\", \"operation\": \"SendMessage\", \"caller\": \"sns\", "
+                      "\"resource\": \"orders\", \"account\": \"111122223333\", \"region\": \"eu-west-1\", "
+                      "\"error\": null, \"fault\": null, \"status\": 200},"
+                      "{\"seq\": 2, \"service\": \"sqs\", \"operation\": \"SendMessage\", \"caller\": \"sns\", "
+                      "\"resource\": \"orders\", \"account\": \"123456789012\", \"region\": \"us-east-1\", "
+                      "\"error\": null, \"fault\": null, \"status\": 200},"
+                      "{\"seq\": 3, \"service\": \"sqs\", \"operation\": \"SendMessage\", \"caller\": \"s3\", "
+                      "\"resource\": \"uploads\", \"account\": \"123456789012\", \"region\": \"us-east-1\", "
+                      "\"error\": null, \"fault\": null, \"status\": 200},"
+                      "{\"seq\": 4, \"service\": \"sqs\", \"operation\": \"SendMessage\", "
+                      "\"resource\": \"orders\", \"account\": \"123456789012\", \"region\": \"us-east-1\", "
+                      "\"error\": null, \"fault\": null, \"status\": 200, \"invocation_id\": \"i3\"}]",
+                      0, NULL);
+}
+
+static bool verify_on(json_t *(*entries_fn)(void), const char *expect, char **message)
 {
     char *doc = g_strdup_printf("{\"name\": \"t\", \"expect\": [%s]}", expect);
     json_t *d = json_loads(doc, 0, NULL);
@@ -59,7 +79,7 @@ static bool verify(const char *expect, char **message)
     char err[256];
     scenario *sc = scenario_parse(d, ".", err, sizeof err);
     assert_non_null(sc);
-    json_t *entries = journal();
+    json_t *entries = entries_fn();
     json_t *report = scenario_verify(sc, entries);
     bool passed = json_is_true(json_object_get(report, "passed"));
     if (message)
@@ -70,6 +90,28 @@ static bool verify(const char *expect, char **message)
     json_decref(d);
     scenario_free(sc);
     return passed;
+}
+
+static bool verify(const char *expect, char **message) { return verify_on(journal, expect, message); }
+
+/* "The topic delivered 2 messages to queue orders": deliveries told from
+ * a client's own sends by caller, a queue by its name and namespace. */
+static void deliveries(void **st)
+{
+    json_t *(*j)(void) = delivery_journal;
+    assert_true(verify_on(j, "{\"operation\": \"SendMessage\", \"caller\": \"sns\", \"count\": 2}", NULL));
+    assert_true(verify_on(j,
+                          "{\"operation\": \"SendMessage\", \"caller\": \"sns\", \"resource\": \"orders\", "
+                          "\"account\": \"123456789012\", \"region\": \"us-east-1\", \"count\": 1}",
+                          NULL));
+    assert_true(verify_on(j, "{\"caller\": \"s3\", \"resource\": \"uploads\", \"count\": 1}", NULL));
+    assert_true(verify_on(j, "{\"service\": \"sqs\", \"caller\": null, \"count\": 1}", NULL));
+    assert_true(verify_on(j, "{\"resource\": \"orders\", \"region\": \"eu-west-1\", \"count\": 1}", NULL));
+    assert_false(verify_on(j, "{\"caller\": \"sns\", \"account\": \"111122223333\", \"count\": 2}", NULL));
+    /* the filters' types */
+    assert_null(refusal("{\"expect\": [{\"caller\": null, \"count\": 0}]}"));
+    assert_non_null(strstr(refusal("{\"expect\": [{\"caller\": 3, \"count\": 0}]}"), "caller"));
+    assert_non_null(strstr(refusal("{\"expect\": [{\"account\": null, \"count\": 0}]}"), "account"));
 }
 
 static void expectations(void **st)
@@ -99,6 +141,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(shape_checks),
         cmocka_unit_test(expectations),
+        cmocka_unit_test(deliveries),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

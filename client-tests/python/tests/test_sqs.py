@@ -3,13 +3,17 @@ MD5 digests, long polling, visibility on the server clock, dead-letter queues
 and redrive, FIFO order and deduplication, purge, batches with partial
 failures, and errors with the query-era codes SDKs report."""
 import hashlib
+import os
 import struct
+import subprocess
+import sys
 import threading
 import time
+import unittest
 
 from botocore.exceptions import ClientError
 
-from .server import DEFAULT_ACCOUNT, ServerTestCase
+from .server import BIN, DEFAULT_ACCOUNT, ServerTestCase
 
 
 def attributes_md5(attrs):
@@ -641,3 +645,47 @@ class TestFaults(SqsCase):
         self.assertGreaterEqual(time.monotonic() - t0, 0.3)
         entry = self.server.journal(operation="ReceiveMessage")[0]
         self.assertIsNotNone(entry["fault"])
+
+
+class TestScenarioOnDeliveries(unittest.TestCase):
+    """scenarios/sqs-fanout-with-failures.json through `mockaws run`: its
+    expectations tell SNS's deliveries (caller "sns") from the client's own
+    sends (caller null)."""
+    CLIENT = """
+import boto3
+sns, sqs = boto3.client("sns"), boto3.client("sqs")
+topic = sns.list_topics()["Topics"][0]["TopicArn"]
+for i in range(PUBLISHES):
+    sns.publish(TopicArn=topic, Message=f"order {i}")
+url = sqs.get_queue_url(QueueName="orders")["QueueUrl"]
+entries = [{"Id": f"e{i}", "MessageBody": f"job {i}"} for i in range(4)]
+while entries:
+    failed = {f["Id"] for f in sqs.send_message_batch(QueueUrl=url, Entries=entries).get("Failed", [])}
+    entries = [e for e in entries if e["Id"] in failed]
+bodies = []
+while True:
+    msgs = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", [])
+    if not msgs:
+        break
+    bodies += [m["Body"] for m in msgs]
+assert sorted(bodies) == [f"job {i}" for i in range(4)] + [f"order {i}" for i in range(PUBLISHES)], bodies
+"""
+
+    def run_scenario(self, publishes):
+        path = os.path.join(os.path.dirname(__file__), "..", "..", "..", "scenarios", "sqs-fanout-with-failures.json")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update(AWS_CONFIG_FILE="/dev/null", AWS_SHARED_CREDENTIALS_FILE="/dev/null")
+        script = self.CLIENT.replace("PUBLISHES", str(publishes))
+        return subprocess.run([BIN, "run", "--scenario", path, "--", sys.executable, "-c", script],
+                              capture_output=True, text=True, timeout=120, env=env)
+
+    def test_deliveries_and_resent_batch_met(self):
+        r = self.run_scenario(3)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("4 of 4 expectations met", r.stderr)
+
+    def test_a_missing_delivery_is_reported(self):
+        r = self.run_scenario(2)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("3 of 4 expectations met", r.stderr)
+        self.assertIn('"caller":"sns"', r.stderr)
