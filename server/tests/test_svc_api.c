@@ -35,6 +35,7 @@
 
 typedef struct waiter_state {
     int signals; /* sent by WAKE, taken by a waiter */
+    int runs;    /* runs of GetCallerIdentity, parked or not */
 } waiter_state;
 
 static void *waiter_new(const void *config) { return g_new0(waiter_state, 1); }
@@ -48,6 +49,7 @@ static int wait_for_signal(svc_call *c)
 {
     waiter_state *st = c->state;
     const char *how;
+    st->runs++;
     if (st->signals > 0) {
         st->signals--;
         how = "woken";
@@ -68,12 +70,18 @@ static int wait_for_signal(svc_call *c)
 }
 
 /* GetAccessKeyInfo: WAKE... signals and wakes the waiters (Account: how
- * many were woken); PEEK... counts them. */
+ * many were woken), WAKEONE... signals and wakes one; PEEK... counts them,
+ * RUNS... the runs of GetCallerIdentity. */
 static int signal_or_count(svc_call *c)
 {
     const char *key = svc_str(c->input, "AccessKeyId");
     size_t n;
-    if (g_str_has_prefix(key, "WAKE")) {
+    if (g_str_has_prefix(key, "WAKEONE")) {
+        ((waiter_state *)c->state)->signals++;
+        n = svc_wake_some(c, "signal", 1);
+    } else if (g_str_has_prefix(key, "RUNS")) {
+        n = (size_t)((waiter_state *)c->state)->runs;
+    } else if (g_str_has_prefix(key, "WAKE")) {
         ((waiter_state *)c->state)->signals++;
         n = svc_wake(c, "signal");
     } else {
@@ -166,10 +174,12 @@ static char *xml_text(const char *doc, const char *tag)
 #define GET_IDENTITY "Action=GetCallerIdentity&Version=2011-06-15"
 #define PEEK "Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=PEEKPEEKPEEKPEEK"
 #define WAKE "Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=WAKEWAKEWAKEWAKE"
+#define WAKE_ONE "Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=WAKEONEWAKEONEWA"
+#define RUNS "Action=GetAccessKeyInfo&Version=2011-06-15&AccessKeyId=RUNSRUNSRUNSRUNS"
 
-static unsigned parked(mockaws *s)
+static unsigned count_of(mockaws *s, const char *body)
 {
-    char *doc = call(s, "AKIDEXAMPLE", PEEK);
+    char *doc = call(s, "AKIDEXAMPLE", body);
     char *n = xml_text(doc, "Account");
     assert_non_null(n);
     unsigned v = (unsigned)atoi(n);
@@ -177,6 +187,8 @@ static unsigned parked(mockaws *s)
     g_free(doc);
     return v;
 }
+
+static unsigned parked(mockaws *s) { return count_of(s, PEEK); }
 
 /* Polls until `want` requests are parked; fails past the deadline. */
 static void await_parked(mockaws *s, unsigned want)
@@ -264,6 +276,37 @@ static void several_parked_on_one_key_all_wake(void **st)
         g_free(doc);
     }
     assert_int_equal(parked(s), 0);
+    mockaws_stop(s);
+}
+
+static void wake_some_wakes_the_longest_parked_only(void **st)
+{
+    mockaws *s = start_waiter();
+    int fds[3];
+    for (int i = 0; i < 3; i++) {
+        fds[i] = send_request(s, "AKIDEXAMPLE", GET_IDENTITY);
+        await_parked(s, (unsigned)i + 1); /* parked in this order */
+    }
+    assert_int_equal(count_of(s, RUNS), 3);
+    /* one signal, one woken: the first parked; the others do not run */
+    assert_int_equal(count_of(s, WAKE_ONE), 1);
+    char *doc = read_answer(fds[0]);
+    assert_arn(doc, "woken");
+    g_free(doc);
+    assert_int_equal(parked(s), 2);
+    assert_int_equal(count_of(s, RUNS), 4);
+    assert_int_equal(count_of(s, WAKE_ONE), 1);
+    doc = read_answer(fds[1]);
+    assert_arn(doc, "woken");
+    g_free(doc);
+    assert_int_equal(count_of(s, RUNS), 5);
+    assert_int_equal(count_of(s, WAKE_ONE), 1);
+    doc = read_answer(fds[2]);
+    assert_arn(doc, "woken");
+    g_free(doc);
+    assert_int_equal(parked(s), 0);
+    /* nobody left to wake */
+    assert_int_equal(count_of(s, WAKE_ONE), 0);
     mockaws_stop(s);
 }
 
@@ -455,6 +498,7 @@ int main(void)
         cmocka_unit_test(answered_by_its_timer),
         cmocka_unit_test(a_wake_before_the_suspension_is_not_lost),
         cmocka_unit_test(several_parked_on_one_key_all_wake),
+        cmocka_unit_test(wake_some_wakes_the_longest_parked_only),
         cmocka_unit_test(client_hangs_up_while_parked),
         cmocka_unit_test(server_stops_with_one_parked),
         cmocka_unit_test(without_the_edge_a_request_cannot_park),

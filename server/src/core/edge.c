@@ -263,21 +263,29 @@ static void park_abandon(server *s, req_ctx *c)
     c->park_key = NULL;
 }
 
-size_t edge_wake(server *s, const char *key)
+/* edge_wake under delay_lock. */
+static size_t wake_locked(server *s, const char *key, size_t max)
 {
-    g_mutex_lock(&s->delay_lock);
     GQueue *q = g_hash_table_lookup(s->parked, key);
     size_t n = 0;
-    for (GList *l = q ? q->head : NULL; l; l = l->next, n++) {
-        req_ctx *c = l->data;
+    req_ctx *c;
+    while (n < max && q && (c = g_queue_pop_head(q))) {
         c->park_woken = true;
         if (c->park_suspended) {
             s->delayed = g_list_remove(s->delayed, c);
             MHD_resume_connection(c->conn);
         }
+        n++;
     }
-    if (q)
+    if (q && g_queue_is_empty(q))
         g_hash_table_remove(s->parked, key);
+    return n;
+}
+
+size_t edge_wake(server *s, const char *key, size_t max)
+{
+    g_mutex_lock(&s->delay_lock);
+    size_t n = wake_locked(s, key, max);
     g_mutex_unlock(&s->delay_lock);
     return n;
 }
@@ -523,10 +531,14 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!c)
         return;
     if (c->park_key) {
-        /* still listed when libmicrohttpd ends the request itself */
+        /* still listed when libmicrohttpd ends the request itself; woken
+         * (and so off the list) but gone before it ran again, it passes the
+         * wake on: whatever it was woken for is still there for another */
         g_mutex_lock(&s->delay_lock);
         park_forget(s, c);
         s->delayed = g_list_remove(s->delayed, c);
+        if (c->park_woken)
+            wake_locked(s, c->park_key, 1);
         g_mutex_unlock(&s->delay_lock);
         g_free(c->park_key);
     }

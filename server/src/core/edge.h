@@ -25,9 +25,11 @@ void edge_stop(server *s);
 /* Lists the request (ctx: svc_park_state.edge) under key, from its
  * handler; the edge suspends it when the pipeline returns. */
 void edge_park_begin(server *s, void *ctx, const char *key);
-/* Takes every request off key and has it run again (resumed, or not
- * suspended at all when its handler has not returned yet); how many. */
-size_t edge_wake(server *s, const char *key);
+/* Takes up to max requests off key, the longest parked first, and has
+ * them run again (resumed, or not suspended at all when the handler has not
+ * returned yet); how many. A request woken whose client is gone before it
+ * runs again hands its wake to the next on the key. */
+size_t edge_wake(server *s, const char *key, size_t max);
 size_t edge_parked(server *s, const char *key);
 
 #endif

@@ -162,13 +162,15 @@ bool svc_park_expired(const svc_call *c) { return c->park && c->park->expired; }
 
 int64_t svc_park_waited_ms(const svc_call *c) { return c->park ? c->park->waited_ms : 0; }
 
-size_t svc_wake(svc_call *c, const char *key)
+size_t svc_wake_some(svc_call *c, const char *key, size_t max)
 {
     char *k = park_key(c, key);
-    size_t n = edge_wake(c->srv, k);
+    size_t n = edge_wake(c->srv, k, max);
     g_free(k);
     return n;
 }
+
+size_t svc_wake(svc_call *c, const char *key) { return svc_wake_some(c, key, SIZE_MAX); }
 
 size_t svc_parked(svc_call *c, const char *key)
 {

@@ -173,6 +173,10 @@ bool svc_park_expired(const svc_call *c);
 int64_t svc_park_waited_ms(const svc_call *c);
 /* Wakes every request parked on key in c's namespace; how many. */
 size_t svc_wake(svc_call *c, const char *key);
+/* Wakes at most max of them, the longest parked first (one per message a
+ * queue gained, rather than every poller for each); how many. One woken
+ * whose client hangs up before it runs again passes the wake to the next. */
+size_t svc_wake_some(svc_call *c, const char *key, size_t max);
 /* How many requests are parked on key in c's namespace. */
 size_t svc_parked(svc_call *c, const char *key);
 

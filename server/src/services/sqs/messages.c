@@ -225,7 +225,7 @@ static int send_one(svc_call *c, sqs_queue *q, json_t *in, json_t *res)
     sqs_enqueue(q, m, (int)delay, c->now_ms);
     sqs_note_due(c->state, q);
     if (delay == 0)
-        svc_wake(c, q->arn); /* a long poll waiting on the queue answers now */
+        sqs_wake(c, q, 1); /* a long poll waiting on the queue answers now */
     return 0;
 }
 
@@ -449,7 +449,7 @@ static void to_dead_letter(sqs_msg *m, void *arg)
         m->group_id = g_strdup("default");
     sqs_enqueue(d->dlq, m, 0, d->c->now_ms);
     sqs_note_due(d->c->state, d->dlq);
-    svc_wake(d->c, d->dlq->arn);
+    sqs_wake(d->c, d->dlq, 1);
 }
 
 int sqs_receive_message(svc_call *c)
@@ -540,8 +540,13 @@ static int delete_one(svc_call *c, sqs_queue *q, const char *handle)
     if (!receipt_parse(q, handle, &seq, &gen))
         return receipt_invalid(c, handle);
     sqs_msg *m = sqs_msg_find(q, seq);
-    if (m && m->receipt_gen > 0)
+    if (m && m->receipt_gen > 0) {
+        bool group_blocked = q->fifo && m->state == SQS_INFLIGHT;
         sqs_msg_delete(q, m);
+        /* a FIFO group's next message is receivable now */
+        if (group_blocked)
+            sqs_wake(c, q, 1);
+    }
     return 0;
 }
 
@@ -618,7 +623,7 @@ static int change_one(svc_call *c, sqs_queue *q, const char *handle, json_t *tim
     sqs_msg_set_visibility(q, m, (int)vis, c->now_ms);
     sqs_note_due(c->state, q);
     if (vis == 0)
-        svc_wake(c, q->arn);
+        sqs_wake(c, q, 1);
     return 0;
 }
 

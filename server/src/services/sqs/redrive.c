@@ -352,7 +352,7 @@ static bool move_one(svc_call *c, sqs_state *st, sqs_queue *src, sqs_move_task *
         m->group_id = g_strdup("default");
     sqs_enqueue(dst, m, 0, c->now_ms);
     sqs_note_due(st, dst);
-    svc_wake(c, dst->arn);
+    sqs_wake(c, dst, 1);
     return true;
 }
 

@@ -64,6 +64,12 @@ sqs_queue *sqs_queue_for_url(svc_call *c, const char *url)
     return q;
 }
 
+void sqs_wake(svc_call *c, const sqs_queue *q, size_t ready)
+{
+    if (ready)
+        svc_wake_some(c, q->arn, ready);
+}
+
 /* ---- queue attributes ---- */
 
 typedef struct attr_def {
@@ -517,9 +523,8 @@ static gboolean settle_one(gpointer key, gpointer value, gpointer data)
     sqs_queue *q = value;
     sqs_settle(q, c->now_ms);
     sqs_note_due(c->state, q);
-    /* a long poll waiting on it sees what became visible */
-    if (sqs_count_visible(q))
-        svc_wake(c, q->arn);
+    /* the long polls waiting on it see what became visible */
+    sqs_wake(c, q, sqs_count_visible(q));
     return FALSE;
 }
 
