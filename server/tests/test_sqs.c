@@ -461,6 +461,88 @@ static void example_fixture(void **st)
     json_decref(r);
 }
 
+/* ---- AddPermission, RemovePermission ---- */
+
+static const char *policy_of(server *s, const char *queue, json_t **holder)
+{
+    char *in = g_strdup_printf("{'QueueUrl': '" Q "%s', 'AttributeNames': ['Policy']}", queue);
+    *holder = ok(s, "GetQueueAttributes", "%s", in);
+    g_free(in);
+    return json_string_value(json_object_get(json_object_get(*holder, "Attributes"), "Policy"));
+}
+
+static void permissions_edit_the_policy(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    json_decref(ok(s, "CreateQueue", "{'QueueName': 'p'}"));
+    json_decref(ok(s, "AddPermission",
+                   "{'QueueUrl': '" Q "p', 'Label': 'l1', 'AWSAccountIds': ['111122223333'], 'Actions': ['*']}"));
+    json_t *h;
+    json_t *doc = json_loads(policy_of(s, "p", &h), 0, NULL);
+    json_decref(h);
+    json_t *want = json_loads("{\"Version\": \"2012-10-17\", \"Id\": \"arn:aws:sqs:us-east-1:123456789012:p/SQSDefaultPolicy\","
+                              "\"Statement\": [{\"Sid\": \"l1\", \"Effect\": \"Allow\", \"Principal\": "
+                              "{\"AWS\": \"arn:aws:iam::111122223333:root\"}, \"Action\": \"SQS:*\", "
+                              "\"Resource\": \"arn:aws:sqs:us-east-1:123456789012:p\"}]}",
+                              0, NULL);
+    assert_true(json_equal(doc, want));
+    json_decref(doc);
+    json_decref(want);
+    expect_error(call(s, "AddPermission",
+                      "{'QueueUrl': '" Q "p', 'Label': 'l1', 'AWSAccountIds': ['111122223333'], 'Actions': ['*']}"),
+                 400, "com.amazonaws.sqs#InvalidParameterValue", "InvalidParameterValue;Sender");
+    expect_error(call(s, "AddPermission",
+                      "{'QueueUrl': '" Q "p', 'Label': 'l2', 'AWSAccountIds': ['111122223333'], 'Actions': "
+                      "['CreateQueue']}"),
+                 400, "com.amazonaws.sqs#InvalidParameterValue", "InvalidParameterValue;Sender");
+    expect_error(call(s, "AddPermission",
+                      "{'QueueUrl': '" Q "p', 'Label': 'l2', 'AWSAccountIds': [], 'Actions': ['*']}"),
+                 400, "com.amazonaws.sqs#MissingParameter", "MissingParameter;Sender");
+    expect_error(call(s, "RemovePermission", "{'QueueUrl': '" Q "p', 'Label': 'nope'}"), 400,
+                 "com.amazonaws.sqs#InvalidParameterValue", "InvalidParameterValue;Sender");
+    json_decref(ok(s, "RemovePermission", "{'QueueUrl': '" Q "p', 'Label': 'l1'}"));
+    assert_null(policy_of(s, "p", &h));
+    json_decref(h);
+
+    /* a fixture's policy that is no JSON object is replaced, never read */
+    char *out = NULL;
+    assert_int_equal(mockaws_control(s, "POST", "/_mockaws/state",
+                                     "{\"sqs\": {\"queues\": [{\"name\": \"fxp\", \"attributes\": "
+                                     "{\"Policy\": \"not json\"}}]}}",
+                                     &out),
+                     200);
+    mockaws_free(out);
+    json_decref(ok(s, "AddPermission",
+                   "{'QueueUrl': '" Q "fxp', 'Label': 'l', 'AWSAccountIds': ['111122223333'], 'Actions': "
+                   "['SendMessage', 'ReceiveMessage']}"));
+    doc = json_loads(policy_of(s, "fxp", &h), 0, NULL);
+    json_decref(h);
+    assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(doc, "Statement"), 0), "Action")),
+                     2);
+    json_decref(doc);
+}
+
+static void legacy_attribute_names(void **st)
+{
+    server *s = *st;
+    fresh(s);
+    json_decref(ok(s, "CreateQueue", "{'QueueName': 'n.fifo', 'Attributes': {'FifoQueue': 'true'}}"));
+    json_decref(ok(s, "SendMessage",
+                   "{'QueueUrl': '" Q "n.fifo', 'MessageBody': 'b', 'MessageGroupId': 'g', "
+                   "'MessageDeduplicationId': 'd'}"));
+    json_t *r = ok(s, "ReceiveMessage",
+                   "{'QueueUrl': '" Q "n.fifo', 'AttributeNames': ['MessageGroupId', 'SequenceNumber', "
+                   "'Policy']}");
+    json_t *a = json_object_get(json_array_get(json_object_get(r, "Messages"), 0), "Attributes");
+    assert_string_equal(json_string_value(json_object_get(a, "MessageGroupId")), "g");
+    assert_non_null(json_object_get(a, "SequenceNumber"));
+    assert_int_equal(json_object_size(a), 2);
+    json_decref(r);
+    expect_error(call(s, "ReceiveMessage", "{'QueueUrl': '" Q "n.fifo', 'AttributeNames': ['Nope']}"), 400,
+                 "com.amazonaws.sqs#InvalidAttributeName", "InvalidAttributeName;Sender");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -474,6 +556,8 @@ int main(void)
         cmocka_unit_test(retention_drops_old_messages),
         cmocka_unit_test(visibility_limit_counts_from_the_receive),
         cmocka_unit_test(bad_input_is_refused),
+        cmocka_unit_test(permissions_edit_the_policy),
+        cmocka_unit_test(legacy_attribute_names),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -71,15 +71,17 @@ static json_t *one_or_list(json_t *list)
 }
 
 /* The queue's policy (new reference): its Policy attribute parsed, or a new
- * empty one in SQS's shape. NULL when the attribute holds no object (it
- * was checked when set: not reached). */
+ * empty one in SQS's shape when it has none (or one that is no JSON object,
+ * which only a fixture could have given it: SetQueueAttributes checks). */
 static json_t *policy_of(const sqs_queue *q)
 {
     const char *text = svc_str(q->attrs, "Policy");
-    if (text)
-        return json_loads(text, 0, NULL);
+    json_t *doc = text ? json_loads(text, 0, NULL) : NULL;
+    if (json_is_object(doc))
+        return doc;
+    json_decref(doc);
     char *id = g_strdup_printf("%s/SQSDefaultPolicy", q->arn);
-    json_t *doc = json_pack("{s:s, s:s, s:[]}", "Version", "2012-10-17", "Id", id, "Statement");
+    doc = json_pack("{s:s, s:s, s:[]}", "Version", "2012-10-17", "Id", id, "Statement");
     g_free(id);
     return doc;
 }
