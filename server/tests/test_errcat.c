@@ -338,7 +338,7 @@ static void shipped_models(void **st)
         {"ec2", "ec2", 12, "RunInstances", "CreateVpc"},
         {"sts", "query", 5, "AssumeRole", "AssumeRoleWithSAML"},
         {"iam", "query", 60, "CreateRole", "CreateLoginProfile"},
-        {"sqs", "json", 21, "ReceiveMessage", "AddPermission"},
+        {"sqs", "json", 23, "ReceiveMessage", NULL}, /* every operation SQS has */
     };
     for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
         const model *m = shipped_model(want[i].svc);
@@ -352,9 +352,11 @@ static void shipped_models(void **st)
         assert_false(op->flags & MF_TRIMMED);
         assert_non_null(op->input);
         /* Not modeled, but the model still knows it exists in AWS. */
-        op = model_find_op(m, want[i].absent_op);
-        assert_non_null(op);
-        assert_true(op->flags & MF_TRIMMED);
+        if (want[i].absent_op) {
+            op = model_find_op(m, want[i].absent_op);
+            assert_non_null(op);
+            assert_true(op->flags & MF_TRIMMED);
+        }
         assert_non_null(strstr(m->source, "botocore"));
         /* Every shape that is referred to is there. */
         for (uint32_t k = 0; k < m->nshapes; k++)
