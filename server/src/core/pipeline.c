@@ -192,7 +192,6 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     server *s = x->s;
     aws_error err = AWS_ERROR_INIT;
     char *account = x->account;
-    server_account_for_key(s, r->access_key, account);
     x->je.account = account;
     x->je.region = r->region;
     x->je.service = rt->def->name;
@@ -212,19 +211,27 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
      * (svc_form_signed), and any other operation the request turns out to
      * be is checked below, once named */
     bool form = s->auth != MOCKAWS_AUTH_OFF && auth_form_pending(rt->def->name, x->req);
-    if (s->auth != MOCKAWS_AUTH_OFF && !form &&
-        auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &err) != 0) {
+    bool check = s->auth != MOCKAWS_AUTH_OFF && !form;
+    int signed_rc = check ? auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &x->cred, &err) : 0;
+    /* the signer's entry, when the check found it, is the routed key's:
+     * its account without a second lookup */
+    if (x->cred.access_key && strcmp(x->cred.access_key, r->access_key) != 0)
+        server_cred_clear(&x->cred);
+    if (x->cred.account)
+        g_strlcpy(account, x->cred.account, sizeof x->account);
+    else
+        server_account_for_key(s, r->access_key, account);
+    if (signed_rc != 0) {
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);
         return;
     }
-    if (s->auth != MOCKAWS_AUTH_OFF && !form) {
+    if (check) {
         /* the journal names who signed it (and enforce decides for it) */
-        if (r->access_key[0] && server_cred_lookup(s, r->access_key, &x->cred)) {
+        if (x->cred.access_key || (r->access_key[0] && server_cred_lookup(s, r->access_key, &x->cred)))
             x->principal = g_strdup(x->cred.arn);
-        } else {
-            x->principal = g_strdup_printf("arn:aws:iam::%s:root", account);
-        }
+        else
+            x->principal = g_strconcat("arn:aws:iam::", account, ":root", NULL);
         x->je.principal = x->principal;
     }
 
@@ -245,7 +252,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     if (form && (!handler || mo)) {
         /* no form upload after all: refused as the unsigned request it is */
         aws_error unsigned_err = AWS_ERROR_INIT;
-        if (auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, &unsigned_err) != 0) {
+        if (auth_check(s, rt->def->name, rt->model->protocol, x->req, req->path, NULL, &unsigned_err) != 0) {
             aws_error_clear(&err);
             x->je.operation = op;
             answer_error(x, rt, op, &unsigned_err);
