@@ -158,7 +158,7 @@ void svc_unlock_exclusive(svc_call *c) { g_rw_lock_writer_unlock(call_lock(c)); 
  * root, or the credentials the server handed out) against what the
  * request asks. 0, or -1 with err in the service's words. */
 static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *account, const char *op,
-                        json_t *input, GArray **denied, aws_error *err)
+                        json_t *input, void *state, GArray **denied, aws_error *err)
 {
     server *s = x->s;
     if (!rt->def->authorize)
@@ -179,7 +179,7 @@ static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *acc
                       .access_key = r->access_key,
                       .operation = op,
                       .input = input,
-                      .state = ns_get(s->ns, rt->def, account, r->region)->state,
+                      .state = state,
                       .now_ms = clock_now_ms(&s->clock)};
     int rc = enforce_request(s, rt, &probe, &who, denied, err, &x->authz);
     x->je.authz = x->authz;
@@ -301,9 +301,12 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     /* what the caller may do (--auth enforce), once the input says what it
-     * asks for */
+     * asks for (in the call's namespace, which the handler's call reuses) */
+    ns *n = NULL;
     GArray *denied = NULL;
-    if (s->auth == MOCKAWS_AUTH_ENFORCE && enforce_call(x, rt, r, account, op, input, &denied, &err) != 0) {
+    if (s->auth == MOCKAWS_AUTH_ENFORCE &&
+        enforce_call(x, rt, r, account, op, input, (n = ns_get(s->ns, rt->def, account, r->region))->state, &denied,
+                     &err) != 0) {
         answer_error(x, rt, op, &err);
         aws_error_clear(&err);
         json_decref(input);
@@ -336,7 +339,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         }
     }
 
-    ns *n = ns_get(s->ns, rt->def, account, r->region);
+    if (!n)
+        n = ns_get(s->ns, rt->def, account, r->region);
     svc_signer signer = {0};
     svc_park_state park = {.edge = can_park ? can_park->edge : NULL,
                            .expired = can_park && can_park->expired,
