@@ -213,6 +213,125 @@ static void s3_chunk_signatures(void **st)
     g_free(r.body);
 }
 
+/* A DynamoDB ListTables (or, with content_sha, an S3 PUT of "x" with that
+ * x-amz-content-sha256) signed right by the root key at date (the
+ * X-Amz-Date as sent). */
+static result signed_at(server *s, const char *date, const char *content_sha)
+{
+    const char *region = "us-east-1";
+    bool s3 = content_sha != NULL;
+    http_header h[6] = {{"host", "localhost"}, {"x-amz-date", (char *)date}};
+    size_t n = 2;
+    if (s3)
+        h[n++] = (http_header){"x-amz-content-sha256", (char *)content_sha};
+    else {
+        h[n++] = (http_header){"x-amz-target", "DynamoDB_20120810.ListTables"};
+        h[n++] = (http_header){"content-type", "application/x-amz-json-1.0"};
+    }
+    const char *names = s3 ? "host;x-amz-content-sha256;x-amz-date" : "content-type;host;x-amz-date;x-amz-target";
+    const char *body = s3 ? "x" : "{}", *service = s3 ? "s3" : "dynamodb", *path = s3 ? "/bkt/obj" : "/";
+    char hash[65], sig[65];
+    sigv4_sha256_hex(body, strlen(body), hash);
+    /* (the payload a hash in the header signs is the body's, as computed) */
+    sign_in(s3 ? "PUT" : "POST", path, "", !s3, h, n, names, hash, date, region, service, "test", sig);
+    char *auth = g_strdup_printf("AWS4-HMAC-SHA256 Credential=test/%.8s/%s/%s/aws4_request, SignedHeaders=%s, "
+                                 "Signature=%s",
+                                 date, region, service, names, sig);
+    h[n++] = (http_header){"authorization", auth};
+    http_request req = {.method = s3 ? "PUT" : "POST", .path = path, .query = "", .host = "localhost", .headers = h,
+                        .nheaders = n, .body = body, .body_len = strlen(body)};
+    result r = run(s, &req);
+    g_free(auth);
+    return r;
+}
+
+static void expect_at(server *s, const char *date, int status, const char *code)
+{
+    result r = signed_at(s, date, NULL);
+    if (r.status != status || !strstr(r.body, code))
+        fail_msg("X-Amz-Date %s: %d %s, want %d %s", date, r.status, r.body, status, code);
+    g_free(r.body);
+}
+
+/* X-Amz-Date is read on the calendar: a time across a day, month, leap
+ * day or year from the server's but within 15 minutes of it is no skew,
+ * and a date the calendar has not is no date. */
+static void amz_date_calendar(void **st)
+{
+    server *s = *st;
+    /* the server's clock to 23:55 on the next 28 February of a leap year */
+    int64_t now = clock_now_ms(&s->clock), at = 0;
+    GDateTime *t = g_date_time_new_from_unix_utc(now / 1000);
+    for (int y = g_date_time_get_year(t); at <= now; y++) {
+        if (!g_date_is_leap_year((GDateYear)y))
+            continue;
+        GDateTime *feb = g_date_time_new_utc(y, 2, 28, 23, 55, 0);
+        at = g_date_time_to_unix(feb) * 1000;
+        g_date_time_unref(feb);
+    }
+    g_date_time_unref(t);
+    mockaws_clock_advance(s, (uint64_t)(at - now));
+    int64_t ten = 10 * 60 * 1000, day = 24 * 3600 * 1000LL;
+    expect(s, 1, "test", "test", NULL, ten, 200, "TableNames");                 /* into 29 February */
+    mockaws_clock_advance(s, (uint64_t)day);
+    expect(s, 1, "test", "test", NULL, ten, 200, "TableNames");                 /* into 1 March */
+    expect(s, 1, "test", "test", NULL, -ten - day, 400, "Signature expired: "); /* a day off */
+    mockaws_clock_advance(s, (uint64_t)(306 * day));                            /* 31 December, 23:55 */
+    expect(s, 1, "test", "test", NULL, ten, 200, "TableNames");                 /* into the new year */
+    expect(s, 1, "test", "test", NULL, -ten, 200, "TableNames");
+
+    const char *no_dates[] = {"20270229T000000Z", "20280431T000000Z", "20281301T000000Z", "20280001T000000Z",
+                              "20280100T000000Z", "20280301T240000Z", "20280301T236000Z", "20280301T235960Z",
+                              "00000101T000000Z", "2028030lT000000Z"};
+    for (size_t i = 0; i < G_N_ELEMENTS(no_dates); i++)
+        expect_at(s, no_dates[i], 400, "IncompleteSignatureException");
+}
+
+/* S3 compares x-amz-content-sha256 with the body's hash whatever the case
+ * of its hex digits. */
+static void s3_content_sha256_case(void **st)
+{
+    server *s = *st;
+    req_spec mk = {.service = "s3", .method = "PUT", .path = "/bkt", .key = "test", .secret = "test"};
+    result r = send_req(s, &mk);
+    g_free(r.body);
+    char date[17], upper[65];
+    amz_date(clock_now_ms(&s->clock), date);
+    sigv4_sha256_hex("x", 1, upper);
+    for (char *p = upper; *p; p++)
+        *p = g_ascii_toupper(*p);
+    r = signed_at(s, date, upper);
+    if (r.status != 200)
+        fail_msg("upper-case hash: %d %s", r.status, r.body);
+    g_free(r.body);
+    upper[63] = upper[63] == 'A' ? 'B' : 'A';
+    r = signed_at(s, date, upper);
+    assert_int_equal(r.status, 400);
+    assert_non_null(strstr(r.body, "<Code>XAmzContentSHA256Mismatch</Code>"));
+    g_free(r.body);
+}
+
+/* A secret longer than the signing key cache's id on the stack (embedders
+ * add any): signed right, the request passes, twice (made, then cached);
+ * signed wrong, it does not. */
+static void long_secret(void **st)
+{
+    server *s = *st;
+    char secret[301];
+    memset(secret, 's', sizeof secret - 1);
+    secret[sizeof secret - 1] = '\0';
+    server_cred_add(s, &(server_cred){.access_key = "AKIALONGSECRET000001",
+                                      .account = "123456789012",
+                                      .arn = "arn:aws:iam::123456789012:user/long",
+                                      .user_id = "AIDALONG",
+                                      .secret = secret});
+    for (int i = 0; i < 2; i++)
+        expect(s, 1, "AKIALONGSECRET000001", secret, NULL, 0, 200, "TableNames");
+    secret[0] = 't';
+    expect(s, 1, "AKIALONGSECRET000001", secret, NULL, 0, 400, "InvalidSignatureException");
+    server_cred_remove(s, "AKIALONGSECRET000001");
+}
+
 static void off_checks_nothing(void **st)
 {
     (void)st;
@@ -233,7 +352,8 @@ int main(void)
         cmocka_unit_test(unknown_key),                 cmocka_unit_test(skew),
         cmocka_unit_test(unsigned_requests),           cmocka_unit_test(session_tokens),
         cmocka_unit_test(s3_content_sha256),           cmocka_unit_test(s3_chunk_signatures),
-        cmocka_unit_test(off_checks_nothing),
+        cmocka_unit_test(s3_content_sha256_case),      cmocka_unit_test(long_secret),
+        cmocka_unit_test(off_checks_nothing),          cmocka_unit_test(amz_date_calendar),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -53,6 +53,13 @@ static const struct {
                  {"RequestExpired", 400}},
 };
 
+/* The headers a check reads, found in one pass over the request's (their
+ * names arrive lower case: http_request); the first of repeated ones, as
+ * http_request_header gives it. */
+typedef struct auth_headers {
+    const char *authorization, *date, *amz_date, *token, *content_sha256;
+} auth_headers;
+
 /* One request being checked. */
 typedef struct check {
     server *s;
@@ -61,9 +68,32 @@ typedef struct check {
     const http_request *req;
     const char *svc_path;
     http_params query;   /* form-decoded, for reading parameters */
+    auth_headers h;
+    server_cred cred;    /* owned: the key's entry, once key_find found one
+                            (access_key NULL: none) */
     int64_t now_ms;
     aws_error *err;
 } check;
+
+static void read_headers(check *c)
+{
+    auth_headers *h = &c->h;
+    for (size_t i = 0; i < c->req->nheaders; i++) {
+        const char *n = c->req->headers[i].name;
+        const char **slot = NULL;
+        if (n[0] == 'a')
+            slot = strcmp(n, "authorization") == 0 ? &h->authorization : NULL;
+        else if (n[0] == 'd')
+            slot = strcmp(n, "date") == 0 ? &h->date : NULL;
+        else if (strncmp(n, "x-amz-", 6) == 0)
+            slot = strcmp(n + 6, "date") == 0             ? &h->amz_date
+                   : strcmp(n + 6, "security-token") == 0 ? &h->token
+                   : strcmp(n + 6, "content-sha256") == 0 ? &h->content_sha256
+                                                          : NULL;
+        if (slot && !*slot)
+            *slot = c->req->headers[i].value;
+    }
+}
 
 static int fail(check *c, kind k, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 static int fail(check *c, kind k, const char *fmt, ...)
@@ -96,11 +126,15 @@ static bool parse_amz_date(const char *v, int64_t *ms)
             f[i] = f[i] * 10 + (d - '0');
         }
     }
-    GDateTime *t = g_date_time_new_utc(f[0], f[1], f[2], f[3], f[4], f[5]);
-    if (!t)
+    /* a calendar date (GDate: no allocation, unlike GDateTime) and a time of day */
+    if (!g_date_valid_dmy((GDateDay)f[2], (GDateMonth)f[1], (GDateYear)f[0]) || f[3] > 23 || f[4] > 59 || f[5] > 59)
         return false;
-    *ms = g_date_time_to_unix(t) * 1000;
-    g_date_time_unref(t);
+    GDate day;
+    g_date_clear(&day, 1);
+    g_date_set_dmy(&day, (GDateDay)f[2], (GDateMonth)f[1], (GDateYear)f[0]);
+    /* Julian day 1 is 0001-01-01; 719163 is 1970-01-01 */
+    int64_t days = (int64_t)g_date_get_julian(&day) - 719163;
+    *ms = ((days * 24 + f[3]) * 60 + f[4]) * 60000LL + f[5] * 1000LL;
     return true;
 }
 
@@ -156,20 +190,22 @@ static bool is_root_key(const char *key)
     return n == 12;
 }
 
-/* The secret of key (g_free; NULL: any signature goes) after its session
- * token's checks; -1 with the error when the key is refused. */
-static int key_secret(check *c, const char *key, const char *token, char **secret)
+/* The secret of key (borrowed: a literal or c->cred's; NULL: any
+ * signature goes) after its session token's checks, the key's entry left
+ * in c->cred; -1 with the error when the key is refused. */
+static int key_find(check *c, const char *key, const char *token, const char **secret)
 {
     *secret = NULL;
     if (is_root_key(key)) {
-        *secret = g_strdup(ROOT_SECRET);
+        *secret = ROOT_SECRET;
         return 0;
     }
-    server_cred cred;
-    bool known = server_cred_lookup(c->s, key, &cred);
+    server_cred_clear(&c->cred);
+    server_cred *cred = &c->cred;
+    bool known = server_cred_lookup(c->s, key, cred);
     /* a temporary key without its token is no key AWS knows */
-    if (known && cred.session_token && !token) {
-        server_cred_clear(&cred);
+    if (known && cred->session_token && !token) {
+        server_cred_clear(cred);
         known = false;
     }
     if (!known) {
@@ -183,65 +219,114 @@ static int key_secret(check *c, const char *key, const char *token, char **secre
                                           : NULL);
     }
     int rc = 0;
-    if (cred.session_token && !sigv4_equal(cred.session_token, token))
+    if (cred->session_token && !sigv4_equal(cred->session_token, token))
         rc = fail(c, K_TOKEN_INVALID,
                   strcmp(c->service, "sts") == 0 || c->fam == FAM_JSON
                       ? "The security token included in the request is invalid"
                       : NULL);
-    else if (cred.expires_ms && c->now_ms >= cred.expires_ms) {
+    else if (cred->expires_ms && c->now_ms >= cred->expires_ms) {
         rc = fail(c, K_TOKEN_EXPIRED, NULL);
         if (c->fam == FAM_S3 && token)
             aws_error_field(c->err, "Token-0", json_string(token));
     } else
-        *secret = g_strdup(cred.secret);
-    server_cred_clear(&cred);
+        *secret = cred->secret;
+    if (rc != 0)
+        server_cred_clear(cred);
     return rc;
 }
 
-/* The signing key for the scope, from the cache when it was made before. */
+/* key_find's secret as a copy (g_free), for a check that keeps no entry. */
+static int key_secret(check *c, const char *key, const char *token, char **secret)
+{
+    const char *found;
+    int rc = key_find(c, key, token, &found);
+    *secret = g_strdup(found);
+    server_cred_clear(&c->cred);
+    return rc;
+}
+
+/* The signing key for the scope, keyed, from the cache when it was made
+ * before. */
+static void cached_key(server *s, const char *secret, const char *date, const char *region, const char *service,
+                       sigv4_key *out)
+{
+    /* "secret\nDATE/REGION/SERVICE": unambiguous read from its end (the
+     * scope's parts hold no '/' and the date is 8 characters); on the stack
+     * when short, as it is but for hostile scopes */
+    const char *part[] = {secret, "\n", date, "/", region, "/", service};
+    size_t len[G_N_ELEMENTS(part)], n = 1;
+    for (size_t i = 0; i < G_N_ELEMENTS(part); i++)
+        n += len[i] = strlen(part[i]);
+    char small[256];
+    char *id = n <= sizeof small ? small : g_malloc(n), *p = id;
+    for (size_t i = 0; i < G_N_ELEMENTS(part); i++) {
+        memcpy(p, part[i], len[i]);
+        p += len[i];
+    }
+    *p = '\0';
+    g_mutex_lock(&s->sigkey_lock);
+    const sigv4_key *hit = g_hash_table_lookup(s->sigkeys, id);
+    if (hit)
+        *out = *hit;
+    g_mutex_unlock(&s->sigkey_lock);
+    if (!hit) {
+        sigv4_key_init(out, secret, date, region, service);
+        g_mutex_lock(&s->sigkey_lock);
+        /* dates roll and STS mints secrets: the cache starts over rather than grow */
+        if (g_hash_table_size(s->sigkeys) >= SIGKEY_CACHE_MAX)
+            g_hash_table_remove_all(s->sigkeys);
+        g_hash_table_replace(s->sigkeys, id == small ? g_strdup(id) : id, g_memdup2(out, sizeof *out));
+        g_mutex_unlock(&s->sigkey_lock);
+    } else if (id != small) {
+        g_free(id);
+    }
+}
+
+/* The signing key for the scope (cached_key's, unkeyed). */
 static void signing_key(server *s, const char *secret, const char *date, const char *region, const char *service,
                         guint8 out[SIGV4_KEY_LEN])
 {
-    /* unambiguous read from its end: the scope's parts hold no '/' and the
-     * date is 8 characters */
-    char *id = g_strconcat(secret, "\n", date, "/", region, "/", service, NULL);
-    g_mutex_lock(&s->sigkey_lock);
-    const guint8 *hit = g_hash_table_lookup(s->sigkeys, id);
-    if (hit)
-        memcpy(out, hit, SIGV4_KEY_LEN);
-    g_mutex_unlock(&s->sigkey_lock);
-    if (hit) {
-        g_free(id);
-        return;
-    }
-    sigv4_signing_key(secret, date, region, service, out);
-    g_mutex_lock(&s->sigkey_lock);
-    /* dates roll and STS mints secrets: the cache starts over rather than grow */
-    if (g_hash_table_size(s->sigkeys) >= SIGKEY_CACHE_MAX)
-        g_hash_table_remove_all(s->sigkeys);
-    g_hash_table_replace(s->sigkeys, id, g_memdup2(out, SIGV4_KEY_LEN));
-    g_mutex_unlock(&s->sigkey_lock);
+    sigv4_key k;
+    cached_key(s, secret, date, region, service, &k);
+    memcpy(out, k.key, SIGV4_KEY_LEN);
 }
 
 /* ---- SigV4 ---- */
 
-/* The pieces of an Authorization header or of presign parameters. */
+/* The pieces of an Authorization header or of presign parameters: copies
+ * in one allocation per request (buf), or the query's own strings. */
 typedef struct v4 {
-    char *key, *date, *region, *service; /* from the credential scope */
-    char *scope;                          /* DATE/REGION/SERVICE/aws4_request */
-    char *signed_headers;
-    char *signature;
+    const char *key, *date, *region, *service; /* from the credential scope */
+    const char *scope;                          /* DATE/REGION/SERVICE/aws4_request */
+    const char *signed_headers;
+    const char *signature;
+    char *buf;         /* owned: where the copies are */
+    size_t used, room; /* of buf */
 } v4;
 
 static void v4_clear(v4 *v)
 {
-    g_free(v->key);
-    g_free(v->date);
-    g_free(v->region);
-    g_free(v->service);
-    g_free(v->scope);
-    g_free(v->signed_headers);
-    g_free(v->signature);
+    g_free(v->buf);
+    memset(v, 0, sizeof *v);
+}
+
+/* Room for n bytes of copies, their NULs included. */
+static void v4_reserve(v4 *v, size_t n)
+{
+    v->buf = g_malloc(n);
+    v->room = n;
+    v->used = 0;
+}
+
+/* A NUL-terminated copy of s[0, n) in v's room. */
+static const char *v4_keep(v4 *v, const char *s, size_t n)
+{
+    g_assert(v->used + n + 1 <= v->room);
+    char *p = v->buf + v->used;
+    memcpy(p, s, n);
+    p[n] = '\0';
+    v->used += n + 1;
+    return p;
 }
 
 /* AKID/DATE/REGION/SERVICE/aws4_request */
@@ -263,11 +348,13 @@ static bool parse_credential(const char *cred, size_t len, v4 *v)
     if (k != 5 || !n[0] || n[1] != 8 || !n[2] || !n[3] || n[4] != strlen("aws4_request") ||
         memcmp(part[4], "aws4_request", n[4]) != 0)
         return false;
-    v->key = g_strndup(part[0], n[0]);
-    v->date = g_strndup(part[1], n[1]);
-    v->region = g_strndup(part[2], n[2]);
-    v->service = g_strndup(part[3], n[3]);
-    v->scope = g_strndup(part[1], len - (size_t)(part[1] - cred));
+    if (!v->buf)
+        v4_reserve(v, 2 * len + 5); /* the parts and the scope, each part shorter than len */
+    v->key = v4_keep(v, part[0], n[0]);
+    v->date = v4_keep(v, part[1], n[1]);
+    v->region = v4_keep(v, part[2], n[2]);
+    v->service = v4_keep(v, part[3], n[3]);
+    v->scope = v4_keep(v, part[1], len - (size_t)(part[1] - cred));
     return true;
 }
 
@@ -334,49 +421,50 @@ static bool chunk_signed_right(const char *data, size_t len, const char *sig, bo
     return ok;
 }
 
-/* Compares the signature with the one computed over the canonical request;
- * S3's mismatch carries what it computed. */
+/* Compares the signature with the one computed over the canonical request,
+ * with the signing key (left in key); S3's mismatch carries what it
+ * computed. */
 static int v4_compare(check *c, const v4 *v, const char *secret, const char *amz_date, bool presigned,
-                      const char *payload_hash, guint8 key[SIGV4_KEY_LEN])
+                      const char *payload_hash, sigv4_key *key)
 {
-    GString *uri = g_string_new(NULL);
     const char *path = c->req->path;
-    if (c->fam == FAM_S3) {
-        /* S3 signs the key encoded once, as it is: decode what came */
-        size_t n;
-        char *dec = http_percent_decode(path, strlen(path), false, &n);
-        sigv4_canonical_uri(uri, dec ? dec : path, dec ? n : strlen(path), false);
-        g_free(dec);
-    } else {
-        sigv4_canonical_uri(uri, path, strlen(path), true);
+    size_t path_len = strlen(path);
+    char *dec = NULL;
+    if (c->fam == FAM_S3 && memchr(path, '%', path_len)) {
+        /* S3 signs the key encoded once, as it is: decode what came (a
+         * path with no escape decodes to itself) */
+        dec = http_percent_decode(path, path_len, false, &path_len);
+        if (dec)
+            path = dec;
+        else
+            path_len = strlen(path);
     }
-    GString *creq = g_string_new(NULL);
+    GString *creq = g_string_sized_new(512);
     int rc = 0;
-    if (!sigv4_canonical_request(creq, c->req->method, uri->str, c->req->query,
-                                 presigned ? "X-Amz-Signature" : NULL, c->req->headers, c->req->nheaders,
-                                 v->signed_headers, payload_hash)) {
+    if (!sigv4_canonical_request_path(creq, c->req->method, path, path_len, c->fam != FAM_S3, c->req->query,
+                                      presigned ? "X-Amz-Signature" : NULL, c->req->headers, c->req->nheaders,
+                                      v->signed_headers, payload_hash)) {
         rc = fail(c, K_SIGNATURE, NULL);
         goto out;
     }
-    GString *sts = g_string_new(NULL);
-    sigv4_string_to_sign(sts, amz_date, v->scope, creq->str, creq->len);
-    signing_key(c->s, secret, v->date, v->region, v->service, key);
+    cached_key(c->s, secret, v->date, v->region, v->service, key);
     char want[SIGV4_HEX_LEN + 1];
-    sigv4_hmac_hex(key, SIGV4_KEY_LEN, sts->str, sts->len, want);
+    sigv4_sign(key, amz_date, v->scope, creq->str, creq->len, want);
     if (!sigv4_equal(want, v->signature)) {
         rc = fail(c, K_SIGNATURE, NULL);
         if (c->fam == FAM_S3) {
+            GString *sts = g_string_new(NULL), *b = g_string_new(NULL);
+            sigv4_string_to_sign(sts, amz_date, v->scope, creq->str, creq->len);
             s3_mismatch_fields(c, v->key, sts, v->signature);
-            GString *b = g_string_new(NULL);
             aws_error_field(c->err, "CanonicalRequest", json_stringn(creq->str, creq->len));
             hex_bytes(b, creq->str, creq->len);
             aws_error_field(c->err, "CanonicalRequestBytes", json_stringn(b->str, b->len));
             g_string_free(b, TRUE);
+            g_string_free(sts, TRUE);
         }
     }
-    g_string_free(sts, TRUE);
 out:
-    g_string_free(uri, TRUE);
+    g_free(dec);
     g_string_free(creq, TRUE);
     return rc;
 }
@@ -395,15 +483,24 @@ static bool signed_list_has(const char *list, const char *name)
     return false;
 }
 
+/* The hex SHA-256 of the request's body. */
+static void body_hash(check *c, char out[SIGV4_HEX_LEN + 1])
+{
+    if (c->req->body_len)
+        sigv4_sha256_hex(c->req->body, c->req->body_len, out);
+    else
+        memcpy(out, SIGV4_EMPTY_SHA256, sizeof SIGV4_EMPTY_SHA256);
+}
+
 /* The hashed payload a header-signed request signs. */
 static int payload_hash(check *c, const v4 *v, char out[SIGV4_HEX_LEN + 1], const char **literal)
 {
     *literal = NULL;
     if (c->fam != FAM_S3) {
-        sigv4_sha256_hex(c->req->body, c->req->body_len, out);
+        body_hash(c, out);
         return 0;
     }
-    const char *h = http_request_header(c->req, "x-amz-content-sha256");
+    const char *h = c->h.content_sha256;
     if (!h) {
         aws_error_set_status(c->err, 400, "InvalidRequest",
                              "Missing required header for this request: x-amz-content-sha256");
@@ -419,8 +516,12 @@ static int payload_hash(check *c, const v4 *v, char out[SIGV4_HEX_LEN + 1], cons
         *literal = h;
         return 0;
     }
-    sigv4_sha256_hex(c->req->body, c->req->body_len, out);
-    if (g_ascii_strcasecmp(out, h) != 0) {
+    body_hash(c, out);
+    /* h is hex: '|' 0x20 lowers its letters and leaves its digits be */
+    bool same = true;
+    for (int i = 0; i < SIGV4_HEX_LEN; i++)
+        same &= (h[i] | 0x20) == out[i];
+    if (!same) {
         aws_error_set_status(c->err, 400, "XAmzContentSHA256Mismatch",
                              "The provided 'x-amz-content-sha256' header does not match what was computed.");
         aws_error_field(c->err, "ClientComputedContentSHA256", json_string(h));
@@ -430,8 +531,10 @@ static int payload_hash(check *c, const v4 *v, char out[SIGV4_HEX_LEN + 1], cons
     return 0;
 }
 
-/* The value of "Name=" in an Authorization header's comma-separated list. */
-static char *auth_part(const char *auth, const char *name)
+/* The value of "Name=" in an Authorization header's comma-separated list,
+ * trailing white space left out: where it starts, its length in *len;
+ * NULL when absent. */
+static const char *auth_part(const char *auth, const char *name, size_t *len)
 {
     size_t nl = strlen(name);
     for (const char *p = auth; *p;) {
@@ -440,8 +543,11 @@ static char *auth_part(const char *auth, const char *name)
         const char *end = strchr(p, ',');
         size_t n = end ? (size_t)(end - p) : strlen(p);
         if (n > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
-            char *v = g_strndup(p + nl + 1, n - nl - 1);
-            return g_strchomp(v);
+            const char *v = p + nl + 1;
+            *len = n - nl - 1;
+            while (*len && g_ascii_isspace(v[*len - 1]))
+                (*len)--;
+            return v;
         }
         p += n;
     }
@@ -453,10 +559,16 @@ static int check_v4_header(check *c, const char *auth)
     v4 v = {0};
     int rc = -1;
     const char *rest = auth + strlen("AWS4-HMAC-SHA256");
-    char *cred = auth_part(rest, "Credential");
-    v.signed_headers = auth_part(rest, "SignedHeaders");
-    v.signature = auth_part(rest, "Signature");
-    if (!cred || !parse_credential(cred, strlen(cred), &v)) {
+    size_t cred_len = 0, sh_len = 0, sig_len = 0;
+    const char *cred = auth_part(rest, "Credential", &cred_len), *sh = auth_part(rest, "SignedHeaders", &sh_len),
+               *sig = auth_part(rest, "Signature", &sig_len);
+    /* room for the credential's parts and scope, the names and the signature */
+    v4_reserve(&v, 2 * cred_len + 5 + sh_len + 1 + sig_len + 1);
+    if (sh)
+        v.signed_headers = v4_keep(&v, sh, sh_len);
+    if (sig)
+        v.signature = v4_keep(&v, sig, sig_len);
+    if (!cred || !parse_credential(cred, cred_len, &v)) {
         if (c->fam == FAM_S3)
             fail(c, K_MALFORMED, "The authorization header is malformed; the Credential is mal-formed; "
                                  "expecting \"<YOUR-AKID>/YYYYMMDD/REGION/SERVICE/aws4_request\".");
@@ -469,8 +581,8 @@ static int check_v4_header(check *c, const char *auth)
              !v.signed_headers ? "SignedHeaders" : "Signature", auth);
         goto out;
     }
-    const char *amz_date = http_request_header(c->req, "x-amz-date");
-    const char *date_hdr = amz_date ? NULL : http_request_header(c->req, "date");
+    const char *amz_date = c->h.amz_date;
+    const char *date_hdr = amz_date ? NULL : c->h.date;
     int64_t req_ms = 0;
     char iso[24];
     if (amz_date) {
@@ -501,32 +613,28 @@ static int check_v4_header(check *c, const char *auth)
     }
     /* the key and its token before the skew: credentials the server's
      * clock has expired say so even to a client whose clock lags it */
-    char *secret;
-    if (key_secret(c, v.key, http_request_header(c->req, "x-amz-security-token"), &secret) != 0)
+    const char *secret;
+    if (key_find(c, v.key, c->h.token, &secret) != 0)
         goto out;
     char hash[SIGV4_HEX_LEN + 1];
     const char *literal;
-    if (check_skew(c, req_ms, date_hdr ? date_hdr : amz_date)) {
-        g_free(secret);
+    if (check_skew(c, req_ms, date_hdr ? date_hdr : amz_date))
         goto out;
-    }
     if (!secret) {
         rc = 0;
     } else if (payload_hash(c, &v, hash, &literal) == 0) {
-        guint8 key[SIGV4_KEY_LEN];
-        rc = v4_compare(c, &v, secret, amz_date, false, literal ? literal : hash, key);
+        sigv4_key key;
+        rc = v4_compare(c, &v, secret, amz_date, false, literal ? literal : hash, &key);
         /* a signed streaming upload: each chunk's signature too (a body
          * whose framing is wrong is S3's to refuse, as it decodes it) */
         if (rc == 0 && literal && g_str_has_prefix(literal, "STREAMING-AWS4-HMAC-SHA256-PAYLOAD")) {
-            chunk_chain ch = {.c = c, .v = &v, .amz_date = amz_date, .key = key};
+            chunk_chain ch = {.c = c, .v = &v, .amz_date = amz_date, .key = key.key};
             g_strlcpy(ch.prev, v.signature, sizeof ch.prev);
             chunked_signatures(c->req->body, c->req->body_len, chunk_signed_right, &ch);
             rc = ch.failed ? -1 : 0;
         }
     }
-    g_free(secret);
 out:
-    g_free(cred);
     v4_clear(&v);
     return rc;
 }
@@ -551,8 +659,9 @@ static int check_v4_query(check *c)
                                  "and 'X-Amz-Expires'.");
         return -1;
     }
-    v.signed_headers = g_strdup(http_params_get(q, "X-Amz-SignedHeaders"));
-    v.signature = g_strdup(http_params_get(q, "X-Amz-Signature"));
+    /* the query's own strings, which outlive the check */
+    v.signed_headers = http_params_get(q, "X-Amz-SignedHeaders");
+    v.signature = http_params_get(q, "X-Amz-Signature");
     char *end;
     long long expires = strtoll(exp, &end, 10);
     int64_t req_ms;
@@ -609,8 +718,8 @@ static int check_v4_query(check *c)
         aws_error_field(c->err, "HeadersNotSigned", json_string("host"));
         goto out;
     }
-    char *secret;
-    if (key_secret(c, v.key, http_params_get(q, "X-Amz-Security-Token"), &secret) != 0)
+    const char *secret;
+    if (key_find(c, v.key, http_params_get(q, "X-Amz-Security-Token"), &secret) != 0)
         goto out;
     if (!secret) {
         rc = 0;
@@ -618,17 +727,16 @@ static int check_v4_query(check *c)
         char hash[SIGV4_HEX_LEN + 1];
         const char *ph = http_params_get(q, "X-Amz-Content-Sha256");
         if (!ph)
-            ph = http_request_header(c->req, "x-amz-content-sha256");
+            ph = c->h.content_sha256;
         if (!ph && c->fam == FAM_S3)
             ph = "UNSIGNED-PAYLOAD";
         if (!ph) {
-            sigv4_sha256_hex(c->req->body, c->req->body_len, hash);
+            body_hash(c, hash);
             ph = hash;
         }
-        guint8 key[SIGV4_KEY_LEN];
-        rc = v4_compare(c, &v, secret, date, true, ph, key);
+        sigv4_key key;
+        rc = v4_compare(c, &v, secret, date, true, ph, &key);
     }
-    g_free(secret);
 out:
     v4_clear(&v);
     return rc;
@@ -730,12 +838,10 @@ static int check_v2_query(check *c)
         aws_error_field(c->err, "ServerTime", json_string(server_time));
         return -1;
     }
-    char *secret;
-    if (key_secret(c, key, http_params_get(&c->query, "x-amz-security-token"), &secret) != 0)
+    const char *secret;
+    if (key_find(c, key, http_params_get(&c->query, "x-amz-security-token"), &secret) != 0)
         return -1;
-    int rc = secret ? v2_compare(c, key, secret, exp, sig) : 0;
-    g_free(secret);
-    return rc;
+    return secret ? v2_compare(c, key, secret, exp, sig) : 0;
 }
 
 static int check_v2_header(check *c, const char *auth)
@@ -744,7 +850,7 @@ static int check_v2_header(check *c, const char *auth)
     if (!colon || colon == auth + 4)
         return fail(c, K_MALFORMED, "The authorization header is malformed");
     char *key = g_strndup(auth + 4, (gsize)(colon - auth - 4));
-    const char *amz_date = http_request_header(c->req, "x-amz-date"), *date = http_request_header(c->req, "date");
+    const char *amz_date = c->h.amz_date, *date = c->h.date;
     const char *when = amz_date ? amz_date : date;
     double t;
     int rc = -1;
@@ -752,16 +858,13 @@ static int check_v2_header(check *c, const char *auth)
         aws_error_set_status(c->err, 403, "AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
         goto out;
     }
-    char *secret;
-    if (key_secret(c, key, http_request_header(c->req, "x-amz-security-token"), &secret) != 0)
+    const char *secret;
+    if (key_find(c, key, c->h.token, &secret) != 0)
         goto out;
-    if (check_skew(c, (int64_t)t * 1000, when)) {
-        g_free(secret);
+    if (check_skew(c, (int64_t)t * 1000, when))
         goto out;
-    }
     /* with x-amz-date the Date line is empty: the header counts among the x-amz-* ones */
     rc = secret ? v2_compare(c, key, secret, amz_date ? "" : date, colon + 1) : 0;
-    g_free(secret);
 out:
     g_free(key);
     return rc;
@@ -770,7 +873,7 @@ out:
 /* ---- the entry point ---- */
 
 int auth_check(server *s, const char *service, const char *protocol, const http_request *req,
-               const char *svc_path, aws_error *err)
+               const char *svc_path, server_cred *signer, aws_error *err)
 {
     check c = {
         .s = s,
@@ -784,9 +887,12 @@ int auth_check(server *s, const char *service, const char *protocol, const http_
         .now_ms = clock_now_ms(&s->clock),
         .err = err,
     };
-    if (!http_params_parse(&c.query, req->query, strlen(req->query), true))
+    if (*req->query && !http_params_parse(&c.query, req->query, strlen(req->query), true)) {
+        http_params_clear(&c.query);
         return fail(&c, K_MALFORMED, "The query string is not validly percent-encoded");
-    const char *auth = http_request_header(req, "authorization");
+    }
+    read_headers(&c);
+    const char *auth = c.h.authorization;
     int rc;
     if (auth && g_str_has_prefix(auth, "AWS4-HMAC-SHA256 "))
         rc = check_v4_header(&c, auth);
@@ -802,6 +908,10 @@ int auth_check(server *s, const char *service, const char *protocol, const http_
     else
         rc = fail(&c, K_MISSING, c.fam == FAM_S3 ? "Access Denied" : "Request is missing Authentication Token");
     http_params_clear(&c.query);
+    if (rc == 0 && signer && c.cred.access_key)
+        *signer = c.cred; /* handed over */
+    else
+        server_cred_clear(&c.cred);
     return rc;
 }
 

@@ -22,9 +22,12 @@
  * service (svc_path: S3's virtual-hosted bucket moved into the path, which
  * SigV2 signs), for the service named service speaking protocol (the
  * model's "rest-xml", "json", "query", "ec2"). Returns 0 when the request
- * is signed right, else -1 with err set. */
+ * is signed right, else -1 with err set. A request signed right by a key
+ * of the credential table (not a root key) hands its entry to *signer
+ * (server_cred_clear) when signer is not NULL, so that nobody looks it up
+ * again; *signer is left as it was otherwise. */
 int auth_check(server *s, const char *service, const char *protocol, const http_request *req,
-               const char *svc_path, aws_error *err);
+               const char *svc_path, server_cred *signer, aws_error *err);
 
 /* ---- POST Object forms ----
  * A browser form upload (S3's POST Object) is signed in its body, not its

@@ -161,7 +161,7 @@ void svc_unlock_exclusive(svc_call *c) { g_rw_lock_writer_unlock(call_lock(c)); 
  * root, or the credentials the server handed out) against what the
  * request asks. 0, or -1 with err in the service's words. */
 static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *account, const char *op,
-                        json_t *input, GArray **denied, aws_error *err)
+                        json_t *input, void *state, GArray **denied, aws_error *err)
 {
     server *s = x->s;
     if (!rt->def->authorize)
@@ -182,7 +182,7 @@ static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *acc
                       .access_key = r->access_key,
                       .operation = op,
                       .input = input,
-                      .state = ns_get(s->ns, rt->def, account, r->region)->state,
+                      .state = state,
                       .now_ms = clock_now_ms(&s->clock)};
     int rc = enforce_request(s, rt, &probe, &who, denied, err, &x->authz);
     x->je.authz = x->authz;
@@ -195,7 +195,6 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     server *s = x->s;
     aws_error err = AWS_ERROR_INIT;
     char *account = x->account;
-    server_account_for_key(s, r->access_key, account);
     x->je.account = account;
     x->je.region = r->region;
     x->je.service = rt->def->name;
@@ -215,19 +214,27 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
      * (svc_form_signed), and any other operation the request turns out to
      * be is checked below, once named */
     bool form = s->auth != MOCKAWS_AUTH_OFF && auth_form_pending(rt->def->name, x->req);
-    if (s->auth != MOCKAWS_AUTH_OFF && !form &&
-        auth_check(s, rt->def->name, x->proto->name, x->req, req->path, &err) != 0) {
+    bool check = s->auth != MOCKAWS_AUTH_OFF && !form;
+    int signed_rc = check ? auth_check(s, rt->def->name, x->proto->name, x->req, req->path, &x->cred, &err) : 0;
+    /* the signer's entry, when the check found it, is the routed key's:
+     * its account without a second lookup */
+    if (x->cred.access_key && strcmp(x->cred.access_key, r->access_key) != 0)
+        server_cred_clear(&x->cred);
+    if (x->cred.account)
+        g_strlcpy(account, x->cred.account, sizeof x->account);
+    else
+        server_account_for_key(s, r->access_key, account);
+    if (signed_rc != 0) {
         answer_error(x, rt, NULL, &err);
         aws_error_clear(&err);
         return;
     }
-    if (s->auth != MOCKAWS_AUTH_OFF && !form) {
+    if (check) {
         /* the journal names who signed it (and enforce decides for it) */
-        if (r->access_key[0] && server_cred_lookup(s, r->access_key, &x->cred)) {
+        if (x->cred.access_key || (r->access_key[0] && server_cred_lookup(s, r->access_key, &x->cred)))
             x->principal = g_strdup(x->cred.arn);
-        } else {
-            x->principal = g_strdup_printf("arn:aws:iam::%s:root", account);
-        }
+        else
+            x->principal = g_strconcat("arn:aws:iam::", account, ":root", NULL);
         x->je.principal = x->principal;
     }
 
@@ -248,7 +255,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     if (form && (!handler || mo)) {
         /* no form upload after all: refused as the unsigned request it is */
         aws_error unsigned_err = AWS_ERROR_INIT;
-        if (auth_check(s, rt->def->name, x->proto->name, x->req, req->path, &unsigned_err) != 0) {
+        if (auth_check(s, rt->def->name, x->proto->name, x->req, req->path, NULL, &unsigned_err) != 0) {
             aws_error_clear(&err);
             x->je.operation = op;
             answer_error(x, rt, op, &unsigned_err);
@@ -297,9 +304,12 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
     }
 
     /* what the caller may do (--auth enforce), once the input says what it
-     * asks for */
+     * asks for (in the call's namespace, which the handler's call reuses) */
+    ns *n = NULL;
     GArray *denied = NULL;
-    if (s->auth == MOCKAWS_AUTH_ENFORCE && enforce_call(x, rt, r, account, op, input, &denied, &err) != 0) {
+    if (s->auth == MOCKAWS_AUTH_ENFORCE &&
+        enforce_call(x, rt, r, account, op, input, (n = ns_get(s->ns, rt->def, account, r->region))->state, &denied,
+                     &err) != 0) {
         answer_error(x, rt, op, &err);
         aws_error_clear(&err);
         json_decref(input);
@@ -332,7 +342,8 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         }
     }
 
-    ns *n = ns_get(s->ns, rt->def, account, r->region);
+    if (!n)
+        n = ns_get(s->ns, rt->def, account, r->region);
     svc_signer signer = {0};
     svc_park_state park = {.edge = can_park ? can_park->edge : NULL,
                            .expired = can_park && can_park->expired,

@@ -1,9 +1,9 @@
 #include "core/sigv4.h"
 
-#include <nettle/base16.h>
 #include <nettle/hmac.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
+#include <stdlib.h>
 #include <string.h>
 
 void sigv4_canonical_uri(GString *out, const char *path, size_t len, bool normalize)
@@ -64,6 +64,8 @@ static int qpair_cmp(gconstpointer a, gconstpointer b)
 
 bool sigv4_canonical_query(GString *out, const char *query, const char *skip)
 {
+    if (!*query)
+        return true; /* most requests: no parse, no allocation */
     http_params p = {0};
     /* not form decoding: '+' is a plus sign the client encoded as such */
     if (!http_params_parse(&p, query, strlen(query), false))
@@ -112,31 +114,32 @@ static void append_trimmed(GString *out, const char *v)
     }
 }
 
-static int header_cmp(gconstpointer a, gconstpointer b)
+static int header_cmp(const void *a, const void *b)
 {
     const http_header *x = *(const http_header *const *)a, *y = *(const http_header *const *)b;
-    return strcmp(x->name, y->name);
+    int c = strcmp(x->name, y->name);
+    /* stable: repeated names keep the order received */
+    return c ? c : (x < y ? -1 : x > y);
 }
 
-bool sigv4_canonical_request(GString *out, const char *method, const char *canonical_uri, const char *query,
-                             const char *query_skip, const http_header *headers, size_t nheaders,
-                             const char *signed_headers, const char *payload_hash)
+/* What follows the canonical URI: the query, the headers, the signed
+ * names and the payload hash. */
+static bool append_after_uri(GString *out, const char *query, const char *query_skip, const http_header *headers,
+                             size_t nheaders, const char *signed_headers, const char *payload_hash)
 {
-    g_string_append(out, method);
-    g_string_append_c(out, '\n');
-    g_string_append(out, canonical_uri);
     g_string_append_c(out, '\n');
     if (!sigv4_canonical_query(out, query, query_skip))
         return false;
     g_string_append_c(out, '\n');
 
-    /* The request's headers sorted by name (stably: repeated ones keep the
-     * order received), then walked once alongside the signed names. */
-    GPtrArray *sorted = g_ptr_array_sized_new((guint)nheaders);
+    /* The request's headers sorted by name, then walked once alongside
+     * the signed names (a request's few headers sort on the stack). */
+    const http_header *few[32];
+    const http_header **sorted = nheaders <= G_N_ELEMENTS(few) ? few : g_new(const http_header *, nheaders);
     for (size_t i = 0; i < nheaders; i++)
-        g_ptr_array_add(sorted, (gpointer)&headers[i]);
-    g_ptr_array_sort(sorted, header_cmp);
-    guint h = 0;
+        sorted[i] = &headers[i];
+    qsort(sorted, nheaders, sizeof *sorted, header_cmp);
+    size_t h = 0;
     const char *p = signed_headers;
     while (*p) {
         const char *end = strchr(p, ';');
@@ -144,8 +147,8 @@ bool sigv4_canonical_request(GString *out, const char *method, const char *canon
         g_string_append_len(out, p, (gssize)n);
         g_string_append_c(out, ':');
         bool first = true;
-        while (h < sorted->len) {
-            const http_header *hd = g_ptr_array_index(sorted, h);
+        while (h < nheaders) {
+            const http_header *hd = sorted[h];
             int c = strncmp(hd->name, p, n);
             if (c == 0 && hd->name[n] != '\0')
                 c = 1;
@@ -164,7 +167,8 @@ bool sigv4_canonical_request(GString *out, const char *method, const char *canon
         if (*p == ';')
             p++;
     }
-    g_ptr_array_free(sorted, TRUE);
+    if (sorted != few)
+        g_free(sorted);
     g_string_append_c(out, '\n');
     g_string_append(out, signed_headers);
     g_string_append_c(out, '\n');
@@ -172,10 +176,35 @@ bool sigv4_canonical_request(GString *out, const char *method, const char *canon
     return true;
 }
 
-/* Lower-case hex of n bytes (nettle's base16 alphabet is lower case). */
+bool sigv4_canonical_request(GString *out, const char *method, const char *canonical_uri, const char *query,
+                             const char *query_skip, const http_header *headers, size_t nheaders,
+                             const char *signed_headers, const char *payload_hash)
+{
+    g_string_append(out, method);
+    g_string_append_c(out, '\n');
+    g_string_append(out, canonical_uri);
+    return append_after_uri(out, query, query_skip, headers, nheaders, signed_headers, payload_hash);
+}
+
+bool sigv4_canonical_request_path(GString *out, const char *method, const char *path, size_t path_len,
+                                  bool normalize, const char *query, const char *query_skip,
+                                  const http_header *headers, size_t nheaders, const char *signed_headers,
+                                  const char *payload_hash)
+{
+    g_string_append(out, method);
+    g_string_append_c(out, '\n');
+    sigv4_canonical_uri(out, path, path_len, normalize);
+    return append_after_uri(out, query, query_skip, headers, nheaders, signed_headers, payload_hash);
+}
+
+/* Lower-case hex of n bytes, by table (nettle's base16 calls a function per byte). */
 static void to_hex(const uint8_t *bytes, size_t n, char *out)
 {
-    base16_encode_update(out, n, bytes);
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
     out[2 * n] = '\0';
 }
 
@@ -221,6 +250,29 @@ void sigv4_signing_key(const char *secret, const char *date, const char *region,
     hmac(b, sizeof b, service, strlen(service), a);
     hmac(a, sizeof a, "aws4_request", strlen("aws4_request"), out);
     g_free(k);
+}
+
+void sigv4_key_init(sigv4_key *k, const char *secret, const char *date, const char *region, const char *service)
+{
+    sigv4_signing_key(secret, date, region, service, k->key);
+    hmac_sha256_set_key(&k->hmac, sizeof k->key, k->key);
+}
+
+void sigv4_sign(const sigv4_key *k, const char *amz_date, const char *scope, const char *creq, size_t creq_len,
+                char out[SIGV4_HEX_LEN + 1])
+{
+    char hash[SIGV4_HEX_LEN + 1];
+    sigv4_sha256_hex(creq, creq_len, hash);
+    struct hmac_sha256_ctx ctx = k->hmac;
+    hmac_sha256_update(&ctx, strlen("AWS4-HMAC-SHA256\n"), (const uint8_t *)"AWS4-HMAC-SHA256\n");
+    hmac_sha256_update(&ctx, strlen(amz_date), (const uint8_t *)amz_date);
+    hmac_sha256_update(&ctx, 1, (const uint8_t *)"\n");
+    hmac_sha256_update(&ctx, strlen(scope), (const uint8_t *)scope);
+    hmac_sha256_update(&ctx, 1, (const uint8_t *)"\n");
+    hmac_sha256_update(&ctx, SIGV4_HEX_LEN, (const uint8_t *)hash);
+    uint8_t d[SIGV4_KEY_LEN];
+    hmac_sha256_digest(&ctx, sizeof d, d);
+    to_hex(d, sizeof d, out);
 }
 
 void sigv4_hmac_hex(const guint8 *key, size_t key_len, const char *data, size_t len, char out[SIGV4_HEX_LEN + 1])

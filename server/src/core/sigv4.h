@@ -8,6 +8,7 @@
 #define MOCKAWS_CORE_SIGV4_H
 
 #include <glib.h>
+#include <nettle/hmac.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,6 +38,13 @@ bool sigv4_canonical_request(GString *out, const char *method, const char *canon
                              const char *query_skip, const http_header *headers, size_t nheaders,
                              const char *signed_headers, const char *payload_hash);
 
+/* The same, with the canonical URI of path (sigv4_canonical_uri) written
+ * in place: one buffer for the whole request. */
+bool sigv4_canonical_request_path(GString *out, const char *method, const char *path, size_t path_len,
+                                  bool normalize, const char *query, const char *query_skip,
+                                  const http_header *headers, size_t nheaders, const char *signed_headers,
+                                  const char *payload_hash);
+
 /* "AWS4-HMAC-SHA256\n<amz_date>\n<scope>\n<hex sha256(canonical request)>" */
 void sigv4_string_to_sign(GString *out, const char *amz_date, const char *scope, const char *creq, size_t creq_len);
 
@@ -44,11 +52,30 @@ void sigv4_string_to_sign(GString *out, const char *amz_date, const char *scope,
 void sigv4_signing_key(const char *secret, const char *date, const char *region, const char *service,
                        guint8 out[SIGV4_KEY_LEN]);
 
+/* A signing key ready to sign with: kSigning, and HMAC-SHA256 already
+ * keyed with it (the key's two padded blocks, hashed once rather than per
+ * request). A plain value: copy it freely. */
+typedef struct sigv4_key {
+    guint8 key[SIGV4_KEY_LEN];
+    struct hmac_sha256_ctx hmac;
+} sigv4_key;
+
+/* sigv4_signing_key's key, keyed. */
+void sigv4_key_init(sigv4_key *k, const char *secret, const char *date, const char *region, const char *service);
+
+/* The signature of a canonical request: hex HMAC-SHA256 of its string to
+ * sign (sigv4_string_to_sign's, not built) under k. */
+void sigv4_sign(const sigv4_key *k, const char *amz_date, const char *scope, const char *creq, size_t creq_len,
+                char out[SIGV4_HEX_LEN + 1]);
+
 /* hex HMAC-SHA256(key, data): 64 lower-case hex digits and a NUL. */
 void sigv4_hmac_hex(const guint8 *key, size_t key_len, const char *data, size_t len, char out[SIGV4_HEX_LEN + 1]);
 
 /* hex SHA-256 of data. */
 void sigv4_sha256_hex(const void *data, size_t len, char out[SIGV4_HEX_LEN + 1]);
+
+/* The hex SHA-256 of no bytes, which a bodiless request signs. */
+#define SIGV4_EMPTY_SHA256 "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
 /* SigV2 (S3): base64 HMAC-SHA1(secret, string_to_sign), g_free. */
 char *sigv4_v2_signature(const char *secret, const char *string_to_sign, size_t len);

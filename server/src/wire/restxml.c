@@ -10,6 +10,8 @@
 
 #include <errno.h>
 #include <math.h>
+#include <nettle/base64.h>
+#include <nettle/sha2.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -1492,17 +1494,17 @@ static int rx_serialize_output(const model *m, const char *op_name, json_t *outp
 void restxml_host_id(GString *out, const char *request_id)
 {
     static const char salt[] = "mockaws host id:";
-    GChecksum *ck = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(ck, (const guchar *)salt, sizeof salt - 1);
+    /* nettle's SHA-256 and base64 into the stack: every S3 answer has one */
+    struct sha256_ctx ctx;
+    sha256_init(&ctx);
+    sha256_update(&ctx, sizeof salt - 1, (const uint8_t *)salt);
     if (request_id)
-        g_checksum_update(ck, (const guchar *)request_id, (gssize)strlen(request_id));
-    guint8 digest[32];
-    gsize n = sizeof digest;
-    g_checksum_get_digest(ck, digest, &n);
-    g_checksum_free(ck);
-    char *b = g_base64_encode(digest, n);
-    g_string_append(out, b);
-    g_free(b);
+        sha256_update(&ctx, strlen(request_id), (const uint8_t *)request_id);
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_digest(&ctx, sizeof digest, digest);
+    char b64[BASE64_ENCODE_RAW_LENGTH(SHA256_DIGEST_SIZE)];
+    base64_encode_raw(b64, sizeof digest, digest);
+    g_string_append_len(out, b64, sizeof b64);
 }
 
 static void rx_serialize_error(const model *m, const char *op, const aws_error *err,
