@@ -1217,6 +1217,66 @@ static void sqs_subscriptions_deliver_as_the_queue_policy_allows(void **st)
     json_decref(j);
 }
 
+/* RedrivePolicy's checks (SNS's wording), and a queue of another account
+ * waiting for its owner's confirmation, which SNS sends to that queue. */
+static void redrive_policies_and_cross_account_queues(void **st)
+{
+    server *s = *st;
+    create(s, "t", NULL);
+    char *sub = subscribe(s, "t", "sqs", QUEUE_ARN "q", NULL);
+    char *sub_enc = enc(sub);
+    static const struct {
+        const char *value, *message;
+    } bad[] = {
+        {"%7B", "Invalid parameter: RedrivePolicy: failed to parse JSON."},
+        {"%7B%22deadLetterTargetArn%22%3A%22arn%3Aaws%22%7D",
+         "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn"},
+        {"%7B%22deadLetterTargetArn%22%3A7%7D", "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        result r = sns(s, "Action=SetSubscriptionAttributes&SubscriptionArn=%s&AttributeName=RedrivePolicy"
+                          "&AttributeValue=%s", sub_enc, bad[i].value);
+        assert_error(r, 400, "InvalidParameter", bad[i].message);
+        rfree(&r);
+    }
+    result r = sns(s, "Action=SetSubscriptionAttributes&SubscriptionArn=%s&AttributeName=RedrivePolicy"
+                      "&AttributeValue=%%7B%%22deadLetterTargetArn%%22%%3A%%22" QUEUE_ARN "dlq%%22%%7D", sub_enc);
+    assert_ok(r);
+    rfree(&r);
+    /* a FIFO queue's subscription to a FIFO topic needs a FIFO dead-letter queue */
+    create(s, "f.fifo", "&Attributes.entry.1.key=FifoTopic&Attributes.entry.1.value=true");
+    char *ep = enc(QUEUE_ARN "f.fifo");
+    r = sns(s, "Action=Subscribe&TopicArn=" TOPIC "f.fifo&Protocol=sqs&Endpoint=%s"
+               "&Attributes.entry.1.key=RedrivePolicy"
+               "&Attributes.entry.1.value=%%7B%%22deadLetterTargetArn%%22%%3A%%22" QUEUE_ARN "dlq%%22%%7D", ep);
+    assert_error(r, 400, "InvalidParameter",
+                 "Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO "
+                 "Topic.");
+    rfree(&r);
+    g_free(ep);
+
+    /* the same account's queue is confirmed at once; another account's waits */
+    ep = enc("arn:aws:sqs:us-east-1:111122223333:theirs");
+    r = sns(s, "Action=Subscribe&TopicArn=" TOPIC "t&Protocol=sqs&Endpoint=%s", ep);
+    assert_ok(r);
+    char *arn = nth(r.body, "SubscriptionArn", 0);
+    assert_string_equal(arn, "pending confirmation");
+    g_free(arn);
+    rfree(&r);
+    g_free(ep);
+    json_t *j = messages(s, "t");
+    json_t *conf = json_array_get(json_object_get(j, "confirmations"), 0);
+    assert_string_equal(json_string_value(json_object_get(conf, "protocol")), "sqs");
+    /* SNS tried the queue: it does not exist */
+    assert_string_equal(json_string_value(json_object_get(conf, "status")), "failed");
+    assert_true(g_str_has_prefix(json_string_value(json_object_get(conf, "error")),
+                                 "AWS.SimpleQueueService.NonExistentQueue: "));
+    assert_int_equal(json_array_size(json_object_get(j, "confirmations")), 1);
+    json_decref(j);
+    g_free(sub_enc);
+    g_free(sub);
+}
+
 static void stopping_cancels_a_hanging_delivery(void **st)
 {
     server *s = *st;
@@ -1477,6 +1537,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(stopping_cancels_a_hanging_delivery, setup, teardown),
         cmocka_unit_test_setup_teardown(fixtures_and_scenario, setup, teardown),
         cmocka_unit_test_setup_teardown(sqs_subscriptions_deliver_as_the_queue_policy_allows, setup, teardown),
+        cmocka_unit_test_setup_teardown(redrive_policies_and_cross_account_queues, setup, teardown),
         cmocka_unit_test_setup_teardown(garbage_never_crashes, setup, teardown),
         cmocka_unit_test_setup_teardown(tag_limit_comes_first_and_is_linear, setup, teardown),
         cmocka_unit_test_setup_teardown(nul_is_never_a_place_to_cut, setup, teardown),

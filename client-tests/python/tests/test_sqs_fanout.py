@@ -6,6 +6,7 @@ queue (the destination check, the test event, the event records as the message
 body)."""
 import json
 import time
+import urllib.request
 
 from botocore.exceptions import ClientError
 
@@ -134,19 +135,57 @@ class SnsToSqs(FanoutCase):
         self.assertEqual(len({m["Attributes"]["MessageDeduplicationId"] for m in got}), 5)
         self.assert_empty(url)
 
-    def test_a_queue_in_another_account_and_region(self):
+    def test_a_queue_of_the_same_account_is_confirmed_at_once(self):
+        topic = self.sns.create_topic(Name="local")["TopicArn"]
+        _, arn = self.queue("local-inbox", "sns.amazonaws.com", topic)
+        sub = self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)["SubscriptionArn"]
+        self.assertTrue(sub.startswith(topic + ":"), sub)
+        attrs = self.sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+        self.assertEqual(attrs["PendingConfirmation"], "false")
+
+    def test_a_queue_of_another_account_confirms_the_subscription_first(self):
+        # the topic's owner subscribes another account's queue: SNS sends the
+        # queue a SubscriptionConfirmation and delivers nothing until its owner
+        # visits the SubscribeURL
         topic = self.sns.create_topic(Name="shared")["TopicArn"]
         other = self.server.client("sqs", key="111122223333", region="eu-west-1")
         url = other.create_queue(QueueName="inbox")["QueueUrl"]
         arn = other.get_queue_attributes(QueueUrl=url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.assertEqual(arn, "arn:aws:sqs:eu-west-1:111122223333:inbox")
         other.set_queue_attributes(QueueUrl=url, Attributes={"Policy": allow("sns.amazonaws.com", arn, topic)})
-        self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RawMessageDelivery": "true"})
+        resp = self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                                  Attributes={"RawMessageDelivery": "true"}, ReturnSubscriptionArn=True)
+        sub = resp["SubscriptionArn"]
+        self.assertEqual(self.sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+                         ["PendingConfirmation"], "true")
+        self.sns.publish(TopicArn=topic, Message="too early")
+        [m] = other.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
+        other.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+        conf = json.loads(m["Body"])  # never raw: SNS's own message
+        self.assertEqual(conf["Type"], "SubscriptionConfirmation")
+        self.assertEqual(conf["TopicArn"], topic)
+        self.assertEqual(conf["Message"], f"You have chosen to subscribe to the topic {topic}.\nTo confirm the "
+                                          "subscription, visit the SubscribeURL included in this message.")
+        self.assertIn("Action=ConfirmSubscription", conf["SubscribeURL"])
+        self.assertIn(conf["Token"], conf["SubscribeURL"])
+        self.assertTrue(m["Body"].startswith('{\n  "Type" : "SubscriptionConfirmation",\n'), m["Body"])
+        self.assertEqual([d[0]["status"] for d in self.deliveries(topic)], ["pending_confirmation"])
+        self.assert_empty_other(other, url)
+
+        # the queue's owner follows the link, unsigned
+        with urllib.request.urlopen(conf["SubscribeURL"]) as r:
+            self.assertEqual(r.status, 200)
+            self.assertIn(sub, r.read().decode())
+        self.assertEqual(self.sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]
+                         ["PendingConfirmation"], "false")
         self.sns.publish(TopicArn=topic, Message="across")
         [m] = other.receive_message(QueueUrl=url, WaitTimeSeconds=1)["Messages"]
         self.assertEqual(m["Body"], "across")
         # the topic's account has no such queue
         self.assert_empty(self.queue("inbox")[0])
+
+    def assert_empty_other(self, client, url):
+        self.assertEqual(client.receive_message(QueueUrl=url, WaitTimeSeconds=0).get("Messages", []), [])
 
     def test_a_standard_topic_cannot_subscribe_a_fifo_queue(self):
         topic = self.sns.create_topic(Name="plain")["TopicArn"]
@@ -174,6 +213,98 @@ class SnsToSqs(FanoutCase):
             self.assertEqual(d["http_status"], 403)
             self.assertIn("AccessDenied", d["error"])
             self.assertIn("sns.amazonaws.com sqs:SendMessage", d["error"])
+
+
+class SnsDeadLetters(FanoutCase):
+    """A subscription's RedrivePolicy: what SNS could not deliver goes to its
+    dead-letter queue, as it would have been delivered."""
+
+    def dead_letter_queue(self, name, topic):
+        url, arn = self.queue(name, "sns.amazonaws.com", topic)
+        return url, arn, json.dumps({"deadLetterTargetArn": arn})
+
+    def test_a_deleted_queue_sends_the_notification_to_the_dead_letter_queue(self):
+        topic = self.sns.create_topic(Name="billing")["TopicArn"]
+        url, arn = self.queue("billing-in", "sns.amazonaws.com", topic)
+        dlq_url, dlq_arn, redrive = self.dead_letter_queue("billing-dlq", topic)
+        sub = self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                                 Attributes={"RedrivePolicy": redrive})["SubscriptionArn"]
+        self.assertEqual(self.sns.get_subscription_attributes(SubscriptionArn=sub)["Attributes"]["RedrivePolicy"],
+                         redrive)
+        self.sqs.delete_queue(QueueUrl=url)
+        mid = self.sns.publish(TopicArn=topic, Message="invoice 7", Subject="Billing")["MessageId"]
+        [m] = self.receive(dlq_url, 1)
+        env = json.loads(m["Body"])  # what the queue would have got: the envelope
+        self.assertEqual(list(env), [k for k in ENVELOPE_KEYS if k != "MessageAttributes"])
+        self.assertEqual((env["Type"], env["MessageId"], env["Message"]), ("Notification", mid, "invoice 7"))
+        [[d]] = self.deliveries(topic)
+        self.assertEqual(d["status"], "failed")
+        self.assertIn("NonExistentQueue", d["error"])
+        self.assertEqual(d["dead_letter_queue"], dlq_arn)
+        self.assertNotIn("dead_letter_error", d)
+
+    def test_a_refusing_queue_sends_the_raw_message_with_its_attributes(self):
+        topic = self.sns.create_topic(Name="audit")["TopicArn"]
+        _, arn = self.queue("audit-in")  # no policy: SNS may not send
+        dlq_url, dlq_arn, redrive = self.dead_letter_queue("audit-dlq", topic)
+        self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                           Attributes={"RedrivePolicy": redrive, "RawMessageDelivery": "true"})
+        self.sns.publish(TopicArn=topic, Message="login",
+                         MessageAttributes={"user": {"DataType": "String", "StringValue": "ana"}})
+        [m] = self.receive(dlq_url, 1, MessageAttributeNames=["All"])
+        self.assertEqual(m["Body"], "login")
+        self.assertEqual(m["MessageAttributes"], {"user": {"StringValue": "ana", "DataType": "String"}})
+        [[d]] = self.deliveries(topic)
+        self.assertEqual((d["status"], d["http_status"], d["dead_letter_queue"]), ("failed", 403, dlq_arn))
+
+    def test_a_dead_letter_queue_that_refuses_sns_is_recorded(self):
+        topic = self.sns.create_topic(Name="lost")["TopicArn"]
+        _, arn = self.queue("lost-in")
+        dlq_url, dlq_arn = self.queue("lost-dlq")  # its policy does not let SNS in either
+        self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn,
+                           Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn})})
+        self.sns.publish(TopicArn=topic, Message="gone")
+        self.assert_empty(dlq_url)
+        [[d]] = self.deliveries(topic)
+        self.assertEqual(d["dead_letter_queue"], dlq_arn)
+        self.assertIn("AccessDenied", d["dead_letter_error"])
+
+    def test_a_delivered_message_does_not_reach_the_dead_letter_queue(self):
+        topic = self.sns.create_topic(Name="fine")["TopicArn"]
+        url, arn = self.queue("fine-in", "sns.amazonaws.com", topic)
+        dlq_url, _, redrive = self.dead_letter_queue("fine-dlq", topic)
+        self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn, Attributes={"RedrivePolicy": redrive})
+        self.sns.publish(TopicArn=topic, Message="ok")
+        self.assertEqual(len(self.receive(url, 1)), 1)
+        self.assert_empty(dlq_url)
+        [[d]] = self.deliveries(topic)
+        self.assertEqual(d["status"], "delivered")
+        self.assertNotIn("dead_letter_queue", d)
+
+    def test_redrive_policy_checks(self):
+        topic = self.sns.create_topic(Name="checks")["TopicArn"]
+        _, arn = self.queue("checks-in")
+        sub = self.sns.subscribe(TopicArn=topic, Protocol="sqs", Endpoint=arn)["SubscriptionArn"]
+        for value, message in (
+                ("{", "Invalid parameter: RedrivePolicy: failed to parse JSON."),
+                ('{"deadLetterTargetArn": "not-an-arn"}',
+                 "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn"),
+                ('{"maxReceiveCount": 3}', "Invalid parameter: RedrivePolicy: deadLetterTargetArn is an invalid arn")):
+            with self.assertRaises(ClientError) as ctx:
+                self.sns.set_subscription_attributes(SubscriptionArn=sub, AttributeName="RedrivePolicy",
+                                                     AttributeValue=value)
+            err = ctx.exception.response["Error"]
+            self.assertEqual((err["Code"], err["Message"]), ("InvalidParameter", message), value)
+        fifo = self.sns.create_topic(Name="checks.fifo", Attributes={"FifoTopic": "true"})["TopicArn"]
+        _, fifo_arn = self.queue("checks-in.fifo")
+        _, plain_dlq = self.queue("checks-dlq")
+        with self.assertRaises(ClientError) as ctx:
+            self.sns.subscribe(TopicArn=fifo, Protocol="sqs", Endpoint=fifo_arn,
+                               Attributes={"RedrivePolicy": json.dumps({"deadLetterTargetArn": plain_dlq})})
+        self.assertEqual(ctx.exception.response["Error"]["Message"],
+                         "Invalid parameter: RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription "
+                         "to a FIFO Topic.")
+        self.assertEqual(self.sns.list_subscriptions_by_topic(TopicArn=fifo)["Subscriptions"], [])
 
 
 class S3ToSqs(FanoutCase):

@@ -46,6 +46,8 @@ static void outcome_unref_locked(sns_outcome *o)
     g_free(o->protocol);
     g_free(o->endpoint);
     g_free(o->error);
+    g_free(o->dead_letter);
+    g_free(o->dead_letter_error);
     g_free(o);
 }
 
@@ -72,6 +74,17 @@ void sns_outcome_set(sns_log *l, sns_outcome *o, const char *status, int attempt
     o->http_status = http_status;
     g_free(o->error);
     o->error = g_strdup(error);
+    o->updated_ms = g_get_real_time() / 1000;
+    g_mutex_unlock(&l->lock);
+}
+
+void sns_outcome_dead_letter(sns_log *l, sns_outcome *o, const char *arn, const char *error)
+{
+    g_mutex_lock(&l->lock);
+    g_free(o->dead_letter);
+    g_free(o->dead_letter_error);
+    o->dead_letter = g_strdup(arn);
+    o->dead_letter_error = g_strdup(error);
     o->updated_ms = g_get_real_time() / 1000;
     g_mutex_unlock(&l->lock);
 }
@@ -114,6 +127,10 @@ static json_t *outcome_json(const sns_outcome *o)
         json_object_set_new(j, "http_status", json_integer(o->http_status));
     if (o->error)
         json_object_set_new(j, "error", json_string(o->error));
+    if (o->dead_letter)
+        json_object_set_new(j, "dead_letter_queue", json_string(o->dead_letter));
+    if (o->dead_letter_error)
+        json_object_set_new(j, "dead_letter_error", json_string(o->dead_letter_error));
     return j;
 }
 

@@ -32,6 +32,9 @@ typedef struct sns_outcome {
     int attempts;
     int http_status;    /* last answer, 0 = none */
     char *error;        /* why the last attempt failed, or a note; NULL */
+    char *dead_letter;  /* the subscription's dead-letter queue the failed
+                           message went to (or was meant to), or NULL */
+    char *dead_letter_error; /* why it did not land there, or NULL */
     int64_t updated_ms; /* wall clock of the last change */
 } sns_outcome;
 
@@ -48,6 +51,10 @@ void sns_outcome_unref(sns_log *l, sns_outcome *o);
 /* Records an attempt's result. error may be NULL. */
 void sns_outcome_set(sns_log *l, sns_outcome *o, const char *status, int attempts, int http_status,
                      const char *error);
+
+/* Records that the failed message was redriven to the dead-letter queue
+ * arn; error (may be NULL) says why it did not land there. */
+void sns_outcome_dead_letter(sns_log *l, sns_outcome *o, const char *arn, const char *error);
 
 /* Adds a published message: doc (taken) with "message_id", "topic_arn"
  * and the rest; outcomes (taken, each with the reference the log keeps). */

@@ -259,50 +259,6 @@ static void submit_http(svc_call *c, sns_sub *s, const char *type, const char *m
     sns_delivery_submit(st->delivery, job);
 }
 
-/* Sends (or records) the confirmation of a pending subscription. */
-static void send_confirmation(svc_call *c, sns_sub *s)
-{
-    sns_state *st = c->state;
-    char mid[37], when[32];
-    svc_uuid(c, mid);
-    iso_time(c->now_ms, when);
-    char *arn_enc = enc(s->topic->arn);
-    char *params = g_strdup_printf("TopicArn=%s&Token=%s", arn_enc, s->token);
-    char *url = action_url(c, "ConfirmSubscription", params);
-    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "SubscriptionConfirmation",
-                            "topic_arn", s->topic->arn, "subscription_arn", s->arn, "token", s->token,
-                            "subscribe_url", url, "account", c->account, "region", c->region, "time", when);
-    bool http = !strcmp(s->protocol, "http"), https = !strcmp(s->protocol, "https");
-    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint,
-                                     http ? "queued" : https ? "failed" : "recorded",
-                                     https  ? "https delivery is not supported by mockaws"
-                                     : http ? NULL
-                                            : "mockaws sends no email: confirm with the token");
-    if (http) {
-        char *message = g_strdup_printf("You have chosen to subscribe to the topic %s.\nTo confirm the "
-                                        "subscription, visit the SubscribeURL included in this message.",
-                                        s->topic->arn);
-        char *cert = signing_cert_url(c->region);
-        json_t *env = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Type", "SubscriptionConfirmation",
-                                "MessageId", mid, "Token", s->token, "TopicArn", s->topic->arn, "Message", message,
-                                "SubscribeURL", url, "Timestamp", when, "SignatureVersion", "1", "SigningCertURL",
-                                cert);
-        char *unsigned_text = dumps(env);
-        char *sig = fake_signature(unsigned_text);
-        json_object_set_new(env, "Signature", json_string(sig));
-        submit_http(c, s, "SubscriptionConfirmation", mid, dumps(env), o, 3, false);
-        json_decref(env);
-        g_free(unsigned_text);
-        g_free(sig);
-        g_free(cert);
-        g_free(message);
-    }
-    sns_log_add_confirmation(st->log, doc, o);
-    g_free(url);
-    g_free(params);
-    g_free(arn_enc);
-}
-
 /* A published message, as handed to delivery. */
 typedef struct message {
     const char *id;
@@ -408,64 +364,161 @@ static char *notification_body(svc_call *c, sns_sub *s, const message *m, const 
     return body;
 }
 
-/* Delivers m to the SQS queue subscription s names, as SNS does: through
- * SQS's SendMessage (svc_invoke: the journal shows it, caller "sns"),
- * when the queue exists and its policy lets sns.amazonaws.com
- * sqs:SendMessage for this topic (in the queue's own account too). A
- * refusal fails the delivery, not the Publish; the outcome says why. */
-static sns_outcome *deliver_sqs(svc_call *c, sns_sub *s, const message *m, const char *when)
+/* Sends body to the queue queue_arn names as SNS does for topic t: through
+ * SQS's SendMessage (svc_invoke: the journal shows it, caller "sns"), when
+ * the queue exists and its policy lets sns.amazonaws.com sqs:SendMessage
+ * for the topic (in the queue's own account too). attributes (raw
+ * delivery's), group_id and dedup_id may be NULL. 0, or -1 with *status
+ * (the HTTP status SQS gave) and *why (g_malloc'd) set. */
+static int send_to_queue(svc_call *c, sns_topic *t, const char *queue_arn, const char *body, json_t *attributes,
+                         const char *group_id, const char *dedup_id, int *status, char **why)
 {
-    sns_log *log = ((sns_state *)c->state)->log;
-    bool raw = sns_sub_raw(s);
-    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "failed", NULL);
-    if (raw && json_object_size(m->attributes) > MAX_SQS_ATTRIBUTES) {
-        sns_outcome_set(log, o, "failed", 1, 400,
-                        "raw delivery to SQS carries at most 10 message attributes (a client error: not retried)");
-        return o;
-    }
     respolicy_request r = {.service = "sns.amazonaws.com",
                            .action = "sqs:SendMessage",
-                           .resource = s->endpoint,
-                           .source_arn = s->topic->arn,
+                           .resource = queue_arn,
+                           .source_arn = t->arn,
                            .source_account = c->account};
     char *url = NULL;
     respolicy_queue_status qs = respolicy_queue(c, &r, &url);
     if (qs == RESPOLICY_QUEUE_MISSING) {
-        sns_outcome_set(log, o, "failed", 1, 400,
-                        "AWS.SimpleQueueService.NonExistentQueue: the queue does not exist");
-        return o;
+        *status = 400;
+        *why = g_strdup("AWS.SimpleQueueService.NonExistentQueue: the queue does not exist");
+        return -1;
     }
     if (qs == RESPOLICY_QUEUE_DENIED) {
-        sns_outcome_set(log, o, "failed", 1, 403,
-                        "AccessDenied: the queue's policy does not allow sns.amazonaws.com sqs:SendMessage "
+        *status = 403;
+        *why = g_strdup("AccessDenied: the queue's policy does not allow sns.amazonaws.com sqs:SendMessage "
                         "for this topic");
         g_free(url);
-        return o;
+        return -1;
     }
-    char *body = raw ? g_strdup(text_for(m, s->protocol)) : notification_body(c, s, m, when);
     json_t *in = json_pack("{s:s, s:s}", "QueueUrl", url, "MessageBody", body), *out = NULL;
-    if (raw && json_object_size(m->attributes))
-        json_object_set(in, "MessageAttributes", m->attributes);
-    if (m->group_id)
-        json_object_set_new(in, "MessageGroupId", json_string(m->group_id));
-    if (m->dedup_used)
-        json_object_set_new(in, "MessageDeduplicationId", json_string(m->dedup_used));
+    if (json_object_size(attributes))
+        json_object_set(in, "MessageAttributes", attributes);
+    if (group_id)
+        json_object_set_new(in, "MessageGroupId", json_string(group_id));
+    if (dedup_id)
+        json_object_set_new(in, "MessageDeduplicationId", json_string(dedup_id));
     aws_error err = AWS_ERROR_INIT;
-    gchar **p = g_strsplit(s->endpoint, ":", 6); /* respolicy_queue found it an SQS ARN */
-    if (svc_invoke(c, "sqs", p[4], p[3], "SendMessage", in, &out, &err) == 0) {
-        sns_outcome_set(log, o, "delivered", 1, 200, NULL);
-    } else {
-        char *why = g_strdup_printf("%s: %s", err.code, err.message ? err.message : "");
-        sns_outcome_set(log, o, "failed", 1, err.status ? err.status : 400, why);
-        g_free(why);
+    gchar **p = g_strsplit(queue_arn, ":", 6); /* respolicy_queue found it an SQS ARN */
+    int rc = svc_invoke(c, "sqs", p[4], p[3], "SendMessage", in, &out, &err);
+    if (rc != 0) {
+        *status = err.status ? err.status : 400;
+        *why = g_strdup_printf("%s: %s", err.code, err.message ? err.message : "");
     }
     g_strfreev(p);
     aws_error_clear(&err);
     json_decref(out);
     json_decref(in);
-    g_free(body);
     g_free(url);
+    return rc;
+}
+
+/* A delivery to s failed: SNS sends what it meant to deliver to the
+ * subscription's dead-letter queue, if it has one, under the same rules
+ * (the queue's policy must let SNS send for the topic), and o says where it
+ * went. Client errors are not retried first (SNS retries only the server
+ * errors of an SQS endpoint, which mockaws's SQS does not give). */
+static void redrive(svc_call *c, sns_sub *s, sns_outcome *o, const char *body, json_t *attributes,
+                    const message *m)
+{
+    char *dlq = sns_sub_dead_letter_target(s);
+    if (!dlq)
+        return;
+    int status;
+    char *why = NULL;
+    if (send_to_queue(c, s->topic, dlq, body, attributes, m->group_id, m->dedup_used, &status, &why) == 0)
+        sns_outcome_dead_letter(((sns_state *)c->state)->log, o, dlq, NULL);
+    else
+        sns_outcome_dead_letter(((sns_state *)c->state)->log, o, dlq, why);
+    g_free(why);
+    g_free(dlq);
+}
+
+/* Delivers m to the SQS queue subscription s names (send_to_queue). A
+ * refusal fails the delivery, not the Publish; the outcome says why, and
+ * the message goes to the subscription's dead-letter queue. */
+static sns_outcome *deliver_sqs(svc_call *c, sns_sub *s, const message *m, const char *when)
+{
+    sns_log *log = ((sns_state *)c->state)->log;
+    bool raw = sns_sub_raw(s);
+    json_t *attributes = raw ? m->attributes : NULL;
+    char *body = raw ? g_strdup(text_for(m, s->protocol)) : notification_body(c, s, m, when);
+    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "failed", NULL);
+    int status = 400;
+    char *why = NULL;
+    if (json_object_size(attributes) > MAX_SQS_ATTRIBUTES)
+        why = g_strdup("raw delivery to SQS carries at most 10 message attributes (a client error: not retried)");
+    else if (send_to_queue(c, s->topic, s->endpoint, body, attributes, m->group_id, m->dedup_used, &status, &why) == 0)
+        sns_outcome_set(log, o, "delivered", 1, 200, NULL);
+    if (why) {
+        sns_outcome_set(log, o, "failed", 1, status, why);
+        redrive(c, s, o, body, attributes, m);
+    }
+    g_free(why);
+    g_free(body);
     return o;
+}
+
+/* Sends (or records) the confirmation of a pending subscription: POSTed to
+ * an http endpoint, sent as a message to a queue of another account (whose
+ * owner confirms it with the token or the SubscribeURL), recorded for the
+ * rest. */
+static void send_confirmation(svc_call *c, sns_sub *s)
+{
+    sns_state *st = c->state;
+    char mid[37], when[32];
+    svc_uuid(c, mid);
+    iso_time(c->now_ms, when);
+    char *arn_enc = enc(s->topic->arn);
+    char *params = g_strdup_printf("TopicArn=%s&Token=%s", arn_enc, s->token);
+    char *url = action_url(c, "ConfirmSubscription", params);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "SubscriptionConfirmation",
+                            "topic_arn", s->topic->arn, "subscription_arn", s->arn, "token", s->token,
+                            "subscribe_url", url, "account", c->account, "region", c->region, "time", when);
+    bool http = !strcmp(s->protocol, "http"), https = !strcmp(s->protocol, "https");
+    bool sqs = !strcmp(s->protocol, "sqs");
+    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint,
+                                     http ? "queued" : https ? "failed" : "recorded",
+                                     https  ? "https delivery is not supported by mockaws"
+                                     : http || sqs ? NULL
+                                            : "mockaws sends no email: confirm with the token");
+    if (http || sqs) {
+        char *text = g_strdup_printf("You have chosen to subscribe to the topic %s.\nTo confirm the "
+                                        "subscription, visit the SubscribeURL included in this message.",
+                                        s->topic->arn);
+        char *cert = signing_cert_url(c->region);
+        json_t *env = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Type", "SubscriptionConfirmation",
+                                "MessageId", mid, "Token", s->token, "TopicArn", s->topic->arn, "Message", text,
+                                "SubscribeURL", url, "Timestamp", when, "SignatureVersion", "1", "SigningCertURL",
+                                cert);
+        char *unsigned_text = dumps(env);
+        char *sig = fake_signature(unsigned_text);
+        json_object_set_new(env, "Signature", json_string(sig));
+        if (http) {
+            submit_http(c, s, "SubscriptionConfirmation", mid, dumps(env), o, 3, false);
+        } else {
+            /* in a queue the confirmation is SNS's text, as notifications are */
+            char *body = envelope_text(env);
+            int status;
+            char *why = NULL;
+            if (send_to_queue(c, s->topic, s->endpoint, body, NULL, NULL, NULL, &status, &why) == 0)
+                sns_outcome_set(st->log, o, "delivered", 1, 200, NULL);
+            else
+                sns_outcome_set(st->log, o, "failed", 1, status, why);
+            g_free(why);
+            g_free(body);
+        }
+        json_decref(env);
+        g_free(unsigned_text);
+        g_free(sig);
+        g_free(cert);
+        g_free(text);
+    }
+    sns_log_add_confirmation(st->log, doc, o);
+    g_free(url);
+    g_free(params);
+    g_free(arn_enc);
 }
 
 /* Logs the message and delivers it to every subscription of the topic. */
@@ -790,8 +843,18 @@ static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, 
     return 0;
 }
 
-static bool needs_confirmation(const char *proto)
+/* Whether a new subscription waits for ConfirmSubscription: endpoints SNS
+ * cannot vouch for, and a queue of another account than the caller's (the
+ * topic owner subscribing it: its owner confirms; a queue's owner
+ * subscribing it needs no confirmation). */
+static bool needs_confirmation(svc_call *c, const char *proto, const char *endpoint)
 {
+    if (!strcmp(proto, "sqs")) {
+        gchar **p = g_strsplit(endpoint, ":", 6); /* check_endpoint: an SQS ARN */
+        bool other = strcmp(p[4], c->account) != 0;
+        g_strfreev(p);
+        return other;
+    }
     return !strcmp(proto, "http") || !strcmp(proto, "https") || !strcmp(proto, "email") ||
            !strcmp(proto, "email-json");
 }
@@ -813,7 +876,7 @@ static int subscribe(svc_call *c)
 
     /* The attributes are checked on a scratch subscription first, so that a
      * bad one leaves nothing behind. */
-    sns_sub scratch = {.protocol = (char *)proto, .topic = t, .attrs = json_object()};
+    sns_sub scratch = {.protocol = (char *)proto, .endpoint = (char *)endpoint, .topic = t, .attrs = json_object()};
     char err[400];
     const char *k;
     json_t *v;
@@ -854,7 +917,7 @@ static int subscribe(svc_call *c)
     json_decref(s->attrs);
     s->attrs = scratch.attrs;
     s->policy = scratch.policy;
-    if (needs_confirmation(proto)) {
+    if (needs_confirmation(c, proto, endpoint)) {
         s->pending = true;
         s->token = g_malloc(129);
         svc_random_string(c, s->token, 128, HEX);

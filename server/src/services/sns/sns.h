@@ -6,8 +6,11 @@
  * One state per account and region (store.h). Delivery runs on a worker
  * thread per namespace (delivery.h); only http:// endpoints on loopback get
  * real POSTs. https endpoints are recorded as failed ("https delivery is not
- * supported by mockaws"): mockaws has no TLS client. Other protocols (sqs,
- * lambda, email, sms, application, firehose) are recorded, not sent.
+ * supported by mockaws"): mockaws has no TLS client. sqs endpoints get
+ * SQS's SendMessage at once (a queue of another account first gets the
+ * SubscriptionConfirmation; a failed delivery goes to the subscription's
+ * RedrivePolicy dead-letter queue). Other protocols (lambda, email, sms,
+ * application, firehose) are recorded, not sent.
  *
  * The "sns" fixture section:
  *   {"topics": [{"name": "orders" | "orders.fifo",
@@ -32,7 +35,8 @@ extern const svc_def sns_service;
  *                  "message", "message_structure", "attributes", "group_id",
  *                  "deduplication_id", "sequence_number", "time", "time_ms",
  *                  "deliveries": [{"subscription_arn", "protocol", "endpoint",
- *                                  "status", "attempts", "http_status", "error"}]}],
+ *                                  "status", "attempts", "http_status", "error",
+ *                                  "dead_letter_queue", "dead_letter_error"}]}],
  *    "confirmations": [{"type", "topic_arn", "subscription_arn", "token",
  *                       "subscribe_url", "status", "attempts", ...}]}
  * oldest first within each account and region. Absent fields are left out.

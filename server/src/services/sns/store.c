@@ -345,6 +345,35 @@ static sns_policy_scope scope_of(const char *v)
     return v && !strcmp(v, "MessageBody") ? SNS_SCOPE_BODY : SNS_SCOPE_ATTRIBUTES;
 }
 
+/* arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, each piece there. */
+static bool arn_parses(const char *arn)
+{
+    char **p = g_strsplit(arn, ":", 6);
+    bool ok = g_strv_length(p) == 6 && !strcmp(p[0], "arn") && p[1][0] && p[2][0] && p[5][0];
+    g_strfreev(p);
+    return ok;
+}
+
+/* RedrivePolicy's checks past the JSON (SNS's wording): a target ARN that
+ * parses, and a FIFO queue's subscription to a FIFO topic redriven to a
+ * FIFO queue. */
+static int check_redrive(const sns_sub *s, const char *value, char *err, size_t errlen)
+{
+    json_t *p = json_loads(value, 0, NULL);
+    const char *arn = svc_str(p, "deadLetterTargetArn");
+    int rc = 0;
+    if (!arn || !arn_parses(arn)) {
+        g_snprintf(err, errlen, "RedrivePolicy: deadLetterTargetArn is an invalid arn");
+        rc = -1;
+    } else if (s->topic->fifo && s->endpoint && g_str_has_suffix(s->endpoint, ".fifo") &&
+               (!g_str_has_prefix(arn, "arn:aws:sqs:") || !g_str_has_suffix(arn, ".fifo"))) {
+        g_snprintf(err, errlen, "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.");
+        rc = -1;
+    }
+    json_decref(p);
+    return rc;
+}
+
 int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char *err, size_t errlen)
 {
     if (!value)
@@ -402,9 +431,20 @@ int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char 
                *value && !json_object_text(value)) {
         g_snprintf(err, errlen, "%s: failed to parse JSON.", name);
         return -1;
+    } else if (!strcmp(name, "RedrivePolicy") && *value && check_redrive(s, value, err, errlen) != 0) {
+        return -1;
     }
     json_object_set_new(s->attrs, name, json_string(value));
     return 0;
+}
+
+char *sns_sub_dead_letter_target(const sns_sub *s)
+{
+    const char *v = svc_str(s->attrs, "RedrivePolicy");
+    json_t *p = v && *v ? json_loads(v, 0, NULL) : NULL;
+    char *arn = g_strdup(svc_str(p, "deadLetterTargetArn"));
+    json_decref(p);
+    return arn;
 }
 
 json_t *sns_sub_attributes(sns_sub *s)

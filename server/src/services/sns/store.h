@@ -99,6 +99,9 @@ void sns_sub_remove(sns_state *st, sns_sub *s);
 /* As sns_topic_set_attribute, for SetSubscriptionAttributes. */
 int sns_sub_set_attribute(sns_sub *s, const char *name, const char *value, char *err, size_t errlen);
 json_t *sns_sub_attributes(sns_sub *s);
+/* The deadLetterTargetArn of the subscription's RedrivePolicy (g_malloc'd),
+ * or NULL without one. */
+char *sns_sub_dead_letter_target(const sns_sub *s);
 bool sns_sub_raw(const sns_sub *s);
 
 /* Retries for HTTP delivery: the subscription's DeliveryPolicy, else the
