@@ -227,6 +227,18 @@ static void lazy_make(lazy *l, server *s, const svc_call *c, const enforce_calle
     }
 }
 
+/* The context one check is evaluated against (new reference): the
+ * request's, with the check's own keys over it. A shallow copy: the values
+ * are shared, and no evaluation writes to them. */
+static json_t *check_context(json_t *request, const svc_authz *a)
+{
+    if (!json_object_size(a->context))
+        return json_incref(request);
+    json_t *ctx = json_copy(request);
+    json_object_update(ctx, a->context);
+    return ctx;
+}
+
 int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, GArray **denied,
                     aws_error *err, char **why)
 {
@@ -259,7 +271,9 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
              * a function of the key's parts and the stored policies, and a
              * write to those moves the generation (decisions_forget). */
             bool read_context = false;
-            d = check(s, c, who, &l.mine, a, l.context, &by, &statement, &read_context);
+            json_t *context = check_context(l.context, a);
+            d = check(s, c, who, &l.mine, a, context, &by, &statement, &read_context);
+            json_decref(context);
             text = explain(a, d, by, statement);
             if (key && !read_context) {
                 decisions_put(cache, gen, key, d, by, statement, text);
@@ -292,7 +306,7 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
         g_free(by);
     }
     for (guint i = 0; i < checks->len; i++)
-        g_free(g_array_index(checks, svc_authz, i).resource);
+        svc_authz_clear(&g_array_index(checks, svc_authz, i));
     g_array_free(checks, TRUE);
     json_decref(l.context);
     json_decref(l.mine.identity);

@@ -113,6 +113,15 @@ void svc_foreach_state(server *s, const svc_def *svc, const char *account, const
     ns_table_foreach(s->ns, foreach_ns, &q);
 }
 
+GRWLock *svc_read_lock(svc_call *c)
+{
+    GRWLock *lock = &ns_get(c->srv->ns, c->svc, c->account, c->region)->lock;
+    g_rw_lock_reader_lock(lock);
+    return lock;
+}
+
+void svc_read_unlock(GRWLock *lock) { g_rw_lock_reader_unlock(lock); }
+
 /* ---- partial-failure faults ---- */
 
 size_t svc_fault_share(const svc_call *c, const char *action, size_t n)

@@ -119,6 +119,13 @@ typedef void (*svc_state_fn)(void *state, const char *account, const char *regio
 void svc_foreach_state(server *s, const svc_def *svc, const char *account, const char *region, svc_lock_mode mode,
                        svc_state_fn fn, void *arg);
 
+/* c's namespace lock, held shared from svc_read_lock to svc_read_unlock
+ * (with the lock svc_read_lock answered, borrowed), for an authorize hook
+ * that reads c->state: the namespace is looked up once, where
+ * svc_lock_shared and svc_unlock_shared look it up each. */
+GRWLock *svc_read_lock(svc_call *c);
+void svc_read_unlock(GRWLock *lock);
+
 /* ---- access denied ----
  * AWS's sentence for a request a policy refused: "User: PRINCIPAL is not
  * authorized to perform: ACTION on resource: RESOURCE because no BY allows

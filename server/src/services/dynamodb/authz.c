@@ -71,41 +71,6 @@ static const char *key_text(json_t *av)
     return t;
 }
 
-/* dynamodb:LeadingKeys of a batch: the partition key values of the items
- * it names (key or item maps of a table, whose schema is read under the
- * shared lock). */
-static void leading_key(svc_call *c, const char *table, json_t *item, json_t *keys)
-{
-    if (!c->state || !table || !json_is_object(item))
-        return;
-    svc_lock_shared(c);
-    ddb_table *t = g_tree_lookup(((ddb_state *)c->state)->tables, table);
-    const char *v = t && t->hash.name ? key_text(json_object_get(item, t->hash.name)) : NULL;
-    if (v)
-        json_array_append_new(keys, json_string(v));
-    svc_unlock_shared(c);
-}
-
-static void batch_leading_keys(svc_call *c, json_t *context)
-{
-    json_t *in = c->input, *keys = json_array();
-    const char *table;
-    json_t *v;
-    json_object_foreach(json_object_get(in, "RequestItems"), table, v) {
-        size_t i;
-        json_t *k;
-        json_array_foreach(json_object_get(v, "Keys"), i, k) leading_key(c, table, k, keys);
-        json_array_foreach(v, i, k) {
-            leading_key(c, table, json_object_get(json_object_get(k, "PutRequest"), "Item"), keys);
-            leading_key(c, table, json_object_get(json_object_get(k, "DeleteRequest"), "Key"), keys);
-        }
-    }
-    if (json_array_size(keys))
-        json_object_set_new(context, "dynamodb:leadingkeys", keys);
-    else
-        json_decref(keys);
-}
-
 /* A Query's key conditions, from its KeyConditionExpression or
  * KeyConditions (false when it has neither or they do not parse: the
  * handler refuses it). The values are borrowed from the request; *x holds
@@ -151,6 +116,89 @@ static ddb_table *named_table(svc_call *c, const char *name)
     return t && g_str_has_prefix(name, t->arn) ? t : NULL;
 }
 
+/* The partition key value of an item (a key or item map) of t, or NULL. */
+static const char *leading_key(const ddb_table *t, json_t *item)
+{
+    return t && t->hash.name && json_is_object(item) ? key_text(json_object_get(item, t->hash.name)) : NULL;
+}
+
+/* The check appended last gets t's keys in its own context (a batch names
+ * several tables, and items of each): the table's tags and the partition
+ * key values of the items it names (leading: a list, taken). */
+static void check_keys(GArray *out, const ddb_table *t, json_t *leading)
+{
+    if (t) {
+        if (json_object_size(t->tags) || json_array_size(t->tags))
+            tagctx_set(svc_authz_context(out), "aws:resourcetag/", t->tags, NULL);
+        if (json_array_size(leading))
+            json_object_set(svc_authz_context(out), "dynamodb:leadingkeys", leading);
+    }
+    json_decref(leading);
+}
+
+/* BatchGetItem, BatchWriteItem: a check per table, with that table's keys,
+ * read under one shared lock. */
+static void batch(svc_call *c, GArray *out)
+{
+    char action[64];
+    g_snprintf(action, sizeof action, "dynamodb:%s", c->operation);
+    GRWLock *lock = c->state ? svc_read_lock(c) : NULL;
+    const char *table;
+    json_t *v;
+    json_object_foreach(json_object_get(c->input, "RequestItems"), table, v) {
+        svc_authz_add(out, action, table_arn(c, table), -1);
+        if (!lock)
+            continue;
+        ddb_table *t = named_table(c, table);
+        json_t *keys = json_array();
+        size_t i;
+        json_t *k;
+        const char *lk;
+        json_array_foreach(json_object_get(v, "Keys"), i, k) {
+            if ((lk = leading_key(t, k)))
+                json_array_append_new(keys, json_string(lk));
+        }
+        json_array_foreach(v, i, k) {
+            if ((lk = leading_key(t, json_object_get(json_object_get(k, "PutRequest"), "Item"))) ||
+                (lk = leading_key(t, json_object_get(json_object_get(k, "DeleteRequest"), "Key"))))
+                json_array_append_new(keys, json_string(lk));
+        }
+        check_keys(out, t, keys);
+    }
+    if (lock)
+        svc_read_unlock(lock);
+}
+
+/* TransactGetItems, TransactWriteItems: a check per item, by what the item
+ * does, with its table's tags and its own partition key. */
+static void transact(svc_call *c, GArray *out)
+{
+    static const char *const kinds[][2] = {{"Get", "dynamodb:GetItem"},
+                                           {"Put", "dynamodb:PutItem"},
+                                           {"Update", "dynamodb:UpdateItem"},
+                                           {"Delete", "dynamodb:DeleteItem"},
+                                           {"ConditionCheck", "dynamodb:ConditionCheckItem"}};
+    GRWLock *lock = c->state ? svc_read_lock(c) : NULL;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(c->input, "TransactItems"), i, item) {
+        for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+            json_t *what = json_object_get(item, kinds[k][0]);
+            const char *table = svc_str(what, "TableName");
+            if (!table)
+                continue;
+            svc_authz_add(out, kinds[k][1], table_arn(c, table), -1);
+            if (!lock)
+                continue;
+            ddb_table *t = named_table(c, table);
+            const char *lk = leading_key(t, json_object_get(what, strcmp(kinds[k][0], "Put") == 0 ? "Item" : "Key"));
+            check_keys(out, t, lk ? json_pack("[s]", lk) : NULL);
+        }
+    }
+    if (lock)
+        svc_read_unlock(lock);
+}
+
 /* The condition keys of an operation on one table, read from its state
  * under one shared lock: the table's tags (aws:ResourceTag/KEY) and the
  * partition key value the operation names (dynamodb:LeadingKeys: an
@@ -169,7 +217,7 @@ static void table_keys(svc_call *c, json_t *context, const char *name)
     ddb_keyconds kc;
     ddb_exprs *x = NULL;
     bool query = strcmp(op, "Query") == 0 && query_keyconds(in, &kc, &x);
-    svc_lock_shared(c);
+    GRWLock *lock = svc_read_lock(c);
     ddb_table *t = named_table(c, name);
     if (t) {
         tagctx_set(context, "aws:resourcetag/", t->tags, NULL);
@@ -186,7 +234,7 @@ static void table_keys(svc_call *c, json_t *context, const char *name)
         if (v)
             json_object_set_new(context, "dynamodb:leadingkeys", json_pack("[s]", v));
     }
-    svc_unlock_shared(c);
+    svc_read_unlock(lock);
     if (x)
         ddb_exprs_free(x);
 }
@@ -212,32 +260,11 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
         }
     }
     if (strcmp(op, "BatchGetItem") == 0 || strcmp(op, "BatchWriteItem") == 0) {
-        const char *table;
-        json_t *v;
-        char action[64];
-        g_snprintf(action, sizeof action, "dynamodb:%s", op);
-        json_object_foreach(json_object_get(in, "RequestItems"), table, v) {
-            svc_authz_add(out, action, table_arn(c, table), -1);
-        }
-        batch_leading_keys(c, context);
+        batch(c, out);
         return;
     }
     if (strcmp(op, "TransactGetItems") == 0 || strcmp(op, "TransactWriteItems") == 0) {
-        /* one check per item, by what the item does */
-        static const char *const kinds[][2] = {{"Get", "dynamodb:GetItem"},
-                                               {"Put", "dynamodb:PutItem"},
-                                               {"Update", "dynamodb:UpdateItem"},
-                                               {"Delete", "dynamodb:DeleteItem"},
-                                               {"ConditionCheck", "dynamodb:ConditionCheckItem"}};
-        size_t i;
-        json_t *item;
-        json_array_foreach(json_object_get(in, "TransactItems"), i, item) {
-            for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
-                const char *table = svc_str(json_object_get(item, kinds[k][0]), "TableName");
-                if (table)
-                    svc_authz_add(out, kinds[k][1], table_arn(c, table), -1);
-            }
-        }
+        transact(c, out);
         json_object_set_new(context, "dynamodb:enclosingoperation", json_string(op));
         return;
     }
