@@ -173,6 +173,12 @@ static const authz_case cases[] = {
      "{\"aws:tagkeys\":[\"a\"]}"},
     {"iam", "ListUsers", "{}", "iam:ListUsers *", NULL},
     /* STS */
+    /* session tags: sts:TagSession on the role too, and the request's tags */
+    {"sts", "AssumeRole",
+     "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"RoleSessionName\":\"s\","
+     "\"Tags\":[{\"Key\":\"Team\",\"Value\":\"red\"}],\"TransitiveTagKeys\":[\"Team\"]}",
+     "sts:AssumeRole arn:aws:iam::123456789012:role/r | sts:TagSession arn:aws:iam::123456789012:role/r",
+     "{\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"Team\"]}"},
     {"sts", "AssumeRole", "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"RoleSessionName\":\"s\"}",
      "sts:AssumeRole arn:aws:iam::123456789012:role/r", NULL},
     {"sts", "GetCallerIdentity", "{}", "", NULL},

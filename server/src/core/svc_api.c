@@ -55,12 +55,23 @@ void svc_credentials_add_to(server *s, const svc_credentials *cred)
                                       .secret = (char *)cred->secret,
                                       .session_token = (char *)cred->session_token,
                                       .role_arn = (char *)cred->role_arn,
-                                      .session_policy = (char *)cred->session_policy});
+                                      .session_policy = (char *)cred->session_policy,
+                                      .session_tags = (char *)cred->session_tags});
 }
 
 void svc_credentials_add(svc_call *c, const svc_credentials *cred) { svc_credentials_add_to(c->srv, cred); }
 
 void svc_credentials_remove(svc_call *c, const char *access_key) { server_cred_remove(c->srv, access_key); }
+
+json_t *svc_caller_session_tags(svc_call *c)
+{
+    server_cred cred;
+    if (!c->access_key[0] || !server_cred_lookup(c->srv, c->access_key, &cred))
+        return NULL;
+    json_t *tags = cred.session_tags ? json_loads(cred.session_tags, 0, NULL) : NULL;
+    server_cred_clear(&cred);
+    return tags;
+}
 
 bool svc_auth_enforced(svc_call *c) { return c->srv->auth == MOCKAWS_AUTH_ENFORCE; }
 

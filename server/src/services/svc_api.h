@@ -55,12 +55,19 @@ typedef struct svc_credentials {
                                    (X-Amz-Security-Token), or NULL */
     const char *role_arn;       /* an assumed role: the role whose policies apply, or NULL */
     const char *session_policy; /* a session policy's text, or NULL */
+    const char *session_tags;   /* an assumed role's session tags, the caller's
+                                   aws:PrincipalTag/KEY over its role's tags: JSON text
+                                   {"tags": {KEY: VALUE}, "transitive": [KEY]} (the keys
+                                   passed on when the session assumes another role), or NULL */
 } svc_credentials;
 void svc_credentials_add(svc_call *c, const svc_credentials *cred);
 /* The same outside a request (a fixture's keys: svc_fixture_ctx.srv). */
 void svc_credentials_add_to(server *s, const svc_credentials *cred);
 /* Forgets a key (an IAM access key deleted or made inactive). */
 void svc_credentials_remove(svc_call *c, const char *access_key);
+/* The caller's session tags (svc_credentials.session_tags) parsed (new
+ * reference), or NULL when its key has none. */
+json_t *svc_caller_session_tags(svc_call *c);
 
 /* ---- forms signed in their body ----
  * S3's POST Object is signed by fields of its multipart body, which only
