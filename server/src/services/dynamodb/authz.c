@@ -10,20 +10,29 @@
 #include "services/dynamodb/partiql.h"
 #include "services/dynamodb/table.h"
 
+/* (No printf on these: they run on every request.) */
+
 /* A table's ARN: TableName may already be one. */
 static char *table_arn(svc_call *c, const char *table)
 {
     if (g_str_has_prefix(table, "arn:"))
         return g_strdup(table);
-    return g_strdup_printf("arn:aws:dynamodb:%s:%s:table/%s", c->region, c->account, table);
+    return g_strconcat("arn:aws:dynamodb:", c->region, ":", c->account, ":table/", table, NULL);
 }
 
 static char *index_arn(svc_call *c, const char *table, const char *index)
 {
     char *t = table_arn(c, table);
-    char *arn = g_strdup_printf("%s/index/%s", t, index);
+    char *arn = g_strconcat(t, "/index/", index, NULL);
     g_free(t);
     return arn;
+}
+
+/* The IAM action of an operation: "dynamodb:" and its name. */
+static void action_of(const char *op, char action[64])
+{
+    g_strlcpy(action, "dynamodb:", 64);
+    g_strlcat(action, op, 64);
 }
 
 /* Operations on no table. */
@@ -116,6 +125,15 @@ static ddb_table *named_table(svc_call *c, const char *name)
     return t && g_str_has_prefix(name, t->arn) ? t : NULL;
 }
 
+/* dynamodb:LeadingKeys of one value (json_pack's format parsing costs a
+ * GetItem more than the list). */
+static json_t *one_key(const char *v)
+{
+    json_t *keys = json_array();
+    json_array_append_new(keys, json_string(v));
+    return keys;
+}
+
 /* The partition key value of an item (a key or item map) of t, or NULL. */
 static const char *leading_key(const ddb_table *t, json_t *item)
 {
@@ -141,7 +159,7 @@ static void check_keys(GArray *out, const ddb_table *t, json_t *leading)
 static void batch(svc_call *c, GArray *out)
 {
     char action[64];
-    g_snprintf(action, sizeof action, "dynamodb:%s", c->operation);
+    action_of(c->operation, action);
     GRWLock *lock = c->state ? svc_read_lock(c) : NULL;
     const char *table;
     json_t *v;
@@ -192,7 +210,7 @@ static void transact(svc_call *c, GArray *out)
                 continue;
             ddb_table *t = named_table(c, table);
             const char *lk = leading_key(t, json_object_get(what, strcmp(kinds[k][0], "Put") == 0 ? "Item" : "Key"));
-            check_keys(out, t, lk ? json_pack("[s]", lk) : NULL);
+            check_keys(out, t, lk ? one_key(lk) : NULL);
         }
     }
     if (lock)
@@ -232,7 +250,7 @@ static void table_keys(svc_call *c, json_t *context, const char *name)
         if (k && k->op == DDB_KC_EQ && k->nv == 1)
             v = key_text(k->v[0]);
         if (v)
-            json_object_set_new(context, "dynamodb:leadingkeys", json_pack("[s]", v));
+            json_object_set_new(context, "dynamodb:leadingkeys", one_key(v));
     }
     svc_read_unlock(lock);
     if (x)
@@ -254,7 +272,7 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
     for (size_t i = 0; i < G_N_ELEMENTS(global_ops); i++) {
         if (strcmp(op, global_ops[i]) == 0) {
             char action[64];
-            g_snprintf(action, sizeof action, "dynamodb:%s", op);
+            action_of(op, action);
             svc_authz_add(out, action, g_strdup("*"), -1);
             return;
         }
@@ -293,7 +311,7 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
     if (strcmp(op, "CreateTable") != 0)
         table_keys(c, context, table);
     char action[64];
-    g_snprintf(action, sizeof action, "dynamodb:%s", op);
+    action_of(op, action);
     const char *index = svc_str(in, "IndexName");
     bool on_index = index && (strcmp(op, "Query") == 0 || strcmp(op, "Scan") == 0);
     svc_authz_add(out, action, on_index ? index_arn(c, table, index) : table_arn(c, table), -1);
