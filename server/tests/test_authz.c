@@ -453,6 +453,17 @@ static void from_state(void **state)
          "{}",
          "dynamodb:BatchWriteItem arn:aws:dynamodb:us-east-1:123456789012:table/items "
          "{\"aws:resourcetag/team\":\"blue\",\"dynamodb:leadingkeys\":[\"p\",\"d\"]}"},
+        /* PartiQL: each statement's table's tags */
+        {"dynamodb", "ExecuteStatement", "{\"Statement\":\"SELECT * FROM \\\"orders\\\" WHERE customer = 'a'\"}", "{}",
+         "dynamodb:PartiQLSelect arn:aws:dynamodb:us-east-1:123456789012:table/orders {\"aws:resourcetag/team\":\"red\"}"},
+        {"dynamodb", "BatchExecuteStatement",
+         "{\"Statements\":[{\"Statement\":\"SELECT * FROM items WHERE id = 'x'\"},{\"Statement\":\"not partiql\"},"
+         "{\"Statement\":\"DELETE FROM \\\"orders\\\" WHERE customer = 'a' AND placed = 1\"},"
+         "{\"Statement\":\"SELECT * FROM nothere\"}]}",
+         "{}",
+         "dynamodb:PartiQLSelect arn:aws:dynamodb:us-east-1:123456789012:table/items {\"aws:resourcetag/team\":\"blue\"} | "
+         "dynamodb:PartiQLDelete arn:aws:dynamodb:us-east-1:123456789012:table/orders {\"aws:resourcetag/team\":\"red\"} | "
+         "dynamodb:PartiQLSelect arn:aws:dynamodb:us-east-1:123456789012:table/nothere"},
         {"dynamodb", "TransactWriteItems",
          "{\"TransactItems\":[{\"Put\":{\"TableName\":\"orders\",\"Item\":{\"customer\":{\"S\":\"carol\"},"
          "\"placed\":{\"N\":\"3\"}}}},{\"ConditionCheck\":{\"TableName\":\"items\",\"Key\":{\"id\":{\"S\":\"z\"}}}}]}",

@@ -221,3 +221,15 @@ class EnforceTags(ServerTestCase):
                      "AccessDeniedException")
         ddb.transact_write_items(TransactItems=[put("red-orders", "ann"), check])
         self.assertIn("Item", root.get_item(TableName="red-orders", Key={"owner": {"S": "ann"}, "n": {"N": "2"}}))
+
+    def test_partiql_statement_sees_its_tables_tags(self):
+        root = self.server.client("dynamodb", key="test", secret="test")
+        self.table(root, "red-orders", "red")
+        self.table(root, "blue-orders", "blue")
+        ann = self.user("ann", {"team": "red"}, {
+            "Effect": "Allow", "Action": "dynamodb:PartiQLSelect", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}})
+        ddb = ann("dynamodb")
+        select = "SELECT * FROM \"{}\" WHERE \"owner\" = 'ann'"
+        self.assertEqual(len(ddb.execute_statement(Statement=select.format("red-orders"))["Items"]), 1)
+        self.refused(lambda: ddb.execute_statement(Statement=select.format("blue-orders")), "AccessDeniedException")

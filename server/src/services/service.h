@@ -135,11 +135,13 @@ static inline void svc_authz_add(GArray *out, const char *action, char *resource
     g_array_append_val(out, a);
 }
 
-/* The context of the check appended last (made on first use; borrowed),
- * for the keys that are its alone. */
-static inline json_t *svc_authz_context(GArray *out)
+/* The check appended last to out (borrowed). */
+static inline svc_authz *svc_authz_last(GArray *out) { return &g_array_index(out, svc_authz, out->len - 1); }
+
+/* a's own context (made on first use; borrowed), for the keys that are its
+ * alone. */
+static inline json_t *svc_authz_context(svc_authz *a)
 {
-    svc_authz *a = &g_array_index(out, svc_authz, out->len - 1);
     if (!a->context)
         a->context = json_object();
     return a->context;

@@ -39,35 +39,6 @@ static void action_of(const char *op, char action[64])
 static const char *const global_ops[] = {"DescribeLimits", "DescribeEndpoints", "ListBackups",
                                          "ListGlobalTables", "ListImports", "ListExports"};
 
-/* Each statement of a PartiQL request: its action by kind on its table or
- * index. A statement that does not parse names nothing (the handler
- * refuses it). */
-static void statement(svc_call *c, GArray *out, const char *text, size_t len, int entry)
-{
-    char *err = NULL;
-    ddb_pql_stmt *s = text ? ddb_pql_parse(text, len, &err) : NULL;
-    g_free(err);
-    if (!s)
-        return;
-    static const char *const actions[] = {
-        [DDB_PQL_SELECT] = "dynamodb:PartiQLSelect", [DDB_PQL_INSERT] = "dynamodb:PartiQLInsert",
-        [DDB_PQL_UPDATE] = "dynamodb:PartiQLUpdate", [DDB_PQL_DELETE] = "dynamodb:PartiQLDelete",
-        [DDB_PQL_EXISTS] = "dynamodb:PartiQLSelect"};
-    svc_authz_add(out, actions[s->kind], s->index ? index_arn(c, s->table, s->index) : table_arn(c, s->table),
-                  entry);
-    ddb_pql_free(s);
-}
-
-static void statements(svc_call *c, GArray *out, json_t *list)
-{
-    size_t i;
-    json_t *st;
-    json_array_foreach(list, i, st) {
-        json_t *text = json_object_get(st, "Statement");
-        statement(c, out, json_string_value(text), json_string_length(text), -1);
-    }
-}
-
 /* A key attribute's value as condition keys compare it: the text of an S
  * or N, the base64 of a B. */
 static const char *key_text(json_t *av)
@@ -140,18 +111,59 @@ static const char *leading_key(const ddb_table *t, json_t *item)
     return t && t->hash.name && json_is_object(item) ? key_text(json_object_get(item, t->hash.name)) : NULL;
 }
 
-/* The check appended last gets t's keys in its own context (a batch names
- * several tables, and items of each): the table's tags and the partition
- * key values of the items it names (leading: a list, taken). */
-static void check_keys(GArray *out, const ddb_table *t, json_t *leading)
+/* The check a gets t's keys in its own context (a batch names several
+ * tables, and items of each): the table's tags and the partition key
+ * values of the items it names (leading: a list, taken; NULL: none). */
+static void check_keys(svc_authz *a, const ddb_table *t, json_t *leading)
 {
     if (t) {
         if (json_object_size(t->tags) || json_array_size(t->tags))
-            tagctx_set(svc_authz_context(out), "aws:resourcetag/", t->tags, NULL);
+            tagctx_set(svc_authz_context(a), "aws:resourcetag/", t->tags, NULL);
         if (json_array_size(leading))
-            json_object_set(svc_authz_context(out), "dynamodb:leadingkeys", leading);
+            json_object_set(svc_authz_context(a), "dynamodb:leadingkeys", leading);
     }
     json_decref(leading);
+}
+
+/* A PartiQL statement's check: its action by kind on its table or index,
+ * and the table it names appended to tables (g_free). A statement that
+ * does not parse names nothing (the handler refuses it). */
+static void statement(svc_call *c, GArray *out, json_t *text, GPtrArray *tables)
+{
+    char *err = NULL;
+    ddb_pql_stmt *s = json_is_string(text) ? ddb_pql_parse(json_string_value(text), json_string_length(text), &err)
+                                           : NULL;
+    g_free(err);
+    if (!s)
+        return;
+    static const char *const actions[] = {
+        [DDB_PQL_SELECT] = "dynamodb:PartiQLSelect", [DDB_PQL_INSERT] = "dynamodb:PartiQLInsert",
+        [DDB_PQL_UPDATE] = "dynamodb:PartiQLUpdate", [DDB_PQL_DELETE] = "dynamodb:PartiQLDelete",
+        [DDB_PQL_EXISTS] = "dynamodb:PartiQLSelect"};
+    svc_authz_add(out, actions[s->kind], s->index ? index_arn(c, s->table, s->index) : table_arn(c, s->table), -1);
+    g_ptr_array_add(tables, g_strdup(s->table));
+    ddb_pql_free(s);
+}
+
+/* ExecuteStatement's statement, or each of a list's (BatchExecuteStatement,
+ * ExecuteTransaction), with its table's tags in its check's own context,
+ * read under one shared lock. */
+static void statements(svc_call *c, GArray *out, json_t *one, json_t *list)
+{
+    guint first = out->len;
+    GPtrArray *tables = g_ptr_array_new_with_free_func(g_free);
+    if (one)
+        statement(c, out, one, tables);
+    size_t i;
+    json_t *st;
+    json_array_foreach(list, i, st) statement(c, out, json_object_get(st, "Statement"), tables);
+    if (c->state && tables->len) {
+        GRWLock *lock = svc_read_lock(c);
+        for (guint k = 0; k < tables->len; k++)
+            check_keys(&g_array_index(out, svc_authz, first + k), named_table(c, g_ptr_array_index(tables, k)), NULL);
+        svc_read_unlock(lock);
+    }
+    g_ptr_array_free(tables, TRUE);
 }
 
 /* BatchGetItem, BatchWriteItem: a check per table, with that table's keys,
@@ -181,7 +193,7 @@ static void batch(svc_call *c, GArray *out)
                 (lk = leading_key(t, json_object_get(json_object_get(k, "DeleteRequest"), "Key"))))
                 json_array_append_new(keys, json_string(lk));
         }
-        check_keys(out, t, keys);
+        check_keys(svc_authz_last(out), t, keys);
     }
     if (lock)
         svc_read_unlock(lock);
@@ -210,7 +222,7 @@ static void transact(svc_call *c, GArray *out)
                 continue;
             ddb_table *t = named_table(c, table);
             const char *lk = leading_key(t, json_object_get(what, strcmp(kinds[k][0], "Put") == 0 ? "Item" : "Key"));
-            check_keys(out, t, lk ? one_key(lk) : NULL);
+            check_keys(svc_authz_last(out), t, lk ? one_key(lk) : NULL);
         }
     }
     if (lock)
@@ -287,16 +299,15 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
         return;
     }
     if (strcmp(op, "ExecuteStatement") == 0) {
-        json_t *text = json_object_get(in, "Statement");
-        statement(c, out, json_string_value(text), json_string_length(text), -1);
+        statements(c, out, json_object_get(in, "Statement"), NULL);
         return;
     }
     if (strcmp(op, "BatchExecuteStatement") == 0) {
-        statements(c, out, json_object_get(in, "Statements"));
+        statements(c, out, NULL, json_object_get(in, "Statements"));
         return;
     }
     if (strcmp(op, "ExecuteTransaction") == 0) {
-        statements(c, out, json_object_get(in, "TransactStatements"));
+        statements(c, out, NULL, json_object_get(in, "TransactStatements"));
         return;
     }
     const char *table = svc_str(in, "TableName");
