@@ -25,6 +25,13 @@ class EnforceTags(ServerTestCase):
             call()
         self.assertEqual(cm.exception.response["Error"]["Code"], code)
 
+    def red_and_blue_tables(self):
+        """red-orders tagged team=red and blue-orders team=blue; the root's client."""
+        root = self.server.client("dynamodb", key="test", secret="test")
+        self.table(root, "red-orders", "red")
+        self.table(root, "blue-orders", "blue")
+        return root
+
     def table(self, ddb, name, team):
         ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
                          KeySchema=[{"AttributeName": "owner", "KeyType": "HASH"},
@@ -37,9 +44,7 @@ class EnforceTags(ServerTestCase):
             ddb.put_item(TableName=name, Item={"owner": {"S": owner}, "n": {"N": "1"}})
 
     def test_principal_tag_matches_resource_tag(self):
-        root = self.server.client("dynamodb", key="test", secret="test")
-        self.table(root, "red-orders", "red")
-        self.table(root, "blue-orders", "blue")
+        root = self.red_and_blue_tables()
         ann = self.user("ann", {"team": "red"}, {
             "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"], "Resource": "*",
             "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}})
@@ -181,9 +186,7 @@ class EnforceTags(ServerTestCase):
         self.assertEqual([i["InstanceId"] for i in stopped], [red])
 
     def test_batch_get_item_decided_table_by_table(self):
-        root = self.server.client("dynamodb", key="test", secret="test")
-        self.table(root, "red-orders", "red")
-        self.table(root, "blue-orders", "blue")
+        root = self.red_and_blue_tables()
         ann = self.user("ann", {"team": "red"}, {
             "Effect": "Allow", "Action": "dynamodb:BatchGetItem", "Resource": "*",
             "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"},
@@ -201,9 +204,7 @@ class EnforceTags(ServerTestCase):
                      "AccessDeniedException")
 
     def test_transact_write_decided_item_by_item(self):
-        root = self.server.client("dynamodb", key="test", secret="test")
-        self.table(root, "red-orders", "red")
-        self.table(root, "blue-orders", "blue")
+        root = self.red_and_blue_tables()
         ann = self.user("ann", {}, {
             "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"], "Resource": "*"}, {
             "Effect": "Deny", "Action": "dynamodb:PutItem", "Resource": "*",
@@ -223,9 +224,7 @@ class EnforceTags(ServerTestCase):
         self.assertIn("Item", root.get_item(TableName="red-orders", Key={"owner": {"S": "ann"}, "n": {"N": "2"}}))
 
     def test_partiql_statement_sees_its_tables_tags(self):
-        root = self.server.client("dynamodb", key="test", secret="test")
-        self.table(root, "red-orders", "red")
-        self.table(root, "blue-orders", "blue")
+        root = self.red_and_blue_tables()
         ann = self.user("ann", {"team": "red"}, {
             "Effect": "Allow", "Action": "dynamodb:PartiQLSelect", "Resource": "*",
             "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}})
