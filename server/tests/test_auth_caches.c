@@ -28,19 +28,8 @@ static const char fixture[] = "{\"account\":\"123456789012\",\"iam\":{\"users\":
 
 static int start(void **st, mockaws_auth_mode mode)
 {
-    char err[256];
-    mockaws_options o = {.seed = 7, .auth = mode};
-    server *s = mockaws_start(&o, err, sizeof err);
-    if (!s)
-        return -1;
-    mockaws_clock_virtual(s, 1);
-    if (mockaws_load_fixtures_json(s, fixture, err, sizeof err) != 0) {
-        fprintf(stderr, "fixture: %s\n", err);
-        mockaws_stop(s);
-        return -1;
-    }
-    *st = s;
-    return 0;
+    *st = signed_server_start(mode, fixture);
+    return *st ? 0 : -1;
 }
 
 /* an enforcing server with the user, and the object bkt/k the root made */

@@ -3,7 +3,8 @@
  * Authorization Reference lists them (docs/AWS-FACTS.md), one row per
  * case: the service, the operation, its input as the wire layer parses
  * it, and the checks expected ("action resource" joined by " | ", a
- * batch entry's check prefixed with "#i "). */
+ * batch entry's check prefixed with "#i ", a check's own condition keys
+ * after it as compact JSON). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <cmocka.h>
 
 #include <glib.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/server.h"
@@ -171,6 +173,12 @@ static const authz_case cases[] = {
      "{\"aws:tagkeys\":[\"a\"]}"},
     {"iam", "ListUsers", "{}", "iam:ListUsers *", NULL},
     /* STS */
+    /* session tags: sts:TagSession on the role too, and the request's tags */
+    {"sts", "AssumeRole",
+     "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"RoleSessionName\":\"s\","
+     "\"Tags\":[{\"Key\":\"Team\",\"Value\":\"red\"}],\"TransitiveTagKeys\":[\"Team\"]}",
+     "sts:AssumeRole arn:aws:iam::123456789012:role/r | sts:TagSession arn:aws:iam::123456789012:role/r",
+     "{\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"Team\"]}"},
     {"sts", "AssumeRole", "{\"RoleArn\":\"arn:aws:iam::123456789012:role/r\",\"RoleSessionName\":\"s\"}",
      "sts:AssumeRole arn:aws:iam::123456789012:role/r", NULL},
     {"sts", "GetCallerIdentity", "{}", "", NULL},
@@ -186,6 +194,27 @@ static const authz_case cases[] = {
      "sqs:StartMessageMoveTask arn:aws:sqs:us-east-1:123456789012:dlq", NULL},
     {"sqs", "ListQueues", "{}", "sqs:ListQueues *", NULL},
 };
+
+/* The checks as the rows write them, released. */
+static GString *checks_text(GArray *out)
+{
+    GString *got = g_string_new(NULL);
+    for (guint j = 0; j < out->len; j++) {
+        svc_authz *a = &g_array_index(out, svc_authz, j);
+        if (j)
+            g_string_append(got, " | ");
+        if (a->entry >= 0)
+            g_string_append_printf(got, "#%d ", a->entry);
+        g_string_append_printf(got, "%s %s", a->action, a->resource);
+        if (json_object_size(a->context)) {
+            char *t = json_dumps(a->context, JSON_COMPACT | JSON_SORT_KEYS);
+            g_string_append_printf(got, " %s", t);
+            free(t);
+        }
+        svc_authz_clear(a);
+    }
+    return got;
+}
 
 static void every_case(void **state)
 {
@@ -206,16 +235,7 @@ static void every_case(void **state)
         GArray *out = g_array_new(FALSE, TRUE, sizeof(svc_authz));
         json_t *context = json_object();
         def->authorize(&c, out, context);
-        GString *got = g_string_new(NULL);
-        for (guint j = 0; j < out->len; j++) {
-            svc_authz *a = &g_array_index(out, svc_authz, j);
-            if (j)
-                g_string_append(got, " | ");
-            if (a->entry >= 0)
-                g_string_append_printf(got, "#%d ", a->entry);
-            g_string_append_printf(got, "%s %s", a->action, a->resource);
-            g_free(a->resource);
-        }
+        GString *got = checks_text(out);
         if (strcmp(got->str, k->want) != 0)
             fail_msg("%s %s: got \"%s\", want \"%s\"", k->service, k->operation, got->str, k->want);
         json_t *want_ctx = k->context ? json_loads(k->context, 0, NULL) : json_object();
@@ -334,10 +354,16 @@ static const char state_fixture[] =
     "  \"GlobalSecondaryIndexes\": [{\"IndexName\": \"by-day\","
     "    \"KeySchema\": [{\"AttributeName\": \"day\", \"KeyType\": \"HASH\"}],"
     "    \"Projection\": {\"ProjectionType\": \"ALL\"}}],"
-    "  \"Tags\": [{\"Key\": \"Team\", \"Value\": \"red\"}]}]},"
+    "  \"Tags\": [{\"Key\": \"Team\", \"Value\": \"red\"}]},"
+    " {\"TableName\": \"items\", \"BillingMode\": \"PAY_PER_REQUEST\","
+    "  \"KeySchema\": [{\"AttributeName\": \"id\", \"KeyType\": \"HASH\"}],"
+    "  \"AttributeDefinitions\": [{\"AttributeName\": \"id\", \"AttributeType\": \"S\"}],"
+    "  \"Tags\": [{\"Key\": \"team\", \"Value\": \"blue\"}]}]},"
     " \"sns\": {\"topics\": [{\"name\": \"alerts\", \"tags\": {\"team\": \"red\"}}]},"
     " \"ec2\": {\"instances\": [{\"id\": \"i-0123456789abcdef0\", \"state\": \"running\", \"type\": \"t3.micro\","
-    "  \"image\": \"ami-0abcdef1234567890\", \"tags\": {\"team\": \"red\"}}]},"
+    "  \"image\": \"ami-0abcdef1234567890\", \"tags\": {\"team\": \"red\"}},"
+    " {\"id\": \"i-0123456789abcdef1\", \"state\": \"running\", \"type\": \"t3.micro\","
+    "  \"image\": \"ami-0abcdef1234567890\", \"tags\": {\"team\": \"blue\"}}]},"
     " \"s3\": {\"buckets\": [{\"name\": \"docs\", \"objects\": ["
     "  {\"key\": \"public.txt\", \"body\": \"x\", \"tags\": {\"Classification\": \"public\"}},"
     "  {\"key\": \"plain.txt\", \"body\": \"y\"}]}]},"
@@ -390,10 +416,62 @@ static void from_state(void **state)
          "{\"aws:resourcetag/team\":\"red\"}", NULL},
         {"sns", "Publish", "{\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:alerts\",\"Message\":\"m\"}",
          "{\"aws:resourcetag/team\":\"red\"}", NULL},
-        {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-0123456789abcdef0\"]}",
-         "{\"ec2:resourcetag/team\":\"red\",\"aws:resourcetag/team\":\"red\"}", NULL},
-        /* several resources, whose tags may differ: none */
-        {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-0123456789abcdef0\",\"i-0123456789abcdef1\"]}", "{}", NULL},
+        /* a resource's tags are its check's own: a request may name
+         * several, whose tags differ (an unknown one has none) */
+        {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-0123456789abcdef0\"]}", "{}",
+         "ec2:StopInstances arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0 "
+         "{\"aws:resourcetag/team\":\"red\",\"ec2:resourcetag/team\":\"red\"}"},
+        {"ec2", "StopInstances",
+         "{\"InstanceIds\":[\"i-0123456789abcdef0\",\"i-0123456789abcdef1\",\"i-0000000000000000f\"]}", "{}",
+         "ec2:StopInstances arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0 "
+         "{\"aws:resourcetag/team\":\"red\",\"ec2:resourcetag/team\":\"red\"} | "
+         "ec2:StopInstances arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef1 "
+         "{\"aws:resourcetag/team\":\"blue\",\"ec2:resourcetag/team\":\"blue\"} | "
+         "ec2:StopInstances arn:aws:ec2:us-east-1:123456789012:instance/i-0000000000000000f"},
+        {"ec2", "CreateTags",
+         "{\"Resources\":[\"i-0123456789abcdef1\",7,\"i-0123456789abcdef0\"],\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}]}",
+         "{\"ec2:createaction\":\"CreateTags\",\"aws:requesttag/k\":\"v\",\"aws:tagkeys\":[\"k\"]}",
+         "ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef1 "
+         "{\"aws:resourcetag/team\":\"blue\",\"ec2:resourcetag/team\":\"blue\"} | "
+         "ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:instance/i-0123456789abcdef0 "
+         "{\"aws:resourcetag/team\":\"red\",\"ec2:resourcetag/team\":\"red\"}"},
+        /* a batch over several tables: each table's tags and leading keys
+         * are its check's */
+        {"dynamodb", "BatchGetItem",
+         "{\"RequestItems\":{\"orders\":{\"Keys\":[{\"customer\":{\"S\":\"alice\"},\"placed\":{\"N\":\"1\"}},"
+         "{\"customer\":{\"S\":\"bob\"},\"placed\":{\"N\":\"2\"}}]},"
+         "\"items\":{\"Keys\":[{\"id\":{\"S\":\"x\"}}]},\"nothere\":{\"Keys\":[{\"id\":{\"S\":\"y\"}}]}}}",
+         "{}",
+         "dynamodb:BatchGetItem arn:aws:dynamodb:us-east-1:123456789012:table/orders "
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"alice\",\"bob\"]} | "
+         "dynamodb:BatchGetItem arn:aws:dynamodb:us-east-1:123456789012:table/items "
+         "{\"aws:resourcetag/team\":\"blue\",\"dynamodb:leadingkeys\":[\"x\"]} | "
+         "dynamodb:BatchGetItem arn:aws:dynamodb:us-east-1:123456789012:table/nothere"},
+        {"dynamodb", "BatchWriteItem",
+         "{\"RequestItems\":{\"items\":[{\"PutRequest\":{\"Item\":{\"id\":{\"S\":\"p\"},\"n\":{\"N\":\"1\"}}}},"
+         "{\"DeleteRequest\":{\"Key\":{\"id\":{\"S\":\"d\"}}}}]}}",
+         "{}",
+         "dynamodb:BatchWriteItem arn:aws:dynamodb:us-east-1:123456789012:table/items "
+         "{\"aws:resourcetag/team\":\"blue\",\"dynamodb:leadingkeys\":[\"p\",\"d\"]}"},
+        /* PartiQL: each statement's table's tags */
+        {"dynamodb", "ExecuteStatement", "{\"Statement\":\"SELECT * FROM \\\"orders\\\" WHERE customer = 'a'\"}", "{}",
+         "dynamodb:PartiQLSelect arn:aws:dynamodb:us-east-1:123456789012:table/orders {\"aws:resourcetag/team\":\"red\"}"},
+        {"dynamodb", "BatchExecuteStatement",
+         "{\"Statements\":[{\"Statement\":\"SELECT * FROM items WHERE id = 'x'\"},{\"Statement\":\"not partiql\"},"
+         "{\"Statement\":\"DELETE FROM \\\"orders\\\" WHERE customer = 'a' AND placed = 1\"},"
+         "{\"Statement\":\"SELECT * FROM nothere\"}]}",
+         "{}",
+         "dynamodb:PartiQLSelect arn:aws:dynamodb:us-east-1:123456789012:table/items {\"aws:resourcetag/team\":\"blue\"} | "
+         "dynamodb:PartiQLDelete arn:aws:dynamodb:us-east-1:123456789012:table/orders {\"aws:resourcetag/team\":\"red\"} | "
+         "dynamodb:PartiQLSelect arn:aws:dynamodb:us-east-1:123456789012:table/nothere"},
+        {"dynamodb", "TransactWriteItems",
+         "{\"TransactItems\":[{\"Put\":{\"TableName\":\"orders\",\"Item\":{\"customer\":{\"S\":\"carol\"},"
+         "\"placed\":{\"N\":\"3\"}}}},{\"ConditionCheck\":{\"TableName\":\"items\",\"Key\":{\"id\":{\"S\":\"z\"}}}}]}",
+         "{\"dynamodb:enclosingoperation\":\"TransactWriteItems\"}",
+         "dynamodb:PutItem arn:aws:dynamodb:us-east-1:123456789012:table/orders "
+         "{\"aws:resourcetag/team\":\"red\",\"dynamodb:leadingkeys\":[\"carol\"]} | "
+         "dynamodb:ConditionCheckItem arn:aws:dynamodb:us-east-1:123456789012:table/items "
+         "{\"aws:resourcetag/team\":\"blue\",\"dynamodb:leadingkeys\":[\"z\"]}"},
         {"s3", "GetObject", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}",
          "{\"s3:existingobjecttag/classification\":\"public\"}", NULL},
         {"s3", "GetObjectTagging", "{\"Bucket\":\"docs\",\"Key\":\"public.txt\"}",
@@ -440,12 +518,7 @@ static void from_state(void **state)
             fail_msg("%s %s (row %zu): context %s, want %s", rows[i].service, rows[i].operation, i, t,
                      rows[i].context);
         }
-        GString *got = g_string_new(NULL);
-        for (guint j = 0; j < out->len; j++) {
-            svc_authz *a = &g_array_index(out, svc_authz, j);
-            g_string_append_printf(got, "%s%s %s", j ? " | " : "", a->action, a->resource);
-            g_free(a->resource);
-        }
+        GString *got = checks_text(out);
         if (rows[i].want && strcmp(got->str, rows[i].want) != 0)
             fail_msg("%s %s (row %zu): got \"%s\", want \"%s\"", rows[i].service, rows[i].operation, i, got->str,
                      rows[i].want);

@@ -1,10 +1,11 @@
 /* Requests signed with core/sigv4.h through the whole pipeline, without
  * sockets, for the suites of --auth verify and enforce (test_auth.c,
- * test_auth_caches.c). */
+ * test_auth_caches.c, test_auth_session_tags.c). */
 #ifndef MOCKAWS_TEST_SIGNED_CALL_H
 #define MOCKAWS_TEST_SIGNED_CALL_H
 
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/pipeline.h"
@@ -125,6 +126,24 @@ static inline result send_req(server *s, const req_spec *rs)
     g_free(auth);
     g_string_free(signed_names, TRUE);
     return r;
+}
+
+/* A server under the auth mode, on a virtual clock, with the fixture
+ * loaded; NULL (said on stderr) when either fails. */
+static inline server *signed_server_start(mockaws_auth_mode mode, const char *fixture)
+{
+    char err[256];
+    mockaws_options o = {.seed = 7, .auth = mode};
+    server *s = mockaws_start(&o, err, sizeof err);
+    if (!s)
+        return NULL;
+    mockaws_clock_virtual(s, 1);
+    if (mockaws_load_fixtures_json(s, fixture, err, sizeof err) != 0) {
+        fprintf(stderr, "fixture: %s\n", err);
+        mockaws_stop(s);
+        return NULL;
+    }
+    return s;
 }
 
 #endif

@@ -25,6 +25,13 @@ class EnforceTags(ServerTestCase):
             call()
         self.assertEqual(cm.exception.response["Error"]["Code"], code)
 
+    def red_and_blue_tables(self):
+        """red-orders tagged team=red and blue-orders team=blue; the root's client."""
+        root = self.server.client("dynamodb", key="test", secret="test")
+        self.table(root, "red-orders", "red")
+        self.table(root, "blue-orders", "blue")
+        return root
+
     def table(self, ddb, name, team):
         ddb.create_table(TableName=name, BillingMode="PAY_PER_REQUEST",
                          KeySchema=[{"AttributeName": "owner", "KeyType": "HASH"},
@@ -37,9 +44,7 @@ class EnforceTags(ServerTestCase):
             ddb.put_item(TableName=name, Item={"owner": {"S": owner}, "n": {"N": "1"}})
 
     def test_principal_tag_matches_resource_tag(self):
-        root = self.server.client("dynamodb", key="test", secret="test")
-        self.table(root, "red-orders", "red")
-        self.table(root, "blue-orders", "blue")
+        root = self.red_and_blue_tables()
         ann = self.user("ann", {"team": "red"}, {
             "Effect": "Allow", "Action": ["dynamodb:GetItem", "dynamodb:Query"], "Resource": "*",
             "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}})
@@ -154,3 +159,76 @@ class EnforceTags(ServerTestCase):
         self.refused(lambda: iam.get_user(UserName="other"), "AccessDenied")
         self.refused(lambda: iam.delete_user(UserName="other"), "AccessDenied")
         iam.delete_user(UserName="bot")
+
+    # ---- a request naming several resources: each check has its resource's keys ----
+
+    def test_stop_instances_refused_for_one_blue_instance(self):
+        root = self.server.client("ec2", key="test", secret="test")
+        status, _ = self.server.control("POST", "/_mockaws/clock", {"mode": "virtual"})
+        self.assertEqual(status, 200)
+
+        def started(team):
+            return root.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, TagSpecifications=[
+                {"ResourceType": "instance", "Tags": [{"Key": "team", "Value": team}]}])["Instances"][0]["InstanceId"]
+
+        red, blue = started("red"), started("blue")
+        self.server.control("POST", "/_mockaws/clock", {"advance_ms": 60000})  # both running
+        ann = self.user("ann", {}, {
+            "Effect": "Allow", "Action": "ec2:StopInstances", "Resource": "*"}, {
+            "Effect": "Deny", "Action": "ec2:StopInstances", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}})
+        ec2 = ann("ec2")
+        self.refused(lambda: ec2.stop_instances(InstanceIds=[red, blue]), "UnauthorizedOperation")
+        self.refused(lambda: ec2.stop_instances(InstanceIds=[blue, red]), "UnauthorizedOperation")
+        state = root.describe_instances(InstanceIds=[red, blue])["Reservations"]
+        self.assertEqual({i["State"]["Name"] for r in state for i in r["Instances"]}, {"running"})
+        stopped = ec2.stop_instances(InstanceIds=[red])["StoppingInstances"]
+        self.assertEqual([i["InstanceId"] for i in stopped], [red])
+
+    def test_batch_get_item_decided_table_by_table(self):
+        root = self.red_and_blue_tables()
+        ann = self.user("ann", {"team": "red"}, {
+            "Effect": "Allow", "Action": "dynamodb:BatchGetItem", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"},
+                          "ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["${aws:username}"]}}})
+        ddb = ann("dynamodb")
+        key = {"owner": {"S": "ann"}, "n": {"N": "1"}}
+        got = ddb.batch_get_item(RequestItems={"red-orders": {"Keys": [key]}})["Responses"]
+        self.assertEqual(got, {"red-orders": [key]})
+        self.refused(lambda: ddb.batch_get_item(RequestItems={"red-orders": {"Keys": [key]},
+                                                              "blue-orders": {"Keys": [key]}}),
+                     "AccessDeniedException")
+        # another partition of the allowed table
+        zed = {"owner": {"S": "zed"}, "n": {"N": "1"}}
+        self.refused(lambda: ddb.batch_get_item(RequestItems={"red-orders": {"Keys": [key, zed]}}),
+                     "AccessDeniedException")
+
+    def test_transact_write_decided_item_by_item(self):
+        root = self.red_and_blue_tables()
+        ann = self.user("ann", {}, {
+            "Effect": "Allow", "Action": ["dynamodb:PutItem", "dynamodb:ConditionCheckItem"], "Resource": "*"}, {
+            "Effect": "Deny", "Action": "dynamodb:PutItem", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "blue"}}})
+        ddb = ann("dynamodb")
+
+        def put(table, owner):
+            return {"Put": {"TableName": table, "Item": {"owner": {"S": owner}, "n": {"N": "2"}}}}
+
+        check = {"ConditionCheck": {"TableName": "blue-orders", "Key": {"owner": {"S": "ann"}, "n": {"N": "1"}},
+                                    "ConditionExpression": "attribute_exists(#o)",
+                                    "ExpressionAttributeNames": {"#o": "owner"}}}
+        self.refused(lambda: ddb.transact_write_items(TransactItems=[put("red-orders", "ann"),
+                                                                     put("blue-orders", "ann")]),
+                     "AccessDeniedException")
+        ddb.transact_write_items(TransactItems=[put("red-orders", "ann"), check])
+        self.assertIn("Item", root.get_item(TableName="red-orders", Key={"owner": {"S": "ann"}, "n": {"N": "2"}}))
+
+    def test_partiql_statement_sees_its_tables_tags(self):
+        root = self.red_and_blue_tables()
+        ann = self.user("ann", {"team": "red"}, {
+            "Effect": "Allow", "Action": "dynamodb:PartiQLSelect", "Resource": "*",
+            "Condition": {"StringEquals": {"aws:ResourceTag/team": "${aws:PrincipalTag/team}"}}})
+        ddb = ann("dynamodb")
+        select = "SELECT * FROM \"{}\" WHERE \"owner\" = 'ann'"
+        self.assertEqual(len(ddb.execute_statement(Statement=select.format("red-orders"))["Items"]), 1)
+        self.refused(lambda: ddb.execute_statement(Statement=select.format("blue-orders")), "AccessDeniedException")

@@ -13,8 +13,10 @@
 #define MAX_PRESIGN_S 604800
 #define SIGKEY_CACHE_MAX 4096
 
-/* Which error table a service answers from. */
-typedef enum { FAM_S3, FAM_JSON, FAM_QUERY, FAM_EC2 } family;
+/* Which error table a service answers from. FAM_SQS: a JSON service that
+ * kept its query-era codes (awsQueryCompatible): the query codes, which the
+ * JSON envelope carries in x-amzn-query-error, under Coral's namespace. */
+typedef enum { FAM_S3, FAM_JSON, FAM_QUERY, FAM_EC2, FAM_SQS, FAM_NFAMS } family;
 
 /* What went wrong. */
 typedef enum { K_MISSING, K_MALFORMED, K_UNKNOWN_KEY, K_TOKEN_INVALID, K_TOKEN_EXPIRED, K_SIGNATURE, K_SKEW, K_NKINDS } kind;
@@ -22,7 +24,8 @@ typedef enum { K_MISSING, K_MALFORMED, K_UNKNOWN_KEY, K_TOKEN_INVALID, K_TOKEN_E
 static const struct {
     const char *code;
     int status;
-} errors[4][K_NKINDS] = {
+    const char *message; /* the words when the check gives none; NULL: the catalog's */
+} errors[FAM_NFAMS][K_NKINDS] = {
     [FAM_S3] = {{"AccessDenied", 403},
                 {"AuthorizationHeaderMalformed", 400},
                 {"InvalidAccessKeyId", 403},
@@ -51,6 +54,19 @@ static const struct {
                  {"RequestExpired", 400},
                  {"SignatureDoesNotMatch", 403},
                  {"RequestExpired", 400}},
+    /* (SQS's catalog is its model's errors: the words are here) */
+    [FAM_SQS] = {{"com.amazon.coral.service#MissingAuthenticationToken", 403, "Request is missing Authentication Token"},
+                 {"com.amazon.coral.service#IncompleteSignature", 400,
+                  "The request signature does not conform to AWS standards."},
+                 {"com.amazon.coral.service#InvalidClientTokenId", 403,
+                  "The security token included in the request is invalid."},
+                 {"com.amazon.coral.service#InvalidClientTokenId", 403,
+                  "The security token included in the request is invalid."},
+                 {"com.amazon.coral.service#ExpiredToken", 403, "The security token included in the request is expired"},
+                 {"com.amazon.coral.service#SignatureDoesNotMatch", 403,
+                  "The request signature we calculated does not match the signature you provided. Check your AWS "
+                  "Secret Access Key and signing method. Consult the service documentation for details."},
+                 {"com.amazon.coral.service#SignatureDoesNotMatch", 403, NULL}},
 };
 
 /* The headers a check reads, found in one pass over the request's (their
@@ -104,6 +120,8 @@ static int fail(check *c, kind k, const char *fmt, ...)
         va_start(ap, fmt);
         c->err->message = g_strdup_vprintf(fmt, ap);
         va_end(ap);
+    } else if (errors[c->fam][k].message) {
+        c->err->message = g_strdup(errors[c->fam][k].message);
     }
     return -1;
 }
@@ -879,6 +897,7 @@ int auth_check(server *s, const char *service, const char *protocol, const http_
         .s = s,
         .fam = strcmp(service, "s3") == 0       ? FAM_S3
                : strcmp(service, "ec2") == 0    ? FAM_EC2
+               : strcmp(service, "sqs") == 0    ? FAM_SQS
                : strcmp(protocol, "json") == 0  ? FAM_JSON
                                                 : FAM_QUERY,
         .service = service,

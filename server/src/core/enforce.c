@@ -33,9 +33,26 @@ static const char *identity_arn(const enforce_caller *who)
     return who->role_arn ? who->role_arn : who->principal_arn;
 }
 
-/* aws:PrincipalTag/KEY: the caller's tags (a user's or role's). */
-static void principal_tags(server *s, const enforce_caller *who, json_t *ctx)
+/* An assumed role's session tags (server_cred.session_tags) as
+ * aws:PrincipalTag/KEY, set before the role's own so that they win over a
+ * role tag of the same key. */
+static void session_tags(server *s, const char *access_key, json_t *ctx)
 {
+    server_cred cred;
+    if (!access_key || !access_key[0] || !server_cred_lookup(s, access_key, &cred))
+        return;
+    json_t *doc = cred.session_tags ? json_loads(cred.session_tags, 0, NULL) : NULL;
+    tagctx_set(ctx, "aws:principaltag/", json_object_get(doc, "tags"), NULL);
+    json_decref(doc);
+    server_cred_clear(&cred);
+}
+
+/* aws:PrincipalTag/KEY: the caller's tags (a user's or role's, an assumed
+ * role's session tags over its role's). */
+static void principal_tags(server *s, const svc_call *c, const enforce_caller *who, json_t *ctx)
+{
+    if (who->role_arn)
+        session_tags(s, c->access_key, ctx);
     ns *n;
     const svc_def *def = identities(s, who, &n);
     if (!def || !def->principal_tags)
@@ -73,7 +90,7 @@ static json_t *global_context(const svc_call *c, const enforce_caller *who)
     json_object_set_new(ctx, "aws:sourceip", json_string("127.0.0.1"));
     json_object_set_new(ctx, "aws:requestedregion", json_string(c->region));
     if (who->principal_arn && !is_root(who) && c->srv)
-        principal_tags(c->srv, who, ctx);
+        principal_tags(c->srv, c, who, ctx);
     return ctx;
 }
 
@@ -227,6 +244,18 @@ static void lazy_make(lazy *l, server *s, const svc_call *c, const enforce_calle
     }
 }
 
+/* The context one check is evaluated against (new reference): the
+ * request's, with the check's own keys over it. A shallow copy: the values
+ * are shared, and no evaluation writes to them. */
+static json_t *check_context(json_t *request, const svc_authz *a)
+{
+    if (!json_object_size(a->context))
+        return json_incref(request);
+    json_t *ctx = json_copy(request);
+    json_object_update(ctx, a->context);
+    return ctx;
+}
+
 int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *who, GArray **denied,
                     aws_error *err, char **why)
 {
@@ -259,7 +288,9 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
              * a function of the key's parts and the stored policies, and a
              * write to those moves the generation (decisions_forget). */
             bool read_context = false;
-            d = check(s, c, who, &l.mine, a, l.context, &by, &statement, &read_context);
+            json_t *context = check_context(l.context, a);
+            d = check(s, c, who, &l.mine, a, context, &by, &statement, &read_context);
+            json_decref(context);
             text = explain(a, d, by, statement);
             if (key && !read_context) {
                 decisions_put(cache, gen, key, d, by, statement, text);
@@ -292,7 +323,7 @@ int enforce_request(server *s, svc_rt *rt, svc_call *c, const enforce_caller *wh
         g_free(by);
     }
     for (guint i = 0; i < checks->len; i++)
-        g_free(g_array_index(checks, svc_authz, i).resource);
+        svc_authz_clear(&g_array_index(checks, svc_authz, i));
     g_array_free(checks, TRUE);
     json_decref(l.context);
     json_decref(l.mine.identity);

@@ -58,6 +58,7 @@ void server_cred_clear(server_cred *c)
     g_free(c->session_token);
     g_free(c->role_arn);
     g_free(c->session_policy);
+    g_free(c->session_tags);
     memset(c, 0, sizeof *c);
 }
 
@@ -78,6 +79,7 @@ static void cred_copy(server_cred *dst, const server_cred *src)
     dst->session_token = g_strdup(src->session_token);
     dst->role_arn = g_strdup(src->role_arn);
     dst->session_policy = g_strdup(src->session_policy);
+    dst->session_tags = g_strdup(src->session_tags);
 }
 
 void server_cred_add(server *s, const server_cred *c)

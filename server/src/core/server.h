@@ -40,6 +40,8 @@ typedef struct server_cred {
     char *session_token;    /* temporary credentials' token, or NULL */
     char *role_arn;         /* an assumed role's ARN, whose policies apply, or NULL */
     char *session_policy;   /* a session policy's text, or NULL */
+    char *session_tags;     /* an assumed role's session tags as JSON text, {"tags": {KEY: VALUE},
+                               "transitive": [KEY]}, or NULL (svc_credentials.session_tags) */
 } server_cred;
 
 struct mockaws {

@@ -55,12 +55,23 @@ void svc_credentials_add_to(server *s, const svc_credentials *cred)
                                       .secret = (char *)cred->secret,
                                       .session_token = (char *)cred->session_token,
                                       .role_arn = (char *)cred->role_arn,
-                                      .session_policy = (char *)cred->session_policy});
+                                      .session_policy = (char *)cred->session_policy,
+                                      .session_tags = (char *)cred->session_tags});
 }
 
 void svc_credentials_add(svc_call *c, const svc_credentials *cred) { svc_credentials_add_to(c->srv, cred); }
 
 void svc_credentials_remove(svc_call *c, const char *access_key) { server_cred_remove(c->srv, access_key); }
+
+json_t *svc_caller_session_tags(svc_call *c)
+{
+    server_cred cred;
+    if (!c->access_key[0] || !server_cred_lookup(c->srv, c->access_key, &cred))
+        return NULL;
+    json_t *tags = cred.session_tags ? json_loads(cred.session_tags, 0, NULL) : NULL;
+    server_cred_clear(&cred);
+    return tags;
+}
 
 bool svc_auth_enforced(svc_call *c) { return c->srv->auth == MOCKAWS_AUTH_ENFORCE; }
 
@@ -112,6 +123,15 @@ void svc_foreach_state(server *s, const svc_def *svc, const char *account, const
     foreach_ctx q = {svc, account, region, mode, fn, arg};
     ns_table_foreach(s->ns, foreach_ns, &q);
 }
+
+GRWLock *svc_read_lock(svc_call *c)
+{
+    GRWLock *lock = &ns_get(c->srv->ns, c->svc, c->account, c->region)->lock;
+    g_rw_lock_reader_lock(lock);
+    return lock;
+}
+
+void svc_read_unlock(GRWLock *lock) { g_rw_lock_reader_unlock(lock); }
 
 /* ---- partial-failure faults ---- */
 

@@ -120,6 +120,10 @@ typedef struct svc_authz {
     char *resource;  /* the resource's ARN ("*" for an action on none), g_malloc'd */
     int entry;       /* -1: the request stands or falls by it; i: the batch entry i
                         alone (S3 DeleteObjects answers a denied key in its result) */
+    json_t *context; /* the condition keys of this check alone (names lowercased), over
+                        the request's (a key here hides the request's of that name): the
+                        tags of the one instance of several a request names, a table's
+                        dynamodb:LeadingKeys in a batch; owned; NULL: none */
 } svc_authz;
 
 /* Appends an authorization to out (a GArray of svc_authz), taking
@@ -129,6 +133,27 @@ static inline void svc_authz_add(GArray *out, const char *action, char *resource
     svc_authz a = {.resource = resource, .entry = entry};
     g_strlcpy(a.action, action, sizeof a.action);
     g_array_append_val(out, a);
+}
+
+/* The check appended last to out (borrowed). */
+static inline svc_authz *svc_authz_last(GArray *out) { return &g_array_index(out, svc_authz, out->len - 1); }
+
+/* a's own context (made on first use; borrowed), for the keys that are its
+ * alone. */
+static inline json_t *svc_authz_context(svc_authz *a)
+{
+    if (!a->context)
+        a->context = json_object();
+    return a->context;
+}
+
+/* Releases what an authorization owns (its resource and context). */
+static inline void svc_authz_clear(svc_authz *a)
+{
+    g_free(a->resource);
+    json_decref(a->context);
+    a->resource = NULL;
+    a->context = NULL;
 }
 
 struct svc_def {
@@ -229,7 +254,8 @@ struct svc_def {
     /* The authorizations c's request needs under --auth enforce, appended
      * to out (svc_authz, in the order they are checked), and the request's
      * own condition keys set in context (names lowercased: "s3:prefix",
-     * "dynamodb:leadingkeys"). Reads c->input, c->operation, c->account,
+     * "dynamodb:leadingkeys"), those of one resource of several the request
+     * names in its check's own (svc_authz.context, svc_authz_context). Reads c->input, c->operation, c->account,
      * c->region, and c->state only under a lock it takes itself
      * (svc_lock_shared: DynamoDB reads a table's key schema): it runs before
      * the handler, with no lock held. NULL: the service's requests are not

@@ -55,12 +55,19 @@ typedef struct svc_credentials {
                                    (X-Amz-Security-Token), or NULL */
     const char *role_arn;       /* an assumed role: the role whose policies apply, or NULL */
     const char *session_policy; /* a session policy's text, or NULL */
+    const char *session_tags;   /* an assumed role's session tags, the caller's
+                                   aws:PrincipalTag/KEY over its role's tags: JSON text
+                                   {"tags": {KEY: VALUE}, "transitive": [KEY]} (the keys
+                                   passed on when the session assumes another role), or NULL */
 } svc_credentials;
 void svc_credentials_add(svc_call *c, const svc_credentials *cred);
 /* The same outside a request (a fixture's keys: svc_fixture_ctx.srv). */
 void svc_credentials_add_to(server *s, const svc_credentials *cred);
 /* Forgets a key (an IAM access key deleted or made inactive). */
 void svc_credentials_remove(svc_call *c, const char *access_key);
+/* The caller's session tags (svc_credentials.session_tags) parsed (new
+ * reference), or NULL when its key has none. */
+json_t *svc_caller_session_tags(svc_call *c);
 
 /* ---- forms signed in their body ----
  * S3's POST Object is signed by fields of its multipart body, which only
@@ -118,6 +125,13 @@ int64_t svc_clock_ms(svc_call *c);
 typedef void (*svc_state_fn)(void *state, const char *account, const char *region, void *arg);
 void svc_foreach_state(server *s, const svc_def *svc, const char *account, const char *region, svc_lock_mode mode,
                        svc_state_fn fn, void *arg);
+
+/* c's namespace lock, held shared from svc_read_lock to svc_read_unlock
+ * (with the lock svc_read_lock answered, borrowed), for an authorize hook
+ * that reads c->state: the namespace is looked up once, where
+ * svc_lock_shared and svc_unlock_shared look it up each. */
+GRWLock *svc_read_lock(svc_call *c);
+void svc_read_unlock(GRWLock *lock);
 
 /* ---- access denied ----
  * AWS's sentence for a request a policy refused: "User: PRINCIPAL is not

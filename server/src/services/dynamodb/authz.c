@@ -10,54 +10,34 @@
 #include "services/dynamodb/partiql.h"
 #include "services/dynamodb/table.h"
 
+/* (No printf on these: they run on every request.) */
+
 /* A table's ARN: TableName may already be one. */
 static char *table_arn(svc_call *c, const char *table)
 {
     if (g_str_has_prefix(table, "arn:"))
         return g_strdup(table);
-    return g_strdup_printf("arn:aws:dynamodb:%s:%s:table/%s", c->region, c->account, table);
+    return g_strconcat("arn:aws:dynamodb:", c->region, ":", c->account, ":table/", table, NULL);
 }
 
 static char *index_arn(svc_call *c, const char *table, const char *index)
 {
     char *t = table_arn(c, table);
-    char *arn = g_strdup_printf("%s/index/%s", t, index);
+    char *arn = g_strconcat(t, "/index/", index, NULL);
     g_free(t);
     return arn;
+}
+
+/* The IAM action of an operation: "dynamodb:" and its name. */
+static void action_of(const char *op, char action[64])
+{
+    g_strlcpy(action, "dynamodb:", 64);
+    g_strlcat(action, op, 64);
 }
 
 /* Operations on no table. */
 static const char *const global_ops[] = {"DescribeLimits", "DescribeEndpoints", "ListBackups",
                                          "ListGlobalTables", "ListImports", "ListExports"};
-
-/* Each statement of a PartiQL request: its action by kind on its table or
- * index. A statement that does not parse names nothing (the handler
- * refuses it). */
-static void statement(svc_call *c, GArray *out, const char *text, size_t len, int entry)
-{
-    char *err = NULL;
-    ddb_pql_stmt *s = text ? ddb_pql_parse(text, len, &err) : NULL;
-    g_free(err);
-    if (!s)
-        return;
-    static const char *const actions[] = {
-        [DDB_PQL_SELECT] = "dynamodb:PartiQLSelect", [DDB_PQL_INSERT] = "dynamodb:PartiQLInsert",
-        [DDB_PQL_UPDATE] = "dynamodb:PartiQLUpdate", [DDB_PQL_DELETE] = "dynamodb:PartiQLDelete",
-        [DDB_PQL_EXISTS] = "dynamodb:PartiQLSelect"};
-    svc_authz_add(out, actions[s->kind], s->index ? index_arn(c, s->table, s->index) : table_arn(c, s->table),
-                  entry);
-    ddb_pql_free(s);
-}
-
-static void statements(svc_call *c, GArray *out, json_t *list)
-{
-    size_t i;
-    json_t *st;
-    json_array_foreach(list, i, st) {
-        json_t *text = json_object_get(st, "Statement");
-        statement(c, out, json_string_value(text), json_string_length(text), -1);
-    }
-}
 
 /* A key attribute's value as condition keys compare it: the text of an S
  * or N, the base64 of a B. */
@@ -69,41 +49,6 @@ static const char *key_text(json_t *av)
     if (!t)
         t = svc_str(av, "B");
     return t;
-}
-
-/* dynamodb:LeadingKeys of a batch: the partition key values of the items
- * it names (key or item maps of a table, whose schema is read under the
- * shared lock). */
-static void leading_key(svc_call *c, const char *table, json_t *item, json_t *keys)
-{
-    if (!c->state || !table || !json_is_object(item))
-        return;
-    svc_lock_shared(c);
-    ddb_table *t = g_tree_lookup(((ddb_state *)c->state)->tables, table);
-    const char *v = t && t->hash.name ? key_text(json_object_get(item, t->hash.name)) : NULL;
-    if (v)
-        json_array_append_new(keys, json_string(v));
-    svc_unlock_shared(c);
-}
-
-static void batch_leading_keys(svc_call *c, json_t *context)
-{
-    json_t *in = c->input, *keys = json_array();
-    const char *table;
-    json_t *v;
-    json_object_foreach(json_object_get(in, "RequestItems"), table, v) {
-        size_t i;
-        json_t *k;
-        json_array_foreach(json_object_get(v, "Keys"), i, k) leading_key(c, table, k, keys);
-        json_array_foreach(v, i, k) {
-            leading_key(c, table, json_object_get(json_object_get(k, "PutRequest"), "Item"), keys);
-            leading_key(c, table, json_object_get(json_object_get(k, "DeleteRequest"), "Key"), keys);
-        }
-    }
-    if (json_array_size(keys))
-        json_object_set_new(context, "dynamodb:leadingkeys", keys);
-    else
-        json_decref(keys);
 }
 
 /* A Query's key conditions, from its KeyConditionExpression or
@@ -151,6 +96,139 @@ static ddb_table *named_table(svc_call *c, const char *name)
     return t && g_str_has_prefix(name, t->arn) ? t : NULL;
 }
 
+/* dynamodb:LeadingKeys of one value (json_pack's format parsing costs a
+ * GetItem more than the list). */
+static json_t *one_key(const char *v)
+{
+    json_t *keys = json_array();
+    json_array_append_new(keys, json_string(v));
+    return keys;
+}
+
+/* The partition key value of an item (a key or item map) of t, or NULL. */
+static const char *leading_key(const ddb_table *t, json_t *item)
+{
+    return t && t->hash.name && json_is_object(item) ? key_text(json_object_get(item, t->hash.name)) : NULL;
+}
+
+/* The check a gets t's keys in its own context (a batch names several
+ * tables, and items of each): the table's tags and the partition key
+ * values of the items it names (leading: a list, taken; NULL: none). */
+static void check_keys(svc_authz *a, const ddb_table *t, json_t *leading)
+{
+    if (t) {
+        if (json_object_size(t->tags) || json_array_size(t->tags))
+            tagctx_set(svc_authz_context(a), "aws:resourcetag/", t->tags, NULL);
+        if (json_array_size(leading))
+            json_object_set(svc_authz_context(a), "dynamodb:leadingkeys", leading);
+    }
+    json_decref(leading);
+}
+
+/* A PartiQL statement's check: its action by kind on its table or index,
+ * and the table it names appended to tables (g_free). A statement that
+ * does not parse names nothing (the handler refuses it). */
+static void statement(svc_call *c, GArray *out, json_t *text, GPtrArray *tables)
+{
+    char *err = NULL;
+    ddb_pql_stmt *s = json_is_string(text) ? ddb_pql_parse(json_string_value(text), json_string_length(text), &err)
+                                           : NULL;
+    g_free(err);
+    if (!s)
+        return;
+    static const char *const actions[] = {
+        [DDB_PQL_SELECT] = "dynamodb:PartiQLSelect", [DDB_PQL_INSERT] = "dynamodb:PartiQLInsert",
+        [DDB_PQL_UPDATE] = "dynamodb:PartiQLUpdate", [DDB_PQL_DELETE] = "dynamodb:PartiQLDelete",
+        [DDB_PQL_EXISTS] = "dynamodb:PartiQLSelect"};
+    svc_authz_add(out, actions[s->kind], s->index ? index_arn(c, s->table, s->index) : table_arn(c, s->table), -1);
+    g_ptr_array_add(tables, g_strdup(s->table));
+    ddb_pql_free(s);
+}
+
+/* ExecuteStatement's statement, or each of a list's (BatchExecuteStatement,
+ * ExecuteTransaction), with its table's tags in its check's own context,
+ * read under one shared lock. */
+static void statements(svc_call *c, GArray *out, json_t *one, json_t *list)
+{
+    guint first = out->len;
+    GPtrArray *tables = g_ptr_array_new_with_free_func(g_free);
+    if (one)
+        statement(c, out, one, tables);
+    size_t i;
+    json_t *st;
+    json_array_foreach(list, i, st) statement(c, out, json_object_get(st, "Statement"), tables);
+    if (c->state && tables->len) {
+        GRWLock *lock = svc_read_lock(c);
+        for (guint k = 0; k < tables->len; k++)
+            check_keys(&g_array_index(out, svc_authz, first + k), named_table(c, g_ptr_array_index(tables, k)), NULL);
+        svc_read_unlock(lock);
+    }
+    g_ptr_array_free(tables, TRUE);
+}
+
+/* BatchGetItem, BatchWriteItem: a check per table, with that table's keys,
+ * read under one shared lock. */
+static void batch(svc_call *c, GArray *out)
+{
+    char action[64];
+    action_of(c->operation, action);
+    GRWLock *lock = c->state ? svc_read_lock(c) : NULL;
+    const char *table;
+    json_t *v;
+    json_object_foreach(json_object_get(c->input, "RequestItems"), table, v) {
+        svc_authz_add(out, action, table_arn(c, table), -1);
+        if (!lock)
+            continue;
+        ddb_table *t = named_table(c, table);
+        json_t *keys = json_array();
+        size_t i;
+        json_t *k;
+        const char *lk;
+        json_array_foreach(json_object_get(v, "Keys"), i, k) {
+            if ((lk = leading_key(t, k)))
+                json_array_append_new(keys, json_string(lk));
+        }
+        json_array_foreach(v, i, k) {
+            if ((lk = leading_key(t, json_object_get(json_object_get(k, "PutRequest"), "Item"))) ||
+                (lk = leading_key(t, json_object_get(json_object_get(k, "DeleteRequest"), "Key"))))
+                json_array_append_new(keys, json_string(lk));
+        }
+        check_keys(svc_authz_last(out), t, keys);
+    }
+    if (lock)
+        svc_read_unlock(lock);
+}
+
+/* TransactGetItems, TransactWriteItems: a check per item, by what the item
+ * does, with its table's tags and its own partition key. */
+static void transact(svc_call *c, GArray *out)
+{
+    static const char *const kinds[][2] = {{"Get", "dynamodb:GetItem"},
+                                           {"Put", "dynamodb:PutItem"},
+                                           {"Update", "dynamodb:UpdateItem"},
+                                           {"Delete", "dynamodb:DeleteItem"},
+                                           {"ConditionCheck", "dynamodb:ConditionCheckItem"}};
+    GRWLock *lock = c->state ? svc_read_lock(c) : NULL;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(c->input, "TransactItems"), i, item) {
+        for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+            json_t *what = json_object_get(item, kinds[k][0]);
+            const char *table = svc_str(what, "TableName");
+            if (!table)
+                continue;
+            svc_authz_add(out, kinds[k][1], table_arn(c, table), -1);
+            if (!lock)
+                continue;
+            ddb_table *t = named_table(c, table);
+            const char *lk = leading_key(t, json_object_get(what, strcmp(kinds[k][0], "Put") == 0 ? "Item" : "Key"));
+            check_keys(svc_authz_last(out), t, lk ? one_key(lk) : NULL);
+        }
+    }
+    if (lock)
+        svc_read_unlock(lock);
+}
+
 /* The condition keys of an operation on one table, read from its state
  * under one shared lock: the table's tags (aws:ResourceTag/KEY) and the
  * partition key value the operation names (dynamodb:LeadingKeys: an
@@ -169,7 +247,7 @@ static void table_keys(svc_call *c, json_t *context, const char *name)
     ddb_keyconds kc;
     ddb_exprs *x = NULL;
     bool query = strcmp(op, "Query") == 0 && query_keyconds(in, &kc, &x);
-    svc_lock_shared(c);
+    GRWLock *lock = svc_read_lock(c);
     ddb_table *t = named_table(c, name);
     if (t) {
         tagctx_set(context, "aws:resourcetag/", t->tags, NULL);
@@ -184,9 +262,9 @@ static void table_keys(svc_call *c, json_t *context, const char *name)
         if (k && k->op == DDB_KC_EQ && k->nv == 1)
             v = key_text(k->v[0]);
         if (v)
-            json_object_set_new(context, "dynamodb:leadingkeys", json_pack("[s]", v));
+            json_object_set_new(context, "dynamodb:leadingkeys", one_key(v));
     }
-    svc_unlock_shared(c);
+    svc_read_unlock(lock);
     if (x)
         ddb_exprs_free(x);
 }
@@ -206,52 +284,30 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
     for (size_t i = 0; i < G_N_ELEMENTS(global_ops); i++) {
         if (strcmp(op, global_ops[i]) == 0) {
             char action[64];
-            g_snprintf(action, sizeof action, "dynamodb:%s", op);
+            action_of(op, action);
             svc_authz_add(out, action, g_strdup("*"), -1);
             return;
         }
     }
     if (strcmp(op, "BatchGetItem") == 0 || strcmp(op, "BatchWriteItem") == 0) {
-        const char *table;
-        json_t *v;
-        char action[64];
-        g_snprintf(action, sizeof action, "dynamodb:%s", op);
-        json_object_foreach(json_object_get(in, "RequestItems"), table, v) {
-            svc_authz_add(out, action, table_arn(c, table), -1);
-        }
-        batch_leading_keys(c, context);
+        batch(c, out);
         return;
     }
     if (strcmp(op, "TransactGetItems") == 0 || strcmp(op, "TransactWriteItems") == 0) {
-        /* one check per item, by what the item does */
-        static const char *const kinds[][2] = {{"Get", "dynamodb:GetItem"},
-                                               {"Put", "dynamodb:PutItem"},
-                                               {"Update", "dynamodb:UpdateItem"},
-                                               {"Delete", "dynamodb:DeleteItem"},
-                                               {"ConditionCheck", "dynamodb:ConditionCheckItem"}};
-        size_t i;
-        json_t *item;
-        json_array_foreach(json_object_get(in, "TransactItems"), i, item) {
-            for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
-                const char *table = svc_str(json_object_get(item, kinds[k][0]), "TableName");
-                if (table)
-                    svc_authz_add(out, kinds[k][1], table_arn(c, table), -1);
-            }
-        }
+        transact(c, out);
         json_object_set_new(context, "dynamodb:enclosingoperation", json_string(op));
         return;
     }
     if (strcmp(op, "ExecuteStatement") == 0) {
-        json_t *text = json_object_get(in, "Statement");
-        statement(c, out, json_string_value(text), json_string_length(text), -1);
+        statements(c, out, json_object_get(in, "Statement"), NULL);
         return;
     }
     if (strcmp(op, "BatchExecuteStatement") == 0) {
-        statements(c, out, json_object_get(in, "Statements"));
+        statements(c, out, NULL, json_object_get(in, "Statements"));
         return;
     }
     if (strcmp(op, "ExecuteTransaction") == 0) {
-        statements(c, out, json_object_get(in, "TransactStatements"));
+        statements(c, out, NULL, json_object_get(in, "TransactStatements"));
         return;
     }
     const char *table = svc_str(in, "TableName");
@@ -266,7 +322,7 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
     if (strcmp(op, "CreateTable") != 0)
         table_keys(c, context, table);
     char action[64];
-    g_snprintf(action, sizeof action, "dynamodb:%s", op);
+    action_of(op, action);
     const char *index = svc_str(in, "IndexName");
     bool on_index = index && (strcmp(op, "Query") == 0 || strcmp(op, "Scan") == 0);
     svc_authz_add(out, action, on_index ? index_arn(c, table, index) : table_arn(c, table), -1);

@@ -65,24 +65,35 @@ static void run_instances(svc_call *c, GArray *out)
     }
 }
 
-/* The tags of the one resource ids names (an instance, or a resource
- * whose tags alone mockaws keeps), as ec2:ResourceTag/KEY and
- * aws:ResourceTag/KEY, read under the shared lock. A request naming
- * several resources gets neither: the context is the request's, and their
- * tags may differ. */
-static void resource_tags(svc_call *c, json_t *context, json_t *ids)
+/* The tags of each resource the checks from index first on name (an
+ * instance, or a resource whose tags alone mockaws keeps), as
+ * ec2:ResourceTag/KEY and aws:ResourceTag/KEY in that check's own context:
+ * a request may name several, whose tags differ. Read under one shared
+ * lock. */
+static void resource_tags(svc_call *c, GArray *out, guint first, json_t *ids)
 {
-    const char *id = json_string_value(json_array_get(ids, 0));
-    if (!c->state || json_array_size(ids) != 1 || !id)
+    if (!c->state || first >= out->len)
         return;
-    svc_lock_shared(c);
+    GRWLock *lock = svc_read_lock(c);
     ec2_state *st = c->state;
-    /* no ec2_state_get: it settles the instance, a write */
-    ec2_instance *in = g_hash_table_lookup(st->by_id, id);
-    json_t *tags = in ? in->tags : g_hash_table_lookup(st->tags, id);
-    tagctx_set(context, "ec2:resourcetag/", tags, NULL);
-    tagctx_set(context, "aws:resourcetag/", tags, NULL);
-    svc_unlock_shared(c);
+    size_t i;
+    json_t *v;
+    guint at = first;
+    json_array_foreach(ids, i, v) {
+        const char *id = json_string_value(v);
+        if (!id)
+            continue; /* each_id made no check for it */
+        svc_authz *a = &g_array_index(out, svc_authz, at++);
+        /* no ec2_state_get: it settles the instance, a write */
+        ec2_instance *in = g_hash_table_lookup(st->by_id, id);
+        json_t *tags = in ? in->tags : g_hash_table_lookup(st->tags, id);
+        if (!json_object_size(tags) && !json_array_size(tags))
+            continue;
+        a->context = json_object();
+        tagctx_set(a->context, "ec2:resourcetag/", tags, NULL);
+        tagctx_set(a->context, "aws:resourcetag/", tags, NULL);
+    }
+    svc_read_unlock(lock);
 }
 
 void ec2_authorize(svc_call *c, GArray *out, json_t *context)
@@ -105,6 +116,7 @@ void ec2_authorize(svc_call *c, GArray *out, json_t *context)
     }
     if (strcmp(op, "CreateTags") == 0 || strcmp(op, "DeleteTags") == 0) {
         json_t *ids = json_object_get(c->input, "Resources");
+        guint first = out->len;
         each_id(c, out, action, ids);
         bool create = strcmp(op, "CreateTags") == 0;
         if (create)
@@ -112,13 +124,14 @@ void ec2_authorize(svc_call *c, GArray *out, json_t *context)
         /* DeleteTags: a tag without a value removes the key whatever its
          * value, and so names no value */
         tagctx_request(context, json_object_get(c->input, "Tags"), create ? "" : NULL);
-        resource_tags(c, context, ids);
+        resource_tags(c, out, first, ids);
         return;
     }
     json_t *ids = json_object_get(c->input, "InstanceIds");
     if (!g_str_has_prefix(op, "Describe") && json_array_size(ids)) {
+        guint first = out->len;
         each_id(c, out, action, ids);
-        resource_tags(c, context, ids);
+        resource_tags(c, out, first, ids);
         return;
     }
     /* Describe* and the rest: no resource-level permissions */

@@ -4,14 +4,20 @@
 #include <string.h>
 
 #include "services/svc_api.h"
+#include "services/tagctx.h"
 
 void sts_authorize(svc_call *c, GArray *out, json_t *context)
 {
-    (void)context;
     const char *op = c->operation;
-    if (strcmp(op, "AssumeRole") == 0 && svc_str(c->input, "RoleArn"))
+    if (strcmp(op, "AssumeRole") == 0 && svc_str(c->input, "RoleArn")) {
         svc_authz_add(out, "sts:AssumeRole", g_strdup(svc_str(c->input, "RoleArn")), -1);
-    else if (strcmp(op, "GetFederationToken") == 0 && svc_str(c->input, "Name"))
+        /* the session's tags are the request's: passing them (or marking
+         * keys transitive) is sts:TagSession on the role too */
+        json_t *tags = json_object_get(c->input, "Tags");
+        if (json_array_size(tags) || json_array_size(json_object_get(c->input, "TransitiveTagKeys")))
+            svc_authz_add(out, "sts:TagSession", g_strdup(svc_str(c->input, "RoleArn")), -1);
+        tagctx_request(context, tags, NULL);
+    } else if (strcmp(op, "GetFederationToken") == 0 && svc_str(c->input, "Name"))
         svc_authz_add(out, "sts:GetFederationToken",
                       g_strdup_printf("arn:aws:sts::%s:federated-user/%s", c->account, svc_str(c->input, "Name")), -1);
     else if (strcmp(op, "DecodeAuthorizationMessage") == 0 || strcmp(op, "GetAccessKeyInfo") == 0)

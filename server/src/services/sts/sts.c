@@ -2,11 +2,13 @@
  * credentials (AssumeRole, GetSessionToken). Credentials handed out are
  * registered with the server, so that requests signed with them land in the
  * role's account, as the role. STS keeps no state of its own. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy/policy.h"
 #include "services/sts/authz.h"
 #include "services/svc_api.h"
+#include "services/tagctx.h"
 
 #define KEY_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
 #define SECRET_CHARS "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
@@ -29,7 +31,7 @@ static bool split_arn(const char *arn, char **account, char **resource)
  * policy (which enforcement will apply). */
 static json_t *credentials(svc_call *c, const char *prefix, const char *account, const char *arn,
                            const char *user_id, int64_t duration_s, const char *role_arn,
-                           const char *session_policy)
+                           const char *session_policy, const char *session_tags)
 {
     char key[21], secret[41], token[161];
     memcpy(key, prefix, 4);
@@ -46,7 +48,8 @@ static json_t *credentials(svc_call *c, const char *prefix, const char *account,
                                               .secret = secret,
                                               .session_token = token,
                                               .role_arn = role_arn,
-                                              .session_policy = session_policy});
+                                              .session_policy = session_policy,
+                                              .session_tags = session_tags});
     return json_pack("{s:s, s:s, s:s, s:I}", "AccessKeyId", key, "SecretAccessKey", secret,
                      "SessionToken", token, "Expiration", (json_int_t)(expires_ms / 1000));
 }
@@ -65,6 +68,87 @@ static int64_t duration(svc_call *c, int64_t dflt)
 {
     json_t *d = json_object_get(c->input, "DurationSeconds");
     return d ? json_integer_value(d) : dflt;
+}
+
+/* Whether an AssumeRole passes session tags or marks keys transitive. */
+static bool tagging(svc_call *c)
+{
+    return json_array_size(json_object_get(c->input, "Tags")) ||
+           json_array_size(json_object_get(c->input, "TransitiveTagKeys"));
+}
+
+/* The new session's tags as svc_credentials.session_tags has them (*text,
+ * g_free; NULL when it has none): the caller's transitive tags when it is
+ * itself a session (role chaining), which stay transitive, and the Tags
+ * passed, of which TransitiveTagKeys are passed on in turn. Tag keys are
+ * matched without regard to case: two Tags whose keys differ only by case,
+ * a Tag of an inherited transitive key, or a transitive key of no Tag are
+ * refused. Linear in the tags. 0, or -1 with STS's error. */
+static int session_tags(svc_call *c, char **text)
+{
+    *text = NULL;
+    json_t *tags = json_object(), *transitive = json_array();
+    /* the Tags' keys, lowercased, to each as spelled (borrowed from the input) */
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    GHashTable *inherited = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    int rc = 0;
+    json_t *caller = svc_caller_session_tags(c), *v;
+    size_t i;
+    json_array_foreach(json_object_get(caller, "transitive"), i, v) {
+        const char *key = json_string_value(v);
+        json_t *value = json_object_get(json_object_get(caller, "tags"), key ? key : "");
+        if (!json_is_string(value))
+            continue;
+        json_object_set(tags, key, value);
+        json_array_append(transitive, v);
+        g_hash_table_add(inherited, g_ascii_strdown(key, -1));
+    }
+    json_array_foreach(json_object_get(c->input, "Tags"), i, v) {
+        const char *key = svc_str(v, "Key"), *value = svc_str(v, "Value");
+        if (!key || !value)
+            continue; /* the model requires both */
+        char *folded = g_ascii_strdown(key, -1);
+        if (g_hash_table_contains(inherited, folded)) {
+            g_free(folded);
+            rc = aws_error_set(&c->err, "InvalidParameterValue",
+                               "One of the specified transitive tag keys can't be set because it conflicts with a "
+                               "transitive tag key from the calling session.");
+            goto done;
+        }
+        if (g_hash_table_contains(seen, folded)) {
+            g_free(folded);
+            rc = aws_error_set(&c->err, "InvalidParameterValue",
+                               "Duplicate tag keys found. Please note that Tag keys are case insensitive.");
+            goto done;
+        }
+        g_hash_table_insert(seen, folded, (gpointer)key);
+        json_object_set_new(tags, key, json_string(value));
+    }
+    json_array_foreach(json_object_get(c->input, "TransitiveTagKeys"), i, v) {
+        char *folded = g_ascii_strdown(json_string_value(v) ? json_string_value(v) : "", -1);
+        const char *key = g_hash_table_lookup(seen, folded); /* as the Tag spells it */
+        g_free(folded);
+        if (!key) {
+            rc = aws_error_set(&c->err, "InvalidParameterValue",
+                               "The specified transitive tag key must be included in the requested tags.");
+            goto done;
+        }
+        json_array_append_new(transitive, json_string(key));
+    }
+    if (json_object_size(tags)) {
+        json_t *doc = json_pack("{s:O, s:O}", "tags", tags, "transitive", transitive);
+        char *dumped = json_dumps(doc, JSON_COMPACT);
+        *text = g_strdup(dumped);
+        free(dumped);
+        json_decref(doc);
+    }
+done:
+    g_hash_table_destroy(seen);
+    g_hash_table_destroy(inherited);
+    json_decref(caller);
+    json_decref(tags);
+    json_decref(transitive);
+    return rc;
 }
 
 /* Under --auth enforce, the role as IAM has it and its trust policy's
@@ -93,15 +177,23 @@ static int trusted(svc_call *c, const char *role_arn, const char *account, const
     json_t *context = json_pack("{s:s, s:s}", "aws:principalarn", caller, "aws:principalaccount", c->account);
     if (svc_str(c->input, "ExternalId"))
         json_object_set_new(context, "sts:externalid", json_string(svc_str(c->input, "ExternalId")));
+    tagctx_request(context, json_object_get(c->input, "Tags"), NULL);
     policy_request r = {.principal_arn = caller,
                         .principal_account = c->account,
                         .action = "sts:AssumeRole",
                         .resource = role_arn,
                         .context = context};
-    if (!policy || policy_match(policy, &r, NULL) != POLICY_ALLOW) {
+    /* passing session tags needs the trust policy's sts:TagSession too */
+    const char *refused = !policy || policy_match(policy, &r, NULL) != POLICY_ALLOW ? "sts:AssumeRole" : NULL;
+    if (!refused && tagging(c)) {
+        r.action = "sts:TagSession";
+        if (policy_match(policy, &r, NULL) != POLICY_ALLOW)
+            refused = "sts:TagSession";
+    }
+    if (refused) {
         /* a role that does not exist is refused the same way */
         rc = aws_error_set_status(&c->err, 403, "AccessDenied",
-                                  "User: %s is not authorized to perform: sts:AssumeRole on resource: %s", caller,
+                                  "User: %s is not authorized to perform: %s on resource: %s", caller, refused,
                                   role_arn);
     } else {
         *role_id = g_strdup(svc_str(role, "RoleId"));
@@ -149,6 +241,13 @@ static int assume_role(svc_call *c)
                                  "The requested DurationSeconds exceeds the MaxSessionDuration set for this role.");
         }
     }
+    char *tags = NULL;
+    if (session_tags(c, &tags) != 0) {
+        g_free(known_id);
+        g_free(account);
+        g_free(resource);
+        return -1;
+    }
     char *arn = g_strdup_printf("arn:aws:sts::%s:assumed-role/%s/%s", account, name, session);
     char role_id[22];
     if (known_id) {
@@ -160,7 +259,8 @@ static int assume_role(svc_call *c)
     }
     char *assumed_id = g_strdup_printf("%s:%s", role_id, session);
     json_t *creds = credentials(c, "ASIA", account, arn, assumed_id, want_s, role_arn,
-                                svc_str(c->input, "Policy"));
+                                svc_str(c->input, "Policy"), tags);
+    g_free(tags);
     c->output = json_pack("{s:o, s:{s:s, s:s}}", "Credentials", creds, "AssumedRoleUser", "AssumedRoleId",
                           assumed_id, "Arn", arn);
     json_t *policy = json_object_get(c->input, "Policy");
@@ -189,7 +289,7 @@ static int get_session_token(svc_call *c)
                              d < 900 ? "900" : "129600");
     char *arn, *user_id;
     svc_principal(c, &arn, &user_id);
-    c->output = json_pack("{s:o}", "Credentials", credentials(c, "ASIA", c->account, arn, user_id, d, NULL, NULL));
+    c->output = json_pack("{s:o}", "Credentials", credentials(c, "ASIA", c->account, arn, user_id, d, NULL, NULL, NULL));
     g_free(arn);
     g_free(user_id);
     return 0;
