@@ -33,26 +33,24 @@ static const char *identity_arn(const enforce_caller *who)
     return who->role_arn ? who->role_arn : who->principal_arn;
 }
 
-/* An assumed role's session tags (server_cred.session_tags) as
- * aws:PrincipalTag/KEY, set before the role's own so that they win over a
- * role tag of the same key. */
-static void session_tags(server *s, const char *access_key, json_t *ctx)
+/* An assumed role's session tags (the caller's credential entry, which
+ * the caller of enforce_request already holds) as aws:PrincipalTag/KEY, set
+ * before the role's own so that they win over a role tag of the same key. */
+static void session_tags(const enforce_caller *who, json_t *ctx)
 {
-    server_cred cred;
-    if (!access_key || !access_key[0] || !server_cred_lookup(s, access_key, &cred))
+    if (!who->session_tags)
         return;
-    json_t *doc = cred.session_tags ? json_loads(cred.session_tags, 0, NULL) : NULL;
+    json_t *doc = json_loads(who->session_tags, 0, NULL);
     tagctx_set(ctx, "aws:principaltag/", json_object_get(doc, "tags"), NULL);
     json_decref(doc);
-    server_cred_clear(&cred);
 }
 
 /* aws:PrincipalTag/KEY: the caller's tags (a user's or role's, an assumed
  * role's session tags over its role's). */
-static void principal_tags(server *s, const svc_call *c, const enforce_caller *who, json_t *ctx)
+static void principal_tags(server *s, const enforce_caller *who, json_t *ctx)
 {
     if (who->role_arn)
-        session_tags(s, c->access_key, ctx);
+        session_tags(who, ctx);
     ns *n;
     const svc_def *def = identities(s, who, &n);
     if (!def || !def->principal_tags)
@@ -90,7 +88,7 @@ static json_t *global_context(const svc_call *c, const enforce_caller *who)
     json_object_set_new(ctx, "aws:sourceip", json_string("127.0.0.1"));
     json_object_set_new(ctx, "aws:requestedregion", json_string(c->region));
     if (who->principal_arn && !is_root(who) && c->srv)
-        principal_tags(c->srv, c, who, ctx);
+        principal_tags(c->srv, who, ctx);
     return ctx;
 }
 

@@ -27,6 +27,7 @@ typedef struct enforce_caller {
     const char *user_id;        /* AIDA..., AROA...:session, or the account */
     const char *role_arn;       /* an assumed role's ARN (its policies apply), or NULL */
     const char *session_policy; /* an assumed role's session policy text, or NULL */
+    const char *session_tags;   /* an assumed role's session tags (server_cred.session_tags), or NULL */
 } enforce_caller;
 
 /* 0 when the request may run: *denied (if not NULL) is then set to the

@@ -173,7 +173,8 @@ static int enforce_call(exchange *x, svc_rt *rt, const route *r, const char *acc
                           .account = known ? cred->account : account,
                           .user_id = known ? cred->user_id : account,
                           .role_arn = cred->role_arn,
-                          .session_policy = cred->session_policy};
+                          .session_policy = cred->session_policy,
+                          .session_tags = cred->session_tags};
     svc_call probe = {.srv = s,
                       .svc = rt->def,
                       .model = rt->model,

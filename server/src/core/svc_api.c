@@ -281,7 +281,8 @@ int svc_authorize(svc_call *c)
                              .account = known ? cred.account : c->account,
                              .user_id = known ? cred.user_id : c->account,
                              .role_arn = cred.role_arn,
-                             .session_policy = cred.session_policy};
+                             .session_policy = cred.session_policy,
+                             .session_tags = cred.session_tags};
     char *why = NULL;
     int rc = rt ? enforce_request(c->srv, rt, c, &caller, NULL, &c->err, &why) : 0;
     if (c->signer) {
