@@ -173,6 +173,15 @@ struct svc_def {
     /* A namespace's state; config is config_new's object (borrowed), or NULL. */
     void *(*state_new)(const void *config);
     void (*state_free)(void *state);
+    /* A second state holding what state holds, for snapshots (core/snapshot.c):
+     * afterwards, what one changes the other never sees. The core calls it
+     * with no request running (it holds the server's reset lock for
+     * writing), to take a snapshot and to restore one, so it must cost what
+     * a test can pay before each test: O(1) in the number of objects and
+     * items, sharing them (state/pmap.h, refcounted bodies and items) rather
+     * than copying. config as for state_new. NULL: the service keeps no
+     * state (state_new NULL) or cannot be snapshotted (taking one fails). */
+    void *(*state_clone)(const void *state, const void *config);
     /* Fixture section for this service and namespace; err on refusal. */
     int (*state_load)(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err,
                       size_t errlen);
