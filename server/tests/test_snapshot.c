@@ -489,6 +489,31 @@ static void journal_position_is_optional(void **st)
     assert_int_equal(mockaws_snapshot_delete(s, "nj", NULL, 0), 0);
 }
 
+/* A scenario's "snapshot" is taken after its fixtures, faults and clock:
+ * restoring it brings the fixtures and the unspent rule back. */
+static void scenario_takes_its_snapshot(void **st)
+{
+    server *s = *st;
+    mockaws_reset(s);
+    const char *doc = "{\"name\": \"setup\", \"snapshot\": \"after-setup\","
+                      " \"fixtures\": {\"sqs\": {\"queues\": [{\"name\": \"from-fixture\"}]}},"
+                      " \"faults\": [{\"service\": \"sqs\", \"operation\": \"GetQueueUrl\", \"times\": 1,"
+                      " \"error\": {\"code\": \"Boom\", \"status\": 503}}]}";
+    json_t *out;
+    if (ctl(s, "POST", "/_mockaws/scenario", doc, &out) != 200)
+        fail_msg("%s", json_string_value(json_object_get(out, "error")));
+    json_decref(out);
+    assert_true(answer_has(sqs(s, "GetQueueUrl", "{\"QueueName\": \"from-fixture\"}"), 503, "Boom"));
+    assert_true(answer_has(sqs(s, "DeleteQueue", "{\"QueueUrl\": \"http://localhost:4566/123456789012/from-fixture\"}"),
+                           200, ""));
+    restore(s, "after-setup");
+    assert_true(answer_has(sqs(s, "GetQueueUrl", "{\"QueueName\": \"from-fixture\"}"), 503, "Boom"));
+    assert_true(answer_has(sqs(s, "GetQueueUrl", "{\"QueueName\": \"from-fixture\"}"), 200, "from-fixture"));
+    /* a name a snapshot cannot have refuses the scenario */
+    assert_int_equal(ctl(s, "POST", "/_mockaws/scenario", "{\"snapshot\": \"no way\"}", NULL), 400);
+    assert_int_equal(mockaws_snapshot_delete(s, "after-setup", NULL, 0), 0);
+}
+
 /* ---- a service that cannot be cloned ---- */
 
 static void service_without_clone_is_named(void **st)
@@ -586,6 +611,7 @@ int main(void)
         cmocka_unit_test(iam_users_and_credentials),
         cmocka_unit_test(faults_come_back_with_counters),
         cmocka_unit_test(journal_position_is_optional),
+        cmocka_unit_test(scenario_takes_its_snapshot),
         cmocka_unit_test(service_without_clone_is_named),
         cmocka_unit_test(requests_see_old_or_new),
     };
