@@ -285,6 +285,48 @@ static void clone_then_change_either_side(void **state)
     g_free(w.upload_id);
 }
 
+/* s3_object_mut copies only what something else may see, and the copy
+ * takes the original's place in every map of the bucket. */
+static void mut_copies_only_when_shared(void **unused)
+{
+    static const unsigned char md5[16];
+    s3_state *st = s3_state_new(RESTORE_MS);
+    s3_bucket *b = s3_bucket_add(st, "b", "us-east-1", "123456789012", 0);
+    s3_blob *blob = s3_blob_copy("x", 1);
+    s3_object_put(b, s3_object_new("k", blob, NULL, 1000, md5, 0));
+    s3_object *o = s3_object_get(b, "k");
+    assert_ptr_equal(s3_object_mut(b, o), o); /* nothing else holds it */
+
+    s3_state *snap = s3_state_clone(st);
+    s3_object *m = s3_object_mut(b, o);
+    assert_ptr_not_equal(m, o);
+    assert_ptr_equal(s3_object_get(b, "k"), m);
+    assert_ptr_equal(s3_object_get(bucket(snap, "b"), "k"), o);
+    assert_ptr_equal(m->blob, o->blob); /* the bytes are shared */
+    assert_ptr_equal(s3_object_mut(b, m), m);
+
+    /* versioned: a null version that is current sits in three maps */
+    s3_versioning_set(b, S3_VERSIONING_ENABLED);
+    s3_object *m2 = s3_object_mut(b, m);
+    assert_ptr_not_equal(m2, m);
+    assert_ptr_equal(s3_object_get(b, "k"), m2);
+    assert_ptr_equal(s3_version_get(b, "k", 0), m2);
+    assert_ptr_equal(s3_version_get(b, "k", m2->vseq), m2);
+    /* a noncurrent version that is not the null one: the versions map's
+     * alone, changed in place */
+    s3_object_put(b, s3_object_new("k", blob, NULL, 2000, md5, 0));
+    s3_object *v2 = s3_object_get(b, "k");
+    s3_object_put(b, s3_object_new("k", blob, NULL, 3000, md5, 0));
+    assert_ptr_equal(s3_object_mut(b, v2), v2);
+    /* deleting the current version makes v2 current again, in both maps */
+    s3_version_delete(b, s3_object_get(b, "k"));
+    assert_ptr_equal(s3_object_get(b, "k"), v2);
+    assert_ptr_not_equal(s3_object_mut(b, v2), v2);
+    s3_blob_unref(blob);
+    s3_state_free(st);
+    s3_state_free(snap);
+}
+
 /* The clone's cost at 10,000 objects and versions: printed, not asserted
  * (the budget, 5 ms for a whole restore, is the core's to measure). */
 static void clone_cost(void **state)
@@ -317,6 +359,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(clone_then_change_either_side, setup, s3_teardown),
         cmocka_unit_test_setup_teardown(clone_cost, setup, s3_teardown),
+        cmocka_unit_test(mut_copies_only_when_shared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

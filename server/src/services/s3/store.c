@@ -426,21 +426,19 @@ s3_object *s3_object_get(s3_bucket *b, const char *key)
 
 s3_object *s3_object_mut(s3_bucket *b, s3_object *o)
 {
-    /* o stays valid through the call: the map may drop its reference */
-    s3_object_ref(o);
-    if (!s3_versioned(b)) {
-        s3_object *m = pmap_get_mut(&b->objects, o->key);
-        s3_object_unref(o);
-        return m;
-    }
+    /* unshare never frees o: it copies only when o has other holders */
+    if (!s3_versioned(b))
+        return pmap_get_mut(&b->objects, o->key);
     s3_object *m = pmap_get_mut(&b->versions, o);
-    if (m != o) {
-        /* a copy: the maps that held o hold it instead */
-        if (pmap_get(&b->objects, o->key) == o)
-            put_keyed(&b->objects, m);
-        if (pmap_get(&b->nulls, o->key) == o)
-            put_keyed(&b->nulls, m);
-    }
+    if (m == o)
+        return m;
+    /* a copy: the maps that held o hold it instead (o kept alive meanwhile,
+     * as they may hold its last references) */
+    s3_object_ref(o);
+    if (pmap_get(&b->objects, o->key) == o)
+        put_keyed(&b->objects, m);
+    if (pmap_get(&b->nulls, o->key) == o)
+        put_keyed(&b->nulls, m);
     s3_object_unref(o);
     return m;
 }
