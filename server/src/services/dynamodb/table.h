@@ -14,8 +14,8 @@
  * indexes (kept in step with the table by write.h), its time to live
  * (ttl.h) and its capacity buckets (capacity.h).
  *
- * The state is owned by the namespace; it owns its tables, which own their
- * items. */
+ * The state is owned by the namespace; it owns its tables, which hold their
+ * items with the clones a snapshot takes (ddb_state_clone; store.h). */
 #ifndef MOCKAWS_DYNAMODB_TABLE_H
 #define MOCKAWS_DYNAMODB_TABLE_H
 
