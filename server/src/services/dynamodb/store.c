@@ -297,9 +297,9 @@ bool ddb_store_remove(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *so
     const ddb_part *probe = probe_part(&pp, hash);
     probe_buf b;
     const ddb_skey *key = probe_of(&b, sort, nsort, 0);
-    /* look before unsharing: removing what is not there copies nothing */
-    const ddb_part *found = pmap_get(&s->parts, probe);
-    ddb_part *p = found && pmap_get(&found->items, key) ? pmap_get_mut(&s->parts, probe) : NULL;
+    /* writers remove what they found: a miss, which copies the path for
+     * nothing, is rare */
+    ddb_part *p = pmap_get_mut(&s->parts, probe);
     ddb_entry *old = p ? pmap_take(&p->items, key) : NULL;
     if (old) {
         s->bytes -= old->size;
