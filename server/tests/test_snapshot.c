@@ -16,6 +16,7 @@
 #include "core/api.h"
 #include "core/server.h"
 #include "test_form_call.h"
+#include "test_s3_call.h"
 
 static int setup(void **st)
 {
@@ -358,6 +359,74 @@ static void ec2_instances_both_ways(void **st)
     assert_int_equal(mockaws_snapshot_delete(s, "ec2", NULL, 0), 0);
 }
 
+static result ddb(server *s, const char *op, const char *body)
+{
+    char target[64];
+    g_snprintf(target, sizeof target, "DynamoDB_20120810.%s", op);
+    return json_call(s, "dynamodb", target, body);
+}
+
+/* The body of GET /bucket/key, or "" with its status when that is not 200
+ * (g_malloc'd). */
+static char *s3_get(server *s, const char *path)
+{
+    s3r r = s3_call(s, "GET", path, NULL, NULL, 0, NULL);
+    char *body = r.status == 200 ? g_strdup(r.body) : g_strdup_printf("%d", r.status);
+    s3r_free(&r);
+    return body;
+}
+
+static void s3_put(server *s, const char *path, const char *body)
+{
+    s3r r = s3_call(s, "PUT", path, NULL, body, body ? strlen(body) : 0, NULL);
+    if (r.status != 200)
+        fail_msg("PUT %s: %d %s", path, r.status, r.body);
+    s3r_free(&r);
+}
+
+static void s3_and_dynamodb_both_ways(void **st)
+{
+    server *s = *st;
+    mockaws_reset(s);
+    s3_put(s, "/snapbucket", NULL);
+    s3_put(s, "/snapbucket/k", "one");
+    assert_true(answer_has(ddb(s, "CreateTable",
+                               "{\"TableName\": \"snaptable\", \"BillingMode\": \"PAY_PER_REQUEST\", "
+                               "\"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"}], "
+                               "\"AttributeDefinitions\": [{\"AttributeName\": \"pk\", \"AttributeType\": \"S\"}]}"),
+                           200, "TableDescription"));
+    mockaws_clock_advance(s, 60000); /* past CREATING */
+    const char *get = "{\"TableName\": \"snaptable\", \"Key\": {\"pk\": {\"S\": \"a\"}}}";
+    assert_true(answer_has(ddb(s, "PutItem", "{\"TableName\": \"snaptable\", \"Item\": {\"pk\": {\"S\": \"a\"}, "
+                                             "\"v\": {\"S\": \"one\"}}}"),
+                           200, ""));
+    take(s, "data");
+
+    s3_put(s, "/snapbucket/k", "two");
+    s3_put(s, "/snapbucket/new", "x");
+    assert_true(answer_has(ddb(s, "PutItem", "{\"TableName\": \"snaptable\", \"Item\": {\"pk\": {\"S\": \"a\"}, "
+                                             "\"v\": {\"S\": \"two\"}}}"),
+                           200, ""));
+    restore(s, "data");
+    char *body = s3_get(s, "/snapbucket/k");
+    assert_string_equal(body, "one");
+    g_free(body);
+    body = s3_get(s, "/snapbucket/new");
+    assert_string_equal(body, "404");
+    g_free(body);
+    assert_true(answer_has(ddb(s, "GetItem", get), 200, "\"one\""));
+
+    /* the other way: the restored world's writes stay out of the snapshot */
+    s3_put(s, "/snapbucket/k", "three");
+    assert_true(answer_has(ddb(s, "DeleteTable", "{\"TableName\": \"snaptable\"}"), 200, ""));
+    restore(s, "data");
+    body = s3_get(s, "/snapbucket/k");
+    assert_string_equal(body, "one");
+    g_free(body);
+    assert_true(answer_has(ddb(s, "GetItem", get), 200, "\"one\""));
+    assert_int_equal(mockaws_snapshot_delete(s, "data", NULL, 0), 0);
+}
+
 /* The AccessKeyId in an answer (g_malloc'd). */
 static char *access_key_in(result r)
 {
@@ -577,15 +646,35 @@ static gpointer write_read(gpointer arg)
     return NULL;
 }
 
-static void requests_see_old_or_new(void **st)
+/* PutObject of v<i> then GetObject, the same way. */
+static gpointer put_get(gpointer arg)
 {
-    server *s = *st;
-    mockaws_reset(s);
-    assert_true(answer_has(sqs(s, "CreateQueue", "{\"QueueName\": \"tagged\", \"tags\": {\"k\": \"base\"}}"), 200,
-                           "tagged"));
+    writer *w = arg;
+    for (int i = 0; !atomic_load(&w->stop) && !atomic_load(&w->failed); i++) {
+        char want[32];
+        g_snprintf(want, sizeof want, "v%d", i);
+        s3r r = s3_call(w->s, "PUT", "/racebucket/k", NULL, want, strlen(want), NULL);
+        if (r.status != 200) {
+            g_snprintf(w->bad, sizeof w->bad, "PutObject: %d %s", r.status, r.body);
+            atomic_store(&w->failed, true);
+        }
+        s3r_free(&r);
+        char *got = s3_get(w->s, "/racebucket/k");
+        if (strcmp(got, want) != 0 && strcmp(got, "base") != 0) {
+            g_snprintf(w->bad, sizeof w->bad, "round %d read '%s'", i, got);
+            atomic_store(&w->failed, true);
+        }
+        g_free(got);
+        atomic_store(&w->rounds, i + 1);
+    }
+    return NULL;
+}
+
+static void run_against_restores(server *s, GThreadFunc fn)
+{
     take(s, "base");
     writer w = {.s = s};
-    GThread *t = g_thread_new("writer", write_read, &w);
+    GThread *t = g_thread_new("writer", fn, &w);
     /* at least 300 restores and 200 of the writer's rounds, however the two
      * threads are scheduled */
     for (int i = 0; (i < 300 || atomic_load(&w.rounds) < 200) && !atomic_load(&w.failed); i++)
@@ -596,6 +685,24 @@ static void requests_see_old_or_new(void **st)
         fail_msg("%s", w.bad);
     assert_true(atomic_load(&w.rounds) >= 200);
     assert_int_equal(mockaws_snapshot_delete(s, "base", NULL, 0), 0);
+}
+
+static void objects_read_old_or_new(void **st)
+{
+    server *s = *st;
+    mockaws_reset(s);
+    s3_put(s, "/racebucket", NULL);
+    s3_put(s, "/racebucket/k", "base");
+    run_against_restores(s, put_get);
+}
+
+static void queue_tags_read_old_or_new(void **st)
+{
+    server *s = *st;
+    mockaws_reset(s);
+    assert_true(answer_has(sqs(s, "CreateQueue", "{\"QueueName\": \"tagged\", \"tags\": {\"k\": \"base\"}}"), 200,
+                           "tagged"));
+    run_against_restores(s, write_read);
 }
 
 int main(void)
@@ -613,7 +720,9 @@ int main(void)
         cmocka_unit_test(journal_position_is_optional),
         cmocka_unit_test(scenario_takes_its_snapshot),
         cmocka_unit_test(service_without_clone_is_named),
-        cmocka_unit_test(requests_see_old_or_new),
+        cmocka_unit_test(queue_tags_read_old_or_new),
+        cmocka_unit_test(s3_and_dynamodb_both_ways),
+        cmocka_unit_test(objects_read_old_or_new),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
