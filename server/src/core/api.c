@@ -23,8 +23,8 @@
 static void stop(server *s)
 {
     edge_stop(s);
-    snapshot_store_free(s->snapshots);
     registry_free(s);
+    snapshot_store_free(s->snapshots);
     server_free(s);
 }
 
