@@ -4,6 +4,8 @@ items, SNS topics and the published-message log, SQS messages visible and in
 flight, EC2 instance states, IAM users and keys), an STS session's
 credentials working or refused after a restore (--auth verify), and the
 control API's answers: names, 404s, list, replace, delete, journal option."""
+import threading
+import time
 import unittest
 
 from botocore.exceptions import ClientError
@@ -193,6 +195,28 @@ class SnapshotCase(ServerTestCase):
         sqs.delete_message(QueueUrl=url, ReceiptHandle=handle)
         attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
         self.assertEqual(attrs["ApproximateNumberOfMessagesNotVisible"], "1")  # "two", just received
+
+    def test_long_poll_across_a_restore(self):
+        """A ReceiveMessage parked when the snapshot is restored runs again
+        against the restored queue, as after a reset: a message sent after the
+        restore reaches it. (Whether the poll had parked before the restore
+        is the scheduler's; the outcome is the same either way.)"""
+        sqs = self.client("sqs")
+        url = sqs.create_queue(QueueName="polled")["QueueUrl"]
+        self.take("empty")
+        got = {}
+
+        def poll():
+            poller = self.client("sqs")
+            got["r"] = poller.receive_message(QueueUrl=url, WaitTimeSeconds=20, MaxNumberOfMessages=1)
+        t = threading.Thread(target=poll)
+        t.start()
+        time.sleep(0.5)  # lets the poll park, most of the time
+        self.restore("empty")
+        sqs.send_message(QueueUrl=url, MessageBody="after")
+        t.join(30)
+        self.assertFalse(t.is_alive())
+        self.assertEqual([m["Body"] for m in got["r"]["Messages"]], ["after"])
 
     def test_ec2_instance_state(self):
         ec2 = self.client("ec2")
