@@ -206,6 +206,48 @@ static void list_replace_delete(void **st)
     json_decref(out);
 }
 
+/* The control plane's guard stands before the snapshot endpoints as before
+ * every other: a page of another origin, a rebound Host, a form body. */
+static int guarded(server *s, const char *method, const char *path, const char *host, const char *origin,
+                   const char *ct)
+{
+    http_header h[2];
+    size_t n = 0;
+    if (origin)
+        h[n++] = (http_header){"origin", (char *)origin};
+    if (ct)
+        h[n++] = (http_header){"content-type", (char *)ct};
+    const char *body = "{\"name\": \"evil\"}";
+    http_request req = {.method = method, .path = path, .query = "", .host = host, .headers = h, .nheaders = n,
+                        .body = body, .body_len = strlen(body)};
+    result r = pipeline_result(s, &req);
+    rfree(&r);
+    return r.status;
+}
+
+static void guard_stands_before_snapshots(void **st)
+{
+    server *s = *st;
+    mockaws_reset(s);
+    take(s, "kept");
+    const char *paths[][2] = {{"POST", "/_mockaws/snapshots"}, {"POST", "/_mockaws/snapshots/kept/restore"},
+                              {"DELETE", "/_mockaws/snapshots/kept"}};
+    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
+        const char *m = paths[i][0], *p = paths[i][1];
+        assert_int_equal(guarded(s, m, p, "localhost:4566", "http://evil.example", NULL), 403);
+        assert_int_equal(guarded(s, m, p, "evil.example.com:4566", NULL, NULL), 403);
+        assert_int_equal(guarded(s, m, p, "localhost:4566", NULL, "text/plain"), 415);
+    }
+    assert_int_equal(guarded(s, "GET", "/_mockaws/snapshots", "evil.example.com", NULL, NULL), 403);
+    json_t *out;
+    assert_int_equal(ctl(s, "GET", "/_mockaws/snapshots", NULL, &out), 200);
+    json_t *list = json_object_get(out, "snapshots");
+    assert_int_equal(json_array_size(list), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name")), "kept");
+    json_decref(out);
+    assert_int_equal(mockaws_snapshot_delete(s, "kept", NULL, 0), 0);
+}
+
 /* ---- each service, both ways ---- */
 
 static void sqs_messages_both_ways(void **st)
@@ -711,6 +753,7 @@ int main(void)
         cmocka_unit_test(names_are_checked),
         cmocka_unit_test(unknown_names_are_404),
         cmocka_unit_test(list_replace_delete),
+        cmocka_unit_test(guard_stands_before_snapshots),
         cmocka_unit_test(sqs_messages_both_ways),
         cmocka_unit_test(sqs_fifo_groups_survive),
         cmocka_unit_test(sns_topics_and_log_both_ways),
