@@ -86,9 +86,9 @@ int main(int argc, char **argv)
         return 1;
     }
     char *fixture = g_strdup_printf(
-        "{\"s3\": {\"buckets\": [{\"name\": \"world\", \"objects\": [{\"generate\": {\"prefix\": \"k/\", \"count\": %d, "
-        "\"size\": 100}}]}]}, \"dynamodb\": {\"table_delay_ms\": 0, \"tables\": [{\"TableName\": \"world\", "
-        "\"BillingMode\": \"PAY_PER_REQUEST\", \"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"}], "
+        "{\"s3\": {\"buckets\": [{\"name\": \"world\", \"objects\": [{\"generate\": {\"prefix\": \"k/\", "
+        "\"count\": %d, \"size\": 100}}]}]}, \"dynamodb\": {\"table_delay_ms\": 0, \"tables\": [{"
+        "\"TableName\": \"world\", \"BillingMode\": \"PAY_PER_REQUEST\", \"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"}], "
         "\"AttributeDefinitions\": [{\"AttributeName\": \"pk\", \"AttributeType\": \"S\"}], \"generate\": "
         "{\"count\": %d, \"size\": 100}}]}}",
         objects, items);

@@ -108,6 +108,24 @@ static result sqs(server *s, const char *op, const char *body)
     return json_call(s, "sqs", target, body);
 }
 
+/* An SQS operation on queue (a name in the default account): the body is
+ * {"QueueUrl": ..., then the members fmt writes (may be "")}. */
+static result on_queue(server *s, const char *op, const char *queue, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static result on_queue(server *s, const char *op, const char *queue, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *members = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char *body = g_strdup_printf("{\"QueueUrl\": \"http://localhost:4566/123456789012/%s\"%s%s}", queue,
+                                 *members ? ", " : "", members);
+    result r = sqs(s, op, body);
+    g_free(body);
+    g_free(members);
+    return r;
+}
+
 /* ---- the API ---- */
 
 static void names_are_checked(void **st)
@@ -254,46 +272,37 @@ static void sqs_messages_both_ways(void **st)
 {
     server *s = *st;
     mockaws_reset(s);
-    const char *q = "\"QueueUrl\": \"http://localhost:4566/123456789012/work\"";
-    char body[256];
     assert_true(answer_has(sqs(s, "CreateQueue", "{\"QueueName\": \"work\"}"), 200, "work"));
-    g_snprintf(body, sizeof body, "{%s, \"MessageBody\": \"one\"}", q);
-    assert_true(answer_has(sqs(s, "SendMessage", body), 200, "MessageId"));
-    g_snprintf(body, sizeof body, "{%s, \"MessageBody\": \"two\"}", q);
-    assert_true(answer_has(sqs(s, "SendMessage", body), 200, "MessageId"));
+    assert_true(answer_has(on_queue(s, "SendMessage", "work", "\"MessageBody\": \"one\""), 200, "MessageId"));
+    assert_true(answer_has(on_queue(s, "SendMessage", "work", "\"MessageBody\": \"two\""), 200, "MessageId"));
     /* "one" in flight, "two" visible */
-    g_snprintf(body, sizeof body, "{%s, \"MaxNumberOfMessages\": 1, \"VisibilityTimeout\": 600}", q);
-    assert_true(answer_has(sqs(s, "ReceiveMessage", body), 200, "\"one\""));
+    assert_true(answer_has(
+        on_queue(s, "ReceiveMessage", "work", "\"MaxNumberOfMessages\": 1, \"VisibilityTimeout\": 600"), 200,
+        "\"one\""));
     take(s, "sqs");
 
     /* after the snapshot: receive "two", send "three", make a second queue */
-    g_snprintf(body, sizeof body, "{%s, \"MaxNumberOfMessages\": 10}", q);
-    assert_true(answer_has(sqs(s, "ReceiveMessage", body), 200, "\"two\""));
-    g_snprintf(body, sizeof body, "{%s, \"MessageBody\": \"three\"}", q);
-    assert_true(answer_has(sqs(s, "SendMessage", body), 200, "MessageId"));
+    assert_true(answer_has(on_queue(s, "ReceiveMessage", "work", "\"MaxNumberOfMessages\": 10"), 200, "\"two\""));
+    assert_true(answer_has(on_queue(s, "SendMessage", "work", "\"MessageBody\": \"three\""), 200, "MessageId"));
     assert_true(answer_has(sqs(s, "CreateQueue", "{\"QueueName\": \"later\"}"), 200, "later"));
 
     restore(s, "sqs");
     assert_false(answer_has(sqs(s, "ListQueues", "{}"), 200, "later"));
-    g_snprintf(body, sizeof body, "{%s, \"AttributeNames\": [\"All\"]}", q);
-    result r = sqs(s, "GetQueueAttributes", body);
+    result r = on_queue(s, "GetQueueAttributes", "work", "\"AttributeNames\": [\"All\"]");
     assert_non_null(strstr(r.body, "\"ApproximateNumberOfMessages\":\"1\""));
     assert_non_null(strstr(r.body, "\"ApproximateNumberOfMessagesNotVisible\":\"1\""));
     rfree(&r);
     /* "two" is visible again, "one" still in flight, "three" never came */
-    g_snprintf(body, sizeof body, "{%s, \"MaxNumberOfMessages\": 10}", q);
-    r = sqs(s, "ReceiveMessage", body);
+    r = on_queue(s, "ReceiveMessage", "work", "\"MaxNumberOfMessages\": 10");
     assert_non_null(strstr(r.body, "\"two\""));
     assert_null(strstr(r.body, "\"one\""));
     assert_null(strstr(r.body, "\"three\""));
     rfree(&r);
 
     /* the other way: what the restored state does stays out of the snapshot */
-    g_snprintf(body, sizeof body, "{%s}", q);
-    assert_true(answer_has(sqs(s, "PurgeQueue", body), 200, ""));
+    assert_true(answer_has(on_queue(s, "PurgeQueue", "work", "%s", ""), 200, ""));
     restore(s, "sqs");
-    g_snprintf(body, sizeof body, "{%s, \"MaxNumberOfMessages\": 10}", q);
-    assert_true(answer_has(sqs(s, "ReceiveMessage", body), 200, "\"two\""));
+    assert_true(answer_has(on_queue(s, "ReceiveMessage", "work", "\"MaxNumberOfMessages\": 10"), 200, "\"two\""));
     assert_int_equal(mockaws_snapshot_delete(s, "sqs", NULL, 0), 0);
 }
 
@@ -301,33 +310,31 @@ static void sqs_fifo_groups_survive(void **st)
 {
     server *s = *st;
     mockaws_reset(s);
-    const char *q = "\"QueueUrl\": \"http://localhost:4566/123456789012/f.fifo\"";
-    char body[256];
     assert_true(answer_has(sqs(s, "CreateQueue",
                                "{\"QueueName\": \"f.fifo\", \"Attributes\": {\"FifoQueue\": \"true\", "
                                "\"ContentBasedDeduplication\": \"true\"}}"),
                            200, "f.fifo"));
     const char *msgs[][2] = {{"a1", "A"}, {"a2", "A"}, {"b1", "B"}};
-    for (size_t i = 0; i < G_N_ELEMENTS(msgs); i++) {
-        g_snprintf(body, sizeof body, "{%s, \"MessageBody\": \"%s\", \"MessageGroupId\": \"%s\"}", q, msgs[i][0],
-                   msgs[i][1]);
-        assert_true(answer_has(sqs(s, "SendMessage", body), 200, "SequenceNumber"));
-    }
+    for (size_t i = 0; i < G_N_ELEMENTS(msgs); i++)
+        assert_true(answer_has(on_queue(s, "SendMessage", "f.fifo",
+                                        "\"MessageBody\": \"%s\", \"MessageGroupId\": \"%s\"", msgs[i][0],
+                                        msgs[i][1]),
+                               200, "SequenceNumber"));
     /* group A blocked by a1 in flight */
-    g_snprintf(body, sizeof body, "{%s, \"MaxNumberOfMessages\": 1, \"VisibilityTimeout\": 600}", q);
-    assert_true(answer_has(sqs(s, "ReceiveMessage", body), 200, "\"a1\""));
+    assert_true(answer_has(
+        on_queue(s, "ReceiveMessage", "f.fifo", "\"MaxNumberOfMessages\": 1, \"VisibilityTimeout\": 600"), 200,
+        "\"a1\""));
     take(s, "fifo");
     restore(s, "fifo");
-    g_snprintf(body, sizeof body, "{%s, \"MaxNumberOfMessages\": 10}", q);
-    result r = sqs(s, "ReceiveMessage", body);
+    result r = on_queue(s, "ReceiveMessage", "f.fifo", "\"MaxNumberOfMessages\": 10");
     assert_non_null(strstr(r.body, "\"b1\""));
     assert_null(strstr(r.body, "\"a2\"")); /* still blocked behind a1 */
     rfree(&r);
     /* deduplication came along: the same body again is dropped */
-    g_snprintf(body, sizeof body, "{%s, \"MessageBody\": \"b1\", \"MessageGroupId\": \"B\"}", q);
-    assert_true(answer_has(sqs(s, "SendMessage", body), 200, "MessageId"));
-    g_snprintf(body, sizeof body, "{%s, \"AttributeNames\": [\"All\"]}", q);
-    r = sqs(s, "GetQueueAttributes", body);
+    assert_true(answer_has(
+        on_queue(s, "SendMessage", "f.fifo", "\"MessageBody\": \"b1\", \"MessageGroupId\": \"B\""), 200,
+        "MessageId"));
+    r = on_queue(s, "GetQueueAttributes", "f.fifo", "\"AttributeNames\": [\"All\"]");
     assert_non_null(strstr(r.body, "\"ApproximateNumberOfMessages\":\"1\"")); /* a2 only */
     rfree(&r);
     assert_int_equal(mockaws_snapshot_delete(s, "fifo", NULL, 0), 0);
@@ -666,18 +673,15 @@ typedef struct writer {
 static gpointer write_read(gpointer arg)
 {
     writer *w = arg;
-    const char *q = "\"QueueUrl\": \"http://localhost:4566/123456789012/tagged\"";
     for (int i = 0; !atomic_load(&w->stop) && !atomic_load(&w->failed); i++) {
-        char body[256], want[32];
+        char want[32];
         g_snprintf(want, sizeof want, "\"v%d\"", i);
-        g_snprintf(body, sizeof body, "{%s, \"Tags\": {\"k\": \"v%d\"}}", q, i);
-        result r = sqs(w->s, "TagQueue", body);
+        result r = on_queue(w->s, "TagQueue", "tagged", "\"Tags\": {\"k\": %s}", want);
         if (r.status != 200)
             g_snprintf(w->bad, sizeof w->bad, "TagQueue: %d %s", r.status, r.body);
         atomic_store(&w->failed, r.status != 200);
         rfree(&r);
-        g_snprintf(body, sizeof body, "{%s}", q);
-        r = sqs(w->s, "ListQueueTags", body);
+        r = on_queue(w->s, "ListQueueTags", "tagged", "%s", "");
         if (r.status != 200 || (!strstr(r.body, want) && !strstr(r.body, "\"base\""))) {
             g_snprintf(w->bad, sizeof w->bad, "round %d read %d %s", i, r.status, r.body);
             atomic_store(&w->failed, true);
