@@ -86,11 +86,13 @@ int main(int argc, char **argv)
         return 1;
     }
     char *fixture = g_strdup_printf(
-        "{\"s3\": {\"buckets\": [{\"name\": \"world\", \"objects\": [{\"generate\": {\"prefix\": \"k/\", "
-        "\"count\": %d, \"size\": 100}}]}]}, \"dynamodb\": {\"table_delay_ms\": 0, \"tables\": [{"
-        "\"TableName\": \"world\", \"BillingMode\": \"PAY_PER_REQUEST\", \"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"}], "
-        "\"AttributeDefinitions\": [{\"AttributeName\": \"pk\", \"AttributeType\": \"S\"}], \"generate\": "
-        "{\"count\": %d, \"size\": 100}}]}}",
+        "{\"s3\": {\"buckets\": [{\"name\": \"world\", \"objects\": "
+        "[{\"generate\": {\"prefix\": \"k/\", \"count\": %d, \"size\": 100}}]}]},"
+        " \"dynamodb\": {\"table_delay_ms\": 0, \"tables\": [{\"TableName\": \"world\","
+        " \"BillingMode\": \"PAY_PER_REQUEST\","
+        " \"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"}],"
+        " \"AttributeDefinitions\": [{\"AttributeName\": \"pk\", \"AttributeType\": \"S\"}],"
+        " \"generate\": {\"count\": %d, \"size\": 100}}]}}",
         objects, items);
     int64_t t0 = now_us();
     if (mockaws_load_fixtures_json(s, fixture, err, sizeof err) != 0) {
