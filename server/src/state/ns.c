@@ -115,7 +115,8 @@ struct ns_saved {
 };
 
 /* A clone of every namespace of from into a new table; NULL with err when
- * a service has state and no state_clone. Takes t->lock for the configs. */
+ * a service has state and no state_clone. The caller holds t->lock (the
+ * configs; from itself when it is the live table). */
 static GHashTable *clone_all(ns_table *t, GHashTable *from, char *err, size_t errlen)
 {
     GHashTable *to = ns_hash_new();
