@@ -115,9 +115,12 @@ static int open_bodies(persist *p, bool create)
     return openat(p->dirfd, BODIES, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 }
 
+#define READ_PIECE ((size_t)256 * 1024)
+
 /* Whether bodies/hex is a regular file (not a symlink) whose bytes hash to
- * hex; else why not, in err. Reads it in pieces: any size, little memory. */
-static int check_body(int bodyfd, const char *hex, char *err, size_t errlen)
+ * hex; else why not, in err. Reads it in pieces into buf (READ_PIECE
+ * bytes): any size, little memory. */
+static int check_body(int bodyfd, const char *hex, char *buf, char *err, size_t errlen)
 {
     int fd = bodyfd < 0 ? -1 : openat(bodyfd, hex, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
@@ -131,9 +134,8 @@ static int check_body(int bodyfd, const char *hex, char *err, size_t errlen)
     }
     struct sha256_ctx h;
     sha256_init(&h);
-    char *buf = g_malloc(1 << 20);
     ssize_t n;
-    while ((n = read(fd, buf, 1 << 20)) != 0) {
+    while ((n = read(fd, buf, READ_PIECE)) != 0) {
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
@@ -152,7 +154,6 @@ static int check_body(int bodyfd, const char *hex, char *err, size_t errlen)
             rc = -1;
         }
     }
-    g_free(buf);
     close(fd);
     return rc;
 }
@@ -163,6 +164,7 @@ static int check_body(int bodyfd, const char *hex, char *err, size_t errlen)
 static int check_bodies(persist *p, json_t *doc, GHashTable *names, char *err, size_t errlen)
 {
     int bodyfd = open_bodies(p, false), rc = 0;
+    char *buf = g_malloc(READ_PIECE);
     size_t i, j, k;
     json_t *list = json_object_get(doc, "namespaces"), *nsdoc, *b, *o;
     json_array_foreach(list, i, nsdoc) {
@@ -184,7 +186,7 @@ static int check_bodies(persist *p, json_t *doc, GHashTable *names, char *err, s
                                bucket ? bucket : "?", key ? key : "?");
                     rc = -1;
                 } else if (!g_hash_table_contains(names, hex)) {
-                    if (check_body(bodyfd, hex, why, sizeof why) != 0) {
+                    if (check_body(bodyfd, hex, buf, why, sizeof why) != 0) {
                         g_snprintf(err, errlen, "body file %s/%s (bucket %s, key %s): %s", p->dir, name,
                                    bucket ? bucket : "?", key ? key : "?", why);
                         rc = -1;
@@ -197,6 +199,7 @@ static int check_bodies(persist *p, json_t *doc, GHashTable *names, char *err, s
     }
     if (bodyfd >= 0)
         close(bodyfd);
+    g_free(buf);
     return rc;
 }
 
