@@ -32,7 +32,7 @@ static int setup(void **st)
 
 static void rm_rf(const char *path)
 {
-    GDir *d = g_dir_open(path, 0, NULL);
+    GDir *d = g_file_test(path, G_FILE_TEST_IS_SYMLINK) ? NULL : g_dir_open(path, 0, NULL);
     if (d) {
         for (const char *n; (n = g_dir_read_name(d));) {
             char *p = g_build_filename(path, n, NULL);
@@ -395,7 +395,19 @@ static void names_cannot_leave_the_directory(void **st)
         g_free(doc);
         g_free(name);
     }
+    /* nor through a bodies directory that is a symlink to one outside */
+    char *bodies = g_build_filename(f->dir, "bodies", NULL);
+    char *elsewhere = g_dir_make_tmp("mockaws-persist-elsewhere-XXXXXX", NULL);
+    char *there = g_build_filename(elsewhere, hex, NULL);
+    write_file(there, "secret", -1);
+    rm_rf(bodies);
+    assert_int_equal(symlink(elsewhere, bodies), 0);
+    refused(f, (const char *const[]){f->state, "bodies is not a directory", NULL});
+    rm_rf(elsewhere);
     unlink(outside);
+    g_free(elsewhere);
+    g_free(there);
+    g_free(bodies);
     g_free(outside);
     g_free(hex);
     g_free(body);

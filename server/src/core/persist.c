@@ -122,12 +122,11 @@ static int open_bodies(persist *p, bool create)
  * bytes): any size, little memory. */
 static int check_body(int bodyfd, const char *hex, char *buf, char *err, size_t errlen)
 {
-    int fd = bodyfd < 0 ? -1 : openat(bodyfd, hex, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    int fd = openat(bodyfd, hex, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     struct stat st;
     if (fd < 0 || fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        g_snprintf(err, errlen, "%s", fd < 0 && bodyfd >= 0 && errno != ELOOP ? g_strerror(errno)
-                                     : bodyfd < 0                           ? "missing (no bodies directory)"
-                                                                            : "not a regular file");
+        /* O_NOFOLLOW: ELOOP for a symlink */
+        g_snprintf(err, errlen, "%s", fd >= 0 || errno == ELOOP ? "not a regular file" : g_strerror(errno));
         if (fd >= 0)
             close(fd);
         return -1;
@@ -164,6 +163,12 @@ static int check_body(int bodyfd, const char *hex, char *buf, char *err, size_t 
 static int check_bodies(persist *p, json_t *doc, GHashTable *names, char *err, size_t errlen)
 {
     int bodyfd = open_bodies(p, false), rc = 0;
+    /* no bodies directory (or a symlink, a file in its place): no body can be read */
+    const char *no_dir = NULL;
+    if (bodyfd < 0)
+        no_dir = errno == ENOENT                    ? "missing (there is no bodies directory)"
+                 : errno == ELOOP || errno == ENOTDIR ? "bodies is not a directory"
+                                                      : g_strerror(errno);
     char *buf = g_malloc(READ_PIECE);
     size_t i, j, k;
     json_t *list = json_object_get(doc, "namespaces"), *nsdoc, *b, *o;
@@ -175,18 +180,21 @@ static int check_bodies(persist *p, json_t *doc, GHashTable *names, char *err, s
                 json_t *f = json_object_get(o, "file");
                 if (!f || rc != 0)
                     continue;
-                const char *name = json_string_value(f), *hex = name ? name + strlen(BODIES "/") : NULL;
+                const char *name = json_string_value(f);
+                const char *hex = name && g_str_has_prefix(name, BODIES "/") ? name + strlen(BODIES "/") : NULL;
                 const char *bucket = json_string_value(json_object_get(b, "name")),
                            *key = json_string_value(json_object_get(o, "key"));
                 char why[200];
-                if (!name || !g_str_has_prefix(name, BODIES "/") || !is_body_name(hex)) {
+                if (!hex || !is_body_name(hex)) {
                     g_snprintf(err, errlen,
                                "bucket %s, key %s: \"file\" must name a body of the state directory (bodies/ and "
                                "64 hex digits)",
                                bucket ? bucket : "?", key ? key : "?");
                     rc = -1;
                 } else if (!g_hash_table_contains(names, hex)) {
-                    if (check_body(bodyfd, hex, buf, why, sizeof why) != 0) {
+                    if (no_dir)
+                        g_strlcpy(why, no_dir, sizeof why);
+                    if (no_dir || check_body(bodyfd, hex, buf, why, sizeof why) != 0) {
                         g_snprintf(err, errlen, "body file %s/%s (bucket %s, key %s): %s", p->dir, name,
                                    bucket ? bucket : "?", key ? key : "?", why);
                         rc = -1;
