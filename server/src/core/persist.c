@@ -1,7 +1,9 @@
 /* persist: --state-dir (persist.h). Every file is reached through the
  * directory's descriptor, by a fixed name or by a name checked to be 64 hex
  * digits: nothing a state document says can name a file outside DIR. */
-#define _GNU_SOURCE /* syncfs: one flush for all of a save's new bodies */
+/* syncfs: one flush for all of a save's new bodies. 10,000 bodies of 1 KiB
+ * took 1 s so on ext4, and 50 s with an fsync (or fdatasync) each. */
+#define _GNU_SOURCE
 #include "core/persist.h"
 
 #include <dirent.h>
