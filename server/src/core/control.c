@@ -7,6 +7,7 @@
 #include "core/call.h"
 #include "core/fixtures.h"
 #include "core/jtext.h"
+#include "core/persist.h"
 #include "core/registry.h"
 #include "core/server.h"
 #include "core/snapshot.h"
@@ -166,6 +167,22 @@ static void state_endpoint(server *s, const http_request *req, http_response *re
     else
         reply(resp, 200, json_pack("{s:b}", "loaded", 1));
     json_decref(b);
+}
+
+/* POST /_mockaws/state/save: --state-dir's save, now. */
+static void save_endpoint(server *s, const http_request *req, http_response *resp)
+{
+    char err[800];
+    uint64_t bytes;
+    if (strcmp(req->method, "POST") != 0)
+        reply_error(resp, 405, "state/save takes POST");
+    else if (!s->persist)
+        reply_error(resp, 409, "this server keeps no state: start it with --state-dir DIR");
+    else if (persist_save(s->persist, s, &bytes, err, sizeof err) != 0)
+        reply_error(resp, 500, "state not saved: %s", err);
+    else
+        reply(resp, 200, json_pack("{s:o, s:I}", "saved", jtext_string(persist_state_path(s->persist)), "bytes",
+                                   (json_int_t)bytes));
 }
 
 static void faults_endpoint(server *s, const http_request *req, http_response *resp, const char *id)
@@ -464,6 +481,8 @@ void control_dispatch(server *s, const http_request *req, http_response *resp)
         clock_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/state") == 0) {
         state_endpoint(s, req, resp);
+    } else if (strcmp(p, "/_mockaws/state/save") == 0) {
+        save_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/scenario") == 0 || strcmp(p, "/_mockaws/scenario/verify") == 0) {
         scenario_endpoint(s, req, resp, strcmp(p, "/_mockaws/scenario/verify") == 0);
     } else if (strcmp(p, "/_mockaws/faults") == 0) {

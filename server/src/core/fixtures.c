@@ -135,15 +135,20 @@ int fixtures_load(server *s, json_t *doc, const char *base_dir, char *err, size_
     return rc;
 }
 
+typedef struct dump_arg {
+    json_t *list;
+    const svc_dump_ctx *ctx;
+} dump_arg;
+
 static void dump_ns(ns *n, void *arg)
 {
-    json_t *list = arg;
+    json_t *list = ((dump_arg *)arg)->list;
     if (!n->svc->state_dump)
         return;
     g_rw_lock_reader_lock(&n->lock);
     /* Whatever bytes a service kept, the section is written as JSON can
      * carry it (core/jtext.h); a copy where needed, never the live state. */
-    json_t *section = jtext_safe(n->svc->state_dump(n->state));
+    json_t *section = jtext_safe(n->svc->state_dump(n->state, ((dump_arg *)arg)->ctx));
     g_rw_lock_reader_unlock(&n->lock);
     if (!section)
         return;
@@ -176,11 +181,17 @@ static void dump_ns(ns *n, void *arg)
 
 json_t *fixtures_dump(server *s)
 {
-    json_t *list = json_array();
     g_rw_lock_reader_lock(&s->reset_lock);
-    ns_table_foreach(s->ns, dump_ns, list);
+    json_t *doc = fixtures_dump_with(s, NULL);
     g_rw_lock_reader_unlock(&s->reset_lock);
-    return json_pack("{s:o}", "namespaces", list);
+    return doc;
+}
+
+json_t *fixtures_dump_with(server *s, const svc_dump_ctx *ctx)
+{
+    dump_arg a = {json_array(), ctx};
+    ns_table_foreach(s->ns, dump_ns, &a);
+    return json_pack("{s:o}", "namespaces", a.list);
 }
 
 int fixtures_apply_scenario(server *s, scenario *sc, char *err, size_t errlen)

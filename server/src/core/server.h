@@ -65,6 +65,7 @@ struct mockaws {
     char *control_token;  /* required of control requests when set; owned */
     char **allow_hosts;   /* Host names also taken for control requests (NULL-terminated, lowercase), or NULL */
     char *fixtures_dir;   /* resolved: where documents sent to the control API may name files; NULL: nowhere */
+    struct persist *persist; /* --state-dir (core/persist.h), or NULL; owned (core/api.c) */
 
     const svc_def *const *services; /* what it serves: services_all, or a test's (core/api.h) */
     struct svc_rt *svcs; /* core/registry.h */

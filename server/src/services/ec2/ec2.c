@@ -1393,7 +1393,7 @@ static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char
 {
     return ec2_state_load(s, section, ctx, err, errlen);
 }
-static json_t *state_dump(void *s) { return ec2_state_dump(s); }
+static json_t *state_dump(void *s, const svc_dump_ctx *ctx) { return ec2_state_dump(s); }
 
 /* Every operation that reads instances settles them, which writes: they all
  * take the write lock. Regions and zones touch no state. */

@@ -1394,7 +1394,7 @@ static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char
 {
     return sns_state_load(s, section, ctx, err, errlen);
 }
-static json_t *state_dump(void *s) { return sns_state_dump(s); }
+static json_t *state_dump(void *s, const svc_dump_ctx *ctx) { return sns_state_dump(s); }
 
 static const svc_op ops[] = {
     {"CreateTopic", create_topic, SVC_LOCK_EXCLUSIVE},

@@ -652,7 +652,7 @@ static gboolean dump_one(gpointer key, gpointer value, gpointer data)
     return FALSE;
 }
 
-static json_t *state_dump(void *state)
+static json_t *state_dump(void *state, const svc_dump_ctx *ctx)
 {
     sqs_state *st = state;
     if (!g_tree_nnodes(st->queues))
