@@ -12,6 +12,13 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 TOKEN_HEADER = "X-Mockaws-Control-Token"
 
+#: The credentials :meth:`Mockaws.client` and :func:`mockaws.aws_env` use:
+#: dummies, which mockaws accepts unless it runs with ``--auth verify`` or
+#: ``enforce``.
+DUMMY_ACCESS_KEY = "testing"
+DUMMY_SECRET_KEY = "testing"
+DEFAULT_REGION = "us-east-1"
+
 
 class MockawsError(Exception):
     """A control call the server refused, or a server that could not start.
@@ -144,6 +151,7 @@ class Mockaws:
         self.faults = Faults(self)
         self.journal = Journal(self)
         self.clock = Clock(self)
+        self._boto_session: Any = None
 
     def __repr__(self) -> str:
         return f"Mockaws({self.endpoint!r})"
@@ -184,6 +192,32 @@ class Mockaws:
         if doc is None and raw:
             raise MockawsError(f"answer is not JSON: {raw[:200]!r}", resp.status, method, path)
         return doc
+
+    # ---- SDK clients (boto3, imported only here) ----
+    def _boto_kwargs(self, region: Optional[str], kwargs: Dict[str, Any]) -> Dict[str, Any]:
+        if self._boto_session is None:
+            import boto3  # an optional dependency: the rest of the package needs none
+
+            self._boto_session = boto3.session.Session()
+        kw: Dict[str, Any] = {"endpoint_url": self.endpoint, "region_name": region or DEFAULT_REGION,
+                              "aws_access_key_id": DUMMY_ACCESS_KEY,
+                              "aws_secret_access_key": DUMMY_SECRET_KEY}
+        kw.update(kwargs)
+        return kw
+
+    def client(self, service: str, region: Optional[str] = None, **kwargs: Any) -> Any:
+        """A boto3 client for this server: its endpoint, dummy credentials and
+        ``region`` (default us-east-1); other keyword arguments go to
+        ``boto3.Session.client`` and win. Works with every boto3, where
+        ``AWS_ENDPOINT_URL`` needs boto3 1.28 / botocore 1.31 or later
+        (Debian 12 ships 1.26)."""
+        kw = self._boto_kwargs(region, kwargs)
+        return self._boto_session.client(service, **kw)
+
+    def resource(self, service: str, region: Optional[str] = None, **kwargs: Any) -> Any:
+        """A boto3 resource (``m.resource("dynamodb").Table("t")``), as :meth:`client`."""
+        kw = self._boto_kwargs(region, kwargs)
+        return self._boto_session.resource(service, **kw)
 
     # ---- server ----
     def health(self) -> Dict[str, JSON]:

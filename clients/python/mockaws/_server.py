@@ -10,13 +10,8 @@ import tempfile
 import time
 from typing import Dict, Iterator, Mapping, Optional, Sequence, Union
 
-from ._client import Mockaws, MockawsError, PathLike
-
-#: What :func:`aws_env` sets. The credentials are dummies: mockaws accepts any
-#: unless it runs with ``--auth verify`` or ``enforce``.
-DUMMY_ACCESS_KEY = "testing"
-DUMMY_SECRET_KEY = "testing"
-DEFAULT_REGION = "us-east-1"
+from ._client import (DEFAULT_REGION, DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, Mockaws, MockawsError,
+                      PathLike)
 
 
 def find_binary(binary: Optional[PathLike] = None) -> str:
@@ -173,8 +168,8 @@ def env_for(endpoint: str, region: str = DEFAULT_REGION) -> Dict[str, Optional[s
 
 @contextlib.contextmanager
 def aws_env(endpoint: str, region: str = DEFAULT_REGION) -> Iterator[None]:
-    """Point the AWS SDKs (boto3, the CLI, any SDK reading ``AWS_ENDPOINT_URL``)
-    at ``endpoint`` with dummy credentials (``testing``), no session token and
+    """Point the AWS SDKs (those reading ``AWS_ENDPOINT_URL``: boto3 1.28+, the
+    CLI v2, the JS SDK v3, ...) at ``endpoint`` with dummy credentials (``testing``), no session token and
     ``region``; puts the previous values back on exit."""
     changes = env_for(endpoint, region)
     saved = {k: os.environ.get(k) for k in changes}
