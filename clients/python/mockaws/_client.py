@@ -152,6 +152,8 @@ class Mockaws:
         self.journal = Journal(self)
         self.clock = Clock(self)
         self._boto_session: Any = None
+        #: the :class:`mockaws.ServerProcess` when :func:`mockaws.server` started it
+        self.process: Any = None
 
     def __repr__(self) -> str:
         return f"Mockaws({self.endpoint!r})"

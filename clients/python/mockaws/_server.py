@@ -216,7 +216,7 @@ def server(binary: Optional[PathLike] = None, args: Sequence[str] = (),
     proc = ServerProcess(binary, args, paths, token=token, startup_timeout=startup_timeout).start()
     m = proc.client
     assert m is not None
-    m.process = proc  # type: ignore[attr-defined]
+    m.process = proc
     try:
         for doc in docs:
             m.load(doc)
