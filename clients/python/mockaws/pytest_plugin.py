@@ -93,14 +93,9 @@ def mockaws(pytestconfig: pytest.Config, mockaws_fixtures: List[Any],
         yield m
 
 
-_COUNTERS = ("matched", "fired", "expired")
-
-
 def _take_base(m: Mockaws) -> None:
     m.journal.clear()
     m.snapshot(BASE, journal=True)
-    # fault rules live beside the state, not in it: fresh() puts these back
-    m._base_faults = m.faults.list()  # type: ignore[attr-defined]
 
 
 @pytest.fixture
@@ -111,14 +106,10 @@ def mockaws_fresh(mockaws: Mockaws) -> Iterator[Mockaws]:
 
 
 def fresh(m: Mockaws) -> None:
-    """What ``mockaws_fresh`` does before each test: restore ``base`` (state
-    and journal), put the fault rules back as the fixtures left them (with
-    their counters at 0) when they changed, and the clock in real mode."""
+    """What ``mockaws_fresh`` does before each test: restore ``base`` (the
+    state, the fault rules with their counters, STS credentials, and the
+    journal as it was) and put the clock back in real mode (a snapshot does
+    not hold the clock)."""
     m.restore(BASE)
-    base = getattr(m, "_base_faults", [])
-    if m.faults.list() != base:
-        m.faults.clear()
-        if base:
-            m.faults.add([{k: v for k, v in r.items() if k not in _COUNTERS} for r in base])
     if m.clock.mode() != "real":
         m.clock.real()
