@@ -166,3 +166,21 @@ def test_fault_rules_of_the_fixtures_are_back_for_each_test(project):
     """))
     result = project.runpytest_subprocess("-p", "no:cacheprovider")
     result.assert_outcomes(passed=3)
+
+
+@pytest.mark.parametrize("how", ["option", "ini"])
+def test_the_binary_comes_from_the_option_or_the_ini(project, how):
+    fake = project.path / "fake-mockaws"
+    fake.write_text("#!/bin/sh\necho \"fake mockaws called with $*\" >&2\nexit 7\n")
+    fake.chmod(0o755)
+    project.makepyfile("def test_x(mockaws):\n    pass\n")
+    if how == "option":
+        result = project.runpytest_subprocess("-p", "no:cacheprovider", f"--mockaws-bin={fake}")
+    else:
+        project.makeini(f"[pytest]\nmockaws_bin = {fake}\nmockaws_args = --seed 5\n")
+        result = project.runpytest_subprocess("-p", "no:cacheprovider")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*mockaws exited with status 7 before listening*",
+                                 "*fake mockaws called with --host 127.0.0.1 --port 0*"])
+    if how == "ini":
+        result.stdout.fnmatch_lines(["*fake mockaws called with *--seed 5*"])

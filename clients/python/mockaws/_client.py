@@ -247,7 +247,8 @@ class Mockaws:
         self.request("POST", "/_mockaws/state", fixtures)
 
     def save_state(self) -> Dict[str, JSON]:
-        """Write the state to the server's ``--state-dir`` now."""
+        """Write the state to the server's ``--state-dir`` now; returns
+        ``{"saved": path, "bytes": N}`` (409 when it runs without one)."""
         return self.request("POST", "/_mockaws/state/save")
 
     # ---- snapshots ----
