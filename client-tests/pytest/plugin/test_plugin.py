@@ -184,3 +184,27 @@ def test_the_binary_comes_from_the_option_or_the_ini(project, how):
                                  "*fake mockaws called with --host 127.0.0.1 --port 0*"])
     if how == "ini":
         result.stdout.fnmatch_lines(["*fake mockaws called with *--seed 5*"])
+
+
+def test_a_server_that_does_not_stop_cleanly_is_reported(tmp_path):
+    # a stand-in that listens like mockaws but exits 5 on SIGTERM
+    fake = tmp_path / "mockaws"
+    fake.write_text(textwrap.dedent(f"""\
+        #!{sys.executable}
+        import signal, socket, sys
+        port_file = sys.argv[sys.argv.index("--port-file") + 1]
+        s = socket.socket()
+        s.bind(("127.0.0.1", 0))
+        s.listen()
+        signal.signal(signal.SIGTERM, lambda *a: (print("shutting down badly", file=sys.stderr),
+                                                  sys.exit(5)))
+        with open(port_file, "w") as f:
+            f.write(f"{{s.getsockname()[1]}}\\n")
+        signal.pause()
+    """))
+    fake.chmod(0o755)
+    with pytest.raises(mockaws.MockawsError) as e:
+        with mockaws.server(binary=fake, env=False):
+            pass
+    assert "exited with status 5 after SIGTERM" in str(e.value)
+    assert "shutting down badly" in str(e.value)

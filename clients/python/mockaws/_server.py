@@ -208,9 +208,10 @@ def server(binary: Optional[PathLike] = None, args: Sequence[str] = (),
 
     Yields a :class:`Mockaws` whose ``.endpoint`` is the server's URL and
     ``.process`` the :class:`ServerProcess`. On exit the server gets SIGTERM
-    (SIGKILL after 60 s). A server that died on its own raises
-    :class:`MockawsError` with its exit status and stderr; when the block
-    itself raised, that exception goes on with the server's output as a note."""
+    (SIGKILL after 60 s). A server that died on its own, or did not exit 0,
+    raises :class:`MockawsError` with its exit status and output; when the
+    block itself raised, that exception goes on with the server's output as a
+    note."""
     paths = [f for f in fixtures or () if isinstance(f, (str, os.PathLike))]
     docs = [f for f in fixtures or () if not isinstance(f, (str, os.PathLike))]
     proc = ServerProcess(binary, args, paths, token=token, startup_timeout=startup_timeout).start()
@@ -233,3 +234,7 @@ def server(binary: Optional[PathLike] = None, args: Sequence[str] = (),
         code = proc.stop()
     if died:
         raise MockawsError(f"mockaws exited with status {code} while in use:\n{proc.output()}")
+    if code != 0:
+        # a graceful stop exits 0; anything else (a crash on the way out, a
+        # sanitizer's report) is a server bug worth seeing
+        raise MockawsError(f"mockaws exited with status {code} after SIGTERM:\n{proc.output()}")
