@@ -115,6 +115,7 @@ def test_clock_advance_moves_an_ec2_instance_on(mockaws_fresh):
     state = lambda: ec2.describe_instances(InstanceIds=[inst["InstanceId"]])[
         "Reservations"][0]["Instances"][0]["State"]["Name"]
     assert inst["State"]["Name"] == "pending"
+    assert state() == "pending"  # a frozen clock: it stays so
     mockaws_fresh.clock.advance(3_600_000)
     assert state() == "running"
 
