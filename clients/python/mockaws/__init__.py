@@ -1,4 +1,5 @@
-"""mockaws: helpers for tests against a mockaws server (pure standard library).
+"""mockaws: helpers for tests against a mockaws server (standard library only;
+boto3 just for the convenience :meth:`Mockaws.client`).
 
 - :class:`Mockaws`: the control API client (faults, journal, clock, snapshots,
   fixtures, scenarios).
