@@ -208,3 +208,14 @@ def test_a_server_that_does_not_stop_cleanly_is_reported(tmp_path):
             pass
     assert "exited with status 5 after SIGTERM" in str(e.value)
     assert "shutting down badly" in str(e.value)
+
+
+def test_the_control_token_is_sent(monkeypatch):
+    monkeypatch.delenv("MOCKAWS_CONTROL_TOKEN", raising=False)
+    with mockaws.server(env=False, token="s3cret") as m:
+        assert m.faults.list() == []
+        with pytest.raises(mockaws.MockawsError) as e:
+            mockaws.Mockaws(m.endpoint).faults.list()
+        assert e.value.status == 401
+        monkeypatch.setenv("MOCKAWS_CONTROL_TOKEN", "s3cret")
+        assert mockaws.Mockaws(m.endpoint).faults.list() == []
