@@ -4,6 +4,7 @@
 // index.js re-exports this file for `import`; types are in index.d.ts.
 
 const { spawn } = require('node:child_process');
+const { rmSync } = require('node:fs');
 const { mkdtemp, readFile, rm, writeFile } = require('node:fs/promises');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -193,15 +194,21 @@ function connectMockaws(endpoint = process.env.MOCKAWS_ENDPOINT, { token, region
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-// Every server this process started and has not seen exit, killed if the
-// process exits without stopping them.
-const live = new Set();
+// Every server this process started and has not seen exit (with its
+// temporary directory), killed if the process exits without stopping them.
+// A process killed by a signal runs no exit handler: its servers stay.
+const live = new Map();
 let exitHook = false;
-function track(proc) {
-  live.add(proc);
+function track(proc, dir) {
+  live.set(proc, dir);
   if (!exitHook) {
     exitHook = true;
-    process.on('exit', () => { for (const p of live) p.kill('SIGKILL'); });
+    process.on('exit', () => {
+      for (const [p, d] of live) {
+        p.kill('SIGKILL');
+        rmSync(d, { recursive: true, force: true });
+      }
+    });
   }
 }
 
@@ -267,7 +274,7 @@ async function startMockaws(options = {}) {
   });
   // 'exit' can come before the pipes have given everything the server wrote
   const closed = stdio === 'pipe' ? new Promise((r) => { proc.on('close', r); proc.on('error', r); }) : exit;
-  track(proc);
+  track(proc, dir);
   const cleanup = () => rm(dir, { recursive: true, force: true });
 
   const deadline = Date.now() + startTimeoutMs;
@@ -329,8 +336,10 @@ async function startMockaws(options = {}) {
 // One server for a file of tests, with the hooks of node:test, Jest or
 // Vitest: useMockaws({ before, after, beforeEach }) or
 // useMockaws({ beforeAll, afterAll, beforeEach }). With `snapshot`, the state
-// after start (fixtures loaded, `setup` run) is snapshotted under that name
-// and restored before each test.
+// after start (fixtures loaded, `setup` run) is snapshotted under that name,
+// journal included, and restored before each test; the restore brings back
+// state, fault rules and journal, and the clock's mode is put back here (its
+// time only moves on).
 function useMockaws(hooks, options = {}) {
   const { snapshot, setup, ...startOptions } = options;
   const before = hooks.before ?? hooks.beforeAll;
@@ -342,6 +351,7 @@ function useMockaws(hooks, options = {}) {
     throw new TypeError('useMockaws with `snapshot` needs the beforeEach hook too');
   }
   let server = null;
+  let baseMode = 'real';
   const need = () => {
     if (!server) throw new Error('mockaws is not started yet: use it inside tests or hooks, not at load time');
     return server;
@@ -349,7 +359,10 @@ function useMockaws(hooks, options = {}) {
   before(async () => {
     server = await startMockaws(startOptions);
     if (setup) await setup(server);
-    if (snapshot) await server.client.snapshot(snapshot);
+    if (snapshot) {
+      await server.client.snapshot(snapshot, { journal: true });
+      baseMode = (await server.client.clock.get()).mode;
+    }
   });
   after(async () => {
     if (!server) return;
@@ -357,7 +370,13 @@ function useMockaws(hooks, options = {}) {
     // a server that does not exit 0 on SIGTERM has something to say (a leak, an error)
     if (code !== 0 && code !== null) throw new Error(`mockaws exited with code ${code} on stop:\n${server.logs()}`);
   });
-  if (snapshot) hooks.beforeEach(async () => { await need().client.restore(snapshot); });
+  if (snapshot) {
+    hooks.beforeEach(async () => {
+      const { client } = need();
+      await client.restore(snapshot);
+      if ((await client.clock.get()).mode !== baseMode) await client.clock[baseMode]();
+    });
+  }
   return {
     get server() { return need(); },
     get client() { return need().client; },

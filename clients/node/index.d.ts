@@ -124,8 +124,8 @@ export interface SnapshotTaken {
   name: string;
   /** How many namespaces it holds. */
   namespaces: number;
-  /** The journal's sequence number when it was taken. */
-  journal_seq: number;
+  /** The journal's last sequence number when it was taken with `journal`, else null. */
+  journal_seq: number | null;
 }
 
 export interface SnapshotInfo extends SnapshotTaken {
@@ -319,7 +319,10 @@ export type Hooks =
   | { beforeAll: (fn: () => Promise<void>) => unknown; afterAll: (fn: () => Promise<void>) => unknown; beforeEach?: (fn: () => Promise<void>) => unknown };
 
 export interface UseOptions extends StartOptions {
-  /** Snapshot the state once started under this name; restore it before each test. */
+  /**
+   * Snapshot the state (journal included) once started under this name;
+   * restore it, and the clock's mode, before each test.
+   */
   snapshot?: string;
   /** Runs after start, before the snapshot (create tables, buckets, ...). */
   setup?: (server: Mockaws) => unknown | Promise<unknown>;

@@ -23,7 +23,7 @@ export async function usage(): Promise<void> {
   const { client } = server;
 
   const taken: SnapshotTaken = await client.snapshot('base', { journal: true });
-  const seq: number = taken.journal_seq;
+  const seq: number | null = taken.journal_seq;
   const list: SnapshotInfo[] = await client.snapshots();
   const created: number | undefined = list[0]?.created_ms;
   const restored: string = (await client.restore()).restored;
@@ -38,7 +38,7 @@ export async function usage(): Promise<void> {
   // @ts-expect-error: connection takes reset, close or timeout
   await client.faults.add({ connection: 'hang' });
 
-  const entries: JournalEntry[] = await client.journal({ service: 's3', operation: 'PutObject', since: seq, limit: 5 });
+  const entries: JournalEntry[] = await client.journal({ service: 's3', operation: 'PutObject', since: seq ?? 0, limit: 5 });
   const fault: string | null | undefined = entries[0]?.fault;
   await client.journal.clear();
   // @ts-expect-error: the journal has no such filter
