@@ -108,6 +108,16 @@ MOCKAWS_API char *mockaws_state_json(mockaws *m);
 /* Forgets all state and empties the journal. */
 MOCKAWS_API void mockaws_reset(mockaws *m);
 
+/* Snapshots (README "Snapshots"): the whole state (every service, account
+ * and region, fault rules with their counters, handed-out credentials)
+ * kept under name (1-64 of [A-Za-z0-9._-]; an existing one is replaced),
+ * made current again by restore in time that does not grow with the
+ * number of objects, and forgotten by delete. 0, or -1 with err set (an
+ * invalid or unknown name, a service that cannot be snapshotted). */
+MOCKAWS_API int mockaws_snapshot(mockaws *m, const char *name, char *err, size_t errlen);
+MOCKAWS_API int mockaws_restore(mockaws *m, const char *name, char *err, size_t errlen);
+MOCKAWS_API int mockaws_snapshot_delete(mockaws *m, const char *name, char *err, size_t errlen);
+
 /* Journal. filter is a JSON object with any of service, operation, error,
  * since (seq), limit; NULL for all. Returns {"entries": [...]}, oldest first. */
 MOCKAWS_API char *mockaws_journal_json(mockaws *m, const char *filter_json);

@@ -13,6 +13,7 @@
 #include "core/pipeline.h"
 #include "core/registry.h"
 #include "core/server.h"
+#include "core/snapshot.h"
 
 #ifndef MOCKAWS_VERSION
 #define MOCKAWS_VERSION "0.0.0"
@@ -22,6 +23,7 @@
 static void stop(server *s)
 {
     edge_stop(s);
+    snapshot_store_free(s->snapshots);
     registry_free(s);
     server_free(s);
 }
@@ -42,6 +44,7 @@ mockaws *api_start_with(const mockaws_options *opts, const svc_def *const *servi
     if (!opts)
         opts = &defaults;
     server *s = server_new(opts, services);
+    s->snapshots = snapshot_store_new();
     edge_init(s, opts);
     if (opts->fixtures_dir && *opts->fixtures_dir && fixtures_set_dir(s, opts->fixtures_dir, err, errlen) != 0)
         goto fail;
@@ -121,6 +124,36 @@ static char *dump_and_free(json_t *v)
 
 char *mockaws_state_json(mockaws *m) { return dump_and_free(fixtures_dump(m)); }
 void mockaws_reset(mockaws *m) { fixtures_reset(m); }
+
+/* Points a NULL err at scratch room, as the C API lets callers pass none. */
+#define ERR_OR_SCRATCH(err, errlen, scratch)                                                                   \
+    do {                                                                                                       \
+        if (!(err)) {                                                                                          \
+            (err) = (scratch);                                                                                 \
+            (errlen) = sizeof(scratch);                                                                        \
+        }                                                                                                      \
+    } while (0)
+
+int mockaws_snapshot(mockaws *m, const char *name, char *err, size_t errlen)
+{
+    char scratch[8];
+    ERR_OR_SCRATCH(err, errlen, scratch);
+    return snapshot_take(m, name, false, NULL, err, errlen);
+}
+
+int mockaws_restore(mockaws *m, const char *name, char *err, size_t errlen)
+{
+    char scratch[8];
+    ERR_OR_SCRATCH(err, errlen, scratch);
+    return snapshot_restore(m, name, err, errlen);
+}
+
+int mockaws_snapshot_delete(mockaws *m, const char *name, char *err, size_t errlen)
+{
+    char scratch[8];
+    ERR_OR_SCRATCH(err, errlen, scratch);
+    return snapshot_delete(m, name, err, errlen);
+}
 
 char *mockaws_journal_json(mockaws *m, const char *filter_json)
 {

@@ -13,6 +13,7 @@
 #include "core/jtext.h"
 #include "core/registry.h"
 #include "core/server.h"
+#include "core/snapshot.h"
 
 void fixtures_reset(server *s)
 {
@@ -210,6 +211,11 @@ int fixtures_apply_scenario(server *s, scenario *sc, char *err, size_t errlen)
         clock_set_virtual(&s->clock, strcmp(mode, "virtual") == 0);
     if (json_object_get(clock, "advance_ms"))
         clock_advance(&s->clock, json_integer_value(json_object_get(clock, "advance_ms")));
+    if (scenario_snapshot(sc) && snapshot_take(s, scenario_snapshot(sc), false, NULL, inner, sizeof inner) != 0) {
+        g_snprintf(err, errlen, "scenario '%s': snapshot: %s", scenario_name(sc), inner);
+        scenario_free(sc);
+        return -1;
+    }
     g_mutex_lock(&s->scenario_lock);
     scenario_free(s->scenario);
     s->scenario = sc;

@@ -114,4 +114,7 @@ void *pmap_current(const pmap_iter *it);
  * must not be written meanwhile. */
 void pmap_foreach(const pmap *m, bool (*fn)(void *value, void *arg), void *arg);
 
+/* For tests: the tree is ordered, balanced, its heights and count right. */
+bool pmap_valid(const pmap *m);
+
 #endif

@@ -341,10 +341,10 @@ static json_t *dump_object(const s3_object *o)
     return j;
 }
 
-static gboolean dump_one(gpointer key, gpointer value, gpointer data)
+static bool dump_one(void *value, void *data)
 {
     json_array_append_new(data, dump_object(value));
-    return FALSE;
+    return true;
 }
 
 json_t *s3_fixture_dump(void *state)
@@ -357,7 +357,7 @@ json_t *s3_fixture_dump(void *state)
     for (GTreeNode *n = g_tree_node_first(st->buckets); n; n = g_tree_node_next(n)) {
         s3_bucket *b = g_tree_node_value(n);
         json_t *objects = json_array();
-        g_tree_foreach(b->objects, dump_one, objects);
+        pmap_foreach(&b->objects, dump_one, objects);
         json_t *bj = json_pack("{s:s, s:s, s:o}", "name", b->name, "owner", b->owner, "objects", objects);
         svc_json_set_bytes(bj, "region", b->region, strlen(b->region));
         json_t *settings = s3_config_dump(b);
