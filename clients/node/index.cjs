@@ -40,10 +40,16 @@ function query(filters) {
   return s ? `?${s}` : '';
 }
 
+// http://HOST:PORT of an endpoint given with or without its scheme.
+function originOf(endpoint) {
+  const text = String(endpoint);
+  return new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `http://${text}`).origin;
+}
+
 class MockawsClient {
   constructor(endpoint, { token = process.env.MOCKAWS_CONTROL_TOKEN } = {}) {
     if (!endpoint) throw new TypeError('MockawsClient needs an endpoint (http://HOST:PORT)');
-    this.endpoint = String(endpoint).replace(/\/+$/, '');
+    this.endpoint = originOf(endpoint);
     this.token = token || undefined;
     const self = this;
     this.journal = withClear(
@@ -157,7 +163,7 @@ function applyEnv(vars) {
 
 // The handle startMockaws and connectMockaws give.
 function handle({ endpoint, region, token, stop, logs, pid }) {
-  const url = new URL(endpoint);
+  const url = new URL(originOf(endpoint));
   const env = sdkEnv(url.origin, region);
   const client = new MockawsClient(url.origin, { token });
   const h = {

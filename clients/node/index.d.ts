@@ -307,7 +307,7 @@ export interface StartOptions {
  */
 export function startMockaws(options?: StartOptions): Promise<Mockaws>;
 
-/** A server that runs already (default: MOCKAWS_ENDPOINT). */
+/** A server that runs already: http://HOST:PORT or HOST:PORT (default: MOCKAWS_ENDPOINT). */
 export function connectMockaws(
   endpoint?: string,
   options?: { token?: string; region?: string; setEnv?: boolean },

@@ -318,6 +318,7 @@ test('connectMockaws drives a running server; its stop() leaves it running; star
     assert.equal(conn.endpoint, server.endpoint);
     assert.equal(conn.port, server.port);
     assert.equal(conn.pid, undefined);
+    assert.equal(connectMockaws(`127.0.0.1:${server.port}`).endpoint, server.endpoint, 'http:// is the default');
     await conn.client.faults.add({ id: 'seen-by-both', service: 'sts', error: 'Throttling' });
     assert.deepEqual((await server.client.faults.list()).map((r) => r.id), ['seen-by-both']);
     assert.equal(await conn.stop(), null);
