@@ -181,7 +181,6 @@ function handle({ endpoint, region, token, stop, logs, pid }) {
     logs,
     stop,
   };
-  if (typeof Symbol.asyncDispose === 'symbol') h[Symbol.asyncDispose] = () => h.stop();
   return h;
 }
 
