@@ -15,8 +15,8 @@ TOKEN_HEADER = "X-Mockaws-Control-Token"
 #: The credentials :meth:`Mockaws.client` and :func:`mockaws.aws_env` use:
 #: dummies, which mockaws accepts unless it runs with ``--auth verify`` or
 #: ``enforce``.
-DUMMY_ACCESS_KEY = "testing"
-DUMMY_SECRET_KEY = "testing"
+DUMMY_ACCESS_KEY = "test"
+DUMMY_SECRET_KEY = "test"
 DEFAULT_REGION = "us-east-1"
 
 
