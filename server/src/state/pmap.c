@@ -5,21 +5,26 @@
 #include <stdint.h>
 
 struct pmap_node {
+    /* what a descent reads first, together at the start (one cache line
+     * more often than not) */
+    const void *key; /* the value's (pmap_type.key), kept here so that a
+                        descent compares without a call per level */
+    pmap_node *left, *right;
+    void *value;      /* one reference (the type's) */
     atomic_uint refs; /* maps and parent nodes holding it */
     int height;       /* of the subtree: 1 for a leaf */
-    pmap_node *left, *right;
-    void *value; /* one reference (the type's) */
 };
 
 /* ---- nodes ---- */
 
-static pmap_node *node_new(void *value)
+static pmap_node *node_new(const pmap_type *t, void *value)
 {
     pmap_node *n = g_new(pmap_node, 1);
     atomic_init(&n->refs, 1);
     n->height = 1;
     n->left = n->right = NULL;
     n->value = value;
+    n->key = t->key(value);
     return n;
 }
 
@@ -61,6 +66,7 @@ static pmap_node *own(const pmap_type *t, pmap_node *n)
     c->left = n->left;
     c->right = n->right;
     c->value = n->value;
+    c->key = n->key;
     node_retain(c->left);
     node_retain(c->right);
     t->retain(c->value);
@@ -153,7 +159,7 @@ static pmap_node *find(const pmap *m, const void *key)
 {
     pmap_node *n = m->root;
     while (n) {
-        int c = m->type->cmp(key, m->type->key(n->value));
+        int c = m->type->cmp(key, n->key);
         if (c == 0)
             return n;
         n = c < 0 ? n->left : n->right;
@@ -176,10 +182,12 @@ void *pmap_get_mut(pmap *m, const void *key)
     pmap_node **slot = &m->root;
     for (;;) {
         pmap_node *n = *slot = own(t, *slot);
-        int c = t->cmp(key, t->key(n->value));
+        int c = t->cmp(key, n->key);
         if (c == 0) {
-            if (t->unshare)
+            if (t->unshare) {
                 n->value = t->unshare(n->value);
+                n->key = t->key(n->value);
+            }
             return n->value;
         }
         slot = c < 0 ? &n->left : &n->right;
@@ -189,19 +197,20 @@ void *pmap_get_mut(pmap *m, const void *key)
 static pmap_node *insert(const pmap_type *t, pmap_node *n, void *value, const void *key, void **old)
 {
     if (!n)
-        return node_new(value);
+        return node_new(t, value);
     n = own(t, n);
-    int c = t->cmp(key, t->key(n->value));
+    int c = t->cmp(key, n->key);
     if (c == 0) {
         *old = n->value;
         n->value = value;
+        n->key = t->key(value);
         return n; /* the shape is unchanged */
     }
-    if (c < 0)
-        n->left = insert(t, n->left, value, key, old);
-    else
-        n->right = insert(t, n->right, value, key, old);
-    return rebalance(t, n);
+    pmap_node **child = c < 0 ? &n->left : &n->right;
+    int was = height(*child);
+    *child = insert(t, *child, value, key, old);
+    /* a subtree whose height did not change leaves n as balanced as it was */
+    return height(*child) == was ? n : rebalance(t, n);
 }
 
 void *pmap_put(pmap *m, void *value)
@@ -232,7 +241,7 @@ static pmap_node *remove_min(const pmap_type *t, pmap_node *n, void **value)
 static pmap_node *remove_key(const pmap_type *t, pmap_node *n, const void *key, void **value)
 {
     n = own(t, n);
-    int c = t->cmp(key, t->key(n->value));
+    int c = t->cmp(key, n->key);
     if (c < 0) {
         n->left = remove_key(t, n->left, key, value);
     } else if (c > 0) {
@@ -245,6 +254,7 @@ static pmap_node *remove_key(const pmap_type *t, pmap_node *n, const void *key, 
             return child;
         }
         n->right = remove_min(t, n->right, &n->value);
+        n->key = t->key(n->value);
     }
     return rebalance(t, n);
 }
@@ -303,7 +313,7 @@ void *pmap_seek(const pmap *m, pmap_iter *it, const void *probe, bool after)
     int depth = 0, best = 0;
     for (const pmap_node *n = m->root; n;) {
         it->path[depth++] = n;
-        int c = t->cmp(probe, t->key(n->value));
+        int c = t->cmp(probe, n->key);
         if (c < 0 || (c == 0 && !after)) {
             best = depth;
             n = n->left;
@@ -321,7 +331,7 @@ void *pmap_seek_back(const pmap *m, pmap_iter *it, const void *probe, bool befor
     int depth = 0, best = 0;
     for (const pmap_node *n = m->root; n;) {
         it->path[depth++] = n;
-        int c = t->cmp(probe, t->key(n->value));
+        int c = t->cmp(probe, n->key);
         if (c > 0 || (c == 0 && !before)) {
             best = depth;
             n = n->right;
@@ -379,6 +389,8 @@ static int check(const pmap_type *t, const pmap_node *n, const void *lo, const v
     if (!n)
         return 0;
     const void *k = t->key(n->value);
+    if (n->key != k)
+        return -1;
     if ((lo && t->cmp(lo, k) >= 0) || (hi && t->cmp(k, hi) >= 0))
         return -1;
     if (atomic_load(&n->refs) == 0)
