@@ -212,11 +212,13 @@ static s3_bucket *bucket_clone(const s3_bucket *b)
     c->versioning = b->versioning;
     c->vseq = b->vseq;
     c->lock = b->lock;
+    /* a completed upload's answer never changes once stored: shared
+     * (jansson's counts are atomic, as the two sides run under two locks) */
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, b->completed);
     while (g_hash_table_iter_next(&it, &k, &v))
-        g_hash_table_insert(c->completed, g_strdup(k), json_deep_copy(v));
+        g_hash_table_insert(c->completed, g_strdup(k), json_incref(v));
     return c;
 }
 
