@@ -174,22 +174,27 @@ static void store_orders_sort_keys(void **st)
     ddb_store_put(s, &h, &r10, 1, json_pack("{s:s}", "n", "10 again"), NULL, 12);
     assert_int_equal(ddb_store_count(s), 6);
     assert_int_equal(ddb_store_bytes(s), 62);
-    ddb_part *p = ddb_store_partition(s, &h);
+    const ddb_part *p = ddb_store_partition(s, &h);
     assert_non_null(p);
     const char *want[] = {"-20", "-3", "0", "2.5", "10 again", "100"};
     size_t i = 0;
-    for (GTreeNode *n = g_tree_node_first(p->items); n; n = g_tree_node_next(n), i++) {
-        ddb_entry *e = g_tree_node_value(n);
+    pmap_iter it;
+    for (const ddb_entry *e = pmap_first(&p->items, &it); e; e = pmap_next(&it), i++)
         assert_string_equal(json_string_value(json_object_get(e->item, "n")), want[i]);
-    }
     assert_int_equal(i, 6);
-    /* a Query page starts from a bound in O(log n) */
+    /* a Query page starts from a bound in O(log n), either way */
     ddb_keyval one = {'N', "1", 1};
-    GTreeNode *from = ddb_part_seek(p, &one, 1, false);
-    assert_string_equal(json_string_value(json_object_get(((ddb_entry *)g_tree_node_value(from))->item, "n")), "2.5");
+    const ddb_entry *from = ddb_part_seek(p, &it, &one, 1, false);
+    assert_string_equal(json_string_value(json_object_get(from->item, "n")), "2.5");
     ddb_keyval two5 = {'N', "2.5", 3};
-    from = ddb_part_seek(p, &two5, 1, true);
-    assert_string_equal(json_string_value(json_object_get(((ddb_entry *)g_tree_node_value(from))->item, "n")), "10 again");
+    from = ddb_part_seek(p, &it, &two5, 1, true);
+    assert_string_equal(json_string_value(json_object_get(from->item, "n")), "10 again");
+    from = ddb_part_seek_back(p, &it, &two5, 1, true);
+    assert_string_equal(json_string_value(json_object_get(from->item, "n")), "0");
+    from = ddb_part_seek_back(p, &it, &two5, 1, false);
+    assert_string_equal(json_string_value(json_object_get(from->item, "n")), "2.5");
+    from = pmap_prev(&it);
+    assert_string_equal(json_string_value(json_object_get(from->item, "n")), "0");
     assert_true(ddb_store_remove(s, &h, &r10, 1));
     assert_false(ddb_store_remove(s, &h, &r10, 1));
     assert_int_equal(ddb_store_count(s), 5);

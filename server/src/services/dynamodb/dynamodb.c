@@ -49,6 +49,13 @@ static void state_free(void *state)
     ddb_state_free(state);
 }
 
+/* The clone has the settings of the state it copies, as they were changed
+ * by fixtures since: config is not read. */
+static void *state_clone(const void *state, const void *config)
+{
+    return ddb_state_clone(state);
+}
+
 /* A table name as a resource: a table ARN counts by its name. */
 static char *table_of(const char *s)
 {
@@ -264,6 +271,7 @@ const svc_def dynamodb_service = {
     .config_free = g_free,
     .state_new = state_new,
     .state_free = state_free,
+    .state_clone = state_clone,
     .state_load = ddb_fixture_load,
     .state_dump = ddb_fixture_dump,
     .validation_error = validation_error,

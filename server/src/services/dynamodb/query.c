@@ -480,20 +480,20 @@ static void range_bounds(read_req *r, const ddb_keycond *rc, bound *lo, bound *h
     }
 }
 
-static bool below_hi(const bound *hi, GTreeNode *n)
+static bool below_hi(const bound *hi, const ddb_entry *e)
 {
     if (!hi->set)
         return true;
-    const ddb_skey *k = g_tree_node_key(n);
+    const ddb_skey *k = e->key;
     int c = ddb_keyval_cmp(&k->k[0], &hi->v);
     return hi->inclusive ? c <= 0 : c < 0;
 }
 
-static bool above_lo(const bound *lo, GTreeNode *n)
+static bool above_lo(const bound *lo, const ddb_entry *e)
 {
     if (!lo->set)
         return true;
-    const ddb_skey *k = g_tree_node_key(n);
+    const ddb_skey *k = e->key;
     int c = ddb_keyval_cmp(&k->k[0], &lo->v);
     return lo->inclusive ? c >= 0 : c > 0;
 }
@@ -505,7 +505,7 @@ static void query_walk(read_req *r, page *pg)
     ddb_keyval hash;
     if (!hc || !av_keyval(hc->v[0], &hash))
         return;
-    ddb_part *p = ddb_store_partition(r->store, &hash);
+    const ddb_part *p = ddb_store_partition(r->store, &hash);
     if (!p)
         return;
     bound lo, hi;
@@ -513,24 +513,23 @@ static void query_walk(read_req *r, page *pg)
     ddb_keyval eh, es[DDB_SKEY_MAX];
     size_t ens = 0;
     bool resume = r->esk && start_position(r, &eh, es, &ens);
-    GTreeNode *n;
+    pmap_iter it;
+    const ddb_entry *e;
     if (r->forward) {
         if (resume)
-            n = ddb_part_seek(p, es, ens, true);
+            e = ddb_part_seek(p, &it, es, ens, true);
         else
-            n = lo.set ? ddb_part_seek(p, &lo.v, 1, !lo.inclusive) : g_tree_node_first(p->items);
-        for (; n && below_hi(&hi, n); n = g_tree_node_next(n))
-            if (!visit(r, pg, g_tree_node_value(n)))
+            e = lo.set ? ddb_part_seek(p, &it, &lo.v, 1, !lo.inclusive) : pmap_first(&p->items, &it);
+        for (; e && below_hi(&hi, e); e = pmap_next(&it))
+            if (!visit(r, pg, e))
                 return;
     } else {
-        /* the first node past where the walk starts, then back one */
         if (resume)
-            n = ddb_part_seek(p, es, ens, false);
+            e = ddb_part_seek_back(p, &it, es, ens, true);
         else
-            n = hi.set ? ddb_part_seek(p, &hi.v, 1, hi.inclusive) : NULL;
-        n = n ? g_tree_node_previous(n) : g_tree_node_last(p->items);
-        for (; n && above_lo(&lo, n); n = g_tree_node_previous(n))
-            if (!visit(r, pg, g_tree_node_value(n)))
+            e = hi.set ? ddb_part_seek_back(p, &it, &hi.v, 1, !hi.inclusive) : pmap_last(&p->items, &it);
+        for (; e && above_lo(&lo, e); e = pmap_prev(&it))
+            if (!visit(r, pg, e))
                 return;
     }
 }
@@ -550,8 +549,9 @@ static int scan_walk(read_req *r, page *pg)
 {
     uint64_t lo, hi;
     segment_range(r, &lo, &hi);
-    GTreeNode *pn;
-    GTreeNode *n = NULL;
+    pmap_iter pit, it;
+    const ddb_part *p;
+    const ddb_entry *e = NULL;
     if (r->esk) {
         ddb_keyval eh, es[DDB_SKEY_MAX];
         size_t ens = 0;
@@ -563,28 +563,25 @@ static int scan_walk(read_req *r, page *pg)
                                         "ExclusiveStartKey with correct Segment. TotalSegments: %lld Segment: %lld",
                                   (long long)r->total, (long long)r->segment);
         /* the rest of the start key's partition, then the partitions after it */
-        ddb_part *p = ddb_store_partition(r->store, &eh);
-        if (p) {
-            pn = ddb_store_part_seek(r->store, h, &eh, false);
-            n = ddb_part_seek(p, es, ens, true);
-            if (!n)
-                pn = g_tree_node_next(pn);
-        } else {
-            pn = ddb_store_part_seek(r->store, h, &eh, true);
+        const ddb_part *own = ddb_store_partition(r->store, &eh);
+        p = ddb_store_part_seek(r->store, &pit, h, &eh, own == NULL);
+        if (own) {
+            e = ddb_part_seek(own, &it, es, ens, true);
+            if (!e)
+                p = pmap_next(&pit);
         }
     } else {
-        pn = ddb_store_part_seek(r->store, (guint32)lo, NULL, false);
+        p = ddb_store_part_seek(r->store, &pit, (guint32)lo, NULL, false);
     }
-    for (; pn; pn = g_tree_node_next(pn)) {
-        ddb_part *p = g_tree_node_value(pn);
+    for (; p; p = pmap_next(&pit)) {
         if (p->hash >= hi)
             break;
-        if (!n)
-            n = g_tree_node_first(p->items);
-        for (; n; n = g_tree_node_next(n))
-            if (!visit(r, pg, g_tree_node_value(n)))
+        if (!e)
+            e = pmap_first(&p->items, &it);
+        for (; e; e = pmap_next(&it))
+            if (!visit(r, pg, e))
                 return 0;
-        n = NULL;
+        e = NULL;
     }
     return 0;
 }

@@ -5,8 +5,7 @@
 #include "services/dynamodb/num.h"
 
 struct ddb_store {
-    GHashTable *parts; /* GBytes* (the part's own key) -> ddb_part* (owned) */
-    GTree *order;      /* ddb_part* -> ddb_part*, scan order */
+    pmap parts; /* ddb_part*, in scan order: (hash, key) */
     size_t count;
     uint64_t bytes;
 };
@@ -24,7 +23,7 @@ int ddb_keyval_cmp(const ddb_keyval *a, const ddb_keyval *b)
     return a->len == b->len ? 0 : a->len < b->len ? -1 : 1;
 }
 
-static int skey_cmp(gconstpointer pa, gconstpointer pb, gpointer unused)
+static int skey_cmp(const void *pa, const void *pb)
 {
     const ddb_skey *a = pa, *b = pb;
     uint8_t n = a->n < b->n ? a->n : b->n;
@@ -39,26 +38,6 @@ static int skey_cmp(gconstpointer pa, gconstpointer pb, gpointer unused)
     if (b->n < a->n)
         return b->tie ? -b->tie : 1;
     return 0;
-}
-
-/* A stored key: the components and their bytes in one block. */
-static ddb_skey *skey_dup(const ddb_keyval *sort, size_t n)
-{
-    size_t bytes = 0;
-    for (size_t i = 0; i < n; i++)
-        bytes += sort[i].len + 1;
-    ddb_skey *s = g_malloc(sizeof *s + n * sizeof(ddb_keyval) + bytes);
-    char *data = (char *)&s->k[n];
-    s->n = (uint8_t)n;
-    s->tie = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (sort[i].len)
-            memcpy(data, sort[i].data, sort[i].len);
-        data[sort[i].len] = '\0';
-        s->k[i] = (ddb_keyval){sort[i].type, data, sort[i].len};
-        data += sort[i].len + 1;
-    }
-    return s;
 }
 
 /* Room for a probe of up to DDB_SKEY_MAX components on the stack. */
@@ -78,71 +57,134 @@ static const ddb_skey *probe_of(probe_buf *b, const ddb_keyval *sort, size_t n, 
     return &b->s;
 }
 
-static void entry_free(gpointer p)
+/* ---- entries ---- */
+
+static const void *entry_key(const void *v)
 {
-    ddb_entry *e = p;
+    return ((const ddb_entry *)v)->key;
+}
+
+static void entry_retain(void *v)
+{
+    g_atomic_int_inc(&((ddb_entry *)v)->refs);
+}
+
+static void entry_release(void *v)
+{
+    ddb_entry *e = v;
+    if (!g_atomic_int_dec_and_test(&e->refs))
+        return;
     json_decref(e->item);
     json_decref(e->base);
     g_free(e);
 }
 
-static int part_cmp(gconstpointer pa, gconstpointer pb, gpointer unused)
+/* entries are never changed in place: no unshare */
+static const pmap_type entry_type = {skey_cmp, entry_key, entry_retain, entry_release, NULL};
+
+/* An entry and its key in one block, with one reference. */
+static ddb_entry *entry_new(const ddb_keyval *sort, size_t n, json_t *item, json_t *base, size_t size)
+{
+    size_t bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += sort[i].len + 1;
+    ddb_entry *e = g_malloc(sizeof *e + sizeof(ddb_skey) + n * sizeof(ddb_keyval) + bytes);
+    ddb_skey *k = (ddb_skey *)(e + 1);
+    char *data = (char *)&k->k[n];
+    k->n = (uint8_t)n;
+    k->tie = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (sort[i].len)
+            memcpy(data, sort[i].data, sort[i].len);
+        data[sort[i].len] = '\0';
+        k->k[i] = (ddb_keyval){sort[i].type, data, sort[i].len};
+        data += sort[i].len + 1;
+    }
+    *e = (ddb_entry){1, k, item, base, size};
+    return e;
+}
+
+/* ---- partitions ---- */
+
+static int part_cmp(const void *pa, const void *pb)
 {
     const ddb_part *a = pa, *b = pb;
     if (a->hash != b->hash)
         return a->hash < b->hash ? -1 : 1;
     if (!a->key || !b->key) /* a probe without a key comes first */
         return a->key ? 1 : b->key ? -1 : 0;
-    return g_bytes_compare(a->key, b->key);
+    size_t n = MIN(a->keylen, b->keylen);
+    int c = memcmp(a->key, b->key, n);
+    if (c)
+        return c < 0 ? -1 : 1;
+    return a->keylen == b->keylen ? 0 : a->keylen < b->keylen ? -1 : 1;
 }
 
-static void part_free(gpointer p)
+static const void *part_self(const void *v)
 {
-    ddb_part *part = p;
-    g_tree_destroy(part->items);
-    g_bytes_unref(part->key);
-    g_free(part);
+    return v;
 }
 
-ddb_store *ddb_store_new(void)
+static void part_retain(void *v)
 {
-    ddb_store *s = g_new0(ddb_store, 1);
-    s->parts = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, NULL, part_free);
-    s->order = g_tree_new_full(part_cmp, NULL, NULL, NULL);
-    return s;
+    g_atomic_int_inc(&((ddb_part *)v)->refs);
 }
 
-void ddb_store_free(ddb_store *s)
+static void part_release(void *v)
 {
-    if (!s)
+    ddb_part *p = v;
+    if (!g_atomic_int_dec_and_test(&p->refs))
         return;
-    g_tree_destroy(s->order);
-    g_hash_table_destroy(s->parts);
-    g_free(s);
+    pmap_clear(&p->items);
+    g_free(p);
 }
 
-void ddb_store_clear(ddb_store *s)
+static void *part_unshare(void *v);
+
+static const pmap_type part_type = {part_cmp, part_self, part_retain, part_release, part_unshare};
+
+/* A partition with one reference and no items; its key in the same block. */
+static ddb_part *part_new(guint32 hash, const guint8 *key, size_t keylen)
 {
-    g_tree_destroy(s->order);
-    s->order = g_tree_new_full(part_cmp, NULL, NULL, NULL);
-    g_hash_table_remove_all(s->parts);
-    s->count = 0;
-    s->bytes = 0;
+    ddb_part *p = g_malloc(sizeof *p + keylen);
+    guint8 *k = (guint8 *)(p + 1);
+    memcpy(k, key, keylen);
+    *p = (ddb_part){.refs = 1, .hash = hash, .keylen = keylen, .key = k};
+    pmap_init(&p->items, &entry_type);
+    return p;
 }
 
-static GBytes *part_key(const ddb_keyval *h)
+/* Item collection sizes change in place: a partition a snapshot also
+ * holds is copied first, sharing its entries. */
+static void *part_unshare(void *v)
 {
-    GByteArray *a = g_byte_array_sized_new((guint)h->len + 1);
-    guint8 t = (guint8)h->type;
-    g_byte_array_append(a, &t, 1);
-    g_byte_array_append(a, (const guint8 *)h->data, (guint)h->len);
-    return g_byte_array_free_to_bytes(a);
+    ddb_part *p = v;
+    if (g_atomic_int_get(&p->refs) == 1)
+        return p;
+    ddb_part *c = part_new(p->hash, p->key, p->keylen);
+    c->bytes = p->bytes;
+    pmap_share(&c->items, &p->items);
+    part_release(p);
+    return c;
 }
 
-/* g_bytes_hash spreads short similar keys ("p1", "p2") poorly over the
- * 32-bit range; a finalizer makes hash-range scan segments even. */
-static guint32 mix(guint32 h)
+/* A partition key as the partitions' keys hold it (type byte, then the
+ * bytes) without allocating: room on the stack for a short one. */
+typedef struct part_probe {
+    ddb_part p;
+    guint8 *heap;
+    guint8 buf[128];
+} part_probe;
+
+/* g_bytes_hash's function (djb2 over signed chars), which scan order and
+ * parallel scan segments have always been cut by, finalized: djb2 spreads
+ * short similar keys ("p1", "p2") poorly over the 32-bit range, a finalizer
+ * makes hash-range scan segments even. */
+static guint32 key_hash(const guint8 *key, size_t len)
 {
+    guint32 h = 5381;
+    for (size_t i = 0; i < len; i++)
+        h = (h << 5) + h + (guint32)(signed char)key[i];
     h ^= h >> 16;
     h *= 0x85ebca6bu;
     h ^= h >> 13;
@@ -151,58 +193,99 @@ static guint32 mix(guint32 h)
     return h;
 }
 
+static const ddb_part *probe_part(part_probe *pp, const ddb_keyval *h)
+{
+    size_t len = h->len + 1;
+    pp->heap = len > sizeof pp->buf ? g_malloc(len) : NULL;
+    guint8 *k = pp->heap ? pp->heap : pp->buf;
+    k[0] = (guint8)h->type;
+    if (h->len)
+        memcpy(k + 1, h->data, h->len);
+    pp->p = (ddb_part){.hash = key_hash(k, len), .keylen = len, .key = k};
+    return &pp->p;
+}
+
+static void probe_done(part_probe *pp)
+{
+    g_free(pp->heap);
+}
+
+/* ---- the store ---- */
+
+ddb_store *ddb_store_new(void)
+{
+    ddb_store *s = g_new0(ddb_store, 1);
+    pmap_init(&s->parts, &part_type);
+    return s;
+}
+
+ddb_store *ddb_store_share(const ddb_store *src)
+{
+    ddb_store *s = ddb_store_new();
+    pmap_share(&s->parts, &src->parts);
+    s->count = src->count;
+    s->bytes = src->bytes;
+    return s;
+}
+
+void ddb_store_free(ddb_store *s)
+{
+    if (!s)
+        return;
+    pmap_clear(&s->parts);
+    g_free(s);
+}
+
+void ddb_store_clear(ddb_store *s)
+{
+    pmap_clear(&s->parts);
+    s->count = 0;
+    s->bytes = 0;
+}
+
 guint32 ddb_store_hash(const ddb_keyval *hash)
 {
-    GBytes *k = part_key(hash);
-    guint32 h = mix(g_bytes_hash(k));
-    g_bytes_unref(k);
+    part_probe pp;
+    guint32 h = probe_part(&pp, hash)->hash;
+    probe_done(&pp);
     return h;
 }
 
-ddb_part *ddb_store_partition(const ddb_store *s, const ddb_keyval *hash)
+const ddb_part *ddb_store_partition(const ddb_store *s, const ddb_keyval *hash)
 {
-    GBytes *k = part_key(hash);
-    ddb_part *p = g_hash_table_lookup(s->parts, k);
-    g_bytes_unref(k);
+    part_probe pp;
+    const ddb_part *p = pmap_get(&s->parts, probe_part(&pp, hash));
+    probe_done(&pp);
     return p;
 }
 
 const ddb_entry *ddb_store_get(const ddb_store *s, const ddb_keyval *hash, const ddb_keyval *sort, size_t nsort)
 {
-    ddb_part *p = ddb_store_partition(s, hash);
+    const ddb_part *p = ddb_store_partition(s, hash);
     if (!p)
         return NULL;
     probe_buf b;
-    return g_tree_lookup(p->items, probe_of(&b, sort, nsort, 0));
+    return pmap_get(&p->items, probe_of(&b, sort, nsort, 0));
 }
 
 void ddb_store_put(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *sort, size_t nsort, json_t *item,
                    json_t *base, size_t size)
 {
-    GBytes *k = part_key(hash);
-    ddb_part *p = g_hash_table_lookup(s->parts, k);
+    part_probe pp;
+    const ddb_part *probe = probe_part(&pp, hash);
+    ddb_part *p = pmap_get_mut(&s->parts, probe);
     if (!p) {
-        p = g_new0(ddb_part, 1);
-        p->key = k;
-        p->hash = mix(g_bytes_hash(k));
-        p->items = g_tree_new_full(skey_cmp, NULL, g_free, entry_free);
-        g_hash_table_insert(s->parts, p->key, p);
-        g_tree_insert(s->order, p, p);
-    } else {
-        g_bytes_unref(k);
+        p = part_new(probe->hash, probe->key, probe->keylen);
+        pmap_put(&s->parts, p);
     }
-    probe_buf b;
-    ddb_entry *old = g_tree_lookup(p->items, probe_of(&b, sort, nsort, 0));
+    probe_done(&pp);
+    ddb_entry *old = pmap_put(&p->items, entry_new(sort, nsort, item, base, size));
     if (old) {
         s->bytes -= old->size;
         p->bytes -= old->size;
         s->count--;
+        entry_release(old);
     }
-    ddb_entry *e = g_new(ddb_entry, 1);
-    e->item = item;
-    e->base = base;
-    e->size = size;
-    g_tree_replace(p->items, skey_dup(sort, nsort), e);
     s->bytes += size;
     p->bytes += size;
     s->count++;
@@ -210,23 +293,24 @@ void ddb_store_put(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *sort,
 
 bool ddb_store_remove(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *sort, size_t nsort)
 {
-    ddb_part *p = ddb_store_partition(s, hash);
-    if (!p)
-        return false;
+    part_probe pp;
+    const ddb_part *probe = probe_part(&pp, hash);
     probe_buf b;
-    const ddb_skey *probe = probe_of(&b, sort, nsort, 0);
-    ddb_entry *old = g_tree_lookup(p->items, probe);
-    if (!old)
-        return false;
-    s->bytes -= old->size;
-    p->bytes -= old->size;
-    s->count--;
-    g_tree_remove(p->items, probe);
-    if (g_tree_nnodes(p->items) == 0) {
-        g_tree_remove(s->order, p);
-        g_hash_table_remove(s->parts, p->key);
+    const ddb_skey *key = probe_of(&b, sort, nsort, 0);
+    /* writers remove what they found: a miss, which copies the path for
+     * nothing, is rare */
+    ddb_part *p = pmap_get_mut(&s->parts, probe);
+    ddb_entry *old = p ? pmap_take(&p->items, key) : NULL;
+    if (old) {
+        s->bytes -= old->size;
+        p->bytes -= old->size;
+        s->count--;
+        entry_release(old);
+        if (pmap_count(&p->items) == 0)
+            pmap_remove(&s->parts, probe);
     }
-    return true;
+    probe_done(&pp);
+    return old != NULL;
 }
 
 size_t ddb_store_count(const ddb_store *s)
@@ -239,28 +323,51 @@ uint64_t ddb_store_bytes(const ddb_store *s)
     return s->bytes;
 }
 
-GTreeNode *ddb_store_part_seek(const ddb_store *s, guint32 hash, const ddb_keyval *key, bool after)
+const ddb_part *ddb_store_part_seek(const ddb_store *s, pmap_iter *it, guint32 hash, const ddb_keyval *key,
+                                    bool after)
 {
-    ddb_part probe = {.hash = hash, .key = key ? part_key(key) : NULL};
-    GTreeNode *n = after ? g_tree_upper_bound(s->order, &probe) : g_tree_lower_bound(s->order, &probe);
-    if (probe.key)
-        g_bytes_unref(probe.key);
-    return n;
+    part_probe pp = {.heap = NULL};
+    ddb_part at = key ? *probe_part(&pp, key) : (ddb_part){.key = NULL};
+    at.hash = hash;
+    const ddb_part *p = pmap_seek(&s->parts, it, &at, after);
+    probe_done(&pp);
+    return p;
 }
 
-GTreeNode *ddb_part_seek(const ddb_part *p, const ddb_keyval *sort, size_t nsort, bool after)
+const ddb_entry *ddb_part_seek(const ddb_part *p, pmap_iter *it, const ddb_keyval *sort, size_t nsort, bool after)
 {
     probe_buf b;
-    const ddb_skey *probe = probe_of(&b, sort, nsort, after ? 1 : -1);
-    return after ? g_tree_upper_bound(p->items, probe) : g_tree_lower_bound(p->items, probe);
+    return pmap_seek(&p->items, it, probe_of(&b, sort, nsort, after ? 1 : -1), after);
+}
+
+const ddb_entry *ddb_part_seek_back(const ddb_part *p, pmap_iter *it, const ddb_keyval *sort, size_t nsort,
+                                    bool before)
+{
+    probe_buf b;
+    return pmap_seek_back(&p->items, it, probe_of(&b, sort, nsort, before ? -1 : 1), before);
+}
+
+typedef struct foreach_ctx {
+    bool (*fn)(const ddb_entry *e, void *arg);
+    void *arg;
+    bool stopped;
+} foreach_ctx;
+
+static bool foreach_entry(void *v, void *arg)
+{
+    foreach_ctx *c = arg;
+    c->stopped = !c->fn(v, c->arg);
+    return !c->stopped;
+}
+
+static bool foreach_part(void *v, void *arg)
+{
+    pmap_foreach(&((ddb_part *)v)->items, foreach_entry, arg);
+    return !((foreach_ctx *)arg)->stopped;
 }
 
 void ddb_store_foreach(const ddb_store *s, bool (*fn)(const ddb_entry *e, void *arg), void *arg)
 {
-    for (GTreeNode *pn = g_tree_node_first(s->order); pn; pn = g_tree_node_next(pn)) {
-        ddb_part *p = g_tree_node_value(pn);
-        for (GTreeNode *n = g_tree_node_first(p->items); n; n = g_tree_node_next(n))
-            if (!fn(g_tree_node_value(n), arg))
-                return;
-    }
+    foreach_ctx c = {fn, arg, false};
+    pmap_foreach(&s->parts, foreach_part, &c);
 }

@@ -1,19 +1,27 @@
 /* store: items laid out for the key lookups DynamoDB does, for a table and
  * for each of its secondary indexes alike.
  *
- * Items are grouped by partition key (a hash table: GetItem, PutItem and a
- * Query's partition in O(1)); inside a partition they sit in a balanced tree
- * ordered by a sort key of one to three components, compared in turn the
- * way DynamoDB orders keys (numbers by value, strings and binaries
- * bytewise). A table's sort key is its range key (or none); an index's is
- * its own range key followed by the table's keys, which keeps items that
- * share an index key apart and in a stable order. A Query page costs
- * O(log n + page) with ddb_part_seek and g_tree_node_next / _previous.
- * Partitions are also kept in a tree ordered by a hash of their key: the
- * order a Scan walks, resumes from in O(log n), and cuts into parallel
+ * Items are grouped by partition key into partitions; inside a partition
+ * they sit in a map ordered by a sort key of one to three components,
+ * compared in turn the way DynamoDB orders keys (numbers by value, strings
+ * and binaries bytewise). A table's sort key is its range key (or none); an
+ * index's is its own range key followed by the table's keys, which keeps
+ * items that share an index key apart and in a stable order. A Query page
+ * costs O(log n + page) with ddb_part_seek and pmap_next / pmap_prev.
+ * Partitions are kept in a map ordered by a hash of their key, then the key:
+ * GetItem, PutItem and a Query find theirs in O(log partitions), and it is
+ * the order a Scan walks, resumes from in O(log n), and cuts into parallel
  * segments by hash range.
  *
- * The store owns its entries (json_t references) and knows their DynamoDB
+ * Both maps are persistent (state/pmap.h), so that ddb_store_share gives a
+ * snapshot (POST /_mockaws/snapshots) a second store of the same items in
+ * O(1), and each side's writes then copy only the path to what they change.
+ * Entries are never changed once stored (a put replaces one), and neither
+ * are their items (json_t; stored items are immutable throughout the
+ * service: an update makes a new item); a partition, whose item collection
+ * size changes in place, is unshared first (pmap_get_mut).
+ *
+ * The store owns its entries (reference counted) and knows their DynamoDB
  * sizes, in total and per partition (item collection sizes). */
 #ifndef MOCKAWS_DYNAMODB_STORE_H
 #define MOCKAWS_DYNAMODB_STORE_H
@@ -23,6 +31,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "state/pmap.h"
 
 /* One key attribute's value: its type ('S', 'N', 'B'; 0 for "none") and
  * bytes (a number in canonical form, NUL-terminated). Borrowed. */
@@ -44,7 +54,11 @@ typedef struct ddb_skey {
     ddb_keyval k[];
 } ddb_skey;
 
+/* A stored item, reference counted (its maps and snapshots' maps hold it);
+ * never changed once stored. */
 typedef struct ddb_entry {
+    int refs;     /* atomic */
+    const ddb_skey *key; /* its sort key, in the same block */
     json_t *item; /* one reference, owned */
     json_t *base; /* index entries: the table's whole item (one reference,
                      owned; for TTL and for reads that fetch what an index
@@ -52,16 +66,23 @@ typedef struct ddb_entry {
     size_t size;  /* DynamoDB's size of item */
 } ddb_entry;
 
+/* The items under one partition key, reference counted; a store changes
+ * one only once it holds it alone (pmap_get_mut). */
 typedef struct ddb_part {
-    GBytes *key;    /* type byte + the partition key's bytes */
-    guint32 hash;   /* scan order */
-    uint64_t bytes; /* item collection size */
-    GTree *items;   /* ddb_skey* -> ddb_entry*, in sort key order */
+    int refs;          /* atomic */
+    guint32 hash;      /* scan order */
+    size_t keylen;
+    const guint8 *key; /* type byte + the partition key's bytes, in the same block */
+    uint64_t bytes;    /* item collection size */
+    pmap items;        /* ddb_entry*, in sort key order */
 } ddb_part;
 
 typedef struct ddb_store ddb_store;
 
 ddb_store *ddb_store_new(void);
+/* A second store of s's entries, sharing them: O(1). Afterwards each
+ * changes only its own; either may be freed first. */
+ddb_store *ddb_store_share(const ddb_store *s);
 void ddb_store_free(ddb_store *s);
 void ddb_store_clear(ddb_store *s);
 
@@ -79,20 +100,26 @@ bool ddb_store_remove(ddb_store *s, const ddb_keyval *hash, const ddb_keyval *so
 size_t ddb_store_count(const ddb_store *s);
 uint64_t ddb_store_bytes(const ddb_store *s);
 
-/* The partition under a partition key, or NULL. */
-ddb_part *ddb_store_partition(const ddb_store *s, const ddb_keyval *hash);
+/* The partition under a partition key, or NULL. Not to be changed. */
+const ddb_part *ddb_store_partition(const ddb_store *s, const ddb_keyval *hash);
 
 /* The scan-order hash of a partition key. */
 guint32 ddb_store_hash(const ddb_keyval *hash);
-/* The node of the first partition in scan order at or after (hash, key)
- * (key NULL: the first with that hash or a greater one), or strictly after
- * it when after is set; NULL at the end. Its value is the ddb_part*;
- * g_tree_node_next walks on in O(1). */
-GTreeNode *ddb_store_part_seek(const ddb_store *s, guint32 hash, const ddb_keyval *key, bool after);
+/* The first partition in scan order at or after (hash, key) (key NULL: the
+ * first with that hash or a greater one), or strictly after it when after
+ * is set; NULL at the end. it is left on it: pmap_next walks on. */
+const ddb_part *ddb_store_part_seek(const ddb_store *s, pmap_iter *it, guint32 hash, const ddb_keyval *key,
+                                    bool after);
 
-/* The first node of p whose key is >= the probe (after: > the probe), or
- * NULL. The probe has nsort components (at most the stored keys' count). */
-GTreeNode *ddb_part_seek(const ddb_part *p, const ddb_keyval *sort, size_t nsort, bool after);
+/* The first entry of p whose key is >= the probe (after: > the probe), or
+ * NULL; it is left on it, and pmap_next, pmap_prev walk on. The probe has
+ * nsort components (at most the stored keys' count); a shorter probe counts
+ * as below every key it is a prefix of, or with after set above them. */
+const ddb_entry *ddb_part_seek(const ddb_part *p, pmap_iter *it, const ddb_keyval *sort, size_t nsort, bool after);
+/* The last entry whose key is <= the probe (before: < the probe), or NULL:
+ * the same walk backwards. */
+const ddb_entry *ddb_part_seek_back(const ddb_part *p, pmap_iter *it, const ddb_keyval *sort, size_t nsort,
+                                    bool before);
 
 /* Every entry in scan order; stop by returning false. */
 void ddb_store_foreach(const ddb_store *s, bool (*fn)(const ddb_entry *e, void *arg), void *arg);

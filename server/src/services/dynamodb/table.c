@@ -49,9 +49,7 @@ void ddb_table_free(ddb_table *t)
     json_decref(t->extra);
     json_decref(t->tags);
     ddb_store_free(t->items);
-    g_free(t->ttl.attr);
-    if (t->ttl.expiry)
-        g_tree_destroy(t->ttl.expiry);
+    ddb_ttl_free(&t->ttl);
     g_mutex_clear(&t->cap_lock);
     g_free(t);
 }
@@ -68,7 +66,7 @@ ddb_state *ddb_state_new(const ddb_config *cfg)
     st->token_queue = g_queue_new();
     st->ttl_delay_ms = cfg ? cfg->ttl_delay_ms : DDB_DEFAULT_TTL_DELAY_MS;
     atomic_init(&st->ttl_due_ms, INT64_MAX);
-    st->ttl_deleted = g_queue_new();
+    ddb_ttl_log_init(st);
     return st;
 }
 
@@ -79,8 +77,83 @@ void ddb_state_free(ddb_state *st)
     g_tree_destroy(st->tables);
     g_hash_table_destroy(st->tokens);
     g_queue_free_full(st->token_queue, ddb_token_free);
-    g_queue_free_full(st->ttl_deleted, (GDestroyNotify)json_decref);
+    pmap_clear(&st->ttl_deleted);
     g_free(st);
+}
+
+/* ---- clones (snapshots) ---- */
+
+/* The definitions are small and copied whole (deep: some are changed in
+ * place by UpdateTable and TagResource); the items are shared. */
+static ddb_index *index_clone(const ddb_index *src)
+{
+    ddb_index *ix = g_new(ddb_index, 1);
+    *ix = *src;
+    ix->name = g_strdup(src->name);
+    ix->hash.name = g_strdup(src->hash.name);
+    ix->range.name = g_strdup(src->range.name);
+    ix->key_schema = json_deep_copy(src->key_schema);
+    ix->projection = json_deep_copy(src->projection);
+    ix->extra = json_deep_copy(src->extra);
+    ix->include = g_strdupv(src->include);
+    ix->items = src->items ? ddb_store_share(src->items) : NULL;
+    return ix;
+}
+
+static GPtrArray *indexes_clone(const GPtrArray *src)
+{
+    GPtrArray *a = g_ptr_array_new_full(src->len, (GDestroyNotify)ddb_index_free);
+    for (guint i = 0; i < src->len; i++)
+        g_ptr_array_add(a, index_clone(src->pdata[i]));
+    return a;
+}
+
+static ddb_table *table_clone(const ddb_table *src, ddb_state *st)
+{
+    ddb_table *t = g_new(ddb_table, 1);
+    *t = *src; /* no request runs: the buckets hold still */
+    g_mutex_init(&t->cap_lock);
+    t->name = g_strdup(src->name);
+    t->arn = g_strdup(src->arn);
+    t->id = g_strdup(src->id);
+    t->hash.name = g_strdup(src->hash.name);
+    t->range.name = g_strdup(src->range.name);
+    t->attr_defs = json_deep_copy(src->attr_defs);
+    t->key_schema = json_deep_copy(src->key_schema);
+    t->lsis = indexes_clone(src->lsis);
+    t->gsis = indexes_clone(src->gsis);
+    t->stream = json_deep_copy(src->stream);
+    t->stream_label = g_strdup(src->stream_label);
+    t->sse = json_deep_copy(src->sse);
+    t->table_class = g_strdup(src->table_class);
+    t->extra = json_deep_copy(src->extra);
+    t->tags = json_deep_copy(src->tags);
+    t->items = ddb_store_share(src->items);
+    ddb_ttl_share(&t->ttl, &src->ttl, st);
+    return t;
+}
+
+static gboolean clone_one(gpointer key, gpointer value, gpointer arg)
+{
+    ddb_state *st = arg;
+    ddb_table *t = table_clone(value, st);
+    g_tree_insert(st->tables, t->name, t);
+    return FALSE;
+}
+
+ddb_state *ddb_state_clone(const ddb_state *src)
+{
+    ddb_state *st = ddb_state_new(NULL);
+    st->delay_ms = src->delay_ms;
+    st->next_due_ms = src->next_due_ms;
+    st->emulate_all = src->emulate_all;
+    st->burst_s = src->burst_s;
+    ddb_tokens_copy(st, src);
+    st->ttl_delay_ms = src->ttl_delay_ms;
+    atomic_store(&st->ttl_due_ms, atomic_load(&src->ttl_due_ms));
+    ddb_ttl_log_share(st, src);
+    g_tree_foreach(src->tables, clone_one, st);
+    return st;
 }
 
 ddb_status ddb_table_status(const ddb_table *t, int64_t now_ms)

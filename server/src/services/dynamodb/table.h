@@ -14,8 +14,8 @@
  * indexes (kept in step with the table by write.h), its time to live
  * (ttl.h) and its capacity buckets (capacity.h).
  *
- * The state is owned by the namespace; it owns its tables, which own their
- * items. */
+ * The state is owned by the namespace; it owns its tables, which hold their
+ * items with the clones a snapshot takes (ddb_state_clone; store.h). */
 #ifndef MOCKAWS_DYNAMODB_TABLE_H
 #define MOCKAWS_DYNAMODB_TABLE_H
 
@@ -76,7 +76,7 @@ typedef struct ddb_ttl {
     bool enabled;        /* as last asked */
     int64_t until_ms;    /* ENABLING / DISABLING until then */
     int64_t changed_ms;  /* last change (0: never): changes are one per hour */
-    GTree *expiry;       /* while enabled: ddb_ttl_key* -> NULL, by expiry time */
+    pmap *expiry;        /* while enabled: the items with an expiry, by expiry time (ttl.c) */
     struct ddb_state *state; /* while enabled: the table's state (borrowed), whose
                                 sweep time each newly tracked item may bring forward */
 } ddb_ttl;
@@ -164,7 +164,8 @@ typedef struct ddb_state {
     GQueue *token_queue; /* the records, oldest first, for expiry */
     int64_t ttl_delay_ms;      /* the TTL sweeper deletes an item this long after it expires */
     _Atomic int64_t ttl_due_ms; /* its next work (INT64_MAX: none); read without the lock */
-    GQueue *ttl_deleted;       /* its deletions as records (ttl.h; owned), oldest first */
+    pmap ttl_deleted;          /* its deletions as records (ttl.h; owned), oldest first */
+    uint64_t ttl_seq;          /* the next record's number there */
 } ddb_state;
 
 /* The server's DynamoDB settings (mockaws_options, through svc_def's
@@ -178,6 +179,11 @@ typedef struct ddb_config {
 /* cfg borrowed; NULL: the defaults. */
 ddb_state *ddb_state_new(const ddb_config *cfg);
 void ddb_state_free(ddb_state *st);
+/* A second state of what src holds, for snapshots (svc_def.state_clone):
+ * the definitions copied, the items (and the TTL expiry order) shared in
+ * O(1) per table, so that what one changes the other never sees. Either
+ * may be freed first. No request may run on src meanwhile. */
+ddb_state *ddb_state_clone(const ddb_state *src);
 
 /* The table as a reader at now_ms sees it: NULL when there is none (or it
  * is gone). */

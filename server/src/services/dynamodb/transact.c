@@ -72,15 +72,24 @@ static json_t *request_identity(json_t *in)
 }
 
 /* Steals request. */
-static void token_remember(ddb_state *st, const char *token, json_t *request, int64_t now_ms)
+static void token_remember_until(ddb_state *st, const char *token, json_t *request, int64_t expires_ms)
 {
     size_t n = strlen(token);
     token_rec *r = g_malloc(sizeof *r + n + 1);
-    r->expires_ms = now_ms + TOKEN_MS;
+    r->expires_ms = expires_ms;
     r->request = request;
     memcpy(r->token, token, n + 1);
     g_queue_push_tail(st->token_queue, r);
     g_hash_table_replace(st->tokens, r->token, r);
+}
+
+void ddb_tokens_copy(ddb_state *dst, const ddb_state *src)
+{
+    for (GList *l = src->token_queue->head; l; l = l->next) {
+        const token_rec *r = l->data;
+        /* the request is never changed once remembered: shared */
+        token_remember_until(dst, r->token, json_incref(r->request), r->expires_ms);
+    }
 }
 
 /* ---- common ---- */
@@ -317,7 +326,7 @@ int ddb_transact_write_items(svc_call *c)
         apply(&a[i]);
     if (token)
         /* a copy: the request's trees may be shared with what it stored */
-        token_remember(st, token, json_deep_copy(identity), c->now_ms);
+        token_remember_until(st, token, json_deep_copy(identity), c->now_ms + TOKEN_MS);
     c->output = json_object();
     consumed_out(c, per_table);
     if (g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0) {

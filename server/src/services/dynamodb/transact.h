@@ -22,6 +22,7 @@
 #ifndef MOCKAWS_DYNAMODB_TRANSACT_H
 #define MOCKAWS_DYNAMODB_TRANSACT_H
 
+#include "services/dynamodb/table.h"
 #include "services/service.h"
 
 int ddb_transact_write_items(svc_call *c);
@@ -29,5 +30,8 @@ int ddb_transact_get_items(svc_call *c);
 
 /* Frees a ClientRequestToken record of ddb_state's token queue. */
 void ddb_token_free(void *rec);
+/* dst (without tokens) remembers the tokens src does, until the same times
+ * (ddb_state_clone). */
+void ddb_tokens_copy(ddb_state *dst, const ddb_state *src);
 
 #endif

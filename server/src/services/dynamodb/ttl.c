@@ -14,20 +14,113 @@
 /* One change of the setting per table per hour. */
 #define CHANGE_INTERVAL_MS (3600LL * 1000)
 
-/* An entry of the expiry tree: the item (borrowed from the table's store,
- * which holds it as long as the entry exists) by its expiry time. */
-typedef struct ttl_key {
-    int64_t at_ms;
-    json_t *item;
-} ttl_key;
+/* What the two maps of this module hold, reference counted since a
+ * snapshot's map shares them, and never changed: the expiry map an item (one
+ * reference) by its expiry time (n: ms on the epoch), the sweeper's log a
+ * record by its number (n), oldest first. */
+typedef struct ttl_ent {
+    int refs; /* atomic */
+    int64_t n;
+    json_t *json;
+} ttl_ent;
 
-static int ttl_key_cmp(gconstpointer pa, gconstpointer pb, gpointer unused)
+static ttl_ent *ent_new(int64_t n, json_t *json)
 {
-    const ttl_key *a = pa, *b = pb;
-    if (a->at_ms != b->at_ms)
-        return a->at_ms < b->at_ms ? -1 : 1;
-    uintptr_t x = (uintptr_t)a->item, y = (uintptr_t)b->item;
+    ttl_ent *e = g_new(ttl_ent, 1);
+    *e = (ttl_ent){1, n, json};
+    return e;
+}
+
+static const void *ent_self(const void *v)
+{
+    return v;
+}
+
+static void ent_retain(void *v)
+{
+    g_atomic_int_inc(&((ttl_ent *)v)->refs);
+}
+
+static void ent_release(void *v)
+{
+    ttl_ent *e = v;
+    if (!g_atomic_int_dec_and_test(&e->refs))
+        return;
+    json_decref(e->json);
+    g_free(e);
+}
+
+static int n_cmp(int64_t a, int64_t b)
+{
+    return a == b ? 0 : a < b ? -1 : 1;
+}
+
+/* expiry time, then the item (items expiring together apart) */
+static int expiry_cmp(const void *pa, const void *pb)
+{
+    const ttl_ent *a = pa, *b = pb;
+    if (a->n != b->n)
+        return n_cmp(a->n, b->n);
+    uintptr_t x = (uintptr_t)a->json, y = (uintptr_t)b->json;
     return x == y ? 0 : x < y ? -1 : 1;
+}
+
+static int log_cmp(const void *pa, const void *pb)
+{
+    return n_cmp(((const ttl_ent *)pa)->n, ((const ttl_ent *)pb)->n);
+}
+
+static const pmap_type expiry_type = {expiry_cmp, ent_self, ent_retain, ent_release, NULL};
+static const pmap_type log_type = {log_cmp, ent_self, ent_retain, ent_release, NULL};
+
+static pmap *expiry_new(void)
+{
+    pmap *m = g_new(pmap, 1);
+    pmap_init(m, &expiry_type);
+    return m;
+}
+
+static void expiry_free(pmap *m)
+{
+    if (!m)
+        return;
+    pmap_clear(m);
+    g_free(m);
+}
+
+void ddb_ttl_free(ddb_ttl *ttl)
+{
+    g_free(ttl->attr);
+    expiry_free(ttl->expiry);
+}
+
+void ddb_ttl_untrack_all(ddb_table *t)
+{
+    if (t->ttl.expiry)
+        pmap_clear(t->ttl.expiry);
+}
+
+void ddb_ttl_share(ddb_ttl *dst, const ddb_ttl *src, ddb_state *st)
+{
+    *dst = *src;
+    dst->attr = g_strdup(src->attr);
+    dst->state = src->state ? st : NULL;
+    if (src->expiry) {
+        dst->expiry = expiry_new();
+        pmap_share(dst->expiry, src->expiry);
+    }
+}
+
+void ddb_ttl_log_init(ddb_state *st)
+{
+    pmap_init(&st->ttl_deleted, &log_type);
+    st->ttl_seq = 0;
+}
+
+void ddb_ttl_log_share(ddb_state *dst, const ddb_state *src)
+{
+    pmap_share(&dst->ttl_deleted, &src->ttl_deleted);
+    dst->ttl_seq = src->ttl_seq;
 }
 
 /* The item's expiry (ms on the epoch), false when it has none: the TTL
@@ -69,9 +162,9 @@ void ddb_ttl_track(ddb_table *t, json_t *item)
     int64_t at;
     if (!t->ttl.expiry || !expiry_of(t, item, &at))
         return;
-    ttl_key *k = g_new(ttl_key, 1);
-    *k = (ttl_key){at, item};
-    g_tree_insert(t->ttl.expiry, k, NULL);
+    ttl_ent *was = pmap_put(t->ttl.expiry, ent_new(at, json_incref(item)));
+    if (was)
+        ent_release(was);
     if (t->ttl.state)
         due_at_most(t->ttl.state, sweep_time(t->ttl.state, at));
 }
@@ -81,8 +174,8 @@ void ddb_ttl_untrack(ddb_table *t, json_t *item)
     int64_t at;
     if (!t->ttl.expiry || !expiry_of(t, item, &at))
         return;
-    ttl_key probe = {at, item};
-    g_tree_remove(t->ttl.expiry, &probe);
+    ttl_ent probe = {0, at, item};
+    pmap_remove(t->ttl.expiry, &probe);
 }
 
 /* A deletion by the TTL service, as a DynamoDB Streams record shows it. */
@@ -100,9 +193,10 @@ static void record(ddb_state *st, const ddb_table *t, json_t *item, int64_t now_
                           "NEW_AND_OLD_IMAGES", "userIdentity", "type", "Service", "principalId",
                           "dynamodb.amazonaws.com");
     json_decref(keys);
-    g_queue_push_tail(st->ttl_deleted, r);
-    while (g_queue_get_length(st->ttl_deleted) > DDB_TTL_RECORDS)
-        json_decref(g_queue_pop_head(st->ttl_deleted));
+    pmap_put(&st->ttl_deleted, ent_new((int64_t)st->ttl_seq++, r));
+    pmap_iter it;
+    while (pmap_count(&st->ttl_deleted) > DDB_TTL_RECORDS)
+        pmap_remove(&st->ttl_deleted, pmap_first(&st->ttl_deleted, &it));
 }
 
 /* Deletes t's items due at now_ms; the sweep time of the next one. */
@@ -110,25 +204,22 @@ static int64_t sweep_table(ddb_state *st, ddb_table *t, int64_t now_ms)
 {
     if (!active(t) || !t->ttl.expiry)
         return INT64_MAX;
-    GTreeNode *n;
-    while ((n = g_tree_node_first(t->ttl.expiry))) {
-        ttl_key *k = g_tree_node_key(n);
-        int64_t due = sweep_time(st, k->at_ms);
+    pmap_iter it;
+    ttl_ent *k;
+    while ((k = pmap_first(t->ttl.expiry, &it))) {
+        int64_t due = sweep_time(st, k->n);
         if (due > now_ms)
             return due;
-        if (k->at_ms > now_ms - FIVE_YEARS_MS) {
-            /* the delete untracks the item, which frees k */
-            json_t *item = json_incref(k->item);
-            ttl_key copy = *k;
-            record(st, t, item, now_ms);
-            ddb_write_delete(t, item);
-            /* never spin on an entry the delete did not take away */
-            g_tree_remove(t->ttl.expiry, &copy);
-            json_decref(item);
-        } else {
-            /* too old ever to expire: it need not be looked at again */
-            g_tree_remove(t->ttl.expiry, k);
+        /* the delete untracks the item, which may free k */
+        ttl_ent copy = {0, k->n, json_incref(k->json)};
+        if (k->n > now_ms - FIVE_YEARS_MS) {
+            record(st, t, copy.json, now_ms);
+            ddb_write_delete(t, copy.json);
         }
+        /* never spin on an entry the delete did not take away; one too old
+         * ever to expire need not be looked at again */
+        pmap_remove(t->ttl.expiry, &copy);
+        json_decref(copy.json);
     }
     return INT64_MAX;
 }
@@ -171,8 +262,9 @@ void ddb_ttl_delay_changed(ddb_state *st)
 
 void ddb_ttl_records(ddb_state *st, const char *account, const char *region, const char *table, json_t *out)
 {
-    for (GList *l = st->ttl_deleted->head; l; l = l->next) {
-        json_t *r = l->data;
+    pmap_iter it;
+    for (const ttl_ent *e = pmap_first(&st->ttl_deleted, &it); e; e = pmap_next(&it)) {
+        json_t *r = e->json;
         if (table && g_strcmp0(svc_str(r, "tableName"), table) != 0)
             continue;
         json_t *o = json_deep_copy(r);
@@ -184,7 +276,7 @@ void ddb_ttl_records(ddb_state *st, const char *account, const char *region, con
 
 void ddb_ttl_records_clear(ddb_state *st)
 {
-    g_queue_clear_full(st->ttl_deleted, (GDestroyNotify)json_decref);
+    pmap_clear(&st->ttl_deleted);
 }
 
 static bool track_one(const ddb_entry *e, void *arg)
@@ -195,10 +287,8 @@ static bool track_one(const ddb_entry *e, void *arg)
 
 void ddb_ttl_set(ddb_state *st, ddb_table *t, const char *attr, bool enabled, int64_t now_ms, int64_t until_ms)
 {
-    if (t->ttl.expiry) {
-        g_tree_destroy(t->ttl.expiry);
-        t->ttl.expiry = NULL;
-    }
+    expiry_free(t->ttl.expiry);
+    t->ttl.expiry = NULL;
     if (attr != t->ttl.attr) {
         g_free(t->ttl.attr);
         t->ttl.attr = g_strdup(attr);
@@ -208,7 +298,7 @@ void ddb_ttl_set(ddb_state *st, ddb_table *t, const char *attr, bool enabled, in
     t->ttl.changed_ms = now_ms;
     t->ttl.state = enabled ? st : NULL;
     if (enabled) {
-        t->ttl.expiry = g_tree_new_full(ttl_key_cmp, NULL, g_free, NULL);
+        t->ttl.expiry = expiry_new();
         ddb_store_foreach(t->items, track_one, t);
     }
 }

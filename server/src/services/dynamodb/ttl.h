@@ -8,7 +8,8 @@
  * few days" and here the state's ttl_delay_ms after the expiry time, on the
  * server clock (a virtual clock moves it; DDB_DEFAULT_TTL_DELAY_MS). Items
  * whose expiry is more than five years before the sweep are never deleted.
- * Expiring items sit in a tree ordered by expiry; the sweep is svc_def's
+ * Expiring items sit in a map ordered by expiry (persistent, state/pmap.h,
+ * which a snapshot shares in O(1) like the items); the sweep is svc_def's
  * maintain hook, run before a request once the clock passes ddb_ttl_due,
  * so it costs O(log n) per deleted item and nothing when nothing is due.
  * Each deletion is the TTL service's, as DynamoDB Streams shows it: a
@@ -37,6 +38,14 @@ int ddb_describe_ttl(svc_call *c);
 /* Writers: item enters / leaves the table (borrowed; called by write.h). */
 void ddb_ttl_track(ddb_table *t, json_t *item);
 void ddb_ttl_untrack(ddb_table *t, json_t *item);
+/* Every item leaves (the table is emptied). */
+void ddb_ttl_untrack_all(ddb_table *t);
+
+/* dst (uninitialized) becomes a copy of src sharing its expiry map (O(1)),
+ * for a table of st. */
+void ddb_ttl_share(ddb_ttl *dst, const ddb_ttl *src, ddb_state *st);
+/* Frees what ttl holds. */
+void ddb_ttl_free(ddb_ttl *ttl);
 
 /* svc_def's due_ms and maintain: when the sweeper next has work, and the
  * sweep (deletes every item expired ttl_delay_ms or more before
@@ -45,6 +54,11 @@ int64_t ddb_ttl_due(void *state);
 void ddb_ttl_sweep(svc_call *call);
 /* After a change of st->ttl_delay_ms: the sweep time is found anew. */
 void ddb_ttl_delay_changed(ddb_state *st);
+
+/* The state's log of the sweeper's records: made empty (ddb_state_new), and
+ * shared with a clone in O(1); pmap_clear frees it. */
+void ddb_ttl_log_init(ddb_state *st);
+void ddb_ttl_log_share(ddb_state *dst, const ddb_state *src);
 
 /* The sweeper's records of namespace st (account, region) appended to out,
  * of table (NULL: any); or forgotten. */

@@ -60,6 +60,5 @@ void ddb_write_clear(ddb_table *t)
             if (ix->items)
                 ddb_store_clear(ix->items);
         }
-    if (t->ttl.expiry)
-        g_tree_remove_all(t->ttl.expiry);
+    ddb_ttl_untrack_all(t);
 }
