@@ -198,7 +198,7 @@ typedef struct sweep {
     int64_t now, next;
     GPtrArray *gone;     /* keys to expire, or uploads */
     GPtrArray *versions; /* versions to remove for good */
-    /* walking the versions tree: the entry before (newer, same key or not), and
+    /* walking the versions map: the entry before (newer, same key or not), and
      * how many noncurrent entries of its key came before */
     const s3_object *newer;
     int64_t noncurrent;

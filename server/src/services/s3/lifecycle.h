@@ -9,7 +9,7 @@
  * at its objects once and sets the next time. Writes lower a bucket's time to
  * the earliest a new object could expire (s3_lifecycle_note_write).
  *
- * On a versioned bucket a sweep walks the versions tree once, each key's
+ * On a versioned bucket a sweep walks the versions map once, each key's
  * newest first: Expiration adds a delete marker instead of deleting;
  * NoncurrentVersionExpiration removes a version NoncurrentDays after it
  * became noncurrent (when the entry above it was written), keeping the

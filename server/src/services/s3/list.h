@@ -11,7 +11,7 @@
 
 int s3_list_objects_v2(svc_call *c);
 int s3_list_objects(svc_call *c);
-/* ListObjectVersions: the same seeks over the versions tree (store.h). */
+/* ListObjectVersions: the same seeks over the versions map (store.h). */
 int s3_list_object_versions(svc_call *c);
 
 #endif

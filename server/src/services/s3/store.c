@@ -74,13 +74,9 @@ static void *object_unshare(void *v)
     s3_object *o = v;
     if (atomic_load_explicit(&o->refs, memory_order_acquire) == 1)
         return o;
-    size_t size = offsetof(s3_object, key) + strlen(o->key) + 1;
-    s3_object *c = g_malloc(size);
-    memcpy(c, o, size);
-    atomic_init(&c->refs, 1);
-    if (c->blob)
-        s3_blob_ref(c->blob);
-    c->meta = meta_dup(o->meta);
+    s3_object *c = s3_object_new(o->key, o->blob, meta_dup(o->meta), S3_MTIME_MS(o), o->md5, o->etag_parts);
+    c->vseq = o->vseq;
+    c->vflags = o->vflags;
     s3_object_unref(o);
     return c;
 }
@@ -216,11 +212,13 @@ static s3_bucket *bucket_clone(const s3_bucket *b)
     c->versioning = b->versioning;
     c->vseq = b->vseq;
     c->lock = b->lock;
+    /* a completed upload's answer never changes once stored: shared
+     * (jansson's counts are atomic, as the two sides run under two locks) */
     GHashTableIter it;
     gpointer k, v;
     g_hash_table_iter_init(&it, b->completed);
     while (g_hash_table_iter_next(&it, &k, &v))
-        g_hash_table_insert(c->completed, g_strdup(k), json_deep_copy(v));
+        g_hash_table_insert(c->completed, g_strdup(k), json_incref(v));
     return c;
 }
 
@@ -347,7 +345,7 @@ s3_object *s3_object_new(const char *key, s3_blob *blob, s3_meta *meta, int64_t 
 {
     size_t klen = strlen(key);
     s3_object *o = g_malloc(offsetof(s3_object, key) + klen + 1);
-    o->blob = s3_blob_ref(blob);
+    o->blob = blob ? s3_blob_ref(blob) : NULL; /* NULL: a delete marker's copy */
     o->meta = meta;
     o->mtime = to_mtime(mtime_ms);
     atomic_init(&o->refs, 1);
@@ -514,7 +512,8 @@ s3_object *s3_version_latest(s3_bucket *b, const char *key)
 void s3_version_delete(s3_bucket *b, s3_object *v)
 {
     if (!s3_versioned(b)) {
-        pmap_remove(&b->objects, v->key);
+        /* taken, then dropped: the map is done with v's key first */
+        s3_object_unref(pmap_take(&b->objects, v->key));
         return;
     }
     /* the maps' references may be v's last: hold it until done */
