@@ -340,6 +340,29 @@ static void clone_freed_first(void **state)
     assert_string_equal(d, d0);
     g_free(d);
     ddb_state_free(c3);
+    /* a clone in the middle of transitions: an index backfilling, one
+     * being deleted (its store gone), a table being deleted */
+    mockaws_clock_advance(s, 1000);
+    doq(s, "UpdateTable", "{'TableName': 'orders', 'GlobalSecondaryIndexUpdates': [{'Delete': {'IndexName': 'by_g'}}]}");
+    ddb_state *c4 = clone_of(orig);
+    char *d4 = digest(orig);
+    d = digest(c4);
+    assert_string_equal(d, d4);
+    g_free(d);
+    assert_ptr_equal(swap_in(s, c4), orig);
+    mockaws_clock_advance(s, 1000);
+    doq(s, "PutItem", "{'TableName': 'orders', 'Item': {'pk': {'S': 'p5'}, 'sk': {'N': '555'}, 'g': {'S': 'g5'}}}");
+    doq(s, "DeleteItem", "{'TableName': 'orders', 'Key': {'pk': {'S': 'p1'}, 'sk': {'N': '3'}}}");
+    doq(s, "UpdateItem", "{'TableName': 'orders', 'Key': {'pk': {'S': 'p1'}, 'sk': {'N': '5'}}, "
+                         "'UpdateExpression': 'SET m.a[0] = :v', 'ExpressionAttributeValues': {':v': {'N': '5'}}}");
+    json_t *r = okq(s, "DescribeTable", "{'TableName': 'orders'}");
+    assert_null(AT(r, "Table", "GlobalSecondaryIndexes", "1"));
+    json_decref(r);
+    d = digest(orig);
+    assert_string_equal(d, d4);
+    g_free(d);
+    ddb_state_free(orig);
+    g_free(d4);
     g_free(d0);
 }
 
