@@ -50,9 +50,12 @@ build: deps-build
 run: build
 	$(BUILD)/bin/mockaws --port $(PORT)
 
-# The JS SDK v3 for the node client tests, exactly as the lock file says.
+# The JS SDK v3 for the node client tests, exactly as the lock file says:
+# installed when missing, and again when the lock file changed since (npm
+# keeps its own copy of what it installed in node_modules/.package-lock.json).
 node-deps:
-	@if [ -f client-tests/node/package-lock.json ] && [ ! -d client-tests/node/node_modules ]; then \
+	@if [ -f client-tests/node/package-lock.json ] && { [ ! -f client-tests/node/node_modules/.package-lock.json ] || \
+	    [ client-tests/node/package-lock.json -nt client-tests/node/node_modules/.package-lock.json ]; }; then \
 	  cd client-tests/node && npm ci --no-audit --no-fund; \
 	fi
 

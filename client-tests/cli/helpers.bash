@@ -4,9 +4,9 @@
 
 : "${MOCKAWS_BIN:=$BATS_TEST_DIRNAME/../../build/bin/mockaws}"
 
-start_mockaws() {
+start_mockaws() {  # start_mockaws [more flags]
   MOCKAWS_DIR="$(mktemp -d)"
-  "$MOCKAWS_BIN" --host 127.0.0.1 --port 0 --port-file "$MOCKAWS_DIR/port" \
+  "$MOCKAWS_BIN" --host 127.0.0.1 --port 0 --port-file "$MOCKAWS_DIR/port" "$@" \
     >"$MOCKAWS_DIR/out" 2>&1 </dev/null 3>&- &
   MOCKAWS_PID=$!
   local i

@@ -46,6 +46,10 @@ static void usage(FILE *f)
             "                     X-Mockaws-Control-Token or Authorization: Bearer)\n"
             "  --allow-host NAME  also answer control requests for Host NAME      MOCKAWS_ALLOW_HOSTS (',')\n"
             "                     (repeatable; .example.com for a domain, * any)\n"
+            "  --state-dir DIR    keep state across restarts: load DIR/state.json  MOCKAWS_STATE_DIR\n"
+            "                     at start (instead of --fixtures when there is\n"
+            "                     one), save it on SIGTERM / SIGINT and on POST\n"
+            "                     /_mockaws/state/save (DIR is created, 0700)\n"
             "\n"
             "The edge (bodies and connections; 0 = the default):\n"
             "  --body-spill BYTES     body bytes kept in memory before the rest goes to an\n"
@@ -137,6 +141,7 @@ enum {
     OPT_DDB_THROUGHPUT,
     OPT_S3_RESTORE,
     OPT_AUTH,
+    OPT_STATE_DIR,
 };
 
 typedef struct config {
@@ -261,6 +266,13 @@ static int apply(config *c, int opt, const char *v)
         return 0;
     case OPT_AUTH:
         return parse_auth(v, &c->o.auth);
+    case OPT_STATE_DIR:
+        if (!*v) {
+            fprintf(stderr, "mockaws: --state-dir must not be empty\n");
+            return -1;
+        }
+        c->o.state_dir = v;
+        return 0;
     case OPT_DDB_THROUGHPUT:
         /* the flag takes no value; its variable 1 / true or 0 / false */
         if (!v || !strcmp(v, "1") || !strcasecmp(v, "true"))
@@ -293,7 +305,8 @@ static int from_env(config *c)
                 {"MOCKAWS_DYNAMODB_DELAY_MS", OPT_DDB_DELAY}, {"MOCKAWS_DYNAMODB_THROUGHPUT", OPT_DDB_THROUGHPUT},
                 {"MOCKAWS_DYNAMODB_TTL_DELAY_MS", OPT_DDB_TTL_DELAY},
                 {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE},
-                {"MOCKAWS_AUTH", OPT_AUTH}};
+                {"MOCKAWS_AUTH", OPT_AUTH},
+                {"MOCKAWS_STATE_DIR", OPT_STATE_DIR}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
         if (v && *v && apply(c, vars[i].opt, v) != 0)
@@ -431,6 +444,7 @@ int main(int argc, char **argv)
         {"dynamodb-ttl-delay-ms", required_argument, NULL, OPT_DDB_TTL_DELAY},
         {"s3-restore-ms", required_argument, NULL, OPT_S3_RESTORE},
         {"auth", required_argument, NULL, OPT_AUTH},
+        {"state-dir", required_argument, NULL, OPT_STATE_DIR},
         {NULL, 0, NULL, 0},
     };
     bool run_mode = argc > 1 && strcmp(argv[1], "run") == 0;

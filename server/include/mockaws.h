@@ -87,6 +87,12 @@ typedef struct mockaws_options {
     unsigned s3_restore_ms;       /* how long a RestoreObject of an archived object takes */
 
     mockaws_auth_mode auth;       /* 0 = off */
+
+    /* Keeping state across restarts (README "Keeping state across restarts"):
+     * the state saved in this directory (created, 0700, when missing) is loaded
+     * at start instead of fixtures, and saved there again by mockaws_stop,
+     * mockaws_state_save and POST /_mockaws/state/save. NULL = none. */
+    const char *state_dir;
 } mockaws_options;
 
 /* Starts a server. NULL and a message in err on failure. opts may be NULL. */
@@ -105,8 +111,21 @@ MOCKAWS_API void mockaws_stop(mockaws *m);
 MOCKAWS_API int mockaws_load_fixtures_json(mockaws *m, const char *json, char *err, size_t errlen);
 MOCKAWS_API int mockaws_load_fixtures_file(mockaws *m, const char *path, char *err, size_t errlen);
 MOCKAWS_API char *mockaws_state_json(mockaws *m);
+/* Saves the state into opts.state_dir now (mockaws_stop saves too, and
+ * logs a failure, which only this call reports). -1 without a state dir. */
+MOCKAWS_API int mockaws_state_save(mockaws *m, char *err, size_t errlen);
 /* Forgets all state and empties the journal. */
 MOCKAWS_API void mockaws_reset(mockaws *m);
+
+/* Snapshots (README "Snapshots"): the whole state (every service, account
+ * and region, fault rules with their counters, handed-out credentials)
+ * kept under name (1-64 of [A-Za-z0-9._-]; an existing one is replaced),
+ * made current again by restore in time that does not grow with the
+ * number of objects, and forgotten by delete. 0, or -1 with err set (an
+ * invalid or unknown name, a service that cannot be snapshotted). */
+MOCKAWS_API int mockaws_snapshot(mockaws *m, const char *name, char *err, size_t errlen);
+MOCKAWS_API int mockaws_restore(mockaws *m, const char *name, char *err, size_t errlen);
+MOCKAWS_API int mockaws_snapshot_delete(mockaws *m, const char *name, char *err, size_t errlen);
 
 /* Journal. filter is a JSON object with any of service, operation, error,
  * since (seq), limit; NULL for all. Returns {"entries": [...]}, oldest first. */

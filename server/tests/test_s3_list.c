@@ -313,27 +313,41 @@ static void tokens_unit(void **st)
     g_free(t);
 }
 
-static gint cmp(gconstpointer a, gconstpointer b, gpointer u)
-{
-    return strcmp(a, b);
-}
-
+/* The seeks over a bucket's maps, objects and versions alike. */
 static void seeks_unit(void **st)
 {
-    GTree *t = g_tree_new_full(cmp, NULL, NULL, NULL);
+    s3_state *state = s3_state_new(0);
+    s3_bucket *b = s3_bucket_add(state, "bkt", "us-east-1", "123456789012", 0);
+    char *data;
+    s3_blob *blob = s3_blob_alloc(0, &data);
+    unsigned char md5[16] = {0};
     const char *keys[] = {"a", "a/", "a/x", "a/y", "a0", "b", "\xc3\xa9"};
-    for (size_t i = 0; i < 7; i++)
-        g_tree_insert(t, (gpointer)keys[i], (gpointer)keys[i]);
-    assert_string_equal(g_tree_node_key(s3_seek_from(t, "a/")), "a/");
-    assert_string_equal(g_tree_node_key(s3_seek_after(t, "a/")), "a/x");
-    assert_string_equal(g_tree_node_key(s3_seek_past_prefix(t, "a/", 2)), "a0");
-    assert_string_equal(g_tree_node_key(s3_seek_past_prefix(t, "b", 1)), "\xc3\xa9");
-    assert_null(s3_seek_past_prefix(t, "\xc3", 1));
+    for (int pass = 0; pass < 2; pass++) {
+        /* the second pass: every key twice more, as versions */
+        for (size_t i = 0; i < 7; i++)
+            s3_object_put(b, s3_object_new(keys[i], blob, NULL, 0, md5, 0));
+        bool versions = pass == 1;
+        pmap_iter it;
+        const s3_object *o = pmap_seek(&b->objects, &it, "a/", false);
+        assert_string_equal(o->key, "a/");
+        assert_string_equal(((s3_object *)pmap_next(&it))->key, "a/x");
+        assert_string_equal(((s3_object *)pmap_seek(&b->objects, &it, "a/", true))->key, "a/x");
+        assert_string_equal(s3_seek_past_prefix(b, versions, &it, "a/", 2)->key, "a0");
+        o = s3_seek_past_prefix(b, versions, &it, "b", 1);
+        assert_string_equal(o->key, "\xc3\xa9");
+        if (versions) /* newest first: the next is the older version of the same key */
+            assert_true(((s3_object *)pmap_next(&it))->vseq < o->vseq);
+        assert_null(s3_seek_past_prefix(b, versions, &it, "\xc3", 1));
+        assert_null(s3_seek_past_prefix(b, versions, &it, "\xff", 1));
+        s3_versioning_set(b, S3_VERSIONING_ENABLED);
+        s3_object_put(b, s3_object_new("\xc3\xa9", blob, NULL, 0, md5, 0));
+    }
     char *succ = s3_prefix_successor("a\xff\xff", 3);
     assert_string_equal(succ, "b");
     g_free(succ);
     assert_null(s3_prefix_successor("\xff", 1));
-    g_tree_destroy(t);
+    s3_blob_unref(blob);
+    s3_state_free(state);
 }
 
 int main(void)

@@ -38,8 +38,8 @@ static void assert_body(const s3_object *o, const char *want)
 static char *walk(s3_bucket *b, const char *key, uint64_t vseq)
 {
     GString *g = g_string_new(NULL);
-    for (GTreeNode *n = s3_version_seek(b, key, vseq); n; n = g_tree_node_next(n)) {
-        const s3_object *v = g_tree_node_value(n);
+    pmap_iter it;
+    for (const s3_object *v = s3_version_seek(b, &it, key, vseq); v; v = pmap_next(&it)) {
         g_string_append_printf(g, "%s%s:%.*s%s", g->len ? " " : "", v->key,
                                v->blob ? (int)v->blob->len : 1, v->blob ? v->blob->data : "-",
                                (v->vflags & S3_V_NULL) ? "*" : "");
@@ -60,13 +60,15 @@ static void null_version_then_versions(void **unused)
     s3_bucket *b = s3_bucket_add(st, "idx", "us-east-1", "123456789012", 0);
     obj(b, "k", "a");
     obj(b, "k", "b"); /* unversioned: replaces */
-    assert_null(b->versions);
+    assert_false(s3_versioned(b));
+    assert_int_equal(pmap_count(&b->versions), 0);
     assert_body(s3_object_get(b, "k"), "b");
     assert_body(s3_version_get(b, "k", 0), "b");
     assert_walk(b, "", UINT64_MAX, "k:b*");
 
     s3_versioning_set(b, S3_VERSIONING_ENABLED);
-    assert_non_null(b->versions);
+    assert_true(s3_versioned(b));
+    assert_int_equal(pmap_count(&b->versions), 1);
     s3_object *v1 = obj(b, "k", "c");
     s3_object *v2 = obj(b, "k", "d");
     obj(b, "j", "e");

@@ -34,6 +34,10 @@ static void shape_checks(void **st)
     assert_non_null(strstr(refusal("{\"fixtures\": \"/nonexistent/fixture.json\"}"), "nonexistent"));
     assert_non_null(strstr(refusal("{\"faults\": 3}"), "faults"));
     assert_non_null(strstr(refusal("{\"frobnicate\": 1}"), "frobnicate"));
+    assert_null(refusal("{\"snapshot\": \"after-setup.1\"}"));
+    assert_non_null(strstr(refusal("{\"snapshot\": \"a/b\"}"), "snapshot"));
+    assert_non_null(strstr(refusal("{\"snapshot\": \"\"}"), "snapshot"));
+    assert_non_null(strstr(refusal("{\"snapshot\": true}"), "snapshot"));
 }
 
 static json_t *journal(void)

@@ -22,13 +22,8 @@ after(async () => {
   assert.equal(code, 0, `mockaws exit code after SIGTERM:\n${server.logs()}`);
 });
 
-async function control(method, path, body) {
-  const res = await fetch(`${server.endpoint}/_mockaws/${path}`, {
-    method, headers: { 'content-type': 'application/json' }, body: body && JSON.stringify(body),
-  });
-  assert.equal(res.status, 200, await res.clone().text());
-  return res.json();
-}
+// a control request (mockaws package): rejects with the server's message unless 200
+const control = (method, path, body) => server.client.request(method, `/_mockaws/${path}`, body);
 
 const table = (name, type = 'S', extra = {}) => ({
   TableName: name,

@@ -26,12 +26,7 @@ after(async () => {
   assert.equal(code, 0, `mockaws exit code after SIGTERM:\n${server.logs()}`);
 });
 
-async function advanceClock(ms = 5000) {
-  const res = await fetch(`${server.endpoint}/_mockaws/clock`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advance_ms: ms }),
-  });
-  assert.equal(res.status, 200);
-}
+const advanceClock = (ms = 5000) => server.client.clock.advance(ms);
 
 async function raw(op, body) {
   const res = await fetch(server.endpoint, {

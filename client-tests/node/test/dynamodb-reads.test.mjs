@@ -18,12 +18,8 @@ let server;
 let client;
 let doc;
 
-async function control(method, path, body) {
-  const res = await fetch(`${server.endpoint}${path}`, {
-    method, headers: { 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined,
-  });
-  assert.equal(res.status, 200, await res.text());
-}
+// a control request (mockaws package): rejects with the server's message unless 200
+const control = (method, path, body) => server.client.request(method, path, body);
 
 const ORDERS = {
   TableName: 'jsorders',

@@ -30,12 +30,7 @@ after(async () => {
   assert.equal(code, 0, `mockaws exit code after SIGTERM:\n${server.logs()}`);
 });
 
-async function clock(body) {
-  const res = await fetch(`${server.endpoint}/_mockaws/clock`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  assert.equal(res.status, 200);
-}
+const clock = (body) => server.client.request('POST', '/_mockaws/clock', body);
 
 const advanceClock = (ms = 5000) => clock({ advance_ms: ms });
 

@@ -26,16 +26,8 @@ function ec2(region = 'us-east-1') {
   });
 }
 
-async function control(method, path, body) {
-  const res = await fetch(`${server.endpoint}/_mockaws/${path}`, {
-    method,
-    headers: body ? { 'content-type': 'application/json' } : {},
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const doc = await res.json();
-  assert.equal(res.status, 200, JSON.stringify(doc));
-  return doc;
-}
+// a control request (mockaws package): rejects with the server's message unless 200
+const control = (method, path, body) => server.client.request(method, `/_mockaws/${path}`, body);
 
 async function launch(client, extra = {}) {
   const r = await client.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, ...extra }));

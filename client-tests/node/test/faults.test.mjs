@@ -12,20 +12,11 @@ after(async () => {
   assert.equal(code, 0, `mockaws exit code after SIGTERM:\n${server.logs()}`);
 });
 beforeEach(async () => {
-  for (const path of ['/_mockaws/faults', '/_mockaws/journal']) {
-    const res = await fetch(`${server.endpoint}${path}`, { method: 'DELETE' });
-    assert.equal(res.status, 200);
-  }
+  await server.client.faults.clear();
+  await server.client.journal.clear();
 });
 
-async function addFault(rule) {
-  const res = await fetch(`${server.endpoint}/_mockaws/faults`, {
-    method: 'POST', body: JSON.stringify(rule), headers: { 'content-type': 'application/json' },
-  });
-  const body = await res.json();
-  assert.equal(res.status, 200, JSON.stringify(body));
-  return body.ids;
-}
+const addFault = (rule) => server.client.faults.add(rule);
 
 function sts(extra = {}) {
   return new STSClient({

@@ -33,14 +33,8 @@ afterEach(async () => {
   assert.equal(code, 0, `mockaws exit code after SIGTERM:\n${server.logs()}`);
 });
 
-async function control(method, path, body) {
-  const res = await fetch(`${server.endpoint}/_mockaws/${path}`, {
-    method, body: body && JSON.stringify(body), headers: { 'content-type': 'application/json' },
-  });
-  const doc = await res.json();
-  assert.equal(res.status, 200, JSON.stringify(doc));
-  return doc;
-}
+// a control request (mockaws package): rejects with the server's message unless 200
+const control = (method, path, body) => server.client.request(method, `/_mockaws/${path}`, body);
 const clock = (body) => control('POST', 'clock', body);
 
 async function createQueue(QueueName, Attributes = {}) {

@@ -7,11 +7,7 @@ ctest), or build/bin/mockaws in the source tree.
 import http.client
 import json
 import os
-import shutil
-import signal
-import subprocess
-import tempfile
-import time
+import sys
 import unittest
 import urllib.parse
 
@@ -21,6 +17,10 @@ from botocore.config import Config
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_BIN = os.path.join(HERE, "..", "..", "..", "build", "bin", "mockaws")
 BIN = os.environ.get("MOCKAWS_BIN", DEFAULT_BIN)
+
+# the mockaws package from this tree, so that these suites need no install
+sys.path.insert(0, os.path.join(HERE, "..", "..", "..", "clients", "python"))
+from mockaws import ServerProcess  # noqa: E402
 
 DEFAULT_ACCOUNT = "123456789012"
 STS_FORM_CT = "application/x-www-form-urlencoded; charset=utf-8"
@@ -33,72 +33,29 @@ def fake_auth(service, region="us-east-1", key="AKIDEXAMPLE"):
 
 
 class Server:
+    """A server of our own (mockaws.ServerProcess), with raw HTTP, the control
+    API answering (status, document), and boto3 clients on top. Starting
+    raises mockaws.MockawsError, with the server's output, when it exits or
+    does not listen within 60 s."""
+
     def __init__(self, *extra_args):
-        self.tmp = tempfile.mkdtemp(prefix="mockaws-test-")
-        port_file = os.path.join(self.tmp, "port")
-        self.stdout_path = os.path.join(self.tmp, "stdout")
-        self.stderr_path = os.path.join(self.tmp, "stderr")
-        self.args = [BIN, "--host", "127.0.0.1", "--port", "0", "--port-file", port_file,
-                     *extra_args]
-        with open(self.stdout_path, "wb") as out, open(self.stderr_path, "wb") as err:
-            self.proc = subprocess.Popen(self.args, stdout=out, stderr=err,
-                                         stdin=subprocess.DEVNULL)
-        # generous: a loaded machine (and ASan) can be slow to start a server
-        deadline = time.monotonic() + 60
-        self.port = None
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"mockaws exited with {self.proc.returncode} before listening:"
-                                   f"\n{self.logs()}")
-            try:
-                with open(port_file) as f:
-                    text = f.read()
-                if text.endswith("\n") or text.strip().isdigit():
-                    self.port = int(text.strip())
-                    break
-            except (FileNotFoundError, ValueError):
-                pass
-            time.sleep(0.005)
-        if self.port is None:
-            self.proc.kill()
-            self.proc.wait()
-            raise RuntimeError(f"mockaws wrote no port file within 60 s:\n{self.logs()}")
-        self.endpoint = f"http://127.0.0.1:{self.port}"
+        self.process = ServerProcess(BIN, extra_args).start()
+        self.mockaws = self.process.client
+        self.proc = self.process.proc
+        self.port = self.process.port
+        self.endpoint = self.process.endpoint
 
     def logs(self):
-        if getattr(self, "final_logs", None) is not None:
-            return self.final_logs
-        out = []
-        for p in (self.stdout_path, self.stderr_path):
-            try:
-                with open(p, errors="replace") as f:
-                    out.append(f.read()[-4000:])
-            except OSError:
-                pass
-        return "\n".join(out)
+        """The server's stdout and stderr (their last 8000 characters), also after stop()."""
+        return self.process.output()
 
     def stdout(self):
-        with open(self.stdout_path, errors="replace") as f:
-            return f.read()
+        return self.process.stdout()
 
     def stop(self):
-        """SIGTERM, then the exit code (0 expected: a graceful stop). The
-        server's output stays readable through logs() afterwards."""
-        timed_out = False
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-                timed_out = True
-        if os.path.isdir(self.tmp):
-            self.final_logs = self.logs()
-            shutil.rmtree(self.tmp, ignore_errors=True)
-        if timed_out:
-            raise AssertionError(f"mockaws did not stop within 60 s of SIGTERM:\n{self.logs()}")
-        return self.proc.returncode
+        """SIGTERM, then the exit code (0 expected: a graceful stop; SIGKILL and
+        -9 after 60 s). The output stays readable through logs() afterwards."""
+        return self.process.stop()
 
     # ---- raw HTTP ----
     def request(self, method, path, body=None, headers=None, timeout=60):
@@ -131,9 +88,7 @@ class Server:
         return status, parsed
 
     def journal(self, **filters):
-        status, doc = self.control("GET", "/_mockaws/journal", query=filters)
-        assert status == 200, f"GET journal answered {status}: {doc}"
-        return doc["entries"]
+        return self.mockaws.journal(**filters)
 
     def sts_form(self, body, key="AKIDEXAMPLE", region="us-east-1", service="sts"):
         headers = {"Content-Type": STS_FORM_CT, "Authorization": fake_auth(service, region, key),

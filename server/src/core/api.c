@@ -10,20 +10,55 @@
 #include "core/edge.h"
 #include "core/fixtures.h"
 #include "core/jtext.h"
+#include "core/persist.h"
 #include "core/pipeline.h"
 #include "core/registry.h"
 #include "core/server.h"
+#include "core/snapshot.h"
 
 #ifndef MOCKAWS_VERSION
 #define MOCKAWS_VERSION "0.0.0"
 #endif
 
-/* Stops the edge first: no request runs while the rest is released. */
-static void stop(server *s)
+/* Stops the edge first: no request runs while the rest is released, nor
+ * while the state is saved (save: a server that started, never one whose
+ * start failed, which would write its empty state over the saved one). */
+static void stop(server *s, bool save)
 {
     edge_stop(s);
+    if (save && s->persist) {
+        char err[800];
+        uint64_t bytes;
+        gint64 t0 = g_get_monotonic_time();
+        if (persist_save(s->persist, s, &bytes, err, sizeof err) != 0)
+            server_log(s, MOCKAWS_LOG_ERROR, "state: not saved: %s", err);
+        else
+            server_log(s, MOCKAWS_LOG_INFO, "state: saved %s (%" G_GUINT64_FORMAT " bytes written, %.0f ms)",
+                       persist_state_path(s->persist), bytes, (double)(g_get_monotonic_time() - t0) / 1000.0);
+    }
+    persist_free(s->persist);
     registry_free(s);
+    snapshot_store_free(s->snapshots);
     server_free(s);
+}
+
+/* --state-dir: the saved state, which wins over fixtures. 1 loaded, 0 none
+ * saved (or no state dir), -1 refused. */
+static int load_state(server *s, const mockaws_options *opts, char *err, size_t errlen)
+{
+    if (!opts->state_dir || !*opts->state_dir)
+        return 0;
+    if (!(s->persist = persist_open(opts->state_dir, err, errlen)))
+        return -1;
+    int rc = persist_load(s->persist, s, err, errlen);
+    bool fixtures = opts->fixtures && *opts->fixtures;
+    if (rc > 0)
+        server_log(s, MOCKAWS_LOG_INFO, "state: loaded %s%s", persist_state_path(s->persist),
+                   fixtures ? " (the saved state wins: fixtures are loaded only when there is none)" : "");
+    else if (rc == 0)
+        server_log(s, MOCKAWS_LOG_INFO, "state: none saved in %s yet%s", opts->state_dir,
+                   fixtures ? ": loading the fixtures" : "");
+    return rc;
 }
 
 mockaws *mockaws_start(const mockaws_options *opts, char *err, size_t errlen)
@@ -42,6 +77,7 @@ mockaws *api_start_with(const mockaws_options *opts, const svc_def *const *servi
     if (!opts)
         opts = &defaults;
     server *s = server_new(opts, services);
+    s->snapshots = snapshot_store_new();
     edge_init(s, opts);
     if (opts->fixtures_dir && *opts->fixtures_dir && fixtures_set_dir(s, opts->fixtures_dir, err, errlen) != 0)
         goto fail;
@@ -59,14 +95,17 @@ mockaws *api_start_with(const mockaws_options *opts, const svc_def *const *servi
     g_ptr_array_add(partial, NULL);
     s->faults = fault_set_new(opts->seed, names, (const char *const *)partial->pdata, registry_code_known, s);
     g_ptr_array_free(partial, TRUE);
-    for (const char *const *f = opts->fixtures; f && *f; f++)
+    int state = load_state(s, opts, err, errlen);
+    if (state < 0)
+        goto fail;
+    for (const char *const *f = opts->fixtures; state == 0 && f && *f; f++)
         if (fixtures_load_file(s, *f, err, errlen) != 0)
             goto fail;
     if (edge_start(s, opts->port, err, errlen) != 0)
         goto fail;
     return s;
 fail:
-    stop(s);
+    stop(s, false);
     return NULL;
 }
 
@@ -76,7 +115,7 @@ const char *mockaws_endpoint(const mockaws *m) { return m ? m->endpoint : ""; }
 void mockaws_stop(mockaws *m)
 {
     if (m)
-        stop(m);
+        stop(m, true);
 }
 
 int mockaws_load_fixtures_json(mockaws *m, const char *text, char *err, size_t errlen)
@@ -120,7 +159,53 @@ static char *dump_and_free(json_t *v)
 }
 
 char *mockaws_state_json(mockaws *m) { return dump_and_free(fixtures_dump(m)); }
+
+int mockaws_state_save(mockaws *m, char *err, size_t errlen)
+{
+    char dummy[8];
+    uint64_t bytes;
+    if (!err) {
+        err = dummy;
+        errlen = sizeof dummy;
+    }
+    if (!m->persist) {
+        g_snprintf(err, errlen, "this server keeps no state: start it with a state directory (--state-dir DIR, "
+                                "mockaws_options.state_dir)");
+        return -1;
+    }
+    return persist_save(m->persist, m, &bytes, err, errlen);
+}
 void mockaws_reset(mockaws *m) { fixtures_reset(m); }
+
+/* Points a NULL err at scratch room, as the C API lets callers pass none. */
+#define ERR_OR_SCRATCH(err, errlen, scratch)                                                                   \
+    do {                                                                                                       \
+        if (!(err)) {                                                                                          \
+            (err) = (scratch);                                                                                 \
+            (errlen) = sizeof(scratch);                                                                        \
+        }                                                                                                      \
+    } while (0)
+
+int mockaws_snapshot(mockaws *m, const char *name, char *err, size_t errlen)
+{
+    char scratch[8];
+    ERR_OR_SCRATCH(err, errlen, scratch);
+    return snapshot_take(m, name, false, NULL, err, errlen);
+}
+
+int mockaws_restore(mockaws *m, const char *name, char *err, size_t errlen)
+{
+    char scratch[8];
+    ERR_OR_SCRATCH(err, errlen, scratch);
+    return snapshot_restore(m, name, err, errlen);
+}
+
+int mockaws_snapshot_delete(mockaws *m, const char *name, char *err, size_t errlen)
+{
+    char scratch[8];
+    ERR_OR_SCRATCH(err, errlen, scratch);
+    return snapshot_delete(m, name, err, errlen);
+}
 
 char *mockaws_journal_json(mockaws *m, const char *filter_json)
 {

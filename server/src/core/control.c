@@ -7,8 +7,10 @@
 #include "core/call.h"
 #include "core/fixtures.h"
 #include "core/jtext.h"
+#include "core/persist.h"
 #include "core/registry.h"
 #include "core/server.h"
+#include "core/snapshot.h"
 
 #ifndef MOCKAWS_VERSION
 #define MOCKAWS_VERSION "0.0.0"
@@ -167,6 +169,22 @@ static void state_endpoint(server *s, const http_request *req, http_response *re
     json_decref(b);
 }
 
+/* POST /_mockaws/state/save: --state-dir's save, now. */
+static void save_endpoint(server *s, const http_request *req, http_response *resp)
+{
+    char err[800];
+    uint64_t bytes;
+    if (strcmp(req->method, "POST") != 0)
+        reply_error(resp, 405, "state/save takes POST");
+    else if (!s->persist)
+        reply_error(resp, 409, "this server keeps no state: start it with --state-dir DIR");
+    else if (persist_save(s->persist, s, &bytes, err, sizeof err) != 0)
+        reply_error(resp, 500, "state not saved: %s", err);
+    else
+        reply(resp, 200, json_pack("{s:o, s:I}", "saved", jtext_string(persist_state_path(s->persist)), "bytes",
+                                   (json_int_t)bytes));
+}
+
 static void faults_endpoint(server *s, const http_request *req, http_response *resp, const char *id)
 {
     if (id) {
@@ -228,6 +246,43 @@ static void scenario_endpoint(server *s, const http_request *req, http_response 
         reply_error(resp, 400, "%s", err);
     else
         reply(resp, 200, json_pack("{s:b}", "loaded", 1));
+}
+
+/* /_mockaws/snapshots[/NAME[/restore]]: name is NULL for the collection. */
+static void snapshots_endpoint(server *s, const http_request *req, http_response *resp, const char *name,
+                               bool restore)
+{
+    char err[512];
+    if (restore || name) {
+        bool ok_method = strcmp(req->method, restore ? "POST" : "DELETE") == 0;
+        if (!ok_method)
+            reply_error(resp, 405, restore ? "snapshots/{name}/restore takes POST" : "snapshots/{name} takes DELETE");
+        else if ((restore ? snapshot_restore : snapshot_delete)(s, name, err, sizeof err) != 0)
+            reply_error(resp, 404, "%s", err);
+        else
+            reply(resp, 200, json_pack("{s:o}", restore ? "restored" : "deleted", jtext_string(name)));
+        return;
+    }
+    if (strcmp(req->method, "GET") == 0) {
+        reply(resp, 200, snapshot_list(s));
+        return;
+    }
+    if (strcmp(req->method, "POST") != 0) {
+        reply_error(resp, 405, "snapshots takes GET or POST");
+        return;
+    }
+    json_t *b = body_json(req, resp);
+    if (!b)
+        return;
+    json_t *jname = json_object_get(b, "name"), *jjournal = json_object_get(b, "journal");
+    json_t *answer = NULL;
+    if (!json_is_object(b) || !json_is_string(jname) || (jjournal && !json_is_boolean(jjournal)))
+        reply_error(resp, 400, "snapshots takes {\"name\": NAME} and optionally \"journal\": true|false");
+    else if (snapshot_take(s, json_string_value(jname), json_is_true(jjournal), &answer, err, sizeof err) != 0)
+        reply_error(resp, 400, "%s", err);
+    else
+        reply(resp, 200, answer);
+    json_decref(b);
 }
 
 /* /_mockaws/<service>/...: the service's own endpoints. False when the
@@ -426,6 +481,8 @@ void control_dispatch(server *s, const http_request *req, http_response *resp)
         clock_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/state") == 0) {
         state_endpoint(s, req, resp);
+    } else if (strcmp(p, "/_mockaws/state/save") == 0) {
+        save_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/scenario") == 0 || strcmp(p, "/_mockaws/scenario/verify") == 0) {
         scenario_endpoint(s, req, resp, strcmp(p, "/_mockaws/scenario/verify") == 0);
     } else if (strcmp(p, "/_mockaws/faults") == 0) {
@@ -437,6 +494,17 @@ void control_dispatch(server *s, const http_request *req, http_response *resp)
         else
             reply_error(resp, 400, "malformed fault id");
         g_free(id);
+    } else if (strcmp(p, "/_mockaws/snapshots") == 0) {
+        snapshots_endpoint(s, req, resp, NULL, false);
+    } else if (g_str_has_prefix(p, "/_mockaws/snapshots/") && p[20]) {
+        /* NAME or NAME/restore; names have no '/' and need no decoding */
+        const char *name = p + 20, *slash = strchr(name, '/');
+        char *own = g_strndup(name, slash ? (size_t)(slash - name) : strlen(name));
+        if (slash && strcmp(slash, "/restore") != 0)
+            reply_error(resp, 404, "no control endpoint %s %s", req->method, p);
+        else
+            snapshots_endpoint(s, req, resp, own, slash != NULL);
+        g_free(own);
     } else if (!(g_str_has_prefix(p, "/_mockaws/") && service_endpoint(s, req, resp))) {
         reply_error(resp, 404, "no control endpoint %s %s", req->method, p);
     }

@@ -13,6 +13,7 @@
 #include "core/jtext.h"
 #include "core/registry.h"
 #include "core/server.h"
+#include "core/snapshot.h"
 
 void fixtures_reset(server *s)
 {
@@ -134,15 +135,20 @@ int fixtures_load(server *s, json_t *doc, const char *base_dir, char *err, size_
     return rc;
 }
 
+typedef struct dump_arg {
+    json_t *list;
+    const svc_dump_ctx *ctx;
+} dump_arg;
+
 static void dump_ns(ns *n, void *arg)
 {
-    json_t *list = arg;
+    json_t *list = ((dump_arg *)arg)->list;
     if (!n->svc->state_dump)
         return;
     g_rw_lock_reader_lock(&n->lock);
     /* Whatever bytes a service kept, the section is written as JSON can
      * carry it (core/jtext.h); a copy where needed, never the live state. */
-    json_t *section = jtext_safe(n->svc->state_dump(n->state));
+    json_t *section = jtext_safe(n->svc->state_dump(n->state, ((dump_arg *)arg)->ctx));
     g_rw_lock_reader_unlock(&n->lock);
     if (!section)
         return;
@@ -175,11 +181,17 @@ static void dump_ns(ns *n, void *arg)
 
 json_t *fixtures_dump(server *s)
 {
-    json_t *list = json_array();
     g_rw_lock_reader_lock(&s->reset_lock);
-    ns_table_foreach(s->ns, dump_ns, list);
+    json_t *doc = fixtures_dump_with(s, NULL);
     g_rw_lock_reader_unlock(&s->reset_lock);
-    return json_pack("{s:o}", "namespaces", list);
+    return doc;
+}
+
+json_t *fixtures_dump_with(server *s, const svc_dump_ctx *ctx)
+{
+    dump_arg a = {json_array(), ctx};
+    ns_table_foreach(s->ns, dump_ns, &a);
+    return json_pack("{s:o}", "namespaces", a.list);
 }
 
 int fixtures_apply_scenario(server *s, scenario *sc, char *err, size_t errlen)
@@ -210,6 +222,11 @@ int fixtures_apply_scenario(server *s, scenario *sc, char *err, size_t errlen)
         clock_set_virtual(&s->clock, strcmp(mode, "virtual") == 0);
     if (json_object_get(clock, "advance_ms"))
         clock_advance(&s->clock, json_integer_value(json_object_get(clock, "advance_ms")));
+    if (scenario_snapshot(sc) && snapshot_take(s, scenario_snapshot(sc), false, NULL, inner, sizeof inner) != 0) {
+        g_snprintf(err, errlen, "scenario '%s': snapshot: %s", scenario_name(sc), inner);
+        scenario_free(sc);
+        return -1;
+    }
     g_mutex_lock(&s->scenario_lock);
     scenario_free(s->scenario);
     s->scenario = sc;

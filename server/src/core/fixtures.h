@@ -9,6 +9,7 @@
 #include "faults/scenario.h"
 
 typedef struct mockaws server;
+struct svc_dump_ctx;
 
 /* Loads a state document. Files the document names are read from inside
  * base_dir (NULL: it may name none; core/fsref.h). Members written by the
@@ -18,6 +19,10 @@ int fixtures_load(server *s, json_t *doc, const char *base_dir, char *err, size_
  * regular file of bounded size; the files it names lie beside it. */
 int fixtures_load_file(server *s, const char *path, char *err, size_t errlen);
 json_t *fixtures_dump(server *s);
+/* The same with ctx for the bodies (svc_dump_ctx; NULL: inline), for a
+ * caller that holds s->reset_lock (core/persist.c: for writing, so that
+ * the dump is of one instant). */
+json_t *fixtures_dump_with(server *s, const struct svc_dump_ctx *ctx);
 void fixtures_reset(server *s);
 
 /* Sets s->fixtures_dir to dir resolved: where documents sent to the

@@ -44,6 +44,24 @@ void journal_clear(journal *j)
     g_mutex_unlock(&j->lock);
 }
 
+uint64_t journal_last_seq(journal *j)
+{
+    g_mutex_lock(&j->lock);
+    uint64_t seq = j->next_seq - 1;
+    g_mutex_unlock(&j->lock);
+    return seq;
+}
+
+void journal_truncate(journal *j, uint64_t seq)
+{
+    g_mutex_lock(&j->lock);
+    /* newest first: the ring's seqs rise from start, so this stops at the
+     * first one kept (the slots keep their buffers for reuse) */
+    while (j->len > 0 && j->ring[(j->start + j->len - 1) % j->capacity].e.seq > seq)
+        j->len--;
+    g_mutex_unlock(&j->lock);
+}
+
 void journal_free(journal *j)
 {
     if (!j)

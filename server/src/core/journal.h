@@ -52,6 +52,13 @@ uint64_t journal_add_json(journal *j, const journal_entry *e, json_t **as_json);
 json_t *journal_query(journal *j, const journal_filter *f);
 size_t journal_count(journal *j, const journal_filter *f);
 void journal_clear(journal *j);
+/* The seq of the last entry added (0: none yet), for a snapshot to come
+ * back to. */
+uint64_t journal_last_seq(journal *j);
+/* Drops the entries added after seq (a restored snapshot's position).
+ * Seqs are never handed out twice: the next entry still gets a new one, so
+ * a client's "since" stays meaningful. */
+void journal_truncate(journal *j, uint64_t seq);
 /* The entry as JSON (new reference, never NULL). Client-given fields follow
  * core/jtext.h: "<field>_base64" beside any that is not UTF-8. */
 json_t *journal_entry_json(const journal_entry *e);

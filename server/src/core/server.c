@@ -91,6 +91,44 @@ void server_cred_add(server *s, const server_cred *c)
     g_mutex_unlock(&s->cred_lock);
 }
 
+static GHashTable *cred_table_new(void)
+{
+    return g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cred_free);
+}
+
+/* A table of copies of from's entries; the caller guards from. */
+static GHashTable *cred_table_copy(GHashTable *from)
+{
+    GHashTable *to = cred_table_new();
+    GHashTableIter it;
+    gpointer value;
+    g_hash_table_iter_init(&it, from);
+    while (g_hash_table_iter_next(&it, NULL, &value)) {
+        server_cred *copy = g_new0(server_cred, 1);
+        cred_copy(copy, value);
+        g_hash_table_insert(to, copy->access_key, copy);
+    }
+    return to;
+}
+
+GHashTable *server_cred_save(server *s)
+{
+    g_mutex_lock(&s->cred_lock);
+    GHashTable *saved = cred_table_copy(s->creds);
+    g_mutex_unlock(&s->cred_lock);
+    return saved;
+}
+
+void server_cred_restore(server *s, GHashTable *saved)
+{
+    GHashTable *fresh = cred_table_copy(saved);
+    g_mutex_lock(&s->cred_lock);
+    GHashTable *old = s->creds;
+    s->creds = fresh;
+    g_mutex_unlock(&s->cred_lock);
+    g_hash_table_destroy(old);
+}
+
 void server_cred_remove(server *s, const char *access_key)
 {
     g_mutex_lock(&s->cred_lock);
@@ -173,7 +211,7 @@ server *server_new(const mockaws_options *opts, const svc_def *const *services)
     s->rand = opts->seed ? g_rand_new_with_seed((guint32)(opts->seed ^ (opts->seed >> 32))) : g_rand_new();
     s->journal = journal_new(opts->journal_size ? opts->journal_size : DEFAULT_JOURNAL);
     s->ns = ns_table_new(services, opts);
-    s->creds = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, cred_free);
+    s->creds = cred_table_new();
     s->auth = opts->auth;
     g_mutex_init(&s->sigkey_lock);
     if (s->auth != MOCKAWS_AUTH_OFF)

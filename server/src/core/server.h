@@ -59,11 +59,13 @@ struct mockaws {
     GMutex scenario_lock;
     scenario *scenario; /* the one loaded last, for verify; owned */
     GRWLock reset_lock; /* requests read, reset writes */
+    struct snapshot_store *snapshots; /* core/snapshot.h; owned, made and freed by core/api.c */
 
     /* the control plane (core/control.c) */
     char *control_token;  /* required of control requests when set; owned */
     char **allow_hosts;   /* Host names also taken for control requests (NULL-terminated, lowercase), or NULL */
     char *fixtures_dir;   /* resolved: where documents sent to the control API may name files; NULL: nowhere */
+    struct persist *persist; /* --state-dir (core/persist.h), or NULL; owned (core/api.c) */
 
     const svc_def *const *services; /* what it serves: services_all, or a test's (core/api.h) */
     struct svc_rt *svcs; /* core/registry.h */
@@ -134,6 +136,10 @@ void server_cred_add(server *s, const server_cred *c);
 /* Copies the entry into *out (strings g_malloc'd: server_cred_clear). */
 bool server_cred_lookup(server *s, const char *access_key, server_cred *out);
 void server_cred_clear(server_cred *c);
+/* The whole table, copied, for a snapshot (g_hash_table_destroy frees
+ * it), and the table replaced by copies of such a one (which stays). */
+GHashTable *server_cred_save(server *s);
+void server_cred_restore(server *s, GHashTable *saved);
 /* Forgets access_key (nothing when unknown). */
 void server_cred_remove(server *s, const char *access_key);
 

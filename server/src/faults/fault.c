@@ -457,6 +457,75 @@ int fault_set_add(fault_set *f, json_t *rules, int64_t now_ms, json_t **ids, cha
     return rc;
 }
 
+/* A rule of its own with r's definition, counters and generator state;
+ * patterns are copied compiled (pcre2 copies leave the JIT code behind). */
+static rule *rule_copy(const rule *r)
+{
+    rule *c = g_new(rule, 1);
+    *c = *r;
+    c->id = g_strdup(r->id);
+    c->source = json_deep_copy(r->source);
+    for (int i = 0; i < M_COUNT; i++) {
+        c->m[i].literal = g_strdup(r->m[i].literal);
+        c->m[i].re = r->m[i].re ? pcre2_code_copy(r->m[i].re) : NULL;
+        if (c->m[i].re)
+            pcre2_jit_compile(c->m[i].re, PCRE2_JIT_COMPLETE);
+    }
+    c->error_code = g_strdup(r->error_code);
+    c->error_message = g_strdup(r->error_message);
+    c->partial = json_deep_copy(r->partial);
+    c->rand = r->rand ? g_rand_copy(r->rand) : NULL;
+    return c;
+}
+
+struct fault_saved {
+    GPtrArray *rules; /* rule*, owned, never matched against */
+    uint64_t next_id;
+};
+
+/* Copies of src's rules into dst; the caller holds what guards src and
+ * dst's lists, and sched_lock for the counters and generators. */
+static void copy_rules(GPtrArray *dst, const GPtrArray *src)
+{
+    for (guint i = 0; i < src->len; i++)
+        g_ptr_array_add(dst, rule_copy(g_ptr_array_index(src, i)));
+}
+
+fault_saved *fault_set_save(fault_set *f)
+{
+    fault_saved *saved = g_new0(fault_saved, 1);
+    saved->rules = g_ptr_array_new_with_free_func(rule_free);
+    g_rw_lock_reader_lock(&f->lock);
+    g_mutex_lock(&f->sched_lock);
+    copy_rules(saved->rules, f->rules);
+    saved->next_id = f->next_id;
+    g_mutex_unlock(&f->sched_lock);
+    g_rw_lock_reader_unlock(&f->lock);
+    return saved;
+}
+
+void fault_saved_free(fault_saved *saved)
+{
+    if (!saved)
+        return;
+    g_ptr_array_free(saved->rules, TRUE);
+    g_free(saved);
+}
+
+void fault_set_restore(fault_set *f, const fault_saved *saved)
+{
+    GPtrArray *fresh = g_ptr_array_new_with_free_func(rule_free);
+    copy_rules(fresh, saved->rules);
+    g_rw_lock_writer_lock(&f->lock);
+    GPtrArray *old = f->rules;
+    f->rules = fresh;
+    f->next_id = saved->next_id;
+    atomic_store(&f->count, f->rules->len);
+    g_hash_table_remove_all(f->op_cache);
+    g_rw_lock_writer_unlock(&f->lock);
+    g_ptr_array_free(old, TRUE);
+}
+
 int fault_set_remove(fault_set *f, const char *id)
 {
     g_rw_lock_writer_lock(&f->lock);

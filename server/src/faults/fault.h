@@ -68,6 +68,15 @@ void fault_set_clear(fault_set *f);
 json_t *fault_set_json(fault_set *f);
 size_t fault_set_count(fault_set *f);
 
+/* The rules as they stand, for a snapshot: each with its counters and its
+ * generator's state, so that a restored rule fires on the same requests
+ * the original would have from there. Owned by the caller. */
+typedef struct fault_saved fault_saved;
+fault_saved *fault_set_save(fault_set *f);
+void fault_saved_free(fault_saved *saved);
+/* Replaces the rules by copies of saved's (which stays as it was). */
+void fault_set_restore(fault_set *f, const fault_saved *saved);
+
 /* Decides for one request; true when a rule fired (d filled). */
 bool fault_set_decide(fault_set *f, const fault_request *req, int64_t now_ms, fault_decision *d);
 void fault_decision_clear(fault_decision *d);

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/fsref.h"
+#include "core/snapshot.h"
 
 struct scenario {
     char *name;
@@ -11,6 +12,7 @@ struct scenario {
     json_t *faults;
     json_t *clock;
     json_t *expect;
+    char *snapshot; /* the snapshot to take once applied, or NULL */
 };
 
 /* caller: the service that made the request (an SNS or S3 delivery to SQS
@@ -179,6 +181,13 @@ scenario *scenario_parse(json_t *doc, const char *base_dir, char *err, size_t er
                 goto fail;
             }
             sc->clock = json_incref(v);
+        } else if (!strcmp(k, "snapshot")) {
+            if (!snapshot_name_ok(json_string_value(v))) {
+                g_snprintf(err, errlen, "\"snapshot\" must be a snapshot name: 1 to 64 characters of A-Z, a-z, 0-9, "
+                                        "'.', '_' and '-'");
+                goto fail;
+            }
+            sc->snapshot = g_strdup(json_string_value(v));
         } else if (!strcmp(k, "expect")) {
             if (!json_is_array(v)) {
                 g_snprintf(err, errlen, "\"expect\" must be a list");
@@ -191,7 +200,7 @@ scenario *scenario_parse(json_t *doc, const char *base_dir, char *err, size_t er
         } else {
             g_snprintf(err, errlen,
                        "unknown field \"%s\" in a scenario (takes name, description, fixtures, faults, clock, "
-                       "expect)",
+                       "snapshot, expect)",
                        k);
             goto fail;
         }
@@ -236,6 +245,7 @@ void scenario_free(scenario *sc)
     json_decref(sc->faults);
     json_decref(sc->clock);
     json_decref(sc->expect);
+    g_free(sc->snapshot);
     g_free(sc);
 }
 
@@ -243,6 +253,7 @@ const char *scenario_name(const scenario *sc) { return sc->name; }
 json_t *scenario_fixtures(const scenario *sc) { return sc->fixtures; }
 json_t *scenario_faults(const scenario *sc) { return sc->faults; }
 json_t *scenario_clock(const scenario *sc) { return sc->clock; }
+const char *scenario_snapshot(const scenario *sc) { return sc->snapshot; }
 
 static bool entry_matches(json_t *e, json_t *expect)
 {

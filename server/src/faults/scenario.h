@@ -7,6 +7,8 @@
  *                                               inside its directory (core/fsref.h)
  *    "faults": [rule, ...],
  *    "clock": {"mode": "virtual"|"real", "advance_ms": N},
+ *    "snapshot": "name",                        taken once the above are applied
+ *                                               (core/snapshot.h), to come back to
  *    "expect": [expectation, ...]}
  *
  * An expectation filters journal entries (service, operation, error (null =
@@ -39,6 +41,8 @@ const char *scenario_name(const scenario *sc);
 json_t *scenario_fixtures(const scenario *sc);   /* array of {"doc": ..., "base_dir": ...} */
 json_t *scenario_faults(const scenario *sc);
 json_t *scenario_clock(const scenario *sc);
+/* The name of the snapshot to take after applying, or NULL. */
+const char *scenario_snapshot(const scenario *sc);
 
 /* Checks every expectation against the journal's entries (an array, oldest
  * first). Returns {"name", "passed", "results": [{"expect", "passed",

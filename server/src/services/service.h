@@ -103,6 +103,18 @@ typedef struct svc_fixture_ctx {
                     fixture hands out: svc_credentials_add_to) */
 } svc_fixture_ctx;
 
+/* Where a state dump puts bytes it would rather not write inside the JSON
+ * (core/persist.c, --state-dir). */
+typedef struct svc_dump_ctx {
+    /* Stores the len bytes at data (read during the call only) as a file
+     * beside the document, and returns its name relative to the document's
+     * directory for the fixture's "file" member (g_malloc'd), or NULL when it
+     * could not: the core then abandons the whole dump, so what the service
+     * writes in its place does not matter. */
+    char *(*store_body)(const struct svc_dump_ctx *ctx, const void *data, size_t len);
+    void *core; /* store_body's own */
+} svc_dump_ctx;
+
 /* How far one state object reaches. */
 typedef enum svc_scope {
     SVC_SCOPE_REGION = 0, /* one state per account and region (DynamoDB, SNS, EC2) */
@@ -185,8 +197,11 @@ struct svc_def {
     /* Fixture section for this service and namespace; err on refusal. */
     int (*state_load)(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err,
                       size_t errlen);
-    /* The section as the fixture format has it (new reference), or NULL when empty. */
-    json_t *(*state_dump)(void *state);
+    /* The section as the fixture format has it (new reference), or NULL when
+     * empty. ctx NULL: everything inline (GET /_mockaws/state); else bulky
+     * bytes (S3's bodies) may go through ctx->store_body into files the
+     * section names ("file"); a service with none ignores it. */
+    json_t *(*state_dump)(void *state, const svc_dump_ctx *ctx);
 
     /* Words a model validation failure the service's way. NULL: Coral's
      * ValidationError/ValidationException wording with validation_code. */

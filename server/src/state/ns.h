@@ -32,6 +32,20 @@ ns *ns_get(ns_table *t, const svc_def *svc, const char *account, const char *reg
 /* Drops every namespace (state is lost). The caller makes sure no request
  * is using one (the server holds its reset lock). */
 void ns_table_reset(ns_table *t);
+/* Every namespace's state, cloned (svc_def.state_clone) for a snapshot
+ * (core/snapshot.c): owned by the caller, ns_saved_free. NULL with err
+ * naming the service when a namespace's service cannot be cloned. The
+ * caller makes sure no request is using a namespace (the reset lock). */
+typedef struct ns_saved ns_saved;
+ns_saved *ns_table_save(ns_table *t, char *err, size_t errlen);
+void ns_saved_free(ns_saved *saved);
+/* How many namespaces it holds. */
+size_t ns_saved_count(const ns_saved *saved);
+/* Replaces every namespace by a clone of saved's, at once, and then frees
+ * the states that were live (what they share with saved stays). O(number
+ * of namespaces) clone calls. Namespace pointers are invalidated as by
+ * ns_table_reset, under the same condition. */
+void ns_table_restore(ns_table *t, const ns_saved *saved);
 /* Calls fn for every namespace in a stable order (service, account, region). */
 void ns_table_foreach(ns_table *t, void (*fn)(ns *n, void *arg), void *arg);
 

@@ -328,7 +328,7 @@ static gboolean dump_table(gpointer key, gpointer value, gpointer arg)
     return FALSE;
 }
 
-json_t *ddb_fixture_dump(void *state)
+json_t *ddb_fixture_dump(void *state, const svc_dump_ctx *ctx)
 {
     ddb_state *st = state;
     json_t *tables = json_array();

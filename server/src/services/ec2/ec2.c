@@ -1383,11 +1383,17 @@ static int describe_tags(svc_call *c)
 
 static void *state_new(const void *config) { return ec2_state_new(); }
 static void state_free(void *s) { ec2_state_free(s); }
+/* A deep copy (ec2_state_clone): namespaces hold few instances. */
+static void *state_clone(const void *s, const void *config)
+{
+    (void)config;
+    return ec2_state_clone(s);
+}
 static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
     return ec2_state_load(s, section, ctx, err, errlen);
 }
-static json_t *state_dump(void *s) { return ec2_state_dump(s); }
+static json_t *state_dump(void *s, const svc_dump_ctx *ctx) { return ec2_state_dump(s); }
 
 /* Every operation that reads instances settles them, which writes: they all
  * take the write lock. Regions and zones touch no state. */
@@ -1413,6 +1419,7 @@ const svc_def ec2_service = {
     .scope = SVC_SCOPE_REGION,
     .state_new = state_new,
     .state_free = state_free,
+    .state_clone = state_clone,
     .state_load = state_load,
     .state_dump = state_dump,
     .validation_error = ec2_validation_error,

@@ -94,6 +94,58 @@ void ec2_state_free(ec2_state *st)
     g_free(st);
 }
 
+static ec2_instance *instance_copy(const ec2_instance *from)
+{
+    ec2_instance *in = g_new(ec2_instance, 1);
+    *in = *from;
+    char **strings[] = {&in->region,     &in->az,       &in->image_id,  &in->type,        &in->key_name,
+                        &in->subnet_id,  &in->vpc_id,   &in->private_ip, &in->client_token, &in->user_data,
+                        &in->owner,      &in->volume_id, &in->eni_id,   &in->mac};
+    for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
+        *strings[i] = g_strdup(*strings[i]);
+    in->groups = json_deep_copy(from->groups);
+    in->tags = json_deep_copy(from->tags);
+    in->link = NULL;
+    return in;
+}
+
+static gpointer copy_string(gconstpointer src, gpointer unused)
+{
+    (void)unused;
+    return g_strdup(src);
+}
+
+ec2_state *ec2_state_clone(const ec2_state *st)
+{
+    ec2_state *c = ec2_state_new();
+    c->tr = st->tr;
+    c->next_seq = st->next_seq;
+    c->next_host = st->next_host;
+    for (GList *l = st->order.head; l; l = l->next) {
+        ec2_instance *in = instance_copy(l->data);
+        in->link = g_list_alloc();
+        in->link->data = in;
+        g_queue_push_tail_link(&c->order, in->link);
+        g_hash_table_replace(c->by_id, in->id, in);
+    }
+    GHashTableIter it;
+    gpointer key, value;
+    g_hash_table_iter_init(&it, st->tokens);
+    while (g_hash_table_iter_next(&it, &key, &value)) {
+        const ec2_token *t = value;
+        ec2_token *tc = g_new0(ec2_token, 1);
+        tc->fingerprint = g_strdup(t->fingerprint);
+        tc->reservation_id = g_strdup(t->reservation_id);
+        tc->ids = g_ptr_array_copy(t->ids, copy_string, NULL);
+        g_ptr_array_set_free_func(tc->ids, g_free);
+        g_hash_table_insert(c->tokens, g_strdup(key), tc);
+    }
+    g_hash_table_iter_init(&it, st->tags);
+    while (g_hash_table_iter_next(&it, &key, &value))
+        g_hash_table_insert(c->tags, g_strdup(key), json_deep_copy(value));
+    return c;
+}
+
 ec2_instance *ec2_instance_add(ec2_state *st, const char *id, const char *reservation_id,
                                const char *account, const char *region, const char *az,
                                ec2_istate state, int64_t now_ms)

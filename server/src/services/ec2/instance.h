@@ -116,6 +116,9 @@ typedef struct ec2_token {
 
 ec2_state *ec2_state_new(void);
 void ec2_state_free(ec2_state *st);
+/* A deep copy of st (svc_def.state_clone): a namespace holds a few
+ * instances, so copying them is cheaper than sharing would be to keep. */
+ec2_state *ec2_state_clone(const ec2_state *st);
 
 /* A new instance in `state` since now_ms, with its network identity
  * (private address and DNS name, ENI, volume, default VPC and security

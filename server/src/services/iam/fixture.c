@@ -453,7 +453,7 @@ static json_t *policy_dump(const iam_managed *m)
     return o;
 }
 
-json_t *iam_fixture_dump(void *state)
+json_t *iam_fixture_dump(void *state, const svc_dump_ctx *ctx)
 {
     iam_state *st = state;
     json_t *out = json_object();

@@ -1064,6 +1064,12 @@ static void *state_new(const void *config)
 }
 
 static void state_free(void *state) { iam_store_free(state); }
+/* A deep copy (iam_store_clone): an account's identities are few. */
+static void *state_clone(const void *state, const void *config)
+{
+    (void)config;
+    return iam_store_clone(state);
+}
 
 /* The journal's and fault rules' resource: the entity or policy named. */
 static char *resource_of(const char *operation, json_t *input)
@@ -1082,6 +1088,7 @@ const svc_def iam_service = {
     .scope = SVC_SCOPE_ACCOUNT,
     .state_new = state_new,
     .state_free = state_free,
+    .state_clone = state_clone,
     .state_load = iam_fixture_load,
     .state_dump = iam_fixture_dump,
     .validation_code = "ValidationError",

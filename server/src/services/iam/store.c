@@ -120,6 +120,93 @@ void iam_store_free(iam_state *st)
     g_free(st);
 }
 
+static gpointer copy_string(gconstpointer src, gpointer unused)
+{
+    (void)unused;
+    return g_strdup(src);
+}
+
+static gpointer copy_key(gconstpointer src, gpointer unused)
+{
+    (void)unused;
+    const iam_key *k = src;
+    return iam_key_new(k->id, k->secret, k->active, k->create_ms);
+}
+
+static gpointer copy_version(gconstpointer src, gpointer unused)
+{
+    (void)unused;
+    const iam_version *v = src;
+    iam_version *c = g_new(iam_version, 1);
+    c->id = g_strdup(v->id);
+    c->document = g_strdup(v->document);
+    c->create_ms = v->create_ms;
+    return c;
+}
+
+static GPtrArray *copy_array(GPtrArray *a, GCopyFunc copy, GDestroyNotify free_fn)
+{
+    GPtrArray *c = g_ptr_array_copy(a, copy, NULL);
+    g_ptr_array_set_free_func(c, free_fn);
+    return c;
+}
+
+static gboolean copy_inline(gpointer key, gpointer value, gpointer to)
+{
+    g_tree_insert(to, g_strdup(key), g_strdup(value));
+    return FALSE;
+}
+
+static gboolean copy_entity(gpointer key, gpointer value, gpointer to)
+{
+    const iam_entity *e = value;
+    iam_entity *c = g_new(iam_entity, 1);
+    *c = *e;
+    c->name = g_strdup(e->name);
+    c->path = g_strdup(e->path);
+    c->id = g_strdup(e->id);
+    c->arn = g_strdup(e->arn);
+    c->inline_policies = g_tree_new_full(key_cmp, NULL, g_free, g_free);
+    g_tree_foreach(e->inline_policies, copy_inline, c->inline_policies);
+    c->attached = copy_array(e->attached, copy_string, g_free);
+    c->boundary = g_strdup(e->boundary);
+    c->tags = json_deep_copy(e->tags);
+    c->keys = copy_array(e->keys, copy_key, iam_key_free);
+    c->members = copy_array(e->members, copy_string, g_free);
+    c->trust = g_strdup(e->trust);
+    c->description = g_strdup(e->description);
+    g_tree_insert(to, g_strdup(key), c);
+    return FALSE;
+}
+
+static gboolean copy_managed(gpointer key, gpointer value, gpointer to)
+{
+    const iam_managed *m = value;
+    iam_managed *c = g_new(iam_managed, 1);
+    *c = *m;
+    c->name = g_strdup(m->name);
+    c->path = g_strdup(m->path);
+    c->id = g_strdup(m->id);
+    c->arn = g_strdup(m->arn);
+    c->description = g_strdup(m->description);
+    c->versions = copy_array(m->versions, copy_version, version_free);
+    c->default_version = g_strdup(m->default_version);
+    c->tags = json_deep_copy(m->tags);
+    g_tree_insert(to, g_strdup(key), c);
+    return FALSE;
+}
+
+iam_state *iam_store_clone(const iam_state *st)
+{
+    iam_state *c = iam_store_new();
+    for (int k = 0; k < IAM_NKINDS; k++)
+        g_tree_foreach(st->entities[k], copy_entity, c->entities[k]);
+    g_tree_foreach(st->policies, copy_managed, c->policies);
+    g_ptr_array_free(c->root_keys, TRUE);
+    c->root_keys = copy_array(st->root_keys, copy_key, iam_key_free);
+    return c;
+}
+
 iam_entity *iam_store_find(iam_state *st, iam_kind kind, const char *name)
 {
     char *low = g_ascii_strdown(name, -1);

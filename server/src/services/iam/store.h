@@ -81,6 +81,10 @@ json_t *iam_store_parsed(iam_state *st, const char *text);
 
 iam_state *iam_store_new(void);
 void iam_store_free(iam_state *st);
+/* A deep copy of st (svc_def.state_clone): an account's users, roles and
+ * policies are few, so copying them is cheaper than sharing would be to
+ * keep. The parsed-document cache starts empty. */
+iam_state *iam_store_clone(const iam_state *st);
 
 /* Borrowed, or NULL. */
 iam_entity *iam_store_find(iam_state *st, iam_kind kind, const char *name);

@@ -134,7 +134,7 @@ int s3_delete_bucket(svc_call *c)
     s3_bucket *b = s3_call_bucket(c);
     if (!b)
         return -1;
-    if (g_tree_nnodes(b->versions ? b->versions : b->objects) > 0) { /* delete markers count too */
+    if (pmap_count(s3_version_map(b)) > 0) { /* delete markers count too */
         aws_error_set(&c->err, "BucketNotEmpty", NULL);
         aws_error_field(&c->err, "BucketName", json_string(b->name));
         return -1;

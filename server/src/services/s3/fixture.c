@@ -306,20 +306,33 @@ int s3_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, ch
     return 0;
 }
 
-static json_t *dump_object(const s3_object *o)
+/* The body inline, or (--state-dir) in a file beside the document, which
+ * is written straight from the blob's bytes, mapped or not: never a second
+ * copy of a big body in memory, nor its base64. */
+static void dump_body(json_t *j, const s3_blob *blob, const svc_dump_ctx *ctx)
 {
-    /* Keys, metadata and headers may hold any bytes: core/jtext.h's rule. */
-    json_t *j = json_object();
-    svc_json_set_bytes(j, "key", o->key, strlen(o->key));
-    const char *data = o->blob->data;
-    size_t len = o->blob->len;
-    if (g_utf8_validate(data, (gssize)len, NULL) && !memchr(data, '\0', len)) {
+    const char *data = blob->data;
+    size_t len = blob->len;
+    if (ctx && len) {
+        char *name = ctx->store_body(ctx, data, len);
+        if (name)
+            json_object_set_new(j, "file", json_string(name));
+        g_free(name);
+    } else if (g_utf8_validate(data, (gssize)len, NULL) && !memchr(data, '\0', len)) {
         json_object_set_new(j, "body", json_stringn(data, len));
     } else {
         char *b64 = g_base64_encode((const guchar *)data, len);
         json_object_set_new(j, "body_base64", json_string(b64));
         g_free(b64);
     }
+}
+
+static json_t *dump_object(const s3_object *o, const svc_dump_ctx *ctx)
+{
+    /* Keys, metadata and headers may hold any bytes: core/jtext.h's rule. */
+    json_t *j = json_object();
+    svc_json_set_bytes(j, "key", o->key, strlen(o->key));
+    dump_body(j, o->blob, ctx);
     const s3_meta *m = o->meta;
     if (m) {
         const char *names[] = {"content_type",     "content_encoding", "cache_control",
@@ -341,13 +354,7 @@ static json_t *dump_object(const s3_object *o)
     return j;
 }
 
-static gboolean dump_one(gpointer key, gpointer value, gpointer data)
-{
-    json_array_append_new(data, dump_object(value));
-    return FALSE;
-}
-
-json_t *s3_fixture_dump(void *state)
+json_t *s3_fixture_dump(void *state, const svc_dump_ctx *ctx)
 {
     s3_state *st = state;
     /* the core holds the namespace lock shared: uploads store only under it exclusively */
@@ -357,7 +364,9 @@ json_t *s3_fixture_dump(void *state)
     for (GTreeNode *n = g_tree_node_first(st->buckets); n; n = g_tree_node_next(n)) {
         s3_bucket *b = g_tree_node_value(n);
         json_t *objects = json_array();
-        g_tree_foreach(b->objects, dump_one, objects);
+        pmap_iter it;
+        for (s3_object *o = pmap_first(&b->objects, &it); o; o = pmap_next(&it))
+            json_array_append_new(objects, dump_object(o, ctx));
         json_t *bj = json_pack("{s:s, s:s, s:o}", "name", b->name, "owner", b->owner, "objects", objects);
         svc_json_set_bytes(bj, "region", b->region, strlen(b->region));
         json_t *settings = s3_config_dump(b);

@@ -22,6 +22,6 @@
 #include "services/service.h"
 
 int s3_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen);
-json_t *s3_fixture_dump(void *state);
+json_t *s3_fixture_dump(void *state, const svc_dump_ctx *ctx);
 
 #endif

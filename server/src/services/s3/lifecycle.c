@@ -213,33 +213,32 @@ static bool due(sweep *sw, int64_t at)
     return false;
 }
 
-static gboolean sweep_object(gpointer k, gpointer v, gpointer arg)
+static void sweep_object(sweep *sw, const s3_object *o)
 {
-    sweep *sw = arg;
     /* on a versioned bucket an expired current version gets a delete
      * marker (s3_object_remove, below) */
-    if (due(sw, s3_lifecycle_expiry(sw->b, v, NULL)))
-        g_ptr_array_add(sw->gone, g_strdup(k));
-    return FALSE;
+    if (due(sw, s3_lifecycle_expiry(sw->b, o, NULL)))
+        g_ptr_array_add(sw->gone, g_strdup(o->key));
 }
 
-/* Versioned buckets: every entry, each key's newest (current) first. */
-static gboolean sweep_version(gpointer k, gpointer value, gpointer arg)
+/* Versioned buckets: every entry, each key's newest (current) first; it
+ * is on v, the next entry (older, or the next key's) after it. */
+static void sweep_version(sweep *sw, const pmap_iter *it, s3_object *v)
 {
-    sweep *sw = arg;
-    s3_object *v = value;
     const s3_object *newer = sw->newer;
     sw->newer = v;
     if (!newer || strcmp(newer->key, v->key) != 0) {
         sw->noncurrent = 0;
-        if (!(v->vflags & S3_V_MARKER))
-            return sweep_object(v->key, v, arg);
+        if (!(v->vflags & S3_V_MARKER)) {
+            sweep_object(sw, v);
+            return;
+        }
         /* a marker alone under its key */
-        GTreeNode *n = s3_version_seek((s3_bucket *)sw->b, v->key, v->vseq);
-        const s3_object *older = n ? g_tree_node_value(n) : NULL;
+        pmap_iter peek = *it;
+        const s3_object *older = pmap_next(&peek);
         if ((!older || strcmp(older->key, v->key) != 0) && due(sw, earliest_rule(sw->b, lone_marker_time, v, NULL)))
-            g_ptr_array_add(sw->versions, value);
-        return FALSE;
+            g_ptr_array_add(sw->versions, v);
+        return;
     }
     /* noncurrent since newer was written */
     noncurrent nc = {.v = v, .since_ms = S3_MTIME_MS(newer), .newer = sw->noncurrent++};
@@ -247,8 +246,7 @@ static gboolean sweep_version(gpointer k, gpointer value, gpointer arg)
     if (at != NEVER && s3_lock_protects(v, sw->now)) /* lifecycle removes no locked version */
         at = v->meta->lock_hold == 'Y' ? NEVER : MAX(at, v->meta->lock_until_ms);
     if (due(sw, at))
-        g_ptr_array_add(sw->versions, value);
-    return FALSE;
+        g_ptr_array_add(sw->versions, v);
 }
 
 static gboolean sweep_upload(gpointer k, gpointer v, gpointer arg)
@@ -269,7 +267,7 @@ static void expire(svc_call *c, s3_bucket *b, const char *key, int64_t now)
     }
     /* the record describes what goes (unversioned: told first, while it is
      * there) or the marker made */
-    s3_object *gone = b->versions ? NULL : s3_object_get(b, key);
+    s3_object *gone = s3_versioned(b) ? NULL : s3_object_get(b, key);
     if (gone)
         s3_notify_object(c, b, "LifecycleExpiration:Delete", gone, NULL);
     s3_object *marker = s3_object_remove(b, key, now);
@@ -284,10 +282,14 @@ static int64_t sweep_bucket(svc_call *c, s3_bucket *b, int64_t now)
         return NEVER;
     sweep sw = {.c = c, .b = b, .now = now, .next = NEVER, .gone = g_ptr_array_new_with_free_func(g_free),
                 .versions = g_ptr_array_new()};
-    if (b->versions)
-        g_tree_foreach(b->versions, sweep_version, &sw);
+    pmap_iter it;
+    if (s3_versioned(b))
+        for (s3_object *v = pmap_first(&b->versions, &it); v; v = pmap_next(&it))
+            sweep_version(&sw, &it, v);
     else
-        g_tree_foreach(b->objects, sweep_object, &sw);
+        for (const s3_object *o = pmap_first(&b->objects, &it); o; o = pmap_next(&it))
+            sweep_object(&sw, o);
+    /* the maps hold what was collected until each is removed */
     for (guint i = 0; i < sw.versions->len; i++) {
         s3_object *v = g_ptr_array_index(sw.versions, i);
         /* told while the version is still there */
@@ -344,9 +346,9 @@ void s3_lifecycle_note_write(s3_state *st, s3_bucket *b, int64_t now_ms)
 
 void s3_lifecycle_note_lock(s3_state *st, s3_bucket *b, const s3_object *v)
 {
-    GTreeNode *n = b->versions ? g_tree_lookup_node(b->versions, v) : NULL;
-    GTreeNode *up = n ? g_tree_node_previous(n) : NULL;
-    const s3_object *newer = up ? g_tree_node_value(up) : NULL;
+    pmap_iter it;
+    /* the entry before v: newer, of its key or of the key before */
+    const s3_object *newer = s3_versioned(b) ? pmap_seek_back(&b->versions, &it, v, true) : NULL;
     if (!newer || strcmp(newer->key, v->key) != 0)
         return; /* current: lifecycle only ever removes noncurrent versions */
     /* the earliest a rule could take it, NewerNoncurrentVersions aside (the

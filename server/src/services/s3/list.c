@@ -56,23 +56,28 @@ static json_t *entry(const listing *l, const s3_object *o)
 
 /* The page: one seek to its start, then at most max entries, each rolled-up
  * prefix skipped with one more seek. */
-static void run(GTree *t, listing *l)
+static void run(const s3_bucket *b, listing *l)
 {
     l->contents = json_array();
     l->prefixes = json_array();
-    GTreeNode *n = l->plen ? s3_seek_from(t, l->prefix) : g_tree_node_first(t);
+    const pmap *t = &b->objects;
+    pmap_iter it;
+    const s3_object *n = l->plen ? pmap_seek(t, &it, l->prefix, false) : pmap_first(t, &it);
     if (l->after && n) {
-        GTreeNode *a = is_common_prefix(l, l->after) ? s3_seek_past_prefix(t, l->after, strlen(l->after))
-                                                      : s3_seek_after(t, l->after);
-        if (!a || strcmp(g_tree_node_key(a), g_tree_node_key(n)) > 0)
+        pmap_iter ait;
+        const s3_object *a = is_common_prefix(l, l->after) ? s3_seek_past_prefix(b, false, &ait, l->after, strlen(l->after))
+                                                            : pmap_seek(t, &ait, l->after, true);
+        if (!a || strcmp(a->key, n->key) > 0) {
             n = a;
+            it = ait;
+        }
     }
     json_int_t count = 0;
     const s3_object *last_obj = NULL;
     const char *last_cp = NULL;
     size_t last_cp_len = 0;
     while (n) {
-        const char *key = g_tree_node_key(n);
+        const char *key = n->key;
         if (strncmp(key, l->prefix, l->plen) != 0) {
             n = NULL; /* past the prefix: nothing further can match */
             break;
@@ -87,18 +92,18 @@ static void run(GTree *t, listing *l)
             last_cp_len = cplen;
             last_obj = NULL;
             count++;
-            n = s3_seek_past_prefix(t, key, cplen);
+            n = s3_seek_past_prefix(b, false, &it, key, cplen);
             continue;
         }
-        json_array_append_new(l->contents, entry(l, g_tree_node_value(n)));
-        last_obj = g_tree_node_value(n);
+        json_array_append_new(l->contents, entry(l, n));
+        last_obj = n;
         last_cp = NULL;
         count++;
-        n = g_tree_node_next(n);
+        n = pmap_next(&it);
     }
     /* max-keys=0 asks for nothing and gets no promise of more (no token
      * could continue it) */
-    l->truncated = l->max > 0 && n && strncmp(g_tree_node_key(n), l->prefix, l->plen) == 0;
+    l->truncated = l->max > 0 && n && strncmp(n->key, l->prefix, l->plen) == 0;
     if (last_obj)
         l->last = g_strdup(last_obj->key);
     else if (last_cp)
@@ -157,7 +162,7 @@ int s3_list_objects_v2(svc_call *c)
     }
     if (svc_true(c->input, "FetchOwner"))
         l.owner = s3_owner_json(b->owner);
-    run(b->objects, &l);
+    run(b, &l);
     json_int_t kc = (json_int_t)(json_array_size(l.contents) + json_array_size(l.prefixes));
     json_t *out = json_pack("{s:s, s:o, s:I, s:I, s:b}", "Name", b->name, "Prefix", s3_encoded(l.prefix, l.url),
                             "MaxKeys", l.max, "KeyCount", kc, "IsTruncated", l.truncated);
@@ -196,7 +201,7 @@ int s3_list_objects(svc_call *c)
     if (marker && *marker)
         l.after = marker;
     l.owner = s3_owner_json(b->owner); /* v1 always names owners */
-    run(b->objects, &l);
+    run(b, &l);
     json_t *out = json_pack("{s:s, s:o, s:o, s:I, s:b}", "Name", b->name, "Prefix", s3_encoded(l.prefix, l.url),
                             "Marker", s3_encoded(marker ? marker : "", l.url), "MaxKeys", l.max, "IsTruncated",
                             l.truncated);
@@ -244,9 +249,8 @@ static json_t *version_entry(const s3_object *v, bool latest, bool url, json_t *
 }
 
 /* Is the entry at a later than first in listing order? */
-static bool version_after(GTreeNode *a, const s3_object *first)
+static bool version_after(const s3_object *x, const s3_object *first)
 {
-    const s3_object *x = g_tree_node_value(a);
     int c = strcmp(x->key, first->key);
     return c > 0 || (c == 0 && x->vseq < first->vseq);
 }
@@ -286,22 +290,23 @@ int s3_list_object_versions(svc_call *c)
         }
     }
 
-    GTreeNode *n = s3_version_seek(b, prefix, UINT64_MAX);
+    pmap_iter it;
+    const s3_object *n = s3_version_seek(b, &it, prefix, UINT64_MAX);
     const char *prev = NULL; /* the key of the entry before the next one */
     if (km && n) {
-        GTreeNode *a;
+        pmap_iter ait;
+        const s3_object *a;
         if (is_common_prefix(&l, km)) {
-            char *succ = s3_prefix_successor(km, strlen(km));
-            a = succ ? s3_version_seek(b, succ, UINT64_MAX) : NULL;
-            g_free(succ);
+            a = s3_seek_past_prefix(b, true, &ait, km, strlen(km));
         } else {
-            a = s3_version_seek(b, km, vm ? mseq : 0);
+            a = s3_version_seek(b, &ait, km, vm ? mseq : 0);
             prev = vm ? km : NULL;
         }
-        const s3_object *first = g_tree_node_value(n);
         /* start at whichever is later: the marker, or the prefix's start */
-        if (!a || version_after(a, first))
+        if (!a || version_after(a, n)) {
             n = a;
+            it = ait;
+        }
     }
     json_t *owner = json_object();
     char oid[65];
@@ -312,7 +317,7 @@ int s3_list_object_versions(svc_call *c)
     const s3_object *last_v = NULL;
     char *last_cp = NULL;
     while (n) {
-        const s3_object *v = g_tree_node_value(n);
+        const s3_object *v = n;
         if (strncmp(v->key, prefix, plen) != 0) {
             n = NULL;
             break;
@@ -328,9 +333,7 @@ int s3_list_object_versions(svc_call *c)
             last_v = NULL;
             prev = NULL;
             count++;
-            char *succ = s3_prefix_successor(v->key, cplen);
-            n = succ ? s3_version_seek(b, succ, UINT64_MAX) : NULL;
-            g_free(succ);
+            n = s3_seek_past_prefix(b, true, &it, v->key, cplen);
             continue;
         }
         bool latest = !prev || strcmp(prev, v->key) != 0;
@@ -340,9 +343,9 @@ int s3_list_object_versions(svc_call *c)
         g_free(last_cp);
         last_cp = NULL;
         count++;
-        n = g_tree_node_next(n);
+        n = pmap_next(&it);
     }
-    bool truncated = max > 0 && n && strncmp(((const s3_object *)g_tree_node_value(n))->key, prefix, plen) == 0;
+    bool truncated = max > 0 && n && strncmp(n->key, prefix, plen) == 0;
     json_t *out = json_pack("{s:s, s:o, s:o, s:s, s:I, s:b}", "Name", b->name, "Prefix", s3_encoded(prefix, url),
                             "KeyMarker", s3_encoded(km ? km : "", url), "VersionIdMarker", vm ? vm : "",
                             "MaxKeys", max, "IsTruncated", truncated);

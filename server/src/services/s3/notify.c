@@ -486,7 +486,7 @@ static void about(svc_call *c, s3_bucket *b, const char *name, const char *key, 
         return;
     uint64_t vseq = 0;
     s3_object *o = !version_id                                                     ? s3_object_get(b, key)
-                   : s3_version_parse(version_id, &vseq) == S3_VID_OK && b->versions ? s3_version_get(b, key, vseq)
+                   : s3_version_parse(version_id, &vseq) == S3_VID_OK && s3_versioned(b) ? s3_version_get(b, key, vseq)
                                                                                       : NULL;
     char etag[48], vid[S3_VERSION_ID_LEN + 1];
     bool body = o && !(o->vflags & S3_V_MARKER);

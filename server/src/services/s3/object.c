@@ -595,7 +595,7 @@ int s3_put_object(svc_call *c)
 static int delete_version(svc_call *c, s3_bucket *b, const char *key, const char *vid, bool bypass)
 {
     uint64_t vseq;
-    if (s3_version_parse(vid, &vseq) == S3_VID_MALFORMED || (!b->versions && strcmp(vid, "null") != 0))
+    if (s3_version_parse(vid, &vseq) == S3_VID_MALFORMED || (!s3_versioned(b) && strcmp(vid, "null") != 0))
         return s3_err_invalid_argument(c, "versionId", vid, "Invalid version id specified");
     s3_object *v = s3_version_get(b, key, vseq);
     c->output = json_pack("{s:s}", "VersionId", vid);
@@ -704,7 +704,7 @@ int s3_delete_objects(svc_call *c)
         } else if (klen > S3_MAX_KEY) {
             code = "KeyTooLongError";
             msg = "Your key is too long";
-        } else if (vid && (s3_version_parse(vid, &vseq) != S3_VID_OK || (!b->versions && vseq))) {
+        } else if (vid && (s3_version_parse(vid, &vseq) != S3_VID_OK || (!s3_versioned(b) && vseq))) {
             code = "NoSuchVersion";
             msg = "The specified version does not exist.";
         } else if (vid && (v = s3_version_get(b, key, vseq)) && s3_lock_check_delete(c, b, v, bypass) != 0) {
@@ -934,6 +934,7 @@ int s3_put_object_tagging(svc_call *c)
             return -1;
         }
     }
+    o = s3_object_mut(b, o); /* a snapshot may share it */
     if (!o->meta)
         o->meta = s3_meta_new();
     json_decref(o->meta->tags);
@@ -952,7 +953,8 @@ int s3_delete_object_tagging(svc_call *c)
     s3_object *o;
     if (lookup(c, &b, &o) != 0)
         return -1;
-    if (o->meta) {
+    if (o->meta && o->meta->tags) {
+        o = s3_object_mut(b, o); /* a snapshot may share it */
         json_decref(o->meta->tags);
         o->meta->tags = NULL;
         o->meta = s3_meta_compact(o->meta);

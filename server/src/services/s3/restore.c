@@ -36,6 +36,17 @@ static void job_free(gpointer p)
 
 GTree *s3_restore_jobs_new(void) { return g_tree_new_full(job_cmp, NULL, job_free, NULL); }
 
+static gboolean copy_job(gpointer key, gpointer value, gpointer dst)
+{
+    const s3_restore_job *j = key;
+    s3_restore_job *c = g_memdup2(j, sizeof *j + strlen(j->key) + 1);
+    c->bucket = g_strdup(j->bucket);
+    g_tree_insert(dst, c, c);
+    return FALSE;
+}
+
+void s3_restore_jobs_copy(GTree *dst, GTree *src) { g_tree_foreach(src, copy_job, dst); }
+
 int64_t s3_restore_due(const s3_state *st) { return atomic_load(&st->restore_due_ms); }
 
 static void set_due(s3_state *st)
@@ -63,7 +74,7 @@ static s3_object *job_object(s3_state *st, const s3_restore_job *j, s3_bucket **
     s3_bucket *b = g_tree_lookup(st->buckets, j->bucket);
     if (!b)
         return NULL;
-    s3_object *o = b->versions ? s3_version_get(b, j->key, j->vseq) : s3_object_get(b, j->key);
+    s3_object *o = s3_versioned(b) ? s3_version_get(b, j->key, j->vseq) : s3_object_get(b, j->key);
     if (!o || o->vseq != j->vseq || !o->meta || o->meta->restore_ready_ms != j->ready_ms)
         return NULL;
     *bp = b;
@@ -159,9 +170,11 @@ int s3_restore_object(svc_call *c)
                                     "A header you provided implies functionality that is not implemented");
     if (!dj || days < 1)
         return aws_error_set(&c->err, "MalformedXML", NULL);
-    s3_meta *m = o->meta;
-    if (m->restore_ready_ms && c->now_ms < m->restore_ready_ms)
+    if (o->meta->restore_ready_ms && c->now_ms < o->meta->restore_ready_ms)
         return aws_error_set_status(&c->err, 409, "RestoreAlreadyInProgress", "Object restore is already in progress");
+    /* a version a snapshot may share: changed as b's own */
+    o = s3_object_mut(b, o);
+    s3_meta *m = o->meta;
     if (restored(m, c->now_ms)) {
         /* a restored copy: the new Days count from now */
         m->restore_expiry_ms = expiry_of(c->now_ms, days);

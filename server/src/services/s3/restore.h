@@ -38,6 +38,9 @@ int s3_restore_object(svc_call *c);
  * s3.c). */
 typedef struct s3_restore_job s3_restore_job;
 GTree *s3_restore_jobs_new(void);
+/* Adds a copy of each of src's jobs to dst, for a clone of the state
+ * (jobs name their version by bucket, key and vseq: no pointer to share). */
+void s3_restore_jobs_copy(GTree *dst, GTree *src);
 /* When the next restore finishes (INT64_MAX: none); read without the lock. */
 int64_t s3_restore_due(const s3_state *st);
 /* Finishes the restores due by c->now_ms. Exclusive lock. */

@@ -623,6 +623,12 @@ static void state_free(void *st)
     s3_state_free(st);
 }
 
+/* Snapshots: the object maps shared, the rest copied (store.h). */
+static void *state_clone(const void *st, const void *config)
+{
+    return s3_state_clone(st);
+}
+
 const svc_def s3_service = {
     .name = "s3",
     .ops = ops,
@@ -631,6 +637,7 @@ const svc_def s3_service = {
     .config_free = config_free,
     .state_new = state_new,
     .state_free = state_free,
+    .state_clone = state_clone,
     .state_load = s3_fixture_load,
     .state_dump = s3_fixture_dump,
     .validation_error = validation_error,

@@ -27,13 +27,21 @@ static gint upload_cmp(gconstpointer a, gconstpointer b, gpointer unused)
     return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-static void object_free(gpointer p)
+/* ---- the maps' types (state/pmap.h) ---- */
+
+static int key_cmp_p(const void *a, const void *b)
 {
-    s3_object_free(p);
+    return strcmp(a, b);
 }
 
-/* Versions: by key, then newest (largest vseq) first. */
-static gint version_cmp(gconstpointer a, gconstpointer b, gpointer unused)
+static const void *object_key(const void *v)
+{
+    return ((const s3_object *)v)->key;
+}
+
+/* Versions: by key, then newest (largest vseq) first. A version's key is
+ * the version itself, or a probe shaped like one. */
+static int version_cmp(const void *a, const void *b)
 {
     const s3_object *x = a, *y = b;
     int c = strcmp(x->key, y->key);
@@ -41,6 +49,45 @@ static gint version_cmp(gconstpointer a, gconstpointer b, gpointer unused)
         return c;
     return x->vseq > y->vseq ? -1 : x->vseq < y->vseq;
 }
+
+static const void *version_key(const void *v)
+{
+    return v;
+}
+
+static void object_retain(void *v)
+{
+    s3_object_ref(v);
+}
+
+static void object_release(void *v)
+{
+    s3_object_unref(v);
+}
+
+static s3_meta *meta_dup(const s3_meta *m);
+
+/* pmap_type.unshare: o when the caller's reference is the only one, else a
+ * copy sharing the bytes, the caller's reference moved to it. */
+static void *object_unshare(void *v)
+{
+    s3_object *o = v;
+    if (atomic_load_explicit(&o->refs, memory_order_acquire) == 1)
+        return o;
+    size_t size = offsetof(s3_object, key) + strlen(o->key) + 1;
+    s3_object *c = g_malloc(size);
+    memcpy(c, o, size);
+    atomic_init(&c->refs, 1);
+    if (c->blob)
+        s3_blob_ref(c->blob);
+    c->meta = meta_dup(o->meta);
+    s3_object_unref(o);
+    return c;
+}
+
+/* objects and nulls: by key. versions: by (key, newest first). */
+static const pmap_type objects_type = {key_cmp_p, object_key, object_retain, object_release, object_unshare};
+static const pmap_type versions_type = {version_cmp, version_key, object_retain, object_release, object_unshare};
 
 /* A stand-in for the version (key, vseq) to seek with (g_free it). */
 static s3_object *probe(const char *key, uint64_t vseq)
@@ -67,30 +114,36 @@ static void upload_free(gpointer p)
     g_free(u);
 }
 
-static gboolean free_value(gpointer key, gpointer value, gpointer unused)
-{
-    s3_object_free(value);
-    return FALSE;
-}
-
 static void bucket_free(gpointer p)
 {
     s3_bucket *b = p;
     g_hash_table_destroy(b->upload_ids);
     g_hash_table_destroy(b->completed);
     g_tree_destroy(b->uploads);
-    if (b->versions) {
-        g_tree_destroy(b->objects); /* borrows */
-        g_hash_table_destroy(b->nulls);
-        g_tree_destroy(b->versions);
-    } else {
-        g_tree_foreach(b->objects, free_value, NULL);
-        g_tree_destroy(b->objects);
-    }
+    pmap_clear(&b->objects);
+    pmap_clear(&b->versions);
+    pmap_clear(&b->nulls);
     json_decref(b->settings);
     g_free(b->name);
     g_free(b->region);
     g_free(b);
+}
+
+/* A bucket with no objects, uploads or settings. */
+static s3_bucket *bucket_new(const char *name, const char *region, const char *owner, int64_t created_ms)
+{
+    s3_bucket *b = g_new0(s3_bucket, 1);
+    b->name = g_strdup(name);
+    b->region = g_strdup(region);
+    g_strlcpy(b->owner, owner, sizeof b->owner);
+    b->created_ms = created_ms;
+    pmap_init(&b->objects, &objects_type);
+    pmap_init(&b->versions, &versions_type);
+    pmap_init(&b->nulls, &objects_type);
+    b->uploads = g_tree_new_full(upload_cmp, NULL, NULL, upload_free);
+    b->upload_ids = g_hash_table_new(g_str_hash, g_str_equal);
+    b->completed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_decref);
+    return b;
 }
 
 s3_state *s3_state_new(int64_t restore_delay_ms)
@@ -113,19 +166,93 @@ void s3_state_free(s3_state *st)
     g_free(st);
 }
 
+/* ---- clone ---- */
+
+static s3_part *part_copy(const s3_part *p)
+{
+    s3_part *c = g_memdup2(p, sizeof *p);
+    c->blob = s3_blob_ref(p->blob);
+    c->checksum = g_strdup(p->checksum);
+    return c;
+}
+
+static gboolean copy_part(gpointer key, gpointer value, gpointer parts)
+{
+    s3_part_put(parts, part_copy(value));
+    return FALSE;
+}
+
+/* Uploads and their parts are copied: they are as many as the uploads in
+ * progress, not the objects, and their parts share the bytes. */
+static gboolean copy_upload(gpointer key, gpointer value, gpointer bucket)
+{
+    const s3_upload *u = value;
+    s3_bucket *b = bucket;
+    s3_upload *c = g_new0(s3_upload, 1);
+    c->id = g_strdup(u->id);
+    c->key = g_strdup(u->key);
+    c->seq = u->seq;
+    c->initiated_ms = u->initiated_ms;
+    memcpy(c->owner, u->owner, sizeof c->owner);
+    c->meta = s3_meta_copy(u->meta);
+    c->parts = g_tree_new_full(int_cmp, NULL, NULL, part_free);
+    g_tree_foreach(u->parts, copy_part, c);
+    g_tree_insert(b->uploads, c, c);
+    g_hash_table_insert(b->upload_ids, c->id, c);
+    return FALSE;
+}
+
+static s3_bucket *bucket_clone(const s3_bucket *b)
+{
+    s3_bucket *c = bucket_new(b->name, b->region, b->owner, b->created_ms);
+    pmap_share(&c->objects, &b->objects);
+    pmap_share(&c->versions, &b->versions);
+    pmap_share(&c->nulls, &b->nulls);
+    g_tree_foreach(b->uploads, copy_upload, c);
+    c->upload_seq = b->upload_seq;
+    /* settings hold the object ACLs too: as many as objects given an ACL */
+    c->settings = b->settings ? json_deep_copy(b->settings) : NULL;
+    atomic_init(&c->lifecycle_due_ms, atomic_load(&b->lifecycle_due_ms));
+    c->versioning = b->versioning;
+    c->vseq = b->vseq;
+    c->lock = b->lock;
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, b->completed);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        g_hash_table_insert(c->completed, g_strdup(k), json_deep_copy(v));
+    return c;
+}
+
+static gboolean clone_bucket(gpointer key, gpointer value, gpointer buckets)
+{
+    s3_bucket *c = bucket_clone(value);
+    g_tree_insert(buckets, c->name, c);
+    return FALSE;
+}
+
+s3_state *s3_state_clone(const s3_state *st)
+{
+    s3_state *c = s3_state_new(st->restore_delay_ms);
+    g_tree_foreach(st->buckets, clone_bucket, c->buckets);
+    /* the same secret: a continuation token given before the snapshot
+     * still works after a restore */
+    if (st->secret_ready) { /* no request runs: a plain read */
+        memcpy(c->secret, st->secret, sizeof c->secret);
+        c->secret_ready = 1;
+    }
+    atomic_init(&c->lifecycle_due_ms, atomic_load(&st->lifecycle_due_ms));
+    c->event_seq = st->event_seq;
+    s3_restore_jobs_copy(c->restoring, st->restoring);
+    c->restore_seq = st->restore_seq;
+    atomic_store(&c->restore_due_ms, atomic_load(&st->restore_due_ms));
+    return c;
+}
+
 s3_bucket *s3_bucket_add(s3_state *st, const char *name, const char *region, const char *owner,
                          int64_t created_ms)
 {
-    s3_bucket *b = g_new0(s3_bucket, 1);
-    b->name = g_strdup(name);
-    b->region = g_strdup(region);
-    g_strlcpy(b->owner, owner, sizeof b->owner);
-    b->created_ms = created_ms;
-    /* it owns its objects until a versions tree takes them over: freed by hand */
-    b->objects = g_tree_new_full(key_cmp, NULL, NULL, NULL);
-    b->uploads = g_tree_new_full(upload_cmp, NULL, NULL, upload_free);
-    b->upload_ids = g_hash_table_new(g_str_hash, g_str_equal);
-    b->completed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_decref);
+    s3_bucket *b = bucket_new(name, region, owner, created_ms);
     g_tree_replace(st->buckets, b->name, b);
     return b;
 }
@@ -177,6 +304,18 @@ s3_meta *s3_meta_copy(const s3_meta *m)
     return c;
 }
 
+/* A copy of everything, the restore in progress included: the same
+ * version's meta, not a new object's. */
+static s3_meta *meta_dup(const s3_meta *m)
+{
+    s3_meta *c = s3_meta_copy(m);
+    if (c) {
+        c->restore_ready_ms = m->restore_ready_ms;
+        c->restore_expiry_ms = m->restore_expiry_ms;
+    }
+    return c;
+}
+
 void s3_meta_free(s3_meta *m)
 {
     if (!m)
@@ -211,6 +350,7 @@ s3_object *s3_object_new(const char *key, s3_blob *blob, s3_meta *meta, int64_t 
     o->blob = s3_blob_ref(blob);
     o->meta = meta;
     o->mtime = to_mtime(mtime_ms);
+    atomic_init(&o->refs, 1);
     o->etag_parts = (uint16_t)etag_parts;
     o->vflags = S3_V_NULL;
     o->vseq = 0;
@@ -219,9 +359,15 @@ s3_object *s3_object_new(const char *key, s3_blob *blob, s3_meta *meta, int64_t 
     return o;
 }
 
-void s3_object_free(s3_object *o)
+s3_object *s3_object_ref(s3_object *o)
 {
-    if (!o)
+    atomic_fetch_add_explicit(&o->refs, 1, memory_order_relaxed);
+    return o;
+}
+
+void s3_object_unref(s3_object *o)
+{
+    if (!o || atomic_fetch_sub_explicit(&o->refs, 1, memory_order_acq_rel) != 1)
         return;
     if (o->blob)
         s3_blob_unref(o->blob);
@@ -229,32 +375,36 @@ void s3_object_free(s3_object *o)
     g_free(o);
 }
 
-/* Makes the key's newest entry in the versions tree its current object, or
+/* Puts v under its key in m (objects or nulls), taking a new reference. */
+static void put_keyed(pmap *m, s3_object *v)
+{
+    s3_object_unref(pmap_put(m, s3_object_ref(v)));
+}
+
+/* Makes the key's newest entry in the versions map its current object, or
  * none when that is a marker or there is no entry. */
 static void refresh_current(s3_bucket *b, const char *key)
 {
     s3_object *top = s3_version_latest(b, key);
     if (top && !(top->vflags & S3_V_MARKER))
-        g_tree_replace(b->objects, top->key, top); /* the key must be top's own */
+        put_keyed(&b->objects, top);
     else
-        g_tree_remove(b->objects, key);
+        pmap_remove(&b->objects, key);
 }
 
-/* Adds v (vseq and vflags set) to the versions tree, dropping the key's
- * null version first when v is one. */
+/* Adds v (vseq and vflags set; the caller's reference taken) to the
+ * versions map, dropping the key's null version first when v is one. */
 static void add_version(s3_bucket *b, s3_object *v)
 {
     if (v->vflags & S3_V_NULL) {
-        s3_object *old = s3_version_get(b, v->key, 0);
+        s3_object *old = pmap_take(&b->nulls, v->key);
         if (old) {
-            /* its key dies with it: out of the key-borrowing tables first */
-            g_tree_remove(b->objects, old->key);
-            g_hash_table_remove(b->nulls, old->key);
-            g_tree_remove(b->versions, old);
+            pmap_remove(&b->versions, old);
+            s3_object_unref(old);
         }
-        g_hash_table_insert(b->nulls, v->key, v);
+        put_keyed(&b->nulls, v);
     }
-    g_tree_insert(b->versions, v, v);
+    s3_object_unref(pmap_put(&b->versions, v));
     refresh_current(b, v->key);
 }
 
@@ -262,67 +412,74 @@ void s3_object_put(s3_bucket *b, s3_object *o)
 {
     o->vseq = ++b->vseq;
     o->vflags = b->versioning == S3_VERSIONING_ENABLED ? 0 : S3_V_NULL;
-    if (b->versions) {
+    if (s3_versioned(b)) {
         add_version(b, o);
         return;
     }
-    s3_object *old = g_tree_lookup(b->objects, o->key);
-    /* replace, not insert: the tree must take the new object's key, since
-     * the old key dies with the old object */
-    g_tree_replace(b->objects, o->key, o);
-    if (old != o)
-        s3_object_free(old);
+    s3_object_unref(pmap_put(&b->objects, o));
 }
 
 s3_object *s3_object_get(s3_bucket *b, const char *key)
 {
-    return g_tree_lookup(b->objects, key);
+    return pmap_get(&b->objects, key);
+}
+
+s3_object *s3_object_mut(s3_bucket *b, s3_object *o)
+{
+    /* unshare never frees o: it copies only when o has other holders */
+    if (!s3_versioned(b))
+        return pmap_get_mut(&b->objects, o->key);
+    s3_object *m = pmap_get_mut(&b->versions, o);
+    if (m == o)
+        return m;
+    /* a copy: the maps that held o hold it instead (o kept alive meanwhile,
+     * as they may hold its last references) */
+    s3_object_ref(o);
+    if (pmap_get(&b->objects, o->key) == o)
+        put_keyed(&b->objects, m);
+    if (pmap_get(&b->nulls, o->key) == o)
+        put_keyed(&b->nulls, m);
+    s3_object_unref(o);
+    return m;
 }
 
 bool s3_object_delete(s3_bucket *b, const char *key)
 {
-    s3_object *o = g_tree_lookup(b->objects, key);
+    s3_object *o = pmap_get(&b->objects, key);
     if (!o)
         return false;
-    if (b->versions) {
-        s3_version_delete(b, o);
-        return true;
-    }
-    g_tree_remove(b->objects, key);
-    s3_object_free(o);
+    s3_version_delete(b, o);
     return true;
 }
 
-static gboolean adopt_version(gpointer key, gpointer value, gpointer bucket)
+static bool adopt_version(void *value, void *bucket)
 {
     s3_bucket *b = bucket;
     s3_object *o = value;
-    g_tree_insert(b->versions, o, o);
-    g_hash_table_insert(b->nulls, o->key, o); /* every object so far is a null version */
-    return FALSE;
+    s3_object_unref(pmap_put(&b->versions, s3_object_ref(o)));
+    put_keyed(&b->nulls, o); /* every object so far is a null version */
+    return true;
 }
 
 void s3_versioning_set(s3_bucket *b, s3_versioning v)
 {
     if (v == S3_VERSIONING_OFF)
         return; /* S3 has no way back */
-    if (!b->versions) {
-        b->versions = g_tree_new_full(version_cmp, NULL, NULL, object_free);
-        b->nulls = g_hash_table_new(g_str_hash, g_str_equal);
-        g_tree_foreach(b->objects, adopt_version, b);
-    }
+    if (!s3_versioned(b))
+        pmap_foreach(&b->objects, adopt_version, b);
     b->versioning = v;
 }
 
 s3_object *s3_object_remove(s3_bucket *b, const char *key, int64_t now_ms)
 {
-    if (!b->versions) {
+    if (!s3_versioned(b)) {
         s3_object_delete(b, key);
         return NULL;
     }
     size_t klen = strlen(key);
     s3_object *m = g_malloc0(offsetof(s3_object, key) + klen + 1);
     memcpy(m->key, key, klen + 1);
+    atomic_init(&m->refs, 1);
     m->mtime = to_mtime(now_ms);
     m->vseq = ++b->vseq;
     m->vflags = S3_V_MARKER | (b->versioning == S3_VERSIONING_ENABLED ? 0 : S3_V_NULL);
@@ -332,54 +489,54 @@ s3_object *s3_object_remove(s3_bucket *b, const char *key, int64_t now_ms)
 
 s3_object *s3_version_get(s3_bucket *b, const char *key, uint64_t vseq)
 {
-    if (!b->versions) {
-        s3_object *o = g_tree_lookup(b->objects, key);
+    if (!s3_versioned(b)) {
+        s3_object *o = pmap_get(&b->objects, key);
         return o && (vseq == 0 || o->vseq == vseq) && (o->vflags & S3_V_NULL) ? o : NULL;
     }
     if (vseq) {
         s3_object *p = probe(key, vseq);
-        s3_object *v = g_tree_lookup(b->versions, p);
+        s3_object *v = pmap_get(&b->versions, p);
         g_free(p);
         return v;
     }
-    return g_hash_table_lookup(b->nulls, key);
+    return pmap_get(&b->nulls, key);
 }
 
 s3_object *s3_version_latest(s3_bucket *b, const char *key)
 {
-    if (!b->versions)
-        return g_tree_lookup(b->objects, key);
-    GTreeNode *n = s3_version_seek(b, key, UINT64_MAX);
-    s3_object *v = n ? g_tree_node_value(n) : NULL;
+    if (!s3_versioned(b))
+        return pmap_get(&b->objects, key);
+    pmap_iter it;
+    s3_object *v = s3_version_seek(b, &it, key, UINT64_MAX);
     return v && strcmp(v->key, key) == 0 ? v : NULL;
 }
 
 void s3_version_delete(s3_bucket *b, s3_object *v)
 {
-    if (!b->versions) {
-        g_tree_remove(b->objects, v->key);
-        s3_object_free(v);
+    if (!s3_versioned(b)) {
+        pmap_remove(&b->objects, v->key);
         return;
     }
-    char *key = g_strdup(v->key);
-    if (g_tree_lookup(b->objects, key) == v)
-        g_tree_remove(b->objects, key);
+    /* the maps' references may be v's last: hold it until done */
+    s3_object_ref(v);
+    if (pmap_get(&b->objects, v->key) == v)
+        pmap_remove(&b->objects, v->key);
     if (v->vflags & S3_V_NULL)
-        g_hash_table_remove(b->nulls, key);
-    g_tree_remove(b->versions, v);
-    refresh_current(b, key);
-    g_free(key);
+        pmap_remove(&b->nulls, v->key);
+    pmap_remove(&b->versions, v);
+    refresh_current(b, v->key);
+    s3_object_unref(v);
 }
 
-GTreeNode *s3_version_seek(s3_bucket *b, const char *key, uint64_t vseq)
+s3_object *s3_version_seek(const s3_bucket *b, pmap_iter *it, const char *key, uint64_t vseq)
 {
-    if (!b->versions)
-        return vseq == UINT64_MAX ? g_tree_lower_bound(b->objects, key) : g_tree_upper_bound(b->objects, key);
+    if (!s3_versioned(b))
+        return pmap_seek(&b->objects, it, key, vseq != UINT64_MAX);
     s3_object *p = probe(key, vseq);
     /* (key, UINT64_MAX) sorts before every real version of key */
-    GTreeNode *n = vseq == UINT64_MAX ? g_tree_lower_bound(b->versions, p) : g_tree_upper_bound(b->versions, p);
+    s3_object *v = pmap_seek(&b->versions, it, p, vseq != UINT64_MAX);
     g_free(p);
-    return n;
+    return v;
 }
 
 void s3_etag_text(const unsigned char md5[16], uint32_t parts, bool quoted, char out[48])
@@ -409,16 +566,6 @@ const char *s3_object_content_type(const s3_object *o)
     return o->meta && o->meta->content_type ? o->meta->content_type : "binary/octet-stream";
 }
 
-GTreeNode *s3_seek_from(GTree *t, const char *key)
-{
-    return g_tree_lower_bound(t, key);
-}
-
-GTreeNode *s3_seek_after(GTree *t, const char *key)
-{
-    return g_tree_upper_bound(t, key);
-}
-
 char *s3_prefix_successor(const char *prefix, size_t len)
 {
     /* the prefix with its last byte below 0xff incremented and what
@@ -433,12 +580,14 @@ char *s3_prefix_successor(const char *prefix, size_t len)
     return succ;
 }
 
-GTreeNode *s3_seek_past_prefix(GTree *t, const char *prefix, size_t len)
+s3_object *s3_seek_past_prefix(const s3_bucket *b, bool versions, pmap_iter *it, const char *prefix, size_t len)
 {
     char *succ = s3_prefix_successor(prefix, len);
-    GTreeNode *node = succ ? g_tree_lower_bound(t, succ) : NULL;
+    s3_object *o = !succ ? NULL : versions ? s3_version_seek(b, it, succ, UINT64_MAX) : pmap_seek(&b->objects, it, succ, false);
+    if (!succ)
+        it->depth = 0; /* past the last key */
     g_free(succ);
-    return node;
+    return o;
 }
 
 s3_upload *s3_upload_add(s3_bucket *b, const char *id, const char *key, const char *owner,

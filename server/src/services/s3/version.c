@@ -89,12 +89,12 @@ int s3_version_find(svc_call *c, s3_bucket *b, const char *key, const char *id, 
     *out = NULL;
     uint64_t vseq;
     s3_vid_kind k = s3_version_parse(id, &vseq);
-    if (k == S3_VID_MALFORMED || (!b->versions && strcmp(id, "null") != 0))
+    if (k == S3_VID_MALFORMED || (!s3_versioned(b) && strcmp(id, "null") != 0))
         return err_invalid_version(c, arg, id);
     *out = k == S3_VID_OK ? s3_version_get(b, key, vseq) : NULL;
     if (*out)
         return 0;
-    if (!b->versions)
+    if (!s3_versioned(b))
         return s3_err_no_such_key(c, key);
     aws_error_set(&c->err, "NoSuchVersion", NULL);
     aws_error_field(&c->err, "Key", s3_text(key));
@@ -114,7 +114,7 @@ int s3_err_delete_marker(svc_call *c)
 
 int s3_err_no_such_key_marker(svc_call *c, s3_bucket *b, const char *key)
 {
-    s3_object *top = b->versions ? s3_version_latest(b, key) : NULL;
+    s3_object *top = s3_versioned(b) ? s3_version_latest(b, key) : NULL;
     if (top && (top->vflags & S3_V_MARKER)) {
         char id[S3_VERSION_ID_LEN + 1];
         s3_version_id(top, id);
@@ -126,7 +126,7 @@ int s3_err_no_such_key_marker(svc_call *c, s3_bucket *b, const char *key)
 
 void s3_version_output(const s3_bucket *b, const s3_object *v, json_t *out)
 {
-    if (!b->versions || !out)
+    if (!s3_versioned(b) || !out)
         return;
     char id[S3_VERSION_ID_LEN + 1];
     s3_version_id(v, id);
@@ -403,6 +403,7 @@ int s3_put_object_retention(svc_call *c)
         if (weaker && (m->lock_mode == 'C' || !bypass))
             return err_locked(c);
     }
+    v = s3_object_mut(b, v); /* a snapshot may share it */
     if (!v->meta)
         v->meta = s3_meta_new();
     v->meta->lock_mode = lm;
@@ -435,6 +436,7 @@ int s3_put_object_legal_hold(svc_call *c)
     const char *status = svc_str(json_object_get(c->input, "LegalHold"), "Status");
     if (!status)
         return aws_error_set(&c->err, "MalformedXML", NULL);
+    v = s3_object_mut(b, v); /* a snapshot may share it */
     if (!v->meta)
         v->meta = s3_meta_new();
     v->meta->lock_hold = strcmp(status, "ON") == 0 ? 'Y' : 'N';

@@ -164,6 +164,43 @@ void sns_log_export(sns_log *l, const char *topic_arn, json_t *messages, json_t 
     g_mutex_unlock(&l->lock);
 }
 
+static sns_outcome *outcome_copy_locked(const sns_outcome *o)
+{
+    bool unfinished = !strcmp(o->status, "queued") || !strcmp(o->status, "retrying");
+    sns_outcome *c = sns_outcome_new(o->subscription_arn, o->protocol, o->endpoint,
+                                     unfinished ? "failed" : o->status,
+                                     unfinished ? "not delivered: a snapshot restore dropped the delivery" : o->error);
+    c->attempts = o->attempts;
+    c->http_status = o->http_status;
+    c->dead_letter = g_strdup(o->dead_letter);
+    c->dead_letter_error = g_strdup(o->dead_letter_error);
+    c->updated_ms = o->updated_ms;
+    return c;
+}
+
+static void copy_queue_locked(const GQueue *from, GQueue *to)
+{
+    for (GList *it = from->head; it; it = it->next) {
+        const entry *e = it->data;
+        entry *c = g_new0(entry, 1);
+        c->doc = json_deep_copy(e->doc);
+        c->outcomes = g_ptr_array_sized_new(e->outcomes->len);
+        for (guint i = 0; i < e->outcomes->len; i++)
+            g_ptr_array_add(c->outcomes, outcome_copy_locked(g_ptr_array_index(e->outcomes, i)));
+        g_queue_push_tail(to, c);
+    }
+}
+
+sns_log *sns_log_clone(sns_log *l)
+{
+    sns_log *c = sns_log_new();
+    g_mutex_lock(&l->lock);
+    copy_queue_locked(&l->messages, &c->messages);
+    copy_queue_locked(&l->confirmations, &c->confirmations);
+    g_mutex_unlock(&l->lock);
+    return c;
+}
+
 void sns_log_clear(sns_log *l)
 {
     g_mutex_lock(&l->lock);

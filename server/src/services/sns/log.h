@@ -41,6 +41,10 @@ typedef struct sns_outcome {
 sns_log *sns_log_new(void);
 /* Call once no delivery thread uses it any more. */
 void sns_log_free(sns_log *l);
+/* A copy of l, messages and outcomes (a snapshot's: svc_def.state_clone).
+ * No delivery will ever finish in the copy, so an outcome still queued or
+ * retrying is copied as failed, saying so. Thread-safe. */
+sns_log *sns_log_clone(sns_log *l);
 
 /* A new outcome holding one reference, for the caller to hand to
  * sns_log_add / sns_log_add_confirmation. note may be NULL. */

@@ -1384,11 +1384,17 @@ void sns_messages_clear(server *s)
 
 static void *state_new(const void *config) { return sns_state_new(); }
 static void state_free(void *s) { sns_state_free(s); }
+/* A deep copy (sns_state_clone), its delivery worker idle. */
+static void *state_clone(const void *s, const void *config)
+{
+    (void)config;
+    return sns_state_clone(s);
+}
 static int state_load(void *s, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
     return sns_state_load(s, section, ctx, err, errlen);
 }
-static json_t *state_dump(void *s) { return sns_state_dump(s); }
+static json_t *state_dump(void *s, const svc_dump_ctx *ctx) { return sns_state_dump(s); }
 
 static const svc_op ops[] = {
     {"CreateTopic", create_topic, SVC_LOCK_EXCLUSIVE},
@@ -1438,6 +1444,7 @@ const svc_def sns_service = {
     .scope = SVC_SCOPE_REGION,
     .state_new = state_new,
     .state_free = state_free,
+    .state_clone = state_clone,
     .state_load = state_load,
     .state_dump = state_dump,
     .validation_error = sns_validation_error,

@@ -81,6 +81,66 @@ void sns_state_free(sns_state *st)
     g_free(st);
 }
 
+static sns_policy_scope scope_of(const char *v);
+
+static gboolean copy_topic(gpointer key, gpointer value, gpointer to_state)
+{
+    (void)key;
+    const sns_topic *t = value;
+    sns_state *st = to_state;
+    sns_topic *c = sns_topic_add(st, t->arn, t->name, t->fifo);
+    json_decref(c->attrs);
+    json_decref(c->tags);
+    c->attrs = json_deep_copy(t->attrs);
+    c->tags = json_deep_copy(t->tags);
+    c->deleted = t->deleted;
+    c->sequence = t->sequence;
+    for (GList *it = t->dedup_order.head; it; it = it->next) {
+        const sns_dedup *d = it->data;
+        sns_topic_dedup_add(c, d->id, 0, d->message_id, d->sequence);
+        ((sns_dedup *)c->dedup_order.tail->data)->expires_ms = d->expires_ms;
+    }
+    return FALSE;
+}
+
+/* In creation order, so that each topic lists its subscriptions as st did. */
+static gboolean copy_sub(gpointer key, gpointer value, gpointer to_state)
+{
+    (void)key;
+    const sns_sub *s = value;
+    sns_state *st = to_state;
+    sns_sub *c = sns_sub_add(st, sns_topic_find(st, s->topic->arn), s->arn, s->protocol, s->endpoint, s->owner);
+    g_tree_remove(st->subs_by_seq, &c->seq);
+    c->seq = s->seq;
+    g_tree_insert(st->subs_by_seq, &c->seq, c);
+    c->pending = s->pending;
+    c->authenticated = s->authenticated;
+    c->token = g_strdup(s->token);
+    json_decref(c->attrs);
+    c->attrs = json_deep_copy(s->attrs);
+    /* the compiled filter, from the text it was compiled from */
+    const char *fp = svc_str(c->attrs, "FilterPolicy");
+    if (s->policy && fp) {
+        char perr[8];
+        c->policy = sns_policy_parse(fp, scope_of(svc_str(c->attrs, "FilterPolicyScope")), perr, sizeof perr);
+    }
+    return FALSE;
+}
+
+sns_state *sns_state_clone(const sns_state *st)
+{
+    sns_state *c = sns_state_new();
+    g_tree_foreach(st->topics, copy_topic, c);
+    g_tree_foreach(st->subs_by_seq, copy_sub, c);
+    c->next_seq = st->next_seq;
+    sns_log_free(c->log);
+    /* the new state's worker records into c->log: made before any job */
+    sns_delivery_free(c->delivery);
+    c->log = sns_log_clone(st->log);
+    c->delivery = sns_delivery_new(c->log);
+    return c;
+}
+
 /* ---- names and ARNs ---- */
 
 bool sns_topic_name_ok(const char *name, bool fifo)

@@ -74,6 +74,12 @@ typedef struct sns_state {
 
 sns_state *sns_state_new(void);
 void sns_state_free(sns_state *st);
+/* A deep copy of st (svc_def.state_clone): topics, subscriptions and the
+ * message log are small next to what S3 and DynamoDB hold, so copying is
+ * cheaper than sharing would be to keep. The copy has a delivery worker of
+ * its own, idle: deliveries queued in st are not carried over (a reset
+ * drops them too), and the log says so (sns_log_clone). */
+sns_state *sns_state_clone(const sns_state *st);
 
 sns_topic *sns_topic_find(sns_state *st, const char *arn);
 sns_topic *sns_topic_add(sns_state *st, const char *arn, const char *name, bool fifo);

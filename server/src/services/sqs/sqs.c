@@ -652,7 +652,7 @@ static gboolean dump_one(gpointer key, gpointer value, gpointer data)
     return FALSE;
 }
 
-static json_t *state_dump(void *state)
+static json_t *state_dump(void *state, const svc_dump_ctx *ctx)
 {
     sqs_state *st = state;
     if (!g_tree_nnodes(st->queues))
@@ -747,6 +747,13 @@ static char *resource_of(const char *operation, json_t *input)
 
 static void *state_new(const void *config) { return sqs_state_new(); }
 static void state_free(void *s) { sqs_state_free(s); }
+/* A deep copy (sqs_state_clone). Long polls parked on the old state run
+ * again against the new one when they wake or time out, as after a reset. */
+static void *state_clone(const void *s, const void *config)
+{
+    (void)config;
+    return sqs_state_clone(s);
+}
 
 static const svc_op ops[] = {
     {"CreateQueue", create_queue, SVC_LOCK_EXCLUSIVE},
@@ -785,6 +792,7 @@ const svc_def sqs_service = {
     .scope = SVC_SCOPE_REGION,
     .state_new = state_new,
     .state_free = state_free,
+    .state_clone = state_clone,
     .state_load = state_load,
     .state_dump = state_dump,
     .validation_error = validation_error,

@@ -270,20 +270,27 @@ void sqs_settle(sqs_queue *q, int64_t now_ms)
     }
 }
 
+/* Puts m last in its FIFO group (made when new); returns the group. */
+static sqs_group *group_join(sqs_queue *q, sqs_msg *m)
+{
+    sqs_group *g = g_hash_table_lookup(q->groups, m->group_id);
+    if (!g) {
+        g = g_new0(sqs_group, 1);
+        g->id = g_strdup(m->group_id);
+        g_hash_table_insert(q->groups, g->id, g);
+    }
+    g_queue_push_tail(&g->msgs, m);
+    m->group = g;
+    m->group_link = g->msgs.tail;
+    return g;
+}
+
 void sqs_enqueue(sqs_queue *q, sqs_msg *m, int delay_s, int64_t now_ms)
 {
     m->seq = q->next_seq++;
     g_tree_insert(q->by_seq, &m->seq, m);
     if (q->fifo) {
-        sqs_group *g = g_hash_table_lookup(q->groups, m->group_id);
-        if (!g) {
-            g = g_new0(sqs_group, 1);
-            g->id = g_strdup(m->group_id);
-            g_hash_table_insert(q->groups, g->id, g);
-        }
-        g_queue_push_tail(&g->msgs, m);
-        m->group = g;
-        m->group_link = g->msgs.tail;
+        sqs_group *g = group_join(q, m);
         if (!g->avail_key)
             avail_update(q, g);
     }
@@ -499,4 +506,120 @@ size_t sqs_count_visible(const sqs_queue *q)
 {
     size_t total = (size_t)g_tree_nnodes(q->by_seq);
     return total - q->n_inflight - q->n_delayed;
+}
+
+/* ---- copies (snapshots) ---- */
+
+static sqs_msg *msg_copy(const sqs_msg *m)
+{
+    sqs_msg *c = g_new(sqs_msg, 1);
+    *c = *m;
+    c->body = g_memdup2(m->body, m->body_len + 1);
+    c->attrs = json_deep_copy(m->attrs);
+    c->sys_attrs = json_deep_copy(m->sys_attrs);
+    c->sender_id = g_strdup(m->sender_id);
+    c->group_id = g_strdup(m->group_id);
+    c->dedup_id = g_strdup(m->dedup_id);
+    c->sequence_number = g_strdup(m->sequence_number);
+    c->dlq_source_arn = g_strdup(m->dlq_source_arn);
+    c->group = NULL;
+    c->group_link = NULL;
+    return c;
+}
+
+/* Puts a copied message (its state and times as they were) in q's indexes;
+ * called in seq order, which is each FIFO group's order. */
+static void msg_place(sqs_queue *q, sqs_msg *m)
+{
+    g_tree_insert(q->by_seq, &m->seq, m);
+    if (q->fifo)
+        group_join(q, m)->inflight += m->state == SQS_INFLIGHT;
+    if (m->state == SQS_VISIBLE) {
+        if (!q->fifo)
+            g_tree_insert(q->ready, &m->seq, m);
+        return;
+    }
+    pending_add(q, m);
+    if (m->state == SQS_INFLIGHT)
+        q->n_inflight++;
+    else
+        q->n_delayed++;
+}
+
+static gboolean copy_msg(gpointer key, gpointer value, gpointer to)
+{
+    (void)key;
+    msg_place(to, msg_copy(value));
+    return FALSE;
+}
+
+static void copy_expiring(GHashTable *from, const GQueue *from_order, GHashTable *to, GQueue *to_order,
+                          bool attempts)
+{
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, from);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        void *c;
+        if (attempts) {
+            const sqs_attempt *a = v;
+            sqs_attempt *ac = g_new(sqs_attempt, 1);
+            ac->expires_ms = a->expires_ms;
+            ac->seqs = g_array_copy(a->seqs);
+            c = ac;
+        } else {
+            c = g_memdup2(v, sizeof(int64_t));
+        }
+        g_hash_table_insert(to, g_strdup(k), c);
+    }
+    for (GList *l = from_order->head; l; l = l->next)
+        g_queue_push_tail(to_order, g_strdup(l->data));
+}
+
+static gboolean copy_queue(gpointer key, gpointer value, gpointer to_state)
+{
+    (void)key;
+    const sqs_queue *q = value;
+    sqs_queue *c = sqs_queue_add(to_state, q->name, q->arn, q->fifo, json_deep_copy(q->attrs),
+                                 json_deep_copy(q->tags), q->created_ms);
+    c->modified_ms = q->modified_ms;
+    c->purged_ms = q->purged_ms;
+    c->next_seq = q->next_seq;
+    g_tree_foreach(q->by_seq, copy_msg, c);
+    if (c->fifo) {
+        GHashTableIter it;
+        gpointer g;
+        g_hash_table_iter_init(&it, c->groups);
+        while (g_hash_table_iter_next(&it, NULL, &g))
+            avail_update(c, g);
+        copy_expiring(q->dedup, &q->dedup_order, c->dedup, &c->dedup_order, false);
+        copy_expiring(q->attempts, &q->attempt_order, c->attempts, &c->attempt_order, true);
+    }
+    for (guint i = 0; i < q->tasks->len; i++) {
+        const sqs_move_task *t = g_ptr_array_index(q->tasks, i);
+        sqs_move_task *tc = g_new(sqs_move_task, 1);
+        *tc = *t;
+        tc->handle = g_strdup(t->handle);
+        tc->source_arn = g_strdup(t->source_arn);
+        tc->dest_arn = g_strdup(t->dest_arn);
+        tc->status = g_strdup(t->status);
+        tc->failure = g_strdup(t->failure);
+        g_ptr_array_add(c->tasks, tc);
+    }
+    return FALSE;
+}
+
+sqs_state *sqs_state_clone(const sqs_state *st)
+{
+    sqs_state *c = sqs_state_new();
+    g_tree_foreach(st->queues, copy_queue, c);
+    GHashTableIter it;
+    gpointer k, v;
+    /* after the queues: adding one forgets its name's deletion */
+    g_hash_table_iter_init(&it, st->deleted);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        g_hash_table_insert(c->deleted, g_strdup(k), g_memdup2(v, sizeof(gint64)));
+    c->next_task = st->next_task;
+    atomic_store(&c->due, atomic_load(&st->due));
+    return c;
 }

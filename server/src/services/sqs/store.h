@@ -112,6 +112,11 @@ typedef struct sqs_state {
 
 sqs_state *sqs_state_new(void);
 void sqs_state_free(sqs_state *st);
+/* A deep copy of st, messages in every state included (svc_def.state_clone):
+ * queues hold what a test sends, little next to S3 and DynamoDB, so
+ * copying is cheaper than sharing would be to keep. Receipt handles stay
+ * valid in the copy (they name a message's seq and receive). */
+sqs_state *sqs_state_clone(const sqs_state *st);
 
 /* A new queue (attrs: the attribute object, taken). The state owns it. */
 sqs_queue *sqs_queue_add(sqs_state *st, const char *name, const char *arn, bool fifo, json_t *attrs,
