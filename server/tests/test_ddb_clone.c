@@ -340,7 +340,76 @@ static void clone_freed_first(void **state)
     assert_string_equal(d, d0);
     g_free(d);
     ddb_state_free(c3);
+    /* a clone in the middle of transitions: an index backfilling, one
+     * being deleted (its store gone), a table being deleted */
+    mockaws_clock_advance(s, 1000);
+    doq(s, "UpdateTable", "{'TableName': 'orders', 'GlobalSecondaryIndexUpdates': [{'Delete': {'IndexName': 'by_g'}}]}");
+    ddb_state *c4 = clone_of(orig);
+    char *d4 = digest(orig);
+    d = digest(c4);
+    assert_string_equal(d, d4);
+    g_free(d);
+    assert_ptr_equal(swap_in(s, c4), orig);
+    mockaws_clock_advance(s, 1000);
+    doq(s, "PutItem", "{'TableName': 'orders', 'Item': {'pk': {'S': 'p5'}, 'sk': {'N': '555'}, 'g': {'S': 'g5'}}}");
+    doq(s, "DeleteItem", "{'TableName': 'orders', 'Key': {'pk': {'S': 'p1'}, 'sk': {'N': '3'}}}");
+    doq(s, "UpdateItem", "{'TableName': 'orders', 'Key': {'pk': {'S': 'p1'}, 'sk': {'N': '5'}}, "
+                         "'UpdateExpression': 'SET m.a[0] = :v', 'ExpressionAttributeValues': {':v': {'N': '5'}}}");
+    json_t *r = okq(s, "DescribeTable", "{'TableName': 'orders'}");
+    assert_null(AT(r, "Table", "GlobalSecondaryIndexes", "1"));
+    json_decref(r);
+    d = digest(orig);
+    assert_string_equal(d, d4);
+    g_free(d);
+    ddb_state_free(orig);
+    g_free(d4);
     g_free(d0);
+}
+
+/* A TransactWriteItems with a ClientRequestToken, writing sk (quoted call). */
+static answer txn(server *s, const char *token, int sk)
+{
+    return callq(s, "TransactWriteItems",
+                 "{'TransactItems': [{'Put': {'TableName': 'orders', 'Item': {'pk': {'S': 'tx'}, 'sk': {'N': '%d'}}}}], "
+                 "'ClientRequestToken': '%s'}",
+                 sk, token);
+}
+
+static void expect_txn(server *s, const char *token, int sk, const char *code)
+{
+    answer a = txn(s, token, sk);
+    if (code)
+        assert_string_equal(a.type ? a.type : "(none)", code);
+    else
+        assert_int_equal(a.status, 200);
+    answer_free(&a);
+}
+
+/* Idempotency tokens travel with a clone and stay apart afterwards. */
+static void tokens_follow_the_clone(void **state)
+{
+    server *s = *state;
+    fresh(s);
+    load_world(s, 100);
+    expect_txn(s, "T", 1, NULL);
+    ddb_state *live = ddb_ns(s)->state;
+    ddb_state *snap = clone_of(live);
+    expect_txn(s, "T", 2, "IdempotentParameterMismatchException");
+    ddb_state *was = swap_in(s, snap);
+    assert_ptr_equal(was, live);
+    /* the clone remembers T; U is its own */
+    expect_txn(s, "T", 1, NULL);
+    expect_txn(s, "T", 2, "IdempotentParameterMismatchException");
+    expect_txn(s, "U", 3, NULL);
+    assert_ptr_equal(swap_in(s, live), snap);
+    expect_txn(s, "U", 4, NULL);
+    assert_int_equal(count_of(live, "orders"), count_of(snap, "orders"));
+    /* ten minutes on, the live side forgets T; the clone, left alone, not */
+    mockaws_clock_advance(s, 11 * 60 * 1000);
+    expect_txn(s, "T", 2, NULL);
+    assert_int_equal(pmap_count(&snap->tokens), 2);
+    assert_int_equal(pmap_count(&live->tokens), 1);
+    ddb_state_free(snap);
 }
 
 /* What a restore costs at 10,000 items (printed, not asserted: timing
@@ -381,6 +450,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(both_sides_change_apart),
         cmocka_unit_test(clone_freed_first),
+        cmocka_unit_test(tokens_follow_the_clone),
         cmocka_unit_test(clone_cost),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

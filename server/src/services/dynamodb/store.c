@@ -64,15 +64,20 @@ static const void *entry_key(const void *v)
     return ((const ddb_entry *)v)->key;
 }
 
-static void entry_retain(void *v)
+void ddb_ref_retain(void *value)
 {
-    g_atomic_int_inc(&((ddb_entry *)v)->refs);
+    g_atomic_int_inc((int *)value);
+}
+
+bool ddb_ref_drop(void *value)
+{
+    return g_atomic_int_dec_and_test((int *)value);
 }
 
 static void entry_release(void *v)
 {
     ddb_entry *e = v;
-    if (!g_atomic_int_dec_and_test(&e->refs))
+    if (!ddb_ref_drop(e))
         return;
     json_decref(e->item);
     json_decref(e->base);
@@ -80,7 +85,7 @@ static void entry_release(void *v)
 }
 
 /* entries are never changed in place: no unshare */
-static const pmap_type entry_type = {skey_cmp, entry_key, entry_retain, entry_release, NULL};
+static const pmap_type entry_type = {skey_cmp, entry_key, ddb_ref_retain, entry_release, NULL};
 
 /* An entry and its key in one block, with one reference. */
 static ddb_entry *entry_new(const ddb_keyval *sort, size_t n, json_t *item, json_t *base, size_t size)
@@ -125,15 +130,10 @@ static const void *part_self(const void *v)
     return v;
 }
 
-static void part_retain(void *v)
-{
-    g_atomic_int_inc(&((ddb_part *)v)->refs);
-}
-
 static void part_release(void *v)
 {
     ddb_part *p = v;
-    if (!g_atomic_int_dec_and_test(&p->refs))
+    if (!ddb_ref_drop(p))
         return;
     pmap_clear(&p->items);
     g_free(p);
@@ -141,7 +141,7 @@ static void part_release(void *v)
 
 static void *part_unshare(void *v);
 
-static const pmap_type part_type = {part_cmp, part_self, part_retain, part_release, part_unshare};
+static const pmap_type part_type = {part_cmp, part_self, ddb_ref_retain, part_release, part_unshare};
 
 /* A partition with one reference and no items; its key in the same block. */
 static ddb_part *part_new(guint32 hash, const guint8 *key, size_t keylen)

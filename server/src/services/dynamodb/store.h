@@ -77,6 +77,12 @@ typedef struct ddb_part {
     pmap items;        /* ddb_entry*, in sort key order */
 } ddb_part;
 
+/* The reference counts of what the service keeps in persistent maps
+ * (entries, partitions, ttl.c's): an atomic int, the value's first member.
+ * ddb_ref_drop is true when it dropped the last (the caller frees). */
+void ddb_ref_retain(void *value);
+bool ddb_ref_drop(void *value);
+
 typedef struct ddb_store ddb_store;
 
 ddb_store *ddb_store_new(void);

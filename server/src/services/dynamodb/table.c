@@ -62,8 +62,7 @@ ddb_state *ddb_state_new(const ddb_config *cfg)
     st->emulate_all = cfg && cfg->emulate_all;
     st->next_due_ms = INT64_MAX;
     st->burst_s = DDB_DEFAULT_BURST_S;
-    st->tokens = g_hash_table_new(g_str_hash, g_str_equal);
-    st->token_queue = g_queue_new();
+    ddb_tokens_init(st);
     st->ttl_delay_ms = cfg ? cfg->ttl_delay_ms : DDB_DEFAULT_TTL_DELAY_MS;
     atomic_init(&st->ttl_due_ms, INT64_MAX);
     ddb_ttl_log_init(st);
@@ -75,8 +74,7 @@ void ddb_state_free(ddb_state *st)
     if (!st)
         return;
     g_tree_destroy(st->tables);
-    g_hash_table_destroy(st->tokens);
-    g_queue_free_full(st->token_queue, ddb_token_free);
+    ddb_tokens_free(st);
     pmap_clear(&st->ttl_deleted);
     g_free(st);
 }
@@ -148,7 +146,7 @@ ddb_state *ddb_state_clone(const ddb_state *src)
     st->next_due_ms = src->next_due_ms;
     st->emulate_all = src->emulate_all;
     st->burst_s = src->burst_s;
-    ddb_tokens_copy(st, src);
+    ddb_tokens_share(st, src);
     st->ttl_delay_ms = src->ttl_delay_ms;
     atomic_store(&st->ttl_due_ms, atomic_load(&src->ttl_due_ms));
     ddb_ttl_log_share(st, src);

@@ -159,9 +159,10 @@ typedef struct ddb_state {
                             that writers settle in O(1) when nothing is pending */
     bool emulate_all;    /* throughput emulation for every provisioned table */
     int64_t burst_s;     /* seconds of unused capacity a bucket keeps (DynamoDB: 300) */
-    GHashTable *tokens;  /* TransactWriteItems ClientRequestToken -> its record
-                            (transact.c), for idempotency; the queue owns them */
-    GQueue *token_queue; /* the records, oldest first, for expiry */
+    pmap tokens;         /* TransactWriteItems ClientRequestToken records (transact.c)
+                            by token, for idempotency */
+    pmap token_expiry;   /* the same by expiry time */
+    uint64_t token_seq;  /* the next record's number (order of equal expiries) */
     int64_t ttl_delay_ms;      /* the TTL sweeper deletes an item this long after it expires */
     _Atomic int64_t ttl_due_ms; /* its next work (INT64_MAX: none); read without the lock */
     pmap ttl_deleted;          /* its deletions as records (ttl.h; owned), oldest first */

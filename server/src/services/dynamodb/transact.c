@@ -14,9 +14,13 @@
 /* How long a ClientRequestToken is remembered (server time). */
 #define TOKEN_MS (10LL * 60 * 1000)
 
-/* A remembered token: what the request was, until when. */
+/* A remembered token: what the request was, until when. Held by both of
+ * the state's token maps, and by a clone's: reference counted, never
+ * changed. */
 typedef struct token_rec {
+    int refs;        /* atomic (ddb_ref_retain) */
     int64_t expires_ms;
+    uint64_t seq;    /* the order tokens were remembered in, for expiry */
     json_t *request; /* what made it this request (owned): compared with
                         json_equal, which binaries and member order cannot fool */
     char token[];
@@ -45,23 +49,73 @@ static void actions_free(action *a, size_t n)
 
 /* ---- tokens ---- */
 
-static void tokens_expire(ddb_state *st, int64_t now_ms)
+static void token_release(void *v)
 {
-    token_rec *r;
-    while ((r = g_queue_peek_head(st->token_queue)) && r->expires_ms <= now_ms) {
-        g_queue_pop_head(st->token_queue);
-        /* a token reused after expiry maps to its newer record */
-        if (g_hash_table_lookup(st->tokens, r->token) == r)
-            g_hash_table_remove(st->tokens, r->token);
-        ddb_token_free(r);
-    }
-}
-
-void ddb_token_free(void *rec)
-{
-    token_rec *r = rec;
+    token_rec *r = v;
+    if (!ddb_ref_drop(r))
+        return;
     json_decref(r->request);
     g_free(r);
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+static const void *token_name(const void *v)
+{
+    return ((const token_rec *)v)->token;
+}
+
+/* by expiry, then as remembered */
+static int expiry_cmp(const void *pa, const void *pb)
+{
+    const token_rec *a = pa, *b = pb;
+    if (a->expires_ms != b->expires_ms)
+        return a->expires_ms < b->expires_ms ? -1 : 1;
+    return a->seq == b->seq ? 0 : a->seq < b->seq ? -1 : 1;
+}
+
+static const void *token_self(const void *v)
+{
+    return v;
+}
+
+static const pmap_type by_name = {name_cmp, token_name, ddb_ref_retain, token_release, NULL};
+static const pmap_type by_expiry = {expiry_cmp, token_self, ddb_ref_retain, token_release, NULL};
+
+void ddb_tokens_init(ddb_state *st)
+{
+    pmap_init(&st->tokens, &by_name);
+    pmap_init(&st->token_expiry, &by_expiry);
+    st->token_seq = 0;
+}
+
+void ddb_tokens_free(ddb_state *st)
+{
+    pmap_clear(&st->tokens);
+    pmap_clear(&st->token_expiry);
+}
+
+void ddb_tokens_share(ddb_state *dst, const ddb_state *src)
+{
+    pmap_share(&dst->tokens, &src->tokens);
+    pmap_share(&dst->token_expiry, &src->token_expiry);
+    dst->token_seq = src->token_seq;
+}
+
+static void tokens_expire(ddb_state *st, int64_t now_ms)
+{
+    pmap_iter it;
+    token_rec *r;
+    while ((r = pmap_first(&st->token_expiry, &it)) && r->expires_ms <= now_ms) {
+        /* a token reused after expiry maps to its newer record */
+        if (pmap_get(&st->tokens, r->token) == r)
+            pmap_remove(&st->tokens, r->token);
+        /* the expiry map's reference keeps r (the key) alive to here */
+        pmap_remove(&st->token_expiry, r);
+    }
 }
 
 /* What makes two requests with one token the same request (new reference). */
@@ -72,24 +126,16 @@ static json_t *request_identity(json_t *in)
 }
 
 /* Steals request. */
-static void token_remember_until(ddb_state *st, const char *token, json_t *request, int64_t expires_ms)
+static void token_remember(ddb_state *st, const char *token, json_t *request, int64_t expires_ms)
 {
     size_t n = strlen(token);
     token_rec *r = g_malloc(sizeof *r + n + 1);
-    r->expires_ms = expires_ms;
-    r->request = request;
+    *r = (token_rec){.refs = 2, .expires_ms = expires_ms, .seq = st->token_seq++, .request = request};
     memcpy(r->token, token, n + 1);
-    g_queue_push_tail(st->token_queue, r);
-    g_hash_table_replace(st->tokens, r->token, r);
-}
-
-void ddb_tokens_copy(ddb_state *dst, const ddb_state *src)
-{
-    for (GList *l = src->token_queue->head; l; l = l->next) {
-        const token_rec *r = l->data;
-        /* the request is never changed once remembered: shared */
-        token_remember_until(dst, r->token, json_incref(r->request), r->expires_ms);
-    }
+    pmap_put(&st->token_expiry, r);
+    token_rec *was = pmap_put(&st->tokens, r);
+    if (was)
+        token_release(was);
 }
 
 /* ---- common ---- */
@@ -290,7 +336,7 @@ int ddb_transact_write_items(svc_call *c)
     tokens_expire(st, c->now_ms);
     if (token) {
         identity = request_identity(c->input);
-        token_rec *seen = g_hash_table_lookup(st->tokens, token);
+        const token_rec *seen = pmap_get(&st->tokens, token);
         if (seen && seen->expires_ms > c->now_ms) {
             if (!json_equal(seen->request, identity)) {
                 aws_error_set(&c->err, "IdempotentParameterMismatchException",
@@ -326,7 +372,7 @@ int ddb_transact_write_items(svc_call *c)
         apply(&a[i]);
     if (token)
         /* a copy: the request's trees may be shared with what it stored */
-        token_remember_until(st, token, json_deep_copy(identity), c->now_ms + TOKEN_MS);
+        token_remember(st, token, json_deep_copy(identity), c->now_ms + TOKEN_MS);
     c->output = json_object();
     consumed_out(c, per_table);
     if (g_strcmp0(svc_str(c->input, "ReturnItemCollectionMetrics"), "SIZE") == 0) {

@@ -28,10 +28,10 @@
 int ddb_transact_write_items(svc_call *c);
 int ddb_transact_get_items(svc_call *c);
 
-/* Frees a ClientRequestToken record of ddb_state's token queue. */
-void ddb_token_free(void *rec);
-/* dst (without tokens) remembers the tokens src does, until the same times
- * (ddb_state_clone). */
-void ddb_tokens_copy(ddb_state *dst, const ddb_state *src);
+/* The state's remembered ClientRequestTokens: made empty, freed, and
+ * shared with a clone in O(1) (ddb_state_clone). */
+void ddb_tokens_init(ddb_state *st);
+void ddb_tokens_free(ddb_state *st);
+void ddb_tokens_share(ddb_state *dst, const ddb_state *src);
 
 #endif

@@ -36,15 +36,10 @@ static const void *ent_self(const void *v)
     return v;
 }
 
-static void ent_retain(void *v)
-{
-    g_atomic_int_inc(&((ttl_ent *)v)->refs);
-}
-
 static void ent_release(void *v)
 {
     ttl_ent *e = v;
-    if (!g_atomic_int_dec_and_test(&e->refs))
+    if (!ddb_ref_drop(e))
         return;
     json_decref(e->json);
     g_free(e);
@@ -70,8 +65,8 @@ static int log_cmp(const void *pa, const void *pb)
     return n_cmp(((const ttl_ent *)pa)->n, ((const ttl_ent *)pb)->n);
 }
 
-static const pmap_type expiry_type = {expiry_cmp, ent_self, ent_retain, ent_release, NULL};
-static const pmap_type log_type = {log_cmp, ent_self, ent_retain, ent_release, NULL};
+static const pmap_type expiry_type = {expiry_cmp, ent_self, ddb_ref_retain, ent_release, NULL};
+static const pmap_type log_type = {log_cmp, ent_self, ddb_ref_retain, ent_release, NULL};
 
 static pmap *expiry_new(void)
 {
