@@ -85,7 +85,8 @@ void *pmap_get_mut(pmap *m, const void *key);
  * value it replaces, with the map's reference now the caller's, or NULL. */
 void *pmap_put(pmap *m, void *value);
 /* Removes the entry under key. Returns its value, with the map's reference
- * now the caller's, or NULL when there was none. */
+ * now the caller's, or NULL when there was none. key may be the value's own
+ * key: the map is done with it before it hands the value over. */
 void *pmap_take(pmap *m, const void *key);
 /* Removes the entry under key and drops the map's reference to its value;
  * true when there was one. */
