@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "test_tmpdir.h"
 #include "core/fsref.h"
 #include "core/jtext.h"
 #include "core/pipeline.h"
@@ -102,27 +103,10 @@ static int fx_setup(void **st)
     return 0;
 }
 
-static void rm_rf(const char *path)
-{
-    GDir *d = g_dir_open(path, 0, NULL);
-    if (d) {
-        for (const char *n; (n = g_dir_read_name(d));) {
-            char *p = g_build_filename(path, n, NULL);
-            if (g_file_test(p, G_FILE_TEST_IS_DIR) && !g_file_test(p, G_FILE_TEST_IS_SYMLINK))
-                rm_rf(p);
-            else
-                g_unlink(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-    }
-    g_rmdir(path);
-}
-
 static int fx_teardown(void **st)
 {
     fx *f = *st;
-    rm_rf(f->dir);
+    test_rm_rf(f->dir);
     g_free(f->dir);
     g_free(f->inside);
     g_free(f->secret);

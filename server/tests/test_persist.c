@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "test_tmpdir.h"
 #include "test_s3_call.h"
 
 typedef struct fx {
@@ -30,26 +31,10 @@ static int setup(void **st)
     return f->dir ? 0 : -1;
 }
 
-static void rm_rf(const char *path)
-{
-    GDir *d = g_file_test(path, G_FILE_TEST_IS_SYMLINK) ? NULL : g_dir_open(path, 0, NULL);
-    if (d) {
-        for (const char *n; (n = g_dir_read_name(d));) {
-            char *p = g_build_filename(path, n, NULL);
-            rm_rf(p);
-            g_free(p);
-        }
-        g_dir_close(d);
-        rmdir(path);
-    } else {
-        unlink(path);
-    }
-}
-
 static int teardown(void **st)
 {
     fx *f = *st;
-    rm_rf(f->dir);
+    test_rm_rf(f->dir);
     g_free(f->dir);
     g_free(f->state);
     g_free(f);
@@ -400,10 +385,10 @@ static void names_cannot_leave_the_directory(void **st)
     char *elsewhere = g_dir_make_tmp("mockaws-persist-elsewhere-XXXXXX", NULL);
     char *there = g_build_filename(elsewhere, hex, NULL);
     write_file(there, "secret", -1);
-    rm_rf(bodies);
+    test_rm_rf(bodies);
     assert_int_equal(symlink(elsewhere, bodies), 0);
     refused(f, (const char *const[]){f->state, "bodies is not a directory", NULL});
-    rm_rf(elsewhere);
+    test_rm_rf(elsewhere);
     unlink(outside);
     g_free(elsewhere);
     g_free(there);
