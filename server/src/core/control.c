@@ -11,6 +11,7 @@
 #include "core/registry.h"
 #include "core/server.h"
 #include "core/snapshot.h"
+#include "core/ui.h"
 
 #ifndef MOCKAWS_VERSION
 #define MOCKAWS_VERSION "0.0.0"
@@ -416,7 +417,9 @@ static bool guard(server *s, const http_request *req, http_response *resp)
     if (s->control_token) {
         const char *t = presented_token(req);
         token_ok = t && same_secret(s->control_token, t);
-        if (!token_ok && !is_health(req)) {
+        /* the dashboard's files hold no data: the page loads, then asks
+         * for the token that its API calls need */
+        if (!token_ok && !is_health(req) && !ui_lookup(req)) {
             http_response_set_header(resp, "WWW-Authenticate", "Bearer realm=\"mockaws control\"");
             reply_error(resp, 401,
                         "this server's control API needs its token: send X-Mockaws-Control-Token: TOKEN "
@@ -472,6 +475,8 @@ void control_dispatch(server *s, const http_request *req, http_response *resp)
     } else if (strcmp(p, "/_localstack/health") == 0 && get) {
         reply(resp, 200, json_pack("{s:o, s:s, s:s}", "services", services_json(s, "running"), "edition",
                                    "mockaws", "version", MOCKAWS_VERSION));
+    } else if (ui_lookup(req) && (strcmp(p, "/") != 0 || ui_is_navigation(req))) {
+        ui_serve(ui_lookup(req), resp);
     } else if ((strcmp(p, "/_mockaws/reset") == 0 || strcmp(p, "/moto-api/reset") == 0) && post) {
         fixtures_reset(s);
         reply(resp, 200, json_pack("{s:b}", "reset", 1));

@@ -12,6 +12,7 @@
 #include "core/reqid.h"
 #include "core/route.h"
 #include "core/server.h"
+#include "core/ui.h"
 #include "core/jtext.h"
 
 typedef struct exchange {
@@ -427,7 +428,7 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
                               const svc_park_state *park, http_response *resp, pipeline_outcome *out)
 {
     memset(out, 0, sizeof *out);
-    if (control_matches(req->path)) {
+    if (control_matches(req->path) || ui_is_navigation(req)) {
         control_handle(s, req, resp);
         return;
     }
