@@ -10,6 +10,7 @@
 
 #include "core/journal.h"
 #include "core/stream.h"
+#include "mockaws.h"
 
 static uint64_t add(journal *j, const char *svc, const char *op)
 {
@@ -218,6 +219,19 @@ static void listener_limit(void **st)
     journal_free(j);
 }
 
+/* The embedding call cannot stream: it says so, and where to read instead. */
+static void not_through_mockaws_control(void **st)
+{
+    char err[256], *out = NULL;
+    mockaws *m = mockaws_start(NULL, err, sizeof err);
+    if (!m)
+        fail_msg("start: %s", err);
+    assert_int_equal(mockaws_control(m, "GET", "journal/stream", NULL, &out), 400);
+    assert_non_null(strstr(out, "journal?since="));
+    mockaws_free(out);
+    mockaws_stop(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -227,6 +241,7 @@ int main(void)
         cmocka_unit_test(reset_on_clear_and_truncate),
         cmocka_unit_test(bounded_buffer),
         cmocka_unit_test(listener_limit),
+        cmocka_unit_test(not_through_mockaws_control),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
