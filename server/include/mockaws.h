@@ -168,7 +168,8 @@ MOCKAWS_API char *mockaws_scenario_report_text(const char *report_json);
  * under /_mockaws/ (e.g. "faults"), body or NULL. Returns the HTTP status and
  * the response body in *out (mockaws_free). The C caller needs no token and
  * passes no Host check; documents it sends name files as over HTTP (only
- * inside opts.fixtures_dir). */
+ * inside opts.fixtures_dir). "journal/stream" is HTTP's only (a stream of
+ * events): here it is 400, saying to read "journal?since=SEQ" instead. */
 MOCKAWS_API int mockaws_control(mockaws *m, const char *method, const char *path, const char *body,
                                 char **out);
 

@@ -11,6 +11,7 @@
 #include "core/registry.h"
 #include "core/server.h"
 #include "core/snapshot.h"
+#include "core/stream.h"
 #include "core/ui.h"
 
 #ifndef MOCKAWS_VERSION
@@ -82,6 +83,17 @@ static bool parse_u64(const char *s, uint64_t *out)
     return true;
 }
 
+/* The query's parameters into q; false (q cleared) with the 400 answered
+ * when it is malformed. */
+static bool query_params(const http_request *req, http_response *resp, http_params *q)
+{
+    if (http_params_parse(q, req->query, strlen(req->query), true))
+        return true;
+    http_params_clear(q);
+    reply_error(resp, 400, "malformed query string");
+    return false;
+}
+
 static void journal_endpoint(server *s, const http_request *req, http_response *resp)
 {
     if (strcmp(req->method, "DELETE") == 0) {
@@ -94,11 +106,8 @@ static void journal_endpoint(server *s, const http_request *req, http_response *
         return;
     }
     http_params q = {0};
-    if (!http_params_parse(&q, req->query, strlen(req->query), true)) {
-        http_params_clear(&q);
-        reply_error(resp, 400, "malformed query string");
+    if (!query_params(req, resp, &q))
         return;
-    }
     journal_filter f = {
         .service = http_params_get(&q, "service"),
         .operation = http_params_get(&q, "operation"),
@@ -114,6 +123,38 @@ static void journal_endpoint(server *s, const http_request *req, http_response *
         if (limit)
             f.limit = n ? n : 0;
         reply(resp, 200, journal_query(s->journal, &f));
+    }
+    http_params_clear(&q);
+}
+
+#define STREAM_PATH "/_mockaws/journal/stream"
+
+/* GET /_mockaws/journal/stream over HTTP: a listener for the edge to send
+ * (core/stream.h), from since or Last-Event-ID (what EventSource sends when
+ * it reconnects: it wins), else from now. */
+static void stream_endpoint(server *s, const http_request *req, http_response *resp)
+{
+    if (strcmp(req->method, "GET") != 0) {
+        reply_error(resp, 405, "journal/stream takes GET");
+        return;
+    }
+    http_params q = {0};
+    if (!query_params(req, resp, &q))
+        return;
+    const char *since = http_request_header(req, "last-event-id");
+    if (!since)
+        since = http_params_get(&q, "since");
+    uint64_t after = 0;
+    if (since && !parse_u64(since, &after)) {
+        reply_error(resp, 400, "since (or Last-Event-ID) must be a sequence number, got '%s'", since);
+    } else if (!(resp->stream = stream_open(s->streams, after, since == NULL, http_params_get(&q, "service"),
+                                            http_params_get(&q, "operation"), http_params_get(&q, "error")))) {
+        reply_error(resp, 503, "the journal stream has its %d listeners already (or the server is stopping)",
+                    STREAM_MAX_LISTENERS);
+    } else {
+        resp->status = 200;
+        http_response_set_header(resp, "Content-Type", "text/event-stream");
+        http_response_set_header(resp, "Cache-Control", "no-cache");
     }
     http_params_clear(&q);
 }
@@ -299,11 +340,8 @@ static bool service_endpoint(server *s, const http_request *req, http_response *
         if (!d->control || strlen(d->name) != n || strncmp(rest, d->name, n) != 0)
             continue;
         http_params q = {0};
-        if (!http_params_parse(&q, req->query, strlen(req->query), true)) {
-            http_params_clear(&q);
-            reply_error(resp, 400, "malformed query string");
+        if (!query_params(req, resp, &q))
             return true;
-        }
         int status = 200;
         json_t *answer = d->control(s, req->method, rest + n + 1, &q, &status);
         http_params_clear(&q);
@@ -460,7 +498,11 @@ static bool guard(server *s, const http_request *req, http_response *resp)
 
 void control_handle(server *s, const http_request *req, http_response *resp)
 {
-    if (guard(s, req, resp))
+    if (!guard(s, req, resp))
+        return;
+    if (strcmp(req->path, STREAM_PATH) == 0 && s->streams)
+        stream_endpoint(s, req, resp);
+    else
         control_dispatch(s, req, resp);
 }
 
@@ -482,6 +524,11 @@ void control_dispatch(server *s, const http_request *req, http_response *resp)
         reply(resp, 200, json_pack("{s:b}", "reset", 1));
     } else if (strcmp(p, "/_mockaws/journal") == 0) {
         journal_endpoint(s, req, resp);
+    } else if (strcmp(p, STREAM_PATH) == 0) {
+        /* mockaws_control (or a pipeline test without the edge): one answer only */
+        reply_error(resp, 400,
+                    "journal/stream is a stream of server-sent events, over HTTP only: read GET "
+                    "/_mockaws/journal?since=SEQ instead");
     } else if (strcmp(p, "/_mockaws/clock") == 0) {
         clock_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/state") == 0) {

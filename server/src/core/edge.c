@@ -38,6 +38,7 @@
 #include "core/pipeline.h"
 #include "core/reqid.h"
 #include "core/server.h"
+#include "core/stream.h"
 
 /* S3 takes at most 5 GiB in one PUT; a larger announced body is refused
  * before it is read. */
@@ -74,6 +75,7 @@ typedef struct conn_info {
     int64_t idle_since_us; /* when the last answer finished (keep-alive), 0 while busy */
     bool in_request;       /* headers complete: the deadline no longer applies */
     struct req_ctx *held;  /* a suspended request held by a fault's timeout, or NULL */
+    bool streaming;        /* answering with a journal stream (core/stream.h) */
     struct req_scratch *scratch; /* owned: reused by each request on the connection */
 } conn_info;
 
@@ -430,6 +432,12 @@ static void edge_sweep(server *s)
                 ci->held = NULL;
             continue;
         }
+        if (ci->streaming) {
+            /* suspended between events, libmicrohttpd would not see it go */
+            if (peer_closed(ci->fd))
+                stream_hangup(s->streams, ci->id);
+            continue;
+        }
         if (ci->in_request)
             continue;
         if (ci->idle_since_us && !ci->armed_us && received_since(ci->fd, now, ci->idle_since_us))
@@ -524,6 +532,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
         ci->in_request = false;
         ci->armed_us = 0;
         ci->idle_since_us = g_get_monotonic_time();
+        ci->streaming = false;
         if (ci->held == c)
             ci->held = NULL;
         g_mutex_unlock(&s->edge_lock);
@@ -638,10 +647,18 @@ static void free_body(void *p)
     g_free(p);
 }
 
+/* The block libmicrohttpd asks a journal stream for at most. */
+#define STREAM_BLOCK (16 * 1024)
+
 static struct MHD_Response *to_mhd(http_response *r)
 {
     struct MHD_Response *m;
-    if (r->ext_data) {
+    if (r->stream) {
+        /* the listener is the response's now: released with it */
+        m = MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, STREAM_BLOCK, stream_read, r->stream,
+                                              stream_release);
+        r->stream = NULL;
+    } else if (r->ext_data) {
         m = MHD_create_response_from_buffer_with_free_callback_cls(r->ext_len, (void *)r->ext_data,
                                                                    r->ext_free, r->ext_arg);
         r->ext_free = NULL; /* now MHD's */
@@ -850,6 +867,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
         return MHD_YES;
     }
     unsigned status = (unsigned)resp.status;
+    if (resp.stream) {
+        stream_attach(resp.stream, conn, conn_id);
+        if (ci) {
+            g_mutex_lock(&s->edge_lock);
+            ci->streaming = true;
+            g_mutex_unlock(&s->edge_lock);
+        }
+    }
     struct MHD_Response *m = to_mhd(&resp);
     http_response_clear(&resp);
     if (!ci)
@@ -922,6 +947,7 @@ void edge_init(server *s, const mockaws_options *opts)
     s->max_body = opts->max_body ? opts->max_body : DEFAULT_MAX_BODY;
     unsigned ncpu = g_get_num_processors();
     s->threads = opts->threads ? opts->threads : (ncpu < 2 ? 2 : ncpu);
+    s->streams = stream_hub_new(s->journal, STREAM_MAX_LISTENERS, STREAM_KEEPALIVE_MS);
 }
 
 int edge_start(server *s, unsigned port, char *err, size_t errlen)
@@ -972,8 +998,12 @@ void edge_stop(server *s)
      * listening socket itself. */
     stop_thread(s->delay_thread, &s->delay_lock, &s->delay_cond, &s->stopping);
     stop_thread(s->edge_thread, &s->edge_lock, &s->edge_cond, &s->edge_stopping);
+    /* streams end (resumed if suspended: libmicrohttpd stops with none) */
+    stream_hub_stop(s->streams);
     if (s->daemon)
         MHD_stop_daemon(s->daemon);
+    stream_hub_free(s->streams);
+    s->streams = NULL;
     g_mutex_clear(&s->delay_lock);
     g_cond_clear(&s->delay_cond);
     if (s->parked)

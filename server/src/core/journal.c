@@ -21,7 +21,26 @@ struct journal {
     size_t start; /* index of the oldest entry */
     size_t len;
     uint64_t next_seq;
+    uint64_t epoch;       /* one more at each clear or truncate, from 1 */
+    uint64_t reset_after; /* the last seq handed out at the last of them */
+    journal_notify_fn notify;
+    void *notify_arg;
 };
+
+/* Outside the lock: the listener may read the journal. */
+static void notify(journal *j)
+{
+    if (j->notify)
+        j->notify(j->notify_arg);
+}
+
+void journal_set_notify(journal *j, journal_notify_fn fn, void *arg)
+{
+    g_mutex_lock(&j->lock);
+    j->notify = fn;
+    j->notify_arg = arg;
+    g_mutex_unlock(&j->lock);
+}
 
 journal *journal_new(size_t capacity)
 {
@@ -30,6 +49,7 @@ journal *journal_new(size_t capacity)
     j->capacity = capacity ? capacity : 1;
     j->ring = g_new0(slot, j->capacity);
     j->next_seq = 1;
+    j->epoch = 1;
     return j;
 }
 
@@ -41,7 +61,10 @@ void journal_clear(journal *j)
         memset(&j->ring[i], 0, sizeof j->ring[i]);
     }
     j->start = j->len = 0;
+    j->epoch++;
+    j->reset_after = j->next_seq - 1;
     g_mutex_unlock(&j->lock);
+    notify(j);
 }
 
 uint64_t journal_last_seq(journal *j)
@@ -59,7 +82,10 @@ void journal_truncate(journal *j, uint64_t seq)
      * first one kept (the slots keep their buffers for reuse) */
     while (j->len > 0 && j->ring[(j->start + j->len - 1) % j->capacity].e.seq > seq)
         j->len--;
+    j->epoch++;
+    j->reset_after = j->next_seq - 1;
     g_mutex_unlock(&j->lock);
+    notify(j);
 }
 
 void journal_free(journal *j)
@@ -128,6 +154,7 @@ uint64_t journal_add_json(journal *j, const journal_entry *e, json_t **as_json)
     if (as_json)
         *as_json = journal_entry_json(&sl->e);
     g_mutex_unlock(&j->lock);
+    notify(j);
     return seq;
 }
 
@@ -175,7 +202,7 @@ json_t *journal_entry_json(const journal_entry *e)
     return o;
 }
 
-static bool matches(const journal_entry *e, const journal_filter *f)
+bool journal_matches(const journal_entry *e, const journal_filter *f)
 {
     if (!f)
         return true;
@@ -196,7 +223,7 @@ json_t *journal_query(journal *j, const journal_filter *f)
     g_mutex_lock(&j->lock);
     for (size_t i = 0; i < j->len; i++) {
         const journal_entry *e = &j->ring[(j->start + i) % j->capacity].e;
-        if (!matches(e, f))
+        if (!journal_matches(e, f))
             continue;
         json_array_append_new(arr, journal_entry_json(e));
         if (f && f->limit && json_array_size(arr) >= f->limit)
@@ -211,8 +238,32 @@ size_t journal_count(journal *j, const journal_filter *f)
     size_t n = 0;
     g_mutex_lock(&j->lock);
     for (size_t i = 0; i < j->len; i++)
-        if (matches(&j->ring[(j->start + i) % j->capacity].e, f))
+        if (journal_matches(&j->ring[(j->start + i) % j->capacity].e, f))
             n++;
     g_mutex_unlock(&j->lock);
     return n;
+}
+
+bool journal_walk(journal *j, uint64_t after, uint64_t *epoch, uint64_t *reset_after, journal_visit fn, void *arg)
+{
+    g_mutex_lock(&j->lock);
+    bool same = *epoch == 0 || *epoch == j->epoch;
+    *epoch = j->epoch;
+    *reset_after = j->reset_after;
+    if (same) {
+        /* seqs rise from start (with a hole where a truncate dropped some):
+         * the first one past after, by bisection */
+        size_t lo = 0, hi = j->len;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (j->ring[(j->start + mid) % j->capacity].e.seq <= after)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        for (size_t i = lo; i < j->len && fn(&j->ring[(j->start + i) % j->capacity].e, arg); i++)
+            ;
+    }
+    g_mutex_unlock(&j->lock);
+    return same;
 }

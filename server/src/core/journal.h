@@ -6,6 +6,7 @@
 
 #include <glib.h>
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 typedef struct journal_entry {
@@ -62,5 +63,25 @@ void journal_truncate(journal *j, uint64_t seq);
 /* The entry as JSON (new reference, never NULL). Client-given fields follow
  * core/jtext.h: "<field>_base64" beside any that is not UTF-8. */
 json_t *journal_entry_json(const journal_entry *e);
+/* Whether e passes f's service, operation, error and since (NULL: any). */
+bool journal_matches(const journal_entry *e, const journal_filter *f);
+
+/* Called after every add, clear and truncate, outside the journal's lock,
+ * on the thread that made the change: a live reader (core/stream.h) learns
+ * there is something to read. One listener; NULL fn removes it. */
+typedef void (*journal_notify_fn)(void *arg);
+void journal_set_notify(journal *j, journal_notify_fn fn, void *arg);
+
+/* Reading by seq, for a reader that keeps its own position. Calls fn with
+ * each entry held whose seq is above after, oldest first, until fn returns
+ * false (under the journal's lock: fn must not call the journal). *epoch is
+ * the caller's view of clears and truncates: when it is not the journal's
+ * (and not 0, "any"), nothing is visited and false is returned. Either way
+ * *epoch becomes the journal's, and *reset_after the last seq handed out
+ * when it was last cleared or truncated (0: never): seqs up to it that are
+ * missing went with the reset, not with the ring's turn. */
+typedef bool (*journal_visit)(const journal_entry *e, void *arg);
+bool journal_walk(journal *j, uint64_t after, uint64_t *epoch, uint64_t *reset_after, journal_visit fn,
+                  void *arg);
 
 #endif

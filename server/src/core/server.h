@@ -112,6 +112,7 @@ struct mockaws {
     GHashTable *per_ip;  /* client address text -> open connections (non-loopback) */
     GThread *edge_thread;
     bool edge_stopping;
+    struct stream_hub *streams; /* GET /_mockaws/journal/stream's listeners (core/stream.h) */
 };
 
 typedef struct mockaws server;

@@ -117,8 +117,9 @@ int snapshot_restore(server *s, const char *name, char *err, size_t errlen)
         ns_table_restore(s->ns, sn->ns);
         fault_set_restore(s->faults, sn->faults);
         server_cred_restore(s, sn->creds);
-        if (sn->has_journal)
-            journal_truncate(s->journal, sn->journal_seq);
+        /* without a journal position nothing is dropped, but a live
+         * stream (core/stream.h) still hears of the restore */
+        journal_truncate(s->journal, sn->has_journal ? sn->journal_seq : journal_last_seq(s->journal));
         /* users, keys and policies may all be others now */
         decisions_forget(s->decisions);
     }

@@ -48,6 +48,8 @@ typedef struct http_response {
     void (*ext_free)(void *arg);
     void *ext_arg;
     bool head_only;       /* HEAD: headers (with Content-Length) but no body */
+    void *stream;         /* a journal stream (core/stream.h's listener) to send
+                             instead of a body; the edge takes it */
 } http_response;
 
 void http_response_init(http_response *r);
