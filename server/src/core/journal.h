@@ -8,6 +8,8 @@
 #include <jansson.h>
 #include <stdint.h>
 
+struct capture;
+
 typedef struct journal_entry {
     uint64_t seq;            /* assigned by journal_add, from 1 */
     int64_t time_ms;         /* server clock when the request arrived */
@@ -29,6 +31,9 @@ typedef struct journal_entry {
                                 calling service; NULL for a client's request */
     const char *principal;   /* --auth verify / enforce: who signed it (an ARN), or NULL */
     const char *authz;       /* --auth enforce: what decided (core/enforce.h), or NULL */
+    struct capture *capture; /* --capture-bodies: the exchange, redacted (core/capture.h), or NULL;
+                                journal_add takes ownership, and the journal frees it when the
+                                entry leaves the ring */
 } journal_entry;
 
 typedef struct journal_filter {
@@ -50,6 +55,13 @@ uint64_t journal_add(journal *j, const journal_entry *e);
 uint64_t journal_add_json(journal *j, const journal_entry *e, json_t **as_json);
 /* {"entries": [...]}, oldest first (new reference). */
 json_t *journal_query(journal *j, const journal_filter *f);
+/* The entries matching f, oldest first, each as one(e, arg) makes it (a new
+ * reference; called under the journal's lock): a JSON array (new reference). */
+json_t *journal_map(journal *j, const journal_filter *f, json_t *(*one)(const journal_entry *e, void *arg),
+                    void *arg);
+/* The entry seq as journal_entry_json writes it, plus what was captured
+ * ("request", "response"), or NULL when it is not (or no longer) there. */
+json_t *journal_get(journal *j, uint64_t seq);
 size_t journal_count(journal *j, const journal_filter *f);
 void journal_clear(journal *j);
 /* The seq of the last entry added (0: none yet), for a snapshot to come
@@ -62,5 +74,7 @@ void journal_truncate(journal *j, uint64_t seq);
 /* The entry as JSON (new reference, never NULL). Client-given fields follow
  * core/jtext.h: "<field>_base64" beside any that is not UTF-8. */
 json_t *journal_entry_json(const journal_entry *e);
+/* time_ms as ISO 8601 in UTC with milliseconds ("2026-01-02T03:04:05.678Z"). */
+void journal_time_iso(int64_t time_ms, char out[40]);
 
 #endif
