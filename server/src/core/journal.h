@@ -1,6 +1,7 @@
 /* journal: a bounded ring of what the server answered, one entry per
  * request, for tests to assert on. It never holds credentials, session
- * tokens or signatures: only the fields below. */
+ * tokens or signatures: only the fields below, and with capture on the
+ * exchange as core/capture.h redacted it. */
 #ifndef MOCKAWS_CORE_JOURNAL_H
 #define MOCKAWS_CORE_JOURNAL_H
 
