@@ -38,6 +38,9 @@ static void usage(FILE *f)
             "  --journal-size N   journal entries kept (default 10000)            MOCKAWS_JOURNAL_SIZE\n"
             "  --threads N        worker threads (default: CPUs)                  MOCKAWS_THREADS\n"
             "  --max-body BYTES   largest request body (default 5 GiB)            MOCKAWS_MAX_BODY\n"
+            "  --capture-bodies N keep each request's and response's headers and   MOCKAWS_CAPTURE_BODIES\n"
+            "                     first N body bytes, secrets redacted, with its\n"
+            "                     journal entry (default 0: off; at most 1048576)\n"
             "  --log-format F     text or json (default text)                     MOCKAWS_LOG_FORMAT\n"
             "  --log-level L      off, error, warn, info, debug (default info)    MOCKAWS_LOG_LEVEL\n"
             "  --fixtures-dir DIR let documents sent to the control API name       MOCKAWS_FIXTURES_DIR\n"
@@ -142,6 +145,7 @@ enum {
     OPT_S3_RESTORE,
     OPT_AUTH,
     OPT_STATE_DIR,
+    OPT_CAPTURE_BODIES,
 };
 
 typedef struct config {
@@ -216,6 +220,11 @@ static int apply(config *c, int opt, const char *v)
         if (parse_uint("--max-body", v, SIZE_MAX, &n))
             return -1;
         c->o.max_body = (size_t)n;
+        return 0;
+    case OPT_CAPTURE_BODIES:
+        if (parse_uint("--capture-bodies", v, 1048576, &n))
+            return -1;
+        c->o.capture_bodies = (size_t)n;
         return 0;
     case 'F':
         return parse_format(v, &c->o.log_format);
@@ -306,7 +315,7 @@ static int from_env(config *c)
                 {"MOCKAWS_DYNAMODB_TTL_DELAY_MS", OPT_DDB_TTL_DELAY},
                 {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE},
                 {"MOCKAWS_AUTH", OPT_AUTH},
-                {"MOCKAWS_STATE_DIR", OPT_STATE_DIR}};
+                {"MOCKAWS_STATE_DIR", OPT_STATE_DIR}, {"MOCKAWS_CAPTURE_BODIES", OPT_CAPTURE_BODIES}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
         if (v && *v && apply(c, vars[i].opt, v) != 0)
@@ -431,7 +440,7 @@ int main(int argc, char **argv)
         {"log-format", required_argument, NULL, 'F'}, {"log-level", required_argument, NULL, 'L'},
         {"scenario", required_argument, NULL, 'S'},   {"version", no_argument, NULL, 'V'},
         {"fixtures-dir", required_argument, NULL, 'D'}, {"control-token", required_argument, NULL, 'T'},
-        {"allow-host", required_argument, NULL, 'A'},
+        {"allow-host", required_argument, NULL, 'A'}, {"capture-bodies", required_argument, NULL, OPT_CAPTURE_BODIES},
         {"help", no_argument, NULL, '?' + 256},
         /* the edge */
         {"body-spill", required_argument, NULL, OPT_BODY_SPILL},

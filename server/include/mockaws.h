@@ -93,6 +93,12 @@ typedef struct mockaws_options {
      * at start instead of fixtures, and saved there again by mockaws_stop,
      * mockaws_state_save and POST /_mockaws/state/save. NULL = none. */
     const char *state_dir;
+
+    /* Request capture (README "Seeing what the SDK sent"): each journal entry
+     * keeps its request's and response's headers and the first capture_bodies
+     * bytes of each body, secrets redacted; at most 1 MiB. 0 = off (the
+     * control API's POST /_mockaws/capture changes it at run time). */
+    size_t capture_bodies;
 } mockaws_options;
 
 /* Starts a server. NULL and a message in err on failure. opts may be NULL. */

@@ -212,7 +212,9 @@ test('a throttling rule added through the form fires on the next call, shown as 
 
   // remove it
   await page.keyboard.press('2');
-  await page.click('#faults-body tr[data-id="ui-throttle"] button');
+  // (clicked in the page: the table may be redrawn between a lookup and a click)
+  await page.waitForSelector('#faults-body tr[data-id="ui-throttle"] button');
+  await page.$eval('#faults-body tr[data-id="ui-throttle"] button', (b) => b.click());
   await page.waitForSelector('#faults-body tr[data-id="ui-throttle"]', { hidden: true });
 });
 

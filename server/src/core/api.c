@@ -2,10 +2,12 @@
  * does the work. */
 #include "core/api.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/call.h"
+#include "core/capture.h"
 #include "core/control.h"
 #include "core/edge.h"
 #include "core/fixtures.h"
@@ -76,6 +78,10 @@ mockaws *api_start_with(const mockaws_options *opts, const svc_def *const *servi
     }
     if (!opts)
         opts = &defaults;
+    if (opts->capture_bodies > CAPTURE_MAX_BODIES) {
+        snprintf(err, errlen, "capture_bodies is at most %u bytes", CAPTURE_MAX_BODIES);
+        return NULL;
+    }
     server *s = server_new(opts, services);
     s->snapshots = snapshot_store_new();
     edge_init(s, opts);

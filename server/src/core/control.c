@@ -1,10 +1,12 @@
 #include "control.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/call.h"
+#include "core/capture.h"
 #include "core/fixtures.h"
 #include "core/jtext.h"
 #include "core/persist.h"
@@ -76,8 +78,9 @@ static bool parse_u64(const char *s, uint64_t *out)
     if (!s || !*s)
         return false;
     char *end;
+    errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
-    if (*end || s[0] == '-')
+    if (*end || s[0] == '-' || errno == ERANGE)
         return false;
     *out = v;
     return true;
@@ -94,37 +97,90 @@ static bool query_params(const http_request *req, http_response *resp, http_para
     return false;
 }
 
-static void journal_endpoint(server *s, const http_request *req, http_response *resp)
+/* The journal list's filters (service, operation, error, since, limit) from
+ * the query string into *f, whose strings borrow from *q (cleared by the
+ * caller either way). False with the refusal answered. */
+static bool journal_filter_parse(const http_request *req, http_response *resp, http_params *q, journal_filter *f)
 {
-    if (strcmp(req->method, "DELETE") == 0) {
+    if (!http_params_parse(q, req->query, strlen(req->query), true)) {
+        reply_error(resp, 400, "malformed query string");
+        return false;
+    }
+    *f = (journal_filter){
+        .service = http_params_get(q, "service"),
+        .operation = http_params_get(q, "operation"),
+        .error = http_params_get(q, "error"),
+    };
+    uint64_t n;
+    const char *since = http_params_get(q, "since"), *limit = http_params_get(q, "limit");
+    if (since && !parse_u64(since, &f->since)) {
+        reply_error(resp, 400, "since must be a sequence number, got '%s'", since);
+        return false;
+    }
+    if (limit && !parse_u64(limit, &n)) {
+        reply_error(resp, 400, "limit must be a non-negative integer, got '%s'", limit);
+        return false;
+    }
+    if (limit)
+        f->limit = n;
+    return true;
+}
+
+static void journal_endpoint(server *s, const http_request *req, http_response *resp, bool har)
+{
+    if (!har && strcmp(req->method, "DELETE") == 0) {
         journal_clear(s->journal);
         reply(resp, 200, json_pack("{s:b}", "cleared", 1));
         return;
     }
     if (strcmp(req->method, "GET") != 0) {
-        reply_error(resp, 405, "journal takes GET or DELETE");
+        reply_error(resp, 405, har ? "journal.har takes GET" : "journal takes GET or DELETE");
         return;
     }
     http_params q = {0};
-    if (!query_params(req, resp, &q))
-        return;
-    journal_filter f = {
-        .service = http_params_get(&q, "service"),
-        .operation = http_params_get(&q, "operation"),
-        .error = http_params_get(&q, "error"),
-    };
-    uint64_t n;
-    const char *since = http_params_get(&q, "since"), *limit = http_params_get(&q, "limit");
-    if (since && !parse_u64(since, &f.since)) {
-        reply_error(resp, 400, "since must be a sequence number, got '%s'", since);
-    } else if (limit && !parse_u64(limit, &n)) {
-        reply_error(resp, 400, "limit must be a non-negative integer, got '%s'", limit);
-    } else {
-        if (limit)
-            f.limit = n ? n : 0;
-        reply(resp, 200, journal_query(s->journal, &f));
-    }
+    journal_filter f;
+    if (journal_filter_parse(req, resp, &q, &f))
+        reply(resp, 200, har ? capture_har(s->journal, &f, s->endpoint) : journal_query(s->journal, &f));
     http_params_clear(&q);
+}
+
+/* GET /_mockaws/journal/{seq}: one entry, with what was captured. */
+static void journal_entry_endpoint(server *s, const http_request *req, http_response *resp, const char *seq_text)
+{
+    uint64_t seq;
+    json_t *e;
+    if (strcmp(req->method, "GET") != 0)
+        reply_error(resp, 405, "journal/{seq} takes GET");
+    else if (!parse_u64(seq_text, &seq))
+        reply_error(resp, 400, "journal/{seq} takes a sequence number, got '%s'", seq_text);
+    else if (!(e = journal_get(s->journal, seq)))
+        reply_error(resp, 404, "no journal entry %" G_GUINT64_FORMAT " (not yet, or no longer, in the journal)", seq);
+    else
+        reply(resp, 200, e);
+}
+
+/* GET / POST /_mockaws/capture: how many body bytes each entry keeps. */
+static void capture_endpoint(server *s, const http_request *req, http_response *resp)
+{
+    if (strcmp(req->method, "POST") == 0) {
+        json_t *b = body_json(req, resp);
+        if (!b)
+            return;
+        json_t *n = json_object_get(b, "bodies");
+        bool ok = json_is_object(b) && json_object_size(b) == 1 && json_is_integer(n) &&
+                  json_integer_value(n) >= 0 && json_integer_value(n) <= CAPTURE_MAX_BODIES;
+        if (ok)
+            g_atomic_int_set(&s->capture_bodies, (gint)json_integer_value(n));
+        json_decref(b);
+        if (!ok) {
+            reply_error(resp, 400, "capture takes {\"bodies\": N}, 0 (off) <= N <= %u bytes", CAPTURE_MAX_BODIES);
+            return;
+        }
+    } else if (strcmp(req->method, "GET") != 0) {
+        reply_error(resp, 405, "capture takes GET or POST");
+        return;
+    }
+    reply(resp, 200, json_pack("{s:i}", "bodies", g_atomic_int_get(&s->capture_bodies)));
 }
 
 #define STREAM_PATH "/_mockaws/journal/stream"
@@ -522,13 +578,17 @@ void control_dispatch(server *s, const http_request *req, http_response *resp)
     } else if ((strcmp(p, "/_mockaws/reset") == 0 || strcmp(p, "/moto-api/reset") == 0) && post) {
         fixtures_reset(s);
         reply(resp, 200, json_pack("{s:b}", "reset", 1));
-    } else if (strcmp(p, "/_mockaws/journal") == 0) {
-        journal_endpoint(s, req, resp);
+    } else if (strcmp(p, "/_mockaws/journal") == 0 || strcmp(p, "/_mockaws/journal.har") == 0) {
+        journal_endpoint(s, req, resp, p[17] == '.');
     } else if (strcmp(p, STREAM_PATH) == 0) {
         /* mockaws_control (or a pipeline test without the edge): one answer only */
         reply_error(resp, 400,
                     "journal/stream is a stream of server-sent events, over HTTP only: read GET "
                     "/_mockaws/journal?since=SEQ instead");
+    } else if (g_str_has_prefix(p, "/_mockaws/journal/") && p[18] && !strchr(p + 18, '/')) {
+        journal_entry_endpoint(s, req, resp, p + 18);
+    } else if (strcmp(p, "/_mockaws/capture") == 0) {
+        capture_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/clock") == 0) {
         clock_endpoint(s, req, resp);
     } else if (strcmp(p, "/_mockaws/state") == 0) {

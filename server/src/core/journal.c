@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/capture.h"
 #include "core/jtext.h"
 
 /* A ring slot: the entry, its strings packed in buf. The buffer stays with
@@ -58,6 +59,7 @@ void journal_clear(journal *j)
     g_mutex_lock(&j->lock);
     for (size_t i = 0; i < j->capacity; i++) {
         g_free(j->ring[i].buf);
+        capture_free(j->ring[i].e.capture);
         memset(&j->ring[i], 0, sizeof j->ring[i]);
     }
     j->start = j->len = 0;
@@ -80,8 +82,12 @@ void journal_truncate(journal *j, uint64_t seq)
     g_mutex_lock(&j->lock);
     /* newest first: the ring's seqs rise from start, so this stops at the
      * first one kept (the slots keep their buffers for reuse) */
-    while (j->len > 0 && j->ring[(j->start + j->len - 1) % j->capacity].e.seq > seq)
+    while (j->len > 0 && j->ring[(j->start + j->len - 1) % j->capacity].e.seq > seq) {
+        journal_entry *e = &j->ring[(j->start + j->len - 1) % j->capacity].e;
+        capture_free(e->capture);
+        e->capture = NULL;
         j->len--;
+    }
     j->epoch++;
     j->reset_after = j->next_seq - 1;
     g_mutex_unlock(&j->lock);
@@ -148,6 +154,8 @@ uint64_t journal_add_json(journal *j, const journal_entry *e, json_t **as_json)
         j->len++;
     }
     slot *sl = &j->ring[at];
+    /* an overwritten entry's capture goes, freed once the lock is let go */
+    capture *gone = sl->e.capture;
     slot_fill(sl, e, need);
     sl->e.seq = j->next_seq++;
     uint64_t seq = sl->e.seq;
@@ -155,6 +163,7 @@ uint64_t journal_add_json(journal *j, const journal_entry *e, json_t **as_json)
         *as_json = journal_entry_json(&sl->e);
     g_mutex_unlock(&j->lock);
     notify(j);
+    capture_free(gone);
     return seq;
 }
 
@@ -166,13 +175,19 @@ static void set_text(json_t *o, const char *name, const char *s)
     jtext_set(o, name, s, s ? strlen(s) : 0);
 }
 
-json_t *journal_entry_json(const journal_entry *e)
+void journal_time_iso(int64_t time_ms, char out[40])
 {
-    GDateTime *dt = g_date_time_new_from_unix_utc(e->time_ms / 1000);
+    GDateTime *dt = g_date_time_new_from_unix_utc(time_ms / 1000);
     char *base = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S");
-    char *iso = g_strdup_printf("%s.%03dZ", base, (int)(e->time_ms % 1000));
+    g_snprintf(out, 40, "%s.%03dZ", base, (int)(time_ms % 1000));
     g_date_time_unref(dt);
     g_free(base);
+}
+
+json_t *journal_entry_json(const journal_entry *e)
+{
+    char iso[40];
+    journal_time_iso(e->time_ms, iso);
     json_t *o = json_object();
     json_object_set_new(o, "seq", json_integer((json_int_t)e->seq));
     json_object_set_new(o, "time", json_string(iso));
@@ -198,7 +213,8 @@ json_t *journal_entry_json(const journal_entry *e)
         json_object_set_new(o, "principal", json_string(e->principal));
     if (e->authz)
         json_object_set_new(o, "authz", json_string(e->authz));
-    g_free(iso);
+    if (e->capture)
+        capture_summary_json(e->capture, o);
     return o;
 }
 
@@ -217,7 +233,8 @@ bool journal_matches(const journal_entry *e, const journal_filter *f)
     return true;
 }
 
-json_t *journal_query(journal *j, const journal_filter *f)
+json_t *journal_map(journal *j, const journal_filter *f, json_t *(*one)(const journal_entry *e, void *arg),
+                    void *arg)
 {
     json_t *arr = json_array();
     g_mutex_lock(&j->lock);
@@ -225,12 +242,36 @@ json_t *journal_query(journal *j, const journal_filter *f)
         const journal_entry *e = &j->ring[(j->start + i) % j->capacity].e;
         if (!journal_matches(e, f))
             continue;
-        json_array_append_new(arr, journal_entry_json(e));
+        json_array_append_new(arr, one(e, arg));
         if (f && f->limit && json_array_size(arr) >= f->limit)
             break;
     }
     g_mutex_unlock(&j->lock);
-    return json_pack("{s:o}", "entries", arr);
+    return arr;
+}
+
+static json_t *entry_json(const journal_entry *e, void *arg) { return journal_entry_json(e); }
+
+json_t *journal_query(journal *j, const journal_filter *f)
+{
+    return json_pack("{s:o}", "entries", journal_map(j, f, entry_json, NULL));
+}
+
+json_t *journal_get(journal *j, uint64_t seq)
+{
+    json_t *o = NULL;
+    g_mutex_lock(&j->lock);
+    /* seqs rise along the ring, one by one except where a truncate left a gap */
+    for (size_t i = 0; i < j->len && !o; i++) {
+        const journal_entry *e = &j->ring[(j->start + i) % j->capacity].e;
+        if (e->seq == seq) {
+            o = journal_entry_json(e);
+            if (e->capture)
+                capture_json(e->capture, o);
+        }
+    }
+    g_mutex_unlock(&j->lock);
+    return o;
 }
 
 size_t journal_count(journal *j, const journal_filter *f)

@@ -1,6 +1,7 @@
 /* journal: a bounded ring of what the server answered, one entry per
  * request, for tests to assert on. It never holds credentials, session
- * tokens or signatures: only the fields below. */
+ * tokens or signatures: only the fields below, and with capture on the
+ * exchange as core/capture.h redacted it. */
 #ifndef MOCKAWS_CORE_JOURNAL_H
 #define MOCKAWS_CORE_JOURNAL_H
 
@@ -8,6 +9,8 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdint.h>
+
+struct capture;
 
 typedef struct journal_entry {
     uint64_t seq;            /* assigned by journal_add, from 1 */
@@ -30,6 +33,9 @@ typedef struct journal_entry {
                                 calling service; NULL for a client's request */
     const char *principal;   /* --auth verify / enforce: who signed it (an ARN), or NULL */
     const char *authz;       /* --auth enforce: what decided (core/enforce.h), or NULL */
+    struct capture *capture; /* --capture-bodies: the exchange, redacted (core/capture.h), or NULL;
+                                journal_add takes ownership, and the journal frees it when the
+                                entry leaves the ring */
 } journal_entry;
 
 typedef struct journal_filter {
@@ -51,6 +57,13 @@ uint64_t journal_add(journal *j, const journal_entry *e);
 uint64_t journal_add_json(journal *j, const journal_entry *e, json_t **as_json);
 /* {"entries": [...]}, oldest first (new reference). */
 json_t *journal_query(journal *j, const journal_filter *f);
+/* The entries matching f, oldest first, each as one(e, arg) makes it (a new
+ * reference; called under the journal's lock): a JSON array (new reference). */
+json_t *journal_map(journal *j, const journal_filter *f, json_t *(*one)(const journal_entry *e, void *arg),
+                    void *arg);
+/* The entry seq as journal_entry_json writes it, plus what was captured
+ * ("request", "response"), or NULL when it is not (or no longer) there. */
+json_t *journal_get(journal *j, uint64_t seq);
 size_t journal_count(journal *j, const journal_filter *f);
 void journal_clear(journal *j);
 /* The seq of the last entry added (0: none yet), for a snapshot to come
@@ -83,5 +96,7 @@ void journal_set_notify(journal *j, journal_notify_fn fn, void *arg);
 typedef bool (*journal_visit)(const journal_entry *e, void *arg);
 bool journal_walk(journal *j, uint64_t after, uint64_t *epoch, uint64_t *reset_after, journal_visit fn,
                   void *arg);
+/* time_ms as ISO 8601 in UTC with milliseconds ("2026-01-02T03:04:05.678Z"). */
+void journal_time_iso(int64_t time_ms, char out[40]);
 
 #endif

@@ -6,6 +6,7 @@
 
 #include "core/auth.h"
 #include "core/call.h"
+#include "core/capture.h"
 #include "core/control.h"
 #include "core/enforce.h"
 #include "core/registry.h"
@@ -494,6 +495,9 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     bool json_line = s->log_level >= MOCKAWS_LOG_INFO && s->log_format == MOCKAWS_LOG_JSON;
     if (!json_line)
         call_log(s, &x.je, NULL);
+    gint capture_n = g_atomic_int_get(&s->capture_bodies);
+    if (capture_n > 0)
+        x.je.capture = capture_take(req, resp, x.je.service, (size_t)capture_n);
     json_t *as_json = NULL;
     journal_add_json(s->journal, &x.je, json_line ? &as_json : NULL);
     if (json_line)

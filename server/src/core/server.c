@@ -210,6 +210,7 @@ server *server_new(const mockaws_options *opts, const svc_def *const *services)
     g_mutex_init(&s->scenario_lock);
     s->rand = opts->seed ? g_rand_new_with_seed((guint32)(opts->seed ^ (opts->seed >> 32))) : g_rand_new();
     s->journal = journal_new(opts->journal_size ? opts->journal_size : DEFAULT_JOURNAL);
+    s->capture_bodies = (gint)opts->capture_bodies;
     s->ns = ns_table_new(services, opts);
     s->creds = cred_table_new();
     s->auth = opts->auth;

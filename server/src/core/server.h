@@ -51,6 +51,8 @@ struct mockaws {
     char endpoint[300];
     unsigned threads;
     size_t max_body;
+    gint capture_bodies; /* body bytes a journal entry keeps (core/capture.h); 0 = no capture.
+                            Atomic: POST /_mockaws/capture sets it while requests run */
 
     srv_clock clock;
     journal *journal;

@@ -1,0 +1,486 @@
+#include "core/capture.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+#include "core/jtext.h"
+
+#ifndef MOCKAWS_VERSION
+#define MOCKAWS_VERSION "0.0.0"
+#endif
+
+#define REDACTED "REDACTED"
+
+/* One side of the exchange. */
+typedef struct part {
+    char *head;           /* "name\0value\0" for each header, g_malloc'd */
+    size_t nheaders;
+    char *body;           /* the kept bytes, redacted (g_malloc'd), or NULL when withheld */
+    size_t body_len;
+    size_t body_size;     /* the whole body's */
+    bool truncated;       /* the kept bytes are the first N of a longer body */
+    const char *withheld; /* why the body is not kept (a literal), or NULL */
+} part;
+
+struct capture {
+    char *method, *host, *path, *query; /* query redacted */
+    int status;
+    part req, resp;
+};
+
+/* ---- redaction ---- */
+
+/* Request parameters (query strings, form bodies) whose values are secrets,
+ * lowercased: presigned URLs' signatures and tokens, SigV2's, IAM's
+ * passwords. */
+static const char *const secret_params[] = {"x-amz-signature", "signature", "x-amz-security-token",
+                                            "password",        "oldpassword", "newpassword"};
+/* Elements and members of STS and IAM bodies whose values are secrets. */
+static const char *const secret_names[] = {"SecretAccessKey", "SessionToken", "ServicePassword",
+                                           "Password",        "OldPassword",  "NewPassword"};
+
+static bool secret_name(const char *s, size_t len)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(secret_names); i++)
+        if (strlen(secret_names[i]) == len && memcmp(secret_names[i], s, len) == 0)
+            return true;
+    return false;
+}
+
+static bool secret_param(const char *s, size_t len)
+{
+    if (len > 32) /* longer than any, and keeps the decoding bounded */
+        return false;
+    size_t n;
+    char *name = http_percent_decode(s, len, true, &n);
+    bool found = false;
+    for (size_t i = 0; name && !found && i < G_N_ELEMENTS(secret_params); i++)
+        found = strlen(secret_params[i]) == n && g_ascii_strncasecmp(secret_params[i], name, n) == 0;
+    g_free(name);
+    return found;
+}
+
+void capture_redact_authorization(GString *out, const char *s, size_t len)
+{
+    if (len > 5 && memcmp(s, "AWS4-", 5) == 0) {
+        /* SigV4 (and 4a): the scope and the signed headers say what was
+         * signed; any other component, the signature first, is not kept */
+        size_t i = 0;
+        while (i < len && s[i] != ' ')
+            i++;
+        g_string_append_len(out, s, (gssize)i);
+        while (i < len) {
+            size_t start = i;
+            while (i < len && (s[i] == ' ' || s[i] == ','))
+                i++;
+            g_string_append_len(out, s + start, (gssize)(i - start));
+            size_t name = i;
+            while (i < len && s[i] != '=' && s[i] != ',')
+                i++;
+            size_t name_len = i - name;
+            bool keep = (name_len == 10 && memcmp(s + name, "Credential", 10) == 0) ||
+                        (name_len == 13 && memcmp(s + name, "SignedHeaders", 13) == 0);
+            while (i < len && s[i] != ',')
+                i++;
+            if (keep || name_len == i - name) {
+                /* kept, or a bare word without a value */
+                g_string_append_len(out, s + name, (gssize)(keep ? i - name : name_len));
+            } else {
+                g_string_append_len(out, s + name, (gssize)name_len);
+                g_string_append(out, "=" REDACTED);
+            }
+        }
+    } else if (len > 4 && memcmp(s, "AWS ", 4) == 0) {
+        /* SigV2: AWS key:signature */
+        const char *colon = memchr(s, ':', len);
+        g_string_append_len(out, s, colon ? (gssize)(colon - s + 1) : 4);
+        g_string_append(out, REDACTED);
+    } else {
+        /* any other scheme: its name only */
+        const char *sp = memchr(s, ' ', len);
+        if (sp) {
+            g_string_append_len(out, s, (gssize)(sp - s + 1));
+        }
+        g_string_append(out, REDACTED);
+    }
+}
+
+void capture_redact_params(GString *out, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t start = i;
+        while (i < len && s[i] != '&' && s[i] != '=')
+            i++;
+        size_t name_end = i;
+        while (i < len && s[i] != '&')
+            i++;
+        if (name_end < i && secret_param(s + start, name_end - start)) {
+            g_string_append_len(out, s + start, (gssize)(name_end - start + 1));
+            g_string_append(out, REDACTED);
+        } else {
+            g_string_append_len(out, s + start, (gssize)(i - start));
+        }
+        if (i < len) {
+            g_string_append_c(out, '&');
+            i++;
+        }
+    }
+}
+
+/* Whether s[i..] is "</name>" (or "</name " and the rest of a closing tag). */
+static bool closes(const char *s, size_t len, size_t i, const char *name, size_t name_len)
+{
+    if (len - i < name_len + 3 || s[i + 1] != '/' || memcmp(s + i + 2, name, name_len) != 0)
+        return false;
+    char c = s[i + 2 + name_len];
+    return c == '>' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+void capture_redact_xml(GString *out, const char *s, size_t len)
+{
+    size_t i = 0, copied = 0;
+    while (i < len) {
+        if (s[i] != '<') {
+            i++;
+            continue;
+        }
+        size_t name = ++i;
+        while (i < len && s[i] != '>' && s[i] != '/' && s[i] != ' ' && s[i] != '\t' && s[i] != '\r' &&
+               s[i] != '\n')
+            i++;
+        size_t name_len = i - name;
+        if (!secret_name(s + name, name_len))
+            continue;
+        while (i < len && s[i] != '>')
+            i++;
+        if (i == len || s[i - 1] == '/')
+            continue; /* cut inside the tag (nothing of the value kept yet), or empty */
+        i++;
+        /* the content, whatever it holds (CDATA included), up to the
+         * closing tag, or to the end of what is kept */
+        g_string_append_len(out, s + copied, (gssize)(i - copied));
+        g_string_append(out, REDACTED);
+        while (i < len && !(s[i] == '<' && closes(s, len, i, s + name, name_len)))
+            i++;
+        copied = i;
+    }
+    g_string_append_len(out, s + copied, (gssize)(len - copied));
+}
+
+/* The index just past the JSON string whose opening quote is at s[i] (len
+ * when it runs to the end). */
+static size_t string_end(const char *s, size_t len, size_t i)
+{
+    for (i++; i < len; i++) {
+        if (s[i] == '\\')
+            i++;
+        else if (s[i] == '"')
+            return i + 1;
+    }
+    return len;
+}
+
+void capture_redact_json(GString *out, const char *s, size_t len)
+{
+    size_t i = 0, copied = 0;
+    while (i < len) {
+        if (s[i] != '"') {
+            i++;
+            continue;
+        }
+        size_t end = string_end(s, len, i);
+        bool secret = end < len && secret_name(s + i + 1, end - i - 2);
+        i = end;
+        if (!secret)
+            continue;
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+            i++;
+        if (i == len || s[i] != ':')
+            continue; /* a value, or cut before its member's colon */
+        i++;
+        while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\r' || s[i] == '\n'))
+            i++;
+        if (i == len || s[i] != '"')
+            continue; /* not a string (or cut before it): the scan goes on from here */
+        end = string_end(s, len, i);
+        g_string_append_len(out, s + copied, (gssize)(i + 1 - copied));
+        g_string_append(out, REDACTED);
+        if (end < len || s[len - 1] == '"') /* closed: its quote stays */
+            g_string_append_c(out, '"');
+        i = copied = end;
+    }
+    g_string_append_len(out, s + copied, (gssize)(len - copied));
+}
+
+/* ---- taking a copy ---- */
+
+static bool media_is(const char *ct, const char *prefix)
+{
+    return ct && g_ascii_strncasecmp(ct, prefix, strlen(prefix)) == 0;
+}
+
+static bool media_has(const char *ct, const char *word)
+{
+    if (!ct)
+        return false;
+    size_t n = strcspn(ct, ";"), w = strlen(word);
+    for (size_t i = 0; i + w <= n; i++)
+        if (g_ascii_strncasecmp(ct + i, word, w) == 0)
+            return true;
+    return false;
+}
+
+/* Keeps at most n bytes of body, redacted as its type and service ask. */
+static void keep_body(part *p, const char *body, size_t size, size_t n, const char *ct, bool sts_iam)
+{
+    p->body_size = size;
+    size_t len = size < n ? size : n;
+    p->truncated = len < size;
+    void (*redact)(GString *, const char *, size_t) = NULL;
+    if (media_is(ct, "multipart/form-data")) {
+        /* an S3 POST Object form: its signature and token are fields among
+         * the parts, which are not split here */
+        p->withheld = "a multipart form (it may carry a signature and a security token) is not captured";
+        return;
+    }
+    if (media_is(ct, "application/x-www-form-urlencoded"))
+        redact = capture_redact_params;
+    else if (sts_iam && media_has(ct, "xml"))
+        redact = capture_redact_xml;
+    else if (sts_iam && media_has(ct, "json"))
+        redact = capture_redact_json;
+    else if (sts_iam && len > 0) {
+        p->withheld = "an STS or IAM body of a type that is not redacted is not captured";
+        return;
+    }
+    if (!redact) {
+        /* a streamed object (ext_data, a mapping) is read to n bytes only */
+        p->body = g_malloc(len + 1);
+        memcpy(p->body, body, len);
+        p->body_len = len;
+        return;
+    }
+    GString *out = g_string_sized_new(len + 16);
+    redact(out, body, len);
+    p->body_len = out->len;
+    p->body = g_string_free(out, FALSE);
+}
+
+/* The headers, packed; the request's credentials redacted. */
+static void keep_headers(part *p, const http_header *h, size_t count, bool request)
+{
+    GString *head = g_string_new(NULL);
+    for (size_t i = 0; i < count; i++) {
+        g_string_append_len(head, h[i].name, (gssize)strlen(h[i].name) + 1);
+        const char *v = h[i].value;
+        if (request && g_ascii_strcasecmp(h[i].name, "authorization") == 0)
+            capture_redact_authorization(head, v, strlen(v));
+        else if (request && g_ascii_strcasecmp(h[i].name, "x-amz-security-token") == 0)
+            g_string_append(head, REDACTED);
+        else
+            g_string_append(head, v);
+        g_string_append_c(head, '\0');
+    }
+    p->nheaders = count;
+    p->head = g_string_free(head, FALSE);
+}
+
+capture *capture_take(const http_request *req, const http_response *resp, const char *service, size_t n)
+{
+    capture *c = g_new0(capture, 1);
+    bool sts_iam = g_strcmp0(service, "sts") == 0 || g_strcmp0(service, "iam") == 0;
+    c->method = g_strdup(req->method);
+    c->host = g_strdup(req->host);
+    c->path = g_strdup(req->path);
+    GString *q = g_string_new(NULL);
+    capture_redact_params(q, req->query, strlen(req->query));
+    c->query = g_string_free(q, FALSE);
+    keep_headers(&c->req, req->headers, req->nheaders, true);
+    keep_body(&c->req, req->body, req->body_len, n, http_request_header(req, "content-type"), sts_iam);
+
+    c->status = resp->status;
+    keep_headers(&c->resp, (const http_header *)resp->headers->data, resp->headers->len, false);
+    size_t size;
+    const char *body = http_response_body(resp, &size);
+    keep_body(&c->resp, resp->head_only ? "" : body, resp->head_only ? 0 : size, n,
+              http_response_header(resp, "Content-Type"), sts_iam);
+    return c;
+}
+
+void capture_free(capture *c)
+{
+    if (!c)
+        return;
+    g_free(c->method);
+    g_free(c->host);
+    g_free(c->path);
+    g_free(c->query);
+    g_free(c->req.head);
+    g_free(c->req.body);
+    g_free(c->resp.head);
+    g_free(c->resp.body);
+    g_free(c);
+}
+
+/* ---- JSON ---- */
+
+/* Headers are packed "name\0value\0": the value of the one named at h,
+ * and the name of the next. */
+static const char *header_value(const char *h) { return h + strlen(h) + 1; }
+static const char *header_next(const char *h) { return header_value(h) + strlen(header_value(h)) + 1; }
+
+static json_t *headers_json(const part *p, bool har)
+{
+    json_t *arr = json_array();
+    const char *h = p->head;
+    for (size_t k = 0; k < p->nheaders; k++, h = header_next(h)) {
+        json_t *n = jtext_string(h), *v = jtext_string(header_value(h));
+        json_array_append_new(arr, har ? json_pack("{s:o, s:o}", "name", n, "value", v) : json_pack("[o, o]", n, v));
+    }
+    return arr;
+}
+
+static const char *header_of(const part *p, const char *want)
+{
+    const char *h = p->head;
+    for (size_t k = 0; k < p->nheaders; k++, h = header_next(h))
+        if (g_ascii_strcasecmp(h, want) == 0)
+            return header_value(h);
+    return NULL;
+}
+
+static json_t *part_json(const part *p)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "headers", headers_json(p, false));
+    if (!p->body) {
+        json_object_set_new(o, "body", json_null());
+        if (p->withheld)
+            json_object_set_new(o, "body_withheld", json_string(p->withheld));
+    } else if (g_utf8_validate(p->body, (gssize)p->body_len, NULL)) {
+        json_object_set_new(o, "body", json_stringn(p->body, p->body_len));
+    } else {
+        gchar *b64 = g_base64_encode((const guchar *)p->body, p->body_len);
+        json_object_set_new(o, "body_base64", json_string(b64));
+        g_free(b64);
+    }
+    json_object_set_new(o, "body_size", json_integer((json_int_t)p->body_size));
+    json_object_set_new(o, "body_truncated", json_boolean(p->body && p->truncated));
+    return o;
+}
+
+void capture_summary_json(const capture *c, json_t *o)
+{
+    json_object_set_new(o, "method", jtext_string(c->method));
+    json_object_set_new(o, "path", jtext_string(c->path));
+}
+
+void capture_json(const capture *c, json_t *o)
+{
+    json_t *req = part_json(&c->req);
+    json_object_set_new(req, "method", jtext_string(c->method));
+    json_object_set_new(req, "path", jtext_string(c->path));
+    json_object_set_new(req, "query", jtext_string(c->query));
+    json_object_set_new(o, "request", req);
+    json_t *resp = part_json(&c->resp);
+    json_object_set_new(resp, "status", json_integer(c->status));
+    json_object_set_new(o, "response", resp);
+}
+
+/* ---- HAR 1.2 ---- */
+
+static json_t *har_headers(const capture *c, const part *p) { return c ? headers_json(p, true) : json_array(); }
+
+/* postData / content: the kept text, or its base64 (content only: HAR's
+ * postData has no encoding) */
+static void har_body(json_t *o, const part *p, bool content)
+{
+    if (!p->body)
+        return;
+    if (g_utf8_validate(p->body, (gssize)p->body_len, NULL)) {
+        json_object_set_new(o, "text", json_stringn(p->body, p->body_len));
+    } else if (content) {
+        gchar *b64 = g_base64_encode((const guchar *)p->body, p->body_len);
+        json_object_set_new(o, "text", json_string(b64));
+        json_object_set_new(o, "encoding", json_string("base64"));
+        g_free(b64);
+    } else {
+        return;
+    }
+    if (p->truncated)
+        json_object_set_new(o, "_truncated", json_true());
+}
+
+static json_t *har_request(const journal_entry *e, const char *endpoint)
+{
+    const capture *c = e->capture;
+    json_t *qs = json_array();
+    GString *url = g_string_new(NULL);
+    if (c) {
+        g_string_append_printf(url, "http://%s%s", *c->host ? c->host : endpoint + strlen("http://"), c->path);
+        if (*c->query) {
+            g_string_append_c(url, '?');
+            g_string_append(url, c->query);
+            http_params params = {0};
+            if (http_params_parse(&params, c->query, strlen(c->query), true))
+                for (guint i = 0; i < params.items->len; i++) {
+                    const http_param *pr = &g_array_index(params.items, http_param, i);
+                    json_array_append_new(qs, json_pack("{s:o, s:o}", "name", jtext_stringn(pr->name, pr->name_len),
+                                                        "value", jtext_stringn(pr->value, pr->value_len)));
+                }
+            http_params_clear(&params);
+        }
+    } else {
+        /* not captured: what the journal knows */
+        g_string_append_printf(url, "%s/", endpoint);
+    }
+    json_t *r = json_pack("{s:o, s:o, s:s, s:[], s:o, s:o, s:i, s:I}", "method",
+                          jtext_string(c ? c->method : "UNKNOWN"), "url", jtext_stringn(url->str, url->len),
+                          "httpVersion", "HTTP/1.1", "cookies", "headers", har_headers(c, c ? &c->req : NULL),
+                          "queryString", qs, "headersSize", -1, "bodySize",
+                          (json_int_t)(c && !c->req.withheld ? (json_int_t)c->req.body_size : -1));
+    g_string_free(url, TRUE);
+    if (c && c->req.body && c->req.body_size > 0) {
+        const char *ct = header_of(&c->req, "content-type");
+        json_t *post = json_pack("{s:s}", "mimeType", ct ? ct : "");
+        har_body(post, &c->req, false);
+        if (json_object_get(post, "text"))
+            json_object_set_new(r, "postData", post);
+        else
+            json_decref(post);
+    }
+    return r;
+}
+
+static json_t *har_response(const journal_entry *e)
+{
+    const capture *c = e->capture;
+    const char *ct = c ? header_of(&c->resp, "content-type") : NULL;
+    const char *location = c && e->status / 100 == 3 ? header_of(&c->resp, "location") : NULL;
+    const char *reason = MHD_get_reason_phrase_for((unsigned)e->status);
+    json_int_t size = c && !c->resp.withheld ? (json_int_t)c->resp.body_size : -1;
+    json_t *content = json_pack("{s:I, s:s}", "size", size < 0 ? 0 : size, "mimeType", ct ? ct : "");
+    if (c)
+        har_body(content, &c->resp, true);
+    return json_pack("{s:i, s:s, s:s, s:[], s:o, s:o, s:o, s:i, s:I}", "status", e->status, "statusText",
+                     reason ? reason : "", "httpVersion", "HTTP/1.1", "cookies", "headers",
+                     har_headers(c, c ? &c->resp : NULL), "content", content, "redirectURL",
+                     jtext_string(location ? location : ""), "headersSize", -1, "bodySize", size);
+}
+
+static json_t *har_entry(const journal_entry *e, void *endpoint)
+{
+    char when[40];
+    journal_time_iso(e->time_ms, when);
+    double ms = (double)e->duration_us / 1000.0;
+    return json_pack("{s:s, s:f, s:o, s:o, s:{}, s:{s:i, s:f, s:i}, s:o}", "startedDateTime", when, "time", ms,
+                     "request", har_request(e, endpoint), "response", har_response(e), "cache", "timings", "send",
+                     0, "wait", ms, "receive", 0, "_mockaws", journal_entry_json(e));
+}
+
+json_t *capture_har(journal *j, const journal_filter *f, const char *endpoint)
+{
+    return json_pack("{s:{s:s, s:{s:s, s:s}, s:o}}", "log", "version", "1.2", "creator", "name", "mockaws",
+                     "version", MOCKAWS_VERSION, "entries", journal_map(j, f, har_entry, (void *)endpoint));
+}

@@ -1,0 +1,53 @@
+/* capture: what a request and its answer carried (--capture-bodies N), kept
+ * with the request's journal entry for GET /_mockaws/journal/{seq} and the
+ * HAR export. Secrets are redacted here, on copies, before anything is
+ * stored: the signature of an Authorization header, session tokens,
+ * presigned signatures, the secret keys and passwords of STS and IAM
+ * requests and answers. A secret the N-byte limit cuts is redacted from
+ * where it starts to the end of what is kept. Every pass is linear in the
+ * bytes kept. */
+#ifndef MOCKAWS_CORE_CAPTURE_H
+#define MOCKAWS_CORE_CAPTURE_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/journal.h"
+#include "wire/http.h"
+
+/* The most a body may be captured to (POST /_mockaws/capture, the option). */
+#define CAPTURE_MAX_BODIES (1024u * 1024u)
+
+typedef struct capture capture;
+
+/* A redacted copy of the request and response (bodies to n bytes each),
+ * g_malloc'd; n > 0. service (NULL when none took the request) decides
+ * whether STS / IAM secrets are looked for in the bodies. Neither req nor
+ * resp is written to. */
+capture *capture_take(const http_request *req, const http_response *resp, const char *service, size_t n);
+void capture_free(capture *c);
+
+/* The entry's "request" and "response" members, set into o. */
+void capture_json(const capture *c, json_t *o);
+/* The entry's "method" and "path", set into o (the journal list's). */
+void capture_summary_json(const capture *c, json_t *o);
+
+/* The journal's entries matching f as a HAR 1.2 document (new reference);
+ * entries without a capture appear with what the journal knows, their URL
+ * on endpoint ("http://host:port"). */
+json_t *capture_har(journal *j, const journal_filter *f, const char *endpoint);
+
+/* The redactions (exposed for the tests), each appending the redacted copy
+ * of s[0..len) to out. A secret that s ends inside (a body cut at N bytes)
+ * is redacted from its start to the end of s. */
+void capture_redact_authorization(GString *out, const char *s, size_t len);
+/* name=value&...: the values of signatures, tokens and passwords */
+void capture_redact_params(GString *out, const char *s, size_t len);
+/* STS and IAM answers: the text of SecretAccessKey, SessionToken,
+ * ServicePassword, Password, OldPassword, NewPassword elements */
+void capture_redact_xml(GString *out, const char *s, size_t len);
+/* the same names as members whose value is a string */
+void capture_redact_json(GString *out, const char *s, size_t len);
+
+#endif
