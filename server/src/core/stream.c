@@ -10,17 +10,36 @@
 /* What a listener formats ahead of its reader: it stops taking entries
  * once this much waits unsent (so at most this and one event). */
 #define STREAM_BUF (16 * 1024)
+/* After waking the listeners, the waker lets this pass before it wakes
+ * them again: under load each wake carries a batch of entries instead of
+ * one (a resume and a send per listener per request cost several times the
+ * request itself); an entry after a quiet spell goes out at once. */
+#define STREAM_BATCH_US 2000
+/* Entry events formatted lately, by seq, for the listeners after the
+ * first (the formatting is most of what a listener costs per entry). An
+ * event longer than CACHE_TEXT is formatted each time. */
+#define CACHE_SLOTS 256
+#define CACHE_TEXT 2048
+
+typedef struct cached {
+    uint64_t seq;        /* 0: empty */
+    size_t len;
+    char text[CACHE_TEXT];
+} cached;
 
 struct stream_hub {
     journal *j;
-    GMutex lock;         /* listeners; the pinger's wait */
+    GMutex lock;         /* listeners, changed; the waker's wait */
     GCond cond;
+    bool changed;        /* the journal changed since the waker last woke them */
     GList *listeners;
     atomic_uint count;   /* of listeners: the journal's hook reads it unlocked */
     unsigned max;
     atomic_bool stopping;
     int64_t keepalive_us;
-    GThread *pinger;
+    GThread *waker;
+    GMutex cache_lock;   /* taken under the journal's (in a visit), never around it */
+    cached *cache;       /* CACHE_SLOTS, by seq modulo */
 };
 
 struct stream_listener {
@@ -33,7 +52,7 @@ struct stream_listener {
     size_t sent;         /* of out */
     struct MHD_Connection *conn;
     uint64_t conn_id;
-    /* shared with the journal's hook, the pinger and the watchdog */
+    /* shared with the waker and the watchdog */
     GMutex lock;
     bool suspended;      /* its connection is */
     bool dirty;          /* the journal changed since the reader last looked */
@@ -52,6 +71,36 @@ static void put_event(GString *out, const char *event, uint64_t id, const char *
     g_string_append_printf(out, "event: %s\ndata: %s\n\n", event, data);
 }
 
+/* e's entry event onto out: from the cache, or formatted (and cached). */
+static void put_entry(stream_hub *h, GString *out, const journal_entry *e)
+{
+    cached *c = &h->cache[e->seq % CACHE_SLOTS];
+    g_mutex_lock(&h->cache_lock);
+    bool hit = c->seq == e->seq;
+    if (hit)
+        g_string_append_len(out, c->text, (gssize)c->len);
+    g_mutex_unlock(&h->cache_lock);
+    if (hit)
+        return;
+    /* exactly as GET /_mockaws/journal writes it (core/control.c) */
+    json_t *o = journal_entry_json(e);
+    char *text = jtext_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
+    json_decref(o);
+    if (!text)
+        return;
+    size_t from = out->len;
+    put_event(out, "entry", e->seq, text);
+    free(text);
+    size_t len = out->len - from;
+    if (len <= CACHE_TEXT) {
+        g_mutex_lock(&h->cache_lock);
+        c->seq = e->seq;
+        c->len = len;
+        memcpy(c->text, out->str + from, len);
+        g_mutex_unlock(&h->cache_lock);
+    }
+}
+
 /* journal_visit: the listener takes e, if it has room. */
 static bool visit(const journal_entry *e, void *arg)
 {
@@ -66,15 +115,8 @@ static bool visit(const journal_entry *e, void *arg)
                    e->seq - 1);
         put_event(l->out, "gap", e->seq - 1, gap);
     }
-    if (journal_matches(e, &l->f)) {
-        /* exactly as GET /_mockaws/journal writes it (core/control.c) */
-        json_t *o = journal_entry_json(e);
-        char *text = jtext_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-        json_decref(o);
-        if (text)
-            put_event(l->out, "entry", e->seq, text);
-        free(text);
-    }
+    if (journal_matches(e, &l->f))
+        put_entry(l->h, l->out, e);
     l->cursor = e->seq;
     return true;
 }
@@ -124,25 +166,37 @@ static void wake_all_locked(stream_hub *h)
     }
 }
 
-/* journal_notify_fn */
+/* journal_notify_fn: on the request's thread, so it only tells the waker. */
 static void on_journal(void *arg)
 {
     stream_hub *h = arg;
     if (atomic_load(&h->count) == 0)
         return;
     g_mutex_lock(&h->lock);
-    wake_all_locked(h);
+    if (!h->changed) {
+        h->changed = true;
+        g_cond_signal(&h->cond);
+    }
     g_mutex_unlock(&h->lock);
 }
 
-/* Sends the keep-alives: wakes when the longest silent listener is due,
- * never while there is none. */
-static gpointer ping_main(gpointer arg)
+/* Wakes the listeners when the journal changed (at most once a batch),
+ * and for their keep-alives when the longest silent one is due; sleeps
+ * while there is nothing to do. */
+static gpointer waker_main(gpointer arg)
 {
     stream_hub *h = arg;
     g_mutex_lock(&h->lock);
     while (!atomic_load(&h->stopping)) {
         int64_t now = g_get_monotonic_time(), next = now + h->keepalive_us;
+        if (h->changed) {
+            h->changed = false;
+            wake_all_locked(h);
+            int64_t until = now + STREAM_BATCH_US;
+            while (!atomic_load(&h->stopping) && g_get_monotonic_time() < until)
+                g_cond_wait_until(&h->cond, &h->lock, until);
+            continue;
+        }
         for (GList *it = h->listeners; it; it = it->next) {
             stream_listener *l = it->data;
             g_mutex_lock(&l->lock);
@@ -155,6 +209,8 @@ static gpointer ping_main(gpointer arg)
             }
             g_mutex_unlock(&l->lock);
         }
+        if (h->changed)
+            continue;
         if (h->listeners)
             g_cond_wait_until(&h->cond, &h->lock, next);
         else
@@ -172,7 +228,9 @@ stream_hub *stream_hub_new(journal *j, unsigned max_listeners, int64_t keepalive
     g_cond_init(&h->cond);
     h->max = max_listeners;
     h->keepalive_us = keepalive_ms * 1000;
-    h->pinger = g_thread_new("mockaws-stream", ping_main, h);
+    g_mutex_init(&h->cache_lock);
+    h->cache = g_new0(cached, CACHE_SLOTS);
+    h->waker = g_thread_new("mockaws-stream", waker_main, h);
     journal_set_notify(j, on_journal, h);
     return h;
 }
@@ -186,9 +244,9 @@ void stream_hub_stop(stream_hub *h)
     g_cond_signal(&h->cond);
     wake_all_locked(h);
     g_mutex_unlock(&h->lock);
-    if (h->pinger)
-        g_thread_join(h->pinger);
-    h->pinger = NULL;
+    if (h->waker)
+        g_thread_join(h->waker);
+    h->waker = NULL;
 }
 
 void stream_hub_free(stream_hub *h)
@@ -199,6 +257,8 @@ void stream_hub_free(stream_hub *h)
     journal_set_notify(h->j, NULL, NULL);
     g_mutex_clear(&h->lock);
     g_cond_clear(&h->cond);
+    g_mutex_clear(&h->cache_lock);
+    g_free(h->cache);
     g_free(h);
 }
 
@@ -225,7 +285,7 @@ stream_listener *stream_open(stream_hub *h, uint64_t after, bool from_now, const
         l->last_us = g_get_monotonic_time();
         h->listeners = g_list_prepend(h->listeners, l);
         atomic_fetch_add(&h->count, 1);
-        g_cond_signal(&h->cond); /* the pinger has one to watch */
+        g_cond_signal(&h->cond); /* the waker has one to watch */
     }
     g_mutex_unlock(&h->lock);
     return l;
@@ -295,8 +355,8 @@ ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
             g_mutex_unlock(&l->lock);
             return (ssize_t)n;
         }
-        /* nothing to send: suspended until the journal, the pinger, the
-         * watchdog or the server's stop wakes it (a wake that came while
+        /* nothing to send: suspended until the waker (the journal changed,
+         * a keep-alive is due), the watchdog or the server's stop wakes it (a wake that came while
          * this looked is not lost: dirty) */
         g_mutex_lock(&l->lock);
         bool again = l->dirty || l->gone || atomic_load(&l->h->stopping);

@@ -6,8 +6,10 @@
  * bounded buffer; with nothing to send it suspends its connection, and the
  * journal's notification (journal_set_notify) resumes it. A listener that
  * falls behind reads the ring by seq and is told of what it lost (a gap
- * event), so nothing queues per listener. One thread per server sends the
- * keep-alive comments. */
+ * event), so nothing queues per listener. The journal's hook only tells
+ * one thread per server, the waker, which resumes the listeners (at most
+ * once every 2 ms, so that under load a wake carries a batch) and sends
+ * the keep-alive comments. */
 #ifndef MOCKAWS_CORE_STREAM_H
 #define MOCKAWS_CORE_STREAM_H
 
