@@ -12,21 +12,19 @@
 #   MAIN_BIN=/path/to/main/mockaws ROUNDS=2 DURATION=10s bench/capture.sh
 # Everything listens on 127.0.0.1 and is stopped on exit.
 set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-bin="${MOCKAWS_BIN:-$here/../build/bin/mockaws}"
+source "$(dirname "$0")/common.sh"
 size="${SIZE:-1024}"
 capture="${CAPTURE:-4096}"
 duration="${DURATION:-5s}"
 rounds="${ROUNDS:-3}"
 threads="${THREADS:-2}"
 conns="${CONNECTIONS:-32}"
-[[ -x "$bin" ]] || { echo "no mockaws binary at $bin (build first)" >&2; exit 1; }
 for tool in wrk curl python3; do
   command -v "$tool" >/dev/null || { echo "$tool is needed" >&2; exit 1; }
 done
 main_bin="${MAIN_BIN:-}"
 if [[ -z "$main_bin" ]]; then
-  # main's tree as it is committed, built once (Release, like the default build)
+  # main's tree as it is committed, built once (the default build type)
   main_src="$here/../build-main/src"
   main_bin="$here/../build-main/build/bin/mockaws"
   if [[ ! -x "$main_bin" ]]; then
@@ -37,18 +35,8 @@ if [[ -z "$main_bin" ]]; then
   fi
 fi
 [[ -x "$main_bin" ]] || { echo "no main binary at $main_bin" >&2; exit 1; }
-
-work="$(mktemp -d)"
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
 source "$here/wrkstat.sh"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 hargs=(-H "Authorization: AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261129/us-east-1/s3/aws4_request, SignedHeaders=host;x-amz-content-sha256;x-amz-date, Signature=00"
        -H "x-amz-date: 20261129T000000Z" -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
 
@@ -60,26 +48,21 @@ json.dump({"s3": {"buckets": [{"name": "bench", "objects": [
     {"key": "o.bin", "body_base64": base64.b64encode(data).decode()}]}]}}, open(fx, "w"))
 PY
 
-declare -A port pid
-start() {  # start NAME BINARY ARGS...
+declare -A ports spid
+launch() {  # launch NAME BINARY FLAGS...
   local name="$1" b="$2"; shift 2
-  port[$name]="$(free_port)"
-  "$b" --host 127.0.0.1 --port "${port[$name]}" --log-level error --fixtures "$work/fixture.json" "$@" \
-    >"$work/$name.log" 2>&1 &
-  pid[$name]=$!
-  pids+=($!)
-  for _ in $(seq 1 200); do
-    curl -fsS -o /dev/null "${hargs[@]}" "http://127.0.0.1:${port[$name]}/bench/o.bin" 2>/dev/null && return 0
-    sleep 0.05
-  done
-  echo "$name did not answer" >&2; cat "$work/$name.log" >&2; exit 1
+  rm -f "$work/port"
+  bin="$b" start_mockaws --fixtures "$work/fixture.json" "$@"
+  ports[$name]="$port"
+  spid[$name]="$pid"
+  curl -fsS -o /dev/null "${hargs[@]}" "$endpoint/bench/o.bin" || { echo "$name does not serve the object" >&2; exit 1; }
 }
-start main "$main_bin"
-start off "$bin"
-start on "$bin" --capture-bodies "$capture"
+launch main "$main_bin"
+launch off "$bin"
+launch on "$bin" --capture-bodies "$capture"
 # the capture is really on: the last GetObject's answer is in its entry
-seq="$(curl -fsS "http://127.0.0.1:${port[on]}/_mockaws/journal" | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][-1]["seq"])')"
-curl -fsS "http://127.0.0.1:${port[on]}/_mockaws/journal/$seq" |
+seq="$(curl -fsS "http://127.0.0.1:${ports[on]}/_mockaws/journal" | python3 -c 'import json,sys; print(json.load(sys.stdin)["entries"][-1]["seq"])')"
+curl -fsS "http://127.0.0.1:${ports[on]}/_mockaws/journal/$seq" |
   python3 -c 'import json,sys; e=json.load(sys.stdin); assert e["response"]["body_size"] > 0, e' ||
   { echo "the capture server captured nothing" >&2; exit 1; }
 
@@ -88,10 +71,10 @@ printf "%-6s %5s %10s %10s %12s\n" server round "req/s" "p99" "CPU/req us"
 declare -A sum_rps sum_cpu
 for r in $(seq 1 "$rounds"); do
   for name in main off on; do
-    t0="$(cpu_ticks "${pid[$name]}")"
+    t0="$(cpu_ticks "${spid[$name]}")"
     wrk -t"$threads" -c"$conns" -d"$duration" --latency "${hargs[@]}" \
-      "http://127.0.0.1:${port[$name]}/bench/o.bin" >"$work/wrk.txt"
-    cpu="$(cpu_per_req "$t0" "$(cpu_ticks "${pid[$name]}")" "$work/wrk.txt")"
+      "http://127.0.0.1:${ports[$name]}/bench/o.bin" >"$work/wrk.txt"
+    cpu="$(cpu_per_req "$t0" "$(cpu_ticks "${spid[$name]}")" "$work/wrk.txt")"
     if grep -q "Non-2xx" "$work/wrk.txt"; then echo "$name answered non-2xx" >&2; cat "$work/wrk.txt" >&2; exit 1; fi
     p99="$(awk '/^ +99%/ { print $2 }' "$work/wrk.txt")"
     printf "%-6s %5s %10s %10s %12s\n" "$name" "$r" "$(rps "$work/wrk.txt")" "$p99" "$cpu"
@@ -102,4 +85,4 @@ done
 for name in main off on; do
   python3 -c "print(f'# mean $name: {${sum_rps[$name]} / $rounds:.0f} req/s, {${sum_cpu[$name]} / $rounds:.1f} us CPU per request')"
 done
-echo "# load average $(cut -d' ' -f1-3 /proc/loadavg); memory of the 'on' server: $(awk '/VmRSS/ { print $2, $3 }' "/proc/${pid[on]}/status")"
+echo "# load average $(cut -d' ' -f1-3 /proc/loadavg); memory of the 'on' server: $(awk '/VmRSS/ { print $2, $3 }' "/proc/${spid[on]}/status")"

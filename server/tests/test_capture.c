@@ -75,6 +75,9 @@ static void query_and_form_parameters(void **st)
     expect(capture_redact_params, "Action=X&Passw", "Action=X&Passw");
     expect(capture_redact_params, "Password=", "Password=REDACTED");
     expect(capture_redact_params, "a&&b=1&", "a&&b=1&");
+    /* a name percent-encoded whole is still the server's X-Amz-Security-Token */
+    expect(capture_redact_params, "%58%2D%41%6D%7A%2D%53%65%63%75%72%69%74%79%2D%54%6F%6B%65%6E=tok",
+           "%58%2D%41%6D%7A%2D%53%65%63%75%72%69%74%79%2D%54%6F%6B%65%6E=REDACTED");
 }
 
 static void xml_bodies(void **st)
@@ -115,6 +118,19 @@ static void json_bodies(void **st)
     expect(capture_redact_json, "{\"SessionToken\":\"Fw\\", "{\"SessionToken\":\"REDACTED");
     expect(capture_redact_json, "{\"SessionToken\": ", "{\"SessionToken\": ");
     expect(capture_redact_json, "{\"SessionTok", "{\"SessionTok");
+    /* a name spelled with escapes is taken for a secret's */
+    expect(capture_redact_json, "{\"Pass\\u0077ord\":\"pw\"}", "{\"Pass\\u0077ord\":\"REDACTED\"}");
+}
+
+static void aws_chunked_bodies(void **st)
+{
+    expect(capture_redact_chunked,
+           "5;chunk-signature=ad80c730a21e5b8d04586a2213dd63b9a0e99e0e2307b0ade35a65485a288648\r\nhello\r\n"
+           "0;chunk-signature=b6c6ea8a5354eaf15b3cb7646744f4275b71ea724fed81ceb9323e279d449df9\r\n"
+           "x-amz-checksum-crc32:NSRBwg==\r\nx-amz-trailer-signature:63bddb248ad2590c92712055f51b8e78ab024eead08276b24f010b0efd74843f\r\n\r\n",
+           "5;chunk-signature=REDACTED\r\nhello\r\n0;chunk-signature=REDACTED\r\n"
+           "x-amz-checksum-crc32:NSRBwg==\r\nx-amz-trailer-signature:REDACTED\r\n\r\n");
+    expect(capture_redact_chunked, "400;chunk-signature=ad80c7", "400;chunk-signature=REDACTED");
 }
 
 /* Every redaction is linear: many secrets, and one open element or string
@@ -307,6 +323,20 @@ static void s3_signatures_and_tokens(void **st)
     mockaws *s = start(4096, 0);
     s3r r = s3_call(s, "PUT", "/bkt", NULL, NULL, 0, "x-amz-security-token", "IQoJb3JpZ2luX2VjE", NULL);
     s3r_free(&r);
+    r = s3_call(s, "PUT", "/bkt/sse", NULL, "x", 1, "x-amz-server-side-encryption-customer-key",
+                "c2VjcmV0LWN1c3RvbWVyLWtleS0zMi1ieXRlcy0wMDA=", NULL);
+    s3r_free(&r);
+    /* a streamed, signed upload: its chunk signatures */
+    const char *chunked = "1;chunk-signature=0f1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\r\ny\r\n"
+                          "0;chunk-signature=aa1e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0\r\n\r\n";
+    r = s3_call(s, "PUT", "/bkt/chunked", NULL, chunked, strlen(chunked), "content-encoding", "aws-chunked",
+                "x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD", "x-amz-decoded-content-length", "1",
+                NULL);
+    assert_int_equal(r.status, 200);
+    s3r_free(&r);
+    json_t *ce = last_entry(s);
+    assert_non_null(strstr(member(ce, "request", "body"), "1;chunk-signature=REDACTED\r\ny\r\n"));
+    json_decref(ce);
     r = s3_call(s, "GET", "/bkt/k",
                 "X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20261129%2Fus-east-1%2Fs3%2F"
                 "aws4_request&X-Amz-Security-Token=IQoJb3JpZ2luX2VjE&X-Amz-Signature=5d672d79c15b13162d9279b0855cfba6",
@@ -330,6 +360,8 @@ static void s3_signatures_and_tokens(void **st)
     assert_false(served_anywhere(s, "IQoJb3JpZ2luX2VjE"));
     assert_false(served_anywhere(s, "5d672d79c15b"));
     assert_false(served_anywhere(s, "abad1dea"));
+    assert_false(served_anywhere(s, "c2VjcmV0LWN1c3RvbWVy"));
+    assert_false(served_anywhere(s, "4b5a69788796a5b4"));
     assert_true(served_anywhere(s, "SignedHeaders=host, Signature=REDACTED"));
     mockaws_stop(s);
 }
@@ -566,6 +598,7 @@ int main(void)
         cmocka_unit_test(query_and_form_parameters),
         cmocka_unit_test(xml_bodies),
         cmocka_unit_test(json_bodies),
+        cmocka_unit_test(aws_chunked_bodies),
         cmocka_unit_test(redaction_is_linear),
         cmocka_unit_test(sts_and_iam_secrets),
         cmocka_unit_test(secret_cut_by_the_limit),

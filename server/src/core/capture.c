@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/jtext.h"
+#include "wire/chunked.h"
 
 #ifndef MOCKAWS_VERSION
 #define MOCKAWS_VERSION "0.0.0"
@@ -13,9 +14,9 @@
 
 /* One side of the exchange. */
 typedef struct part {
-    char *head;           /* "name\0value\0" for each header, g_malloc'd */
+    const char *head;     /* "name\0value\0" for each header (in the capture's buffer) */
     size_t nheaders;
-    char *body;           /* the kept bytes, redacted (g_malloc'd), or NULL when withheld */
+    const char *body;     /* the kept bytes, redacted, NUL after them, or NULL when withheld */
     size_t body_len;
     size_t body_size;     /* the whole body's */
     bool truncated;       /* the kept bytes are the first N of a longer body */
@@ -23,9 +24,12 @@ typedef struct part {
 } part;
 
 struct capture {
-    char *method, *host, *path, *query; /* query redacted */
-    int status;
+    char *req_buf, *resp_buf;                 /* own every string below, one side each */
+    const char *method, *host, *path, *query; /* query redacted */
+    int status;                               /* 0 until capture_response */
     part req, resp;
+    size_t n;                                 /* the body bytes each side keeps */
+    bool sts_iam;                             /* bodies hold STS / IAM secrets */
 };
 
 /* ---- redaction ---- */
@@ -47,9 +51,18 @@ static bool secret_name(const char *s, size_t len)
     return false;
 }
 
+/* Request headers whose whole value is a secret: the session token, and
+ * SSE-C's customer keys. */
+static bool secret_header(const char *name)
+{
+    return g_ascii_strcasecmp(name, "x-amz-security-token") == 0 ||
+           g_ascii_strcasecmp(name, "x-amz-server-side-encryption-customer-key") == 0 ||
+           g_ascii_strcasecmp(name, "x-amz-copy-source-server-side-encryption-customer-key") == 0;
+}
+
 static bool secret_param(const char *s, size_t len)
 {
-    if (len > 32) /* longer than any, and keeps the decoding bounded */
+    if (len > 64) /* longer than any, even percent-encoded whole, and keeps the decoding bounded */
         return false;
     size_t n;
     char *name = http_percent_decode(s, len, true, &n);
@@ -190,7 +203,8 @@ void capture_redact_json(GString *out, const char *s, size_t len)
             continue;
         }
         size_t end = string_end(s, len, i);
-        bool secret = end < len && secret_name(s + i + 1, end - i - 2);
+        /* a name written with escapes could spell a secret's: taken as one */
+        bool secret = end < len && (secret_name(s + i + 1, end - i - 2) || memchr(s + i + 1, '\\', end - i - 2));
         i = end;
         if (!secret)
             continue;
@@ -213,6 +227,31 @@ void capture_redact_json(GString *out, const char *s, size_t len)
     g_string_append_len(out, s + copied, (gssize)(len - copied));
 }
 
+void capture_redact_chunked(GString *out, const char *s, size_t len)
+{
+    static const char *const marks[] = {"chunk-signature=", "x-amz-trailer-signature:"};
+    size_t i = 0, copied = 0;
+    while (i < len) {
+        size_t m = 0, mlen = 0;
+        for (; m < G_N_ELEMENTS(marks); m++) {
+            mlen = strlen(marks[m]);
+            if (len - i >= mlen && g_ascii_strncasecmp(s + i, marks[m], mlen) == 0)
+                break;
+        }
+        if (m == G_N_ELEMENTS(marks)) {
+            i++;
+            continue;
+        }
+        i += mlen;
+        g_string_append_len(out, s + copied, (gssize)(i - copied));
+        g_string_append(out, REDACTED);
+        while (i < len && s[i] != '\r' && s[i] != '\n' && s[i] != ';')
+            i++;
+        copied = i;
+    }
+    g_string_append_len(out, s + copied, (gssize)(len - copied));
+}
+
 /* ---- taking a copy ---- */
 
 static bool media_is(const char *ct, const char *prefix)
@@ -231,8 +270,15 @@ static bool media_has(const char *ct, const char *word)
     return false;
 }
 
-/* Keeps at most n bytes of body, redacted as its type and service ask. */
-static void keep_body(part *p, const char *body, size_t size, size_t n, const char *ct, bool sts_iam)
+/* Each side's pieces go into one buffer (three allocations per request in
+ * all), built as a GString: pieces are placed by offset while it grows and
+ * become pointers once it is done. */
+#define NOT_KEPT SIZE_MAX
+
+/* Appends at most n bytes of body, redacted as its type and service ask,
+ * and a NUL; returns where they start, or NOT_KEPT when withheld. */
+static size_t keep_body(GString *b, part *p, const char *body, size_t size, size_t n, const char *ct, bool sts_iam,
+                        bool chunked)
 {
     p->body_size = size;
     size_t len = size < n ? size : n;
@@ -242,9 +288,11 @@ static void keep_body(part *p, const char *body, size_t size, size_t n, const ch
         /* an S3 POST Object form: its signature and token are fields among
          * the parts, which are not split here */
         p->withheld = "a multipart form (it may carry a signature and a security token) is not captured";
-        return;
+        return NOT_KEPT;
     }
-    if (media_is(ct, "application/x-www-form-urlencoded"))
+    if (chunked)
+        redact = capture_redact_chunked;
+    else if (media_is(ct, "application/x-www-form-urlencoded"))
         redact = capture_redact_params;
     else if (sts_iam && media_has(ct, "xml"))
         redact = capture_redact_xml;
@@ -252,74 +300,104 @@ static void keep_body(part *p, const char *body, size_t size, size_t n, const ch
         redact = capture_redact_json;
     else if (sts_iam && len > 0) {
         p->withheld = "an STS or IAM body of a type that is not redacted is not captured";
-        return;
+        return NOT_KEPT;
     }
-    if (!redact) {
-        /* a streamed object (ext_data, a mapping) is read to n bytes only */
-        p->body = g_malloc(len + 1);
-        memcpy(p->body, body, len);
-        p->body_len = len;
-        return;
-    }
-    GString *out = g_string_sized_new(len + 16);
-    redact(out, body, len);
-    p->body_len = out->len;
-    p->body = g_string_free(out, FALSE);
+    size_t at = b->len;
+    if (redact)
+        redact(b, body, len);
+    else /* a streamed object (ext_data, a mapping) is read to n bytes only */
+        g_string_append_len(b, body, (gssize)len);
+    p->body_len = b->len - at;
+    g_string_append_c(b, '\0');
+    return at;
 }
 
-/* The headers, packed; the request's credentials redacted. */
-static void keep_headers(part *p, const http_header *h, size_t count, bool request)
+/* Appends the headers, packed, the request's credentials redacted; returns
+ * where they start. */
+static size_t keep_headers(GString *b, part *p, const http_header *h, size_t count, bool request)
 {
-    GString *head = g_string_new(NULL);
+    size_t at = b->len;
     for (size_t i = 0; i < count; i++) {
-        g_string_append_len(head, h[i].name, (gssize)strlen(h[i].name) + 1);
+        g_string_append_len(b, h[i].name, (gssize)strlen(h[i].name) + 1);
         const char *v = h[i].value;
         if (request && g_ascii_strcasecmp(h[i].name, "authorization") == 0)
-            capture_redact_authorization(head, v, strlen(v));
-        else if (request && g_ascii_strcasecmp(h[i].name, "x-amz-security-token") == 0)
-            g_string_append(head, REDACTED);
+            capture_redact_authorization(b, v, strlen(v));
+        else if (request && secret_header(h[i].name))
+            g_string_append(b, REDACTED);
         else
-            g_string_append(head, v);
-        g_string_append_c(head, '\0');
+            g_string_append(b, v);
+        g_string_append_c(b, '\0');
     }
     p->nheaders = count;
-    p->head = g_string_free(head, FALSE);
+    return at;
 }
 
-capture *capture_take(const http_request *req, const http_response *resp, const char *service, size_t n)
+static size_t keep_string(GString *b, const char *s)
+{
+    size_t at = b->len;
+    g_string_append_len(b, s, (gssize)strlen(s) + 1);
+    return at;
+}
+
+static size_t headers_size(const http_header *h, size_t count)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < count; i++)
+        n += strlen(h[i].name) + strlen(h[i].value) + 2;
+    return n;
+}
+
+capture *capture_request(const http_request *req, const char *service, size_t n)
 {
     capture *c = g_new0(capture, 1);
-    bool sts_iam = g_strcmp0(service, "sts") == 0 || g_strcmp0(service, "iam") == 0;
-    c->method = g_strdup(req->method);
-    c->host = g_strdup(req->host);
-    c->path = g_strdup(req->path);
-    GString *q = g_string_new(NULL);
-    capture_redact_params(q, req->query, strlen(req->query));
-    c->query = g_string_free(q, FALSE);
-    keep_headers(&c->req, req->headers, req->nheaders, true);
-    keep_body(&c->req, req->body, req->body_len, n, http_request_header(req, "content-type"), sts_iam);
-
-    c->status = resp->status;
-    keep_headers(&c->resp, (const http_header *)resp->headers->data, resp->headers->len, false);
-    size_t size;
-    const char *body = http_response_body(resp, &size);
-    keep_body(&c->resp, resp->head_only ? "" : body, resp->head_only ? 0 : size, n,
-              http_response_header(resp, "Content-Type"), sts_iam);
+    c->n = n;
+    c->sts_iam = g_strcmp0(service, "sts") == 0 || g_strcmp0(service, "iam") == 0;
+    /* what the pieces take before redaction, which adds a little */
+    GString *b = g_string_sized_new(strlen(req->method) + strlen(req->host) + strlen(req->path) +
+                                    strlen(req->query) + headers_size(req->headers, req->nheaders) +
+                                    MIN(n, req->body_len) + 64);
+    size_t method = keep_string(b, req->method), host = keep_string(b, req->host), path = keep_string(b, req->path);
+    size_t query = b->len;
+    capture_redact_params(b, req->query, strlen(req->query));
+    g_string_append_c(b, '\0');
+    size_t head = keep_headers(b, &c->req, req->headers, req->nheaders, true);
+    size_t body = keep_body(b, &c->req, req->body, req->body_len, n, http_request_header(req, "content-type"),
+                            c->sts_iam, chunked_is_aws_chunked(req));
+    c->req_buf = g_string_free(b, FALSE);
+    c->method = c->req_buf + method;
+    c->host = c->req_buf + host;
+    c->path = c->req_buf + path;
+    c->query = c->req_buf + query;
+    c->req.head = c->req_buf + head;
+    c->req.body = body == NOT_KEPT ? NULL : c->req_buf + body;
     return c;
+}
+
+void capture_response(capture *c, const http_response *resp)
+{
+    const http_header *h = (const http_header *)resp->headers->data;
+    size_t size;
+    const char *data = http_response_body(resp, &size);
+    if (resp->head_only) {
+        data = "";
+        size = 0;
+    }
+    GString *b = g_string_sized_new(headers_size(h, resp->headers->len) + MIN(c->n, size) + 64);
+    c->status = resp->status;
+    size_t head = keep_headers(b, &c->resp, h, resp->headers->len, false);
+    size_t body = keep_body(b, &c->resp, data, size, c->n, http_response_header(resp, "Content-Type"), c->sts_iam,
+                            false);
+    c->resp_buf = g_string_free(b, FALSE);
+    c->resp.head = c->resp_buf + head;
+    c->resp.body = body == NOT_KEPT ? NULL : c->resp_buf + body;
 }
 
 void capture_free(capture *c)
 {
     if (!c)
         return;
-    g_free(c->method);
-    g_free(c->host);
-    g_free(c->path);
-    g_free(c->query);
-    g_free(c->req.head);
-    g_free(c->req.body);
-    g_free(c->resp.head);
-    g_free(c->resp.body);
+    g_free(c->req_buf);
+    g_free(c->resp_buf);
     g_free(c);
 }
 

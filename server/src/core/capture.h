@@ -21,11 +21,14 @@
 
 typedef struct capture capture;
 
-/* A redacted copy of the request and response (bodies to n bytes each),
- * g_malloc'd; n > 0. service (NULL when none took the request) decides
- * whether STS / IAM secrets are looked for in the bodies. Neither req nor
- * resp is written to. */
-capture *capture_take(const http_request *req, const http_response *resp, const char *service, size_t n);
+/* A redacted copy of the request (its body to n bytes; n > 0),
+ * g_malloc'd, taken before a handler runs: a handler may take the body
+ * over, decode it in place or hand it to state another request frees.
+ * service (NULL when none took the request) decides whether STS / IAM
+ * secrets are looked for in the bodies. req is not written to. */
+capture *capture_request(const http_request *req, const char *service, size_t n);
+/* Adds the response, its body to the same n bytes; resp is not written to. */
+void capture_response(capture *c, const http_response *resp);
 void capture_free(capture *c);
 
 /* The entry's "request" and "response" members, set into o. */
@@ -47,7 +50,11 @@ void capture_redact_params(GString *out, const char *s, size_t len);
 /* STS and IAM answers: the text of SecretAccessKey, SessionToken,
  * ServicePassword, Password, OldPassword, NewPassword elements */
 void capture_redact_xml(GString *out, const char *s, size_t len);
-/* the same names as members whose value is a string */
+/* the same names as members whose value is a string (and any member whose
+ * name is written with escapes) */
 void capture_redact_json(GString *out, const char *s, size_t len);
+/* aws-chunked uploads: the chunk-signature and x-amz-trailer-signature
+ * values */
+void capture_redact_chunked(GString *out, const char *s, size_t len);
 
 #endif

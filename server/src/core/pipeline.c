@@ -441,6 +441,8 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     x.je.invocation_id = http_request_header(req, "amz-sdk-invocation-id");
     parse_sdk_request(http_request_header(req, "amz-sdk-request"), &x.je);
 
+    /* --capture-bodies, read once: both sides of the exchange keep the same */
+    gint capture_n = g_atomic_int_get(&s->capture_bodies);
     g_rw_lock_reader_lock(&s->reset_lock);
     http_params query = {0}, form = {0};
     bool query_ok = http_params_parse(&query, req->query, strlen(req->query), true);
@@ -476,6 +478,8 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
              * is the query protocol's, never JSON's */
             bool query_like = is_form(req) || http_params_get(&query, "Action");
             x.proto = wire_protocol_for(rt->proto, rt->model, req, query_like);
+            if (capture_n > 0)
+                x.je.capture = capture_request(req, rt->def->name, (size_t)capture_n);
             run_service(&x, rt, &r, &routed_req, too_large, park, out);
         }
     }
@@ -485,6 +489,7 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
 
     if (out->parked) {
         /* the run that answers writes the journal entry and the log line */
+        capture_free(x.je.capture);
         goto done;
     }
     if (!resp->status)
@@ -495,9 +500,11 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     bool json_line = s->log_level >= MOCKAWS_LOG_INFO && s->log_format == MOCKAWS_LOG_JSON;
     if (!json_line)
         call_log(s, &x.je, NULL);
-    gint capture_n = g_atomic_int_get(&s->capture_bodies);
-    if (capture_n > 0)
-        x.je.capture = capture_take(req, resp, x.je.service, (size_t)capture_n);
+    if (capture_n > 0) {
+        if (!x.je.capture) /* a request no service took: its body untouched */
+            x.je.capture = capture_request(req, x.je.service, (size_t)capture_n);
+        capture_response(x.je.capture, resp);
+    }
     json_t *as_json = NULL;
     journal_add_json(s->journal, &x.je, json_line ? &as_json : NULL);
     if (json_line)
