@@ -350,6 +350,11 @@ static void dynamodb_pages_through_items(void **st)
         {"dynamodb/items?table=orders&next=e30", 400},        /* {}: no key */
         {"dynamodb/items?table=orders&next=WzFd", 400},       /* [1] */
         {"dynamodb/items?table=orders&next=eyJwayI6eyJTIjoxfX0", 400}, /* {"pk":{"S":1}} */
+        {"dynamodb/items?table=orders&next=eyJwayI6eyJTIjoicDAwMSJ9LCJzayI6eyJOIjoiYWJjIn19", 400}, /* N "abc" */
+        {"dynamodb/items?table=orders&next=eyJwayI6eyJTIjoicDAwMSJ9LCJzayI6eyJTIjoiMSJ9fQ", 400},  /* sk an S */
+        {"dynamodb/items?table=orders&next=eyJwayI6eyJTIjoicDAwMSJ9LCJzayI6eyJOIjoiMWU5OTk5OTkifX0", 400},
+        /* an index's token is not the table's */
+        {"dynamodb/items?table=orders&next=eyJkYXkiOnsiUyI6ImQxIn19", 400},
         {"dynamodb/tables?limit=x", 400},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {

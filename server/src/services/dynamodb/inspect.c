@@ -128,8 +128,19 @@ static bool start_key(const char *tok, json_t **key)
     g_free(raw);
     if (json_is_object(wire))
         *key = ddb_item_from_wire(wire, &m);
-    g_free(m);
     json_decref(wire);
+    const char *name;
+    json_t *v;
+    /* numbers in canonical form, as the store's keys are */
+    json_object_foreach(*key, name, v) {
+        if (!m)
+            m = ddb_value_check(v, 1);
+    }
+    if (m) {
+        g_free(m);
+        json_decref(*key);
+        *key = NULL;
+    }
     return *key != NULL;
 }
 
