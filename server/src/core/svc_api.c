@@ -89,6 +89,7 @@ char *svc_url(svc_call *c, const char *query)
 }
 
 int64_t svc_clock_ms(svc_call *c) { return clock_now_ms(&c->srv->clock); }
+int64_t svc_server_clock_ms(server *s) { return clock_now_ms(&s->clock); }
 
 /* ---- namespaces ---- */
 
@@ -207,6 +208,44 @@ void svc_json_set_bytes(json_t *obj, const char *name, const char *s, size_t len
 bool svc_base64_decode(const char *text, size_t text_len, char **out, size_t *len)
 {
     return jtext_base64_decode(text, text_len, out, len);
+}
+
+char *svc_base64url_encode(const void *data, size_t len)
+{
+    char *b = g_base64_encode(data, len);
+    size_t n = strlen(b);
+    while (n && b[n - 1] == '=')
+        b[--n] = '\0';
+    for (char *p = b; *p; p++)
+        *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
+    return b;
+}
+
+bool svc_base64url_decode(const char *text, char **out, size_t *len)
+{
+    size_t n = strlen(text);
+    if (n % 4 == 1)
+        return false;
+    char *std = g_malloc(n + 3);
+    for (size_t i = 0; i < n; i++) {
+        char ch = text[i];
+        if (!g_ascii_isalnum(ch) && ch != '-' && ch != '_') {
+            g_free(std);
+            return false;
+        }
+        std[i] = ch == '-' ? '+' : ch == '_' ? '/' : ch;
+    }
+    size_t m = n;
+    while (m % 4)
+        std[m++] = '=';
+    std[m] = '\0';
+    gsize rawlen = 0;
+    guchar *raw = g_base64_decode(std, &rawlen);
+    g_free(std);
+    *out = g_realloc(raw, rawlen + 1);
+    (*out)[rawlen] = '\0';
+    *len = rawlen;
+    return true;
 }
 
 int svc_fixture_read_file(const svc_fixture_ctx *ctx, const char *name, char **data, size_t *len, char *err,

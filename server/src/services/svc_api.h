@@ -114,6 +114,8 @@ char *svc_url(svc_call *c, const char *query);
  * c->now_ms is its value when the call began, which handlers should use so
  * that one request sees one time. */
 int64_t svc_clock_ms(svc_call *c);
+/* The same outside a request (control hooks). */
+int64_t svc_server_clock_ms(server *s);
 
 /* ---- namespaces ----
  * Calls fn with the state of every namespace of service svc (its account,
@@ -222,6 +224,13 @@ void svc_json_set_bytes(json_t *obj, const char *name, const char *s, size_t len
 /* Strict base64 (standard alphabet, padded): *out g_malloc'd, NUL after
  * *len bytes. False on anything else. */
 bool svc_base64_decode(const char *text, size_t text_len, char **out, size_t *len);
+/* base64url without padding (RFC 4648 section 5), for tokens that travel
+ * in query strings (S3's continuation tokens, the inspection endpoints'
+ * pages): g_malloc'd. */
+char *svc_base64url_encode(const void *data, size_t len);
+/* The bytes back (*out g_malloc'd, NUL after *len bytes); false for
+ * anything but that alphabet (or an impossible length). */
+bool svc_base64url_decode(const char *text, char **out, size_t *len);
 /* Reads a file a fixture entry names, confined to ctx->base_dir (no file
  * when it is NULL), a regular file of at most 256 MiB: 0 and *data
  * (g_malloc'd, NUL after *len bytes), or -1 and why in err. */

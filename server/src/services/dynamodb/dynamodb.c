@@ -19,6 +19,7 @@
 #include "services/dynamodb/batch.h"
 #include "services/dynamodb/ddl.h"
 #include "services/dynamodb/fixture.h"
+#include "services/dynamodb/inspect.h"
 #include "services/dynamodb/item.h"
 #include "services/dynamodb/partiql_exec.h"
 #include "services/dynamodb/query.h"
@@ -248,7 +249,7 @@ static void records_of(void *state, const char *account, const char *region, voi
 static json_t *control(server *s, const char *method, const char *subpath, const http_params *query, int *status)
 {
     if (strcmp(subpath, "ttl-deletions") != 0)
-        return NULL;
+        return ddb_inspect(s, &dynamodb_service, method, subpath, query, status);
     bool clear = strcmp(method, "DELETE") == 0;
     if (!clear && strcmp(method, "GET") != 0 && strcmp(method, "HEAD") != 0) {
         *status = 405;

@@ -145,3 +145,30 @@ size_t ddb_ix_key_names(const ddb_table *t, const ddb_index *ix, const char **na
     }
     return n;
 }
+
+bool ddb_ix_position(const ddb_table *t, const ddb_index *ix, json_t *key, ddb_keyval *hash, ddb_keyval *sort,
+                     size_t *nsort)
+{
+    if (ix)
+        return ddb_ix_key(t, ix, key, hash, sort, nsort);
+    ddb_keyval rk;
+    if (!ddb_table_keyvals(t, key, hash, &rk))
+        return false;
+    ddb_table_sort(t, key, &sort[0]);
+    *nsort = 1;
+    return true;
+}
+
+json_t *ddb_ix_entry_key(const ddb_table *t, const ddb_index *ix, const ddb_entry *e)
+{
+    const char *names[4];
+    size_t n = ddb_ix_key_names(t, ix, names);
+    json_t *item = e->base ? e->base : e->item;
+    json_t *k = json_object();
+    for (size_t i = 0; i < n; i++) {
+        json_t *v = json_object_get(item, names[i]);
+        if (v)
+            json_object_set(k, names[i], v);
+    }
+    return k;
+}

@@ -54,4 +54,14 @@ void ddb_ix_backfill(const ddb_table *t, ddb_index *ix);
  * room for four; returns the count. */
 size_t ddb_ix_key_names(const ddb_table *t, const ddb_index *ix, const char **names);
 
+/* Paging through a store in scan order (Scan, and the inspection endpoint
+ * GET /_mockaws/dynamodb/items): where a start key (an ExclusiveStartKey,
+ * a LastEvaluatedKey as ddb_ix_entry_key made it) sits in the store of ix
+ * (NULL: the table); false when it is not a key of it. */
+bool ddb_ix_position(const ddb_table *t, const ddb_index *ix, json_t *key, ddb_keyval *hash, ddb_keyval *sort,
+                     size_t *nsort);
+/* The key of an entry read through ix (NULL: the table), its attributes
+ * named by ddb_ix_key_names (new reference). */
+json_t *ddb_ix_entry_key(const ddb_table *t, const ddb_index *ix, const ddb_entry *e);
+
 #endif

@@ -418,14 +418,7 @@ static bool av_keyval(json_t *av, ddb_keyval *out)
 /* Where a start key sits in the store: its partition key and sort key. */
 static bool start_position(const read_req *r, ddb_keyval *hash, ddb_keyval *sort, size_t *nsort)
 {
-    if (r->ix)
-        return ddb_ix_key(r->t, r->ix, r->esk, hash, sort, nsort);
-    ddb_keyval rk;
-    if (!ddb_table_keyvals(r->t, r->esk, hash, &rk))
-        return false;
-    ddb_table_sort(r->t, r->esk, &sort[0]);
-    *nsort = 1;
-    return true;
+    return ddb_ix_position(r->t, r->ix, r->esk, hash, sort, nsort);
 }
 
 typedef struct bound {
@@ -562,14 +555,7 @@ static int scan_walk(read_req *r, page *pg)
             return ddb_validation(r->c, "The provided starting key is invalid: Invalid ExclusiveStartKey. Please use "
                                         "ExclusiveStartKey with correct Segment. TotalSegments: %lld Segment: %lld",
                                   (long long)r->total, (long long)r->segment);
-        /* the rest of the start key's partition, then the partitions after it */
-        const ddb_part *own = ddb_store_partition(r->store, &eh);
-        p = ddb_store_part_seek(r->store, &pit, h, &eh, own == NULL);
-        if (own) {
-            e = ddb_part_seek(own, &it, es, ens, true);
-            if (!e)
-                p = pmap_next(&pit);
-        }
+        p = ddb_store_resume(r->store, &pit, &it, &eh, es, ens, &e);
     } else {
         p = ddb_store_part_seek(r->store, &pit, (guint32)lo, NULL, false);
     }
@@ -590,16 +576,7 @@ static int scan_walk(read_req *r, page *pg)
 
 static json_t *last_key(const read_req *r, const ddb_entry *e)
 {
-    const char *names[4];
-    size_t n = ddb_ix_key_names(r->t, r->ix, names);
-    json_t *item = e->base ? e->base : e->item;
-    json_t *k = json_object();
-    for (size_t i = 0; i < n; i++) {
-        json_t *v = json_object_get(item, names[i]);
-        if (v)
-            json_object_set(k, names[i], v);
-    }
-    return k;
+    return ddb_ix_entry_key(r->t, r->ix, e);
 }
 
 /* units: the read of the table or index; fetch_units: an LSI's reads of

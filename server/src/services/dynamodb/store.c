@@ -347,6 +347,20 @@ const ddb_entry *ddb_part_seek_back(const ddb_part *p, pmap_iter *it, const ddb_
     return pmap_seek_back(&p->items, it, probe_of(&b, sort, nsort, before ? -1 : 1), before);
 }
 
+const ddb_part *ddb_store_resume(const ddb_store *s, pmap_iter *pit, pmap_iter *it, const ddb_keyval *hash,
+                                 const ddb_keyval *sort, size_t nsort, const ddb_entry **e)
+{
+    const ddb_part *own = ddb_store_partition(s, hash);
+    const ddb_part *p = ddb_store_part_seek(s, pit, ddb_store_hash(hash), hash, own == NULL);
+    *e = NULL;
+    if (own) {
+        *e = ddb_part_seek(own, it, sort, nsort, true);
+        if (!*e)
+            p = pmap_next(pit);
+    }
+    return p;
+}
+
 typedef struct foreach_ctx {
     bool (*fn)(const ddb_entry *e, void *arg);
     void *arg;

@@ -127,6 +127,13 @@ const ddb_entry *ddb_part_seek(const ddb_part *p, pmap_iter *it, const ddb_keyva
 const ddb_entry *ddb_part_seek_back(const ddb_part *p, pmap_iter *it, const ddb_keyval *sort, size_t nsort,
                                     bool before);
 
+/* Where a scan resumes after the entry under (hash, sort): the rest of
+ * that key's partition, then the partitions after it, in O(log n). Returns
+ * the partition to go on in (pit left on it; NULL at the end) and *e its
+ * first entry to visit (it left on it), NULL for the partition's first. */
+const ddb_part *ddb_store_resume(const ddb_store *s, pmap_iter *pit, pmap_iter *it, const ddb_keyval *hash,
+                                 const ddb_keyval *sort, size_t nsort, const ddb_entry **e);
+
 /* Every entry in scan order; stop by returning false. */
 void ddb_store_foreach(const ddb_store *s, bool (*fn)(const ddb_entry *e, void *arg), void *arg);
 

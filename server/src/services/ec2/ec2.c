@@ -6,6 +6,7 @@
 
 #include "services/ec2/authz.h"
 #include "services/ec2/filter.h"
+#include "services/ec2/inspect.h"
 #include "services/ec2/instance.h"
 #include "services/svc_api.h"
 
@@ -1428,4 +1429,5 @@ const svc_def ec2_service = {
     .unknown_operation_status = 400,
     .authorize = ec2_authorize,
     .access_denied = ec2_access_denied,
+    .control = ec2_control,
 };

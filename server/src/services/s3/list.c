@@ -20,6 +20,7 @@ typedef struct listing {
     json_int_t max;
     bool url;
     json_t *owner;     /* each entry's Owner (computed once per page), or NULL */
+    const s3_page *fmt; /* the inspection endpoint's entries (s3_list_page), or NULL: S3's */
     /* results */
     json_t *contents;
     json_t *prefixes;
@@ -87,7 +88,8 @@ static void run(const s3_bucket *b, listing *l)
         const char *d = l->dlen ? strstr(key + l->plen, l->delim) : NULL;
         if (d) {
             size_t cplen = (size_t)(d - key) + l->dlen;
-            json_array_append_new(l->prefixes, json_pack("{s:o}", "Prefix", s3_encodedn(key, cplen, l->url)));
+            json_array_append_new(l->prefixes, l->fmt ? l->fmt->common_prefix(key, cplen, l->fmt->arg)
+                                                      : json_pack("{s:o}", "Prefix", s3_encodedn(key, cplen, l->url)));
             last_cp = key;
             last_cp_len = cplen;
             last_obj = NULL;
@@ -95,7 +97,7 @@ static void run(const s3_bucket *b, listing *l)
             n = s3_seek_past_prefix(b, false, &it, key, cplen);
             continue;
         }
-        json_array_append_new(l->contents, entry(l, n));
+        json_array_append_new(l->contents, l->fmt ? l->fmt->object(n, l->fmt->arg) : entry(l, n));
         last_obj = n;
         last_cp = NULL;
         count++;
@@ -108,6 +110,20 @@ static void run(const s3_bucket *b, listing *l)
         l->last = g_strdup(last_obj->key);
     else if (last_cp)
         l->last = g_strndup(last_cp, last_cp_len);
+}
+
+void s3_list_page(const s3_bucket *b, s3_page *p)
+{
+    listing l = {.prefix = p->prefix ? p->prefix : "", .delim = p->delim && *p->delim ? p->delim : NULL,
+                 .after = p->after, .max = (json_int_t)p->max, .fmt = p};
+    l.plen = strlen(l.prefix);
+    l.dlen = l.delim ? strlen(l.delim) : 0;
+    run(b, &l);
+    p->objects = l.contents;
+    p->prefixes = l.prefixes;
+    p->last = l.truncated ? l.last : NULL;
+    if (!l.truncated)
+        g_free(l.last);
 }
 
 static int common(svc_call *c, listing *l, s3_bucket **b)

@@ -15,6 +15,7 @@
 #include "services/s3/fixture.h"
 #include "services/s3/host.h"
 #include "services/s3/lifecycle.h"
+#include "services/s3/inspect.h"
 #include "services/s3/list.h"
 #include "services/s3/multipart.h"
 #include "services/s3/object.h"
@@ -653,4 +654,5 @@ const svc_def s3_service = {
     .authorize = s3_authorize,
     .access_denied = s3_access_denied,
     .resource_policy = s3_resource_policy,
+    .control = s3_control,
 };

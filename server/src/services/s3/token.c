@@ -3,6 +3,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "services/svc_api.h"
+
 #define TAG_LEN 16
 
 static void tag_of(const unsigned char *secret, const char *scope, const char *key, size_t keylen,
@@ -23,41 +25,18 @@ char *s3_token_encode(const unsigned char *secret, const char *scope, const char
     guchar *raw = g_malloc(keylen + TAG_LEN);
     memcpy(raw, key, keylen);
     tag_of(secret, scope, key, keylen, raw + keylen);
-    char *b = g_base64_encode(raw, keylen + TAG_LEN);
+    char *b = svc_base64url_encode(raw, keylen + TAG_LEN); /* tokens travel in query strings */
     g_free(raw);
-    /* base64url without padding: tokens travel in query strings */
-    size_t n = strlen(b);
-    while (n && b[n - 1] == '=')
-        b[--n] = '\0';
-    for (char *p = b; *p; p++)
-        *p = *p == '+' ? '-' : *p == '/' ? '_' : *p;
     return b;
 }
 
 bool s3_token_decode(const unsigned char *secret, const char *scope, const char *token, char **key,
                      size_t *keylen)
 {
-    size_t n = strlen(token);
-    if (n == 0 || n > 4096 || n % 4 == 1)
+    char *raw = NULL;
+    size_t rawlen = 0;
+    if (strlen(token) > 4096 || !svc_base64url_decode(token, &raw, &rawlen))
         return false;
-    char *std = g_malloc(n + 3);
-    for (size_t i = 0; i < n; i++) {
-        char ch = token[i];
-        if (ch == '-')
-            ch = '+';
-        else if (ch == '_')
-            ch = '/';
-        else if (!g_ascii_isalnum(ch))
-            goto bad;
-        std[i] = ch;
-    }
-    size_t len = n;
-    while (len % 4)
-        std[len++] = '=';
-    std[len] = '\0';
-    gsize rawlen = 0;
-    guchar *raw = g_base64_decode(std, &rawlen);
-    g_free(std);
     if (rawlen < TAG_LEN) {
         g_free(raw);
         return false;
@@ -67,7 +46,7 @@ bool s3_token_decode(const unsigned char *secret, const char *scope, const char 
     tag_of(secret, scope, (const char *)raw, klen, want);
     unsigned char diff = 0; /* constant time: the tag is a secret's witness */
     for (size_t i = 0; i < TAG_LEN; i++)
-        diff |= want[i] ^ raw[klen + i];
+        diff |= want[i] ^ (unsigned char)raw[klen + i];
     if (diff || memchr(raw, '\0', klen)) {
         g_free(raw);
         return false;
@@ -76,7 +55,4 @@ bool s3_token_decode(const unsigned char *secret, const char *scope, const char 
     *keylen = klen;
     g_free(raw);
     return true;
-bad:
-    g_free(std);
-    return false;
 }

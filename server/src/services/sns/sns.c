@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/inspect.h"
 #include "services/respolicy.h"
 #include "services/sns/authz.h"
 #include "services/sns/httpc.h"
@@ -1236,12 +1237,15 @@ static void publish_checked(svc_call *c, sns_topic *t, message *m, const char *p
         m->id = message_id;
         m->sequence = seq;
         m->dedup_used = dedup;
+        t->published++;
         deliver(c, t, m, phone);
         g_free(content_id);
         return;
     }
     m->id = message_id;
     m->sequence = NULL;
+    if (t)
+        t->published++;
     deliver(c, t, m, phone);
 }
 
@@ -1375,6 +1379,35 @@ json_t *sns_messages_json(server *s, const char *topic_arn, const char *account,
     return json_pack("{s:o, s:o}", "messages", q.messages, "confirmations", q.confirmations);
 }
 
+/* GET /_mockaws/sns/topics: each topic with (the first INSPECT_LIMIT of)
+ * its subscriptions and how many messages it was sent. */
+static json_t *topic_json(const sns_topic *t, const char *account, const char *region)
+{
+    json_t *subs = json_array();
+    for (guint i = 0; i < t->subs->len && i < INSPECT_LIMIT; i++) {
+        const sns_sub *u = g_ptr_array_index(t->subs, i);
+        json_array_append_new(subs, json_pack("{s:s, s:s, s:s, s:b}", "protocol", u->protocol, "endpoint",
+                                              u->endpoint ? u->endpoint : "", "arn", u->arn, "pending", u->pending));
+    }
+    return json_pack("{s:s, s:s, s:s, s:s, s:o, s:I, s:I}", "account", account, "region", region, "arn", t->arn,
+                     "name", t->name, "subscriptions", subs, "subscription_count", (json_int_t)t->subs->len,
+                     "published", (json_int_t)t->published);
+}
+
+static void topics_of(void *state, const char *account, const char *region, void *arg)
+{
+    inspect_cursor *c = arg;
+    GTree *topics = ((sns_state *)state)->topics;
+    int where = inspect_cursor_where(c, account, region);
+    if (where < 0)
+        return;
+    GTreeNode *n = where == 0 ? g_tree_upper_bound(topics, c->name) : g_tree_node_first(topics);
+    for (; n && !inspect_cursor_full(c); n = g_tree_node_next(n)) {
+        const sns_topic *t = g_tree_node_value(n);
+        inspect_cursor_add(c, account, region, t->arn, topic_json(t, account, region));
+    }
+}
+
 void sns_messages_clear(server *s)
 {
     svc_foreach_state(s, &sns_service, NULL, NULL, SVC_LOCK_SHARED, clear_log, NULL);
@@ -1417,10 +1450,20 @@ static const svc_op ops[] = {
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
-/* GET / DELETE /_mockaws/sns/messages: what was published. */
+/* GET / DELETE /_mockaws/sns/messages: what was published; GET
+ * /_mockaws/sns/topics: the topics. */
 static json_t *sns_control(server *s, const char *method, const char *subpath, const http_params *query,
                            int *status)
 {
+    if (strcmp(subpath, "topics") == 0) {
+        inspect_cursor c;
+        json_t *bad = inspect_cursor_open(&c, method, "sns/topics", query, status);
+        if (bad)
+            return bad;
+        svc_foreach_state(s, &sns_service, http_params_get(query, "account"), http_params_get(query, "region"),
+                          SVC_LOCK_SHARED, topics_of, &c);
+        return inspect_cursor_done(&c, "topics");
+    }
     if (strcmp(subpath, "messages") != 0)
         return NULL;
     if (strcmp(method, "DELETE") == 0) {

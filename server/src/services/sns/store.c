@@ -95,6 +95,7 @@ static gboolean copy_topic(gpointer key, gpointer value, gpointer to_state)
     c->tags = json_deep_copy(t->tags);
     c->deleted = t->deleted;
     c->sequence = t->sequence;
+    c->published = t->published;
     for (GList *it = t->dedup_order.head; it; it = it->next) {
         const sns_dedup *d = it->data;
         sns_topic_dedup_add(c, d->id, 0, d->message_id, d->sequence);

@@ -51,6 +51,7 @@ struct sns_topic {
     GPtrArray *subs;    /* sns_sub*, creation order (borrowed from the state) */
     unsigned deleted;   /* SubscriptionsDeleted */
     uint64_t sequence;  /* FIFO: last SequenceNumber handed out */
+    uint64_t published; /* messages published to it (GET /_mockaws/sns/topics) */
     GHashTable *dedup;  /* FIFO: deduplication id -> dedup entry (owned) */
     GQueue dedup_order; /* the same entries, oldest first, for expiry */
 };
