@@ -703,8 +703,10 @@ async function loadBuckets() {
   try {
     const data = await api('GET', '/s3/buckets');
     const list = listOf(data, 'buckets', 'Buckets');
-    pickList($('s3-buckets'), list, (b) => pick(b, 'name', 'Name', 'bucket'), (b) => pick(b, 'region', 'account'),
+    pickList($('s3-buckets'), list, (b) => pick(b, 'name', 'Name', 'bucket'),
+      (b) => [pick(b, 'region'), b.objects !== undefined ? `${b.objects} objects` : ''].filter(Boolean).join(' · '),
       (b) => pick(b, 'name', 'Name', 'bucket') === s3.bucket, (b) => { s3.bucket = pick(b, 'name', 'Name', 'bucket'); $('s3-prefix').value = ''; loadObjects(null); });
+    if (data && data.next) $('s3-buckets').append(h('li', { class: 'note' }, 'the first page only'));
     if (s3.bucket) loadObjects(null);
   } catch (e) { msg($('state-msg'), unavailable(e, 'S3 inspection (GET /_mockaws/s3/buckets)')); }
 }
@@ -751,7 +753,7 @@ async function loadTables() {
   try {
     const data = await api('GET', '/dynamodb/tables');
     pickList($('ddb-tables'), listOf(data, 'tables', 'Tables'), (t) => pick(t, 'name', 'table', 'TableName'),
-      (t) => [pick(t, 'account'), pick(t, 'region')].filter(Boolean).join(' '),
+      (t) => [pick(t, 'region'), pick(t, 'account'), t.items !== undefined ? `${t.items} items` : '', pick(t, 'status')].filter(Boolean).join(' · '),
       (t) => !!ddb.table && pick(t, 'name', 'table', 'TableName') === ddb.table.name && pick(t, 'account') === ddb.table.account && pick(t, 'region') === ddb.table.region,
       (t) => { ddb.table = { name: pick(t, 'name', 'table', 'TableName'), account: pick(t, 'account'), region: pick(t, 'region') }; loadItems(null); });
     if (ddb.table) loadItems(null);
@@ -794,8 +796,9 @@ let snsTopic = null;
 async function loadTopics() {
   try {
     const data = await api('GET', '/sns/topics');
-    pickList($('sns-topics'), listOf(data, 'topics', 'Topics'), (t) => pick(t, 'arn', 'topic_arn', 'TopicArn', 'name'),
-      () => '', (t) => pick(t, 'arn', 'topic_arn', 'TopicArn', 'name') === snsTopic, (t) => { snsTopic = pick(t, 'arn', 'topic_arn', 'TopicArn', 'name'); loadMessages(); });
+    pickList($('sns-topics'), listOf(data, 'topics', 'Topics'), (t) => pick(t, 'name', 'arn', 'topic_arn', 'TopicArn'),
+      (t) => [t.subscription_count !== undefined ? `${t.subscription_count} subscriptions` : '',
+        t.published !== undefined ? `${t.published} published` : ''].filter(Boolean).join(' · '), (t) => pick(t, 'arn', 'topic_arn', 'TopicArn', 'name') === snsTopic, (t) => { snsTopic = pick(t, 'arn', 'topic_arn', 'TopicArn', 'name'); loadMessages(); });
   } catch (e) {
     clear($('sns-topics'));
     $('sns-topics').append(h('li', { class: 'note' }, unavailable(e, 'the topic list (GET /_mockaws/sns/topics)')));
@@ -828,7 +831,12 @@ async function loadInstances() {
     clear(tb);
     for (const i of listOf(data, 'instances')) {
       let when = str(i.next_change);
-      if (typeof i.next_change === 'number' && now !== null) when = `in ${((i.next_change - now) / 1000).toFixed(1)} s (server clock)`;
+      const at = typeof i.next_change === 'number' ? i.next_change : Date.parse(i.next_change);
+      if (i.next_change !== null && i.next_change !== undefined && Number.isFinite(at) && now !== null) {
+        when = `${str(i.next_change)} (in ${((at - now) / 1000).toFixed(1)} s of server clock)`;
+      } else if (i.next_state && i.polls_left !== undefined) {
+        when = `after ${i.polls_left} more describe call(s)`;
+      }
       tb.append(h('tr', {}, h('td', { class: 'mono' }, str(i.id)), h('td', {}, str(i.type)), h('td', {}, str(i.state)),
         h('td', {}, str(i.next_state)), h('td', {}, when), h('td', {}, str(i.account)), h('td', {}, str(i.region))));
     }

@@ -12,6 +12,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand, ListBucketsCommand } from '@aws-sdk/client-s3';
+import { DynamoDBClient, CreateTableCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { EC2Client, RunInstancesCommand } from '@aws-sdk/client-ec2';
 import { startServer } from './server.mjs';
 
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
@@ -35,6 +37,8 @@ const problems = []; // script errors and CSP refusals in the page
 const creds = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
 const sts = () => new STSClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: creds });
 const s3 = () => new S3Client({ endpoint: server.endpoint, region: 'us-east-1', credentials: creds, forcePathStyle: true });
+const ddb = () => new DynamoDBClient({ endpoint: server.endpoint, region: 'us-east-1', credentials: creds });
+const ec2 = () => new EC2Client({ endpoint: server.endpoint, region: 'us-east-1', credentials: creds });
 const control = (path, init = {}) => fetch(server.endpoint + '/_mockaws' + path,
   { ...init, headers: { 'X-Mockaws-Control-Token': TOKEN, 'Content-Type': 'application/json', ...(init.headers || {}) } });
 
@@ -230,6 +234,21 @@ test('the state and clock views', async () => {
     await page.waitForFunction(() => /not available on this server/.test(document.getElementById('state-msg').textContent));
   }
   await shot('state-s3');
+  if (inspect) {
+    await ddb().send(new CreateTableCommand({ TableName: 'orders', BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }] }));
+    await new Promise((r) => setTimeout(r, 700)); // CREATING lasts 500 ms
+    await ddb().send(new PutItemCommand({ TableName: 'orders', Item: { pk: { S: 'order-1' }, total: { N: '42' } } }));
+    await page.click('.subtabs [data-state=dynamodb]');
+    await page.waitForFunction(() => document.getElementById('ddb-tables').textContent.includes('orders'));
+    await page.click('#ddb-tables button');
+    await page.waitForFunction(() => /order-1/.test(document.querySelector('#ddb-items tbody').textContent));
+    await shot('state-dynamodb');
+    const run = await ec2().send(new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
+    await page.click('.subtabs [data-state=ec2]');
+    await page.waitForFunction((id) => document.querySelector('#ec2-instances tbody').textContent.includes(id), {}, run.Instances[0].InstanceId);
+    await shot('state-ec2');
+  }
   await page.click('.subtabs [data-state=sns]');
   await page.waitForFunction(() => document.querySelector('#sns-messages tbody').textContent.includes('nothing published'));
   await shot('state-sns');
