@@ -411,6 +411,8 @@ function message(title, m, isReq, e) {
   } else if (typeof m.body_base64 === 'string') {
     out.push(h('p', { class: 'note' }, `binary body${size ? ', ' + size : ''}${m.body_truncated ? ', truncated' : ''} (base64)`));
     out.push(h('pre', { class: 'code' }, m.body_base64.slice(0, 4096)));
+  } else if (m.body_withheld) {
+    out.push(h('p', { class: 'note' }, `body withheld: ${str(m.body_withheld)}${size ? ' (' + size + ')' : ''}`));
   } else if (m.body_size) {
     out.push(h('p', { class: 'note' }, `body of ${size}, not captured`));
   }

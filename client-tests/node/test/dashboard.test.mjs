@@ -162,6 +162,7 @@ test('a request opens, by keyboard, to its capture pretty-printed', async () => 
     const xml = await page.$eval('#detail-body pre.body-xml', (e) => e.textContent);
     assert.match(xml, /<ListAllMyBucketsResult[^>]*>\n\s+<Buckets>/, 'the XML, indented');
     assert.match(xml, /<Name>nav-check<\/Name>/);
+    await page.$eval('#detail-body pre.body-xml', (e) => e.scrollIntoView({ block: 'end' }));
   } else {
     assert.match(await page.$eval('#detail-body', (e) => e.textContent), /keeps no capture/);
   }
