@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <glib.h>
+#include <microhttpd.h>
 #include <string.h>
 
 #include "core/journal.h"
@@ -219,6 +220,37 @@ static void listener_limit(void **st)
     journal_free(j);
 }
 
+/* Silence brings a keep-alive comment from the waker (a short interval
+ * here), and an entry after it; the stop ends the stream. */
+static void keepalive(void **st)
+{
+    journal *j = journal_new(10);
+    stream_hub *h = stream_hub_new(j, 4, 50);
+    stream_listener *l = stream_open(h, 0, false, NULL, NULL, NULL);
+    char buf[4096];
+    ssize_t n;
+    int64_t deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    /* 0 until the waker flags it; never an error, never an entry */
+    while ((n = stream_read(l, 0, buf, sizeof buf)) == 0) {
+        assert_true(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+    assert_int_equal(n, strlen(": keep-alive\n\n"));
+    assert_memory_equal(buf, ": keep-alive\n\n", (size_t)n);
+    add(j, "sts", "GetCallerIdentity");
+    while ((n = stream_read(l, 0, buf, sizeof buf)) == 0 || buf[0] == ':') {
+        assert_true(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+    assert_true(g_str_has_prefix(buf, "id: 1\nevent: entry\n"));
+    /* stopping ends it */
+    stream_hub_stop(h);
+    assert_int_equal(stream_read(l, 0, buf, sizeof buf), MHD_CONTENT_READER_END_OF_STREAM);
+    stream_release(l);
+    stream_hub_free(h);
+    journal_free(j);
+}
+
 /* The embedding call cannot stream: it says so, and where to read instead. */
 static void not_through_mockaws_control(void **st)
 {
@@ -241,6 +273,7 @@ int main(void)
         cmocka_unit_test(reset_on_clear_and_truncate),
         cmocka_unit_test(bounded_buffer),
         cmocka_unit_test(listener_limit),
+        cmocka_unit_test(keepalive),
         cmocka_unit_test(not_through_mockaws_control),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
