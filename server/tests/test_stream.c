@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <glib.h>
+#include <microhttpd.h>
 #include <string.h>
 
 #include "core/journal.h"
@@ -16,6 +17,25 @@ static uint64_t add(journal *j, const char *svc, const char *op)
 {
     journal_entry e = {.service = svc, .operation = op, .status = 200, .request_id = "rid"};
     return journal_add(j, &e);
+}
+
+/* A journal of capacity entries and its hub. */
+static stream_hub *hub_over(journal **j, size_t capacity, unsigned max_listeners, int64_t keepalive_ms)
+{
+    *j = journal_new(capacity);
+    return stream_hub_new(*j, max_listeners, keepalive_ms);
+}
+
+static void hub_done(stream_hub *h, journal *j)
+{
+    stream_hub_free(h);
+    journal_free(j);
+}
+
+/* A listener from seq after on, unfiltered. */
+static stream_listener *from(stream_hub *h, uint64_t after)
+{
+    return stream_open(h, after, false, NULL, NULL, NULL);
 }
 
 /* The ids of the events pending, each as "<event>:<id>", space-separated
@@ -70,9 +90,9 @@ static void assert_events(stream_listener *l, const char *want)
 /* The entry's data is the entry exactly as the journal lists it. */
 static void entry_as_listed(void **st)
 {
-    journal *j = journal_new(10);
-    stream_hub *h = stream_hub_new(j, 4, 60000);
-    stream_listener *l = stream_open(h, 0, false, NULL, NULL, NULL);
+    journal *j;
+    stream_hub *h = hub_over(&j, 10, 4, 60000);
+    stream_listener *l = from(h, 0);
     add(j, "sts", "GetCallerIdentity");
     const char *text = stream_pending(l);
     json_t *listed = journal_query(j, NULL);
@@ -84,19 +104,18 @@ static void entry_as_listed(void **st)
     json_decref(listed);
     assert_string_equal(stream_pending(l), "");
     stream_release(l);
-    stream_hub_free(h);
-    journal_free(j);
+    hub_done(h, j);
 }
 
 /* From since on, or from now; filters skip entries but move on past them. */
 static void since_now_and_filters(void **st)
 {
-    journal *j = journal_new(10);
-    stream_hub *h = stream_hub_new(j, 4, 60000);
+    journal *j;
+    stream_hub *h = hub_over(&j, 10, 4, 60000);
     add(j, "sts", "GetCallerIdentity");
     add(j, "s3", "GetObject");
     add(j, "sts", "AssumeRole");
-    stream_listener *from1 = stream_open(h, 1, false, NULL, NULL, NULL);
+    stream_listener *from1 = from(h, 1);
     stream_listener *now = stream_open(h, 0, true, NULL, NULL, NULL);
     stream_listener *sts = stream_open(h, 0, false, "sts", NULL, NULL);
     stream_listener *op = stream_open(h, 0, false, NULL, "GetObject", NULL);
@@ -115,17 +134,16 @@ static void since_now_and_filters(void **st)
     stream_release(sts);
     stream_release(op);
     assert_int_equal(stream_listeners(h), 0);
-    stream_hub_free(h);
-    journal_free(j);
+    hub_done(h, j);
 }
 
 /* A reader that fell behind the ring is told what it lost, then gets what
  * is left, in order. */
 static void gap_when_the_ring_turned(void **st)
 {
-    journal *j = journal_new(3);
-    stream_hub *h = stream_hub_new(j, 4, 60000);
-    stream_listener *l = stream_open(h, 0, false, NULL, NULL, NULL);
+    journal *j;
+    stream_hub *h = hub_over(&j, 3, 4, 60000);
+    stream_listener *l = from(h, 0);
     add(j, "sts", "GetCallerIdentity");
     assert_events(l, "entry:1");
     for (int i = 0; i < 6; i++)
@@ -139,16 +157,15 @@ static void gap_when_the_ring_turned(void **st)
     assert_events(f, "gap:5");
     stream_release(f);
     stream_release(l);
-    stream_hub_free(h);
-    journal_free(j);
+    hub_done(h, j);
 }
 
 /* A clear or a truncate is a reset; what the reset took is no gap. */
 static void reset_on_clear_and_truncate(void **st)
 {
-    journal *j = journal_new(10);
-    stream_hub *h = stream_hub_new(j, 4, 60000);
-    stream_listener *l = stream_open(h, 0, false, NULL, NULL, NULL);
+    journal *j;
+    stream_hub *h = hub_over(&j, 10, 4, 60000);
+    stream_listener *l = from(h, 0);
     add(j, "sts", "A");
     add(j, "sts", "B");
     assert_events(l, "entry:1 entry:2");
@@ -157,7 +174,7 @@ static void reset_on_clear_and_truncate(void **st)
     add(j, "sts", "D");
     assert_events(l, "reset:3 entry:4");
     /* a later listener from 0: the cleared seqs went with the reset */
-    stream_listener *late = stream_open(h, 0, false, NULL, NULL, NULL);
+    stream_listener *late = from(h, 0);
     assert_events(late, "entry:4");
     add(j, "sts", "E");
     journal_truncate(j, 4);
@@ -166,17 +183,16 @@ static void reset_on_clear_and_truncate(void **st)
     assert_events(late, "reset:5 entry:6");
     stream_release(late);
     stream_release(l);
-    stream_hub_free(h);
-    journal_free(j);
+    hub_done(h, j);
 }
 
 /* A listener formats a bounded amount ahead: the rest waits in the ring
  * (read next time), never in a queue of its own. */
 static void bounded_buffer(void **st)
 {
-    journal *j = journal_new(1000);
-    stream_hub *h = stream_hub_new(j, 4, 60000);
-    stream_listener *l = stream_open(h, 0, false, NULL, NULL, NULL);
+    journal *j;
+    stream_hub *h = hub_over(&j, 1000, 4, 60000);
+    stream_listener *l = from(h, 0);
     for (int i = 0; i < 1000; i++)
         add(j, "sts", "GetCallerIdentity");
     size_t rounds = 0, seen = 0;
@@ -193,30 +209,58 @@ static void bounded_buffer(void **st)
     assert_int_equal(seen, 1000);
     assert_true(rounds > 1);
     stream_release(l);
-    stream_hub_free(h);
-    journal_free(j);
+    hub_done(h, j);
 }
 
 /* Listeners are bounded; a released one makes room; a stopped hub takes
  * none. */
 static void listener_limit(void **st)
 {
-    journal *j = journal_new(10);
-    stream_hub *h = stream_hub_new(j, 2, 60000);
-    stream_listener *a = stream_open(h, 0, false, NULL, NULL, NULL);
-    stream_listener *b = stream_open(h, 0, false, NULL, NULL, NULL);
+    journal *j;
+    stream_hub *h = hub_over(&j, 10, 2, 60000);
+    stream_listener *a = from(h, 0);
+    stream_listener *b = from(h, 0);
     assert_non_null(a);
     assert_non_null(b);
-    assert_null(stream_open(h, 0, false, NULL, NULL, NULL));
+    assert_null(from(h, 0));
     stream_release(a);
-    a = stream_open(h, 0, false, NULL, NULL, NULL);
+    a = from(h, 0);
     assert_non_null(a);
     stream_hub_stop(h);
     stream_release(b);
-    assert_null(stream_open(h, 0, false, NULL, NULL, NULL));
+    assert_null(from(h, 0));
     stream_release(a);
-    stream_hub_free(h);
-    journal_free(j);
+    hub_done(h, j);
+}
+
+/* Silence brings a keep-alive comment from the waker (a short interval
+ * here), and an entry after it; the stop ends the stream. */
+static void keepalive(void **st)
+{
+    journal *j;
+    stream_hub *h = hub_over(&j, 10, 4, 50);
+    stream_listener *l = from(h, 0);
+    char buf[4096];
+    ssize_t n;
+    int64_t deadline = g_get_monotonic_time() + 30 * G_USEC_PER_SEC;
+    /* 0 until the waker flags it; never an error, never an entry */
+    while ((n = stream_read(l, 0, buf, sizeof buf)) == 0) {
+        assert_true(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+    assert_int_equal(n, strlen(": keep-alive\n\n"));
+    assert_memory_equal(buf, ": keep-alive\n\n", (size_t)n);
+    add(j, "sts", "GetCallerIdentity");
+    while ((n = stream_read(l, 0, buf, sizeof buf)) == 0 || buf[0] == ':') {
+        assert_true(g_get_monotonic_time() < deadline);
+        g_usleep(1000);
+    }
+    assert_true(g_str_has_prefix(buf, "id: 1\nevent: entry\n"));
+    /* stopping ends it */
+    stream_hub_stop(h);
+    assert_int_equal(stream_read(l, 0, buf, sizeof buf), MHD_CONTENT_READER_END_OF_STREAM);
+    stream_release(l);
+    hub_done(h, j);
 }
 
 /* The embedding call cannot stream: it says so, and where to read instead. */
@@ -241,6 +285,7 @@ int main(void)
         cmocka_unit_test(reset_on_clear_and_truncate),
         cmocka_unit_test(bounded_buffer),
         cmocka_unit_test(listener_limit),
+        cmocka_unit_test(keepalive),
         cmocka_unit_test(not_through_mockaws_control),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -192,3 +192,38 @@ class Stop(unittest.TestCase):
         self.assertEqual(server.stop(), 0, server.logs())
         with self.assertRaises(EOFError):
             waiting.next()
+
+
+class Stalled(ServerTestCase):
+    server_args = ("--journal-size", "50")
+
+    def covered(self, stream, n):
+        """Seqs stream sends until n are accounted for, as entries or in gaps."""
+        seqs = []
+        while len(seqs) < n:
+            event, _, data = stream.next()
+            if event == "entry":
+                seqs.append(data["seq"])
+            else:
+                self.assertEqual(event, "gap")
+                seqs.extend(range(data["from"], data["to"] + 1))
+        return seqs
+
+    def test_stalled_readers_hold_up_no_one_and_get_every_seq_or_a_gap(self):
+        # two listeners that read nothing while 600 requests go by (the ring
+        # holds 50): the requests are not held up, and each listener then gets
+        # every seq once, in order, as an entry or inside a gap
+        stalled = [Stream(self.server.port) for _ in range(2)]
+        for st in stalled:
+            self.addCleanup(st.close)
+        sts = self.server.client("sts")
+        n = 600
+        for _ in range(n):
+            sts.get_caller_identity()
+        for st in stalled:
+            self.assertEqual(self.covered(st, n), list(range(1, n + 1)))
+        # and a listener opened now still gets what comes next
+        fresh = Stream(self.server.port)
+        self.addCleanup(fresh.close)
+        sts.get_caller_identity()
+        self.assertEqual(fresh.next()[1], str(n + 1))

@@ -41,7 +41,7 @@ void stream_hub_free(stream_hub *h);
 stream_listener *stream_open(stream_hub *h, uint64_t after, bool from_now, const char *service,
                              const char *operation, const char *error);
 /* Gives the listener its connection (a struct MHD_Connection *; NULL in
- * unit tests, which never suspend) and the connection's id for
+ * unit tests: stream_read then only notes that it would suspend) and the connection's id for
  * stream_hangup. */
 void stream_attach(stream_listener *l, void *conn, uint64_t conn_id);
 /* libmicrohttpd's content reader and its free callback (cls: a listener). */
