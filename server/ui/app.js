@@ -706,7 +706,7 @@ async function loadBuckets() {
     const data = await api('GET', '/s3/buckets');
     const list = listOf(data, 'buckets', 'Buckets');
     pickList($('s3-buckets'), list, (b) => pick(b, 'name', 'Name', 'bucket'),
-      (b) => [pick(b, 'region'), b.objects !== undefined ? `${b.objects} objects` : ''].filter(Boolean).join(' · '),
+      (b) => [pick(b, 'region'), b.objects !== undefined ? `${b.objects} object${b.objects === 1 ? '' : 's'}` : ''].filter(Boolean).join(' · '),
       (b) => pick(b, 'name', 'Name', 'bucket') === s3.bucket, (b) => { s3.bucket = pick(b, 'name', 'Name', 'bucket'); $('s3-prefix').value = ''; loadObjects(null); });
     if (data && data.next) $('s3-buckets').append(h('li', { class: 'note' }, 'the first page only'));
     if (s3.bucket) loadObjects(null);
@@ -755,7 +755,7 @@ async function loadTables() {
   try {
     const data = await api('GET', '/dynamodb/tables');
     pickList($('ddb-tables'), listOf(data, 'tables', 'Tables'), (t) => pick(t, 'name', 'table', 'TableName'),
-      (t) => [pick(t, 'region'), pick(t, 'account'), t.items !== undefined ? `${t.items} items` : '', pick(t, 'status')].filter(Boolean).join(' · '),
+      (t) => [pick(t, 'region'), pick(t, 'account'), t.items !== undefined ? `${t.items} item${t.items === 1 ? '' : 's'}` : '', pick(t, 'status')].filter(Boolean).join(' · '),
       (t) => !!ddb.table && pick(t, 'name', 'table', 'TableName') === ddb.table.name && pick(t, 'account') === ddb.table.account && pick(t, 'region') === ddb.table.region,
       (t) => { ddb.table = { name: pick(t, 'name', 'table', 'TableName'), account: pick(t, 'account'), region: pick(t, 'region') }; loadItems(null); });
     if (ddb.table) loadItems(null);

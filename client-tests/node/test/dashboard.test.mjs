@@ -257,6 +257,15 @@ test('the state and clock views', async () => {
   await page.keyboard.press('4');
   await page.waitForSelector('#view-clock:not([hidden])');
   await page.waitForFunction(() => document.getElementById('scenario-head').textContent.includes('No scenario'));
+  // a scenario's expectations, one met and one not
+  const loaded = await control('/scenario', { method: 'POST', body: JSON.stringify({ name: 'ui-check', expect: [
+    { description: 'the caller was asked', service: 'sts', operation: 'GetCallerIdentity', count: { min: 1 } },
+    { description: 'the bucket was deleted', service: 's3', operation: 'DeleteBucket', count: 1 }] }) });
+  assert.equal(loaded.status, 200, await loaded.text());
+  await page.click('#scenario-refresh');
+  await page.waitForFunction(() => /ui-check: some expectations unmet/.test(document.getElementById('scenario-head').textContent));
+  assert.deepEqual(await page.$$eval('#scenario-table tbody tr', (trs) => trs.map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent])),
+    [['the caller was asked', 'met'], ['the bucket was deleted', 'unmet']]);
   await page.click('#clock-virtual');
   await page.waitForFunction(() => document.getElementById('clock-mode').textContent === 'Virtual clock');
   const before = (await (await control('/clock')).json()).now_ms;
