@@ -327,6 +327,20 @@ $('filters').addEventListener('input', render);
 $('filters').addEventListener('submit', (e) => e.preventDefault());
 $('f-pause').addEventListener('change', pauseChanged);
 $('clear-list').addEventListener('click', () => { entries = []; selKey = null; render(); });
+// The journal as HTTP Archive (h-capture's journal.har), fetched with the
+// token and saved from memory: a plain link could not send the token.
+$('har').addEventListener('click', async () => {
+  const f = currentFilter();
+  const r = await fetch('/_mockaws/journal.har?' + qs({ service: f.service, operation: f.operation, error: f.error }),
+    { headers: headers(false), cache: 'no-store' });
+  if (!r.ok) { $('req-count').textContent = `HAR not available (${r.status})`; return; }
+  const url = URL.createObjectURL(await r.blob());
+  const a = h('a', { href: url, download: 'mockaws.har' });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10000);
+});
 
 // ---- one request in full ----
 

@@ -6,7 +6,7 @@
 // $MOCKAWS_ARTIFACTS/ui (ctest: build/artifacts/ui).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +172,19 @@ test('a request opens, by keyboard, to its capture pretty-printed', async () => 
   // the focus is back on the list: j moves down it
   await page.keyboard.press('j');
   assert.equal(await page.$eval('#req-body', (b) => b.rows[1].getAttribute('aria-selected')), 'true');
+
+  if (capture) {
+    // Save HAR: the journal as HTTP Archive, fetched with the token
+    const har = join(SHOTS, 'mockaws.har');
+    rmSync(har, { force: true });
+    const cdp = await page.createCDPSession();
+    await cdp.send('Browser.setDownloadBehavior', { behavior: 'allow', downloadPath: SHOTS });
+    await page.click('#har');
+    for (let i = 0; i < 100 && !existsSync(har); i++) await new Promise((r) => setTimeout(r, 50));
+    const log = JSON.parse(readFileSync(har, 'utf8')).log;
+    assert.equal(log.version, '1.2');
+    assert.ok(log.entries.some((e) => e.request.url.includes('x-id=ListBuckets')));
+  }
 });
 
 test('a throttling rule added through the form fires on the next call, shown as one invocation', async () => {
