@@ -45,6 +45,7 @@ static void authorization_headers(void **st)
     /* the signature first, no spaces, an unknown member: all but the scope and the list go */
     expect(capture_redact_authorization, "AWS4-HMAC-SHA256 Signature=ab,Credential=K/s,Extra=x,SignedHeaders=host",
            "AWS4-HMAC-SHA256 Signature=REDACTED,Credential=K/s,Extra=REDACTED,SignedHeaders=host");
+    expect(capture_redact_authorization, "AWS4-HMAC-SHA256 Credential=K/s, deadbeef", "AWS4-HMAC-SHA256 Credential=K/s, REDACTED");
     expect(capture_redact_authorization, "AWS4-ECDSA-P256-SHA256 Credential=K/s, Signature=30440220",
            "AWS4-ECDSA-P256-SHA256 Credential=K/s, Signature=REDACTED");
     /* SigV2 */

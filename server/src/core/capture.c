@@ -6,9 +6,6 @@
 #include "core/jtext.h"
 #include "wire/chunked.h"
 
-#ifndef MOCKAWS_VERSION
-#define MOCKAWS_VERSION "0.0.0"
-#endif
 
 #define REDACTED "REDACTED"
 
@@ -95,12 +92,13 @@ void capture_redact_authorization(GString *out, const char *s, size_t len)
                         (name_len == 13 && memcmp(s + name, "SignedHeaders", 13) == 0);
             while (i < len && s[i] != ',')
                 i++;
-            if (keep || name_len == i - name) {
-                /* kept, or a bare word without a value */
-                g_string_append_len(out, s + name, (gssize)(keep ? i - name : name_len));
-            } else {
+            if (keep) {
+                g_string_append_len(out, s + name, (gssize)(i - name));
+            } else if (name_len < i - name) {
                 g_string_append_len(out, s + name, (gssize)name_len);
                 g_string_append(out, "=" REDACTED);
+            } else if (name_len) {
+                g_string_append(out, REDACTED); /* a bare word: nothing says it is not a signature */
             }
         }
     } else if (len > 4 && memcmp(s, "AWS ", 4) == 0) {
@@ -490,9 +488,8 @@ static void har_body(json_t *o, const part *p, bool content)
         json_object_set_new(o, "_truncated", json_true());
 }
 
-static json_t *har_request(const journal_entry *e, const char *endpoint)
+json_t *capture_har_request(const capture *c, const char *endpoint)
 {
-    const capture *c = e->capture;
     json_t *qs = json_array();
     GString *url = g_string_new(NULL);
     if (c) {
@@ -531,34 +528,17 @@ static json_t *har_request(const journal_entry *e, const char *endpoint)
     return r;
 }
 
-static json_t *har_response(const journal_entry *e)
+json_t *capture_har_response(const capture *c, int status)
 {
-    const capture *c = e->capture;
     const char *ct = c ? header_of(&c->resp, "content-type") : NULL;
-    const char *location = c && e->status / 100 == 3 ? header_of(&c->resp, "location") : NULL;
-    const char *reason = MHD_get_reason_phrase_for((unsigned)e->status);
+    const char *location = c && status / 100 == 3 ? header_of(&c->resp, "location") : NULL;
+    const char *reason = MHD_get_reason_phrase_for((unsigned)status);
     json_int_t size = c && !c->resp.withheld ? (json_int_t)c->resp.body_size : -1;
     json_t *content = json_pack("{s:I, s:s}", "size", size < 0 ? 0 : size, "mimeType", ct ? ct : "");
     if (c)
         har_body(content, &c->resp, true);
-    return json_pack("{s:i, s:s, s:s, s:[], s:o, s:o, s:o, s:i, s:I}", "status", e->status, "statusText",
+    return json_pack("{s:i, s:s, s:s, s:[], s:o, s:o, s:o, s:i, s:I}", "status", status, "statusText",
                      reason ? reason : "", "httpVersion", "HTTP/1.1", "cookies", "headers",
                      har_headers(c, c ? &c->resp : NULL), "content", content, "redirectURL",
                      jtext_string(location ? location : ""), "headersSize", -1, "bodySize", size);
-}
-
-static json_t *har_entry(const journal_entry *e, void *endpoint)
-{
-    char when[40];
-    journal_time_iso(e->time_ms, when);
-    double ms = (double)e->duration_us / 1000.0;
-    return json_pack("{s:s, s:f, s:o, s:o, s:{}, s:{s:i, s:f, s:i}, s:o}", "startedDateTime", when, "time", ms,
-                     "request", har_request(e, endpoint), "response", har_response(e), "cache", "timings", "send",
-                     0, "wait", ms, "receive", 0, "_mockaws", journal_entry_json(e));
-}
-
-json_t *capture_har(journal *j, const journal_filter *f, const char *endpoint)
-{
-    return json_pack("{s:{s:s, s:{s:s, s:s}, s:o}}", "log", "version", "1.2", "creator", "name", "mockaws",
-                     "version", MOCKAWS_VERSION, "entries", journal_map(j, f, har_entry, (void *)endpoint));
 }

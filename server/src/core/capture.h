@@ -1,7 +1,7 @@
 /* capture: what a request and its answer carried (--capture-bodies N), kept
- * with the request's journal entry for GET /_mockaws/journal/{seq} and the
- * HAR export. Secrets are redacted here, on copies, before anything is
- * stored: the signature of an Authorization header, session tokens,
+ * with the request's journal entry (core/journal.h) for GET
+ * /_mockaws/journal/{seq} and the HAR export (core/har.h). Secrets are
+ * redacted here, on copies, before anything is stored: the signature of an Authorization header, session tokens,
  * presigned signatures, the secret keys and passwords of STS and IAM
  * requests and answers. A secret the N-byte limit cuts is redacted from
  * where it starts to the end of what is kept. Every pass is linear in the
@@ -13,7 +13,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/journal.h"
 #include "wire/http.h"
 
 /* The most a body may be captured to (POST /_mockaws/capture, the option). */
@@ -36,10 +35,11 @@ void capture_json(const capture *c, json_t *o);
 /* The entry's "method" and "path", set into o (the journal list's). */
 void capture_summary_json(const capture *c, json_t *o);
 
-/* The journal's entries matching f as a HAR 1.2 document (new reference);
- * entries without a capture appear with what the journal knows, their URL
- * on endpoint ("http://host:port"). */
-json_t *capture_har(journal *j, const journal_filter *f, const char *endpoint);
+/* A HAR 1.2 entry's "request" and "response" (new references). c may be
+ * NULL, for an entry taken with capture off: what is known (the status)
+ * and empty lists, the URL on endpoint ("http://host:port"). */
+json_t *capture_har_request(const capture *c, const char *endpoint);
+json_t *capture_har_response(const capture *c, int status);
 
 /* The redactions (exposed for the tests), each appending the redacted copy
  * of s[0..len) to out. A secret that s ends inside (a body cut at N bytes)

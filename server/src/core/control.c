@@ -8,6 +8,7 @@
 #include "core/call.h"
 #include "core/capture.h"
 #include "core/fixtures.h"
+#include "core/har.h"
 #include "core/jtext.h"
 #include "core/persist.h"
 #include "core/registry.h"
@@ -140,7 +141,7 @@ static void journal_endpoint(server *s, const http_request *req, http_response *
     http_params q = {0};
     journal_filter f;
     if (journal_filter_parse(req, resp, &q, &f))
-        reply(resp, 200, har ? capture_har(s->journal, &f, s->endpoint) : journal_query(s->journal, &f));
+        reply(resp, 200, har ? har_journal(s->journal, &f, s->endpoint) : journal_query(s->journal, &f));
     http_params_clear(&q);
 }
 
