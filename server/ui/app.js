@@ -183,6 +183,8 @@ const filterIds = ['service', 'operation', 'resource', 'status', 'error', 'fault
 function currentFilter() {
   const f = { text: $('f-text').value.trim().toLowerCase(), failed: $('f-errors').checked };
   for (const k of filterIds) f[k] = $('f-' + k).value.trim().toLowerCase();
+  const slow = Number($('f-slow').value.trim());
+  f.slowUs = $('f-slow').value.trim() && Number.isFinite(slow) ? slow * 1000 : null;
   return f;
 }
 function matches(e, f) {
@@ -192,6 +194,7 @@ function matches(e, f) {
     if (k === 'status' ? !v.startsWith(f[k]) : !v.includes(f[k])) return false;
   }
   if (f.failed && !(e.status >= 400 || e.error || e.fault)) return false;
+  if (f.slowUs !== null && !((e.duration_us || 0) >= f.slowUs)) return false;
   if (f.text) {
     const all = [e.time, e.service, e.operation, e.resource, e.status, e.error, e.fault, e.request_id,
       e.account, e.region, e.principal, e.caller].map(str).join(' ').toLowerCase();

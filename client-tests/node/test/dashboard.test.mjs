@@ -226,6 +226,10 @@ test('a throttling rule added through the form fires on the next call, shown as 
   assert.equal(rows.length, 1);
   assert.equal(rows[0].bars, 3);
   await page.$eval('#f-fault', (i) => { i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true })); });
+  // and a minimum duration that no request took keeps none
+  await page.type('#f-slow', '100000');
+  assert.equal((await listRows()).length, 0);
+  await page.$eval('#f-slow', (i) => { i.value = ''; i.dispatchEvent(new Event('input', { bubbles: true })); });
   await page.keyboard.press('Escape');
 
   // remove it
