@@ -518,7 +518,7 @@ json_t *capture_har_request(const capture *c, const char *endpoint)
     g_string_free(url, TRUE);
     if (c && c->req.body && c->req.body_size > 0) {
         const char *ct = header_of(&c->req, "content-type");
-        json_t *post = json_pack("{s:s}", "mimeType", ct ? ct : "");
+        json_t *post = json_pack("{s:o}", "mimeType", jtext_string(ct ? ct : ""));
         har_body(post, &c->req, false);
         if (json_object_get(post, "text"))
             json_object_set_new(r, "postData", post);
@@ -534,7 +534,8 @@ json_t *capture_har_response(const capture *c, int status)
     const char *location = c && status / 100 == 3 ? header_of(&c->resp, "location") : NULL;
     const char *reason = MHD_get_reason_phrase_for((unsigned)status);
     json_int_t size = c && !c->resp.withheld ? (json_int_t)c->resp.body_size : -1;
-    json_t *content = json_pack("{s:I, s:s}", "size", size < 0 ? 0 : size, "mimeType", ct ? ct : "");
+    /* the types are the client's or a handler's bytes: core/jtext.h's rule */
+    json_t *content = json_pack("{s:I, s:o}", "size", size < 0 ? 0 : size, "mimeType", jtext_string(ct ? ct : ""));
     if (c)
         har_body(content, &c->resp, true);
     return json_pack("{s:i, s:s, s:s, s:[], s:o, s:o, s:o, s:i, s:I}", "status", status, "statusText",
