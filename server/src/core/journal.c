@@ -28,11 +28,15 @@ struct journal {
     void *notify_arg;
 };
 
-/* Outside the lock: the listener may read the journal. */
-static void notify(journal *j)
+/* Releases the lock, then tells the listener (which may read the journal)
+ * of the change just made. */
+static void unlock_and_notify(journal *j)
 {
-    if (j->notify)
-        j->notify(j->notify_arg);
+    journal_notify_fn fn = j->notify;
+    void *arg = j->notify_arg;
+    g_mutex_unlock(&j->lock);
+    if (fn)
+        fn(arg);
 }
 
 void journal_set_notify(journal *j, journal_notify_fn fn, void *arg)
@@ -65,8 +69,7 @@ void journal_clear(journal *j)
     j->start = j->len = 0;
     j->epoch++;
     j->reset_after = j->next_seq - 1;
-    g_mutex_unlock(&j->lock);
-    notify(j);
+    unlock_and_notify(j);
 }
 
 uint64_t journal_last_seq(journal *j)
@@ -90,8 +93,7 @@ void journal_truncate(journal *j, uint64_t seq)
     }
     j->epoch++;
     j->reset_after = j->next_seq - 1;
-    g_mutex_unlock(&j->lock);
-    notify(j);
+    unlock_and_notify(j);
 }
 
 void journal_free(journal *j)
@@ -161,8 +163,7 @@ uint64_t journal_add_json(journal *j, const journal_entry *e, json_t **as_json)
     uint64_t seq = sl->e.seq;
     if (as_json)
         *as_json = journal_entry_json(&sl->e);
-    g_mutex_unlock(&j->lock);
-    notify(j);
+    unlock_and_notify(j);
     capture_free(gone);
     return seq;
 }
