@@ -111,8 +111,12 @@ static char *walk(mockaws *s, const char *bucket, const char *prefix, const char
         json_t *objs = json_object_get(d, "objects"), *v;
         size_t i;
         assert_true(json_array_size(objs) + json_array_size(json_object_get(d, "prefixes")) <= (size_t)limit);
-        json_array_foreach(objs, i, v) g_string_append_printf(all, "%s ", json_string_value(json_object_get(v, "key")));
-        json_array_foreach(json_object_get(d, "prefixes"), i, v) g_string_append_printf(all, "%s ", json_string_value(v));
+        json_array_foreach(objs, i, v) {
+            g_string_append_printf(all, "%s ", json_string_value(json_object_get(v, "key")));
+        }
+        json_array_foreach(json_object_get(d, "prefixes"), i, v) {
+            g_string_append_printf(all, "%s ", json_string_value(v));
+        }
         if (json_is_string(json_object_get(d, "next")))
             next = g_strdup(json_string_value(json_object_get(d, "next")));
         else
@@ -263,10 +267,13 @@ static void load_items(mockaws *s)
 {
     GString *f = g_string_new(
         "{\"dynamodb\": {\"tables\": [{\"TableName\": \"orders\", \"BillingMode\": \"PAY_PER_REQUEST\","
-        " \"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"}, {\"AttributeName\": \"sk\", \"KeyType\": \"RANGE\"}],"
+        " \"KeySchema\": [{\"AttributeName\": \"pk\", \"KeyType\": \"HASH\"},"
+        "  {\"AttributeName\": \"sk\", \"KeyType\": \"RANGE\"}],"
         " \"AttributeDefinitions\": [{\"AttributeName\": \"pk\", \"AttributeType\": \"S\"},"
-        "  {\"AttributeName\": \"sk\", \"AttributeType\": \"N\"}, {\"AttributeName\": \"day\", \"AttributeType\": \"S\"}],"
-        " \"GlobalSecondaryIndexes\": [{\"IndexName\": \"by-day\", \"KeySchema\": [{\"AttributeName\": \"day\", \"KeyType\": \"HASH\"}],"
+        "  {\"AttributeName\": \"sk\", \"AttributeType\": \"N\"},"
+        "  {\"AttributeName\": \"day\", \"AttributeType\": \"S\"}],"
+        " \"GlobalSecondaryIndexes\": [{\"IndexName\": \"by-day\","
+        "  \"KeySchema\": [{\"AttributeName\": \"day\", \"KeyType\": \"HASH\"}],"
         "  \"Projection\": {\"ProjectionType\": \"ALL\"}}], \"items\": [");
     for (int i = 0; i < ITEMS; i++) {
         g_string_append_printf(f, "%s{\"pk\": {\"S\": \"p%03d\"}, \"sk\": {\"N\": \"%d\"}", i ? "," : "", i % 300, i);
@@ -392,7 +399,8 @@ static const char *str_at(json_t *d, size_t i, const char *member)
 static void ec2_next_change_follows_the_clock(void **st)
 {
     mockaws *s = *st;
-    load(s, "{\"ec2\": {\"instances\": [{\"id\": \"i-0123456789abcdef0\", \"state\": \"pending\", \"type\": \"t3.micro\","
+    load(s, "{\"ec2\": {\"instances\": [{\"id\": \"i-0123456789abcdef0\", \"state\": \"pending\","
+            " \"type\": \"t3.micro\","
             " \"image\": \"ami-0abcdef1234567890\"}, {\"id\": \"i-0123456789abcdef1\", \"state\": \"stopped\"}]}}");
     json_t *d;
     assert_int_equal(get(s, &d, "ec2/instances"), 200);

@@ -13,6 +13,34 @@ typedef struct ask {
     int64_t now;
 } ask;
 
+/* The state s moves on to by itself (instance.h's diagram), with how long
+ * that takes and how many describe polls it waits for; false for a state
+ * that stays until a user acts. */
+static bool transition_of(const ec2_transitions *tr, ec2_istate s, ec2_istate *next, int64_t *ms, int64_t *polls)
+{
+    switch (s) {
+    case EC2_PENDING:
+        *next = EC2_RUNNING;
+        *ms = tr->pending_ms;
+        *polls = tr->pending_polls;
+        return true;
+    case EC2_STOPPING:
+        *next = EC2_STOPPED;
+        *ms = tr->stopping_ms;
+        *polls = tr->stopping_polls;
+        return true;
+    case EC2_SHUTTING_DOWN:
+        *next = EC2_TERMINATED;
+        *ms = tr->shutting_down_ms;
+        *polls = tr->shutting_down_polls;
+        return true;
+    default:
+        *next = s;
+        *ms = *polls = 0;
+        return false;
+    }
+}
+
 /* in as a describe at now sees it, or NULL when it is gone by then. */
 static json_t *instance_json(const ec2_state *st, const ec2_instance *in, const char *account, const char *region,
                              int64_t now)
@@ -26,19 +54,13 @@ static json_t *instance_json(const ec2_state *st, const ec2_instance *in, const 
                           v.id, "type", v.type ? v.type : "", "image", v.image_id ? v.image_id : "", "state",
                           ec2_istate_name(v.state), "state_since", inspect_time(v.since_ms), "launched",
                           inspect_time(v.launch_ms));
-    ec2_istate next = v.state;
-    int64_t ms = 0, polls = 0;
-    switch (v.state) {
-    case EC2_PENDING: next = EC2_RUNNING, ms = tr->pending_ms, polls = tr->pending_polls; break;
-    case EC2_STOPPING: next = EC2_STOPPED, ms = tr->stopping_ms, polls = tr->stopping_polls; break;
-    case EC2_SHUTTING_DOWN: next = EC2_TERMINATED, ms = tr->shutting_down_ms, polls = tr->shutting_down_polls; break;
-    default: break;
-    }
-    json_object_set_new(e, "next_state", next != v.state ? json_string(ec2_istate_name(next)) : json_null());
+    ec2_istate next;
+    int64_t ms, polls;
+    bool moving = transition_of(tr, v.state, &next, &ms, &polls);
+    json_object_set_new(e, "next_state", moving ? json_string(ec2_istate_name(next)) : json_null());
     /* a transition that still waits for describe polls has no time yet */
-    json_object_set_new(e, "next_change",
-                        next != v.state && v.polls >= polls ? inspect_time(v.since_ms + ms) : json_null());
-    if (next != v.state && polls > 0)
+    json_object_set_new(e, "next_change", moving && v.polls >= polls ? inspect_time(v.since_ms + ms) : json_null());
+    if (moving && polls > 0)
         json_object_set_new(e, "polls_left", json_integer(polls > v.polls ? polls - v.polls : 0));
     if (v.state == EC2_TERMINATED)
         json_object_set_new(e, "gone_at", inspect_time(v.since_ms + tr->terminated_visible_ms));

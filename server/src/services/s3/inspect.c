@@ -66,7 +66,8 @@ static json_t *object_json(const s3_object *o, void *arg)
     json_object_set_new(e, "etag", json_string(etag));
     json_object_set_new(e, "last_modified", inspect_time(S3_MTIME_MS(o)));
     json_object_set_new(e, "storage_class", json_string(m && m->storage_class ? m->storage_class : "STANDARD"));
-    json_object_set_new(e, "content_type", text_of(s3_object_content_type(o), strlen(s3_object_content_type(o))));
+    const char *type = s3_object_content_type(o);
+    json_object_set_new(e, "content_type", text_of(type, strlen(type)));
     if (s3_versioned(b)) {
         char id[S3_VERSION_ID_LEN + 1];
         s3_version_id(o, id);
@@ -94,7 +95,9 @@ static void list_objects(s3_bucket *b, ask *a)
         g_free(t);
         g_free(p.last);
     }
-    a->out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "bucket", b->name, "prefix", text_of(prefix ? prefix : "", prefix ? strlen(prefix) : 0),
+    if (!prefix)
+        prefix = "";
+    a->out = json_pack("{s:s, s:o, s:o, s:o, s:o}", "bucket", b->name, "prefix", text_of(prefix, strlen(prefix)),
                        "objects", p.objects, "prefixes", p.prefixes, "next", next);
 }
 
@@ -181,16 +184,18 @@ json_t *s3_control(server *s, const char *method, const char *subpath, const htt
             what = endpoints[i];
     if (!what)
         return NULL;
+    char endpoint[16];
+    g_snprintf(endpoint, sizeof endpoint, "s3/%s", what);
     json_t *bad;
     if (what == endpoints[0]) {
         inspect_cursor c;
-        if ((bad = inspect_cursor_open(&c, method, "s3/buckets", query, status)))
+        if ((bad = inspect_cursor_open(&c, method, endpoint, query, status)))
             return bad;
         svc_foreach_state(s, &s3_service, NULL, NULL, SVC_LOCK_SHARED, buckets_of, &c);
         return inspect_cursor_done(&c, "buckets");
     }
     ask a = {.what = what, .q = query, .status = status};
-    bad = inspect_get_only(method, subpath, status);
+    bad = inspect_get_only(method, endpoint, status);
     if (!bad)
         bad = inspect_limit(query, &a.limit, status);
     const char *next = http_params_get(query, "next");
