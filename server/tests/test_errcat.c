@@ -334,8 +334,8 @@ static void shipped_models(void **st)
     } want[] = {
         {"s3", "rest-xml", 73, "ListObjectsV2", "PutBucketReplication"},
         {"dynamodb", "json", 27, "ExecuteStatement", "CreateBackup"},
-        {"sns", "query", 17, "PublishBatch", "CreatePlatformApplication"},
-        {"ec2", "ec2", 12, "RunInstances", "CreateVpc"},
+        {"sns", "query", 42, "PublishBatch", NULL}, /* every operation SNS has */
+        {"ec2", "ec2", 69, "RunInstances", "CreateFleet"},
         {"sts", "query", 5, "AssumeRole", "AssumeRoleWithSAML"},
         {"iam", "query", 60, "CreateRole", "CreateLoginProfile"},
         {"sqs", "json", 23, "ReceiveMessage", NULL}, /* every operation SQS has */

@@ -8,6 +8,7 @@
 #include "services/ec2/filter.h"
 #include "services/ec2/inspect.h"
 #include "services/ec2/instance.h"
+#include "services/ec2/net.h"
 #include "services/svc_api.h"
 
 #define HEX "0123456789abcdef"
@@ -637,29 +638,28 @@ static int run_instances(svc_call *c)
     if (min > max)
         return aws_error_set(&c->err, "InvalidParameterValue",
                              "Minimum instance count must be less than or equal to maximum instance count");
-    const char *subnet = svc_str(in, "SubnetId");
-    if (subnet && !(g_str_has_prefix(subnet, "subnet-") && all_hex(subnet + 7, 8, 17)))
-        return aws_error_set(&c->err, "InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", subnet);
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(in, "SecurityGroupIds"), i, v) {
-        const char *g = json_string_value(v);
-        if (!(g_str_has_prefix(g, "sg-") && all_hex(g + 3, 8, 17)))
-            return aws_error_set(&c->err, "InvalidGroupId.Malformed", "Invalid id: \"%s\" (expecting \"sg-...\")", g);
-    }
     const char *az = svc_str(json_object_get(in, "Placement"), "AvailabilityZone");
     if (az && !zone_valid(c->region, az))
         return aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]", az);
+    ec2_launch_net place;
+    if (ec2_net_resolve_launch(c, in, &place) != 0) {
+        ec2_launch_net_clear(&place);
+        return -1;
+    }
+    size_t i;
+    json_t *v;
     json_t *tags = json_object();
     json_array_foreach(json_object_get(in, "TagSpecifications"), i, v) {
         const char *rt = svc_str(v, "ResourceType");
         if (!rt) {
             json_decref(tags);
+            ec2_launch_net_clear(&place);
             return aws_error_set(&c->err, "InvalidParameterValue",
                                  "Tag specification resource type must have a value");
         }
         if (check_tags(c, json_object_get(v, "Tags")) != 0) {
             json_decref(tags);
+            ec2_launch_net_clear(&place);
             return -1;
         }
         /* Volumes and network interfaces take their tags too; mockaws keeps
@@ -673,10 +673,12 @@ static int run_instances(svc_call *c)
     }
     if (json_object_size(tags) > MAX_TAGS) {
         json_decref(tags);
+        ec2_launch_net_clear(&place);
         return aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.", MAX_TAGS);
     }
     if (dry_run(c)) {
         json_decref(tags);
+        ec2_launch_net_clear(&place);
         return -1;
     }
 
@@ -685,6 +687,7 @@ static int run_instances(svc_call *c)
     ec2_token *known = token ? g_hash_table_lookup(st->tokens, token) : NULL;
     if (known) {
         json_decref(tags);
+        ec2_launch_net_clear(&place);
         if (strcmp(known->fingerprint, fp) != 0) {
             g_free(fp);
             return aws_error_set(&c->err, "IdempotentParameterMismatch",
@@ -703,6 +706,7 @@ static int run_instances(svc_call *c)
     int64_t room = INSTANCE_LIMIT - active;
     if (room < min) {
         json_decref(tags);
+        ec2_launch_net_clear(&place);
         g_free(fp);
         return aws_error_set(&c->err, "InstanceLimitExceeded",
                              "You have requested more instances (%lld) than your current instance limit of %d allows "
@@ -714,19 +718,8 @@ static int run_instances(svc_call *c)
 
     char rid[EC2_ID_LEN + 1];
     new_id(c, "r-", rid, sizeof rid);
-    char *zone = az ? g_strdup(az) : g_strconcat(c->region, "a", NULL);
+    char *zone = place.az ? g_strdup(place.az) : g_strconcat(c->region, "a", NULL);
     const char *type = svc_str(in, "InstanceType") ? svc_str(in, "InstanceType") : "m1.small";
-    json_t *groups = json_array();
-    json_array_foreach(json_object_get(in, "SecurityGroupIds"), i, v)
-        json_array_append_new(groups, json_pack("{s:O, s:O}", "GroupId", v, "GroupName", v));
-    json_array_foreach(json_object_get(in, "SecurityGroups"), i, v) {
-        char hex[18], material[300];
-        g_snprintf(material, sizeof material, "sg/%s/%s/%s", c->account, c->region, json_string_value(v));
-        ec2_derive_hex(hex, 17, material);
-        char *gid = g_strconcat("sg-", hex, NULL);
-        json_array_append_new(groups, json_pack("{s:s, s:O}", "GroupId", gid, "GroupName", v));
-        g_free(gid);
-    }
     GPtrArray *made = g_ptr_array_new();
     for (int64_t k = 0; k < n; k++) {
         char id[EC2_ID_LEN + 1];
@@ -737,19 +730,11 @@ static int run_instances(svc_call *c)
         inst->launch_index = (int)k;
         inst->image_id = g_strdup(image);
         inst->type = g_strdup(type);
-        inst->key_name = g_strdup(svc_str(in, "KeyName"));
         inst->client_token = g_strdup(token);
         inst->user_data = g_strdup(svc_str(in, "UserData"));
         inst->monitoring = svc_true(json_object_get(in, "Monitoring"), "Enabled");
         inst->no_terminate = svc_true(in, "DisableApiTermination");
-        if (subnet) {
-            g_free(inst->subnet_id);
-            inst->subnet_id = g_strdup(subnet);
-        }
-        if (json_array_size(groups)) {
-            json_decref(inst->groups);
-            inst->groups = json_deep_copy(groups);
-        }
+        ec2_net_attach_instance(c, &place, inst);
         json_decref(inst->tags);
         inst->tags = json_deep_copy(tags);
         g_ptr_array_add(made, inst);
@@ -769,7 +754,7 @@ static int run_instances(svc_call *c)
     json_decref(res);
     set_resource(c, made);
     g_ptr_array_free(made, TRUE);
-    json_decref(groups);
+    ec2_launch_net_clear(&place);
     json_decref(tags);
     g_free(zone);
     g_free(fp);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/ec2/net.h"
 #include "services/svc_api.h"
 
 static const struct {
@@ -76,6 +77,7 @@ ec2_state *ec2_state_new(void)
 {
     ec2_state *st = g_new0(ec2_state, 1);
     st->tr = EC2_DEFAULT_TRANSITIONS;
+    st->net = ec2_net_new();
     st->by_id = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, instance_free);
     g_queue_init(&st->order);
     st->tokens = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, token_free);
@@ -88,6 +90,7 @@ void ec2_state_free(ec2_state *st)
     if (!st)
         return;
     g_queue_clear(&st->order);
+    ec2_net_free(st->net);
     g_hash_table_destroy(st->by_id);
     g_hash_table_destroy(st->tokens);
     g_hash_table_destroy(st->tags);
@@ -119,6 +122,8 @@ ec2_state *ec2_state_clone(const ec2_state *st)
 {
     ec2_state *c = ec2_state_new();
     c->tr = st->tr;
+    ec2_net_free(c->net);
+    c->net = ec2_net_clone(st->net);
     c->next_seq = st->next_seq;
     c->next_host = st->next_host;
     for (GList *l = st->order.head; l; l = l->next) {

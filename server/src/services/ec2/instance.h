@@ -95,8 +95,11 @@ typedef struct ec2_instance {
     json_t *tags;   /* {key: value} in the order they were set, owned */
 } ec2_instance;
 
+struct ec2_net;
+
 typedef struct ec2_state {
     ec2_transitions tr;
+    struct ec2_net *net; /* networking (net.h), owned */
     GHashTable *by_id;   /* id -> ec2_instance*, owns them */
     GQueue order;        /* ec2_instance*, launch order */
     uint64_t next_seq;
