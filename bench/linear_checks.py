@@ -94,7 +94,7 @@ TABLE_ARN = "arn:aws:dynamodb:us-east-1:123456789012:table/bench"
 def setup(s):
     expect(s.form("sns", {"Action": "CreateTopic", "Version": "2010-03-31", "Name": "bench"}), 200, "TopicArn")
     expect(s.ddb("CreateTable", TABLE), 200, "TableDescription")
-    out = s.form("ec2", {"Action": "RunInstances", "Version": "2016-11-15", "ImageId": "ami-12345678",
+    out = s.form("ec2", {"Action": "RunInstances", "Version": "2016-11-15", "ImageId": "ami-ab939b9c031512198",
                          "MinCount": "1", "MaxCount": "1"})
     expect(out, 200, "<instanceId>")
     return out[1].split("<instanceId>")[1].split("<")[0]

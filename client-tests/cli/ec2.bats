@@ -25,7 +25,7 @@ control() {  # control METHOD PATH [JSON]
 }
 
 @test "run-instances answers pending instances in a reservation" {
-  run ec2 run-instances --image-id ami-12345678 --count 2 --instance-type t3.micro
+  run ec2 run-instances --image-id ami-ab939b9c031512198 --count 2 --instance-type t3.micro
   [ "$status" -eq 0 ]
   [[ "$(jq -r .ReservationId <<<"$output")" == r-* ]]
   [ "$(jq '.Instances | length' <<<"$output")" -eq 2 ]
@@ -39,7 +39,10 @@ control() {  # control METHOD PATH [JSON]
   # waits 15 s between polls, so this takes one such wait.
   control POST state '{"region": "us-west-2", "ec2": {"transitions": {"pending_ms": 0, "pending_polls": 2}}}' >/dev/null
   export AWS_DEFAULT_REGION=us-west-2
-  id="$(ec2 run-instances --image-id ami-12345678 --query 'Instances[0].InstanceId' --output text)"
+  # image ids are the region's: the catalogue's Amazon Linux 2023 here
+  ami="$(ec2 describe-images --owners amazon --filters 'Name=name,Values=al2023-ami-2023.*-x86_64' \
+    --query 'sort_by(Images, &CreationDate)[-1].ImageId' --output text)"
+  id="$(ec2 run-instances --image-id "$ami" --query 'Instances[0].InstanceId' --output text)"
   [ "$(ec2 describe-instances --instance-ids "$id" --query 'Reservations[0].Instances[0].State.Name' --output text)" = "pending" ]
   run ec2 wait instance-running --instance-ids "$id"
   [ "$status" -eq 0 ]
@@ -55,7 +58,7 @@ describe_polls() {  # DescribeInstances calls journaled so far
   # Each waiter sleeps 15 s before a second poll: one that polled once
   # succeeded at once, because the clock had moved.
   control POST clock '{"mode": "virtual"}' >/dev/null
-  id="$(ec2 run-instances --image-id ami-12345678 --query 'Instances[0].InstanceId' --output text)"
+  id="$(ec2 run-instances --image-id ami-ab939b9c031512198 --query 'Instances[0].InstanceId' --output text)"
   control POST clock '{"advance_ms": 1000}' >/dev/null
   before="$(describe_polls)"
   run ec2 wait instance-running --instance-ids "$id"
@@ -77,7 +80,7 @@ describe_polls() {  # DescribeInstances calls journaled so far
 }
 
 @test "wait instance-running fails on a terminated instance" {
-  id="$(ec2 run-instances --image-id ami-12345678 --query 'Instances[0].InstanceId' --output text)"
+  id="$(ec2 run-instances --image-id ami-ab939b9c031512198 --query 'Instances[0].InstanceId' --output text)"
   ec2 terminate-instances --instance-ids "$id" >/dev/null
   run ec2 wait instance-running --instance-ids "$id"
   [ "$status" -ne 0 ]
@@ -86,7 +89,7 @@ describe_polls() {  # DescribeInstances calls journaled so far
 
 @test "dry run: 412 DryRunOperation and nothing launched" {
   before="$(ec2 describe-instances --query 'length(Reservations)')"
-  run ec2 run-instances --image-id ami-12345678 --dry-run
+  run ec2 run-instances --image-id ami-ab939b9c031512198 --dry-run
   [ "$status" -ne 0 ]
   [[ "$output" == *"DryRunOperation"* ]]
   [[ "$output" == *"Request would have succeeded, but DryRun flag is set."* ]]
@@ -104,7 +107,7 @@ describe_polls() {  # DescribeInstances calls journaled so far
 }
 
 @test "filters and tags" {
-  id="$(ec2 run-instances --image-id ami-12345678 \
+  id="$(ec2 run-instances --image-id ami-ab939b9c031512198 \
         --tag-specifications 'ResourceType=instance,Tags=[{Key=Name,Value=cli-box}]' \
         --query 'Instances[0].InstanceId' --output text)"
   run ec2 describe-instances --filters 'Name=tag:Name,Values=cli-*' --query 'Reservations[].Instances[].InstanceId' --output text

@@ -57,7 +57,7 @@ as_user() {
 @test "aws sts decode-authorization-message decodes an EC2 denial" {
   as_user cli-viewer '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
     "Action": "ec2:Describe*", "Resource": "*"}]}'
-  run aws ec2 run-instances --image-id ami-12345678 --count 1 --endpoint-url "$MOCKAWS_ENDPOINT"
+  run aws ec2 run-instances --image-id ami-ab939b9c031512198 --count 1 --endpoint-url "$MOCKAWS_ENDPOINT"
   [ "$status" -ne 0 ]
   [[ "$output" == *"UnauthorizedOperation"* ]]
   blob="${output##*Encoded authorization failure message: }"

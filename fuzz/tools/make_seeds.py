@@ -165,7 +165,7 @@ def sts_session(client):
 
 def ec2_session(client):
     ec2 = client("ec2")
-    r = ec2.run_instances(ImageId="ami-0abcdef1234567890", InstanceType="t3.micro", MinCount=1, MaxCount=2,
+    r = ec2.run_instances(ImageId="ami-ab939b9c031512198", InstanceType="t3.micro", MinCount=1, MaxCount=2,
                           TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "w"}]}])
     ids = [i["InstanceId"] for i in r.get("Instances", [])] or ["i-0123456789abcdef0"]
     ec2.describe_instances(Filters=[{"Name": "instance-state-name", "Values": ["pending", "running"]},

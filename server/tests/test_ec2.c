@@ -82,7 +82,7 @@ static void assert_error(result r, int status, const char *code, const char *mes
 /* Launches n instances; returns the first id (g_malloc'd). */
 static char *launch(server *s, int n, const char *extra)
 {
-    result r = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=%d&MaxCount=%d%s", n, n, extra ? extra : "");
+    result r = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=%d&MaxCount=%d%s", n, n, extra ? extra : "");
     if (r.status != 200)
         fail_msg("RunInstances: %d %s", r.status, r.body);
     char *id = nth(r.body, "instanceId", 0);
@@ -127,7 +127,7 @@ static int teardown(void **st)
 static void lifecycle_follows_the_virtual_clock(void **st)
 {
     server *s = *st;
-    result r = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=2&MaxCount=2&InstanceType=t3.micro");
+    result r = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=2&MaxCount=2&InstanceType=t3.micro");
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "<reservationId>r-"));
     assert_int_equal(count_of(r.body, "<instanceId>i-"), 2);
@@ -205,7 +205,7 @@ static void zero_durations_settle_in_the_answer(void **st)
 static void dry_run_changes_nothing(void **st)
 {
     server *s = *st;
-    result r = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&DryRun=true");
+    result r = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=1&DryRun=true");
     assert_error(r, 412, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
     rfree(&r);
     r = ec2(s, "Action=DescribeInstances");
@@ -255,19 +255,19 @@ static void ids_are_checked_with_ec2_wording(void **st)
     r = ec2(s, "Action=RunInstances&MinCount=1&MaxCount=1");
     assert_error(r, 400, "MissingParameter", "The request must contain the parameter ImageId");
     rfree(&r);
-    r = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=1");
+    r = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1");
     assert_error(r, 400, "MissingParameter", "MaxCount");
     rfree(&r);
-    r = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=3&MaxCount=2");
+    r = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=3&MaxCount=2");
     assert_error(r, 400, "InvalidParameterValue", "Minimum instance count");
     rfree(&r);
-    r = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&InstanceType=x9.huge");
+    r = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=1&InstanceType=x9.huge");
     assert_error(r, 400, "InvalidParameterValue", "x9.huge");
     rfree(&r);
-    r = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=abc&MaxCount=1");
+    r = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=abc&MaxCount=1");
     assert_error(r, 400, "InvalidParameterValue", NULL);
     rfree(&r);
-    r = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&Placement.AvailabilityZone=eu-west-1a");
+    r = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=1&Placement.AvailabilityZone=eu-west-1a");
     assert_error(r, 400, "InvalidParameterValue", "Invalid availability zone: [eu-west-1a]");
     rfree(&r);
 }
@@ -380,8 +380,8 @@ static void describe_filters(void **st)
         {"Filter.1.Name=instance-state-name&Filter.1.Value.1=running&Filter.1.Value.2=pending", 1, web},
         {"Filter.1.Name=instance-state-name&Filter.1.Value.1=stopping", 1, db},
         {"Filter.1.Name=instance-type&Filter.1.Value.1=m5.*", 1, db},
-        {"Filter.1.Name=image-id&Filter.1.Value.1=ami-12345678", 2, NULL},
-        {"Filter.1.Name=image-id&Filter.1.Value.1=ami-12345678&Filter.2.Name=instance-type&Filter.2.Value.1=t3.micro",
+        {"Filter.1.Name=image-id&Filter.1.Value.1=ami-ab939b9c031512198", 2, NULL},
+        {"Filter.1.Name=image-id&Filter.1.Value.1=ami-ab939b9c031512198&Filter.2.Name=instance-type&Filter.2.Value.1=t3.micro",
          1, web},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -573,8 +573,8 @@ static void long_tag_lists(void **st)
 static void client_token_is_idempotent(void **st)
 {
     server *s = *st;
-    result a = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&ClientToken=tok-1");
-    result b = ec2(s, "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&ClientToken=tok-1");
+    result a = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=1&ClientToken=tok-1");
+    result b = ec2(s, "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=1&ClientToken=tok-1");
     assert_int_equal(b.status, 200);
     char *ia = nth(a.body, "instanceId", 0), *ib = nth(b.body, "instanceId", 0);
     assert_string_equal(ia, ib);
@@ -582,7 +582,7 @@ static void client_token_is_idempotent(void **st)
     g_free(ib);
     rfree(&a);
     rfree(&b);
-    result c = ec2(s, "Action=RunInstances&ImageId=ami-87654321&MinCount=1&MaxCount=1&ClientToken=tok-1");
+    result c = ec2(s, "Action=RunInstances&ImageId=ami-b6a5b6135bdb97a01&MinCount=1&MaxCount=1&ClientToken=tok-1");
     assert_error(c, 400, "IdempotentParameterMismatch", NULL);
     rfree(&c);
     result d = ec2(s, "Action=DescribeInstances");
@@ -677,11 +677,11 @@ static void garbage_never_crashes(void **st)
         "Action=DescribeInstances&Filter.1.Name=tag:&Filter.1.Value.1=*",
         "Action=DescribeInstances&Filter.1.Name=instance-id&Filter.1.Value.1=\\",
         "Action=DescribeInstances&InstanceId.1=",
-        "Action=RunInstances&ImageId=ami-12345678&MinCount=0&MaxCount=0",
-        "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=2000000",
-        "Action=RunInstances&ImageId=ami-12345678&MinCount=5000&MaxCount=5000",
-        "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&TagSpecification.1.Tag.1.Key=a",
-        "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&SecurityGroupId.1=nope",
+        "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=0&MaxCount=0",
+        "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=2000000",
+        "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=5000&MaxCount=5000",
+        "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=1&TagSpecification.1.Tag.1.Key=a",
+        "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=1&SecurityGroupId.1=nope",
         "Action=CreateTags&ResourceId.1=i-12345678",
         "Action=DeleteTags",
         "Action=DescribeTags&MaxResults=2",

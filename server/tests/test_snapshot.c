@@ -384,7 +384,7 @@ static void ec2_instances_both_ways(void **st)
     server *s = *st;
     mockaws_reset(s);
     mockaws_clock_virtual(s, 1);
-    result r = query(s, "ec2", "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&InstanceType=t3.micro");
+    result r = query(s, "ec2", "Action=RunInstances&ImageId=ami-ab939b9c031512198&MinCount=1&MaxCount=1&InstanceType=t3.micro");
     assert_int_equal(r.status, 200);
     const char *at = strstr(r.body, "<instanceId>");
     assert_non_null(at);

@@ -262,7 +262,7 @@ test('the state and clock views', async () => {
     await page.click('#ddb-tables button');
     await page.waitForFunction(() => /order-1/.test(document.querySelector('#ddb-items tbody').textContent));
     await shot('state-dynamodb');
-    const run = await ec2().send(new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
+    const run = await ec2().send(new RunInstancesCommand({ ImageId: 'ami-ab939b9c031512198', MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
     await page.click('.subtabs [data-state=ec2]');
     await page.waitForFunction((id) => document.querySelector('#ec2-instances tbody').textContent.includes(id), {}, run.Instances[0].InstanceId);
     await shot('state-ec2');

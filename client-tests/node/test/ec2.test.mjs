@@ -6,11 +6,10 @@ import {
   EC2Client, RunInstancesCommand, DescribeInstancesCommand, StopInstancesCommand, StartInstancesCommand,
   TerminateInstancesCommand, CreateTagsCommand, DescribeTagsCommand, DescribeInstanceStatusCommand,
   paginateDescribeInstances, waitUntilInstanceExists, waitUntilInstanceRunning, waitUntilInstanceStopped,
-  waitUntilInstanceTerminated, waitUntilInstanceStatusOk,
+  waitUntilInstanceTerminated, waitUntilInstanceStatusOk, DescribeImagesCommand,
 } from '@aws-sdk/client-ec2';
 import { startServer } from './server.mjs';
 
-const AMI = 'ami-12345678';
 let server;
 before(async () => { server = await startServer(); });
 after(async () => {
@@ -29,8 +28,16 @@ function ec2(region = 'us-east-1') {
 // a control request (mockaws package): rejects with the server's message unless 200
 const control = (method, path, body) => server.client.request(method, `/_mockaws/${path}`, body);
 
+// the most recent Amazon Linux 2023 of the client's region (image ids differ per region)
+async function al2023(client) {
+  const r = await client.send(new DescribeImagesCommand({
+    Owners: ['amazon'], Filters: [{ Name: 'name', Values: ['al2023-ami-2023.*-x86_64'] }],
+  }));
+  return r.Images.sort((a, b) => b.CreationDate.localeCompare(a.CreationDate))[0].ImageId;
+}
+
 async function launch(client, extra = {}) {
-  const r = await client.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, ...extra }));
+  const r = await client.send(new RunInstancesCommand({ ImageId: await al2023(client), MinCount: 1, MaxCount: 1, ...extra }));
   return r.Instances[0].InstanceId;
 }
 
@@ -54,7 +61,7 @@ async function frozen(body) {
 test('waiters in real time: exists, running, status ok, stopped, terminated', async () => {
   const client = ec2('us-west-2');
   const id = await frozen(async () => {
-    const r = await client.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
+    const r = await client.send(new RunInstancesCommand({ ImageId: await al2023(client), MinCount: 1, MaxCount: 1, InstanceType: 't3.micro' }));
     const launched = r.Instances[0].InstanceId;
     assert.match(launched, /^i-[0-9a-f]{17}$/);
     assert.deepEqual(r.Instances[0].State, { Code: 0, Name: 'pending' });
@@ -122,7 +129,7 @@ test('the running waiter fails when the instance is terminated', async () => {
 test('DryRun answers 412 DryRunOperation and launches nothing', async () => {
   const client = ec2('ca-central-1');
   await assert.rejects(
-    client.send(new RunInstancesCommand({ ImageId: AMI, MinCount: 1, MaxCount: 1, DryRun: true })),
+    client.send(new RunInstancesCommand({ ImageId: await al2023(client), MinCount: 1, MaxCount: 1, DryRun: true })),
     (err) => {
       assert.equal(err.name, 'DryRunOperation');
       assert.equal(err.$metadata.httpStatusCode, 412);
@@ -158,7 +165,7 @@ test('EC2 errors surface with their codes', async () => frozen(async () => {
 test('paginator, filters and tags', async () => frozen(async () => {
   const client = ec2('sa-east-1');
   await client.send(new RunInstancesCommand({
-    ImageId: AMI, MinCount: 7, MaxCount: 7,
+    ImageId: await al2023(client), MinCount: 7, MaxCount: 7,
     TagSpecifications: [{ ResourceType: 'instance', Tags: [{ Key: 'app', Value: 'api' }] }],
   }));
   const ids = [];

@@ -81,7 +81,7 @@ test('a user that may read a table but not write it gets AccessDeniedException o
 });
 
 test('EC2 DryRun: DryRunOperation when ec2:RunInstances is allowed, UnauthorizedOperation when not', async () => {
-  const run = { ImageId: 'ami-12345678', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true };
+  const run = { ImageId: 'ami-ab939b9c031512198', InstanceType: 't3.micro', MinCount: 1, MaxCount: 1, DryRun: true };
   const allowed = ec2(await userWith('js-launcher', { Effect: 'Allow', Action: 'ec2:RunInstances', Resource: '*' }));
   await assert.rejects(allowed.send(new RunInstancesCommand(run)),
     refusedWith('DryRunOperation', 412, (e) => {

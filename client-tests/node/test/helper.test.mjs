@@ -253,7 +253,7 @@ describe('the control client', () => {
     const frozen = await clock.virtual();
     assert.equal(frozen.mode, 'virtual');
     const ec2 = new EC2Client(server.sdkConfig());
-    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-12345678', MinCount: 1, MaxCount: 1 }));
+    const run = await ec2.send(new RunInstancesCommand({ ImageId: 'ami-ab939b9c031512198', MinCount: 1, MaxCount: 1 }));
     const id = run.Instances[0].InstanceId;
     const stateOf = async () => (await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] })))
       .Reservations[0].Instances[0].State.Name;

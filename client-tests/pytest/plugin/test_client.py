@@ -111,7 +111,7 @@ def test_clock_advance_finishes_a_table_creation(mockaws_fresh):
 def test_clock_advance_moves_an_ec2_instance_on(mockaws_fresh):
     ec2 = mockaws_fresh.client("ec2")
     mockaws_fresh.clock.virtual()
-    [inst] = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)["Instances"]
+    [inst] = ec2.run_instances(ImageId="ami-ab939b9c031512198", MinCount=1, MaxCount=1)["Instances"]
     state = lambda: ec2.describe_instances(InstanceIds=[inst["InstanceId"]])[
         "Reservations"][0]["Instances"][0]["State"]["Name"]
     assert inst["State"]["Name"] == "pending"

@@ -11,7 +11,7 @@ from .server import DEFAULT_ACCOUNT, ServerTestCase
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..", "..", "..")
-AMI = "ami-12345678"
+AMI = "ami-ab939b9c031512198"
 FAST = {"Delay": 0.1, "MaxAttempts": 100}
 
 

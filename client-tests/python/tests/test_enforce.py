@@ -115,7 +115,7 @@ class Enforce(ServerTestCase):
 
     def test_ec2_denial_decodes(self):
         status, code, msg = self.refused(
-            lambda: self.worker("ec2").run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1))
+            lambda: self.worker("ec2").run_instances(ImageId="ami-ab939b9c031512198", MinCount=1, MaxCount=1))
         self.assertEqual((status, code), (403, "UnauthorizedOperation"))
         self.assertTrue(msg.startswith("You are not authorized to perform this operation. User: "), msg)
         blob = msg.split("Encoded authorization failure message: ", 1)[1]

@@ -111,7 +111,7 @@ class EnforceTags(ServerTestCase):
 
         def run(tags):
             spec = [{"ResourceType": "instance", "Tags": [{"Key": k, "Value": v} for k, v in tags.items()]}]
-            return ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+            return ec2.run_instances(ImageId="ami-ab939b9c031512198", MinCount=1, MaxCount=1,
                                      **({"TagSpecifications": spec} if tags else {}))
 
         self.refused(lambda: run({}), "UnauthorizedOperation")
@@ -168,7 +168,7 @@ class EnforceTags(ServerTestCase):
         self.assertEqual(status, 200)
 
         def started(team):
-            return root.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1, TagSpecifications=[
+            return root.run_instances(ImageId="ami-ab939b9c031512198", MinCount=1, MaxCount=1, TagSpecifications=[
                 {"ResourceType": "instance", "Tags": [{"Key": "team", "Value": team}]}])["Instances"][0]["InstanceId"]
 
         red, blue = started("red"), started("blue")

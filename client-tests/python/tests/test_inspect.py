@@ -130,10 +130,10 @@ class InspectCase(ServerTestCase):
     def test_ec2_instances_follow_the_clock(self):
         ec2 = self.server.client("ec2")
         self.server.control("POST", "/_mockaws/clock", {"mode": "virtual"})
-        iid = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
+        iid = ec2.run_instances(ImageId="ami-ab939b9c031512198", MinCount=1, MaxCount=1,
                                 InstanceType="t3.micro")["Instances"][0]["InstanceId"]
         inst = self.get("ec2/instances")["instances"][0]
-        self.assertEqual((inst["id"], inst["type"], inst["image"]), (iid, "t3.micro", "ami-12345678"))
+        self.assertEqual((inst["id"], inst["type"], inst["image"]), (iid, "t3.micro", "ami-ab939b9c031512198"))
         self.assertEqual((inst["state"], inst["next_state"]), ("pending", "running"))
         change = inst["next_change"]
         self.assertGreater(change, inst["state_since"])

@@ -221,7 +221,7 @@ class SnapshotCase(ServerTestCase):
     def test_ec2_instance_state(self):
         ec2 = self.client("ec2")
         self.server.control("POST", "/_mockaws/clock", {"mode": "virtual"})
-        iid = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+        iid = ec2.run_instances(ImageId="ami-ab939b9c031512198", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
         self.server.control("POST", "/_mockaws/clock", {"advance_ms": 5000})
 
         def state():

@@ -5,50 +5,27 @@
 #include <string.h>
 
 #include "services/ec2/authz.h"
+#include "services/ec2/common.h"
 #include "services/ec2/filter.h"
+#include "services/ec2/image.h"
 #include "services/ec2/inspect.h"
 #include "services/ec2/instance.h"
+#include "services/ec2/itype.h"
 #include "services/ec2/net.h"
+#include "services/ec2/template.h"
+#include "services/ec2/volume.h"
 #include "services/svc_api.h"
 
-#define HEX "0123456789abcdef"
 /* Instances one account may have in a region at a time (not terminated):
  * a bound on memory, worded the way EC2 refuses more. */
 #define INSTANCE_LIMIT 1000
-#define MAX_TAGS 50
 
 /* ---- small helpers ---- */
-
-/* DryRun=true: the request was valid and allowed, and nothing happens. */
-static bool dry_run(svc_call *c)
-{
-    if (!svc_true(c->input, "DryRun"))
-        return false;
-    aws_error_set(&c->err, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
-    return true;
-}
-
-static bool all_hex(const char *s, size_t min, size_t max)
-{
-    size_t n = 0;
-    for (; s[n]; n++)
-        if (!g_ascii_isxdigit(s[n]) || g_ascii_isupper(s[n]))
-            return false;
-    return n >= min && n <= max;
-}
 
 /* i- and 8 or 17 lowercase hex digits, as EC2 has issued them over time. */
 static bool instance_id_ok(const char *id)
 {
-    return g_str_has_prefix(id, "i-") && all_hex(id + 2, 8, 17) && (strlen(id) == 10 || strlen(id) == 19);
-}
-
-static void new_id(svc_call *c, const char *prefix, char *out, size_t outlen)
-{
-    char hex[18];
-    svc_random_string(c, hex, 17, HEX);
-    hex[17] = '\0';
-    g_snprintf(out, outlen, "%s%s", prefix, hex);
+    return g_str_has_prefix(id, "i-") && ec2_all_hex(id + 2, 8, 17) && (strlen(id) == 10 || strlen(id) == 19);
 }
 
 /* The instances an input names (InstanceIds), settled, in the order given;
@@ -64,7 +41,7 @@ static GPtrArray *named_instances(svc_call *c, json_t *ids)
             return NULL;
         }
     }
-    if (dry_run(c))
+    if (ec2_dry_run(c))
         return NULL;
     GPtrArray *out = g_ptr_array_new();
     GPtrArray *missing = g_ptr_array_new();
@@ -101,81 +78,16 @@ static GPtrArray *named_instances(svc_call *c, json_t *ids)
  * "no paging". */
 static bool page_size(svc_call *c, bool with_ids, int64_t *max)
 {
-    json_t *m = json_object_get(c->input, "MaxResults");
     *max = 0;
-    if (!m)
-        return true;
-    if (with_ids) {
+    if (with_ids && json_object_get(c->input, "MaxResults")) {
         aws_error_set(&c->err, "InvalidParameterCombination",
                       "The parameter instancesSet cannot be used with the parameter maxResults");
         return false;
     }
-    int64_t n = json_integer_value(m);
-    if (n < 5) {
-        aws_error_set(&c->err, "InvalidParameterValue",
-                      "Value ( %lld ) for parameter maxResults is invalid. Expecting a value greater than 5.",
-                      (long long)n);
-        return false;
-    }
-    if (n > 1000) {
-        aws_error_set(&c->err, "InvalidParameterValue",
-                      "Value ( %lld ) for parameter maxResults is invalid. Expecting a value less than or equal "
-                      "to 1000.",
-                      (long long)n);
-        return false;
-    }
-    *max = n;
-    return true;
-}
-
-/* Page tokens are opaque to clients: a position, base64'd so that nobody
- * is tempted to build one. */
-static char *token_encode(uint64_t pos)
-{
-    char raw[32];
-    g_snprintf(raw, sizeof raw, "mockaws:%" G_GUINT64_FORMAT, pos);
-    return g_base64_encode((const guchar *)raw, strlen(raw));
-}
-
-static bool token_decode(svc_call *c, uint64_t *pos)
-{
-    const char *t = svc_str(c->input, "NextToken");
-    *pos = 0;
-    if (!t || !*t)
-        return true;
-    gsize n = 0;
-    guchar *raw = NULL;
-    bool ok = false;
-    size_t len = strlen(t);
-    if (len < 64 && len % 4 == 0 && strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == len) {
-        raw = g_base64_decode(t, &n);
-        char buf[32] = "";
-        if (raw && n < sizeof buf) {
-            memcpy(buf, raw, n);
-            char *end;
-            if (g_str_has_prefix(buf, "mockaws:") && g_ascii_isdigit(buf[8])) {
-                *pos = g_ascii_strtoull(buf + 8, &end, 10);
-                ok = *end == '\0';
-            }
-        }
-    }
-    g_free(raw);
-    if (!ok)
-        aws_error_set(&c->err, "InvalidParameterValue",
-                      "Value ( %s ) for parameter nextToken is invalid. The token is invalid.", t);
-    return ok;
+    return ec2_max_results(c, 5, 1000, max);
 }
 
 static json_t *state_json(ec2_istate s) { return json_pack("{s:i, s:s}", "Code", (int)s, "Name", ec2_istate_name(s)); }
-
-static json_t *tags_json(json_t *tags)
-{
-    json_t *out = json_array();
-    const char *k;
-    json_t *v;
-    json_object_foreach(tags, k, v) json_array_append_new(out, json_pack("{s:s, s:O}", "Key", k, "Value", v));
-    return out;
-}
 
 /* "ip-172-31-5-9.ec2.internal" (us-east-1) or ...REGION.compute.internal */
 static char *private_dns(const ec2_instance *in)
@@ -221,13 +133,27 @@ static char *gmt_reason(int64_t ms)
     return out;
 }
 
-static json_t *instance_json(const ec2_instance *in)
+/* The architecture of an instance type: the catalogue's, else by name. */
+static const char *type_arch(const char *type)
+{
+    const char *a = ec2_itype_arch(type);
+    return a ? a : architecture(type);
+}
+
+/* The launch parameters DescribeInstances does not show (attributes). */
+static const char *const hidden_params[] = {"InstanceInitiatedShutdownBehavior", "DisableApiStop",
+                                            "CreditSpecification", NULL};
+
+/* The instance as DescribeInstances shows it; vols: its volumes (from
+ * ec2_volumes_by_instance) or NULL. */
+static json_t *instance_json(const ec2_instance *in, GPtrArray *vols)
 {
     char ipbuf[16];
     const char *pub = ec2_public_ip(in, ipbuf);
     char *pdns = private_dns(in);
     char *pubdns = pub ? public_dns(in, pub) : g_strdup("");
     json_int_t launch = (json_int_t)(in->launch_ms / 1000);
+    const char *hv = ec2_itype_hypervisor(in->type);
     json_t *o = json_pack(
         "{s:s, s:s, s:o, s:s, s:s, s:s, s:i, s:[], s:s, s:I, s:{s:s, s:s, s:s}, s:{s:s}, s:s, s:s, s:s, s:s,"
         " s:s, s:b, s:b, s:s, s:s, s:s, s:O, s:b, s:s}",
@@ -236,14 +162,10 @@ static json_t *instance_json(const ec2_instance *in)
         "AmiLaunchIndex", in->launch_index, "ProductCodes", "InstanceType", in->type, "LaunchTime", launch,
         "Placement", "AvailabilityZone", in->az, "GroupName", "", "Tenancy", "default", "Monitoring", "State",
         in->monitoring ? "enabled" : "disabled", "SubnetId", in->subnet_id, "VpcId", in->vpc_id,
-        "PrivateIpAddress", in->private_ip, "Architecture", architecture(in->type), "RootDeviceType", "ebs",
-        "EbsOptimized", 0, "EnaSupport", 1, "Hypervisor", "xen", "RootDeviceName", "/dev/xvda",
+        "PrivateIpAddress", in->private_ip, "Architecture", type_arch(in->type), "RootDeviceType", "ebs",
+        "EbsOptimized", 0, "EnaSupport", 1, "Hypervisor", hv ? hv : "xen", "RootDeviceName", "/dev/xvda",
         "VirtualizationType", "hvm", "SecurityGroups", in->groups, "SourceDestCheck", 1, "PlatformDetails",
         "Linux/UNIX");
-    g_free(pdns);
-    g_free(pubdns);
-    if (!o)
-        return json_object();
     if (pub)
         json_object_set_new(o, "PublicIpAddress", json_string(pub));
     if (in->key_name)
@@ -251,7 +173,7 @@ static json_t *instance_json(const ec2_instance *in)
     if (in->client_token)
         json_object_set_new(o, "ClientToken", json_string(in->client_token));
     if (json_object_size(in->tags))
-        json_object_set_new(o, "Tags", tags_json(in->tags));
+        json_object_set_new(o, "Tags", ec2_tags_json(in->tags));
     if (in->stopped_at_ms && (in->state == EC2_STOPPING || in->state == EC2_STOPPED ||
                               in->state == EC2_SHUTTING_DOWN || in->state == EC2_TERMINATED)) {
         char *reason = gmt_reason(in->stopped_at_ms);
@@ -262,12 +184,10 @@ static json_t *instance_json(const ec2_instance *in)
                                       "Client.UserInitiatedShutdown: User initiated shutdown"));
     }
     json_object_set_new(o, "CpuOptions", json_pack("{s:i, s:i}", "CoreCount", 1, "ThreadsPerCore", 2));
-    json_object_set_new(o, "BlockDeviceMappings",
-                        in->state == EC2_TERMINATED
-                            ? json_array()
-                            : json_pack("[{s:s, s:{s:I, s:b, s:s, s:s}}]", "DeviceName", "/dev/xvda", "Ebs",
-                                        "AttachTime", launch, "DeleteOnTermination", 1, "Status", "attached",
-                                        "VolumeId", in->volume_id));
+    json_t *bdm = json_array();
+    for (guint i = 0; vols && in->state != EC2_TERMINATED && i < vols->len; i++)
+        json_array_append_new(bdm, ec2_volume_mapping_json(g_ptr_array_index(vols, i)));
+    json_object_set_new(o, "BlockDeviceMappings", bdm);
     if (in->state != EC2_TERMINATED) {
         json_t *eni = json_pack(
             "{s:{s:I, s:s, s:b, s:i, s:s, s:i}, s:s, s:O, s:[], s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s,"
@@ -313,6 +233,12 @@ static json_t *instance_json(const ec2_instance *in)
                                   "EnableResourceNameDnsAAAARecord", 0));
     json_object_set_new(o, "MaintenanceOptions", json_pack("{s:s}", "AutoRecovery", "default"));
     json_object_set_new(o, "CurrentInstanceBootMode", json_string("legacy-bios"));
+    /* what the launch and ModifyInstanceAttribute set, over the defaults */
+    json_t *shown = json_deep_copy(in->params);
+    for (const char *const *h = hidden_params; *h; h++)
+        json_object_del(shown, *h);
+    json_object_update_recursive(o, shown);
+    json_decref(shown);
     return o;
 }
 
@@ -322,6 +248,7 @@ static json_t *reservations_json(svc_call *c, GPtrArray *list)
     json_t *out = json_array();
     json_t *cur = NULL;
     const char *cur_id = NULL;
+    GHashTable *vols = ec2_volumes_by_instance(c->state, c->now_ms);
     for (guint i = 0; i < list->len; i++) {
         ec2_instance *in = g_ptr_array_index(list, i);
         if (!cur_id || strcmp(cur_id, in->reservation_id) != 0) {
@@ -330,8 +257,9 @@ static json_t *reservations_json(svc_call *c, GPtrArray *list)
             json_array_append_new(out, cur);
             cur_id = in->reservation_id;
         }
-        json_array_append_new(json_object_get(cur, "Instances"), instance_json(in));
+        json_array_append_new(json_object_get(cur, "Instances"), instance_json(in, g_hash_table_lookup(vols, in->id)));
     }
+    g_hash_table_destroy(vols);
     return out;
 }
 
@@ -446,7 +374,7 @@ static int describe_regions(svc_call *c)
     GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), region_filters, err);
     if (!filters)
         return -1;
-    if (dry_run(c)) {
+    if (ec2_dry_run(c)) {
         ec2_filters_free(filters);
         return -1;
     }
@@ -510,7 +438,7 @@ static int describe_availability_zones(svc_call *c)
     GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), zone_filters, &c->err);
     if (!filters)
         return -1;
-    if (dry_run(c)) {
+    if (ec2_dry_run(c)) {
         ec2_filters_free(filters);
         return -1;
     }
@@ -563,25 +491,7 @@ static int describe_availability_zones(svc_call *c)
 
 /* ---- RunInstances ---- */
 
-static bool image_id_ok(const char *id) { return g_str_has_prefix(id, "ami-") && all_hex(id + 4, 8, 17); }
-
-static int check_tags(svc_call *c, json_t *tags)
-{
-    size_t i;
-    json_t *t;
-    json_array_foreach(tags, i, t) {
-        const char *k = svc_str(t, "Key");
-        if (!k)
-            return aws_error_set(&c->err, "InvalidParameterValue", "Tag key cannot be null");
-        if (g_str_has_prefix(k, "aws:"))
-            return aws_error_set(&c->err, "InvalidParameterValue",
-                                 "Tag keys starting with 'aws:' are reserved for internal use");
-        if (g_utf8_strlen(k, -1) > 128 || g_utf8_strlen(svc_str(t, "Value") ? svc_str(t, "Value") : "", -1) > 256)
-            return aws_error_set(&c->err, "InvalidParameterValue",
-                                 "Tag keys may be up to 128 characters and values up to 256");
-    }
-    return 0;
-}
+static bool image_id_ok(const char *id) { return g_str_has_prefix(id, "ami-") && ec2_all_hex(id + 4, 8, 17); }
 
 /* The fingerprint of a RunInstances request for its client token: the
  * input without the token and DryRun, canonically written. */
@@ -620,82 +530,162 @@ static int reservation_for_token(svc_call *c, ec2_token *t)
     return 0;
 }
 
+static json_t *get(json_t *o, const char *k) { return json_object_get(o, k); }
+
+/* An IAM instance profile as DescribeInstances shows it: {Arn, Id}. */
+static json_t *profile_json(svc_call *c, json_t *given)
+{
+    const char *arn = svc_str(given, "Arn"), *name = svc_str(given, "Name");
+    char *made = arn ? g_strdup(arn) : g_strdup_printf("arn:aws:iam::%s:instance-profile/%s", c->account, name ? name : "");
+    char hex[18];
+    ec2_derive_hex(hex, 17, made);
+    char *up = g_ascii_strup(hex, -1);
+    char *id = g_strconcat("AIPA", up, NULL);
+    json_t *o = json_pack("{s:s, s:s}", "Arn", made, "Id", id);
+    g_free(up);
+    g_free(id);
+    g_free(made);
+    return o;
+}
+
+/* What a launch keeps of its input and image, as DescribeInstances and
+ * DescribeInstanceAttribute show it (ec2_instance.params). */
+static json_t *launch_params(svc_call *c, json_t *in, json_t *img, const char *type)
+{
+    json_t *p = json_pack("{s:O, s:O, s:O, s:O}", "Architecture", get(img, "Architecture"), "RootDeviceName",
+                          get(img, "RootDeviceName"), "PlatformDetails", get(img, "PlatformDetails"), "UsageOperation",
+                          get(img, "UsageOperation"));
+    if (get(img, "Platform"))
+        json_object_set(p, "Platform", get(img, "Platform"));
+    static const char *const kept[] = {"EbsOptimized", "HibernationOptions", "CpuOptions", "PrivateDnsNameOptions",
+                                       "MaintenanceOptions", "EnclaveOptions", "CapacityReservationSpecification",
+                                       "KernelId", "RamdiskId", "InstanceInitiatedShutdownBehavior",
+                                       "DisableApiStop", "CreditSpecification", NULL};
+    for (const char *const *k = kept; *k; k++)
+        if (get(in, *k))
+            json_object_set(p, *k, get(in, *k));
+    json_t *md = get(in, "MetadataOptions");
+    if (md) {
+        json_t *m = json_deep_copy(md);
+        json_object_set_new(m, "State", json_string("applied"));
+        json_object_set_new(p, "MetadataOptions", m);
+    }
+    json_t *placement = json_deep_copy(get(in, "Placement"));
+    if (placement) {
+        json_object_del(placement, "AvailabilityZone");
+        json_object_del(placement, "AvailabilityZoneId");
+        json_object_set_new(p, "Placement", placement);
+    }
+    if (get(in, "IamInstanceProfile"))
+        json_object_set_new(p, "IamInstanceProfile", profile_json(c, get(in, "IamInstanceProfile")));
+    if (ec2_itype_burstable(type) && !get(p, "CreditSpecification"))
+        json_object_set_new(p, "CreditSpecification",
+                            json_pack("{s:s}", "CpuCredits", g_str_has_prefix(type, "t2.") ? "standard" : "unlimited"));
+    return p;
+}
+
+/* What RunInstances refuses in what it launches from: the image, the
+ * instance type, the block devices. The image (new reference) and the
+ * volume plan into *img and *plan; -1 with c->err set. */
+static int check_launch(svc_call *c, json_t *in, const char *type, json_t **img, json_t **plan)
+{
+    const char *image = svc_str(in, "ImageId");
+    *img = *plan = NULL;
+    *img = ec2_image_find(c, image);
+    if (!*img)
+        return aws_error_set(&c->err, "InvalidAMIID.NotFound", "The image id '[%s]' does not exist", image);
+    const char *ia = svc_str(*img, "Architecture"), *ta = type_arch(type);
+    if (ia && strcmp(ia, ta) != 0 && !(strcmp(ia, "i386") == 0 && strcmp(ta, "x86_64") == 0))
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "The architecture '%s' of the specified instance type does not match the architecture "
+                             "'%s' of the specified AMI. Specify an instance type and an AMI that have matching "
+                             "architectures, and try again. You can use 'describe-instance-types' or "
+                             "'describe-images' to discover the architecture of the instance type or AMI.",
+                             ta, ia);
+    *plan = ec2_bdm_plan(c, *img, get(in, "BlockDeviceMappings"));
+    if (!*plan)
+        return -1;
+    if (svc_true(get(in, "HibernationOptions"), "Configured")) {
+        size_t i;
+        json_t *m;
+        bool encrypted = false;
+        json_array_foreach(*plan, i, m) if (g_strcmp0(svc_str(m, "DeviceName"), svc_str(*img, "RootDeviceName")) == 0)
+            encrypted = svc_true(get(m, "Ebs"), "Encrypted");
+        if (!encrypted)
+            return aws_error_set(&c->err, "UnsupportedHibernationConfiguration",
+                                 "For hibernation, the root device volume must be encrypted.");
+    }
+    if (get(in, "CreditSpecification") && !ec2_itype_burstable(type))
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "The parameter creditSpecification is not supported for %s instances.", type);
+    return 0;
+}
+
 static int run_instances(svc_call *c)
 {
     ec2_state *st = c->state;
-    json_t *in = c->input;
+    char *lt_id = NULL, *lt_version = NULL;
+    /* a launch template's data under the request's own parameters */
+    json_t *in = ec2_template_merge(c, c->input, &lt_id, &lt_version);
+    if (!in)
+        return -1;
+    json_t *img = NULL, *plan = NULL, *tags = NULL, *vtags = NULL;
+    char *fp = NULL;
+    ec2_launch_net place = {0};
+    bool placed = false;
+    int rc = -1;
     const char *image = svc_str(in, "ImageId");
-    if (!image)
-        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter ImageId");
-    if (!image_id_ok(image))
-        return aws_error_set(&c->err, "InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", image);
-    int64_t min = json_integer_value(json_object_get(in, "MinCount"));
-    int64_t max = json_integer_value(json_object_get(in, "MaxCount"));
-    if (max < 1)
-        return aws_error_set(&c->err, "InvalidParameterValue", "Maximum instance count must be greater than zero");
-    if (min < 1)
-        return aws_error_set(&c->err, "InvalidParameterValue", "Minimum instance count must be greater than zero");
-    if (min > max)
-        return aws_error_set(&c->err, "InvalidParameterValue",
-                             "Minimum instance count must be less than or equal to maximum instance count");
-    const char *az = svc_str(json_object_get(in, "Placement"), "AvailabilityZone");
-    if (az && !zone_valid(c->region, az))
-        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]", az);
-    ec2_launch_net place;
-    if (ec2_net_resolve_launch(c, in, &place) != 0) {
-        ec2_launch_net_clear(&place);
-        return -1;
+    if (!image) {
+        aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter ImageId");
+        goto out;
     }
-    size_t i;
-    json_t *v;
-    json_t *tags = json_object();
-    json_array_foreach(json_object_get(in, "TagSpecifications"), i, v) {
-        const char *rt = svc_str(v, "ResourceType");
-        if (!rt) {
-            json_decref(tags);
-            ec2_launch_net_clear(&place);
-            return aws_error_set(&c->err, "InvalidParameterValue",
-                                 "Tag specification resource type must have a value");
-        }
-        if (check_tags(c, json_object_get(v, "Tags")) != 0) {
-            json_decref(tags);
-            ec2_launch_net_clear(&place);
-            return -1;
-        }
-        /* Volumes and network interfaces take their tags too; mockaws keeps
-         * only the instance's. */
-        if (strcmp(rt, "instance") != 0)
-            continue;
-        size_t j;
-        json_t *t;
-        json_array_foreach(json_object_get(v, "Tags"), j, t) json_object_set_new(
-            tags, svc_str(t, "Key"), json_string(svc_str(t, "Value") ? svc_str(t, "Value") : ""));
+    if (!image_id_ok(image)) {
+        aws_error_set(&c->err, "InvalidAMIID.Malformed", "Invalid id: \"%s\" (expecting \"ami-...\")", image);
+        goto out;
     }
-    if (json_object_size(tags) > MAX_TAGS) {
-        json_decref(tags);
-        ec2_launch_net_clear(&place);
-        return aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.", MAX_TAGS);
+    int64_t min = json_integer_value(get(in, "MinCount"));
+    int64_t max = json_integer_value(get(in, "MaxCount"));
+    if (max < 1) {
+        aws_error_set(&c->err, "InvalidParameterValue", "Maximum instance count must be greater than zero");
+        goto out;
     }
-    if (dry_run(c)) {
-        json_decref(tags);
-        ec2_launch_net_clear(&place);
-        return -1;
+    if (min < 1) {
+        aws_error_set(&c->err, "InvalidParameterValue", "Minimum instance count must be greater than zero");
+        goto out;
     }
+    if (min > max) {
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Minimum instance count must be less than or equal to maximum instance count");
+        goto out;
+    }
+    const char *az = svc_str(get(in, "Placement"), "AvailabilityZone");
+    if (az && !zone_valid(c->region, az)) {
+        aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]", az);
+        goto out;
+    }
+    /* EC2's documented default when the request and template name none */
+    const char *type = svc_str(in, "InstanceType") ? svc_str(in, "InstanceType") : "m1.small";
+    if (check_launch(c, in, type, &img, &plan) != 0)
+        goto out;
+    placed = true;
+    if (ec2_net_resolve_launch(c, in, &place) != 0)
+        goto out;
+    tags = ec2_spec_tags(c, in, "instance");
+    vtags = tags ? ec2_spec_tags(c, in, "volume") : NULL;
+    if (!vtags || ec2_dry_run(c))
+        goto out;
 
-    const char *token = svc_str(in, "ClientToken");
-    char *fp = token ? fingerprint(in) : NULL;
+    const char *token = svc_str(c->input, "ClientToken");
+    fp = token ? fingerprint(c->input) : NULL;
     ec2_token *known = token ? g_hash_table_lookup(st->tokens, token) : NULL;
     if (known) {
-        json_decref(tags);
-        ec2_launch_net_clear(&place);
-        if (strcmp(known->fingerprint, fp) != 0) {
-            g_free(fp);
-            return aws_error_set(&c->err, "IdempotentParameterMismatch",
-                                 "Arguments on this idempotent request are inconsistent with arguments used in "
-                                 "previous request(s).");
-        }
-        g_free(fp);
-        return reservation_for_token(c, known);
+        if (strcmp(known->fingerprint, fp) != 0)
+            aws_error_set(&c->err, "IdempotentParameterMismatch",
+                          "Arguments on this idempotent request are inconsistent with arguments used in "
+                          "previous request(s).");
+        else
+            rc = reservation_for_token(c, known);
+        goto out;
     }
 
     GPtrArray *live = ec2_state_list(st, c->now_ms);
@@ -705,26 +695,29 @@ static int run_instances(svc_call *c)
     g_ptr_array_free(live, TRUE);
     int64_t room = INSTANCE_LIMIT - active;
     if (room < min) {
-        json_decref(tags);
-        ec2_launch_net_clear(&place);
-        g_free(fp);
-        return aws_error_set(&c->err, "InstanceLimitExceeded",
-                             "You have requested more instances (%lld) than your current instance limit of %d allows "
-                             "for the specified instance type. Please visit "
-                             "http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
-                             (long long)(active + min), INSTANCE_LIMIT);
+        aws_error_set(&c->err, "InstanceLimitExceeded",
+                      "You have requested more instances (%lld) than your current instance limit of %d allows "
+                      "for the specified instance type. Please visit "
+                      "http://aws.amazon.com/contact-us/ec2-request to request an adjustment to this limit.",
+                      (long long)(active + min), INSTANCE_LIMIT);
+        goto out;
     }
     int64_t n = max < room ? max : room;
 
     char rid[EC2_ID_LEN + 1];
-    new_id(c, "r-", rid, sizeof rid);
+    ec2_new_id(c, "r-", rid, sizeof rid);
     char *zone = place.az ? g_strdup(place.az) : g_strconcat(c->region, "a", NULL);
-    const char *type = svc_str(in, "InstanceType") ? svc_str(in, "InstanceType") : "m1.small";
+    json_t *params = launch_params(c, in, img, type);
+    if (lt_id) {
+        /* as EC2 marks what a template launched (the aws: prefix is EC2's) */
+        json_object_set_new(tags, "aws:ec2launchtemplate:id", json_string(lt_id));
+        json_object_set_new(tags, "aws:ec2launchtemplate:version", json_string(lt_version));
+    }
     GPtrArray *made = g_ptr_array_new();
     for (int64_t k = 0; k < n; k++) {
         char id[EC2_ID_LEN + 1];
         do
-            new_id(c, "i-", id, sizeof id);
+            ec2_new_id(c, "i-", id, sizeof id);
         while (g_hash_table_contains(st->by_id, id));
         ec2_instance *inst = ec2_instance_add(st, id, rid, c->account, c->region, zone, EC2_PENDING, c->now_ms);
         inst->launch_index = (int)k;
@@ -732,13 +725,16 @@ static int run_instances(svc_call *c)
         inst->type = g_strdup(type);
         inst->client_token = g_strdup(token);
         inst->user_data = g_strdup(svc_str(in, "UserData"));
-        inst->monitoring = svc_true(json_object_get(in, "Monitoring"), "Enabled");
+        inst->monitoring = svc_true(get(in, "Monitoring"), "Enabled");
         inst->no_terminate = svc_true(in, "DisableApiTermination");
         ec2_net_attach_instance(c, &place, inst);
         json_decref(inst->tags);
         inst->tags = json_deep_copy(tags);
+        json_object_update(inst->params, params);
+        ec2_volumes_launch(c, inst, plan, vtags);
         g_ptr_array_add(made, inst);
     }
+    json_decref(params);
     if (token) {
         ec2_token *t = g_new0(ec2_token, 1);
         t->fingerprint = fp;
@@ -754,130 +750,205 @@ static int run_instances(svc_call *c)
     json_decref(res);
     set_resource(c, made);
     g_ptr_array_free(made, TRUE);
-    ec2_launch_net_clear(&place);
-    json_decref(tags);
     g_free(zone);
+    rc = 0;
+out:
+    if (placed)
+        ec2_launch_net_clear(&place);
+    json_decref(tags);
+    json_decref(vtags);
+    json_decref(img);
+    json_decref(plan);
+    json_decref(in);
     g_free(fp);
-    return 0;
+    g_free(lt_id);
+    g_free(lt_version);
+    return rc;
 }
 
 /* ---- DescribeInstances / DescribeInstanceStatus ---- */
 
-static const char *const instance_filters[] = {
-    "instance-id", "instance-state-name", "instance-state-code", "instance-type", "image-id", "tag:",
-    "tag-key", "tag-value", "availability-zone", "reservation-id", "key-name", "private-ip-address",
-    "ip-address", "subnet-id", "vpc-id", "private-dns-name", "dns-name", "architecture", "owner-id",
-    "client-token", "launch-index", "instance.group-id", "instance.group-name", "monitoring-state",
-    "root-device-type", NULL};
+/* Every filter EC2 documents for DescribeInstances, read off the instance
+ * as described (NULL: what mockaws does not keep, which matches nothing,
+ * as an absent value on AWS). */
+static const ec2_filter_path instance_filters[] = {
+    {"affinity", "Placement.Affinity"},
+    {"architecture", "Architecture"},
+    {"availability-zone", "Placement.AvailabilityZone"},
+    {"availability-zone-id", "Placement.AvailabilityZoneId"},
+    {"block-device-mapping.attach-time", "BlockDeviceMappings.Ebs.AttachTime@time"},
+    {"block-device-mapping.delete-on-termination", "BlockDeviceMappings.Ebs.DeleteOnTermination"},
+    {"block-device-mapping.device-name", "BlockDeviceMappings.DeviceName"},
+    {"block-device-mapping.status", "BlockDeviceMappings.Ebs.Status"},
+    {"block-device-mapping.volume-id", "BlockDeviceMappings.Ebs.VolumeId"},
+    {"boot-mode", "BootMode"},
+    {"capacity-reservation-id", "CapacityReservationId"},
+    {"capacity-reservation-specification.capacity-reservation-preference",
+     "CapacityReservationSpecification.CapacityReservationPreference"},
+    {"capacity-reservation-specification.capacity-reservation-target.capacity-reservation-id",
+     "CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationId"},
+    {"capacity-reservation-specification.capacity-reservation-target.capacity-reservation-resource-group-arn",
+     "CapacityReservationSpecification.CapacityReservationTarget.CapacityReservationResourceGroupArn"},
+    {"client-token", "ClientToken"},
+    {"current-instance-boot-mode", "CurrentInstanceBootMode"},
+    {"dns-name", "PublicDnsName"},
+    {"ebs-optimized", "EbsOptimized"},
+    {"ena-support", "EnaSupport"},
+    {"enclave-options.enabled", "EnclaveOptions.Enabled"},
+    {"hibernation-options.configured", "HibernationOptions.Configured"},
+    {"host-id", "Placement.HostId"},
+    {"hypervisor", "Hypervisor"},
+    {"iam-instance-profile.arn", "IamInstanceProfile.Arn"},
+    {"iam-instance-profile.id", "IamInstanceProfile.Id"},
+    {"image-id", "ImageId"},
+    {"instance-id", "InstanceId"},
+    {"instance-lifecycle", "InstanceLifecycle"},
+    {"instance-state-code", "State.Code"},
+    {"instance-state-name", "State.Name"},
+    {"instance-type", "InstanceType"},
+    {"instance.group-id", "SecurityGroups.GroupId"},
+    {"instance.group-name", "SecurityGroups.GroupName"},
+    {"ip-address", "PublicIpAddress"},
+    {"ipv6-address", "NetworkInterfaces.Ipv6Addresses.Ipv6Address"},
+    {"kernel-id", "KernelId"},
+    {"key-name", "KeyName"},
+    {"launch-index", "AmiLaunchIndex"},
+    {"launch-time", "LaunchTime@time"},
+    {"maintenance-options.auto-recovery", "MaintenanceOptions.AutoRecovery"},
+    {"metadata-options.http-endpoint", "MetadataOptions.HttpEndpoint"},
+    {"metadata-options.http-protocol-ipv4", "MetadataOptions.HttpProtocolIpv4"},
+    {"metadata-options.http-protocol-ipv6", "MetadataOptions.HttpProtocolIpv6"},
+    {"metadata-options.http-put-response-hop-limit", "MetadataOptions.HttpPutResponseHopLimit"},
+    {"metadata-options.http-tokens", "MetadataOptions.HttpTokens"},
+    {"metadata-options.instance-metadata-tags", "MetadataOptions.InstanceMetadataTags"},
+    {"metadata-options.state", "MetadataOptions.State"},
+    {"monitoring-state", "Monitoring.State"},
+    {"network-interface.addresses.association.allocation-id",
+     "NetworkInterfaces.PrivateIpAddresses.Association.AllocationId"},
+    {"network-interface.addresses.association.association-id",
+     "NetworkInterfaces.PrivateIpAddresses.Association.AssociationId"},
+    {"network-interface.addresses.association.carrier-ip", "NetworkInterfaces.PrivateIpAddresses.Association.CarrierIp"},
+    {"network-interface.addresses.association.customer-owned-ip",
+     "NetworkInterfaces.PrivateIpAddresses.Association.CustomerOwnedIp"},
+    {"network-interface.addresses.association.ip-owner-id",
+     "NetworkInterfaces.PrivateIpAddresses.Association.IpOwnerId"},
+    {"network-interface.addresses.association.public-dns-name",
+     "NetworkInterfaces.PrivateIpAddresses.Association.PublicDnsName"},
+    {"network-interface.addresses.association.public-ip", "NetworkInterfaces.PrivateIpAddresses.Association.PublicIp"},
+    {"network-interface.addresses.primary", "NetworkInterfaces.PrivateIpAddresses.Primary"},
+    {"network-interface.addresses.private-dns-name", "NetworkInterfaces.PrivateIpAddresses.PrivateDnsName"},
+    {"network-interface.addresses.private-ip-address", "NetworkInterfaces.PrivateIpAddresses.PrivateIpAddress"},
+    {"network-interface.association.allocation-id", "NetworkInterfaces.Association.AllocationId"},
+    {"network-interface.association.association-id", "NetworkInterfaces.Association.AssociationId"},
+    {"network-interface.association.carrier-ip", "NetworkInterfaces.Association.CarrierIp"},
+    {"network-interface.association.customer-owned-ip", "NetworkInterfaces.Association.CustomerOwnedIp"},
+    {"network-interface.association.ip-owner-id", "NetworkInterfaces.Association.IpOwnerId"},
+    {"network-interface.association.public-dns-name", "NetworkInterfaces.Association.PublicDnsName"},
+    {"network-interface.association.public-ip", "NetworkInterfaces.Association.PublicIp"},
+    {"network-interface.attachment.attach-time", "NetworkInterfaces.Attachment.AttachTime@time"},
+    {"network-interface.attachment.attachment-id", "NetworkInterfaces.Attachment.AttachmentId"},
+    {"network-interface.attachment.delete-on-termination", "NetworkInterfaces.Attachment.DeleteOnTermination"},
+    {"network-interface.attachment.device-index", "NetworkInterfaces.Attachment.DeviceIndex"},
+    {"network-interface.attachment.instance-id", "InstanceId"},
+    {"network-interface.attachment.instance-owner-id", "Reservation.OwnerId"},
+    {"network-interface.attachment.network-card-index", "NetworkInterfaces.Attachment.NetworkCardIndex"},
+    {"network-interface.attachment.status", "NetworkInterfaces.Attachment.Status"},
+    {"network-interface.availability-zone", "Placement.AvailabilityZone"},
+    {"network-interface.deny-all-igw-traffic", NULL},
+    {"network-interface.description", "NetworkInterfaces.Description"},
+    {"network-interface.group-id", "NetworkInterfaces.Groups.GroupId"},
+    {"network-interface.group-name", "NetworkInterfaces.Groups.GroupName"},
+    {"network-interface.ipv4-prefixes.ipv4-prefix", "NetworkInterfaces.Ipv4Prefixes.Ipv4Prefix"},
+    {"network-interface.ipv6-address", "NetworkInterfaces.Ipv6Addresses.Ipv6Address"},
+    {"network-interface.ipv6-addresses.ipv6-address", "NetworkInterfaces.Ipv6Addresses.Ipv6Address"},
+    {"network-interface.ipv6-addresses.is-primary-ipv6", "NetworkInterfaces.Ipv6Addresses.IsPrimaryIpv6"},
+    {"network-interface.ipv6-native", NULL},
+    {"network-interface.ipv6-prefixes.ipv6-prefix", "NetworkInterfaces.Ipv6Prefixes.Ipv6Prefix"},
+    {"network-interface.mac-address", "NetworkInterfaces.MacAddress"},
+    {"network-interface.network-interface-id", "NetworkInterfaces.NetworkInterfaceId"},
+    {"network-interface.operator.managed", NULL},
+    {"network-interface.operator.principal", NULL},
+    {"network-interface.outpost-arn", NULL},
+    {"network-interface.owner-id", "NetworkInterfaces.OwnerId"},
+    {"network-interface.private-dns-name", "NetworkInterfaces.PrivateDnsName"},
+    {"network-interface.private-ip-address", "NetworkInterfaces.PrivateIpAddress"},
+    {"network-interface.public-dns-name", "NetworkInterfaces.Association.PublicDnsName"},
+    {"network-interface.requester-id", NULL},
+    {"network-interface.requester-managed", NULL},
+    {"network-interface.status", "NetworkInterfaces.Status"},
+    {"network-interface.source-dest-check", "NetworkInterfaces.SourceDestCheck"},
+    {"network-interface.subnet-id", "NetworkInterfaces.SubnetId"},
+    {"network-interface.tag-key", "NetworkInterfaces.TagSet.Key"},
+    {"network-interface.tag-value", "NetworkInterfaces.TagSet.Value"},
+    {"network-interface.vpc-id", "NetworkInterfaces.VpcId"},
+    {"network-performance-options.bandwidth-weighting", "NetworkPerformanceOptions.BandwidthWeighting"},
+    {"operator.managed", NULL},
+    {"operator.principal", NULL},
+    {"outpost-arn", "OutpostArn"},
+    {"owner-id", "Reservation.OwnerId"},
+    {"placement-group-name", "Placement.GroupName"},
+    {"placement-partition-number", "Placement.PartitionNumber"},
+    {"platform", "Platform"},
+    {"platform-details", "PlatformDetails"},
+    {"private-dns-name", "PrivateDnsName"},
+    {"private-dns-name-options.enable-resource-name-dns-a-record",
+     "PrivateDnsNameOptions.EnableResourceNameDnsARecord"},
+    {"private-dns-name-options.enable-resource-name-dns-aaaa-record",
+     "PrivateDnsNameOptions.EnableResourceNameDnsAAAARecord"},
+    {"private-dns-name-options.hostname-type", "PrivateDnsNameOptions.HostnameType"},
+    {"private-ip-address", "PrivateIpAddress"},
+    {"product-code", "ProductCodes.ProductCodeId"},
+    {"product-code.type", "ProductCodes.ProductCodeType"},
+    {"ramdisk-id", "RamdiskId"},
+    {"reason", "StateTransitionReason"},
+    {"requester-id", NULL},
+    {"reservation-id", "Reservation.ReservationId"},
+    {"root-device-name", "RootDeviceName"},
+    {"root-device-type", "RootDeviceType"},
+    {"source-dest-check", "SourceDestCheck"},
+    {"spot-instance-request-id", "SpotInstanceRequestId"},
+    {"state-reason-code", "StateReason.Code"},
+    {"state-reason-message", "StateReason.Message"},
+    {"subnet-id", "SubnetId"},
+    {"tenancy", "Placement.Tenancy"},
+    {"tpm-support", "TpmSupport"},
+    {"usage-operation", "UsageOperation"},
+    {"usage-operation-update-time", "UsageOperationUpdateTime@time"},
+    {"virtualization-type", "VirtualizationType"},
+    {"vpc-id", "VpcId"},
+    {NULL, NULL},
+};
 
-static bool tag_filter_accepts(const ec2_filter *f, json_t *tags)
+/* Whether the instance (its volumes: vols) passes the filters. */
+static bool instance_matches(svc_call *c, const ec2_instance *in, GPtrArray *vols, GPtrArray *filters)
 {
-    const char *k;
-    json_t *v;
-    if (g_str_has_prefix(f->name, "tag:")) {
-        json_t *tv = json_object_get(tags, f->name + 4);
-        return tv && ec2_filter_accepts(f, json_string_value(tv));
-    }
-    json_object_foreach(tags, k, v) {
-        if (ec2_filter_accepts(f, strcmp(f->name, "tag-key") == 0 ? k : json_string_value(v)))
-            return true;
-    }
-    return false;
-}
-
-static bool groups_accept(const ec2_filter *f, json_t *groups, const char *field)
-{
-    size_t i;
-    json_t *g;
-    json_array_foreach(groups, i, g) if (ec2_filter_accepts(f, svc_str(g, field))) return true;
-    return false;
-}
-
-static bool instance_matches(const ec2_instance *in, GPtrArray *filters)
-{
-    for (guint i = 0; i < filters->len; i++) {
-        const ec2_filter *f = g_ptr_array_index(filters, i);
-        const char *n = f->name;
-        char buf[32], ipbuf[16];
-        const char *val = NULL;
-        bool ok;
-        if (g_str_has_prefix(n, "tag"))
-            ok = tag_filter_accepts(f, in->tags);
-        else if (!strcmp(n, "instance.group-id"))
-            ok = groups_accept(f, in->groups, "GroupId");
-        else if (!strcmp(n, "instance.group-name"))
-            ok = groups_accept(f, in->groups, "GroupName");
-        else {
-            if (!strcmp(n, "instance-id"))
-                val = in->id;
-            else if (!strcmp(n, "instance-state-name"))
-                val = ec2_istate_name(in->state);
-            else if (!strcmp(n, "instance-state-code") || !strcmp(n, "launch-index")) {
-                g_snprintf(buf, sizeof buf, "%d", n[0] == 'i' ? (int)in->state : in->launch_index);
-                val = buf;
-            } else if (!strcmp(n, "instance-type"))
-                val = in->type;
-            else if (!strcmp(n, "image-id"))
-                val = in->image_id;
-            else if (!strcmp(n, "availability-zone"))
-                val = in->az;
-            else if (!strcmp(n, "reservation-id"))
-                val = in->reservation_id;
-            else if (!strcmp(n, "key-name"))
-                val = in->key_name;
-            else if (!strcmp(n, "private-ip-address"))
-                val = in->private_ip;
-            else if (!strcmp(n, "ip-address"))
-                val = ec2_public_ip(in, ipbuf);
-            else if (!strcmp(n, "subnet-id"))
-                val = in->subnet_id;
-            else if (!strcmp(n, "vpc-id"))
-                val = in->vpc_id;
-            else if (!strcmp(n, "architecture"))
-                val = architecture(in->type);
-            else if (!strcmp(n, "owner-id"))
-                val = in->owner;
-            else if (!strcmp(n, "client-token"))
-                val = in->client_token;
-            else if (!strcmp(n, "monitoring-state"))
-                val = in->monitoring ? "enabled" : "disabled";
-            else if (!strcmp(n, "root-device-type"))
-                val = "ebs";
-            char *dns = NULL;
-            if (!strcmp(n, "private-dns-name"))
-                val = dns = private_dns(in);
-            else if (!strcmp(n, "dns-name") && ec2_public_ip(in, ipbuf))
-                val = dns = public_dns(in, ipbuf);
-            ok = ec2_filter_accepts(f, val);
-            g_free(dns);
-        }
-        if (!ok)
-            return false;
-    }
-    return true;
+    if (!filters->len)
+        return true;
+    json_t *o = instance_json(in, vols);
+    /* what the reservation says of it */
+    json_object_set_new(o, "Reservation", json_pack("{s:s, s:s}", "OwnerId", c->account, "ReservationId",
+                                                    in->reservation_id));
+    bool ok = ec2_filters_match(filters, instance_filters, o);
+    json_decref(o);
+    return ok;
 }
 
 /* The instances a describe call covers, settled, in launch order, before
- * paging: those named, or all; then filtered. NULL with err set. */
-static GPtrArray *select_instances(svc_call *c, const char *const *known_filters, bool instance_filters_apply,
-                                   bool (*keep)(svc_call *c, const ec2_instance *in), int64_t *max,
-                                   GPtrArray **filters_out)
+ * paging: those named, or all; then filtered (by the instance filters when
+ * table is set). NULL with err set. */
+static GPtrArray *select_instances(svc_call *c, GPtrArray *filters, bool instance_filters_apply,
+                                   bool (*keep)(svc_call *c, const ec2_instance *in), int64_t *max)
 {
     json_t *ids = json_object_get(c->input, "InstanceIds");
     bool with_ids = json_array_size(ids) > 0;
     uint64_t from_seq;
-    if (!page_size(c, with_ids, max) || !token_decode(c, &from_seq))
-        return NULL;
-    GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), known_filters, &c->err);
-    if (!filters)
+    if (!page_size(c, with_ids, max) || !ec2_token_decode(c, &from_seq))
         return NULL;
     GPtrArray *base;
     if (with_ids) {
         GPtrArray *named = named_instances(c, ids);
-        if (!named) {
-            ec2_filters_free(filters);
+        if (!named)
             return NULL;
-        }
         /* launch order, as EC2 lists, whatever order they were named in */
         GHashTable *wanted = g_hash_table_new(g_direct_hash, g_direct_equal);
         for (guint i = 0; i < named->len; i++)
@@ -891,19 +962,19 @@ static GPtrArray *select_instances(svc_call *c, const char *const *known_filters
         g_hash_table_destroy(wanted);
         g_ptr_array_free(named, TRUE);
     } else {
-        if (dry_run(c)) {
-            ec2_filters_free(filters);
+        if (ec2_dry_run(c))
             return NULL;
-        }
         base = ec2_state_list(c->state, c->now_ms);
     }
+    GHashTable *vols = instance_filters_apply && filters->len ? ec2_volumes_by_instance(c->state, c->now_ms) : NULL;
     for (guint i = base->len; i-- > 0;) {
         ec2_instance *in = g_ptr_array_index(base, i);
-        if ((keep && !keep(c, in)) || (instance_filters_apply && !instance_matches(in, filters)) ||
-            in->seq <= from_seq)
+        if ((keep && !keep(c, in)) || in->seq <= from_seq ||
+            (vols && !instance_matches(c, in, g_hash_table_lookup(vols, in->id), filters)))
             g_ptr_array_remove_index(base, i);
     }
-    *filters_out = filters;
+    if (vols)
+        g_hash_table_destroy(vols);
     return base;
 }
 
@@ -913,16 +984,20 @@ static char *paginate(GPtrArray *list, int64_t max)
     if (max <= 0 || list->len <= (guint)max)
         return NULL;
     g_ptr_array_set_size(list, (guint)max);
-    return token_encode(((ec2_instance *)g_ptr_array_index(list, (guint)max - 1))->seq);
+    return ec2_token_encode(((ec2_instance *)g_ptr_array_index(list, (guint)max - 1))->seq);
 }
 
 static int describe_instances(svc_call *c)
 {
     int64_t max;
-    GPtrArray *filters = NULL;
-    GPtrArray *list = select_instances(c, instance_filters, true, NULL, &max, &filters);
-    if (!list)
+    GPtrArray *filters = ec2_filters_from(c, instance_filters);
+    if (!filters)
         return -1;
+    GPtrArray *list = select_instances(c, filters, true, NULL, &max);
+    if (!list) {
+        ec2_filters_free(filters);
+        return -1;
+    }
     char *next = paginate(list, max);
     c->output = json_pack("{s:o}", "Reservations", reservations_json(c, list));
     if (next)
@@ -940,7 +1015,8 @@ static const char *const status_filters[] = {
     "availability-zone", "event.code", "event.description", "event.instance-event-id", "event.not-after",
     "event.not-before", "event.not-before-deadline", "instance-state-code", "instance-state-name",
     "instance-status.reachability", "instance-status.status", "system-status.reachability",
-    "system-status.status", "attached-ebs-status.status", "attached-ebs-status.reachability", NULL};
+    "system-status.status", "attached-ebs-status.status", "attached-ebs-status.reachability",
+    "availability-zone-id", "operator.managed", "operator.principal", "application-status.status", NULL};
 
 static bool status_visible(svc_call *c, const ec2_instance *in)
 {
@@ -959,10 +1035,14 @@ static json_t *summary_json(const char *status)
 static int describe_instance_status(svc_call *c)
 {
     int64_t max;
-    GPtrArray *filters = NULL;
-    GPtrArray *list = select_instances(c, status_filters, false, status_visible, &max, &filters);
-    if (!list)
+    GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), status_filters, &c->err);
+    if (!filters)
         return -1;
+    GPtrArray *list = select_instances(c, filters, false, status_visible, &max);
+    if (!list) {
+        ec2_filters_free(filters);
+        return -1;
+    }
     /* status filters apply to what is computed here */
     json_t *out = json_array();
     GPtrArray *kept = g_ptr_array_new();
@@ -1105,6 +1185,294 @@ static int stop_instances(svc_call *c) { return change_state(c, ACT_STOP, "Stopp
 static int terminate_instances(svc_call *c) { return change_state(c, ACT_TERMINATE, "TerminatingInstances"); }
 static int reboot_instances(svc_call *c) { return change_state(c, ACT_REBOOT, NULL); }
 
+/* ---- instance attributes ---- */
+
+/* The one instance an input's InstanceId names, settled; NULL with c->err
+ * set. */
+static ec2_instance *one_instance(svc_call *c)
+{
+    const char *id = svc_str(c->input, "InstanceId");
+    if (!id || !instance_id_ok(id)) {
+        aws_error_set(&c->err, "InvalidInstanceID.Malformed", "Invalid id: \"%s\"", id ? id : "");
+        return NULL;
+    }
+    ec2_instance *in = ec2_state_get(c->state, id, c->now_ms);
+    if (!in)
+        aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", id);
+    else {
+        g_free(c->resource);
+        c->resource = g_strdup(id);
+    }
+    return in;
+}
+
+static json_t *value_of(json_t *v) { return v ? json_pack("{s:O}", "Value", v) : json_object(); }
+
+/* The instance's value of an attribute as DescribeInstanceAttribute
+ * gives it, under its member name: "InstanceType": {"Value": ...}. */
+static void attribute_json(svc_call *c, const ec2_instance *in, const char *attr, json_t *out)
+{
+    GHashTable *vols = ec2_volumes_by_instance(c->state, c->now_ms);
+    json_t *d = instance_json(in, g_hash_table_lookup(vols, in->id));
+    g_hash_table_destroy(vols);
+    json_t *p = in->params;
+    static const char *const shown[][2] = {
+        {"instanceType", "InstanceType"},     {"kernel", "KernelId"},         {"ramdisk", "RamdiskId"},
+        {"rootDeviceName", "RootDeviceName"}, {"sourceDestCheck", "SourceDestCheck"},
+        {"ebsOptimized", "EbsOptimized"},     {"sriovNetSupport", "SriovNetSupport"}, {"enaSupport", "EnaSupport"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(shown); i++)
+        if (strcmp(attr, shown[i][0]) == 0)
+            json_object_set_new(out, shown[i][1], value_of(json_object_get(d, shown[i][1])));
+    if (strcmp(attr, "userData") == 0)
+        json_object_set_new(out, "UserData", in->user_data ? json_pack("{s:s}", "Value", in->user_data) : json_object());
+    else if (strcmp(attr, "disableApiTermination") == 0)
+        json_object_set_new(out, "DisableApiTermination", json_pack("{s:b}", "Value", in->no_terminate));
+    else if (strcmp(attr, "disableApiStop") == 0)
+        json_object_set_new(out, "DisableApiStop", json_pack("{s:b}", "Value", svc_true(p, "DisableApiStop")));
+    else if (strcmp(attr, "instanceInitiatedShutdownBehavior") == 0) {
+        const char *b = svc_str(p, "InstanceInitiatedShutdownBehavior");
+        json_object_set_new(out, "InstanceInitiatedShutdownBehavior", json_pack("{s:s}", "Value", b ? b : "stop"));
+    } else if (strcmp(attr, "blockDeviceMapping") == 0)
+        json_object_set(out, "BlockDeviceMappings", json_object_get(d, "BlockDeviceMappings"));
+    else if (strcmp(attr, "productCodes") == 0)
+        json_object_set(out, "ProductCodes", json_object_get(d, "ProductCodes"));
+    else if (strcmp(attr, "groupSet") == 0)
+        json_object_set(out, "Groups", in->groups);
+    else if (strcmp(attr, "enclaveOptions") == 0)
+        json_object_set(out, "EnclaveOptions", json_object_get(d, "EnclaveOptions"));
+    json_decref(d);
+}
+
+static int describe_instance_attribute(svc_call *c)
+{
+    ec2_instance *in = one_instance(c);
+    if (!in || ec2_dry_run(c))
+        return -1;
+    c->output = json_pack("{s:s}", "InstanceId", in->id);
+    attribute_json(c, in, svc_str(c->input, "Attribute"), c->output);
+    return 0;
+}
+
+/* ModifyInstanceAttribute's members, and the Attribute name each answers to. */
+static const char *const modifiable[][2] = {
+    {"SourceDestCheck", "sourceDestCheck"},
+    {"DisableApiStop", "disableApiStop"},
+    {"DisableApiTermination", "disableApiTermination"},
+    {"InstanceType", "instanceType"},
+    {"Kernel", "kernel"},
+    {"Ramdisk", "ramdisk"},
+    {"UserData", "userData"},
+    {"InstanceInitiatedShutdownBehavior", "instanceInitiatedShutdownBehavior"},
+    {"Groups", "groupSet"},
+    {"EbsOptimized", "ebsOptimized"},
+    {"SriovNetSupport", "sriovNetSupport"},
+    {"EnaSupport", "enaSupport"},
+    {"BlockDeviceMappings", "blockDeviceMapping"},
+};
+
+/* "true" / "false" of Attribute + Value as the boolean it is. */
+static json_t *attribute_value(const char *member, const char *value)
+{
+    static const char *const flags[] = {"SourceDestCheck", "DisableApiStop", "DisableApiTermination",
+                                        "EbsOptimized", "EnaSupport", NULL};
+    if (g_strv_contains(flags, member))
+        return json_pack("{s:b}", "Value", g_ascii_strcasecmp(value, "true") == 0);
+    return json_pack("{s:s}", "Value", value);
+}
+
+static int modify_instance_attribute(svc_call *c)
+{
+    ec2_instance *in = one_instance(c);
+    if (!in)
+        return -1;
+    /* the one change asked, as member and {"Value": ...} (or a list) */
+    const char *member = NULL;
+    json_t *change = NULL;
+    const char *attr = svc_str(c->input, "Attribute");
+    for (size_t i = 0; i < G_N_ELEMENTS(modifiable); i++) {
+        json_t *v = json_object_get(c->input, modifiable[i][0]);
+        bool by_name = attr && strcmp(attr, modifiable[i][1]) == 0;
+        if (!v && !by_name)
+            continue;
+        if (member)
+            return aws_error_set(&c->err, "InvalidParameterCombination",
+                                 "Fields for multiple attribute types specified: %s, %s", member, modifiable[i][0]);
+        member = modifiable[i][0];
+        change = v ? json_incref(v)
+                   : svc_str(c->input, "Value") ? attribute_value(member, svc_str(c->input, "Value")) : NULL;
+    }
+    if (!member || !change) {
+        json_decref(change);
+        return aws_error_set(&c->err, attr ? "InvalidParameterValue" : "MissingParameter",
+                             attr ? "Value (%s) for parameter attribute is invalid. Unknown attribute."
+                                  : "No attributes specified.",
+                             attr);
+    }
+    int rc = -1;
+    const char *sval = svc_str(change, "Value");
+    static const char *const while_stopped[] = {"InstanceType", "UserData", "EbsOptimized", "EnaSupport",
+                                                "SriovNetSupport", "Kernel", "Ramdisk", NULL};
+    if (g_strv_contains(while_stopped, member) && in->state != EC2_STOPPED) {
+        aws_error_set(&c->err, "IncorrectInstanceState", "The instance '%s' is not in the 'stopped' state.", in->id);
+        goto out;
+    }
+    if (strcmp(member, "InstanceType") == 0) {
+        const char *arch = svc_str(in->params, "Architecture");
+        if (!sval || !ec2_itype_arch(sval)) {
+            aws_error_set(&c->err, "InvalidInstanceAttributeValue", "Value (%s) for parameter instanceType is invalid.",
+                          sval ? sval : "");
+            goto out;
+        }
+        if (arch && strcmp(arch, ec2_itype_arch(sval)) != 0) {
+            aws_error_set(&c->err, "InvalidInstanceAttributeValue",
+                          "The instance type '%s' does not support the '%s' architecture of the instance's AMI.",
+                          sval, arch);
+            goto out;
+        }
+    }
+    if (strcmp(member, "InstanceInitiatedShutdownBehavior") == 0 && g_strcmp0(sval, "stop") != 0 &&
+        g_strcmp0(sval, "terminate") != 0) {
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Value (%s) for parameter instanceInitiatedShutdownBehavior is invalid. Supported values are "
+                      "'stop' and 'terminate'.",
+                      sval ? sval : "");
+        goto out;
+    }
+    GHashTable *vols = NULL;
+    if (strcmp(member, "BlockDeviceMappings") == 0) {
+        vols = ec2_volumes_by_instance(c->state, c->now_ms);
+        GPtrArray *mine = g_hash_table_lookup(vols, in->id);
+        size_t i;
+        json_t *m;
+        json_array_foreach(change, i, m) {
+            const char *dev = svc_str(m, "DeviceName");
+            bool found = false;
+            for (guint k = 0; mine && k < mine->len; k++)
+                found |= g_strcmp0(((ec2_volume *)g_ptr_array_index(mine, k))->device, dev) == 0;
+            if (!found) {
+                aws_error_set(&c->err, "InvalidInstanceAttributeValue", "No device is currently mapped at %s",
+                              dev ? dev : "");
+                g_hash_table_destroy(vols);
+                goto out;
+            }
+        }
+    }
+    if (ec2_dry_run(c)) {
+        if (vols)
+            g_hash_table_destroy(vols);
+        goto out;
+    }
+    json_t *flag = json_object_get(change, "Value");
+    if (strcmp(member, "BlockDeviceMappings") == 0) {
+        GPtrArray *mine = g_hash_table_lookup(vols, in->id);
+        size_t i;
+        json_t *m;
+        json_array_foreach(change, i, m) {
+            json_t *dot = json_object_get(json_object_get(m, "Ebs"), "DeleteOnTermination");
+            for (guint k = 0; dot && k < mine->len; k++) {
+                ec2_volume *v = g_ptr_array_index(mine, k);
+                if (strcmp(v->device, svc_str(m, "DeviceName")) == 0)
+                    v->delete_on_termination = json_is_true(dot);
+            }
+        }
+        g_hash_table_destroy(vols);
+    } else if (strcmp(member, "InstanceType") == 0) {
+        g_free(in->type);
+        in->type = g_strdup(sval);
+    } else if (strcmp(member, "UserData") == 0) {
+        g_free(in->user_data);
+        in->user_data = g_strdup(sval);
+    } else if (strcmp(member, "DisableApiTermination") == 0) {
+        in->no_terminate = json_is_true(flag);
+    } else if (strcmp(member, "Groups") == 0) {
+        /* which groups exist is the networking's to say; kept as given */
+        json_t *groups = json_array();
+        size_t i;
+        json_t *g;
+        json_array_foreach(change, i, g) json_array_append_new(groups, json_pack("{s:O, s:O}", "GroupId", g,
+                                                                                 "GroupName", g));
+        json_decref(in->groups);
+        in->groups = groups;
+    } else {
+        static const char *const renamed[][2] = {{"Kernel", "KernelId"}, {"Ramdisk", "RamdiskId"}};
+        const char *key = member;
+        for (size_t i = 0; i < G_N_ELEMENTS(renamed); i++)
+            if (strcmp(member, renamed[i][0]) == 0)
+                key = renamed[i][1];
+        json_object_set(in->params, key, flag);
+    }
+    rc = 0;
+out:
+    json_decref(change);
+    return rc;
+}
+
+/* GetLaunchTemplateData: what a template would need to launch this
+ * instance again. */
+static int get_launch_template_data(svc_call *c)
+{
+    ec2_instance *in = one_instance(c);
+    if (!in || ec2_dry_run(c))
+        return -1;
+    GHashTable *vols = ec2_volumes_by_instance(c->state, c->now_ms);
+    GPtrArray *mine = g_hash_table_lookup(vols, in->id);
+    json_t *d = instance_json(in, mine);
+    json_t *bdm = json_array();
+    for (guint i = 0; mine && i < mine->len; i++) {
+        ec2_volume *v = g_ptr_array_index(mine, i);
+        json_t *ebs = json_pack("{s:b, s:b, s:I, s:s}", "Encrypted", v->encrypted, "DeleteOnTermination",
+                                v->delete_on_termination, "VolumeSize", (json_int_t)v->size, "VolumeType", v->type);
+        if (v->iops)
+            json_object_set_new(ebs, "Iops", json_integer(v->iops));
+        if (v->throughput)
+            json_object_set_new(ebs, "Throughput", json_integer(v->throughput));
+        if (v->snapshot_id)
+            json_object_set_new(ebs, "SnapshotId", json_string(v->snapshot_id));
+        json_array_append_new(bdm, json_pack("{s:s, s:o}", "DeviceName", v->device, "Ebs", ebs));
+    }
+    g_hash_table_destroy(vols);
+    json_t *groups = json_array();
+    size_t i;
+    json_t *g;
+    json_array_foreach(in->groups, i, g) json_array_append(groups, json_object_get(g, "GroupId"));
+    const char *sdb = svc_str(in->params, "InstanceInitiatedShutdownBehavior");
+    json_t *data = json_pack(
+        "{s:O, s:O, s:{s:b}, s:O, s:b, s:s, s:o, s:[{s:b, s:s, s:i, s:O, s:[], s:[{s:b, s:s}], s:s, s:i}],"
+        " s:O, s:O, s:O, s:O, s:O, s:O, s:b}",
+        "ImageId", json_object_get(d, "ImageId"), "InstanceType", json_object_get(d, "InstanceType"), "Monitoring",
+        "Enabled", in->monitoring, "Placement", json_object_get(d, "Placement"), "DisableApiTermination",
+        in->no_terminate, "InstanceInitiatedShutdownBehavior", sdb ? sdb : "stop", "BlockDeviceMappings", bdm,
+        "NetworkInterfaces", "DeleteOnTermination", 1, "Description", "", "DeviceIndex", 0, "Groups", groups,
+        "Ipv6Addresses", "PrivateIpAddresses", "Primary", 1, "PrivateIpAddress", in->private_ip, "SubnetId",
+        in->subnet_id, "NetworkCardIndex", 0, "EbsOptimized", json_object_get(d, "EbsOptimized"), "CpuOptions",
+        json_object_get(d, "CpuOptions"), "HibernationOptions", json_object_get(d, "HibernationOptions"),
+        "EnclaveOptions", json_object_get(d, "EnclaveOptions"), "PrivateDnsNameOptions",
+        json_object_get(d, "PrivateDnsNameOptions"), "MaintenanceOptions", json_object_get(d, "MaintenanceOptions"),
+        "DisableApiStop", svc_true(in->params, "DisableApiStop"));
+    json_decref(groups);
+    if (data) {
+        json_t *md = json_deep_copy(json_object_get(d, "MetadataOptions"));
+        json_object_del(md, "State");
+        json_object_set_new(data, "MetadataOptions", md);
+        if (in->key_name)
+            json_object_set_new(data, "KeyName", json_string(in->key_name));
+        if (in->user_data)
+            json_object_set_new(data, "UserData", json_string(in->user_data));
+        if (json_object_get(d, "IamInstanceProfile"))
+            json_object_set(data, "IamInstanceProfile", json_object_get(d, "IamInstanceProfile"));
+        if (json_object_get(in->params, "CreditSpecification"))
+            json_object_set(data, "CreditSpecification", json_object_get(in->params, "CreditSpecification"));
+        json_t *tags = json_deep_copy(json_object_get(d, "Tags"));
+        if (tags)
+            json_object_set_new(data, "TagSpecifications",
+                                json_pack("[{s:s, s:o}]", "ResourceType", "instance", "Tags", tags));
+    }
+    json_decref(d);
+    c->output = json_pack("{s:o}", "LaunchTemplateData", data ? data : json_object());
+    return 0;
+}
+
 /* ---- tags ---- */
 
 static const char *resource_type(const char *id)
@@ -1132,7 +1500,7 @@ static bool resource_id_ok(const char *id)
     for (const char *p = id; p < dash; p++)
         if (!g_ascii_islower(*p) && *p != '-')
             return false;
-    return all_hex(dash + 1, 8, 17);
+    return ec2_all_hex(dash + 1, 8, 17);
 }
 
 /* The tag object of each resource named (borrowed), in the order named;
@@ -1153,13 +1521,19 @@ static GPtrArray *tag_targets(svc_call *c, bool create)
             return NULL;
         }
     }
-    if (dry_run(c))
+    if (ec2_dry_run(c))
         return NULL;
     GPtrArray *out = g_ptr_array_new();
     json_array_foreach(res, i, v) {
         const char *id = json_string_value(v);
         json_t *tags;
-        if (g_str_has_prefix(id, "i-")) {
+        ec2_volume *vol = g_str_has_prefix(id, "vol-") ? ec2_volume_lookup(st, id) : NULL;
+        json_t *lt_tags = g_str_has_prefix(id, "lt-") ? ec2_template_tags(st->templates, id) : NULL;
+        if (vol) {
+            tags = vol->tags;
+        } else if (lt_tags) {
+            tags = lt_tags;
+        } else if (g_str_has_prefix(id, "i-")) {
             ec2_instance *in = ec2_state_get(st, id, c->now_ms);
             if (!in) {
                 aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", id);
@@ -1183,7 +1557,7 @@ static GPtrArray *tag_targets(svc_call *c, bool create)
 static int create_tags(svc_call *c)
 {
     json_t *tags = json_object_get(c->input, "Tags");
-    if (check_tags(c, tags) != 0)
+    if (ec2_check_tags(c, tags) != 0)
         return -1;
     /* The tags as they will stand, once: a key given twice is one tag (the
      * last value wins). More of them than a resource may hold fails every
@@ -1195,8 +1569,8 @@ static int create_tags(svc_call *c)
         json_object_set_new(final, svc_str(tag, "Key"), json_string(svc_str(tag, "Value") ? svc_str(tag, "Value") : ""));
     int rc = 0;
     GPtrArray *targets = NULL;
-    if (json_object_size(final) > MAX_TAGS) {
-        rc = aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.", MAX_TAGS);
+    if (json_object_size(final) > EC2_MAX_TAGS) {
+        rc = aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.", EC2_MAX_TAGS);
         goto out;
     }
     /* Check the limit before changing anything, as EC2 does all or none. */
@@ -1211,9 +1585,9 @@ static int create_tags(svc_call *c)
         const char *k;
         json_t *v;
         json_object_foreach(final, k, v) added += !json_object_get(obj, k);
-        if (json_object_size(obj) + added > MAX_TAGS) {
+        if (json_object_size(obj) + added > EC2_MAX_TAGS) {
             rc = aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is %d.",
-                               MAX_TAGS);
+                               EC2_MAX_TAGS);
             goto out;
         }
     }
@@ -1236,7 +1610,7 @@ static int delete_tags(svc_call *c)
     json_t *tags = json_object_get(c->input, "Tags");
     /* key -> the values that remove it (a JSON object used as a set), or
      * JSON null when any value does: built once, so that each resource
-     * costs its own (at most MAX_TAGS) tags, not the length of the list */
+     * costs its own (at most EC2_MAX_TAGS) tags, not the length of the list */
     json_t *doomed = json_object();
     size_t i;
     json_t *tag;
@@ -1288,6 +1662,17 @@ static gint row_cmp(gconstpointer a, gconstpointer b)
     return r ? r : strcmp(x->key, y->key);
 }
 
+/* A row per tag of one resource (borrowed strings). */
+static void add_rows(GArray *rows, const char *id, json_t *tags)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(tags, k, v) {
+        tag_row r = {id, k, json_string_value(v)};
+        g_array_append_val(rows, r);
+    }
+}
+
 static const char *const tag_filters[] = {"key", "value", "resource-id", "resource-type", "tag:", NULL};
 
 static int describe_tags(svc_call *c)
@@ -1295,12 +1680,12 @@ static int describe_tags(svc_call *c)
     ec2_state *st = c->state;
     int64_t max;
     uint64_t from;
-    if (!page_size(c, false, &max) || !token_decode(c, &from))
+    if (!page_size(c, false, &max) || !ec2_token_decode(c, &from))
         return -1;
     GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), tag_filters, &c->err);
     if (!filters)
         return -1;
-    if (dry_run(c)) {
+    if (ec2_dry_run(c)) {
         ec2_filters_free(filters);
         return -1;
     }
@@ -1315,6 +1700,13 @@ static int describe_tags(svc_call *c)
             g_array_append_val(rows, r);
         }
     }
+    GPtrArray *vols = ec2_volumes_list(st, c->now_ms);
+    for (guint i = 0; i < vols->len; i++)
+        add_rows(rows, ((ec2_volume *)g_ptr_array_index(vols, i))->id, ((ec2_volume *)g_ptr_array_index(vols, i))->tags);
+    GPtrArray *tagged = ec2_template_ids(st->templates);
+    for (guint i = 0; i < tagged->len; i++)
+        add_rows(rows, g_ptr_array_index(tagged, i), ec2_template_tags(st->templates, g_ptr_array_index(tagged, i)));
+    g_ptr_array_free(tagged, TRUE);
     GHashTableIter it;
     gpointer id, obj;
     g_hash_table_iter_init(&it, st->tags);
@@ -1349,7 +1741,7 @@ static int describe_tags(svc_call *c)
         if (pos <= from)
             continue;
         if (max > 0 && json_array_size(out) == (size_t)max) {
-            next = token_encode(pos - 1);
+            next = ec2_token_encode(pos - 1);
             break;
         }
         json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "Key", r->key, "ResourceId", r->id,
@@ -1360,6 +1752,7 @@ static int describe_tags(svc_call *c)
         json_object_set_new(c->output, "NextToken", json_string(next));
     g_free(next);
     g_array_free(rows, TRUE);
+    g_ptr_array_free(vols, TRUE);
     g_ptr_array_free(live, TRUE);
     ec2_filters_free(filters);
     return 0;
@@ -1396,6 +1789,30 @@ static const svc_op ops[] = {
     {"DescribeTags", describe_tags, SVC_LOCK_EXCLUSIVE},
     {"DescribeRegions", describe_regions, SVC_LOCK_SHARED},
     {"DescribeAvailabilityZones", describe_availability_zones, SVC_LOCK_SHARED},
+    /* images, instance types, volumes, instance attributes, launch templates */
+    {"DescribeImages", ec2_describe_images, SVC_LOCK_EXCLUSIVE},
+    {"CreateImage", ec2_create_image, SVC_LOCK_EXCLUSIVE},
+    {"DeregisterImage", ec2_deregister_image, SVC_LOCK_EXCLUSIVE},
+    {"DescribeImageAttribute", ec2_describe_image_attribute, SVC_LOCK_EXCLUSIVE},
+    {"DescribeInstanceTypes", ec2_describe_instance_types, SVC_LOCK_SHARED},
+    {"DescribeInstanceTypeOfferings", ec2_describe_instance_type_offerings, SVC_LOCK_SHARED},
+    {"CreateVolume", ec2_create_volume, SVC_LOCK_EXCLUSIVE},
+    {"DescribeVolumes", ec2_describe_volumes, SVC_LOCK_EXCLUSIVE},
+    {"DescribeVolumeStatus", ec2_describe_volume_status, SVC_LOCK_EXCLUSIVE},
+    {"AttachVolume", ec2_attach_volume, SVC_LOCK_EXCLUSIVE},
+    {"DetachVolume", ec2_detach_volume, SVC_LOCK_EXCLUSIVE},
+    {"DeleteVolume", ec2_delete_volume, SVC_LOCK_EXCLUSIVE},
+    {"ModifyVolume", ec2_modify_volume, SVC_LOCK_EXCLUSIVE},
+    {"DescribeInstanceAttribute", describe_instance_attribute, SVC_LOCK_EXCLUSIVE},
+    {"ModifyInstanceAttribute", modify_instance_attribute, SVC_LOCK_EXCLUSIVE},
+    {"CreateLaunchTemplate", ec2_create_launch_template, SVC_LOCK_EXCLUSIVE},
+    {"CreateLaunchTemplateVersion", ec2_create_launch_template_version, SVC_LOCK_EXCLUSIVE},
+    {"DescribeLaunchTemplates", ec2_describe_launch_templates, SVC_LOCK_EXCLUSIVE},
+    {"DescribeLaunchTemplateVersions", ec2_describe_launch_template_versions, SVC_LOCK_EXCLUSIVE},
+    {"ModifyLaunchTemplate", ec2_modify_launch_template, SVC_LOCK_EXCLUSIVE},
+    {"DeleteLaunchTemplateVersions", ec2_delete_launch_template_versions, SVC_LOCK_EXCLUSIVE},
+    {"DeleteLaunchTemplate", ec2_delete_launch_template, SVC_LOCK_EXCLUSIVE},
+    {"GetLaunchTemplateData", get_launch_template_data, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 

@@ -5,7 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/ec2/image.h"
 #include "services/ec2/net.h"
+#include "services/ec2/template.h"
+#include "services/ec2/volume.h"
 #include "services/svc_api.h"
 
 static const struct {
@@ -56,11 +59,11 @@ static void instance_free(gpointer p)
     g_free(in->client_token);
     g_free(in->user_data);
     g_free(in->owner);
-    g_free(in->volume_id);
     g_free(in->eni_id);
     g_free(in->mac);
     json_decref(in->groups);
     json_decref(in->tags);
+    json_decref(in->params);
     g_free(in);
 }
 
@@ -82,6 +85,9 @@ ec2_state *ec2_state_new(void)
     g_queue_init(&st->order);
     st->tokens = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, token_free);
     st->tags = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_decref);
+    st->images = ec2_images_new();
+    st->volumes = ec2_volumes_new();
+    st->templates = ec2_templates_new();
     return st;
 }
 
@@ -94,6 +100,9 @@ void ec2_state_free(ec2_state *st)
     g_hash_table_destroy(st->by_id);
     g_hash_table_destroy(st->tokens);
     g_hash_table_destroy(st->tags);
+    ec2_images_free(st->images);
+    ec2_volumes_free(st->volumes);
+    ec2_templates_free(st->templates);
     g_free(st);
 }
 
@@ -103,11 +112,12 @@ static ec2_instance *instance_copy(const ec2_instance *from)
     *in = *from;
     char **strings[] = {&in->region,     &in->az,       &in->image_id,  &in->type,        &in->key_name,
                         &in->subnet_id,  &in->vpc_id,   &in->private_ip, &in->client_token, &in->user_data,
-                        &in->owner,      &in->volume_id, &in->eni_id,   &in->mac};
+                        &in->owner,      &in->eni_id,   &in->mac};
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         *strings[i] = g_strdup(*strings[i]);
     in->groups = json_deep_copy(from->groups);
     in->tags = json_deep_copy(from->tags);
+    in->params = json_deep_copy(from->params);
     in->link = NULL;
     return in;
 }
@@ -148,6 +158,12 @@ ec2_state *ec2_state_clone(const ec2_state *st)
     g_hash_table_iter_init(&it, st->tags);
     while (g_hash_table_iter_next(&it, &key, &value))
         g_hash_table_insert(c->tags, g_strdup(key), json_deep_copy(value));
+    ec2_images_free(c->images);
+    c->images = ec2_images_clone(st->images);
+    ec2_volumes_free(c->volumes);
+    c->volumes = ec2_volumes_clone(st->volumes);
+    ec2_templates_free(c->templates);
+    c->templates = ec2_templates_clone(st->templates);
     return c;
 }
 
@@ -167,6 +183,7 @@ ec2_instance *ec2_instance_add(ec2_state *st, const char *id, const char *reserv
     in->az = g_strdup(az);
     in->owner = g_strdup(account);
     in->tags = json_object();
+    in->params = json_object();
 
     /* The default VPC of the account and region, its subnet in this zone and
      * its default security group: derived, so every instance of a namespace
@@ -184,9 +201,6 @@ ec2_instance *ec2_instance_add(ec2_state *st, const char *id, const char *reserv
     in->groups = json_pack("[{s:s, s:s}]", "GroupId", sg, "GroupName", "default");
     g_free(sg);
 
-    g_snprintf(material, sizeof material, "vol/%s", id);
-    ec2_derive_hex(hex, 17, material);
-    in->volume_id = g_strconcat("vol-", hex, NULL);
     g_snprintf(material, sizeof material, "eni/%s", id);
     ec2_derive_hex(hex, 17, material);
     in->eni_id = g_strconcat("eni-", hex, NULL);
@@ -404,11 +418,13 @@ bad:
     return NULL;
 }
 
-static const char *const instance_fields[] = {"id", "state", "type", "image", "tags", "key_name",
-                                              "availability_zone", "subnet_id", "reservation_id", NULL};
+static const char *const instance_fields[] = {"id",        "state",          "type",      "image",
+                                              "tags",      "key_name",       "availability_zone",
+                                              "subnet_id", "reservation_id", "params",    "user_data",
+                                              "disable_api_termination",     "monitoring", NULL};
 
-static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixture_ctx *ctx, char *err,
-                         size_t errlen)
+static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixture_ctx *ctx, bool root_volume,
+                         char *err, size_t errlen)
 {
     if (!json_is_object(o)) {
         g_snprintf(err, errlen, "instances[%zu] must be an object", index);
@@ -423,12 +439,17 @@ static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixtu
         if (!known) {
             g_snprintf(err, errlen,
                        "instances[%zu]: unknown field \"%s\" (known: id, state, type, image, tags, key_name, "
-                       "availability_zone, subnet_id, reservation_id)",
+                       "availability_zone, subnet_id, reservation_id, params, user_data, disable_api_termination, "
+                       "monitoring)",
                        index, key);
             return -1;
         }
-        if (strcmp(key, "tags") != 0 && !json_is_string(v)) {
-            g_snprintf(err, errlen, "instances[%zu].%s must be a string", index, key);
+        bool flag = strcmp(key, "disable_api_termination") == 0 || strcmp(key, "monitoring") == 0;
+        if (flag ? !json_is_boolean(v)
+            : strcmp(key, "params") == 0 ? !json_is_object(v)
+            : strcmp(key, "tags") != 0 && !json_is_string(v)) {
+            g_snprintf(err, errlen, "instances[%zu].%s must be a %s", index, key,
+                       flag ? "boolean" : strcmp(key, "params") == 0 ? "JSON object" : "string");
             return -1;
         }
     }
@@ -491,6 +512,13 @@ static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixtu
     }
     json_decref(in->tags);
     in->tags = tags;
+    if (json_object_get(o, "params"))
+        json_object_update(in->params, json_object_get(o, "params"));
+    in->user_data = g_strdup(svc_str(o, "user_data"));
+    in->no_terminate = json_is_true(json_object_get(o, "disable_api_termination"));
+    in->monitoring = json_is_true(json_object_get(o, "monitoring"));
+    if (root_volume)
+        ec2_volumes_fixture_root(st, in, ctx->now_ms);
     return 0;
 }
 
@@ -502,9 +530,12 @@ int ec2_state_load(ec2_state *st, json_t *section, const svc_fixture_ctx *ctx, c
     }
     const char *key;
     json_t *v;
+    static const char *const known[] = {"transitions", "instances", "volumes", "images", "launch_templates", NULL};
     json_object_foreach(section, key, v) {
-        if (strcmp(key, "transitions") != 0 && strcmp(key, "instances") != 0) {
-            g_snprintf(err, errlen, "unknown field \"%s\" (known: transitions, instances)", key);
+        if (!g_strv_contains(known, key)) {
+            g_snprintf(err, errlen,
+                       "unknown field \"%s\" (known: transitions, instances, volumes, images, launch_templates)",
+                       key);
             return -1;
         }
     }
@@ -518,7 +549,16 @@ int ec2_state_load(ec2_state *st, json_t *section, const svc_fixture_ctx *ctx, c
         return -1;
     }
     size_t i;
-    json_array_foreach(list, i, v) if (load_instance(st, v, i, ctx, err, errlen) != 0) return -1;
+    json_t *volumes = json_object_get(section, "volumes");
+    json_array_foreach(list, i, v) if (load_instance(st, v, i, ctx, !volumes, err, errlen) != 0) return -1;
+    if (volumes && ec2_volumes_load(st, volumes, ctx->now_ms, err, errlen) != 0)
+        return -1;
+    json_t *images = json_object_get(section, "images");
+    if (images && ec2_images_load(st->images, images, err, errlen) != 0)
+        return -1;
+    json_t *templates = json_object_get(section, "launch_templates");
+    if (templates && ec2_templates_load(st->templates, templates, err, errlen) != 0)
+        return -1;
     return 0;
 }
 
@@ -547,10 +587,30 @@ json_t *ec2_state_dump(ec2_state *st)
             json_object_set_new(o, "reservation_id", json_string(in->reservation_id));
             if (in->key_name)
                 svc_json_set_bytes(o, "key_name", in->key_name, strlen(in->key_name));
+            if (json_object_size(in->params))
+                json_object_set(o, "params", in->params);
+            if (in->user_data)
+                svc_json_set_bytes(o, "user_data", in->user_data, strlen(in->user_data));
+            if (in->no_terminate)
+                json_object_set_new(o, "disable_api_termination", json_true());
+            if (in->monitoring)
+                json_object_set_new(o, "monitoring", json_true());
             json_array_append_new(list, o);
         }
         json_object_set_new(out, "instances", list);
     }
+    /* with instances, always: an absent list would give them root volumes */
+    json_t *volumes = ec2_volumes_dump(st->volumes);
+    if (st->order.length || json_array_size(volumes))
+        json_object_set_new(out, "volumes", volumes);
+    else
+        json_decref(volumes);
+    json_t *images = ec2_images_dump(st->images);
+    if (images)
+        json_object_set_new(out, "images", images);
+    json_t *templates = ec2_templates_dump(st->templates);
+    if (templates)
+        json_object_set_new(out, "launch_templates", templates);
     if (json_object_size(out) == 0) {
         json_decref(out);
         return NULL;

@@ -86,16 +86,25 @@ typedef struct ec2_instance {
     char *client_token; /* or NULL */
     char *user_data;    /* base64 as given, or NULL */
     char *owner;        /* account */
-    char *volume_id;
     char *eni_id;
     char *mac;
     bool monitoring;
     bool no_terminate; /* DisableApiTermination */
     json_t *groups; /* [{"GroupId", "GroupName"}], owned */
     json_t *tags;   /* {key: value} in the order they were set, owned */
+    /* what the launch (and ModifyInstanceAttribute) set, shaped as
+     * DescribeInstances shows it and laid over its defaults there
+     * ("EbsOptimized", "Placement": {"Tenancy"...}, "MetadataOptions",
+     * "Architecture", "RootDeviceName"...); the attributes DescribeInstances
+     * does not show ("InstanceInitiatedShutdownBehavior", "DisableApiStop",
+     * "CreditSpecification") too. Owned, never NULL. */
+    json_t *params;
 } ec2_instance;
 
 struct ec2_net;
+struct ec2_images;
+struct ec2_volumes;
+struct ec2_templates;
 
 typedef struct ec2_state {
     ec2_transitions tr;
@@ -107,6 +116,9 @@ typedef struct ec2_state {
     GHashTable *tags;    /* tags of resources mockaws does not model:
                             resource id -> {key: value}, owned */
     unsigned next_host;  /* private address counter */
+    struct ec2_images *images;       /* image.h, owned */
+    struct ec2_volumes *volumes;     /* volume.h, owned */
+    struct ec2_templates *templates; /* template.h, owned */
 } ec2_state;
 
 /* A RunInstances client token: what it launched, and a fingerprint of the
@@ -124,7 +136,7 @@ void ec2_state_free(ec2_state *st);
 ec2_state *ec2_state_clone(const ec2_state *st);
 
 /* A new instance in `state` since now_ms, with its network identity
- * (private address and DNS name, ENI, volume, default VPC and security
+ * (private address and DNS name, ENI, default VPC and security
  * group, all derived from the id so that fixtures stay deterministic).
  * id: "i-" + 17 hex digits. The caller sets type, image and the rest. */
 ec2_instance *ec2_instance_add(ec2_state *st, const char *id, const char *reservation_id,
@@ -153,8 +165,14 @@ const char *ec2_public_ip(const ec2_instance *in, char *buf);
 /* The "ec2" fixture section:
  *   {"transitions": {"pending_ms": N, ..., "pending_polls": N, ...},
  *    "instances": [{"id", "state", "type", "image", "tags": {k: v} | [{Key, Value}],
- *                   "key_name", "availability_zone", "subnet_id", "reservation_id"}]}
- * Every field is optional; unknown fields are refused. */
+ *                   "key_name", "availability_zone", "subnet_id", "reservation_id",
+ *                   "params": {...as ec2_instance.params}, "user_data",
+ *                   "disable_api_termination", "monitoring"}],
+ *    "volumes": [...] (volume.h), "images": [...] (image.h),
+ *    "launch_templates": [...] (template.h)}
+ * Every field is optional; unknown fields are refused. Without "volumes",
+ * each instance has the root volume it always had (an id derived from its
+ * own), so that fixtures from before volumes were kept still load. */
 int ec2_state_load(ec2_state *st, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen);
 /* The section as loaded (new reference), NULL when there is nothing. */
 json_t *ec2_state_dump(ec2_state *st);
