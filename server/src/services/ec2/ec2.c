@@ -281,6 +281,12 @@ static void ec2_validation_error(const violation *v, size_t n, aws_error *e)
         val = g_strdup(d ? d : "?");
         free(d);
     }
+    /* a launch template's name breaks EC2's own rule, worded as EC2 does */
+    if (v->kind != VIOLATION_REQUIRED && strcmp(member, "LaunchTemplateName") == 0) {
+        ec2_template_name_error(e);
+        g_free(val);
+        return;
+    }
     switch (v->kind) {
     case VIOLATION_REQUIRED:
         aws_error_set(e, "MissingParameter", "The request must contain the parameter %s", member);

@@ -130,9 +130,9 @@ static bool name_ok(const char *n)
            strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789().-/_") == len;
 }
 
-static int name_malformed(svc_call *c)
+int ec2_template_name_error(aws_error *e)
 {
-    return aws_error_set(&c->err, "InvalidLaunchTemplateName.MalformedException",
+    return aws_error_set(e, "InvalidLaunchTemplateName.MalformedException",
                          "A launch template name must be between 3 and 128 characters, and may contain letters, "
                          "numbers, and the following characters: - ( ) . / _.'");
 }
@@ -257,7 +257,7 @@ int ec2_create_launch_template(svc_call *c)
     const char *name = svc_str(c->input, "LaunchTemplateName");
     json_t *data = json_object_get(c->input, "LaunchTemplateData");
     if (!name_ok(name))
-        return name_malformed(c);
+        return ec2_template_name_error(&c->err);
     if (check_data(c, data) != 0)
         return -1;
     json_t *tags = ec2_spec_tags(c, c->input, "launch-template");

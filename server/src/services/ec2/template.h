@@ -23,6 +23,10 @@ ec2_templates *ec2_templates_clone(const ec2_templates *t);
  * version is unknown. */
 json_t *ec2_template_merge(svc_call *c, json_t *input, char **lt_id, char **lt_version);
 
+/* EC2's refusal of a launch template name (also for the model's length
+ * and pattern checks of LaunchTemplateName). */
+int ec2_template_name_error(aws_error *e);
+
 /* The tags of template id (borrowed), or NULL when there is none. */
 json_t *ec2_template_tags(ec2_templates *ts, const char *id);
 /* The ids of every template (borrowed), for DescribeTags. */

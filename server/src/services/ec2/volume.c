@@ -203,7 +203,7 @@ static int check_spec(svc_call *c, const char *type, int64_t size, int64_t *iops
         return aws_error_set(&c->err, "InvalidParameterValue", "Volume iops of %lld is too high; maximum is %lld.",
                              (long long)*iops, (long long)t->max_iops);
     /* gp3's 3000 baseline holds at any size; the ratio caps what is above */
-    if (*iops > 3000 && *iops > size * t->iops_per_gib)
+    if (*iops > (strcmp(type, "gp3") == 0 ? 3000 : 0) && *iops > size * t->iops_per_gib)
         return aws_error_set(&c->err, "InvalidParameterValue",
                              "Iops to volume size ratio of %f is too high; maximum is %f.", (double)*iops / (double)size,
                              (double)t->iops_per_gib);
@@ -397,9 +397,9 @@ json_t *ec2_volume_mapping_json(const ec2_volume *v)
 static const char *vstate(svc_call *c, const ec2_volume *v)
 {
     ec2_state *st = c->state;
-    if (c->now_ms - v->create_ms < st->tr.pending_ms)
-        return "creating";
-    return v->instance_id ? "in-use" : "available";
+    if (v->instance_id)
+        return "in-use"; /* a launch's volumes are in use from the start */
+    return c->now_ms - v->create_ms < st->tr.pending_ms ? "creating" : "available";
 }
 
 static json_t *attachment_json(svc_call *c, const ec2_volume *v, const char *state)
@@ -781,8 +781,9 @@ int ec2_modify_volume(svc_call *c)
                             (json_int_t)v->iops, "Progress", (json_int_t)0, "StartTime", (json_int_t)(c->now_ms / 1000));
     if (!tp)
         json_object_del(mod, "TargetThroughput");
+    char *new_type = g_strdup(type); /* type may be v->type itself */
     g_free(v->type);
-    v->type = g_strdup(type);
+    v->type = new_type;
     v->size = size;
     v->iops = iops;
     v->throughput = tp;
