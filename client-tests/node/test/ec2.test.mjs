@@ -7,6 +7,7 @@ import {
   TerminateInstancesCommand, CreateTagsCommand, DescribeTagsCommand, DescribeInstanceStatusCommand,
   paginateDescribeInstances, waitUntilInstanceExists, waitUntilInstanceRunning, waitUntilInstanceStopped,
   waitUntilInstanceTerminated, waitUntilInstanceStatusOk, DescribeImagesCommand,
+  CreateLaunchTemplateCommand, DescribeVolumesCommand,
 } from '@aws-sdk/client-ec2';
 import { startServer } from './server.mjs';
 
@@ -190,3 +191,40 @@ test('paginator, filters and tags', async () => frozen(async () => {
   assert.equal(st.InstanceStatuses.length, 7);
   assert.ok(st.InstanceStatuses.every((s) => s.InstanceState.Name === 'pending'));
 }));
+
+test('launch from a launch template, see its volumes, wait until running', async () => {
+  const client = ec2('eu-west-2');
+  const ami = await al2023(client);
+  const lt = await client.send(new CreateLaunchTemplateCommand({
+    LaunchTemplateName: 'web',
+    LaunchTemplateData: {
+      ImageId: ami, InstanceType: 't3.small',
+      BlockDeviceMappings: [{ DeviceName: '/dev/sdf', Ebs: { VolumeSize: 20, DeleteOnTermination: false } }],
+      TagSpecifications: [{ ResourceType: 'volume', Tags: [{ Key: 'app', Value: 'web' }] }],
+    },
+  }));
+  const id = lt.LaunchTemplate.LaunchTemplateId;
+  const r = await client.send(new RunInstancesCommand({
+    MinCount: 1, MaxCount: 1, LaunchTemplate: { LaunchTemplateId: id, Version: '$Default' },
+  }));
+  const inst = r.Instances[0];
+  assert.equal(inst.ImageId, ami);
+  assert.equal(inst.InstanceType, 't3.small');
+  assert.deepEqual(Object.fromEntries(inst.Tags.map((t) => [t.Key, t.Value])),
+    { 'aws:ec2launchtemplate:id': id, 'aws:ec2launchtemplate:version': '1' });
+  await waitUntilInstanceRunning({ client, minDelay: 1, maxWaitTime: 30 }, { InstanceIds: [inst.InstanceId] });
+  const vols = await client.send(new DescribeVolumesCommand({
+    Filters: [{ Name: 'attachment.instance-id', Values: [inst.InstanceId] }],
+  }));
+  const byDevice = Object.fromEntries(vols.Volumes.map((v) => [v.Attachments[0].Device, v]));
+  assert.deepEqual(Object.keys(byDevice).sort(), ['/dev/sdf', '/dev/xvda']);
+  assert.equal(byDevice['/dev/sdf'].Size, 20);
+  assert.equal(byDevice['/dev/sdf'].Attachments[0].DeleteOnTermination, false);
+  assert.equal(byDevice['/dev/xvda'].Attachments[0].DeleteOnTermination, true);
+  assert.equal(byDevice['/dev/xvda'].State, 'in-use');
+  assert.deepEqual(byDevice['/dev/sdf'].Tags, [{ Key: 'app', Value: 'web' }]);
+  await client.send(new TerminateInstancesCommand({ InstanceIds: [inst.InstanceId] }));
+  await waitUntilInstanceTerminated({ client, minDelay: 1, maxWaitTime: 30 }, { InstanceIds: [inst.InstanceId] });
+  const left = await client.send(new DescribeVolumesCommand({}));
+  assert.deepEqual(left.Volumes.map((v) => [v.VolumeId, v.State]), [[byDevice['/dev/sdf'].VolumeId, 'available']]);
+});
