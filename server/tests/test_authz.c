@@ -151,6 +151,17 @@ static const authz_case cases[] = {
      "arn:aws:ec2:us-east-1:123456789012:volume/* | ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:instance/* | "
      "ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:volume/*",
      "{\"ec2:createaction\":\"RunInstances\",\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
+    {"ec2", "AttachVolume", "{\"VolumeId\":\"vol-1\",\"InstanceId\":\"i-1\",\"Device\":\"/dev/sdf\"}",
+     "ec2:AttachVolume arn:aws:ec2:us-east-1:123456789012:instance/i-1 | ec2:AttachVolume "
+     "arn:aws:ec2:us-east-1:123456789012:volume/vol-1",
+     NULL},
+    {"ec2", "CreateImage", "{\"InstanceId\":\"i-1\",\"Name\":\"n\"}",
+     "ec2:CreateImage arn:aws:ec2:us-east-1:123456789012:instance/i-1 | ec2:CreateImage "
+     "arn:aws:ec2:us-east-1::image/*",
+     NULL},
+    {"ec2", "DeleteLaunchTemplate", "{\"LaunchTemplateName\":\"web\"}",
+     "ec2:DeleteLaunchTemplate arn:aws:ec2:us-east-1:123456789012:launch-template/*", NULL},
+    {"ec2", "DescribeVolumes", "{}", "ec2:DescribeVolumes *", NULL},
     /* IAM: the entity's ARN with its path; the policy an attachment names */
     {"iam", "CreateUser",
      "{\"UserName\":\"u\",\"Path\":\"/eng/\",\"Tags\":[{\"Key\":\"Team\",\"Value\":\"red\"}]}",

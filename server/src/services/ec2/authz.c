@@ -57,12 +57,67 @@ static void run_instances(svc_call *c, GArray *out)
     else
         svc_authz_add(out, a, arn_of(c, "security-group", "*"), -1);
     svc_authz_add(out, a, arn_of(c, "volume", "*"), -1);
+    json_t *lt = json_object_get(in, "LaunchTemplate");
+    if (lt)
+        svc_authz_add(out, a,
+                      svc_str(lt, "LaunchTemplateId") ? arn_of_id(c, svc_str(lt, "LaunchTemplateId"))
+                                                      : arn_of(c, "launch-template", "*"),
+                      -1);
     if (svc_str(in, "KeyName"))
         svc_authz_add(out, a, arn_of(c, "key-pair", svc_str(in, "KeyName")), -1);
     if (json_array_size(json_object_get(in, "TagSpecifications"))) {
         svc_authz_add(out, "ec2:CreateTags", arn_of(c, "instance", "*"), -1);
         svc_authz_add(out, "ec2:CreateTags", arn_of(c, "volume", "*"), -1);
     }
+}
+
+/* Operations on the resources their input names one by one (InstanceId,
+ * VolumeId, ImageId, LaunchTemplateId), and the type of what they create,
+ * as the Service Authorization Reference lists their resources. */
+static const struct {
+    const char *op, *creates;
+} named_ops[] = {
+    {"CreateVolume", "volume"},
+    {"AttachVolume", NULL},
+    {"DetachVolume", NULL},
+    {"DeleteVolume", NULL},
+    {"ModifyVolume", NULL},
+    {"CreateImage", "image"},
+    {"DeregisterImage", NULL},
+    {"DescribeImageAttribute", NULL},
+    {"ModifyInstanceAttribute", NULL},
+    {"GetLaunchTemplateData", NULL},
+    {"CreateLaunchTemplate", "launch-template"},
+    {"CreateLaunchTemplateVersion", NULL},
+    {"ModifyLaunchTemplate", NULL},
+    {"DeleteLaunchTemplate", NULL},
+    {"DeleteLaunchTemplateVersions", NULL},
+};
+
+/* false when op is none of named_ops. */
+static bool named_resources(svc_call *c, GArray *out, const char *action)
+{
+    size_t k = 0;
+    while (k < G_N_ELEMENTS(named_ops) && strcmp(named_ops[k].op, c->operation) != 0)
+        k++;
+    if (k == G_N_ELEMENTS(named_ops))
+        return false;
+    guint before = out->len;
+    static const char *const keys[] = {"InstanceId", "VolumeId", "ImageId", "LaunchTemplateId"};
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+        if (svc_str(c->input, keys[i]))
+            svc_authz_add(out, action, arn_of_id(c, svc_str(c->input, keys[i])), -1);
+    if (svc_str(c->input, "LaunchTemplateName") && !svc_str(c->input, "LaunchTemplateId") && !named_ops[k].creates)
+        svc_authz_add(out, action, arn_of(c, "launch-template", "*"), -1);
+    const char *creates = named_ops[k].creates;
+    if (creates)
+        svc_authz_add(out, action,
+                      strcmp(creates, "image") == 0 ? g_strdup_printf("arn:aws:ec2:%s::image/*", c->region)
+                                                    : arn_of(c, creates, "*"),
+                      -1);
+    if (out->len == before)
+        svc_authz_add(out, action, g_strdup("*"), -1);
+    return true;
 }
 
 /* The tags of each resource the checks from index first on name (an
@@ -127,6 +182,8 @@ void ec2_authorize(svc_call *c, GArray *out, json_t *context)
         resource_tags(c, out, first, ids);
         return;
     }
+    if (named_resources(c, out, action))
+        return;
     json_t *ids = json_object_get(c->input, "InstanceIds");
     if (!g_str_has_prefix(op, "Describe") && json_array_size(ids)) {
         guint first = out->len;

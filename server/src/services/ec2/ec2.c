@@ -1068,7 +1068,7 @@ static int describe_instance_status(svc_call *c)
                 val = code;
             else if (!strcmp(n, "instance-state-name"))
                 val = ec2_istate_name(in->state);
-            else if (g_str_has_suffix(n, ".status"))
+            else if (g_str_has_suffix(n, ".status") && strcmp(n, "application-status.status") != 0)
                 val = st;
             else if (g_str_has_suffix(n, ".reachability"))
                 val = reach;
