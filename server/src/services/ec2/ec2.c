@@ -166,6 +166,10 @@ static json_t *instance_json(const ec2_instance *in, GPtrArray *vols)
         "EbsOptimized", 0, "EnaSupport", 1, "Hypervisor", hv ? hv : "xen", "RootDeviceName", "/dev/xvda",
         "VirtualizationType", "hvm", "SecurityGroups", in->groups, "SourceDestCheck", 1, "PlatformDetails",
         "Linux/UNIX");
+    g_free(pdns);
+    g_free(pubdns);
+    if (!o)
+        return json_object();
     if (pub)
         json_object_set_new(o, "PublicIpAddress", json_string(pub));
     if (in->key_name)
