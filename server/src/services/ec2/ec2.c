@@ -1320,6 +1320,7 @@ static int modify_instance_attribute(svc_call *c)
                              attr);
     }
     int rc = -1;
+    GHashTable *vols = NULL, *devices = NULL;
     const char *sval = svc_str(change, "Value");
     static const char *const while_stopped[] = {"InstanceType", "UserData", "EbsOptimized", "EnaSupport",
                                                 "SriovNetSupport", "Kernel", "Ramdisk", NULL};
@@ -1349,44 +1350,37 @@ static int modify_instance_attribute(svc_call *c)
                       sval ? sval : "");
         goto out;
     }
-    GHashTable *vols = NULL;
     if (strcmp(member, "BlockDeviceMappings") == 0) {
         vols = ec2_volumes_by_instance(c->state, c->now_ms);
         GPtrArray *mine = g_hash_table_lookup(vols, in->id);
+        /* device -> its volume, once: each mapping then costs a lookup */
+        devices = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint k = 0; mine && k < mine->len; k++)
+            g_hash_table_insert(devices, ((ec2_volume *)g_ptr_array_index(mine, k))->device,
+                                g_ptr_array_index(mine, k));
         size_t i;
         json_t *m;
         json_array_foreach(change, i, m) {
             const char *dev = svc_str(m, "DeviceName");
-            bool found = false;
-            for (guint k = 0; mine && k < mine->len; k++)
-                found |= g_strcmp0(((ec2_volume *)g_ptr_array_index(mine, k))->device, dev) == 0;
-            if (!found) {
+            if (!dev || !g_hash_table_contains(devices, dev)) {
                 aws_error_set(&c->err, "InvalidInstanceAttributeValue", "No device is currently mapped at %s",
                               dev ? dev : "");
-                g_hash_table_destroy(vols);
                 goto out;
             }
         }
     }
-    if (ec2_dry_run(c)) {
-        if (vols)
-            g_hash_table_destroy(vols);
+    if (ec2_dry_run(c))
         goto out;
-    }
     json_t *flag = json_object_get(change, "Value");
     if (strcmp(member, "BlockDeviceMappings") == 0) {
-        GPtrArray *mine = g_hash_table_lookup(vols, in->id);
         size_t i;
         json_t *m;
         json_array_foreach(change, i, m) {
             json_t *dot = json_object_get(json_object_get(m, "Ebs"), "DeleteOnTermination");
-            for (guint k = 0; dot && k < mine->len; k++) {
-                ec2_volume *v = g_ptr_array_index(mine, k);
-                if (strcmp(v->device, svc_str(m, "DeviceName")) == 0)
-                    v->delete_on_termination = json_is_true(dot);
-            }
+            ec2_volume *v = g_hash_table_lookup(devices, svc_str(m, "DeviceName"));
+            if (dot)
+                v->delete_on_termination = json_is_true(dot);
         }
-        g_hash_table_destroy(vols);
     } else if (strcmp(member, "InstanceType") == 0) {
         g_free(in->type);
         in->type = g_strdup(sval);
@@ -1414,6 +1408,10 @@ static int modify_instance_attribute(svc_call *c)
     }
     rc = 0;
 out:
+    if (devices)
+        g_hash_table_destroy(devices);
+    if (vols)
+        g_hash_table_destroy(vols);
     json_decref(change);
     return rc;
 }

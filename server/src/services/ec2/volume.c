@@ -273,11 +273,9 @@ json_t *ec2_bdm_plan(svc_call *c, json_t *image, json_t *request)
             /* NoDevice suppresses the image's mapping; an instance store
              * (VirtualName) is no EBS volume */
             if (have) {
-                for (size_t k = 0; k < json_array_size(plan); k++)
-                    if (json_array_get(plan, k) == have) {
-                        json_array_remove(plan, k);
-                        break;
-                    }
+                /* dropped below, in one pass: removing here would cost the
+                 * length of the plan per mapping */
+                json_object_set_new(have, "NoDevice", json_true());
                 json_object_del(index, dev);
             }
             continue;
@@ -299,6 +297,10 @@ json_t *ec2_bdm_plan(svc_call *c, json_t *image, json_t *request)
             goto fail;
         }
     }
+    json_t *kept = json_array();
+    json_array_foreach(plan, i, m) if (!json_object_get(m, "NoDevice")) json_array_append(kept, m);
+    json_decref(plan);
+    plan = kept;
     json_array_foreach(plan, i, m) {
         json_t *e = json_object_get(m, "Ebs");
         const char *snap = svc_str(e, "SnapshotId");
