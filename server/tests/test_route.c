@@ -110,6 +110,11 @@ static void s3_virtual_hosts(void **st)
         {"bkt.localhost.localstack.cloud:4566", "/k", "/bkt/k", NULL},
         /* host names have no case; bucket names are lowercase */
         {"MyBucket.S3.EU-West-1.localhost", "/k", "/mybucket/k", "eu-west-1"},
+        /* AWS's own names, in the China partition too */
+        {"bkt.s3.us-west-2.amazonaws.com", "/k", "/bkt/k", "us-west-2"},
+        {"bkt.s3.cn-north-1.amazonaws.com.cn", "/k", "/bkt/k", "cn-north-1"},
+        {"s3.cn-northwest-1.amazonaws.com.cn", "/bkt/k", NULL, "cn-northwest-1"},
+        {"other.amazonaws.com.cn", "/bkt/k", NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         route r;

@@ -15,6 +15,7 @@
 #include "core/server.h"
 #include "core/ui.h"
 #include "core/jtext.h"
+#include "services/svc_api.h"
 
 typedef struct exchange {
     server *s;
@@ -237,7 +238,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         if (x->cred.access_key || (r->access_key[0] && server_cred_lookup(s, r->access_key, &x->cred)))
             x->principal = g_strdup(x->cred.arn);
         else
-            x->principal = g_strconcat("arn:aws:iam::", account, ":root", NULL);
+            x->principal = g_strconcat("arn:", svc_partition(r->region), ":iam::", account, ":root", NULL);
         x->je.principal = x->principal;
     }
 

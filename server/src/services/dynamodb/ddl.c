@@ -844,14 +844,14 @@ static int arn_check(svc_call *c, const char *action)
     if (!arn)
         return ddb_validation(c, "Invalid TableArn");
     GRegex *loose = g_regex_new("^.+:.+:.+:.+:.+:.+/.+$", 0, 0, NULL);
-    GRegex *strict = g_regex_new("^arn:aws:dynamodb:.+:\\d+:table/[^/]{2}[^/]+$", 0, 0, NULL);
+    GRegex *strict = g_regex_new("^arn:aws(-[a-z]+)*:dynamodb:.+:\\d+:table/[^/]{2}[^/]+$", 0, 0, NULL);
     bool loose_ok = g_regex_match(loose, arn, 0, NULL), strict_ok = g_regex_match(strict, arn, 0, NULL);
     g_regex_unref(loose);
     g_regex_unref(strict);
     if (!loose_ok)
         return aws_error_set(&c->err, "AccessDeniedException",
-                             "User: arn:aws:iam::%s:root is not authorized to perform: dynamodb:%s on resource: %s",
-                             c->account, action, arn);
+                             "User: arn:%s:iam::%s:root is not authorized to perform: dynamodb:%s on resource: %s",
+                             svc_partition(c->region), c->account, action, arn);
     if (!strict_ok)
         return ddb_validation(c, "Invalid TableArn: Invalid ResourceArn provided as input %s", arn);
     return 0;

@@ -409,7 +409,7 @@ json_t *ddb_table_describe(const ddb_table *t, int64_t now)
             json_object_set_new(sd, "KMSMasterKeyArn", json_deep_copy(key));
         else if (g_strv_length(parts) == 6)
             json_object_set_new(sd, "KMSMasterKeyArn",
-                                json_sprintf("arn:aws:kms:%s:%s:key/%s", parts[3], parts[4],
+                                json_sprintf("arn:%s:kms:%s:%s:key/%s", parts[1], parts[3], parts[4],
                                              json_is_string(key) ? json_string_value(key)
                                                                  : "00000000-0000-4000-8000-000000000000"));
         g_strfreev(parts);
