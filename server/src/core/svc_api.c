@@ -26,6 +26,11 @@ void svc_random_string(svc_call *c, char *out, size_t n, const char *alphabet)
 
 void svc_uuid(svc_call *c, char out[37]) { server_uuid(c->srv, out); }
 
+bool svc_transitions_instant(const svc_call *c)
+{
+    return g_atomic_int_get(&c->srv->transitions) == MOCKAWS_TRANSITIONS_INSTANT;
+}
+
 const char *svc_partition(const char *region)
 {
     /* The longer prefixes first: us-isob- is not us-iso-. */

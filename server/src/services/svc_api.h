@@ -112,6 +112,13 @@ const char *svc_partition(const char *region);
 
 /* ---- the server ---- */
 
+/* --transitions instant (mockaws_options.transitions, a fixture's
+ * "settings"): whether what takes time on AWS must be final at once. A
+ * service reads it where it would start a transition (a table CREATING, an
+ * instance pending, an archive restore) and makes that transition end when
+ * it begins; realistic timing (false) is the default. */
+bool svc_transitions_instant(const svc_call *c);
+
 /* "http://HOST:PORT", borrowed for the server's life. */
 const char *svc_endpoint(svc_call *c);
 /* A URL of this server for an unsigned GET that must reach the call's

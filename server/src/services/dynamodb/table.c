@@ -6,6 +6,7 @@
 #include "services/dynamodb/transact.h"
 #include "services/dynamodb/ttl.h"
 #include "services/service.h"
+#include "services/svc_api.h"
 
 static int name_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {
@@ -244,6 +245,11 @@ void ddb_state_settle(ddb_state *st, int64_t now_ms)
         g_tree_remove(st->tables, c.gone->pdata[i]);
     g_ptr_array_unref(c.gone);
     st->next_due_ms = c.next;
+}
+
+int64_t ddb_transition_end(svc_call *c)
+{
+    return c->now_ms + (svc_transitions_instant(c) ? 0 : ((ddb_state *)c->state)->delay_ms);
 }
 
 void ddb_state_pending(ddb_state *st, int64_t until_ms)
