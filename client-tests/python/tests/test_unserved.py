@@ -66,6 +66,14 @@ class Unserved(ServerTestCase):
         self.assertIn(b"\x66__type\x6eNotImplemented\x67message", body)
         self.assertIn(b"mockaws does not serve CloudWatch", body)
 
+    def test_unsigned_json_target_answers_json(self):
+        status, headers, body = self.server.request(
+            "POST", "/", "{}", {"Content-Type": "application/x-amz-json-1.1",
+                                "X-Amz-Target": "Kinesis_20131202.ListStreams"})
+        self.assertEqual(status, 501)
+        self.assertEqual(headers["x-amzn-errortype"], "NotImplemented")
+        self.assertIn("mockaws does not serve Kinesis", json.loads(body)["message"])
+
     def test_a_name_no_aws_service_signs_with_stays_unknown(self):
         status, _, body = self.server.request("GET", "/", None, {"Authorization": fake_auth("nosuchservice")})
         self.assertEqual(status, 400)

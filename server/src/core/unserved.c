@@ -49,6 +49,15 @@ const unserved_service *unserved_lookup(const char *signing_name, const char *ta
     return shaped ? shaped : &TABLE[lo];
 }
 
+const unserved_service *unserved_by_target(const char *prefix, size_t len)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(TABLE); i++)
+        if (TABLE[i].target_prefix && strlen(TABLE[i].target_prefix) == len &&
+            strncmp(TABLE[i].target_prefix, prefix, len) == 0)
+            return &TABLE[i];
+    return NULL;
+}
+
 /* ---- the envelopes ---- */
 
 static void xml_text(GString *b, const char *tag, const char *text)

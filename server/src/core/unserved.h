@@ -32,6 +32,10 @@ typedef struct unserved_service {
  * with that name. target: the request's X-Amz-Target, or NULL. */
 const unserved_service *unserved_lookup(const char *signing_name, const char *target, bool query_like);
 
+/* The row whose X-Amz-Target prefix is the len bytes at prefix, or NULL:
+ * an unsigned JSON request names its service only that way. */
+const unserved_service *unserved_by_target(const char *prefix, size_t len);
+
 /* Writes the answer for a request of row u (status, headers, body). served:
  * the names of the services mockaws serves, for the message. Returns the
  * error code it answered (a literal). */
