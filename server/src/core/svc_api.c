@@ -33,7 +33,7 @@ bool svc_transitions_instant(const svc_call *c)
 
 const char *svc_partition(const char *region)
 {
-    /* The longer prefixes first: us-isob- is not us-iso-. */
+    /* Each prefix ends at its dash: us-isob-east-1 is not us-iso-. */
     static const char *const by_prefix[][2] = {
         {"cn-", "aws-cn"},       {"us-gov-", "aws-us-gov"}, {"us-isob-", "aws-iso-b"}, {"us-isof-", "aws-iso-f"},
         {"us-iso-", "aws-iso"},  {"eu-isoe-", "aws-iso-e"}, {"eusc-", "aws-eusc"},
