@@ -14,18 +14,23 @@
 static void lookup_by_shape(void **st)
 {
     (void)st;
-    assert_null(unserved_lookup("nosuchservice", NULL, false));
-    assert_null(unserved_lookup("", NULL, false));
-    assert_string_equal(unserved_lookup("lambda", NULL, false)->protocol, "rest-json");
-    assert_string_equal(unserved_lookup("route53", NULL, false)->protocol, "rest-xml");
-    assert_string_equal(unserved_lookup("monitoring", NULL, false)->service_id, "CloudWatch");
+    assert_null(unserved_lookup("nosuchservice", NULL, false, "/"));
+    assert_null(unserved_lookup("", NULL, false, "/"));
+    assert_string_equal(unserved_lookup("lambda", NULL, false, "/")->protocol, "rest-json");
+    assert_string_equal(unserved_lookup("route53", NULL, false, "/")->protocol, "rest-xml");
+    assert_string_equal(unserved_lookup("monitoring", NULL, false, "/")->service_id, "CloudWatch");
     /* "ses" signs SES (query), SESv2 and Pinpoint Email (rest-json), Mail Manager (json) */
-    assert_string_equal(unserved_lookup("ses", NULL, true)->service_id, "SES");
-    assert_string_equal(unserved_lookup("ses", "MailManagerSvc.ListAddonInstances", false)->service_id,
+    assert_string_equal(unserved_lookup("ses", NULL, true, "/")->service_id, "SES");
+    assert_string_equal(unserved_lookup("ses", "MailManagerSvc.ListAddonInstances", false, "/")->service_id,
                         "MailManager");
-    assert_string_equal(unserved_lookup("ses", NULL, false)->protocol, "rest-json");
+    assert_string_equal(unserved_lookup("ses", NULL, false, "/")->protocol, "rest-json");
+    /* REST models of one name, told apart by their paths */
+    assert_string_equal(unserved_lookup("ses", NULL, false, "/v2/email/identities")->service_id, "SESv2");
+    assert_string_equal(unserved_lookup("ses", NULL, false, "/v1/email/identities")->service_id, "Pinpoint Email");
+    assert_string_equal(unserved_lookup("apigateway", NULL, false, "/v2/apis")->service_id, "ApiGatewayV2");
+    assert_string_equal(unserved_lookup("apigateway", NULL, false, "/restapis")->service_id, "API Gateway");
     /* a target prefix is matched whole, not as a prefix of a longer one */
-    const unserved_service *k = unserved_lookup("kinesis", "Kinesis_2013.ListStreams", false);
+    const unserved_service *k = unserved_lookup("kinesis", "Kinesis_2013.ListStreams", false, "/");
     assert_string_equal(k->service_id, "Kinesis");
 }
 
@@ -38,7 +43,7 @@ static http_request with(http_header *h, size_t n)
 static void envelopes(void **st)
 {
     (void)st;
-    const unserved_service *kms = unserved_lookup("kms", "TrentService.ListKeys", false);
+    const unserved_service *kms = unserved_lookup("kms", "TrentService.ListKeys", false, "/");
     http_header json_h[] = {{"x-amz-target", "TrentService.ListKeys"},
                             {"content-type", "application/x-amz-json-1.1"}};
     http_request req = with(json_h, 2);
@@ -53,7 +58,7 @@ static void envelopes(void **st)
     http_response_clear(resp);
 
     /* a message with markup characters stays well-formed XML */
-    const unserved_service *r53 = unserved_lookup("route53", NULL, false);
+    const unserved_service *r53 = unserved_lookup("route53", NULL, false, "/");
     req = with(NULL, 0);
     http_response_init(resp);
     unserved_answer(r53, &req, false, "<s3&>", "rid", resp);

@@ -20,6 +20,8 @@ CALLS = [
     ("route53", lambda c: c.list_hosted_zones(), "Route 53", "rest-xml"),
     ("secretsmanager", lambda c: c.list_secrets(), "Secrets Manager", "json"),
     ("cloudformation", lambda c: c.list_stacks(), "CloudFormation", "query"),
+    # signs as "ses", like SES (query) and Pinpoint Email (rest-json): told apart by its paths
+    ("sesv2", lambda c: c.list_email_identities(), "SESv2", "rest-json"),
 ]
 
 

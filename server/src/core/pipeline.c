@@ -472,7 +472,7 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
             /* an AWS service mockaws does not serve, answered in its own
              * protocol; a name no AWS service signs with, as before */
             const unserved_service *u =
-                unserved_lookup(r.service, http_request_header(req, "x-amz-target"), query_like);
+                unserved_lookup(r.service, http_request_header(req, "x-amz-target"), query_like, req->path);
             if (u) {
                 x.je.error = unserved_answer(u, req, query_like, served->str, x.request_id, resp);
             } else {

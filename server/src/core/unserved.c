@@ -17,7 +17,19 @@ static const unserved_service TABLE[] = {
 
 static bool is(const char *a, const char *b) { return a && strcmp(a, b) == 0; }
 
-const unserved_service *unserved_lookup(const char *signing_name, const char *target, bool query_like)
+/* How well a REST row fits path: 1 + its prefix's length when path begins
+ * with it, 1 for a row without one (any path), 0 when it does not (still a
+ * REST model of the name, better than another protocol's). */
+static long path_fit(const unserved_service *u, const char *path)
+{
+    if (!u->path_prefix)
+        return 1;
+    size_t n = strlen(u->path_prefix);
+    return path && strncmp(path, u->path_prefix, n) == 0 ? 1 + (long)n : 0;
+}
+
+const unserved_service *unserved_lookup(const char *signing_name, const char *target, bool query_like,
+                                        const char *path)
 {
     /* the first row of the name (the table is sorted by it) */
     size_t lo = 0, hi = G_N_ELEMENTS(TABLE);
@@ -35,16 +47,20 @@ const unserved_service *unserved_lookup(const char *signing_name, const char *ta
         return NULL;
     size_t tlen = target ? strcspn(target, ".") : 0;
     const unserved_service *shaped = NULL;
+    long best = -1;
     for (size_t i = lo; i < end; i++) {
         const unserved_service *u = &TABLE[i];
         if (target && u->target_prefix && strlen(u->target_prefix) == tlen &&
             strncmp(u->target_prefix, target, tlen) == 0)
             return u;
-        bool fits = target ? u->target_prefix != NULL
-                           : query_like ? is(u->protocol, "query") || is(u->protocol, "ec2")
-                                        : g_str_has_prefix(u->protocol, "rest-");
-        if (fits && !shaped)
+        /* REST: the model whose paths the request's fits longest */
+        long fit = target ? (u->target_prefix ? 0 : -1)
+                   : query_like ? (is(u->protocol, "query") || is(u->protocol, "ec2") ? 0 : -1)
+                                : (g_str_has_prefix(u->protocol, "rest-") ? path_fit(u, path) : -1);
+        if (fit > best) {
+            best = fit;
             shaped = u;
+        }
     }
     return shaped ? shaped : &TABLE[lo];
 }

@@ -24,13 +24,18 @@ typedef struct unserved_service {
     const char *service_id;    /* the model's serviceId ("Secrets Manager") */
     const char *protocol;      /* json, rest-json, rest-xml, query, ec2, smithy-rpc-v2-cbor */
     const char *target_prefix; /* JSON services' X-Amz-Target prefix, else NULL */
+    const char *path_prefix;   /* REST services: what every operation's path begins with
+                                  ("/v2/email/"), or NULL when only "/" */
 } unserved_service;
 
 /* The row for a request signed for signing_name, preferring the model whose
  * protocol the request's shape names (several models share a signing name:
- * "ses" is SES, SESv2 and Mail Manager), or NULL when no AWS service signs
- * with that name. target: the request's X-Amz-Target, or NULL. */
-const unserved_service *unserved_lookup(const char *signing_name, const char *target, bool query_like);
+ * "ses" is SES, SESv2, Pinpoint Email and Mail Manager), or NULL when no AWS
+ * service signs with that name. target: the request's X-Amz-Target, or
+ * NULL; path: its path, which tells REST services apart by their longest
+ * path_prefix. */
+const unserved_service *unserved_lookup(const char *signing_name, const char *target, bool query_like,
+                                        const char *path);
 
 /* The row whose X-Amz-Target prefix is the len bytes at prefix, or NULL:
  * an unsigned JSON request names its service only that way. */
