@@ -73,6 +73,10 @@ static void usage(FILE *f)
             "                         provisioned table                              MOCKAWS_DYNAMODB_THROUGHPUT (1)\n"
             "  --s3-restore-ms MS     how long an S3 RestoreObject of a GLACIER or\n"
             "                         DEEP_ARCHIVE object takes (default 1000)       MOCKAWS_S3_RESTORE_MS\n"
+            "  --transitions MODE     realistic (tables CREATING, instances pending, MOCKAWS_TRANSITIONS\n"
+            "                         restores ongoing for a while, as on AWS) or\n"
+            "                         instant (final at once, as moto has them)\n"
+            "                         (default realistic; a reset keeps it)\n"
             "\n"
             "Authentication (README \"Authentication\"):\n"
             "  --auth MODE        off (any credentials), verify (signatures, keys,   MOCKAWS_AUTH\n"
@@ -121,6 +125,16 @@ static int parse_format(const char *s, mockaws_log_format *out)
     return 0;
 }
 
+static int parse_transitions(const char *s, mockaws_transitions *out)
+{
+    if (strcmp(s, "realistic") == 0 || strcmp(s, "instant") == 0) {
+        *out = s[0] == 'i' ? MOCKAWS_TRANSITIONS_INSTANT : MOCKAWS_TRANSITIONS_REALISTIC;
+        return 0;
+    }
+    fprintf(stderr, "mockaws: --transitions: '%s' is not realistic or instant\n", s);
+    return -1;
+}
+
 static int parse_auth(const char *s, mockaws_auth_mode *out)
 {
     static const char *const names[] = {"off", "verify", "enforce"};
@@ -144,6 +158,7 @@ enum {
     OPT_DDB_THROUGHPUT,
     OPT_S3_RESTORE,
     OPT_AUTH,
+    OPT_TRANSITIONS,
     OPT_STATE_DIR,
     OPT_CAPTURE_BODIES,
 };
@@ -275,6 +290,8 @@ static int apply(config *c, int opt, const char *v)
         return 0;
     case OPT_AUTH:
         return parse_auth(v, &c->o.auth);
+    case OPT_TRANSITIONS:
+        return parse_transitions(v, &c->o.transitions);
     case OPT_STATE_DIR:
         if (!*v) {
             fprintf(stderr, "mockaws: --state-dir must not be empty\n");
@@ -314,7 +331,7 @@ static int from_env(config *c)
                 {"MOCKAWS_DYNAMODB_DELAY_MS", OPT_DDB_DELAY}, {"MOCKAWS_DYNAMODB_THROUGHPUT", OPT_DDB_THROUGHPUT},
                 {"MOCKAWS_DYNAMODB_TTL_DELAY_MS", OPT_DDB_TTL_DELAY},
                 {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE},
-                {"MOCKAWS_AUTH", OPT_AUTH},
+                {"MOCKAWS_AUTH", OPT_AUTH}, {"MOCKAWS_TRANSITIONS", OPT_TRANSITIONS},
                 {"MOCKAWS_STATE_DIR", OPT_STATE_DIR}, {"MOCKAWS_CAPTURE_BODIES", OPT_CAPTURE_BODIES}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
         const char *v = getenv(vars[i].name);
@@ -453,6 +470,7 @@ int main(int argc, char **argv)
         {"dynamodb-ttl-delay-ms", required_argument, NULL, OPT_DDB_TTL_DELAY},
         {"s3-restore-ms", required_argument, NULL, OPT_S3_RESTORE},
         {"auth", required_argument, NULL, OPT_AUTH},
+        {"transitions", required_argument, NULL, OPT_TRANSITIONS},
         {"state-dir", required_argument, NULL, OPT_STATE_DIR},
         {NULL, 0, NULL, 0},
     };

@@ -46,6 +46,14 @@ typedef enum mockaws_auth_mode {
     MOCKAWS_AUTH_ENFORCE, /* verify, then policies (for now: verify only) */
 } mockaws_auth_mode;
 
+/* How long the states that take time on AWS take (README "Coming from
+ * moto"). */
+typedef enum mockaws_transitions {
+    MOCKAWS_TRANSITIONS_REALISTIC = 0, /* the default: tables are CREATING, instances pending, restores
+                                          ongoing for a while, as on AWS */
+    MOCKAWS_TRANSITIONS_INSTANT,       /* every such state is final at once (as moto has it) */
+} mockaws_transitions;
+
 /* All zero = defaults. */
 typedef struct mockaws_options {
     const char *host;        /* address to listen on; NULL = "127.0.0.1" */
@@ -99,6 +107,11 @@ typedef struct mockaws_options {
      * bytes of each body, secrets redacted; at most 1 MiB. 0 = off (the
      * control API's POST /_mockaws/capture changes it at run time). */
     size_t capture_bodies;
+
+    /* DynamoDB tables, indexes, streams and TTL, EC2 instances, S3 archive
+     * restores: realistic timing (0) or final at once. Startup fixtures'
+     * "settings" may change it; a reset keeps it. */
+    mockaws_transitions transitions;
 } mockaws_options;
 
 /* Starts a server. NULL and a message in err on failure. opts may be NULL. */

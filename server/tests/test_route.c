@@ -90,6 +90,16 @@ static void unsigned_requests_by_target_and_action(void **st)
     assert_int_equal(do_route("localhost", "/", "Action=DescribeRegions&Version=2016-11-15", NULL, 0, NULL, &r), 0);
     assert_string_equal(r.service, "ec2");
     route_clear(&r);
+    /* an AWS JSON service mockaws does not serve keeps its name (answered
+     * in its protocol); a prefix no service has is S3's, as anything else */
+    http_header kinesis[] = {{"x-amz-target", "Kinesis_20131202.ListStreams"}};
+    assert_int_equal(do_route("localhost", "/", "", kinesis, 1, NULL, &r), 0);
+    assert_string_equal(r.service, "kinesis");
+    route_clear(&r);
+    http_header nope[] = {{"x-amz-target", "Kinesis_2013.ListStreams"}};
+    assert_int_equal(do_route("localhost", "/", "", nope, 1, NULL, &r), 0);
+    assert_string_equal(r.service, "s3");
+    route_clear(&r);
     /* Anything else is S3. */
     assert_int_equal(do_route("localhost", "/bucket/key", "", NULL, 0, NULL, &r), 0);
     assert_string_equal(r.service, "s3");
@@ -110,6 +120,11 @@ static void s3_virtual_hosts(void **st)
         {"bkt.localhost.localstack.cloud:4566", "/k", "/bkt/k", NULL},
         /* host names have no case; bucket names are lowercase */
         {"MyBucket.S3.EU-West-1.localhost", "/k", "/mybucket/k", "eu-west-1"},
+        /* AWS's own names, in the China partition too */
+        {"bkt.s3.us-west-2.amazonaws.com", "/k", "/bkt/k", "us-west-2"},
+        {"bkt.s3.cn-north-1.amazonaws.com.cn", "/k", "/bkt/k", "cn-north-1"},
+        {"s3.cn-northwest-1.amazonaws.com.cn", "/bkt/k", NULL, "cn-northwest-1"},
+        {"other.amazonaws.com.cn", "/bkt/k", NULL, NULL},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         route r;

@@ -491,6 +491,23 @@ static void hits_spread_evenly(void **st)
     }
 }
 
+/* Every partition of botocore's endpoints.json, by its regions' prefix;
+ * the longer prefix wins (us-isob- is not us-iso-). */
+static void partition_of_region(void **st)
+{
+    (void)st;
+    static const char *const cases[][2] = {
+        {"us-east-1", "aws"},           {"eu-west-3", "aws"},           {"il-central-1", "aws"},
+        {"cn-north-1", "aws-cn"},       {"cn-northwest-1", "aws-cn"},   {"us-gov-west-1", "aws-us-gov"},
+        {"us-gov-east-1", "aws-us-gov"}, {"us-iso-east-1", "aws-iso"},  {"us-isob-east-1", "aws-iso-b"},
+        {"eu-isoe-west-1", "aws-iso-e"}, {"us-isof-south-1", "aws-iso-f"}, {"eusc-de-east-1", "aws-eusc"},
+        {"", "aws"},                    {"cn", "aws"},                  {"us-gov", "aws"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++)
+        assert_string_equal(svc_partition(cases[i][0]), cases[i][1]);
+    assert_string_equal(svc_partition(NULL), "aws");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -505,6 +522,7 @@ int main(void)
         cmocka_unit_test(a_service_calls_another_one_way),
         cmocka_unit_test(one_rounding_rule),
         cmocka_unit_test(hits_spread_evenly),
+        cmocka_unit_test(partition_of_region),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -105,7 +105,7 @@ mockaws *api_start_with(const mockaws_options *opts, const svc_def *const *servi
     if (state < 0)
         goto fail;
     for (const char *const *f = opts->fixtures; state == 0 && f && *f; f++)
-        if (fixtures_load_file(s, *f, err, errlen) != 0)
+        if (fixtures_load_file(s, *f, true, err, errlen) != 0)
             goto fail;
     if (edge_start(s, opts->port, err, errlen) != 0)
         goto fail;
@@ -152,7 +152,7 @@ int mockaws_load_fixtures_file(mockaws *m, const char *path, char *err, size_t e
         err = dummy;
         errlen = sizeof dummy;
     }
-    return fixtures_load_file(m, path, err, errlen);
+    return fixtures_load_file(m, path, false, err, errlen);
 }
 
 static char *dump_and_free(json_t *v)

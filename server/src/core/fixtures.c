@@ -15,6 +15,12 @@
 #include "core/server.h"
 #include "core/snapshot.h"
 
+static int load_doc(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen);
+
+/* State goes; configuration stays: the flags and options (which the
+ * services' config objects and the server hold, and reset leaves alone),
+ * a fixture's "settings", and the settings members of the service sections
+ * of the fixtures given at start, loaded again into the fresh namespaces. */
 void fixtures_reset(server *s)
 {
     g_rw_lock_writer_lock(&s->reset_lock);
@@ -25,7 +31,88 @@ void fixtures_reset(server *s)
     g_mutex_unlock(&s->cred_lock);
     journal_clear(s->journal);
     decisions_forget(s->decisions);
+    char err[512];
+    size_t i;
+    json_t *doc;
+    json_array_foreach(s->kept_settings, i, doc) {
+        /* they loaded at start, so they load again; a failure would be a bug */
+        if (load_doc(s, doc, NULL, err, sizeof err) != 0)
+            server_log(s, MOCKAWS_LOG_ERROR, "reset: the startup fixtures' settings did not load again: %s", err);
+    }
     g_rw_lock_writer_unlock(&s->reset_lock);
+}
+
+/* doc with only what configures: account, region, "settings", the
+ * svc_def.fixture_settings members of each service section; the same
+ * shape for each of "namespaces". */
+static json_t *settings_of(server *s, json_t *doc)
+{
+    if (json_is_array(doc)) {
+        json_t *list = json_array();
+        size_t i;
+        json_t *one;
+        json_array_foreach(doc, i, one) json_array_append_new(list, settings_of(s, one));
+        return list;
+    }
+    json_t *out = json_object();
+    const char *key;
+    json_t *v;
+    json_object_foreach(doc, key, v) {
+        svc_rt *rt = registry_service(s, key);
+        if (!strcmp(key, "account") || !strcmp(key, "region") || !strcmp(key, "settings")) {
+            json_object_set(out, key, v);
+        } else if (!strcmp(key, "namespaces")) {
+            json_object_set_new(out, key, settings_of(s, v));
+        } else if (rt && rt->def->fixture_settings && json_is_object(v)) {
+            json_t *section = json_object();
+            for (const char *const *k = rt->def->fixture_settings; *k; k++)
+                if (json_object_get(v, *k))
+                    json_object_set(section, *k, json_object_get(v, *k));
+            if (json_object_size(section))
+                json_object_set(out, key, section);
+            json_decref(section);
+        }
+    }
+    return out;
+}
+
+void fixtures_keep_settings(server *s, json_t *doc)
+{
+    json_t *kept = settings_of(s, doc);
+    /* a scenario may come while requests run, or a reset */
+    g_rw_lock_writer_lock(&s->reset_lock);
+    if (!s->kept_settings)
+        s->kept_settings = json_array();
+    json_array_append_new(s->kept_settings, kept);
+    g_rw_lock_writer_unlock(&s->reset_lock);
+}
+
+/* A document's "settings": the server's own, configuration rather than
+ * state (README "Coming from moto"). All are checked before any applies. */
+static int load_settings(server *s, json_t *settings, char *err, size_t errlen)
+{
+    if (!json_is_object(settings)) {
+        g_snprintf(err, errlen, "\"settings\" must be an object");
+        return -1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(settings, key, v) {
+        const char *mode = json_string_value(v);
+        if (strcmp(key, "transitions") != 0) {
+            g_snprintf(err, errlen, "settings: unknown setting \"%s\" (known: transitions)", key);
+            return -1;
+        }
+        if (!mode || (strcmp(mode, "realistic") != 0 && strcmp(mode, "instant") != 0)) {
+            g_snprintf(err, errlen, "settings: \"transitions\" must be \"realistic\" or \"instant\"");
+            return -1;
+        }
+    }
+    const char *mode = json_string_value(json_object_get(settings, "transitions"));
+    if (mode)
+        g_atomic_int_set(&s->transitions,
+                         strcmp(mode, "instant") == 0 ? MOCKAWS_TRANSITIONS_INSTANT : MOCKAWS_TRANSITIONS_REALISTIC);
+    return 0;
 }
 
 static bool valid_account(const char *a)
@@ -78,6 +165,11 @@ static int load_one(server *s, json_t *doc, const char *base_dir, char *err, siz
         if (!strcmp(key, "account") || !strcmp(key, "region") || !strcmp(key, "namespaces") ||
             !strcmp(key, "description") || !strcmp(key, "name"))
             continue;
+        if (!strcmp(key, "settings")) {
+            if (load_settings(s, section, err, errlen) != 0)
+                return -1;
+            continue;
+        }
         if (!strcmp(key, "faults")) {
             json_t *ids = NULL;
             char ferr[400];
@@ -114,8 +206,16 @@ static int load_one(server *s, json_t *doc, const char *base_dir, char *err, siz
 
 int fixtures_load(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen)
 {
-    jtext_restore(doc);
     g_rw_lock_reader_lock(&s->reset_lock);
+    int rc = load_doc(s, doc, base_dir, err, errlen);
+    g_rw_lock_reader_unlock(&s->reset_lock);
+    return rc;
+}
+
+/* fixtures_load under the caller's hold of reset_lock. */
+static int load_doc(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen)
+{
+    jtext_restore(doc);
     int rc = 0;
     json_t *list = json_object_get(doc, "namespaces");
     if (json_is_array(doc))
@@ -131,7 +231,6 @@ int fixtures_load(server *s, json_t *doc, const char *base_dir, char *err, size_
     }
     if (rc == 0 && json_is_object(doc))
         rc = load_one(s, doc, base_dir, err, errlen);
-    g_rw_lock_reader_unlock(&s->reset_lock);
     return rc;
 }
 
@@ -216,6 +315,19 @@ int fixtures_apply_scenario(server *s, scenario *sc, char *err, size_t errlen)
         }
         json_decref(ids);
     }
+    if (scenario_settings(sc)) {
+        /* configuration, as a startup fixture's: a reset keeps it */
+        json_t *doc = json_pack("{s:O}", "settings", scenario_settings(sc));
+        int rc = fixtures_load(s, doc, NULL, inner, sizeof inner);
+        if (rc == 0)
+            fixtures_keep_settings(s, doc);
+        json_decref(doc);
+        if (rc != 0) {
+            g_snprintf(err, errlen, "scenario '%s': settings: %s", scenario_name(sc), inner);
+            scenario_free(sc);
+            return -1;
+        }
+    }
     json_t *clock = scenario_clock(sc);
     const char *mode = json_string_value(json_object_get(clock, "mode"));
     if (mode)
@@ -249,7 +361,7 @@ json_t *fixtures_verify_scenario(server *s)
 
 /* A fixture file the command line or the C API names: any path, but a
  * regular file of bounded size; the files it names lie beside it. */
-int fixtures_load_file(server *s, const char *path, char *err, size_t errlen)
+int fixtures_load_file(server *s, const char *path, bool startup, char *err, size_t errlen)
 {
     char *data, serr[512];
     size_t len;
@@ -263,6 +375,8 @@ int fixtures_load_file(server *s, const char *path, char *err, size_t errlen)
     int rc = fixtures_load(s, doc, dir, serr, sizeof serr);
     if (rc != 0)
         g_snprintf(err, errlen, "%s: %s", path, serr);
+    else if (startup)
+        fixtures_keep_settings(s, doc);
     g_free(dir);
     json_decref(doc);
     return rc;

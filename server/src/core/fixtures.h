@@ -4,6 +4,7 @@
 #define MOCKAWS_CORE_FIXTURES_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "faults/scenario.h"
@@ -16,8 +17,15 @@ struct svc_dump_ctx;
  * jtext rule ("<name>_base64") are restored in doc first. */
 int fixtures_load(server *s, json_t *doc, const char *base_dir, char *err, size_t errlen);
 /* A fixture file the command line or the C API names: any path, but a
- * regular file of bounded size; the files it names lie beside it. */
-int fixtures_load_file(server *s, const char *path, char *err, size_t errlen);
+ * regular file of bounded size; the files it names lie beside it. startup:
+ * one of the server's own fixtures (mockaws_options.fixtures), whose
+ * settings a reset keeps (fixtures_keep_settings). */
+int fixtures_load_file(server *s, const char *path, bool startup, char *err, size_t errlen);
+/* Keeps what configures in doc, a document loaded at start: its
+ * "settings" and the settings members of its service sections
+ * (svc_def.fixture_settings), which fixtures_reset loads again after it
+ * clears the state. */
+void fixtures_keep_settings(server *s, json_t *doc);
 json_t *fixtures_dump(server *s);
 /* The same with ctx for the bodies (svc_dump_ctx; NULL: inline), for a
  * caller that holds s->reset_lock (core/persist.c: for writing, so that

@@ -14,7 +14,9 @@
 #include "core/route.h"
 #include "core/server.h"
 #include "core/ui.h"
+#include "core/unserved.h"
 #include "core/jtext.h"
+#include "services/svc_api.h"
 
 typedef struct exchange {
     server *s;
@@ -237,7 +239,7 @@ static void run_service(exchange *x, svc_rt *rt, const route *r, const http_requ
         if (x->cred.access_key || (r->access_key[0] && server_cred_lookup(s, r->access_key, &x->cred)))
             x->principal = g_strdup(x->cred.arn);
         else
-            x->principal = g_strconcat("arn:aws:iam::", account, ":root", NULL);
+            x->principal = g_strconcat("arn:", svc_partition(r->region), ":iam::", account, ":root", NULL);
         x->je.principal = x->principal;
     }
 
@@ -460,23 +462,33 @@ void pipeline_handle_parkable(server *s, const http_request *req, uint64_t conn,
     } else {
         routed = true;
         rt = registry_service(s, r.service);
+        /* a form (even a malformed one) or an Action in the query string
+         * is the query protocol's, never JSON's */
+        bool query_like = is_form(req) || http_params_get(&query, "Action");
         if (!rt) {
-            GString *msg = g_string_new(NULL);
-            g_string_printf(msg, "mockaws does not serve the service '%s' (named by the request's %s); it serves",
-                            r.service, http_request_header(req, "authorization") ? "credential scope"
-                                                                               : "target or action");
+            GString *served = g_string_new(NULL);
             for (size_t i = 0; i < s->nsvcs; i++)
-                g_string_append_printf(msg, "%s %s", i ? "," : "", s->svcs[i].def->name);
-            answer_unrouted(&x, 400, "UnknownService", msg->str);
-            g_string_free(msg, TRUE);
+                g_string_append_printf(served, "%s%s", i ? ", " : "", s->svcs[i].def->name);
+            /* an AWS service mockaws does not serve, answered in its own
+             * protocol; a name no AWS service signs with, as before */
+            const unserved_service *u =
+                unserved_lookup(r.service, http_request_header(req, "x-amz-target"), query_like, req->path);
+            if (u) {
+                x.je.error = unserved_answer(u, req, query_like, served->str, x.request_id, resp);
+            } else {
+                char *msg = g_strdup_printf(
+                    "mockaws does not serve the service '%s' (named by the request's %s); it serves %s", r.service,
+                    http_request_header(req, "authorization") ? "credential scope" : "target or action",
+                    served->str);
+                answer_unrouted(&x, 400, "UnknownService", msg);
+                g_free(msg);
+            }
+            g_string_free(served, TRUE);
             x.je.service = r.service;
         } else {
             http_request routed_req = *req;
             if (r.path)
                 routed_req.path = r.path;
-            /* a form (even a malformed one) or an Action in the query string
-             * is the query protocol's, never JSON's */
-            bool query_like = is_form(req) || http_params_get(&query, "Action");
             x.proto = wire_protocol_for(rt->proto, rt->model, req, query_like);
             if (capture_n > 0)
                 x.je.capture = capture_request(req, rt->def->name, (size_t)capture_n);

@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "core/unserved.h"
+
 int route_parse_credential(const char *cred, size_t len, route *r)
 {
     /* AKID/DATE/REGION/SERVICE/aws4_request */
@@ -71,7 +73,11 @@ int route_request(const route_env *env, const http_request *req, const http_para
         const char *svc = NULL;
         if (target) {
             const char *dot = strchr(target, '.');
-            svc = env->service_for_target(env->arg, target, dot ? (size_t)(dot - target) : strlen(target));
+            size_t len = dot ? (size_t)(dot - target) : strlen(target);
+            svc = env->service_for_target(env->arg, target, len);
+            /* a JSON service mockaws does not serve is still not S3's */
+            const unserved_service *u = svc ? NULL : unserved_by_target(target, len);
+            svc = u ? u->signing_name : svc;
         } else if (action && version) {
             svc = env->service_for_version(env->arg, version);
         }

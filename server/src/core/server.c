@@ -214,6 +214,7 @@ server *server_new(const mockaws_options *opts, const svc_def *const *services)
     s->ns = ns_table_new(services, opts);
     s->creds = cred_table_new();
     s->auth = opts->auth;
+    s->transitions = (gint)opts->transitions;
     g_mutex_init(&s->sigkey_lock);
     if (s->auth != MOCKAWS_AUTH_OFF)
         s->sigkeys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -257,6 +258,7 @@ void server_free(server *s)
     g_mutex_clear(&s->cred_lock);
     g_mutex_clear(&s->log_lock);
     g_free(s->control_token);
+    json_decref(s->kept_settings);
     g_strfreev(s->allow_hosts);
     free(s->fixtures_dir);
     g_free(s);

@@ -67,6 +67,8 @@ struct mockaws {
     char *control_token;  /* required of control requests when set; owned */
     char **allow_hosts;   /* Host names also taken for control requests (NULL-terminated, lowercase), or NULL */
     char *fixtures_dir;   /* resolved: where documents sent to the control API may name files; NULL: nowhere */
+    json_t *kept_settings; /* what configures in the fixtures given at start, which a reset loads
+                              again (core/fixtures.c, fixtures_keep_settings); JSON array or NULL, owned */
     struct persist *persist; /* --state-dir (core/persist.h), or NULL; owned (core/api.c) */
 
     const svc_def *const *services; /* what it serves: services_all, or a test's (core/api.h) */
@@ -81,6 +83,8 @@ struct mockaws {
 
     /* --auth (core/auth.c) */
     mockaws_auth_mode auth;
+    gint transitions; /* mockaws_transitions; atomic: a fixture's "settings" may set it while
+                         requests run. Configuration: a reset keeps it */
     GMutex sigkey_lock;
     GHashTable *sigkeys; /* "secret\nDATE/REGION/SERVICE" -> its SigV4 signing key (32
                             bytes); both owned; NULL under --auth off */

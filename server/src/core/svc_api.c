@@ -26,6 +26,24 @@ void svc_random_string(svc_call *c, char *out, size_t n, const char *alphabet)
 
 void svc_uuid(svc_call *c, char out[37]) { server_uuid(c->srv, out); }
 
+bool svc_transitions_instant(const svc_call *c)
+{
+    return g_atomic_int_get(&c->srv->transitions) == MOCKAWS_TRANSITIONS_INSTANT;
+}
+
+const char *svc_partition(const char *region)
+{
+    /* Each prefix ends at its dash: us-isob-east-1 is not us-iso-. */
+    static const char *const by_prefix[][2] = {
+        {"cn-", "aws-cn"},       {"us-gov-", "aws-us-gov"}, {"us-isob-", "aws-iso-b"}, {"us-isof-", "aws-iso-f"},
+        {"us-iso-", "aws-iso"},  {"eu-isoe-", "aws-iso-e"}, {"eusc-", "aws-eusc"},
+    };
+    for (size_t i = 0; region && i < G_N_ELEMENTS(by_prefix); i++)
+        if (g_str_has_prefix(region, by_prefix[i][0]))
+            return by_prefix[i][1];
+    return "aws";
+}
+
 void svc_principal(svc_call *c, char **arn, char **user_id)
 {
     server_cred cred;
@@ -35,7 +53,7 @@ void svc_principal(svc_call *c, char **arn, char **user_id)
         server_cred_clear(&cred);
         return;
     }
-    *arn = g_strdup_printf("arn:aws:iam::%s:root", c->account);
+    *arn = g_strdup_printf("arn:%s:iam::%s:root", svc_partition(c->region), c->account);
     *user_id = g_strdup(c->account);
 }
 
@@ -301,7 +319,7 @@ int svc_form_signed(svc_call *c, GHashTable *fields, char **region)
     } else {
         char account[13];
         server_account_for_key(c->srv, key, account);
-        who->principal = g_strdup_printf("arn:aws:iam::%s:root", account);
+        who->principal = g_strdup_printf("arn:%s:iam::%s:root", svc_partition(c->region), account);
     }
     c->access_key = who->access_key;
     return 0;
@@ -315,7 +333,7 @@ int svc_authorize(svc_call *c)
     /* the call's key: the form's (svc_form_signed), else its headers' */
     server_cred cred = {0};
     bool known = c->access_key[0] && server_cred_lookup(c->srv, c->access_key, &cred);
-    char *root = known ? NULL : g_strdup_printf("arn:aws:iam::%s:root", c->account);
+    char *root = known ? NULL : g_strdup_printf("arn:%s:iam::%s:root", svc_partition(c->region), c->account);
     enforce_caller caller = {.principal_arn = known ? cred.arn : root,
                              .account = known ? cred.account : c->account,
                              .user_id = known ? cred.user_id : c->account,

@@ -11,6 +11,7 @@ struct scenario {
     json_t *fixtures; /* [{"doc", "base_dir"}] */
     json_t *faults;
     json_t *clock;
+    json_t *settings;
     json_t *expect;
     char *snapshot; /* the snapshot to take once applied, or NULL */
 };
@@ -181,6 +182,13 @@ scenario *scenario_parse(json_t *doc, const char *base_dir, char *err, size_t er
                 goto fail;
             }
             sc->clock = json_incref(v);
+        } else if (!strcmp(k, "settings")) {
+            /* its members are checked when applied, as a fixture's */
+            if (!json_is_object(v)) {
+                g_snprintf(err, errlen, "\"settings\" must be an object");
+                goto fail;
+            }
+            sc->settings = json_incref(v);
         } else if (!strcmp(k, "snapshot")) {
             if (!snapshot_name_ok(json_string_value(v))) {
                 g_snprintf(err, errlen, "\"snapshot\" must be a snapshot name: 1 to 64 characters of A-Z, a-z, 0-9, "
@@ -244,6 +252,7 @@ void scenario_free(scenario *sc)
     json_decref(sc->fixtures);
     json_decref(sc->faults);
     json_decref(sc->clock);
+    json_decref(sc->settings);
     json_decref(sc->expect);
     g_free(sc->snapshot);
     g_free(sc);
@@ -253,6 +262,7 @@ const char *scenario_name(const scenario *sc) { return sc->name; }
 json_t *scenario_fixtures(const scenario *sc) { return sc->fixtures; }
 json_t *scenario_faults(const scenario *sc) { return sc->faults; }
 json_t *scenario_clock(const scenario *sc) { return sc->clock; }
+json_t *scenario_settings(const scenario *sc) { return sc->settings; }
 const char *scenario_snapshot(const scenario *sc) { return sc->snapshot; }
 
 static bool entry_matches(json_t *e, json_t *expect)

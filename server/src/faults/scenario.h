@@ -7,6 +7,8 @@
  *                                               inside its directory (core/fsref.h)
  *    "faults": [rule, ...],
  *    "clock": {"mode": "virtual"|"real", "advance_ms": N},
+ *    "settings": {"transitions": "instant"},    the server's settings, as a fixture's
+ *                                               "settings" (kept across resets)
  *    "snapshot": "name",                        taken once the above are applied
  *                                               (core/snapshot.h), to come back to
  *    "expect": [expectation, ...]}
@@ -41,6 +43,7 @@ const char *scenario_name(const scenario *sc);
 json_t *scenario_fixtures(const scenario *sc);   /* array of {"doc": ..., "base_dir": ...} */
 json_t *scenario_faults(const scenario *sc);
 json_t *scenario_clock(const scenario *sc);
+json_t *scenario_settings(const scenario *sc);
 /* The name of the snapshot to take after applying, or NULL. */
 const char *scenario_snapshot(const scenario *sc);
 

@@ -104,10 +104,26 @@ static bool unique_id(const char *p)
     return true;
 }
 
+/* Where the account begins in "arn:PARTITION:SERVICE::ACCOUNT...", in any
+ * partition ("aws", "aws-cn", "aws-us-gov", ...), or NULL: a policy written
+ * for cn-north-1 names its principals arn:aws-cn:iam::. */
+static const char *arn_account(const char *arn, const char *service)
+{
+    if (!arn || !g_str_has_prefix(arn, "arn:aws"))
+        return NULL;
+    const char *p = arn + strlen("arn:aws");
+    while (*p == '-' || g_ascii_islower(*p))
+        p++;
+    size_t n = strlen(service);
+    if (*p != ':' || strncmp(p + 1, service, n) != 0 || strncmp(p + 1 + n, "::", 2) != 0)
+        return NULL;
+    return p + 1 + n + 2;
+}
+
 static int check_aws_principal(const char *p, char *err, size_t errlen)
 {
-    if (strcmp(p, "*") == 0 || (strlen(p) == 12 && all_digits(p, 12)) || g_str_has_prefix(p, "arn:aws:iam::") ||
-        g_str_has_prefix(p, "arn:aws:sts::") || unique_id(p))
+    if (strcmp(p, "*") == 0 || (strlen(p) == 12 && all_digits(p, 12)) || arn_account(p, "iam") ||
+        arn_account(p, "sts") || unique_id(p))
         return 0;
     g_snprintf(err, errlen, "Invalid principal in policy: \"AWS\":\"%s\"", p);
     return -1;
@@ -317,9 +333,9 @@ typedef enum prin_match {
  * arn is its role "arn:aws:iam::A:role/[path/]R". */
 static bool is_sessions_role(const char *session, const char *arn)
 {
-    if (!session || !g_str_has_prefix(session, "arn:aws:sts::"))
+    const char *acct = arn_account(session, "sts");
+    if (!acct)
         return false;
-    const char *acct = session + strlen("arn:aws:sts::");
     const char *ar = strstr(acct, ":assumed-role/");
     if (!ar)
         return false;
@@ -328,8 +344,8 @@ static bool is_sessions_role(const char *session, const char *arn)
     if (!slash)
         return false;
     size_t an = (size_t)(ar - acct), rn = (size_t)(slash - role);
-    if (!g_str_has_prefix(arn, "arn:aws:iam::") || strncmp(arn + 13, acct, an) != 0 ||
-        strncmp(arn + 13 + an, ":role/", 6) != 0)
+    const char *racct = arn_account(arn, "iam");
+    if (!racct || strncmp(racct, acct, an) != 0 || strncmp(racct + an, ":role/", 6) != 0)
         return false;
     size_t n = strlen(arn);
     return n >= rn && strncmp(arn + n - rn, role, rn) == 0 && (arn[n - rn - 1] == '/');
@@ -342,8 +358,8 @@ static bool names_account(const char *v, const char *account)
     size_t an = strlen(account);
     if (strcmp(v, account) == 0)
         return true;
-    return g_str_has_prefix(v, "arn:aws:iam::") && strncmp(v + 13, account, an) == 0 &&
-           strcmp(v + 13 + an, ":root") == 0;
+    const char *in = arn_account(v, "iam");
+    return in && strncmp(in, account, an) == 0 && strcmp(in + an, ":root") == 0;
 }
 
 static prin_match aws_value(const char *v, const policy_request *r)
@@ -420,7 +436,7 @@ static bool not_principal_excludes(json_t *np, const policy_request *r)
     json_t *aws = json_object_get(np, "AWS");
     if (!lists(aws, str_is, r->principal_arn) || !lists(aws, names_account_of, r))
         return false;
-    return !g_str_has_prefix(r->principal_arn, "arn:aws:sts::") || lists(aws, is_role_of, r);
+    return !arn_account(r->principal_arn, "sts") || lists(aws, is_role_of, r);
 }
 
 static bool action_pred(const char *pattern, const void *action)
@@ -577,7 +593,7 @@ static policy_decision match_any(json_t *docs, const policy_request *r, char **s
 
 static bool is_root(const char *arn)
 {
-    return arn && g_str_has_prefix(arn, "arn:aws:iam::") && g_str_has_suffix(arn, ":root");
+    return arn_account(arn, "iam") && g_str_has_suffix(arn, ":root");
 }
 
 void policy_evaluate(const policy_set *set, const policy_request *r, policy_result *out)

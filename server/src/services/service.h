@@ -197,6 +197,11 @@ struct svc_def {
     /* Fixture section for this service and namespace; err on refusal. */
     int (*state_load)(void *state, json_t *section, const svc_fixture_ctx *ctx, char *err,
                       size_t errlen);
+    /* The members of the fixture section that set the service's settings
+     * rather than state (DynamoDB's "table_delay_ms"; NULL-terminated; NULL:
+     * none). Configuration: a reset loads them again as the fixtures given at
+     * start had them (core/fixtures.c, fixtures_keep_settings). */
+    const char *const *fixture_settings;
     /* The section as the fixture format has it (new reference), or NULL when
      * empty. ctx NULL: everything inline (GET /_mockaws/state); else bulky
      * bytes (S3's bodies) may go through ctx->store_body into files the

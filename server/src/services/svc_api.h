@@ -100,7 +100,24 @@ int svc_authorize(svc_call *c);
  * policy). */
 bool svc_auth_enforced(svc_call *c);
 
+/* The partition a region belongs to, as ARNs name it: "aws-cn" for cn-*,
+ * "aws-us-gov" for us-gov-*, "aws-iso" (us-iso-*), "aws-iso-b" (us-isob-*),
+ * "aws-iso-e" (eu-isoe-*), "aws-iso-f" (us-isof-*), "aws-eusc" (eusc-*),
+ * else "aws" (the partitions of botocore's endpoints.json, by region
+ * prefix). Every ARN a service writes, a global service's too (IAM, STS,
+ * S3's buckets), takes the partition of the request's region:
+ * "arn:%s:sqs:...", svc_partition(c->region). region may be NULL ("aws").
+ * A literal, never freed. */
+const char *svc_partition(const char *region);
+
 /* ---- the server ---- */
+
+/* --transitions instant (mockaws_options.transitions, a fixture's
+ * "settings"): whether what takes time on AWS must be final at once. A
+ * service reads it where it would start a transition (a table CREATING, an
+ * instance pending, an archive restore) and makes that transition end when
+ * it begins; realistic timing (false) is the default. */
+bool svc_transitions_instant(const svc_call *c);
 
 /* "http://HOST:PORT", borrowed for the server's life. */
 const char *svc_endpoint(svc_call *c);

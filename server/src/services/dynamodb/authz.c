@@ -17,7 +17,7 @@ static char *table_arn(svc_call *c, const char *table)
 {
     if (g_str_has_prefix(table, "arn:"))
         return g_strdup(table);
-    return g_strconcat("arn:aws:dynamodb:", c->region, ":", c->account, ":table/", table, NULL);
+    return g_strconcat("arn:", svc_partition(c->region), ":dynamodb:", c->region, ":", c->account, ":table/", table, NULL);
 }
 
 static char *index_arn(svc_call *c, const char *table, const char *index)
@@ -278,7 +278,7 @@ void ddb_authorize(svc_call *c, GArray *out, json_t *context)
          * table of the region, not "*" (docs/AWS-FACTS.md): a policy for
          * table/abc-* does not allow ListTables */
         svc_authz_add(out, "dynamodb:ListTables",
-                      g_strdup_printf("arn:aws:dynamodb:%s:%s:table/*", c->region, c->account), -1);
+                      g_strdup_printf("arn:%s:dynamodb:%s:%s:table/*", svc_partition(c->region), c->region, c->account), -1);
         return;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(global_ops); i++) {

@@ -396,7 +396,7 @@ int ddb_create_table(svc_call *c)
     char id[37];
     svc_uuid(c, id);
     char *arn = ddb_table_arn(c, name);
-    ddb_table *t = ddb_table_build(c->input, name, arn, id, c->now_ms, c->now_ms + st->delay_ms);
+    ddb_table *t = ddb_table_build(c->input, name, arn, id, c->now_ms, ddb_transition_end(c));
     g_free(arn);
     g_tree_insert(st->tables, t->name, t);
     ddb_state_pending(st, t->until_ms);
@@ -469,7 +469,7 @@ int ddb_delete_table(svc_call *c)
     } else {
         if (t->status != DDB_DELETING) {
             t->status = DDB_DELETING;
-            t->until_ms = c->now_ms + st->delay_ms;
+            t->until_ms = ddb_transition_end(c);
             ddb_state_pending(st, t->until_ms);
             ddb_write_clear(t);
         }
@@ -761,7 +761,7 @@ int ddb_update_table(svc_call *c)
         if (!on && !was_on)
             return ddb_validation(c, "Table already has no stream enabled");
     }
-    int64_t until = c->now_ms + st->delay_ms;
+    int64_t until = ddb_transition_end(c);
     bool changed = false;
     json_t *gu = json_object_get(in, "GlobalSecondaryIndexUpdates");
     /* a PAY_PER_REQUEST switch must allow the index updates' throughput */
@@ -844,14 +844,14 @@ static int arn_check(svc_call *c, const char *action)
     if (!arn)
         return ddb_validation(c, "Invalid TableArn");
     GRegex *loose = g_regex_new("^.+:.+:.+:.+:.+:.+/.+$", 0, 0, NULL);
-    GRegex *strict = g_regex_new("^arn:aws:dynamodb:.+:\\d+:table/[^/]{2}[^/]+$", 0, 0, NULL);
+    GRegex *strict = g_regex_new("^arn:aws(-[a-z]+)*:dynamodb:.+:\\d+:table/[^/]{2}[^/]+$", 0, 0, NULL);
     bool loose_ok = g_regex_match(loose, arn, 0, NULL), strict_ok = g_regex_match(strict, arn, 0, NULL);
     g_regex_unref(loose);
     g_regex_unref(strict);
     if (!loose_ok)
         return aws_error_set(&c->err, "AccessDeniedException",
-                             "User: arn:aws:iam::%s:root is not authorized to perform: dynamodb:%s on resource: %s",
-                             c->account, action, arn);
+                             "User: arn:%s:iam::%s:root is not authorized to perform: dynamodb:%s on resource: %s",
+                             svc_partition(c->region), c->account, action, arn);
     if (!strict_ok)
         return ddb_validation(c, "Invalid TableArn: Invalid ResourceArn provided as input %s", arn);
     return 0;

@@ -274,6 +274,7 @@ const svc_def dynamodb_service = {
     .state_free = state_free,
     .state_clone = state_clone,
     .state_load = ddb_fixture_load,
+    .fixture_settings = (const char *const[]){"table_delay_ms", "ttl_delay_ms", "burst_seconds", NULL},
     .state_dump = ddb_fixture_dump,
     .validation_error = validation_error,
     .validation_code = "ValidationException",

@@ -10,6 +10,7 @@
 #include "services/dynamodb/value.h"
 #include "services/dynamodb/write.h"
 #include "services/service.h"
+#include "services/svc_api.h"
 
 /* A generated table may hold this many items at most. */
 #define MAX_GENERATED 50000000
@@ -237,7 +238,7 @@ int ddb_fixture_load(void *state, json_t *section, const svc_fixture_ctx *ctx, c
             g_free(m);
             return -1;
         }
-        char *arn = g_strdup_printf("arn:aws:dynamodb:%s:%s:table/%s", ctx->region, ctx->account, name);
+        char *arn = g_strdup_printf("arn:%s:dynamodb:%s:%s:table/%s", svc_partition(ctx->region), ctx->region, ctx->account, name);
         char *id = stable_id(arn);
         ddb_table *t = ddb_table_build(def, name, arn, id, ctx->now_ms, ctx->now_ms);
         g_free(arn);

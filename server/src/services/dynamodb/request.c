@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "services/service.h"
+#include "services/svc_api.h"
 
 #define NAME_PATTERN "[a-zA-Z0-9_.-]+"
 
@@ -78,7 +79,7 @@ static bool name_chars_ok(const char *s)
 
 char *ddb_table_arn(svc_call *c, const char *name)
 {
-    return g_strdup_printf("arn:aws:dynamodb:%s:%s:table/%s", c->region, c->account, name);
+    return g_strdup_printf("arn:%s:dynamodb:%s:%s:table/%s", svc_partition(c->region), c->region, c->account, name);
 }
 
 int ddb_table_name(svc_call *c, ddb_name_style style, char **name)

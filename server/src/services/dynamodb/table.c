@@ -6,6 +6,7 @@
 #include "services/dynamodb/transact.h"
 #include "services/dynamodb/ttl.h"
 #include "services/service.h"
+#include "services/svc_api.h"
 
 static int name_cmp(gconstpointer a, gconstpointer b, gpointer unused)
 {
@@ -246,6 +247,11 @@ void ddb_state_settle(ddb_state *st, int64_t now_ms)
     st->next_due_ms = c.next;
 }
 
+int64_t ddb_transition_end(svc_call *c)
+{
+    return c->now_ms + (svc_transitions_instant(c) ? 0 : ((ddb_state *)c->state)->delay_ms);
+}
+
 void ddb_state_pending(ddb_state *st, int64_t until_ms)
 {
     if (until_ms < st->next_due_ms)
@@ -409,7 +415,7 @@ json_t *ddb_table_describe(const ddb_table *t, int64_t now)
             json_object_set_new(sd, "KMSMasterKeyArn", json_deep_copy(key));
         else if (g_strv_length(parts) == 6)
             json_object_set_new(sd, "KMSMasterKeyArn",
-                                json_sprintf("arn:aws:kms:%s:%s:key/%s", parts[3], parts[4],
+                                json_sprintf("arn:%s:kms:%s:%s:key/%s", parts[1], parts[3], parts[4],
                                              json_is_string(key) ? json_string_value(key)
                                                                  : "00000000-0000-4000-8000-000000000000"));
         g_strfreev(parts);

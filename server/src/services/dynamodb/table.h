@@ -27,6 +27,7 @@
 
 #include "services/dynamodb/store.h"
 #include "services/dynamodb/value.h"
+#include "services/service.h"
 
 /* How long a transition takes by default (server time): long enough that a
  * waiter sees CREATING once, short enough for tests. A fixture's
@@ -193,6 +194,10 @@ ddb_table *ddb_state_table(ddb_state *st, const char *name, int64_t now_ms);
 void ddb_state_settle(ddb_state *st, int64_t now_ms);
 /* Notes a transition that completes at until_ms (writers only). */
 void ddb_state_pending(ddb_state *st, int64_t until_ms);
+/* When a transition a request begins (CREATING, UPDATING, DELETING, an
+ * index backfilling, TTL ENABLING) completes: after the state's delay, or
+ * at once under --transitions instant (svc_transitions_instant). */
+int64_t ddb_transition_end(svc_call *c);
 
 /* Status at now_ms. */
 ddb_status ddb_table_status(const ddb_table *t, int64_t now_ms);

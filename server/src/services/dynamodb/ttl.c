@@ -351,7 +351,7 @@ int ddb_update_ttl(svc_call *c)
         return ddb_validation(c, "Time to live has been modified multiple times within a fixed interval");
     ddb_state *st = c->state;
     /* items expired already go when the sweeper comes */
-    ddb_ttl_set(st, t, attr, enable, c->now_ms, c->now_ms + st->delay_ms);
+    ddb_ttl_set(st, t, attr, enable, c->now_ms, ddb_transition_end(c));
     c->output = json_pack("{s:{s:b, s:s}}", "TimeToLiveSpecification", "Enabled", enable, "AttributeName", attr);
     return 0;
 }

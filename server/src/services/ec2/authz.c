@@ -18,16 +18,16 @@ static char *arn_of_id(svc_call *c, const char *id)
         {"igw-", "internet-gateway"}, {"rtb-", "route-table"},
     };
     if (g_str_has_prefix(id, "ami-"))
-        return g_strdup_printf("arn:aws:ec2:%s::image/%s", c->region, id);
+        return g_strdup_printf("arn:%s:ec2:%s::image/%s", svc_partition(c->region), c->region, id);
     for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
         if (g_str_has_prefix(id, types[i][0]))
-            return g_strdup_printf("arn:aws:ec2:%s:%s:%s/%s", c->region, c->account, types[i][1], id);
-    return g_strdup_printf("arn:aws:ec2:%s:%s:*/%s", c->region, c->account, id);
+            return g_strdup_printf("arn:%s:ec2:%s:%s:%s/%s", svc_partition(c->region), c->region, c->account, types[i][1], id);
+    return g_strdup_printf("arn:%s:ec2:%s:%s:*/%s", svc_partition(c->region), c->region, c->account, id);
 }
 
 static char *arn_of(svc_call *c, const char *type, const char *id)
 {
-    return g_strdup_printf("arn:aws:ec2:%s:%s:%s/%s", c->region, c->account, type, id);
+    return g_strdup_printf("arn:%s:ec2:%s:%s:%s/%s", svc_partition(c->region), c->region, c->account, type, id);
 }
 
 static void each_id(svc_call *c, GArray *out, const char *action, json_t *ids)

@@ -731,6 +731,7 @@ static int run_instances(svc_call *c)
         while (g_hash_table_contains(st->by_id, id));
         ec2_instance *inst = ec2_instance_add(st, id, rid, c->account, c->region, zone, EC2_PENDING, c->now_ms);
         inst->launch_index = (int)k;
+        inst->instant = svc_transitions_instant(c);
         inst->image_id = g_strdup(image);
         inst->type = g_strdup(type);
         inst->client_token = g_strdup(token);
@@ -1832,6 +1833,7 @@ const svc_def ec2_service = {
     .state_free = state_free,
     .state_clone = state_clone,
     .state_load = state_load,
+    .fixture_settings = (const char *const[]){"transitions", NULL},
     .state_dump = state_dump,
     .validation_error = ec2_validation_error,
     .resource_of = ec2_resource_of,

@@ -232,6 +232,8 @@ static void drop(ec2_state *st, ec2_instance *in)
  * when it ended. */
 static bool transition_over(const ec2_instance *in, int64_t ms, int64_t polls, int64_t now_ms, int64_t *at)
 {
+    if (in->instant)
+        ms = polls = 0; /* --transitions instant: over when it began */
     if (now_ms - in->since_ms < ms || in->polls < polls)
         return false;
     /* Time alone: it ended when its time was up, which matters for what
@@ -281,7 +283,7 @@ const char *ec2_status_check(const ec2_transitions *tr, const ec2_instance *in, 
 {
     if (in->state != EC2_RUNNING)
         return "not-applicable";
-    return now_ms - in->running_since_ms < tr->status_initializing_ms ? "initializing" : "ok";
+    return !in->instant && now_ms - in->running_since_ms < tr->status_initializing_ms ? "initializing" : "ok";
 }
 
 const char *ec2_public_ip(const ec2_instance *in, char *buf)

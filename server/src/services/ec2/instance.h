@@ -90,6 +90,7 @@ typedef struct ec2_instance {
     char *mac;
     bool monitoring;
     bool no_terminate; /* DisableApiTermination */
+    bool instant;      /* launched under --transitions instant: every transition is over when it begins */
     json_t *groups; /* [{"GroupId", "GroupName"}], owned */
     json_t *tags;   /* {key: value} in the order they were set, owned */
     /* what the launch (and ModifyInstanceAttribute) set, shaped as

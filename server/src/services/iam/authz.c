@@ -43,7 +43,7 @@ static char *entity(svc_call *c, json_t *context, iam_kind k, const char *name)
         }
         svc_unlock_shared(c);
     }
-    return arn ? arn : iam_arn(c->account, iam_kinds[k].noun, path ? path : "/", name);
+    return arn ? arn : iam_arn(svc_partition(c->region), c->account, iam_kinds[k].noun, path ? path : "/", name);
 }
 
 void iam_authorize(svc_call *c, GArray *out, json_t *context)
@@ -68,7 +68,7 @@ void iam_authorize(svc_call *c, GArray *out, json_t *context)
     else if (listed(op, on_policy, G_N_ELEMENTS(on_policy)) && policy)
         resource = g_strdup(policy);
     else if (strcmp(op, "CreatePolicy") == 0 && svc_str(in, "PolicyName"))
-        resource = iam_arn(c->account, "policy", svc_str(in, "Path") ? svc_str(in, "Path") : "/",
+        resource = iam_arn(svc_partition(c->region), c->account, "policy", svc_str(in, "Path") ? svc_str(in, "Path") : "/",
                            svc_str(in, "PolicyName"));
     else if (svc_str(in, "GroupName")) /* AddUserToGroup and RemoveUserFromGroup too: on the group */
         resource = entity(c, context, IAM_GROUP, svc_str(in, "GroupName"));

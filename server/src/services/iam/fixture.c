@@ -183,13 +183,13 @@ static iam_entity *load_entity(loader *l, iam_kind k, json_t *o, size_t i, const
         return NULL;
     const char *name = svc_str(e, ki->name_member);
     const char *path = svc_str(e, "Path") ? svc_str(e, "Path") : "/";
-    char *arn = iam_arn(l->ctx->account, ki->noun, path, name);
+    char *arn = iam_arn(svc_partition(l->ctx->region), l->ctx->account, ki->noun, path, name);
     char id[22];
     iam_entity *ent = NULL;
     if (iam_store_find(l->st, k, name))
         fail(l, "%s with name %s already exists", ki->Noun, name);
     else if (entry_id(l, e, ki->id_member, ki->id_prefix, arn, id) == 0)
-        ent = iam_store_add(l->st, k, l->ctx->account, name, path, id, l->ctx->now_ms);
+        ent = iam_store_add(l->st, k, svc_partition(l->ctx->region), l->ctx->account, name, path, id, l->ctx->now_ms);
     if (ent && doc_member) {
         ent->trust = g_strdup(svc_str(e, doc_member));
         if (check_doc(l, arn, ent->trust, POLICY_TRUST) != 0)
@@ -222,7 +222,7 @@ static int load_keys(loader *l, iam_entity *u, json_t *keys)
     if (keys && !json_is_array(keys))
         return fail(l, "%s: access keys must be a list", who);
     GPtrArray *to = u ? u->keys : l->st->root_keys;
-    char *root = g_strdup_printf("arn:aws:iam::%s:root", l->ctx->account);
+    char *root = g_strdup_printf("arn:%s:iam::%s:root", svc_partition(l->ctx->region), l->ctx->account);
     size_t i;
     json_t *k;
     int rc = 0;
@@ -304,7 +304,7 @@ static int load_policy(loader *l, json_t *o, size_t i)
     if (!e)
         return -1;
     const char *name = svc_str(e, "PolicyName"), *path = svc_str(e, "Path") ? svc_str(e, "Path") : "/";
-    char *arn = iam_arn(l->ctx->account, "policy", path, name);
+    char *arn = iam_arn(svc_partition(l->ctx->region), l->ctx->account, "policy", path, name);
     char id[22];
     int rc = 0;
     char *low = g_ascii_strdown(name, -1);
@@ -314,7 +314,7 @@ static int load_policy(loader *l, json_t *o, size_t i)
         rc = -1;
     else if ((rc = entry_id(l, e, "PolicyId", "ANPA", arn, id)) == 0) {
         const char *doc = versions ? "{}" : svc_str(e, "PolicyDocument");
-        iam_managed *m = iam_store_policy_add(l->st, l->ctx->account, name, path, id, doc, l->ctx->now_ms);
+        iam_managed *m = iam_store_policy_add(l->st, svc_partition(l->ctx->region), l->ctx->account, name, path, id, doc, l->ctx->now_ms);
         m->description = g_strdup(svc_str(e, "Description"));
         json_t *tags = json_object_get(e, "Tags");
         if (tags)

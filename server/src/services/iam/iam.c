@@ -250,7 +250,7 @@ static int create_entity(svc_call *c, iam_kind k)
     }
     char id[22];
     new_id(c, ki->id_prefix, id);
-    iam_entity *e = iam_store_add(st, k, c->account, name, in_path(c), id, c->now_ms);
+    iam_entity *e = iam_store_add(st, k, svc_partition(c->region), c->account, name, in_path(c), id, c->now_ms);
     if (trust)
         e->trust = g_strdup(trust);
     e->description = g_strdup(svc_str(c->input, "Description"));
@@ -596,7 +596,7 @@ static int get_user(svc_call *c)
         c->output = json_pack("{s:o}", "User", entity_json(u, true));
         return 0;
     }
-    char *arn = g_strdup_printf("arn:aws:iam::%s:root", c->account);
+    char *arn = g_strdup_printf("arn:%s:iam::%s:root", svc_partition(c->region), c->account);
     c->output = json_pack("{s:{s:s, s:s, s:I}}", "User", "UserId", c->account, "Arn", arn, "CreateDate",
                           (json_int_t)0);
     g_free(arn);
@@ -619,7 +619,7 @@ static json_t *key_json(const char *user, const iam_key *k, bool secret)
 /* The caller's principal for a key of user u (or the root's). */
 static void key_principal(svc_call *c, iam_entity *u, char **arn, const char **user_id)
 {
-    *arn = u ? g_strdup(u->arn) : g_strdup_printf("arn:aws:iam::%s:root", c->account);
+    *arn = u ? g_strdup(u->arn) : g_strdup_printf("arn:%s:iam::%s:root", svc_partition(c->region), c->account);
     *user_id = u ? u->id : c->account;
 }
 
@@ -737,7 +737,7 @@ static int create_policy(svc_call *c)
     }
     char id[22];
     new_id(c, "ANPA", id);
-    iam_managed *m = iam_store_policy_add(st, c->account, name, in_path(c), id, doc, c->now_ms);
+    iam_managed *m = iam_store_policy_add(st, svc_partition(c->region), c->account, name, in_path(c), id, doc, c->now_ms);
     m->description = g_strdup(svc_str(c->input, "Description"));
     json_decref(m->tags);
     m->tags = tags;

@@ -215,12 +215,12 @@ iam_entity *iam_store_find(iam_state *st, iam_kind kind, const char *name)
     return e;
 }
 
-char *iam_arn(const char *account, const char *word, const char *path, const char *name)
+char *iam_arn(const char *partition, const char *account, const char *word, const char *path, const char *name)
 {
-    return g_strdup_printf("arn:aws:iam::%s:%s%s%s", account, word, path, name);
+    return g_strdup_printf("arn:%s:iam::%s:%s%s%s", partition, account, word, path, name);
 }
 
-iam_entity *iam_store_add(iam_state *st, iam_kind kind, const char *account, const char *name, const char *path,
+iam_entity *iam_store_add(iam_state *st, iam_kind kind, const char *partition, const char *account, const char *name, const char *path,
                           const char *id, int64_t now_ms)
 {
     iam_entity *e = g_new0(iam_entity, 1);
@@ -228,7 +228,7 @@ iam_entity *iam_store_add(iam_state *st, iam_kind kind, const char *account, con
     e->name = g_strdup(name);
     e->path = g_strdup(path);
     e->id = g_strdup(id);
-    e->arn = iam_arn(account, iam_kinds[kind].noun, path, name);
+    e->arn = iam_arn(partition, account, iam_kinds[kind].noun, path, name);
     e->create_ms = now_ms;
     e->inline_policies = g_tree_new_full(key_cmp, NULL, g_free, g_free);
     e->attached = g_ptr_array_new_with_free_func(g_free);
@@ -269,14 +269,14 @@ iam_version *iam_managed_add_version(iam_managed *p, const char *document, int64
     return v;
 }
 
-iam_managed *iam_store_policy_add(iam_state *st, const char *account, const char *name, const char *path,
+iam_managed *iam_store_policy_add(iam_state *st, const char *partition, const char *account, const char *name, const char *path,
                                   const char *id, const char *document, int64_t now_ms)
 {
     iam_managed *m = g_new0(iam_managed, 1);
     m->name = g_strdup(name);
     m->path = g_strdup(path);
     m->id = g_strdup(id);
-    m->arn = iam_arn(account, "policy", path, name);
+    m->arn = iam_arn(partition, account, "policy", path, name);
     m->versions = g_ptr_array_new_with_free_func(version_free);
     m->next_version = 1;
     m->create_ms = m->update_ms = now_ms;

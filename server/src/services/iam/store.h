@@ -89,13 +89,13 @@ iam_state *iam_store_clone(const iam_state *st);
 /* Borrowed, or NULL. */
 iam_entity *iam_store_find(iam_state *st, iam_kind kind, const char *name);
 /* A new entity, added to the store (the caller checked the name is free). */
-iam_entity *iam_store_add(iam_state *st, iam_kind kind, const char *account, const char *name, const char *path,
+iam_entity *iam_store_add(iam_state *st, iam_kind kind, const char *partition, const char *account, const char *name, const char *path,
                           const char *id, int64_t now_ms);
 void iam_store_remove(iam_state *st, iam_entity *e);
 
 /* The managed policy an ARN names (this account's), borrowed, or NULL. */
 iam_managed *iam_store_policy(iam_state *st, const char *arn);
-iam_managed *iam_store_policy_add(iam_state *st, const char *account, const char *name, const char *path,
+iam_managed *iam_store_policy_add(iam_state *st, const char *partition, const char *account, const char *name, const char *path,
                                   const char *id, const char *document, int64_t now_ms);
 void iam_store_policy_remove(iam_state *st, iam_managed *p);
 iam_version *iam_managed_version(iam_managed *p, const char *version_id);
@@ -108,8 +108,8 @@ void iam_key_free(gpointer k);
 size_t iam_policy_size(const char *text);
 /* The names in a GPtrArray of strings: its index, or -1. */
 int iam_strv_index(GPtrArray *a, const char *s);
-/* The ARN of an entity or policy: arn:aws:iam::ACCOUNT:WORD PATH NAME (g_malloc'd). */
-char *iam_arn(const char *account, const char *word, const char *path, const char *name);
+/* The ARN of an entity or policy: arn:PARTITION:iam::ACCOUNT:WORD PATH NAME (g_malloc'd). */
+char *iam_arn(const char *partition, const char *account, const char *word, const char *path, const char *name);
 
 /* ---- changes shared by requests and fixtures ---- */
 typedef struct mockaws server;

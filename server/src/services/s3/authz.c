@@ -93,11 +93,15 @@ static const char *const object_actions[][3] = {
     {"UploadPartCopy", "s3:PutObject", NULL},
 };
 
-static char *bucket_arn(const char *bucket) { return g_strdup_printf("arn:aws:s3:::%s", bucket); }
-
-static char *object_arn(const char *bucket, const char *key)
+/* The partition is the request's region's (services/svc_api.h, svc_partition). */
+static char *bucket_arn(svc_call *c, const char *bucket)
 {
-    return g_strdup_printf("arn:aws:s3:::%s/%s", bucket, key);
+    return g_strdup_printf("arn:%s:s3:::%s", svc_partition(c->region), bucket);
+}
+
+static char *object_arn(svc_call *c, const char *bucket, const char *key)
+{
+    return g_strdup_printf("arn:%s:s3:::%s/%s", svc_partition(c->region), bucket, key);
 }
 
 /* Whether the request sets an ACL by header (x-amz-acl, x-amz-grant-*). */
@@ -114,7 +118,7 @@ static bool acl_headers(json_t *in)
 /* A copy's source ("/bucket/key?versionId=v", percent-encoded): its object
  * ARN, and whether it names a version. NULL when it does not parse (the
  * handler answers that). */
-static char *copy_source(const char *cs, bool *versioned)
+static char *copy_source(svc_call *c, const char *cs, bool *versioned)
 {
     if (!cs)
         return NULL;
@@ -124,7 +128,7 @@ static char *copy_source(const char *cs, bool *versioned)
     char *path = http_percent_decode(cs, plen, false, &n);
     if (!path)
         return NULL;
-    char *arn = g_strdup_printf("arn:aws:s3:::%s", path[0] == '/' ? path + 1 : path);
+    char *arn = g_strdup_printf("arn:%s:s3:::%s", svc_partition(c->region), path[0] == '/' ? path + 1 : path);
     g_free(path);
     return arn;
 }
@@ -185,16 +189,16 @@ void s3_authorize(svc_call *c, GArray *out, json_t *context)
     for (size_t i = 0; i < G_N_ELEMENTS(bucket_actions); i++) {
         if (strcmp(op, bucket_actions[i][0]) != 0)
             continue;
-        svc_authz_add(out, bucket_actions[i][1], bucket_arn(bucket), -1);
+        svc_authz_add(out, bucket_actions[i][1], bucket_arn(c, bucket), -1);
         if (strcmp(op, "CreateBucket") == 0) {
             if (acl_headers(in))
-                svc_authz_add(out, "s3:PutBucketAcl", bucket_arn(bucket), -1);
+                svc_authz_add(out, "s3:PutBucketAcl", bucket_arn(c, bucket), -1);
             if (svc_true(in, "ObjectLockEnabledForBucket")) {
-                svc_authz_add(out, "s3:PutBucketObjectLockConfiguration", bucket_arn(bucket), -1);
-                svc_authz_add(out, "s3:PutBucketVersioning", bucket_arn(bucket), -1);
+                svc_authz_add(out, "s3:PutBucketObjectLockConfiguration", bucket_arn(c, bucket), -1);
+                svc_authz_add(out, "s3:PutBucketVersioning", bucket_arn(c, bucket), -1);
             }
             if (json_object_get(in, "ObjectOwnership"))
-                svc_authz_add(out, "s3:PutBucketOwnershipControls", bucket_arn(bucket), -1);
+                svc_authz_add(out, "s3:PutBucketOwnershipControls", bucket_arn(c, bucket), -1);
         }
         if (strcmp(bucket_actions[i][1], "s3:ListBucket") == 0 ||
             strcmp(bucket_actions[i][1], "s3:ListBucketVersions") == 0) {
@@ -215,7 +219,7 @@ void s3_authorize(svc_call *c, GArray *out, json_t *context)
             const char *k = svc_str(o, "Key");
             if (k)
                 svc_authz_add(out, svc_str(o, "VersionId") ? "s3:DeleteObjectVersion" : "s3:DeleteObject",
-                              object_arn(bucket, k), (int)i);
+                              object_arn(c, bucket, k), (int)i);
         }
         return;
     }
@@ -226,19 +230,19 @@ void s3_authorize(svc_call *c, GArray *out, json_t *context)
             continue;
         if (strcmp(op, "CopyObject") == 0 || strcmp(op, "UploadPartCopy") == 0) {
             bool versioned = false;
-            char *src = copy_source(s3_in(c, "CopySource"), &versioned);
+            char *src = copy_source(c, s3_in(c, "CopySource"), &versioned);
             if (src)
                 svc_authz_add(out, versioned ? "s3:GetObjectVersion" : "s3:GetObject", src, -1);
         }
         const char *action = s3_in(c, "VersionId") && object_actions[i][2] ? object_actions[i][2]
                                                                              : object_actions[i][1];
-        svc_authz_add(out, action, object_arn(bucket, key), -1);
+        svc_authz_add(out, action, object_arn(c, bucket, key), -1);
         if (strcmp(action, "s3:PutObject") == 0 && strcmp(op, "UploadPart") != 0 &&
             strcmp(op, "CompleteMultipartUpload") != 0 && strcmp(op, "UploadPartCopy") != 0) {
             if (acl_headers(in))
-                svc_authz_add(out, "s3:PutObjectAcl", object_arn(bucket, key), -1);
+                svc_authz_add(out, "s3:PutObjectAcl", object_arn(c, bucket, key), -1);
             if (json_object_get(in, "Tagging"))
-                svc_authz_add(out, "s3:PutObjectTagging", object_arn(bucket, key), -1);
+                svc_authz_add(out, "s3:PutObjectTagging", object_arn(c, bucket, key), -1);
             set_context(context, "s3:x-amz-server-side-encryption", json_object_get(in, "ServerSideEncryption"));
             set_context(context, "s3:x-amz-acl", json_object_get(in, "ACL"));
         }
@@ -271,9 +275,11 @@ json_t *s3_resource_policy(void *state, const char *account, const char *region,
 {
     (void)account;
     (void)region;
-    if (!g_str_has_prefix(resource_arn, "arn:aws:s3:::"))
+    /* arn:PARTITION:s3:::NAME, in any partition */
+    const char *s3 = g_str_has_prefix(resource_arn, "arn:") ? strstr(resource_arn, ":s3:::") : NULL;
+    if (!s3)
         return NULL;
-    const char *name = resource_arn + strlen("arn:aws:s3:::");
+    const char *name = s3 + strlen(":s3:::");
     const char *slash = strchr(name, '/');
     char *bucket = slash ? g_strndup(name, (size_t)(slash - name)) : g_strdup(name);
     s3_bucket *b = g_tree_lookup(((s3_state *)state)->buckets, bucket);

@@ -6,6 +6,7 @@
 #include "services/s3/s3.h"
 #include "services/s3/token.h"
 #include "services/service.h"
+#include "services/svc_api.h"
 
 #define US_EAST_1 "us-east-1"
 
@@ -50,7 +51,7 @@ static void bucket_location(svc_call *c, const s3_bucket *b)
 {
     char *loc = strcmp(b->region, US_EAST_1) == 0 ? g_strdup_printf("/%s", b->name)
                                                   : g_strdup_printf("http://%s.s3.amazonaws.com/", b->name);
-    char *arn = g_strdup_printf("arn:aws:s3:::%s", b->name);
+    char *arn = g_strdup_printf("arn:%s:s3:::%s", svc_partition(b->region), b->name);
     c->output = json_pack("{s:s, s:s}", "Location", loc, "BucketArn", arn);
     g_free(loc);
     g_free(arn);

@@ -387,10 +387,10 @@ static int check_policy(svc_call *c, s3_bucket *b, json_t *doc)
         rc = aws_error_set(&c->err, "MalformedPolicy", "Missing required field Statement");
     else if (policy_is_public(policy) && pab_flag(b, "BlockPublicPolicy"))
         rc = aws_error_set_status(&c->err, 403, "AccessDenied",
-                                  "User: arn:aws:iam::%s:root is not authorized to perform: s3:PutBucketPolicy on "
-                                  "resource: \"arn:aws:s3:::%s\" because public policies are blocked by the "
+                                  "User: arn:%s:iam::%s:root is not authorized to perform: s3:PutBucketPolicy on "
+                                  "resource: \"arn:%s:s3:::%s\" because public policies are blocked by the "
                                   "BlockPublicPolicy block public access setting.",
-                                  c->account, b->name);
+                                  svc_partition(c->region), c->account, svc_partition(c->region), b->name);
     json_decref(policy);
     return rc;
 }

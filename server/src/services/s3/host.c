@@ -25,8 +25,9 @@ static char *bucket_from_host(const char *host, char **region)
         return NULL;
     if (host_is_ip(host, len))
         return NULL;
-    static const char *const suffixes[] = {".localhost.localstack.cloud", ".localhost",
-                                           ".amazonaws.com", NULL};
+    /* .amazonaws.com.cn: the China regions' endpoints (aws-cn) */
+    static const char *const suffixes[] = {".localhost.localstack.cloud", ".localhost", ".amazonaws.com",
+                                           ".amazonaws.com.cn", NULL};
     size_t rest = 0;
     const char *sfx = NULL;
     for (size_t i = 0; suffixes[i]; i++) {
@@ -54,7 +55,7 @@ static char *bucket_from_host(const char *host, char **region)
             bucket = g_strndup(labels, (gsize)(s3 - labels));
         } else if (end) {
             bucket = g_strndup(labels, (gsize)(end - labels));
-        } else if (strcmp(sfx, ".amazonaws.com") != 0) {
+        } else if (!g_str_has_prefix(sfx, ".amazonaws.com")) {
             bucket = g_strndup(labels, rest);
         }
     }

@@ -479,9 +479,9 @@ int s3_abort_multipart_upload(svc_call *c)
     return 0;
 }
 
-static json_t *initiator(const char *account)
+static json_t *initiator(const char *partition, const char *account)
 {
-    char *arn = g_strdup_printf("arn:aws:iam::%s:root", account);
+    char *arn = g_strdup_printf("arn:%s:iam::%s:root", partition, account);
     json_t *v = json_pack("{s:s}", "ID", arn); /* no DisplayName, as S3 now answers */
     g_free(arn);
     return v;
@@ -531,7 +531,7 @@ int s3_list_parts(svc_call *c)
     bool truncated = n != NULL && max > 0;
     json_t *out = json_pack("{s:s, s:s, s:s, s:I, s:I, s:I, s:b, s:o, s:o, s:s}", "Bucket", b->name, "Key", u->key,
                             "UploadId", u->id, "PartNumberMarker", marker, "NextPartNumberMarker", next, "MaxParts",
-                            max, "IsTruncated", truncated, "Initiator", initiator(u->owner), "Owner",
+                            max, "IsTruncated", truncated, "Initiator", initiator(svc_partition(c->region), u->owner), "Owner",
                             s3_owner_json(u->owner), "StorageClass",
                             u->meta->storage_class ? u->meta->storage_class : "STANDARD");
     if (json_array_size(parts))
@@ -629,7 +629,7 @@ int s3_list_multipart_uploads(svc_call *c)
         json_t *uj = json_pack("{s:s, s:o, s:o, s:s, s:o, s:o}", "UploadId", u->id, "Key", s3_encoded(u->key, url),
                                "Initiated", s3_time_json(u->initiated_ms), "StorageClass",
                                u->meta->storage_class ? u->meta->storage_class : "STANDARD", "Owner",
-                               s3_owner_json(u->owner), "Initiator", initiator(u->owner));
+                               s3_owner_json(u->owner), "Initiator", initiator(svc_partition(c->region), u->owner));
         upload_checksum_fields(uj, u);
         json_array_append_new(uploads, uj);
         last = u;

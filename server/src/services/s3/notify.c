@@ -157,7 +157,7 @@ static int check_filters(svc_call *c, json_t *cfg)
  * request borrows. */
 static respolicy_request for_bucket(s3_bucket *b, const char *action, const char *arn, char bucket_arn[BUCKET_ARN])
 {
-    g_snprintf(bucket_arn, BUCKET_ARN, "arn:aws:s3:::%s", b->name);
+    g_snprintf(bucket_arn, BUCKET_ARN, "arn:%s:s3:::%s", svc_partition(b->region), b->name);
     return (respolicy_request){.service = "s3.amazonaws.com",
                                .action = action,
                                .resource = arn,
@@ -414,7 +414,7 @@ static json_t *record(svc_call *c, s3_bucket *b, const s3_event *ev, const char 
     GString *host = g_string_new(NULL);
     restxml_host_id(host, c->request_id);
     char *key = record_key(ev->key);
-    char *bucket_arn = g_strdup_printf("arn:aws:s3:::%s", b->name);
+    char *bucket_arn = g_strdup_printf("arn:%s:s3:::%s", svc_partition(b->region), b->name);
     json_t *object = json_pack("{s:s}", "key", key);
     if (ev->size >= 0)
         json_object_set_new(object, "size", json_integer(ev->size));

@@ -6,6 +6,7 @@
 #include "services/s3/notify.h"
 #include "services/s3/object.h"
 #include "services/s3/s3.h"
+#include "services/svc_api.h"
 #include "wire/timefmt.h"
 
 #define DAY_MS ((int64_t)86400 * 1000)
@@ -181,7 +182,7 @@ int s3_restore_object(svc_call *c)
         c->resp->status = 200;
         return 0;
     }
-    m->restore_ready_ms = c->now_ms + s3_st(c)->restore_delay_ms;
+    m->restore_ready_ms = c->now_ms + (svc_transitions_instant(c) ? 0 : s3_st(c)->restore_delay_ms);
     if (m->restore_ready_ms == 0)
         m->restore_ready_ms = 1; /* 0 means never asked */
     m->restore_expiry_ms = expiry_of(m->restore_ready_ms, days);

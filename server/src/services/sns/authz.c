@@ -29,7 +29,7 @@ void sns_authorize(svc_call *c, GArray *out, json_t *context)
     if (topic)
         resource = g_strdup(topic);
     else if (strcmp(op, "CreateTopic") == 0 && svc_str(in, "Name"))
-        resource = g_strdup_printf("arn:aws:sns:%s:%s:%s", c->region, c->account, svc_str(in, "Name"));
+        resource = g_strdup_printf("arn:%s:sns:%s:%s:%s", svc_partition(c->region), c->region, c->account, svc_str(in, "Name"));
     else if (svc_str(in, "SubscriptionArn"))
         resource = topic_of_subscription(svc_str(in, "SubscriptionArn"));
     else

@@ -619,7 +619,7 @@ static int create_topic(svc_call *c)
         return invalid(c, "Topic Name");
     if (check_tags(c, tags) != 0)
         return -1;
-    char *arn = g_strdup_printf("arn:aws:sns:%s:%s:%s", c->region, c->account, name);
+    char *arn = g_strdup_printf("arn:%s:sns:%s:%s:%s", svc_partition(c->region), c->region, c->account, name);
     c->resource = g_strdup(arn);
     sns_topic *t = sns_topic_find(st, arn);
     if (t) {

@@ -427,7 +427,7 @@ static int check_redrive(const sns_sub *s, const char *value, char *err, size_t 
         g_snprintf(err, errlen, "RedrivePolicy: deadLetterTargetArn is an invalid arn");
         rc = -1;
     } else if (s->topic->fifo && s->endpoint && g_str_has_suffix(s->endpoint, ".fifo") &&
-               (!g_str_has_prefix(arn, "arn:aws:sqs:") || !g_str_has_suffix(arn, ".fifo"))) {
+               (!strstr(arn, ":sqs:") || !g_str_has_suffix(arn, ".fifo"))) {
         g_snprintf(err, errlen, "RedrivePolicy: must use a FIFO queue as DLQ for a FIFO Subscription to a FIFO Topic.");
         rc = -1;
     }
@@ -637,7 +637,7 @@ static int load_topic(sns_state *st, json_t *o, size_t index, const svc_fixture_
         g_snprintf(err, errlen, "%s: \"name\" must be a topic name (1..256 of A-Z a-z 0-9 _ -, plus .fifo)", what);
         return -1;
     }
-    char *arn = g_strdup_printf("arn:aws:sns:%s:%s:%s", ctx->region, ctx->account, name);
+    char *arn = g_strdup_printf("arn:%s:sns:%s:%s:%s", svc_partition(ctx->region), ctx->region, ctx->account, name);
     sns_topic *t = sns_topic_find(st, arn);
     if (t) {
         g_snprintf(err, errlen, "%s: topic %s already exists", what, name);

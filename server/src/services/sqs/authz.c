@@ -16,7 +16,7 @@ static char *arn_of_url(const char *region, const char *url)
     const char *acct = path + 1, *slash = strchr(acct, '/');
     if (!slash || slash - acct != 12)
         return NULL;
-    return g_strdup_printf("arn:aws:sqs:%s:%.12s:%s", region, acct, slash + 1);
+    return g_strdup_printf("arn:%s:sqs:%s:%.12s:%s", svc_partition(region), region, acct, slash + 1);
 }
 
 /* The source queue a message move task's handle names, or NULL. */
@@ -49,7 +49,7 @@ void sqs_authorize(svc_call *c, GArray *out, json_t *context)
     if (svc_str(in, "QueueUrl"))
         resource = arn_of_url(c->region, svc_str(in, "QueueUrl"));
     else if (svc_str(in, "QueueName"))
-        resource = g_strdup_printf("arn:aws:sqs:%s:%s:%s", c->region,
+        resource = g_strdup_printf("arn:%s:sqs:%s:%s:%s", svc_partition(c->region), c->region,
                                    svc_str(in, "QueueOwnerAWSAccountId") ? svc_str(in, "QueueOwnerAWSAccountId")
                                                                          : c->account,
                                    svc_str(in, "QueueName"));

@@ -6,6 +6,7 @@
  * and nothing else, so GetQueueAttributes shows it, SetQueueAttributes may
  * replace it and --auth enforce reads it (authz.c). */
 #include "services/sqs/sqs.h"
+#include "services/svc_api.h"
 
 #include <string.h>
 
@@ -147,7 +148,7 @@ int sqs_add_permission(svc_call *c)
             g_free(list);
             break;
         }
-        json_array_append_new(principals, json_sprintf("arn:aws:iam::%s:root", id));
+        json_array_append_new(principals, json_sprintf("arn:%s:iam::%s:root", svc_partition(c->region), id));
     }
     json_array_foreach(actions, i, v) {
         if (rc != 0)

@@ -3,6 +3,7 @@
  * dead-letter queue, and message move tasks, which take messages back
  * out of one on the server clock. */
 #include "services/sqs/sqs.h"
+#include "services/svc_api.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static char *request_queue_arn(svc_call *c)
         const char *slash = url ? strrchr(url, '/') : NULL;
         name = slash ? slash + 1 : "";
     }
-    return g_strdup_printf("arn:aws:sqs:%s:%s:%s", c->region, c->account, name);
+    return g_strdup_printf("arn:%s:sqs:%s:%s:%s", svc_partition(c->region), c->region, c->account, name);
 }
 
 /* Whether dlq's RedriveAllowPolicy lets source_arn use it. */

@@ -6,6 +6,7 @@
 
 #include "services/sqs/authz.h"
 #include "services/sqs/message.h"
+#include "services/svc_api.h"
 
 #define MAX_TAGS 50
 #define PURGE_MS 60000
@@ -298,7 +299,7 @@ static int create_queue(svc_call *c)
             if (strcmp(k, "FifoQueue") != 0)
                 attr_store(attrs, k, json_string_value(v));
         }
-        char *arn = g_strdup_printf("arn:aws:sqs:%s:%s:%s", c->region, c->account, name);
+        char *arn = g_strdup_printf("arn:%s:sqs:%s:%s:%s", svc_partition(c->region), c->region, c->account, name);
         q = sqs_queue_add(st, name, arn, fifo, attrs, tags ? json_deep_copy(tags) : NULL, c->now_ms);
         g_free(arn);
     }
@@ -617,7 +618,7 @@ static int state_load(void *state, json_t *section, const svc_fixture_ctx *ctx, 
             g_snprintf(err, errlen, "queues[%zu]: queue %s exists", i, name);
             return -1;
         }
-        char *arn = g_strdup_printf("arn:aws:sqs:%s:%s:%s", ctx->region, ctx->account, name);
+        char *arn = g_strdup_printf("arn:%s:sqs:%s:%s:%s", svc_partition(ctx->region), ctx->region, ctx->account, name);
         sqs_queue *q = sqs_queue_add(st, name, arn, fifo, a, tags ? json_deep_copy(tags) : NULL, ctx->now_ms);
         g_free(arn);
         size_t j;

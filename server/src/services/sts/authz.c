@@ -19,7 +19,7 @@ void sts_authorize(svc_call *c, GArray *out, json_t *context)
         tagctx_request(context, tags, NULL);
     } else if (strcmp(op, "GetFederationToken") == 0 && svc_str(c->input, "Name"))
         svc_authz_add(out, "sts:GetFederationToken",
-                      g_strdup_printf("arn:aws:sts::%s:federated-user/%s", c->account, svc_str(c->input, "Name")), -1);
+                      g_strdup_printf("arn:%s:sts::%s:federated-user/%s", svc_partition(c->region), c->account, svc_str(c->input, "Name")), -1);
     else if (strcmp(op, "DecodeAuthorizationMessage") == 0 || strcmp(op, "GetAccessKeyInfo") == 0)
         svc_authz_add(out, strcmp(op, "GetAccessKeyInfo") == 0 ? "sts:GetAccessKeyInfo"
                                                                 : "sts:DecodeAuthorizationMessage",

@@ -248,7 +248,7 @@ static int assume_role(svc_call *c)
         g_free(resource);
         return -1;
     }
-    char *arn = g_strdup_printf("arn:aws:sts::%s:assumed-role/%s/%s", account, name, session);
+    char *arn = g_strdup_printf("arn:%s:sts::%s:assumed-role/%s/%s", svc_partition(c->region), account, name, session);
     char role_id[22];
     if (known_id) {
         g_strlcpy(role_id, known_id, sizeof role_id);
