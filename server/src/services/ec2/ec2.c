@@ -9,6 +9,7 @@
 #include "services/ec2/inspect.h"
 #include "services/ec2/instance.h"
 #include "services/ec2/net.h"
+#include "services/ec2/secgroup.h"
 #include "services/svc_api.h"
 
 #define HEX "0123456789abcdef"
@@ -101,69 +102,13 @@ static GPtrArray *named_instances(svc_call *c, json_t *ids)
  * "no paging". */
 static bool page_size(svc_call *c, bool with_ids, int64_t *max)
 {
-    json_t *m = json_object_get(c->input, "MaxResults");
     *max = 0;
-    if (!m)
-        return true;
-    if (with_ids) {
+    if (with_ids && json_object_get(c->input, "MaxResults")) {
         aws_error_set(&c->err, "InvalidParameterCombination",
                       "The parameter instancesSet cannot be used with the parameter maxResults");
         return false;
     }
-    int64_t n = json_integer_value(m);
-    if (n < 5) {
-        aws_error_set(&c->err, "InvalidParameterValue",
-                      "Value ( %lld ) for parameter maxResults is invalid. Expecting a value greater than 5.",
-                      (long long)n);
-        return false;
-    }
-    if (n > 1000) {
-        aws_error_set(&c->err, "InvalidParameterValue",
-                      "Value ( %lld ) for parameter maxResults is invalid. Expecting a value less than or equal "
-                      "to 1000.",
-                      (long long)n);
-        return false;
-    }
-    *max = n;
-    return true;
-}
-
-/* Page tokens are opaque to clients: a position, base64'd so that nobody
- * is tempted to build one. */
-static char *token_encode(uint64_t pos)
-{
-    char raw[32];
-    g_snprintf(raw, sizeof raw, "mockaws:%" G_GUINT64_FORMAT, pos);
-    return g_base64_encode((const guchar *)raw, strlen(raw));
-}
-
-static bool token_decode(svc_call *c, uint64_t *pos)
-{
-    const char *t = svc_str(c->input, "NextToken");
-    *pos = 0;
-    if (!t || !*t)
-        return true;
-    gsize n = 0;
-    guchar *raw = NULL;
-    bool ok = false;
-    size_t len = strlen(t);
-    if (len < 64 && len % 4 == 0 && strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == len) {
-        raw = g_base64_decode(t, &n);
-        char buf[32] = "";
-        if (raw && n < sizeof buf) {
-            memcpy(buf, raw, n);
-            char *end;
-            if (g_str_has_prefix(buf, "mockaws:") && g_ascii_isdigit(buf[8])) {
-                *pos = g_ascii_strtoull(buf + 8, &end, 10);
-                ok = *end == '\0';
-            }
-        }
-    }
-    g_free(raw);
-    if (!ok)
-        aws_error_set(&c->err, "InvalidParameterValue",
-                      "Value ( %s ) for parameter nextToken is invalid. The token is invalid.", t);
-    return ok;
+    return ec2_page_size(c->input, max, &c->err);
 }
 
 static json_t *state_json(ec2_istate s) { return json_pack("{s:i, s:s}", "Code", (int)s, "Name", ec2_istate_name(s)); }
@@ -178,26 +123,9 @@ static json_t *tags_json(json_t *tags)
 }
 
 /* "ip-172-31-5-9.ec2.internal" (us-east-1) or ...REGION.compute.internal */
-static char *private_dns(const ec2_instance *in)
-{
-    char *dashed = g_strdup(in->private_ip);
-    g_strdelimit(dashed, ".", '-');
-    char *out = strcmp(in->region, "us-east-1") == 0 ? g_strdup_printf("ip-%s.ec2.internal", dashed)
-                                                      : g_strdup_printf("ip-%s.%s.compute.internal", dashed, in->region);
-    g_free(dashed);
-    return out;
-}
+static char *private_dns(const ec2_instance *in) { return ec2_net_private_dns(in->region, in->private_ip); }
 
-static char *public_dns(const ec2_instance *in, const char *ip)
-{
-    char *dashed = g_strdup(ip);
-    g_strdelimit(dashed, ".", '-');
-    char *out = strcmp(in->region, "us-east-1") == 0
-                    ? g_strdup_printf("ec2-%s.compute-1.amazonaws.com", dashed)
-                    : g_strdup_printf("ec2-%s.%s.compute.amazonaws.com", dashed, in->region);
-    g_free(dashed);
-    return out;
-}
+static char *public_dns(const ec2_instance *in, const char *ip) { return ec2_net_public_dns(in->region, ip); }
 
 /* Graviton families (t4g, m7g, c6gn, a1, ...) are arm64. */
 static const char *architecture(const char *type)
@@ -221,7 +149,7 @@ static char *gmt_reason(int64_t ms)
     return out;
 }
 
-static json_t *instance_json(const ec2_instance *in)
+static json_t *instance_json(svc_call *c, const ec2_instance *in)
 {
     char ipbuf[16];
     const char *pub = ec2_public_ip(in, ipbuf);
@@ -268,38 +196,7 @@ static json_t *instance_json(const ec2_instance *in)
                             : json_pack("[{s:s, s:{s:I, s:b, s:s, s:s}}]", "DeviceName", "/dev/xvda", "Ebs",
                                         "AttachTime", launch, "DeleteOnTermination", 1, "Status", "attached",
                                         "VolumeId", in->volume_id));
-    if (in->state != EC2_TERMINATED) {
-        json_t *eni = json_pack(
-            "{s:{s:I, s:s, s:b, s:i, s:s, s:i}, s:s, s:O, s:[], s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s,"
-            " s:[{s:b, s:s, s:s}]}",
-            "Attachment", "AttachTime", launch, "AttachmentId", "eni-attach-0", "DeleteOnTermination", 1,
-            "DeviceIndex", 0, "Status", "attached", "NetworkCardIndex", 0, "Description", "", "Groups", in->groups,
-            "Ipv6Addresses", "MacAddress", in->mac, "NetworkInterfaceId", in->eni_id, "OwnerId", in->owner,
-            "PrivateIpAddress", in->private_ip, "PrivateDnsName", svc_str(o, "PrivateDnsName"),
-            "SourceDestCheck", 1, "Status", "in-use", "SubnetId", in->subnet_id, "VpcId", in->vpc_id,
-            "PrivateIpAddresses", "Primary", 1, "PrivateIpAddress", in->private_ip, "PrivateDnsName",
-            svc_str(o, "PrivateDnsName"));
-        if (eni) {
-            /* an attachment id per ENI, derived like the ENI itself */
-            char hex[18], material[64];
-            g_snprintf(material, sizeof material, "attach/%s", in->id);
-            ec2_derive_hex(hex, 17, material);
-            char *aid = g_strconcat("eni-attach-", hex, NULL);
-            json_object_set_new(json_object_get(eni, "Attachment"), "AttachmentId", json_string(aid));
-            g_free(aid);
-            if (pub) {
-                char *pd = public_dns(in, pub);
-                json_t *assoc = json_pack("{s:s, s:s, s:s}", "IpOwnerId", "amazon", "PublicDnsName", pd, "PublicIp", pub);
-                json_object_set(eni, "Association", assoc);
-                json_object_set_new(json_array_get(json_object_get(eni, "PrivateIpAddresses"), 0), "Association",
-                                    assoc);
-                g_free(pd);
-            }
-            json_object_set_new(o, "NetworkInterfaces", json_pack("[o]", eni));
-        }
-    } else {
-        json_object_set_new(o, "NetworkInterfaces", json_array());
-    }
+    json_object_set_new(o, "NetworkInterfaces", ec2_net_instance_interfaces(c, in));
     json_object_set_new(o, "HibernationOptions", json_pack("{s:b}", "Configured", 0));
     json_object_set_new(o, "EnclaveOptions", json_pack("{s:b}", "Enabled", 0));
     json_object_set_new(o, "MetadataOptions",
@@ -330,7 +227,7 @@ static json_t *reservations_json(svc_call *c, GPtrArray *list)
             json_array_append_new(out, cur);
             cur_id = in->reservation_id;
         }
-        json_array_append_new(json_object_get(cur, "Instances"), instance_json(in));
+        json_array_append_new(json_object_get(cur, "Instances"), instance_json(c, in));
     }
     return out;
 }
@@ -430,12 +327,20 @@ static char *zone_id_prefix(const char *region)
     return g_string_free(s, FALSE);
 }
 
-static int zone_count(const char *region) { return strcmp(region, "us-east-1") == 0 ? 6 : 3; }
+int ec2_zone_count(const char *region) { return strcmp(region, "us-east-1") == 0 ? 6 : 3; }
 
-static bool zone_valid(const char *region, const char *zone)
+char *ec2_zone_id(const char *region, const char *zone)
+{
+    char *prefix = zone_id_prefix(region);
+    char *id = g_strdup_printf("%s-az%d", prefix, zone[strlen(region)] - 'a' + 1);
+    g_free(prefix);
+    return id;
+}
+
+bool ec2_zone_valid(const char *region, const char *zone)
 {
     size_t n = strlen(region);
-    return strncmp(zone, region, n) == 0 && zone[n] >= 'a' && zone[n] < 'a' + zone_count(region) && !zone[n + 1];
+    return strncmp(zone, region, n) == 0 && zone[n] >= 'a' && zone[n] < 'a' + ec2_zone_count(region) && !zone[n + 1];
 }
 
 static const char *const region_filters[] = {"endpoint", "opt-in-status", "region-name", NULL};
@@ -518,7 +423,7 @@ static int describe_availability_zones(svc_call *c)
     size_t i;
     json_t *v;
     json_array_foreach(names, i, v) {
-        if (!zone_valid(c->region, json_string_value(v))) {
+        if (!ec2_zone_valid(c->region, json_string_value(v))) {
             ec2_filters_free(filters);
             return aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]",
                                  json_string_value(v));
@@ -526,7 +431,7 @@ static int describe_availability_zones(svc_call *c)
     }
     char *prefix = zone_id_prefix(c->region);
     json_t *out = json_array();
-    for (int z = 0; z < zone_count(c->region); z++) {
+    for (int z = 0; z < ec2_zone_count(c->region); z++) {
         char *name = g_strdup_printf("%s%c", c->region, 'a' + z);
         char *id = g_strdup_printf("%s-az%d", prefix, z + 1);
         bool keep = true;
@@ -639,7 +544,7 @@ static int run_instances(svc_call *c)
         return aws_error_set(&c->err, "InvalidParameterValue",
                              "Minimum instance count must be less than or equal to maximum instance count");
     const char *az = svc_str(json_object_get(in, "Placement"), "AvailabilityZone");
-    if (az && !zone_valid(c->region, az))
+    if (az && !ec2_zone_valid(c->region, az))
         return aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]", az);
     ec2_launch_net place;
     if (ec2_net_resolve_launch(c, in, &place) != 0) {
@@ -715,6 +620,8 @@ static int run_instances(svc_call *c)
                              (long long)(active + min), INSTANCE_LIMIT);
     }
     int64_t n = max < room ? max : room;
+    if (n > place.room) /* the subnet has addresses for min at least */
+        n = place.room;
 
     char rid[EC2_ID_LEN + 1];
     new_id(c, "r-", rid, sizeof rid);
@@ -866,7 +773,7 @@ static GPtrArray *select_instances(svc_call *c, const char *const *known_filters
     json_t *ids = json_object_get(c->input, "InstanceIds");
     bool with_ids = json_array_size(ids) > 0;
     uint64_t from_seq;
-    if (!page_size(c, with_ids, max) || !token_decode(c, &from_seq))
+    if (!page_size(c, with_ids, max) || !ec2_page_token_parse(c->input, &from_seq, &c->err))
         return NULL;
     GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), known_filters, &c->err);
     if (!filters)
@@ -913,7 +820,7 @@ static char *paginate(GPtrArray *list, int64_t max)
     if (max <= 0 || list->len <= (guint)max)
         return NULL;
     g_ptr_array_set_size(list, (guint)max);
-    return token_encode(((ec2_instance *)g_ptr_array_index(list, (guint)max - 1))->seq);
+    return ec2_page_token(((ec2_instance *)g_ptr_array_index(list, (guint)max - 1))->seq);
 }
 
 static int describe_instances(svc_call *c)
@@ -1295,7 +1202,7 @@ static int describe_tags(svc_call *c)
     ec2_state *st = c->state;
     int64_t max;
     uint64_t from;
-    if (!page_size(c, false, &max) || !token_decode(c, &from))
+    if (!page_size(c, false, &max) || !ec2_page_token_parse(c->input, &from, &c->err))
         return -1;
     GPtrArray *filters = ec2_filters_parse(json_object_get(c->input, "Filters"), tag_filters, &c->err);
     if (!filters)
@@ -1349,7 +1256,7 @@ static int describe_tags(svc_call *c)
         if (pos <= from)
             continue;
         if (max > 0 && json_array_size(out) == (size_t)max) {
-            next = token_encode(pos - 1);
+            next = ec2_page_token(pos - 1);
             break;
         }
         json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:s}", "Key", r->key, "ResourceId", r->id,
@@ -1396,6 +1303,42 @@ static const svc_op ops[] = {
     {"DescribeTags", describe_tags, SVC_LOCK_EXCLUSIVE},
     {"DescribeRegions", describe_regions, SVC_LOCK_SHARED},
     {"DescribeAvailabilityZones", describe_availability_zones, SVC_LOCK_SHARED},
+    /* networking (net.c, secgroup.c): the default VPC is made on first use,
+     * and reads follow instances' states, so every one writes */
+    {"DescribeAccountAttributes", ec2_net_describe_account_attributes, SVC_LOCK_EXCLUSIVE},
+    {"CreateVpc", ec2_net_create_vpc, SVC_LOCK_EXCLUSIVE},
+    {"CreateDefaultVpc", ec2_net_create_default_vpc, SVC_LOCK_EXCLUSIVE},
+    {"DescribeVpcs", ec2_net_describe_vpcs, SVC_LOCK_EXCLUSIVE},
+    {"DeleteVpc", ec2_net_delete_vpc, SVC_LOCK_EXCLUSIVE},
+    {"DescribeVpcAttribute", ec2_net_describe_vpc_attribute, SVC_LOCK_EXCLUSIVE},
+    {"ModifyVpcAttribute", ec2_net_modify_vpc_attribute, SVC_LOCK_EXCLUSIVE},
+    {"CreateSubnet", ec2_net_create_subnet, SVC_LOCK_EXCLUSIVE},
+    {"CreateDefaultSubnet", ec2_net_create_default_subnet, SVC_LOCK_EXCLUSIVE},
+    {"DescribeSubnets", ec2_net_describe_subnets, SVC_LOCK_EXCLUSIVE},
+    {"DeleteSubnet", ec2_net_delete_subnet, SVC_LOCK_EXCLUSIVE},
+    {"ModifySubnetAttribute", ec2_net_modify_subnet_attribute, SVC_LOCK_EXCLUSIVE},
+    {"CreateSecurityGroup", ec2_secgroup_create, SVC_LOCK_EXCLUSIVE},
+    {"DescribeSecurityGroups", ec2_secgroup_describe, SVC_LOCK_EXCLUSIVE},
+    {"DeleteSecurityGroup", ec2_secgroup_delete, SVC_LOCK_EXCLUSIVE},
+    {"AuthorizeSecurityGroupIngress", ec2_secgroup_authorize_ingress, SVC_LOCK_EXCLUSIVE},
+    {"AuthorizeSecurityGroupEgress", ec2_secgroup_authorize_egress, SVC_LOCK_EXCLUSIVE},
+    {"RevokeSecurityGroupIngress", ec2_secgroup_revoke_ingress, SVC_LOCK_EXCLUSIVE},
+    {"RevokeSecurityGroupEgress", ec2_secgroup_revoke_egress, SVC_LOCK_EXCLUSIVE},
+    {"DescribeSecurityGroupRules", ec2_secgroup_describe_rules, SVC_LOCK_EXCLUSIVE},
+    {"CreateKeyPair", ec2_net_create_key_pair, SVC_LOCK_EXCLUSIVE},
+    {"ImportKeyPair", ec2_net_import_key_pair, SVC_LOCK_EXCLUSIVE},
+    {"DescribeKeyPairs", ec2_net_describe_key_pairs, SVC_LOCK_EXCLUSIVE},
+    {"DeleteKeyPair", ec2_net_delete_key_pair, SVC_LOCK_EXCLUSIVE},
+    {"AllocateAddress", ec2_net_allocate_address, SVC_LOCK_EXCLUSIVE},
+    {"DescribeAddresses", ec2_net_describe_addresses, SVC_LOCK_EXCLUSIVE},
+    {"AssociateAddress", ec2_net_associate_address, SVC_LOCK_EXCLUSIVE},
+    {"DisassociateAddress", ec2_net_disassociate_address, SVC_LOCK_EXCLUSIVE},
+    {"ReleaseAddress", ec2_net_release_address, SVC_LOCK_EXCLUSIVE},
+    {"CreateNetworkInterface", ec2_net_create_network_interface, SVC_LOCK_EXCLUSIVE},
+    {"DescribeNetworkInterfaces", ec2_net_describe_network_interfaces, SVC_LOCK_EXCLUSIVE},
+    {"AttachNetworkInterface", ec2_net_attach_network_interface, SVC_LOCK_EXCLUSIVE},
+    {"DetachNetworkInterface", ec2_net_detach_network_interface, SVC_LOCK_EXCLUSIVE},
+    {"DeleteNetworkInterface", ec2_net_delete_network_interface, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 

@@ -94,3 +94,61 @@ bool ec2_filter_accepts(const ec2_filter *f, const char *s)
             return true;
     return false;
 }
+
+bool ec2_page_size(json_t *input, int64_t *max, aws_error *err)
+{
+    json_t *m = json_object_get(input, "MaxResults");
+    *max = 0;
+    if (!m)
+        return true;
+    int64_t n = json_integer_value(m);
+    if (n < 5 || n > 1000) {
+        aws_error_set(err, "InvalidParameterValue",
+                      n < 5 ? "Value ( %lld ) for parameter maxResults is invalid. Expecting a value greater than 5."
+                            : "Value ( %lld ) for parameter maxResults is invalid. Expecting a value less than or "
+                              "equal to 1000.",
+                      (long long)n);
+        return false;
+    }
+    *max = n;
+    return true;
+}
+
+/* Page tokens are opaque to clients: a position, base64'd so that nobody
+ * is tempted to build one. */
+char *ec2_page_token(uint64_t pos)
+{
+    char raw[32];
+    g_snprintf(raw, sizeof raw, "mockaws:%" G_GUINT64_FORMAT, pos);
+    return g_base64_encode((const guchar *)raw, strlen(raw));
+}
+
+bool ec2_page_token_parse(json_t *input, uint64_t *pos, aws_error *err)
+{
+    const char *t = svc_str(input, "NextToken");
+    *pos = 0;
+    if (!t || !*t)
+        return true;
+    gsize n = 0;
+    guchar *raw = NULL;
+    bool ok = false;
+    size_t len = strlen(t);
+    if (len < 64 && len % 4 == 0 &&
+        strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") == len) {
+        raw = g_base64_decode(t, &n);
+        char buf[32] = "";
+        if (raw && n < sizeof buf) {
+            memcpy(buf, raw, n);
+            char *end;
+            if (g_str_has_prefix(buf, "mockaws:") && g_ascii_isdigit(buf[8])) {
+                *pos = g_ascii_strtoull(buf + 8, &end, 10);
+                ok = *end == '\0';
+            }
+        }
+    }
+    g_free(raw);
+    if (!ok)
+        aws_error_set(err, "InvalidParameterValue",
+                      "Value ( %s ) for parameter nextToken is invalid. The token is invalid.", t);
+    return ok;
+}

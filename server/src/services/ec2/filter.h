@@ -13,6 +13,7 @@
 #include <glib.h>
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "wire/awserr.h"
 
@@ -33,5 +34,13 @@ void ec2_filters_free(GPtrArray *filters);
 bool ec2_wildcard_match(const char *pattern, const char *s);
 /* Whether any of the filter's values matches s (NULL matches nothing). */
 bool ec2_filter_accepts(const ec2_filter *f, const char *s);
+
+/* Paging of Describe* calls: MaxResults (5..1000, worded as EC2 does; *max
+ * = 0 when absent) and NextToken, an opaque position in the filtered
+ * listing. false with err set. */
+bool ec2_page_size(json_t *input, int64_t *max, aws_error *err);
+bool ec2_page_token_parse(json_t *input, uint64_t *pos, aws_error *err);
+/* g_free it */
+char *ec2_page_token(uint64_t pos);
 
 #endif

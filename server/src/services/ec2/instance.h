@@ -89,6 +89,8 @@ typedef struct ec2_instance {
     char *volume_id;
     char *eni_id;
     char *mac;
+    char *elastic_ip;  /* the Elastic IP associated with its primary interface, or NULL (net.c's) */
+    bool no_public_ip; /* launched into a subnet that maps no public address */
     bool monitoring;
     bool no_terminate; /* DisableApiTermination */
     json_t *groups; /* [{"GroupId", "GroupName"}], owned */
@@ -146,14 +148,16 @@ void ec2_enter(ec2_instance *in, ec2_istate s, int64_t now_ms);
 /* "initializing" or "ok" for a running instance, "not-applicable" otherwise. */
 const char *ec2_status_check(const ec2_transitions *tr, const ec2_instance *in, int64_t now_ms);
 
-/* The public address while the instance has one (pending / running), else
- * NULL. buf: at least 16 bytes. */
+/* The public address while the instance has one: its Elastic IP until it
+ * terminates, else one EC2 gives it while pending / running unless it was
+ * launched without; NULL otherwise. buf: at least 16 bytes. */
 const char *ec2_public_ip(const ec2_instance *in, char *buf);
 
 /* The "ec2" fixture section:
  *   {"transitions": {"pending_ms": N, ..., "pending_polls": N, ...},
  *    "instances": [{"id", "state", "type", "image", "tags": {k: v} | [{Key, Value}],
- *                   "key_name", "availability_zone", "subnet_id", "reservation_id"}]}
+ *                   "key_name", "availability_zone", "subnet_id", "reservation_id"}],
+ *    "network": VPCs, subnets, groups, key pairs, addresses, interfaces (net.h)}
  * Every field is optional; unknown fields are refused. */
 int ec2_state_load(ec2_state *st, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen);
 /* The section as loaded (new reference), NULL when there is nothing. */

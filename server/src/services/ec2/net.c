@@ -1,55 +1,1455 @@
 #include "services/ec2/net.h"
 
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "services/ec2/cidr.h"
+#include "services/ec2/ec2.h"
+#include "services/ec2/keypair.h"
+#include "services/ec2/secgroup.h"
 #include "services/svc_api.h"
 
-/* What the networking knows beyond the instances. */
-struct ec2_net {
-    int unused;
+/* EC2's default quotas, which also bound what one namespace holds. */
+#define VPC_LIMIT 5
+#define SUBNETS_PER_VPC 200
+#define KEY_PAIR_LIMIT 5000
+#define ADDRESS_LIMIT 5
+#define ENI_LIMIT 5000
+/* Addresses EC2 keeps in every subnet: the network address, the next three
+ * (router, DNS, future use) and the broadcast address. */
+#define SUBNET_RESERVED 5
+
+/* ---- state ---- */
+
+ec2_net *ec2_net_new(void)
+{
+    ec2_net *n = g_new0(ec2_net, 1);
+    n->vpcs = json_object();
+    n->subnets = json_object();
+    n->groups = json_object();
+    n->keys = json_object();
+    n->addresses = json_object();
+    n->enis = json_object();
+    return n;
+}
+
+void ec2_net_free(ec2_net *n)
+{
+    if (!n)
+        return;
+    json_decref(n->vpcs);
+    json_decref(n->subnets);
+    json_decref(n->groups);
+    json_decref(n->keys);
+    json_decref(n->addresses);
+    json_decref(n->enis);
+    g_free(n);
+}
+
+ec2_net *ec2_net_clone(const ec2_net *n)
+{
+    ec2_net *c = g_new0(ec2_net, 1);
+    c->defaults_made = n->defaults_made;
+    c->vpcs = json_deep_copy(n->vpcs);
+    c->subnets = json_deep_copy(n->subnets);
+    c->groups = json_deep_copy(n->groups);
+    c->keys = json_deep_copy(n->keys);
+    c->addresses = json_deep_copy(n->addresses);
+    c->enis = json_deep_copy(n->enis);
+    return c;
+}
+
+/* ---- helpers ---- */
+
+bool ec2_net_dry_run(svc_call *c)
+{
+    if (!svc_true(c->input, "DryRun"))
+        return false;
+    aws_error_set(&c->err, "DryRunOperation", "Request would have succeeded, but DryRun flag is set.");
+    return true;
+}
+
+char *ec2_net_new_id(svc_call *c, const char *prefix)
+{
+    char hex[18];
+    svc_random_string(c, hex, 17, "0123456789abcdef");
+    return g_strconcat(prefix, hex, NULL);
+}
+
+bool ec2_net_id_ok(const char *id, const char *prefix)
+{
+    if (!id || !g_str_has_prefix(id, prefix))
+        return false;
+    const char *h = id + strlen(prefix);
+    size_t n = strlen(h);
+    if (n != 8 && n != 17)
+        return false;
+    for (; *h; h++)
+        if (!g_ascii_isxdigit(*h) || g_ascii_isupper(*h))
+            return false;
+    return true;
+}
+
+char *ec2_net_derived_id(const char *prefix, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *material = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char hex[18];
+    ec2_derive_hex(hex, 17, material);
+    g_free(material);
+    return g_strconcat(prefix, hex, NULL);
+}
+
+static char *dns_name(const char *fmt_us_east_1, const char *fmt_other, const char *region, const char *ip)
+{
+    char *dashed = g_strdup(ip);
+    g_strdelimit(dashed, ".", '-');
+    char *out = strcmp(region, "us-east-1") == 0 ? g_strdup_printf(fmt_us_east_1, dashed)
+                                                  : g_strdup_printf(fmt_other, dashed, region);
+    g_free(dashed);
+    return out;
+}
+
+char *ec2_net_private_dns(const char *region, const char *ip)
+{
+    return dns_name("ip-%s.ec2.internal", "ip-%s.%s.compute.internal", region, ip);
+}
+
+char *ec2_net_public_dns(const char *region, const char *ip)
+{
+    return dns_name("ec2-%s.compute-1.amazonaws.com", "ec2-%s.%s.compute.amazonaws.com", region, ip);
+}
+
+int ec2_net_tag_specs(svc_call *c, const char *rtype, const char *id, bool check_only)
+{
+    ec2_state *st = c->state;
+    size_t i;
+    json_t *spec;
+    json_array_foreach(json_object_get(c->input, "TagSpecifications"), i, spec) {
+        const char *t = svc_str(spec, "ResourceType");
+        if (check_only && g_strcmp0(t, rtype) != 0)
+            return aws_error_set(&c->err, "InvalidParameterValue",
+                                 "'%s' is not a valid taggable resource type for this operation.", t ? t : "null");
+        size_t j;
+        json_t *tag;
+        json_array_foreach(json_object_get(spec, "Tags"), j, tag) {
+            const char *k = svc_str(tag, "Key"), *v = svc_str(tag, "Value");
+            if (check_only) {
+                if (!k)
+                    return aws_error_set(&c->err, "InvalidParameterValue", "Tag key cannot be null");
+                if (g_str_has_prefix(k, "aws:"))
+                    return aws_error_set(&c->err, "InvalidParameterValue",
+                                         "Tag keys starting with 'aws:' are reserved for internal use");
+                if (g_utf8_strlen(k, -1) > 128 || (v && g_utf8_strlen(v, -1) > 256))
+                    return aws_error_set(&c->err, "InvalidParameterValue",
+                                         "Tag keys may be up to 128 characters and values up to 256");
+                if (j >= 50)
+                    return aws_error_set(&c->err, "TagLimitExceeded", "The maximum number of tags for a resource is 50.");
+                continue;
+            }
+            json_t *obj = g_hash_table_lookup(st->tags, id);
+            if (!obj) {
+                obj = json_object();
+                g_hash_table_replace(st->tags, g_strdup(id), obj);
+            }
+            json_object_set_new(obj, k, json_string(v ? v : ""));
+        }
+    }
+    return 0;
+}
+
+void ec2_net_forget_tags(svc_call *c, const char *id)
+{
+    ec2_state *st = c->state;
+    if (id)
+        g_hash_table_remove(st->tags, id);
+}
+
+json_t *ec2_net_render(svc_call *c, json_t *r, const char *id, const char *tags_member)
+{
+    ec2_state *st = c->state;
+    json_t *out = json_object();
+    const char *k;
+    json_t *v;
+    json_object_foreach(r, k, v) if (k[0] != '_') json_object_set(out, k, v);
+    json_t *tags = g_hash_table_lookup(st->tags, id);
+    if (json_object_size(tags)) {
+        json_t *list = json_array();
+        json_object_foreach(tags, k, v) json_array_append_new(list, json_pack("{s:s, s:O}", "Key", k, "Value", v));
+        json_object_set_new(out, tags_member, list);
+    }
+    return out;
+}
+
+/* ---- Describe* ---- */
+
+/* Every value the dotted path reaches in node (arrays are walked through),
+ * as text, into out. */
+static void collect(json_t *node, const char *path, GPtrArray *out)
+{
+    if (!node)
+        return;
+    if (json_is_array(node)) {
+        size_t i;
+        json_t *v;
+        json_array_foreach(node, i, v) collect(v, path, out);
+        return;
+    }
+    if (!*path) {
+        if (json_is_string(node))
+            g_ptr_array_add(out, g_strdup(json_string_value(node)));
+        else if (json_is_integer(node))
+            g_ptr_array_add(out, g_strdup_printf("%" JSON_INTEGER_FORMAT, json_integer_value(node)));
+        else if (json_is_boolean(node))
+            g_ptr_array_add(out, g_strdup(json_is_true(node) ? "true" : "false"));
+        return;
+    }
+    const char *dot = strchr(path, '.');
+    char *key = dot ? g_strndup(path, (size_t)(dot - path)) : g_strdup(path);
+    collect(json_object_get(node, key), dot ? dot + 1 : "", out);
+    g_free(key);
+}
+
+bool ec2_net_filters_accept(GPtrArray *filters, const ec2_kind *k, json_t *r)
+{
+    for (guint f = 0; f < filters->len; f++) {
+        ec2_filter *ef = g_ptr_array_index(filters, f);
+        GPtrArray *vals = g_ptr_array_new_with_free_func(g_free);
+        json_t *tags = json_object_get(r, k->tags_member);
+        if (g_str_has_prefix(ef->name, "tag:")) {
+            size_t i;
+            json_t *t;
+            json_array_foreach(tags, i, t) if (g_strcmp0(svc_str(t, "Key"), ef->name + 4) == 0)
+                g_ptr_array_add(vals, g_strdup(svc_str(t, "Value")));
+        } else if (!strcmp(ef->name, "tag-key") || !strcmp(ef->name, "tag-value")) {
+            collect(tags, ef->name[4] == 'k' ? "Key" : "Value", vals);
+        } else {
+            for (const ec2_filter_path *p = k->filters; p->name; p++)
+                if (strcmp(p->name, ef->name) == 0)
+                    collect(r, p->path, vals);
+        }
+        bool ok = false;
+        for (guint i = 0; i < vals->len && !ok; i++)
+            ok = ec2_filter_accepts(ef, g_ptr_array_index(vals, i));
+        g_ptr_array_free(vals, TRUE);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+int ec2_net_describe(svc_call *c, const ec2_kind *k, json_t *all, json_t *ids)
+{
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        if (!ec2_net_id_ok(json_string_value(v), k->prefix))
+            return aws_error_set(&c->err, k->malformed, "Invalid id: \"%s\" (expecting \"%s...\")",
+                                 json_string_value(v) ? json_string_value(v) : "", k->prefix);
+    }
+    int64_t max = 0;
+    uint64_t from = 0;
+    if (k->pages &&
+        (!ec2_page_size(c->input, &max, &c->err) || !ec2_page_token_parse(c->input, &from, &c->err)))
+        return -1;
+    GPtrArray *names = g_ptr_array_new();
+    for (const ec2_filter_path *p = k->filters; p->name; p++)
+        g_ptr_array_add(names, (gpointer)p->name);
+    g_ptr_array_add(names, "tag:");
+    g_ptr_array_add(names, "tag-key");
+    g_ptr_array_add(names, "tag-value");
+    g_ptr_array_add(names, NULL);
+    GPtrArray *filters =
+        ec2_filters_parse(json_object_get(c->input, "Filters"), (const char *const *)names->pdata, &c->err);
+    g_ptr_array_free(names, TRUE);
+    if (!filters)
+        return -1;
+    if (ec2_net_dry_run(c)) {
+        ec2_filters_free(filters);
+        return -1;
+    }
+    GHashTable *wanted = json_array_size(ids) ? g_hash_table_new(g_str_hash, g_str_equal) : NULL;
+    json_array_foreach(ids, i, v) {
+        if (!json_object_get(all, json_string_value(v))) {
+            if (wanted)
+                g_hash_table_destroy(wanted);
+            ec2_filters_free(filters);
+            return aws_error_set(&c->err, k->not_found, k->not_found_fmt, json_string_value(v));
+        }
+        g_hash_table_add(wanted, (gpointer)json_string_value(v));
+    }
+    json_t *out = json_array();
+    char *next = NULL;
+    uint64_t pos = 0;
+    const char *id;
+    json_object_foreach(all, id, v) {
+        if ((wanted && !g_hash_table_contains(wanted, id)) || !ec2_net_filters_accept(filters, k, v))
+            continue;
+        if (++pos <= from)
+            continue;
+        if (max > 0 && json_array_size(out) == (size_t)max) {
+            next = ec2_page_token(pos - 1);
+            break;
+        }
+        json_array_append(out, v);
+    }
+    c->output = json_pack("{s:o}", k->out_member, out);
+    if (next)
+        json_object_set_new(c->output, "NextToken", json_string(next));
+    g_free(next);
+    if (wanted)
+        g_hash_table_destroy(wanted);
+    ec2_filters_free(filters);
+    return 0;
+}
+
+/* ---- the default VPC ---- */
+
+static json_t *vpc_new(svc_call *c, const char *id, const char *cidr, bool dflt, const char *tenancy)
+{
+    char *assoc = ec2_net_derived_id("vpc-cidr-assoc-", "vpc-cidr-assoc/%s", id);
+    char *dopt = ec2_net_derived_id("dopt-", "dopt/%s/%s", c->account, c->region);
+    json_t *v = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:[], s:[{s:s, s:s, s:{s:s}}], s:b, s:b, s:b}", "CidrBlock",
+                          cidr, "DhcpOptionsId", dopt, "State", "available", "VpcId", id, "OwnerId", c->account,
+                          "InstanceTenancy", tenancy, "Ipv6CidrBlockAssociationSet", "CidrBlockAssociationSet",
+                          "AssociationId", assoc, "CidrBlock", cidr, "CidrBlockState", "State", "associated",
+                          "IsDefault", dflt, "_dns_support", 1, "_dns_hostnames", dflt);
+    g_free(assoc);
+    g_free(dopt);
+    return v;
+}
+
+static json_t *subnet_new(svc_call *c, const char *id, const char *vpc, const char *cidr, const char *az, bool dflt)
+{
+    char *zid = ec2_zone_id(c->region, az);
+    char *arn = g_strdup_printf("arn:aws:ec2:%s:%s:subnet/%s", c->region, c->account, id);
+    json_t *s = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b, s:[], s:s, s:b, s:b, s:b,"
+                          " s:{s:s, s:b, s:b}}",
+                          "AvailabilityZone", az, "AvailabilityZoneId", zid, "CidrBlock", cidr, "DefaultForAz", dflt,
+                          "MapPublicIpOnLaunch", dflt, "State", "available", "SubnetId", id, "VpcId", vpc, "OwnerId",
+                          c->account, "AssignIpv6AddressOnCreation", 0, "Ipv6CidrBlockAssociationSet", "SubnetArn", arn,
+                          "EnableDns64", 0, "Ipv6Native", 0, "MapCustomerOwnedIpOnLaunch", 0,
+                          "PrivateDnsNameOptionsOnLaunch", "HostnameType", "ip-name", "EnableResourceNameDnsARecord", 0,
+                          "EnableResourceNameDnsAAAARecord", 0);
+    g_free(zid);
+    g_free(arn);
+    return s;
+}
+
+/* The default subnet of a zone: 172.31.(16 z).0/20, the id ec2_instance_add
+ * derives. */
+static void add_default_subnet(svc_call *c, ec2_net *n, const char *vpc, int zone)
+{
+    char az[64], cidr[19];
+    g_snprintf(az, sizeof az, "%s%c", c->region, 'a' + zone);
+    g_snprintf(cidr, sizeof cidr, "172.31.%d.0/20", zone * 16);
+    char *id = ec2_net_derived_id("subnet-", "subnet/%s/%s", c->account, az);
+    json_object_set_new(n->subnets, id, subnet_new(c, id, vpc, cidr, az, true));
+    g_free(id);
+}
+
+static json_t *add_default_vpc(svc_call *c, ec2_net *n)
+{
+    char *id = ec2_net_derived_id("vpc-", "vpc/%s/%s", c->account, c->region);
+    json_t *v = vpc_new(c, id, "172.31.0.0/16", true, "default");
+    json_object_set_new(n->vpcs, id, v);
+    char *sg = ec2_net_derived_id("sg-", "sg/%s/%s", c->account, c->region);
+    json_object_set_new(n->groups, sg, ec2_secgroup_new(c, sg, "default", "default VPC security group", id, true));
+    for (int z = 0; z < ec2_zone_count(c->region); z++)
+        add_default_subnet(c, n, id, z);
+    g_free(sg);
+    g_free(id);
+    return v;
+}
+
+ec2_net *ec2_net_of(svc_call *c)
+{
+    ec2_net *n = ((ec2_state *)c->state)->net;
+    if (!n->defaults_made) {
+        n->defaults_made = true;
+        add_default_vpc(c, n);
+    }
+    return n;
+}
+
+const char *ec2_net_default_vpc(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *id;
+    json_t *v;
+    json_object_foreach(n->vpcs, id, v) if (svc_true(v, "IsDefault")) return id;
+    return NULL;
+}
+
+/* ---- DescribeAccountAttributes ---- */
+
+int ec2_net_describe_account_attributes(svc_call *c)
+{
+    if (ec2_net_dry_run(c))
+        return -1;
+    const char *dflt = ec2_net_default_vpc(c);
+    char instances[16], addresses[16];
+    g_snprintf(instances, sizeof instances, "%d", 1000);
+    g_snprintf(addresses, sizeof addresses, "%d", ADDRESS_LIMIT);
+    const char *const attrs[][2] = {
+        {"supported-platforms", "VPC"}, {"vpc-max-security-groups-per-interface", "5"},
+        {"max-elastic-ips", addresses}, {"max-instances", instances},
+        {"vpc-max-elastic-ips", addresses}, {"default-vpc", dflt ? dflt : "none"},
+    };
+    json_t *names = json_object_get(c->input, "AttributeNames");
+    json_t *out = json_array();
+    for (size_t i = 0; i < G_N_ELEMENTS(attrs); i++) {
+        bool keep = !json_array_size(names);
+        size_t j;
+        json_t *v;
+        json_array_foreach(names, j, v) keep |= g_strcmp0(json_string_value(v), attrs[i][0]) == 0;
+        if (keep)
+            json_array_append_new(out, json_pack("{s:s, s:[{s:s}]}", "AttributeName", attrs[i][0], "AttributeValues",
+                                                 "AttributeValue", attrs[i][1]));
+    }
+    c->output = json_pack("{s:o}", "AccountAttributes", out);
+    return 0;
+}
+
+/* ---- VPCs ---- */
+
+static json_t *vpc_named(svc_call *c, const char *id)
+{
+    ec2_net *n = ec2_net_of(c);
+    if (!id)
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter vpcId"), NULL;
+    if (!ec2_net_id_ok(id, "vpc-"))
+        return aws_error_set(&c->err, "InvalidVpcID.Malformed", "Invalid id: \"%s\" (expecting \"vpc-...\")", id), NULL;
+    json_t *v = json_object_get(n->vpcs, id);
+    if (!v)
+        aws_error_set(&c->err, "InvalidVpcID.NotFound", "The vpc ID '%s' does not exist", id);
+    return v;
+}
+
+/* A VPC or subnet block: well formed (InvalidParameterValue), host bits
+ * clear, and a /16 to /28 (range_code otherwise, as EC2 says it). */
+static bool block_ok(svc_call *c, const char *cidr, const char *range_code, ec2_cidr *out)
+{
+    if (!cidr) {
+        aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter cidrBlock");
+        return false;
+    }
+    if (!ec2_cidr_parse(cidr, false, out)) {
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Value (%s) for parameter cidrBlock is invalid. This is not a valid CIDR block.", cidr);
+        return false;
+    }
+    ec2_cidr strict;
+    if (out->prefix < 16 || out->prefix > 28 || !ec2_cidr_parse(cidr, true, &strict)) {
+        aws_error_set(&c->err, range_code, "The CIDR '%s' is invalid.", cidr);
+        return false;
+    }
+    return true;
+}
+
+static int vpc_answer(svc_call *c, json_t *v, const char *id, const char *state)
+{
+    json_t *r = ec2_net_render(c, v, id, "Tags");
+    json_object_set_new(r, "State", json_string(state));
+    c->output = json_pack("{s:o}", "Vpc", r);
+    return 0;
+}
+
+int ec2_net_create_vpc(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *cidr = svc_str(c->input, "CidrBlock");
+    ec2_cidr cb;
+    if (!cidr && (svc_str(c->input, "Ipv4IpamPoolId") || json_object_get(c->input, "Ipv4NetmaskLength")))
+        return aws_error_set(&c->err, "InvalidParameterValue", "IPAM pools are not modelled by mockaws; give a CidrBlock");
+    if (!block_ok(c, cidr, "InvalidVpc.Range", &cb))
+        return -1;
+    const char *tenancy = svc_str(c->input, "InstanceTenancy") ? svc_str(c->input, "InstanceTenancy") : "default";
+    if (json_object_size(n->vpcs) >= VPC_LIMIT)
+        return aws_error_set(&c->err, "VpcLimitExceeded", "The maximum number of VPCs has been reached.");
+    if (ec2_net_tag_specs(c, "vpc", NULL, true) != 0 || ec2_net_dry_run(c))
+        return -1;
+    char *id = ec2_net_new_id(c, "vpc-");
+    char text[19];
+    json_t *v = vpc_new(c, id, ec2_cidr_format(cb, text), false, tenancy);
+    json_object_set_new(n->vpcs, id, v);
+    /* every VPC comes with its own "default" group */
+    char *sg = ec2_net_new_id(c, "sg-");
+    json_object_set_new(n->groups, sg, ec2_secgroup_new(c, sg, "default", "default VPC security group", id, true));
+    ec2_net_tag_specs(c, "vpc", id, false);
+    vpc_answer(c, v, id, "pending");
+    g_free(sg);
+    g_free(id);
+    return 0;
+}
+
+int ec2_net_create_default_vpc(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    if (ec2_net_default_vpc(c))
+        return aws_error_set(&c->err, "DefaultVpcAlreadyExists",
+                             "A Default VPC already exists for this account in this region.");
+    if (ec2_net_dry_run(c))
+        return -1;
+    json_t *v = add_default_vpc(c, n);
+    return vpc_answer(c, v, svc_str(v, "VpcId"), "pending");
+}
+
+static const ec2_filter_path vpc_filters[] = {
+    {"cidr", "CidrBlock"},
+    {"cidr-block-association.cidr-block", "CidrBlockAssociationSet.CidrBlock"},
+    {"cidr-block-association.association-id", "CidrBlockAssociationSet.AssociationId"},
+    {"cidr-block-association.state", "CidrBlockAssociationSet.CidrBlockState.State"},
+    {"dhcp-options-id", "DhcpOptionsId"},
+    {"ipv6-cidr-block-association.ipv6-cidr-block", "Ipv6CidrBlockAssociationSet.Ipv6CidrBlock"},
+    {"ipv6-cidr-block-association.association-id", "Ipv6CidrBlockAssociationSet.AssociationId"},
+    {"ipv6-cidr-block-association.state", "Ipv6CidrBlockAssociationSet.Ipv6CidrBlockState.State"},
+    {"is-default", "IsDefault"},
+    {"owner-id", "OwnerId"},
+    {"state", "State"},
+    {"vpc-id", "VpcId"},
+    {NULL, NULL},
 };
 
-ec2_net *ec2_net_new(void) { return g_new0(ec2_net, 1); }
+static const ec2_kind vpc_kind = {"vpc-", "Vpcs", "InvalidVpcID.Malformed", "InvalidVpcID.NotFound",
+                                  "The vpc ID '%s' does not exist", "Tags", vpc_filters, true};
 
-void ec2_net_free(ec2_net *n) { g_free(n); }
-
-ec2_net *ec2_net_clone(const ec2_net *n) { return g_memdup2(n, sizeof *n); }
-
-static bool all_hex(const char *s, size_t min, size_t max)
+/* Each resource of coll rendered for a response, by id in order. */
+static json_t *render_all(svc_call *c, json_t *coll, const char *tags_member)
 {
-    size_t n = 0;
-    for (; s[n]; n++)
-        if (!g_ascii_isxdigit(s[n]) || g_ascii_isupper(s[n]))
-            return false;
-    return n >= min && n <= max;
+    json_t *all = json_object();
+    const char *id;
+    json_t *v;
+    json_object_foreach(coll, id, v) json_object_set_new(all, id, ec2_net_render(c, v, id, tags_member));
+    return all;
+}
+
+int ec2_net_describe_vpcs(svc_call *c)
+{
+    json_t *all = render_all(c, ec2_net_of(c)->vpcs, "Tags");
+    int rc = ec2_net_describe(c, &vpc_kind, all, json_object_get(c->input, "VpcIds"));
+    json_decref(all);
+    return rc;
+}
+
+int ec2_net_delete_vpc(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *id = svc_str(c->input, "VpcId");
+    if (!vpc_named(c, id))
+        return -1;
+    const char *k;
+    json_t *v;
+    bool used = false;
+    json_object_foreach(n->subnets, k, v) used |= g_strcmp0(svc_str(v, "VpcId"), id) == 0;
+    json_object_foreach(n->groups, k, v)
+        used |= g_strcmp0(svc_str(v, "VpcId"), id) == 0 && g_strcmp0(svc_str(v, "GroupName"), "default") != 0;
+    if (used)
+        return aws_error_set(&c->err, "DependencyViolation", "The vpc '%s' has dependencies and cannot be deleted.", id);
+    if (ec2_net_dry_run(c))
+        return -1;
+    void *tmp;
+    json_object_foreach_safe(n->groups, tmp, k, v) {
+        if (g_strcmp0(svc_str(v, "VpcId"), id) == 0) {
+            ec2_net_forget_tags(c, k);
+            json_object_del(n->groups, k);
+        }
+    }
+    ec2_net_forget_tags(c, id);
+    json_object_del(n->vpcs, id);
+    return 0;
+}
+
+static const char *const vpc_attributes[][2] = {
+    {"enableDnsSupport", "EnableDnsSupport"},
+    {"enableDnsHostnames", "EnableDnsHostnames"},
+    {"enableNetworkAddressUsageMetrics", "EnableNetworkAddressUsageMetrics"},
+};
+
+static const char *vpc_attribute_member(const char *member)
+{
+    return !strcmp(member, "EnableDnsSupport") ? "_dns_support"
+           : !strcmp(member, "EnableDnsHostnames") ? "_dns_hostnames"
+                                                   : "_address_usage_metrics";
+}
+
+int ec2_net_describe_vpc_attribute(svc_call *c)
+{
+    const char *id = svc_str(c->input, "VpcId"), *attr = svc_str(c->input, "Attribute");
+    json_t *v = vpc_named(c, id);
+    if (!v)
+        return -1;
+    const char *member = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(vpc_attributes) && attr; i++)
+        if (strcmp(attr, vpc_attributes[i][0]) == 0)
+            member = vpc_attributes[i][1];
+    if (!member)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Value (%s) for parameter attribute is invalid.",
+                             attr ? attr : "null");
+    if (ec2_net_dry_run(c))
+        return -1;
+    c->output = json_pack("{s:s, s:{s:b}}", "VpcId", id, member, "Value",
+                          svc_true(v, vpc_attribute_member(member)));
+    return 0;
+}
+
+int ec2_net_modify_vpc_attribute(svc_call *c)
+{
+    const char *id = svc_str(c->input, "VpcId");
+    json_t *v = vpc_named(c, id);
+    if (!v)
+        return -1;
+    const char *member = NULL;
+    int given = 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(vpc_attributes); i++)
+        if (json_object_get(c->input, vpc_attributes[i][1])) {
+            member = vpc_attributes[i][1];
+            given++;
+        }
+    if (given != 1)
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "Exactly one of enableDnsSupport, enableDnsHostnames or "
+                             "enableNetworkAddressUsageMetrics must be specified");
+    json_t *value = json_object_get(json_object_get(c->input, member), "Value");
+    if (!json_is_boolean(value))
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter %s.Value", member);
+    if (!strcmp(member, "EnableDnsHostnames") && json_is_true(value) && !svc_true(v, "_dns_support"))
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "Enabling DNS hostnames requires DNS support to be enabled for the VPC");
+    if (ec2_net_dry_run(c))
+        return -1;
+    json_object_set(v, vpc_attribute_member(member), value);
+    return 0;
+}
+
+/* ---- subnets ---- */
+
+/* Addresses in use per subnet (instances not terminated, network
+ * interfaces): subnet id -> count, built in one pass. */
+static GHashTable *subnet_usage(svc_call *c)
+{
+    ec2_state *st = c->state;
+    GHashTable *used = g_hash_table_new(g_str_hash, g_str_equal);
+    GPtrArray *live = ec2_state_list(st, c->now_ms);
+    for (guint i = 0; i < live->len; i++) {
+        ec2_instance *in = g_ptr_array_index(live, i);
+        if (in->state != EC2_TERMINATED && !json_object_get(st->net->enis, in->eni_id))
+            g_hash_table_insert(used, in->subnet_id,
+                                GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(used, in->subnet_id)) + 1));
+    }
+    g_ptr_array_free(live, TRUE);
+    const char *id;
+    json_t *e;
+    json_object_foreach(st->net->enis, id, e) {
+        const char *s = svc_str(e, "SubnetId");
+        if (s)
+            g_hash_table_insert(used, (gpointer)s, GUINT_TO_POINTER(GPOINTER_TO_UINT(g_hash_table_lookup(used, s)) + 1));
+    }
+    return used;
+}
+
+static json_t *subnet_render(svc_call *c, json_t *s, const char *id, GHashTable *usage)
+{
+    json_t *r = ec2_net_render(c, s, id, "Tags");
+    ec2_cidr cb;
+    uint64_t size = ec2_cidr_parse(svc_str(s, "CidrBlock") ? svc_str(s, "CidrBlock") : "", false, &cb)
+                        ? ec2_cidr_size(cb)
+                        : SUBNET_RESERVED;
+    uint64_t used = GPOINTER_TO_UINT(g_hash_table_lookup(usage, id)) + SUBNET_RESERVED;
+    json_object_set_new(r, "AvailableIpAddressCount", json_integer(used < size ? (json_int_t)(size - used) : 0));
+    return r;
+}
+
+static json_t *subnet_named(svc_call *c, const char *id)
+{
+    ec2_net *n = ec2_net_of(c);
+    if (!id)
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter subnetId"), NULL;
+    if (!ec2_net_id_ok(id, "subnet-"))
+        return aws_error_set(&c->err, "InvalidSubnetID.Malformed", "Invalid id: \"%s\" (expecting \"subnet-...\")", id),
+               NULL;
+    json_t *s = json_object_get(n->subnets, id);
+    if (!s)
+        aws_error_set(&c->err, "InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", id);
+    return s;
+}
+
+static int subnet_answer(svc_call *c, json_t *s, const char *id)
+{
+    GHashTable *usage = subnet_usage(c);
+    c->output = json_pack("{s:o}", "Subnet", subnet_render(c, s, id, usage));
+    g_hash_table_destroy(usage);
+    return 0;
+}
+
+int ec2_net_create_subnet(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *vpc_id = svc_str(c->input, "VpcId"), *cidr = svc_str(c->input, "CidrBlock");
+    json_t *vpc = vpc_named(c, vpc_id);
+    if (!vpc)
+        return -1;
+    ec2_cidr cb, vb;
+    if (!block_ok(c, cidr, "InvalidSubnet.Range", &cb))
+        return -1;
+    if (!ec2_cidr_parse(svc_str(vpc, "CidrBlock"), false, &vb) || !ec2_cidr_within(vb, cb))
+        return aws_error_set(&c->err, "InvalidSubnet.Range", "The CIDR '%s' is invalid.", cidr);
+    const char *az = svc_str(c->input, "AvailabilityZone");
+    char *zone = NULL;
+    const char *zid = svc_str(c->input, "AvailabilityZoneId");
+    if (az && !ec2_zone_valid(c->region, az))
+        return aws_error_set(&c->err, "InvalidParameterValue", "Value (%s) for parameter availabilityZone is invalid. "
+                             "Subnets can currently only be created in the following availability zones: %sa.", az,
+                             c->region);
+    if (!az && zid) {
+        for (int z = 0; z < ec2_zone_count(c->region) && !zone; z++) {
+            char *name = g_strdup_printf("%s%c", c->region, 'a' + z);
+            char *id = ec2_zone_id(c->region, name);
+            if (strcmp(id, zid) == 0)
+                zone = g_strdup(name);
+            g_free(id);
+            g_free(name);
+        }
+        if (!zone)
+            return aws_error_set(&c->err, "InvalidParameterValue",
+                                 "Value (%s) for parameter availabilityZoneId is invalid.", zid);
+    }
+    if (!zone)
+        zone = g_strdup(az ? az : NULL);
+    size_t in_vpc = 0;
+    const char *id;
+    json_t *s;
+    json_object_foreach(n->subnets, id, s) {
+        ec2_cidr other;
+        if (g_strcmp0(svc_str(s, "VpcId"), vpc_id) != 0)
+            continue;
+        in_vpc++;
+        if (ec2_cidr_parse(svc_str(s, "CidrBlock"), false, &other) && ec2_cidr_overlap(other, cb)) {
+            g_free(zone);
+            return aws_error_set(&c->err, "InvalidSubnet.Conflict", "The CIDR '%s' conflicts with another subnet",
+                                 cidr);
+        }
+    }
+    if (in_vpc >= SUBNETS_PER_VPC) {
+        g_free(zone);
+        return aws_error_set(&c->err, "SubnetLimitExceeded",
+                             "The maximum number of subnets for VPC '%s' has been reached.", vpc_id);
+    }
+    if (ec2_net_tag_specs(c, "subnet", NULL, true) != 0 || ec2_net_dry_run(c)) {
+        g_free(zone);
+        return -1;
+    }
+    if (!zone) /* EC2 picks one; mockaws the first, to stay deterministic */
+        zone = g_strconcat(c->region, "a", NULL);
+    char *sid = ec2_net_new_id(c, "subnet-");
+    char text[19];
+    s = subnet_new(c, sid, vpc_id, ec2_cidr_format(cb, text), zone, false);
+    json_object_set_new(n->subnets, sid, s);
+    ec2_net_tag_specs(c, "subnet", sid, false);
+    subnet_answer(c, s, sid);
+    g_free(sid);
+    g_free(zone);
+    return 0;
+}
+
+int ec2_net_create_default_subnet(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *az = svc_str(c->input, "AvailabilityZone");
+    if (!az)
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter availabilityZone");
+    if (!ec2_zone_valid(c->region, az))
+        return aws_error_set(&c->err, "InvalidParameterValue", "Value (%s) for parameter availabilityZone is invalid.",
+                             az);
+    const char *vpc = ec2_net_default_vpc(c);
+    if (!vpc)
+        return aws_error_set(&c->err, "DefaultVpcDoesNotExist", "No default VPC exists for this account in this region.");
+    const char *id;
+    json_t *s;
+    json_object_foreach(n->subnets, id, s) {
+        if (svc_true(s, "DefaultForAz") && g_strcmp0(svc_str(s, "AvailabilityZone"), az) == 0)
+            return aws_error_set(&c->err, "DefaultSubnetAlreadyExistsInAvailabilityZone",
+                                 "A Default Subnet already exists in availability zone %s: %s.", az, id);
+    }
+    if (ec2_net_dry_run(c))
+        return -1;
+    int zone = az[strlen(c->region)] - 'a';
+    add_default_subnet(c, n, vpc, zone);
+    char *sid = ec2_net_derived_id("subnet-", "subnet/%s/%s", c->account, az);
+    subnet_answer(c, json_object_get(n->subnets, sid), sid);
+    g_free(sid);
+    return 0;
+}
+
+static const ec2_filter_path subnet_filters[] = {
+    {"availability-zone", "AvailabilityZone"},
+    {"availability-zone-id", "AvailabilityZoneId"},
+    {"available-ip-address-count", "AvailableIpAddressCount"},
+    {"cidr-block", "CidrBlock"},
+    {"cidr", "CidrBlock"},
+    {"cidrBlock", "CidrBlock"},
+    {"default-for-az", "DefaultForAz"},
+    {"defaultForAz", "DefaultForAz"},
+    {"ipv6-cidr-block-association.ipv6-cidr-block", "Ipv6CidrBlockAssociationSet.Ipv6CidrBlock"},
+    {"ipv6-cidr-block-association.association-id", "Ipv6CidrBlockAssociationSet.AssociationId"},
+    {"ipv6-cidr-block-association.state", "Ipv6CidrBlockAssociationSet.Ipv6CidrBlockState.State"},
+    {"ipv6-native", "Ipv6Native"},
+    {"map-public-ip-on-launch", "MapPublicIpOnLaunch"},
+    {"owner-id", "OwnerId"},
+    {"state", "State"},
+    {"subnet-arn", "SubnetArn"},
+    {"subnet-id", "SubnetId"},
+    {"vpc-id", "VpcId"},
+    {NULL, NULL},
+};
+
+static const ec2_kind subnet_kind = {"subnet-", "Subnets", "InvalidSubnetID.Malformed", "InvalidSubnetID.NotFound",
+                                     "The subnet ID '%s' does not exist", "Tags", subnet_filters, true};
+
+int ec2_net_describe_subnets(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    GHashTable *usage = subnet_usage(c);
+    json_t *all = json_object();
+    const char *id;
+    json_t *s;
+    json_object_foreach(n->subnets, id, s) json_object_set_new(all, id, subnet_render(c, s, id, usage));
+    g_hash_table_destroy(usage);
+    int rc = ec2_net_describe(c, &subnet_kind, all, json_object_get(c->input, "SubnetIds"));
+    json_decref(all);
+    return rc;
+}
+
+int ec2_net_delete_subnet(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *id = svc_str(c->input, "SubnetId");
+    if (!subnet_named(c, id))
+        return -1;
+    GHashTable *usage = subnet_usage(c);
+    bool used = g_hash_table_contains(usage, id);
+    g_hash_table_destroy(usage);
+    if (used)
+        return aws_error_set(&c->err, "DependencyViolation", "The subnet '%s' has dependencies and cannot be deleted.",
+                             id);
+    if (ec2_net_dry_run(c))
+        return -1;
+    ec2_net_forget_tags(c, id);
+    json_object_del(n->subnets, id);
+    return 0;
+}
+
+int ec2_net_modify_subnet_attribute(svc_call *c)
+{
+    json_t *s = subnet_named(c, svc_str(c->input, "SubnetId"));
+    if (!s)
+        return -1;
+    static const char *const flags[] = {"MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation", "EnableDns64",
+                                        "MapCustomerOwnedIpOnLaunch"};
+    if (ec2_net_dry_run(c))
+        return -1;
+    for (size_t i = 0; i < G_N_ELEMENTS(flags); i++) {
+        json_t *v = json_object_get(json_object_get(c->input, flags[i]), "Value");
+        if (json_is_boolean(v))
+            json_object_set(s, flags[i], v);
+    }
+    return 0;
+}
+
+/* ---- key pairs ---- */
+
+static void random_bytes(void *ctx, size_t n, uint8_t *dst) { svc_random_bytes(ctx, dst, n); }
+
+static bool key_name_ok(svc_call *c, const char *name)
+{
+    if (!name || !*name) {
+        aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter KeyName");
+        return false;
+    }
+    size_t n = strlen(name);
+    bool ascii = true;
+    for (const char *p = name; *p && ascii; p++)
+        ascii = (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f;
+    if (n > 255 || !ascii) {
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Value (%s) for parameter keyName is invalid. Key names must be ASCII and at most 255 "
+                      "characters long.",
+                      n > 255 ? "(too long)" : name);
+        return false;
+    }
+    return true;
+}
+
+/* Checks shared by CreateKeyPair and ImportKeyPair, before their work. */
+static bool key_pair_new_ok(svc_call *c, const char *name)
+{
+    ec2_net *n = ec2_net_of(c);
+    if (!key_name_ok(c, name))
+        return false;
+    if (json_object_get(n->keys, name)) {
+        aws_error_set(&c->err, "InvalidKeyPair.Duplicate", "The keypair '%s' already exists.", name);
+        return false;
+    }
+    if (json_object_size(n->keys) >= KEY_PAIR_LIMIT) {
+        aws_error_set(&c->err, "ResourceLimitExceeded", "You have reached the maximum number of key pairs.");
+        return false;
+    }
+    return ec2_net_tag_specs(c, "key-pair", NULL, true) == 0 && !ec2_net_dry_run(c);
+}
+
+/* Stores the key pair and answers with what both operations return. */
+static void key_pair_store(svc_call *c, const char *name, const ec2_keymat *k)
+{
+    ec2_net *n = ec2_net_of(c);
+    char *id = ec2_net_new_id(c, "key-");
+    json_t *kp = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "KeyPairId", id, "KeyName", name, "KeyFingerprint",
+                           k->fingerprint, "KeyType", k->type, "CreateTime", (json_int_t)(c->now_ms / 1000),
+                           "PublicKey", k->public_openssh);
+    json_object_set_new(n->keys, name, kp);
+    ec2_net_tag_specs(c, "key-pair", id, false);
+    json_t *shown = ec2_net_render(c, kp, id, "Tags");
+    c->output = json_pack("{s:s, s:s, s:s}", "KeyPairId", id, "KeyName", name, "KeyFingerprint", k->fingerprint);
+    if (json_object_get(shown, "Tags"))
+        json_object_set(c->output, "Tags", json_object_get(shown, "Tags"));
+    json_decref(shown);
+    g_free(id);
+}
+
+int ec2_net_create_key_pair(svc_call *c)
+{
+    const char *name = svc_str(c->input, "KeyName");
+    const char *type = svc_str(c->input, "KeyType") ? svc_str(c->input, "KeyType") : "rsa";
+    const char *format = svc_str(c->input, "KeyFormat") ? svc_str(c->input, "KeyFormat") : "pem";
+    if (strcmp(format, "pem") != 0)
+        return aws_error_set(&c->err, "UnsupportedOperation",
+                             "mockaws does not write key material in the '%s' format; ask for KeyFormat pem", format);
+    if (strcmp(type, "rsa") != 0 && strcmp(type, "ed25519") != 0)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid value '%s' for keyType.", type);
+    if (!key_pair_new_ok(c, name))
+        return -1;
+    ec2_keymat k;
+    if (!ec2_keypair_create(type, c, random_bytes, &k)) {
+        ec2_keymat_clear(&k);
+        return aws_error_set(&c->err, "InternalError", "An internal error has occurred");
+    }
+    key_pair_store(c, name, &k);
+    json_object_set_new(c->output, "KeyMaterial", json_string(k.private_key));
+    ec2_keymat_clear(&k);
+    return 0;
+}
+
+int ec2_net_import_key_pair(svc_call *c)
+{
+    const char *name = svc_str(c->input, "KeyName");
+    /* the model has decoded the blob's base64: this is the key line itself */
+    json_t *material = json_object_get(c->input, "PublicKeyMaterial");
+    if (!json_is_string(material))
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter PublicKeyMaterial");
+    ec2_keymat k = {0};
+    if (!ec2_keypair_import(json_string_value(material), json_string_length(material), &k)) {
+        ec2_keymat_clear(&k);
+        return aws_error_set(&c->err, "InvalidKey.Format", "Key is not in valid OpenSSH public key format");
+    }
+    if (key_pair_new_ok(c, name))
+        key_pair_store(c, name, &k);
+    ec2_keymat_clear(&k);
+    return c->output ? 0 : -1;
+}
+
+static const ec2_filter_path key_filters[] = {
+    {"key-pair-id", "KeyPairId"},
+    {"fingerprint", "KeyFingerprint"},
+    {"key-name", "KeyName"},
+    {NULL, NULL},
+};
+
+static const ec2_kind key_kind = {"key-", "KeyPairs", "InvalidKeyPair.NotFound", "InvalidKeyPair.NotFound",
+                                  "The key pair '%s' does not exist", "Tags", key_filters, false};
+
+int ec2_net_describe_key_pairs(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    json_t *ids = json_deep_copy(json_object_get(c->input, "KeyPairIds"));
+    if (!ids)
+        ids = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(c->input, "KeyNames"), i, v) {
+        json_t *kp = json_object_get(n->keys, json_string_value(v));
+        if (!kp) {
+            json_decref(ids);
+            return aws_error_set(&c->err, "InvalidKeyPair.NotFound", "The key pair '%s' does not exist",
+                                 json_string_value(v));
+        }
+        json_array_append(ids, json_object_get(kp, "KeyPairId"));
+    }
+    bool with_public = svc_true(c->input, "IncludePublicKey");
+    json_t *all = json_object();
+    const char *name;
+    json_object_foreach(n->keys, name, v) {
+        const char *id = svc_str(v, "KeyPairId");
+        json_t *r = ec2_net_render(c, v, id, "Tags");
+        if (!with_public)
+            json_object_del(r, "PublicKey");
+        json_object_set_new(all, id, r);
+    }
+    int rc = ec2_net_describe(c, &key_kind, all, ids);
+    json_decref(all);
+    json_decref(ids);
+    return rc;
+}
+
+int ec2_net_delete_key_pair(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *name = svc_str(c->input, "KeyName"), *id = svc_str(c->input, "KeyPairId");
+    if (!name && !id)
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter KeyName or KeyPairId");
+    if (id && !ec2_net_id_ok(id, "key-"))
+        return aws_error_set(&c->err, "InvalidKeyPair.NotFound", "The key pair '%s' does not exist", id);
+    if (ec2_net_dry_run(c))
+        return -1;
+    /* Deleting a key pair that is not there succeeds, as on EC2. */
+    json_t *kp = name ? json_object_get(n->keys, name) : NULL;
+    if (!name) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(n->keys, k, v) if (g_strcmp0(svc_str(v, "KeyPairId"), id) == 0) kp = v, name = k;
+    }
+    c->output = json_pack("{s:b}", "Return", 1);
+    if (kp) {
+        json_object_set(c->output, "KeyPairId", json_object_get(kp, "KeyPairId"));
+        ec2_net_forget_tags(c, svc_str(kp, "KeyPairId"));
+        json_object_del(n->keys, name);
+    }
+    return 0;
+}
+
+/* ---- instances and what follows them ---- */
+
+/* The live (not terminated) instance with that id, settled, or NULL. */
+static ec2_instance *live_instance(svc_call *c, const char *id)
+{
+    ec2_instance *in = id ? ec2_state_get(c->state, id, c->now_ms) : NULL;
+    return in && in->state != EC2_TERMINATED && in->state != EC2_SHUTTING_DOWN ? in : NULL;
+}
+
+static void address_disassociate(svc_call *c, json_t *a)
+{
+    ec2_state *st = c->state;
+    ec2_instance *in = svc_str(a, "InstanceId") ? g_hash_table_lookup(st->by_id, svc_str(a, "InstanceId")) : NULL;
+    if (in && g_strcmp0(in->elastic_ip, svc_str(a, "PublicIp")) == 0) {
+        g_free(in->elastic_ip);
+        in->elastic_ip = NULL;
+    }
+    static const char *const members[] = {"AssociationId", "InstanceId", "NetworkInterfaceId",
+                                          "NetworkInterfaceOwnerId", "PrivateIpAddress"};
+    for (size_t i = 0; i < G_N_ELEMENTS(members); i++)
+        json_object_del(a, members[i]);
+}
+
+/* Addresses and interfaces of instances that terminated since last read:
+ * an address goes back to the pool, an interface attached since launch is
+ * deleted with it or detached, as its DeleteOnTermination says. */
+static void follow_instances(svc_call *c, ec2_net *n)
+{
+    const char *id;
+    json_t *v;
+    void *tmp;
+    json_object_foreach(n->addresses, id, v) {
+        if (svc_str(v, "InstanceId") && !live_instance(c, svc_str(v, "InstanceId")))
+            address_disassociate(c, v);
+    }
+    json_object_foreach_safe(n->enis, tmp, id, v) {
+        json_t *at = json_object_get(v, "Attachment");
+        if (!at || live_instance(c, svc_str(at, "InstanceId")))
+            continue;
+        if (svc_true(at, "DeleteOnTermination")) {
+            ec2_net_forget_tags(c, id);
+            json_object_del(n->enis, id);
+        } else {
+            json_object_del(v, "Attachment");
+            json_object_set_new(v, "Status", json_string("available"));
+        }
+    }
+}
+
+/* The address associated with a network interface, or NULL. */
+static json_t *address_on(ec2_net *n, const char *eni)
+{
+    const char *id;
+    json_t *a;
+    json_object_foreach(n->addresses, id, a) if (g_strcmp0(svc_str(a, "NetworkInterfaceId"), eni) == 0) return a;
+    return NULL;
+}
+
+/* An interface's Association: its Elastic IP, else the address EC2 gave
+ * the instance (public_ip, or NULL for none). */
+static json_t *association(svc_call *c, ec2_net *n, const char *eni, const char *public_ip)
+{
+    json_t *a = address_on(n, eni);
+    const char *ip = a ? svc_str(a, "PublicIp") : public_ip;
+    if (!ip)
+        return NULL;
+    char *dns = ec2_net_public_dns(c->region, ip);
+    json_t *o = json_pack("{s:s, s:s, s:s}", "IpOwnerId", a ? c->account : "amazon", "PublicDnsName", dns, "PublicIp", ip);
+    if (a) {
+        json_object_set(o, "AllocationId", json_object_get(a, "AllocationId"));
+        json_object_set(o, "AssociationId", json_object_get(a, "AssociationId"));
+    }
+    g_free(dns);
+    return o;
+}
+
+/* A stored or made-up interface with its association filled in. */
+static json_t *eni_finish(svc_call *c, ec2_net *n, json_t *r, const char *public_ip)
+{
+    json_t *assoc = association(c, n, svc_str(r, "NetworkInterfaceId"), public_ip);
+    if (assoc) {
+        json_object_set(json_array_get(json_object_get(r, "PrivateIpAddresses"), 0), "Association", assoc);
+        json_object_set_new(r, "Association", assoc);
+        json_object_set(r, "PublicDnsName", json_object_get(assoc, "PublicDnsName"));
+    }
+    return r;
+}
+
+static json_t *eni_new(svc_call *c, const char *id, json_t *subnet, json_t *groups, const char *ip,
+                       const char *description, const char *mac)
+{
+    char *dns = ec2_net_private_dns(c->region, ip);
+    json_t *e = json_pack("{s:s, s:s, s:s, s:O, s:s, s:[], s:s, s:s, s:s, s:s, s:s, s:[{s:b, s:s, s:s}], s:b, s:b,"
+                          " s:s, s:O, s:O, s:s}",
+                          "NetworkInterfaceId", id, "AvailabilityZone", svc_str(subnet, "AvailabilityZone"),
+                          "Description", description, "Groups", groups, "InterfaceType", "interface", "Ipv6Addresses",
+                          "MacAddress", mac, "OwnerId", c->account, "PrivateDnsName", dns, "PrivateIpAddress", ip,
+                          "AvailabilityZoneId", svc_str(subnet, "AvailabilityZoneId"), "PrivateIpAddresses",
+                          "Primary", 1, "PrivateIpAddress", ip, "PrivateDnsName", dns, "RequesterManaged", 0,
+                          "SourceDestCheck", 1, "Status", "available", "SubnetId", json_object_get(subnet, "SubnetId"),
+                          "VpcId", json_object_get(subnet, "VpcId"), "RequesterId", "");
+    json_object_del(e, "RequesterId");
+    g_free(dns);
+    return e;
+}
+
+/* The primary interface of an instance launched without an existing one:
+ * made up from the instance each time, as it lives and dies with it. */
+static json_t *primary_eni(svc_call *c, ec2_net *n, const ec2_instance *in)
+{
+    ec2_state *st = c->state;
+    json_t *subnet = json_object_get(n->subnets, in->subnet_id);
+    json_t *fake = subnet ? NULL
+                          : json_pack("{s:s, s:s, s:s}", "AvailabilityZone", in->az, "SubnetId", in->subnet_id,
+                                      "VpcId", in->vpc_id);
+    json_t *e = eni_new(c, in->eni_id, subnet ? subnet : fake, in->groups, in->private_ip, "", in->mac);
+    json_decref(fake);
+    char *aid = ec2_net_derived_id("eni-attach-", "attach/%s", in->id);
+    json_object_set_new(e, "Attachment",
+                        json_pack("{s:I, s:s, s:b, s:i, s:i, s:s, s:s, s:s}", "AttachTime",
+                                  (json_int_t)(in->launch_ms / 1000), "AttachmentId", aid, "DeleteOnTermination", 1,
+                                  "DeviceIndex", 0, "NetworkCardIndex", 0, "InstanceId", in->id, "InstanceOwnerId",
+                                  in->owner, "Status", "attached"));
+    json_object_set_new(e, "Status", json_string("in-use"));
+    g_free(aid);
+    char buf[16];
+    json_t *r = ec2_net_render(c, e, in->eni_id, "TagSet");
+    json_decref(e);
+    (void)st;
+    return eni_finish(c, n, r, in->elastic_ip ? NULL : ec2_public_ip(in, buf));
+}
+
+json_t *ec2_net_instance_interfaces(svc_call *c, const ec2_instance *in)
+{
+    json_t *out = json_array();
+    if (in->state == EC2_TERMINATED)
+        return out;
+    ec2_net *n = ec2_net_of(c);
+    if (!json_object_get(n->enis, in->eni_id))
+        json_array_append_new(out, primary_eni(c, n, in));
+    const char *id;
+    json_t *e;
+    json_object_foreach(n->enis, id, e) {
+        if (g_strcmp0(svc_str(json_object_get(e, "Attachment"), "InstanceId"), in->id) != 0)
+            continue;
+        char buf[16];
+        const char *pub = json_integer_value(json_object_get(json_object_get(e, "Attachment"), "DeviceIndex")) == 0 &&
+                                  !in->elastic_ip
+                              ? ec2_public_ip(in, buf)
+                              : NULL;
+        json_array_append_new(out, eni_finish(c, n, ec2_net_render(c, e, id, "TagSet"), pub));
+    }
+    return out;
+}
+
+/* ---- private addresses ---- */
+
+/* Addresses taken in a subnet: its instances' (not terminated) and its
+ * interfaces'. */
+static GHashTable *subnet_taken(svc_call *c, const char *subnet_id)
+{
+    ec2_state *st = c->state;
+    GHashTable *used = g_hash_table_new(g_direct_hash, g_direct_equal);
+    GPtrArray *live = ec2_state_list(st, c->now_ms);
+    uint32_t ip;
+    for (guint i = 0; i < live->len; i++) {
+        ec2_instance *in = g_ptr_array_index(live, i);
+        if (in->state != EC2_TERMINATED && g_strcmp0(in->subnet_id, subnet_id) == 0 && in->private_ip &&
+            ec2_ip_parse(in->private_ip, &ip))
+            g_hash_table_add(used, GUINT_TO_POINTER(ip));
+    }
+    g_ptr_array_free(live, TRUE);
+    const char *id;
+    json_t *e;
+    json_object_foreach(st->net->enis, id, e) {
+        if (g_strcmp0(svc_str(e, "SubnetId"), subnet_id) == 0 && svc_str(e, "PrivateIpAddress") &&
+            ec2_ip_parse(svc_str(e, "PrivateIpAddress"), &ip))
+            g_hash_table_add(used, GUINT_TO_POINTER(ip));
+    }
+    return used;
+}
+
+/* A requested private address: inside the subnet, not one of its reserved
+ * five, and free. */
+static int ip_request_ok(svc_call *c, json_t *subnet, const char *text, GHashTable *used)
+{
+    uint32_t ip;
+    ec2_cidr cb;
+    if (!ec2_ip_parse(text, &ip))
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "Value (%s) for parameter privateIpAddress is invalid. Invalid format.", text);
+    if (!ec2_cidr_parse(svc_str(subnet, "CidrBlock") ? svc_str(subnet, "CidrBlock") : "", false, &cb) ||
+        !ec2_cidr_contains(cb, ip) || ip - cb.base < 4 || ip - cb.base == ec2_cidr_size(cb) - 1)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Address %s does not fall within the subnet's address range",
+                             text);
+    if (g_hash_table_contains(used, GUINT_TO_POINTER(ip)))
+        return aws_error_set(&c->err, "InvalidIPAddress.InUse", "Address %s is in use.", text);
+    return 0;
+}
+
+/* The lowest free address of the subnet, taken into used; false when the
+ * subnet is full. buf: 16 bytes. */
+static bool ip_take(json_t *subnet, GHashTable *used, char *buf)
+{
+    ec2_cidr cb;
+    if (!ec2_cidr_parse(svc_str(subnet, "CidrBlock") ? svc_str(subnet, "CidrBlock") : "", false, &cb))
+        return false;
+    for (uint64_t off = 4; off + 1 < ec2_cidr_size(cb); off++) {
+        uint32_t ip = cb.base + (uint32_t)off;
+        if (g_hash_table_add(used, GUINT_TO_POINTER(ip))) {
+            ec2_ip_format(ip, buf);
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t subnet_free(json_t *subnet, GHashTable *used)
+{
+    ec2_cidr cb;
+    if (!ec2_cidr_parse(svc_str(subnet, "CidrBlock") ? svc_str(subnet, "CidrBlock") : "", false, &cb))
+        return 0;
+    uint64_t all = ec2_cidr_size(cb) - SUBNET_RESERVED, taken = g_hash_table_size(used);
+    return taken < all ? all - taken : 0;
+}
+
+/* The groups named by id (each in vpc) as [{GroupId, GroupName}]; NULL
+ * with err set. subnet: for EC2's wording of a VPC mismatch. */
+static json_t *groups_by_id(svc_call *c, json_t *ids, const char *vpc, const char *subnet)
+{
+    ec2_net *n = ec2_net_of(c);
+    json_t *out = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        const char *gid = json_string_value(v);
+        json_t *g = gid ? json_object_get(n->groups, gid) : NULL;
+        if (!ec2_net_id_ok(gid, "sg-")) {
+            aws_error_set(&c->err, "InvalidGroupId.Malformed", "Invalid id: \"%s\" (expecting \"sg-...\")", gid ? gid : "");
+        } else if (!g) {
+            aws_error_set(&c->err, "InvalidGroup.NotFound", "The security group '%s' does not exist", gid);
+        } else if (g_strcmp0(svc_str(g, "VpcId"), vpc) != 0) {
+            aws_error_set(&c->err, "InvalidParameter", "Security group %s and subnet %s belong to different networks.",
+                          gid, subnet);
+        } else {
+            json_array_append_new(out, json_pack("{s:s, s:O}", "GroupId", gid, "GroupName", json_object_get(g, "GroupName")));
+            continue;
+        }
+        json_decref(out);
+        return NULL;
+    }
+    return out;
+}
+
+static json_t *vpc_default_group(ec2_net *n, const char *vpc)
+{
+    json_t *g = ec2_secgroup_by_name(n, vpc, "default");
+    return g ? json_pack("[{s:O, s:s}]", "GroupId", json_object_get(g, "GroupId"), "GroupName", "default")
+             : json_array();
+}
+
+/* ---- RunInstances ---- */
+
+/* The launch's one network interface (NetworkInterfaces[0], DeviceIndex 0)
+ * folded into the top-level members it stands for. */
+static int launch_interface(svc_call *c, json_t *input, json_t **subnet, json_t **group_ids, json_t **ip,
+                            json_t **public, const char **eni)
+{
+    json_t *nis = json_object_get(input, "NetworkInterfaces");
+    if (!json_array_size(nis))
+        return 0;
+    if (*subnet)
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "Network interfaces and an instance-level subnet ID may not be specified on the same "
+                             "request");
+    if (json_array_size(*group_ids) || json_array_size(json_object_get(input, "SecurityGroups")))
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "Network interfaces and an instance-level security groups may not be specified on the "
+                             "same request");
+    if (*ip)
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "Network interfaces and an instance-level private IP address should not be specified on "
+                             "the same request");
+    if (json_array_size(nis) > 1)
+        return aws_error_set(&c->err, "UnsupportedOperation",
+                             "mockaws launches instances with one network interface (DeviceIndex 0); attach more "
+                             "with AttachNetworkInterface");
+    json_t *ni = json_array_get(nis, 0);
+    json_t *index = json_object_get(ni, "DeviceIndex");
+    if (index && json_integer_value(index) != 0)
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "Each network interface requires a device index, and the first must be 0");
+    *eni = svc_str(ni, "NetworkInterfaceId");
+    if (*eni && (svc_str(ni, "SubnetId") || json_array_size(json_object_get(ni, "Groups")) ||
+                 svc_str(ni, "PrivateIpAddress")))
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "A network interface may not specify both a network interface ID and a subnet, security "
+                             "groups or private IP address");
+    if (*eni && json_integer_value(json_object_get(input, "MaxCount")) > 1)
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "A network interface ID can only be used when launching a single instance");
+    *subnet = json_object_get(ni, "SubnetId");
+    *group_ids = json_object_get(ni, "Groups");
+    *ip = json_object_get(ni, "PrivateIpAddress");
+    *public = json_object_get(ni, "AssociatePublicIpAddress");
+    return 0;
 }
 
 int ec2_net_resolve_launch(svc_call *c, json_t *input, ec2_launch_net *out)
 {
     memset(out, 0, sizeof *out);
     out->groups = json_array();
-    const char *subnet = svc_str(input, "SubnetId");
-    if (subnet && !(g_str_has_prefix(subnet, "subnet-") && all_hex(subnet + 7, 8, 17)))
-        return aws_error_set(&c->err, "InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist", subnet);
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(input, "SecurityGroupIds"), i, v) {
-        const char *g = json_string_value(v);
-        if (!(g_str_has_prefix(g, "sg-") && all_hex(g + 3, 8, 17)))
-            return aws_error_set(&c->err, "InvalidGroupId.Malformed", "Invalid id: \"%s\" (expecting \"sg-...\")", g);
-        json_array_append_new(out->groups, json_pack("{s:O, s:O}", "GroupId", v, "GroupName", v));
+    ec2_net *n = ec2_net_of(c);
+    json_t *subnet_v = json_object_get(input, "SubnetId"), *group_ids = json_object_get(input, "SecurityGroupIds");
+    json_t *ip_v = json_object_get(input, "PrivateIpAddress"), *public_v = NULL;
+    json_t *names = json_object_get(input, "SecurityGroups");
+    const char *eni_id = NULL;
+    if (launch_interface(c, input, &subnet_v, &group_ids, &ip_v, &public_v, &eni_id) != 0)
+        return -1;
+    const char *az = svc_str(json_object_get(input, "Placement"), "AvailabilityZone");
+    const char *dflt = ec2_net_default_vpc(c);
+    json_t *subnet = NULL, *eni = NULL;
+    if (eni_id) {
+        eni = json_object_get(n->enis, eni_id);
+        if (!ec2_net_id_ok(eni_id, "eni-"))
+            return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed",
+                                 "Invalid id: \"%s\" (expecting \"eni-...\")", eni_id);
+        if (!eni)
+            return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound",
+                                 "The networkInterface ID '%s' does not exist", eni_id);
+        if (json_object_get(eni, "Attachment"))
+            return aws_error_set(&c->err, "InvalidNetworkInterface.InUse", "Interface: [%s] in use.", eni_id);
+        subnet = json_object_get(n->subnets, svc_str(eni, "SubnetId"));
+    } else if (subnet_v) {
+        const char *sid = json_string_value(subnet_v);
+        subnet = sid ? json_object_get(n->subnets, sid) : NULL;
+        if (!subnet)
+            return aws_error_set(&c->err, "InvalidSubnetID.NotFound", "The subnet ID '%s' does not exist",
+                                 sid ? sid : "");
+    } else {
+        if (!dflt)
+            return aws_error_set(&c->err, "VPCIdNotSpecified", "No default VPC for this user");
+        char *want = az ? g_strdup(az) : g_strconcat(c->region, "a", NULL);
+        const char *id;
+        json_t *s;
+        json_object_foreach(n->subnets, id, s) {
+            if (!subnet && svc_true(s, "DefaultForAz") && g_strcmp0(svc_str(s, "AvailabilityZone"), want) == 0 &&
+                g_strcmp0(svc_str(s, "VpcId"), dflt) == 0)
+                subnet = s;
+        }
+        g_free(want);
+        if (!subnet)
+            return aws_error_set(&c->err, "MissingInput",
+                                 "No subnets found for the default VPC '%s'. Please specify a subnet.", dflt);
     }
-    json_array_foreach(json_object_get(input, "SecurityGroups"), i, v) {
-        char hex[18], material[300];
-        g_snprintf(material, sizeof material, "sg/%s/%s/%s", c->account, c->region, json_string_value(v));
-        ec2_derive_hex(hex, 17, material);
-        char *gid = g_strconcat("sg-", hex, NULL);
-        json_array_append_new(out->groups, json_pack("{s:s, s:O}", "GroupId", gid, "GroupName", v));
-        g_free(gid);
+    if (!subnet)
+        return aws_error_set(&c->err, "InvalidSubnetID.NotFound", "The subnet ID of '%s' does not exist", eni_id);
+    const char *sid = svc_str(subnet, "SubnetId"), *vpc = svc_str(subnet, "VpcId");
+    if (az && g_strcmp0(az, svc_str(subnet, "AvailabilityZone")) != 0)
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "Value (%s) for parameter availabilityZone is invalid. Subnet %s is in availability zone "
+                             "%s.",
+                             az, sid, svc_str(subnet, "AvailabilityZone"));
+    if (eni) {
+        json_decref(out->groups);
+        out->groups = json_deep_copy(json_object_get(eni, "Groups"));
+    } else if (json_array_size(group_ids)) {
+        json_t *g = groups_by_id(c, group_ids, vpc, sid);
+        if (!g)
+            return -1;
+        json_array_extend(out->groups, g);
+        json_decref(g);
     }
-    out->subnet_id = g_strdup(subnet);
-    out->key_name = g_strdup(svc_str(input, "KeyName"));
-    out->az = g_strdup(svc_str(json_object_get(input, "Placement"), "AvailabilityZone"));
+    if (json_array_size(names)) {
+        if (subnet_v && g_strcmp0(vpc, dflt) != 0)
+            return aws_error_set(&c->err, "InvalidParameterCombination",
+                                 "The parameter groupName cannot be used with the parameter subnet");
+        size_t i;
+        json_t *v;
+        json_array_foreach(names, i, v) {
+            json_t *g = ec2_secgroup_by_name(n, vpc, json_string_value(v));
+            if (!g)
+                return aws_error_set(&c->err, "InvalidGroup.NotFound", "The security group '%s' does not exist in VPC '%s'",
+                                     json_string_value(v), vpc);
+            json_array_append_new(out->groups, json_pack("{s:O, s:O}", "GroupId", json_object_get(g, "GroupId"),
+                                                         "GroupName", json_object_get(g, "GroupName")));
+        }
+    }
+    if (!json_array_size(out->groups)) {
+        json_decref(out->groups);
+        out->groups = vpc_default_group(n, vpc);
+    }
+    const char *key = svc_str(input, "KeyName");
+    if (key && !json_object_get(n->keys, key))
+        return aws_error_set(&c->err, "InvalidKeyPair.NotFound", "The key pair '%s' does not exist", key);
+    out->used = subnet_taken(c, sid);
+    if (ip_v) {
+        if (!json_is_string(ip_v) || ip_request_ok(c, subnet, json_string_value(ip_v), out->used) != 0)
+            return json_is_string(ip_v) ? -1
+                                        : aws_error_set(&c->err, "InvalidParameterValue",
+                                                        "Value for parameter privateIpAddress is invalid.");
+        if (json_integer_value(json_object_get(input, "MaxCount")) > 1)
+            return aws_error_set(&c->err, "InvalidParameterCombination",
+                                 "Cannot specify a private IP address when launching more than one instance");
+        out->private_ip = g_strdup(json_string_value(ip_v));
+    }
+    int64_t min = json_integer_value(json_object_get(input, "MinCount"));
+    uint64_t room = eni ? 1 : subnet_free(subnet, out->used);
+    out->room = room > INT64_MAX ? INT64_MAX : (int64_t)room;
+    if ((min > 0 ? min : 1) > out->room)
+        return aws_error_set(&c->err, "InsufficientFreeAddressesInSubnet",
+                             "There are not enough free addresses in subnet '%s' to satisfy the requested number of "
+                             "instances.",
+                             sid);
+    out->public_ip = public_v ? json_is_true(public_v) : svc_true(subnet, "MapPublicIpOnLaunch");
+    out->subnet_id = g_strdup(sid);
+    out->vpc_id = g_strdup(vpc);
+    out->az = g_strdup(svc_str(subnet, "AvailabilityZone"));
+    out->key_name = g_strdup(key);
+    out->eni_id = g_strdup(eni_id);
     return 0;
 }
 
@@ -60,21 +1460,709 @@ void ec2_launch_net_clear(ec2_launch_net *ln)
     g_free(ln->az);
     g_free(ln->key_name);
     g_free(ln->private_ip);
+    g_free(ln->eni_id);
     json_decref(ln->groups);
+    if (ln->used)
+        g_hash_table_destroy(ln->used);
     memset(ln, 0, sizeof *ln);
 }
 
 void ec2_net_attach_instance(svc_call *c, const ec2_launch_net *ln, ec2_instance *in)
 {
-    (void)c;
+    ec2_net *n = ec2_net_of(c);
     g_free(in->key_name);
     in->key_name = g_strdup(ln->key_name);
-    if (ln->subnet_id) {
-        g_free(in->subnet_id);
-        in->subnet_id = g_strdup(ln->subnet_id);
+    g_free(in->subnet_id);
+    in->subnet_id = g_strdup(ln->subnet_id);
+    g_free(in->vpc_id);
+    in->vpc_id = g_strdup(ln->vpc_id);
+    json_decref(in->groups);
+    in->groups = json_deep_copy(ln->groups);
+    in->no_public_ip = !ln->public_ip;
+    json_t *eni = ln->eni_id ? json_object_get(n->enis, ln->eni_id) : NULL;
+    char ip[16];
+    g_free(in->private_ip);
+    if (eni) {
+        in->private_ip = g_strdup(svc_str(eni, "PrivateIpAddress"));
+        g_free(in->eni_id);
+        in->eni_id = g_strdup(ln->eni_id);
+        g_free(in->mac);
+        in->mac = g_strdup(svc_str(eni, "MacAddress"));
+        char *aid = ec2_net_derived_id("eni-attach-", "attach/%s", in->id);
+        json_object_set_new(eni, "Attachment",
+                            json_pack("{s:I, s:s, s:b, s:i, s:i, s:s, s:s, s:s}", "AttachTime",
+                                      (json_int_t)(c->now_ms / 1000), "AttachmentId", aid, "DeleteOnTermination", 0,
+                                      "DeviceIndex", 0, "NetworkCardIndex", 0, "InstanceId", in->id,
+                                      "InstanceOwnerId", c->account, "Status", "attached"));
+        json_object_set_new(eni, "Status", json_string("in-use"));
+        g_free(aid);
+    } else if (ln->private_ip) {
+        uint32_t v;
+        in->private_ip = g_strdup(ln->private_ip);
+        if (ec2_ip_parse(ln->private_ip, &v))
+            g_hash_table_add(ln->used, GUINT_TO_POINTER(v));
+    } else {
+        /* RunInstances launches no more than ln->room */
+        in->private_ip = g_strdup(ip_take(json_object_get(n->subnets, ln->subnet_id), ln->used, ip) ? ip : "");
     }
-    if (json_array_size(ln->groups)) {
-        json_decref(in->groups);
-        in->groups = json_deep_copy(ln->groups);
+}
+
+/* ---- Elastic IPs ---- */
+
+/* The n-th address of the pool mockaws hands out: the documentation ranges
+ * 198.51.100.0/24 and 203.0.113.0/24 (RFC 5737), which route nowhere. */
+static void pool_address(unsigned i, char *buf)
+{
+    g_snprintf(buf, 16, i < 254 ? "198.51.100.%u" : "203.0.113.%u", i % 254 + 1);
+}
+
+int ec2_net_allocate_address(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *domain = svc_str(c->input, "Domain");
+    if (domain && strcmp(domain, "vpc") != 0 && strcmp(domain, "standard") != 0)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid value '%s' for domain.", domain);
+    if (svc_str(c->input, "Address") || svc_str(c->input, "CustomerOwnedIpv4Pool") ||
+        svc_str(c->input, "IpamPoolId") ||
+        (svc_str(c->input, "PublicIpv4Pool") && strcmp(svc_str(c->input, "PublicIpv4Pool"), "amazon") != 0))
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "mockaws allocates addresses from Amazon's pool only (no BYOIP, IPAM or customer-owned "
+                             "pools)");
+    if (json_object_size(n->addresses) >= ADDRESS_LIMIT)
+        return aws_error_set(&c->err, "AddressLimitExceeded", "The maximum number of addresses has been reached.");
+    if (ec2_net_tag_specs(c, "elastic-ip", NULL, true) != 0 || ec2_net_dry_run(c))
+        return -1;
+    GHashTable *taken = g_hash_table_new(g_str_hash, g_str_equal);
+    const char *id;
+    json_t *a;
+    json_object_foreach(n->addresses, id, a) if (svc_str(a, "PublicIp")) g_hash_table_add(taken, (gpointer)svc_str(a, "PublicIp"));
+    char ip[16];
+    for (unsigned i = 0;; i++) {
+        pool_address(i, ip);
+        if (!g_hash_table_contains(taken, ip))
+            break;
     }
+    g_hash_table_destroy(taken);
+    char *aid = ec2_net_new_id(c, "eipalloc-");
+    a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "AllocationId", aid, "PublicIp", ip, "Domain", "vpc", "PublicIpv4Pool",
+                  "amazon", "NetworkBorderGroup", c->region);
+    json_object_set_new(n->addresses, aid, a);
+    ec2_net_tag_specs(c, "elastic-ip", aid, false);
+    c->output = ec2_net_render(c, a, aid, "Tags");
+    json_object_del(c->output, "Tags");
+    g_free(aid);
+    return 0;
+}
+
+/* The address a request names by AllocationId or PublicIp; NULL with err
+ * set as EC2 words it. */
+static json_t *address_named(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *aid = svc_str(c->input, "AllocationId"), *ip = svc_str(c->input, "PublicIp");
+    if (aid) {
+        if (!ec2_net_id_ok(aid, "eipalloc-"))
+            return aws_error_set(&c->err, "InvalidAllocationID.Malformed",
+                                 "Invalid id: \"%s\" (expecting \"eipalloc-...\")", aid),
+                   NULL;
+        json_t *a = json_object_get(n->addresses, aid);
+        if (!a)
+            aws_error_set(&c->err, "InvalidAllocationID.NotFound", "The allocation ID '%s' does not exist", aid);
+        return a;
+    }
+    if (!ip)
+        return aws_error_set(&c->err, "MissingParameter", "Either public IP or allocation id must be specified"), NULL;
+    const char *id;
+    json_t *a;
+    json_object_foreach(n->addresses, id, a) if (g_strcmp0(svc_str(a, "PublicIp"), ip) == 0) return a;
+    aws_error_set(&c->err, "AuthFailure", "The address '%s' does not belong to you.", ip);
+    return NULL;
+}
+
+/* The interface with that id: one made by CreateNetworkInterface, or the
+ * primary interface of a live instance (*owner set). */
+static json_t *eni_lookup(svc_call *c, const char *id, ec2_instance **owner)
+{
+    ec2_net *n = ec2_net_of(c);
+    *owner = NULL;
+    json_t *e = json_object_get(n->enis, id);
+    if (e) {
+        json_t *at = json_object_get(e, "Attachment");
+        if (at && json_integer_value(json_object_get(at, "DeviceIndex")) == 0)
+            *owner = live_instance(c, svc_str(at, "InstanceId"));
+        return e;
+    }
+    GPtrArray *live = ec2_state_list(c->state, c->now_ms);
+    for (guint i = 0; i < live->len && !*owner; i++) {
+        ec2_instance *in = g_ptr_array_index(live, i);
+        if (in->state != EC2_TERMINATED && g_strcmp0(in->eni_id, id) == 0)
+            *owner = in;
+    }
+    g_ptr_array_free(live, TRUE);
+    return NULL;
+}
+
+int ec2_net_associate_address(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    json_t *a = address_named(c);
+    if (!a)
+        return -1;
+    const char *iid = svc_str(c->input, "InstanceId"), *eni_id = svc_str(c->input, "NetworkInterfaceId");
+    if (!iid && !eni_id)
+        return aws_error_set(&c->err, "MissingParameter", "Either instance ID or network interface ID must be specified");
+    ec2_instance *in = NULL;
+    json_t *eni = NULL;
+    if (eni_id) {
+        if (!ec2_net_id_ok(eni_id, "eni-"))
+            return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed",
+                                 "Invalid id: \"%s\" (expecting \"eni-...\")", eni_id);
+        eni = eni_lookup(c, eni_id, &in);
+        if (!eni && !in)
+            return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound",
+                                 "The networkInterface ID '%s' does not exist", eni_id);
+        if (iid && (!in || strcmp(in->id, iid) != 0))
+            return aws_error_set(&c->err, "InvalidParameterCombination",
+                                 "You may specify an instance or a network interface, not both");
+    } else {
+        in = ec2_state_get(c->state, iid, c->now_ms);
+        if (!in || in->state == EC2_TERMINATED)
+            return aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", iid);
+        eni_id = in->eni_id;
+        eni = json_object_get(n->enis, eni_id);
+    }
+    if (in && in->state != EC2_RUNNING && in->state != EC2_STOPPED)
+        return aws_error_set(&c->err, "IncorrectInstanceState",
+                             "The instance '%s' is not in a valid state for this operation.", in->id);
+    const char *private_ip = eni ? svc_str(eni, "PrivateIpAddress") : in->private_ip;
+    const char *want = svc_str(c->input, "PrivateIpAddress");
+    if (want && g_strcmp0(want, private_ip) != 0)
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "The specified private IP address %s is not assigned to the network interface %s", want,
+                             eni_id);
+    json_t *allow = json_object_get(c->input, "AllowReassociation");
+    if (svc_str(a, "AssociationId") && json_is_false(allow))
+        return aws_error_set(&c->err, "Resource.AlreadyAssociated",
+                             "resource %s is already associated with associate-id %s", svc_str(a, "AllocationId"),
+                             svc_str(a, "AssociationId"));
+    if (ec2_net_dry_run(c))
+        return -1;
+    /* the address moves; whatever the interface had goes back to the pool */
+    if (svc_str(a, "AssociationId"))
+        address_disassociate(c, a);
+    json_t *old = address_on(n, eni_id);
+    if (old)
+        address_disassociate(c, old);
+    char *assoc = ec2_net_new_id(c, "eipassoc-");
+    json_object_set_new(a, "AssociationId", json_string(assoc));
+    json_object_set_new(a, "NetworkInterfaceId", json_string(eni_id));
+    json_object_set_new(a, "NetworkInterfaceOwnerId", json_string(c->account));
+    json_object_set_new(a, "PrivateIpAddress", json_string(private_ip));
+    if (in) {
+        json_object_set_new(a, "InstanceId", json_string(in->id));
+        g_free(in->elastic_ip);
+        in->elastic_ip = g_strdup(svc_str(a, "PublicIp"));
+    }
+    c->output = json_pack("{s:s}", "AssociationId", assoc);
+    g_free(assoc);
+    return 0;
+}
+
+int ec2_net_disassociate_address(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    const char *assoc = svc_str(c->input, "AssociationId");
+    json_t *a = NULL;
+    if (assoc) {
+        if (!ec2_net_id_ok(assoc, "eipassoc-"))
+            return aws_error_set(&c->err, "InvalidAssociationID.Malformed",
+                                 "Invalid id: \"%s\" (expecting \"eipassoc-...\")", assoc);
+        const char *id;
+        json_t *v;
+        json_object_foreach(n->addresses, id, v) if (g_strcmp0(svc_str(v, "AssociationId"), assoc) == 0) a = v;
+        if (!a)
+            return aws_error_set(&c->err, "InvalidAssociationID.NotFound", "The association ID '%s' does not exist",
+                                 assoc);
+    } else if (!(a = address_named(c))) {
+        return -1;
+    }
+    if (ec2_net_dry_run(c))
+        return -1;
+    address_disassociate(c, a);
+    return 0;
+}
+
+int ec2_net_release_address(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    json_t *a = address_named(c);
+    if (!a)
+        return -1;
+    const char *nbg = svc_str(c->input, "NetworkBorderGroup");
+    if (nbg && strcmp(nbg, c->region) != 0)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid value '%s' for networkBorderGroup.", nbg);
+    if (svc_str(a, "AssociationId"))
+        return aws_error_set(&c->err, "InvalidIPAddress.InUse", "The address with allocation id [%s] is in use",
+                             svc_str(a, "AllocationId"));
+    if (ec2_net_dry_run(c))
+        return -1;
+    char *aid = g_strdup(svc_str(a, "AllocationId"));
+    ec2_net_forget_tags(c, aid);
+    json_object_del(n->addresses, aid);
+    g_free(aid);
+    return 0;
+}
+
+static const ec2_filter_path address_filters[] = {
+    {"allocation-id", "AllocationId"},
+    {"association-id", "AssociationId"},
+    {"domain", "Domain"},
+    {"instance-id", "InstanceId"},
+    {"network-border-group", "NetworkBorderGroup"},
+    {"network-interface-id", "NetworkInterfaceId"},
+    {"network-interface-owner-id", "NetworkInterfaceOwnerId"},
+    {"private-ip-address", "PrivateIpAddress"},
+    {"public-ip", "PublicIp"},
+    {NULL, NULL},
+};
+
+static const ec2_kind address_kind = {"eipalloc-", "Addresses", "InvalidAllocationID.Malformed",
+                                      "InvalidAllocationID.NotFound", "The allocation ID '%s' does not exist", "Tags",
+                                      address_filters, false};
+
+int ec2_net_describe_addresses(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    json_t *ids = json_deep_copy(json_object_get(c->input, "AllocationIds"));
+    if (!ids)
+        ids = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(c->input, "PublicIps"), i, v) {
+        const char *ip = json_string_value(v);
+        const char *id;
+        json_t *a, *hit = NULL;
+        json_object_foreach(n->addresses, id, a) if (g_strcmp0(svc_str(a, "PublicIp"), ip) == 0) hit = a;
+        if (!hit) {
+            json_decref(ids);
+            return aws_error_set(&c->err, "InvalidAddress.NotFound", "Address '%s' not found.", ip ? ip : "");
+        }
+        json_array_append(ids, json_object_get(hit, "AllocationId"));
+    }
+    json_t *all = render_all(c, n->addresses, "Tags");
+    int rc = ec2_net_describe(c, &address_kind, all, ids);
+    json_decref(all);
+    json_decref(ids);
+    return rc;
+}
+
+/* ---- network interfaces ---- */
+
+int ec2_net_create_network_interface(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    const char *sid = svc_str(c->input, "SubnetId");
+    json_t *subnet = subnet_named(c, sid);
+    if (!subnet)
+        return -1;
+    const char *desc = svc_str(c->input, "Description") ? svc_str(c->input, "Description") : "";
+    if (strlen(desc) > 255)
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "Value for parameter description is invalid. Length exceeds maximum of 255.");
+    const char *vpc = svc_str(subnet, "VpcId");
+    json_t *groups = json_array_size(json_object_get(c->input, "Groups"))
+                         ? groups_by_id(c, json_object_get(c->input, "Groups"), vpc, sid)
+                         : vpc_default_group(n, vpc);
+    if (!groups)
+        return -1;
+    GHashTable *used = subnet_taken(c, sid);
+    const char *want = svc_str(c->input, "PrivateIpAddress");
+    char ip[16];
+    int rc = 0;
+    if (want && ip_request_ok(c, subnet, want, used) != 0)
+        rc = -1;
+    else if (!want && !subnet_free(subnet, used))
+        rc = aws_error_set(&c->err, "InsufficientFreeAddressesInSubnet",
+                           "There are not enough free addresses in subnet '%s' to satisfy the request.", sid);
+    else if (json_object_size(n->enis) >= ENI_LIMIT)
+        rc = aws_error_set(&c->err, "NetworkInterfaceLimitExceeded",
+                           "You have reached the maximum number of network interfaces.");
+    else if (ec2_net_tag_specs(c, "network-interface", NULL, true) != 0 || ec2_net_dry_run(c))
+        rc = -1;
+    if (rc == 0) {
+        if (want)
+            g_strlcpy(ip, want, sizeof ip);
+        else
+            ip_take(subnet, used, ip);
+        char *id = ec2_net_new_id(c, "eni-");
+        char hex[11];
+        ec2_derive_hex(hex, 10, id);
+        char *mac = g_strdup_printf("0e:%.2s:%.2s:%.2s:%.2s:%.2s", hex, hex + 2, hex + 4, hex + 6, hex + 8);
+        json_t *e = eni_new(c, id, subnet, groups, ip, desc, mac);
+        json_object_set_new(n->enis, id, e);
+        ec2_net_tag_specs(c, "network-interface", id, false);
+        c->output = json_pack("{s:o}", "NetworkInterface", eni_finish(c, n, ec2_net_render(c, e, id, "TagSet"), NULL));
+        g_free(mac);
+        g_free(id);
+    }
+    g_hash_table_destroy(used);
+    json_decref(groups);
+    return rc;
+}
+
+static const ec2_filter_path eni_filters[] = {
+    {"addresses.private-ip-address", "PrivateIpAddresses.PrivateIpAddress"},
+    {"addresses.primary", "PrivateIpAddresses.Primary"},
+    {"addresses.association.public-ip", "PrivateIpAddresses.Association.PublicIp"},
+    {"addresses.association.owner-id", "PrivateIpAddresses.Association.IpOwnerId"},
+    {"association.association-id", "Association.AssociationId"},
+    {"association.allocation-id", "Association.AllocationId"},
+    {"association.ip-owner-id", "Association.IpOwnerId"},
+    {"association.public-ip", "Association.PublicIp"},
+    {"association.public-dns-name", "Association.PublicDnsName"},
+    {"attachment.attachment-id", "Attachment.AttachmentId"},
+    {"attachment.attach-time", "Attachment.AttachTime"},
+    {"attachment.delete-on-termination", "Attachment.DeleteOnTermination"},
+    {"attachment.device-index", "Attachment.DeviceIndex"},
+    {"attachment.instance-id", "Attachment.InstanceId"},
+    {"attachment.instance-owner-id", "Attachment.InstanceOwnerId"},
+    {"attachment.status", "Attachment.Status"},
+    {"availability-zone", "AvailabilityZone"},
+    {"description", "Description"},
+    {"group-id", "Groups.GroupId"},
+    {"group-name", "Groups.GroupName"},
+    {"ipv6-addresses.ipv6-address", "Ipv6Addresses.Ipv6Address"},
+    {"interface-type", "InterfaceType"},
+    {"mac-address", "MacAddress"},
+    {"network-interface-id", "NetworkInterfaceId"},
+    {"owner-id", "OwnerId"},
+    {"private-ip-address", "PrivateIpAddress"},
+    {"private-dns-name", "PrivateDnsName"},
+    {"requester-id", "RequesterId"},
+    {"requester-managed", "RequesterManaged"},
+    {"source-dest-check", "SourceDestCheck"},
+    {"status", "Status"},
+    {"subnet-id", "SubnetId"},
+    {"vpc-id", "VpcId"},
+    {NULL, NULL},
+};
+
+static const ec2_kind eni_kind = {"eni-", "NetworkInterfaces", "InvalidNetworkInterfaceID.Malformed",
+                                  "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist",
+                                  "TagSet", eni_filters, true};
+
+int ec2_net_describe_network_interfaces(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    json_t *all = json_object();
+    GPtrArray *live = ec2_state_list(c->state, c->now_ms);
+    for (guint i = 0; i < live->len; i++) {
+        ec2_instance *in = g_ptr_array_index(live, i);
+        if (in->state != EC2_TERMINATED && !json_object_get(n->enis, in->eni_id))
+            json_object_set_new(all, in->eni_id, primary_eni(c, n, in));
+    }
+    g_ptr_array_free(live, TRUE);
+    const char *id;
+    json_t *e;
+    json_object_foreach(n->enis, id, e) {
+        json_t *at = json_object_get(e, "Attachment");
+        ec2_instance *in = at && json_integer_value(json_object_get(at, "DeviceIndex")) == 0
+                               ? live_instance(c, svc_str(at, "InstanceId"))
+                               : NULL;
+        char buf[16];
+        json_object_set_new(all, id,
+                            eni_finish(c, n, ec2_net_render(c, e, id, "TagSet"),
+                                       in && !in->elastic_ip ? ec2_public_ip(in, buf) : NULL));
+    }
+    int rc = ec2_net_describe(c, &eni_kind, all, json_object_get(c->input, "NetworkInterfaceIds"));
+    json_decref(all);
+    return rc;
+}
+
+int ec2_net_attach_network_interface(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    const char *eid = svc_str(c->input, "NetworkInterfaceId"), *iid = svc_str(c->input, "InstanceId");
+    json_t *index = json_object_get(c->input, "DeviceIndex");
+    if (!eid || !iid || !index)
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter %s",
+                             !eid ? "networkInterfaceId" : !iid ? "instanceId" : "deviceIndex");
+    if (!ec2_net_id_ok(eid, "eni-"))
+        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\" (expecting \"eni-...\")",
+                             eid);
+    ec2_instance *owner;
+    json_t *e = eni_lookup(c, eid, &owner);
+    if (!e && !owner)
+        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist",
+                             eid);
+    if (!e || json_object_get(e, "Attachment"))
+        return aws_error_set(&c->err, "InvalidParameterValue", "Interface: [%s] in use.", eid);
+    ec2_instance *in = ec2_state_get(c->state, iid, c->now_ms);
+    if (!in || in->state == EC2_TERMINATED)
+        return aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", iid);
+    if (in->state != EC2_RUNNING && in->state != EC2_STOPPED)
+        return aws_error_set(&c->err, "IncorrectInstanceState",
+                             "The instance '%s' is not in a valid state for this operation.", iid);
+    if (g_strcmp0(svc_str(e, "AvailabilityZone"), in->az) != 0)
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "You may not attach a network interface to an instance if they are not in the same "
+                             "availability zone");
+    json_int_t di = json_integer_value(index);
+    bool taken = di == 0;
+    const char *id;
+    json_t *v;
+    json_object_foreach(n->enis, id, v) {
+        json_t *at = json_object_get(v, "Attachment");
+        taken |= g_strcmp0(svc_str(at, "InstanceId"), iid) == 0 && json_integer_value(json_object_get(at, "DeviceIndex")) == di;
+    }
+    if (di < 0 || di > 31)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Value (%" JSON_INTEGER_FORMAT ") for parameter deviceIndex is invalid.", di);
+    if (taken)
+        return aws_error_set(&c->err, "InvalidParameterValue",
+                             "Instance '%s' already has an interface attached at device index '%" JSON_INTEGER_FORMAT "'.",
+                             iid, di);
+    if (ec2_net_dry_run(c))
+        return -1;
+    char *aid = ec2_net_new_id(c, "eni-attach-");
+    json_object_set_new(e, "Attachment",
+                        json_pack("{s:I, s:s, s:b, s:I, s:i, s:s, s:s, s:s}", "AttachTime",
+                                  (json_int_t)(c->now_ms / 1000), "AttachmentId", aid, "DeleteOnTermination", 0,
+                                  "DeviceIndex", di, "NetworkCardIndex", 0, "InstanceId", iid, "InstanceOwnerId",
+                                  c->account, "Status", "attached"));
+    json_object_set_new(e, "Status", json_string("in-use"));
+    c->output = json_pack("{s:s, s:i}", "AttachmentId", aid, "NetworkCardIndex", 0);
+    g_free(aid);
+    return 0;
+}
+
+int ec2_net_detach_network_interface(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    const char *aid = svc_str(c->input, "AttachmentId");
+    if (!aid)
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter attachmentId");
+    if (!ec2_net_id_ok(aid, "eni-attach-"))
+        return aws_error_set(&c->err, "InvalidAttachmentID.Malformed", "Invalid id: \"%s\" (expecting \"eni-attach-...\")",
+                             aid);
+    json_t *e = NULL;
+    const char *id;
+    json_t *v;
+    json_object_foreach(n->enis, id, v) if (g_strcmp0(svc_str(json_object_get(v, "Attachment"), "AttachmentId"), aid) == 0) e = v;
+    bool primary = e && json_integer_value(json_object_get(json_object_get(e, "Attachment"), "DeviceIndex")) == 0;
+    if (!e) {
+        GPtrArray *live = ec2_state_list(c->state, c->now_ms);
+        for (guint i = 0; i < live->len && !primary; i++) {
+            ec2_instance *in = g_ptr_array_index(live, i);
+            char *pid = ec2_net_derived_id("eni-attach-", "attach/%s", in->id);
+            primary = in->state != EC2_TERMINATED && strcmp(pid, aid) == 0;
+            g_free(pid);
+        }
+        g_ptr_array_free(live, TRUE);
+    }
+    if (primary)
+        return aws_error_set(&c->err, "OperationNotPermitted",
+                             "The network interface at device index 0 cannot be detached.");
+    if (!e)
+        return aws_error_set(&c->err, "InvalidAttachmentID.NotFound", "The attachment ID '%s' does not exist", aid);
+    if (ec2_net_dry_run(c))
+        return -1;
+    json_object_del(e, "Attachment");
+    json_object_set_new(e, "Status", json_string("available"));
+    return 0;
+}
+
+int ec2_net_delete_network_interface(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    follow_instances(c, n);
+    const char *eid = svc_str(c->input, "NetworkInterfaceId");
+    if (!ec2_net_id_ok(eid, "eni-"))
+        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\" (expecting \"eni-...\")",
+                             eid ? eid : "");
+    ec2_instance *owner;
+    json_t *e = eni_lookup(c, eid, &owner);
+    if (!e && !owner)
+        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist",
+                             eid);
+    if (!e || json_object_get(e, "Attachment"))
+        return aws_error_set(&c->err, "InvalidNetworkInterface.InUse", "The network interface '%s' is currently in use.",
+                             eid);
+    if (ec2_net_dry_run(c))
+        return -1;
+    json_t *a = address_on(n, eid);
+    if (a)
+        address_disassociate(c, a);
+    ec2_net_forget_tags(c, eid);
+    json_object_del(n->enis, eid);
+    return 0;
+}
+
+/* ---- the fixture section ---- */
+
+/* The section's "network" member: each collection as stored (id -> EC2's
+ * shape), and the tags of what it holds. */
+static const struct {
+    const char *name;
+    size_t off;
+    const char *key_member;
+    const char *required[6];
+} collections[] = {
+    {"vpcs", offsetof(ec2_net, vpcs), "VpcId", {"CidrBlock", "OwnerId", NULL}},
+    {"subnets", offsetof(ec2_net, subnets), "SubnetId", {"VpcId", "CidrBlock", "AvailabilityZone", NULL}},
+    {"security_groups", offsetof(ec2_net, groups), "GroupId", {"GroupName", "VpcId", NULL}},
+    {"key_pairs", offsetof(ec2_net, keys), "KeyName", {"KeyPairId", "KeyFingerprint", "KeyType", NULL}},
+    {"addresses", offsetof(ec2_net, addresses), "AllocationId", {"PublicIp", NULL}},
+    {"network_interfaces", offsetof(ec2_net, enis), "NetworkInterfaceId",
+     {"SubnetId", "VpcId", "PrivateIpAddress", "AvailabilityZone", NULL}},
+};
+
+static json_t **collection(ec2_net *n, size_t i) { return (json_t **)((char *)n + collections[i].off); }
+
+bool ec2_net_fixture_key(const char *key) { return strcmp(key, "network") == 0; }
+
+static bool rules_ok(json_t *rules)
+{
+    size_t i;
+    json_t *r;
+    if (!json_is_array(rules))
+        return false;
+    json_array_foreach(rules, i, r) {
+        if (!svc_str(r, "SecurityGroupRuleId") || !svc_str(r, "IpProtocol") || !svc_str(r, "GroupId") ||
+            !json_is_integer(json_object_get(r, "FromPort")) || !json_is_integer(json_object_get(r, "ToPort")) ||
+            !json_is_boolean(json_object_get(r, "IsEgress")))
+            return false;
+    }
+    return true;
+}
+
+static int load_collection(json_t *from, size_t ci, char *err, size_t errlen)
+{
+    if (!json_is_object(from)) {
+        g_snprintf(err, errlen, "\"network.%s\" must be an object (id -> resource)", collections[ci].name);
+        return -1;
+    }
+    const char *id;
+    json_t *r;
+    json_object_foreach(from, id, r) {
+        bool ok = json_is_object(r) && g_strcmp0(svc_str(r, collections[ci].key_member), id) == 0;
+        for (const char *const *m = collections[ci].required; ok && *m; m++)
+            ok = svc_str(r, *m) != NULL;
+        ec2_cidr cb;
+        if (ok && svc_str(r, "CidrBlock"))
+            ok = ec2_cidr_parse(svc_str(r, "CidrBlock"), true, &cb);
+        if (ok && !strcmp(collections[ci].name, "security_groups"))
+            ok = rules_ok(json_object_get(r, "_rules"));
+        if (!ok) {
+            g_snprintf(err, errlen,
+                       "\"network.%s.%s\" is not a resource as mockaws saves it (%s matching its key, %s%s%s)",
+                       collections[ci].name, id, collections[ci].key_member, collections[ci].required[0],
+                       collections[ci].required[1] ? ", " : "", collections[ci].required[1] ? "..." : "");
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int ec2_net_load(ec2_state *st, json_t *network, char *err, size_t errlen)
+{
+    if (!json_is_object(network)) {
+        g_snprintf(err, errlen, "\"network\" must be an object");
+        return -1;
+    }
+    const char *key;
+    json_t *v;
+    json_object_foreach(network, key, v) {
+        bool known = !strcmp(key, "defaults_made") || !strcmp(key, "tags");
+        for (size_t i = 0; i < G_N_ELEMENTS(collections) && !known; i++)
+            known = !strcmp(key, collections[i].name);
+        if (!known) {
+            g_snprintf(err, errlen,
+                       "unknown field \"network.%s\" (known: defaults_made, vpcs, subnets, security_groups, "
+                       "key_pairs, addresses, network_interfaces, tags)",
+                       key);
+            return -1;
+        }
+    }
+    json_t *tags = json_object_get(network, "tags");
+    if (tags) {
+        const char *id;
+        json_t *t;
+        bool ok = json_is_object(tags);
+        json_object_foreach(tags, id, t) {
+            const char *k;
+            json_t *x;
+            ok &= json_is_object(t);
+            json_object_foreach(t, k, x) ok &= json_is_string(x);
+        }
+        if (!ok) {
+            g_snprintf(err, errlen, "\"network.tags\" must be {\"resource id\": {\"key\": \"value\"}}");
+            return -1;
+        }
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(collections); i++) {
+        json_t *from = json_object_get(network, collections[i].name);
+        if (from && load_collection(from, i, err, errlen) != 0)
+            return -1;
+    }
+    json_t *dm = json_object_get(network, "defaults_made");
+    if (dm && !json_is_boolean(dm)) {
+        g_snprintf(err, errlen, "\"network.defaults_made\" must be true or false");
+        return -1;
+    }
+    /* all checked: now change the state */
+    ec2_net *n = st->net;
+    n->defaults_made = dm ? json_is_true(dm) : n->defaults_made || json_object_size(network) > 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(collections); i++) {
+        json_t *from = json_object_get(network, collections[i].name);
+        if (from)
+        {
+            json_t *copy = json_deep_copy(from);
+            json_object_update(*collection(n, i), copy);
+            json_decref(copy);
+        }
+    }
+    const char *id;
+    json_t *t;
+    json_object_foreach(tags, id, t) g_hash_table_replace(st->tags, g_strdup(id), json_deep_copy(t));
+    return 0;
+}
+
+void ec2_net_dump(const ec2_state *st, json_t *section)
+{
+    const ec2_net *n = st->net;
+    if (!n->defaults_made)
+        return;
+    json_t *out = json_pack("{s:b}", "defaults_made", 1);
+    json_t *tags = json_object();
+    for (size_t i = 0; i < G_N_ELEMENTS(collections); i++) {
+        json_t *coll = *collection((ec2_net *)n, i);
+        json_object_set_new(out, collections[i].name, json_deep_copy(coll));
+        const char *k;
+        json_t *r;
+        json_object_foreach(coll, k, r) {
+            /* resources are tagged by id (key pairs are keyed by name) */
+            const char *id = svc_str(r, i == 3 ? "KeyPairId" : collections[i].key_member);
+            json_t *t = id ? g_hash_table_lookup(st->tags, id) : NULL;
+            if (json_object_size(t))
+                json_object_set(tags, id, t);
+            size_t j;
+            json_t *rule;
+            json_array_foreach(json_object_get(r, "_rules"), j, rule) {
+                const char *rid = svc_str(rule, "SecurityGroupRuleId");
+                json_t *rt = rid ? g_hash_table_lookup(st->tags, rid) : NULL;
+                if (json_object_size(rt))
+                    json_object_set(tags, rid, rt);
+            }
+        }
+    }
+    json_object_set_new(out, "tags", tags);
+    json_object_set_new(section, "network", out);
 }
