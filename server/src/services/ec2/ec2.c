@@ -4,9 +4,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/ec2/address.h"
 #include "services/ec2/authz.h"
+#include "services/ec2/eni.h"
 #include "services/ec2/filter.h"
 #include "services/ec2/inspect.h"
+#include "services/ec2/keypair.h"
 #include "services/ec2/instance.h"
 #include "services/ec2/net.h"
 #include "services/ec2/secgroup.h"
@@ -196,7 +199,7 @@ static json_t *instance_json(svc_call *c, const ec2_instance *in)
                             : json_pack("[{s:s, s:{s:I, s:b, s:s, s:s}}]", "DeviceName", "/dev/xvda", "Ebs",
                                         "AttachTime", launch, "DeleteOnTermination", 1, "Status", "attached",
                                         "VolumeId", in->volume_id));
-    json_object_set_new(o, "NetworkInterfaces", ec2_net_instance_interfaces(c, in));
+    json_object_set_new(o, "NetworkInterfaces", ec2_eni_instance_interfaces(c, in));
     json_object_set_new(o, "HibernationOptions", json_pack("{s:b}", "Configured", 0));
     json_object_set_new(o, "EnclaveOptions", json_pack("{s:b}", "Enabled", 0));
     json_object_set_new(o, "MetadataOptions",
@@ -1325,20 +1328,20 @@ static const svc_op ops[] = {
     {"RevokeSecurityGroupIngress", ec2_secgroup_revoke_ingress, SVC_LOCK_EXCLUSIVE},
     {"RevokeSecurityGroupEgress", ec2_secgroup_revoke_egress, SVC_LOCK_EXCLUSIVE},
     {"DescribeSecurityGroupRules", ec2_secgroup_describe_rules, SVC_LOCK_EXCLUSIVE},
-    {"CreateKeyPair", ec2_net_create_key_pair, SVC_LOCK_EXCLUSIVE},
-    {"ImportKeyPair", ec2_net_import_key_pair, SVC_LOCK_EXCLUSIVE},
-    {"DescribeKeyPairs", ec2_net_describe_key_pairs, SVC_LOCK_EXCLUSIVE},
-    {"DeleteKeyPair", ec2_net_delete_key_pair, SVC_LOCK_EXCLUSIVE},
-    {"AllocateAddress", ec2_net_allocate_address, SVC_LOCK_EXCLUSIVE},
-    {"DescribeAddresses", ec2_net_describe_addresses, SVC_LOCK_EXCLUSIVE},
-    {"AssociateAddress", ec2_net_associate_address, SVC_LOCK_EXCLUSIVE},
-    {"DisassociateAddress", ec2_net_disassociate_address, SVC_LOCK_EXCLUSIVE},
-    {"ReleaseAddress", ec2_net_release_address, SVC_LOCK_EXCLUSIVE},
-    {"CreateNetworkInterface", ec2_net_create_network_interface, SVC_LOCK_EXCLUSIVE},
-    {"DescribeNetworkInterfaces", ec2_net_describe_network_interfaces, SVC_LOCK_EXCLUSIVE},
-    {"AttachNetworkInterface", ec2_net_attach_network_interface, SVC_LOCK_EXCLUSIVE},
-    {"DetachNetworkInterface", ec2_net_detach_network_interface, SVC_LOCK_EXCLUSIVE},
-    {"DeleteNetworkInterface", ec2_net_delete_network_interface, SVC_LOCK_EXCLUSIVE},
+    {"CreateKeyPair", ec2_keypair_op_create, SVC_LOCK_EXCLUSIVE},
+    {"ImportKeyPair", ec2_keypair_op_import, SVC_LOCK_EXCLUSIVE},
+    {"DescribeKeyPairs", ec2_keypair_op_describe, SVC_LOCK_EXCLUSIVE},
+    {"DeleteKeyPair", ec2_keypair_op_delete, SVC_LOCK_EXCLUSIVE},
+    {"AllocateAddress", ec2_address_allocate, SVC_LOCK_EXCLUSIVE},
+    {"DescribeAddresses", ec2_address_describe, SVC_LOCK_EXCLUSIVE},
+    {"AssociateAddress", ec2_address_associate, SVC_LOCK_EXCLUSIVE},
+    {"DisassociateAddress", ec2_address_disassociate, SVC_LOCK_EXCLUSIVE},
+    {"ReleaseAddress", ec2_address_release, SVC_LOCK_EXCLUSIVE},
+    {"CreateNetworkInterface", ec2_eni_create, SVC_LOCK_EXCLUSIVE},
+    {"DescribeNetworkInterfaces", ec2_eni_describe, SVC_LOCK_EXCLUSIVE},
+    {"AttachNetworkInterface", ec2_eni_attach, SVC_LOCK_EXCLUSIVE},
+    {"DetachNetworkInterface", ec2_eni_detach, SVC_LOCK_EXCLUSIVE},
+    {"DeleteNetworkInterface", ec2_eni_delete, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 

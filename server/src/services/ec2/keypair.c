@@ -1,5 +1,8 @@
 #include "services/ec2/keypair.h"
 
+#include "services/ec2/net.h"
+#include "services/svc_api.h"
+
 #include <glib.h>
 #include <gmp.h>
 #include <nettle/eddsa.h>
@@ -335,4 +338,176 @@ void ec2_keymat_clear(ec2_keymat *k)
     g_free(k->public_openssh);
     g_free(k->fingerprint);
     memset(k, 0, sizeof *k);
+}
+
+/* ---- CreateKeyPair, ImportKeyPair, DescribeKeyPairs, DeleteKeyPair ---- */
+
+/* Key pairs one account may hold in a region (EC2's default quota). */
+#define KEY_PAIR_LIMIT 5000
+
+static void random_bytes(void *ctx, size_t n, uint8_t *dst) { svc_random_bytes(ctx, dst, n); }
+
+static bool key_name_ok(svc_call *c, const char *name)
+{
+    if (!name || !*name) {
+        aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter KeyName");
+        return false;
+    }
+    size_t n = strlen(name);
+    bool ascii = true;
+    for (const char *p = name; *p && ascii; p++)
+        ascii = (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f;
+    if (n > 255 || !ascii) {
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Value (%s) for parameter keyName is invalid. Key names must be ASCII and at most 255 "
+                      "characters long.",
+                      n > 255 ? "(too long)" : name);
+        return false;
+    }
+    return true;
+}
+
+/* Checks shared by CreateKeyPair and ImportKeyPair, before their work. */
+static bool key_pair_new_ok(svc_call *c, const char *name)
+{
+    ec2_net *n = ec2_net_of(c);
+    if (!key_name_ok(c, name))
+        return false;
+    if (json_object_get(n->keys, name)) {
+        aws_error_set(&c->err, "InvalidKeyPair.Duplicate", "The keypair '%s' already exists.", name);
+        return false;
+    }
+    if (json_object_size(n->keys) >= KEY_PAIR_LIMIT) {
+        aws_error_set(&c->err, "ResourceLimitExceeded", "You have reached the maximum number of key pairs.");
+        return false;
+    }
+    return ec2_net_tag_specs(c, "key-pair", NULL, true) == 0 && !ec2_net_dry_run(c);
+}
+
+/* Stores the key pair and answers with what both operations return. */
+static void key_pair_store(svc_call *c, const char *name, const ec2_keymat *k)
+{
+    ec2_net *n = ec2_net_of(c);
+    char *id = ec2_net_new_id(c, "key-");
+    json_t *kp = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "KeyPairId", id, "KeyName", name, "KeyFingerprint",
+                           k->fingerprint, "KeyType", k->type, "CreateTime", (json_int_t)(c->now_ms / 1000),
+                           "PublicKey", k->public_openssh);
+    json_object_set_new(n->keys, name, kp);
+    ec2_net_tag_specs(c, "key-pair", id, false);
+    json_t *shown = ec2_net_render(c, kp, id, "Tags");
+    c->output = json_pack("{s:s, s:s, s:s}", "KeyPairId", id, "KeyName", name, "KeyFingerprint", k->fingerprint);
+    if (json_object_get(shown, "Tags"))
+        json_object_set(c->output, "Tags", json_object_get(shown, "Tags"));
+    json_decref(shown);
+    g_free(id);
+}
+
+int ec2_keypair_op_create(svc_call *c)
+{
+    const char *name = svc_str(c->input, "KeyName");
+    const char *type = svc_str(c->input, "KeyType") ? svc_str(c->input, "KeyType") : "rsa";
+    const char *format = svc_str(c->input, "KeyFormat") ? svc_str(c->input, "KeyFormat") : "pem";
+    if (strcmp(format, "pem") != 0)
+        return aws_error_set(&c->err, "UnsupportedOperation",
+                             "mockaws does not write key material in the '%s' format; ask for KeyFormat pem", format);
+    if (strcmp(type, "rsa") != 0 && strcmp(type, "ed25519") != 0)
+        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid value '%s' for keyType.", type);
+    if (!key_pair_new_ok(c, name))
+        return -1;
+    ec2_keymat k;
+    if (!ec2_keypair_create(type, c, random_bytes, &k)) {
+        ec2_keymat_clear(&k);
+        return aws_error_set(&c->err, "InternalError", "An internal error has occurred");
+    }
+    key_pair_store(c, name, &k);
+    json_object_set_new(c->output, "KeyMaterial", json_string(k.private_key));
+    ec2_keymat_clear(&k);
+    return 0;
+}
+
+int ec2_keypair_op_import(svc_call *c)
+{
+    const char *name = svc_str(c->input, "KeyName");
+    /* the model has decoded the blob's base64: this is the key line itself */
+    json_t *material = json_object_get(c->input, "PublicKeyMaterial");
+    if (!json_is_string(material))
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter PublicKeyMaterial");
+    ec2_keymat k = {0};
+    if (!ec2_keypair_import(json_string_value(material), json_string_length(material), &k)) {
+        ec2_keymat_clear(&k);
+        return aws_error_set(&c->err, "InvalidKey.Format", "Key is not in valid OpenSSH public key format");
+    }
+    if (key_pair_new_ok(c, name))
+        key_pair_store(c, name, &k);
+    ec2_keymat_clear(&k);
+    return c->output ? 0 : -1;
+}
+
+static const ec2_filter_path key_filters[] = {
+    {"key-pair-id", "KeyPairId"},
+    {"fingerprint", "KeyFingerprint"},
+    {"key-name", "KeyName"},
+    {NULL, NULL},
+};
+
+static const ec2_kind key_kind = {"key-", "KeyPairs", "InvalidKeyPair.NotFound", "InvalidKeyPair.NotFound",
+                                  "The key pair '%s' does not exist", "Tags", key_filters, false};
+
+int ec2_keypair_op_describe(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    json_t *ids = json_deep_copy(json_object_get(c->input, "KeyPairIds"));
+    if (!ids)
+        ids = json_array();
+    size_t i;
+    json_t *v;
+    json_array_foreach(json_object_get(c->input, "KeyNames"), i, v) {
+        json_t *kp = json_object_get(n->keys, json_string_value(v));
+        if (!kp) {
+            json_decref(ids);
+            return aws_error_set(&c->err, "InvalidKeyPair.NotFound", "The key pair '%s' does not exist",
+                                 json_string_value(v));
+        }
+        json_array_append(ids, json_object_get(kp, "KeyPairId"));
+    }
+    bool with_public = svc_true(c->input, "IncludePublicKey");
+    json_t *all = json_object();
+    const char *name;
+    json_object_foreach(n->keys, name, v) {
+        const char *id = svc_str(v, "KeyPairId");
+        json_t *r = ec2_net_render(c, v, id, "Tags");
+        if (!with_public)
+            json_object_del(r, "PublicKey");
+        json_object_set_new(all, id, r);
+    }
+    int rc = ec2_net_describe(c, &key_kind, all, ids);
+    json_decref(all);
+    json_decref(ids);
+    return rc;
+}
+
+int ec2_keypair_op_delete(svc_call *c)
+{
+    ec2_net *n = ec2_net_of(c);
+    const char *name = svc_str(c->input, "KeyName"), *id = svc_str(c->input, "KeyPairId");
+    if (!name && !id)
+        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter KeyName or KeyPairId");
+    if (id && !ec2_net_id_ok(id, "key-"))
+        return aws_error_set(&c->err, "InvalidKeyPair.NotFound", "The key pair '%s' does not exist", id);
+    if (ec2_net_dry_run(c))
+        return -1;
+    /* Deleting a key pair that is not there succeeds, as on EC2. */
+    json_t *kp = name ? json_object_get(n->keys, name) : NULL;
+    if (!name) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(n->keys, k, v) if (g_strcmp0(svc_str(v, "KeyPairId"), id) == 0) kp = v, name = k;
+    }
+    c->output = json_pack("{s:b}", "Return", 1);
+    if (kp) {
+        json_object_set(c->output, "KeyPairId", json_object_get(kp, "KeyPairId"));
+        ec2_net_forget_tags(c, svc_str(kp, "KeyPairId"));
+        json_object_del(n->keys, name);
+    }
+    return 0;
 }

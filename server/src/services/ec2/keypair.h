@@ -1,4 +1,5 @@
-/* keypair: the key material of EC2 key pairs: RSA (PEM, PKCS#1) and
+/* keypair: EC2 key pairs (CreateKeyPair, ImportKeyPair, DescribeKeyPairs,
+ * DeleteKeyPair) and their key material: RSA (PEM, PKCS#1) and
  * Ed25519 (OpenSSH private key format) generation for CreateKeyPair, the
  * OpenSSH public key lines ImportKeyPair takes, and the fingerprints EC2
  * shows for each:
@@ -14,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "services/service.h"
+
 typedef struct ec2_keymat {
     char *type;           /* "rsa" | "ed25519" */
     char *private_key;    /* CreateKeyPair's KeyMaterial, or NULL (imported) */
@@ -28,5 +31,12 @@ bool ec2_keypair_create(const char *type, void *random_ctx, nettle_random_func *
  * len bytes that need not be terminated. false when it is not one. */
 bool ec2_keypair_import(const char *line, size_t len, ec2_keymat *out);
 void ec2_keymat_clear(ec2_keymat *k);
+
+/* The operations, on net.h's state: key pairs are kept by name with their
+ * public half (PublicKey), never their private one. */
+int ec2_keypair_op_create(svc_call *c);
+int ec2_keypair_op_import(svc_call *c);
+int ec2_keypair_op_describe(svc_call *c);
+int ec2_keypair_op_delete(svc_call *c);
 
 #endif

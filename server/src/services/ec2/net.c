@@ -6,18 +6,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/ec2/address.h"
 #include "services/ec2/cidr.h"
 #include "services/ec2/ec2.h"
-#include "services/ec2/keypair.h"
 #include "services/ec2/secgroup.h"
 #include "services/svc_api.h"
 
 /* EC2's default quotas, which also bound what one namespace holds. */
 #define VPC_LIMIT 5
 #define SUBNETS_PER_VPC 200
-#define KEY_PAIR_LIMIT 5000
-#define ADDRESS_LIMIT 5
-#define ENI_LIMIT 5000
 /* Addresses EC2 keeps in every subnet: the network address, the next three
  * (router, DNS, future use) and the broadcast address. */
 #define SUBNET_RESERVED 5
@@ -395,7 +392,7 @@ int ec2_net_describe_account_attributes(svc_call *c)
     const char *dflt = ec2_net_default_vpc(c);
     char instances[16], addresses[16];
     g_snprintf(instances, sizeof instances, "%d", 1000);
-    g_snprintf(addresses, sizeof addresses, "%d", ADDRESS_LIMIT);
+    g_snprintf(addresses, sizeof addresses, "%d", EC2_ADDRESS_LIMIT);
     const char *const attrs[][2] = {
         {"supported-platforms", "VPC"}, {"vpc-max-security-groups-per-interface", "5"},
         {"max-elastic-ips", addresses}, {"max-instances", instances},
@@ -520,7 +517,7 @@ static const ec2_kind vpc_kind = {"vpc-", "Vpcs", "InvalidVpcID.Malformed", "Inv
                                   "The vpc ID '%s' does not exist", "Tags", vpc_filters, true};
 
 /* Each resource of coll rendered for a response, by id in order. */
-static json_t *render_all(svc_call *c, json_t *coll, const char *tags_member)
+json_t *ec2_net_render_all(svc_call *c, json_t *coll, const char *tags_member)
 {
     json_t *all = json_object();
     const char *id;
@@ -531,7 +528,7 @@ static json_t *render_all(svc_call *c, json_t *coll, const char *tags_member)
 
 int ec2_net_describe_vpcs(svc_call *c)
 {
-    json_t *all = render_all(c, ec2_net_of(c)->vpcs, "Tags");
+    json_t *all = ec2_net_render_all(c, ec2_net_of(c)->vpcs, "Tags");
     int rc = ec2_net_describe(c, &vpc_kind, all, json_object_get(c->input, "VpcIds"));
     json_decref(all);
     return rc;
@@ -665,7 +662,7 @@ static json_t *subnet_render(svc_call *c, json_t *s, const char *id, GHashTable 
     return r;
 }
 
-static json_t *subnet_named(svc_call *c, const char *id)
+json_t *ec2_net_subnet_named(svc_call *c, const char *id)
 {
     ec2_net *n = ec2_net_of(c);
     if (!id)
@@ -829,7 +826,7 @@ int ec2_net_delete_subnet(svc_call *c)
 {
     ec2_net *n = ec2_net_of(c);
     const char *id = svc_str(c->input, "SubnetId");
-    if (!subnet_named(c, id))
+    if (!ec2_net_subnet_named(c, id))
         return -1;
     GHashTable *usage = subnet_usage(c);
     bool used = g_hash_table_contains(usage, id);
@@ -846,7 +843,7 @@ int ec2_net_delete_subnet(svc_call *c)
 
 int ec2_net_modify_subnet_attribute(svc_call *c)
 {
-    json_t *s = subnet_named(c, svc_str(c->input, "SubnetId"));
+    json_t *s = ec2_net_subnet_named(c, svc_str(c->input, "SubnetId"));
     if (!s)
         return -1;
     static const char *const flags[] = {"MapPublicIpOnLaunch", "AssignIpv6AddressOnCreation", "EnableDns64",
@@ -861,213 +858,30 @@ int ec2_net_modify_subnet_attribute(svc_call *c)
     return 0;
 }
 
-/* ---- key pairs ---- */
-
-static void random_bytes(void *ctx, size_t n, uint8_t *dst) { svc_random_bytes(ctx, dst, n); }
-
-static bool key_name_ok(svc_call *c, const char *name)
-{
-    if (!name || !*name) {
-        aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter KeyName");
-        return false;
-    }
-    size_t n = strlen(name);
-    bool ascii = true;
-    for (const char *p = name; *p && ascii; p++)
-        ascii = (unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f;
-    if (n > 255 || !ascii) {
-        aws_error_set(&c->err, "InvalidParameterValue",
-                      "Value (%s) for parameter keyName is invalid. Key names must be ASCII and at most 255 "
-                      "characters long.",
-                      n > 255 ? "(too long)" : name);
-        return false;
-    }
-    return true;
-}
-
-/* Checks shared by CreateKeyPair and ImportKeyPair, before their work. */
-static bool key_pair_new_ok(svc_call *c, const char *name)
-{
-    ec2_net *n = ec2_net_of(c);
-    if (!key_name_ok(c, name))
-        return false;
-    if (json_object_get(n->keys, name)) {
-        aws_error_set(&c->err, "InvalidKeyPair.Duplicate", "The keypair '%s' already exists.", name);
-        return false;
-    }
-    if (json_object_size(n->keys) >= KEY_PAIR_LIMIT) {
-        aws_error_set(&c->err, "ResourceLimitExceeded", "You have reached the maximum number of key pairs.");
-        return false;
-    }
-    return ec2_net_tag_specs(c, "key-pair", NULL, true) == 0 && !ec2_net_dry_run(c);
-}
-
-/* Stores the key pair and answers with what both operations return. */
-static void key_pair_store(svc_call *c, const char *name, const ec2_keymat *k)
-{
-    ec2_net *n = ec2_net_of(c);
-    char *id = ec2_net_new_id(c, "key-");
-    json_t *kp = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "KeyPairId", id, "KeyName", name, "KeyFingerprint",
-                           k->fingerprint, "KeyType", k->type, "CreateTime", (json_int_t)(c->now_ms / 1000),
-                           "PublicKey", k->public_openssh);
-    json_object_set_new(n->keys, name, kp);
-    ec2_net_tag_specs(c, "key-pair", id, false);
-    json_t *shown = ec2_net_render(c, kp, id, "Tags");
-    c->output = json_pack("{s:s, s:s, s:s}", "KeyPairId", id, "KeyName", name, "KeyFingerprint", k->fingerprint);
-    if (json_object_get(shown, "Tags"))
-        json_object_set(c->output, "Tags", json_object_get(shown, "Tags"));
-    json_decref(shown);
-    g_free(id);
-}
-
-int ec2_net_create_key_pair(svc_call *c)
-{
-    const char *name = svc_str(c->input, "KeyName");
-    const char *type = svc_str(c->input, "KeyType") ? svc_str(c->input, "KeyType") : "rsa";
-    const char *format = svc_str(c->input, "KeyFormat") ? svc_str(c->input, "KeyFormat") : "pem";
-    if (strcmp(format, "pem") != 0)
-        return aws_error_set(&c->err, "UnsupportedOperation",
-                             "mockaws does not write key material in the '%s' format; ask for KeyFormat pem", format);
-    if (strcmp(type, "rsa") != 0 && strcmp(type, "ed25519") != 0)
-        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid value '%s' for keyType.", type);
-    if (!key_pair_new_ok(c, name))
-        return -1;
-    ec2_keymat k;
-    if (!ec2_keypair_create(type, c, random_bytes, &k)) {
-        ec2_keymat_clear(&k);
-        return aws_error_set(&c->err, "InternalError", "An internal error has occurred");
-    }
-    key_pair_store(c, name, &k);
-    json_object_set_new(c->output, "KeyMaterial", json_string(k.private_key));
-    ec2_keymat_clear(&k);
-    return 0;
-}
-
-int ec2_net_import_key_pair(svc_call *c)
-{
-    const char *name = svc_str(c->input, "KeyName");
-    /* the model has decoded the blob's base64: this is the key line itself */
-    json_t *material = json_object_get(c->input, "PublicKeyMaterial");
-    if (!json_is_string(material))
-        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter PublicKeyMaterial");
-    ec2_keymat k = {0};
-    if (!ec2_keypair_import(json_string_value(material), json_string_length(material), &k)) {
-        ec2_keymat_clear(&k);
-        return aws_error_set(&c->err, "InvalidKey.Format", "Key is not in valid OpenSSH public key format");
-    }
-    if (key_pair_new_ok(c, name))
-        key_pair_store(c, name, &k);
-    ec2_keymat_clear(&k);
-    return c->output ? 0 : -1;
-}
-
-static const ec2_filter_path key_filters[] = {
-    {"key-pair-id", "KeyPairId"},
-    {"fingerprint", "KeyFingerprint"},
-    {"key-name", "KeyName"},
-    {NULL, NULL},
-};
-
-static const ec2_kind key_kind = {"key-", "KeyPairs", "InvalidKeyPair.NotFound", "InvalidKeyPair.NotFound",
-                                  "The key pair '%s' does not exist", "Tags", key_filters, false};
-
-int ec2_net_describe_key_pairs(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    json_t *ids = json_deep_copy(json_object_get(c->input, "KeyPairIds"));
-    if (!ids)
-        ids = json_array();
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(c->input, "KeyNames"), i, v) {
-        json_t *kp = json_object_get(n->keys, json_string_value(v));
-        if (!kp) {
-            json_decref(ids);
-            return aws_error_set(&c->err, "InvalidKeyPair.NotFound", "The key pair '%s' does not exist",
-                                 json_string_value(v));
-        }
-        json_array_append(ids, json_object_get(kp, "KeyPairId"));
-    }
-    bool with_public = svc_true(c->input, "IncludePublicKey");
-    json_t *all = json_object();
-    const char *name;
-    json_object_foreach(n->keys, name, v) {
-        const char *id = svc_str(v, "KeyPairId");
-        json_t *r = ec2_net_render(c, v, id, "Tags");
-        if (!with_public)
-            json_object_del(r, "PublicKey");
-        json_object_set_new(all, id, r);
-    }
-    int rc = ec2_net_describe(c, &key_kind, all, ids);
-    json_decref(all);
-    json_decref(ids);
-    return rc;
-}
-
-int ec2_net_delete_key_pair(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    const char *name = svc_str(c->input, "KeyName"), *id = svc_str(c->input, "KeyPairId");
-    if (!name && !id)
-        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter KeyName or KeyPairId");
-    if (id && !ec2_net_id_ok(id, "key-"))
-        return aws_error_set(&c->err, "InvalidKeyPair.NotFound", "The key pair '%s' does not exist", id);
-    if (ec2_net_dry_run(c))
-        return -1;
-    /* Deleting a key pair that is not there succeeds, as on EC2. */
-    json_t *kp = name ? json_object_get(n->keys, name) : NULL;
-    if (!name) {
-        const char *k;
-        json_t *v;
-        json_object_foreach(n->keys, k, v) if (g_strcmp0(svc_str(v, "KeyPairId"), id) == 0) kp = v, name = k;
-    }
-    c->output = json_pack("{s:b}", "Return", 1);
-    if (kp) {
-        json_object_set(c->output, "KeyPairId", json_object_get(kp, "KeyPairId"));
-        ec2_net_forget_tags(c, svc_str(kp, "KeyPairId"));
-        json_object_del(n->keys, name);
-    }
-    return 0;
-}
-
 /* ---- instances and what follows them ---- */
 
 /* The live (not terminated) instance with that id, settled, or NULL. */
-static ec2_instance *live_instance(svc_call *c, const char *id)
+ec2_instance *ec2_net_live_instance(svc_call *c, const char *id)
 {
     ec2_instance *in = id ? ec2_state_get(c->state, id, c->now_ms) : NULL;
     return in && in->state != EC2_TERMINATED && in->state != EC2_SHUTTING_DOWN ? in : NULL;
 }
 
-static void address_disassociate(svc_call *c, json_t *a)
-{
-    ec2_state *st = c->state;
-    ec2_instance *in = svc_str(a, "InstanceId") ? g_hash_table_lookup(st->by_id, svc_str(a, "InstanceId")) : NULL;
-    if (in && g_strcmp0(in->elastic_ip, svc_str(a, "PublicIp")) == 0) {
-        g_free(in->elastic_ip);
-        in->elastic_ip = NULL;
-    }
-    static const char *const members[] = {"AssociationId", "InstanceId", "NetworkInterfaceId",
-                                          "NetworkInterfaceOwnerId", "PrivateIpAddress"};
-    for (size_t i = 0; i < G_N_ELEMENTS(members); i++)
-        json_object_del(a, members[i]);
-}
-
 /* Addresses and interfaces of instances that terminated since last read:
  * an address goes back to the pool, an interface attached since launch is
  * deleted with it or detached, as its DeleteOnTermination says. */
-static void follow_instances(svc_call *c, ec2_net *n)
+void ec2_net_follow_instances(svc_call *c, ec2_net *n)
 {
     const char *id;
     json_t *v;
     void *tmp;
     json_object_foreach(n->addresses, id, v) {
-        if (svc_str(v, "InstanceId") && !live_instance(c, svc_str(v, "InstanceId")))
-            address_disassociate(c, v);
+        if (svc_str(v, "InstanceId") && !ec2_net_live_instance(c, svc_str(v, "InstanceId")))
+            ec2_address_unlink(c, v);
     }
     json_object_foreach_safe(n->enis, tmp, id, v) {
         json_t *at = json_object_get(v, "Attachment");
-        if (!at || live_instance(c, svc_str(at, "InstanceId")))
+        if (!at || ec2_net_live_instance(c, svc_str(at, "InstanceId")))
             continue;
         if (svc_true(at, "DeleteOnTermination")) {
             ec2_net_forget_tags(c, id);
@@ -1079,117 +893,11 @@ static void follow_instances(svc_call *c, ec2_net *n)
     }
 }
 
-/* The address associated with a network interface, or NULL. */
-static json_t *address_on(ec2_net *n, const char *eni)
-{
-    const char *id;
-    json_t *a;
-    json_object_foreach(n->addresses, id, a) if (g_strcmp0(svc_str(a, "NetworkInterfaceId"), eni) == 0) return a;
-    return NULL;
-}
-
-/* An interface's Association: its Elastic IP, else the address EC2 gave
- * the instance (public_ip, or NULL for none). */
-static json_t *association(svc_call *c, ec2_net *n, const char *eni, const char *public_ip)
-{
-    json_t *a = address_on(n, eni);
-    const char *ip = a ? svc_str(a, "PublicIp") : public_ip;
-    if (!ip)
-        return NULL;
-    char *dns = ec2_net_public_dns(c->region, ip);
-    json_t *o = json_pack("{s:s, s:s, s:s}", "IpOwnerId", a ? c->account : "amazon", "PublicDnsName", dns, "PublicIp", ip);
-    if (a) {
-        json_object_set(o, "AllocationId", json_object_get(a, "AllocationId"));
-        json_object_set(o, "AssociationId", json_object_get(a, "AssociationId"));
-    }
-    g_free(dns);
-    return o;
-}
-
-/* A stored or made-up interface with its association filled in. */
-static json_t *eni_finish(svc_call *c, ec2_net *n, json_t *r, const char *public_ip)
-{
-    json_t *assoc = association(c, n, svc_str(r, "NetworkInterfaceId"), public_ip);
-    if (assoc) {
-        json_object_set(json_array_get(json_object_get(r, "PrivateIpAddresses"), 0), "Association", assoc);
-        json_object_set_new(r, "Association", assoc);
-        json_object_set(r, "PublicDnsName", json_object_get(assoc, "PublicDnsName"));
-    }
-    return r;
-}
-
-static json_t *eni_new(svc_call *c, const char *id, json_t *subnet, json_t *groups, const char *ip,
-                       const char *description, const char *mac)
-{
-    char *dns = ec2_net_private_dns(c->region, ip);
-    json_t *e = json_pack("{s:s, s:s, s:s, s:O, s:s, s:[], s:s, s:s, s:s, s:s, s:s, s:[{s:b, s:s, s:s}], s:b, s:b,"
-                          " s:s, s:O, s:O, s:s}",
-                          "NetworkInterfaceId", id, "AvailabilityZone", svc_str(subnet, "AvailabilityZone"),
-                          "Description", description, "Groups", groups, "InterfaceType", "interface", "Ipv6Addresses",
-                          "MacAddress", mac, "OwnerId", c->account, "PrivateDnsName", dns, "PrivateIpAddress", ip,
-                          "AvailabilityZoneId", svc_str(subnet, "AvailabilityZoneId"), "PrivateIpAddresses",
-                          "Primary", 1, "PrivateIpAddress", ip, "PrivateDnsName", dns, "RequesterManaged", 0,
-                          "SourceDestCheck", 1, "Status", "available", "SubnetId", json_object_get(subnet, "SubnetId"),
-                          "VpcId", json_object_get(subnet, "VpcId"), "RequesterId", "");
-    json_object_del(e, "RequesterId");
-    g_free(dns);
-    return e;
-}
-
-/* The primary interface of an instance launched without an existing one:
- * made up from the instance each time, as it lives and dies with it. */
-static json_t *primary_eni(svc_call *c, ec2_net *n, const ec2_instance *in)
-{
-    ec2_state *st = c->state;
-    json_t *subnet = json_object_get(n->subnets, in->subnet_id);
-    json_t *fake = subnet ? NULL
-                          : json_pack("{s:s, s:s, s:s}", "AvailabilityZone", in->az, "SubnetId", in->subnet_id,
-                                      "VpcId", in->vpc_id);
-    json_t *e = eni_new(c, in->eni_id, subnet ? subnet : fake, in->groups, in->private_ip, "", in->mac);
-    json_decref(fake);
-    char *aid = ec2_net_derived_id("eni-attach-", "attach/%s", in->id);
-    json_object_set_new(e, "Attachment",
-                        json_pack("{s:I, s:s, s:b, s:i, s:i, s:s, s:s, s:s}", "AttachTime",
-                                  (json_int_t)(in->launch_ms / 1000), "AttachmentId", aid, "DeleteOnTermination", 1,
-                                  "DeviceIndex", 0, "NetworkCardIndex", 0, "InstanceId", in->id, "InstanceOwnerId",
-                                  in->owner, "Status", "attached"));
-    json_object_set_new(e, "Status", json_string("in-use"));
-    g_free(aid);
-    char buf[16];
-    json_t *r = ec2_net_render(c, e, in->eni_id, "TagSet");
-    json_decref(e);
-    (void)st;
-    return eni_finish(c, n, r, in->elastic_ip ? NULL : ec2_public_ip(in, buf));
-}
-
-json_t *ec2_net_instance_interfaces(svc_call *c, const ec2_instance *in)
-{
-    json_t *out = json_array();
-    if (in->state == EC2_TERMINATED)
-        return out;
-    ec2_net *n = ec2_net_of(c);
-    if (!json_object_get(n->enis, in->eni_id))
-        json_array_append_new(out, primary_eni(c, n, in));
-    const char *id;
-    json_t *e;
-    json_object_foreach(n->enis, id, e) {
-        if (g_strcmp0(svc_str(json_object_get(e, "Attachment"), "InstanceId"), in->id) != 0)
-            continue;
-        char buf[16];
-        const char *pub = json_integer_value(json_object_get(json_object_get(e, "Attachment"), "DeviceIndex")) == 0 &&
-                                  !in->elastic_ip
-                              ? ec2_public_ip(in, buf)
-                              : NULL;
-        json_array_append_new(out, eni_finish(c, n, ec2_net_render(c, e, id, "TagSet"), pub));
-    }
-    return out;
-}
-
 /* ---- private addresses ---- */
 
 /* Addresses taken in a subnet: its instances' (not terminated) and its
  * interfaces'. */
-static GHashTable *subnet_taken(svc_call *c, const char *subnet_id)
+GHashTable *ec2_net_subnet_taken(svc_call *c, const char *subnet_id)
 {
     ec2_state *st = c->state;
     GHashTable *used = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -1214,7 +922,7 @@ static GHashTable *subnet_taken(svc_call *c, const char *subnet_id)
 
 /* A requested private address: inside the subnet, not one of its reserved
  * five, and free. */
-static int ip_request_ok(svc_call *c, json_t *subnet, const char *text, GHashTable *used)
+int ec2_net_ip_request_ok(svc_call *c, json_t *subnet, const char *text, GHashTable *used)
 {
     uint32_t ip;
     ec2_cidr cb;
@@ -1232,7 +940,7 @@ static int ip_request_ok(svc_call *c, json_t *subnet, const char *text, GHashTab
 
 /* The lowest free address of the subnet, taken into used; false when the
  * subnet is full. buf: 16 bytes. */
-static bool ip_take(json_t *subnet, GHashTable *used, char *buf)
+bool ec2_net_ip_take(json_t *subnet, GHashTable *used, char *buf)
 {
     ec2_cidr cb;
     if (!ec2_cidr_parse(svc_str(subnet, "CidrBlock") ? svc_str(subnet, "CidrBlock") : "", false, &cb))
@@ -1247,7 +955,7 @@ static bool ip_take(json_t *subnet, GHashTable *used, char *buf)
     return false;
 }
 
-static uint64_t subnet_free(json_t *subnet, GHashTable *used)
+uint64_t ec2_net_subnet_free(json_t *subnet, GHashTable *used)
 {
     ec2_cidr cb;
     if (!ec2_cidr_parse(svc_str(subnet, "CidrBlock") ? svc_str(subnet, "CidrBlock") : "", false, &cb))
@@ -1258,7 +966,7 @@ static uint64_t subnet_free(json_t *subnet, GHashTable *used)
 
 /* The groups named by id (each in vpc) as [{GroupId, GroupName}]; NULL
  * with err set. subnet: for EC2's wording of a VPC mismatch. */
-static json_t *groups_by_id(svc_call *c, json_t *ids, const char *vpc, const char *subnet)
+json_t *ec2_net_groups_by_id(svc_call *c, json_t *ids, const char *vpc, const char *subnet)
 {
     ec2_net *n = ec2_net_of(c);
     json_t *out = json_array();
@@ -1284,7 +992,7 @@ static json_t *groups_by_id(svc_call *c, json_t *ids, const char *vpc, const cha
     return out;
 }
 
-static json_t *vpc_default_group(ec2_net *n, const char *vpc)
+json_t *ec2_net_vpc_default_group(ec2_net *n, const char *vpc)
 {
     json_t *g = ec2_secgroup_by_name(n, vpc, "default");
     return g ? json_pack("[{s:O, s:s}]", "GroupId", json_object_get(g, "GroupId"), "GroupName", "default")
@@ -1397,7 +1105,7 @@ int ec2_net_resolve_launch(svc_call *c, json_t *input, ec2_launch_net *out)
         json_decref(out->groups);
         out->groups = json_deep_copy(json_object_get(eni, "Groups"));
     } else if (json_array_size(group_ids)) {
-        json_t *g = groups_by_id(c, group_ids, vpc, sid);
+        json_t *g = ec2_net_groups_by_id(c, group_ids, vpc, sid);
         if (!g)
             return -1;
         json_array_extend(out->groups, g);
@@ -1420,14 +1128,14 @@ int ec2_net_resolve_launch(svc_call *c, json_t *input, ec2_launch_net *out)
     }
     if (!json_array_size(out->groups)) {
         json_decref(out->groups);
-        out->groups = vpc_default_group(n, vpc);
+        out->groups = ec2_net_vpc_default_group(n, vpc);
     }
     const char *key = svc_str(input, "KeyName");
     if (key && !json_object_get(n->keys, key))
         return aws_error_set(&c->err, "InvalidKeyPair.NotFound", "The key pair '%s' does not exist", key);
-    out->used = subnet_taken(c, sid);
+    out->used = ec2_net_subnet_taken(c, sid);
     if (ip_v) {
-        if (!json_is_string(ip_v) || ip_request_ok(c, subnet, json_string_value(ip_v), out->used) != 0)
+        if (!json_is_string(ip_v) || ec2_net_ip_request_ok(c, subnet, json_string_value(ip_v), out->used) != 0)
             return json_is_string(ip_v) ? -1
                                         : aws_error_set(&c->err, "InvalidParameterValue",
                                                         "Value for parameter privateIpAddress is invalid.");
@@ -1437,7 +1145,7 @@ int ec2_net_resolve_launch(svc_call *c, json_t *input, ec2_launch_net *out)
         out->private_ip = g_strdup(json_string_value(ip_v));
     }
     int64_t min = json_integer_value(json_object_get(input, "MinCount"));
-    uint64_t room = eni ? 1 : subnet_free(subnet, out->used);
+    uint64_t room = eni ? 1 : ec2_net_subnet_free(subnet, out->used);
     out->room = room > INT64_MAX ? INT64_MAX : (int64_t)room;
     if ((min > 0 ? min : 1) > out->room)
         return aws_error_set(&c->err, "InsufficientFreeAddressesInSubnet",
@@ -1503,506 +1211,8 @@ void ec2_net_attach_instance(svc_call *c, const ec2_launch_net *ln, ec2_instance
             g_hash_table_add(ln->used, GUINT_TO_POINTER(v));
     } else {
         /* RunInstances launches no more than ln->room */
-        in->private_ip = g_strdup(ip_take(json_object_get(n->subnets, ln->subnet_id), ln->used, ip) ? ip : "");
+        in->private_ip = g_strdup(ec2_net_ip_take(json_object_get(n->subnets, ln->subnet_id), ln->used, ip) ? ip : "");
     }
-}
-
-/* ---- Elastic IPs ---- */
-
-/* The n-th address of the pool mockaws hands out: the documentation ranges
- * 198.51.100.0/24 and 203.0.113.0/24 (RFC 5737), which route nowhere. */
-static void pool_address(unsigned i, char *buf)
-{
-    g_snprintf(buf, 16, i < 254 ? "198.51.100.%u" : "203.0.113.%u", i % 254 + 1);
-}
-
-int ec2_net_allocate_address(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    const char *domain = svc_str(c->input, "Domain");
-    if (domain && strcmp(domain, "vpc") != 0 && strcmp(domain, "standard") != 0)
-        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid value '%s' for domain.", domain);
-    if (svc_str(c->input, "Address") || svc_str(c->input, "CustomerOwnedIpv4Pool") ||
-        svc_str(c->input, "IpamPoolId") ||
-        (svc_str(c->input, "PublicIpv4Pool") && strcmp(svc_str(c->input, "PublicIpv4Pool"), "amazon") != 0))
-        return aws_error_set(&c->err, "InvalidParameterValue",
-                             "mockaws allocates addresses from Amazon's pool only (no BYOIP, IPAM or customer-owned "
-                             "pools)");
-    if (json_object_size(n->addresses) >= ADDRESS_LIMIT)
-        return aws_error_set(&c->err, "AddressLimitExceeded", "The maximum number of addresses has been reached.");
-    if (ec2_net_tag_specs(c, "elastic-ip", NULL, true) != 0 || ec2_net_dry_run(c))
-        return -1;
-    GHashTable *taken = g_hash_table_new(g_str_hash, g_str_equal);
-    const char *id;
-    json_t *a;
-    json_object_foreach(n->addresses, id, a) if (svc_str(a, "PublicIp")) g_hash_table_add(taken, (gpointer)svc_str(a, "PublicIp"));
-    char ip[16];
-    for (unsigned i = 0;; i++) {
-        pool_address(i, ip);
-        if (!g_hash_table_contains(taken, ip))
-            break;
-    }
-    g_hash_table_destroy(taken);
-    char *aid = ec2_net_new_id(c, "eipalloc-");
-    a = json_pack("{s:s, s:s, s:s, s:s, s:s}", "AllocationId", aid, "PublicIp", ip, "Domain", "vpc", "PublicIpv4Pool",
-                  "amazon", "NetworkBorderGroup", c->region);
-    json_object_set_new(n->addresses, aid, a);
-    ec2_net_tag_specs(c, "elastic-ip", aid, false);
-    c->output = ec2_net_render(c, a, aid, "Tags");
-    json_object_del(c->output, "Tags");
-    g_free(aid);
-    return 0;
-}
-
-/* The address a request names by AllocationId or PublicIp; NULL with err
- * set as EC2 words it. */
-static json_t *address_named(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    const char *aid = svc_str(c->input, "AllocationId"), *ip = svc_str(c->input, "PublicIp");
-    if (aid) {
-        if (!ec2_net_id_ok(aid, "eipalloc-"))
-            return aws_error_set(&c->err, "InvalidAllocationID.Malformed",
-                                 "Invalid id: \"%s\" (expecting \"eipalloc-...\")", aid),
-                   NULL;
-        json_t *a = json_object_get(n->addresses, aid);
-        if (!a)
-            aws_error_set(&c->err, "InvalidAllocationID.NotFound", "The allocation ID '%s' does not exist", aid);
-        return a;
-    }
-    if (!ip)
-        return aws_error_set(&c->err, "MissingParameter", "Either public IP or allocation id must be specified"), NULL;
-    const char *id;
-    json_t *a;
-    json_object_foreach(n->addresses, id, a) if (g_strcmp0(svc_str(a, "PublicIp"), ip) == 0) return a;
-    aws_error_set(&c->err, "AuthFailure", "The address '%s' does not belong to you.", ip);
-    return NULL;
-}
-
-/* The interface with that id: one made by CreateNetworkInterface, or the
- * primary interface of a live instance (*owner set). */
-static json_t *eni_lookup(svc_call *c, const char *id, ec2_instance **owner)
-{
-    ec2_net *n = ec2_net_of(c);
-    *owner = NULL;
-    json_t *e = json_object_get(n->enis, id);
-    if (e) {
-        json_t *at = json_object_get(e, "Attachment");
-        if (at && json_integer_value(json_object_get(at, "DeviceIndex")) == 0)
-            *owner = live_instance(c, svc_str(at, "InstanceId"));
-        return e;
-    }
-    GPtrArray *live = ec2_state_list(c->state, c->now_ms);
-    for (guint i = 0; i < live->len && !*owner; i++) {
-        ec2_instance *in = g_ptr_array_index(live, i);
-        if (in->state != EC2_TERMINATED && g_strcmp0(in->eni_id, id) == 0)
-            *owner = in;
-    }
-    g_ptr_array_free(live, TRUE);
-    return NULL;
-}
-
-int ec2_net_associate_address(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    json_t *a = address_named(c);
-    if (!a)
-        return -1;
-    const char *iid = svc_str(c->input, "InstanceId"), *eni_id = svc_str(c->input, "NetworkInterfaceId");
-    if (!iid && !eni_id)
-        return aws_error_set(&c->err, "MissingParameter", "Either instance ID or network interface ID must be specified");
-    ec2_instance *in = NULL;
-    json_t *eni = NULL;
-    if (eni_id) {
-        if (!ec2_net_id_ok(eni_id, "eni-"))
-            return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed",
-                                 "Invalid id: \"%s\" (expecting \"eni-...\")", eni_id);
-        eni = eni_lookup(c, eni_id, &in);
-        if (!eni && !in)
-            return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound",
-                                 "The networkInterface ID '%s' does not exist", eni_id);
-        if (iid && (!in || strcmp(in->id, iid) != 0))
-            return aws_error_set(&c->err, "InvalidParameterCombination",
-                                 "You may specify an instance or a network interface, not both");
-    } else {
-        in = ec2_state_get(c->state, iid, c->now_ms);
-        if (!in || in->state == EC2_TERMINATED)
-            return aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", iid);
-        eni_id = in->eni_id;
-        eni = json_object_get(n->enis, eni_id);
-    }
-    if (in && in->state != EC2_RUNNING && in->state != EC2_STOPPED)
-        return aws_error_set(&c->err, "IncorrectInstanceState",
-                             "The instance '%s' is not in a valid state for this operation.", in->id);
-    const char *private_ip = eni ? svc_str(eni, "PrivateIpAddress") : in->private_ip;
-    const char *want = svc_str(c->input, "PrivateIpAddress");
-    if (want && g_strcmp0(want, private_ip) != 0)
-        return aws_error_set(&c->err, "InvalidParameterValue",
-                             "The specified private IP address %s is not assigned to the network interface %s", want,
-                             eni_id);
-    json_t *allow = json_object_get(c->input, "AllowReassociation");
-    if (svc_str(a, "AssociationId") && json_is_false(allow))
-        return aws_error_set(&c->err, "Resource.AlreadyAssociated",
-                             "resource %s is already associated with associate-id %s", svc_str(a, "AllocationId"),
-                             svc_str(a, "AssociationId"));
-    if (ec2_net_dry_run(c))
-        return -1;
-    /* the address moves; whatever the interface had goes back to the pool */
-    if (svc_str(a, "AssociationId"))
-        address_disassociate(c, a);
-    json_t *old = address_on(n, eni_id);
-    if (old)
-        address_disassociate(c, old);
-    char *assoc = ec2_net_new_id(c, "eipassoc-");
-    json_object_set_new(a, "AssociationId", json_string(assoc));
-    json_object_set_new(a, "NetworkInterfaceId", json_string(eni_id));
-    json_object_set_new(a, "NetworkInterfaceOwnerId", json_string(c->account));
-    json_object_set_new(a, "PrivateIpAddress", json_string(private_ip));
-    if (in) {
-        json_object_set_new(a, "InstanceId", json_string(in->id));
-        g_free(in->elastic_ip);
-        in->elastic_ip = g_strdup(svc_str(a, "PublicIp"));
-    }
-    c->output = json_pack("{s:s}", "AssociationId", assoc);
-    g_free(assoc);
-    return 0;
-}
-
-int ec2_net_disassociate_address(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    const char *assoc = svc_str(c->input, "AssociationId");
-    json_t *a = NULL;
-    if (assoc) {
-        if (!ec2_net_id_ok(assoc, "eipassoc-"))
-            return aws_error_set(&c->err, "InvalidAssociationID.Malformed",
-                                 "Invalid id: \"%s\" (expecting \"eipassoc-...\")", assoc);
-        const char *id;
-        json_t *v;
-        json_object_foreach(n->addresses, id, v) if (g_strcmp0(svc_str(v, "AssociationId"), assoc) == 0) a = v;
-        if (!a)
-            return aws_error_set(&c->err, "InvalidAssociationID.NotFound", "The association ID '%s' does not exist",
-                                 assoc);
-    } else if (!(a = address_named(c))) {
-        return -1;
-    }
-    if (ec2_net_dry_run(c))
-        return -1;
-    address_disassociate(c, a);
-    return 0;
-}
-
-int ec2_net_release_address(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    json_t *a = address_named(c);
-    if (!a)
-        return -1;
-    const char *nbg = svc_str(c->input, "NetworkBorderGroup");
-    if (nbg && strcmp(nbg, c->region) != 0)
-        return aws_error_set(&c->err, "InvalidParameterValue", "Invalid value '%s' for networkBorderGroup.", nbg);
-    if (svc_str(a, "AssociationId"))
-        return aws_error_set(&c->err, "InvalidIPAddress.InUse", "The address with allocation id [%s] is in use",
-                             svc_str(a, "AllocationId"));
-    if (ec2_net_dry_run(c))
-        return -1;
-    char *aid = g_strdup(svc_str(a, "AllocationId"));
-    ec2_net_forget_tags(c, aid);
-    json_object_del(n->addresses, aid);
-    g_free(aid);
-    return 0;
-}
-
-static const ec2_filter_path address_filters[] = {
-    {"allocation-id", "AllocationId"},
-    {"association-id", "AssociationId"},
-    {"domain", "Domain"},
-    {"instance-id", "InstanceId"},
-    {"network-border-group", "NetworkBorderGroup"},
-    {"network-interface-id", "NetworkInterfaceId"},
-    {"network-interface-owner-id", "NetworkInterfaceOwnerId"},
-    {"private-ip-address", "PrivateIpAddress"},
-    {"public-ip", "PublicIp"},
-    {NULL, NULL},
-};
-
-static const ec2_kind address_kind = {"eipalloc-", "Addresses", "InvalidAllocationID.Malformed",
-                                      "InvalidAllocationID.NotFound", "The allocation ID '%s' does not exist", "Tags",
-                                      address_filters, false};
-
-int ec2_net_describe_addresses(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    json_t *ids = json_deep_copy(json_object_get(c->input, "AllocationIds"));
-    if (!ids)
-        ids = json_array();
-    size_t i;
-    json_t *v;
-    json_array_foreach(json_object_get(c->input, "PublicIps"), i, v) {
-        const char *ip = json_string_value(v);
-        const char *id;
-        json_t *a, *hit = NULL;
-        json_object_foreach(n->addresses, id, a) if (g_strcmp0(svc_str(a, "PublicIp"), ip) == 0) hit = a;
-        if (!hit) {
-            json_decref(ids);
-            return aws_error_set(&c->err, "InvalidAddress.NotFound", "Address '%s' not found.", ip ? ip : "");
-        }
-        json_array_append(ids, json_object_get(hit, "AllocationId"));
-    }
-    json_t *all = render_all(c, n->addresses, "Tags");
-    int rc = ec2_net_describe(c, &address_kind, all, ids);
-    json_decref(all);
-    json_decref(ids);
-    return rc;
-}
-
-/* ---- network interfaces ---- */
-
-int ec2_net_create_network_interface(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    const char *sid = svc_str(c->input, "SubnetId");
-    json_t *subnet = subnet_named(c, sid);
-    if (!subnet)
-        return -1;
-    const char *desc = svc_str(c->input, "Description") ? svc_str(c->input, "Description") : "";
-    if (strlen(desc) > 255)
-        return aws_error_set(&c->err, "InvalidParameterValue",
-                             "Value for parameter description is invalid. Length exceeds maximum of 255.");
-    const char *vpc = svc_str(subnet, "VpcId");
-    json_t *groups = json_array_size(json_object_get(c->input, "Groups"))
-                         ? groups_by_id(c, json_object_get(c->input, "Groups"), vpc, sid)
-                         : vpc_default_group(n, vpc);
-    if (!groups)
-        return -1;
-    GHashTable *used = subnet_taken(c, sid);
-    const char *want = svc_str(c->input, "PrivateIpAddress");
-    char ip[16];
-    int rc = 0;
-    if (want && ip_request_ok(c, subnet, want, used) != 0)
-        rc = -1;
-    else if (!want && !subnet_free(subnet, used))
-        rc = aws_error_set(&c->err, "InsufficientFreeAddressesInSubnet",
-                           "There are not enough free addresses in subnet '%s' to satisfy the request.", sid);
-    else if (json_object_size(n->enis) >= ENI_LIMIT)
-        rc = aws_error_set(&c->err, "NetworkInterfaceLimitExceeded",
-                           "You have reached the maximum number of network interfaces.");
-    else if (ec2_net_tag_specs(c, "network-interface", NULL, true) != 0 || ec2_net_dry_run(c))
-        rc = -1;
-    if (rc == 0) {
-        if (want)
-            g_strlcpy(ip, want, sizeof ip);
-        else
-            ip_take(subnet, used, ip);
-        char *id = ec2_net_new_id(c, "eni-");
-        char hex[11];
-        ec2_derive_hex(hex, 10, id);
-        char *mac = g_strdup_printf("0e:%.2s:%.2s:%.2s:%.2s:%.2s", hex, hex + 2, hex + 4, hex + 6, hex + 8);
-        json_t *e = eni_new(c, id, subnet, groups, ip, desc, mac);
-        json_object_set_new(n->enis, id, e);
-        ec2_net_tag_specs(c, "network-interface", id, false);
-        c->output = json_pack("{s:o}", "NetworkInterface", eni_finish(c, n, ec2_net_render(c, e, id, "TagSet"), NULL));
-        g_free(mac);
-        g_free(id);
-    }
-    g_hash_table_destroy(used);
-    json_decref(groups);
-    return rc;
-}
-
-static const ec2_filter_path eni_filters[] = {
-    {"addresses.private-ip-address", "PrivateIpAddresses.PrivateIpAddress"},
-    {"addresses.primary", "PrivateIpAddresses.Primary"},
-    {"addresses.association.public-ip", "PrivateIpAddresses.Association.PublicIp"},
-    {"addresses.association.owner-id", "PrivateIpAddresses.Association.IpOwnerId"},
-    {"association.association-id", "Association.AssociationId"},
-    {"association.allocation-id", "Association.AllocationId"},
-    {"association.ip-owner-id", "Association.IpOwnerId"},
-    {"association.public-ip", "Association.PublicIp"},
-    {"association.public-dns-name", "Association.PublicDnsName"},
-    {"attachment.attachment-id", "Attachment.AttachmentId"},
-    {"attachment.attach-time", "Attachment.AttachTime"},
-    {"attachment.delete-on-termination", "Attachment.DeleteOnTermination"},
-    {"attachment.device-index", "Attachment.DeviceIndex"},
-    {"attachment.instance-id", "Attachment.InstanceId"},
-    {"attachment.instance-owner-id", "Attachment.InstanceOwnerId"},
-    {"attachment.status", "Attachment.Status"},
-    {"availability-zone", "AvailabilityZone"},
-    {"description", "Description"},
-    {"group-id", "Groups.GroupId"},
-    {"group-name", "Groups.GroupName"},
-    {"ipv6-addresses.ipv6-address", "Ipv6Addresses.Ipv6Address"},
-    {"interface-type", "InterfaceType"},
-    {"mac-address", "MacAddress"},
-    {"network-interface-id", "NetworkInterfaceId"},
-    {"owner-id", "OwnerId"},
-    {"private-ip-address", "PrivateIpAddress"},
-    {"private-dns-name", "PrivateDnsName"},
-    {"requester-id", "RequesterId"},
-    {"requester-managed", "RequesterManaged"},
-    {"source-dest-check", "SourceDestCheck"},
-    {"status", "Status"},
-    {"subnet-id", "SubnetId"},
-    {"vpc-id", "VpcId"},
-    {NULL, NULL},
-};
-
-static const ec2_kind eni_kind = {"eni-", "NetworkInterfaces", "InvalidNetworkInterfaceID.Malformed",
-                                  "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist",
-                                  "TagSet", eni_filters, true};
-
-int ec2_net_describe_network_interfaces(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    json_t *all = json_object();
-    GPtrArray *live = ec2_state_list(c->state, c->now_ms);
-    for (guint i = 0; i < live->len; i++) {
-        ec2_instance *in = g_ptr_array_index(live, i);
-        if (in->state != EC2_TERMINATED && !json_object_get(n->enis, in->eni_id))
-            json_object_set_new(all, in->eni_id, primary_eni(c, n, in));
-    }
-    g_ptr_array_free(live, TRUE);
-    const char *id;
-    json_t *e;
-    json_object_foreach(n->enis, id, e) {
-        json_t *at = json_object_get(e, "Attachment");
-        ec2_instance *in = at && json_integer_value(json_object_get(at, "DeviceIndex")) == 0
-                               ? live_instance(c, svc_str(at, "InstanceId"))
-                               : NULL;
-        char buf[16];
-        json_object_set_new(all, id,
-                            eni_finish(c, n, ec2_net_render(c, e, id, "TagSet"),
-                                       in && !in->elastic_ip ? ec2_public_ip(in, buf) : NULL));
-    }
-    int rc = ec2_net_describe(c, &eni_kind, all, json_object_get(c->input, "NetworkInterfaceIds"));
-    json_decref(all);
-    return rc;
-}
-
-int ec2_net_attach_network_interface(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    const char *eid = svc_str(c->input, "NetworkInterfaceId"), *iid = svc_str(c->input, "InstanceId");
-    json_t *index = json_object_get(c->input, "DeviceIndex");
-    if (!eid || !iid || !index)
-        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter %s",
-                             !eid ? "networkInterfaceId" : !iid ? "instanceId" : "deviceIndex");
-    if (!ec2_net_id_ok(eid, "eni-"))
-        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\" (expecting \"eni-...\")",
-                             eid);
-    ec2_instance *owner;
-    json_t *e = eni_lookup(c, eid, &owner);
-    if (!e && !owner)
-        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist",
-                             eid);
-    if (!e || json_object_get(e, "Attachment"))
-        return aws_error_set(&c->err, "InvalidParameterValue", "Interface: [%s] in use.", eid);
-    ec2_instance *in = ec2_state_get(c->state, iid, c->now_ms);
-    if (!in || in->state == EC2_TERMINATED)
-        return aws_error_set(&c->err, "InvalidInstanceID.NotFound", "The instance ID '%s' does not exist", iid);
-    if (in->state != EC2_RUNNING && in->state != EC2_STOPPED)
-        return aws_error_set(&c->err, "IncorrectInstanceState",
-                             "The instance '%s' is not in a valid state for this operation.", iid);
-    if (g_strcmp0(svc_str(e, "AvailabilityZone"), in->az) != 0)
-        return aws_error_set(&c->err, "InvalidParameterCombination",
-                             "You may not attach a network interface to an instance if they are not in the same "
-                             "availability zone");
-    json_int_t di = json_integer_value(index);
-    bool taken = di == 0;
-    const char *id;
-    json_t *v;
-    json_object_foreach(n->enis, id, v) {
-        json_t *at = json_object_get(v, "Attachment");
-        taken |= g_strcmp0(svc_str(at, "InstanceId"), iid) == 0 && json_integer_value(json_object_get(at, "DeviceIndex")) == di;
-    }
-    if (di < 0 || di > 31)
-        return aws_error_set(&c->err, "InvalidParameterValue", "Value (%" JSON_INTEGER_FORMAT ") for parameter deviceIndex is invalid.", di);
-    if (taken)
-        return aws_error_set(&c->err, "InvalidParameterValue",
-                             "Instance '%s' already has an interface attached at device index '%" JSON_INTEGER_FORMAT "'.",
-                             iid, di);
-    if (ec2_net_dry_run(c))
-        return -1;
-    char *aid = ec2_net_new_id(c, "eni-attach-");
-    json_object_set_new(e, "Attachment",
-                        json_pack("{s:I, s:s, s:b, s:I, s:i, s:s, s:s, s:s}", "AttachTime",
-                                  (json_int_t)(c->now_ms / 1000), "AttachmentId", aid, "DeleteOnTermination", 0,
-                                  "DeviceIndex", di, "NetworkCardIndex", 0, "InstanceId", iid, "InstanceOwnerId",
-                                  c->account, "Status", "attached"));
-    json_object_set_new(e, "Status", json_string("in-use"));
-    c->output = json_pack("{s:s, s:i}", "AttachmentId", aid, "NetworkCardIndex", 0);
-    g_free(aid);
-    return 0;
-}
-
-int ec2_net_detach_network_interface(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    const char *aid = svc_str(c->input, "AttachmentId");
-    if (!aid)
-        return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter attachmentId");
-    if (!ec2_net_id_ok(aid, "eni-attach-"))
-        return aws_error_set(&c->err, "InvalidAttachmentID.Malformed", "Invalid id: \"%s\" (expecting \"eni-attach-...\")",
-                             aid);
-    json_t *e = NULL;
-    const char *id;
-    json_t *v;
-    json_object_foreach(n->enis, id, v) if (g_strcmp0(svc_str(json_object_get(v, "Attachment"), "AttachmentId"), aid) == 0) e = v;
-    bool primary = e && json_integer_value(json_object_get(json_object_get(e, "Attachment"), "DeviceIndex")) == 0;
-    if (!e) {
-        GPtrArray *live = ec2_state_list(c->state, c->now_ms);
-        for (guint i = 0; i < live->len && !primary; i++) {
-            ec2_instance *in = g_ptr_array_index(live, i);
-            char *pid = ec2_net_derived_id("eni-attach-", "attach/%s", in->id);
-            primary = in->state != EC2_TERMINATED && strcmp(pid, aid) == 0;
-            g_free(pid);
-        }
-        g_ptr_array_free(live, TRUE);
-    }
-    if (primary)
-        return aws_error_set(&c->err, "OperationNotPermitted",
-                             "The network interface at device index 0 cannot be detached.");
-    if (!e)
-        return aws_error_set(&c->err, "InvalidAttachmentID.NotFound", "The attachment ID '%s' does not exist", aid);
-    if (ec2_net_dry_run(c))
-        return -1;
-    json_object_del(e, "Attachment");
-    json_object_set_new(e, "Status", json_string("available"));
-    return 0;
-}
-
-int ec2_net_delete_network_interface(svc_call *c)
-{
-    ec2_net *n = ec2_net_of(c);
-    follow_instances(c, n);
-    const char *eid = svc_str(c->input, "NetworkInterfaceId");
-    if (!ec2_net_id_ok(eid, "eni-"))
-        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\" (expecting \"eni-...\")",
-                             eid ? eid : "");
-    ec2_instance *owner;
-    json_t *e = eni_lookup(c, eid, &owner);
-    if (!e && !owner)
-        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist",
-                             eid);
-    if (!e || json_object_get(e, "Attachment"))
-        return aws_error_set(&c->err, "InvalidNetworkInterface.InUse", "The network interface '%s' is currently in use.",
-                             eid);
-    if (ec2_net_dry_run(c))
-        return -1;
-    json_t *a = address_on(n, eid);
-    if (a)
-        address_disassociate(c, a);
-    ec2_net_forget_tags(c, eid);
-    json_object_del(n->enis, eid);
-    return 0;
 }
 
 /* ---- the fixture section ---- */

@@ -1,8 +1,9 @@
 /* net: EC2 networking for one account and region: the default VPC (with a
  * subnet per availability zone and its default security group), VPCs,
- * subnets, key pairs, Elastic IPs and network interfaces, and where
- * RunInstances places an instance among them. Security groups and their
- * rules are secgroup.c's, on the same state.
+ * subnets, and where RunInstances places an instance among them; and the
+ * state the other networking modules work on: security groups
+ * (secgroup.c), key pairs (keypair.c), Elastic IPs (address.c) and network
+ * interfaces (eni.c).
  *
  * The default VPC, subnets and security group keep the ids ec2_instance_add
  * has always derived from the account, region and zone, so fixtures and
@@ -60,10 +61,6 @@ void ec2_launch_net_clear(ec2_launch_net *ln);
  * interface. */
 void ec2_net_attach_instance(svc_call *c, const ec2_launch_net *ln, ec2_instance *in);
 
-/* The instance's NetworkInterfaces as DescribeInstances shows them (its
- * primary interface and any attached to it since). New reference. */
-json_t *ec2_net_instance_interfaces(svc_call *c, const ec2_instance *in);
-
 /* "ip-10-0-1-5.ec2.internal" in us-east-1, ip-...REGION.compute.internal
  * elsewhere; the public form "ec2-....compute-1.amazonaws.com" likewise.
  * g_free the result. */
@@ -93,20 +90,6 @@ int ec2_net_create_default_subnet(svc_call *c);
 int ec2_net_describe_subnets(svc_call *c);
 int ec2_net_delete_subnet(svc_call *c);
 int ec2_net_modify_subnet_attribute(svc_call *c);
-int ec2_net_create_key_pair(svc_call *c);
-int ec2_net_import_key_pair(svc_call *c);
-int ec2_net_describe_key_pairs(svc_call *c);
-int ec2_net_delete_key_pair(svc_call *c);
-int ec2_net_allocate_address(svc_call *c);
-int ec2_net_describe_addresses(svc_call *c);
-int ec2_net_associate_address(svc_call *c);
-int ec2_net_disassociate_address(svc_call *c);
-int ec2_net_release_address(svc_call *c);
-int ec2_net_create_network_interface(svc_call *c);
-int ec2_net_describe_network_interfaces(svc_call *c);
-int ec2_net_attach_network_interface(svc_call *c);
-int ec2_net_detach_network_interface(svc_call *c);
-int ec2_net_delete_network_interface(svc_call *c);
 
 /* ---- shared with the other networking modules (secgroup.c) ---- */
 
@@ -141,6 +124,36 @@ int ec2_net_tag_specs(svc_call *c, const char *rtype, const char *id, bool check
 json_t *ec2_net_render(svc_call *c, json_t *r, const char *id, const char *tags_member);
 /* Forgets a deleted resource's tags. */
 void ec2_net_forget_tags(svc_call *c, const char *id);
+/* Each resource of coll rendered (ec2_net_render), by id in order. */
+json_t *ec2_net_render_all(svc_call *c, json_t *coll, const char *tags_member);
+
+/* The live (not shutting down or terminated) instance with that id,
+ * settled, or NULL. */
+ec2_instance *ec2_net_live_instance(svc_call *c, const char *id);
+/* Addresses and interfaces of instances that terminated since last read:
+ * an address goes back to the pool, an interface attached since launch is
+ * deleted with it or detached, as its DeleteOnTermination says. */
+void ec2_net_follow_instances(svc_call *c, ec2_net *n);
+
+/* The subnet a request names (borrowed); NULL with Malformed / NotFound
+ * set. */
+json_t *ec2_net_subnet_named(svc_call *c, const char *id);
+/* Addresses taken in a subnet, by its instances (not terminated) and its
+ * interfaces: a set of GUINT_TO_POINTER(address in host order). */
+GHashTable *ec2_net_subnet_taken(svc_call *c, const char *subnet_id);
+/* A requested private address: inside the subnet, not one of the five EC2
+ * reserves, and free. -1 with err set. */
+int ec2_net_ip_request_ok(svc_call *c, json_t *subnet, const char *text, GHashTable *used);
+/* The lowest free address of the subnet, taken into used; false when the
+ * subnet is full. buf: 16 bytes. */
+bool ec2_net_ip_take(json_t *subnet, GHashTable *used, char *buf);
+/* How many addresses of the subnet are still free. */
+uint64_t ec2_net_subnet_free(json_t *subnet, GHashTable *used);
+/* The groups named by id, each of them in vpc, as [{GroupId, GroupName}];
+ * NULL with err set. subnet: for EC2's wording of a VPC mismatch. */
+json_t *ec2_net_groups_by_id(svc_call *c, json_t *ids, const char *vpc, const char *subnet);
+/* [{GroupId, GroupName}] of the VPC's "default" group (empty if gone). */
+json_t *ec2_net_vpc_default_group(ec2_net *n, const char *vpc);
 
 /* A Describe* of one kind of resource: ids named (Malformed / NotFound
  * worded as EC2 does), filters (each a name and the dotted path of the
