@@ -1026,7 +1026,7 @@ static const char *resource_type(const char *id)
                  {"vpc-", "vpc"},             {"eni-", "network-interface"}, {"igw-", "internet-gateway"},
                  {"rtb-", "route-table"},     {"acl-", "network-acl"},    {"eipalloc-", "elastic-ip"},
                  {"nat-", "natgateway"},      {"lt-", "launch-template"}, {"key-", "key-pair"},
-                 {"dopt-", "dhcp-options"},   {"r-", "reservation"}};
+                 {"dopt-", "dhcp-options"},   {"r-", "reservation"},      {"sgr-", "security-group-rule"}};
     for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
         if (g_str_has_prefix(id, types[i].prefix))
             return types[i].type;
