@@ -372,6 +372,74 @@ static void network_fixtures(void **st)
     rfree(&r);
 }
 
+/* Malformed and hostile requests: each gets EC2's own 4xx, never a crash or
+ * a 5xx. */
+static void garbage_is_refused(void **st)
+{
+    server *s = *st;
+    const char *bad[] = {
+        "Action=CreateVpc",
+        "Action=CreateVpc&CidrBlock=",
+        "Action=CreateVpc&CidrBlock=1.2.3.4/",
+        "Action=CreateVpc&CidrBlock=10.0.0.0/16%00",
+        "Action=CreateSubnet&CidrBlock=10.0.0.0/24",
+        "Action=CreateSubnet&VpcId=vpc-x&CidrBlock=10.0.0.0/24",
+        "Action=DescribeVpcs&VpcId.1=vpc-%ff",
+        "Action=DescribeVpcs&NextToken=bW9ja2F3czp4",
+        "Action=DescribeVpcs&Filter.1.Value.1=x",
+        "Action=DescribeVpcAttribute&VpcId=vpc-0123456789abcdef0&Attribute=enableDnsSupport",
+        "Action=ModifyVpcAttribute&VpcId=vpc-0123456789abcdef0",
+        "Action=AuthorizeSecurityGroupIngress&IpProtocol=tcp",
+        "Action=AuthorizeSecurityGroupIngress&GroupName=default",
+        "Action=AuthorizeSecurityGroupIngress&GroupName=default&IpPermissions.1.IpProtocol=tcp&"
+        "IpPermissions.1.FromPort=70000&IpPermissions.1.ToPort=1&IpPermissions.1.IpRanges.1.CidrIp=0.0.0.0/0",
+        "Action=AuthorizeSecurityGroupIngress&GroupName=default&IpPermissions.1.IpProtocol=icmp&"
+        "IpPermissions.1.FromPort=-9&IpPermissions.1.IpRanges.1.CidrIp=0.0.0.0/0",
+        "Action=AuthorizeSecurityGroupIngress&GroupName=default&IpPermissions.1.IpProtocol=tcp&"
+        "IpPermissions.1.FromPort=1&IpPermissions.1.ToPort=2&IpPermissions.1.UserIdGroupPairs.1.UserId=1",
+        "Action=AuthorizeSecurityGroupIngress&GroupName=default&IpPermissions.1.IpProtocol=-1&"
+        "IpPermissions.1.Ipv6Ranges.1.CidrIpv6=::/999",
+        "Action=AuthorizeSecurityGroupIngress&GroupName=default&IpPermissions.1.IpProtocol=-1&"
+        "IpPermissions.1.PrefixListIds.1.PrefixListId=pl-zz",
+        "Action=AuthorizeSecurityGroupEgress&GroupName=default&IpProtocol=-1&CidrIp=0.0.0.0/0",
+        "Action=RevokeSecurityGroupIngress&GroupName=default&SecurityGroupRuleId.1=sgr-0123456789abcdef0",
+        "Action=RevokeSecurityGroupIngress&GroupName=default",
+        "Action=DeleteSecurityGroup",
+        "Action=CreateSecurityGroup&GroupName=sg-x&GroupDescription=d",
+        "Action=ImportKeyPair&KeyName=k&PublicKeyMaterial=%%%%",
+        "Action=ImportKeyPair&KeyName=k&PublicKeyMaterial=c3NoLXJzYSAvLy8vLy8vLy8%3D",
+        /* "ssh-rsa " and a blob whose first length claims 4 GiB */
+        "Action=ImportKeyPair&KeyName=k&PublicKeyMaterial=c3NoLXJzYSAvLy8vQUFBQQ%3D%3D",
+        "Action=CreateKeyPair&KeyName=%01",
+        "Action=CreateKeyPair&KeyName=k&KeyType=dsa",
+        "Action=DeleteKeyPair",
+        "Action=DeleteKeyPair&KeyPairId=key-zz",
+        "Action=AssociateAddress&AllocationId=eipalloc-0123456789abcdef0",
+        "Action=AssociateAddress",
+        "Action=DisassociateAddress&AssociationId=eipassoc-zz",
+        "Action=ReleaseAddress",
+        "Action=AllocateAddress&Domain=moon",
+        "Action=CreateNetworkInterface&SubnetId=subnet-0123456789abcdef0",
+        "Action=AttachNetworkInterface&NetworkInterfaceId=eni-0123456789abcdef0&InstanceId=i-0123456789abcdef0&"
+        "DeviceIndex=-1",
+        "Action=DetachNetworkInterface&AttachmentId=eni-attach-zz",
+        "Action=DeleteNetworkInterface&NetworkInterfaceId=eni-",
+        "Action=DescribeNetworkInterfaces&MaxResults=2000",
+        "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&PrivateIpAddress=abc",
+        "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&SecurityGroupId.1=sg-zz",
+        "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&NetworkInterface.1.DeviceIndex=1",
+        "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&NetworkInterface.1.NetworkInterfaceId=eni-zz",
+        "Action=RunInstances&ImageId=ami-12345678&MinCount=1&MaxCount=1&SecurityGroup.1=nope",
+        "Action=CreateDefaultSubnet&AvailabilityZone=us-east-1z",
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        result r = ec2(s, "%s", bad[i]);
+        if (r.status < 400 || r.status >= 500)
+            fail_msg("%s: %d %s", bad[i], r.status, r.body);
+        rfree(&r);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -382,6 +450,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(default_vpc_exists_from_the_start, setup, teardown),
         cmocka_unit_test_setup_teardown(duplicate_rules_are_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(network_fixtures, setup, teardown),
+        cmocka_unit_test_setup_teardown(garbage_is_refused, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
