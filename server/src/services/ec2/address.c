@@ -130,13 +130,8 @@ int ec2_address_associate(svc_call *c)
     ec2_instance *in = NULL;
     json_t *eni = NULL;
     if (eni_id) {
-        if (!ec2_net_id_ok(eni_id, "eni-"))
-            return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed",
-                                 "Invalid id: \"%s\" (expecting \"eni-...\")", eni_id);
-        eni = ec2_eni_lookup(c, eni_id, &in);
-        if (!eni && !in)
-            return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound",
-                                 "The networkInterface ID '%s' does not exist", eni_id);
+        if (!ec2_eni_named(c, eni_id, &eni, &in))
+            return -1;
         if (iid && (!in || strcmp(in->id, iid) != 0))
             return aws_error_set(&c->err, "InvalidParameterCombination",
                                  "You may specify an instance or a network interface, not both");
@@ -252,9 +247,7 @@ int ec2_address_describe(svc_call *c)
 {
     ec2_net *n = ec2_net_of(c);
     ec2_net_follow_instances(c, n);
-    json_t *ids = json_deep_copy(json_object_get(c->input, "AllocationIds"));
-    if (!ids)
-        ids = json_array();
+    json_t *ids = ec2_net_id_list(c, "AllocationIds");
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(c->input, "PublicIps"), i, v) {

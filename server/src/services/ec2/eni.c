@@ -90,7 +90,7 @@ json_t *ec2_eni_instance_interfaces(svc_call *c, const ec2_instance *in)
 
 /* The interface with that id: one made by CreateNetworkInterface, or the
  * primary interface of a live instance (*owner set). */
-json_t *ec2_eni_lookup(svc_call *c, const char *id, ec2_instance **owner)
+static json_t *eni_lookup(svc_call *c, const char *id, ec2_instance **owner)
 {
     ec2_net *n = ec2_net_of(c);
     *owner = NULL;
@@ -109,6 +109,21 @@ json_t *ec2_eni_lookup(svc_call *c, const char *id, ec2_instance **owner)
     }
     g_ptr_array_free(live, TRUE);
     return NULL;
+}
+
+bool ec2_eni_named(svc_call *c, const char *eid, json_t **stored, ec2_instance **owner)
+{
+    if (!ec2_net_id_ok(eid, "eni-")) {
+        aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\" (expecting \"eni-...\")",
+                      eid ? eid : "");
+        return false;
+    }
+    *stored = eni_lookup(c, eid, owner);
+    if (!*stored && !*owner) {
+        aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist", eid);
+        return false;
+    }
+    return true;
 }
 
 int ec2_eni_create(svc_call *c)
@@ -243,14 +258,10 @@ int ec2_eni_attach(svc_call *c)
     if (!eid || !iid || !index)
         return aws_error_set(&c->err, "MissingParameter", "The request must contain the parameter %s",
                              !eid ? "networkInterfaceId" : !iid ? "instanceId" : "deviceIndex");
-    if (!ec2_net_id_ok(eid, "eni-"))
-        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\" (expecting \"eni-...\")",
-                             eid);
     ec2_instance *owner;
-    json_t *e = ec2_eni_lookup(c, eid, &owner);
-    if (!e && !owner)
-        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist",
-                             eid);
+    json_t *e;
+    if (!ec2_eni_named(c, eid, &e, &owner))
+        return -1;
     if (!e || json_object_get(e, "Attachment"))
         return aws_error_set(&c->err, "InvalidParameterValue", "Interface: [%s] in use.", eid);
     ec2_instance *in = ec2_state_get(c->state, iid, c->now_ms);
@@ -333,14 +344,10 @@ int ec2_eni_delete(svc_call *c)
     ec2_net *n = ec2_net_of(c);
     ec2_net_follow_instances(c, n);
     const char *eid = svc_str(c->input, "NetworkInterfaceId");
-    if (!ec2_net_id_ok(eid, "eni-"))
-        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.Malformed", "Invalid id: \"%s\" (expecting \"eni-...\")",
-                             eid ? eid : "");
     ec2_instance *owner;
-    json_t *e = ec2_eni_lookup(c, eid, &owner);
-    if (!e && !owner)
-        return aws_error_set(&c->err, "InvalidNetworkInterfaceID.NotFound", "The networkInterface ID '%s' does not exist",
-                             eid);
+    json_t *e;
+    if (!ec2_eni_named(c, eid, &e, &owner))
+        return -1;
     if (!e || json_object_get(e, "Attachment"))
         return aws_error_set(&c->err, "InvalidNetworkInterface.InUse", "The network interface '%s' is currently in use.",
                              eid);

@@ -18,10 +18,11 @@
 /* The instance's NetworkInterfaces as DescribeInstances shows them (its
  * primary interface and any attached to it since). New reference. */
 json_t *ec2_eni_instance_interfaces(svc_call *c, const ec2_instance *in);
-/* The interface with that id: a stored one (returned, borrowed), or the
- * primary interface of a live instance (NULL returned, *owner set). *owner
- * is also set for a stored interface at device index 0. */
-json_t *ec2_eni_lookup(svc_call *c, const char *id, ec2_instance **owner);
+/* The interface a request names: a stored one (*stored, borrowed), or the
+ * primary interface of a live instance (*stored NULL, *owner set); *owner
+ * is also set for a stored interface at device index 0. false with
+ * InvalidNetworkInterfaceID.Malformed / .NotFound set. */
+bool ec2_eni_named(svc_call *c, const char *id, json_t **stored, ec2_instance **owner);
 
 int ec2_eni_create(svc_call *c);
 int ec2_eni_describe(svc_call *c);

@@ -7,6 +7,7 @@
 #include <gmp.h>
 #include <nettle/eddsa.h>
 #include <nettle/md5.h>
+#include <nettle/nettle-meta.h>
 #include <nettle/rsa.h>
 #include <nettle/sha1.h>
 #include <nettle/sha2.h>
@@ -107,6 +108,16 @@ static bool ssh_next(const guint8 **p, const guint8 *end, const guint8 **s, size
     return true;
 }
 
+/* The digest of data by h into out (h->digest_size bytes). */
+static void digest(const struct nettle_hash *h, const GByteArray *data, guint8 *out)
+{
+    void *ctx = g_malloc(h->context_size);
+    h->init(ctx);
+    h->update(ctx, data->len, data->data);
+    h->digest(ctx, h->digest_size, out);
+    g_free(ctx);
+}
+
 /* ---- text forms ---- */
 
 static char *hex_pairs(const guint8 *d, size_t n)
@@ -140,10 +151,7 @@ static char *openssh_line(const char *type, const GByteArray *blob)
 static char *ed25519_fingerprint(const GByteArray *blob)
 {
     guint8 d[SHA256_DIGEST_SIZE];
-    struct sha256_ctx h;
-    sha256_init(&h);
-    sha256_update(&h, blob->len, blob->data);
-    sha256_digest(&h, sizeof d, d);
+    digest(&nettle_sha256, blob, d);
     return g_base64_encode(d, sizeof d);
 }
 
@@ -161,10 +169,7 @@ static char *rsa_import_fingerprint(const guint8 *n, size_t nlen, const guint8 *
     der_wrap(spki, 0x03, bits);
     der_wrap(out, 0x30, spki);
     guint8 d[MD5_DIGEST_SIZE];
-    struct md5_ctx h;
-    md5_init(&h);
-    md5_update(&h, out->len, out->data);
-    md5_digest(&h, sizeof d, d);
+    digest(&nettle_md5, out, d);
     g_byte_array_free(out, TRUE);
     return hex_pairs(d, sizeof d);
 }
@@ -197,10 +202,7 @@ static bool create_rsa(void *random_ctx, nettle_random_func *random, ec2_keymat 
         der_tlv(info, 0x04, pkcs1->data, pkcs1->len);
         der_wrap(pkcs8, 0x30, info);
         guint8 d[SHA1_DIGEST_SIZE];
-        struct sha1_ctx h;
-        sha1_init(&h);
-        sha1_update(&h, pkcs8->len, pkcs8->data);
-        sha1_digest(&h, sizeof d, d);
+        digest(&nettle_sha1, pkcs8, d);
         out->fingerprint = hex_pairs(d, sizeof d);
         g_byte_array_free(pkcs8, TRUE);
         g_byte_array_free(pkcs1, TRUE);
@@ -456,9 +458,7 @@ static const ec2_kind key_kind = {"key-", "KeyPairs", "InvalidKeyPair.NotFound",
 int ec2_keypair_op_describe(svc_call *c)
 {
     ec2_net *n = ec2_net_of(c);
-    json_t *ids = json_deep_copy(json_object_get(c->input, "KeyPairIds"));
-    if (!ids)
-        ids = json_array();
+    json_t *ids = ec2_net_id_list(c, "KeyPairIds");
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(c->input, "KeyNames"), i, v) {

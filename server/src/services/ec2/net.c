@@ -240,6 +240,12 @@ bool ec2_net_filters_accept(GPtrArray *filters, const ec2_kind *k, json_t *r)
     return true;
 }
 
+json_t *ec2_net_id_list(svc_call *c, const char *member)
+{
+    json_t *ids = json_deep_copy(json_object_get(c->input, member));
+    return ids ? ids : json_array();
+}
+
 int ec2_net_describe(svc_call *c, const ec2_kind *k, json_t *all, json_t *ids)
 {
     size_t i;

@@ -175,6 +175,10 @@ typedef struct ec2_kind {
     bool pages;
 } ec2_kind;
 
+/* A copy of the input's list member (ids a Describe* names), to which
+ * those it names otherwise (by name, by address) are added; an empty
+ * array when absent. New reference. */
+json_t *ec2_net_id_list(svc_call *c, const char *member);
 /* Describes the rendered resources of all (id -> resource, in order),
  * those of ids (a JSON array, or NULL for all). */
 int ec2_net_describe(svc_call *c, const ec2_kind *k, json_t *all, json_t *ids);

@@ -344,13 +344,20 @@ static json_t *requested_rules(svc_call *c, json_t *group, bool egress)
 
 static json_t *group_rules(json_t *group) { return json_object_get(group, "_rules"); }
 
-static int authorize(svc_call *c, bool egress)
+/* The group an Authorize / Revoke request names and the rules it names
+ * (new reference, in *rules); NULL with err set. */
+static json_t *group_and_rules(svc_call *c, bool egress, json_t **rules)
 {
     json_t *group = named_group(c, !egress);
+    *rules = group ? requested_rules(c, group, egress) : NULL;
+    return *rules ? group : NULL;
+}
+
+static int authorize(svc_call *c, bool egress)
+{
+    json_t *rules;
+    json_t *group = group_and_rules(c, egress, &rules);
     if (!group)
-        return -1;
-    json_t *rules = requested_rules(c, group, egress);
-    if (!rules)
         return -1;
     if (!json_array_size(rules)) {
         json_decref(rules);
@@ -407,11 +414,9 @@ int ec2_secgroup_authorize_egress(svc_call *c) { return authorize(c, true); }
 
 static int revoke(svc_call *c, bool egress)
 {
-    json_t *group = named_group(c, !egress);
+    json_t *rules;
+    json_t *group = group_and_rules(c, egress, &rules);
     if (!group)
-        return -1;
-    json_t *rules = requested_rules(c, group, egress);
-    if (!rules)
         return -1;
     json_t *ids = json_object_get(c->input, "SecurityGroupRuleIds");
     if (!json_array_size(rules) && !json_array_size(ids)) {
@@ -616,9 +621,7 @@ static const ec2_kind group_kind = {"sg-", "SecurityGroups", "InvalidGroupId.Mal
 int ec2_secgroup_describe(svc_call *c)
 {
     ec2_net *n = ec2_net_of(c);
-    json_t *ids = json_deep_copy(json_object_get(c->input, "GroupIds"));
-    if (!ids)
-        ids = json_array();
+    json_t *ids = ec2_net_id_list(c, "GroupIds");
     size_t i;
     json_t *v;
     const char *vpc = ec2_net_default_vpc(c);
