@@ -629,6 +629,13 @@ class Addresses(NetCase):
         with self.assertRaises(ClientError) as ctx:
             self.ec2.disassociate_address(AssociationId="eipassoc-0123456789abcdef0")
         self.assert_code(ctx, "InvalidAssociationID.NotFound")
+        with self.assertRaises(ClientError) as ctx:
+            self.ec2.release_address(PublicIp="198.51.100.1")
+        self.assertEqual(self.assert_code(ctx, "InvalidParameterValue"),
+                         "You must specify an allocation id when releasing a VPC elastic IP address")
+        with self.assertRaises(ClientError) as ctx:
+            self.ec2.release_address(PublicIp="198.51.100.1", AllocationId=allocs[0]["AllocationId"])
+        self.assert_code(ctx, "InvalidParameterCombination")
         self.ec2.release_address(AllocationId=allocs[0]["AllocationId"])
         # the lowest free address comes back first
         self.assertEqual(self.ec2.allocate_address()["PublicIp"], "198.51.100.1")

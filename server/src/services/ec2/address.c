@@ -92,12 +92,18 @@ int ec2_address_allocate(svc_call *c)
     return 0;
 }
 
-/* The address a request names by AllocationId or PublicIp; NULL with err
- * set as EC2 words it. */
-static json_t *address_named(svc_call *c)
+/* The address a request names by AllocationId. Every address mockaws
+ * hands out is a VPC one, which EC2 wants named by allocation id: a
+ * PublicIp of one of them is refused with vpc_message, anyone else's with
+ * AuthFailure. NULL with err set as EC2 words it. */
+static json_t *address_named(svc_call *c, const char *vpc_message)
 {
     ec2_net *n = ec2_net_of(c);
     const char *aid = svc_str(c->input, "AllocationId"), *ip = svc_str(c->input, "PublicIp");
+    if (aid && ip)
+        return aws_error_set(&c->err, "InvalidParameterCombination",
+                             "You may specify public IP or allocation id, but not both in the same call"),
+               NULL;
     if (aid) {
         if (!ec2_net_id_ok(aid, "eipalloc-"))
             return aws_error_set(&c->err, "InvalidAllocationID.Malformed",
@@ -112,7 +118,10 @@ static json_t *address_named(svc_call *c)
         return aws_error_set(&c->err, "MissingParameter", "Either public IP or allocation id must be specified"), NULL;
     const char *id;
     json_t *a;
-    json_object_foreach(n->addresses, id, a) if (g_strcmp0(svc_str(a, "PublicIp"), ip) == 0) return a;
+    json_object_foreach(n->addresses, id, a) {
+        if (g_strcmp0(svc_str(a, "PublicIp"), ip) == 0)
+            return aws_error_set(&c->err, "InvalidParameterValue", "%s", vpc_message), NULL;
+    }
     aws_error_set(&c->err, "AuthFailure", "The address '%s' does not belong to you.", ip);
     return NULL;
 }
@@ -121,7 +130,7 @@ int ec2_address_associate(svc_call *c)
 {
     ec2_net *n = ec2_net_of(c);
     ec2_net_follow_instances(c, n);
-    json_t *a = address_named(c);
+    json_t *a = address_named(c, "You must specify an allocation id when mapping an address to a VPC instance");
     if (!a)
         return -1;
     const char *iid = svc_str(c->input, "InstanceId"), *eni_id = svc_str(c->input, "NetworkInterfaceId");
@@ -195,7 +204,7 @@ int ec2_address_disassociate(svc_call *c)
         if (!a)
             return aws_error_set(&c->err, "InvalidAssociationID.NotFound", "The association ID '%s' does not exist",
                                  assoc);
-    } else if (!(a = address_named(c))) {
+    } else if (!(a = address_named(c, "You must specify an association id when unmapping an address from a VPC instance"))) {
         return -1;
     }
     if (ec2_net_dry_run(c))
@@ -208,7 +217,7 @@ int ec2_address_release(svc_call *c)
 {
     ec2_net *n = ec2_net_of(c);
     ec2_net_follow_instances(c, n);
-    json_t *a = address_named(c);
+    json_t *a = address_named(c, "You must specify an allocation id when releasing a VPC elastic IP address");
     if (!a)
         return -1;
     const char *nbg = svc_str(c->input, "NetworkBorderGroup");
