@@ -217,6 +217,12 @@ class Subnets(NetCase):
             self.ec2.create_subnet(VpcId=v, CidrBlock="10.0.2.0/29")
         self.assert_code(ctx, "InvalidSubnet.Range")
         with self.assertRaises(ClientError) as ctx:
+            self.ec2.create_subnet(VpcId=v, CidrBlock="10.0.2.0/24", AvailabilityZone="us-east-1q")
+        self.assertEqual(self.assert_code(ctx, "InvalidParameterValue"),
+                         "Value (us-east-1q) for parameter availabilityZone is invalid. Subnets can currently only "
+                         "be created in the following availability zones: us-east-1a, us-east-1b, us-east-1c, "
+                         "us-east-1d, us-east-1e, us-east-1f.")
+        with self.assertRaises(ClientError) as ctx:
             self.ec2.create_subnet(VpcId="vpc-0123456789abcdef0", CidrBlock="10.0.2.0/24")
         self.assert_code(ctx, "InvalidVpcID.NotFound")
         self.ec2.modify_subnet_attribute(SubnetId=s["SubnetId"], MapPublicIpOnLaunch={"Value": True})
@@ -499,7 +505,9 @@ class Launch(NetCase):
              "The parameter groupName cannot be used with the parameter subnet"),
             (dict(SubnetId=sub, PrivateIpAddress="10.9.9.9"), "InvalidParameterValue",
              "Address 10.9.9.9 does not fall within the subnet's address range"),
-            (dict(SubnetId=sub, Placement={"AvailabilityZone": "us-east-1b"}), "InvalidParameterValue", None),
+            (dict(SubnetId=sub, Placement={"AvailabilityZone": "us-east-1b"}), "InvalidParameterValue",
+             f"Value (us-east-1b) for parameter availabilityZone is invalid. Subnet '{sub}' is in the "
+             "availability zone us-east-1a"),
             (dict(SubnetId=sub, NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": sub}]),
              "InvalidParameterCombination", None),
             (dict(SecurityGroupIds=[sg_default], NetworkInterfaces=[{"DeviceIndex": 0, "SubnetId": sub}]),

@@ -705,10 +705,17 @@ int ec2_net_create_subnet(svc_call *c)
     const char *az = svc_str(c->input, "AvailabilityZone");
     char *zone = NULL;
     const char *zid = svc_str(c->input, "AvailabilityZoneId");
-    if (az && !ec2_zone_valid(c->region, az))
-        return aws_error_set(&c->err, "InvalidParameterValue", "Value (%s) for parameter availabilityZone is invalid. "
-                             "Subnets can currently only be created in the following availability zones: %sa.", az,
-                             c->region);
+    if (az && !ec2_zone_valid(c->region, az)) {
+        GString *zones = g_string_new(NULL);
+        for (int z = 0; z < ec2_zone_count(c->region); z++)
+            g_string_append_printf(zones, "%s%s%c", z ? ", " : "", c->region, 'a' + z);
+        aws_error_set(&c->err, "InvalidParameterValue",
+                      "Value (%s) for parameter availabilityZone is invalid. Subnets can currently only be created "
+                      "in the following availability zones: %s.",
+                      az, zones->str);
+        g_string_free(zones, TRUE);
+        return -1;
+    }
     if (!az && zid) {
         for (int z = 0; z < ec2_zone_count(c->region) && !zone; z++) {
             char *name = g_strdup_printf("%s%c", c->region, 'a' + z);
@@ -1104,8 +1111,8 @@ int ec2_net_resolve_launch(svc_call *c, json_t *input, ec2_launch_net *out)
     const char *sid = svc_str(subnet, "SubnetId"), *vpc = svc_str(subnet, "VpcId");
     if (az && g_strcmp0(az, svc_str(subnet, "AvailabilityZone")) != 0)
         return aws_error_set(&c->err, "InvalidParameterValue",
-                             "Value (%s) for parameter availabilityZone is invalid. Subnet %s is in availability zone "
-                             "%s.",
+                             "Value (%s) for parameter availabilityZone is invalid. Subnet '%s' is in the availability "
+                             "zone %s",
                              az, sid, svc_str(subnet, "AvailabilityZone"));
     if (eni) {
         json_decref(out->groups);
