@@ -650,6 +650,27 @@ class Addresses(NetCase):
 
 
 class Persistence(NetCase):
+    def test_snapshot_restores_networking(self):
+        sg = self.ec2.create_security_group(GroupName="snap", Description="d")["GroupId"]
+        self.ec2.authorize_security_group_ingress(GroupId=sg, IpProtocol="tcp", FromPort=80, ToPort=80,
+                                                  CidrIp="0.0.0.0/0")
+        status, doc = self.server.control("POST", "/_mockaws/snapshots", {"name": "base"})
+        self.assertEqual(status, 200, doc)
+        # changed after the snapshot: a rule revoked, a VPC and a key made
+        self.ec2.revoke_security_group_ingress(GroupId=sg, IpProtocol="tcp", FromPort=80, ToPort=80,
+                                               CidrIp="0.0.0.0/0")
+        vpc = self.vpc()
+        self.ec2.import_key_pair(KeyName="later", PublicKeyMaterial=ED_PUB.encode())
+        status, doc = self.server.control("POST", "/_mockaws/snapshots/base/restore")
+        self.assertEqual(status, 200, doc)
+        g = self.ec2.describe_security_groups(GroupIds=[sg])["SecurityGroups"][0]
+        self.assertEqual(g["IpPermissions"][0]["IpRanges"], [{"CidrIp": "0.0.0.0/0"}])
+        with self.assertRaises(ClientError) as ctx:
+            self.ec2.describe_vpcs(VpcIds=[vpc])
+        self.assert_code(ctx, "InvalidVpcID.NotFound")
+        self.assertEqual(self.ec2.describe_key_pairs()["KeyPairs"], [])
+
+
     def test_state_dir_keeps_networking(self):
         d = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, d)
