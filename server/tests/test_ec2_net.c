@@ -370,6 +370,20 @@ static void network_fixtures(void **st)
     assert_int_equal(r.status, 200);
     assert_non_null(strstr(r.body, "<cidrBlock>10.9.0.0/16</cidrBlock>"));
     rfree(&r);
+    /* and on a fresh server, a fixture's VPC joins the default one */
+    server *fresh = mockaws_start(&(mockaws_options){.seed = 1}, err, sizeof err);
+    assert_non_null(fresh);
+    assert_int_equal(mockaws_load_fixtures_json(
+                         fresh,
+                         "{\"ec2\": {\"network\": {\"vpcs\": {\"vpc-0123456789abcdef0\": {\"VpcId\": "
+                         "\"vpc-0123456789abcdef0\", \"CidrBlock\": \"10.9.0.0/16\", \"OwnerId\": \"123456789012\"}}}}}",
+                         err, sizeof err),
+                     0);
+    r = ec2(fresh, "Action=DescribeVpcs");
+    assert_non_null(strstr(r.body, "<cidrBlock>10.9.0.0/16</cidrBlock>"));
+    assert_non_null(strstr(r.body, "<cidrBlock>172.31.0.0/16</cidrBlock>"));
+    rfree(&r);
+    mockaws_stop(fresh);
 }
 
 /* Malformed and hostile requests: each gets EC2's own 4xx, never a crash or

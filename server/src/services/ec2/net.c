@@ -1342,7 +1342,9 @@ int ec2_net_load(ec2_state *st, json_t *network, char *err, size_t errlen)
     }
     /* all checked: now change the state */
     ec2_net *n = st->net;
-    n->defaults_made = dm ? json_is_true(dm) : n->defaults_made || json_object_size(network) > 0;
+    /* a fixture that adds a VPC still gets the default one beside it; a
+     * saved state says whether it was made (and maybe deleted since) */
+    n->defaults_made = dm ? json_is_true(dm) : n->defaults_made;
     for (size_t i = 0; i < G_N_ELEMENTS(collections); i++) {
         json_t *from = json_object_get(network, collections[i].name);
         if (from)
