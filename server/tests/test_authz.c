@@ -162,6 +162,22 @@ static const authz_case cases[] = {
     {"ec2", "DeleteLaunchTemplate", "{\"LaunchTemplateName\":\"web\"}",
      "ec2:DeleteLaunchTemplate arn:aws:ec2:us-east-1:123456789012:launch-template/*", NULL},
     {"ec2", "DescribeVolumes", "{}", "ec2:DescribeVolumes *", NULL},
+    /* EC2 networking: what a create makes, every resource named by id */
+    {"ec2", "CreateSubnet",
+     "{\"VpcId\":\"vpc-1\",\"CidrBlock\":\"10.0.0.0/24\",\"TagSpecifications\":[{\"ResourceType\":\"subnet\","
+     "\"Tags\":[{\"Key\":\"team\",\"Value\":\"red\"}]}]}",
+     "ec2:CreateSubnet arn:aws:ec2:us-east-1:123456789012:subnet/* | ec2:CreateSubnet "
+     "arn:aws:ec2:us-east-1:123456789012:vpc/vpc-1 | ec2:CreateTags arn:aws:ec2:us-east-1:123456789012:subnet/*",
+     "{\"ec2:createaction\":\"CreateSubnet\",\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
+    {"ec2", "DeleteSecurityGroup", "{\"GroupId\":\"sg-1\"}",
+     "ec2:DeleteSecurityGroup arn:aws:ec2:us-east-1:123456789012:security-group/sg-1", NULL},
+    {"ec2", "CreateKeyPair", "{\"KeyName\":\"k\"}", "ec2:CreateKeyPair arn:aws:ec2:us-east-1:123456789012:key-pair/k",
+     NULL},
+    {"ec2", "AssociateAddress", "{\"AllocationId\":\"eipalloc-1\",\"InstanceId\":\"i-1\"}",
+     "ec2:AssociateAddress arn:aws:ec2:us-east-1:123456789012:instance/i-1 | ec2:AssociateAddress "
+     "arn:aws:ec2:us-east-1:123456789012:elastic-ip/eipalloc-1",
+     NULL},
+    {"ec2", "DescribeVpcs", "{}", "ec2:DescribeVpcs *", NULL},
     /* IAM: the entity's ARN with its path; the policy an attachment names */
     {"iam", "CreateUser",
      "{\"UserName\":\"u\",\"Path\":\"/eng/\",\"Tags\":[{\"Key\":\"Team\",\"Value\":\"red\"}]}",

@@ -15,7 +15,8 @@ static char *arn_of_id(svc_call *c, const char *id)
     static const char *const types[][2] = {
         {"i-", "instance"},       {"vol-", "volume"}, {"sg-", "security-group"}, {"subnet-", "subnet"},
         {"vpc-", "vpc"},          {"eni-", "network-interface"}, {"snap-", "snapshot"}, {"lt-", "launch-template"},
-        {"igw-", "internet-gateway"}, {"rtb-", "route-table"},
+        {"igw-", "internet-gateway"}, {"rtb-", "route-table"}, {"eipalloc-", "elastic-ip"},
+        {"key-", "key-pair"}, {"sgr-", "security-group-rule"},
     };
     if (g_str_has_prefix(id, "ami-"))
         return g_strdup_printf("arn:%s:ec2:%s::image/%s", svc_partition(c->region), c->region, id);
@@ -151,6 +152,78 @@ static void resource_tags(svc_call *c, GArray *out, guint first, json_t *ids)
     svc_read_unlock(lock);
 }
 
+/* The networking operations: what each creates (its ARN ends in "*",
+ * a key pair's in its name), and every resource its input names. */
+static const struct {
+    const char *op, *creates;
+} net_ops[] = {
+    {"CreateVpc", "vpc"},
+    {"CreateDefaultVpc", "vpc"},
+    {"DeleteVpc", NULL},
+    {"ModifyVpcAttribute", NULL},
+    {"CreateSubnet", "subnet"},
+    {"CreateDefaultSubnet", "subnet"},
+    {"DeleteSubnet", NULL},
+    {"ModifySubnetAttribute", NULL},
+    {"CreateSecurityGroup", "security-group"},
+    {"DeleteSecurityGroup", NULL},
+    {"AuthorizeSecurityGroupIngress", NULL},
+    {"AuthorizeSecurityGroupEgress", NULL},
+    {"RevokeSecurityGroupIngress", NULL},
+    {"RevokeSecurityGroupEgress", NULL},
+    {"CreateKeyPair", "key-pair"},
+    {"ImportKeyPair", "key-pair"},
+    {"DeleteKeyPair", NULL},
+    {"AllocateAddress", "elastic-ip"},
+    {"AssociateAddress", NULL},
+    {"DisassociateAddress", NULL},
+    {"ReleaseAddress", NULL},
+    {"CreateNetworkInterface", "network-interface"},
+    {"AttachNetworkInterface", NULL},
+    {"DetachNetworkInterface", NULL},
+    {"DeleteNetworkInterface", NULL},
+};
+
+static bool net_op(svc_call *c, GArray *out, json_t *context, const char *action)
+{
+    size_t k = 0;
+    while (k < G_N_ELEMENTS(net_ops) && strcmp(net_ops[k].op, c->operation) != 0)
+        k++;
+    if (k == G_N_ELEMENTS(net_ops))
+        return false;
+    json_t *in = c->input;
+    guint start = out->len;
+    const char *creates = net_ops[k].creates;
+    const char *key = svc_str(in, "KeyName");
+    if (creates)
+        svc_authz_add(out, action, arn_of(c, creates, !strcmp(creates, "key-pair") && key ? key : "*"), -1);
+    else if (key)
+        svc_authz_add(out, action, arn_of(c, "key-pair", key), -1);
+    /* the resources named by id, whose tags their checks see */
+    static const char *const members[] = {"VpcId", "SubnetId", "GroupId", "NetworkInterfaceId", "InstanceId",
+                                          "AllocationId"};
+    json_t *ids = json_array();
+    for (size_t i = 0; i < G_N_ELEMENTS(members); i++)
+        if (svc_str(in, members[i]))
+            json_array_append(ids, json_object_get(in, members[i]));
+    json_array_extend(ids, json_object_get(in, "Groups"));
+    guint first = out->len;
+    each_id(c, out, action, ids);
+    resource_tags(c, out, first, ids);
+    json_decref(ids);
+    if (out->len == start)
+        svc_authz_add(out, action, g_strdup("*"), -1);
+    json_t *specs = json_object_get(in, "TagSpecifications");
+    if (creates && json_array_size(specs)) {
+        size_t i;
+        json_t *spec;
+        svc_authz_add(out, "ec2:CreateTags", arn_of(c, creates, "*"), -1);
+        json_object_set_new(context, "ec2:createaction", json_string(c->operation));
+        json_array_foreach(specs, i, spec) tagctx_request(context, json_object_get(spec, "Tags"), "");
+    }
+    return true;
+}
+
 void ec2_authorize(svc_call *c, GArray *out, json_t *context)
 {
     const char *op = c->operation;
@@ -182,7 +255,7 @@ void ec2_authorize(svc_call *c, GArray *out, json_t *context)
         resource_tags(c, out, first, ids);
         return;
     }
-    if (named_resources(c, out, action))
+    if (named_resources(c, out, action) || net_op(c, out, context, action))
         return;
     json_t *ids = json_object_get(c->input, "InstanceIds");
     if (!g_str_has_prefix(op, "Describe") && json_array_size(ids)) {

@@ -290,7 +290,9 @@ bool ec2_filters_match(GPtrArray *filters, const ec2_filter_path *table, json_t 
             g_free(path);
         } else if (!p && (g_str_has_prefix(f->name, "tag:") || !strcmp(f->name, "tag-key") ||
                           !strcmp(f->name, "tag-value"))) {
-            ok = tag_accepts(f, json_object_get(item, "Tags"));
+            /* "TagSet" in the resources whose model calls it so (ENIs) */
+            json_t *tags = json_object_get(item, "Tags");
+            ok = tag_accepts(f, tags ? tags : json_object_get(item, "TagSet"));
         } else {
             ok = false;
         }

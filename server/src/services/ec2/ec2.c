@@ -4,14 +4,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "services/ec2/address.h"
 #include "services/ec2/authz.h"
 #include "services/ec2/common.h"
+#include "services/ec2/eni.h"
 #include "services/ec2/filter.h"
 #include "services/ec2/image.h"
 #include "services/ec2/inspect.h"
 #include "services/ec2/instance.h"
 #include "services/ec2/itype.h"
+#include "services/ec2/keypair.h"
 #include "services/ec2/net.h"
+#include "services/ec2/secgroup.h"
 #include "services/ec2/template.h"
 #include "services/ec2/volume.h"
 #include "services/svc_api.h"
@@ -89,27 +93,9 @@ static bool page_size(svc_call *c, bool with_ids, int64_t *max)
 
 static json_t *state_json(ec2_istate s) { return json_pack("{s:i, s:s}", "Code", (int)s, "Name", ec2_istate_name(s)); }
 
-/* "ip-172-31-5-9.ec2.internal" (us-east-1) or ...REGION.compute.internal */
-static char *private_dns(const ec2_instance *in)
-{
-    char *dashed = g_strdup(in->private_ip);
-    g_strdelimit(dashed, ".", '-');
-    char *out = strcmp(in->region, "us-east-1") == 0 ? g_strdup_printf("ip-%s.ec2.internal", dashed)
-                                                      : g_strdup_printf("ip-%s.%s.compute.internal", dashed, in->region);
-    g_free(dashed);
-    return out;
-}
+static char *private_dns(const ec2_instance *in) { return ec2_net_private_dns(in->region, in->private_ip); }
 
-static char *public_dns(const ec2_instance *in, const char *ip)
-{
-    char *dashed = g_strdup(ip);
-    g_strdelimit(dashed, ".", '-');
-    char *out = strcmp(in->region, "us-east-1") == 0
-                    ? g_strdup_printf("ec2-%s.compute-1.amazonaws.com", dashed)
-                    : g_strdup_printf("ec2-%s.%s.compute.amazonaws.com", dashed, in->region);
-    g_free(dashed);
-    return out;
-}
+static char *public_dns(const ec2_instance *in, const char *ip) { return ec2_net_public_dns(in->region, ip); }
 
 /* Graviton families (t4g, m7g, c6gn, a1, ...) are arm64. */
 static const char *architecture(const char *type)
@@ -146,7 +132,7 @@ static const char *const hidden_params[] = {"InstanceInitiatedShutdownBehavior",
 
 /* The instance as DescribeInstances shows it; vols: its volumes (from
  * ec2_volumes_by_instance) or NULL. */
-static json_t *instance_json(const ec2_instance *in, GPtrArray *vols)
+static json_t *instance_json(svc_call *c, const ec2_instance *in, GPtrArray *vols)
 {
     char ipbuf[16];
     const char *pub = ec2_public_ip(in, ipbuf);
@@ -192,38 +178,7 @@ static json_t *instance_json(const ec2_instance *in, GPtrArray *vols)
     for (guint i = 0; vols && in->state != EC2_TERMINATED && i < vols->len; i++)
         json_array_append_new(bdm, ec2_volume_mapping_json(g_ptr_array_index(vols, i)));
     json_object_set_new(o, "BlockDeviceMappings", bdm);
-    if (in->state != EC2_TERMINATED) {
-        json_t *eni = json_pack(
-            "{s:{s:I, s:s, s:b, s:i, s:s, s:i}, s:s, s:O, s:[], s:s, s:s, s:s, s:s, s:s, s:b, s:s, s:s, s:s,"
-            " s:[{s:b, s:s, s:s}]}",
-            "Attachment", "AttachTime", launch, "AttachmentId", "eni-attach-0", "DeleteOnTermination", 1,
-            "DeviceIndex", 0, "Status", "attached", "NetworkCardIndex", 0, "Description", "", "Groups", in->groups,
-            "Ipv6Addresses", "MacAddress", in->mac, "NetworkInterfaceId", in->eni_id, "OwnerId", in->owner,
-            "PrivateIpAddress", in->private_ip, "PrivateDnsName", svc_str(o, "PrivateDnsName"),
-            "SourceDestCheck", 1, "Status", "in-use", "SubnetId", in->subnet_id, "VpcId", in->vpc_id,
-            "PrivateIpAddresses", "Primary", 1, "PrivateIpAddress", in->private_ip, "PrivateDnsName",
-            svc_str(o, "PrivateDnsName"));
-        if (eni) {
-            /* an attachment id per ENI, derived like the ENI itself */
-            char hex[18], material[64];
-            g_snprintf(material, sizeof material, "attach/%s", in->id);
-            ec2_derive_hex(hex, 17, material);
-            char *aid = g_strconcat("eni-attach-", hex, NULL);
-            json_object_set_new(json_object_get(eni, "Attachment"), "AttachmentId", json_string(aid));
-            g_free(aid);
-            if (pub) {
-                char *pd = public_dns(in, pub);
-                json_t *assoc = json_pack("{s:s, s:s, s:s}", "IpOwnerId", "amazon", "PublicDnsName", pd, "PublicIp", pub);
-                json_object_set(eni, "Association", assoc);
-                json_object_set_new(json_array_get(json_object_get(eni, "PrivateIpAddresses"), 0), "Association",
-                                    assoc);
-                g_free(pd);
-            }
-            json_object_set_new(o, "NetworkInterfaces", json_pack("[o]", eni));
-        }
-    } else {
-        json_object_set_new(o, "NetworkInterfaces", json_array());
-    }
+    json_object_set_new(o, "NetworkInterfaces", ec2_eni_instance_interfaces(c, in));
     json_object_set_new(o, "HibernationOptions", json_pack("{s:b}", "Configured", 0));
     json_object_set_new(o, "EnclaveOptions", json_pack("{s:b}", "Enabled", 0));
     json_object_set_new(o, "MetadataOptions",
@@ -261,7 +216,7 @@ static json_t *reservations_json(svc_call *c, GPtrArray *list)
             json_array_append_new(out, cur);
             cur_id = in->reservation_id;
         }
-        json_array_append_new(json_object_get(cur, "Instances"), instance_json(in, g_hash_table_lookup(vols, in->id)));
+        json_array_append_new(json_object_get(cur, "Instances"), instance_json(c, in, g_hash_table_lookup(vols, in->id)));
     }
     g_hash_table_destroy(vols);
     return out;
@@ -368,12 +323,20 @@ static char *zone_id_prefix(const char *region)
     return g_string_free(s, FALSE);
 }
 
-static int zone_count(const char *region) { return strcmp(region, "us-east-1") == 0 ? 6 : 3; }
+int ec2_zone_count(const char *region) { return strcmp(region, "us-east-1") == 0 ? 6 : 3; }
 
-static bool zone_valid(const char *region, const char *zone)
+char *ec2_zone_id(const char *region, const char *zone)
+{
+    char *prefix = zone_id_prefix(region);
+    char *id = g_strdup_printf("%s-az%d", prefix, zone[strlen(region)] - 'a' + 1);
+    g_free(prefix);
+    return id;
+}
+
+bool ec2_zone_valid(const char *region, const char *zone)
 {
     size_t n = strlen(region);
-    return strncmp(zone, region, n) == 0 && zone[n] >= 'a' && zone[n] < 'a' + zone_count(region) && !zone[n + 1];
+    return strncmp(zone, region, n) == 0 && zone[n] >= 'a' && zone[n] < 'a' + ec2_zone_count(region) && !zone[n + 1];
 }
 
 static const char *const region_filters[] = {"endpoint", "opt-in-status", "region-name", NULL};
@@ -456,7 +419,7 @@ static int describe_availability_zones(svc_call *c)
     size_t i;
     json_t *v;
     json_array_foreach(names, i, v) {
-        if (!zone_valid(c->region, json_string_value(v))) {
+        if (!ec2_zone_valid(c->region, json_string_value(v))) {
             ec2_filters_free(filters);
             return aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]",
                                  json_string_value(v));
@@ -464,7 +427,7 @@ static int describe_availability_zones(svc_call *c)
     }
     char *prefix = zone_id_prefix(c->region);
     json_t *out = json_array();
-    for (int z = 0; z < zone_count(c->region); z++) {
+    for (int z = 0; z < ec2_zone_count(c->region); z++) {
         char *name = g_strdup_printf("%s%c", c->region, 'a' + z);
         char *id = g_strdup_printf("%s-az%d", prefix, z + 1);
         bool keep = true;
@@ -669,7 +632,7 @@ static int run_instances(svc_call *c)
         goto out;
     }
     const char *az = svc_str(get(in, "Placement"), "AvailabilityZone");
-    if (az && !zone_valid(c->region, az)) {
+    if (az && !ec2_zone_valid(c->region, az)) {
         aws_error_set(&c->err, "InvalidParameterValue", "Invalid availability zone: [%s]", az);
         goto out;
     }
@@ -713,6 +676,8 @@ static int run_instances(svc_call *c)
         goto out;
     }
     int64_t n = max < room ? max : room;
+    if (n > place.room) /* the subnet has addresses for min at least */
+        n = place.room;
 
     char rid[EC2_ID_LEN + 1];
     ec2_new_id(c, "r-", rid, sizeof rid);
@@ -935,7 +900,7 @@ static bool instance_matches(svc_call *c, const ec2_instance *in, GPtrArray *vol
 {
     if (!filters->len)
         return true;
-    json_t *o = instance_json(in, vols);
+    json_t *o = instance_json(c, in, vols);
     /* what the reservation says of it */
     json_object_set_new(o, "Reservation", json_pack("{s:s, s:s}", "OwnerId", c->account, "ReservationId",
                                                     in->reservation_id));
@@ -1224,7 +1189,7 @@ static json_t *value_of(json_t *v) { return v ? json_pack("{s:O}", "Value", v) :
 static void attribute_json(svc_call *c, const ec2_instance *in, const char *attr, json_t *out)
 {
     GHashTable *vols = ec2_volumes_by_instance(c->state, c->now_ms);
-    json_t *d = instance_json(in, g_hash_table_lookup(vols, in->id));
+    json_t *d = instance_json(c, in, g_hash_table_lookup(vols, in->id));
     g_hash_table_destroy(vols);
     json_t *p = in->params;
     static const char *const shown[][2] = {
@@ -1426,7 +1391,7 @@ static int get_launch_template_data(svc_call *c)
         return -1;
     GHashTable *vols = ec2_volumes_by_instance(c->state, c->now_ms);
     GPtrArray *mine = g_hash_table_lookup(vols, in->id);
-    json_t *d = instance_json(in, mine);
+    json_t *d = instance_json(c, in, mine);
     json_t *bdm = json_array();
     for (guint i = 0; mine && i < mine->len; i++) {
         ec2_volume *v = g_ptr_array_index(mine, i);
@@ -1493,7 +1458,7 @@ static const char *resource_type(const char *id)
                  {"vpc-", "vpc"},             {"eni-", "network-interface"}, {"igw-", "internet-gateway"},
                  {"rtb-", "route-table"},     {"acl-", "network-acl"},    {"eipalloc-", "elastic-ip"},
                  {"nat-", "natgateway"},      {"lt-", "launch-template"}, {"key-", "key-pair"},
-                 {"dopt-", "dhcp-options"},   {"r-", "reservation"}};
+                 {"dopt-", "dhcp-options"},   {"r-", "reservation"},      {"sgr-", "security-group-rule"}};
     for (size_t i = 0; i < G_N_ELEMENTS(types); i++)
         if (g_str_has_prefix(id, types[i].prefix))
             return types[i].type;
@@ -1822,6 +1787,42 @@ static const svc_op ops[] = {
     {"DeleteLaunchTemplateVersions", ec2_delete_launch_template_versions, SVC_LOCK_EXCLUSIVE},
     {"DeleteLaunchTemplate", ec2_delete_launch_template, SVC_LOCK_EXCLUSIVE},
     {"GetLaunchTemplateData", get_launch_template_data, SVC_LOCK_EXCLUSIVE},
+    /* networking (net.c, secgroup.c): the default VPC is made on first use,
+     * and reads follow instances' states, so every one writes */
+    {"DescribeAccountAttributes", ec2_net_describe_account_attributes, SVC_LOCK_EXCLUSIVE},
+    {"CreateVpc", ec2_net_create_vpc, SVC_LOCK_EXCLUSIVE},
+    {"CreateDefaultVpc", ec2_net_create_default_vpc, SVC_LOCK_EXCLUSIVE},
+    {"DescribeVpcs", ec2_net_describe_vpcs, SVC_LOCK_EXCLUSIVE},
+    {"DeleteVpc", ec2_net_delete_vpc, SVC_LOCK_EXCLUSIVE},
+    {"DescribeVpcAttribute", ec2_net_describe_vpc_attribute, SVC_LOCK_EXCLUSIVE},
+    {"ModifyVpcAttribute", ec2_net_modify_vpc_attribute, SVC_LOCK_EXCLUSIVE},
+    {"CreateSubnet", ec2_net_create_subnet, SVC_LOCK_EXCLUSIVE},
+    {"CreateDefaultSubnet", ec2_net_create_default_subnet, SVC_LOCK_EXCLUSIVE},
+    {"DescribeSubnets", ec2_net_describe_subnets, SVC_LOCK_EXCLUSIVE},
+    {"DeleteSubnet", ec2_net_delete_subnet, SVC_LOCK_EXCLUSIVE},
+    {"ModifySubnetAttribute", ec2_net_modify_subnet_attribute, SVC_LOCK_EXCLUSIVE},
+    {"CreateSecurityGroup", ec2_secgroup_create, SVC_LOCK_EXCLUSIVE},
+    {"DescribeSecurityGroups", ec2_secgroup_describe, SVC_LOCK_EXCLUSIVE},
+    {"DeleteSecurityGroup", ec2_secgroup_delete, SVC_LOCK_EXCLUSIVE},
+    {"AuthorizeSecurityGroupIngress", ec2_secgroup_authorize_ingress, SVC_LOCK_EXCLUSIVE},
+    {"AuthorizeSecurityGroupEgress", ec2_secgroup_authorize_egress, SVC_LOCK_EXCLUSIVE},
+    {"RevokeSecurityGroupIngress", ec2_secgroup_revoke_ingress, SVC_LOCK_EXCLUSIVE},
+    {"RevokeSecurityGroupEgress", ec2_secgroup_revoke_egress, SVC_LOCK_EXCLUSIVE},
+    {"DescribeSecurityGroupRules", ec2_secgroup_describe_rules, SVC_LOCK_EXCLUSIVE},
+    {"CreateKeyPair", ec2_keypair_op_create, SVC_LOCK_EXCLUSIVE},
+    {"ImportKeyPair", ec2_keypair_op_import, SVC_LOCK_EXCLUSIVE},
+    {"DescribeKeyPairs", ec2_keypair_op_describe, SVC_LOCK_EXCLUSIVE},
+    {"DeleteKeyPair", ec2_keypair_op_delete, SVC_LOCK_EXCLUSIVE},
+    {"AllocateAddress", ec2_address_allocate, SVC_LOCK_EXCLUSIVE},
+    {"DescribeAddresses", ec2_address_describe, SVC_LOCK_EXCLUSIVE},
+    {"AssociateAddress", ec2_address_associate, SVC_LOCK_EXCLUSIVE},
+    {"DisassociateAddress", ec2_address_disassociate, SVC_LOCK_EXCLUSIVE},
+    {"ReleaseAddress", ec2_address_release, SVC_LOCK_EXCLUSIVE},
+    {"CreateNetworkInterface", ec2_eni_create, SVC_LOCK_EXCLUSIVE},
+    {"DescribeNetworkInterfaces", ec2_eni_describe, SVC_LOCK_EXCLUSIVE},
+    {"AttachNetworkInterface", ec2_eni_attach, SVC_LOCK_EXCLUSIVE},
+    {"DetachNetworkInterface", ec2_eni_detach, SVC_LOCK_EXCLUSIVE},
+    {"DeleteNetworkInterface", ec2_eni_delete, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 

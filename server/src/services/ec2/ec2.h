@@ -16,4 +16,11 @@
 
 extern const svc_def ec2_service;
 
+/* The region's availability zones: REGION + 'a'.., 6 in us-east-1, 3
+ * elsewhere. */
+int ec2_zone_count(const char *region);
+bool ec2_zone_valid(const char *region, const char *zone);
+/* "use1-az2" for us-east-1b; g_free it. zone must be valid. */
+char *ec2_zone_id(const char *region, const char *zone);
+
 #endif

@@ -61,6 +61,7 @@ static void instance_free(gpointer p)
     g_free(in->owner);
     g_free(in->eni_id);
     g_free(in->mac);
+    g_free(in->elastic_ip);
     json_decref(in->groups);
     json_decref(in->tags);
     json_decref(in->params);
@@ -112,7 +113,7 @@ static ec2_instance *instance_copy(const ec2_instance *from)
     *in = *from;
     char **strings[] = {&in->region,     &in->az,       &in->image_id,  &in->type,        &in->key_name,
                         &in->subnet_id,  &in->vpc_id,   &in->private_ip, &in->client_token, &in->user_data,
-                        &in->owner,      &in->eni_id,   &in->mac};
+                        &in->owner,      &in->eni_id,   &in->mac,       &in->elastic_ip};
     for (size_t i = 0; i < G_N_ELEMENTS(strings); i++)
         *strings[i] = g_strdup(*strings[i]);
     in->groups = json_deep_copy(from->groups);
@@ -288,7 +289,11 @@ const char *ec2_status_check(const ec2_transitions *tr, const ec2_instance *in, 
 
 const char *ec2_public_ip(const ec2_instance *in, char *buf)
 {
-    if (in->state != EC2_PENDING && in->state != EC2_RUNNING)
+    if (in->elastic_ip && in->state != EC2_SHUTTING_DOWN && in->state != EC2_TERMINATED) {
+        g_strlcpy(buf, in->elastic_ip, 16);
+        return buf;
+    }
+    if (in->no_public_ip || (in->state != EC2_PENDING && in->state != EC2_RUNNING))
         return NULL;
     /* A new address for each start, as without an Elastic IP. */
     char material[64], hex[9];
@@ -534,13 +539,16 @@ int ec2_state_load(ec2_state *st, json_t *section, const svc_fixture_ctx *ctx, c
     json_t *v;
     static const char *const known[] = {"transitions", "instances", "volumes", "images", "launch_templates", NULL};
     json_object_foreach(section, key, v) {
-        if (!g_strv_contains(known, key)) {
+        if (!g_strv_contains(known, key) && !ec2_net_fixture_key(key)) {
             g_snprintf(err, errlen,
-                       "unknown field \"%s\" (known: transitions, instances, volumes, images, launch_templates)",
+                       "unknown field \"%s\" (known: transitions, instances, volumes, images, launch_templates, network)",
                        key);
             return -1;
         }
     }
+    json_t *network = json_object_get(section, "network");
+    if (network && ec2_net_load(st, network, err, errlen) != 0)
+        return -1;
     /* Transitions first: instances loaded with them use them. */
     json_t *tr = json_object_get(section, "transitions");
     if (tr && load_transitions(&st->tr, tr, err, errlen) != 0)
@@ -613,6 +621,7 @@ json_t *ec2_state_dump(ec2_state *st)
     json_t *templates = ec2_templates_dump(st->templates);
     if (templates)
         json_object_set_new(out, "launch_templates", templates);
+    ec2_net_dump(st, out);
     if (json_object_size(out) == 0) {
         json_decref(out);
         return NULL;

@@ -88,6 +88,8 @@ typedef struct ec2_instance {
     char *owner;        /* account */
     char *eni_id;
     char *mac;
+    char *elastic_ip;  /* the Elastic IP associated with its primary interface, or NULL (net.c's) */
+    bool no_public_ip; /* launched into a subnet that maps no public address */
     bool monitoring;
     bool no_terminate; /* DisableApiTermination */
     bool instant;      /* launched under --transitions instant: every transition is over when it begins */
@@ -159,8 +161,9 @@ void ec2_enter(ec2_instance *in, ec2_istate s, int64_t now_ms);
 /* "initializing" or "ok" for a running instance, "not-applicable" otherwise. */
 const char *ec2_status_check(const ec2_transitions *tr, const ec2_instance *in, int64_t now_ms);
 
-/* The public address while the instance has one (pending / running), else
- * NULL. buf: at least 16 bytes. */
+/* The public address while the instance has one: its Elastic IP until it
+ * terminates, else one EC2 gives it while pending / running unless it was
+ * launched without; NULL otherwise. buf: at least 16 bytes. */
 const char *ec2_public_ip(const ec2_instance *in, char *buf);
 
 /* The "ec2" fixture section:
@@ -170,6 +173,7 @@ const char *ec2_public_ip(const ec2_instance *in, char *buf);
  *                   "params": {...as ec2_instance.params}, "user_data",
  *                   "disable_api_termination", "monitoring"}],
  *    "volumes": [...] (volume.h), "images": [...] (image.h),
+ *    "network": VPCs, subnets, groups, key pairs, addresses, interfaces (net.h),
  *    "launch_templates": [...] (template.h)}
  * Every field is optional; unknown fields are refused. Without "volumes",
  * each instance has the root volume it always had (an id derived from its
