@@ -506,13 +506,11 @@ static void send_confirmation(svc_call *c, sns_sub *s)
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "SubscriptionConfirmation",
                             "topic_arn", s->topic->arn, "subscription_arn", s->arn, "token", s->token,
                             "subscribe_url", url, "account", c->account, "region", c->region, "time", when);
-    bool http = !strcmp(s->protocol, "http"), https = !strcmp(s->protocol, "https");
+    /* https goes over TLS, the same way */
+    bool http = !strcmp(s->protocol, "http") || !strcmp(s->protocol, "https");
     bool sqs = !strcmp(s->protocol, "sqs");
-    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint,
-                                     http ? "queued" : https ? "failed" : "recorded",
-                                     https  ? "https delivery is not supported by mockaws"
-                                     : http || sqs ? NULL
-                                            : "mockaws sends no email: confirm with the token");
+    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint, http ? "queued" : "recorded",
+                                     http || sqs ? NULL : "mockaws sends no email: confirm with the token");
     if (http || sqs) {
         char *text = g_strdup_printf("You have chosen to subscribe to the topic %s.\nTo confirm the "
                                         "subscription, visit the SubscribeURL included in this message.",
@@ -649,16 +647,13 @@ static void deliver(svc_call *c, sns_topic *t, const message *m, const char *pho
             o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "pending_confirmation", NULL);
         } else if (!sns_policy_matches(s->policy, m->attributes, text_for(m, s->protocol))) {
             o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "filtered", NULL);
-        } else if (!strcmp(s->protocol, "http")) {
+        } else if (!strcmp(s->protocol, "http") || !strcmp(s->protocol, "https")) {
             o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "queued", NULL);
             bool raw = sns_sub_raw(s);
             char *body = raw ? g_strdup(text_for(m, s->protocol)) : notification_body(c, s, m, when);
             submit_http(c, s, "Notification", m->id, body, o, sns_sub_retries(s), raw);
         } else if (!strcmp(s->protocol, "sqs")) {
             o = deliver_sqs(c, s, m, when);
-        } else if (!strcmp(s->protocol, "https")) {
-            o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "failed",
-                                "https delivery is not supported by mockaws");
         } else if (!strcmp(s->protocol, "sms")) {
             o = deliver_sms(c, s->arn, m, s->endpoint);
         } else if (!strcmp(s->protocol, "application")) {
@@ -1900,7 +1895,21 @@ void sns_messages_clear(server *s)
 
 /* ---- service ---- */
 
-static void *state_new(const void *config) { return sns_state_new(); }
+/* The server's settings SNS reads: whether https certificates are checked. */
+typedef struct sns_config {
+    bool insecure_tls;
+} sns_config;
+
+static void *config_new(const mockaws_options *opts)
+{
+    sns_config *cfg = g_new0(sns_config, 1);
+    cfg->insecure_tls = opts && opts->sns_insecure_tls;
+    return cfg;
+}
+
+static void config_free(void *config) { g_free(config); }
+
+static void *state_new(const void *config) { return sns_state_new(config && ((const sns_config *)config)->insecure_tls); }
 static void state_free(void *s) { sns_state_free(s); }
 /* A deep copy (sns_state_clone), its delivery worker idle. */
 static void *state_clone(const void *s, const void *config)
@@ -1995,6 +2004,8 @@ const svc_def sns_service = {
     .name = "sns",
     .ops = ops,
     .scope = SVC_SCOPE_REGION,
+    .config_new = config_new,
+    .config_free = config_free,
     .state_new = state_new,
     .state_free = state_free,
     .state_clone = state_clone,

@@ -57,14 +57,15 @@ static gint cmp_seq(gconstpointer a, gconstpointer b, gpointer unused)
     return x < y ? -1 : x > y;
 }
 
-sns_state *sns_state_new(void)
+sns_state *sns_state_new(bool insecure_tls)
 {
     sns_state *st = g_new0(sns_state, 1);
+    st->insecure_tls = insecure_tls;
     st->topics = g_tree_new_full(cmp_str, NULL, NULL, topic_free);
     st->subs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, sub_free);
     st->subs_by_seq = g_tree_new_full(cmp_seq, NULL, NULL, NULL);
     st->log = sns_log_new();
-    st->delivery = sns_delivery_new(st->log);
+    st->delivery = sns_delivery_new(st->log, insecure_tls);
     st->sms = sns_sms_new();
     st->platform = sns_platform_new();
     return st;
@@ -134,7 +135,7 @@ static gboolean copy_sub(gpointer key, gpointer value, gpointer to_state)
 
 sns_state *sns_state_clone(const sns_state *st)
 {
-    sns_state *c = sns_state_new();
+    sns_state *c = sns_state_new(st->insecure_tls);
     g_tree_foreach(st->topics, copy_topic, c);
     g_tree_foreach(st->subs_by_seq, copy_sub, c);
     c->next_seq = st->next_seq;
@@ -146,7 +147,7 @@ sns_state *sns_state_clone(const sns_state *st)
     /* the new state's worker records into c->log: made before any job */
     sns_delivery_free(c->delivery);
     c->log = sns_log_clone(st->log);
-    c->delivery = sns_delivery_new(c->log);
+    c->delivery = sns_delivery_new(c->log, c->insecure_tls);
     return c;
 }
 

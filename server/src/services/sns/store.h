@@ -73,11 +73,13 @@ typedef struct sns_state {
     uint64_t next_seq;
     sns_log *log;
     sns_delivery *delivery; /* its worker starts with the first HTTP job */
+    bool insecure_tls;      /* the server's --sns-insecure-tls */
     sns_sms *sms;           /* SMS attributes, opt-outs, the sandbox */
     sns_platform *platform; /* platform applications and endpoints */
 } sns_state;
 
-sns_state *sns_state_new(void);
+/* insecure_tls: https subscribers' certificates go unchecked (delivery.h). */
+sns_state *sns_state_new(bool insecure_tls);
 void sns_state_free(sns_state *st);
 /* A deep copy of st (svc_def.state_clone): topics, subscriptions and the
  * message log are small next to what S3 and DynamoDB hold, so copying is
