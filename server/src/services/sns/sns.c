@@ -171,6 +171,10 @@ static char *sns_resource_of(const char *operation, json_t *input)
         arn = svc_str(input, "TargetArn");
     if (!arn)
         arn = svc_str(input, "ResourceArn");
+    if (!arn)
+        arn = svc_str(input, "EndpointArn");
+    if (!arn)
+        arn = svc_str(input, "PlatformApplicationArn");
     if (arn)
         return g_strdup(arn);
     const char *sub = svc_str(input, "SubscriptionArn");
@@ -302,6 +306,7 @@ typedef struct message {
     const char *dedup_used; /* FIFO: the deduplication id in force (dedup_id, or the
                                content's hash), passed on to FIFO queues */
     sns_endpoint *endpoint; /* a Publish's TargetArn endpoint, or NULL */
+    size_t size;            /* bytes the 256 KiB limit counts: the text and the attributes */
 } message;
 
 /* The text a protocol gets: its own key of a structured message, or
@@ -1252,6 +1257,7 @@ static int check_message(svc_call *c, json_t *in, sns_topic *t, message *m)
     size_t size = strlen(m->text);
     if (check_attributes(c, m->attributes, &size) != 0)
         return -1;
+    m->size = size;
     if (size > MAX_MESSAGE)
         return invalid(c, "Message too long");
     if (m->structure) {
@@ -1405,10 +1411,16 @@ static int publish_batch(svc_call *c)
     /* One bad entry fails the request, as on AWS: check them all first. */
     message *msgs = g_new0(message, n);
     int rc = 0;
+    total = 0;
     json_array_foreach(entries, i, e) {
         if (rc == 0 && check_message(c, e, t, &msgs[i]) != 0)
             rc = -1;
+        total += msgs[i].size;
     }
+    /* the 256 KiB are the whole batch's, message attributes included */
+    if (rc == 0 && total > MAX_MESSAGE)
+        rc = aws_error_set(&c->err, "BatchRequestTooLong",
+                           "The length of all the batch messages put together is more than the limit.");
     if (rc != 0) {
         for (i = 0; i < n; i++)
             json_decref(msgs[i].parsed);
