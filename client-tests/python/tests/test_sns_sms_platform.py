@@ -7,18 +7,15 @@ checks."""
 import json
 import os
 import shutil
-import ssl
 import subprocess
 import tempfile
-import threading
 import time
 import unittest
-import urllib.request
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from botocore.exceptions import ClientError
 
 from .server import DEFAULT_ACCOUNT, Server, ServerTestCase
+from .test_sns import Subscriber
 
 PHONE = "+15555550100"
 
@@ -387,59 +384,12 @@ def self_signed(directory):
     return cert, key
 
 
-class TlsSubscriber:
-    """An https endpoint on loopback with a self-signed certificate; it
-    confirms subscriptions and records what SNS POSTs."""
-
-    def __init__(self, cert, key):
-        self.requests = []
-        self.lock = threading.Condition()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                kind = self.headers.get("x-amz-sns-message-type")
-                with outer.lock:
-                    outer.requests.append((kind, body))
-                    outer.lock.notify_all()
-                if kind == "SubscriptionConfirmation":
-                    urllib.request.urlopen(json.loads(body)["SubscribeURL"], timeout=60).read()
-                self.send_response(200)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        ctx.load_cert_chain(cert, key)
-        self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
-        self.url = f"https://127.0.0.1:{self.httpd.server_port}/sns"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def wait(self, n, timeout=60):
-        deadline = time.monotonic() + timeout
-        with self.lock:
-            while len(self.requests) < n:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    raise AssertionError(f"got {len(self.requests)} requests, wanted {n}")
-                self.lock.wait(left)
-            return list(self.requests)
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @unittest.skipUnless(shutil.which("openssl"), "openssl not installed")
 class HttpsDelivery(unittest.TestCase):
     def setUp(self):
         directory = tempfile.mkdtemp()
         self.addCleanup(shutil.rmtree, directory)
-        self.sub = TlsSubscriber(*self_signed(directory))
+        self.sub = Subscriber(tls=self_signed(directory))
         self.addCleanup(self.sub.close)
 
     def server(self, *args):
@@ -467,7 +417,7 @@ class HttpsDelivery(unittest.TestCase):
         c = self.confirmation(srv)
         self.assertEqual(c["status"], "failed")
         self.assertIn("certificate failed verification", c["error"])
-        self.assertEqual(self.sub.requests, [])
+        self.assertEqual(self.sub.requests, [])  # nothing got through
 
     def test_insecure_flag_delivers_over_tls(self):
         srv = self.server("--sns-insecure-tls")
@@ -481,8 +431,8 @@ class HttpsDelivery(unittest.TestCase):
             self.assertLess(time.monotonic(), deadline, "not confirmed")
             time.sleep(0.05)
         sns.publish(TopicArn=topic, Message="over tls")
-        kind, body = self.sub.wait(2)[1]
-        self.assertEqual(kind, "Notification")
+        _, headers, body = self.sub.wait(2)[1]
+        self.assertEqual(headers["x-amz-sns-message-type"], "Notification")
         self.assertEqual(json.loads(body)["Message"], "over tls")
 
 
