@@ -67,6 +67,9 @@ class Permissions(SnsMore):
         self.assertEqual(self.error(self.sns.add_permission, TopicArn=arn, Label="x",
                                     AWSAccountId=["111122223333"], ActionName=["CreateTopic"]),
                          ("InvalidParameter", "Invalid parameter: Policy statement action out of service scope!"))
+        self.assertEqual(self.error(self.sns.add_permission, TopicArn=arn, Label="",
+                                    AWSAccountId=["111122223333"], ActionName=["Publish"]),
+                         ("InvalidParameter", "Invalid parameter: Label"))
         self.assertEqual(self.error(self.sns.add_permission, 404, TopicArn=arn + "-gone", Label="x",
                                     AWSAccountId=["111122223333"], ActionName=["Publish"]),
                          ("NotFound", "Topic does not exist"))

@@ -1456,8 +1456,11 @@ static int add_permission(svc_call *c)
     sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
     if (!t)
         return -1;
+    const char *label = svc_str(c->input, "Label");
+    if (!label || !*label)
+        return invalid(c, "Label");
     char err[200];
-    if (sns_topic_add_permission(t, c->account, svc_str(c->input, "Label"), json_object_get(c->input, "AWSAccountId"),
+    if (sns_topic_add_permission(t, c->account, label, json_object_get(c->input, "AWSAccountId"),
                                  json_object_get(c->input, "ActionName"), err, sizeof err) != 0)
         return invalid(c, "%s", err);
     return 0;
