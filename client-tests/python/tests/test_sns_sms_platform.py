@@ -350,6 +350,21 @@ class Platform(SnsMore):
                          {"DefaultSMSType": "Transactional"})
 
 
+    def test_snapshot_restores_sms_and_platform_state(self):
+        app = self.app()
+        ep = self.sns.create_platform_endpoint(PlatformApplicationArn=app, Token="t")["EndpointArn"]
+        self.load({"sns": {"sms": {"opted_out": [PHONE]}}})
+        status, doc = self.server.control("POST", "/_mockaws/snapshots", {"name": "base"})
+        self.assertEqual(status, 200, doc)
+        self.sns.set_endpoint_attributes(EndpointArn=ep, Attributes={"Enabled": "false"})
+        self.sns.opt_in_phone_number(phoneNumber=PHONE)
+        self.sns.delete_platform_application(PlatformApplicationArn=self.app("other"))
+        status, doc = self.server.control("POST", "/_mockaws/snapshots/base/restore")
+        self.assertEqual(status, 200, doc)
+        self.assertEqual(self.sns.get_endpoint_attributes(EndpointArn=ep)["Attributes"]["Enabled"], "true")
+        self.assertTrue(self.sns.check_if_phone_number_is_opted_out(phoneNumber=PHONE)["isOptedOut"])
+
+
 class Limits(SnsMore):
     def test_filter_policy_numbers(self):
         topic = self.sns.create_topic(Name="limits")["TopicArn"]
