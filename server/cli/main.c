@@ -77,6 +77,8 @@ static void usage(FILE *f)
             "                         restores ongoing for a while, as on AWS) or\n"
             "                         instant (final at once, as moto has them)\n"
             "                         (default realistic; a reset keeps it)\n"
+            "  --sns-insecure-tls     deliver to https:// SNS subscribers without\n"
+            "                         checking their certificates                    MOCKAWS_SNS_INSECURE_TLS (1)\n"
             "\n"
             "Authentication (README \"Authentication\"):\n"
             "  --auth MODE        off (any credentials), verify (signatures, keys,   MOCKAWS_AUTH\n"
@@ -157,6 +159,7 @@ enum {
     OPT_DDB_TTL_DELAY,
     OPT_DDB_THROUGHPUT,
     OPT_S3_RESTORE,
+    OPT_SNS_INSECURE_TLS,
     OPT_AUTH,
     OPT_TRANSITIONS,
     OPT_STATE_DIR,
@@ -288,6 +291,17 @@ static int apply(config *c, int opt, const char *v)
         c->o.s3_restore_set = 1;
         c->o.s3_restore_ms = (unsigned)n;
         return 0;
+    case OPT_SNS_INSECURE_TLS:
+        /* the flag takes no value; its variable 1 / true or 0 / false */
+        if (!v || !strcmp(v, "1") || !strcasecmp(v, "true"))
+            c->o.sns_insecure_tls = 1;
+        else if (!strcmp(v, "0") || !strcasecmp(v, "false"))
+            c->o.sns_insecure_tls = 0;
+        else {
+            fprintf(stderr, "mockaws: MOCKAWS_SNS_INSECURE_TLS: '%s' is not 1, true, 0 or false\n", v);
+            return -1;
+        }
+        return 0;
     case OPT_AUTH:
         return parse_auth(v, &c->o.auth);
     case OPT_TRANSITIONS:
@@ -330,7 +344,7 @@ static int from_env(config *c)
                 /* services */
                 {"MOCKAWS_DYNAMODB_DELAY_MS", OPT_DDB_DELAY}, {"MOCKAWS_DYNAMODB_THROUGHPUT", OPT_DDB_THROUGHPUT},
                 {"MOCKAWS_DYNAMODB_TTL_DELAY_MS", OPT_DDB_TTL_DELAY},
-                {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE},
+                {"MOCKAWS_S3_RESTORE_MS", OPT_S3_RESTORE}, {"MOCKAWS_SNS_INSECURE_TLS", OPT_SNS_INSECURE_TLS},
                 {"MOCKAWS_AUTH", OPT_AUTH}, {"MOCKAWS_TRANSITIONS", OPT_TRANSITIONS},
                 {"MOCKAWS_STATE_DIR", OPT_STATE_DIR}, {"MOCKAWS_CAPTURE_BODIES", OPT_CAPTURE_BODIES}};
     for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++) {
@@ -469,6 +483,7 @@ int main(int argc, char **argv)
         {"dynamodb-throughput", no_argument, NULL, OPT_DDB_THROUGHPUT},
         {"dynamodb-ttl-delay-ms", required_argument, NULL, OPT_DDB_TTL_DELAY},
         {"s3-restore-ms", required_argument, NULL, OPT_S3_RESTORE},
+        {"sns-insecure-tls", no_argument, NULL, OPT_SNS_INSECURE_TLS},
         {"auth", required_argument, NULL, OPT_AUTH},
         {"transitions", required_argument, NULL, OPT_TRANSITIONS},
         {"state-dir", required_argument, NULL, OPT_STATE_DIR},

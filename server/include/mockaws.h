@@ -94,6 +94,10 @@ typedef struct mockaws_options {
     int s3_restore_set;           /* nonzero: s3_restore_ms applies; 0 = the default, 1000 ms */
     unsigned s3_restore_ms;       /* how long a RestoreObject of an archived object takes */
 
+    /* SNS (README "SNS"). */
+    int sns_insecure_tls;         /* nonzero: https:// subscribers' certificates are not checked
+                                     (local test servers with self-signed ones); 0 = checked */
+
     mockaws_auth_mode auth;       /* 0 = off */
 
     /* Keeping state across restarts (README "Keeping state across restarts"):

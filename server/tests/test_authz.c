@@ -118,6 +118,19 @@ static const authz_case cases[] = {
      "{\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
     {"sns", "UntagResource", "{\"ResourceArn\":\"arn:aws:sns:us-east-1:123456789012:t\",\"TagKeys\":[\"x\",\"y\"]}",
      "sns:UntagResource arn:aws:sns:us-east-1:123456789012:t", "{\"aws:tagkeys\":[\"x\",\"y\"]}"},
+    /* issue 19's: permissions and data protection are on the topic; SMS and
+     * platform operations have no resource type (the Service Authorization
+     * Reference's "*"), but a Publish names its endpoint */
+    {"sns", "AddPermission", "{\"TopicArn\":\"arn:aws:sns:us-east-1:123456789012:t\",\"Label\":\"l\"}",
+     "sns:AddPermission arn:aws:sns:us-east-1:123456789012:t", NULL},
+    {"sns", "PutDataProtectionPolicy", "{\"ResourceArn\":\"arn:aws:sns:us-east-1:123456789012:t\"}",
+     "sns:PutDataProtectionPolicy arn:aws:sns:us-east-1:123456789012:t", NULL},
+    {"sns", "SetSMSAttributes", "{\"attributes\":{}}", "sns:SetSMSAttributes *", NULL},
+    {"sns", "CreatePlatformEndpoint",
+     "{\"PlatformApplicationArn\":\"arn:aws:sns:us-east-1:123456789012:app/GCM/a\",\"Token\":\"t\"}",
+     "sns:CreatePlatformEndpoint *", NULL},
+    {"sns", "Publish", "{\"TargetArn\":\"arn:aws:sns:us-east-1:123456789012:endpoint/GCM/a/1\",\"Message\":\"m\"}",
+     "sns:Publish arn:aws:sns:us-east-1:123456789012:endpoint/GCM/a/1", NULL},
     /* EC2 */
     {"ec2", "DescribeInstances", "{\"InstanceIds\":[\"i-1\"]}", "ec2:DescribeInstances *", NULL},
     {"ec2", "StopInstances", "{\"InstanceIds\":[\"i-1\",\"i-2\"]}",

@@ -3,6 +3,7 @@ delivery to a local HTTP subscriber (confirmation, envelope, raw delivery,
 filter policies, retries) and the inspection API."""
 import json
 import os
+import ssl
 import threading
 import time
 import urllib.request
@@ -19,9 +20,10 @@ ROOT = os.path.join(HERE, "..", "..", "..")
 
 class Subscriber:
     """An HTTP endpoint on loopback that records what SNS POSTs to it and,
-    when asked, confirms subscriptions by fetching the SubscribeURL."""
+    when asked, confirms subscriptions by fetching the SubscribeURL. With
+    tls=(certificate file, key file) it is an https endpoint."""
 
-    def __init__(self, confirm=True, statuses=()):
+    def __init__(self, confirm=True, statuses=(), tls=None):
         self.requests = []
         self.statuses = list(statuses)
         self.confirm = confirm
@@ -48,7 +50,11 @@ class Subscriber:
                 pass
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_port}/sns"
+        if tls:
+            ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.load_cert_chain(*tls)
+            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+        self.url = f"{'https' if tls else 'http'}://127.0.0.1:{self.httpd.server_port}/sns"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def wait(self, n, timeout=60):

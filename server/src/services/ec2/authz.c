@@ -113,7 +113,7 @@ static bool named_resources(svc_call *c, GArray *out, const char *action)
     const char *creates = named_ops[k].creates;
     if (creates)
         svc_authz_add(out, action,
-                      strcmp(creates, "image") == 0 ? g_strdup_printf("arn:aws:ec2:%s::image/*", c->region)
+                      strcmp(creates, "image") == 0 ? g_strdup_printf("arn:%s:ec2:%s::image/*", svc_partition(c->region), c->region)
                                                     : arn_of(c, creates, "*"),
                       -1);
     if (out->len == before)

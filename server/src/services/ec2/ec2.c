@@ -509,7 +509,7 @@ static json_t *get(json_t *o, const char *k) { return json_object_get(o, k); }
 static json_t *profile_json(svc_call *c, json_t *given)
 {
     const char *arn = svc_str(given, "Arn"), *name = svc_str(given, "Name");
-    char *made = arn ? g_strdup(arn) : g_strdup_printf("arn:aws:iam::%s:instance-profile/%s", c->account, name ? name : "");
+    char *made = arn ? g_strdup(arn) : g_strdup_printf("arn:%s:iam::%s:instance-profile/%s", svc_partition(c->region), c->account, name ? name : "");
     char hex[18];
     ec2_derive_hex(hex, 17, made);
     char *up = g_ascii_strup(hex, -1);

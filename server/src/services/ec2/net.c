@@ -245,7 +245,7 @@ static json_t *vpc_new(svc_call *c, const char *id, const char *cidr, bool dflt,
 static json_t *subnet_new(svc_call *c, const char *id, const char *vpc, const char *cidr, const char *az, bool dflt)
 {
     char *zid = ec2_zone_id(c->region, az);
-    char *arn = g_strdup_printf("arn:aws:ec2:%s:%s:subnet/%s", c->region, c->account, id);
+    char *arn = g_strdup_printf("arn:%s:ec2:%s:%s:subnet/%s", svc_partition(c->region), c->region, c->account, id);
     json_t *s = json_pack("{s:s, s:s, s:s, s:b, s:b, s:s, s:s, s:s, s:s, s:b, s:[], s:s, s:b, s:b, s:b,"
                           " s:{s:s, s:b, s:b}}",
                           "AvailabilityZone", az, "AvailabilityZoneId", zid, "CidrBlock", cidr, "DefaultForAz", dflt,

@@ -15,7 +15,7 @@
 
 static char *arn(svc_call *c, const char *type, const char *id)
 {
-    return g_strdup_printf("arn:aws:ec2:%s:%s:%s/%s", c->region, c->account, type, id);
+    return g_strdup_printf("arn:%s:ec2:%s:%s:%s/%s", svc_partition(c->region), c->region, c->account, type, id);
 }
 
 /* A rule of group gid; the caller adds its peer. */

@@ -33,7 +33,10 @@ void sns_authorize(svc_call *c, GArray *out, json_t *context)
     else if (svc_str(in, "SubscriptionArn"))
         resource = topic_of_subscription(svc_str(in, "SubscriptionArn"));
     else
-        resource = g_strdup("*"); /* listings, SMS settings, a publish to a phone number */
+        /* listings, SMS settings and the sandbox, a publish to a phone number,
+         * platform applications and endpoints: no resource type in the Service
+         * Authorization Reference */
+        resource = g_strdup("*");
     if (strcmp(op, "Subscribe") == 0) {
         if (svc_str(in, "Protocol"))
             json_object_set_new(context, "sns:protocol", json_string(svc_str(in, "Protocol")));

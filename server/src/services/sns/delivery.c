@@ -19,6 +19,7 @@ struct sns_delivery {
     GThread *thread;    /* NULL until the first job */
     GAsyncQueue *queue; /* sns_job*, or the delivery itself as the stop sign */
     int cancel[2];      /* written on stop: wakes a worker blocked on a socket */
+    bool insecure;      /* https: certificates not checked */
 };
 
 sns_job *sns_job_new(const char *url, char *body, sns_outcome *outcome, int max_attempts)
@@ -59,7 +60,7 @@ static bool attempt(sns_delivery *d, sns_job *j)
     char err[256] = "";
     j->attempts++;
     int status = sns_http_post(j->url, (const char *const *)j->headers->pdata, j->headers->len, j->body, j->body_len,
-                               SNS_DELIVERY_TIMEOUT_MS, d->cancel[0], err, sizeof err);
+                               SNS_DELIVERY_TIMEOUT_MS, d->cancel[0], d->insecure, err, sizeof err);
     if (status >= 200 && status < 300) {
         sns_outcome_set(d->log, j->outcome, "delivered", j->attempts, status, NULL);
         return true;
@@ -117,10 +118,11 @@ static gpointer worker(gpointer arg)
     return NULL;
 }
 
-sns_delivery *sns_delivery_new(sns_log *log)
+sns_delivery *sns_delivery_new(sns_log *log, bool insecure)
 {
     sns_delivery *d = g_new0(sns_delivery, 1);
     d->log = log;
+    d->insecure = insecure;
     g_mutex_init(&d->lock);
     d->queue = g_async_queue_new();
     d->cancel[0] = d->cancel[1] = -1;

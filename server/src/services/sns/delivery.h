@@ -18,6 +18,7 @@
 #define MOCKAWS_SNS_DELIVERY_H
 
 #include <glib.h>
+#include <stdbool.h>
 
 #include "services/sns/log.h"
 
@@ -41,8 +42,10 @@ typedef struct sns_job {
 sns_job *sns_job_new(const char *url, char *body, sns_outcome *outcome, int max_attempts);
 void sns_job_header(sns_job *job, const char *name, const char *value);
 
-/* Outcomes are recorded in log, which must outlive the delivery. */
-sns_delivery *sns_delivery_new(sns_log *log);
+/* Outcomes are recorded in log, which must outlive the delivery.
+ * insecure: https endpoints' certificates are not checked
+ * (--sns-insecure-tls). */
+sns_delivery *sns_delivery_new(sns_log *log, bool insecure);
 /* Queues a job (taken); starts the worker on first use. Never blocks. */
 void sns_delivery_submit(sns_delivery *d, sns_job *job);
 /* Stops the worker (cancelling what is in flight), joins it, frees the

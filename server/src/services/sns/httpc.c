@@ -3,7 +3,9 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <gnutls/gnutls.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <stdbool.h>
@@ -53,11 +55,12 @@ bool sns_url_acceptable(const char *url, const char *scheme)
 int sns_url_parse(const char *url, sns_url *out, char *err, size_t errlen)
 {
     memset(out, 0, sizeof *out);
-    if (!sns_url_acceptable(url, "http")) {
-        g_snprintf(err, errlen, "not an http:// URL of printable ASCII");
+    bool tls = sns_url_acceptable(url, "https");
+    if (!tls && !sns_url_acceptable(url, "http")) {
+        g_snprintf(err, errlen, "not an http:// or https:// URL of printable ASCII");
         return -1;
     }
-    const char *auth = url + 7;
+    const char *auth = url + (tls ? 8 : 7);
     size_t alen = strcspn(auth, "/?#");
     char *authority = g_strndup(auth, alen);
     const char *rest = auth + alen;
@@ -100,7 +103,8 @@ int sns_url_parse(const char *url, sns_url *out, char *err, size_t errlen)
         }
     }
     out->host = host;
-    out->port = port ? port : g_strdup("80");
+    out->tls = tls;
+    out->port = port ? port : g_strdup(tls ? "443" : "80");
     out->host_header = authority;
     size_t tlen = strcspn(rest, "#");
     out->target = tlen == 0 ? g_strdup("/")
@@ -174,57 +178,94 @@ static int connect_to(const struct addrinfo *ai, gint64 deadline_us, int cancel_
     return fd;
 }
 
-static bool send_all(int fd, const char *p, size_t n, gint64 deadline_us, int cancel_fd, char *err, size_t errlen)
+/* One exchange's connection: the socket, and over it a TLS session for
+ * https (NULL for http), with the deadline and the cancel pipe every wait
+ * honours. */
+typedef struct conn {
+    int fd;
+    gnutls_session_t tls;
+    gnutls_certificate_credentials_t creds;
+    gint64 deadline_us;
+    int cancel_fd;
+} conn;
+
+/* Waits for what the TLS session needs next (it may write while reading). */
+static int wait_tls(conn *c)
+{
+    return wait_fd(c->fd, gnutls_record_get_direction(c->tls) ? POLLOUT : POLLIN, c->deadline_us, c->cancel_fd);
+}
+
+static bool send_all(conn *c, const char *p, size_t n, char *err, size_t errlen)
 {
     while (n > 0) {
-        ssize_t w = send(fd, p, n, MSG_NOSIGNAL);
+        ssize_t w = c->tls ? gnutls_record_send(c->tls, p, n) : send(c->fd, p, n, MSG_NOSIGNAL);
         if (w > 0) {
             p += w;
             n -= (size_t)w;
             continue;
         }
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-            int r = wait_fd(fd, POLLOUT, deadline_us, cancel_fd);
+        bool again = c->tls ? (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED)
+                            : (w < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK));
+        if (again) {
+            int r = c->tls ? wait_tls(c) : wait_fd(c->fd, POLLOUT, c->deadline_us, c->cancel_fd);
             if (r <= 0) {
                 g_snprintf(err, errlen, "send: %s", r == 0 ? "timed out" : "cancelled");
                 return false;
             }
             continue;
         }
-        g_snprintf(err, errlen, "send: %s", g_strerror(errno));
+        g_snprintf(err, errlen, "send: %s", c->tls ? gnutls_strerror((int)w) : g_strerror(errno));
         return false;
     }
     return true;
 }
 
+/* Reads what is there, waiting for it: bytes, 0 at the end of the
+ * stream, -1 with why set (timed out, cancelled, an error). */
+static ssize_t recv_some(conn *c, char *buf, size_t len, char *why, size_t whylen)
+{
+    for (;;) {
+        /* a TLS record may already hold the bytes: no wait for those */
+        if (!c->tls || !gnutls_record_check_pending(c->tls)) {
+            int r = c->tls ? wait_tls(c) : wait_fd(c->fd, POLLIN, c->deadline_us, c->cancel_fd);
+            if (r <= 0) {
+                g_snprintf(why, whylen, "%s", r == 0 ? "timed out" : "cancelled");
+                return -1;
+            }
+        }
+        ssize_t n = c->tls ? gnutls_record_recv(c->tls, buf, len) : recv(c->fd, buf, len, 0);
+        if (n >= 0)
+            return n;
+        if (c->tls ? (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+                   : (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+            continue;
+        /* a peer that closes without TLS's close_notify has still ended the stream */
+        if (c->tls && n == GNUTLS_E_PREMATURE_TERMINATION)
+            return 0;
+        g_snprintf(why, whylen, "%s", c->tls ? gnutls_strerror((int)n) : g_strerror(errno));
+        return -1;
+    }
+}
+
 /* Reads the answer: the status line and headers, then the body as far as
  * Content-Length or the end of the connection says (so that the subscriber
  * can finish writing it). Returns the status or 0 with err set. */
-static int read_response(int fd, gint64 deadline_us, int cancel_fd, char *err, size_t errlen)
+static int read_response(conn *c, char *err, size_t errlen)
 {
     GString *buf = g_string_new(NULL);
-    char chunk[4096];
+    char chunk[4096], why[128];
     int status = 0;
     long long need = -1; /* body bytes after the headers, -1 = until EOF */
     size_t head_end = 0;
     for (;;) {
         if (head_end && need >= 0 && (long long)(buf->len - head_end) >= need)
             break;
-        int r = wait_fd(fd, POLLIN, deadline_us, cancel_fd);
-        if (r <= 0) {
-            if (!status)
-                g_snprintf(err, errlen, "no answer: %s", r == 0 ? "timed out" : "cancelled");
-            break;
-        }
-        ssize_t n = recv(fd, chunk, sizeof chunk, 0);
-        if (n < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
-            continue;
+        ssize_t n = recv_some(c, chunk, sizeof chunk, why, sizeof why);
         if (n <= 0) {
-            if (!status)
-                g_snprintf(err, errlen, "connection closed without an answer%s%s", n < 0 ? ": " : "",
-                           n < 0 ? g_strerror(errno) : "");
+            if (!status && n < 0)
+                g_snprintf(err, errlen, "no answer: %s", why);
+            else if (!status)
+                g_snprintf(err, errlen, "connection closed without an answer");
             break;
         }
         if (buf->len < MAX_RESPONSE)
@@ -259,8 +300,75 @@ static int read_response(int fd, gint64 deadline_us, int cancel_fd, char *err, s
     return status;
 }
 
+/* Whether host is an IP address literal (no SNI for those). */
+static bool ip_literal(const char *host)
+{
+    struct in6_addr a6;
+    struct in_addr a4;
+    return inet_pton(AF_INET, host, &a4) == 1 || inet_pton(AF_INET6, host, &a6) == 1;
+}
+
+/* TLS over c->fd with host's certificate checked against the system's
+ * trusted CAs (unless insecure). false with err set: a verification
+ * failure names what was wrong with the certificate. */
+static bool tls_start(conn *c, const char *host, bool insecure, char *err, size_t errlen)
+{
+    int rc = gnutls_certificate_allocate_credentials(&c->creds);
+    if (rc == 0 && !insecure && gnutls_certificate_set_x509_system_trust(c->creds) < 0)
+        rc = GNUTLS_E_FILE_ERROR;
+    if (rc == 0)
+        rc = gnutls_init(&c->tls, GNUTLS_CLIENT | GNUTLS_NONBLOCK);
+    if (rc == 0)
+        rc = gnutls_set_default_priority(c->tls);
+    if (rc == 0)
+        rc = gnutls_credentials_set(c->tls, GNUTLS_CRD_CERTIFICATE, c->creds);
+    if (rc == 0 && !ip_literal(host))
+        rc = gnutls_server_name_set(c->tls, GNUTLS_NAME_DNS, host, strlen(host));
+    if (rc != 0) {
+        g_snprintf(err, errlen, "TLS setup: %s", gnutls_strerror(rc));
+        return false;
+    }
+    if (!insecure)
+        gnutls_session_set_verify_cert(c->tls, host, 0);
+    gnutls_transport_set_int(c->tls, c->fd);
+    gnutls_handshake_set_timeout(c->tls, 0); /* the deadline below bounds it */
+    for (;;) {
+        rc = gnutls_handshake(c->tls);
+        if (rc == 0)
+            return true;
+        if (gnutls_error_is_fatal(rc))
+            break;
+        int w = wait_tls(c);
+        if (w <= 0) {
+            g_snprintf(err, errlen, "TLS handshake: %s", w == 0 ? "timed out" : "cancelled");
+            return false;
+        }
+    }
+    if (rc == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
+        gnutls_datum_t text = {NULL, 0};
+        unsigned st = gnutls_session_get_verify_cert_status(c->tls);
+        if (gnutls_certificate_verification_status_print(st, gnutls_certificate_type_get(c->tls), &text, 0) == 0) {
+            g_snprintf(err, errlen, "TLS: the subscriber's certificate failed verification: %s", text.data);
+            gnutls_free(text.data);
+            return false;
+        }
+    }
+    g_snprintf(err, errlen, "TLS handshake: %s", gnutls_strerror(rc));
+    return false;
+}
+
+static void conn_close(conn *c)
+{
+    if (c->tls)
+        gnutls_deinit(c->tls);
+    if (c->creds)
+        gnutls_certificate_free_credentials(c->creds);
+    if (c->fd >= 0)
+        close(c->fd);
+}
+
 int sns_http_post(const char *url, const char *const *headers, size_t nheaders, const char *body, size_t len,
-                  int timeout_ms, int cancel_fd, char *err, size_t errlen)
+                  int timeout_ms, int cancel_fd, bool insecure, char *err, size_t errlen)
 {
     /* every byte of the head is checked: none may end a line early */
     for (size_t i = 0; i < nheaders; i++) {
@@ -301,6 +409,12 @@ int sns_http_post(const char *url, const char *const *headers, size_t nheaders, 
         sns_url_clear(&u);
         return 0;
     }
+    conn c = {.fd = fd, .deadline_us = deadline, .cancel_fd = cancel_fd};
+    if (u.tls && !tls_start(&c, u.host, insecure, err, errlen)) {
+        conn_close(&c);
+        sns_url_clear(&u);
+        return 0;
+    }
     GString *req = g_string_new(NULL);
     g_string_printf(req, "POST %s HTTP/1.1\r\nHost: %s\r\nContent-Length: %zu\r\nConnection: close\r\n", u.target,
                     u.host_header, len);
@@ -308,11 +422,10 @@ int sns_http_post(const char *url, const char *const *headers, size_t nheaders, 
         g_string_append_printf(req, "%s\r\n", headers[i]);
     g_string_append(req, "\r\n");
     int status = 0;
-    if (send_all(fd, req->str, req->len, deadline, cancel_fd, err, errlen) &&
-        send_all(fd, body, len, deadline, cancel_fd, err, errlen))
-        status = read_response(fd, deadline, cancel_fd, err, errlen);
+    if (send_all(&c, req->str, req->len, err, errlen) && send_all(&c, body, len, err, errlen))
+        status = read_response(&c, err, errlen);
     g_string_free(req, TRUE);
-    close(fd);
+    conn_close(&c);
     sns_url_clear(&u);
     return status;
 }

@@ -48,6 +48,7 @@ static void outcome_unref_locked(sns_outcome *o)
     g_free(o->error);
     g_free(o->dead_letter);
     g_free(o->dead_letter_error);
+    g_free(o->payload);
     g_free(o);
 }
 
@@ -131,6 +132,8 @@ static json_t *outcome_json(const sns_outcome *o)
         json_object_set_new(j, "dead_letter_queue", json_string(o->dead_letter));
     if (o->dead_letter_error)
         json_object_set_new(j, "dead_letter_error", json_string(o->dead_letter_error));
+    if (o->payload)
+        json_object_set_new(j, "payload", json_string(o->payload));
     return j;
 }
 
@@ -174,6 +177,7 @@ static sns_outcome *outcome_copy_locked(const sns_outcome *o)
     c->http_status = o->http_status;
     c->dead_letter = g_strdup(o->dead_letter);
     c->dead_letter_error = g_strdup(o->dead_letter_error);
+    c->payload = g_strdup(o->payload);
     c->updated_ms = o->updated_ms;
     return c;
 }

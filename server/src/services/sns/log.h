@@ -35,6 +35,10 @@ typedef struct sns_outcome {
     char *dead_letter;  /* the subscription's dead-letter queue the failed
                            message went to (or was meant to), or NULL */
     char *dead_letter_error; /* why it did not land there, or NULL */
+    char *payload;      /* what this endpoint was given when it is not the
+                           message itself (a platform's or SMS's key of a
+                           structured message), or NULL; set before the
+                           outcome is logged, never after */
     int64_t updated_ms; /* wall clock of the last change */
 } sns_outcome;
 

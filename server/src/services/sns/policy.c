@@ -11,6 +11,9 @@
 #define MAX_COMBINATIONS 150
 #define MAX_DEPTH 16
 #define MAX_POLICY_BYTES (256 * 1024)
+/* Numbers SNS matches: -10^9 to 10^9, five digits after the point. */
+#define MAX_NUMBER 1e9
+#define NUMBER_SCALE 1e5
 
 struct sns_policy {
     json_t *doc;
@@ -32,6 +35,17 @@ static bool fail(check *c, const char *fmt, const char *arg)
     return false;
 }
 
+bool sns_policy_number_ok(double x)
+{
+    if (!isfinite(x) || x < -MAX_NUMBER || x > MAX_NUMBER)
+        return false;
+    double scaled = x * NUMBER_SCALE;
+    return fabs(scaled - round(scaled)) <= 1e-6 * fmax(1.0, fabs(scaled));
+}
+
+static const char *const number_range_msg =
+    "Numeric values must be between -1000000000 and 1000000000 with at most 5 digits after the decimal point";
+
 static bool is_scalar(json_t *v) { return json_is_string(v) || json_is_number(v) || json_is_boolean(v) || json_is_null(v); }
 
 static bool numeric_op(const char *op)
@@ -41,6 +55,8 @@ static bool numeric_op(const char *op)
 
 static bool check_condition(check *c, json_t *cond)
 {
+    if (json_is_number(cond) && !sns_policy_number_ok(json_number_value(cond)))
+        return fail(c, "%s", number_range_msg);
     if (is_scalar(cond))
         return true;
     if (!json_is_object(cond))
@@ -88,6 +104,8 @@ static bool check_condition(check *c, json_t *cond)
                 return fail(c, "Unrecognized numeric range operator: %s", o ? o : "null");
             if (!json_is_number(json_array_get(v, i + 1)))
                 return fail(c, "Value of %s must be numeric", o);
+            if (!sns_policy_number_ok(json_number_value(json_array_get(v, i + 1))))
+                return fail(c, "%s", number_range_msg);
         }
         if (n == 4) {
             const char *lo = json_string_value(json_array_get(v, 0)), *hi = json_string_value(json_array_get(v, 2));

@@ -40,4 +40,8 @@ void sns_policy_free(sns_policy *p);
  * StringValue | BinaryValue}}) or NULL; message: the message text. */
 bool sns_policy_matches(const sns_policy *p, json_t *attributes, const char *message);
 
+/* Whether x is a number a filter policy may hold: -1,000,000,000 to
+ * 1,000,000,000 with at most five digits after the decimal point. */
+bool sns_policy_number_ok(double x);
+
 #endif

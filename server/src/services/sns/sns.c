@@ -95,16 +95,17 @@ static char *token_encode(const char *kind, const char *pos)
     return t;
 }
 
-/* The position in a NextToken of this kind, g_malloc'd; NULL with err set
- * when the token is not one of ours. No token: "". */
-static char *token_decode(svc_call *c, const char *kind)
+/* The position in the token of this kind in the input's member (NextToken,
+ * or SMS's nextToken), g_malloc'd; NULL with err set when the token is not
+ * one of ours. No token: "". */
+static char *token_decode_in(svc_call *c, const char *kind, const char *member)
 {
-    const char *t = svc_str(c->input, "NextToken");
+    const char *t = svc_str(c->input, member);
     if (!t || !*t)
         return g_strdup("");
     size_t len = strlen(t);
     if (len % 4 || strspn(t, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=") != len) {
-        invalid(c, "NextToken");
+        invalid(c, "%s", member);
         return NULL;
     }
     gsize n;
@@ -114,12 +115,39 @@ static char *token_decode(svc_call *c, const char *kind)
     size_t klen = strlen(kind);
     if (strlen(s) != n || strncmp(s, kind, klen) != 0 || s[klen] != ':' || !g_utf8_validate(s, -1, NULL)) {
         g_free(s);
-        invalid(c, "NextToken");
+        invalid(c, "%s", member);
         return NULL;
     }
     char *pos = g_strdup(s + klen + 1);
     g_free(s);
     return pos;
+}
+
+static char *token_decode(svc_call *c, const char *kind) { return token_decode_in(c, kind, "NextToken"); }
+
+/* One page of a GTree keyed by strings, after the position in the input's
+ * token member: fn makes each entry of the page (at most limit). Sets
+ * c->output to {list_member: [...]} plus token_member when more follow.
+ * 0, or -1 with err set for a token that is not one of ours. */
+static int tree_page(svc_call *c, GTree *tree, const char *kind, const char *token_member, const char *list_member,
+                     size_t limit, json_t *(*fn)(gpointer key, gpointer value))
+{
+    char *after = token_decode_in(c, kind, token_member);
+    if (!after)
+        return -1;
+    json_t *list = json_array();
+    GTreeNode *n = *after ? g_tree_upper_bound(tree, after) : g_tree_node_first(tree);
+    g_free(after);
+    for (; n && json_array_size(list) < limit; n = g_tree_node_next(n))
+        json_array_append_new(list, fn(g_tree_node_key(n), g_tree_node_value(n)));
+    c->output = json_pack("{s:o}", list_member, list);
+    if (n) {
+        /* the token names the last one given */
+        char *tok = token_encode(kind, g_tree_node_key(g_tree_node_previous(n)));
+        json_object_set_new(c->output, token_member, json_string(tok));
+        g_free(tok);
+    }
+    return 0;
 }
 
 /* ---- validation wording ---- */
@@ -143,6 +171,10 @@ static char *sns_resource_of(const char *operation, json_t *input)
         arn = svc_str(input, "TargetArn");
     if (!arn)
         arn = svc_str(input, "ResourceArn");
+    if (!arn)
+        arn = svc_str(input, "EndpointArn");
+    if (!arn)
+        arn = svc_str(input, "PlatformApplicationArn");
     if (arn)
         return g_strdup(arn);
     const char *sub = svc_str(input, "SubscriptionArn");
@@ -273,6 +305,8 @@ typedef struct message {
     const char *dedup_id;
     const char *dedup_used; /* FIFO: the deduplication id in force (dedup_id, or the
                                content's hash), passed on to FIFO queues */
+    sns_endpoint *endpoint; /* a Publish's TargetArn endpoint, or NULL */
+    size_t size;            /* bytes the 256 KiB limit counts: the text and the attributes */
 } message;
 
 /* The text a protocol gets: its own key of a structured message, or
@@ -477,13 +511,11 @@ static void send_confirmation(svc_call *c, sns_sub *s)
     json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "type", "SubscriptionConfirmation",
                             "topic_arn", s->topic->arn, "subscription_arn", s->arn, "token", s->token,
                             "subscribe_url", url, "account", c->account, "region", c->region, "time", when);
-    bool http = !strcmp(s->protocol, "http"), https = !strcmp(s->protocol, "https");
+    /* https goes over TLS, the same way */
+    bool http = !strcmp(s->protocol, "http") || !strcmp(s->protocol, "https");
     bool sqs = !strcmp(s->protocol, "sqs");
-    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint,
-                                     http ? "queued" : https ? "failed" : "recorded",
-                                     https  ? "https delivery is not supported by mockaws"
-                                     : http || sqs ? NULL
-                                            : "mockaws sends no email: confirm with the token");
+    sns_outcome *o = sns_outcome_new(s->arn, s->protocol, s->endpoint, http ? "queued" : "recorded",
+                                     http || sqs ? NULL : "mockaws sends no email: confirm with the token");
     if (http || sqs) {
         char *text = g_strdup_printf("You have chosen to subscribe to the topic %s.\nTo confirm the "
                                         "subscription, visit the SubscribeURL included in this message.",
@@ -522,6 +554,65 @@ static void send_confirmation(svc_call *c, sns_sub *s)
     g_free(arn_enc);
 }
 
+/* What SNS would send an SMS with: the message's AWS.SNS.SMS.* attributes,
+ * else the account's defaults (SetSMSAttributes), and how many SMS
+ * messages the text takes. */
+static json_t *sms_details(svc_call *c, const message *m)
+{
+    const sns_sms *sms = ((sns_state *)c->state)->sms;
+    json_t *a = m->attributes;
+    const char *sender = svc_str(json_object_get(a, "AWS.SNS.SMS.SenderID"), "StringValue");
+    const char *type = svc_str(json_object_get(a, "AWS.SNS.SMS.SMSType"), "StringValue");
+    const char *price = svc_str(json_object_get(a, "AWS.SNS.SMS.MaxPrice"), "StringValue");
+    unsigned segments;
+    sns_sms_text_ok(text_for(m, "sms"), &segments);
+    json_t *out = json_pack("{s:s, s:I}", "sms_type",
+                            type ? type : svc_str(sms->attrs, "DefaultSMSType") ? svc_str(sms->attrs, "DefaultSMSType")
+                                                                                 : "Promotional",
+                            "segments", (json_int_t)segments);
+    if (sender || svc_str(sms->attrs, "DefaultSenderID"))
+        json_object_set_new(out, "sender_id", json_string(sender ? sender : svc_str(sms->attrs, "DefaultSenderID")));
+    if (price)
+        json_object_set_new(out, "max_price", json_string(price));
+    return out;
+}
+
+/* An SMS to phone (from a Publish, or an sms subscription sub_arn):
+ * recorded, not sent. SNS does not text a number that opted out, nor,
+ * from an account in the SMS sandbox, one that is not a verified
+ * destination; the Publish still succeeds. */
+static sns_outcome *deliver_sms(svc_call *c, const char *sub_arn, const message *m, const char *phone)
+{
+    const sns_sms *sms = ((sns_state *)c->state)->sms;
+    unsigned segments;
+    const char *text = text_for(m, "sms");
+    const char *why = sns_sms_opted_out(sms, phone) ? "the phone number opted out of SMS: SNS does not send to it"
+                      : sms->in_sandbox && g_strcmp0(g_tree_lookup(sms->sandbox, phone), "Verified")
+                          ? "the account is in the SMS sandbox and the number is not a verified destination"
+                      : !sns_sms_text_ok(text, &segments) ? "longer than SMS's 1600 characters"
+                                                          : NULL;
+    sns_outcome *o = sns_outcome_new(sub_arn, "sms", phone, why ? "failed" : "recorded",
+                                     why ? why : "mockaws records SMS messages without sending them");
+    if (m->parsed)
+        o->payload = g_strdup(text);
+    return o;
+}
+
+/* A push to a platform endpoint (a Publish's TargetArn, or an application
+ * subscription sub_arn): recorded with what the platform would get, its
+ * own key of a structured message or "default". A disabled endpoint or one
+ * that is gone fails. */
+static sns_outcome *deliver_endpoint(svc_call *c, const char *sub_arn, const message *m, const char *arn)
+{
+    sns_endpoint *e = sns_endpoint_find(((sns_state *)c->state)->platform, arn);
+    const char *why = !e ? "the endpoint does not exist" : !sns_endpoint_enabled(e) ? "Endpoint is disabled" : NULL;
+    sns_outcome *o = sns_outcome_new(sub_arn, "application", arn, why ? "failed" : "recorded",
+                                     why ? why : "mockaws records pushes to platform endpoints without sending them");
+    if (e)
+        o->payload = g_strdup(text_for(m, e->app->platform));
+    return o;
+}
+
 /* Logs the message and delivers it to every subscription of the topic. */
 static void deliver(svc_call *c, sns_topic *t, const message *m, const char *phone)
 {
@@ -546,6 +637,14 @@ static void deliver(svc_call *c, sns_topic *t, const message *m, const char *pho
         json_object_set_new(doc, "sequence_number", json_string(m->sequence));
 
     GPtrArray *outcomes = g_ptr_array_new();
+    if (phone) {
+        json_object_set_new(doc, "sms", sms_details(c, m));
+        g_ptr_array_add(outcomes, deliver_sms(c, NULL, m, phone));
+    }
+    if (m->endpoint) {
+        json_object_set_new(doc, "target_arn", json_string(m->endpoint->arn));
+        g_ptr_array_add(outcomes, deliver_endpoint(c, NULL, m, m->endpoint->arn));
+    }
     for (guint i = 0; t && i < t->subs->len; i++) {
         sns_sub *s = g_ptr_array_index(t->subs, i);
         sns_outcome *o;
@@ -553,16 +652,17 @@ static void deliver(svc_call *c, sns_topic *t, const message *m, const char *pho
             o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "pending_confirmation", NULL);
         } else if (!sns_policy_matches(s->policy, m->attributes, text_for(m, s->protocol))) {
             o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "filtered", NULL);
-        } else if (!strcmp(s->protocol, "http")) {
+        } else if (!strcmp(s->protocol, "http") || !strcmp(s->protocol, "https")) {
             o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "queued", NULL);
             bool raw = sns_sub_raw(s);
             char *body = raw ? g_strdup(text_for(m, s->protocol)) : notification_body(c, s, m, when);
             submit_http(c, s, "Notification", m->id, body, o, sns_sub_retries(s), raw);
         } else if (!strcmp(s->protocol, "sqs")) {
             o = deliver_sqs(c, s, m, when);
-        } else if (!strcmp(s->protocol, "https")) {
-            o = sns_outcome_new(s->arn, s->protocol, s->endpoint, "failed",
-                                "https delivery is not supported by mockaws");
+        } else if (!strcmp(s->protocol, "sms")) {
+            o = deliver_sms(c, s->arn, m, s->endpoint);
+        } else if (!strcmp(s->protocol, "application")) {
+            o = deliver_endpoint(c, s->arn, m, s->endpoint);
         } else {
             char note[96];
             g_snprintf(note, sizeof note, "mockaws records %s deliveries without sending them", s->protocol);
@@ -689,26 +789,15 @@ static int delete_topic(svc_call *c)
     return 0;
 }
 
+static json_t *topic_entry(gpointer key, gpointer value)
+{
+    (void)value;
+    return json_pack("{s:s}", "TopicArn", (const char *)key);
+}
+
 static int list_topics(svc_call *c)
 {
-    sns_state *st = c->state;
-    char *after = token_decode(c, "topics");
-    if (!after)
-        return -1;
-    json_t *list = json_array();
-    GTreeNode *n = *after ? g_tree_upper_bound(st->topics, after) : g_tree_node_first(st->topics);
-    for (; n && json_array_size(list) < PAGE; n = g_tree_node_next(n))
-        json_array_append_new(list, json_pack("{s:s}", "TopicArn", ((sns_topic *)g_tree_node_value(n))->arn));
-    c->output = json_pack("{s:o}", "Topics", list);
-    if (n) {
-        /* more after this page: the token names the last one given */
-        GTreeNode *last = g_tree_node_previous(n);
-        char *tok = token_encode("topics", ((sns_topic *)g_tree_node_value(last))->arn);
-        json_object_set_new(c->output, "NextToken", json_string(tok));
-        g_free(tok);
-    }
-    g_free(after);
-    return 0;
+    return tree_page(c, ((sns_state *)c->state)->topics, "topics", "NextToken", "Topics", PAGE, topic_entry);
 }
 
 static int get_topic_attributes(svc_call *c)
@@ -790,20 +879,6 @@ static bool arn_of_service(const char *s, const char *service)
     return ok;
 }
 
-static bool e164(const char *s)
-{
-    if (!s)
-        return false;
-    const char *p = s + (*s == '+');
-    size_t n = strlen(p);
-    if (n < 7 || n > 15 || *p == '0')
-        return false;
-    for (; *p; p++)
-        if (!g_ascii_isdigit(*p))
-            return false;
-    return true;
-}
-
 static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, sns_topic *t)
 {
     if (!endpoint || !*endpoint)
@@ -821,7 +896,7 @@ static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, 
         if (!at || at == endpoint || !at[1] || strchr(at + 1, '@'))
             return invalid(c, "Email address");
     } else if (!strcmp(proto, "sms")) {
-        if (!e164(endpoint))
+        if (!sns_e164_ok(endpoint))
             return invalid(c, "Invalid SMS endpoint: %s", endpoint);
     } else if (!strcmp(proto, "sqs")) {
         if (!arn_of_service(endpoint, "sqs"))
@@ -840,6 +915,8 @@ static int check_endpoint(svc_call *c, const char *proto, const char *endpoint, 
     } else if (!strcmp(proto, "application")) {
         if (!arn_of_service(endpoint, "sns") || !strstr(endpoint, ":endpoint/"))
             return invalid(c, "Application endpoint arn invalid:%s", endpoint);
+        if (!sns_endpoint_find(((sns_state *)c->state)->platform, endpoint))
+            return invalid(c, "Endpoint Reason: Endpoint does not exist for endpoint arn%s", endpoint);
     }
     return 0;
 }
@@ -1180,6 +1257,7 @@ static int check_message(svc_call *c, json_t *in, sns_topic *t, message *m)
     size_t size = strlen(m->text);
     if (check_attributes(c, m->attributes, &size) != 0)
         return -1;
+    m->size = size;
     if (size > MAX_MESSAGE)
         return invalid(c, "Message too long");
     if (m->structure) {
@@ -1259,21 +1337,32 @@ static int publish(svc_call *c)
     if (!!topic_arn + !!target + !!phone > 1)
         return invalid(c, "TopicArn Reason: Only one of TopicArn, TargetArn or PhoneNumber may be specified");
     sns_topic *t = NULL;
+    sns_endpoint *endpoint = NULL;
     if (phone) {
-        if (!e164(phone))
+        if (!sns_e164_ok(phone))
             return invalid(c, "PhoneNumber Reason: %s is not valid to publish to", phone);
     } else if (target && strstr(target, ":endpoint/")) {
-        return invalid(c, "TargetArn Reason: No endpoint found for the target arn specified");
+        endpoint = sns_endpoint_find(((sns_state *)c->state)->platform, target);
+        if (!endpoint)
+            return invalid(c, "TargetArn Reason: No endpoint found for the target arn specified");
+        if (!sns_endpoint_enabled(endpoint))
+            return aws_error_set(&c->err, "EndpointDisabled", "Endpoint is disabled");
     } else {
         t = topic_for(c, topic_arn ? topic_arn : target, topic_arn ? "TopicArn" : "TargetArn");
         if (!t)
             return -1;
     }
     message m;
-    if (check_message(c, c->input, t, &m) != 0) {
+    unsigned segments;
+    int rc = check_message(c, c->input, t, &m);
+    /* an SMS has a limit of its own: 1600 characters */
+    if (rc == 0 && phone && !sns_sms_text_ok(text_for(&m, "sms"), &segments))
+        rc = invalid(c, "Message too long");
+    if (rc != 0) {
         json_decref(m.parsed);
         return -1;
     }
+    m.endpoint = endpoint;
     char mid[37], seq[32];
     publish_checked(c, t, &m, phone, mid, seq);
     json_decref(m.parsed);
@@ -1322,10 +1411,16 @@ static int publish_batch(svc_call *c)
     /* One bad entry fails the request, as on AWS: check them all first. */
     message *msgs = g_new0(message, n);
     int rc = 0;
+    total = 0;
     json_array_foreach(entries, i, e) {
         if (rc == 0 && check_message(c, e, t, &msgs[i]) != 0)
             rc = -1;
+        total += msgs[i].size;
     }
+    /* the 256 KiB are the whole batch's, message attributes included */
+    if (rc == 0 && total > MAX_MESSAGE)
+        rc = aws_error_set(&c->err, "BatchRequestTooLong",
+                           "The length of all the batch messages put together is more than the limit.");
     if (rc != 0) {
         for (i = 0; i < n; i++)
             json_decref(msgs[i].parsed);
@@ -1351,6 +1446,406 @@ static int publish_batch(svc_call *c)
         json_decref(msgs[i].parsed);
     g_free(msgs);
     c->output = json_pack("{s:o, s:o}", "Successful", ok, "Failed", failed);
+    return 0;
+}
+
+/* ---- permissions and data protection ---- */
+
+static int add_permission(svc_call *c)
+{
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
+    if (!t)
+        return -1;
+    const char *label = svc_str(c->input, "Label");
+    if (!label || !*label)
+        return invalid(c, "Label");
+    char err[200];
+    if (sns_topic_add_permission(t, c->account, label, json_object_get(c->input, "AWSAccountId"),
+                                 json_object_get(c->input, "ActionName"), err, sizeof err) != 0)
+        return invalid(c, "%s", err);
+    return 0;
+}
+
+static int remove_permission(svc_call *c)
+{
+    sns_topic *t = topic_for(c, svc_str(c->input, "TopicArn"), "TopicArn");
+    if (!t)
+        return -1;
+    sns_topic_remove_permission(t, c->account, svc_str(c->input, "Label"));
+    return 0;
+}
+
+static int get_data_protection_policy(svc_call *c)
+{
+    sns_topic *t = topic_for(c, svc_str(c->input, "ResourceArn"), "ResourceArn");
+    if (!t)
+        return -1;
+    const char *p = svc_str(t->attrs, "DataProtectionPolicy");
+    c->output = json_pack("{s:s}", "DataProtectionPolicy", p ? p : "");
+    return 0;
+}
+
+static int put_data_protection_policy(svc_call *c)
+{
+    sns_topic *t = topic_for(c, svc_str(c->input, "ResourceArn"), "ResourceArn");
+    if (!t)
+        return -1;
+    char err[200];
+    if (sns_topic_set_attribute(t, "DataProtectionPolicy", svc_str(c->input, "DataProtectionPolicy"), false, err,
+                                sizeof err) != 0)
+        return invalid(c, "%s", err);
+    return 0;
+}
+
+/* ---- SMS ---- */
+
+static sns_sms *sms_of(svc_call *c) { return ((sns_state *)c->state)->sms; }
+
+/* A phone number the opt-out operations take, or InvalidParameter. */
+static const char *phone_param(svc_call *c)
+{
+    const char *phone = svc_str(c->input, "phoneNumber");
+    if (!sns_e164_ok(phone)) {
+        invalid(c, "PhoneNumber Reason: input incorrectly formatted");
+        return NULL;
+    }
+    return phone;
+}
+
+static int get_sms_attributes(svc_call *c)
+{
+    c->output = json_pack("{s:o}", "attributes", sns_sms_attributes(sms_of(c), json_object_get(c->input, "attributes")));
+    return 0;
+}
+
+static int set_sms_attributes(svc_call *c)
+{
+    char err[200];
+    if (sns_sms_set_attributes(sms_of(c), json_object_get(c->input, "attributes"), err, sizeof err) != 0)
+        return aws_error_set(&c->err, "InvalidParameter", "%s", err);
+    c->output = json_object();
+    return 0;
+}
+
+static int check_if_phone_number_is_opted_out(svc_call *c)
+{
+    const char *phone = phone_param(c);
+    if (!phone)
+        return -1;
+    c->output = json_pack("{s:b}", "isOptedOut", sns_sms_opted_out(sms_of(c), phone));
+    return 0;
+}
+
+static json_t *phone_entry(gpointer key, gpointer value)
+{
+    (void)value;
+    return json_string(key);
+}
+
+static int list_phone_numbers_opted_out(svc_call *c)
+{
+    return tree_page(c, sms_of(c)->opted_out, "optout", "nextToken", "phoneNumbers", PAGE, phone_entry);
+}
+
+static int opt_in_phone_number(svc_call *c)
+{
+    const char *phone = phone_param(c);
+    if (!phone)
+        return -1;
+    sns_sms_opt_in(sms_of(c), phone);
+    c->output = json_object();
+    return 0;
+}
+
+static int get_sms_sandbox_account_status(svc_call *c)
+{
+    c->output = json_pack("{s:b}", "IsInSandbox", sms_of(c)->in_sandbox);
+    return 0;
+}
+
+/* The sandbox's PhoneNumber: E.164 (the model's pattern lets more by). */
+static const char *sandbox_phone(svc_call *c)
+{
+    const char *phone = svc_str(c->input, "PhoneNumber");
+    if (!sns_e164_ok(phone) || phone[0] != '+') {
+        invalid(c, "PhoneNumber Reason: input incorrectly formatted");
+        return NULL;
+    }
+    return phone;
+}
+
+/* The one-time password SNS texts a number added to the sandbox, in the
+ * messages log as an SMS (README: always SNS_SMS_SANDBOX_OTP). */
+static void log_otp(svc_call *c, const char *phone)
+{
+    char id[37], when[32];
+    svc_uuid(c, id);
+    iso_time(c->now_ms, when);
+    char *text = g_strdup_printf("Your Amazon SNS verification code is: %s", SNS_SMS_SANDBOX_OTP);
+    json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:{s:s, s:i}}", "message_id", id, "account",
+                            c->account, "region", c->region, "phone_number", phone, "message", text, "time", when,
+                            "time_ms", (json_int_t)c->now_ms, "sms", "sms_type", "Transactional", "segments", 1);
+    GPtrArray *outcomes = g_ptr_array_new();
+    g_ptr_array_add(outcomes, sns_outcome_new(NULL, "sms", phone, "recorded", "the SMS sandbox's one-time password"));
+    sns_log_add(((sns_state *)c->state)->log, doc, outcomes);
+    g_free(text);
+}
+
+static int create_sms_sandbox_phone_number(svc_call *c)
+{
+    const char *phone = sandbox_phone(c);
+    if (!phone)
+        return -1;
+    if (sns_sms_opted_out(sms_of(c), phone))
+        return aws_error_set(&c->err, "OptedOut", "Phone number is opted out.");
+    if (!g_tree_lookup(sms_of(c)->sandbox, phone))
+        g_tree_insert(sms_of(c)->sandbox, g_strdup(phone), "Pending");
+    if (!strcmp(g_tree_lookup(sms_of(c)->sandbox, phone), "Pending"))
+        log_otp(c, phone);
+    c->output = json_object();
+    return 0;
+}
+
+static int verify_sms_sandbox_phone_number(svc_call *c)
+{
+    const char *phone = sandbox_phone(c);
+    if (!phone)
+        return -1;
+    if (!g_tree_lookup(sms_of(c)->sandbox, phone))
+        return aws_error_set(&c->err, "ResourceNotFound", "Destination phone number not found.");
+    if (g_strcmp0(svc_str(c->input, "OneTimePassword"), SNS_SMS_SANDBOX_OTP) != 0) {
+        aws_error_set(&c->err, "VerificationException", "Invalid one-time password.");
+        aws_error_field(&c->err, "Status", json_string("Pending"));
+        return -1;
+    }
+    g_tree_insert(sms_of(c)->sandbox, g_strdup(phone), "Verified");
+    c->output = json_object();
+    return 0;
+}
+
+static int delete_sms_sandbox_phone_number(svc_call *c)
+{
+    const char *phone = sandbox_phone(c);
+    if (!phone)
+        return -1;
+    if (!g_tree_remove(sms_of(c)->sandbox, phone))
+        return aws_error_set(&c->err, "ResourceNotFound", "Destination phone number not found.");
+    c->output = json_object();
+    return 0;
+}
+
+static json_t *sandbox_entry(gpointer key, gpointer value)
+{
+    return json_pack("{s:s, s:s}", "PhoneNumber", (const char *)key, "Status", (const char *)value);
+}
+
+static int list_sms_sandbox_phone_numbers(svc_call *c)
+{
+    json_t *max = json_object_get(c->input, "MaxResults");
+    return tree_page(c, sms_of(c)->sandbox, "sandbox", "NextToken", "PhoneNumbers",
+                     max ? (size_t)json_integer_value(max) : PAGE, sandbox_entry);
+}
+
+static int list_origination_numbers(svc_call *c)
+{
+    /* mockaws leases no origination numbers */
+    c->output = json_pack("{s:[]}", "PhoneNumbers");
+    return 0;
+}
+
+/* ---- platform applications and endpoints ---- */
+
+static sns_platform *platform_of(svc_call *c) { return ((sns_state *)c->state)->platform; }
+
+/* SNS's complaint about an ARN that is not one: "An ARN must have at least
+ * 6 elements, not N". */
+static bool arn_elements_ok(svc_call *c, const char *arn, const char *param)
+{
+    size_t n = 1;
+    for (const char *p = arn ? arn : ""; *p; p++)
+        n += *p == ':';
+    if (n >= 6)
+        return true;
+    invalid(c, "%s Reason: An ARN must have at least 6 elements, not %zu", param, n);
+    return false;
+}
+
+static sns_app *app_for(svc_call *c, const char *param)
+{
+    const char *arn = svc_str(c->input, param);
+    if (!arn_elements_ok(c, arn, param))
+        return NULL;
+    sns_app *a = sns_app_find(platform_of(c), arn);
+    if (!a)
+        aws_error_set(&c->err, "NotFound", "PlatformApplication does not exist");
+    return a;
+}
+
+static sns_endpoint *endpoint_for(svc_call *c)
+{
+    const char *arn = svc_str(c->input, "EndpointArn");
+    if (!arn_elements_ok(c, arn, "EndpointArn"))
+        return NULL;
+    const char *rel = strstr(arn, ":endpoint/");
+    size_t slashes = 0;
+    for (const char *p = rel ? rel : ""; *p; p++)
+        slashes += *p == '/';
+    if (!rel || slashes != 3) {
+        invalid(c, "EndpointArn Reason: Wrong number of slashes in relative portion of the ARN.");
+        return NULL;
+    }
+    sns_endpoint *e = sns_endpoint_find(platform_of(c), arn);
+    if (!e)
+        aws_error_set(&c->err, "NotFound", "Endpoint does not exist");
+    return e;
+}
+
+static int create_platform_application(svc_call *c)
+{
+    const char *name = svc_str(c->input, "Name"), *platform = svc_str(c->input, "Platform");
+    json_t *attrs = json_object_get(c->input, "Attributes");
+    char err[400];
+    if (sns_app_name_check(name, err, sizeof err) != 0)
+        return invalid(c, "%s", err);
+    if (!sns_platform_known(platform))
+        return invalid(c, "Platform Reason: %s is not supported", platform);
+    if (sns_app_attributes_check(platform, attrs, true, err, sizeof err) != 0)
+        return invalid(c, "%s", err);
+    char *resource = g_strdup_printf("app/%s/%s", platform, name);
+    char *arn = sns_arn_format(c->region, c->account, resource);
+    sns_app_put(platform_of(c), arn, name, platform, attrs);
+    c->resource = g_strdup(arn);
+    c->output = json_pack("{s:s}", "PlatformApplicationArn", arn);
+    g_free(arn);
+    g_free(resource);
+    return 0;
+}
+
+static int get_platform_application_attributes(svc_call *c)
+{
+    sns_app *a = app_for(c, "PlatformApplicationArn");
+    if (!a)
+        return -1;
+    c->output = json_pack("{s:O}", "Attributes", a->attrs);
+    return 0;
+}
+
+static int set_platform_application_attributes(svc_call *c)
+{
+    sns_app *a = app_for(c, "PlatformApplicationArn");
+    json_t *attrs = json_object_get(c->input, "Attributes");
+    char err[400];
+    if (!a)
+        return -1;
+    if (sns_app_attributes_check(a->platform, attrs, false, err, sizeof err) != 0)
+        return invalid(c, "%s", err);
+    sns_app_set_attributes(a, attrs);
+    return 0;
+}
+
+static json_t *app_entry(gpointer key, gpointer value)
+{
+    return json_pack("{s:s, s:O}", "PlatformApplicationArn", (const char *)key, "Attributes",
+                     ((sns_app *)value)->attrs);
+}
+
+static int list_platform_applications(svc_call *c)
+{
+    return tree_page(c, platform_of(c)->apps, "apps", "NextToken", "PlatformApplications", PAGE, app_entry);
+}
+
+static int delete_platform_application(svc_call *c)
+{
+    const char *arn = svc_str(c->input, "PlatformApplicationArn");
+    if (!arn_elements_ok(c, arn, "PlatformApplicationArn"))
+        return -1;
+    sns_app *a = sns_app_find(platform_of(c), arn);
+    if (a) /* deleting what is not there succeeds */
+        sns_app_remove(platform_of(c), a);
+    return 0;
+}
+
+static int create_platform_endpoint(svc_call *c)
+{
+    sns_app *a = app_for(c, "PlatformApplicationArn");
+    if (!a)
+        return -1;
+    const char *token = svc_str(c->input, "Token");
+    json_t *given = json_object_get(c->input, "Attributes");
+    char err[400];
+    if (sns_endpoint_attributes_check(given, err, sizeof err) != 0)
+        return invalid(c, "%s", err);
+    if (!token || !*token)
+        return invalid(c, "Token Reason: cannot be empty");
+    /* Attributes' CustomUserData wins over the parameter, as on SNS */
+    json_t *attrs = json_pack("{s:s, s:s}", "Enabled", "true", "Token", token);
+    if (svc_str(c->input, "CustomUserData"))
+        json_object_set(attrs, "CustomUserData", json_object_get(c->input, "CustomUserData"));
+    json_object_update(attrs, given);
+    sns_endpoint *e = sns_endpoint_by_token(a, token);
+    if (e) {
+        /* idempotent for the same token and attributes */
+        bool same = json_equal(e->attrs, attrs);
+        json_decref(attrs);
+        if (!same)
+            return invalid(c, "Token Reason: Endpoint %s already exists with the same Token, but different attributes.",
+                           e->arn);
+        c->output = json_pack("{s:s}", "EndpointArn", e->arn);
+        return 0;
+    }
+    char uuid[37];
+    svc_uuid(c, uuid);
+    char *arn = sns_endpoint_arn(a, uuid);
+    e = sns_endpoint_add(platform_of(c), a, arn, attrs);
+    g_free(arn);
+    c->resource = g_strdup(e->arn);
+    c->output = json_pack("{s:s}", "EndpointArn", e->arn);
+    return 0;
+}
+
+static int get_endpoint_attributes(svc_call *c)
+{
+    sns_endpoint *e = endpoint_for(c);
+    if (!e)
+        return -1;
+    c->output = json_pack("{s:O}", "Attributes", e->attrs);
+    return 0;
+}
+
+static int set_endpoint_attributes(svc_call *c)
+{
+    sns_endpoint *e = endpoint_for(c);
+    json_t *attrs = json_object_get(c->input, "Attributes");
+    char err[400];
+    if (!e)
+        return -1;
+    if (sns_endpoint_attributes_check(attrs, err, sizeof err) != 0)
+        return invalid(c, "%s", err);
+    sns_endpoint_set_attributes(e, attrs);
+    return 0;
+}
+
+static json_t *endpoint_entry(gpointer key, gpointer value)
+{
+    return json_pack("{s:s, s:O}", "EndpointArn", (const char *)key, "Attributes", ((sns_endpoint *)value)->attrs);
+}
+
+static int list_endpoints_by_platform_application(svc_call *c)
+{
+    sns_app *a = app_for(c, "PlatformApplicationArn");
+    if (!a)
+        return -1;
+    return tree_page(c, a->endpoints, "endpoints", "NextToken", "Endpoints", PAGE, endpoint_entry);
+}
+
+static int delete_endpoint(svc_call *c)
+{
+    const char *arn = svc_str(c->input, "EndpointArn");
+    if (!arn_elements_ok(c, arn, "EndpointArn"))
+        return -1;
+    sns_endpoint *e = sns_endpoint_find(platform_of(c), arn);
+    if (e) /* idempotent */
+        sns_endpoint_remove(platform_of(c), e);
     return 0;
 }
 
@@ -1415,7 +1910,21 @@ void sns_messages_clear(server *s)
 
 /* ---- service ---- */
 
-static void *state_new(const void *config) { return sns_state_new(); }
+/* The server's settings SNS reads: whether https certificates are checked. */
+typedef struct sns_config {
+    bool insecure_tls;
+} sns_config;
+
+static void *config_new(const mockaws_options *opts)
+{
+    sns_config *cfg = g_new0(sns_config, 1);
+    cfg->insecure_tls = opts && opts->sns_insecure_tls;
+    return cfg;
+}
+
+static void config_free(void *config) { g_free(config); }
+
+static void *state_new(const void *config) { return sns_state_new(config && ((const sns_config *)config)->insecure_tls); }
 static void state_free(void *s) { sns_state_free(s); }
 /* A deep copy (sns_state_clone), its delivery worker idle. */
 static void *state_clone(const void *s, const void *config)
@@ -1447,6 +1956,31 @@ static const svc_op ops[] = {
     {"SetSubscriptionAttributes", set_subscription_attributes, SVC_LOCK_EXCLUSIVE},
     {"Publish", publish, SVC_LOCK_EXCLUSIVE},
     {"PublishBatch", publish_batch, SVC_LOCK_EXCLUSIVE},
+    {"AddPermission", add_permission, SVC_LOCK_EXCLUSIVE},
+    {"RemovePermission", remove_permission, SVC_LOCK_EXCLUSIVE},
+    {"GetDataProtectionPolicy", get_data_protection_policy, SVC_LOCK_SHARED},
+    {"PutDataProtectionPolicy", put_data_protection_policy, SVC_LOCK_EXCLUSIVE},
+    {"GetSMSAttributes", get_sms_attributes, SVC_LOCK_SHARED},
+    {"SetSMSAttributes", set_sms_attributes, SVC_LOCK_EXCLUSIVE},
+    {"CheckIfPhoneNumberIsOptedOut", check_if_phone_number_is_opted_out, SVC_LOCK_SHARED},
+    {"ListPhoneNumbersOptedOut", list_phone_numbers_opted_out, SVC_LOCK_SHARED},
+    {"OptInPhoneNumber", opt_in_phone_number, SVC_LOCK_EXCLUSIVE},
+    {"GetSMSSandboxAccountStatus", get_sms_sandbox_account_status, SVC_LOCK_SHARED},
+    {"CreateSMSSandboxPhoneNumber", create_sms_sandbox_phone_number, SVC_LOCK_EXCLUSIVE},
+    {"VerifySMSSandboxPhoneNumber", verify_sms_sandbox_phone_number, SVC_LOCK_EXCLUSIVE},
+    {"DeleteSMSSandboxPhoneNumber", delete_sms_sandbox_phone_number, SVC_LOCK_EXCLUSIVE},
+    {"ListSMSSandboxPhoneNumbers", list_sms_sandbox_phone_numbers, SVC_LOCK_SHARED},
+    {"ListOriginationNumbers", list_origination_numbers, SVC_LOCK_SHARED},
+    {"CreatePlatformApplication", create_platform_application, SVC_LOCK_EXCLUSIVE},
+    {"GetPlatformApplicationAttributes", get_platform_application_attributes, SVC_LOCK_SHARED},
+    {"SetPlatformApplicationAttributes", set_platform_application_attributes, SVC_LOCK_EXCLUSIVE},
+    {"ListPlatformApplications", list_platform_applications, SVC_LOCK_SHARED},
+    {"DeletePlatformApplication", delete_platform_application, SVC_LOCK_EXCLUSIVE},
+    {"CreatePlatformEndpoint", create_platform_endpoint, SVC_LOCK_EXCLUSIVE},
+    {"GetEndpointAttributes", get_endpoint_attributes, SVC_LOCK_SHARED},
+    {"SetEndpointAttributes", set_endpoint_attributes, SVC_LOCK_EXCLUSIVE},
+    {"ListEndpointsByPlatformApplication", list_endpoints_by_platform_application, SVC_LOCK_SHARED},
+    {"DeleteEndpoint", delete_endpoint, SVC_LOCK_EXCLUSIVE},
     {NULL, NULL, SVC_LOCK_EXCLUSIVE},
 };
 
@@ -1485,6 +2019,8 @@ const svc_def sns_service = {
     .name = "sns",
     .ops = ops,
     .scope = SVC_SCOPE_REGION,
+    .config_new = config_new,
+    .config_free = config_free,
     .state_new = state_new,
     .state_free = state_free,
     .state_clone = state_clone,

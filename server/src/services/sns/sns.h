@@ -4,13 +4,15 @@
  * GET /_mockaws/sns/messages.
  *
  * One state per account and region (store.h). Delivery runs on a worker
- * thread per namespace (delivery.h); only http:// endpoints on loopback get
- * real POSTs. https endpoints are recorded as failed ("https delivery is not
- * supported by mockaws"): mockaws has no TLS client. sqs endpoints get
- * SQS's SendMessage at once (a queue of another account first gets the
- * SubscriptionConfirmation; a failed delivery goes to the subscription's
- * RedrivePolicy dead-letter queue). Other protocols (lambda, email, sms,
- * application, firehose) are recorded, not sent.
+ * thread per namespace (delivery.h); http:// and https:// endpoints on
+ * loopback get real POSTs (https over TLS, certificates checked unless
+ * --sns-insecure-tls). sqs endpoints get SQS's SendMessage at once (a queue
+ * of another account first gets the SubscriptionConfirmation; a failed
+ * delivery goes to the subscription's RedrivePolicy dead-letter queue).
+ * SMS (a Publish's PhoneNumber, sms subscriptions; sms.h) and platform
+ * endpoints (a Publish's TargetArn, application subscriptions; platform.h)
+ * are recorded with what they would have been sent; other protocols
+ * (lambda, email, firehose) are recorded, not sent.
  *
  * The "sns" fixture section:
  *   {"topics": [{"name": "orders" | "orders.fifo",
@@ -18,7 +20,8 @@
  *                "tags": {"k": "v"},
  *                "subscriptions": [{"protocol": "http", "endpoint": "http://127.0.0.1:9000/",
  *                                   "attributes": {"RawMessageDelivery": "true", "FilterPolicy": "..."},
- *                                   "pending": false}]}]}
+ *                                   "pending": false}]}],
+ *    "sms": {...} (sms.h), "platform_applications": [...] (platform.h)}
  * Fixture subscriptions are confirmed unless "pending" is true, and get the
  * same ARN on every load. */
 #ifndef MOCKAWS_SNS_SNS_H

@@ -57,14 +57,17 @@ static gint cmp_seq(gconstpointer a, gconstpointer b, gpointer unused)
     return x < y ? -1 : x > y;
 }
 
-sns_state *sns_state_new(void)
+sns_state *sns_state_new(bool insecure_tls)
 {
     sns_state *st = g_new0(sns_state, 1);
+    st->insecure_tls = insecure_tls;
     st->topics = g_tree_new_full(cmp_str, NULL, NULL, topic_free);
     st->subs = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, sub_free);
     st->subs_by_seq = g_tree_new_full(cmp_seq, NULL, NULL, NULL);
     st->log = sns_log_new();
-    st->delivery = sns_delivery_new(st->log);
+    st->delivery = sns_delivery_new(st->log, insecure_tls);
+    st->sms = sns_sms_new();
+    st->platform = sns_platform_new();
     return st;
 }
 
@@ -78,6 +81,8 @@ void sns_state_free(sns_state *st)
     g_hash_table_destroy(st->subs);
     g_tree_destroy(st->topics);
     sns_log_free(st->log);
+    sns_sms_free(st->sms);
+    sns_platform_free(st->platform);
     g_free(st);
 }
 
@@ -130,15 +135,19 @@ static gboolean copy_sub(gpointer key, gpointer value, gpointer to_state)
 
 sns_state *sns_state_clone(const sns_state *st)
 {
-    sns_state *c = sns_state_new();
+    sns_state *c = sns_state_new(st->insecure_tls);
     g_tree_foreach(st->topics, copy_topic, c);
     g_tree_foreach(st->subs_by_seq, copy_sub, c);
     c->next_seq = st->next_seq;
+    sns_sms_free(c->sms);
+    c->sms = sns_sms_clone(st->sms);
+    sns_platform_free(c->platform);
+    c->platform = sns_platform_clone(st->platform);
     sns_log_free(c->log);
     /* the new state's worker records into c->log: made before any job */
     sns_delivery_free(c->delivery);
     c->log = sns_log_clone(st->log);
-    c->delivery = sns_delivery_new(c->log);
+    c->delivery = sns_delivery_new(c->log, c->insecure_tls);
     return c;
 }
 
@@ -158,6 +167,11 @@ bool sns_topic_name_ok(const char *name, bool fifo)
         if (!g_ascii_isalnum(name[i]) && name[i] != '_' && name[i] != '-')
             return false;
     return true;
+}
+
+char *sns_arn_format(const char *region, const char *account, const char *resource)
+{
+    return g_strdup_printf("arn:%s:sns:%s:%s:%s", svc_partition(region), region, account, resource);
 }
 
 bool sns_arn_split(const char *arn, char **region, char **account, char **rest)
@@ -253,12 +267,13 @@ int sns_topic_set_attribute(sns_topic *t, const char *name, const char *value, b
         g_snprintf(err, errlen, creating ? "Attributes Reason: Unknown attribute %s" : "AttributeName", name);
         return -1;
     }
-    if ((!strcmp(name, "Policy") || !strcmp(name, "DeliveryPolicy") || !strcmp(name, "ArchivePolicy") ||
-         !strcmp(name, "DataProtectionPolicy")) &&
-        *value && !json_object_text(value)) {
+    if ((!strcmp(name, "Policy") || !strcmp(name, "DeliveryPolicy") || !strcmp(name, "ArchivePolicy")) && *value &&
+        !json_object_text(value)) {
         g_snprintf(err, errlen, "%s: failed to parse JSON.", name);
         return -1;
     }
+    if (!strcmp(name, "DataProtectionPolicy") && *value && sns_data_protection_check(value, err, errlen) != 0)
+        return -1;
     if (!strcmp(name, "DisplayName") && g_utf8_strlen(value, -1) > 100) {
         g_snprintf(err, errlen, "DisplayName: must be at most 100 characters");
         return -1;
@@ -296,6 +311,40 @@ int sns_topic_set_attribute(sns_topic *t, const char *name, const char *value, b
     return 0;
 }
 
+int sns_data_protection_check(const char *value, char *err, size_t errlen)
+{
+    json_error_t je;
+    json_t *doc = json_loads(value, JSON_REJECT_DUPLICATES, &je);
+    const char *why = NULL;
+    if (!json_is_object(doc))
+        why = "failed to parse JSON";
+    const char *k;
+    json_t *v;
+    json_object_foreach(why ? NULL : doc, k, v) {
+        static const char *const known[] = {"Name", "Description", "Version", "Statement", "Configuration", NULL};
+        if (!why && !g_strv_contains(known, k))
+            why = "unknown top-level field";
+    }
+    if (!why && !json_is_string(json_object_get(doc, "Name")))
+        why = "Name is required";
+    else if (!why && json_object_get(doc, "Description") && !json_is_string(json_object_get(doc, "Description")))
+        why = "Description must be a string";
+    else if (!why && g_strcmp0(svc_str(doc, "Version"), "2021-06-01") != 0)
+        why = "Version must be 2021-06-01";
+    else if (!why && (!json_is_array(json_object_get(doc, "Statement")) || !json_array_size(json_object_get(doc, "Statement"))))
+        why = "Statement must be a non-empty list";
+    size_t i;
+    json_array_foreach(why ? NULL : json_object_get(doc, "Statement"), i, v) {
+        if (!why && !json_is_object(v))
+            why = "each Statement must be an object";
+    }
+    json_decref(doc);
+    if (!why)
+        return 0;
+    g_snprintf(err, errlen, "DataProtectionPolicy Reason: %s", why);
+    return -1;
+}
+
 static const char *default_delivery_policy =
     "{\"http\":{\"defaultHealthyRetryPolicy\":{\"minDelayTarget\":20,\"maxDelayTarget\":20,\"numRetries\":3,"
     "\"numMaxDelayRetries\":0,\"numNoDelayRetries\":0,\"numMinDelayRetries\":0,\"backoffFunction\":\"linear\"},"
@@ -315,6 +364,106 @@ static char *default_policy(const char *arn, const char *account)
     char *out = g_strdup(s);
     free(s);
     return out;
+}
+
+/* The topic's policy as a document: what was set, else SNS's default
+ * (new reference; NULL for a set policy that no longer parses). */
+static json_t *topic_policy(const sns_topic *t, const char *account)
+{
+    const char *set = svc_str(t->attrs, "Policy");
+    char *def = set && *set ? NULL : default_policy(t->arn, account);
+    json_t *doc = json_loads(def ? def : set, 0, NULL);
+    g_free(def);
+    return doc;
+}
+
+static void store_policy(sns_topic *t, json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_object_set_new(t->attrs, "Policy", json_string(text));
+    free(text);
+}
+
+/* The actions AddPermission may grant (SNS's "service scope"). */
+static const char *const permission_actions[] = {"GetTopicAttributes", "SetTopicAttributes", "AddPermission",
+                                                 "RemovePermission",   "DeleteTopic",        "Subscribe",
+                                                 "ListSubscriptionsByTopic", "Publish",      "Receive",
+                                                 NULL};
+
+/* "x" for one, ["x", "y"] for more: how SNS writes a statement's members. */
+static json_t *one_or_list(json_t *list)
+{
+    return json_array_size(list) == 1 ? json_incref(json_array_get(list, 0)) : json_incref(list);
+}
+
+int sns_topic_add_permission(sns_topic *t, const char *account, const char *label, json_t *accounts, json_t *actions,
+                             char *err, size_t errlen)
+{
+    size_t i;
+    json_t *v;
+    json_t *doc = topic_policy(t, account);
+    if (!doc)
+        doc = json_object();
+    json_t *stmts = json_object_get(doc, "Statement");
+    if (!json_is_array(stmts)) {
+        stmts = json_array();
+        json_object_set_new(doc, "Statement", stmts);
+    }
+    const char *why = NULL;
+    json_array_foreach(stmts, i, v) {
+        if (!why && !g_strcmp0(svc_str(v, "Sid"), label))
+            why = "Statement already exists";
+    }
+    json_array_foreach(actions, i, v) {
+        if (!why && !g_strv_contains(permission_actions, json_string_value(v)))
+            why = "Policy statement action out of service scope!";
+    }
+    json_array_foreach(accounts, i, v) {
+        const char *a = json_string_value(v);
+        if (!why && (!a || strlen(a) != 12 || strspn(a, "0123456789") != 12))
+            why = "AWSAccountId";
+    }
+    if (why) {
+        json_decref(doc);
+        g_snprintf(err, errlen, "%s", why);
+        return -1;
+    }
+    /* the principals' partition is the topic's */
+    char **parts = g_strsplit(t->arn, ":", 3);
+    json_t *principals = json_array(), *granted = json_array();
+    json_array_foreach(accounts, i, v) {
+        char *p = g_strdup_printf("arn:%s:iam::%s:root", parts[1], json_string_value(v));
+        json_array_append_new(principals, json_string(p));
+        g_free(p);
+    }
+    g_strfreev(parts);
+    json_array_foreach(actions, i, v) {
+        char *a = g_strdup_printf("SNS:%s", json_string_value(v));
+        json_array_append_new(granted, json_string(a));
+        g_free(a);
+    }
+    json_array_append_new(stmts, json_pack("{s:s, s:s, s:{s:o}, s:o, s:s}", "Sid", label, "Effect", "Allow",
+                                           "Principal", "AWS", one_or_list(principals), "Action",
+                                           one_or_list(granted), "Resource", t->arn));
+    json_decref(principals);
+    json_decref(granted);
+    store_policy(t, doc);
+    json_decref(doc);
+    return 0;
+}
+
+void sns_topic_remove_permission(sns_topic *t, const char *account, const char *label)
+{
+    json_t *doc = topic_policy(t, account);
+    json_t *stmts = json_object_get(doc, "Statement");
+    for (size_t i = 0; i < json_array_size(stmts); i++) {
+        if (!g_strcmp0(svc_str(json_array_get(stmts, i), "Sid"), label)) {
+            json_array_remove(stmts, i);
+            store_policy(t, doc);
+            break;
+        }
+    }
+    json_decref(doc);
 }
 
 json_t *sns_topic_attributes(sns_topic *t, const char *account)
@@ -339,6 +488,8 @@ json_t *sns_topic_attributes(sns_topic *t, const char *account)
                             dp && *dp ? dp : default_delivery_policy, "DisplayName", "");
     g_free(policy);
     json_object_update(out, t->attrs);
+    /* GetDataProtectionPolicy's, not an attribute SNS lists */
+    json_object_del(out, "DataProtectionPolicy");
     return out;
 }
 
@@ -715,8 +866,8 @@ int sns_state_load(sns_state *st, json_t *section, const svc_fixture_ctx *ctx, c
     const char *k;
     json_t *v;
     json_object_foreach(section, k, v) {
-        if (strcmp(k, "topics")) {
-            g_snprintf(err, errlen, "unknown field \"%s\" (known: topics)", k);
+        if (strcmp(k, "topics") && strcmp(k, "sms") && strcmp(k, "platform_applications")) {
+            g_snprintf(err, errlen, "unknown field \"%s\" (known: topics, sms, platform_applications)", k);
             return -1;
         }
     }
@@ -727,6 +878,12 @@ int sns_state_load(sns_state *st, json_t *section, const svc_fixture_ctx *ctx, c
     }
     size_t i;
     json_array_foreach(topics, i, v) if (load_topic(st, v, i, ctx, err, errlen) != 0) return -1;
+    json_t *sms = json_object_get(section, "sms");
+    if (sms && sns_sms_load(st->sms, sms, err, errlen) != 0)
+        return -1;
+    json_t *apps = json_object_get(section, "platform_applications");
+    if (apps && sns_platform_load(st->platform, apps, ctx->account, ctx->region, err, errlen) != 0)
+        return -1;
     return 0;
 }
 
@@ -754,9 +911,15 @@ static gboolean dump_topic(gpointer key, gpointer value, gpointer data)
 
 json_t *sns_state_dump(sns_state *st)
 {
-    if (!g_tree_nnodes(st->topics))
+    json_t *sms = sns_sms_dump(st->sms), *apps = sns_platform_dump(st->platform);
+    if (!g_tree_nnodes(st->topics) && !sms && !apps)
         return NULL;
     json_t *list = json_array();
     g_tree_foreach(st->topics, dump_topic, list);
-    return json_pack("{s:o}", "topics", list);
+    json_t *out = json_pack("{s:o}", "topics", list);
+    if (sms)
+        json_object_set_new(out, "sms", sms);
+    if (apps)
+        json_object_set_new(out, "platform_applications", apps);
+    return out;
 }

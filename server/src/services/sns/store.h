@@ -18,7 +18,9 @@
 #include "services/service.h"
 #include "services/sns/delivery.h"
 #include "services/sns/log.h"
+#include "services/sns/platform.h"
 #include "services/sns/policy.h"
+#include "services/sns/sms.h"
 
 #define SNS_MAX_TOPICS 100000
 #define SNS_MAX_SUBSCRIPTIONS 100000
@@ -71,9 +73,13 @@ typedef struct sns_state {
     uint64_t next_seq;
     sns_log *log;
     sns_delivery *delivery; /* its worker starts with the first HTTP job */
+    bool insecure_tls;      /* the server's --sns-insecure-tls */
+    sns_sms *sms;           /* SMS attributes, opt-outs, the sandbox */
+    sns_platform *platform; /* platform applications and endpoints */
 } sns_state;
 
-sns_state *sns_state_new(void);
+/* insecure_tls: https subscribers' certificates go unchecked (delivery.h). */
+sns_state *sns_state_new(bool insecure_tls);
 void sns_state_free(sns_state *st);
 /* A deep copy of st (svc_def.state_clone): topics, subscriptions and the
  * message log are small next to what S3 and DynamoDB hold, so copying is
@@ -90,6 +96,18 @@ void sns_topic_remove(sns_state *st, sns_topic *t);
  * 0, or -1 with err set to the text after "Invalid parameter: ". */
 int sns_topic_set_attribute(sns_topic *t, const char *name, const char *value, bool creating, char *err,
                             size_t errlen);
+/* AddPermission: a statement labelled label in the topic's policy (the
+ * default one first, when none was set) letting the accounts' root
+ * principals do the actions (names without "SNS:"). 0, or -1 with err set
+ * as for sns_topic_set_attribute. */
+int sns_topic_add_permission(sns_topic *t, const char *account, const char *label, json_t *accounts, json_t *actions,
+                             char *err, size_t errlen);
+/* RemovePermission: drops the statement labelled label; none is fine. */
+void sns_topic_remove_permission(sns_topic *t, const char *account, const char *label);
+/* A data protection policy's JSON and top-level shape (Name, Description,
+ * Version 2021-06-01, Statement): 0, or -1 with err set as for
+ * sns_topic_set_attribute. */
+int sns_data_protection_check(const char *value, char *err, size_t errlen);
 /* Every attribute GetTopicAttributes shows (new reference). */
 json_t *sns_topic_attributes(sns_topic *t, const char *account);
 /* FIFO deduplication: the entry remembered for id at now_ms, or NULL. */
@@ -121,6 +139,8 @@ char *sns_sub_content_type(const sns_sub *s);
 
 /* Topic names: 1..256 of [A-Za-z0-9_-], plus ".fifo" for FIFO topics. */
 bool sns_topic_name_ok(const char *name, bool fifo);
+/* arn:aws:sns:REGION:ACCOUNT:RESOURCE (g_malloc'd): every SNS ARN is made here. */
+char *sns_arn_format(const char *region, const char *account, const char *resource);
 /* arn:aws:sns:REGION:ACCOUNT:NAME pieces (g_malloc'd), false when it is not one. */
 bool sns_arn_split(const char *arn, char **region, char **account, char **rest);
 
