@@ -130,6 +130,11 @@ class MockawsClient {
 }
 
 const DEFAULT_REGION = 'us-east-1';
+// The dummy credentials `mockaws env` prints: obviously not AWS's (a request
+// that reaches AWS with them, or a log, says so) yet of the form clients
+// expect; --auth verify knows them as the root of account 123456789012.
+const DUMMY_ACCESS_KEY_ID = 'AKIAMOCKAWS00EXAMPLE';
+const DUMMY_SECRET_ACCESS_KEY = 'mockawsLocalOnlyNotARealSecretEXAMPLEKEY';
 
 // What an AWS SDK (or the CLI) reads to talk to this endpoint with throwaway
 // credentials. MOCKAWS_ENDPOINT lets connectMockaws() in another process or
@@ -137,8 +142,8 @@ const DEFAULT_REGION = 'us-east-1';
 function sdkEnv(endpoint, region) {
   return {
     AWS_ENDPOINT_URL: endpoint,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ACCESS_KEY_ID: DUMMY_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY: DUMMY_SECRET_ACCESS_KEY,
     AWS_SESSION_TOKEN: undefined,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,

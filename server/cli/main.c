@@ -14,6 +14,9 @@
 #include <stdbool.h>
 
 #include "mockaws.h"
+#include "clientenv.h"
+
+#define DEFAULT_REGION "us-east-1"
 
 static void usage(FILE *f)
 {
@@ -21,14 +24,18 @@ static void usage(FILE *f)
             "usage: mockaws [options]\n"
             "       mockaws run --scenario FILE [options] [-- COMMAND [ARGS...]]\n"
             "       mockaws check FILE...\n"
+            "       mockaws env [--format sh|fish|json|dotenv | --client NAME | --check]\n"
+            "                   [--endpoint URL | --host H --port N] [--region R]\n"
             "\n"
             "Serves S3, DynamoDB, SNS, SQS, EC2, STS and IAM on one port for tests.\n"
             "`run` starts a server on a free port, loads the scenario's fixtures, faults and\n"
-            "clock, runs COMMAND with AWS_ENDPOINT_URL (and test credentials, where unset)\n"
-            "pointing at it, then checks the scenario's expectations against the journal.\n"
+            "clock, runs COMMAND with what `mockaws env` prints (endpoint variables always;\n"
+            "dummy credentials and region where unset) pointing at it, then checks the\n"
+            "scenario's expectations against the journal.\n"
             "Exit status: the command's if it failed, 1 if an expectation failed, else 0.\n"
             "Without COMMAND it serves until interrupted, then checks. `check` validates\n"
-            "scenario files without running anything.\n"
+            "scenario files without running anything. `env` prints what clients need to\n"
+            "reach a server (README \"Clients\"; mockaws env --help).\n"
             "\n"
             "  --host H           address to listen on (default 127.0.0.1)        MOCKAWS_HOST\n"
             "  --port N           port (default 4566; 0 takes a free one)         MOCKAWS_PORT\n"
@@ -380,13 +387,6 @@ static int write_port_file(const char *path, unsigned port)
     return 0;
 }
 
-static void setenv_if_unset(const char *name, const char *value)
-{
-    const char *v = getenv(name);
-    if (!v || !*v)
-        setenv(name, value, 1);
-}
-
 /* Runs the command with the server's endpoint in its environment; returns
  * its exit status (128 + signal when killed). */
 /* The open-file limit as the process found it, for COMMAND (some programs
@@ -407,31 +407,198 @@ static void raise_nofile(void)
     }
 }
 
+/* The environment COMMAND runs in: this one with `mockaws env`'s variables
+ * for endpoint (the endpoint ones over what is set, the others where
+ * unset; a leftover session token goes when the dummy keys come in).
+ * g_strfreev. */
+static char **command_env(const char *endpoint)
+{
+    char **envp = g_get_environ();
+    clientenv_target t;
+    char err[256];
+    if (clientenv_target_init(&t, endpoint, DEFAULT_REGION, err, sizeof err) != 0) {
+        fprintf(stderr, "mockaws: %s\n", err); /* the library's own endpoint: not expected */
+        return envp;
+    }
+    const char *key = g_environ_getenv(envp, "AWS_ACCESS_KEY_ID");
+    bool own_keys = !key || !*key;
+    GPtrArray *vars = clientenv_vars(&t);
+    for (guint i = 0; i < vars->len; i++) {
+        const clientenv_var *v = g_ptr_array_index(vars, i);
+        const char *now = g_environ_getenv(envp, v->name);
+        if (!v->value) {
+            if (own_keys)
+                envp = g_environ_unsetenv(envp, v->name);
+        } else if (v->always || !now || !*now) {
+            envp = g_environ_setenv(envp, v->name, v->value, TRUE);
+        }
+    }
+    g_ptr_array_unref(vars);
+    clientenv_target_clear(&t);
+    return envp;
+}
+
+extern char **environ;
+
 static int run_command(char **argv, const char *endpoint, const sigset_t *blocked)
 {
+    /* built before fork: the child of a threaded process only execs */
+    char **envp = command_env(endpoint);
     pid_t pid = fork();
     if (pid < 0) {
         fprintf(stderr, "mockaws: fork: %s\n", strerror(errno));
+        g_strfreev(envp);
         return 127;
     }
     if (pid == 0) {
         pthread_sigmask(SIG_UNBLOCK, blocked, NULL);
         if (initial_nofile.rlim_max)
             setrlimit(RLIMIT_NOFILE, &initial_nofile);
-        setenv_if_unset("AWS_ENDPOINT_URL", endpoint);
-        setenv_if_unset("AWS_ACCESS_KEY_ID", "test");
-        setenv_if_unset("AWS_SECRET_ACCESS_KEY", "test");
-        setenv_if_unset("AWS_REGION", "us-east-1");
-        setenv_if_unset("AWS_DEFAULT_REGION", "us-east-1");
+        environ = envp;
         execvp(argv[0], argv);
         fprintf(stderr, "mockaws: cannot run %s: %s\n", argv[0], strerror(errno));
         _exit(127);
     }
+    g_strfreev(envp);
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
             return 127;
     return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static void env_usage(FILE *f)
+{
+    fprintf(f,
+            "usage: mockaws env [--format sh|fish|json|dotenv] [--endpoint URL | --host H --port N]\n"
+            "                   [--region R]\n"
+            "       mockaws env --client NAME [--endpoint URL | --host H --port N] [--region R]\n"
+            "       mockaws env --client list\n"
+            "       mockaws env --check [--endpoint URL]\n"
+            "\n"
+            "Prints what clients need to reach a mockaws server: AWS_ENDPOINT_URL and the\n"
+            "per-service AWS_ENDPOINT_URL_<SERVICE>, dummy credentials (" MOCKAWS_DUMMY_ACCESS_KEY_ID ",\n"
+            "obviously not a real key), the region, AWS_EC2_METADATA_DISABLED; in sh\n"
+            "(default: eval \"$(mockaws env)\"), fish, json or dotenv syntax. --client NAME\n"
+            "prints that client's configuration instead (--client list names them).\n"
+            "--check exits 1 when this environment could reach AWS: an AWS_ENDPOINT_URL\n"
+            "missing, an endpoint variable not on a local host (loopback, localhost, or\n"
+            "the --endpoint / MOCKAWS_ENDPOINT host), or an access key that looks real.\n"
+            "\n"
+            "The server: --endpoint URL, else --host / --port, else $MOCKAWS_ENDPOINT, else\n"
+            "$MOCKAWS_HOST and $MOCKAWS_PORT as `mockaws` reads them (default\n"
+            "http://127.0.0.1:4566). --region defaults to " DEFAULT_REGION ".\n");
+}
+
+/* The endpoint `mockaws env` describes (g_free), or NULL after a message. */
+static char *env_endpoint(const char *endpoint, const char *host, const char *port)
+{
+    if (endpoint && (host || port)) {
+        fprintf(stderr, "mockaws env: give --endpoint or --host / --port, not both\n");
+        return NULL;
+    }
+    if (endpoint)
+        return g_strdup(endpoint);
+    if (!host && !port) {
+        const char *e = getenv("MOCKAWS_ENDPOINT");
+        if (e && *e)
+            return g_strdup(e);
+    }
+    const char *envhost = getenv("MOCKAWS_HOST"), *envport = getenv("MOCKAWS_PORT");
+    host = host ? host : envhost && *envhost ? envhost : NULL;
+    port = port ? port : envport && *envport ? envport : NULL;
+    unsigned long long n = 4566;
+    if (port && parse_uint("--port", port, 65535, &n) != 0)
+        return NULL;
+    if (n == 0) {
+        fprintf(stderr, "mockaws env: port 0 is any free port: give the one the server took (--port N or --endpoint URL)\n");
+        return NULL;
+    }
+    return clientenv_endpoint_of(host, (unsigned)n);
+}
+
+static int env_main(int argc, char **argv)
+{
+    static const struct option longopts[] = {
+        {"client", required_argument, NULL, 'c'}, {"format", required_argument, NULL, 'f'},
+        {"endpoint", required_argument, NULL, 'e'}, {"host", required_argument, NULL, 'h'},
+        {"port", required_argument, NULL, 'p'},   {"region", required_argument, NULL, 'r'},
+        {"check", no_argument, NULL, 'C'},        {"help", no_argument, NULL, 'H'},
+        {NULL, 0, NULL, 0},
+    };
+    const char *client = NULL, *format = NULL, *endpoint = NULL, *host = NULL, *port = NULL;
+    const char *region = DEFAULT_REGION;
+    bool check = false;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+        switch (opt) {
+        case 'c': client = optarg; break;
+        case 'f': format = optarg; break;
+        case 'e': endpoint = optarg; break;
+        case 'h': host = optarg; break;
+        case 'p': port = optarg; break;
+        case 'r': region = optarg; break;
+        case 'C': check = true; break;
+        case 'H': env_usage(stdout); return 0;
+        default: env_usage(stderr); return 2;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "mockaws env: unexpected argument '%s'\n", argv[optind]);
+        return 2;
+    }
+    if ((client != NULL) + (format != NULL) + check > 1) {
+        fprintf(stderr, "mockaws env: --client, --format and --check go one at a time\n");
+        return 2;
+    }
+    if (client && strcmp(client, "list") == 0) {
+        g_autofree char *list = clientenv_client_list();
+        fputs(list, stdout);
+        return 0;
+    }
+    clientenv_format f = CLIENTENV_SH;
+    if (format && clientenv_format_parse(format, &f) != 0) {
+        fprintf(stderr, "mockaws env: --format '%s' is not one of sh, fish, json, dotenv\n", format);
+        return 2;
+    }
+    g_autofree char *url = env_endpoint(endpoint, host, port);
+    if (!url)
+        return 2;
+    clientenv_target t;
+    char err[512];
+    if (clientenv_target_init(&t, url, region, err, sizeof err) != 0) {
+        fprintf(stderr, "mockaws env: %s\n", err);
+        return 2;
+    }
+    int rc = 0;
+    if (check) {
+        /* the host of a server named on purpose counts as local (a compose service) */
+        bool named = endpoint || (getenv("MOCKAWS_ENDPOINT") && *getenv("MOCKAWS_ENDPOINT"));
+        g_autofree char *bare = g_strndup(t.host + (t.host[0] == '['), strlen(t.host) - 2 * (t.host[0] == '['));
+        g_autofree char *problems = clientenv_check(environ, named ? bare : NULL);
+        if (*problems) {
+            fprintf(stderr, "mockaws env --check: this environment could reach AWS:\n%s", problems);
+            rc = 1;
+        } else {
+            printf("mockaws env --check: every AWS endpoint variable is local\n");
+        }
+    } else if (client) {
+        g_autofree char *text = clientenv_snippet(client, &t);
+        if (!text) {
+            fprintf(stderr, "mockaws env: no client '%s' (mockaws env --client list names them)\n", client);
+            rc = 2;
+        } else {
+            fputs(text, stdout);
+        }
+    } else {
+        GPtrArray *vars = clientenv_vars(&t);
+        g_autofree char *text = clientenv_format_vars(vars, f);
+        fputs(text, stdout);
+        g_ptr_array_unref(vars);
+    }
+    clientenv_target_clear(&t);
+    return rc;
 }
 
 static int check_files(int argc, char **argv)
@@ -492,6 +659,11 @@ int main(int argc, char **argv)
     bool run_mode = argc > 1 && strcmp(argv[1], "run") == 0;
     if (argc > 1 && strcmp(argv[1], "check") == 0)
         return check_files(argc - 2, argv + 2);
+    if (argc > 1 && strcmp(argv[1], "env") == 0) {
+        static char name[] = "mockaws env"; /* what getopt's messages start with */
+        argv[1] = name;
+        return env_main(argc - 1, argv + 1);
+    }
     if (run_mode) {
         argv[1] = argv[0];
         argv++;

@@ -29,6 +29,16 @@ extern "C" {
 
 typedef struct mockaws mockaws;
 
+/* The dummy credentials mockaws hands out (`mockaws env`, `mockaws run`, the
+ * Python and Node helpers): obviously not AWS's (so a key that reaches AWS,
+ * or a log, is recognised at once), yet of the form clients expect (20
+ * characters from AKIA, a 40-character secret), and ending in EXAMPLE, as
+ * AWS's documented examples do, so secret scanners pass them over. With
+ * --auth verify they are the root of account 123456789012, as the older
+ * test / test pair still is. */
+#define MOCKAWS_DUMMY_ACCESS_KEY_ID "AKIAMOCKAWS00EXAMPLE"
+#define MOCKAWS_DUMMY_SECRET_ACCESS_KEY "mockawsLocalOnlyNotARealSecretEXAMPLEKEY"
+
 typedef enum mockaws_log_format { MOCKAWS_LOG_TEXT = 0, MOCKAWS_LOG_JSON = 1 } mockaws_log_format;
 
 typedef enum mockaws_log_level {

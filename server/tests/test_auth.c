@@ -62,6 +62,16 @@ static void root_keys_with_secret_test(void **st)
     }
 }
 
+/* The dummy pair `mockaws env` hands out is a root key with its own
+ * secret; "test" does not sign for it, nor its secret for "test". */
+static void dummy_pair_is_root(void **st)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(base); i++)
+        expect(*st, i, MOCKAWS_DUMMY_ACCESS_KEY_ID, MOCKAWS_DUMMY_SECRET_ACCESS_KEY, NULL, 0, 200, NULL);
+    expect(*st, 0, MOCKAWS_DUMMY_ACCESS_KEY_ID, "test", NULL, 0, 403, "<Code>SignatureDoesNotMatch</Code>");
+    expect(*st, 1, "test", MOCKAWS_DUMMY_SECRET_ACCESS_KEY, NULL, 0, 400, "InvalidSignatureException");
+}
+
 static void wrong_secret(void **st)
 {
     expect(*st, 0, "test", "nope", NULL, 0, 403, "<Code>SignatureDoesNotMatch</Code>");
@@ -349,6 +359,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(root_keys_with_secret_test), cmocka_unit_test(wrong_secret),
+        cmocka_unit_test(dummy_pair_is_root),
         cmocka_unit_test(unknown_key),                 cmocka_unit_test(skew),
         cmocka_unit_test(unsigned_requests),           cmocka_unit_test(session_tokens),
         cmocka_unit_test(s3_content_sha256),           cmocka_unit_test(s3_chunk_signatures),

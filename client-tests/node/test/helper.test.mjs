@@ -124,7 +124,7 @@ test('setEnv points SDKs built without settings at the server, and stop() puts t
     assert.equal(process.env.MOCKAWS_ENDPOINT, server.endpoint);
     assert.equal(process.env.AWS_REGION, 'ap-south-1');
     assert.equal(process.env.AWS_DEFAULT_REGION, 'ap-south-1');
-    assert.equal(process.env.AWS_ACCESS_KEY_ID, 'test');
+    assert.equal(process.env.AWS_ACCESS_KEY_ID, 'AKIAMOCKAWS00EXAMPLE');
     assert.equal('AWS_SESSION_TOKEN' in process.env, false, 'a stale session token is taken away');
     assert.deepEqual(Object.keys(server.env).sort(), [...SDK_VARS].sort());
 

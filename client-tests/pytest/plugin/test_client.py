@@ -14,7 +14,7 @@ NO_RETRIES = Config(retries={"mode": "standard", "max_attempts": 1})
 
 def test_the_session_sets_the_environment(mockaws_fresh):
     assert os.environ["AWS_ENDPOINT_URL"] == mockaws_fresh.endpoint
-    assert os.environ["AWS_ACCESS_KEY_ID"] == "test"
+    assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAMOCKAWS00EXAMPLE"
     assert os.environ["AWS_DEFAULT_REGION"] == "us-east-1"
 
 

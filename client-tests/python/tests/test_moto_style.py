@@ -47,7 +47,10 @@ class MotoStyle(unittest.TestCase):
 
     def test_run_instances_and_read_running_at_once(self):
         ec2 = boto3.client("ec2")
-        reservation = ec2.run_instances(ImageId="ami-12345678", MinCount=2, MaxCount=2, InstanceType="t2.micro")
+        # an image EC2 knows: moto takes any id, EC2 and mockaws refuse an
+        # unknown one (InvalidAMIID.NotFound); this is Amazon Linux 2023 in
+        # us-east-1, from mockaws's catalogue
+        reservation = ec2.run_instances(ImageId="ami-ab939b9c031512198", MinCount=2, MaxCount=2, InstanceType="t2.micro")
         ids = [i["InstanceId"] for i in reservation["Instances"]]
         states = [i["State"]["Name"] for r in ec2.describe_instances(InstanceIds=ids)["Reservations"]
                   for i in r["Instances"]]

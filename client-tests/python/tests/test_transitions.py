@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from tests.server import Server, ServerTestCase
 
-AMI = "ami-12345678"
+AMI = "ami-ab939b9c031512198"  # Amazon Linux 2023 x86_64 in us-east-1 (the catalogue)
 KEY = [{"AttributeName": "pk", "KeyType": "HASH"}]
 ATTRS = [{"AttributeName": "pk", "AttributeType": "S"}, {"AttributeName": "g", "AttributeType": "S"}]
 
@@ -78,6 +78,19 @@ class Instant(ServerTestCase):
         ec2.terminate_instances(InstanceIds=[iid])
         self.assertEqual(instance_state(ec2, iid), "terminated")
 
+    def test_ec2_volumes_and_images_are_ready_at_once(self):
+        ec2 = self.server.client("ec2")
+        iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+        root = ec2.describe_volumes(Filters=[{"Name": "attachment.instance-id", "Values": [iid]}])["Volumes"][0]
+        self.assertEqual(root["Attachments"][0]["State"], "attached")
+        vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=4)["VolumeId"]
+        self.assertEqual(ec2.describe_volumes(VolumeIds=[vol])["Volumes"][0]["State"], "available")
+        ec2.attach_volume(VolumeId=vol, InstanceId=iid, Device="/dev/sdf")
+        got = ec2.describe_volumes(VolumeIds=[vol])["Volumes"][0]
+        self.assertEqual((got["State"], got["Attachments"][0]["State"]), ("in-use", "attached"))
+        image = ec2.create_image(InstanceId=iid, Name="baked")["ImageId"]
+        self.assertEqual(ec2.describe_images(ImageIds=[image])["Images"][0]["State"], "available")
+
     def test_s3_restore_finishes_at_once(self):
         self.assertIn('ongoing-request="false"', restore_header(self.server.client("s3")))
 
@@ -96,6 +109,16 @@ class Realistic(ServerTestCase):
         ec2 = self.server.client("ec2")
         iid = ec2.run_instances(ImageId=AMI, MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
         self.assertEqual(instance_state(ec2, iid), "pending")
+
+    def test_ec2_volume_is_creating(self):
+        ec2 = self.server.client("ec2")
+        # a frozen clock: "creating" lasts however slow the machine is
+        self.assertEqual(self.server.control("POST", "/_mockaws/clock", {"mode": "virtual"})[0], 200)
+        try:
+            vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=4)["VolumeId"]
+            self.assertEqual(ec2.describe_volumes(VolumeIds=[vol])["Volumes"][0]["State"], "creating")
+        finally:
+            self.server.control("POST", "/_mockaws/clock", {"mode": "real"})
 
     def test_s3_restore_is_ongoing(self):
         self.assertIn('ongoing-request="true"', restore_header(self.server.client("s3")))

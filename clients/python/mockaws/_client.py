@@ -13,10 +13,11 @@ PathLike = Union[str, "os.PathLike[str]"]
 TOKEN_HEADER = "X-Mockaws-Control-Token"
 
 #: The credentials :meth:`Mockaws.client` and :func:`mockaws.aws_env` use:
-#: dummies, which mockaws accepts unless it runs with ``--auth verify`` or
-#: ``enforce``.
-DUMMY_ACCESS_KEY = "test"
-DUMMY_SECRET_KEY = "test"
+#: the dummies ``mockaws env`` prints, obviously not AWS's (a request that
+#: reaches AWS with them, or a log, says so) yet of the form clients expect;
+#: ``--auth verify`` knows them as the root of account 123456789012.
+DUMMY_ACCESS_KEY = "AKIAMOCKAWS00EXAMPLE"
+DUMMY_SECRET_KEY = "mockawsLocalOnlyNotARealSecretEXAMPLEKEY"
 DEFAULT_REGION = "us-east-1"
 
 

@@ -169,7 +169,7 @@ def env_for(endpoint: str, region: str = DEFAULT_REGION) -> Dict[str, Optional[s
 @contextlib.contextmanager
 def aws_env(endpoint: str, region: str = DEFAULT_REGION) -> Iterator[None]:
     """Point the AWS SDKs (those reading ``AWS_ENDPOINT_URL``: boto3 1.28+, the
-    CLI v2, the JS SDK v3, ...) at ``endpoint`` with dummy credentials (``test``, which `--auth verify` knows too), no session token and
+    CLI v2, the JS SDK v3, ...) at ``endpoint`` with dummy credentials (``AKIAMOCKAWS00EXAMPLE``, which `--auth verify` knows too), no session token and
     ``region``; puts the previous values back on exit."""
     changes = env_for(endpoint, region)
     saved = {k: os.environ.get(k) for k in changes}

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mockaws.h"
 #include "core/sigv4.h"
 #include "wire/chunked.h"
 #include "wire/timefmt.h"
@@ -199,7 +200,7 @@ static int check_skew(check *c, int64_t req_ms, const char *as_sent)
 
 static bool is_root_key(const char *key)
 {
-    if (strcmp(key, "test") == 0)
+    if (strcmp(key, "test") == 0 || strcmp(key, MOCKAWS_DUMMY_ACCESS_KEY_ID) == 0)
         return true;
     size_t n = strlen(key);
     for (size_t i = 0; i < n; i++)
@@ -215,7 +216,8 @@ static int key_find(check *c, const char *key, const char *token, const char **s
 {
     *secret = NULL;
     if (is_root_key(key)) {
-        *secret = ROOT_SECRET;
+        /* mockaws's own dummy pair; every other root key keeps "test" */
+        *secret = strcmp(key, MOCKAWS_DUMMY_ACCESS_KEY_ID) == 0 ? MOCKAWS_DUMMY_SECRET_ACCESS_KEY : ROOT_SECRET;
         return 0;
     }
     server_cred_clear(&c->cred);

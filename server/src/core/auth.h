@@ -6,8 +6,9 @@
  * x-amz-content-sha256 rules included; STREAMING-* uploads: the seed
  * signature), a SigV4 presigned URL (X-Amz-Expires), a SigV2 presigned URL
  * or Authorization header (S3), the access key (the key "test" and any
- * 12-digit key: their account's root, secret "test"; else core's credential
- * table), the session token of temporary credentials and their expiry, and
+ * 12-digit key: their account's root, secret "test"; MOCKAWS_DUMMY_ACCESS_KEY_ID:
+ * the root of 123456789012 with MOCKAWS_DUMMY_SECRET_ACCESS_KEY; else core's
+ * credential table), the session token of temporary credentials and their expiry, and
  * clock skew (15 minutes). A refusal is the service's own error, code,
  * status and message (docs/AWS-FACTS.md "The error for: unknown key, wrong
  * signature, expired token, skew"). */

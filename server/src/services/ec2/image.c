@@ -458,7 +458,8 @@ int ec2_create_image(svc_call *c)
         json_object_set_new(desc, "Platform", json_string(platform));
     if (json_object_size(tags))
         json_object_set_new(desc, "Tags", ec2_tags_json(tags));
-    own_add(st->images, desc, c->now_ms);
+    /* --transitions instant: available at once, as if made pending_ms ago */
+    own_add(st->images, desc, svc_transitions_instant(c) ? c->now_ms - st->tr.pending_ms : c->now_ms);
     c->output = json_pack("{s:s}", "ImageId", id);
     g_free(c->resource);
     c->resource = g_strdup(id);

@@ -61,6 +61,14 @@ ec2_volumes *ec2_volumes_clone(const ec2_volumes *vs)
 }
 
 /* A new volume (no attachment), registered under id. */
+/* When a transition that starts now began: now, or, with --transitions
+ * instant, far enough back that it is already over. */
+static int64_t transition_start(svc_call *c)
+{
+    const ec2_state *st = c->state;
+    return svc_transitions_instant(c) ? c->now_ms - st->tr.pending_ms : c->now_ms;
+}
+
 static ec2_volume *volume_add(ec2_volumes *vs, const char *id, const char *az, const char *type, int64_t size,
                               int64_t now_ms)
 {
@@ -362,12 +370,12 @@ void ec2_volumes_launch(svc_call *c, ec2_instance *in, json_t *plan, json_t *tag
             ec2_new_id(c, "vol-", id, sizeof id);
         while (g_hash_table_contains(st->volumes->by_id, id));
         ec2_volume *v = volume_add(st->volumes, id, in->az, svc_str(e, "VolumeType"),
-                                   json_integer_value(json_object_get(e, "VolumeSize")), c->now_ms);
+                                   json_integer_value(json_object_get(e, "VolumeSize")), transition_start(c));
         set_from_plan(v, e);
         json_object_update(v->tags, tags);
         v->instance_id = g_strdup(in->id);
         v->device = g_strdup(svc_str(m, "DeviceName"));
-        v->attach_ms = c->now_ms;
+        v->attach_ms = transition_start(c);
         v->delete_on_termination = svc_true(e, "DeleteOnTermination");
     }
 }
@@ -519,7 +527,7 @@ int ec2_create_volume(svc_call *c)
         ec2_new_id(c, "vol-", id, sizeof id);
     while (g_hash_table_contains(st->volumes->by_id, id));
     ec2_volume *v = volume_add(st->volumes, id, az, svc_str(e, "VolumeType"),
-                               json_integer_value(json_object_get(e, "VolumeSize")), c->now_ms);
+                               json_integer_value(json_object_get(e, "VolumeSize")), transition_start(c));
     set_from_plan(v, e);
     json_object_update(v->tags, tags);
     json_decref(tags);
@@ -710,7 +718,7 @@ int ec2_attach_volume(svc_call *c)
         return -1;
     v->instance_id = g_strdup(in->id);
     v->device = g_strdup(dev);
-    v->attach_ms = c->now_ms;
+    v->attach_ms = transition_start(c);
     v->delete_on_termination = false;
     c->output = attachment_json(c, v, "attaching");
     set_resource(c, v->id);
