@@ -118,8 +118,9 @@ test('setEnv points SDKs built without settings at the server, and stop() puts t
   process.env.AWS_SESSION_TOKEN = 'a-developer-session-token';
   delete process.env.AWS_ENDPOINT_URL;
   const before = envOf(SDK_VARS);
+  let server;
   try {
-    const server = await startMockaws({ bin: BIN, setEnv: true, region: 'ap-south-1' });
+    server = await startMockaws({ bin: BIN, setEnv: true, region: 'ap-south-1' });
     assert.equal(process.env.AWS_ENDPOINT_URL, server.endpoint);
     assert.equal(process.env.MOCKAWS_ENDPOINT, server.endpoint);
     assert.equal(process.env.AWS_REGION, 'ap-south-1');
@@ -134,8 +135,11 @@ test('setEnv points SDKs built without settings at the server, and stop() puts t
     assert.equal(entry.region, 'ap-south-1', 'the SDK took its region from the environment');
 
     assert.equal(await server.stop(), 0);
+    server = undefined;
     assert.deepEqual(envOf(SDK_VARS), before);
   } finally {
+    // a failed assertion must not leave the server running (the file would hang)
+    if (server) await server.stop();
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;

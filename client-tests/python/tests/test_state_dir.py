@@ -65,6 +65,12 @@ class StateDir(unittest.TestCase):
         iam.create_user(UserName="alice", Tags=[{"Key": "team", "Value": "core"}])
         iam.create_user(UserName="bob", Path="/ops/")
 
+        # CreateTags on a volume and on an id of a kind mockaws does not model
+        ec2 = srv.client("ec2")
+        vol = ec2.create_volume(AvailabilityZone="us-east-1a", Size=2)["VolumeId"]
+        ec2.create_tags(Resources=[vol, "igw-0123456789abcdef0"], Tags=[{"Key": "keep", "Value": "yes"}])
+        self.volume = vol
+
     def read_everything(self, srv):
         s3 = srv.client("s3")
         got = s3.get_object(Bucket="keep", Key="text.txt")
@@ -100,6 +106,10 @@ class StateDir(unittest.TestCase):
         iam = srv.client("iam")
         self.assertEqual(iam.list_user_tags(UserName="alice")["Tags"], [{"Key": "team", "Value": "core"}])
         self.assertEqual(iam.get_user(UserName="bob")["User"]["Path"], "/ops/")
+
+        ec2 = srv.client("ec2")
+        tagged = ec2.describe_tags(Filters=[{"Name": "key", "Values": ["keep"]}])["Tags"]
+        self.assertEqual(sorted(t["ResourceId"] for t in tagged), sorted([self.volume, "igw-0123456789abcdef0"]))
 
     def test_state_survives_sigterm_and_restart(self):
         srv = self.start()

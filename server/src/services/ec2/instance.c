@@ -529,6 +529,29 @@ static int load_instance(ec2_state *st, json_t *o, size_t index, const svc_fixtu
     return 0;
 }
 
+/* "tags": {"resource id": {"key": "value"}}, what CreateTags keeps for
+ * resources of any kind. */
+static int load_resource_tags(ec2_state *st, json_t *tags, char *err, size_t errlen)
+{
+    const char *id;
+    json_t *t;
+    bool ok = json_is_object(tags);
+    json_object_foreach(tags, id, t) {
+        const char *k;
+        json_t *v;
+        ok = ok && json_is_object(t);
+        json_object_foreach(t, k, v) ok = ok && json_is_string(v);
+        if (!ok)
+            break;
+    }
+    if (!ok) {
+        g_snprintf(err, errlen, "\"tags\" must be {\"resource id\": {\"key\": \"value\"}}");
+        return -1;
+    }
+    json_object_foreach(tags, id, t) g_hash_table_replace(st->tags, g_strdup(id), json_deep_copy(t));
+    return 0;
+}
+
 int ec2_state_load(ec2_state *st, json_t *section, const svc_fixture_ctx *ctx, char *err, size_t errlen)
 {
     if (!json_is_object(section)) {
@@ -537,17 +560,22 @@ int ec2_state_load(ec2_state *st, json_t *section, const svc_fixture_ctx *ctx, c
     }
     const char *key;
     json_t *v;
-    static const char *const known[] = {"transitions", "instances", "volumes", "images", "launch_templates", NULL};
+    static const char *const known[] = {"transitions", "instances", "volumes", "images", "launch_templates", "tags",
+                                        NULL};
     json_object_foreach(section, key, v) {
         if (!g_strv_contains(known, key) && !ec2_net_fixture_key(key)) {
             g_snprintf(err, errlen,
-                       "unknown field \"%s\" (known: transitions, instances, volumes, images, launch_templates, network)",
+                       "unknown field \"%s\" (known: transitions, instances, volumes, images, launch_templates, tags, "
+                       "network)",
                        key);
             return -1;
         }
     }
     json_t *network = json_object_get(section, "network");
     if (network && ec2_net_load(st, network, err, errlen) != 0)
+        return -1;
+    json_t *tags = json_object_get(section, "tags");
+    if (tags && load_resource_tags(st, tags, err, errlen) != 0)
         return -1;
     /* Transitions first: instances loaded with them use them. */
     json_t *tr = json_object_get(section, "transitions");
@@ -622,6 +650,21 @@ json_t *ec2_state_dump(ec2_state *st)
     if (templates)
         json_object_set_new(out, "launch_templates", templates);
     ec2_net_dump(st, out);
+    /* tags of every other resource (volumes, images, instances' are in
+     * their own entries too, but CreateTags may name any id): what the
+     * network key did not already save */
+    json_t *saved = json_object_get(json_object_get(out, "network"), "tags");
+    json_t *tags = json_object();
+    GHashTableIter it;
+    gpointer id, t;
+    g_hash_table_iter_init(&it, st->tags);
+    while (g_hash_table_iter_next(&it, &id, &t))
+        if (json_object_size(t) && !json_object_get(saved, id))
+            json_object_set(tags, id, t);
+    if (json_object_size(tags))
+        json_object_set_new(out, "tags", tags);
+    else
+        json_decref(tags);
     if (json_object_size(out) == 0) {
         json_decref(out);
         return NULL;
