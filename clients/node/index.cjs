@@ -139,16 +139,24 @@ const DUMMY_SECRET_ACCESS_KEY = 'mockawsLocalOnlyNotARealSecretEXAMPLEKEY';
 // What an AWS SDK (or the CLI) reads to talk to this endpoint with throwaway
 // credentials. MOCKAWS_ENDPOINT lets connectMockaws() in another process or
 // worker find the server.
+// The same variables `mockaws env --format json` prints (a test compares),
+// with an AWS_ENDPOINT_URL_<SERVICE> per served service: SDKs prefer those to
+// AWS_ENDPOINT_URL, so one left in the shell could send a service elsewhere.
+const SERVED = ['S3', 'DYNAMODB', 'SNS', 'SQS', 'EC2', 'STS', 'IAM'];
+
 function sdkEnv(endpoint, region) {
-  return {
-    AWS_ENDPOINT_URL: endpoint,
+  const env = { AWS_ENDPOINT_URL: endpoint };
+  for (const svc of SERVED) env[`AWS_ENDPOINT_URL_${svc}`] = endpoint;
+  return Object.assign(env, {
+    AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'false',
     AWS_ACCESS_KEY_ID: DUMMY_ACCESS_KEY_ID,
     AWS_SECRET_ACCESS_KEY: DUMMY_SECRET_ACCESS_KEY,
     AWS_SESSION_TOKEN: undefined,
     AWS_REGION: region,
     AWS_DEFAULT_REGION: region,
+    AWS_EC2_METADATA_DISABLED: 'true',
     MOCKAWS_ENDPOINT: endpoint,
-  };
+  });
 }
 
 // Sets vars on process.env (undefined deletes); returns the undo.

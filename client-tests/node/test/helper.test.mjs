@@ -3,7 +3,7 @@
 // The snapshot calls are in snapshots.test.mjs and isolation.test.mjs.
 import { test, describe, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { S3Client, CreateBucketCommand, PutObjectCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { STSClient, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
@@ -12,8 +12,11 @@ import { EC2Client, RunInstancesCommand, DescribeInstancesCommand } from '@aws-s
 import { startMockaws, connectMockaws, useMockaws, MockawsClient, MockawsError } from 'mockaws';
 import { BIN } from './server.mjs';
 
-const SDK_VARS = ['AWS_ENDPOINT_URL', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN',
-  'AWS_REGION', 'AWS_DEFAULT_REGION', 'MOCKAWS_ENDPOINT'];
+// What `mockaws env` prints for an endpoint and region (null: unset): the
+// helper must set the same, so the two cannot drift apart.
+const printedEnv = (endpoint, region) => JSON.parse(execFileSync(BIN,
+  ['env', '--format', 'json', '--endpoint', endpoint, '--region', region], { encoding: 'utf8' }));
+const SDK_VARS = [...Object.keys(printedEnv('http://127.0.0.1:1', 'us-east-1')), 'MOCKAWS_ENDPOINT'];
 const envOf = (names) => Object.fromEntries(names.map((n) => [n, process.env[n]]));
 
 // A process that is gone, or a zombie its new parent has not reaped yet.
@@ -128,6 +131,11 @@ test('setEnv points SDKs built without settings at the server, and stop() puts t
     assert.equal(process.env.AWS_ACCESS_KEY_ID, 'AKIAMOCKAWS00EXAMPLE');
     assert.equal('AWS_SESSION_TOKEN' in process.env, false, 'a stale session token is taken away');
     assert.deepEqual(Object.keys(server.env).sort(), [...SDK_VARS].sort());
+    const printed = printedEnv(server.endpoint, 'ap-south-1');
+    for (const [k, v] of Object.entries(printed)) {
+      assert.equal(server.env[k], v ?? undefined, `${k} as mockaws env prints it`);
+      assert.equal(process.env[k], v ?? undefined, `${k} set`);
+    }
 
     const out = await new STSClient({}).send(new GetCallerIdentityCommand({}));
     assert.equal(out.Account, '123456789012');

@@ -1,5 +1,7 @@
 """The control client, through the plugin's fixtures, against a real server."""
+import json
 import os
+import subprocess
 
 import boto3
 import botocore
@@ -16,6 +18,16 @@ def test_the_session_sets_the_environment(mockaws_fresh):
     assert os.environ["AWS_ENDPOINT_URL"] == mockaws_fresh.endpoint
     assert os.environ["AWS_ACCESS_KEY_ID"] == "AKIAMOCKAWS00EXAMPLE"
     assert os.environ["AWS_DEFAULT_REGION"] == "us-east-1"
+
+
+def test_the_session_environment_is_what_mockaws_env_prints(mockaws_fresh):
+    # one source: the plugin sets what `mockaws env` prints (null = unset)
+    out = subprocess.run([mockaws_pkg.find_binary(), "env", "--format", "json", "--endpoint",
+                          mockaws_fresh.endpoint], check=True, capture_output=True, text=True).stdout
+    printed = json.loads(out)
+    assert "AWS_ENDPOINT_URL_S3" in printed
+    for name, value in printed.items():
+        assert os.environ.get(name) == value, name
 
 
 BOTOCORE = tuple(int(x) for x in botocore.__version__.split(".")[:2])

@@ -154,16 +154,27 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host else host
 
 
+# The services mockaws serves: each gets its own AWS_ENDPOINT_URL_<SERVICE>,
+# which SDKs prefer to AWS_ENDPOINT_URL, so that one left in the shell cannot
+# send a service elsewhere. The same set `mockaws env` prints (a test compares).
+SERVED = ("S3", "DYNAMODB", "SNS", "SQS", "EC2", "STS", "IAM")
+
+
 def env_for(endpoint: str, region: str = DEFAULT_REGION) -> Dict[str, Optional[str]]:
-    """The environment :func:`aws_env` applies (None = unset)."""
-    return {
-        "AWS_ENDPOINT_URL": endpoint,
+    """The environment :func:`aws_env` applies (None = unset): what
+    ``mockaws env --format json`` prints for this endpoint and region."""
+    env: Dict[str, Optional[str]] = {"AWS_ENDPOINT_URL": endpoint}
+    env.update({f"AWS_ENDPOINT_URL_{svc}": endpoint for svc in SERVED})
+    env.update({
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS": "false",
         "AWS_ACCESS_KEY_ID": DUMMY_ACCESS_KEY,
         "AWS_SECRET_ACCESS_KEY": DUMMY_SECRET_KEY,
         "AWS_SESSION_TOKEN": None,
-        "AWS_DEFAULT_REGION": region,
         "AWS_REGION": region,
-    }
+        "AWS_DEFAULT_REGION": region,
+        "AWS_EC2_METADATA_DISABLED": "true",
+    })
+    return env
 
 
 @contextlib.contextmanager
