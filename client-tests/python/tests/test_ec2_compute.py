@@ -92,6 +92,21 @@ class Images(ComputeCase):
         self.assertGreater(len(pages), 1)
         self.assertEqual([i["ImageId"] for p in pages for i in p["Images"]], [i["ImageId"] for i in all_images])
 
+    def test_tags_of_an_own_image_follow_create_and_delete_tags(self):
+        self.clock(mode="virtual")
+        iid = self.launch()["InstanceId"]
+        self.clock(advance_ms=1000)  # running: an instance can be imaged
+        ami = self.ec2.create_image(InstanceId=iid, Name="tagged", TagSpecifications=[
+            {"ResourceType": "image", "Tags": [{"Key": "made", "Value": "create"}]}])["ImageId"]
+        self.ec2.create_tags(Resources=[ami], Tags=[{"Key": "team", "Value": "web"}])
+        self.ec2.delete_tags(Resources=[ami], Tags=[{"Key": "made"}])
+        shown = self.ec2.describe_images(ImageIds=[ami])["Images"][0]
+        self.assertEqual(shown["Tags"], [{"Key": "team", "Value": "web"}])
+        by_tag = self.ec2.describe_images(Owners=["self"], Filters=[{"Name": "tag:team", "Values": ["web"]}])
+        self.assertEqual([i["ImageId"] for i in by_tag["Images"]], [ami])
+        listed = self.ec2.describe_tags(Filters=[{"Name": "resource-id", "Values": [ami]}])["Tags"]
+        self.assertEqual([(t["Key"], t["Value"], t["ResourceType"]) for t in listed], [("team", "web", "image")])
+
     def test_run_instances_checks_its_image(self):
         with self.assertRaises(ClientError) as ctx:
             self.ec2.run_instances(ImageId="ami-0123456789abcdef0", MinCount=1, MaxCount=1)

@@ -1503,10 +1503,13 @@ static GPtrArray *tag_targets(svc_call *c, bool create)
         json_t *tags;
         ec2_volume *vol = g_str_has_prefix(id, "vol-") ? ec2_volume_lookup(st, id) : NULL;
         json_t *lt_tags = g_str_has_prefix(id, "lt-") ? ec2_template_tags(st->templates, id) : NULL;
+        json_t *ami_tags = g_str_has_prefix(id, "ami-") ? ec2_image_tags(st->images, id) : NULL;
         if (vol) {
             tags = vol->tags;
         } else if (lt_tags) {
             tags = lt_tags;
+        } else if (ami_tags) {
+            tags = ami_tags;
         } else if (g_str_has_prefix(id, "i-")) {
             ec2_instance *in = ec2_state_get(st, id, c->now_ms);
             if (!in) {
@@ -1680,6 +1683,10 @@ static int describe_tags(svc_call *c)
     GPtrArray *tagged = ec2_template_ids(st->templates);
     for (guint i = 0; i < tagged->len; i++)
         add_rows(rows, g_ptr_array_index(tagged, i), ec2_template_tags(st->templates, g_ptr_array_index(tagged, i)));
+    g_ptr_array_free(tagged, TRUE);
+    tagged = ec2_image_ids(st->images);
+    for (guint i = 0; i < tagged->len; i++)
+        add_rows(rows, g_ptr_array_index(tagged, i), ec2_image_tags(st->images, g_ptr_array_index(tagged, i)));
     g_ptr_array_free(tagged, TRUE);
     GHashTableIter it;
     gpointer id, obj;

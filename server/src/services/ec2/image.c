@@ -45,7 +45,8 @@ static const struct catalogued {
 
 /* An image the account made: as described, without State. */
 typedef struct own_image {
-    json_t *desc;
+    json_t *desc;      /* the image as DescribeImages shows it, without State and Tags */
+    json_t *tags;      /* {key: value}: CreateImage's, then CreateTags / DeleteTags */
     int64_t created_ms;
 } own_image;
 
@@ -58,6 +59,7 @@ static void own_free(gpointer p)
 {
     own_image *o = p;
     json_decref(o->desc);
+    json_decref(o->tags);
     g_free(o);
 }
 
@@ -78,13 +80,33 @@ void ec2_images_free(ec2_images *im)
     g_free(im);
 }
 
+/* desc: stolen; its "Tags" ([{Key, Value}]) become the image's tags. */
 static void own_add(ec2_images *im, json_t *desc, int64_t created_ms)
 {
     own_image *o = g_new0(own_image, 1);
     o->desc = desc;
+    o->tags = json_object();
+    size_t i;
+    json_t *t;
+    json_array_foreach(json_object_get(desc, "Tags"), i, t) {
+        const char *k = svc_str(t, "Key");
+        if (k)
+            json_object_set_new(o->tags, k, json_string(svc_str(t, "Value") ? svc_str(t, "Value") : ""));
+    }
+    json_object_del(desc, "Tags");
     o->created_ms = created_ms;
     g_hash_table_replace(im->own, g_strdup(svc_str(desc, "ImageId")), o);
     g_queue_push_tail(&im->order, o);
+}
+
+/* The image's description with its tags (new reference): what a clone or a
+ * dump starts from. */
+static json_t *own_desc(const own_image *o)
+{
+    json_t *d = json_deep_copy(o->desc);
+    if (json_object_size(o->tags))
+        json_object_set_new(d, "Tags", ec2_tags_json(o->tags));
+    return d;
 }
 
 ec2_images *ec2_images_clone(const ec2_images *im)
@@ -92,9 +114,17 @@ ec2_images *ec2_images_clone(const ec2_images *im)
     ec2_images *c = ec2_images_new();
     for (GList *l = im->order.head; l; l = l->next) {
         const own_image *o = l->data;
-        own_add(c, json_deep_copy(o->desc), o->created_ms);
+        own_add(c, own_desc(o), o->created_ms);
     }
     return c;
+}
+
+GPtrArray *ec2_image_ids(ec2_images *im) { return ec2_hash_keys(im->own); }
+
+json_t *ec2_image_tags(ec2_images *im, const char *id)
+{
+    own_image *o = g_hash_table_lookup(im->own, id);
+    return o ? o->tags : NULL;
 }
 
 static char *derived(const char *prefix, const char *kind, const char *region, const char *name)
@@ -142,7 +172,7 @@ char *ec2_image_catalogue_id(const char *region, const char *name)
 
 static json_t *own_json(svc_call *c, const own_image *o)
 {
-    json_t *d = json_deep_copy(o->desc);
+    json_t *d = own_desc(o);
     ec2_state *st = c->state;
     json_object_set_new(d, "State", json_string(c->now_ms - o->created_ms < st->tr.pending_ms ? "pending" : "available"));
     return d;
@@ -574,7 +604,7 @@ json_t *ec2_images_dump(const ec2_images *im)
     json_t *out = json_array();
     for (GList *l = im->order.head; l; l = l->next) {
         const own_image *o = l->data;
-        json_array_append_new(out, json_pack("{s:O, s:I}", "image", o->desc, "created_ms", (json_int_t)o->created_ms));
+        json_array_append_new(out, json_pack("{s:o, s:I}", "image", own_desc(o), "created_ms", (json_int_t)o->created_ms));
     }
     return out;
 }

@@ -21,6 +21,11 @@ typedef struct ec2_images ec2_images;
 ec2_images *ec2_images_new(void);
 void ec2_images_free(ec2_images *im);
 ec2_images *ec2_images_clone(const ec2_images *im);
+/* The tags of one of the account's own images ({key: value}, borrowed: what
+ * CreateTags and DeleteTags change), NULL for any other id. */
+json_t *ec2_image_tags(ec2_images *im, const char *id);
+/* The ids of the account's own images (a new array of borrowed strings). */
+GPtrArray *ec2_image_ids(ec2_images *im);
 
 /* The image as DescribeImages gives it (new reference), settled to
  * c->now_ms; NULL when region has no such image. */
