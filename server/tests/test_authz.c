@@ -168,10 +168,17 @@ static const authz_case cases[] = {
      "ec2:AttachVolume arn:aws:ec2:us-east-1:123456789012:instance/i-1 | ec2:AttachVolume "
      "arn:aws:ec2:us-east-1:123456789012:volume/vol-1",
      NULL},
+    /* the created type first, as the Service Authorization Reference lists them */
     {"ec2", "CreateImage", "{\"InstanceId\":\"i-1\",\"Name\":\"n\"}",
-     "ec2:CreateImage arn:aws:ec2:us-east-1:123456789012:instance/i-1 | ec2:CreateImage "
-     "arn:aws:ec2:us-east-1::image/*",
+     "ec2:CreateImage arn:aws:ec2:us-east-1::image/* | ec2:CreateImage "
+     "arn:aws:ec2:us-east-1:123456789012:instance/i-1",
      NULL},
+    {"ec2", "CreateVolume",
+     "{\"AvailabilityZone\":\"us-east-1a\",\"Size\":1,\"TagSpecifications\":[{\"ResourceType\":\"volume\","
+     "\"Tags\":[{\"Key\":\"team\",\"Value\":\"red\"}]}]}",
+     "ec2:CreateVolume arn:aws:ec2:us-east-1:123456789012:volume/* | ec2:CreateTags "
+     "arn:aws:ec2:us-east-1:123456789012:volume/*",
+     "{\"ec2:createaction\":\"CreateVolume\",\"aws:requesttag/team\":\"red\",\"aws:tagkeys\":[\"team\"]}"},
     {"ec2", "DeleteLaunchTemplate", "{\"LaunchTemplateName\":\"web\"}",
      "ec2:DeleteLaunchTemplate arn:aws:ec2:us-east-1:123456789012:launch-template/*", NULL},
     {"ec2", "DescribeVolumes", "{}", "ec2:DescribeVolumes *", NULL},

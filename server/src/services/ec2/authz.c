@@ -72,55 +72,6 @@ static void run_instances(svc_call *c, GArray *out)
     }
 }
 
-/* Operations on the resources their input names one by one (InstanceId,
- * VolumeId, ImageId, LaunchTemplateId), and the type of what they create,
- * as the Service Authorization Reference lists their resources. */
-static const struct {
-    const char *op, *creates;
-} named_ops[] = {
-    {"CreateVolume", "volume"},
-    {"AttachVolume", NULL},
-    {"DetachVolume", NULL},
-    {"DeleteVolume", NULL},
-    {"ModifyVolume", NULL},
-    {"CreateImage", "image"},
-    {"DeregisterImage", NULL},
-    {"DescribeImageAttribute", NULL},
-    {"ModifyInstanceAttribute", NULL},
-    {"GetLaunchTemplateData", NULL},
-    {"CreateLaunchTemplate", "launch-template"},
-    {"CreateLaunchTemplateVersion", NULL},
-    {"ModifyLaunchTemplate", NULL},
-    {"DeleteLaunchTemplate", NULL},
-    {"DeleteLaunchTemplateVersions", NULL},
-};
-
-/* false when op is none of named_ops. */
-static bool named_resources(svc_call *c, GArray *out, const char *action)
-{
-    size_t k = 0;
-    while (k < G_N_ELEMENTS(named_ops) && strcmp(named_ops[k].op, c->operation) != 0)
-        k++;
-    if (k == G_N_ELEMENTS(named_ops))
-        return false;
-    guint before = out->len;
-    static const char *const keys[] = {"InstanceId", "VolumeId", "ImageId", "LaunchTemplateId"};
-    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
-        if (svc_str(c->input, keys[i]))
-            svc_authz_add(out, action, arn_of_id(c, svc_str(c->input, keys[i])), -1);
-    if (svc_str(c->input, "LaunchTemplateName") && !svc_str(c->input, "LaunchTemplateId") && !named_ops[k].creates)
-        svc_authz_add(out, action, arn_of(c, "launch-template", "*"), -1);
-    const char *creates = named_ops[k].creates;
-    if (creates)
-        svc_authz_add(out, action,
-                      strcmp(creates, "image") == 0 ? g_strdup_printf("arn:%s:ec2:%s::image/*", svc_partition(c->region), c->region)
-                                                    : arn_of(c, creates, "*"),
-                      -1);
-    if (out->len == before)
-        svc_authz_add(out, action, g_strdup("*"), -1);
-    return true;
-}
-
 /* The tags of each resource the checks from index first on name (an
  * instance, or a resource whose tags alone mockaws keeps), as
  * ec2:ResourceTag/KEY and aws:ResourceTag/KEY in that check's own context:
@@ -152,11 +103,13 @@ static void resource_tags(svc_call *c, GArray *out, guint first, json_t *ids)
     svc_read_unlock(lock);
 }
 
-/* The networking operations: what each creates (its ARN ends in "*",
- * a key pair's in its name), and every resource its input names. */
+/* The operations checked on what they create (its ARN ends in "*", a key
+ * pair's in its name; an image's names no account) and on every resource
+ * their input names by id, in the order of the Service Authorization
+ * Reference: the created type first. */
 static const struct {
     const char *op, *creates;
-} net_ops[] = {
+} id_ops[] = {
     {"CreateVpc", "vpc"},
     {"CreateDefaultVpc", "vpc"},
     {"DeleteVpc", NULL},
@@ -182,26 +135,46 @@ static const struct {
     {"AttachNetworkInterface", NULL},
     {"DetachNetworkInterface", NULL},
     {"DeleteNetworkInterface", NULL},
+    {"CreateVolume", "volume"},
+    {"AttachVolume", NULL},
+    {"DetachVolume", NULL},
+    {"DeleteVolume", NULL},
+    {"ModifyVolume", NULL},
+    {"CreateImage", "image"},
+    {"DeregisterImage", NULL},
+    {"DescribeImageAttribute", NULL},
+    {"ModifyInstanceAttribute", NULL},
+    {"GetLaunchTemplateData", NULL},
+    {"CreateLaunchTemplate", "launch-template"},
+    {"CreateLaunchTemplateVersion", NULL},
+    {"ModifyLaunchTemplate", NULL},
+    {"DeleteLaunchTemplate", NULL},
+    {"DeleteLaunchTemplateVersions", NULL},
 };
 
-static bool net_op(svc_call *c, GArray *out, json_t *context, const char *action)
+/* false when op is none of id_ops. */
+static bool id_op(svc_call *c, GArray *out, json_t *context, const char *action)
 {
     size_t k = 0;
-    while (k < G_N_ELEMENTS(net_ops) && strcmp(net_ops[k].op, c->operation) != 0)
+    while (k < G_N_ELEMENTS(id_ops) && strcmp(id_ops[k].op, c->operation) != 0)
         k++;
-    if (k == G_N_ELEMENTS(net_ops))
+    if (k == G_N_ELEMENTS(id_ops))
         return false;
     json_t *in = c->input;
     guint start = out->len;
-    const char *creates = net_ops[k].creates;
+    const char *creates = id_ops[k].creates;
     const char *key = svc_str(in, "KeyName");
-    if (creates)
+    if (creates && strcmp(creates, "image") == 0)
+        svc_authz_add(out, action, g_strdup_printf("arn:%s:ec2:%s::image/*", svc_partition(c->region), c->region),
+                      -1);
+    else if (creates)
         svc_authz_add(out, action, arn_of(c, creates, !strcmp(creates, "key-pair") && key ? key : "*"), -1);
     else if (key)
         svc_authz_add(out, action, arn_of(c, "key-pair", key), -1);
     /* the resources named by id, whose tags their checks see */
-    static const char *const members[] = {"VpcId", "SubnetId", "GroupId", "NetworkInterfaceId", "InstanceId",
-                                          "AllocationId"};
+    static const char *const members[] = {"VpcId",        "SubnetId", "GroupId", "NetworkInterfaceId",
+                                          "InstanceId",   "AllocationId", "VolumeId", "ImageId",
+                                          "LaunchTemplateId"};
     json_t *ids = json_array();
     for (size_t i = 0; i < G_N_ELEMENTS(members); i++)
         if (svc_str(in, members[i]))
@@ -211,13 +184,20 @@ static bool net_op(svc_call *c, GArray *out, json_t *context, const char *action
     each_id(c, out, action, ids);
     resource_tags(c, out, first, ids);
     json_decref(ids);
+    /* a template named by name: mockaws does not look its id up here */
+    if (!creates && svc_str(in, "LaunchTemplateName") && !svc_str(in, "LaunchTemplateId"))
+        svc_authz_add(out, action, arn_of(c, "launch-template", "*"), -1);
     if (out->len == start)
         svc_authz_add(out, action, g_strdup("*"), -1);
     json_t *specs = json_object_get(in, "TagSpecifications");
     if (creates && json_array_size(specs)) {
         size_t i;
         json_t *spec;
-        svc_authz_add(out, "ec2:CreateTags", arn_of(c, creates, "*"), -1);
+        svc_authz_add(out, "ec2:CreateTags",
+                      strcmp(creates, "image") == 0
+                          ? g_strdup_printf("arn:%s:ec2:%s::image/*", svc_partition(c->region), c->region)
+                          : arn_of(c, creates, "*"),
+                      -1);
         json_object_set_new(context, "ec2:createaction", json_string(c->operation));
         json_array_foreach(specs, i, spec) tagctx_request(context, json_object_get(spec, "Tags"), "");
     }
@@ -255,7 +235,7 @@ void ec2_authorize(svc_call *c, GArray *out, json_t *context)
         resource_tags(c, out, first, ids);
         return;
     }
-    if (named_resources(c, out, action) || net_op(c, out, context, action))
+    if (id_op(c, out, context, action))
         return;
     json_t *ids = json_object_get(c->input, "InstanceIds");
     if (!g_str_has_prefix(op, "Describe") && json_array_size(ids)) {
